@@ -1,0 +1,98 @@
+"""The conversation model: plain frozen data, no I/O.
+
+Readers in :mod:`servio.ingest` build these objects; everything downstream
+(analysis, evaluation, storage, reports) only reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+
+class Speaker(StrEnum):
+    """Who wrote a turn."""
+
+    AGENT = "agent"
+    CUSTOMER = "customer"
+    SYSTEM = "system"
+
+
+class Channel(StrEnum):
+    """Where the conversation happened."""
+
+    CHAT = "chat"
+    TWITTER = "twitter"
+    EMAIL = "email"
+    PHONE = "phone"
+    OTHER = "other"
+
+
+class Language(StrEnum):
+    """The two languages servio understands."""
+
+    ET = "et"
+    EN = "en"
+
+
+class ContactType(StrEnum):
+    """Kinds of contact; scorecards weigh the stages per kind."""
+
+    SUPPORT = "support"
+    SALES = "sales"
+    COMPLAINT = "complaint"
+    INFORMATION = "information"
+
+
+def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One message by one speaker, as it stands in the source.
+
+    ``stages`` holds gold labels when the input carries them (annotated
+    files); analysis never reads it.
+    """
+
+    speaker: Speaker
+    text: str
+    author: str | None = None
+    timestamp: datetime | None = None
+    stages: frozenset[int] | None = None
+    language: Language | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A service contact: ordered turns plus what is known about it."""
+
+    id: str
+    turns: tuple[Turn, ...]
+    language: Language | None = None
+    channel: Channel = Channel.CHAT
+    agent_id: str | None = None
+    team: str | None = None
+    contact_type: ContactType | None = None
+    started_at: datetime | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.turns, tuple):
+            object.__setattr__(self, "turns", tuple(self.turns))
+        if not isinstance(self.metadata, MappingProxyType):
+            object.__setattr__(self, "metadata", _frozen_mapping(self.metadata))
+
+    def with_language(self, language: Language) -> Conversation:
+        """A copy with the conversation language set."""
+        return replace(self, language=language)
+
+    @property
+    def agent_turns(self) -> tuple[int, ...]:
+        """Indexes of the agent's turns."""
+        return tuple(i for i, t in enumerate(self.turns) if t.speaker is Speaker.AGENT)
