@@ -1,0 +1,111 @@
+"""Throughput of ``servio tag`` and ``servio analyze`` against baselines, in one run.
+
+Reads ../shared/data at run time, repeats it to a few thousand conversations
+and times whole child processes, start-up included, each pinned to one core:
+
+* baseline: read the JSON and tokenise every turn with a regular expression (the limit);
+* servio tag (rules) and servio analyze --json, on everything and on Estonian alone;
+* EstNLTK's Text morphological pipeline per conversation (Estonian alone).
+
+Prints conversations per second, ratios against the baseline of the same run,
+and each child's peak memory. Nothing is asserted: the figures are for reading.
+
+    python bench/bench_throughput.py [--data ../shared/data] [--repeat 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
+
+
+def load(data: Path, language: str | None) -> list[str]:
+    lines = []
+    for path in sorted(data.glob("*.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            if line.strip() and (language is None or json.loads(line)["language"] == language):
+                lines.append(line)
+    return lines
+
+
+def write_corpus(lines: list[str], repeat: int, folder: Path, name: str) -> tuple[Path, int]:
+    path = folder / f"{name}.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for r in range(repeat):
+            for line in lines:
+                conv = json.loads(line)
+                conv["id"] = f"{conv['id']}-r{r}"
+                fh.write(json.dumps(conv, ensure_ascii=False) + "\n")
+    return path, len(lines) * repeat
+
+
+def run_child(cmd: list[str]) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB) of one child process pinned to one core."""
+    def pin() -> None:
+        if hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=pin)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"benchmark child failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--repeat", type=int, default=8, help="copies of the data set (default 8)")
+    ap.add_argument("--skip-estnltk", action="store_true", help="leave out the slow EstNLTK Text run")
+    args = ap.parse_args()
+    if not args.data.is_dir():
+        raise SystemExit(f"no data folder at {args.data}")
+    py = sys.executable
+    servio = [py, "-m", "servio.cli"]
+    child = [py, str(HERE / "_children.py")]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        all_path, n_all = write_corpus(load(args.data, None), args.repeat, folder, "all")
+        et_path, n_et = write_corpus(load(args.data, "et"), args.repeat, folder, "et")
+        out = str(folder / "out.jsonl")
+        runs: list[tuple[str, int, list[str]]] = [
+            ("baseline: read + regex tokenise (all)", n_all, child + ["baseline", str(all_path)]),
+            ("servio tag (all)", n_all, servio + ["tag", str(all_path), "-o", out, "--no-progress"]),
+            ("servio analyze --json (all)", n_all, servio + ["analyze", str(all_path), "--json", "--no-progress"]),
+            ("baseline: read + regex tokenise (et)", n_et, child + ["baseline", str(et_path)]),
+            ("servio tag (et)", n_et, servio + ["tag", str(et_path), "-o", out, "--no-progress"]),
+            ("servio analyze --json (et)", n_et, servio + ["analyze", str(et_path), "--json", "--no-progress"]),
+        ]
+        if not args.skip_estnltk:
+            runs.append(("EstNLTK Text morph pipeline (et)", n_et, child + ["estnltk", str(et_path)]))
+        report(runs)
+
+
+def report(runs: list[tuple[str, int, list[str]]]) -> None:
+    print(f"{'workload':<40}{'convs':>7}{'seconds':>9}{'conv/s':>9}{'× baseline':>12}{'peak MiB':>10}")
+    baselines: dict[str, float] = {}
+    for name, n, cmd in runs:
+        seconds, mib = run_child(cmd)
+        rate = n / seconds
+        scope = name.rsplit("(", 1)[-1]
+        if name.startswith("baseline"):
+            baselines[scope] = rate
+        ratio = rate / baselines[scope] if scope in baselines else float("nan")
+        print(f"{name:<40}{n:>7}{seconds:>9.2f}{rate:>9.0f}{ratio:>12.3f}{mib:>10.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,290 @@
+"""servio's command line: parse, call one core function, print.
+
+Exit status: 0 when everything was read; 1 when some input records were
+skipped (each one is reported on stderr with its file and line); 2 for
+usage errors and input that cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from servio import __version__
+
+T = TypeVar("T")
+
+EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
+
+_DESCRIPTION = """\
+servio makes the seven-stage customer-service process visible.
+
+It reads service conversations (JSON Lines, CSV, plain-text transcripts,
+WebVTT/SRT, e-mail), tags every turn with its stages, scores each stage and
+profiles agents and teams. Stages: 1 attunement, 2 creating interest,
+3 clarifying needs, 4 clarifying values, 5 clarifying options, 6 offering a
+solution, 7 the goodbye procedure.
+"""
+
+_EPILOG = """\
+examples:
+  servio analyze --examples              the bundled example conversations
+  servio analyze chats.csv --column id=vestlus --column text=tekst
+  servio analyze transcripts/ --json > results.jsonl
+  servio agents exports/ --by team
+  servio tag input.jsonl -o tagged.jsonl
+  servio eval gold.jsonl
+
+Formats are detected from the extension and the content; --format forces one.
+Bad records are reported with file and line and the rest is read; the exit
+status is 1 if anything was skipped, --strict stops at the first problem.
+"""
+
+
+def _add_input(p: argparse.ArgumentParser, *, examples: bool = True) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders of conversations")
+    if examples:
+        p.add_argument("--examples", action="store_true", help="use the bundled example conversations")
+    p.add_argument("--format", help="force the input format (default: detect); see 'servio formats'")
+    p.add_argument("--strict", action="store_true", help="stop at the first bad record")
+    p.add_argument("--lang", choices=["et", "en"], help="treat every conversation as this language")
+    p.add_argument("--tagger", default="rules", help="stage tagger to use (default: rules)")
+    p.add_argument("--column", action="append", default=[], metavar="FIELD=NAME",
+                   help="CSV column mapping, e.g. --column text=Message (fields: id, speaker, text, "
+                        "timestamp, author, agent, team, channel, language)")
+    p.add_argument("--agent-domain", action="append", default=[], metavar="DOMAIN",
+                   help="e-mail: senders at this domain are agents (repeatable)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every servio command."""
+    parser = argparse.ArgumentParser(
+        prog="servio", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"servio {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("analyze", help="stage timeline, scorecard and coaching per conversation",
+                       description="Tag, score and coach each conversation.")
+    _add_input(p)
+    p.add_argument("--json", action="store_true", help="one JSON result per line instead of text")
+    p.add_argument("--contact-type", choices=["support", "sales", "complaint", "information"],
+                   help="score every conversation as this contact type (default: detect)")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour output")
+
+    p = sub.add_parser("agents", help="per-stage profile of every agent and team",
+                       description="Profile agents and teams: coverage and mean score per stage, "
+                                   "strongest and weakest stage, failure patterns.")
+    _add_input(p)
+    p.add_argument("--by", choices=["agent", "team", "both"], default="both", help="group by (default: both)")
+    p.add_argument("--json", action="store_true", help="JSON instead of a table")
+    p.add_argument("--summary-lang", choices=["et", "en"], help="language of the summary sentences")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour output")
+
+    p = sub.add_parser("tag", help="write conversations with predicted stages per turn (JSON Lines)",
+                       description="Tag every turn and write the ../shared/data JSON Lines format with "
+                                   "'stages' per turn. Stages present in the input are ignored.")
+    _add_input(p, examples=False)
+    p.add_argument("-o", "--output", required=True, help="output .jsonl file ('-' for stdout)")
+
+    p = sub.add_parser("eval", help="precision, recall and F1 of the tagger against gold labels",
+                       description="Tag gold-labelled conversations and compare with their 'stages': "
+                                   "per-stage precision, recall and F1, micro and macro F1, confusion.")
+    _add_input(p, examples=False)
+    p.add_argument("--json", action="store_true", help="JSON instead of tables")
+
+    sub.add_parser("formats", help="list the input formats servio reads")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``servio`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    from servio.ingest import IngestError
+
+    try:
+        return int(_COMMANDS[args.command](args))
+    except IngestError as exc:
+        print(f"servio: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _paths(args: argparse.Namespace) -> list[str]:
+    paths = list(args.paths)
+    if getattr(args, "examples", False):
+        from servio.examples import example_paths
+
+        paths += [str(p) for p in example_paths()]
+    if not paths:
+        raise SystemExit(f"servio {args.command}: error: give at least one PATH"
+                         + (" or --examples" if hasattr(args, "examples") else ""))
+    return paths
+
+
+class _Session:
+    """Input options, the problem log and the progress bar of one command run."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from servio.jobs import JobOptions
+        from servio.model import Language
+
+        self.problems: list[str] = []
+        self.args = args
+        self.options = JobOptions(
+            format=args.format, strict=args.strict,
+            language=Language(args.lang) if args.lang else None,
+            contact_type=_contact_type(getattr(args, "contact_type", None)),
+            tagger=args.tagger, reader_options=_reader_options(args), on_problem=self._problem,
+        )
+        self.count = 0
+
+    def _problem(self, problem: Any) -> None:
+        self.problems.append(str(problem))
+        print(f"servio: skipped: {problem}", file=sys.stderr)
+
+    def conversations(self) -> Iterator[Any]:
+        from servio.jobs import read
+
+        return self.progress(read(_paths(self.args), self.options))
+
+    def progress(self, items: Iterable[T]) -> Iterator[T]:
+        show = sys.stderr.isatty() and not self.args.no_progress
+        if show:
+            from tqdm import tqdm
+
+            items = tqdm(items, unit=" conv", file=sys.stderr, leave=False, dynamic_ncols=True)
+        for item in items:
+            self.count += 1
+            yield item
+
+    def finish(self) -> int:
+        print(f"servio: {self.count} conversations read, {len(self.problems)} problems", file=sys.stderr)
+        return EXIT_SKIPPED if self.problems else EXIT_OK
+
+
+def _contact_type(value: str | None) -> Any:
+    if value is None:
+        return None
+    from servio.model import ContactType
+
+    return ContactType(value)
+
+
+def _reader_options(args: argparse.Namespace) -> Any:
+    from servio.ingest import ReaderOptions
+
+    columns: dict[str, str] = {}
+    for item in args.column:
+        field, sep, name = item.partition("=")
+        if not sep or not field or not name:
+            raise SystemExit(f"servio: error: --column expects FIELD=NAME, got {item!r}")
+        columns[field.strip()] = name.strip()
+    return ReaderOptions.from_cli(columns=columns, agent_domains=tuple(args.agent_domain))
+
+
+def _colour(args: argparse.Namespace) -> bool:
+    if args.color == "always":
+        return True
+    if args.color == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from servio.jobs import score
+    from servio.report.terminal import Painter, render_conversation, render_legend
+
+    session = _Session(args)
+    paint = Painter(_colour(args))
+    legend_done = False
+    for conv, result in score(session.conversations(), session.options):
+        if args.json:
+            print(json.dumps(result.to_dict(), ensure_ascii=False))
+            continue
+        if not legend_done:
+            print(render_legend(result.language, paint) + "\n")
+            legend_done = True
+        print(render_conversation(conv, result, paint))
+    return session.finish()
+
+
+def cmd_agents(args: argparse.Namespace) -> int:
+    from servio.evaluate import profiles
+    from servio.jobs import score
+    from servio.report.terminal import Painter, render_profiles
+
+    session = _Session(args)
+    results = [r for _, r in score(session.conversations(), session.options)]
+    language = args.summary_lang or _majority_language(results)
+    groups = ["agent", "team"] if args.by == "both" else [args.by]
+    found = {by: profiles(results, by=by, language=language) for by in groups}
+    if args.json:
+        print(json.dumps({by: [p.to_dict() for p in ps] for by, ps in found.items()}, ensure_ascii=False, indent=2))
+    else:
+        paint = Painter(_colour(args))
+        print("\n\n".join(render_profiles(ps, paint, language) for ps in found.values()))
+    return session.finish()
+
+
+def _majority_language(results: Sequence[Any]) -> str:
+    et = sum(1 for r in results if r.language == "et")
+    return "et" if et * 2 > len(results) else "en"
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from servio.jobs import tag, write_tagged
+
+    session = _Session(args)
+    tagged = tag(session.conversations(), session.options)
+    if args.output == "-":
+        write_tagged(tagged, sys.stdout)
+    else:
+        out = Path(args.output)
+        tmp = out.with_name(out.name + ".part")
+        with tmp.open("w", encoding="utf-8") as fh:
+            n = write_tagged(tagged, fh)
+        tmp.replace(out)
+        print(f"servio: wrote {n} conversations to {out}", file=sys.stderr)
+    return session.finish()
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from servio.jobs import tagging_metrics
+    from servio.report.metrics import render_metrics
+
+    session = _Session(args)
+    metrics = tagging_metrics(session.conversations(), session.options)
+    if args.json:
+        print(json.dumps({k: m.to_dict() for k, m in metrics.items()}, indent=2))
+    else:
+        print(render_metrics(metrics))
+    return session.finish()
+
+
+def cmd_formats(args: argparse.Namespace) -> int:
+    from servio.ingest import available_formats, get_reader
+
+    for name in available_formats():
+        reader = get_reader(name)
+        exts = " ".join(getattr(reader, "extensions", ()))
+        print(f"{name:<10} {exts}")
+    return EXIT_OK
+
+
+_COMMANDS = {"analyze": cmd_analyze, "agents": cmd_agents, "tag": cmd_tag, "eval": cmd_eval,
+             "formats": cmd_formats}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

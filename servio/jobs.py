@@ -1,0 +1,148 @@
+"""Whole jobs over files: read -> analyze -> evaluate, shared by the CLI and scripts.
+
+Each function streams; the caller decides how to print. Problems with the
+input never stop the good records: they go to ``on_problem`` and the
+:class:`~servio.ingest.ReadReport` counts them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from servio.model import ContactType, Conversation, Language
+from servio.results import ConversationResult, TaggedConversation
+
+
+@dataclass(frozen=True, slots=True)
+class JobOptions:
+    """What every job needs to know about its input and analysis."""
+
+    format: str | None = None
+    strict: bool = False
+    language: Language | None = None
+    contact_type: ContactType | None = None
+    tagger: str = "rules"
+    reader_options: Any = None
+    on_problem: Callable[[Any], None] | None = None
+
+
+@dataclass(slots=True)
+class Counter:
+    """Counts conversations as they stream past (for progress and summaries)."""
+
+    seen: int = 0
+    tick: Callable[[int], None] | None = field(default=None)
+
+    def wrap(self, items: Iterable[Conversation]) -> Iterator[Conversation]:
+        for item in items:
+            self.seen += 1
+            if self.tick is not None:
+                self.tick(1)
+            yield item
+
+
+def read(paths: Sequence[str | Path], opts: JobOptions) -> Iterator[Conversation]:
+    """Stream conversations from files or folders in any supported format."""
+    from servio.ingest import read_conversations
+
+    return read_conversations(
+        paths, format=opts.format, strict=opts.strict, options=opts.reader_options, on_problem=opts.on_problem
+    )
+
+
+def tag(conversations: Iterable[Conversation], opts: JobOptions) -> Iterator[TaggedConversation]:
+    """Tag each conversation's turns with stages."""
+    from servio.analyze import analyze
+
+    for conv in conversations:
+        yield analyze(conv, tagger=opts.tagger, language=opts.language)
+
+
+def score(
+    conversations: Iterable[Conversation], opts: JobOptions
+) -> Iterator[tuple[Conversation, ConversationResult]]:
+    """Tag and evaluate each conversation: its scorecard, failure patterns and feedback."""
+    from servio.evaluate import evaluate
+
+    for tagged in tag(conversations, opts):
+        contact_type = opts.contact_type or tagged.conversation.contact_type
+        yield tagged.conversation, evaluate(tagged, contact_type=contact_type)
+
+
+def tagged_record(tagged: TaggedConversation) -> dict[str, Any]:
+    """One conversation in the ../shared/data JSON Lines format, with predicted ``stages``."""
+    conv = tagged.conversation
+    record: dict[str, Any] = {"id": conv.id}
+    record["language"] = str(conv.language) if conv.language else None
+    record["channel"] = str(conv.channel)
+    for key, value in (("agent_id", conv.agent_id), ("team", conv.team)):
+        if value is not None:
+            record[key] = value
+    if conv.contact_type is not None:
+        record["contact_type"] = str(conv.contact_type)
+    if conv.started_at is not None:
+        record["started_at"] = conv.started_at.isoformat()
+    for key, value in conv.metadata.items():
+        record.setdefault(key, value)
+    record["turns"] = [
+        _turn_record(turn, sorted(tags.stages)) for turn, tags in zip(conv.turns, tagged.turns, strict=True)
+    ]
+    return record
+
+
+def _turn_record(turn: Any, stages: list[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {"speaker": str(turn.speaker), "text": turn.text, "stages": stages}
+    if turn.author:
+        out["author"] = turn.author
+    if turn.timestamp is not None:
+        out["timestamp"] = turn.timestamp.isoformat()
+    return out
+
+
+def write_tagged(tagged: Iterable[TaggedConversation], out: IO[str]) -> int:
+    """Write tagged conversations as JSON Lines; returns how many were written."""
+    n = 0
+    for item in tagged:
+        out.write(json.dumps(tagged_record(item), ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def gold_and_predicted(
+    conversations: Iterable[Conversation], opts: JobOptions
+) -> Iterator[tuple[str, list[frozenset[int]], list[frozenset[int]]]]:
+    """Per conversation: its language, the gold stage sets and the predicted ones.
+
+    Conversations without gold ``stages`` on every turn are skipped and
+    reported through ``opts.on_problem``.
+    """
+    for tagged in tag(conversations, opts):
+        conv = tagged.conversation
+        gold = [t.stages for t in conv.turns]
+        if any(g is None for g in gold):
+            if opts.on_problem is not None:
+                opts.on_problem(f"{conv.id}: some turns have no gold 'stages'; conversation left out of eval")
+            continue
+        language = str(conv.language or opts.language or "en")
+        yield language, [frozenset(g or ()) for g in gold], [t.stages for t in tagged.turns]
+
+
+def tagging_metrics(conversations: Iterable[Conversation], opts: JobOptions) -> dict[str, Any]:
+    """Per-language and overall tagging metrics of gold-labelled conversations."""
+    from servio.evaluate.metrics import stage_metrics
+
+    by_lang: dict[str, tuple[list[frozenset[int]], list[frozenset[int]]]] = {}
+    for language, gold, pred in gold_and_predicted(conversations, opts):
+        g, p = by_lang.setdefault(language, ([], []))
+        g.extend(gold)
+        p.extend(pred)
+    out: dict[str, Any] = {lang: stage_metrics(g, p) for lang, (g, p) in sorted(by_lang.items())}
+    if len(by_lang) > 1:
+        all_g = [x for g, _ in by_lang.values() for x in g]
+        all_p = [x for _, p in by_lang.values() for x in p]
+        out["all"] = stage_metrics(all_g, all_p)
+    return out

@@ -1,0 +1,1 @@
+"""Presenting results: terminal text now; HTML and PDF reports later."""

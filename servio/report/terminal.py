@@ -1,0 +1,146 @@
+"""Terminal rendering: a stage-coloured timeline, a scorecard, feedback, profile tables.
+
+Colour is ANSI and only used when asked for (the CLI decides: a terminal and
+no ``NO_COLOR``). Labels come from the stage metadata and the UI text file,
+in the conversation's language.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import tomllib
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import resources
+
+from servio.model import Conversation, Speaker
+from servio.results import AgentProfile, ConversationResult
+from servio.stages import ALL_STAGES, info
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_DIM = "\x1b[2m"
+
+
+@cache
+def ui_text(language: str) -> dict[str, str]:
+    """Interface strings in ``language`` (``et`` or ``en``) from ``servio/data/ui.toml``."""
+    raw = tomllib.loads(resources.files("servio.data").joinpath("ui.toml").read_text("utf-8"))
+    lang = language if language in raw else "en"
+    return {**raw["en"], **raw[lang]}
+
+
+class Painter:
+    """Wraps text in ANSI codes, or leaves it plain."""
+
+    def __init__(self, colour: bool) -> None:
+        self.colour = colour
+
+    def __call__(self, text: str, *codes: int | str) -> str:
+        if not self.colour or not codes:
+            return text
+        seq = "".join(c if isinstance(c, str) else f"\x1b[{c}m" for c in codes)
+        return f"{seq}{text}{_RESET}"
+
+    def stage(self, stage: int, text: str) -> str:
+        return self(text, info(stage).ansi)
+
+
+def _chips(stages: Iterable[int], paint: Painter) -> str:
+    return " ".join(paint.stage(s, f"[{s}]") for s in sorted(stages)) or paint("[ ]", _DIM)
+
+
+def _bar(score: float, width: int = 20) -> str:
+    full = int(round(score / 100 * width))
+    return "█" * full + "·" * (width - full)
+
+
+def render_timeline(conv: Conversation, result: ConversationResult, paint: Painter, width: int = 100) -> str:
+    """One line per turn: index, speaker, stage chips and the text, wrapped."""
+    t = ui_text(result.language)
+    lines: list[str] = []
+    speaker_label = {Speaker.AGENT: t["agent"], Speaker.CUSTOMER: t["customer"], Speaker.SYSTEM: t["system"]}
+    for turn, tags in zip(conv.turns, result.turns, strict=True):
+        chips = _chips(tags.stages, paint)
+        who = speaker_label[turn.speaker]
+        head = f"{tags.index:>3} {who:<11}"
+        body = textwrap.shorten(" ".join(turn.text.split()), width=max(30, width - 40), placeholder=" …")
+        if turn.speaker is Speaker.AGENT:
+            head = paint(head, _BOLD)
+        lines.append(f"{head} {chips:<}  {body}")
+    return "\n".join(lines)
+
+
+def render_scorecard(result: ConversationResult, paint: Painter) -> str:
+    """Each stage's score as a bar, its name in the conversation's language, and the overall score."""
+    t = ui_text(result.language)
+    lines = []
+    for s in result.stage_scores:
+        meta = info(s.stage)
+        name = meta.short(result.language)
+        if s.weight == 0:
+            lines.append(f"  {s.stage} {name:<12} {paint(t['not_applicable'], _DIM)}")
+            continue
+        mark = "✓" if s.present else "✗"
+        lines.append(f"  {s.stage} {name:<12} {paint(_bar(s.score), meta.ansi)} {s.score:5.0f}  {mark}")
+    lines.append(f"  {t['overall']:<14} {result.overall:5.0f} / 100   ({t['contact_type']}: "
+                 f"{t.get('ct_' + result.contact_type, result.contact_type)})")
+    return "\n".join(lines)
+
+
+def render_feedback(result: ConversationResult, paint: Painter) -> str:
+    """Failure patterns and coaching items, each pointing at a turn or a stage."""
+    t = ui_text(result.language)
+    lines = []
+    for f in result.failures:
+        where = f" ({t['turn']} {f.turn})" if f.turn is not None else ""
+        lines.append(paint(f"  ! {f.text}{where}", 31))
+    for item in result.feedback:
+        where = f"{t['turn']} {item.turn}" if item.turn is not None else info(item.stage).short(result.language)
+        mark = {"praise": "+", "improve": "→", "missing": "○"}.get(item.kind, "·")
+        lines.append(f"  {mark} [{where}] {item.text}")
+    return "\n".join(lines)
+
+
+def render_conversation(conv: Conversation, result: ConversationResult, paint: Painter) -> str:
+    """The full terminal view of one analysed conversation."""
+    t = ui_text(result.language)
+    who = ", ".join(x for x in (result.agent_id, result.team) if x) or t["unknown_agent"]
+    title = paint(f"═══ {result.conversation_id}", _BOLD) + f"  {who}  ·  {result.language}  ·  {conv.channel}"
+    parts = [title, render_timeline(conv, result, paint), "", paint(t["scorecard"], _BOLD),
+             render_scorecard(result, paint)]
+    fb = render_feedback(result, paint)
+    if fb:
+        parts += ["", paint(t["feedback"], _BOLD), fb]
+    return "\n".join(parts) + "\n"
+
+
+def render_legend(language: str, paint: Painter) -> str:
+    """A one-line key of the stage colours."""
+    return "  ".join(paint.stage(s, f"[{int(s)}] {info(s).short(language)}") for s in ALL_STAGES)
+
+
+def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: str = "en") -> str:
+    """A table: one row per agent or team, per-stage mean score, weakest stage, and the summary."""
+    t = ui_text(language)
+    head = f"{t['who']:<16}{t['team']:<12}{t['conversations_short']:>5} {t['overall_short']:>5} "
+    head += " ".join(f"{int(s):>4}" for s in ALL_STAGES) + f"  {t['weakest']}"
+    lines = [paint(head, _BOLD)]
+    for p in profiles:
+        cells = []
+        by_stage = {s.stage: s for s in p.stages}
+        for s in ALL_STAGES:
+            sp = by_stage.get(int(s))
+            cell = f"{sp.mean_score:>4.0f}" if sp is not None else f"{'–':>4}"
+            if sp is not None and p.weakest == int(s):
+                cell = paint(cell, 31, _BOLD)
+            elif sp is not None and p.strongest == int(s):
+                cell = paint(cell, 32)
+            cells.append(cell)
+        weakest = info(p.weakest).short(language) if p.weakest else "–"
+        label = p.id if p.kind == "agent" else f"[{p.id}]"
+        lines.append(f"{label:<16}{(p.team or ''):<12}{p.conversations:>5} {p.overall:>5.0f} "
+                     + " ".join(cells) + f"  {weakest}")
+        if p.summary:
+            lines.append(paint(f"    {p.summary}", _DIM))
+    return "\n".join(lines)
