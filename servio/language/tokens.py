@@ -1,0 +1,60 @@
+"""One-regex tokeniser for chat, e-mail and Twitter text.
+
+Token kinds: ``word``, ``number``, ``mention``, ``url``, ``email``, ``emoji``
+(pictographs and emoticons such as ":)"), ``hashtag``, ``signature`` (Twitter
+agent signatures such as "^SW", or "-Mari" / "–KA" closing a message) and
+``punct``. Order and phone numbers ("#12345", "1-844-782-9792", "+372 5555")
+are ``number`` tokens (a spaced phone number gives several number tokens).
+Contractions ("I'm", "don't", "can’t") and hyphenated forms ("e-post",
+"SMS-iga") are single words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from servio.language.fold import fold
+
+_L = r"[^\W\d_]"  # a letter
+_EMOJI = (
+    r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u3297\u3299]"
+    r"(?:[\U0001F3FB-\U0001F3FF\uFE0F]|\u200D[\U0001F000-\U0001FAFF\u2600-\u27BF])*"
+)
+_EMOTICON = r"(?<![\w:])(?:[:;=8][\-']?[()\[\]DPpOo3/\\|*]+|<3|\^\^|xD|XD)(?![\w])"
+
+TOKEN_RE = re.compile(
+    rf"""
+    (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
+    |(?P<url>(?:https?://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'’]
+        |\b[\w-]+(?:\.[\w-]+)*\.(?:ee|com|org|net|eu|io|co|uk|lv|lt|fi|ru|de|info|biz|app)\b(?:/[^\s<>"]*[^\s<>".,;:!?)\]'’])?)
+    |(?P<mention>(?<![\w@])@\w+)
+    |(?P<hashtag>(?<![\w#])\#{_L}\w*)
+    |(?P<number>\#?\+?\d+(?:[.,:/\-]\d+)*(?:%|{_L}+)?)
+    |(?P<signature>(?<![\w^])\^{_L}[\w]{{0,11}}\b|(?<!\S)[-–—~*]\s?[A-ZÕÄÖÜŠŽ]{_L}{{0,15}}(?=\s*\Z))
+    |(?P<emoji>{_EMOJI}|{_EMOTICON})
+    |(?P<word>{_L}+(?:['’]{_L}+)*(?:-{_L}+)*)
+    |(?P<punct>[.!?]+|[^\w\s])
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: source text, folded ``norm``, ``lemma`` and ``kind`` (see module docstring)."""
+
+    text: str
+    norm: str
+    lemma: str
+    kind: str
+
+    @property
+    def folded_lemma(self) -> str:
+        """The lemma with diacritics folded, for diacritic-insensitive matching."""
+        return fold(self.lemma)
+
+
+def raw_tokens(text: str) -> list[tuple[str, str]]:
+    """(text, kind) pairs for ``text``, in order."""
+    return [(m.group(), m.lastgroup or "punct") for m in TOKEN_RE.finditer(text)]
