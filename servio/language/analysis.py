@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
+from typing import cast
 
 from servio.language.english import english_stem
 from servio.language.estonian import estonian_lemmas
 from servio.language.fold import fold
 from servio.language.lexicon import lexicon
-from servio.language.tokens import TOKEN_RE, Token
+from servio.language.tokens import TOKEN_RE, Token, token_kind
 from servio.model import Language
 
 URL_PLACEHOLDER = "<url>"
 _SENTENCE_END = frozenset(".!?…:;")
+_SKIP_FOR_QUESTION = frozenset({"mention", "emoji", "url"})
 _TOKEN_CACHE_LIMIT = 200_000
 _token_cache: dict[tuple[Language, str, str], Token] = {}
 
@@ -50,40 +54,53 @@ class TextAnalysis:
         """True when the text has "?" or a sentence opens with a question word of its language."""
         if "?" in self.clean:
             return True
-        norms = [t.norm for t in self.tokens if t.kind not in ("mention", "emoji")]
-        starts = lexicon(self.language).question_starts
+        starts = _question_index(self.language)
+        norms = [t.norm for t in self.tokens if t.kind not in _SKIP_FOR_QUESTION]
         at_start = True
         for i, norm in enumerate(norms):
-            if at_start and any(tuple(norms[i : i + len(q)]) == q for q in starts):
-                return True
-            at_start = bool(norm) and norm[-1] in _SENTENCE_END
+            if at_start and norm in starts:
+                if any(tuple(norms[i : i + len(q)]) == q for q in starts[norm]):
+                    return True
+            at_start = norm[-1] in _SENTENCE_END
         return False
+
+
+@cache
+def _question_index(language: Language) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Question openers of ``language`` keyed by their first word."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for q in lexicon(language).question_starts:
+        index.setdefault(q[0], []).append(q)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 def analyze_text(text: str, language: Language) -> TextAnalysis:
     """Tokenise ``text``, lemmatise its words in ``language`` and build the matching strings."""
-    pairs, clean_parts = _split(text)
-    clean = " ".join("".join(clean_parts).split())
+    matches = list(TOKEN_RE.finditer(text))
+    pairs = [(m.group(), token_kind(m)) for m in matches]
     tokens = _tokens(pairs, language)
-    kept = tokens[_leading_mentions(tokens) :]
+    lead = _leading_mentions(tokens)
+    kept = tokens[lead:]
+    has_url = any(t.kind == "url" for t in kept)
+    if lead or has_url:
+        clean = _clean(text, matches, pairs, lead)
+    else:
+        clean = " ".join(text.split())
     folded = " ".join(URL_PLACEHOLDER if t.kind == "url" else t.norm for t in kept)
     return TextAnalysis(text, clean, clean.lower(), folded, tokens, language)
 
 
-def _split(text: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """(token text, kind) pairs, and the clean text in pieces (no leading mentions, URLs replaced)."""
-    pairs: list[tuple[str, str]] = []
+def _clean(text: str, matches: list[re.Match[str]], pairs: list[tuple[str, str]], lead: int) -> str:
+    """``text`` without its first ``lead`` tokens (mentions), URLs replaced, whitespace collapsed."""
     parts: list[str] = []
-    pos = 0
-    for m in TOKEN_RE.finditer(text):
-        kind = m.lastgroup or "punct"
-        pairs.append((m.group(), kind))
-        if parts or kind != "mention":
-            parts.append(text[pos : m.start()] if parts else "")
-            parts.append(URL_PLACEHOLDER if kind == "url" else m.group())
-        pos = m.end()
+    pos = matches[lead].start() if lead < len(matches) else len(text)
+    for m, (_, kind) in zip(matches[lead:], pairs[lead:], strict=True):
+        if kind == "url":
+            parts.append(text[pos : m.start()])
+            parts.append(URL_PLACEHOLDER)
+            pos = m.end()
     parts.append(text[pos:])
-    return pairs, parts
+    return " ".join("".join(parts).split())
 
 
 def _leading_mentions(tokens: tuple[Token, ...]) -> int:
@@ -95,28 +112,38 @@ def _leading_mentions(tokens: tuple[Token, ...]) -> int:
 
 def _tokens(pairs: list[tuple[str, str]], language: Language) -> tuple[Token, ...]:
     cache = _token_cache
-    words = [chunk for chunk, kind in pairs if kind == "word"]
-    if any((language, w, "word") not in cache for w in words):
-        _fill_word_cache(words, language)
+    found = [cache.get((language, chunk, kind)) for chunk, kind in pairs]
+    if None not in found:
+        return tuple(cast("list[Token]", found))
+    new_words = [c for (c, k), t in zip(pairs, found, strict=True) if t is None and k == "word"]
+    words = _lemmatised_words(new_words, language)
     out = []
-    for chunk, kind in pairs:
-        tok = cache.get((language, chunk, kind))
+    for tok, (chunk, kind) in zip(found, pairs, strict=True):
         if tok is None:
-            norm = fold(chunk)
-            tok = Token(chunk, norm, norm, kind)
-            _remember((language, chunk, kind), tok)
+            tok = words[chunk] if kind == "word" else _plain_token(chunk, kind, language)
         out.append(tok)
     return tuple(out)
 
 
-def _fill_word_cache(words: list[str], language: Language) -> None:
-    todo = [w for w in dict.fromkeys(words) if (language, w, "word") not in _token_cache]
+def _plain_token(chunk: str, kind: str, language: Language) -> Token:
+    norm = fold(chunk)
+    tok = Token(chunk, norm, norm, kind)
+    _remember((language, chunk, kind), tok)
+    return tok
+
+
+def _lemmatised_words(words: list[str], language: Language) -> dict[str, Token]:
+    """Word tokens for ``words``, lemmatised in one batch and remembered in the token cache."""
+    todo = list(dict.fromkeys(words))
     if language is Language.ET:
         lemmas = estonian_lemmas(todo)
     else:
         lemmas = [english_stem(w) for w in todo]
+    made = {}
     for word, lemma in zip(todo, lemmas, strict=True):
-        _remember((language, word, "word"), Token(word, fold(word), lemma, "word"))
+        made[word] = tok = Token(word, fold(word), lemma, "word")
+        _remember((language, word, "word"), tok)
+    return made
 
 
 def _remember(key: tuple[Language, str, str], tok: Token) -> None:
@@ -127,5 +154,5 @@ def _remember(key: tuple[Language, str, str], tok: Token) -> None:
 
 def fold_phrase(text: str) -> str:
     """Normalise a lexicon phrase exactly as :attr:`TextAnalysis.folded` is built (no lemmatising)."""
-    parts = (URL_PLACEHOLDER if m.lastgroup == "url" else fold(m.group()) for m in TOKEN_RE.finditer(text))
+    parts = (URL_PLACEHOLDER if token_kind(m) == "url" else fold(m.group()) for m in TOKEN_RE.finditer(text))
     return " ".join(parts)

@@ -23,17 +23,22 @@ _EMOJI = (
 )
 _EMOTICON = r"(?<![\w:])(?:[:;=8][\-']?[()\[\]DPpOo3/\\|*]+|<3|\^\^|xD|XD)(?![\w])"
 
+_WORD = rf"{_L}++(?:['’]{_L}+)*+(?:-{_L}+)*+"
+
+# The first alternative is a fast path for plain words; words that may start an
+# e-mail address or a domain fall through to the later alternatives ("word2").
 TOKEN_RE = re.compile(
     rf"""
-    (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
+    (?P<word>(?!xD\b|XD\b){_WORD})(?![@+\d_]|[.\-]\w|://)
+    |(?P<email>[\w.+-]++@[\w-]+(?:\.[\w-]+)+)
     |(?P<url>(?:https?://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'’]
-        |\b[\w-]+(?:\.[\w-]+)*\.(?:ee|com|org|net|eu|io|co|uk|lv|lt|fi|ru|de|info|biz|app)\b(?:/[^\s<>"]*[^\s<>".,;:!?)\]'’])?)
+        |\b[\w-]++(?:\.[\w-]+)*\.(?:ee|com|org|net|eu|io|co|uk|lv|lt|fi|ru|de|info|biz|app)\b(?:/[^\s<>"]*[^\s<>".,;:!?)\]'’])?)
     |(?P<mention>(?<![\w@])@\w+)
     |(?P<hashtag>(?<![\w#])\#{_L}\w*)
     |(?P<number>\#?\+?\d+(?:[.,:/\-]\d+)*(?:%|{_L}+)?)
     |(?P<signature>(?<![\w^])\^{_L}[\w]{{0,11}}\b|(?<!\S)[-–—~*]\s?[A-ZÕÄÖÜŠŽ]{_L}{{0,15}}(?=\s*\Z))
     |(?P<emoji>{_EMOJI}|{_EMOTICON})
-    |(?P<word>{_L}+(?:['’]{_L}+)*(?:-{_L}+)*)
+    |(?P<word2>{_WORD})
     |(?P<punct>[.!?]+|[^\w\s])
     """,
     re.VERBOSE,
@@ -55,6 +60,14 @@ class Token:
         return fold(self.lemma)
 
 
+_KINDS = {name: name for name in TOKEN_RE.groupindex} | {"word2": "word"}
+
+
+def token_kind(match: re.Match[str]) -> str:
+    """The token kind of a ``TOKEN_RE`` match."""
+    return _KINDS[match.lastgroup or "punct"]
+
+
 def raw_tokens(text: str) -> list[tuple[str, str]]:
     """(text, kind) pairs for ``text``, in order."""
-    return [(m.group(), m.lastgroup or "punct") for m in TOKEN_RE.finditer(text)]
+    return [(m.group(), _KINDS[m.lastgroup or "punct"]) for m in TOKEN_RE.finditer(text)]
