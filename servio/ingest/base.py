@@ -1,0 +1,257 @@
+"""What every reader shares: problems, the run report, options and the reader contract."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol, runtime_checkable
+
+from servio.model import Channel, Conversation, Language, Speaker
+
+DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024
+
+#: Field names accepted by :meth:`ReaderOptions.from_cli` and their option attributes.
+COLUMN_FIELDS: Mapping[str, str] = MappingProxyType({
+    "id": "id_column", "speaker": "speaker_column", "text": "text_column",
+    "timestamp": "timestamp_column", "author": "author_column", "agent": "agent_id_column",
+    "agent_id": "agent_id_column", "team": "team_column", "channel": "channel_column",
+    "language": "language_column", "stages": "stages_column", "contact_type": "contact_type_column",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One bad record, or one note about the input: where it is and what is wrong."""
+
+    path: str
+    line: int | None
+    offset: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"{self.path}:{self.line}: {self.message}"
+        if self.offset is not None:
+            return f"{self.path}@byte {self.offset}: {self.message}"
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadReport:
+    """Summary of a run: conversations read, records skipped, the problems and notes.
+
+    ``skipped`` counts the records a problem made the reader drop (a line, a
+    row, a cue, a message, or a whole file); ``notes`` are remarks that drop
+    nothing, such as an empty file or a Windows-1257 fallback.
+    """
+
+    read: int
+    skipped: int
+    problems: tuple[Problem, ...]
+    notes: tuple[Problem, ...] = ()
+    files: int = 0
+
+    def __add__(self, other: ReadReport) -> ReadReport:
+        return ReadReport(
+            read=self.read + other.read,
+            skipped=self.skipped + other.skipped,
+            problems=self.problems + other.problems,
+            notes=self.notes + other.notes,
+            files=self.files + other.files,
+        )
+
+    @classmethod
+    def merge(cls, reports: Iterable[ReadReport]) -> ReadReport:
+        """One report summing several (e.g. one per file or per batch)."""
+        total = cls(0, 0, ())
+        for report in reports:
+            total = total + report
+        return total
+
+
+class IngestError(Exception):
+    """Input that cannot be read: a missing path, an unknown format name, or (strict) a bad record."""
+
+    def __init__(self, message: str, problem: Problem | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
+
+
+def _speaker_map(values: Mapping[str, str | Speaker]) -> Mapping[str, Speaker]:
+    out: dict[str, Speaker] = {}
+    for raw, target in values.items():
+        try:
+            out[" ".join(str(raw).split()).casefold()] = Speaker(str(target).strip().casefold())
+        except ValueError:
+            message = f"speaker_values[{raw!r}] must be agent, customer or system, not {target!r}"
+            raise ValueError(message) from None
+    return MappingProxyType(out)
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderOptions:
+    """How to read inputs whose layout varies: CSV columns, speaker words, encoding, e-mail roles.
+
+    A ``*_column`` of ``None`` means "look for the usual names" (English and
+    Estonian, see ``servio/ingest/data/columns.toml``). ``speaker_values``
+    maps raw speaker words or names (``"kati"``, ``"speaker 1"``) to
+    ``agent``/``customer``/``system`` on top of the built-in vocabulary.
+    ``language`` and ``channel`` fill in what a source does not say.
+    ``agent_addresses``/``agent_domains`` decide who is the agent in e-mail.
+    ``max_record_bytes`` bounds one line (text formats) or one message (e-mail).
+    """
+
+    id_column: str | None = None
+    speaker_column: str | None = None
+    text_column: str | None = None
+    timestamp_column: str | None = None
+    author_column: str | None = None
+    agent_id_column: str | None = None
+    team_column: str | None = None
+    channel_column: str | None = None
+    language_column: str | None = None
+    stages_column: str | None = None
+    contact_type_column: str | None = None
+    delimiter: str | None = None
+    speaker_values: Mapping[str, Speaker] = field(default_factory=dict)
+    encoding: str | None = None
+    language: Language | None = None
+    channel: Channel | None = None
+    agent_addresses: frozenset[str] = frozenset()
+    agent_domains: frozenset[str] = frozenset()
+    keep_signoff: bool = True
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "speaker_values", _speaker_map(self.speaker_values))
+        addresses = frozenset(a.strip().casefold() for a in self.agent_addresses if a.strip())
+        domains = frozenset(d.strip().lstrip("@").casefold() for d in self.agent_domains if d.strip())
+        object.__setattr__(self, "agent_addresses", addresses)
+        object.__setattr__(self, "agent_domains", domains)
+        if self.delimiter is not None and len(self.delimiter) != 1:
+            raise ValueError(f"delimiter must be one character, not {self.delimiter!r}")
+        if self.max_record_bytes < 1024:
+            raise ValueError("max_record_bytes must be at least 1024")
+        if self.encoding is not None:
+            import codecs
+
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise ValueError(f"unknown encoding {self.encoding!r}") from None
+
+    def column(self, name: str) -> str | None:
+        """The configured header name for field ``name`` (``text``, ``agent_id``...), if any."""
+        value: str | None = getattr(self, COLUMN_FIELDS[name])
+        return value
+
+    @classmethod
+    def from_cli(
+        cls,
+        *,
+        columns: Mapping[str, str] | None = None,
+        agent_domains: Iterable[str] = (),
+        agent_addresses: Iterable[str] = (),
+        speaker_values: Mapping[str, str] | None = None,
+        **other: object,
+    ) -> ReaderOptions:
+        """Options from command-line style input; ``columns`` maps field names to header names.
+
+        Field names are those of :data:`COLUMN_FIELDS` (``id``, ``speaker``,
+        ``text``, ``timestamp``, ``author``, ``agent``, ``team``, ``channel``,
+        ``language``, ``stages``, ``contact_type``). Raises :class:`IngestError`
+        for an unknown field name or a bad value.
+        """
+        kwargs: dict[str, object] = dict(other)
+        for name, header in (columns or {}).items():
+            key = name.strip().casefold().replace("-", "_")
+            if key not in COLUMN_FIELDS:
+                known = ", ".join(sorted(COLUMN_FIELDS))
+                raise IngestError(f"unknown column field {name!r}; known fields: {known}")
+            kwargs[COLUMN_FIELDS[key]] = header
+        kwargs["agent_domains"] = frozenset(agent_domains)
+        kwargs["agent_addresses"] = frozenset(agent_addresses)
+        kwargs["speaker_values"] = dict(speaker_values or {})
+        try:
+            return cls(**kwargs)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            raise IngestError(f"bad reader option: {exc}") from None
+
+
+class Reporter:
+    """Collects problems and notes while readers run; raises at the first problem when strict.
+
+    Readers call :meth:`problem` for every record they drop, :meth:`note` for
+    remarks that drop nothing, and :meth:`at` before yielding a conversation so
+    that later complaints about it (a duplicate id) can name its line.
+    """
+
+    def __init__(
+        self,
+        *,
+        strict: bool = False,
+        on_problem: Callable[[Problem], None] | None = None,
+        on_note: Callable[[Problem], None] | None = None,
+    ) -> None:
+        self.strict = strict
+        self._on_problem = on_problem
+        self._on_note = on_note
+        self._problems: list[Problem] = []
+        self._notes: list[Problem] = []
+        self.read = 0
+        self.files = 0
+        self.line: int | None = None
+        self.offset: int | None = None
+
+    def problem(
+        self, path: str | Path, message: str, *, line: int | None = None, offset: int | None = None
+    ) -> None:
+        """Record one dropped record; in strict mode raise :class:`IngestError` instead."""
+        item = Problem(str(path), line, offset, message)
+        self._problems.append(item)
+        if self.strict:
+            raise IngestError(str(item), item)
+        if self._on_problem is not None:
+            self._on_problem(item)
+
+    def note(
+        self, path: str | Path, message: str, *, line: int | None = None, offset: int | None = None
+    ) -> None:
+        """Record a remark about the input that drops nothing."""
+        item = Problem(str(path), line, offset, message)
+        self._notes.append(item)
+        if self._on_note is not None:
+            self._on_note(item)
+
+    def at(self, line: int | None = None, offset: int | None = None) -> None:
+        """Say where the conversation about to be yielded starts."""
+        self.line, self.offset = line, offset
+
+    def summary(self) -> ReadReport:
+        """The counts so far as a frozen :class:`ReadReport`."""
+        problems = tuple(self._problems)
+        return ReadReport(self.read, len(problems), problems, tuple(self._notes), self.files)
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """One input format. Register an instance with :func:`servio.ingest.register_reader`.
+
+    ``extensions`` are lower-case with the dot (``".csv"``). ``sniff`` looks at
+    the first bytes of a file and says whether they look like this format;
+    ``read`` streams conversations, reporting each bad record to ``report``
+    and going on with the next. A reader may also set ``priority`` (default
+    50, lower is sniffed first; the loose CSV and plain-text sniffers use 80-90).
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def extensions(self) -> tuple[str, ...]: ...
+
+    def sniff(self, head: bytes) -> bool: ...
+
+    def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]: ...

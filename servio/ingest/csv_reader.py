@@ -1,0 +1,214 @@
+"""CSV with one row per turn: sniffed delimiter, mapped columns, rows grouped by conversation id."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from servio.ingest.base import ReaderOptions, Reporter
+from servio.ingest.fields import (
+    FieldError,
+    TurnTimes,
+    build_conversation,
+    conversation_fields,
+    derived_id,
+    parse_stages,
+    turn_language,
+)
+from servio.ingest.textio import Line, decode_head, has_surrogates, text_lines
+from servio.ingest.vocab import column_names, header_key, speaker_examples, speaker_for
+from servio.model import Conversation, Turn
+
+_DELIMITERS = (",", ";", "\t")
+_FIELD_ORDER = ("text", "speaker", "id", "timestamp", "author", "agent_id", "team", "channel", "language",
+                "stages", "contact_type")
+_CONVERSATION_FIELDS = ("agent_id", "team", "channel", "language", "contact_type")
+
+
+def guess_delimiter(line: str) -> str:
+    """The most frequent of ``,`` ``;`` and tab outside double quotes (``,`` on a tie)."""
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, int], str | None]:
+    """Field -> column index for a header row, and an error naming the available columns if any."""
+    keys = [header_key(h) for h in header]
+    found: dict[str, int] = {}
+    for name in _FIELD_ORDER:
+        explicit = options.column(name)
+        if explicit is not None:
+            if header_key(explicit) not in keys:
+                return found, (f"column {explicit!r} for {name} not found; "
+                               f"available columns: {', '.join(header)}")
+            found[name] = keys.index(header_key(explicit))
+            continue
+        for candidate in column_names()[name]:
+            if candidate in keys and keys.index(candidate) not in found.values():
+                found[name] = keys.index(candidate)
+                break
+    for required in ("text", "speaker"):
+        if required not in found:
+            looked = ", ".join(column_names()[required][:6])
+            return found, (f"no {required} column (looked for {looked}, ...; name it with "
+                           f"ReaderOptions.{required}_column or --column {required}=NAME); "
+                           f"available columns: {', '.join(header)}")
+    return found, None
+
+
+class _Feed:
+    """Lines to the csv module, remembering which line numbers each row came from."""
+
+    def __init__(self, lines: Iterable[Line], path: Path, report: Reporter) -> None:
+        self._lines = iter(lines)
+        self._path, self._report = path, report
+        self.pulled: list[Line] = []
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._lines:
+            if line.error is not None and not line.text:
+                self._report.problem(self._path, f"{line.error}; line skipped", line=line.number)
+                continue
+            self.pulled.append(line)
+            yield line.text + "\n"
+
+
+@dataclass(slots=True)
+class _Group:
+    line: int
+    raw: dict[str, str] = field(default_factory=dict)
+    turns: list[Turn] = field(default_factory=list)
+    times: TurnTimes = field(default_factory=lambda: TurnTimes(None))
+
+
+class CsvReader:
+    """Format ``csv``: one row per turn, header required (see ``docs/formats.md``)."""
+
+    name = "csv"
+    extensions = (".csv", ".tsv")
+    priority = 90
+
+    def sniff(self, head: bytes) -> bool:
+        """True when the first non-blank line is a delimited header naming a known column."""
+        lines = [ln for ln in decode_head(head).splitlines() if ln.strip()]
+        if not lines:
+            return False
+        first = lines[0]
+        cells = next(csv.reader([first], delimiter=guess_delimiter(first)), [])
+        known = {name for names in column_names().values() for name in names}
+        return len(cells) >= 2 and any(header_key(c) in known for c in cells)
+
+    def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
+        """Stream the file's conversations (after the whole file is grouped by id)."""
+        csv.field_size_limit(max(csv.field_size_limit(), options.max_record_bytes))
+        lines = text_lines(path, options, report, fallback=True)
+        first = next((ln for ln in lines if ln.text.strip() or ln.error), None)
+        if first is None:
+            report.note(path, "no rows; nothing to read")
+            return
+        delimiter = options.delimiter or ("\t" if path.suffix.casefold() == ".tsv" and "\t" in first.text
+                                          else guess_delimiter(first.text))
+        feed = _Feed(_chain(first, lines), path, report)
+        rows = _rows(csv.reader(feed, delimiter=delimiter), feed, path, report)
+        header = next(rows, None)
+        if header is None:
+            return
+        columns, error = map_columns(header[1], options)
+        if error is not None:
+            report.problem(path, f"{error}; file skipped", line=header[0])
+            return
+        groups = self._group(path, rows, header[1], columns, options, report)
+        for group_id, group in groups.items():
+            report.at(group.line)
+            yield self._conversation(group_id, group, options)
+
+    def _group(self, path: Path, rows: Iterator[tuple[int, list[str]]], header: list[str],
+               columns: dict[str, int], options: ReaderOptions, report: Reporter) -> dict[str, _Group]:
+        groups: dict[str, _Group] = {}
+        current = derived_id(path, 1)
+        bad_times: list[tuple[int, str]] = []
+        for number, row in rows:
+            cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
+            if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+                report.problem(path, f"row has {len(row)} fields but the header has {len(header)} "
+                                     "(an unquoted delimiter in the text?); row skipped", line=number)
+                continue
+            current = cells.get("id") or current
+            group = groups.get(current) or _Group(line=number)
+            try:
+                turn = self._turn(cells, group, options)
+            except FieldError as exc:
+                report.problem(path, f"{exc}; row skipped", line=number)
+                continue
+            groups.setdefault(current, group)
+            if cells.get("timestamp") and turn.timestamp is None and not group.times.clocks[-1]:
+                bad_times.append((number, cells["timestamp"]))
+            group.turns.append(turn)
+        if bad_times:
+            line, value = bad_times[0]
+            report.note(path, f"{len(bad_times)} timestamp(s) not understood (first: {value!r}); "
+                              "turns kept without a time", line=line)
+        return groups
+
+    def _turn(self, cells: dict[str, str], group: _Group, options: ReaderOptions) -> Turn:
+        if not cells["text"]:
+            raise FieldError("empty text")
+        speaker = speaker_for(cells["speaker"], options)
+        if speaker is None:
+            raise FieldError(f"speaker {cells['speaker']!r} is not known (known: {speaker_examples()}; "
+                             "map it with ReaderOptions.speaker_values)")
+        given = {k: cells[k] for k in _CONVERSATION_FIELDS if cells.get(k) and k not in group.raw}
+        conversation_fields(given)
+        group.raw.update(given)
+        return Turn(
+            speaker=speaker,
+            text=cells["text"],
+            author=cells.get("author") or None,
+            timestamp=group.times.resolve(cells.get("timestamp")),
+            stages=parse_stages(cells["stages"]) if "stages" in cells else None,
+            language=turn_language(cells.get("language")),
+        )
+
+    def _conversation(self, group_id: str, group: _Group, options: ReaderOptions) -> Conversation:
+        fields, _ = conversation_fields({**group.raw, "id": group_id})
+        return build_conversation(fields, group.turns, options, default_id=group_id,
+                                  metadata=group.times.metadata())
+
+
+def _chain(first: Line, rest: Iterator[Line]) -> Iterator[Line]:
+    yield first
+    yield from rest
+
+
+def _rows(reader: Iterator[list[str]], feed: _Feed, path: Path,
+          report: Reporter) -> Iterator[tuple[int, list[str]]]:
+    """``(first line number, cells)`` per non-empty row; rows with undecodable bytes are reported."""
+    while True:
+        feed.pulled.clear()
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = feed.pulled[0].number if feed.pulled else None
+            report.problem(path, f"CSV error: {exc}; row skipped", line=line)
+            if not feed.pulled:
+                return
+            continue
+        if not feed.pulled or not any(cell.strip() for cell in row):
+            continue
+        bad = next((ln for ln in feed.pulled if ln.error), None)
+        if bad is not None or any(has_surrogates(cell) for cell in row):
+            error = bad.error if bad is not None else "undecodable bytes"
+            report.problem(path, f"{error}; row skipped", line=(bad or feed.pulled[0]).number)
+            continue
+        yield feed.pulled[0].number, row

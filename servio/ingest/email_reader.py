@@ -1,0 +1,137 @@
+"""E-mail: ``.eml`` files (one message, one conversation) and mbox files (threads of messages).
+
+Each message is one turn with the quoted reply and the signature cut
+(:mod:`servio.ingest.email_text`). Roles: a sender at a configured agent
+address or domain is the agent; without configuration the first sender of
+a thread is the customer and every other sender the agent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from servio.ingest.base import ReaderOptions, Reporter
+from servio.ingest.email_thread import Mail, group_threads, mail_from_message, speakers
+from servio.ingest.fields import build_conversation, derived_id
+from servio.ingest.textio import decode_head
+from servio.model import Channel, Conversation, Turn
+
+_HEADER_LINE = re.compile(r"^([!-9;-~]+):[ \t]")
+_KNOWN_HEADERS = {"from", "to", "subject", "date", "message-id", "received", "return-path", "mime-version",
+                  "content-type", "cc", "reply-to", "in-reply-to", "references", "delivered-to", "x-mailer"}
+
+
+def _parse(raw: bytes) -> Any:
+    from email import policy
+    from email.parser import BytesParser
+
+    return BytesParser(policy=policy.default).parsebytes(raw)
+
+
+def _header_names(lines: Sequence[str]) -> list[str]:
+    names = []
+    for line in lines:
+        if not line.strip():
+            break
+        if line[:1] in " \t":
+            continue
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            return []
+        names.append(match[1].casefold())
+    return names
+
+
+def _conversation(thread: list[Mail], index: int, path: Path, options: ReaderOptions) -> Conversation:
+    roles = speakers(thread, options)
+    turns = [
+        Turn(role, mail.text, author=mail.name or mail.signer or mail.address or None, timestamp=mail.date)
+        for role, mail in zip(roles, thread, strict=True)
+    ]
+    metadata: dict[str, Any] = {"subject": thread[0].subject,
+                                "message_ids": [m.message_id for m in thread if m.message_id]}
+    return build_conversation({}, turns, options, default_id=derived_id(path, index),
+                              default_channel=Channel.EMAIL, metadata=metadata)
+
+
+class EmlReader:
+    """Format ``eml``: one RFC 822 message per file, one conversation of one turn."""
+
+    name = "eml"
+    extensions = (".eml",)
+    priority = 30
+
+    def sniff(self, head: bytes) -> bool:
+        """True when the file opens with a header block naming at least two usual mail headers."""
+        names = _header_names(decode_head(head).splitlines()[:60])
+        return len(set(names) & _KNOWN_HEADERS) >= 2
+
+    def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
+        """Read the message; its sender is the agent only when configured as one."""
+        size = path.stat().st_size
+        if size > options.max_record_bytes:
+            limit = options.max_record_bytes
+            report.problem(path, f"message of {size:,} bytes is over the limit of {limit:,} "
+                                 "(ReaderOptions.max_record_bytes); file skipped")
+            return
+        try:
+            mail = mail_from_message(_parse(path.read_bytes()), 0, 0, options)
+        except (ValueError, LookupError, UnicodeError, IndexError, TypeError) as exc:
+            report.problem(path, f"unreadable message: {exc}; file skipped")
+            return
+        if not mail.text:
+            report.problem(path, "no message text after removing quotes and signature; file skipped")
+            return
+        report.at(1)
+        yield _conversation([mail], 1, path, options)
+
+
+class MboxReader:
+    """Format ``mbox``: messages grouped into threads, one conversation per thread."""
+
+    name = "mbox"
+    extensions = (".mbox", ".mbx")
+    priority = 30
+
+    def sniff(self, head: bytes) -> bool:
+        """True when the file starts with an mbox ``From `` line followed by mail headers."""
+        lines = decode_head(head).splitlines()
+        return bool(lines) and lines[0].startswith("From ") and len(_header_names(lines[1:60])) >= 1
+
+    def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
+        """Read every message (bad ones reported by byte offset) and yield one conversation per thread."""
+        mails = list(self._mails(path, options, report))
+        for index, thread in enumerate(group_threads(mails), start=1):
+            kept = [m for m in thread if m.text]
+            for mail in thread:
+                if not mail.text:
+                    report.note(path, "message has no text after removing quotes and signature; left out",
+                                offset=mail.offset)
+            if not kept:
+                continue
+            report.at(None, kept[0].offset)
+            yield _conversation(kept, index, path, options)
+
+    def _mails(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Mail]:
+        import mailbox
+
+        box = mailbox.mbox(str(path), create=False)
+        try:
+            keys = box.keys()
+            toc: dict[Any, tuple[int, int]] = getattr(box, "_toc", {})
+            for position, key in enumerate(keys):
+                start, stop = toc.get(key, (None, None))
+                if start is not None and stop is not None and stop - start > options.max_record_bytes:
+                    report.problem(path, f"message of {stop - start:,} bytes is over the limit of "
+                                         f"{options.max_record_bytes:,}; message skipped", offset=start)
+                    continue
+                try:
+                    msg = _parse(box.get_bytes(key))
+                    yield mail_from_message(msg, position, start, options)
+                except (ValueError, LookupError, UnicodeError, IndexError, TypeError) as exc:
+                    report.problem(path, f"unreadable message: {exc}; message skipped", offset=start)
+        finally:
+            box.close()

@@ -1,0 +1,179 @@
+"""The new text of an e-mail: body part choice, HTML to text, quoted replies and signatures cut.
+
+Cue phrases live in ``data/email.toml``. Order of cuts: the first reply
+attribution ("On ... wrote:", "... kirjutas:"), forward/Outlook separator
+or Outlook header block ends the new text; ``>`` lines are dropped; a
+signature delimiter (``-- ``) or a mail-app line ("Sent from my iPhone")
+ends it; a closing formula ("Lugupidamisega", "Best regards") near the end
+keeps itself and the name line after it (``keep_signoff``) and drops the
+contact details below.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from html.parser import HTMLParser
+from typing import Any
+
+from servio.ingest.vocab import email_cues, norm
+
+_BLOCK_TAGS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "blockquote", "hr"}
+_VOID_TAGS = {"br", "hr", "img", "meta", "input", "link", "area", "base", "col", "wbr", "source"}
+_SKIP_TAGS = {"style", "script", "head", "title", "blockquote"}
+_NAME_TRIM = " \t,.!;:-–—"
+
+
+class _HtmlText(HTMLParser):
+    """Visible text of an HTML body; quoted blocks (``<blockquote>``, Gmail quotes) are left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID_TAGS:
+            if not self._skipping and tag in _BLOCK_TAGS:
+                self.parts.append("\n")
+            return
+        classes = " ".join(v or "" for k, v in attrs if k in ("class", "id"))
+        if self._skipping or tag in _SKIP_TAGS or "gmail_quote" in classes or "divRplyFwdMsg" in classes:
+            self._skipping.append(tag)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipping:
+            if tag in self._skipping:
+                while self._skipping.pop() != tag:
+                    pass
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML fragment with block elements on their own lines."""
+    parser = _HtmlText()
+    parser.feed(markup)
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    quote: tuple[re.Pattern[str], ...]
+    separators: frozenset[str]
+    header_from: tuple[str, ...]
+    header_fields: tuple[str, ...]
+    delimiters: frozenset[str]
+    signoffs: tuple[str, ...]
+    mobile: tuple[str, ...]
+    tail_lines: int
+    max_name_words: int
+
+
+@cache
+def _cues() -> _Cues:
+    raw: dict[str, Any] = email_cues()
+    sig = raw["signature"]
+    return _Cues(
+        quote=tuple(re.compile(p, re.I) for p in raw["quote"]["patterns"]),
+        separators=frozenset(norm(s) for s in raw["quote"]["separators"]),
+        header_from=tuple(norm(s) for s in raw["quote"]["header_from"]),
+        header_fields=tuple(norm(s) for s in raw["quote"]["header_fields"]),
+        delimiters=frozenset(sig["delimiters"]),
+        signoffs=tuple(sorted((norm(s) for s in sig["signoffs"]), key=len, reverse=True)),
+        mobile=tuple(norm(s) for s in sig["mobile"]),
+        tail_lines=int(sig["tail_lines"]),
+        max_name_words=int(sig["max_name_words"]),
+    )
+
+
+def _field_name(line: str) -> str:
+    head, sep, _ = line.partition(":")
+    return norm(head.lstrip("*")) if sep else ""
+
+
+def _quote_start(lines: list[str], i: int, cues: _Cues) -> bool:
+    line = lines[i].strip()
+    if norm(line) in cues.separators:
+        return True
+    pair = line + " " + lines[i + 1].strip() if i + 1 < len(lines) else line
+    if any(p.match(line) or p.match(pair) for p in cues.quote):
+        return True
+    if _field_name(line) in cues.header_from:
+        following = [_field_name(ln) for ln in lines[i + 1:i + 5]]
+        return sum(f in cues.header_fields for f in following) >= 2
+    return False
+
+
+def _name_like(line: str, cues: _Cues) -> bool:
+    words = line.strip(_NAME_TRIM).split()
+    return (0 < len(words) <= cues.max_name_words and "@" not in line
+            and not any(ch.isdigit() for ch in line) and words[0][:1].isupper())
+
+
+def _signoff(line: str, cues: _Cues) -> tuple[bool, str | None]:
+    """Whether a line is a closing formula, and the name written on the same line after it."""
+    text = norm(line).strip(_NAME_TRIM)
+    for phrase in cues.signoffs:
+        if text == phrase:
+            return True, None
+        if text.startswith(phrase) and text[len(phrase):len(phrase) + 1] in (",", " "):
+            rest = line.strip().strip(_NAME_TRIM)[len(phrase):].strip(_NAME_TRIM)
+            return (True, rest) if _name_like(rest, cues) else (False, None)
+    return False, None
+
+
+def _cut_signature(lines: list[str], keep_signoff: bool, cues: _Cues) -> tuple[list[str], str | None]:
+    for i, line in enumerate(lines):
+        if line.rstrip() in cues.delimiters or norm(line).startswith(cues.mobile):
+            name = next((ln.strip() for ln in lines[i + 1:] if ln.strip()), None)
+            lines = lines[:i]
+            if line.rstrip() in cues.delimiters and name and _name_like(name, cues):
+                return lines, name.strip(_NAME_TRIM)
+            break
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    for i in filled[-cues.tail_lines:]:
+        is_signoff, name = _signoff(lines[i], cues)
+        if not is_signoff:
+            continue
+        after = [j for j in filled if j > i]
+        if name is None and after and _name_like(lines[after[0]], cues):
+            name, keep_to = lines[after[0]].strip(_NAME_TRIM), after[0]
+        else:
+            keep_to = i
+        return (lines[:keep_to + 1] if keep_signoff else lines[:i]), name
+    return lines, None
+
+
+def clean_body(text: str, *, keep_signoff: bool = True) -> tuple[str, str | None]:
+    """The new text of a message body and the signer's name if a signature gave one."""
+    cues = _cues()
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for i in range(len(lines)):
+        if _quote_start(lines, i, cues):
+            lines = lines[:i]
+            break
+    lines = [ln.rstrip() for ln in lines if not ln.lstrip().startswith(">")]
+    lines, name = _cut_signature(lines, keep_signoff, cues)
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return body, name
+
+
+def subject_key(subject: str) -> tuple[str, bool]:
+    """A subject without reply/forward prefixes (``Re:``, ``Vs:``, ``FW:``), and whether it had one."""
+    prefixes = {norm(p) for p in email_cues()["subject"]["prefixes"]}
+    text, replied = subject.strip(), False
+    while True:
+        match = re.match(r"^\s*([\w]{1,10})\s*(?:\[\d+\])?\s*:\s*", text)
+        if match is None or norm(match[1]) not in prefixes:
+            return norm(text), replied
+        text, replied = text[match.end():], True

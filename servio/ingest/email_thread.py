@@ -1,0 +1,146 @@
+"""E-mail messages as turns: header facts, thread grouping and who is the agent."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import parseaddr
+from typing import Any
+
+from servio.ingest.base import ReaderOptions
+from servio.ingest.email_text import clean_body, html_to_text, subject_key
+from servio.model import Speaker
+
+_MSG_ID = re.compile(r"<[^<>\s]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    """What servio keeps of one message."""
+
+    position: int
+    offset: int | None
+    address: str
+    name: str | None
+    date: datetime | None
+    message_id: str | None
+    refs: tuple[str, ...]
+    subject: str
+    text: str
+    signer: str | None
+
+
+def _header(msg: EmailMessage, name: str) -> str:
+    try:
+        value = msg.get(name)
+    except (ValueError, IndexError, TypeError):
+        return ""
+    return str(value or "").strip()
+
+
+def _date(msg: EmailMessage) -> datetime | None:
+    try:
+        header = msg.get("date")
+        value = getattr(header, "datetime", None)
+    except (ValueError, IndexError, TypeError):
+        return None
+    return value if isinstance(value, datetime) else None
+
+
+def body_text(msg: EmailMessage) -> str:
+    """The message's plain text (HTML converted when there is no plain part)."""
+    try:
+        part = msg.get_body(preferencelist=("plain", "html"))
+    except (KeyError, LookupError, ValueError):
+        part = None
+    if part is None:
+        return ""
+    try:
+        content: Any = part.get_content()
+    except (LookupError, UnicodeError, KeyError, ValueError, AssertionError):
+        payload = part.get_payload(decode=True)
+        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+    if not isinstance(content, str):
+        return ""
+    return html_to_text(content) if part.get_content_type() == "text/html" else content
+
+
+def mail_from_message(msg: EmailMessage, position: int, offset: int | None, options: ReaderOptions) -> Mail:
+    """The facts servio needs from one parsed message."""
+    name, address = parseaddr(_header(msg, "from"))
+    refs = _MSG_ID.findall(_header(msg, "references")) + _MSG_ID.findall(_header(msg, "in-reply-to"))
+    own = _MSG_ID.findall(_header(msg, "message-id"))
+    text, signer = clean_body(body_text(msg), keep_signoff=options.keep_signoff)
+    return Mail(position, offset, address.strip().casefold(), name.strip() or None, _date(msg),
+                own[0] if own else None, tuple(dict.fromkeys(refs)), _header(msg, "subject"), text, signer)
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def find(self, key: Any) -> Any:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def join(self, a: Any, b: Any) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def group_threads(mails: Sequence[Mail]) -> list[list[Mail]]:
+    """Threads by Message-ID/References/In-Reply-To, then by subject for replies without them.
+
+    Threads come in the order of their first message; messages in a thread
+    are ordered by date when all have one, else as they appear.
+    """
+    union = _Union()
+    for i, mail in enumerate(mails):
+        union.find(("m", i))
+        for ref in (mail.message_id, *mail.refs) if mail.message_id else mail.refs:
+            union.join(("m", i), ("id", ref))
+    known = {m.message_id for m in mails if m.message_id}
+    by_subject: dict[str, int] = {}
+    for i, mail in enumerate(mails):
+        key, replied = subject_key(mail.subject)
+        if not key:
+            continue
+        linked = any(ref in known for ref in mail.refs)
+        if replied and not linked and key in by_subject:
+            union.join(("m", i), ("m", by_subject[key]))
+        by_subject.setdefault(key, i)
+    groups: dict[Any, list[Mail]] = {}
+    for i, mail in enumerate(mails):
+        groups.setdefault(union.find(("m", i)), []).append(mail)
+    return [_ordered(thread) for thread in groups.values()]
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _ordered(thread: list[Mail]) -> list[Mail]:
+    if all(m.date is not None for m in thread):
+        return sorted(thread, key=lambda m: (_utc(m.date) if m.date else datetime.min, m.position))
+    return thread
+
+
+def is_agent_address(address: str, options: ReaderOptions) -> bool:
+    """True when the address is configured as an agent's, or sits at an agent domain."""
+    domain = address.rpartition("@")[2]
+    return address in options.agent_addresses or any(
+        domain == d or domain.endswith("." + d) for d in options.agent_domains
+    )
+
+
+def speakers(thread: Sequence[Mail], options: ReaderOptions) -> list[Speaker]:
+    """Who wrote each message: configured agent addresses/domains, else "the first sender is the customer"."""
+    if options.agent_addresses or options.agent_domains:
+        return [Speaker.AGENT if is_agent_address(m.address, options) else Speaker.CUSTOMER for m in thread]
+    customer = thread[0].address if thread else ""
+    return [Speaker.CUSTOMER if m.address == customer else Speaker.AGENT for m in thread]

@@ -1,0 +1,163 @@
+"""Conversation and turn fields from raw values, with the checks every reader shares."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+
+from servio.ingest.base import ReaderOptions
+from servio.ingest.timeparse import combine, parse_datetime, parse_when
+from servio.ingest.vocab import enum_aliases, field_aliases, header_key, norm
+from servio.model import Channel, ContactType, Conversation, Language, Turn
+
+_STAGE_SPLIT = re.compile(r"[\s,;|/]+")
+
+
+class FieldError(ValueError):
+    """A value that does not fit its field; the message says which and why."""
+
+
+def derived_id(path: Path, index: int) -> str:
+    """The id of the ``index``-th (1-based) conversation of a file that names none: ``<stem>-<index>``."""
+    return f"{path.stem}-{index}"
+
+
+def _text(value: Any, key: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise FieldError(f"{key} must be a string, not {type(value).__name__}")
+    return str(value).strip()
+
+
+def enum_value(kind: str, value: Any) -> str:
+    """The canonical value of ``language``/``channel``/``contact_type`` for an accepted spelling."""
+    if not isinstance(value, str):
+        raise FieldError(f"{kind} must be a string, not {type(value).__name__}")
+    aliases = enum_aliases(kind)
+    found = aliases.get(norm(value))
+    if found is None:
+        choices = ", ".join(sorted(set(aliases.values())))
+        raise FieldError(f"{kind} {value!r} is not one of {choices}")
+    return found
+
+
+def parse_timestamp(value: Any, key: str) -> datetime:
+    """A date and time from a string (ISO 8601 or ``dd.mm.yyyy hh:mm``)."""
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise FieldError(f"{key} {value!r} is not a date and time (use ISO 8601, e.g. 2024-03-01T10:32:00)")
+    return parsed
+
+
+def conversation_fields(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split raw conversation keys into :class:`Conversation` fields and extra metadata.
+
+    Keys are matched through ``data/fields.toml`` (``agent`` and ``teenindaja``
+    mean ``agent_id``, ``timestamp`` means ``started_at``...). The first
+    spelling of a field wins; later ones stay in metadata.
+    """
+    aliases = field_aliases()
+    fields: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = aliases.get(header_key(key))
+        if name is None or name in fields:
+            extra[key] = value
+        elif value is None or value == "":
+            continue
+        elif name in ("language", "channel", "contact_type"):
+            fields[name] = enum_value(name, value)
+        elif name == "started_at":
+            fields[name] = parse_timestamp(value, key)
+        else:
+            fields[name] = _text(value, key)
+    if fields.get("id") == "":
+        del fields["id"]
+    return fields, extra
+
+
+def parse_stages(value: Any) -> frozenset[int]:
+    """Gold stage ids from a JSON list or a cell like ``"1;3"``; each must be 1..7."""
+    if isinstance(value, str):
+        text = value.strip().strip("[]{}()")
+        items: Sequence[Any] = [p for p in _STAGE_SPLIT.split(text) if p]
+        try:
+            items = [int(p) for p in items]
+        except ValueError:
+            raise FieldError(f"stages {value!r} must be stage numbers 1..7") from None
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        raise FieldError(f"stages must be a list of stage numbers, not {type(value).__name__}")
+    bad = [s for s in items if isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= 7]
+    if bad:
+        raise FieldError(f"stages {json.dumps(bad, default=str)} are not stage numbers 1..7")
+    return frozenset(items)
+
+
+def turn_language(value: Any) -> Language | None:
+    """A turn's language, if given."""
+    if value is None or value == "":
+        return None
+    return Language(enum_value("language", value))
+
+
+class TurnTimes:
+    """Collects turn times: full timestamps go on the turn, clock-only times into metadata.
+
+    A clock time (``10:32``) becomes a timestamp only when the conversation's
+    date is known; otherwise the raw times are kept as ``metadata["turn_times"]``,
+    one entry per turn (``None`` where a turn has none).
+    """
+
+    def __init__(self, day: datetime | None) -> None:
+        self.day = day
+        self.clocks: list[str | None] = []
+
+    def resolve(self, raw: str | None) -> datetime | None:
+        """The turn's timestamp for a raw value; remembers clock-only values."""
+        value = parse_when(raw) if raw else None
+        if isinstance(value, datetime):
+            self.day = self.day or value
+            self.clocks.append(None)
+            return value
+        if isinstance(value, time):
+            stamp = combine(self.day, value)
+            self.clocks.append(None if stamp else raw.strip() if raw else None)
+            return stamp
+        self.clocks.append(None)
+        return None
+
+    def metadata(self) -> dict[str, Any]:
+        """``{"turn_times": [...]}`` when some times had no date, else nothing."""
+        return {"turn_times": list(self.clocks)} if any(self.clocks) else {}
+
+
+def build_conversation(
+    fields: Mapping[str, Any],
+    turns: Sequence[Turn],
+    options: ReaderOptions,
+    *,
+    default_id: str,
+    default_channel: Channel = Channel.CHAT,
+    metadata: Mapping[str, Any] | None = None,
+) -> Conversation:
+    """A :class:`Conversation` from checked fields, filling what the source left out."""
+    language = fields.get("language")
+    channel = fields.get("channel") or options.channel or default_channel
+    contact_type = fields.get("contact_type")
+    started_at = fields.get("started_at") or next((t.timestamp for t in turns if t.timestamp), None)
+    return Conversation(
+        id=fields.get("id") or default_id,
+        turns=tuple(turns),
+        language=Language(language) if language else options.language,
+        channel=Channel(channel),
+        agent_id=fields.get("agent_id"),
+        team=fields.get("team"),
+        contact_type=ContactType(contact_type) if contact_type else None,
+        started_at=started_at,
+        metadata=dict(metadata or {}),
+    )

@@ -1,0 +1,165 @@
+"""servio JSON Lines: one conversation object per line (the annotated data's format).
+
+Also reads a ``.json`` file holding one such object or a list of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from servio.ingest.base import ReaderOptions, Reporter
+from servio.ingest.fields import (
+    FieldError,
+    TurnTimes,
+    build_conversation,
+    conversation_fields,
+    derived_id,
+    parse_stages,
+    turn_language,
+)
+from servio.ingest.textio import decode_head, text_lines
+from servio.model import Conversation, Speaker, Turn
+
+_TURN_KEYS = {"speaker", "text", "stages", "author", "timestamp", "language"}
+
+
+def _speaker(value: Any, options: ReaderOptions) -> Speaker:
+    if isinstance(value, str):
+        key = value.strip().casefold()
+        found = options.speaker_values.get(key)
+        if found is not None:
+            return found
+        try:
+            return Speaker(key)
+        except ValueError:
+            pass
+    raise FieldError(f"speaker {value!r} is not one of agent, customer, system")
+
+
+def _turn(raw: Any, times: TurnTimes, options: ReaderOptions) -> Turn:
+    if not isinstance(raw, dict):
+        raise FieldError(f"is a {type(raw).__name__}, not an object")
+    if "text" not in raw:
+        raise FieldError("has no 'text'")
+    if not isinstance(raw["text"], str):
+        raise FieldError(f"text must be a string, not {type(raw['text']).__name__}")
+    author = raw.get("author")
+    if author is not None and not isinstance(author, str):
+        raise FieldError(f"author must be a string, not {type(author).__name__}")
+    stamp = raw.get("timestamp")
+    if stamp is not None and not isinstance(stamp, str):
+        raise FieldError(f"timestamp must be a string, not {type(stamp).__name__}")
+    timestamp = times.resolve(stamp)
+    if stamp and timestamp is None and not times.clocks[-1]:
+        raise FieldError(f"timestamp {stamp!r} is not a date and time (use ISO 8601)")
+    return Turn(
+        speaker=_speaker(raw.get("speaker"), options),
+        text=raw["text"],
+        author=author or None,
+        timestamp=timestamp,
+        stages=parse_stages(raw["stages"]) if raw.get("stages") is not None else None,
+        language=turn_language(raw.get("language")),
+    )
+
+
+def conversation_from_dict(record: Any, options: ReaderOptions, default_id: str) -> Conversation:
+    """A conversation from one decoded JSON object; :class:`FieldError` says what is wrong."""
+    if not isinstance(record, dict):
+        raise FieldError(f"expected a JSON object, got {type(record).__name__}")
+    turns_raw = record.get("turns")
+    if not isinstance(turns_raw, list):
+        raise FieldError("no 'turns' list" if turns_raw is None else "'turns' must be a list")
+    if not turns_raw:
+        raise FieldError("'turns' is empty")
+    head = {k: v for k, v in record.items() if k != "turns"}
+    fields, extra = conversation_fields(head)
+    times = TurnTimes(fields.get("started_at"))
+    turns = []
+    for i, raw in enumerate(turns_raw, start=1):
+        try:
+            turns.append(_turn(raw, times, options))
+        except FieldError as exc:
+            raise FieldError(f"turn {i}: {exc}") from None
+        extra_turn = set(raw) - _TURN_KEYS
+        if extra_turn:
+            extra.setdefault("turn_extra", {})[str(i)] = {k: raw[k] for k in sorted(extra_turn)}
+    return build_conversation(fields, turns, options, default_id=default_id,
+                              metadata={**extra, **times.metadata()})
+
+
+class JsonLinesReader:
+    """Format ``jsonl``: one conversation per line (see ``docs/formats.md``)."""
+
+    name = "jsonl"
+    extensions = (".jsonl", ".ndjson", ".json")
+    priority = 10
+
+    def sniff(self, head: bytes) -> bool:
+        """True when the first non-blank character opens a JSON object or list with conversation keys."""
+        text = decode_head(head).lstrip()
+        if text.startswith("["):
+            text = text[1:].lstrip()
+        return text.startswith("{") and ('"turns"' in text[:65536] or '"id"' in text[:4096])
+
+    def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
+        """Stream conversations; each bad line is reported with its line number and skipped."""
+        if path.suffix.casefold() == ".json":
+            whole = self._whole_json(path, options)
+            if whole is not None:
+                yield from self._read_items(path, whole, options, report)
+                return
+        index = 0
+        for line in text_lines(path, options, report, fallback=False):
+            if line.error is None and not line.text.strip():
+                continue
+            index += 1
+            if line.error is not None:
+                report.problem(path, f"{line.error}; line skipped", line=line.number)
+                continue
+            conv = self._parse_line(path, line.text, line.number, index, options, report)
+            if conv is not None:
+                report.at(line.number, line.offset)
+                yield conv
+
+    def _parse_line(
+        self, path: Path, text: str, number: int, index: int, options: ReaderOptions, report: Reporter
+    ) -> Conversation | None:
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as exc:
+            cut = " (truncated?)" if exc.pos >= len(text.rstrip()) else ""
+            report.problem(path, f"invalid JSON{cut}: {exc.msg} at column {exc.colno}", line=number)
+            return None
+        try:
+            return conversation_from_dict(record, options, derived_id(path, index))
+        except FieldError as exc:
+            report.problem(path, f"{exc}; conversation skipped", line=number)
+            return None
+
+    def _whole_json(self, path: Path, options: ReaderOptions) -> Any:
+        """A ``.json`` file parsed whole if it is one object or a list; ``None`` to read it as lines."""
+        if path.stat().st_size > options.max_record_bytes:
+            return None
+        raw = path.read_bytes()
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return None
+        return data if isinstance(data, list | dict) else None
+
+    def _read_items(
+        self, path: Path, data: Any, options: ReaderOptions, report: Reporter
+    ) -> Iterator[Conversation]:
+        items = data if isinstance(data, list) else [data]
+        for index, record in enumerate(items, start=1):
+            try:
+                conv = conversation_from_dict(record, options, derived_id(path, index))
+            except FieldError as exc:
+                report.problem(path, f"item {index}: {exc}; conversation skipped")
+                continue
+            report.at(None, None)
+            yield conv
+

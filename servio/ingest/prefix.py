@@ -1,0 +1,71 @@
+"""Speaker prefixes in transcript lines: ``[10:32] Teenindaja (Kati): tere``.
+
+A prefix is an optional time (``[10:32]``, ``(10:32:05)``, ``10:32``,
+``[2024-03-01 10:32]``), a label and a colon. The label is a speaker word
+(``Klient``, ``Agent``, ``Süsteem``... from ``data/speakers.toml``) or a name
+mapped in ``ReaderOptions.speaker_values``; a role word may carry the
+author's name in brackets (``Teenindaja (Kati):``) or after it, capitalised
+(``Agent Kati:``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from servio.ingest.base import ReaderOptions
+from servio.ingest.vocab import is_role_word, speaker_for
+from servio.model import Speaker
+
+_WORD = r"[^\W\d_][\w'’.\-]*"
+_PREFIX = re.compile(
+    r"""^\s*
+    (?:[\[(](?P<ts>\d[\d:.,\-T/ ]{3,24}?)[\])]\s*(?:[-–]\s*)?
+      |(?P<ts2>\d{1,2}:\d{2}(?::\d{2})?)\s+(?:[-–]\s*)?)?
+    (?P<label>""" + _WORD + r"""(?:[ \t]+[\w'’.\-]+)*?)
+    [ \t]*(?:\((?P<paren>[^()]{1,60})\))?
+    [ \t]*:(?:\s+|$)(?P<text>.*)$""",
+    re.X,
+)
+_MAX_LABEL_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Prefixed:
+    """A line that opens a turn: who speaks, the author's name if given, the raw time, the text."""
+
+    speaker: Speaker
+    author: str | None
+    stamp: str | None
+    text: str
+
+
+def resolve_label(label: str, paren: str | None, options: ReaderOptions) -> tuple[Speaker, str | None] | None:
+    """Speaker and author for a label such as ``Klient``, ``Agent Kati`` or a mapped name."""
+    speaker = speaker_for(label, options)
+    if speaker is not None:
+        author = paren or (None if is_role_word(label) else label)
+        return speaker, author
+    words = label.split()
+    if len(words) < 2 or not is_role_word(words[0]) or not all(w[0].isupper() for w in words[1:]):
+        return None
+    role = speaker_for(words[0], options)
+    if role is None:
+        return None
+    return role, paren or " ".join(words[1:])
+
+
+def parse_prefix(line: str, options: ReaderOptions) -> Prefixed | None:
+    """The turn a line opens, or ``None`` when it has no speaker prefix."""
+    match = _PREFIX.match(line)
+    if match is None:
+        return None
+    label = match["label"]
+    if len(label.split()) > _MAX_LABEL_WORDS:
+        return None
+    found = resolve_label(label, match["paren"], options)
+    if found is None:
+        return None
+    speaker, author = found
+    return Prefixed(speaker, author.strip() if author else None, match["ts"] or match["ts2"],
+                    match["text"].strip())

@@ -1,0 +1,151 @@
+"""Reading many files: path walking, format choice, duplicate ids, the run report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from servio.ingest.base import IngestError, Problem, ReaderOptions, ReadReport, Reporter
+from servio.ingest.registry import detect_format, format_for_extension, get_reader
+from servio.ingest.textio import looks_binary, read_head
+from servio.model import Conversation
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Files under ``folder``, sorted, skipping hidden files and folders."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        if path.is_file() and not any(part.startswith(".") for part in parts):
+            found.append(path)
+    return found
+
+
+def expand_paths(paths: Iterable[str | Path] | str | Path) -> list[tuple[Path, bool]]:
+    """``(file, named)`` for each input: files as given, folders walked (``named`` false).
+
+    Raises :class:`IngestError` for a path that does not exist.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    out: list[tuple[Path, bool]] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            out.extend((p, False) for p in _walk(path))
+        elif path.exists():
+            out.append((path, True))
+        else:
+            raise IngestError(f"{path}: no such file or folder")
+    return out
+
+
+class ConversationStream(Iterator[Conversation]):
+    """The iterator :func:`read_conversations` returns; ``report`` summarises what was read so far."""
+
+    def __init__(
+        self,
+        paths: Iterable[str | Path] | str | Path,
+        *,
+        format: str | None,
+        options: ReaderOptions,
+        reporter: Reporter,
+    ) -> None:
+        self._files = expand_paths(paths)
+        self._forced = get_reader(format) if format else None
+        self._format = format
+        self._options = options
+        self._reporter = reporter
+        self._seen: dict[str, str] = {}
+        self._items = self._run()
+
+    @property
+    def report(self) -> ReadReport:
+        """Counts, problems and notes so far (final once the stream is exhausted)."""
+        return self._reporter.summary()
+
+    def __next__(self) -> Conversation:
+        return next(self._items)
+
+    def _run(self) -> Iterator[Conversation]:
+        for path, named in self._files:
+            self._reporter.files += 1
+            for conv in self._read_file(path, named):
+                if self._duplicate(path, conv):
+                    continue
+                self._reporter.read += 1
+                yield conv
+
+    def _duplicate(self, path: Path, conv: Conversation) -> bool:
+        first = self._seen.get(conv.id)
+        if first is None:
+            self._seen[conv.id] = str(path)
+            return False
+        rep = self._reporter
+        rep.problem(path, f"duplicate conversation id {conv.id!r} (first read from {first}); skipped",
+                    line=rep.line, offset=rep.offset)
+        return True
+
+    def _read_file(self, path: Path, named: bool) -> Iterator[Conversation]:
+        rep = self._reporter
+        try:
+            head = read_head(path)
+        except OSError as exc:
+            raise IngestError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+            rep.note(path, "empty file; nothing to read")
+            return
+        name = self._choose(path, head, named)
+        if name is None:
+            return
+        rep.at(None, None)
+        try:
+            yield from get_reader(name).read(path, self._options, rep)
+        except OSError as exc:
+            raise IngestError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+    def _choose(self, path: Path, head: bytes, named: bool) -> str | None:
+        rep = self._reporter
+        if self._format:
+            if looks_binary(head):
+                rep.problem(path, f"binary data, not {self._format}; file skipped")
+                return None
+            return self._format
+        try:
+            return detect_format(path, head)
+        except IngestError as exc:
+            message = str(exc).removeprefix(f"{path}: ")
+            if named or format_for_extension(path) is not None:
+                rep.problem(path, f"{message}; file skipped")
+            else:
+                rep.note(path, f"{message}; file skipped")
+            return None
+
+
+def read_conversations(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    format: str | None = None,
+    strict: bool = False,
+    options: ReaderOptions | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_note: Callable[[Problem], None] | None = None,
+) -> ConversationStream:
+    """Stream conversations from files and folders in any registered format.
+
+    Folders are walked (sorted, hidden entries skipped). Each bad record is
+    reported to ``on_problem`` and skipped; ``strict`` raises
+    :class:`IngestError` at the first one instead. A missing path or an
+    unknown ``format`` name raises at once. The returned iterator's
+    ``report`` holds the counts.
+    """
+    reporter = Reporter(strict=strict, on_problem=on_problem, on_note=on_note)
+    return ConversationStream(paths, format=format, options=options or ReaderOptions(), reporter=reporter)
+
+
+def read_all(paths: Iterable[str | Path] | str | Path, **kw: Any) -> tuple[list[Conversation], ReadReport]:
+    """Every conversation of ``paths`` in a list, with the run's report (same keywords as above)."""
+    stream = read_conversations(paths, **kw)
+    conversations = list(stream)
+    return conversations, stream.report

@@ -1,0 +1,167 @@
+"""WebVTT and SRT call transcripts: one cue is one turn, speakers from voice tags or prefixes.
+
+Cue times are kept as ``metadata["cue_times"]`` (``[start, end]`` seconds per
+turn). ``Turn.timestamp`` is ``started_at`` plus the cue start when the file
+says when the call started (a WebVTT ``NOTE started_at: ...`` line);
+otherwise it stays empty. A cue without a speaker continues the previous
+cue's speaker (captions name the speaker only when it changes).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from servio.ingest.base import ReaderOptions, Reporter
+from servio.ingest.fields import FieldError, build_conversation, conversation_fields, derived_id
+from servio.ingest.prefix import parse_prefix, resolve_label
+from servio.ingest.textio import decode_head, text_lines
+from servio.ingest.vocab import field_aliases, header_key
+from servio.model import Channel, Conversation, Speaker, Turn
+
+_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
+TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s.*)?$")
+_VOICE = re.compile(r"<v(?:\.[\w.\-]+)?[ \t]+([^>]+)>(.*?)(?:</v>|(?=<v[\s.])|$)", re.S)
+_TAG = re.compile(r"<[^>]*>")
+_NOTE_PAIR = re.compile(r"^(?:NOTE\s+)?(?P<key>[\w\- ]{1,30}?)\s*:\s*(?P<value>.+?)\s*$")
+
+
+def _seconds(groups: tuple[str | None, ...]) -> float:
+    hours, minutes, seconds, millis = groups
+    whole = int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds or 0)
+    return whole + int((millis or "0").ljust(3, "0")) / 1000
+
+
+def _clean(text: str) -> str:
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+@dataclass(slots=True)
+class _State:
+    headers: dict[str, str] = field(default_factory=dict)
+    turns: list[tuple[Turn, float, float, int]] = field(default_factory=list)
+    speaker: tuple[Speaker, str | None] | None = None
+
+
+def _blocks(path: Path, options: ReaderOptions, report: Reporter) -> Iterator[tuple[int, list[str]]]:
+    """``(first line number, lines)`` per blank-line separated block; bad lines are reported."""
+    start, lines = 0, []
+    for line in text_lines(path, options, report, fallback=True):
+        if line.error is not None:
+            report.problem(path, f"{line.error}; line skipped", line=line.number)
+            continue
+        if line.text.strip():
+            start = start or line.number
+            lines.append(line.text)
+        elif lines:
+            yield start, lines
+            start, lines = 0, []
+    if lines:
+        yield start, lines
+
+
+class _SubtitleReader:
+    name = ""
+    extensions: tuple[str, ...] = ()
+    priority = 20
+
+    def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
+        """Read the file as one call: one turn per cue (per voice, when a cue has several)."""
+        state = _State()
+        for number, lines in _blocks(path, options, report):
+            if self._skip_block(lines, state):
+                continue
+            timing_at = next((i for i, ln in enumerate(lines[:3]) if "-->" in ln), None)
+            timing = TIMING.match(lines[timing_at]) if timing_at is not None else None
+            if timing_at is None or timing is None:
+                report.problem(path, "cue without a valid timing line (00:00:01.000 --> 00:00:02.000); "
+                                     "cue skipped", line=number)
+                continue
+            start, end = _seconds(timing.groups()[:4]), _seconds(timing.groups()[4:])
+            self._cue(path, number + timing_at, lines[timing_at + 1:], (start, end), state, options, report)
+        yield from self._finish(path, state, options, report)
+
+    def _skip_block(self, lines: list[str], state: _State) -> bool:
+        return False
+
+    def _cue(self, path: Path, number: int, payload: list[str], times: tuple[float, float], state: _State,
+             options: ReaderOptions, report: Reporter) -> None:
+        text = "\n".join(payload)
+        voices = [(m[1].strip(), m[2]) for m in _VOICE.finditer(text)] or [(None, text)]
+        for voice, body in voices:
+            spoken = _clean(body)
+            if voice is not None:
+                found = resolve_label(voice, None, options)
+                if found is None:
+                    report.problem(path, f"unknown voice {voice!r} (map it with "
+                                         "ReaderOptions.speaker_values); cue skipped", line=number)
+                    continue
+                state.speaker = found
+            else:
+                prefixed = parse_prefix(spoken, options)
+                if prefixed is not None:
+                    state.speaker, spoken = (prefixed.speaker, prefixed.author), prefixed.text
+            if state.speaker is None:
+                report.problem(path, "cue names no speaker and none came before; cue skipped", line=number)
+                continue
+            if not spoken:
+                continue
+            turn = Turn(state.speaker[0], spoken, author=state.speaker[1])
+            state.turns.append((turn, times[0], times[1], number))
+
+    def _finish(self, path: Path, state: _State, options: ReaderOptions,
+                report: Reporter) -> Iterator[Conversation]:
+        if not state.turns:
+            report.problem(path, "no cue with a speaker and text; file skipped")
+            return
+        try:
+            fields, extra = conversation_fields(state.headers)
+        except FieldError as exc:
+            report.problem(path, f"NOTE header: {exc}; file skipped")
+            return
+        base = fields.get("started_at")
+        turns = [t if base is None else Turn(t.speaker, t.text, t.author, base + timedelta(seconds=s))
+                 for t, s, _, _ in state.turns]
+        cue_times = [[round(s, 3), round(e, 3)] for _, s, e, _ in state.turns]
+        report.at(state.turns[0][3])
+        yield build_conversation(fields, turns, options, default_id=derived_id(path, 1),
+                                 default_channel=Channel.PHONE, metadata={**extra, "cue_times": cue_times})
+
+
+class VttReader(_SubtitleReader):
+    """Format ``vtt``: WebVTT with ``<v Agent>`` voice tags or ``Agent:`` prefixes."""
+
+    name = "vtt"
+    extensions = (".vtt",)
+
+    def sniff(self, head: bytes) -> bool:
+        """True for a file starting with ``WEBVTT``."""
+        return decode_head(head).lstrip().startswith("WEBVTT")
+
+    def _skip_block(self, lines: list[str], state: _State) -> bool:
+        first = lines[0].strip()
+        if first.startswith("WEBVTT") or first.startswith(("STYLE", "REGION")):
+            return True
+        if first.startswith("NOTE"):
+            for line in lines:
+                match = _NOTE_PAIR.match(line.strip())
+                if match and header_key(match["key"]) in field_aliases():
+                    state.headers.setdefault(match["key"].strip(), match["value"])
+            return True
+        return False
+
+
+class SrtReader(_SubtitleReader):
+    """Format ``srt``: SubRip with ``Klient:``-style speaker prefixes."""
+
+    name = "srt"
+    extensions = (".srt",)
+
+    def sniff(self, head: bytes) -> bool:
+        """True when the first block is a cue number followed by a timing line."""
+        lines = [ln.strip() for ln in decode_head(head).lstrip().splitlines()[:2]]
+        return len(lines) == 2 and lines[0].isdigit() and TIMING.match(lines[1]) is not None

@@ -1,0 +1,135 @@
+"""Plain-text transcripts: speaker-prefixed lines, ``# key: value`` headers, ``---`` separators.
+
+Layout (see ``docs/formats.md``)::
+
+    # id: conv-1
+    # agent: kati
+    [10:32] Klient: Tere, mu tellimus ei ole kohale jõudnud.
+    Teenindaja (Kati): Tere! Vaatan kohe järele.
+    See võib võtta minuti.            <- continuation of Kati's turn
+    ---
+    Customer: next conversation...
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from servio.ingest.base import ReaderOptions, Reporter
+from servio.ingest.fields import FieldError, TurnTimes, build_conversation, conversation_fields, derived_id
+from servio.ingest.prefix import parse_prefix
+from servio.ingest.textio import decode_head, text_lines
+from servio.ingest.vocab import field_aliases, header_key
+from servio.model import Conversation, Speaker, Turn
+
+SEPARATOR = re.compile(r"^\s*(?:-{3,}|={3,})\s*$")
+HEADER = re.compile(r"^#\s*(?P<key>[^:#]{1,40}?)\s*:\s*(?P<value>.*?)\s*$")
+_SNIFF_LINES = 40
+
+
+@dataclass(slots=True)
+class _Pending:
+    line: int
+    speaker: Speaker
+    author: str | None
+    stamp: str | None
+    lines: list[str]
+
+
+@dataclass(slots=True)
+class _Block:
+    index: int
+    line: int
+    headers: dict[str, str] = field(default_factory=dict)
+    turns: list[_Pending] = field(default_factory=list)
+
+
+def _is_header(text: str, block: _Block) -> bool:
+    match = HEADER.match(text)
+    if match is None:
+        return False
+    return not block.turns or header_key(match["key"]) in field_aliases()
+
+
+class TranscriptReader:
+    """Format ``text``: plain-text transcripts with speaker prefixes (see ``docs/formats.md``)."""
+
+    name = "text"
+    extensions = (".txt", ".text", ".transcript")
+    priority = 80
+
+    def sniff(self, head: bytes) -> bool:
+        """True when the first content line (after headers and separators) has a speaker prefix."""
+        options = ReaderOptions()
+        for line in decode_head(head).splitlines()[:_SNIFF_LINES]:
+            if not line.strip() or SEPARATOR.match(line) or line.lstrip().startswith("#"):
+                continue
+            return parse_prefix(line, options) is not None
+        return False
+
+    def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
+        """Stream the file's conversations; lines before any speaker prefix are reported."""
+        block = _Block(index=1, line=1)
+        for line in text_lines(path, options, report, fallback=True):
+            if line.error is not None:
+                report.problem(path, f"{line.error}; line skipped", line=line.number)
+                continue
+            text = line.text
+            separator = SEPARATOR.match(text) is not None
+            if separator or (block.turns and _is_header(text, block)):
+                yield from self._flush(path, block, options, report)
+                used = bool(block.turns or block.headers)
+                block = _Block(index=block.index + used, line=line.number + separator)
+                if separator:
+                    continue
+            self._feed(path, block, text, line.number, options, report)
+        yield from self._flush(path, block, options, report)
+
+    def _feed(self, path: Path, block: _Block, text: str, number: int, options: ReaderOptions,
+              report: Reporter) -> None:
+        if not block.turns and not block.headers and not text.strip():
+            block.line = number + 1
+            return
+        if _is_header(text, block):
+            match = HEADER.match(text)
+            if match is not None:
+                block.headers.setdefault(match["key"], match["value"])
+            return
+        prefixed = parse_prefix(text, options)
+        if prefixed is not None:
+            block.turns.append(_Pending(number, prefixed.speaker, prefixed.author, prefixed.stamp,
+                                        [prefixed.text] if prefixed.text else []))
+        elif block.turns:
+            block.turns[-1].lines.append(text.rstrip())
+        elif text.strip() and not text.lstrip().startswith("#"):
+            report.problem(path, "text before the first speaker prefix ('Klient:', 'Agent:', ...); "
+                                 "line skipped", line=number)
+
+    def _flush(self, path: Path, block: _Block, options: ReaderOptions,
+               report: Reporter) -> Iterator[Conversation]:
+        if not block.turns:
+            if block.headers:
+                report.problem(path, "conversation has headers but no turns; skipped", line=block.line)
+            return
+        try:
+            fields, extra = conversation_fields(block.headers)
+        except FieldError as exc:
+            report.problem(path, f"header: {exc}; conversation skipped", line=block.line)
+            return
+        times = TurnTimes(fields.get("started_at"))
+        turns = []
+        for pending in block.turns:
+            text = "\n".join(pending.lines).strip()
+            if not text:
+                report.problem(path, "turn has no text; turn skipped", line=pending.line)
+                continue
+            turns.append(Turn(pending.speaker, text, author=pending.author,
+                              timestamp=times.resolve(pending.stamp)))
+        if not turns:
+            return
+        report.at(block.line)
+        yield build_conversation(fields, turns, options, default_id=derived_id(path, block.index),
+                                 metadata={**extra, **times.metadata()})

@@ -1,0 +1,165 @@
+"""Bytes to text lines: encoding choice, bounded line length, binary detection.
+
+Lines are read as bytes with a length bound, so one 50 MB line costs at
+most ``max_record_bytes`` of memory and is reported instead of parsed.
+Encoding: a UTF-8 or UTF-16 byte-order mark decides; otherwise the file is
+UTF-8 unless no line is valid non-ASCII UTF-8 while some line is not UTF-8
+at all, in which case it is read as Windows-1257 (Estonian Excel exports)
+when the caller allows the fallback.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from servio.ingest.base import ReaderOptions, Reporter
+
+HEAD_BYTES = 64 * 1024
+_CHUNK = 1 << 20
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_CONTROL = set(range(0, 9)) | {11} | set(range(14, 27)) | set(range(28, 32)) | {127}
+ENCODING_NAMES = {"utf-8": "UTF-8", "cp1257": "Windows-1257", "utf-16": "UTF-16"}
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a text file: 1-based number, byte offset of its start, text without the line end.
+
+    ``error`` says why the line cannot be used (too long, undecodable); the
+    text of an undecodable line keeps its bad bytes as surrogate escapes.
+    """
+
+    number: int
+    offset: int | None
+    text: str
+    error: str | None = None
+
+
+def looks_binary(head: bytes) -> bool:
+    """True when ``head`` is not text: NUL bytes or many control bytes, without a UTF-16 mark."""
+    if not head or head.startswith(_UTF16_BOMS):
+        return False
+    if b"\x00" in head:
+        return True
+    control = sum(1 for b in head if b in _CONTROL)
+    return control > max(8, len(head) // 20)
+
+
+def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    """The first ``size`` bytes of a file."""
+    with path.open("rb") as fh:
+        return fh.read(size)
+
+
+def decode_head(head: bytes) -> str:
+    """Best-effort text of a file's first bytes, for sniffing only."""
+    if head.startswith(_UTF16_BOMS):
+        return head.decode("utf-16", "replace")
+    text = head.decode("utf-8", "replace")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def raw_lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, int, bytes | None, int]]:
+    """``(number, offset, bytes or None if longer than limit, length)`` per line, memory bounded."""
+    offset = number = 0
+    while True:
+        chunk = fh.readline(limit + 1)
+        if not chunk:
+            return
+        number += 1
+        start, length = offset, len(chunk)
+        if length > limit and not chunk.endswith(b"\n"):
+            while not chunk.endswith(b"\n"):
+                chunk = fh.readline(_CHUNK)
+                if not chunk:
+                    break
+                length += len(chunk)
+            offset += length
+            yield number, start, None, length
+            continue
+        offset += length
+        yield number, start, chunk, length
+
+
+def _strip_eol(raw: bytes) -> bytes:
+    if raw.endswith(b"\n"):
+        raw = raw[:-1]
+    return raw[:-1] if raw.endswith(b"\r") else raw
+
+
+def choose_encoding(path: Path, limit: int, *, fallback: bool) -> str:
+    """``utf-8``, ``utf-16`` or (with ``fallback``) ``cp1257`` for this file, by the rule above."""
+    with path.open("rb") as fh:
+        start = fh.read(4)
+        if start.startswith(_UTF16_BOMS):
+            return "utf-16"
+        if start.startswith(codecs.BOM_UTF8) or not fallback:
+            return "utf-8"
+        fh.seek(0)
+        bad = False
+        for _, _, raw, _ in raw_lines(fh, limit):
+            if raw is None or raw.isascii():
+                continue
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                bad = True
+                continue
+            return "utf-8"
+    return "cp1257" if bad else "utf-8"
+
+
+def _decode(raw: bytes, encoding: str) -> tuple[str, str | None]:
+    try:
+        return raw.decode(encoding), None
+    except UnicodeDecodeError as exc:
+        name = ENCODING_NAMES.get(encoding, encoding)
+        where = f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
+        return raw.decode(encoding, "surrogateescape"), f"not valid {name}: {where}"
+
+
+def text_lines(
+    path: Path, options: ReaderOptions, report: Reporter, *, fallback: bool = True
+) -> Iterator[Line]:
+    """The lines of a text file, decoded; notes a non-UTF-8 encoding choice on ``report``."""
+    limit = options.max_record_bytes
+    encoding = options.encoding or choose_encoding(path, limit, fallback=fallback)
+    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        yield from _wide_lines(path, encoding, limit, report)
+        return
+    if encoding == "cp1257" and options.encoding is None:
+        report.note(path, "not UTF-8; read as Windows-1257 (cp1257)")
+    with path.open("rb") as fh:
+        for number, offset, raw, length in raw_lines(fh, limit):
+            if raw is None:
+                yield Line(number, offset, "", f"line is {length:,} bytes, over the limit of {limit:,} "
+                                                "(ReaderOptions.max_record_bytes)")
+                continue
+            raw = _strip_eol(raw)
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            text, error = _decode(raw, encoding)
+            yield Line(number, offset, text, error)
+
+
+def _wide_lines(path: Path, encoding: str, limit: int, report: Reporter) -> Iterator[Line]:
+    """UTF-16/32 files are decoded whole (newlines are not single bytes), up to 4x the line limit."""
+    size = path.stat().st_size
+    if size > limit * 4:
+        yield Line(1, 0, "", f"{encoding} file of {size:,} bytes is over the limit of {limit * 4:,} bytes")
+        return
+    report.note(path, f"read as {ENCODING_NAMES.get(encoding, encoding)}")
+    text = path.read_bytes().decode(encoding, "replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    for number, line in enumerate(text.splitlines(), start=1):
+        yield Line(number, None, line, f"not valid {encoding}" if "\ufffd" in line else None)
+
+
+def has_surrogates(text: str) -> bool:
+    """True when ``text`` holds undecodable bytes kept as surrogate escapes."""
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
