@@ -1,0 +1,174 @@
+"""The tagger contract: what a tagger needs, what it produces, and how its output is checked.
+
+A tagger is a small object with a frozen configuration. Subclasses declare
+``name``, ``needs`` and ``config_class`` and write one private method,
+:meth:`Tagger._tag`; the public :meth:`Tagger.tag` checks the input, runs
+``_tag`` and validates what comes back, naming the tagger in every error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from servio.model import Conversation, Language, Turn
+from servio.results import Evidence, StageTag, TurnTags
+
+if TYPE_CHECKING:
+    from servio.language import TextAnalysis
+
+#: What a tagger may ask the pipeline for: the raw turns, or the per-turn text analysis.
+KNOWN_NEEDS: frozenset[str] = frozenset({"text", "analysis"})
+#: What a stage tagger produces.
+PRODUCES_STAGES = "stages"
+
+
+class TaggerError(Exception):
+    """A tagger was declared wrongly, got unusable input or produced invalid output."""
+
+
+@dataclass(frozen=True, slots=True)
+class TurnAnalysis:
+    """One turn as a tagger sees it: the turn, its language and (if needed) its text analysis."""
+
+    index: int
+    turn: Turn
+    language: Language
+    text: TextAnalysis | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationAnalysis:
+    """A conversation prepared for tagging: its language and one :class:`TurnAnalysis` per turn."""
+
+    conversation: Conversation
+    language: Language
+    turns: tuple[TurnAnalysis, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TaggerConfig:
+    """Base configuration of a tagger (subclasses add frozen fields)."""
+
+
+class Tagger(ABC):
+    """Base class of all stage taggers.
+
+    Class attributes: ``name`` (registry key), ``needs`` (a subset of
+    :data:`KNOWN_NEEDS`), ``produces`` (``"stages"``) and ``config_class``
+    (a frozen dataclass). Instances are immutable and safe to share.
+    """
+
+    name: ClassVar[str] = ""
+    needs: ClassVar[frozenset[str]] = frozenset({"analysis"})
+    produces: ClassVar[str] = PRODUCES_STAGES
+    config_class: ClassVar[type[TaggerConfig]] = TaggerConfig
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "__abstractmethods__", None):
+            return
+        _check_declaration(cls)
+
+    def __init__(self, config: TaggerConfig | None = None, **overrides: Any) -> None:
+        cfg = config if config is not None else self.config_class()
+        if not isinstance(cfg, self.config_class):
+            raise TaggerError(f"tagger {self.name!r}: config must be a {self.config_class.__name__}")
+        if overrides:
+            try:
+                cfg = dataclasses.replace(cfg, **overrides)
+            except TypeError as exc:
+                raise TaggerError(f"tagger {self.name!r}: bad configuration: {exc}") from exc
+        self._config = cfg
+
+    @property
+    def config(self) -> TaggerConfig:
+        """The frozen configuration of this tagger."""
+        return self._config
+
+    def tag(self, analysis: ConversationAnalysis) -> tuple[TurnTags, ...]:
+        """Tag every turn of ``analysis``; the result is validated (one TurnTags per turn, in order)."""
+        self._check_input(analysis)
+        try:
+            out = self._tag(analysis)
+        except TaggerError:
+            raise
+        except Exception as exc:
+            raise TaggerError(f"tagger {self.name!r} failed on conversation "
+                              f"{analysis.conversation.id!r}: {exc}") from exc
+        return validate_output(self.name, analysis, out)
+
+    @abstractmethod
+    def _tag(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
+        """Produce one :class:`TurnTags` per turn (implemented by subclasses)."""
+
+    def _check_input(self, analysis: ConversationAnalysis) -> None:
+        if not isinstance(analysis, ConversationAnalysis):
+            raise TaggerError(f"tagger {self.name!r} needs a ConversationAnalysis, "
+                              f"got {type(analysis).__name__}")
+        if len(analysis.turns) != len(analysis.conversation.turns):
+            raise TaggerError(f"tagger {self.name!r}: analysis has {len(analysis.turns)} turns, "
+                              f"conversation has {len(analysis.conversation.turns)}")
+        if "analysis" in self.needs and any(t.text is None for t in analysis.turns):
+            raise TaggerError(f"tagger {self.name!r} needs the text analysis of every turn")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, config={self._config!r})"
+
+
+def _check_declaration(cls: type[Tagger]) -> None:
+    label = cls.__name__
+    if not isinstance(cls.name, str) or not cls.name.strip():
+        raise TaggerError(f"tagger class {label}: 'name' must be a non-empty string")
+    label = f"{cls.name!r} ({cls.__name__})"
+    needs = cls.needs
+    if not isinstance(needs, frozenset | set) or not needs <= KNOWN_NEEDS:
+        raise TaggerError(f"tagger {label}: 'needs' must be a subset of {sorted(KNOWN_NEEDS)}, got {needs!r}")
+    if cls.produces != PRODUCES_STAGES:
+        raise TaggerError(f"tagger {label}: 'produces' must be {PRODUCES_STAGES!r}, got {cls.produces!r}")
+    cfg = cls.config_class
+    if not (isinstance(cfg, type) and issubclass(cfg, TaggerConfig) and dataclasses.is_dataclass(cfg)
+            and cfg.__dataclass_params__.frozen):  # type: ignore[attr-defined]
+        raise TaggerError(f"tagger {label}: 'config_class' must be a frozen dataclass "
+                          "subclassing TaggerConfig")
+
+
+def validate_output(name: str, analysis: ConversationAnalysis, out: object) -> tuple[TurnTags, ...]:
+    """Check a tagger's output against the contract; raise :class:`TaggerError` naming ``name``."""
+    where = f"tagger {name!r} on conversation {analysis.conversation.id!r}"
+    if isinstance(out, str | bytes) or not isinstance(out, Sequence):
+        raise TaggerError(f"{where}: must return a sequence of TurnTags, got {type(out).__name__}")
+    if len(out) != len(analysis.turns):
+        raise TaggerError(f"{where}: returned {len(out)} TurnTags for {len(analysis.turns)} turns")
+    for i, tt in enumerate(out):
+        if not isinstance(tt, TurnTags):
+            raise TaggerError(f"{where}: item {i} is {type(tt).__name__}, not TurnTags")
+        if tt.index != i:
+            raise TaggerError(f"{where}: item {i} has index {tt.index} (must be in turn order)")
+        _validate_tags(f"{where}, turn {i}", tt.tags)
+    return tuple(out)
+
+
+def _validate_tags(where: str, tags: object) -> None:
+    if not isinstance(tags, tuple):
+        raise TaggerError(f"{where}: tags must be a tuple")
+    seen: set[int] = set()
+    for tag in tags:
+        if not isinstance(tag, StageTag):
+            raise TaggerError(f"{where}: {type(tag).__name__} is not a StageTag")
+        if isinstance(tag.stage, bool) or not isinstance(tag.stage, int) or not 1 <= tag.stage <= 7:
+            raise TaggerError(f"{where}: stage {tag.stage!r} is not in 1..7")
+        if tag.stage in seen:
+            raise TaggerError(f"{where}: stage {tag.stage} tagged twice")
+        seen.add(tag.stage)
+        conf = tag.confidence
+        if not isinstance(conf, int | float) or math.isnan(conf) or not 0.0 <= conf <= 1.0:
+            raise TaggerError(f"{where}: confidence {conf!r} of stage {tag.stage} is not in [0, 1]")
+        if not tag.evidence:
+            raise TaggerError(f"{where}: stage {tag.stage} has no evidence")
+        if not all(isinstance(e, Evidence) for e in tag.evidence):
+            raise TaggerError(f"{where}: evidence of stage {tag.stage} must be Evidence objects")

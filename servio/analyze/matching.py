@@ -1,0 +1,84 @@
+"""Matching the cues of a :class:`~servio.analyze.cues.CueSet` against one turn."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from servio.analyze.cues import Cue, CuePattern, CueSet
+from servio.analyze.views import Position, Sentences, TurnView
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A cue that fired in a turn: which one, on which view, and the matched text."""
+
+    cue: Cue
+    view: str  # "phrase" or "lemma"
+    match: str
+    in_question: bool
+
+
+def match_turn(cues: CueSet, view: TurnView, position: Position) -> tuple[Hit, ...]:
+    """All cues that fire in ``view`` at ``position`` (at most one hit per cue), ``unless`` applied."""
+    hits: dict[str, Hit] = {}
+    checked: dict[int, bool] = {}
+    _scan(cues, view, position, "phrase", view.text, view.text_starts, view.text_sentences,
+          cues.text_index, cues.text_always, hits, checked)
+    _scan(cues, view, position, "lemma", view.lemmas, view.lemma_starts, view.lemma_sentences,
+          cues.lemma_index, cues.lemma_always, hits, checked)
+    signals = {h.cue.signal for h in hits.values() if h.cue.signal}
+    return tuple(h for h in hits.values() if not (h.cue.unless and signals.intersection(h.cue.unless)))
+
+
+def _scan(cues: CueSet, view: TurnView, position: Position, kind: str, text: str,
+          starts: Mapping[str, list[int]], sentences: Sentences,
+          index: Mapping[str, tuple[tuple[int, int], ...]], always: tuple[tuple[int, int], ...],
+          hits: dict[str, Hit], checked: dict[int, bool]) -> None:
+    if not text:
+        return
+    candidates: set[tuple[int, int]] = set(always)
+    for key in starts:
+        found = index.get(key)
+        if found:
+            candidates.update(found)
+    for (i, j) in sorted(candidates):
+        cue = cues.cues[i]
+        if cue.id in hits:
+            continue
+        ok = checked.get(i)
+        if ok is None:
+            ok = checked[i] = _applies(cue, view, position)
+        if not ok:
+            continue
+        pattern = cue.text_patterns[j] if kind == "phrase" else cue.lemma_patterns[j]
+        hit = _find(cue, pattern, text, sentences, kind, starts)
+        if hit is not None:
+            hits[cue.id] = hit
+
+
+def _find(cue: Cue, pattern: CuePattern, text: str, sentences: Sentences, kind: str,
+          starts: Mapping[str, list[int]]) -> Hit | None:
+    if pattern.leading:
+        at = sorted(p for k in pattern.anchors for p in starts.get(k, ()))
+        matches: Iterable[re.Match[str] | None] = (pattern.at.match(text, p) for p in at)
+    else:
+        matches = pattern.search.finditer(text)
+    for m in matches:
+        if m is None:
+            continue
+        q = sentences.is_question_at(m.start())
+        if cue.question is None or cue.question == q:
+            return Hit(cue=cue, view=kind, match=m.group(0), in_question=q)
+    return None
+
+
+def _applies(cue: Cue, view: TurnView, position: Position) -> bool:
+    if cue.speaker != "any" and cue.speaker != view.speaker:
+        return False
+    if cue.max_words is not None and view.words > cue.max_words:
+        return False
+    if cue.min_words is not None and view.words < cue.min_words:
+        return False
+    return all(position.holds(p) for p in cue.where)

@@ -1,0 +1,89 @@
+"""The one analysis path: conversation -> language -> per-turn text analysis -> tagger.
+
+The CLI, the HTTP API, live assist and batch jobs all call :func:`analyze`
+(or :func:`analyze_many`). The pipeline, as a list:
+
+1. language: the ``language`` argument, else the conversation's own, else
+   detected; turns of a detected mixed conversation keep their own language;
+2. text analysis: :func:`servio.language.analyze_text` per turn (only if the
+   tagger ``needs`` it);
+3. tagging: the tagger's validated :meth:`~servio.analyze.base.Tagger.tag`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+from servio.analyze.base import ConversationAnalysis, Tagger, TaggerError, TurnAnalysis
+from servio.model import Conversation, Language
+from servio.results import TaggedConversation
+
+#: Language assumed when nothing is given and detection finds nothing.
+DEFAULT_LANGUAGE = Language.EN
+
+
+def analyze(conversation: Conversation, *, tagger: str | Tagger = "rules",
+            language: Language | None = None) -> TaggedConversation:
+    """Tag every turn of ``conversation`` with its stages."""
+    resolved = resolve_tagger(tagger)
+    prepared = prepare(conversation, language=language, needs=resolved.needs)
+    turns = resolved.tag(prepared)
+    conv = conversation
+    if conv.language is None:
+        conv = conv.with_language(prepared.language)
+    return TaggedConversation(conversation=conv, turns=turns, tagger=resolved.name)
+
+
+def analyze_many(conversations: Iterable[Conversation], *, tagger: str | Tagger = "rules",
+                 language: Language | None = None) -> Iterator[TaggedConversation]:
+    """Tag conversations one by one, lazily (the tagger is resolved once)."""
+    resolved = resolve_tagger(tagger)
+    for conv in conversations:
+        yield analyze(conv, tagger=resolved, language=language)
+
+
+def resolve_tagger(tagger: str | Tagger) -> Tagger:
+    """A tagger instance from a registered name (default configuration, built once) or an instance."""
+    if isinstance(tagger, Tagger):
+        return tagger
+    if isinstance(tagger, str):
+        return _default_tagger(tagger)
+    raise TaggerError(f"tagger must be a name or a Tagger, got {type(tagger).__name__}")
+
+
+@cache
+def _default_tagger(name: str) -> Tagger:
+    from servio.analyze.registry import get_tagger
+
+    return get_tagger(name)
+
+
+def prepare(conversation: Conversation, *, language: Language | None = None,
+            needs: frozenset[str] = frozenset({"analysis"})) -> ConversationAnalysis:
+    """Decide the languages and (if ``needs`` says so) analyse the text of every turn."""
+    conv_lang, turn_langs = _languages(conversation, language)
+    with_text = "analysis" in needs
+    if with_text:
+        from servio.language import analyze_text
+    turns = tuple(
+        TurnAnalysis(index=i, turn=turn, language=lang,
+                     text=analyze_text(turn.text, lang) if with_text else None)
+        for i, (turn, lang) in enumerate(zip(conversation.turns, turn_langs, strict=True))
+    )
+    return ConversationAnalysis(conversation=conversation, language=conv_lang, turns=turns)
+
+
+def _languages(conversation: Conversation,
+               language: Language | None) -> tuple[Language, tuple[Language, ...]]:
+    forced = language or conversation.language
+    if forced is not None:
+        forced = Language(forced)
+        return forced, tuple(t.language or forced for t in conversation.turns)
+    from servio.language import detect_conversation_language, turn_languages
+
+    conv_lang = detect_conversation_language(conversation, DEFAULT_LANGUAGE)
+    per_turn = tuple(turn_languages(conversation))
+    if len(per_turn) != len(conversation.turns):
+        per_turn = tuple(t.language or conv_lang for t in conversation.turns)
+    return conv_lang, per_turn

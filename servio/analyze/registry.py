@@ -1,0 +1,100 @@
+"""Where taggers are found by name.
+
+Built-in taggers register through :func:`register_tagger` exactly as a third
+party would (see :mod:`servio.analyze.builtins`). Packages can also expose a
+factory under the ``servio.taggers`` entry-point group; it is registered under
+the entry point's name on first lookup.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from servio.analyze.base import Tagger, TaggerError
+
+#: A factory builds a tagger from keyword configuration (``factory(**config)``).
+TaggerFactory = Callable[..., Tagger]
+
+ENTRY_POINT_GROUP = "servio.taggers"
+
+_factories: dict[str, TaggerFactory] = {}
+_lock = threading.Lock()
+_loaded = False
+
+
+def register_tagger(name: str, factory: TaggerFactory, *, replace: bool = False) -> None:
+    """Make ``factory`` available as tagger ``name``; refuses to overwrite unless ``replace``."""
+    if not isinstance(name, str) or not name.strip():
+        raise TaggerError("a tagger name must be a non-empty string")
+    if not callable(factory):
+        raise TaggerError(f"tagger {name!r}: factory must be callable")
+    _ensure_loaded()  # built-ins first, so that a later registration can replace one of them
+    with _lock:
+        if name in _factories and not replace and _factories[name] is not factory:
+            raise TaggerError(f"tagger {name!r} is already registered (pass replace=True to override)")
+        _factories[name] = factory
+
+
+def unregister_tagger(name: str) -> None:
+    """Remove tagger ``name`` (mainly for tests); unknown names are ignored."""
+    with _lock:
+        _factories.pop(name, None)
+
+
+def get_tagger(name: str, **config: Any) -> Tagger:
+    """Build the tagger registered as ``name`` with keyword ``config``."""
+    _ensure_loaded()
+    factory = _factories.get(name)
+    if factory is None:
+        known = ", ".join(available_taggers()) or "none"
+        raise TaggerError(f"unknown tagger {name!r} (available: {known})")
+    tagger = factory(**config)
+    if not isinstance(tagger, Tagger):
+        raise TaggerError(f"tagger {name!r}: factory returned {type(tagger).__name__}, not a Tagger")
+    return tagger
+
+
+def available_taggers() -> tuple[str, ...]:
+    """Names of all registered taggers, sorted."""
+    _ensure_loaded()
+    return tuple(sorted(_factories))
+
+
+def _ensure_loaded() -> None:
+    global _loaded
+    if _loaded:
+        return
+    with _lock:
+        if _loaded:
+            return
+        _loaded = True
+    from servio.analyze import builtins
+
+    builtins.register_builtins()
+    _load_entry_points()
+
+
+def _load_entry_points() -> None:
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name not in _factories:
+            register_tagger(ep.name, _lazy_entry_point(ep.name, ep.value, ep.load))
+
+
+def _lazy_entry_point(name: str, value: str, load: Callable[[], Any]) -> TaggerFactory:
+    """A factory that loads the plugin on first use, so a broken plugin only breaks itself."""
+
+    def factory(**config: Any) -> Tagger:
+        try:
+            real = load()
+        except Exception as exc:
+            raise TaggerError(f"tagger plugin {name!r} ({value}) failed to load: {exc}") from exc
+        tagger = real(**config)
+        if not isinstance(tagger, Tagger):
+            raise TaggerError(f"tagger plugin {name!r}: factory returned {type(tagger).__name__}")
+        return tagger
+
+    return factory
