@@ -15,13 +15,18 @@ Forms with no known variant are lemmatised with Vabamorf's guesser.
 from __future__ import annotations
 
 import threading
+import tomllib
 from collections.abc import Sequence
-from itertools import product
+from functools import cache
+from importlib import resources
+from itertools import combinations, product
 from typing import Any
 
 MAX_VARIANTS = 64
 _VARIANTS = {"a": ("a", "ä"), "o": ("o", "õ", "ö"), "u": ("u", "ü"), "s": ("s", "š"), "z": ("z", "ž")}
 _SEP = (".", ".")  # two sentence marks isolate each form for the trigram disambiguator
+_CHUNK = 64  # forms per disambiguation call (its cost grows with the sequence length)
+MAX_CHANGES = 3
 
 _cache: dict[str, str] = {}
 _lock = threading.Lock()
@@ -94,7 +99,25 @@ def _abbreviations(originals: dict[str, str]) -> dict[str, str]:
 
 
 def _analyse(forms: list[str], guess: bool) -> dict[str, str]:
-    """Disambiguated lemma per form, each form isolated between sentence marks."""
+    """Lemma per known form: unambiguous forms directly, ambiguous ones disambiguated in isolation."""
+    if not forms:
+        return {}
+    result = _vm().analyze(forms, disambiguate=False, guess=guess, propername=False, compound=False)
+    out: dict[str, str] = {}
+    ambiguous = []
+    for form, res in zip(forms, result, strict=True):
+        lemmas = {str(a["lemma"]).lower() for a in res["analysis"]}
+        if len(lemmas) == 1:
+            out[form] = lemmas.pop()
+        elif lemmas:
+            ambiguous.append(form)
+    for start in range(0, len(ambiguous), _CHUNK):
+        out.update(_disambiguate(ambiguous[start : start + _CHUNK], guess))
+    return out
+
+
+def _disambiguate(forms: list[str], guess: bool) -> dict[str, str]:
+    """Vabamorf's preferred reading of each form on its own, forms separated by sentence marks."""
     seq: list[str] = list(_SEP)
     for form in forms:
         seq.append(form)
@@ -103,13 +126,9 @@ def _analyse(forms: list[str], guess: bool) -> dict[str, str]:
     out: dict[str, str] = {}
     for i, form in enumerate(forms):
         analyses = result[2 + 3 * i]["analysis"]
-        if analyses and not (analyses[0]["partofspeech"] == "Z" and _has_letter(form)):
+        if analyses:
             out[form] = _pick(form, analyses)
     return out
-
-
-def _has_letter(form: str) -> bool:
-    return any(ch.isalpha() for ch in form)
 
 
 def _pick(form: str, analyses: list[dict[str, Any]]) -> str:
@@ -122,37 +141,71 @@ def _pick(form: str, analyses: list[dict[str, Any]]) -> str:
     return str(first["lemma"]).lower()
 
 
-def diacritic_variants(form: str, limit: int = MAX_VARIANTS) -> list[str]:
-    """Spellings of ``form`` with Estonian diacritics restored, fewest changes first, at most ``limit``."""
-    slots = [_VARIANTS.get(ch, (ch,)) for ch in form]
-    if all(len(s) == 1 for s in slots):
-        return []
-    options = []
-    for combo in product(*slots):
-        changes = sum(1 for a, b in zip(combo, form, strict=True) if a != b)
-        if changes:
-            options.append((changes, _rarity(combo, form), "".join(combo)))
-        if len(options) >= limit * 8:
+def diacritic_variants(form: str, limit: int = MAX_VARIANTS, changes: int | None = None) -> list[str]:
+    """Spellings of ``form`` with Estonian diacritics restored, fewest changes first, at most ``limit``.
+
+    With ``changes`` given, only variants with exactly that many changed letters.
+    """
+    slots = [i for i, ch in enumerate(form) if ch in _VARIANTS]
+    out: list[str] = []
+    counts = range(1, len(slots) + 1) if changes is None else (changes,)
+    for k in counts:
+        batch = []
+        for positions in combinations(slots, k):
+            options = [_VARIANTS[form[i]][1:] for i in positions]
+            for letters in product(*options):
+                chars = list(form)
+                for i, ch in zip(positions, letters, strict=True):
+                    chars[i] = ch
+                batch.append((_rarity(letters), "".join(chars)))
+        batch.sort()
+        out.extend(v for _, v in batch[: limit - len(out)])
+        if len(out) >= limit:
             break
-    options.sort()
-    return [o[2] for o in options[:limit]]
+    return out
 
 
-def _rarity(combo: tuple[str, ...], form: str) -> int:
-    """š and ž are rare in Estonian; ö is rarer than õ — rank such variants later."""
-    return sum(1 for a, b in zip(combo, form, strict=True) if a != b and a in "šžö")
+def _rarity(letters: tuple[str, ...]) -> int:
+    """š and ž are rare in Estonian and ö is rarer than õ: rank such variants later."""
+    return sum(1 for ch in letters if ch in "šžö")
 
 
 def _restore(forms: list[str]) -> dict[str, str]:
-    variants: dict[str, list[str]] = {f: diacritic_variants(f) for f in forms}
-    flat = list(dict.fromkeys(v for vs in variants.values() for v in vs))
-    if not flat:
-        return {}
-    known = _analyse(flat, guess=False)
-    out: dict[str, str] = {}
-    for form, vs in variants.items():
-        for v in vs:
-            if v in known:
-                out[form] = known[v]
-                break
+    """Lemmas of known diacritic variants, trying one changed letter first, then two, then three."""
+    out = _analyse_rewrites(forms)
+    budget = {f: MAX_VARIANTS for f in forms}
+    todo = [f for f in forms if f not in out]
+    for k in range(1, MAX_CHANGES + 1):
+        variants = {f: diacritic_variants(f, budget[f], changes=k) for f in todo}
+        for f, vs in variants.items():
+            budget[f] -= len(vs)
+        flat = list(dict.fromkeys(v for vs in variants.values() for v in vs))
+        if not flat:
+            break
+        known = _analyse(flat, guess=False)
+        for form, vs in variants.items():
+            hit = next((v for v in vs if v in known), None)
+            if hit is not None:
+                out[form] = known[hit]
+        todo = [f for f in todo if f not in out and budget[f] > 0]
     return out
+
+
+def _analyse_rewrites(forms: list[str]) -> dict[str, str]:
+    """Lemmas of forms whose prefix has a preferred spelling in the data file ("toot" -> "tööt")."""
+    rewrites = _prefix_rewrites()
+    candidates = {}
+    for form in forms:
+        for prefix, spelling in rewrites:
+            if form.startswith(prefix):
+                candidates[form] = spelling + form[len(prefix) :]
+                break
+    known = _analyse(list(dict.fromkeys(candidates.values())), guess=False)
+    return {f: known[c] for f, c in candidates.items() if c in known}
+
+
+@cache
+def _prefix_rewrites() -> tuple[tuple[str, str], ...]:
+    raw = tomllib.loads(resources.files("servio.data").joinpath("language", "et.toml").read_text("utf-8"))
+    pairs = raw.get("restore", {}).get("prefixes", {})
+    return tuple(sorted(pairs.items(), key=lambda kv: len(kv[0]), reverse=True))

@@ -93,3 +93,22 @@ def test_unknown_forms_are_batched(monkeypatch):
 )
 def test_english_stems(word, stem):
     assert english_stem(word) == stem
+
+
+def test_data_file_prefix_rewrite_beats_nearest_variant():
+    # "tõotab" (one change) is a real word, but chat "tootab" means "töötab"
+    assert estonian_lemma("tootab") == "töötama"
+    assert estonian_lemma("tootajale") == "töötaja"
+
+
+def test_restoration_tries_one_change_before_two(monkeypatch):
+    seen = []
+    real = et_module.diacritic_variants
+
+    def spy(form, limit=et_module.MAX_VARIANTS, changes=None):
+        seen.append(changes)
+        return real(form, limit, changes)
+
+    monkeypatch.setattr(et_module, "diacritic_variants", spy)
+    assert estonian_lemma("jargmisel") == "järgmine"
+    assert seen == [1]
