@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import cast
@@ -11,7 +11,7 @@ from servio.language.english import english_stem
 from servio.language.estonian import estonian_lemmas
 from servio.language.fold import fold
 from servio.language.lexicon import lexicon
-from servio.language.tokens import TOKEN_RE, Token, token_kind
+from servio.language.tokens import TOKEN_RE, Token, raw_tokens, token_kind
 from servio.model import Language
 
 URL_PLACEHOLDER = "<url>"
@@ -76,30 +76,31 @@ def _question_index(language: Language) -> dict[str, tuple[tuple[str, ...], ...]
 
 def analyze_text(text: str, language: Language) -> TextAnalysis:
     """Tokenise ``text``, lemmatise its words in ``language`` and build the matching strings."""
-    matches = list(TOKEN_RE.finditer(text))
-    pairs = [(m.group(), token_kind(m)) for m in matches]
-    tokens = _tokens(pairs, language)
+    tokens = _tokens(raw_tokens(text), language)
     lead = _leading_mentions(tokens)
-    kept = tokens[lead:]
-    has_url = any(t.kind == "url" for t in kept)
-    if lead or has_url:
-        clean = _clean(text, matches, pairs, lead)
+    kept = tokens[lead:] if lead else tokens
+    if lead or any(t.kind == "url" for t in kept):
+        clean = _clean(text, lead)
     else:
         clean = " ".join(text.split())
-    folded = " ".join(URL_PLACEHOLDER if t.kind == "url" else t.norm for t in kept)
+    folded = " ".join([URL_PLACEHOLDER if t.kind == "url" else t.norm for t in kept])
     return TextAnalysis(text, clean, clean.lower(), folded, tokens, language)
 
 
-def _clean(text: str, matches: list[re.Match[str]], pairs: list[tuple[str, str]], lead: int) -> str:
+def _clean(text: str, lead: int) -> str:
     """``text`` without its first ``lead`` tokens (mentions), URLs replaced, whitespace collapsed."""
     parts: list[str] = []
-    pos = matches[lead].start() if lead < len(matches) else len(text)
-    for m, (_, kind) in zip(matches[lead:], pairs[lead:], strict=True):
-        if kind == "url":
+    pos = None
+    for i, m in enumerate(TOKEN_RE.finditer(text)):
+        if i < lead:
+            continue
+        if pos is None:
+            pos = m.start()
+        if token_kind(m) == "url":
             parts.append(text[pos : m.start()])
             parts.append(URL_PLACEHOLDER)
             pos = m.end()
-    parts.append(text[pos:])
+    parts.append(text[pos if pos is not None else len(text) :])
     return " ".join("".join(parts).split())
 
 
@@ -110,7 +111,7 @@ def _leading_mentions(tokens: tuple[Token, ...]) -> int:
     return n
 
 
-def _tokens(pairs: list[tuple[str, str]], language: Language) -> tuple[Token, ...]:
+def _tokens(pairs: Sequence[tuple[str, str]], language: Language) -> tuple[Token, ...]:
     cache = _token_cache
     found = [cache.get((language, chunk, kind)) for chunk, kind in pairs]
     if None not in found:

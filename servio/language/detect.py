@@ -9,8 +9,6 @@ signatures are ignored, so Twitter handles cannot sway the result.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from servio.language.fold import fold
 from servio.language.lexicon import LanguageLexicon, lexicon
 from servio.language.tokens import raw_tokens
@@ -18,27 +16,41 @@ from servio.model import Conversation, Language
 
 LIST_WEIGHT = 1.0
 LETTER_WEIGHT = 1.5
-ENDING_WEIGHT = 0.3
+ENDING_WEIGHT = 0.1  # per letter of the matched ending, plus ENDING_BASE
+ENDING_BASE = 0.2
 BIGRAM_WEIGHT = 0.15
 FOREIGN_LETTER_WEIGHT = 0.3
 _FOREIGN_TO_ET = frozenset("cqwxy")
 MIN_EVIDENCE = 0.5
+_WORD_CACHE_LIMIT = 100_000
+_word_cache: dict[tuple[str, bool], tuple[float, float]] = {}
 TURN_MARGIN = 1.5
 
 
 def language_scores(text: str) -> tuple[float, float]:
     """(Estonian, English) evidence for ``text``; both zero when it has no words."""
-    et_lex, en_lex = lexicon(Language.ET), lexicon(Language.EN)
     et = en = 0.0
+    at_start = True
+    cache = _word_cache
     for word, kind in raw_tokens(text):
         if kind == "word":
-            a, b = _word_scores(word, et_lex, en_lex)
-            et += a
-            en += b
+            # a capitalised word inside a sentence is likely a name: only list words count
+            key = (word, at_start or not word[:1].isupper())
+            hit = cache.get(key)
+            if hit is None:
+                hit = cache[key] = _word_scores(*key)
+            et += hit[0]
+            en += hit[1]
+            at_start = False
+        elif kind == "punct":
+            at_start = at_start or word[-1] in ".!?"
+    if len(cache) > _WORD_CACHE_LIMIT:
+        cache.clear()
     return et, en
 
 
-def _word_scores(word: str, et_lex: LanguageLexicon, en_lex: LanguageLexicon) -> tuple[float, float]:
+def _word_scores(word: str, shape: bool) -> tuple[float, float]:
+    et_lex, en_lex = lexicon(Language.ET), lexicon(Language.EN)
     low = word.lower()
     folded = fold(low)
     in_et = folded in et_lex.words or low in et_lex.words
@@ -48,7 +60,7 @@ def _word_scores(word: str, et_lex: LanguageLexicon, en_lex: LanguageLexicon) ->
         if in_et != in_en:
             return et + (LIST_WEIGHT if in_et else 0.0), LIST_WEIGHT if in_en else 0.0
         return et, 0.0
-    if len(folded) < 3:
+    if len(folded) < 3 or not shape:
         return et, 0.0
     et += _shape(folded, et_lex)
     en = _shape(folded, en_lex)
@@ -61,7 +73,7 @@ def _shape(folded: str, lex: LanguageLexicon) -> float:
     score = 0.0
     for ending in lex.endings:
         if len(folded) > len(ending) + 2 and folded.endswith(ending):
-            score += ENDING_WEIGHT
+            score += ENDING_BASE + ENDING_WEIGHT * len(ending)
             break
     pairs = {folded[i : i + 2] for i in range(len(folded) - 1)}
     hits = len(pairs & lex.bigrams) + (1 if "x" in lex.bigrams and "x" in folded else 0)
@@ -79,30 +91,25 @@ def detect_language(text: str) -> Language | None:
     return _decide(*language_scores(text))
 
 
-def _sum_scores(texts: Iterable[str]) -> tuple[float, float]:
-    et = en = 0.0
-    for text in texts:
-        a, b = language_scores(text)
-        et += a
-        en += b
-    return et, en
-
-
 def detect_conversation_language(conv: Conversation, default: Language = Language.EN) -> Language:
     """The language of the conversation's text (ignoring ``conv.language``); ``default`` without evidence."""
-    found = _decide(*_sum_scores(t.text for t in conv.turns))
+    return _conversation_language([language_scores(t.text) for t in conv.turns], default)
+
+
+def _conversation_language(scores: list[tuple[float, float]], default: Language) -> Language:
+    found = _decide(sum(s[0] for s in scores), sum(s[1] for s in scores))
     return found if found is not None else default
 
 
 def turn_languages(conv: Conversation) -> tuple[Language, ...]:
     """Per turn: its own ``language``, else clear evidence in its text, else the conversation's language."""
-    base = conv.language or detect_conversation_language(conv)
+    scores = [language_scores(t.text) for t in conv.turns]
+    base = conv.language or _conversation_language(scores, Language.EN)
     out = []
-    for turn in conv.turns:
+    for turn, (et, en) in zip(conv.turns, scores, strict=True):
         if turn.language is not None:
             out.append(turn.language)
             continue
-        et, en = language_scores(turn.text)
         clear = _decide(et, en) if abs(et - en) >= TURN_MARGIN else None
         out.append(clear or base)
     return tuple(out)

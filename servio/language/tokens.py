@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from servio.language.fold import fold
 
@@ -61,13 +62,19 @@ class Token:
 
 
 _KINDS = {name: name for name in TOKEN_RE.groupindex} | {"word2": "word"}
+# kind by group number: every alternative is one named group with no groups inside
+_KIND_BY_INDEX = [""] * (TOKEN_RE.groups + 1)
+for _name, _index in TOKEN_RE.groupindex.items():
+    _KIND_BY_INDEX[_index] = _KINDS[_name]
 
 
 def token_kind(match: re.Match[str]) -> str:
     """The token kind of a ``TOKEN_RE`` match."""
-    return _KINDS[match.lastgroup or "punct"]
+    return _KIND_BY_INDEX[match.lastindex or 0]
 
 
-def raw_tokens(text: str) -> list[tuple[str, str]]:
-    """(text, kind) pairs for ``text``, in order."""
-    return [(m.group(), _KINDS[m.lastgroup or "punct"]) for m in TOKEN_RE.finditer(text)]
+@lru_cache(maxsize=8192)
+def raw_tokens(text: str) -> tuple[tuple[str, str], ...]:
+    """(text, kind) pairs for ``text`` in order; recent texts are cached for detection and analysis."""
+    kinds = _KIND_BY_INDEX
+    return tuple([(m.group(), kinds[m.lastindex or 0]) for m in TOKEN_RE.finditer(text)])

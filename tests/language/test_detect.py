@@ -75,3 +75,22 @@ def test_turn_languages_fall_back_to_conversation():
 def test_turn_language_field_wins():
     turns = (Turn(speaker=Speaker.AGENT, text="Tere", language=Language.EN),)
     assert turn_languages(Conversation(id="c", turns=turns)) == (Language.EN,)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Tellisin kingad", Language.ET),
+        ("Broneeritud.", Language.ET),
+        ("Kontor on avatud kaheksani.", Language.ET),
+        ("Jah, just.", Language.ET),
+        ("noustun, sobib", Language.ET),
+        ("Refunded yesterday.", Language.EN),
+    ],
+)
+def test_short_turns_use_word_shape(text, language):
+    assert detect_language(text) is language
+
+
+def test_capitalised_names_inside_a_sentence_carry_no_shape_evidence():
+    assert detect_language("ok Peeter Tamm") is None

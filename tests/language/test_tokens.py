@@ -47,3 +47,10 @@ def test_dash_inside_text_is_not_a_signature():
 def test_every_non_space_character_is_covered():
     text = "@AirX flight 123 delayed?! 😡 https://t.co/x #fail ^AB"
     assert "".join(t for t, _ in raw_tokens(text)) == text.replace(" ", "")
+
+
+def test_every_group_of_the_regex_is_a_kind():
+    from servio.language.tokens import TOKEN_RE
+
+    # token_kind maps group numbers to kinds, so no alternative may hold an inner group
+    assert TOKEN_RE.groups == len(TOKEN_RE.groupindex)
