@@ -1,0 +1,301 @@
+"""The built-in checks of "What good looks like" (SERVICE_PROCESS.md), one small function each.
+
+Each is registered by id with :func:`register_check`, exactly as a third
+party's check would be, and referenced from ``servio/data/scorecard.toml``.
+A check returns ``(passed, turn)``; ``passed`` is None when it does not apply.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from servio.evaluate.registry import Outcome, register_check
+from servio.evaluate.view import View
+
+_STEM = re.compile(r"\w{5,}")
+
+
+def _found(turn: int | None, fallback: int | None) -> Outcome:
+    return (turn is not None), (turn if turn is not None else fallback)
+
+
+# -- 1 attunement ---------------------------------------------------------------
+@register_check("greeting_first_turn")
+def greeting_first_turn(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The first agent turn greets (carries stage 1 or a greeting cue)."""
+    first = view.first_agent
+    if first is None:
+        return False, None
+    return (1 in view.stages[first] or view.has("greeting", first)), first
+
+
+@register_check("self_introduction")
+def self_introduction(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The agent names themselves or the company in their first turn(s) (``turns``, default 1)."""
+    opening = view.agent[: int(params.get("turns", 1))]
+    if not opening:
+        return False, None
+    return _found(view.first("introduction", opening), opening[0])
+
+
+@register_check("wait_acknowledged")
+def wait_acknowledged(view: View, params: Mapping[str, Any]) -> Outcome:
+    """A wait the customer signalled (or a long gap before a reply) is acknowledged by the agent."""
+    signal = wait_signal(view, params)
+    if signal is None:
+        return None, None
+    after = [i for i in view.agent if i > signal]
+    if not after:
+        return False, None
+    return _found(view.first("wait_ack", after), after[0])
+
+
+def wait_signal(view: View, params: Mapping[str, Any]) -> int | None:
+    """The first customer turn that signals a wait and gets an agent reply after it, or None."""
+    last_agent = view.last_agent
+    if last_agent is None:
+        return None
+    waiting = view.first("wait_customer", [i for i in view.customer if i < last_agent])
+    channels = params.get("gap_channels", ("chat", "phone"))
+    gap = _long_gap(view, float(params.get("max_gap_seconds", 300)), channels)
+    found = [i for i in (waiting, gap) if i is not None]
+    return min(found) if found else None
+
+
+def _long_gap(view: View, limit: float, channels: Sequence[str]) -> int | None:
+    conv = view.conversation
+    if str(conv.channel) not in channels:
+        return None
+    turns = conv.turns
+    for a, b in zip(range(len(turns)), range(1, len(turns)), strict=False):
+        ta, tb = turns[a].timestamp, turns[b].timestamp
+        if a in view.customer and b in view.agent and ta is not None and tb is not None:
+            if (tb - ta).total_seconds() > limit:
+                return a
+    return None
+
+
+@register_check("tone_not_curt")
+def tone_not_curt(view: View, params: Mapping[str, Any]) -> Outcome:
+    """No agent turn is curt, and the agent uses at least one warm or polite word."""
+    if not view.agent:
+        return None, None
+    curt = view.first("curt", view.agent)
+    if curt is not None:
+        return False, curt
+    return _found(view.first("warm", view.agent), view.first_agent)
+
+
+# -- 2 creating interest --------------------------------------------------------
+@register_check("invitation")
+def invitation(view: View, params: Mapping[str, Any]) -> Outcome:
+    """An agent turn invites the customer to speak (stage 2, or an invitation cue)."""
+    tagged = view.agent_turns(2)
+    cue = view.first("invitation", view.agent)
+    found = [i for i in (tagged[0] if tagged else None, cue) if i is not None]
+    return _found(min(found) if found else None, view.first_agent)
+
+
+@register_check("customer_not_left_unprompted")
+def customer_not_left_unprompted(view: View, params: Mapping[str, Any]) -> Outcome:
+    """An agent who speaks before the customer has told the need does more than a bare greeting."""
+    first = view.first_agent
+    if first is None or any(i < first for i in view.customer_turns(3, 5)):
+        return None, None
+    if not any(i > first for i in view.customer):
+        return None, None
+    prompted = 2 in view.stages[first] or view.has("invitation", first) or bool(view.questions(first))
+    return prompted, first
+
+
+# -- 3 clarifying needs ---------------------------------------------------------
+@register_check("open_question_before_solution")
+def open_question_before_solution(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The agent asks at least one open question before the first solution."""
+    solution = view.first_solution
+    for i in view.agent_before(solution):
+        if view.asks_open(i):
+            return True, i
+    return False, solution
+
+
+@register_check("understanding_checked")
+def understanding_checked(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The agent paraphrases or checks understanding ("kas sain õigesti aru", "so you need")."""
+    return _found(view.first("paraphrase", view.agent), view.first_solution)
+
+
+@register_check("no_solution_first_turn")
+def no_solution_first_turn(view: View, params: Mapping[str, Any]) -> Outcome:
+    """No solution in the first agent turn, unless the customer had already stated the need completely."""
+    first = view.first_agent
+    if first is None:
+        return None, None
+    if 6 not in view.stages[first]:
+        return True, first
+    return view.need_complete(first, int(params.get("complete_need_words", 12))), first
+
+
+# -- 4 clarifying values --------------------------------------------------------
+@register_check("value_question")
+def value_question(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The agent asks what matters most (stage 4 on an agent turn, or a value cue in a question)."""
+    tagged = view.agent_turns(4)
+    if tagged:
+        return True, tagged[0]
+    pattern = view.cues.pattern("value_question", view.language)
+    for i in view.agent:
+        if any(pattern.search(q) for q in view.questions(i)):
+            return True, i
+    return False, view.first_solution
+
+
+@register_check("solution_refers_back")
+def solution_refers_back(view: View, params: Mapping[str, Any]) -> Outcome:
+    """A solution turn refers back to the customer's priorities (a cue, or a shared word with them)."""
+    solutions = view.agent_turns(6)
+    if not solutions:
+        return None, None
+    cue = view.first("refer_back", solutions)
+    if cue is not None:
+        return True, cue
+    stop = view.cues.pattern("stopwords", view.language)
+    values = [i for i, stages in enumerate(view.stages) if 4 in stages]
+    for s in solutions:
+        said = _stems(" ".join(view.texts[i] for i in values if i < s), stop)
+        if said & _stems(view.texts[s], stop):
+            return True, s
+    return False, solutions[0]
+
+
+def _stems(text: str, stop: re.Pattern[str]) -> set[str]:
+    return {w[:5] for w in _STEM.findall(text) if not stop.fullmatch(w)}
+
+
+# -- 5 clarifying options -------------------------------------------------------
+@register_check("options_before_solution")
+def options_before_solution(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The agent makes options or limits explicit (stage 5) before or with the first solution."""
+    solution = view.first_solution
+    if solution is None:
+        return None, None
+    before = [i for i in view.agent_turns(5) if i <= solution]
+    return _found(before[0] if before else None, solution)
+
+
+@register_check("several_options")
+def several_options(view: View, params: Mapping[str, Any]) -> Outcome:
+    """An options or solution turn of the agent offers more than one option."""
+    turns = sorted(set(view.agent_turns(5)) | set(view.agent_turns(6)))
+    if not turns:
+        return False, None
+    return _found(view.first("several_options", turns), turns[0])
+
+
+# -- 6 offering a solution ------------------------------------------------------
+@register_check("concrete_solution")
+def concrete_solution(view: View, params: Mapping[str, Any]) -> Outcome:
+    """A solution turn is concrete: numbers, dates, times, amounts, links or actions taken."""
+    solutions = view.agent_turns(6)
+    if not solutions:
+        return False, None
+    return _found(view.first("concrete", solutions), solutions[0])
+
+
+@register_check("acceptance_sought")
+def acceptance_sought(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The agent asks whether the solution suits the customer ("kas see sobib?", "does that work?")."""
+    solution = view.first_solution
+    if solution is None:
+        return False, None
+    turns = sorted({i for i in view.agent if i >= solution} | set(view.agent_turns(5)))
+    return _found(view.first("acceptance", turns), solution)
+
+
+# -- 7 the goodbye procedure ----------------------------------------------------
+def _closing_cue(view: View, group: str) -> Outcome:
+    closing = view.closing_turns()
+    if not closing:
+        return False, None
+    return _found(view.first(group, closing), closing[-1])
+
+
+@register_check("next_step")
+def next_step(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The close sums up what was agreed or says what happens next."""
+    return _closing_cue(view, "next_step")
+
+
+@register_check("anything_else")
+def anything_else(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The close asks whether the customer needs anything else."""
+    return _closing_cue(view, "anything_else")
+
+
+@register_check("thanks")
+def thanks(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The agent thanks the customer at the close."""
+    return _closing_cue(view, "thanks")
+
+
+@register_check("farewell")
+def farewell(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The agent says goodbye or wishes the customer well at the close."""
+    return _closing_cue(view, "farewell")
+
+
+@register_check("agent_closes")
+def agent_closes(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The agent does not vanish: the last agent turn carries the goodbye (stage 7)."""
+    last = view.last_agent
+    if last is None:
+        return False, None
+    return 7 in view.stages[last], last
+
+
+# -- generic, data-driven checks -------------------------------------------------
+_SCOPES = ("any", "first", "closing", "before_solution", "from_solution")
+
+
+def scope_turns(view: View, scope: str) -> tuple[int, ...]:
+    """Agent turns in a named scope: any, first, closing, before_solution, from_solution."""
+    solution = view.first_solution
+    if scope == "any":
+        return view.agent
+    if scope == "first":
+        return view.agent[:1]
+    if scope == "closing":
+        return view.closing_turns()
+    if scope == "before_solution":
+        return view.agent_before(solution)
+    if scope == "from_solution":
+        return () if solution is None else tuple(i for i in view.agent if i >= solution)
+    raise ValueError(f"unknown scope {scope!r}; use one of {', '.join(_SCOPES)}")
+
+
+def _group(params: Mapping[str, Any]) -> str:
+    group = params.get("group")
+    if not isinstance(group, str):
+        raise ValueError("agent_says/agent_avoids checks need params.group (a cue group name)")
+    return group
+
+
+@register_check("agent_says")
+def agent_says(view: View, params: Mapping[str, Any]) -> Outcome:
+    """An agent turn in ``params.scope`` (default any) contains a cue of ``params.group``."""
+    turns = scope_turns(view, str(params.get("scope", "any")))
+    if not turns:
+        return None, None
+    return _found(view.first(_group(params), turns), turns[0])
+
+
+@register_check("agent_avoids")
+def agent_avoids(view: View, params: Mapping[str, Any]) -> Outcome:
+    """No agent turn in ``params.scope`` (default any) contains a cue of ``params.group``."""
+    turns = scope_turns(view, str(params.get("scope", "any")))
+    if not turns:
+        return None, None
+    hit = view.first(_group(params), turns)
+    return hit is None, hit

@@ -1,0 +1,69 @@
+"""What kind of contact a conversation is: support, sales, complaint or information.
+
+The conversation's own ``contact_type`` wins. Otherwise the customer's words
+decide, with cues from ``servio/data/evaluate_cues.toml``: angry or
+complaint words make a complaint; buying, price or offer words a sale (unless
+a problem is mentioned first); a question answered with no problem in sight
+an information request; the rest is support.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from servio.evaluate.cues import CueBook, default_cues, guess_language
+from servio.evaluate.view import View
+from servio.model import ContactType, Conversation
+from servio.results import TaggedConversation
+
+
+def conversation_language(conv: Conversation, cues: CueBook | None = None) -> str:
+    """The conversation's language: as given, else the turns' majority, else guessed from common words."""
+    if conv.language is not None:
+        return str(conv.language)
+    langs = Counter(str(t.language) for t in conv.turns if t.language is not None)
+    if langs:
+        return langs.most_common(1)[0][0]
+    return guess_language((t.text for t in conv.turns), cues or default_cues())
+
+
+def detect_contact_type(tagged: TaggedConversation, *, cues: CueBook | None = None) -> ContactType:
+    """The contact type of a tagged conversation (its own ``contact_type`` when given)."""
+    conv = tagged.conversation
+    if conv.contact_type is not None:
+        return conv.contact_type
+    book = cues or default_cues()
+    view = View(tagged, cues=book, language=conversation_language(conv, book), contact_type="")
+    return contact_type_of(view)
+
+
+def contact_type_of(view: View) -> ContactType:
+    """The contact type read from a :class:`View` (the conversation's own when given)."""
+    given = view.conversation.contact_type
+    if given is not None:
+        return given
+    said = "\n".join(view.texts[i] for i in view.customer)
+    if view.cues.pattern("complaint", view.language).search(said):
+        return ContactType.COMPLAINT
+    sales = view.cues.pattern("sales", view.language).search(said)
+    problem = view.cues.pattern("problem", view.language).search(said)
+    if sales is not None and (problem is None or sales.start() < problem.start()):
+        return ContactType.SALES
+    if problem is None and _information(view):
+        return ContactType.INFORMATION
+    return ContactType.SUPPORT
+
+
+def _information(view: View) -> bool:
+    """A customer question, answered by the agent, with no problem described."""
+    if not view.customer:
+        return False
+    needs = view.customer_turns(3, 5) or view.customer[:1]
+    first = needs[0]
+    asks = bool(view.questions(first)) or _starts_with_question(view, first)
+    return asks and any(i > first for i in view.agent)
+
+
+def _starts_with_question(view: View, index: int) -> bool:
+    match = view.cues.pattern("question", view.language).search(view.texts[index])
+    return match is not None and not view.texts[index][: match.start()].strip(" ,.!:;-")

@@ -1,0 +1,114 @@
+"""Coaching feedback in the conversation's language, and the texts it is made of.
+
+Texts live in ``servio/data/feedback/{et,en}.toml``; a scorecard check may
+carry its own. Praise comes first (at most a couple of stages done well),
+then improvements ordered by importance: the stage weight times the share
+of the stage score the failed check (or the missing stage) costs.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from servio.evaluate.scorecard import Scorecard
+from servio.results import CheckResult, Feedback, StageScore
+from servio.stages import Stage
+
+TEXT_LANGUAGES = ("et", "en")
+
+
+@cache
+def texts(language: str) -> Mapping[str, Any]:
+    """The coaching texts of ``language`` (``et`` or ``en``; anything else gets English)."""
+    lang = language if language in TEXT_LANGUAGES else "en"
+    raw = resources.files("servio.data").joinpath("feedback", f"{lang}.toml").read_text("utf-8")
+    return tomllib.loads(raw)
+
+
+def pattern_name(pattern_id: str, language: str) -> str:
+    """A failure pattern's name in plain words (its id, spelled out, if there is no text for it)."""
+    entry = texts(language).get("pattern", {}).get(pattern_id, {})
+    return str(entry.get("name", pattern_id.replace("_", " ")))
+
+
+def _stage_key(stage: int) -> str:
+    return Stage(stage).name.lower()
+
+
+def _stage_text(stage: int, kind: str, language: str) -> str:
+    return str(texts(language)["stage"][_stage_key(stage)][kind])
+
+
+def check_text(card: Scorecard, check_id: str, kind: str, language: str) -> str | None:
+    """The ``improve`` or ``praise`` text of a check: the scorecard's own, else the data file's."""
+    lang = language if language in TEXT_LANGUAGES else "en"
+    try:
+        spec = card.check(check_id)
+    except KeyError:
+        spec = None
+    if spec is not None and kind in spec.texts.get(lang, {}):
+        return spec.texts[lang][kind]
+    entry = texts(lang).get("check", {}).get(check_id, {})
+    if kind in entry:
+        return str(entry[kind])
+    return None
+
+
+def coach(scores: Sequence[StageScore], language: str, card: Scorecard) -> tuple[Feedback, ...]:
+    """Praise for the best stages, then improvements by importance, in ``language``."""
+    applicable = [s for s in scores if s.weight > 0]
+    settings = card.feedback
+    praise = _praise(applicable, language, card)[: settings.max_praise]
+    improve = _improvements(applicable, language, card)[: settings.max_improve]
+    return tuple(praise + improve)
+
+
+def _praise(scores: Sequence[StageScore], language: str, card: Scorecard) -> list[Feedback]:
+    good = [s for s in scores if s.present and s.score >= card.feedback.praise_min_score]
+    good.sort(key=lambda s: (-s.weight * s.score, s.stage))
+    return [_praise_item(s, language, card) for s in good]
+
+
+def _praise_item(score: StageScore, language: str, card: Scorecard) -> Feedback:
+    passed = sorted((c for c in score.checks if c.passed), key=lambda c: -c.weight)
+    for check in passed:
+        text = check_text(card, check.id, "praise", language)
+        if text:
+            return Feedback(score.stage, "praise", text, check.turn)
+    turn = score.turns[0] if score.turns else None
+    return Feedback(score.stage, "praise", _stage_text(score.stage, "praise", language), turn)
+
+
+def _improvements(scores: Sequence[StageScore], language: str, card: Scorecard) -> list[Feedback]:
+    ranked: list[tuple[float, int, int, Feedback]] = []
+    for s in scores:
+        if not s.present:
+            item = Feedback(s.stage, "missing", _stage_text(s.stage, "missing", language), None)
+            ranked.append((s.weight, s.stage, 0, item))
+            continue
+        total = sum(c.weight for c in s.checks)
+        for order, check in enumerate(c for c in s.checks if not c.passed):
+            importance = s.weight * check.weight / total if total else 0.0
+            ranked.append((importance, s.stage, order, _improve_item(s.stage, check, language, card)))
+    ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
+    return _unique([r[3] for r in ranked if r[0] > 0])
+
+
+def _improve_item(stage: int, check: CheckResult, language: str, card: Scorecard) -> Feedback:
+    text = check_text(card, check.id, "improve", language) or _stage_text(stage, "improve", language)
+    return Feedback(stage, "improve", text, check.turn)
+
+
+def _unique(items: list[Feedback]) -> list[Feedback]:
+    seen: set[tuple[str, int | None]] = set()
+    out = []
+    for item in items:
+        key = (item.text, item.turn)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out

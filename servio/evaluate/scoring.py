@@ -1,0 +1,89 @@
+"""evaluate(): a tagged conversation -> stage scores, failure patterns and coaching.
+
+A stage's score is the weighted share of its applicable checks that pass
+(100 when it has none), and 0 when the agent never carries the stage. The
+overall score is the mean of stage scores weighted by the contact type's
+stage weights; a stage of weight 0 is not applicable and left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from servio.evaluate.contact_type import contact_type_of, conversation_language
+from servio.evaluate.feedback import coach, pattern_name
+from servio.evaluate.registry import CheckFn, registered_patterns
+from servio.evaluate.scorecard import CheckSpec, Scorecard, default_scorecard
+from servio.evaluate.view import View
+from servio.model import ContactType
+from servio.results import CheckResult, ConversationResult, FailurePattern, StageScore, TaggedConversation
+
+
+def evaluate(tagged: TaggedConversation, *, contact_type: ContactType | str | None = None,
+             scorecard: Scorecard | None = None) -> ConversationResult:
+    """Score one tagged conversation, name its failure patterns and coach the agent."""
+    card = scorecard or default_scorecard()
+    conv = tagged.conversation
+    if len(tagged.turns) != len(conv.turns):
+        raise ValueError(
+            f"conversation {conv.id!r}: {len(tagged.turns)} turn tags for {len(conv.turns)} turns"
+        )
+    language = conversation_language(conv, card.cues)
+    view = View(tagged, cues=card.cues, language=language, contact_type="")
+    ctype = ContactType(contact_type) if contact_type is not None else contact_type_of(view)
+    view.contact_type = str(ctype)
+    plan = card.plan(str(ctype))
+    scores = tuple(stage_score(view, stage, weight, checks) for stage, weight, checks in plan)
+    return ConversationResult(
+        conversation_id=conv.id,
+        language=language,
+        contact_type=str(ctype),
+        agent_id=conv.agent_id,
+        team=conv.team,
+        turns=tagged.turns,
+        stage_scores=scores,
+        overall=overall_score(scores),
+        failures=find_patterns(view, card, language),
+        feedback=coach(scores, language, card),
+        started_at=conv.started_at.isoformat() if conv.started_at is not None else None,
+    )
+
+
+def stage_score(view: View, stage: int, weight: float,
+                checks: Sequence[tuple[CheckSpec, CheckFn]]) -> StageScore:
+    """Run a stage's checks and score it 0..100."""
+    results = []
+    for spec, fn in checks:
+        passed, turn = fn(view, spec.params)
+        if passed is not None:
+            results.append(CheckResult(spec.id, stage, bool(passed), spec.weight, turn))
+    turns = view.agent_turns(stage)
+    total = sum(c.weight for c in results)
+    if not turns:
+        score = 0.0
+    elif total <= 0:
+        score = 100.0
+    else:
+        score = 100.0 * sum(c.weight for c in results if c.passed) / total
+    return StageScore(stage=stage, score=score, present=bool(turns), weight=weight, turns=turns,
+                      checks=tuple(results))
+
+
+def overall_score(scores: Sequence[StageScore]) -> float:
+    """The weighted mean of the applicable stages' scores (0 when none applies)."""
+    total = sum(s.weight for s in scores if s.weight > 0)
+    if total <= 0:
+        return 0.0
+    return sum(s.weight * s.score for s in scores if s.weight > 0) / total
+
+
+def find_patterns(view: View, card: Scorecard, language: str) -> tuple[FailurePattern, ...]:
+    """Every enabled failure pattern that shows in the conversation, in registration order."""
+    found = []
+    for entry in registered_patterns():
+        if entry.id in card.disabled_patterns:
+            continue
+        shown, turn = entry.detect(view, card.pattern_params.get(entry.id, {}))
+        if shown:
+            found.append(FailurePattern(entry.id, pattern_name(entry.id, language), turn))
+    return tuple(found)

@@ -1,0 +1,125 @@
+"""A tagged conversation pre-digested once for the checks and patterns.
+
+Every check and failure pattern reads the same :class:`View`: folded texts,
+who spoke when, which agent turns carry which stage, and cue matching in the
+conversation's language. Building it is the only per-conversation work that
+more than one check shares, so :func:`servio.evaluate.evaluate` stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from servio.evaluate.cues import CueBook, fold_turn
+from servio.model import Conversation, Speaker
+from servio.results import TaggedConversation
+
+_QUESTION = re.compile(r"(?:^|(?<=[.!?\n]))[^.!?\n]*\?")
+_WORD = re.compile(r"\w+")
+_EMPTY: frozenset[int] = frozenset()
+
+
+class View:
+    """Read-only facts about one tagged conversation, with cue look-ups."""
+
+    __slots__ = ("tagged", "conversation", "cues", "language", "contact_type", "texts", "speakers",
+                 "stages", "agent", "customer", "_by_stage", "_questions")
+
+    def __init__(self, tagged: TaggedConversation, *, cues: CueBook, language: str | None,
+                 contact_type: str) -> None:
+        conv = tagged.conversation
+        self.tagged = tagged
+        self.conversation: Conversation = conv
+        self.cues = cues
+        self.language = language
+        self.contact_type = contact_type
+        self.texts = tuple(fold_turn(t.text) for t in conv.turns)
+        self.speakers = tuple(t.speaker for t in conv.turns)
+        stages = [_EMPTY] * len(conv.turns)
+        for tt in tagged.turns:
+            if 0 <= tt.index < len(stages):
+                stages[tt.index] = tt.stages
+        self.stages: tuple[frozenset[int], ...] = tuple(stages)
+        self.agent = tuple(i for i, s in enumerate(self.speakers) if s is Speaker.AGENT)
+        self.customer = tuple(i for i, s in enumerate(self.speakers) if s is Speaker.CUSTOMER)
+        self._by_stage: dict[int, tuple[int, ...]] = {}
+        self._questions: dict[int, tuple[str, ...]] = {}
+
+    # -- where the stages are -------------------------------------------------
+    def agent_turns(self, stage: int) -> tuple[int, ...]:
+        """Indexes of the agent turns that carry ``stage``."""
+        found = self._by_stage.get(stage)
+        if found is None:
+            found = tuple(i for i in self.agent if stage in self.stages[i])
+            self._by_stage[stage] = found
+        return found
+
+    def customer_turns(self, *stages: int) -> tuple[int, ...]:
+        """Indexes of the customer turns that carry any of ``stages``."""
+        return tuple(i for i in self.customer if self.stages[i] & set(stages))
+
+    @property
+    def first_agent(self) -> int | None:
+        return self.agent[0] if self.agent else None
+
+    @property
+    def last_agent(self) -> int | None:
+        return self.agent[-1] if self.agent else None
+
+    @property
+    def first_solution(self) -> int | None:
+        """The first agent turn that carries stage 6."""
+        turns = self.agent_turns(6)
+        return turns[0] if turns else None
+
+    def agent_before(self, end: int | None) -> tuple[int, ...]:
+        """Agent turns before index ``end`` (all of them when ``end`` is None)."""
+        return self.agent if end is None else tuple(i for i in self.agent if i < end)
+
+    def closing_turns(self) -> tuple[int, ...]:
+        """Agent turns that close: those carrying stage 7, plus the last agent turn."""
+        turns = set(self.agent_turns(7))
+        if self.agent:
+            turns.add(self.agent[-1])
+        return tuple(sorted(turns))
+
+    # -- cues -----------------------------------------------------------------
+    def has(self, group: str, index: int) -> bool:
+        """Whether turn ``index`` contains a cue of ``group``."""
+        return self.cues.pattern(group, self.language).search(self.texts[index]) is not None
+
+    def first(self, group: str, turns: Iterable[int]) -> int | None:
+        """The first of ``turns`` that contains a cue of ``group``."""
+        pattern = self.cues.pattern(group, self.language)
+        for i in turns:
+            if pattern.search(self.texts[i]) is not None:
+                return i
+        return None
+
+    def questions(self, index: int) -> tuple[str, ...]:
+        """The question sentences (ending in "?") of turn ``index``, folded."""
+        found = self._questions.get(index)
+        if found is None:
+            found = tuple(q.strip() for q in _QUESTION.findall(self.texts[index]))
+            self._questions[index] = found
+        return found
+
+    def asks_open(self, index: int) -> bool:
+        """Whether turn ``index`` asks an open question (an invitation to talk does not count)."""
+        opener = self.cues.pattern("open_question", self.language)
+        invite = self.cues.pattern("invitation", self.language)
+        for q in self.questions(index):
+            if opener.search(q) and not invite.search(q):
+                return True
+        return self.has("open_prompt", index)
+
+    # -- the customer's side --------------------------------------------------
+    def words(self, index: int) -> int:
+        """How many words turn ``index`` has."""
+        return len(_WORD.findall(self.texts[index]))
+
+    def need_complete(self, before: int, min_words: int) -> bool:
+        """Whether the customer stated a need (stages 3, 5) of at least ``min_words`` words before a turn."""
+        turns = [i for i in self.customer_turns(3, 5) if i < before]
+        return bool(turns) and sum(self.words(i) for i in turns) >= min_words
