@@ -30,16 +30,17 @@ MAX_CHANGES = 3
 
 _cache: dict[str, str] = {}
 _lock = threading.Lock()
-_vabamorf: Any = None
+_vabamorf_class: Any = None
 
 
 def _vm() -> Any:
-    global _vabamorf
-    if _vabamorf is None:
+    """Vabamorf's per-process instance (estnltk makes a new one after a fork)."""
+    global _vabamorf_class
+    if _vabamorf_class is None:
         from estnltk.vabamorf.morf import Vabamorf
 
-        _vabamorf = Vabamorf.instance()
-    return _vabamorf
+        _vabamorf_class = Vabamorf
+    return _vabamorf_class.instance()
 
 
 def lemma_cache() -> dict[str, str]:

@@ -112,3 +112,16 @@ def test_restoration_tries_one_change_before_two(monkeypatch):
     monkeypatch.setattr(et_module, "diacritic_variants", spy)
     assert estonian_lemma("jargmisel") == "järgmine"
     assert seen == [1]
+
+
+def test_threads_get_the_same_lemmas_as_one_thread():
+    from concurrent.futures import ThreadPoolExecutor
+
+    words = ["raamatupidajale", "kulleriteenus", "noudsin", "tagastuskastis", "sooduskoodiga", "ulekandega"]
+    et_module.clear_cache()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(lambda i: estonian_lemmas(words[i:] + words[:i]), range(len(words))))
+    et_module.clear_cache()
+    single = estonian_lemmas(words)
+    for i, lemmas in enumerate(parallel):
+        assert lemmas == single[i:] + single[:i]
