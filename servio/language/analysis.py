@@ -76,6 +76,7 @@ def _question_index(language: Language) -> dict[str, tuple[tuple[str, ...], ...]
 
 def analyze_text(text: str, language: Language) -> TextAnalysis:
     """Tokenise ``text``, lemmatise its words in ``language`` and build the matching strings."""
+    language = Language(language)  # also accepts "et" / "en"
     tokens = _tokens(raw_tokens(text), language)
     lead = _leading_mentions(tokens)
     kept = tokens[lead:] if lead else tokens

@@ -61,3 +61,9 @@ def test_import_is_cheap():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_language_given_as_plain_string():
+    a = analyze_text("tanan, kusimus", "et")  # type: ignore[arg-type]
+    assert a.language is Language.ET
+    assert a.lemmas == ("tänama", "küsimus")
