@@ -139,8 +139,21 @@ def is_agent_address(address: str, options: ReaderOptions) -> bool:
 
 
 def speakers(thread: Sequence[Mail], options: ReaderOptions) -> list[Speaker]:
-    """Who wrote each message: configured agent addresses/domains, else "the first sender is the customer"."""
+    """Who wrote each message: configured agent addresses/domains first.
+
+    Without configuration the thread's starter is taken to be the customer
+    and the two parties to alternate: when the first message here is itself
+    a reply to messages that are not here, its depth (the number of
+    References/In-Reply-To ids, 1 for a bare ``Re:`` subject) says whose turn
+    it is: even depth is the customer, odd the agent. Every other sender is
+    the other party.
+    """
     if options.agent_addresses or options.agent_domains:
         return [Speaker.AGENT if is_agent_address(m.address, options) else Speaker.CUSTOMER for m in thread]
-    customer = thread[0].address if thread else ""
-    return [Speaker.CUSTOMER if m.address == customer else Speaker.AGENT for m in thread]
+    if not thread:
+        return []
+    first = thread[0]
+    depth = len(first.refs) or int(subject_key(first.subject)[1])
+    first_role = Speaker.AGENT if depth % 2 else Speaker.CUSTOMER
+    other = Speaker.CUSTOMER if first_role is Speaker.AGENT else Speaker.AGENT
+    return [first_role if m.address == first.address else other for m in thread]

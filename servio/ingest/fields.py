@@ -57,7 +57,9 @@ def conversation_fields(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[st
 
     Keys are matched through ``data/fields.toml`` (``agent`` and ``teenindaja``
     mean ``agent_id``, ``timestamp`` means ``started_at``...). The first
-    spelling of a field wins; later ones stay in metadata.
+    spelling of a field wins; later ones stay in metadata. A date without a
+    time (``# date: 2026-11-16``) goes to ``day``: the date of clock-only turn
+    times, not the start of the conversation.
     """
     aliases = field_aliases()
     fields: dict[str, Any] = {}
@@ -71,7 +73,8 @@ def conversation_fields(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[st
         elif name in ("language", "channel", "contact_type"):
             fields[name] = enum_value(name, value)
         elif name == "started_at":
-            fields[name] = parse_timestamp(value, key)
+            stamp = parse_timestamp(value, key)
+            fields["day" if isinstance(value, str) and ":" not in value else name] = stamp
         else:
             fields[name] = _text(value, key)
     if fields.get("id") == "":
@@ -149,7 +152,8 @@ def build_conversation(
     language = fields.get("language")
     channel = fields.get("channel") or options.channel or default_channel
     contact_type = fields.get("contact_type")
-    started_at = fields.get("started_at") or next((t.timestamp for t in turns if t.timestamp), None)
+    first_turn = next((t.timestamp for t in turns if t.timestamp), None)
+    started_at = fields.get("started_at") or first_turn or fields.get("day")
     return Conversation(
         id=fields.get("id") or default_id,
         turns=tuple(turns),

@@ -76,7 +76,7 @@ def conversation_from_dict(record: Any, options: ReaderOptions, default_id: str)
         raise FieldError("'turns' is empty")
     head = {k: v for k, v in record.items() if k != "turns"}
     fields, extra = conversation_fields(head)
-    times = TurnTimes(fields.get("started_at"))
+    times = TurnTimes(fields.get("started_at") or fields.get("day"))
     turns = []
     for i, raw in enumerate(turns_raw, start=1):
         try:
@@ -130,8 +130,10 @@ class JsonLinesReader:
         try:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
-            cut = " (truncated?)" if exc.pos >= len(text.rstrip()) else ""
-            report.problem(path, f"invalid JSON{cut}: {exc.msg} at column {exc.colno}", line=number)
+            ended = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+            cut = " (truncated?)" if ended else ""
+            message = f"invalid JSON{cut}: {exc.msg} (column {exc.colno}); line skipped"
+            report.problem(path, message, line=number)
             return None
         try:
             return conversation_from_dict(record, options, derived_id(path, index))

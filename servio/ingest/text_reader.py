@@ -119,7 +119,7 @@ class TranscriptReader:
         except FieldError as exc:
             report.problem(path, f"header: {exc}; conversation skipped", line=block.line)
             return
-        times = TurnTimes(fields.get("started_at"))
+        times = TurnTimes(fields.get("started_at") or fields.get("day"))
         turns = []
         for pending in block.turns:
             text = "\n".join(pending.lines).strip()

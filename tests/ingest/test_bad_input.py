@@ -1,0 +1,146 @@
+"""Bad input never loses good input: each case the ingest brief names, plus strict mode."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+import tracemalloc
+
+import pytest
+
+from servio.ingest import IngestError, ReaderOptions, read_all, read_conversations
+
+
+def _record(cid: str | None, text: str = "Tere!") -> str:
+    record: dict[str, object] = {"turns": [{"speaker": "agent", "text": text}]}
+    if cid is not None:
+        record["id"] = cid
+    return json.dumps(record, ensure_ascii=False)
+
+
+def test_truncated_last_line(write):
+    good = "\n".join(_record(f"c{i}") for i in range(3))
+    path = write("cut.jsonl", good + "\n" + _record("c3")[:25])
+    convs, report = read_all([path])
+    assert [c.id for c in convs] == ["c0", "c1", "c2"]
+    assert (report.read, report.skipped) == (3, 1)
+    problem = report.problems[0]
+    assert problem.line == 4 and "invalid JSON (truncated?)" in problem.message
+
+
+def test_strict_raises_at_the_first_problem_naming_file_and_line(write):
+    path = write("cut.jsonl", _record("a") + "\n" + _record("b")[:20] + "\n" + _record("c") + "\n")
+    seen = []
+    stream = read_conversations([path], strict=True)
+    seen.append(next(stream).id)
+    with pytest.raises(IngestError, match=r"cut\.jsonl:2: invalid JSON") as info:
+        next(stream)
+    assert seen == ["a"] and info.value.problem is not None and info.value.problem.line == 2
+
+
+def test_wrong_csv_columns(write):
+    path = write("wrong.csv", "vestlus;kes;sisu_tekst\n1;klient;tere\n")
+    convs, report = read_all([path])
+    assert convs == [] and report.skipped == 1
+    assert "available columns: vestlus, kes, sisu_tekst" in report.problems[0].message
+
+
+@pytest.mark.parametrize("name", ["garbage.jsonl", "garbage.csv", "garbage.bin"])
+def test_binary_garbage_is_one_clear_problem(write, name):
+    rng = random.Random(7)
+    path = write(name, b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(20000)))
+    convs, report = read_all([path])
+    assert convs == [] and len(report.problems) == 1
+    assert "binary data" in report.problems[0].message and "file skipped" in report.problems[0].message
+    forced, forced_report = read_all([path], format="text")
+    assert forced == [] and "binary data, not text" in forced_report.problems[0].message
+
+
+def test_binary_file_in_a_folder_next_to_good_files(write, tmp_path):
+    write("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(500))
+    write("ok.jsonl", _record("ok") + "\n")
+    convs, report = read_all([tmp_path])
+    assert [c.id for c in convs] == ["ok"] and report.problems == ()
+    assert "binary data" in report.notes[0].message  # an unknown extension in a folder is only noted
+
+
+@pytest.mark.parametrize("content", ["", "\n\n  \n", "\ufeff"])
+def test_empty_file_is_a_note_even_when_strict(write, content):
+    path = write("empty.jsonl", content)
+    convs, report = read_all([path], strict=True)
+    assert convs == [] and (report.read, report.skipped) == (0, 0)
+    assert [n.message for n in report.notes] == ["empty file; nothing to read"]
+
+
+def test_fifty_megabyte_single_line(write):
+    huge = "a" * (50 * 1024 * 1024)
+    path = write("huge.jsonl", _record("huge", huge) + "\n" + _record("small") + "\n")
+    del huge
+    started = time.perf_counter()
+    tracemalloc.start()
+    try:
+        convs, report = read_all([path])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 5
+    assert [c.id for c in convs] == ["small"]
+    assert report.problems[0].line == 1 and "over the limit" in report.problems[0].message
+    assert peak < 3 * ReaderOptions().max_record_bytes  # bounded by the line limit, not the line
+
+
+def test_long_line_within_the_limit_is_read(write):
+    text = "b" * (3 * 1024 * 1024)
+    path = write("long.jsonl", _record("long", text) + "\n")
+    convs, report = read_all([path], options=ReaderOptions(max_record_bytes=4 * 1024 * 1024))
+    assert report.problems == () and len(convs[0].turns[0].text) == len(text)
+
+
+def test_mixed_encodings_in_one_run(fixtures, write):
+    bad_line = write("bad.jsonl", (_record("u1", "Tere, kuidas läheb?") + "\n").encode()
+                     + b'{"id": "u2", "turns": [{"speaker": "agent", "text": "caf\xe9"}]}\n'
+                     + (_record("u3", "Hästi") + "\n").encode())
+    bad_text = write("bad.txt", "Klient: Tere, õhtust\n".encode() + b"Agent: bad \xff\n" + b"Agent: Tere!\n")
+    paths = [fixtures / "export_cp1257.csv", fixtures / "export_et_bom.csv", bad_line, bad_text]
+    convs, report = read_all(paths)
+    assert [c.id for c in convs] == ["k-1", "v-101", "v-102", "u1", "u3", "bad-1"]
+    where = [(p.path.rsplit("/", 1)[-1], p.line) for p in report.problems]
+    assert where == [("bad.jsonl", 2), ("bad.txt", 2)]
+    assert all("not valid UTF-8: byte 0x" in p.message for p in report.problems)
+    assert [t.text for t in convs[-1].turns] == ["Tere, õhtust", "Tere!"]
+    assert ["Windows-1257" in n.message for n in report.notes] == [True]
+
+
+def test_missing_ids_are_stable_and_count_bad_records(write):
+    path = write("noids.jsonl", "\n".join([_record(None), "{broken", _record(None)]) + "\n")
+    first = [c.id for c in read_all([path])[0]]
+    assert first == ["noids-1", "noids-3"]
+    path.write_text("\n".join([_record(None), _record(None, "fixed"), _record(None)]) + "\n", "utf-8")
+    assert [c.id for c in read_all([path])[0]] == ["noids-1", "noids-2", "noids-3"]
+
+
+def test_duplicate_ids_within_a_run(write):
+    one = write("one.jsonl", _record("same") + "\n" + _record("other") + "\n")
+    two = write("two.jsonl", _record("x") + "\n" + _record("same") + "\n")
+    convs, report = read_all([one, two])
+    assert [c.id for c in convs] == ["same", "other", "x"]
+    assert len(report.problems) == 1 and report.skipped == 1
+    problem = report.problems[0]
+    assert problem.path == str(two) and problem.line == 2
+    assert f"duplicate conversation id 'same' (first read from {one})" in problem.message
+    with pytest.raises(IngestError, match="duplicate conversation id"):
+        read_all([one, one], strict=True)
+
+
+def test_unreadable_file_raises(write):
+    path = write("locked.jsonl", _record("a"))
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running with permissions that ignore file modes")
+        with pytest.raises(IngestError, match="cannot read"):
+            read_all([path])
+    finally:
+        path.chmod(0o644)

@@ -1,0 +1,163 @@
+"""The CSV reader: delimiters, Estonian headers and encodings, column mapping, row problems."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import datetime
+
+import pytest
+
+from servio.ingest import IngestError, ReaderOptions, read_all
+from servio.ingest.csv_reader import guess_delimiter
+from servio.model import Speaker
+
+
+def test_estonian_excel_export_with_bom_and_semicolons(fixtures):
+    convs, report = read_all([fixtures / "export_et_bom.csv"])
+    assert report.problems == () and report.notes == ()
+    assert [c.id for c in convs] == ["v-101", "v-102"]  # grouped by id, in order of appearance
+    first, second = convs
+    assert [t.text for t in first.turns] == [
+        "Tere, kas pakiautomaadist saab ka suure paki kätte?",
+        "Tere! Saab küll; kuni 60 cm paki.",  # quoted cell with the delimiter inside
+        "Aitäh, head aega!",  # a later row of the same conversation
+    ]
+    assert [t.speaker for t in second.turns] == [Speaker.CUSTOMER, Speaker.AGENT, Speaker.SYSTEM]
+    assert first.turns[0].timestamp == datetime(2026, 10, 1, 10, 0, 5)
+    assert first.started_at == datetime(2026, 10, 1, 10, 0, 5)
+    assert (first.agent_id, second.agent_id) == ("Mari", "Jüri")  # "teenindaja" column
+
+
+def test_windows_1257_export_is_detected_and_noted(fixtures):
+    noted = []
+    convs, report = read_all([fixtures / "export_cp1257.csv"], on_note=noted.append)
+    assert report.problems == ()
+    assert len(noted) == 1 and "Windows-1257" in noted[0].message and noted == list(report.notes)
+    conv = convs[0]
+    assert conv.turns[0].text == "Tere, kas šokolaadi tarnitakse ka Võrru?"
+    assert "Põlvasse" in conv.turns[1].text
+    assert conv.metadata["turn_times"] == ["09:15", "09:16", "09:17"]  # clock only, no date known
+
+
+def test_encoding_override(fixtures):
+    convs, report = read_all([fixtures / "export_cp1257.csv"], options=ReaderOptions(encoding="cp1257"))
+    assert report.notes == () and "šokolaadi" in convs[0].turns[0].text
+
+
+def test_english_csv_with_quoted_newlines_and_stages(fixtures):
+    convs, report = read_all([fixtures / "chats_en.csv"])
+    assert report.problems == ()
+    c1, c2 = convs
+    assert c1.turns[1].text == "Sorry about that, Ann!\nHave you tried restarting it?"
+    assert c1.turns[1].stages == frozenset({1, 3, 6}) and c1.turns[1].author == "Ben"
+    assert (c1.agent_id, c1.team, c2.agent_id, c2.team) == ("ben", "Support", "dee", "Sales")
+    assert [len(c.turns) for c in convs] == [3, 2]
+
+
+def test_missing_text_column_is_one_clear_problem(write):
+    path = write("wrong.csv", "id,speaker,message_body\n1,agent,hello\n1,customer,hi\n")
+    convs, report = read_all([path])
+    assert convs == [] and len(report.problems) == 1
+    problem = report.problems[0]
+    assert problem.line == 1
+    assert "no text column" in problem.message
+    assert "available columns: id, speaker, message_body" in problem.message
+    assert "--column text=NAME" in problem.message
+
+
+def test_explicit_columns_and_speaker_values(write):
+    path = write("custom.csv", "Ticket|Who|Message|Op\nT1|op|Hello|ann\nT1|cust|Hi|\n")
+    options = ReaderOptions(id_column="Ticket", speaker_column="Who", text_column="Message",
+                            agent_id_column="Op", delimiter="|",
+                            speaker_values={"op": "agent", "cust": "customer"})
+    convs, report = read_all([path], options=options)
+    assert report.problems == ()
+    assert convs[0].id == "T1" and convs[0].agent_id == "ann"
+    assert [t.speaker for t in convs[0].turns] == [Speaker.AGENT, Speaker.CUSTOMER]
+
+
+def test_explicit_column_that_is_absent_names_the_columns(write):
+    path = write("c.csv", "id,speaker,text\n1,agent,hi\n")
+    _, report = read_all([path], options=ReaderOptions(text_column="Sõnum"))
+    expected = "column 'Sõnum' for text not found; available columns: id, speaker, text"
+    assert expected in report.problems[0].message
+
+
+def test_bad_rows_are_reported_and_the_rest_read(write):
+    path = write("rows.csv", "\n".join([
+        "id,speaker,text,stages",
+        "1,agent,Hello,1",
+        "1,robotnik,??,",
+        "1,customer,,",
+        "1,customer,too,many,fields,here",
+        "1,customer,fine,9",
+        "1,customer,Thanks,7",
+    ]) + "\n")
+    convs, report = read_all([path])
+    assert [t.text for t in convs[0].turns] == ["Hello", "Thanks"]
+    assert [p.line for p in report.problems] == [3, 4, 5, 6]
+    messages = [p.message for p in report.problems]
+    assert "speaker 'robotnik' is not known" in messages[0] and "speaker_values" in messages[0]
+    assert "empty text" in messages[1]
+    assert "6 fields but the header has 4" in messages[2]
+    assert "1..7" in messages[3]
+
+
+def test_no_id_column_means_one_conversation_and_empty_ids_continue(write):
+    single = write("single.csv", "rääkija;tekst\nklient;Tere\nteenindaja;Tere!\n")
+    merged = write("merged.csv", "vestlus;roll;tekst\nA;klient;üks\n;teenindaja;kaks\n"
+                                 "B;klient;kolm\n;klient;neli\n")
+    convs, report = read_all([single, merged])
+    assert report.problems == ()
+    assert [(c.id, len(c.turns)) for c in convs] == [("single-1", 2), ("A", 2), ("B", 2)]
+
+
+def test_tab_separated_and_delimiter_guess(write):
+    path = write("t.tsv", "speaker\ttext\tlanguage\nagent\tHi, there; friend\ten\n")
+    convs, _ = read_all([path])
+    assert convs[0].turns[0].text == "Hi, there; friend" and convs[0].language is not None
+    assert guess_delimiter('a;"b;c";d') == ";"
+    assert guess_delimiter("a,b;c,d") == ","
+    assert guess_delimiter("one column") == ","
+
+
+def test_unreadable_timestamps_are_noted_not_dropped(write):
+    path = write("ts.csv", "speaker,text,time\nagent,hi,soon\ncustomer,hey,later\n"
+                           "agent,ok,2026-10-01 10:00\n")
+    convs, report = read_all([path])
+    assert report.problems == () and len(convs[0].turns) == 3
+    assert len(report.notes) == 1 and report.notes[0].line == 2
+    assert "2 timestamp(s)" in report.notes[0].message
+
+
+def test_invalid_utf8_byte_in_one_row(write):
+    rows = "speaker,text\nagent,Tere! Kuidas läheb?\ncustomer,Hästi\n".encode()
+    bad = b"customer,bad \xff byte\n"
+    path = write("bad.csv", rows + bad + "agent,Väga hea\n".encode())
+    convs, report = read_all([path])
+    assert [t.text for t in convs[0].turns] == ["Tere! Kuidas läheb?", "Hästi", "Väga hea"]
+    assert [p.line for p in report.problems] == [4] and "not valid UTF-8" in report.problems[0].message
+
+
+def test_bom_header_is_matched(write):
+    path = write("bom.csv", codecs.BOM_UTF8 + b"id,speaker,text\n1,agent,hi\n")
+    convs, _ = read_all([path])
+    assert convs[0].id == "1"
+
+
+def test_options_from_cli():
+    options = ReaderOptions.from_cli(columns={"text": "Message", "agent": "Op", "id": "Ticket"},
+                                     agent_domains=["@Shop.Example"])
+    assert (options.text_column, options.agent_id_column, options.id_column) == ("Message", "Op", "Ticket")
+    assert options.agent_domains == frozenset({"shop.example"})
+    with pytest.raises(IngestError, match="unknown column field 'txt'"):
+        ReaderOptions.from_cli(columns={"txt": "Message"})
+    with pytest.raises(IngestError, match="delimiter"):
+        ReaderOptions.from_cli(delimiter=";;")
+
+
+def test_bad_options_are_refused():
+    with pytest.raises(ValueError, match="agent, customer or system"):
+        ReaderOptions(speaker_values={"kati": "boss"})
+    with pytest.raises(ValueError, match="unknown encoding"):
+        ReaderOptions(encoding="latin-99")

@@ -1,0 +1,113 @@
+"""E-mail: .eml and mbox, quote and signature cutting, threads, who is the agent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from servio.ingest import ReaderOptions, read_all
+from servio.ingest.email_text import clean_body, html_to_text, subject_key
+from servio.model import Channel, Speaker
+
+
+def test_estonian_eml_reply(fixtures):
+    convs, report = read_all([fixtures / "question_et.eml"])
+    assert report.problems == ()
+    conv = convs[0]
+    assert conv.channel is Channel.EMAIL and conv.id == "question_et-1"
+    turn = conv.turns[0]
+    assert turn.text == ("Tere!\n\nTellimuse number on 2231. Kas saaksite selle reedeks kohale tuua?\n\n"
+                         "Parimate soovidega\nLiisa Kask")
+    assert turn.author == "Liisa Kask"
+    # a reply two messages deep (References has two ids): the customer's turn again
+    assert turn.speaker is Speaker.CUSTOMER
+    assert conv.metadata == {"subject": "Vs: Tellimus 2231", "message_ids": ["<liisa-2@post.example>"]}
+
+
+def test_signoff_can_be_dropped(fixtures):
+    conv = read_all([fixtures / "question_et.eml"], options=ReaderOptions(keep_signoff=False))[0][0]
+    assert conv.turns[0].text.endswith("reedeks kohale tuua?") and conv.turns[0].author == "Liisa Kask"
+
+
+def test_html_only_eml_and_configured_agents(fixtures):
+    path = fixtures / "html_en.eml"
+    turn = read_all([path])[0][0].turns[0]
+    assert turn.text == "Hi Dan,\n\nYour refund of €20 has been sent.\n\nBest regards,\nEve"
+    assert turn.speaker is Speaker.CUSTOMER  # unconfigured: the first sender of a thread
+    for options in (ReaderOptions(agent_domains=frozenset({"shop.example"})),
+                    ReaderOptions(agent_addresses=frozenset({"Support@Shop.Example"}))):
+        assert read_all([path], options=options)[0][0].turns[0].speaker is Speaker.AGENT
+
+
+def test_mbox_threads(fixtures):
+    convs, report = read_all([fixtures / "threads.mbox"])
+    assert report.problems == ()
+    kettle, invoice = convs
+    assert [c.id for c in convs] == ["threads-1", "threads-2"]
+    assert [t.speaker for t in kettle.turns] == [Speaker.CUSTOMER, Speaker.AGENT, Speaker.CUSTOMER]
+    # ordered by date although the customer's thanks comes before the agent's reply in the file
+    assert [t.timestamp for t in kettle.turns] == [datetime(2026, 10, 3, h, m, tzinfo=UTC)
+                                                   for h, m in ((10, 0), (11, 0), (12, 30))]
+    assert kettle.turns[1].text == ("Hi Ann,\n\nSorry about that! We will send a new kettle on Monday.\n\n"
+                                    "Kind regards,\nMax")
+    assert kettle.turns[2].text == "Great, thank you!"
+    assert kettle.metadata["subject"] == "Broken kettle"
+    # joined by subject ("Vs:") without References; author from the "-- " signature
+    assert [t.speaker for t in invoice.turns] == [Speaker.CUSTOMER, Speaker.AGENT]
+    assert invoice.turns[1].author == "Jüri Tamm"
+    assert invoice.turns[1].text == "Tere, Peeter!\n\nVabandame, see oli viga. Kandsime 4 eurot tagasi."
+
+
+def test_mbox_roles_by_domain(fixtures):
+    options = ReaderOptions(agent_domains=frozenset({"shop.example"}))
+    convs, _ = read_all([fixtures / "threads.mbox"], options=options)
+    assert [t.speaker for c in convs for t in c.turns] == [
+        Speaker.CUSTOMER, Speaker.AGENT, Speaker.CUSTOMER, Speaker.CUSTOMER, Speaker.AGENT]
+
+
+def test_oversized_and_empty_messages(write):
+    big = "x" * 3000
+    box = (
+        "From a@x.example Mon Oct 05 10:00:00 2026\nFrom: a@x.example\nSubject: one\n"
+        "Message-ID: <1@x>\n\nHello\n\n"
+        f"From b@x.example Mon Oct 05 10:00:00 2026\nFrom: b@x.example\nSubject: two\n\n{big}\n\n"
+        "From c@x.example Mon Oct 05 11:00:00 2026\nFrom: c@x.example\nSubject: Re: one\n"
+        "In-Reply-To: <1@x>\n\n"
+        "> only a quote\n"
+    )
+    path = write("box.mbox", box)
+    convs, report = read_all([path], options=ReaderOptions(max_record_bytes=2048))
+    assert [(c.id, [t.text for t in c.turns]) for c in convs] == [("box-1", ["Hello"])]
+    assert len(report.problems) == 1 and report.problems[0].offset is not None
+    assert "over the limit" in report.problems[0].message and "@byte" in str(report.problems[0])
+    assert len(report.notes) == 1 and "no text" in report.notes[0].message
+    quote_only = write("q.eml", "From: a@x.example\nSubject: hi\n\nOn Mon, 5 Oct 2026, B wrote:\n> hi\n")
+    convs, report = read_all([quote_only])
+    assert convs == [] and "no message text" in report.problems[0].message
+
+
+def test_clean_body_cuts():
+    outlook = "Thanks\n\nFrom: Shop <s@shop.example>\nSent: Monday\nTo: Ann\nSubject: RE: x\n\nold"
+    assert clean_body(outlook) == ("Thanks", None)
+    outlook_et = ("Aitäh\n\nSaatja: Pood <s@pood.example>\nSaadetud: 5. oktoober 2026 10:00\n"
+                  "Adressaat: Ann\nTeema: x\n")
+    assert clean_body(outlook_et)[0] == "Aitäh"
+    assert clean_body("Tere\n-----Algne sõnum-----\nvana")[0] == "Tere"
+    assert clean_body("Sounds good\nSaadetud minu iPhone'ist\n")[0] == "Sounds good"
+    wrapped = "Ok\nOn Mon, 5 Oct 2026 at 10:00, Very Long Name\n<very.long@mail.example> wrote:\n> x"
+    assert clean_body(wrapped)[0] == "Ok"
+    gmail_et = "Sobib\n\nE, 5. okt 2026 kell 10:00 kirjutas Pood <tugi@pood.example>:\n> x"
+    assert clean_body(gmail_et)[0] == "Sobib"
+    signed = "Refund sent.\n\nBest regards, Kati Kask\nShop Ltd\n+372 5555 5555"
+    assert clean_body(signed) == ("Refund sent.\n\nBest regards, Kati Kask", "Kati Kask")
+    # a closing phrase inside the text is not a signature
+    inline = "Best regards to your family, and thanks!"
+    assert clean_body(inline)[0] == inline
+    # "From:" in ordinary text is not an Outlook header block
+    assert clean_body("From: the warehouse, not the shop.\nIt came late.")[0].endswith("It came late.")
+
+
+def test_html_and_subjects():
+    assert html_to_text("<p>Tere</p><blockquote>vana<p>x</blockquote><p>uus</p>").split() == ["Tere", "uus"]
+    assert subject_key("Vs: RE: Tellimus 123") == ("tellimus 123", True)
+    assert subject_key("AW:  Fwd: Hi") == ("hi", True)
+    assert subject_key("Rechnung: 5") == ("rechnung: 5", False)

@@ -1,0 +1,72 @@
+"""WebVTT and SRT: one cue one turn, voices and prefixes, cue times."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from servio.ingest import ReaderOptions, read_all
+from servio.model import Channel, Language, Speaker
+
+VTT_HEAD = "WEBVTT\n\n"
+
+
+def test_vtt_fixture(fixtures):
+    convs, report = read_all([fixtures / "call.vtt"])
+    assert report.problems == ()
+    conv = convs[0]
+    assert (conv.id, conv.agent_id, conv.team, conv.language, conv.channel) == (
+        "call-et-9", "mari", "Pärnu", Language.ET, Channel.PHONE)
+    assert [t.speaker.value for t in conv.turns] == ["agent", "customer", "agent", "customer"]
+    assert conv.turns[1].text == "Tere, mul on elekter & vesi ühel arvel ja summa on vale."
+    assert conv.turns[2].author == "Mari" and conv.turns[3].text == "Aitäh!"
+    start = datetime(2026, 10, 6, 12, 0, tzinfo=timezone(timedelta(hours=3)))
+    assert conv.turns[1].timestamp == start + timedelta(seconds=3.5)
+    assert conv.metadata["cue_times"] == [[0.5, 3.0], [3.5, 8.25], [8.5, 12.0], [12.5, 14.0]]
+    assert "This is a free comment" not in str(dict(conv.metadata))
+
+
+def test_srt_fixture_continues_the_speaker(fixtures):
+    convs, report = read_all([fixtures / "call.srt"])
+    assert report.problems == ()
+    conv = convs[0]
+    assert conv.id == "call-1" and conv.channel is Channel.PHONE
+    assert [t.speaker.value for t in conv.turns] == ["agent", "customer", "customer", "agent"]
+    assert conv.turns[2].text == "It keeps blinking red."  # one cue, one turn: nothing merged
+    assert all(t.timestamp is None for t in conv.turns)
+    assert conv.metadata["cue_times"][1] == [4.5, 9.0]
+
+
+def test_unknown_voice_bad_timing_and_missing_speaker(write):
+    text = VTT_HEAD + "\n\n".join([
+        "00:00:00.000 --> 00:00:01.000\nno speaker yet",
+        "00:00:01.000 --> 00:00:02.000\n<v Speaker 1>hello",
+        "00:00:02.000 -> 00:00:03.000\n<v Agent>bad arrow",
+        "00:00:03.000 --> 00:00:04.000\n<v Agent>Tere!",
+    ]) + "\n"
+    path = write("x.vtt", text)
+    convs, report = read_all([path])
+    assert [t.text for t in convs[0].turns] == ["Tere!"]
+    assert [p.line for p in report.problems] == [3, 6, 9]
+    assert "names no speaker" in report.problems[0].message
+    assert "unknown voice 'Speaker 1'" in report.problems[1].message
+    assert "timing" in report.problems[2].message
+    mapped, report2 = read_all([path], options=ReaderOptions(speaker_values={"speaker 1": "customer"}))
+    assert [t.speaker for t in mapped[0].turns] == [Speaker.CUSTOMER, Speaker.AGENT]
+    assert mapped[0].turns[0].author == "Speaker 1" and len(report2.problems) == 2
+
+
+def test_cue_with_two_voices_gives_two_turns(write):
+    text = VTT_HEAD + ("00:00:01.000 --> 00:00:03.000\n<v Klient>Tere!</v>\n"
+                       "<v Teenindaja>Tere, kuidas saan aidata?</v>\n")
+    conv = read_all([write("two.vtt", text)])[0][0]
+    assert [(t.speaker, t.text) for t in conv.turns] == [
+        (Speaker.CUSTOMER, "Tere!"), (Speaker.AGENT, "Tere, kuidas saan aidata?")]
+    assert conv.metadata["cue_times"] == [[1.0, 3.0], [1.0, 3.0]]
+
+
+def test_hours_and_no_cues(write):
+    text = "1\n01:02:03,450 --> 01:02:04,000\nKlient: tere\n"
+    conv = read_all([write("h.srt", text)])[0][0]
+    assert conv.metadata["cue_times"] == [[3723.45, 3724.0]]
+    convs, report = read_all([write("none.vtt", "WEBVTT\n\nNOTE only a note\n")])
+    assert convs == [] and "no cue" in report.problems[0].message
