@@ -39,8 +39,13 @@ def estnltk_text(path: str) -> int:
     )
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-    taggers = [TokensTagger(), CompoundTokenTagger(), WordTagger(),
-               SentenceTokenizer(base_sentence_tokenizer=PunktSentenceTokenizer()), VabamorfTagger()]
+    taggers = [
+        TokensTagger(),
+        CompoundTokenTagger(),
+        WordTagger(),
+        SentenceTokenizer(base_sentence_tokenizer=PunktSentenceTokenizer()),
+        VabamorfTagger(),
+    ]
     n_words = 0
     with open(path, encoding="utf-8") as fh:
         for line in fh:

@@ -50,6 +50,7 @@ def write_corpus(lines: list[str], repeat: int, folder: Path, name: str) -> tupl
 
 def run_child(cmd: list[str]) -> tuple[float, float]:
     """Seconds and peak RSS (MiB) of one child process pinned to one core."""
+
     def pin() -> None:
         if hasattr(os, "sched_setaffinity"):
             os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -84,10 +85,18 @@ def main() -> None:
         runs: list[tuple[str, int, list[str]]] = [
             ("baseline: read + regex tokenise (all)", n_all, child + ["baseline", str(all_path)]),
             ("servio tag (all)", n_all, servio + ["tag", str(all_path), "-o", out, "--no-progress"]),
-            ("servio analyze --json (all)", n_all, servio + ["analyze", str(all_path), "--json", "--no-progress"]),
+            (
+                "servio analyze --json (all)",
+                n_all,
+                servio + ["analyze", str(all_path), "--json", "--no-progress"],
+            ),
             ("baseline: read + regex tokenise (et)", n_et, child + ["baseline", str(et_path)]),
             ("servio tag (et)", n_et, servio + ["tag", str(et_path), "-o", out, "--no-progress"]),
-            ("servio analyze --json (et)", n_et, servio + ["analyze", str(et_path), "--json", "--no-progress"]),
+            (
+                "servio analyze --json (et)",
+                n_et,
+                servio + ["analyze", str(et_path), "--json", "--no-progress"],
+            ),
         ]
         if not args.skip_estnltk:
             runs.append(("EstNLTK Text morph pipeline (et)", n_et, child + ["estnltk", str(et_path)]))

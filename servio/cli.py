@@ -54,48 +54,76 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True) -> None:
     p.add_argument("--strict", action="store_true", help="stop at the first bad record")
     p.add_argument("--lang", choices=["et", "en"], help="treat every conversation as this language")
     p.add_argument("--tagger", default="rules", help="stage tagger to use (default: rules)")
-    p.add_argument("--column", action="append", default=[], metavar="FIELD=NAME",
-                   help="CSV column mapping, e.g. --column text=Message (fields: id, speaker, text, "
-                        "timestamp, author, agent, team, channel, language)")
-    p.add_argument("--agent-domain", action="append", default=[], metavar="DOMAIN",
-                   help="e-mail: senders at this domain are agents (repeatable)")
+    p.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="FIELD=NAME",
+        help="CSV column mapping, e.g. --column text=Message (fields: id, speaker, text, "
+        "timestamp, author, agent, team, channel, language, stages, contact_type)",
+    )
+    p.add_argument(
+        "--agent-domain",
+        action="append",
+        default=[],
+        metavar="DOMAIN",
+        help="e-mail: senders at this domain are agents (repeatable)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every servio command."""
     parser = argparse.ArgumentParser(
-        prog="servio", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="servio",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"servio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("analyze", help="stage timeline, scorecard and coaching per conversation",
-                       description="Tag, score and coach each conversation.")
+    p = sub.add_parser(
+        "analyze",
+        help="stage timeline, scorecard and coaching per conversation",
+        description="Tag, score and coach each conversation.",
+    )
     _add_input(p)
     p.add_argument("--json", action="store_true", help="one JSON result per line instead of text")
-    p.add_argument("--contact-type", choices=["support", "sales", "complaint", "information"],
-                   help="score every conversation as this contact type (default: detect)")
+    p.add_argument(
+        "--contact-type",
+        choices=["support", "sales", "complaint", "information"],
+        help="score every conversation as this contact type (default: detect)",
+    )
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour output")
 
-    p = sub.add_parser("agents", help="per-stage profile of every agent and team",
-                       description="Profile agents and teams: coverage and mean score per stage, "
-                                   "strongest and weakest stage, failure patterns.")
+    p = sub.add_parser(
+        "agents",
+        help="per-stage profile of every agent and team",
+        description="Profile agents and teams: coverage and mean score per stage, "
+        "strongest and weakest stage, failure patterns.",
+    )
     _add_input(p)
     p.add_argument("--by", choices=["agent", "team", "both"], default="both", help="group by (default: both)")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.add_argument("--summary-lang", choices=["et", "en"], help="language of the summary sentences")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour output")
 
-    p = sub.add_parser("tag", help="write conversations with predicted stages per turn (JSON Lines)",
-                       description="Tag every turn and write the ../shared/data JSON Lines format with "
-                                   "'stages' per turn. Stages present in the input are ignored.")
+    p = sub.add_parser(
+        "tag",
+        help="write conversations with predicted stages per turn (JSON Lines)",
+        description="Tag every turn and write the ../shared/data JSON Lines format with "
+        "'stages' per turn. Stages present in the input are ignored.",
+    )
     _add_input(p, examples=False)
     p.add_argument("-o", "--output", required=True, help="output .jsonl file ('-' for stdout)")
 
-    p = sub.add_parser("eval", help="precision, recall and F1 of the tagger against gold labels",
-                       description="Tag gold-labelled conversations and compare with their 'stages': "
-                                   "per-stage precision, recall and F1, micro and macro F1, confusion.")
+    p = sub.add_parser(
+        "eval",
+        help="precision, recall and F1 of the tagger against gold labels",
+        description="Tag gold-labelled conversations and compare with their 'stages': "
+        "per-stage precision, recall and F1, micro and macro F1, confusion.",
+    )
     _add_input(p, examples=False)
     p.add_argument("--json", action="store_true", help="JSON instead of tables")
 
@@ -128,8 +156,10 @@ def _paths(args: argparse.Namespace) -> list[str]:
 
         paths += [str(p) for p in example_paths()]
     if not paths:
-        raise SystemExit(f"servio {args.command}: error: give at least one PATH"
-                         + (" or --examples" if hasattr(args, "examples") else ""))
+        raise SystemExit(
+            f"servio {args.command}: error: give at least one PATH"
+            + (" or --examples" if hasattr(args, "examples") else "")
+        )
     return paths
 
 
@@ -143,10 +173,13 @@ class _Session:
         self.problems: list[str] = []
         self.args = args
         self.options = JobOptions(
-            format=args.format, strict=args.strict,
+            format=args.format,
+            strict=args.strict,
             language=Language(args.lang) if args.lang else None,
             contact_type=_contact_type(getattr(args, "contact_type", None)),
-            tagger=args.tagger, reader_options=_reader_options(args), on_problem=self._problem,
+            tagger=args.tagger,
+            reader_options=_reader_options(args),
+            on_problem=self._problem,
         )
         self.count = 0
 
@@ -182,16 +215,35 @@ def _contact_type(value: str | None) -> Any:
     return ContactType(value)
 
 
+_COLUMN_FIELDS = {
+    "id": "id_column",
+    "speaker": "speaker_column",
+    "text": "text_column",
+    "timestamp": "timestamp_column",
+    "author": "author_column",
+    "agent": "agent_id_column",
+    "team": "team_column",
+    "channel": "channel_column",
+    "language": "language_column",
+    "stages": "stages_column",
+    "contact_type": "contact_type_column",
+}
+
+
 def _reader_options(args: argparse.Namespace) -> Any:
     from servio.ingest import ReaderOptions
 
-    columns: dict[str, str] = {}
+    columns: dict[str, Any] = {}
     for item in args.column:
-        field, sep, name = item.partition("=")
-        if not sep or not field or not name:
-            raise SystemExit(f"servio: error: --column expects FIELD=NAME, got {item!r}")
-        columns[field.strip()] = name.strip()
-    return ReaderOptions.from_cli(columns=columns, agent_domains=tuple(args.agent_domain))
+        name, sep, column = item.partition("=")
+        key = _COLUMN_FIELDS.get(name.strip())
+        if not sep or not column.strip() or key is None:
+            raise SystemExit(
+                f"servio: error: --column expects FIELD=NAME with FIELD one of "
+                f"{', '.join(_COLUMN_FIELDS)}; got {item!r}"
+            )
+        columns[key] = column.strip()
+    return ReaderOptions(**columns, agent_domains=frozenset(args.agent_domain))
 
 
 def _colour(args: argparse.Namespace) -> bool:
@@ -231,7 +283,11 @@ def cmd_agents(args: argparse.Namespace) -> int:
     groups = ["agent", "team"] if args.by == "both" else [args.by]
     found = {by: profiles(results, by=by, language=language) for by in groups}
     if args.json:
-        print(json.dumps({by: [p.to_dict() for p in ps] for by, ps in found.items()}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {by: [p.to_dict() for p in ps] for by, ps in found.items()}, ensure_ascii=False, indent=2
+            )
+        )
     else:
         paint = Painter(_colour(args))
         print("\n\n".join(render_profiles(ps, paint, language) for ps in found.values()))
@@ -283,8 +339,13 @@ def cmd_formats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"analyze": cmd_analyze, "agents": cmd_agents, "tag": cmd_tag, "eval": cmd_eval,
-             "formats": cmd_formats}
+_COMMANDS = {
+    "analyze": cmd_analyze,
+    "agents": cmd_agents,
+    "tag": cmd_tag,
+    "eval": cmd_eval,
+    "formats": cmd_formats,
+}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -105,12 +105,23 @@ class CheckResult:
     turn: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "stage": self.stage, "passed": self.passed, "weight": self.weight, "turn": self.turn}
+        return {
+            "id": self.id,
+            "stage": self.stage,
+            "passed": self.passed,
+            "weight": self.weight,
+            "turn": self.turn,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> CheckResult:
-        return cls(id=d["id"], stage=int(d["stage"]), passed=bool(d["passed"]),
-                   weight=float(d.get("weight", 1.0)), turn=d.get("turn"))
+        return cls(
+            id=d["id"],
+            stage=int(d["stage"]),
+            passed=bool(d["passed"]),
+            weight=float(d.get("weight", 1.0)),
+            turn=d.get("turn"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,9 +152,14 @@ class StageScore:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> StageScore:
-        return cls(stage=int(d["stage"]), score=float(d["score"]), present=bool(d["present"]),
-                   weight=float(d["weight"]), turns=tuple(d.get("turns", ())),
-                   checks=tuple(CheckResult.from_dict(c) for c in d.get("checks", ())))
+        return cls(
+            stage=int(d["stage"]),
+            score=float(d["score"]),
+            present=bool(d["present"]),
+            weight=float(d["weight"]),
+            turns=tuple(d.get("turns", ())),
+            checks=tuple(CheckResult.from_dict(c) for c in d.get("checks", ())),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +262,11 @@ class StageProfile:
     mean_score: float  # mean 0..100 over conversations where the stage applies
 
     def to_dict(self) -> dict[str, Any]:
-        return {"stage": self.stage, "coverage": round(self.coverage, 3), "mean_score": round(self.mean_score, 1)}
+        return {
+            "stage": self.stage,
+            "coverage": round(self.coverage, 3),
+            "mean_score": round(self.mean_score, 1),
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> StageProfile:
@@ -289,10 +309,16 @@ class AgentProfile:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> AgentProfile:
         return cls(
-            kind=d["kind"], id=d["id"], team=d.get("team"), conversations=int(d["conversations"]),
-            overall=float(d["overall"]), stages=tuple(StageProfile.from_dict(s) for s in d["stages"]),
-            strongest=d.get("strongest"), weakest=d.get("weakest"),
+            kind=d["kind"],
+            id=d["id"],
+            team=d.get("team"),
+            conversations=int(d["conversations"]),
+            overall=float(d["overall"]),
+            stages=tuple(StageProfile.from_dict(s) for s in d["stages"]),
+            strongest=d.get("strongest"),
+            weakest=d.get("weakest"),
             failures=tuple((f["id"], int(f["count"])) for f in d.get("failures", ())),
-            summary=d.get("summary", ""), language=d.get("language", "en"),
+            summary=d.get("summary", ""),
+            language=d.get("language", "en"),
             conversation_ids=tuple(d.get("conversation_ids", ())),
         )

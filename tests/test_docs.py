@@ -29,8 +29,13 @@ def test_every_command_has_a_section(name: str) -> None:
 
 @pytest.mark.parametrize(
     "name,option",
-    [(name, opt) for name, sub in sorted(_subcommands().items()) for action in sub._actions
-     for opt in action.option_strings if opt.startswith("--") and opt != "--help"],
+    [
+        (name, opt)
+        for name, sub in sorted(_subcommands().items())
+        for action in sub._actions
+        for opt in action.option_strings
+        if opt.startswith("--") and opt != "--help"
+    ],
 )
 def test_every_option_is_documented(name: str, option: str) -> None:
     assert f"`{option}" in CLI_DOC, f"{option} of 'servio {name}' is not in docs/cli.md"

@@ -34,8 +34,15 @@ def test_conversation_is_frozen_and_turns_are_a_tuple() -> None:
 
 
 def test_agent_turns() -> None:
-    conv = Conversation(id="c", turns=(Turn(Speaker.CUSTOMER, "a"), Turn(Speaker.AGENT, "b"),
-                                       Turn(Speaker.SYSTEM, "c"), Turn(Speaker.AGENT, "d")))
+    conv = Conversation(
+        id="c",
+        turns=(
+            Turn(Speaker.CUSTOMER, "a"),
+            Turn(Speaker.AGENT, "b"),
+            Turn(Speaker.SYSTEM, "c"),
+            Turn(Speaker.AGENT, "d"),
+        ),
+    )
     assert conv.agent_turns == (1, 3)
 
 
@@ -53,26 +60,45 @@ def test_every_stage_has_names_in_both_languages() -> None:
 def test_conversation_result_round_trip() -> None:
     tag = StageTag(1, 0.9, (Evidence("phrase", "en.greeting.hi", "hi"),))
     result = ConversationResult(
-        conversation_id="c1", language="en", contact_type="support", agent_id="kati", team="Tallinn",
+        conversation_id="c1",
+        language="en",
+        contact_type="support",
+        agent_id="kati",
+        team="Tallinn",
         turns=(TurnTags(0, (tag,)), TurnTags(1, ())),
         stage_scores=(StageScore(1, 100.0, True, 1.0, (0,), (CheckResult("greeting", 1, True, 1.0, 0),)),),
-        overall=100.0, failures=(FailurePattern("no_close", "No close", None),),
-        feedback=(Feedback(7, "missing", "Say goodbye.", None),), started_at="2026-11-01T10:00:00",
+        overall=100.0,
+        failures=(FailurePattern("no_close", "No close", None),),
+        feedback=(Feedback(7, "missing", "Say goodbye.", None),),
+        started_at="2026-11-01T10:00:00",
     )
     assert ConversationResult.from_dict(result.to_dict()) == result
 
 
 def test_agent_profile_round_trip() -> None:
-    profile = AgentProfile(kind="agent", id="kati", team="Tallinn", conversations=3, overall=71.5,
-                           stages=(StageProfile(1, 1.0, 90.0), StageProfile(7, 0.25, 20.0)),
-                           strongest=1, weakest=7, failures=(("no_close", 2),), summary="s",
-                           language="et", conversation_ids=("a", "b", "c"))
+    profile = AgentProfile(
+        kind="agent",
+        id="kati",
+        team="Tallinn",
+        conversations=3,
+        overall=71.5,
+        stages=(StageProfile(1, 1.0, 90.0), StageProfile(7, 0.25, 20.0)),
+        strongest=1,
+        weakest=7,
+        failures=(("no_close", 2),),
+        summary="s",
+        language="et",
+        conversation_ids=("a", "b", "c"),
+    )
     assert AgentProfile.from_dict(profile.to_dict()) == profile
 
 
 def test_import_servio_is_light() -> None:
-    code = ("import sys, servio, servio.model, servio.results, servio.stages, servio.cli;"
-            "heavy = [m for m in ('estnltk', 'Stemmer', 'tqdm', 'sqlalchemy', 'fastapi') if m in sys.modules];"
-            "print(','.join(heavy))")
+    code = (
+        "import sys, servio, servio.model, servio.results, servio.stages, servio.cli;"
+        "heavy = [m for m in ('estnltk', 'Stemmer', 'tqdm', 'sqlalchemy', 'fastapi')"
+        " if m in sys.modules];"
+        "print(','.join(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

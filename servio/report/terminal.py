@@ -83,8 +83,10 @@ def render_scorecard(result: ConversationResult, paint: Painter) -> str:
             continue
         mark = "✓" if s.present else "✗"
         lines.append(f"  {s.stage} {name:<12} {paint(_bar(s.score), meta.ansi)} {s.score:5.0f}  {mark}")
-    lines.append(f"  {t['overall']:<14} {result.overall:5.0f} / 100   ({t['contact_type']}: "
-                 f"{t.get('ct_' + result.contact_type, result.contact_type)})")
+    lines.append(
+        f"  {t['overall']:<14} {result.overall:5.0f} / 100   ({t['contact_type']}: "
+        f"{t.get('ct_' + result.contact_type, result.contact_type)})"
+    )
     return "\n".join(lines)
 
 
@@ -96,7 +98,9 @@ def render_feedback(result: ConversationResult, paint: Painter) -> str:
         where = f" ({t['turn']} {f.turn})" if f.turn is not None else ""
         lines.append(paint(f"  ! {f.text}{where}", 31))
     for item in result.feedback:
-        where = f"{t['turn']} {item.turn}" if item.turn is not None else info(item.stage).short(result.language)
+        where = (
+            f"{t['turn']} {item.turn}" if item.turn is not None else info(item.stage).short(result.language)
+        )
         mark = {"praise": "+", "improve": "→", "missing": "○"}.get(item.kind, "·")
         lines.append(f"  {mark} [{where}] {item.text}")
     return "\n".join(lines)
@@ -106,9 +110,16 @@ def render_conversation(conv: Conversation, result: ConversationResult, paint: P
     """The full terminal view of one analysed conversation."""
     t = ui_text(result.language)
     who = ", ".join(x for x in (result.agent_id, result.team) if x) or t["unknown_agent"]
-    title = paint(f"═══ {result.conversation_id}", _BOLD) + f"  {who}  ·  {result.language}  ·  {conv.channel}"
-    parts = [title, render_timeline(conv, result, paint), "", paint(t["scorecard"], _BOLD),
-             render_scorecard(result, paint)]
+    title = (
+        paint(f"═══ {result.conversation_id}", _BOLD) + f"  {who}  ·  {result.language}  ·  {conv.channel}"
+    )
+    parts = [
+        title,
+        render_timeline(conv, result, paint),
+        "",
+        paint(t["scorecard"], _BOLD),
+        render_scorecard(result, paint),
+    ]
     fb = render_feedback(result, paint)
     if fb:
         parts += ["", paint(t["feedback"], _BOLD), fb]
@@ -139,8 +150,11 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
             cells.append(cell)
         weakest = info(p.weakest).short(language) if p.weakest else "–"
         label = p.id if p.kind == "agent" else f"[{p.id}]"
-        lines.append(f"{label:<16}{(p.team or ''):<12}{p.conversations:>5} {p.overall:>5.0f} "
-                     + " ".join(cells) + f"  {weakest}")
+        lines.append(
+            f"{label:<16}{(p.team or ''):<12}{p.conversations:>5} {p.overall:>5.0f} "
+            + " ".join(cells)
+            + f"  {weakest}"
+        )
         if p.summary:
             lines.append(paint(f"    {p.summary}", _DIM))
     return "\n".join(lines)

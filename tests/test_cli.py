@@ -1,0 +1,163 @@
+"""The command line end to end, on fixtures written here and on the bundled examples."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from servio.cli import main
+
+GOLD = [
+    {
+        "id": "cli-et-1",
+        "language": "et",
+        "channel": "chat",
+        "agent_id": "kati",
+        "team": "Tallinn",
+        "turns": [
+            {"speaker": "agent", "text": "Tere! Mina olen Kati. Kuidas saan teid aidata?", "stages": [1, 2]},
+            {
+                "speaker": "customer",
+                "text": "tere, mu internet ei tööta juba eilsest saati",
+                "stages": [1, 3],
+            },
+            {
+                "speaker": "agent",
+                "text": "Palun öelge oma kliendinumber, et saaksin asja uurida.",
+                "stages": [3],
+            },
+            {"speaker": "customer", "text": "123456", "stages": [3]},
+            {
+                "speaker": "agent",
+                "text": "Taaskäivitasin teie ruuteri kaugelt. Kas nüüd töötab?",
+                "stages": [6],
+            },
+            {"speaker": "customer", "text": "jah töötab, aitäh!", "stages": [6, 7]},
+            {"speaker": "agent", "text": "Rõõm aidata! Ilusat päeva ja head aega!", "stages": [7]},
+        ],
+    },
+    {
+        "id": "cli-en-1",
+        "language": "en",
+        "channel": "chat",
+        "agent_id": "tom",
+        "team": "Online",
+        "turns": [
+            {
+                "speaker": "customer",
+                "text": "My parcel has not arrived and it is a week late.",
+                "stages": [3],
+            },
+            {
+                "speaker": "agent",
+                "text": "Sorry to hear that. Please send us your order number.",
+                "stages": [1, 3],
+            },
+            {"speaker": "customer", "text": "It is 55-1234", "stages": [3]},
+            {
+                "speaker": "agent",
+                "text": "I've sent a replacement, it arrives on Friday. Does that work for you?",
+                "stages": [6],
+            },
+            {"speaker": "customer", "text": "Yes, thanks a lot, bye!", "stages": [6, 7]},
+        ],
+    },
+]
+
+
+@pytest.fixture()
+def gold_file(tmp_path: Path) -> Path:
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in GOLD), "utf-8")
+    return path
+
+
+def test_tag_writes_the_annotation_format_ignoring_input_stages(gold_file: Path, tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.jsonl"
+    rows = [json.loads(line) for line in gold_file.read_text("utf-8").splitlines()]
+    for row in rows:
+        for turn in row["turns"]:
+            turn["stages"] = [4]  # a tagger that copied input stages would output these
+    wrong.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["tag", str(wrong), "-o", str(out), "--no-progress"]) == 0
+    written = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [w["id"] for w in written] == ["cli-et-1", "cli-en-1"]
+    assert [w["language"] for w in written] == ["et", "en"]
+    for w, g in zip(written, GOLD, strict=True):
+        assert [t["text"] for t in w["turns"]] == [t["text"] for t in g["turns"]]
+        assert all(t["stages"] == sorted(set(t["stages"])) for t in w["turns"])
+        assert any(t["stages"] != [4] for t in w["turns"])
+    assert written[0]["turns"][0]["stages"] == [1, 2]
+    assert 7 in written[0]["turns"][-1]["stages"]
+
+
+def test_eval_json_reports_per_stage_and_micro(gold_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", str(gold_file), "--json", "--no-progress"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) == {"et", "en", "all"}
+    assert report["et"]["turns"] == 7 and report["en"]["turns"] == 5
+    assert report["all"]["micro"]["f1"] > 0.6
+    assert [s["stage"] for s in report["all"]["stages"]] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_analyze_json_scores_every_stage(gold_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(gold_file), "--json", "--no-progress"]) == 0
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["conversation_id"] for r in results] == ["cli-et-1", "cli-en-1"]
+    for r in results:
+        assert [s["stage"] for s in r["stage_scores"]] == [1, 2, 3, 4, 5, 6, 7]
+        assert 0 <= r["overall"] <= 100
+    et_texts = " ".join(f["text"] for f in results[0]["feedback"])
+    en_texts = " ".join(f["text"] for f in results[1]["feedback"])
+    assert et_texts and en_texts and et_texts != en_texts
+
+
+def test_analyze_text_shows_timeline_and_scorecard(
+    gold_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["analyze", str(gold_file), "--color", "never", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "cli-et-1" in out and "Hindamiskaart" in out and "Scorecard" in out
+    assert "\x1b[" not in out
+    assert "[1] [2]" in out
+
+
+def test_bad_records_are_reported_and_the_rest_is_read(
+    gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mixed = tmp_path / "mixed.jsonl"
+    good = gold_file.read_text("utf-8").splitlines()
+    mixed.write_text(good[0] + '\n{"id": "broken", "turns": [\n' + good[1] + "\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["tag", str(mixed), "-o", str(out), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "mixed.jsonl:2" in err
+    assert len(out.read_text("utf-8").splitlines()) == 2
+    assert main(["tag", str(mixed), "-o", str(out), "--strict", "--no-progress"]) == 2
+
+
+def test_agents_profiles_name_weakest_stage(gold_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["agents", str(gold_file), "--json", "--no-progress"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {p["id"] for p in data["agent"]} == {"kati", "tom"}
+    assert {p["id"] for p in data["team"]} == {"Tallinn", "Online"}
+    assert all(p["summary"] for p in data["agent"])
+
+
+def test_examples_run_and_help_teaches(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["agents", "--examples", "--no-progress", "--color", "never"]) == 0
+    assert "kati" in capsys.readouterr().out
+    help_text = subprocess.run(
+        [sys.executable, "-m", "servio.cli", "--help"], capture_output=True, text=True
+    ).stdout
+    assert "examples:" in help_text and "servio analyze --examples" in help_text
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(tmp_path / "nope.jsonl"), "--no-progress"]) == 2
+    assert "nope.jsonl" in capsys.readouterr().err
