@@ -9,6 +9,7 @@ every stage it adds carries ``Evidence(kind="context", cue=<rule id>)``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ class Settings:
     end_window: int = 3
     substantive_words: int = 3
     restate_words: int = 14
+    statement_words: int = 6
 
 
 @dataclass(slots=True)
@@ -93,6 +95,7 @@ class Context:
 
 
 Rule = Callable[[Context], None]
+_WORDS = re.compile(r"\w+")
 
 
 def from_cues(state: TurnState) -> None:
@@ -118,6 +121,45 @@ def chaser_empty(ctx: Context) -> None:
         st.clear()
 
 
+def agent_questions(ctx: Context) -> None:
+    """An agent's question about the situation (what happened, which device, which order) is 3:
+    every question sentence that no interest, values, options, solution or goodbye cue claims."""
+    st = ctx.state
+    if st.view.speaker != "agent" or not st.view.is_question:
+        return
+    claimed = _claimed_sentences(st, {2, 4, 5, 6, 7})
+    open_questions = [i for i, q in enumerate(st.view.text_sentences.questions) if q and i not in claimed]
+    if open_questions:
+        st.add(3, "context", "agent.question_about_situation")
+
+
+def _claimed_sentences(st: TurnState, stages: set[int]) -> set[int]:
+    """Numbers of the (text-view) sentences holding a cue of one of ``stages`` or a chaser."""
+    out: set[int] = set()
+    aligned = len(st.view.text_sentences.ends) == len(st.view.lemma_sentences.ends)
+    for hit in st.hits:
+        if not (set(hit.cue.stages) & stages or hit.cue.signal in ("chaser", "claims_question")):
+            continue
+        if hit.view == "phrase" or aligned:
+            out.add(hit.sentence)
+        elif hit.in_question:
+            out.update(i for i, q in enumerate(st.view.text_sentences.questions) if q)
+    return out
+
+
+def customer_opening(ctx: Context) -> None:
+    """A customer's first substantive turns, before the agent has worked on the case, describe
+    the need or problem: 3 (also when they ask what is possible, 5, or greet, 1)."""
+    st = ctx.state
+    if st.view.speaker != "customer" or st.view.words < ctx.settings.substantive_words:
+        return
+    if ctx.stages() & {2, 7} or st.has("chaser"):
+        return
+    agent_work = any(e.view.speaker == "agent" and ctx.stages_of(e) & {3, 4, 5, 6} for e in ctx.earlier)
+    if not agent_work:
+        st.add(3, "context", "customer.opens_with_need")
+
+
 def bare_reply(ctx: Context) -> None:
     """A bare "ok", "yes", emoji, link or number takes the stage of the question it answers (3/5)
     or accepts the proposal before it (6); otherwise it is empty."""
@@ -135,41 +177,72 @@ def bare_reply(ctx: Context) -> None:
         st.add(6, "context", "bare_reply.accepts_proposal")
 
 
+def customer_reaction(ctx: Context) -> None:
+    """The customer accepting, rejecting or reporting the result of a proposal ("that worked",
+    "it's still broken", "ok, let's do that") is 6, once the agent has proposed or answered."""
+    st = ctx.state
+    hit = st.signals.get("reaction")
+    if hit is None or st.view.speaker != "customer":
+        return
+    if any(e.view.speaker == "agent" and ctx.stages_of(e) & {5, 6} for e in ctx.earlier):
+        st.add(6, "context", "customer.reacts_to_solution", hit.match)
+
+
 def customer_content(ctx: Context) -> None:
     """A customer turn that says something but carries no needs/values/options/solution cue:
-    describing the problem is 3; a reaction to a proposal, answer or commitment is 6
-    (plus 3 when it describes the problem anew); pushback on a stated limit is 5."""
+    the answer to a question takes the question's stage (3, 4 or 5); a reaction to a proposal,
+    answer or commitment is 6 (plus 3 when it describes the problem anew); pushback on a stated
+    limit is 5; anything else describes the need or problem (3)."""
     st = ctx.state
     if st.view.speaker != "customer" or st.view.words < ctx.settings.substantive_words:
         return
-    if ctx.stages() & {3, 4, 5, 6} or st.has("closing_only"):
+    stages = ctx.stages()
+    if stages == {6} and (st.view.words >= ctx.settings.restate_words or st.has("problem")):
+        st.add(3, "context", "customer.restates_problem")
+    if stages & {3, 4, 5, 6, 7}:
         return
     prev = ctx.previous("agent")
     before = ctx.stages_of(prev)
-    if 6 in before and prev is not None and not prev.view.is_question:
+    if prev is not None and prev.view.is_question and before & {3, 4, 5}:
+        asked = before & {3, 4, 5}
+        stage = 3 if 3 in asked else min(asked)
+        st.add(stage, "context", "customer.answers_question")
+    elif 6 in before:
         st.add(6, "context", "customer.reacts_to_solution")
         if st.view.words >= ctx.settings.restate_words or st.has("problem"):
             st.add(3, "context", "customer.restates_problem")
-    elif 5 in before and not before & {3, 6}:
+    elif 5 in before:
         st.add(5, "context", "customer.answers_limit")
     else:
         st.add(3, "context", "customer.describes_need")
 
 
 def agent_default(ctx: Context) -> None:
-    """An agent turn with content but no stage cue: a question is about the situation (3),
-    a statement with a link or an instruction is a solution (6)."""
+    """An agent turn with content beyond its greeting or apology but no other stage cue: a
+    question is about the situation (3); a link or a statement answers or acts (6), or, when the
+    customer has just asked what is possible, states what is possible (5)."""
     st = ctx.state
-    if st.view.speaker != "agent" or ctx.stages() - {1, 2, 7}:
+    if st.view.speaker != "agent" or ctx.stages() - {1}:
         return
-    if st.view.words < ctx.settings.substantive_words and not st.view.has_link:
+    if st.view.has_link:
+        st.add(6, "context", "agent.link_to_fix")
         return
-    if ctx.stages() and not st.view.is_question:
+    if _residual_words(st) < ctx.settings.statement_words:
         return
     if st.view.is_question:
         st.add(3, "context", "agent.question_about_situation")
-    elif st.view.has_link:
-        st.add(6, "context", "agent.link_to_fix")
+        return
+    prev = ctx.previous("customer")
+    if prev is not None and 5 in ctx.stages_of(prev) and prev.view.is_question:
+        st.add(5, "context", "agent.answers_what_is_possible")
+    else:
+        st.add(6, "context", "agent.statement_answers")
+
+
+def _residual_words(st: TurnState) -> int:
+    """Words of the turn not covered by any cue match (how much it says beyond its cues)."""
+    covered = sum(len(_WORDS.findall(h.match)) for h in st.hits if h.view == "phrase")
+    return max(st.view.words - covered, 0)
 
 
 def customer_last_thanks(ctx: Context) -> None:
@@ -187,7 +260,10 @@ RULES: tuple[Rule, ...] = (
     system_empty,
     chaser_empty,
     customer_last_thanks,
+    agent_questions,
+    customer_reaction,
     bare_reply,
+    customer_opening,
     customer_content,
     agent_default,
 )

@@ -18,6 +18,8 @@ class Hit:
     view: str  # "phrase" or "lemma"
     match: str
     in_question: bool
+    sentence: int  # number of the sentence of the match, in its view
+    end: float = 0.0  # where the match ends, as a share of the view's length (0..1)
 
 
 def match_turn(cues: CueSet, view: TurnView, position: Position) -> tuple[Hit, ...]:
@@ -68,9 +70,11 @@ def _find(cue: Cue, pattern: CuePattern, text: str, sentences: Sentences, kind: 
     for m in matches:
         if m is None:
             continue
-        q = sentences.is_question_at(m.start())
+        n = sentences.index_at(m.start())
+        q = sentences.questions[n] if sentences.questions else False
         if cue.question is None or cue.question == q:
-            return Hit(cue=cue, view=kind, match=m.group(0), in_question=q)
+            return Hit(cue=cue, view=kind, match=m.group(0), in_question=q, sentence=n,
+                       end=m.end() / max(len(text), 1))
     return None
 
 

@@ -4,7 +4,8 @@ A pattern is a sequence of items separated by spaces, matched on folded
 lowercase text (or on a turn's lemma string) at word boundaries and within
 one sentence:
 
-- ``word``: that word; ``word*``: any word starting with ``word``;
+- ``word``: that word; ``word*``: any word starting with ``word``; ``*word``: any word
+  ending in ``word`` (compounds such as "kliendinumber"; such a word cannot gate a pattern);
 - ``(a|b c|d*)``: one of the alternatives (each itself a pattern);
 - a group followed by ``?`` is optional: ``hey (there)?``;
 - an item written without a space before it is glued to the previous one:
@@ -12,7 +13,7 @@ one sentence:
   with a leading space, like `` would``, keeps a separator);
 - ``~`` skips up to 3 words, ``~N`` up to N words;
 - ``#`` is a number (``12``, ``4.90``, ``18:00``); ``!`` and ``?`` stand for themselves
-  (``hello?`` needs the question mark);
+  (``hello?`` needs the question mark); commas are ignored (a separator matches them);
 - a word may hold ``'`` or ``-`` (``we'd``, ``e-mail``);
 - a pattern starting with ``re:`` is a raw regular expression (lowercase; it has no
   anchors, so it runs on every turn: use sparingly).
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 SEP = r"[^\w.!?\n]+"
 NUMBER = r"\d+(?:[.,:]\d+)*"
 ANCHOR_LEN = 3
-_WORD_RE = re.compile(r"^[\w'\-]+\*?$")
+_WORD_RE = re.compile(r"^\*?[\w'\-]+\*?$")
 _TOKEN_RE = re.compile(r"\(|\)\??|\||~\d*|[!?]+|[^\s()|!?]+")
 
 
@@ -63,7 +64,7 @@ def compile_pattern(pattern: str) -> Compiled:
         except re.error as exc:
             raise PatternError(f"bad regular expression {pattern[3:]!r}: {exc}") from exc
         return Compiled(regex=pattern[3:], anchors=frozenset(), leading=False)
-    stripped = pattern.strip()
+    stripped = pattern.replace(",", " ").strip()
     tokens = [(m.group(0), m.start() > 0 and stripped[m.start() - 1].isspace())
               for m in _TOKEN_RE.finditer(stripped)]
     if not tokens:
@@ -134,7 +135,8 @@ class _Parser:
         elif tok == "#":
             node = _Node(NUMBER, set(), False)
         elif set(tok) <= {"!", "?"}:
-            node = _Node(re.escape(tok), set(), False)
+            node = _Node(r"\s*" + re.escape(tok), set(), False)
+            glued = True  # punctuation follows its word, with or without a space
         elif _WORD_RE.match(tok):
             node = _word(tok)
         else:
@@ -168,8 +170,10 @@ class _Parser:
 
 def _word(tok: str) -> _Node:
     prefix = tok.endswith("*")
-    word = tok.rstrip("*")
+    word = tok.strip("*")
     regex = re.escape(word) + (r"\w*" if prefix else "")
+    if tok.startswith("*"):
+        return _Node(r"\w*" + regex, set(), False)  # a suffix cannot be indexed
     lead = re.match(r"\w+", word)
     if lead is None or (prefix and lead.group(0) == word and len(word) < ANCHOR_LEN):
         return _Node(regex, set(), False)  # too short a prefix to index: no anchor

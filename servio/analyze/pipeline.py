@@ -83,7 +83,7 @@ def _languages(conversation: Conversation,
     from servio.language import detect_conversation_language, turn_languages
 
     conv_lang = detect_conversation_language(conversation, DEFAULT_LANGUAGE)
-    per_turn = tuple(turn_languages(conversation))
+    per_turn = tuple(turn_languages(conversation.with_language(conv_lang)))
     if len(per_turn) != len(conversation.turns):
         per_turn = tuple(t.language or conv_lang for t in conversation.turns)
     return conv_lang, per_turn

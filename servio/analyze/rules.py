@@ -44,7 +44,8 @@ def load_settings() -> Settings:
     try:
         return Settings(threshold=float(raw["threshold"]), end_window=int(raw["end_window"]),
                         substantive_words=int(raw["substantive_words"]),
-                        restate_words=int(raw["restate_words"]))
+                        restate_words=int(raw["restate_words"]),
+                        statement_words=int(raw["statement_words"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise CueError(f"servio/data/cues/shared.toml: bad or missing setting: {exc}") from exc
 

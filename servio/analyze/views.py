@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from servio.language import TextAnalysis
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:ee|com|org|net|eu|io|co|uk)\b(?:/\S*)?")
 _MENTION_RE = re.compile(r"(?<!\w)@\w+")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$|[\"')\]])|\n+")
 _WORD_RE = re.compile(r"\w+")
@@ -35,10 +35,13 @@ class Sentences:
     ends: tuple[int, ...]
     questions: tuple[bool, ...]
 
+    def index_at(self, pos: int) -> int:
+        """The number of the sentence containing character ``pos``."""
+        return min(bisect.bisect_right(self.ends, pos), max(len(self.ends) - 1, 0))
+
     def is_question_at(self, pos: int) -> bool:
         """Whether the sentence containing character ``pos`` is a question."""
-        i = bisect.bisect_right(self.ends, pos)
-        return self.questions[min(i, len(self.questions) - 1)] if self.questions else False
+        return self.questions[self.index_at(pos)] if self.questions else False
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +145,8 @@ def _word_starts(text: str) -> dict[str, list[int]]:
 
 
 def _text_view(ta: TextAnalysis) -> str:
-    text = ta.folded.translate(_QUOTES)
+    """The folded raw text (line breaks kept as sentence ends), links as the word "url", mentions dropped."""
+    text = fold(ta.text).translate(_QUOTES)
     text = _URL_RE.sub(" url ", text)
     return _MENTION_RE.sub(" ", text).strip()
 
