@@ -17,9 +17,10 @@ from servio.ingest.fields import (
     parse_stages,
     turn_language,
 )
+from servio.ingest.prefix import parse_prefix
 from servio.ingest.textio import Line, decode_head, has_surrogates, text_lines
 from servio.ingest.vocab import column_names, header_key, speaker_examples, speaker_for
-from servio.model import Conversation, Turn
+from servio.model import Conversation, Speaker, Turn
 
 _DELIMITERS = (",", ";", "\t")
 _FIELD_ORDER = ("text", "speaker", "id", "timestamp", "author", "agent_id", "team", "channel", "language",
@@ -127,6 +128,8 @@ class CsvReader:
             report.problem(path, f"{error}; file skipped", line=header[0])
             return
         groups = self._group(path, rows, header[1], columns, options, report)
+        if not groups:
+            report.note(path, "no readable rows after the header", line=header[0])
         for group_id, group in groups.items():
             report.at(group.line)
             yield self._conversation(group_id, group, options)
@@ -162,17 +165,14 @@ class CsvReader:
     def _turn(self, cells: dict[str, str], group: _Group, options: ReaderOptions) -> Turn:
         if not cells["text"]:
             raise FieldError("empty text")
-        speaker = speaker_for(cells["speaker"], options)
-        if speaker is None:
-            raise FieldError(f"speaker {cells['speaker']!r} is not known (known: {speaker_examples()}; "
-                             "map it with ReaderOptions.speaker_values)")
+        speaker, author = _speaker(cells["speaker"], options)
         given = {k: cells[k] for k in _CONVERSATION_FIELDS if cells.get(k) and k not in group.raw}
         conversation_fields(given)
         group.raw.update(given)
         return Turn(
             speaker=speaker,
             text=cells["text"],
-            author=cells.get("author") or None,
+            author=cells.get("author") or author,
             timestamp=group.times.resolve(cells.get("timestamp")),
             stages=parse_stages(cells["stages"]) if "stages" in cells else None,
             language=turn_language(cells.get("language")),
@@ -182,6 +182,18 @@ class CsvReader:
         fields, _ = conversation_fields({**group.raw, "id": group_id})
         return build_conversation(fields, group.turns, options, default_id=group_id,
                                   metadata=group.times.metadata())
+
+
+def _speaker(value: str, options: ReaderOptions) -> tuple[Speaker, str | None]:
+    """A speaker cell: a speaker word, a mapped name, or a role with a name (``Teenindaja (Kati)``)."""
+    speaker = speaker_for(value, options)
+    if speaker is not None:
+        return speaker, None
+    prefixed = parse_prefix(value + ":", options) if value else None
+    if prefixed is None:
+        raise FieldError(f"speaker {value!r} is not known (known: {speaker_examples()}; "
+                         "map it with ReaderOptions.speaker_values)")
+    return prefixed.speaker, prefixed.author
 
 
 def _chain(first: Line, rest: Iterator[Line]) -> Iterator[Line]:

@@ -79,7 +79,7 @@ class EmlReader:
             return
         try:
             mail = mail_from_message(_parse(path.read_bytes()), 0, 0, options)
-        except (ValueError, LookupError, UnicodeError, IndexError, TypeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - the stdlib e-mail parser fails in many ways on bad input
             report.problem(path, f"unreadable message: {exc}; file skipped")
             return
         if not mail.text:
@@ -131,7 +131,7 @@ class MboxReader:
                 try:
                     msg = _parse(box.get_bytes(key))
                     yield mail_from_message(msg, position, start, options)
-                except (ValueError, LookupError, UnicodeError, IndexError, TypeError) as exc:
+                except Exception as exc:  # noqa: BLE001 - the stdlib e-mail parser fails in many ways on bad input
                     report.problem(path, f"unreadable message: {exc}; message skipped", offset=start)
         finally:
             box.close()

@@ -34,9 +34,10 @@ class Mail:
 
 
 def _header(msg: EmailMessage, name: str) -> str:
+    # the stdlib header parser can raise almost anything on malformed headers
     try:
         value = msg.get(name)
-    except (ValueError, IndexError, TypeError):
+    except Exception:  # noqa: BLE001
         return ""
     return str(value or "").strip()
 
@@ -45,7 +46,7 @@ def _date(msg: EmailMessage) -> datetime | None:
     try:
         header = msg.get("date")
         value = getattr(header, "datetime", None)
-    except (ValueError, IndexError, TypeError):
+    except Exception:  # noqa: BLE001 - see _header
         return None
     return value if isinstance(value, datetime) else None
 

@@ -102,8 +102,13 @@ class ConversationStream(Iterator[Conversation]):
         rep.at(None, None)
         try:
             yield from get_reader(name).read(path, self._options, rep)
+        except IngestError:
+            raise
         except OSError as exc:
             raise IngestError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        except Exception as exc:  # noqa: BLE001 - a failing reader must not lose the other files
+            failure = f"{type(exc).__name__}: {exc}"
+            rep.problem(path, f"the {name} reader failed: {failure}; rest of the file skipped")
 
     def _choose(self, path: Path, head: bytes, named: bool) -> str | None:
         rep = self._reporter

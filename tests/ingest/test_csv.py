@@ -76,6 +76,16 @@ def test_explicit_columns_and_speaker_values(write):
     assert [t.speaker for t in convs[0].turns] == [Speaker.AGENT, Speaker.CUSTOMER]
 
 
+def test_speaker_cells_with_names_and_header_only_files(write):
+    path = write("named.csv", "speaker;text\nTeenindaja (Kati);Tere!\nKlient Mari;Tere\n")
+    convs, report = read_all([path])
+    assert report.problems == ()
+    found = [(t.speaker, t.author) for t in convs[0].turns]
+    assert found == [(Speaker.AGENT, "Kati"), (Speaker.CUSTOMER, "Mari")]
+    convs, report = read_all([write("header.csv", "speaker,text\n")])
+    assert convs == [] and report.problems == () and "no readable rows" in report.notes[0].message
+
+
 def test_explicit_column_that_is_absent_names_the_columns(write):
     path = write("c.csv", "id,speaker,text\n1,agent,hi\n")
     _, report = read_all([path], options=ReaderOptions(text_column="Sõnum"))

@@ -141,6 +141,29 @@ def test_third_party_reader(toy, write):
     register_reader("toy", toy, replace=True)
 
 
+class _Broken(_Toy):
+    name = "broken"
+    extensions = (".broken",)
+
+    def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
+        yield Conversation(id="before-failure", turns=(Turn(Speaker.AGENT, "hi"),))
+        raise KeyError("oops")
+
+
+def test_a_failing_reader_costs_only_its_own_file(write):
+    register_reader("broken", _Broken())
+    try:
+        bad = write("x.broken", "TOY\n")
+        good = write("ok.jsonl", '{"id": "ok", "turns": [{"speaker": "agent", "text": "hi"}]}\n')
+        convs, report = read_all([bad, good])
+        assert [c.id for c in convs] == ["before-failure", "ok"]
+        assert "the broken reader failed: KeyError: 'oops'" in report.problems[0].message
+        with pytest.raises(IngestError, match="broken reader failed"):
+            read_all([bad], strict=True)
+    finally:
+        unregister_reader("broken")
+
+
 def test_register_refuses_non_readers():
     with pytest.raises(ValueError, match="not a Reader"):
         register_reader("bad", object())  # type: ignore[arg-type]
