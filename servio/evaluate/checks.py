@@ -206,12 +206,15 @@ def concrete_solution(view: View, params: Mapping[str, Any]) -> Outcome:
 
 @register_check("acceptance_sought")
 def acceptance_sought(view: View, params: Mapping[str, Any]) -> Outcome:
-    """The agent asks whether the solution suits the customer ("kas see sobib?", "does that work?")."""
+    """The agent asks whether the solution suits the customer ("kas see sobib?", "does that work?").
+
+    The cue has to stand in a question, so "see sobib teile hästi" does not count.
+    """
     solution = view.first_solution
     if solution is None:
         return False, None
     turns = sorted({i for i in view.agent if i >= solution} | set(view.agent_turns(5)))
-    return _found(view.first("acceptance", turns), solution)
+    return _found(view.first_asking("acceptance", turns), solution)
 
 
 # -- 7 the goodbye procedure ----------------------------------------------------

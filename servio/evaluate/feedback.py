@@ -21,10 +21,13 @@ from servio.stages import Stage
 TEXT_LANGUAGES = ("et", "en")
 
 
-@cache
 def texts(language: str) -> Mapping[str, Any]:
-    """The coaching texts of ``language`` (``et`` or ``en``; anything else gets English)."""
-    lang = language if language in TEXT_LANGUAGES else "en"
+    """The coaching texts of ``language`` (``et`` or ``en``; anything else gets English). Read-only."""
+    return _texts(language if language in TEXT_LANGUAGES else "en")
+
+
+@cache
+def _texts(lang: str) -> Mapping[str, Any]:
     raw = resources.files("servio.data").joinpath("feedback", f"{lang}.toml").read_text("utf-8")
     return tomllib.loads(raw)
 

@@ -91,16 +91,19 @@ def one_option_pushed(view: View, params: Mapping[str, Any]) -> Shown:
 
 @register_pattern("values_never_asked", stage=4)
 def values_never_asked(view: View, params: Mapping[str, Any]) -> Shown:
-    """The customer had a real choice to make, but nobody said what matters to them: the agent never asked.
+    """The customer had a real choice to make, but the agent never asked what matters to them.
 
-    A customer who volunteered their priorities (a stage-4 turn) had them on the table already.
+    A real choice: a sales contact, a customer asking for alternatives, or (in a
+    complaint) several remedies on offer. A customer who volunteered their
+    priorities (a stage-4 turn) had them on the table already.
     """
     if view.contact_type in params.get("skip_contact_types", ("information",)) or not view.agent:
         return _NOT
     if value_question(view, params)[0] or view.customer_turns(4):
         return _NOT
     offered = several_options(view, params)
-    if not (customer_has_choice(view, params) or offered[0]):
+    offered_choice = offered[0] and view.contact_type in params.get("offered_choice_types", ("complaint",))
+    if not (customer_has_choice(view, params) or offered_choice):
         return _NOT
     return True, view.first_solution if view.first_solution is not None else offered[1]
 

@@ -231,6 +231,7 @@ def _check(entry: Mapping[str, Any], source: str) -> CheckSpec:
     unknown = set(entry) - _CHECK_KEYS
     if unknown:
         raise ScorecardError(f"{where}: unknown keys {sorted(unknown)}")
+    stage = _stage(entry.get("stage"), where)
     use = str(entry.get("use", cid))
     try:
         check_function(use)
@@ -241,7 +242,7 @@ def _check(entry: Mapping[str, Any], source: str) -> CheckSpec:
         raise ScorecardError(f"{where}: unknown contact types {sorted(types - set(CONTACT_TYPES))}")
     return CheckSpec(
         id=cid,
-        stage=_stage(entry.get("stage"), where),
+        stage=stage,
         weight=_number(entry.get("weight", 1.0), f"{where}.weight"),
         use=use,
         enabled=bool(entry.get("enabled", True)),

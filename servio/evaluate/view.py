@@ -105,6 +105,14 @@ class View:
             self._questions[index] = found
         return found
 
+    def first_asking(self, group: str, turns: Iterable[int]) -> int | None:
+        """The first of ``turns`` with a question sentence that contains a cue of ``group``."""
+        pattern = self.cues.pattern(group, self.language)
+        for i in turns:
+            if any(pattern.search(q) for q in self.questions(i)):
+                return i
+        return None
+
     def asks_open(self, index: int) -> bool:
         """Whether turn ``index`` asks an open question (an invitation to talk does not count)."""
         opener = self.cues.pattern("open_question", self.language)

@@ -1,0 +1,265 @@
+"""Each built-in check, passing and failing, on small hand-built conversations (et and en)."""
+
+from __future__ import annotations
+
+import pytest
+
+from servio.evaluate import checks
+from servio.evaluate.registry import check_function, registered_checks
+from tests.evaluate.build import EN_GOOD, EN_WEAK, ET_GOOD, ET_WEAK, A, C, convo, view
+
+
+def run(name: str, tagged, contact_type: str = "support", **params):  # type: ignore[no-untyped-def]
+    return check_function(name)(view(tagged, contact_type), params)
+
+
+# -- the reference conversations: good ones pass everything, weak ones fail the basics ---------
+GOOD_CHECKS = ["greeting_first_turn", "self_introduction", "tone_not_curt", "invitation",
+               "customer_not_left_unprompted", "open_question_before_solution", "understanding_checked",
+               "no_solution_first_turn", "options_before_solution", "several_options", "concrete_solution",
+               "acceptance_sought", "next_step", "anything_else", "thanks", "farewell", "agent_closes"]
+
+
+@pytest.mark.parametrize("name", GOOD_CHECKS)
+@pytest.mark.parametrize("tagged", [ET_GOOD, EN_GOOD], ids=["et", "en"])
+def test_good_conversations_pass(name: str, tagged) -> None:  # type: ignore[no-untyped-def]
+    passed, _ = run(name, tagged)
+    assert passed is True
+
+
+@pytest.mark.parametrize("name", ["greeting_first_turn", "self_introduction", "invitation",
+                                  "open_question_before_solution", "understanding_checked",
+                                  "acceptance_sought", "anything_else", "farewell", "agent_closes"])
+@pytest.mark.parametrize("tagged", [ET_WEAK, EN_WEAK], ids=["et", "en"])
+def test_weak_conversations_fail(name: str, tagged) -> None:  # type: ignore[no-untyped-def]
+    passed, _ = run(name, tagged)
+    assert passed is False
+
+
+def test_values_checks_on_the_sales_conversation() -> None:
+    assert run("value_question", ET_GOOD, "sales") == (True, 4)
+    assert run("solution_refers_back", ET_GOOD, "sales") == (True, 9)
+
+
+# -- 1 attunement ---------------------------------------------------------------------------------
+def test_greeting_points_at_the_first_agent_turn() -> None:
+    assert run("greeting_first_turn", ET_WEAK) == (False, 1)
+    assert run("greeting_first_turn", EN_GOOD) == (True, 0)
+
+
+def test_greeting_cue_counts_without_a_stage_tag() -> None:
+    tagged = convo((C, {3}, "Arve on vale."), (A, set(), "Tere päevast! Vaatan kohe üle."))
+    assert run("greeting_first_turn", tagged) == (True, 1)
+
+
+def test_greeting_fails_without_any_agent_turn() -> None:
+    assert run("greeting_first_turn", convo((C, {3}, "Halloo?"))) == (False, None)
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    ("Tere! Siin Liisa Kindlustusest, kuidas saan aidata?", "et", True),
+    ("Kindlustus Turvaline, Liisa, tere! Kuidas saan aidata?", "et", True),
+    ("Tere! Kuidas saan aidata?", "et", False),
+    ("Hi there, you're chatting with Leo. What can I do for you?", "en", True),
+    ("Sorry to hear that, please DM us your order number. ^SW", "en", True),
+    ("Hi! How can I help?", "en", False),
+])
+def test_self_introduction(text: str, language: str, expected: bool) -> None:
+    tagged = convo((A, {1, 2}, text), (C, {3}, "..."), language=language)
+    assert run("self_introduction", tagged) == (expected, 0)
+
+
+def test_wait_not_applicable_without_a_wait() -> None:
+    assert run("wait_acknowledged", EN_GOOD) == (None, None)
+
+
+@pytest.mark.parametrize("reply,expected", [
+    ("Vabandust, et pidite ootama! Vaatan kohe.", True),
+    ("Vaatan kohe.", False),
+])
+def test_wait_signalled_by_the_customer(reply: str, expected: bool) -> None:
+    tagged = convo((C, {3}, "Ootan juba pool tundi vastust!"), (A, {1}, reply))
+    assert run("wait_acknowledged", tagged) == (expected, 1)
+
+
+def test_wait_from_a_long_gap_in_chat() -> None:
+    rows = ((C, {3}, "My order is missing."), (A, {3}, "Which order is it?"))
+    late = convo(*rows, language="en", minutes=[0, 12])
+    assert run("wait_acknowledged", late) == (False, 1)
+    assert run("wait_acknowledged", convo(*rows, language="en", minutes=[0, 1])) == (None, None)
+    email = convo(*rows, language="en", minutes=[0, 300], channel="email")
+    assert run("wait_acknowledged", email) == (None, None)
+    assert run("wait_acknowledged", late, max_gap_seconds=3600) == (None, None)
+
+
+def test_curt_phrase_fails_the_tone() -> None:
+    assert run("tone_not_curt", ET_WEAK) == (False, 3)
+    tagged = convo((C, {3}, "why can't I change it?"), (A, {5}, "As I said, that's the policy."),
+                   language="en")
+    assert run("tone_not_curt", tagged) == (False, 1)
+
+
+def test_dry_replies_without_a_warm_word_fail_the_tone() -> None:
+    tagged = convo((C, {3}, "Kas pakk on teel?"), (A, {6}, "On."), (C, {6}, "ok"))
+    assert run("tone_not_curt", tagged) == (False, 1)
+
+
+# -- 2 creating interest --------------------------------------------------------------------------
+def test_invitation_by_cue_without_tag() -> None:
+    tagged = convo((A, {1}, "Tere! Millega saan teile abiks olla?"), (C, {3}, "..."))
+    assert run("invitation", tagged) == (True, 0)
+
+
+def test_bare_greeting_leaves_the_customer_unprompted() -> None:
+    bare = convo((A, {1}, "Tere."), (C, {3}, "Mul on arvega probleem, summa on vale."))
+    assert run("customer_not_left_unprompted", bare) == (False, 0)
+    asked = convo((A, {1}, "Hello!"), (C, {3}, "Hi, my bill is wrong."), language="en")
+    assert run("customer_not_left_unprompted", asked) == (False, 0)
+
+
+def test_unprompted_not_applicable_when_the_customer_opened_with_the_need() -> None:
+    assert run("customer_not_left_unprompted", ET_WEAK) == (None, None)
+
+
+# -- 3 clarifying needs ---------------------------------------------------------------------------
+@pytest.mark.parametrize("question,language,expected", [
+    ("Mis kellaajaks te tulla soovite?", "et", True),
+    ("Millist mudelit te kasutate?", "et", True),
+    ("Kas olete proovinud taaskäivitada?", "et", False),
+    ("Rääkige palun, kuidas see juhtus.", "et", True),
+    ("How often do you use it?", "en", True),
+    ("Tell me a bit about your trip.", "en", True),
+    ("Have you tried restarting it?", "en", False),
+    ("How can I help you today?", "en", False),
+])
+def test_open_question_before_solution(question: str, language: str, expected: bool) -> None:
+    tagged = convo((C, {3}, "..."), (A, {3}, question), (C, {3}, "..."), (A, {6}, "..."), language=language)
+    assert run("open_question_before_solution", tagged) == (expected, 1 if expected else 3)
+
+
+def test_open_question_after_the_solution_does_not_count() -> None:
+    tagged = convo((C, {3}, "Arve on vale."), (A, {6}, "Parandasin arve."), (A, {3}, "Mis veel valesti on?"))
+    assert run("open_question_before_solution", tagged) == (False, 1)
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Kas sain õigesti aru, et arve summa on topelt?", "et"),
+    ("Kas sain oigesti aru, et arve summa on topelt?", "et"),
+    ("If I understand correctly, you were charged twice?", "en"),
+    ("So you need it before Friday?", "en"),
+])
+def test_understanding_checked(text: str, language: str) -> None:
+    tagged = convo((C, {3}, "..."), (A, {3}, text), language=language)
+    assert run("understanding_checked", tagged) == (True, 1)
+
+
+def test_solution_in_the_first_agent_turn() -> None:
+    assert run("no_solution_first_turn", ET_WEAK) == (False, 1)
+    complete = convo(
+        (C, {3}, "Tere, minu tellimus 4411 tuli katkise kaanega karbiga, palun saatke uus kaas "
+                 "samale aadressile."),
+        (A, {6}, "Saatsin uue kaane teele, see jõuab homme."),
+    )
+    assert run("no_solution_first_turn", complete) == (True, 1)
+    assert run("no_solution_first_turn", complete, complete_need_words=40) == (False, 1)
+
+
+# -- 4 clarifying values --------------------------------------------------------------------------
+def test_value_question_by_cue_in_a_question() -> None:
+    tagged = convo((C, {3}, "I need a laptop."), (A, {3}, "What matters most to you: battery or weight?"),
+                   language="en")
+    assert run("value_question", tagged) == (True, 1)
+    statement = convo((C, {3}, "I need a laptop."), (A, {6}, "The most important thing is the warranty."),
+                      language="en")
+    assert run("value_question", statement) == (False, 1)
+
+
+def test_solution_refers_back_by_shared_words() -> None:
+    tagged = convo(
+        (C, {4}, "I care about battery life more than anything."),
+        (A, {6}, "Then the Aero 14 is the one: its battery lasts twelve hours."),
+        language="en",
+    )
+    assert run("solution_refers_back", tagged) == (True, 1)
+    unrelated = convo((C, {4}, "I care about battery life."), (A, {6}, "Take the Aero 14."), language="en")
+    assert run("solution_refers_back", unrelated) == (False, 1)
+    assert run("solution_refers_back", convo((C, {4}, "hind on tähtis"))) == (None, None)
+
+
+# -- 5 clarifying options -------------------------------------------------------------------------
+def test_options_before_solution() -> None:
+    assert run("options_before_solution", EN_GOOD) == (True, 6)
+    assert run("options_before_solution", ET_WEAK) == (False, 1)
+    assert run("options_before_solution", convo((C, {3}, "..."), (A, {3}, "Mis juhtus?"))) == (None, None)
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    ("Saame teha kas tagastuse või vahetuse.", "et", True),
+    ("Meil on kaks võimalust.", "et", True),
+    ("Saame teha tagastuse.", "et", False),
+    ("You can either keep it or return it.", "en", True),
+    ("We can refund it.", "en", False),
+])
+def test_several_options(text: str, language: str, expected: bool) -> None:
+    tagged = convo((C, {3}, "..."), (A, {5}, text), language=language)
+    assert run("several_options", tagged) == (expected, 1)
+
+
+# -- 6 offering a solution ------------------------------------------------------------------------
+@pytest.mark.parametrize("text,language,expected", [
+    ("Saatsin uue parooli teie e-postile.", "et", True),
+    ("Kuller toob paki neljapäeval.", "et", True),
+    ("Tagasimakse 24,90 € laekub kolme päeva jooksul.", "et", True),
+    ("Proovige uuesti.", "et", False),
+    ("I've refunded the charge.", "en", True),
+    ("Please reinstall the app.", "en", True),
+    ("Hope that helps.", "en", False),
+])
+def test_concrete_solution(text: str, language: str, expected: bool) -> None:
+    tagged = convo((C, {3}, "..."), (A, {6}, text), language=language)
+    assert run("concrete_solution", tagged) == (expected, 1)
+
+
+def test_acceptance_sought() -> None:
+    assert run("acceptance_sought", EN_GOOD) == (True, 8)
+    assert run("acceptance_sought", ET_GOOD) == (True, 9)
+    assert run("acceptance_sought", EN_WEAK) == (False, 3)
+
+
+# -- 7 the goodbye procedure ----------------------------------------------------------------------
+def test_closing_cues_only_count_at_the_close() -> None:
+    tagged = convo(
+        (A, {1, 2}, "Tere! Kuidas saan aidata?"),
+        (C, {3}, "Arve on vale."),
+        (A, {3}, "Aitäh, vaatan üle. Mis kuupäeva arve see on?"),
+        (C, {3}, "Märtsi oma."),
+        (A, {6}, "Parandasin arve."),
+    )
+    assert run("thanks", tagged) == (False, 4)
+    assert run("agent_closes", tagged) == (False, 4)
+
+
+@pytest.mark.parametrize("name,turn", [("next_step", 11), ("anything_else", 11), ("thanks", 13),
+                                       ("farewell", 13), ("agent_closes", 13)])
+def test_goodbye_checks_point_at_the_closing_turn(name: str, turn: int) -> None:
+    assert run(name, ET_GOOD) == (True, turn)
+
+
+# -- generic data-driven checks -------------------------------------------------------------------
+def test_agent_says_and_avoids_with_scopes() -> None:
+    assert run("agent_says", ET_GOOD, group="farewell", scope="closing") == (True, 13)
+    assert run("agent_says", ET_WEAK, group="farewell", scope="closing") == (False, 3)
+    assert run("agent_avoids", ET_WEAK, group="curt") == (False, 3)
+    assert run("agent_avoids", ET_GOOD, group="curt", scope="first") == (True, None)
+    with pytest.raises(ValueError, match="scope"):
+        run("agent_says", ET_GOOD, group="farewell", scope="middle")
+    with pytest.raises(ValueError, match="group"):
+        run("agent_says", ET_GOOD)
+
+
+def test_every_builtin_is_registered() -> None:
+    names = registered_checks()
+    for name in GOOD_CHECKS + ["wait_acknowledged", "value_question", "solution_refers_back",
+                               "agent_says", "agent_avoids"]:
+        assert name in names
+    assert check_function("thanks") is checks.thanks

@@ -1,0 +1,130 @@
+"""evaluate(): stage scores, the overall score, the result object and its round trip."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+from servio.evaluate import evaluate, load_scorecard
+from servio.model import Conversation, Language, Speaker, Turn
+from servio.results import ConversationResult, TaggedConversation, TurnTags
+from servio.stages import Stage
+from tests.evaluate.build import EN_GOOD, EN_WEAK, ET_GOOD, ET_WEAK, A, C, convo
+
+
+def test_good_conversations_score_full_marks_on_every_stage_they_carry() -> None:
+    assert evaluate(ET_GOOD).overall == pytest.approx(100.0)
+    result = evaluate(EN_GOOD)
+    assert [s.stage for s in result.stage_scores if s.score < 100] == [Stage.VALUES]
+    values = result.score_of(Stage.VALUES)
+    card = load_scorecard()
+    total = sum(card.weight("support", s) for s in Stage)
+    assert result.overall == pytest.approx(100 * (total - values.weight) / total)
+
+
+def test_weak_conversations_score_low_and_below_the_good_ones() -> None:
+    assert evaluate(ET_WEAK).overall < 30 < evaluate(ET_GOOD).overall
+    assert evaluate(EN_WEAK).overall < 40 < evaluate(EN_GOOD).overall
+
+
+def test_a_stage_score_is_the_weighted_share_of_passed_checks() -> None:
+    solution = evaluate(EN_WEAK).score_of(Stage.SOLUTION)
+    by_id = {c.id: c for c in solution.checks}
+    assert by_id["concrete_solution"].passed and not by_id["acceptance_sought"].passed
+    assert solution.score == pytest.approx(100 * 1.0 / 1.75)
+    assert solution.turns == (3,)
+
+
+def test_an_absent_stage_scores_zero_and_records_its_checks() -> None:
+    attunement = evaluate(ET_WEAK).score_of(Stage.ATTUNEMENT)
+    assert attunement.present is False and attunement.score == 0
+    assert [c.id for c in attunement.checks] == ["greeting_first_turn", "self_introduction", "tone_not_curt"]
+
+
+def test_a_stage_is_present_only_on_the_agent_side() -> None:
+    # the customer states a priority, the agent never touches values
+    tagged = convo((C, {3, 4}, "Mul on vaja kiiresti, hind pole oluline."), (A, {6}, "Saadame homme."))
+    assert evaluate(tagged, contact_type="sales").score_of(Stage.VALUES).present is False
+
+
+def test_checks_that_do_not_apply_are_left_out_of_the_share() -> None:
+    result = evaluate(EN_GOOD)
+    ids = {c.id for c in result.score_of(Stage.ATTUNEMENT).checks}
+    assert "wait_acknowledged" not in ids
+    assert result.score_of(Stage.ATTUNEMENT).score == 100
+
+
+def test_overall_is_the_weighted_mean_of_applicable_stages() -> None:
+    result = evaluate(ET_WEAK, contact_type="complaint")
+    card = load_scorecard()
+    weights = {s: card.weight("complaint", s) for s in Stage}
+    expected = sum(weights[s] * result.score_of(s).score for s in Stage) / sum(weights.values())
+    assert result.overall == pytest.approx(expected)
+    assert [s.weight for s in result.stage_scores] == [weights[s] for s in Stage]
+
+
+def test_result_carries_the_conversation_facts() -> None:
+    result = evaluate(ET_GOOD)
+    assert (result.conversation_id, result.language, result.contact_type) == ("et-good", "et", "sales")
+    assert (result.agent_id, result.team) == ("kati", "pood")
+    assert result.turns == ET_GOOD.turns
+    assert [s.stage for s in result.stage_scores] == [int(s) for s in Stage]
+
+
+def test_explicit_contact_type_wins_over_the_conversation_one() -> None:
+    assert evaluate(ET_GOOD, contact_type="support").contact_type == "support"
+    assert ET_GOOD.conversation.contact_type == "sales"
+
+
+def test_language_is_guessed_when_the_conversation_has_none() -> None:
+    et = convo((C, {3}, "Tere, mul on arvega mure, summa on vale."), (A, {3}, "Mis kuupäeva arve see on?"),
+               language=None)
+    en = convo((C, {3}, "Hi, my bill is wrong, the amount is too high."), (A, {3}, "Which bill is it?"),
+               language=None)
+    assert evaluate(et).language == "et"
+    assert evaluate(en).language == "en"
+
+
+def test_turn_languages_decide_when_the_conversation_has_none() -> None:
+    turns = (Turn(Speaker.CUSTOMER, "ok", language=Language.EN),
+             Turn(Speaker.AGENT, "ok", language=Language.EN))
+    tagged = TaggedConversation(Conversation("x", turns), (TurnTags(0), TurnTags(1)))
+    assert evaluate(tagged).language == "en"
+
+
+def test_empty_conversation_scores_zero_without_failing() -> None:
+    tagged = TaggedConversation(Conversation("empty", (), language=Language.ET), ())
+    result = evaluate(tagged)
+    assert result.overall == 0 and not any(s.present for s in result.stage_scores)
+
+
+def test_system_turns_are_neither_side() -> None:
+    closed = convo((A, {1, 2}, "Tere! Kuidas saan aidata?"), (C, {3}, "Arve on vale."),
+                   (A, {6, 7}, "Parandasin, aitäh ja head päeva!"), (C, {7}, "Aitäh"),
+                   (Speaker.SYSTEM, set(), "Vestlus lõpetati."))
+    assert "agent_vanishes" not in {f.id for f in evaluate(closed).failures}
+    left = convo((A, {1, 2}, "Tere! Kuidas saan aidata?"), (C, {3}, "Arve on vale."),
+                 (Speaker.SYSTEM, set(), "Vestlus suunati edasi."))
+    assert {f.id: f.turn for f in evaluate(left).failures}["agent_vanishes"] == 1
+    assert evaluate(left).score_of(Stage.ATTUNEMENT).turns == (0,)
+
+
+def test_mismatched_turn_tags_are_refused() -> None:
+    bad = TaggedConversation(ET_WEAK.conversation, ET_WEAK.turns[:2])
+    with pytest.raises(ValueError, match="et-weak"):
+        evaluate(bad)
+
+
+def test_round_trip_through_json() -> None:
+    tagged = convo((A, {1, 2}, "Tere! Kuidas saan aidata?"), (C, {3}, "Arve on vale."),
+                   (A, {6}, "Parandasin selle."), id="rt", agent_id="a1", team="t1")
+    conv = tagged.conversation
+    object.__setattr__(conv, "started_at", datetime(2026, 3, 2, 9, 30))
+    result = evaluate(tagged)
+    again = ConversationResult.from_dict(json.loads(json.dumps(result.to_dict())))
+    assert again.to_dict() == result.to_dict()
+    assert again.started_at == "2026-03-02T09:30:00"
+    assert [f.to_dict() for f in again.failures] == [f.to_dict() for f in result.failures]
+    assert again.feedback == result.feedback
