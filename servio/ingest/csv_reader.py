@@ -18,7 +18,7 @@ from servio.ingest.fields import (
     turn_language,
 )
 from servio.ingest.prefix import parse_prefix
-from servio.ingest.textio import Line, decode_head, has_surrogates, text_lines
+from servio.ingest.textio import Line, decode_head, text_lines
 from servio.ingest.vocab import column_names, header_key, speaker_examples, speaker_for
 from servio.model import Conversation, Speaker, Turn
 
@@ -219,8 +219,7 @@ def _rows(reader: Iterator[list[str]], feed: _Feed, path: Path,
         if not feed.pulled or not any(cell.strip() for cell in row):
             continue
         bad = next((ln for ln in feed.pulled if ln.error), None)
-        if bad is not None or any(has_surrogates(cell) for cell in row):
-            error = bad.error if bad is not None else "undecodable bytes"
-            report.problem(path, f"{error}; row skipped", line=(bad or feed.pulled[0]).number)
+        if bad is not None:
+            report.problem(path, f"{bad.error}; row skipped", line=bad.number)
             continue
         yield feed.pulled[0].number, row

@@ -26,7 +26,13 @@ from servio.model import Conversation, Speaker, Turn
 _TURN_KEYS = {"speaker", "text", "stages", "author", "timestamp", "language"}
 
 
+_SPEAKERS = {s.value: s for s in Speaker}
+
+
 def _speaker(value: Any, options: ReaderOptions) -> Speaker:
+    found = _SPEAKERS.get(value) if isinstance(value, str) and not options.speaker_values else None
+    if found is not None:
+        return found
     if isinstance(value, str):
         key = value.strip().casefold()
         found = options.speaker_values.get(key)

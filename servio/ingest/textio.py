@@ -159,7 +159,3 @@ def _wide_lines(path: Path, encoding: str, limit: int, report: Reporter) -> Iter
     for number, line in enumerate(text.splitlines(), start=1):
         yield Line(number, None, line, f"not valid {encoding}" if "\ufffd" in line else None)
 
-
-def has_surrogates(text: str) -> bool:
-    """True when ``text`` holds undecodable bytes kept as surrogate escapes."""
-    return any("\udc80" <= ch <= "\udcff" for ch in text)

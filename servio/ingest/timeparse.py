@@ -9,6 +9,7 @@ _FORMATS = (
     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d.%m.%y %H:%M:%S", "%d.%m.%y %H:%M",
     "%d.%m.%Y, %H:%M:%S", "%d.%m.%Y, %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y.%m.%d %H:%M:%S",
 )
+_ESTONIAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?$")
 
 
@@ -21,6 +22,13 @@ def parse_datetime(value: str) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
+    match = _ESTONIAN.match(text)
+    if match is not None:
+        day, month, year, hour, minute, second = (int(g or 0) for g in match.groups())
+        try:
+            return datetime(year, month, day, hour, minute, second)
+        except ValueError:
+            return None
     for fmt in _FORMATS:
         try:
             return datetime.strptime(text, fmt)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -16,6 +16,7 @@ def norm(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
+@lru_cache(maxsize=4096)
 def header_key(value: str) -> str:
     """A CSV header or metadata key in comparable form: ``"Agent ID"`` -> ``"agent_id"``."""
     return "_".join(norm(value.replace("\ufeff", "")).replace("-", " ").split())
