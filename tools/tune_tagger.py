@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kind", choices=["fp", "fn", "any"], default="any")
     ap.add_argument("--shuffle", type=int, default=0, help="shuffle shown errors with this seed")
     ap.add_argument("--no-confusion", action="store_true")
+    ap.add_argument("--cues", type=int, default=0,
+                    help="show the N least precise cue patterns (how often their stage is gold where they fire)")
     args = ap.parse_args(argv)
     if not args.data.is_dir():
         print(f"no data folder at {args.data}", file=sys.stderr)
@@ -89,7 +91,42 @@ def main(argv: list[str] | None = None) -> int:
         print(f"speed: end to end {n / (t2 - t0):.0f} conv/s  (text analysis {n / (t1 - t0):.0f} conv/s, "
               f"tagging {n / (t2 - t1):.0f} conv/s)")
         _print_errors(convs, tagged, args)
+        if args.cues:
+            _print_cue_precision(convs, prepared, tagger, args.cues)
     return 0
+
+
+def _print_cue_precision(convs: list[Conversation], prepared: list, tagger: object, n: int) -> None:
+    """Per cue pattern: fires, and how often each stage it gives is in the gold set of the turn."""
+    from collections import Counter
+
+    from servio.analyze.matching import match_turn
+    from servio.analyze.rules import RuleTagger, load_settings
+    from servio.analyze.views import build_view, positions
+
+    assert isinstance(tagger, RuleTagger)  # noqa: S101 - dev tool
+    fired: Counter[tuple[str, str, int]] = Counter()
+    right: Counter[tuple[str, str, int]] = Counter()
+    for conv, prep in zip(convs, prepared, strict=True):
+        where = positions(prep, load_settings().end_window)
+        for turn, pos, gold in zip(prep.turns, where, conv.turns, strict=True):
+            cues = tagger.cue_set(turn.language.value)
+            view = build_view(turn, cues.question_starters, with_lemmas=cues.uses_lemmas)
+            for hit in match_turn(cues, view, pos):
+                for stage in hit.cue.stages:
+                    key = (hit.cue.id, hit.pattern, stage)
+                    fired[key] += 1
+                    right[key] += stage in (gold.stages or ())
+    rows = sorted(fired, key=lambda k: (right[k] / fired[k], -fired[k]))
+    print(f"least precise cue patterns (fires >= 3), of {len(rows)}:")
+    shown = 0
+    for key in rows:
+        if fired[key] < 3:
+            continue
+        print(f"  {right[key] / fired[key]:5.2f} {right[key]:4d}/{fired[key]:<4d} stage {key[2]} {key[0]}: {key[1][:90]}")
+        shown += 1
+        if shown >= n:
+            break
 
 
 def _print_table(m: object) -> None:

@@ -20,6 +20,7 @@ class Hit:
     in_question: bool
     sentence: int  # number of the sentence of the match, in its view
     end: float = 0.0  # where the match ends, as a share of the view's length (0..1)
+    pattern: str = ""  # the pattern that matched, as written in the cue file
 
 
 def match_turn(cues: CueSet, view: TurnView, position: Position) -> tuple[Hit, ...]:
@@ -74,7 +75,7 @@ def _find(cue: Cue, pattern: CuePattern, text: str, sentences: Sentences, kind: 
         q = sentences.questions[n] if sentences.questions else False
         if cue.question is None or cue.question == q:
             return Hit(cue=cue, view=kind, match=m.group(0), in_question=q, sentence=n,
-                       end=m.end() / max(len(text), 1))
+                       end=m.end() / max(len(text), 1), pattern=pattern.source)
     return None
 
 

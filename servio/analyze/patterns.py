@@ -126,6 +126,8 @@ class _Parser:
     def item(self) -> _Node:
         tok, space_before = self.tokens[self.pos]
         glued = self.pos > 0 and not space_before and self.tokens[self.pos - 1][0] not in ("(", "|")
+        if glued and self.tokens[self.pos - 1][0].startswith(")") and self.tokens[self.pos - 1][1]:
+            glued = False  # "(so much )?for": the group's trailing space separates it from "for"
         self.pos += 1
         if tok == "(":
             node = self.group()
