@@ -155,6 +155,15 @@ def test_bom_header_is_matched(write):
     assert convs[0].id == "1"
 
 
+def test_excel_unicode_text_export(write):
+    """Excel's "Unicode Text" export: UTF-16 with a byte-order mark, tab-delimited, often saved as .txt."""
+    text = "vestlus\trääkija\ttekst\r\nx1\tklient\tTere, õnnitlused!\r\nx1\tteenindaja\tAitäh!\r\n"
+    path = write("excel.txt", text.encode("utf-16"))
+    convs, report = read_all([path])
+    assert report.problems == () and "UTF-16" in report.notes[0].message
+    assert [t.text for t in convs[0].turns] == ["Tere, õnnitlused!", "Aitäh!"]
+
+
 def test_options_from_cli():
     options = ReaderOptions.from_cli(columns={"text": "Message", "agent": "Op", "id": "Ticket"},
                                      agent_domains=["@Shop.Example"])
