@@ -78,8 +78,11 @@ class View:
         return self.agent if end is None else tuple(i for i in self.agent if i < end)
 
     def closing_turns(self) -> tuple[int, ...]:
-        """Agent turns that close: those carrying stage 7, plus the last agent turn."""
+        """Agent turns that close: those carrying stage 7, those after the last solution, the last one."""
         turns = set(self.agent_turns(7))
+        solutions = self.agent_turns(6)
+        if solutions:
+            turns.update(i for i in self.agent if i > solutions[-1])
         if self.agent:
             turns.add(self.agent[-1])
         return tuple(sorted(turns))

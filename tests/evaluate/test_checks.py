@@ -263,3 +263,17 @@ def test_every_builtin_is_registered() -> None:
                                "agent_says", "agent_avoids"]:
         assert name in names
     assert check_function("thanks") is checks.thanks
+
+
+def test_a_recap_after_the_last_solution_is_part_of_the_close_even_untagged() -> None:
+    tagged = convo(
+        (C, {3}, "Arve on vale."),
+        (A, {3}, "Mis kuupäeva arve see on?"),
+        (C, {3}, "Märtsi oma."),
+        (A, {6}, "Parandasin arve."),
+        (A, {3}, "Kokkuvõttes: uue arve saate homme e-postile. Kas saan veel aidata?"),
+        (C, {7}, "Ei, aitäh."),
+        (A, {7}, "Head päeva!"),
+    )
+    assert run("next_step", tagged) == (True, 4)
+    assert run("anything_else", tagged) == (True, 4)
