@@ -8,8 +8,15 @@ from typing import Any
 
 from servio.ingest.base import IngestError, Problem, ReaderOptions, ReadReport, Reporter
 from servio.ingest.registry import detect_format, format_for_extension, get_reader
-from servio.ingest.textio import looks_binary, read_head
+from servio.ingest.textio import HEAD_BYTES, decode_head, looks_binary, read_head
 from servio.model import Conversation
+
+
+def is_blank(head: bytes) -> bool:
+    """True for a whole file (shorter than the head size) holding nothing but white space and a BOM."""
+    if len(head) >= HEAD_BYTES or looks_binary(head):
+        return False
+    return not decode_head(head).strip()
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -93,7 +100,7 @@ class ConversationStream(Iterator[Conversation]):
             head = read_head(path)
         except OSError as exc:
             raise IngestError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        if is_blank(head):
             rep.note(path, "empty file; nothing to read")
             return
         name = self._choose(path, head, named)

@@ -58,6 +58,11 @@ def test_binary_garbage_is_one_clear_problem(write, name):
     assert forced == [] and "binary data, not text" in forced_report.problems[0].message
 
 
+def test_zero_bytes_are_binary_not_empty(write):
+    _, report = read_all([write("zeros.jsonl", b"\x00" * 100)])
+    assert report.notes == () and "binary data" in report.problems[0].message
+
+
 def test_binary_file_in_a_folder_next_to_good_files(write, tmp_path):
     write("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(500))
     write("ok.jsonl", _record("ok") + "\n")
