@@ -166,17 +166,15 @@ class CsvReader:
         if not cells["text"]:
             raise FieldError("empty text")
         speaker, author = _speaker(cells["speaker"], options)
+        stages = parse_stages(cells["stages"]) if "stages" in cells else None
+        language = turn_language(cells.get("language"))
         given = {k: cells[k] for k in _CONVERSATION_FIELDS if cells.get(k) and k not in group.raw}
         conversation_fields(given)
+        # checks done: from here on the row is a turn, so its time may be recorded
         group.raw.update(given)
-        return Turn(
-            speaker=speaker,
-            text=cells["text"],
-            author=cells.get("author") or author,
-            timestamp=group.times.resolve(cells.get("timestamp")),
-            stages=parse_stages(cells["stages"]) if "stages" in cells else None,
-            language=turn_language(cells.get("language")),
-        )
+        timestamp = group.times.resolve(cells.get("timestamp"))
+        return Turn(speaker, cells["text"], author=cells.get("author") or author, timestamp=timestamp,
+                    stages=stages, language=language)
 
     def _conversation(self, group_id: str, group: _Group, options: ReaderOptions) -> Conversation:
         fields, _ = conversation_fields({**group.raw, "id": group_id})

@@ -140,6 +140,14 @@ def test_unreadable_timestamps_are_noted_not_dropped(write):
     assert "2 timestamp(s)" in report.notes[0].message
 
 
+def test_turn_times_stay_aligned_when_a_row_is_skipped(write):
+    rows = "speaker,text,time,stages\nagent,hi,10:00,1\ncustomer,x,10:01,9\ncustomer,ok,10:02,\n"
+    path = write("times.csv", rows)
+    convs, report = read_all([path])
+    assert len(report.problems) == 1
+    assert convs[0].metadata["turn_times"] == ["10:00", "10:02"]
+
+
 def test_invalid_utf8_byte_in_one_row(write):
     rows = "speaker,text\nagent,Tere! Kuidas läheb?\ncustomer,Hästi\n".encode()
     bad = b"customer,bad \xff byte\n"
