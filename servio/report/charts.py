@@ -1,0 +1,304 @@
+"""Charts as inline SVG strings, generated in Python (no plotting library).
+
+Every chart carries ``role="img"``, an ``aria-labelledby`` pointing at its
+``<title>`` and ``<desc>``, and prints its numbers as text so that colour is
+never the only carrier of meaning. Labels come from the stage metadata and
+the interface strings (:mod:`servio.web.i18n`) in the requested language.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from servio.stages import ALL_STAGES, info
+from servio.web.i18n import strings
+
+Values = Mapping[int, float | None]  # stage -> score 0..100, None when the stage never applies
+INK = "#1f2328"
+MUTED = "#57606a"
+GRID = "#d0d7de"
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One bucket of the trend: its label (a date), the mean score, how many conversations, a link."""
+
+    label: str
+    value: float
+    count: int
+    href: str | None = None
+
+
+# ------------------------------------------------------------------ colour
+
+
+def _luminance(colour: str) -> float:
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1..21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(background: str) -> str:
+    """Dark ink or white, whichever reads better on ``background``; pure black when neither reaches 4.5:1."""
+    best = max((INK, "#ffffff"), key=lambda c: contrast(c, background))
+    return best if contrast(best, background) >= 4.5 else max(("#000000", "#ffffff"),
+                                                                key=lambda c: contrast(c, background))
+
+
+_HEAT = ((0.0, (165, 15, 45)), (50.0, (247, 247, 247)), (100.0, (25, 90, 160)))  # red - white - blue
+
+
+def heat_colour(score: float | None) -> tuple[str, str]:
+    """Background and text colour of a heatmap cell (red weak, blue strong; grey when not applicable)."""
+    if score is None:
+        return "#eaeef2", MUTED
+    s = min(100.0, max(0.0, score))
+    (x0, c0), (x1, c1) = (_HEAT[0], _HEAT[1]) if s <= 50 else (_HEAT[1], _HEAT[2])
+    t = (s - x0) / (x1 - x0)
+    bg = "#" + "".join(f"{round(a + (b - a) * t):02x}" for a, b in zip(c0, c1, strict=True))
+    return bg, text_on(bg)
+
+
+# ------------------------------------------------------------------ svg pieces
+
+
+def _open(width: float, height: float, title: str, desc: str, css_class: str) -> tuple[str, str]:
+    n = next(_ids)
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" '
+        f'viewBox="0 0 {width:g} {height:g}" '
+        f'width="{width:g}" height="{height:g}" role="img" aria-labelledby="t{css_class}{n} d{css_class}{n}" '
+        f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="12">'
+        f'<title id="t{css_class}{n}">{escape(title)}</title><desc id="d{css_class}{n}">{escape(desc)}</desc>'
+    )
+    return head, "</svg>"
+
+
+def _link(href: str | None, inner: str, label: str) -> str:
+    if not href:
+        return inner
+    return f'<a href="{escape(href)}" aria-label="{escape(label)}">{inner}</a>'
+
+
+def _fmt(v: float | None) -> str:
+    return "–" if v is None else f"{v:.0f}"
+
+
+# ------------------------------------------------------------------ profile
+
+
+def profile_radar(values: Values, *, language: str, title: str | None = None,
+                  links: Mapping[int, str] | None = None, size: int = 360) -> str:
+    """The seven-stage profile as a radar: one axis per stage, rings at 25/50/75/100."""
+    t = strings(language)
+    width = size + 140
+    cx, cy, r = width / 2, size / 2, size / 2 - 50
+    desc = _profile_desc(values, language)
+    head, tail = _open(width, size, title or t["chart_profile_title"], desc, "radar")
+    parts = [head]
+    angle: dict[int, float] = {s: -math.pi / 2 + 2 * math.pi * i / len(ALL_STAGES)
+                               for i, s in enumerate(ALL_STAGES)}
+
+    def at(stage: int, score: float) -> tuple[float, float]:
+        a = angle[stage]
+        return cx + r * score / 100 * math.cos(a), cy + r * score / 100 * math.sin(a)
+
+    for ring in (25, 50, 75, 100):
+        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (at(s, ring) for s in ALL_STAGES))
+        parts.append(f'<polygon points="{pts}" fill="none" stroke="{GRID}"/>')
+        parts.append(f'<text x="{cx + 4:.1f}" y="{cy - r * ring / 100 + 12:.1f}" fill="{MUTED}" '
+                     f'font-size="9">{ring}</text>')
+    for s in ALL_STAGES:
+        x, y = at(s, 100)
+        parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
+    shape = " ".join(f"{x:.1f},{y:.1f}" for x, y in (at(s, values.get(s) or 0) for s in ALL_STAGES))
+    parts.append(f'<polygon points="{shape}" fill="#4e79a7" fill-opacity="0.22" stroke="#2b5783" '
+                 f'stroke-width="2"/>')
+    for s in ALL_STAGES:
+        parts.append(_radar_point(s, values.get(s), at, angle[s], cx, cy, r, language, links))
+    parts.append(tail)
+    return "".join(parts)
+
+
+def _radar_point(s: int, v: float | None, at: Callable[[int, float], tuple[float, float]], a: float,
+                 cx: float, cy: float, r: float, language: str, links: Mapping[int, str] | None) -> str:
+    meta = info(s)
+    x, y = at(s, v or 0)
+    lx, ly = cx + (r + 16) * math.cos(a), cy + (r + 16) * math.sin(a)
+    anchor = "middle" if abs(math.cos(a)) < 0.3 else ("start" if math.cos(a) > 0 else "end")
+    dy = -4 if math.sin(a) < -0.3 else (12 if math.sin(a) > 0.3 else 4)
+    name = f"{s} {meta.short(language)}"
+    dot = "" if v is None else (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{meta.colour}" '
+                                f'stroke="#fff" stroke-width="1.5"/>')
+    label = (f'<text x="{lx:.1f}" y="{ly + dy:.1f}" text-anchor="{anchor}" fill="{INK}">{escape(name)} '
+             f'<tspan font-weight="700">{_fmt(v)}</tspan></text>')
+    href = (links or {}).get(s)
+    return _link(href, dot + label, f"{meta.name(language)}: {_fmt(v)}")
+
+
+def _profile_desc(values: Values, language: str) -> str:
+    t = strings(language)
+    parts = [f"{info(s).short(language)} {_fmt(values.get(s))}" for s in ALL_STAGES]
+    return f"{t['chart_profile_desc']} " + "; ".join(parts) + "."
+
+
+def profile_bars(values: Values, *, language: str, coverage: Mapping[int, float] | None = None,
+                 title: str | None = None, links: Mapping[int, str] | None = None, width: int = 440) -> str:
+    """The seven-stage profile as horizontal bars in the stage colours, score (and coverage) printed."""
+    t = strings(language)
+    row, top, left = 30, 8, 120
+    track = width - left - (96 if coverage else 44)
+    height = top + row * len(ALL_STAGES) + 8
+    desc = _profile_desc(values, language) + " " + t["chart_bars_desc"]
+    head, tail = _open(width, height, title or t["chart_profile_title"], desc, "bars")
+    parts = [head]
+    for i, s in enumerate(ALL_STAGES):
+        meta, v = info(s), values.get(s)
+        y = top + i * row
+        inner = [f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" fill="{INK}">{s} '
+                 f'{escape(meta.short(language))}</text>',
+                 f'<rect x="{left}" y="{y + 5}" width="{track}" height="16" rx="3" fill="#eef1f4"/>']
+        if v is not None:
+            inner.append(f'<rect x="{left}" y="{y + 5}" width="{track * max(v, 0) / 100:.1f}" height="16" '
+                         f'rx="3" fill="{meta.colour}"/>')
+        inner.append(f'<text x="{left + track + 6}" y="{y + 17}" fill="{INK}" font-weight="700">'
+                     f'{_fmt(v)}</text>')
+        if coverage is not None:
+            inner.append(f'<text x="{left + track + 42}" y="{y + 17}" fill="{MUTED}">'
+                         f'{coverage.get(s, 0) * 100:.0f}%</text>')
+        label = f"{meta.name(language)}: {t['score']} {_fmt(v)}"
+        parts.append(_link((links or {}).get(s), "".join(inner), label))
+    parts.append(tail)
+    return "".join(parts)
+
+
+# ------------------------------------------------------------------ heatmap
+
+
+def heatmap(rows: Sequence[tuple[str, Values, float]], *, language: str, title: str | None = None,
+            link: Callable[[str, int | None], str] | None = None) -> str:
+    """Agents (rows) × stages (columns) plus the overall score; every cell prints its value.
+
+    ``rows`` are ``(label, stage values, overall)``; ``link(label, stage)`` gives a cell's
+    address (``stage`` None for the overall column).
+    """
+    t = strings(language)
+    cell_w, cell_h, left, top = 62, 30, 130, 78
+    width, height = left + cell_w * (len(ALL_STAGES) + 1) + 4, top + cell_h * len(rows) + 4
+    head, tail = _open(width, height, title or t["chart_heatmap_title"], t["chart_heatmap_desc"], "heatmap")
+    parts = [head]
+    columns: list[tuple[int | None, str]] = [(s, f"{s} {info(s).short(language)}") for s in ALL_STAGES]
+    columns.append((None, t["overall"]))
+    for j, (_, name) in enumerate(columns):
+        x = left + j * cell_w + cell_w / 2
+        parts.append(f'<text x="{x:.0f}" y="{top - 10}" text-anchor="start" fill="{INK}" font-size="11" '
+                     f'transform="rotate(-25 {x:.0f} {top - 10})">{escape(name)}</text>')
+    for i, (label, values, overall) in enumerate(rows):
+        y = top + i * cell_h
+        parts.append(f'<text x="{left - 8}" y="{y + 19}" text-anchor="end" fill="{INK}">'
+                     f'{escape(label)}</text>')
+        for j, (stage, name) in enumerate(columns):
+            v = overall if stage is None else values.get(stage)
+            bg, fg = heat_colour(v)
+            x = left + j * cell_w
+            cell = (f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{bg}"/>'
+                    f'<text x="{x + cell_w / 2:.0f}" y="{y + 19}" text-anchor="middle" fill="{fg}" '
+                    f'font-weight="600">{_fmt(v)}</text>')
+            parts.append(_link(link(label, stage) if link else None, cell, f"{label}, {name}: {_fmt(v)}"))
+    parts.append(tail)
+    return "".join(parts)
+
+
+# ------------------------------------------------------------------ trend
+
+
+def trend(points: Sequence[TrendPoint], *, language: str, bucket: str = "week", title: str | None = None,
+          width: int = 560, height: int = 220) -> str:
+    """A line of the mean overall score per time bucket, y from 0 to 100, each point labelled."""
+    t = strings(language)
+    bucket_name = t.get(f"bucket_{bucket}", bucket)
+    listed = ", ".join(f"{p.label} {p.value:.0f} (n={p.count})" for p in points) or t["chart_trend_empty"]
+    desc = t["chart_trend_desc"].format(bucket=bucket_name, points=listed)
+    head, tail = _open(width, height, title or t["chart_trend_title"], desc, "trend")
+    left, right, top, bottom = 36, 16, 18, 34
+    pad = 18  # keeps the first and last point clear of the axis labels and the edge
+    pw, ph = width - left - right, height - top - bottom
+    parts = [head]
+    for g in (0, 25, 50, 75, 100):
+        y = top + ph * (1 - g / 100)
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" '
+                     f'font-size="10">{g}</text>')
+    if not points:
+        parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{MUTED}">'
+                     f'{escape(t["chart_trend_empty"])}</text>{tail}')
+        return "".join(parts)
+    step = (pw - 2 * pad) / max(1, len(points) - 1)
+    xy = [(left + pad + (i * step if len(points) > 1 else pw / 2 - pad), top + ph * (1 - p.value / 100))
+          for i, p in enumerate(points)]
+    parts.append('<polyline fill="none" stroke="#2b5783" stroke-width="2.5" points="'
+                 + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy) + '"/>')
+    every = max(1, math.ceil(len(points) / 8))
+    for i, (p, (x, y)) in enumerate(zip(points, xy, strict=True)):
+        dot = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="#2b5783" stroke="#fff" stroke-width="1.5"/>'
+               f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" fill="{INK}" font-size="11" '
+               f'font-weight="600">{p.value:.0f}</text>')
+        if i % every == 0 or i == len(points) - 1:
+            anchor = "end" if i == len(points) - 1 and len(points) > 1 else "middle"
+            tx = x + pad if anchor == "end" else x
+            dot += (f'<text x="{tx:.1f}" y="{height - 12}" text-anchor="{anchor}" fill="{MUTED}" '
+                    f'font-size="10">{escape(p.label)}</text>')
+        parts.append(_link(p.href, dot, f"{p.label}: {p.value:.0f} (n={p.count})"))
+    parts.append(tail)
+    return "".join(parts)
+
+
+# ------------------------------------------------------------------ timeline
+
+
+def timeline(turn_stages: Sequence[frozenset[int]], speakers: Sequence[str], *, language: str,
+             title: str | None = None, href: Callable[[int], str] | None = None, max_width: int = 760) -> str:
+    """A compact stage-coloured strip: one column per turn, one row per stage, the speaker on top.
+
+    ``speakers`` holds ``agent``/``customer``/``system`` per turn; ``href(i)`` links a column.
+    """
+    t = strings(language)
+    n = len(turn_stages)
+    left, top, row = 96, 24, 14
+    col = max(6.0, min(26.0, (max_width - left - 8) / max(1, n)))
+    width, height = left + col * n + 8, top + row * len(ALL_STAGES) + 20
+    title = title or t["chart_timeline_title"]
+    head, tail = _open(width, height, title, t["chart_timeline_desc"].format(n=n), "timeline")
+    parts = [head]
+    for k, s in enumerate(ALL_STAGES):
+        parts.append(f'<text x="{left - 6}" y="{top + k * row + 11}" text-anchor="end" fill="{INK}" '
+                     f'font-size="10">{s} {escape(info(s).short(language))}</text>')
+    for i, (stages, who) in enumerate(zip(turn_stages, speakers, strict=True)):
+        x = left + i * col
+        fill = {"agent": "#24292f", "customer": "#afb8c1"}.get(who, "#eaeef2")
+        cells = [f'<rect x="{x + 0.5:.1f}" y="{top - 12}" width="{col - 1:.1f}" height="8" fill="{fill}"/>']
+        for k, s in enumerate(ALL_STAGES):
+            colour = info(s).colour if s in stages else "#f6f8fa"
+            cells.append(f'<rect x="{x + 0.5:.1f}" y="{top + k * row + 1}" width="{col - 1:.1f}" '
+                         f'height="{row - 2}" fill="{colour}"/>')
+        names = ", ".join(info(s).short(language) for s in sorted(stages)) or "–"
+        label = f"{t['turn']} {i}, {t.get(who, who)}: {names}"
+        cells.append(f"<title>{escape(label)}</title>")
+        parts.append(_link(href(i) if href else None, f"<g>{''.join(cells)}</g>", label))
+    if n:
+        for i in range(0, n, 5):
+            parts.append(f'<text x="{left + i * col + col / 2:.1f}" y="{height - 4}" text-anchor="middle" '
+                         f'fill="{MUTED}" font-size="9">{i}</text>')
+    parts.append(tail)
+    return "".join(parts)

@@ -1,0 +1,164 @@
+"""What a report or a dashboard page shows about a set of results, computed once.
+
+Pure functions over :class:`~servio.results.ConversationResult`: selection by
+agent, team and period; per-stage values; failure patterns with the
+conversations behind each count; the trend per day, week or month; the
+weakest conversations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from statistics import fmean
+
+from servio.evaluate.feedback import pattern_name
+from servio.evaluate.profiles import failure_counts, profile
+from servio.report.charts import TrendPoint
+from servio.results import AgentProfile, ConversationResult
+from servio.stages import ALL_STAGES
+
+SCOPES = ("agent", "team", "period")
+
+
+@dataclass(frozen=True, slots=True)
+class PatternCount:
+    """A failure pattern, its name in the report's language and the conversations that show it."""
+
+    id: str
+    name: str
+    conversation_ids: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.conversation_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """Everything a profile page or a report needs about one selection of results."""
+
+    profile: AgentProfile
+    values: dict[int, float | None]
+    coverage: dict[int, float]
+    patterns: tuple[PatternCount, ...]
+    trend: tuple[TrendPoint, ...]
+    bucket: str
+    worst: tuple[ConversationResult, ...]
+
+
+def result_date(r: ConversationResult) -> date | None:
+    """The calendar date a conversation started on, if known."""
+    if not r.started_at:
+        return None
+    try:
+        return datetime.fromisoformat(r.started_at).date()
+    except ValueError:
+        return None
+
+
+def as_date(value: date | str | None) -> date | None:
+    """A date from a ``date``, an ISO string (date or datetime) or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return datetime.fromisoformat(value).date()
+
+
+def select(results: Iterable[ConversationResult], *, scope: str = "period", id: str | None = None,
+           date_from: date | str | None = None,
+           date_to: date | str | None = None) -> list[ConversationResult]:
+    """The results of one agent (``scope="agent"``), one team or all (``period``), within the dates."""
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
+    if scope in ("agent", "team") and not id:
+        raise ValueError(f"a {scope} report needs the {scope}'s id")
+    lo, hi = as_date(date_from), as_date(date_to)
+    out = []
+    for r in results:
+        if scope == "agent" and r.agent_id != id or scope == "team" and r.team != id:
+            continue
+        d = result_date(r)
+        if (lo or hi) and d is None or lo and d and d < lo or hi and d and d > hi:
+            continue
+        out.append(r)
+    return out
+
+
+def stage_values(results: Sequence[ConversationResult]) -> tuple[dict[int, float | None], dict[int, float]]:
+    """Per stage: mean score where it applies (None if it never does) and coverage (share present)."""
+    values: dict[int, float | None] = {}
+    coverage: dict[int, float] = {}
+    for stage in ALL_STAGES:
+        scores = [s for r in results for s in r.stage_scores if s.stage == stage]
+        applies = [s.score for s in scores if s.weight > 0]
+        values[int(stage)] = fmean(applies) if applies else None
+        coverage[int(stage)] = sum(1 for s in scores if s.present) / len(results) if results else 0.0
+    return values, coverage
+
+
+def pattern_counts(results: Sequence[ConversationResult], language: str) -> tuple[PatternCount, ...]:
+    """Failure patterns, most frequent first, each with the ids of the conversations showing it."""
+    out = []
+    for pid, _ in failure_counts(results):
+        ids = tuple(r.conversation_id for r in results if any(f.id == pid for f in r.failures))
+        out.append(PatternCount(id=pid, name=pattern_name(pid, language), conversation_ids=ids))
+    return tuple(out)
+
+
+def _bucket_start(d: date, bucket: str) -> date:
+    if bucket == "month":
+        return d.replace(day=1)
+    if bucket == "week":
+        return d - timedelta(days=d.weekday())
+    return d
+
+
+def _bucket_end(start: date, bucket: str) -> date:
+    if bucket == "month":
+        nxt = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return nxt - timedelta(days=1)
+    return start + timedelta(days=6) if bucket == "week" else start
+
+
+def trend_points(results: Sequence[ConversationResult],
+                 href: Callable[[date, date], str] | None = None) -> tuple[tuple[TrendPoint, ...], str]:
+    """Mean overall score per day, week (spans over 3 weeks) or month (over 4 months), and the bucket."""
+    dated = [(d, r) for r in results if (d := result_date(r)) is not None]
+    if not dated:
+        return (), "week"
+    span = (max(d for d, _ in dated) - min(d for d, _ in dated)).days
+    bucket = "month" if span > 120 else "week" if span > 21 else "day"
+    groups: dict[date, list[float]] = {}
+    for d, r in dated:
+        groups.setdefault(_bucket_start(d, bucket), []).append(r.overall)
+    points = []
+    for start in sorted(groups):
+        label = start.strftime("%Y-%m") if bucket == "month" else start.isoformat()
+        link = href(start, _bucket_end(start, bucket)) if href else None
+        values = groups[start]
+        points.append(TrendPoint(label=label, value=fmean(values), count=len(values), href=link))
+    return tuple(points), bucket
+
+
+def overview(results: Sequence[ConversationResult], *, kind: str, id: str, language: str,
+             worst: int = 5, trend_href: Callable[[date, date], str] | None = None) -> Overview:
+    """The profile, stage values, patterns, trend and weakest conversations of ``results``."""
+    if not results:
+        raise ValueError(f"no conversations for {kind} {id!r}")
+    values, coverage = stage_values(results)
+    points, bucket = trend_points(results, trend_href)
+    ranked = sorted(results, key=lambda r: (r.overall, r.conversation_id))
+    return Overview(
+        profile=profile(results, kind="agent" if kind == "agent" else "team", id=id, language=language),
+        values=values,
+        coverage=coverage,
+        patterns=pattern_counts(results, language),
+        trend=points,
+        bucket=bucket,
+        worst=tuple(ranked[:worst]),
+    )

@@ -1,0 +1,109 @@
+"""The SVG charts: well-formed, labelled for screen readers, numbers printed, readable colours."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from servio.report import charts
+from servio.stages import ALL_STAGES, info
+
+NS = "{http://www.w3.org/2000/svg}"
+VALUES = {1: 97.4, 2: 66.7, 3: 12.0, 4: None, 5: 100.0, 6: 76.2, 7: 54.8}
+
+
+def parse(svg: str) -> ET.Element:
+    root = ET.fromstring(svg)
+    assert root.tag == f"{NS}svg"
+    assert root.get("role") == "img"
+    ids = root.get("aria-labelledby", "").split()
+    assert len(ids) == 2
+    title, desc = root.find(f"{NS}title"), root.find(f"{NS}desc")
+    assert title is not None and desc is not None
+    assert [title.get("id"), desc.get("id")] == ids
+    assert title.text and desc.text
+    return root
+
+
+def texts(root: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in root.iter(f"{NS}text")]
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_radar_names_every_stage_with_its_score(language: str) -> None:
+    root = parse(charts.profile_radar(VALUES, language=language, links={3: "/c?stage=3"}))
+    joined = " ".join(texts(root))
+    for s in ALL_STAGES:
+        assert info(s).short(language) in joined
+    assert "97" in joined and "12" in joined and "–" in joined  # n/a stage shows a dash
+    links = root.findall(f".//{NS}a")
+    assert [a.get("href") for a in links] == ["/c?stage=3"]
+    assert "12" in links[0].get("aria-label", "")
+
+
+def test_radar_description_lists_the_scores_for_screen_readers() -> None:
+    root = parse(charts.profile_radar(VALUES, language="en"))
+    desc = root.find(f"{NS}desc")
+    assert desc is not None and "needs 12" in (desc.text or "")
+
+
+def test_bars_scale_with_the_score_and_show_coverage() -> None:
+    svg = charts.profile_bars(VALUES, language="en", coverage={s: 0.5 for s in ALL_STAGES})
+    root = parse(svg)
+    fills = {r.get("fill"): float(r.get("width", 0)) for r in root.iter(f"{NS}rect")}
+    assert fills[info(5).colour] > fills[info(1).colour] > fills[info(3).colour] > 0
+    assert info(4).colour not in fills  # a stage that never applies draws no bar
+    assert texts(root).count("50%") == 7
+
+
+def test_heatmap_prints_every_cell_and_links_it() -> None:
+    rows = [("kati", VALUES, 71.0), ("tom & co", {s: 10.0 for s in ALL_STAGES}, 10.0)]
+    root = parse(charts.heatmap(rows, language="et", link=lambda who, s: f"/a/{who}?stage={s}"))
+    cells = root.findall(f".//{NS}a")
+    assert len(cells) == 2 * 8
+    assert cells[0].get("href") == "/a/kati?stage=1"
+    assert cells[7].get("href") == "/a/kati?stage=None"
+    assert "tom & co" in texts(root)  # escaped in the source, intact when parsed
+    assert "–" in texts(root) and "71" in texts(root)
+
+
+@pytest.mark.parametrize("score", [*range(0, 101, 1), None])
+def test_heat_colours_keep_text_readable(score: float | None) -> None:
+    bg, fg = charts.heat_colour(score)
+    assert charts.contrast(bg, fg) >= 4.5
+
+
+def test_heat_colours_run_from_red_to_blue() -> None:
+    low, _ = charts.heat_colour(0)
+    high, _ = charts.heat_colour(100)
+    assert int(low[1:3], 16) > int(low[5:7], 16)  # more red than blue
+    assert int(high[5:7], 16) > int(high[1:3], 16)
+
+
+def test_contrast_matches_wcag_reference_values() -> None:
+    assert charts.contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert charts.contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def test_trend_plots_points_in_order_and_handles_no_data() -> None:
+    pts = [charts.TrendPoint("2026-09-01", 40, 3, "/x?from=1"), charts.TrendPoint("2026-09-08", 80, 1)]
+    root = parse(charts.trend(pts, language="en"))
+    line = root.find(f"{NS}polyline")
+    assert line is not None
+    (x0, y0), (x1, y1) = [tuple(map(float, p.split(","))) for p in line.get("points", "").split()]
+    assert x1 > x0 and y1 < y0  # later and higher
+    assert [a.get("href") for a in root.findall(f".//{NS}a")] == ["/x?from=1"]
+    empty = parse(charts.trend([], language="et"))
+    assert "Kuupäevaga vestlusi pole." in texts(empty)
+
+
+def test_timeline_colours_each_stage_of_each_turn() -> None:
+    stages = [frozenset({1, 2}), frozenset(), frozenset({3})]
+    who = ["agent", "customer", "agent"]
+    root = parse(charts.timeline(stages, who, language="en", href=lambda i: f"#t{i}"))
+    groups = root.findall(f".//{NS}a")
+    assert [a.get("href") for a in groups] == ["#t0", "#t1", "#t2"]
+    first = [r.get("fill") for r in groups[0].iter(f"{NS}rect")]
+    assert info(1).colour in first and info(2).colour in first and info(3).colour not in first
+    assert "turn 2, agent: needs" in (groups[2].get("aria-label") or "")
