@@ -180,12 +180,16 @@ class _Session:
             tagger=args.tagger,
             reader_options=_reader_options(args),
             on_problem=self._problem,
+            on_note=self._note,
         )
         self.count = 0
 
     def _problem(self, problem: Any) -> None:
         self.problems.append(str(problem))
         print(f"servio: skipped: {problem}", file=sys.stderr)
+
+    def _note(self, note: Any) -> None:
+        print(f"servio: note: {note}", file=sys.stderr)
 
     def conversations(self) -> Iterator[Any]:
         from servio.jobs import read
@@ -215,35 +219,16 @@ def _contact_type(value: str | None) -> Any:
     return ContactType(value)
 
 
-_COLUMN_FIELDS = {
-    "id": "id_column",
-    "speaker": "speaker_column",
-    "text": "text_column",
-    "timestamp": "timestamp_column",
-    "author": "author_column",
-    "agent": "agent_id_column",
-    "team": "team_column",
-    "channel": "channel_column",
-    "language": "language_column",
-    "stages": "stages_column",
-    "contact_type": "contact_type_column",
-}
-
-
 def _reader_options(args: argparse.Namespace) -> Any:
     from servio.ingest import ReaderOptions
 
-    columns: dict[str, Any] = {}
+    columns: dict[str, str] = {}
     for item in args.column:
         name, sep, column = item.partition("=")
-        key = _COLUMN_FIELDS.get(name.strip())
-        if not sep or not column.strip() or key is None:
-            raise SystemExit(
-                f"servio: error: --column expects FIELD=NAME with FIELD one of "
-                f"{', '.join(_COLUMN_FIELDS)}; got {item!r}"
-            )
-        columns[key] = column.strip()
-    return ReaderOptions(**columns, agent_domains=frozenset(args.agent_domain))
+        if not sep or not name.strip() or not column.strip():
+            raise SystemExit(f"servio: error: --column expects FIELD=NAME, got {item!r}")
+        columns[name.strip()] = column.strip()
+    return ReaderOptions.from_cli(columns=columns, agent_domains=list(args.agent_domain))
 
 
 def _colour(args: argparse.Namespace) -> bool:

@@ -28,6 +28,7 @@ class JobOptions:
     tagger: str = "rules"
     reader_options: Any = None
     on_problem: Callable[[Any], None] | None = None
+    on_note: Callable[[Any], None] | None = None
 
 
 @dataclass(slots=True)
@@ -50,7 +51,12 @@ def read(paths: Sequence[str | Path], opts: JobOptions) -> Iterator[Conversation
     from servio.ingest import read_conversations
 
     return read_conversations(
-        paths, format=opts.format, strict=opts.strict, options=opts.reader_options, on_problem=opts.on_problem
+        paths,
+        format=opts.format,
+        strict=opts.strict,
+        options=opts.reader_options,
+        on_problem=opts.on_problem,
+        on_note=opts.on_note,
     )
 
 
