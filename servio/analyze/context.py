@@ -27,6 +27,7 @@ class Settings:
     substantive_words: int = 3
     restate_words: int = 14
     statement_words: int = 6
+    closing_window: int = 4
 
 
 @dataclass(slots=True)
@@ -190,6 +191,7 @@ def customer_reaction(ctx: Context) -> None:
 
 def customer_content(ctx: Context) -> None:
     """A customer turn that says something but carries no needs/values/options/solution cue:
+    a follow-up to the customer's own message and the details an agent asked for are 3;
     the answer to a question takes the question's stage (3, 4 or 5); a reaction to a proposal,
     answer or commitment is 6 (plus 3 when it describes the problem anew); pushback on a stated
     limit is 5; anything else describes the need or problem (3)."""
@@ -201,9 +203,14 @@ def customer_content(ctx: Context) -> None:
         st.add(3, "context", "customer.restates_problem")
     if stages & {3, 4, 5, 6, 7}:
         return
+    last = ctx.previous()
     prev = ctx.previous("agent")
     before = ctx.stages_of(prev)
-    if prev is not None and prev.view.is_question and before & {3, 4, 5}:
+    if last is not None and last.view.speaker == "customer":
+        st.add(3, "context", "customer.goes_on_describing")
+    elif prev is not None and prev.has("details"):
+        st.add(3, "context", "customer.gives_details")
+    elif prev is not None and prev.view.is_question and before & {3, 4, 5}:
         asked = before & {3, 4, 5}
         stage = 3 if 3 in asked else min(asked)
         st.add(stage, "context", "customer.answers_question")
@@ -245,21 +252,25 @@ def _residual_words(st: TurnState) -> int:
     return max(st.view.words - covered, 0)
 
 
-def customer_last_thanks(ctx: Context) -> None:
-    """A customer's last turn ending in thanks is 7, even if sarcastic."""
+def customer_thanks(ctx: Context) -> None:
+    """A customer's last turn ending in thanks is 7, even if sarcastic; so is a customer turn that
+    is mostly thanks right after the agent solved something (thanks for a detail is not 7)."""
     st = ctx.state
     hit = st.signals.get("thanks")
-    if hit is None or not st.position.holds("last_customer_turn"):
+    if hit is None or st.view.speaker != "customer":
         return
-    if st.view.text.rstrip(" .!:)(;-*^'\"").endswith(hit.match) or st.view.words <= 6:
+    short = _residual_words(st) <= 4
+    if st.position.holds("last_customer_turn") and (hit.end >= 0.75 or short):
         st.add(7, "context", "customer.last_turn_thanks", hit.match)
+    elif short and ctx.stages_of(ctx.previous("agent")) & {6, 7}:
+        st.add(7, "context", "customer.thanks_for_solution", hit.match)
 
 
 #: The rules, in the order they run after :func:`from_cues`.
 RULES: tuple[Rule, ...] = (
     system_empty,
     chaser_empty,
-    customer_last_thanks,
+    customer_thanks,
     agent_questions,
     customer_reaction,
     bare_reply,

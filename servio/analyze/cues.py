@@ -33,7 +33,7 @@ SPEAKERS = ("agent", "customer", "any")
 POSITIONS = frozenset({
     "first_agent_turn", "later_agent_turn", "last_agent_turn", "not_last_agent_turn",
     "first_customer_turn", "later_customer_turn", "last_customer_turn", "not_last_customer_turn",
-    "start", "end", "not_end", "last_turn",
+    "start", "end", "not_end", "last_turn", "closing", "after_start",
 })
 _CUE_KEYS = frozenset({"id", "stage", "signal", "phrases", "lemmas", "speaker", "where", "question",
                        "weight", "max_words", "min_words", "unless", "note"})

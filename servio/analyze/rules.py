@@ -45,7 +45,8 @@ def load_settings() -> Settings:
         return Settings(threshold=float(raw["threshold"]), end_window=int(raw["end_window"]),
                         substantive_words=int(raw["substantive_words"]),
                         restate_words=int(raw["restate_words"]),
-                        statement_words=int(raw["statement_words"]))
+                        statement_words=int(raw["statement_words"]),
+                        closing_window=int(raw["closing_window"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise CueError(f"servio/data/cues/shared.toml: bad or missing setting: {exc}") from exc
 
@@ -76,7 +77,7 @@ class RuleTagger(_Tagger):
         settings = load_settings()
         cfg = self.config
         use_context = not isinstance(cfg, RuleConfig) or cfg.context
-        where = positions(analysis, settings.end_window)
+        where = positions(analysis, settings.end_window, settings.closing_window)
         states: list[TurnState] = []
         for turn, pos in zip(analysis.turns, where, strict=True):
             cues = self.cue_set(turn.language.value)

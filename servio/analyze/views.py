@@ -75,6 +75,7 @@ class Position:
     first_customer: int | None
     last_customer: int | None
     end_window: int
+    closing_window: int = 4
 
     def holds(self, name: str) -> bool:
         """Whether the named position (as used in cue files) holds for this turn."""
@@ -92,11 +93,14 @@ class Position:
             "end": self.index >= self.total - self.end_window,
             "not_end": self.index < self.total - self.end_window,
             "last_turn": self.index == self.total - 1,
+            "closing": self.index == self.last_agent or (agent and self.index >= self.total - self.closing_window)
+            or (customer and self.index >= self.total - self.closing_window),
+            "after_start": self.first_agent is not None and self.index > self.first_agent,
         }
         return checks[name]
 
 
-def positions(analysis: ConversationAnalysis, end_window: int) -> tuple[Position, ...]:
+def positions(analysis: ConversationAnalysis, end_window: int, closing_window: int = 4) -> tuple[Position, ...]:
     """The :class:`Position` of every turn."""
     speakers = [t.turn.speaker.value for t in analysis.turns]
     agents = [i for i, s in enumerate(speakers) if s == "agent"]
@@ -105,7 +109,8 @@ def positions(analysis: ConversationAnalysis, end_window: int) -> tuple[Position
         Position(index=i, total=len(speakers), speaker=s,
                  first_agent=agents[0] if agents else None, last_agent=agents[-1] if agents else None,
                  first_customer=customers[0] if customers else None,
-                 last_customer=customers[-1] if customers else None, end_window=end_window)
+                 last_customer=customers[-1] if customers else None, end_window=end_window,
+                 closing_window=closing_window)
         for i, s in enumerate(speakers)
     )
 

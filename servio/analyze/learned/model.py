@@ -1,0 +1,134 @@
+"""The stage model: first-pass weights per hash bucket, the second pass, thresholds; file I/O.
+
+A model file is JSON (``format: servio-stage-model``): the feature
+specification, training metadata, per-stage thresholds and the arrays, each
+stored as base64 of zlib-compressed little-endian bytes. Only buckets with a
+non-zero weight are stored (``rows``), so no feature text is kept.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from servio.analyze.learned.context import CONTEXT_NAMES, N_STAGES, context_matrix, sigmoid
+from servio.analyze.learned.features import FeatureSpec, TurnFeatures
+
+FORMAT = "servio-stage-model"
+VERSION = 1
+
+
+class ModelError(ValueError):
+    """A model file is missing, malformed or of another version."""
+
+
+@dataclass(frozen=True, eq=False)
+class StageModel:
+    """A trained two-pass stage model (arrays are read-only)."""
+
+    spec: FeatureSpec
+    weights: np.ndarray  # (buckets, 7) first pass
+    bias: np.ndarray  # (7,)
+    context_weights: np.ndarray  # (len(CONTEXT_NAMES), 7) second pass
+    context_bias: np.ndarray  # (7,)
+    thresholds: np.ndarray  # (7,)
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def first_pass(self, features: Sequence[TurnFeatures]) -> np.ndarray:
+        """First-pass logits, one row per turn."""
+        if not features:
+            return np.zeros((0, N_STAGES), dtype=np.float32)
+        idx = np.concatenate([f.indices for f in features])
+        val = np.concatenate([f.values for f in features])
+        starts = np.cumsum([0] + [len(f.indices) for f in features[:-1]])
+        contrib = self.weights[idx] * val[:, None]
+        sums = np.add.reduceat(contrib, starts, axis=0)
+        empty = np.array([len(f.indices) == 0 for f in features])
+        sums[empty] = 0.0
+        return sums + self.bias
+
+    def second_pass(self, context: np.ndarray) -> np.ndarray:
+        """Second-pass logits from :func:`context_matrix` rows."""
+        return context @ self.context_weights + self.context_bias
+
+    def probabilities(self, features: Sequence[TurnFeatures],
+                      speakers: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Stage probabilities per turn and the second-pass inputs they came from."""
+        ctx = context_matrix(self.first_pass(features), speakers)
+        return sigmoid(self.second_pass(ctx)), ctx
+
+    def save(self, path: Path) -> None:
+        """Write the model as JSON (sparse first-pass weights in float16)."""
+        rows = np.flatnonzero(np.any(self.weights != 0, axis=1)).astype(np.int32)
+        doc = {
+            "format": FORMAT, "version": VERSION, "spec": asdict(self.spec), "meta": dict(self.meta),
+            "thresholds": [round(float(t), 4) for t in self.thresholds],
+            "context_names": list(CONTEXT_NAMES),
+            "arrays": {
+                "rows": _pack(rows), "weights": _pack(self.weights[rows].astype(np.float16)),
+                "bias": _pack(self.bias.astype(np.float32)),
+                "context_weights": _pack(self.context_weights.astype(np.float32)),
+                "context_bias": _pack(self.context_bias.astype(np.float32)),
+            },
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def load_model(source: Path | str) -> StageModel:
+    """Read a model written by :meth:`StageModel.save`."""
+    try:
+        doc = json.loads(Path(source).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read stage model {source}: {exc}") from exc
+    return model_from_dict(doc, str(source))
+
+
+def model_from_dict(doc: Mapping[str, Any], where: str = "model") -> StageModel:
+    """Build a :class:`StageModel` from the parsed JSON of a model file."""
+    if doc.get("format") != FORMAT or doc.get("version") != VERSION:
+        raise ModelError(f"{where}: not a {FORMAT} version {VERSION} file")
+    if tuple(doc.get("context_names", ())) != CONTEXT_NAMES:
+        raise ModelError(f"{where}: second-pass columns differ from this servio version")
+    try:
+        spec = FeatureSpec(**doc["spec"])
+        arrays = {k: _unpack(v) for k, v in doc["arrays"].items()}
+        weights = np.zeros((spec.size, N_STAGES), dtype=np.float32)
+        weights[arrays["rows"]] = arrays["weights"].astype(np.float32)
+        model = StageModel(spec=spec, weights=weights, bias=arrays["bias"],
+                           context_weights=arrays["context_weights"], context_bias=arrays["context_bias"],
+                           thresholds=np.asarray(doc["thresholds"], dtype=np.float32),
+                           meta=dict(doc.get("meta", {})))
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise ModelError(f"{where}: malformed model: {exc}") from exc
+    _check_shapes(model, where)
+    for arr in (model.weights, model.bias, model.context_weights, model.context_bias, model.thresholds):
+        arr.setflags(write=False)
+    return model
+
+
+def _check_shapes(model: StageModel, where: str) -> None:
+    expected = {"bias": (N_STAGES,), "context_bias": (N_STAGES,), "thresholds": (N_STAGES,),
+                "context_weights": (len(CONTEXT_NAMES), N_STAGES)}
+    for name, shape in expected.items():
+        if getattr(model, name).shape != shape:
+            raise ModelError(f"{where}: {name} has shape {getattr(model, name).shape}, expected {shape}")
+
+
+def _pack(arr: np.ndarray) -> dict[str, Any]:
+    data = np.ascontiguousarray(arr)
+    le = data.astype(data.dtype.newbyteorder("<"), copy=False)
+    raw = zlib.compress(le.tobytes(), 9)
+    return {"dtype": le.dtype.str, "shape": list(arr.shape), "data": base64.b64encode(raw).decode("ascii")}
+
+
+def _unpack(d: Mapping[str, Any]) -> np.ndarray:
+    raw = zlib.decompress(base64.b64decode(d["data"]))
+    return np.frombuffer(raw, dtype=np.dtype(d["dtype"])).reshape(d["shape"]).copy()

@@ -1,0 +1,113 @@
+"""The learned tagger: a trained two-pass linear model over hashed turn features.
+
+The packaged model (``servio/data/models/stages.json``) or a model file named
+in the configuration is read on the first call to :meth:`LearnedTagger.tag`,
+never at import.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from servio.analyze.base import ConversationAnalysis, Tagger, TaggerConfig, TaggerError
+from servio.analyze.learned.explain import explain
+from servio.analyze.learned.features import Featurizer, TurnFeatures
+from servio.analyze.learned.model import ModelError, StageModel, load_model
+from servio.results import StageTag, TurnTags
+
+#: File name of the packaged model under ``servio/data/models/``.
+PACKAGED_MODEL = "stages.json"
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedConfig(TaggerConfig):
+    """Configuration of the learned tagger.
+
+    ``model_path``: a model file written by ``servio train`` (empty: the packaged
+    model); ``evidence``: how many top features each tag names.
+    """
+
+    model_path: str = ""
+    evidence: int = 5
+
+
+class Runtime:
+    """A loaded model with its featuriser (and the rule tagger when the model uses cue hits)."""
+
+    def __init__(self, model: StageModel) -> None:
+        self.model = model
+        self.featurizer = Featurizer(model.spec)
+        self._rules: Tagger | None = None
+        self._lock = threading.Lock()
+
+    def rule_tags(self, analysis: ConversationAnalysis) -> Sequence[TurnTags] | None:
+        """The rule tagger's output, when this model's features use it."""
+        if not self.model.spec.rules:
+            return None
+        if self._rules is None:
+            with self._lock:
+                if self._rules is None:
+                    from servio.analyze.rules import RuleTagger
+
+                    self._rules = RuleTagger()
+        return self._rules.tag(analysis)
+
+    def features(self, analysis: ConversationAnalysis) -> list[TurnFeatures]:
+        """Features of every turn."""
+        return self.featurizer.conversation(analysis, self.rule_tags(analysis))
+
+    def predict(self, analysis: ConversationAnalysis) -> tuple[list[TurnFeatures], np.ndarray, np.ndarray]:
+        """Features, stage probabilities and second-pass inputs of every turn."""
+        feats = self.features(analysis)
+        speakers = [t.turn.speaker.value for t in analysis.turns]
+        probs, ctx = self.model.probabilities(feats, speakers)
+        return feats, probs, ctx
+
+
+def packaged_model_path() -> Path:
+    """Where the packaged model lives."""
+    return Path(str(resources.files("servio.data").joinpath("models", PACKAGED_MODEL)))
+
+
+@lru_cache(maxsize=8)
+def load_runtime(model_path: str = "") -> Runtime:
+    """The runtime of a model file (the packaged one when empty), loaded once per process."""
+    path = Path(model_path) if model_path else packaged_model_path()
+    if not path.is_file():
+        raise ModelError(f"no stage model at {path} (train one with `servio train DATA... -o MODEL`)")
+    return Runtime(load_model(path))
+
+
+class LearnedTagger(Tagger):
+    """Stages from a trained model; every tag names the features that weighed most."""
+
+    name = "learned"
+    needs = frozenset({"analysis"})
+    config_class = LearnedConfig
+
+    def _tag(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
+        cfg = self.config
+        if not isinstance(cfg, LearnedConfig):  # pragma: no cover - guarded by the base class
+            raise TaggerError(f"tagger {self.name!r}: wrong configuration type")
+        try:
+            runtime = load_runtime(cfg.model_path)
+        except ModelError as exc:
+            raise TaggerError(f"tagger {self.name!r}: {exc}") from exc
+        feats, probs, ctx = runtime.predict(analysis)
+        thresholds = runtime.model.thresholds
+        out = []
+        for i, row in enumerate(probs):
+            tags = tuple(
+                StageTag(stage=s + 1, confidence=round(float(row[s]), 4),
+                         evidence=explain(runtime.model, feats[i], ctx[i], s + 1, cfg.evidence))
+                for s in np.flatnonzero(row >= thresholds)
+            )
+            out.append(TurnTags(index=i, tags=tags))
+        return out
