@@ -1,0 +1,141 @@
+"""Self-contained HTML reports for an agent, a team or a period.
+
+One file: the CSS and every chart (inline SVG) are inside it, nothing is
+fetched. The page is built from :mod:`servio.report.summary` and the
+``templates/report.html`` Jinja2 template; texts come from the interface
+strings and the coaching data in the report's language.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from servio.evaluate.profiles import profiles
+from servio.model import Conversation
+from servio.report import charts, summary
+from servio.results import ConversationResult
+from servio.stages import info
+from servio.web.i18n import strings
+
+if TYPE_CHECKING:
+    import jinja2
+
+LANGUAGES = ("et", "en")
+
+
+@cache
+def _env() -> jinja2.Environment:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("servio.report", "templates"),
+                             autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True,
+                             lstrip_blocks=True)
+    return env
+
+
+def build_report(results: Sequence[ConversationResult],
+                 conversations: Mapping[str, Conversation] | None = None, *, scope: str = "period",
+                 id: str | None = None, date_from: date | str | None = None,
+                 date_to: date | str | None = None, language: str = "en", worst: int = 5) -> str:
+    """A self-contained HTML report of one agent, one team or all conversations within the dates."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be 'et' or 'en', not {language!r}")
+    chosen = summary.select(results, scope=scope, id=id, date_from=date_from, date_to=date_to)
+    t = strings(language)
+    context: dict[str, Any] = {
+        "t": t,
+        "lang": language,
+        "title": t[f"report_title_{scope}"].format(id=id or ""),
+        "period": _period(chosen, date_from, date_to, t),
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "n": len(chosen),
+        "scope": scope,
+    }
+    if chosen:
+        context.update(_body(chosen, conversations or {}, scope=scope, id=id, language=language, worst=worst))
+    return _env().get_template("report.html").render(**context)
+
+
+def _period(chosen: Sequence[ConversationResult], date_from: date | str | None, date_to: date | str | None,
+            t: Mapping[str, str]) -> str:
+    dates = [d for r in chosen if (d := summary.result_date(r)) is not None]
+    lo = summary.as_date(date_from) or (min(dates) if dates else None)
+    hi = summary.as_date(date_to) or (max(dates) if dates else None)
+    if lo is None and hi is None:
+        return t["report_all_dates"]
+    return f"{lo.isoformat() if lo else '…'} – {hi.isoformat() if hi else '…'}"
+
+
+def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conversation], *, scope: str,
+          id: str | None, language: str, worst: int) -> dict[str, Any]:
+    from markupsafe import Markup
+
+    shown = min(worst, max(1, math.ceil(len(chosen) / 2)))  # never "review first" for most of a small set
+    ov = summary.overview(chosen, kind=scope, id=id or "all", language=language, worst=shown)
+    p = ov.profile
+    out: dict[str, Any] = {
+        "ov": ov,
+        "profile": p,
+        "strongest": info(p.strongest).name(language) if p.strongest else None,
+        "weakest": info(p.weakest) if p.weakest else None,
+        "weakest_tip": _stage_tip(p.weakest, language),
+        "radar": Markup(charts.profile_radar(ov.values, language=language)),
+        "bars": Markup(charts.profile_bars(ov.values, coverage=ov.coverage, language=language)),
+        "trend": Markup(charts.trend(ov.trend, language=language, bucket=ov.bucket)) if ov.trend else None,
+        "agents": len({r.agent_id for r in chosen}),
+        "heatmap": Markup(_heatmap(chosen, language)) if scope != "agent" else None,
+        "worst": [_worst_item(r, conversations.get(r.conversation_id), language) for r in ov.worst],
+    }
+    return out
+
+
+def _stage_tip(stage: int | None, language: str) -> str:
+    from servio.evaluate.feedback import texts
+
+    if stage is None:
+        return ""
+    return str(texts(language)["stage"][info(stage).key].get("improve", ""))
+
+
+def _heatmap(chosen: Sequence[ConversationResult], language: str) -> str:
+    rows = []
+    for prof in profiles(chosen, by="agent", language=language):
+        mine = [r for r in chosen if (r.agent_id or "(unknown)") == prof.id]
+        values, _ = summary.stage_values(mine)
+        label = strings(language)["unknown"] if prof.id == "(unknown)" else prof.id
+        rows.append((label, values, prof.overall))
+    return charts.heatmap(rows, language=language)
+
+
+def _worst_item(r: ConversationResult, conv: Conversation | None, language: str) -> dict[str, Any]:
+    from markupsafe import Markup
+
+    speakers = [str(turn.speaker) for turn in conv.turns] if conv else ["system"] * len(r.turns)
+    stages = [tt.stages for tt in r.turns]
+    order = {"missing": 0, "improve": 1, "praise": 2}
+    coaching, quoted = [], set()
+    for fb in sorted(r.feedback, key=lambda f: order.get(f.kind, 3)):
+        quote = ""
+        shown = conv is not None and fb.turn is not None and 0 <= fb.turn < len(conv.turns)
+        if conv is not None and fb.turn is not None and shown and fb.turn not in quoted:
+            quote = _shorten(conv.turns[fb.turn].text, 140)
+            quoted.add(fb.turn)
+        coaching.append({"kind": fb.kind, "stage": info(fb.stage).short(language), "text": fb.text,
+                         "turn": fb.turn, "quote": quote, "colour": info(fb.stage).colour})
+    return {
+        "r": r,
+        "date": summary.result_date(r),
+        "timeline": Markup(charts.timeline(stages, speakers, language=language, max_width=640)) if stages
+        else "",
+        "coaching": coaching,
+        "patterns": sorted({f.id: f.text for f in r.failures}.values()),
+    }
+
+
+def _shorten(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rsplit(" ", 1)[0] + " …"

@@ -1,0 +1,85 @@
+"""The self-contained HTML report: the right selection, every section, nothing fetched from outside."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from servio.report.html import build_report
+from tests.report.conftest import make_conversation
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(html: str) -> _Collector:
+    c = _Collector()
+    c.feed(html)
+    return c
+
+
+def test_agent_report_has_every_section_for_that_agent_only(results) -> None:
+    html = build_report(results, None, scope="agent", id="ann", language="en")
+    page = parse(html)
+    text = " ".join(page.text)
+    assert "Service process report: agent ann" in text
+    assert "3 conversations" in text
+    for section in ("headline", "profile", "patterns", "trend", "worst"):
+        assert ("section", {"id": section, "aria-labelledby": f"h-{section}"}) in page.tags
+    assert "b1" not in text and "c1" not in text
+    assert "goodbye" in text.lower()  # weakest stage of ann (20, 40, 70)
+    # no_close shows in 2 of 3 conversations, with the conversations listed
+    assert re.search(r"needs clarified, but no close</td><td class=\"num\">2</td><td class=\"num\">67%", html)
+    assert "a1, a2" in html
+    assert html.count("<svg") >= 3  # radar, bars, trend, timelines
+
+
+def test_team_report_has_the_heatmap_and_period_report_filters_dates(results) -> None:
+    team = build_report(results, None, scope="team", id="North", language="en")
+    assert 'id="heatmap"' in team and ">ann<" in team and ">bob<" in team and ">cid<" not in team
+    period = build_report(results, None, scope="period", date_from="2026-09-02", date_to="2026-09-30",
+                          language="en")
+    assert "3 conversations" in period  # a2, b1, c1
+    assert "2026-09-02 – 2026-09-30" in period
+
+
+def test_report_is_self_contained(results) -> None:
+    html = build_report(results, {c: make_conversation(c) for c in ("a1", "a2", "a3")}, scope="agent",
+                        id="ann", language="et")
+    tags = parse(html).tags
+    assert not [a for t, a in tags if t in ("link", "script", "img", "iframe")]
+    assert not re.search(r"(src|href)=\"(https?:)?//", html)
+    assert "<style>" in html
+
+
+def test_report_speaks_estonian_and_escapes_text(results) -> None:
+    convs = {c: make_conversation(c) for c in ("a1", "a2", "a3")}
+    html = build_report(results, convs, scope="agent", id="ann", language="et")
+    assert '<html lang="et">' in html
+    assert "Teenindusprotsessi raport: teenindaja ann" in html
+    assert "Korduvad vead" in html
+    assert "&lt;please&gt;" in html and "<please>" not in html
+    assert "text &amp; more" in html  # the quoted turn, escaped
+
+
+def test_empty_selection_says_so(results) -> None:
+    html = build_report(results, None, scope="agent", id="nobody", language="en")
+    assert "No conversations match this selection." in html
+
+
+@pytest.mark.parametrize("kwargs", [{"scope": "agent"}, {"scope": "everyone"}, {"language": "fi"}])
+def test_bad_arguments_are_refused(results, kwargs) -> None:
+    with pytest.raises(ValueError):
+        build_report(results, None, **{"scope": "period", "id": None, "language": "en", **kwargs})
