@@ -246,6 +246,16 @@ def agent_default(ctx: Context) -> None:
         st.add(6, "context", "agent.statement_answers")
 
 
+def price_is_an_option(ctx: Context) -> None:
+    """A price, fee or time limit stated by the agent is an option (5) on its own; next to a
+    solution (a booking made, a recap) it is part of that solution and adds nothing."""
+    st = ctx.state
+    if st.view.speaker != "agent" or not st.has("price"):
+        return
+    if not ctx.stages() & {5, 6} and 0 < st.score(5) < ctx.settings.threshold:
+        st.add(5, "context", "agent.price_is_an_option", st.signals["price"].match, weight=0.5)
+
+
 def _residual_words(st: TurnState) -> int:
     """Words of the turn not covered by any cue match (how much it says beyond its cues)."""
     covered = sum(len(_WORDS.findall(h.match)) for h in st.hits if h.view == "phrase")
@@ -276,6 +286,7 @@ RULES: tuple[Rule, ...] = (
     bare_reply,
     customer_opening,
     customer_content,
+    price_is_an_option,
     agent_default,
 )
 
