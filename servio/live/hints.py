@@ -1,0 +1,184 @@
+"""The next-stage hint and the live warnings, from a scored conversation so far.
+
+Pure functions over :class:`~servio.results.ConversationResult`; the texts
+and the few rules live in ``servio/data/hints/{shared,et,en}.toml``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from servio.model import Speaker, Turn
+from servio.results import ConversationResult, FailurePattern
+from servio.stages import ALL_STAGES
+
+LANGUAGES = ("et", "en")
+
+
+class HintDataError(ValueError):
+    """A hint data file is missing an entry or holds a wrong value."""
+
+
+@dataclass(frozen=True, slots=True)
+class WarningText:
+    """How one failure pattern is shown live: its text and from which agent stage on."""
+
+    text: str
+    after_stage: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HintTexts:
+    """The hint texts of one language."""
+
+    language: str
+    next: Mapping[int, str]
+    done: str
+    warnings: Mapping[str, WarningText]
+
+
+@dataclass(frozen=True, slots=True)
+class HintRules:
+    """How the next stage is chosen (``servio/data/hints/shared.toml``)."""
+
+    phases: tuple[tuple[int, ...], ...] = ((1, 2), (3, 4, 5), (6,), (7,))
+    min_weight: float = 0.5
+    customer_covers: frozenset[int] = frozenset({4})
+    answer_customer: frozenset[int] = frozenset({7})
+
+
+@dataclass(frozen=True, slots=True)
+class LiveWarning:
+    """A failure pattern showing in the chat so far, in the chat's language."""
+
+    id: str
+    text: str
+    turn: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "turn": self.turn}
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """What to do next: the stage (None when every stage is covered), its text, and the warnings."""
+
+    next_stage: int | None
+    text: str
+    warnings: tuple[LiveWarning, ...] = ()
+
+
+def _read(name: str) -> dict[str, Any]:
+    ref = resources.files("servio.data").joinpath("hints", name)
+    try:
+        return tomllib.loads(ref.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise HintDataError(f"servio/data/hints/{name}: {exc}") from exc
+
+
+@cache
+def hint_rules() -> HintRules:
+    """The shared rules, read once."""
+    raw = _read("shared.toml")
+    try:
+        phases = tuple(tuple(int(s) for s in phase) for phase in raw["phases"])
+        return HintRules(phases=phases, min_weight=float(raw["min_weight"]),
+                         customer_covers=frozenset(int(s) for s in raw["customer_covers"]),
+                         answer_customer=frozenset(int(s) for s in raw["answer_customer"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise HintDataError(f"servio/data/hints/shared.toml: bad or missing entry: {exc}") from exc
+    if sorted(s for phase in phases for s in phase) != [int(s) for s in ALL_STAGES]:
+        raise HintDataError("servio/data/hints/shared.toml: phases must hold every stage once")
+
+
+@cache
+def hint_texts(language: str) -> HintTexts:
+    """The texts of ``language`` (``et`` or ``en``), read once."""
+    if language not in LANGUAGES:
+        raise HintDataError(f"no hint texts for language {language!r}")
+    name = f"{language}.toml"
+    raw = _read(name)
+    try:
+        nexts = {int(k): str(v) for k, v in raw["next"].items()}
+        warnings = {pid: WarningText(str(w["text"]), int(w.get("after_stage", 0)))
+                    for pid, w in raw.get("warning", {}).items()}
+        done = str(raw["done"]["text"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise HintDataError(f"servio/data/hints/{name}: bad or missing entry: {exc}") from exc
+    missing = [int(s) for s in ALL_STAGES if int(s) not in nexts]
+    if missing:
+        raise HintDataError(f"servio/data/hints/{name}: [next] has no text for stages {missing}")
+    return HintTexts(language, MappingProxyType(nexts), done, MappingProxyType(warnings))
+
+
+def agent_stages(turns: Sequence[Turn], stages: Sequence[frozenset[int]]) -> frozenset[int]:
+    """Every stage the agent has carried so far."""
+    return frozenset(s for turn, st in zip(turns, stages, strict=True) if turn.speaker is Speaker.AGENT
+                     for s in st)
+
+
+def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights: Mapping[int, float],
+               rules: HintRules | None = None) -> int | None:
+    """The stage the agent could carry next, or None when none is left.
+
+    When the customer's last turn (after the agent's last) carries a stage
+    of ``answer_customer`` the agent has not carried, that stage. Otherwise
+    the first stage the agent has not carried, from the start of the phase of
+    the agent's furthest stage on, whose weight reaches ``min_weight`` and
+    that the customer has not covered (before the agent says anything: 1).
+    """
+    rules = rules or hint_rules()
+    by_agent = agent_stages(turns, stages)
+    by_customer = frozenset(s for turn, st in zip(turns, stages, strict=True)
+                            if turn.speaker is Speaker.CUSTOMER for s in st)
+    last = _last_customer(turns)
+    if last is not None:
+        pending = sorted((stages[last] & rules.answer_customer) - by_agent)
+        if pending and last > _last_agent(turns):
+            return pending[0]
+    frontier = max(by_agent, default=0)
+    floor = next((phase[0] for phase in rules.phases if frontier in phase), 1)
+    for stage in range(floor, len(ALL_STAGES) + 1):
+        if stage in by_agent or weights.get(stage, 1.0) < rules.min_weight:
+            continue
+        if stage in rules.customer_covers and stage in by_customer:
+            continue
+        return stage
+    return None
+
+
+def _last_customer(turns: Sequence[Turn]) -> int | None:
+    return next((i for i in range(len(turns) - 1, -1, -1) if turns[i].speaker is Speaker.CUSTOMER), None)
+
+
+def _last_agent(turns: Sequence[Turn]) -> int:
+    return next((i for i in range(len(turns) - 1, -1, -1) if turns[i].speaker is Speaker.AGENT), -1)
+
+
+def live_warnings(failures: Sequence[FailurePattern], frontier: int,
+                  texts: HintTexts) -> tuple[LiveWarning, ...]:
+    """The failure patterns that make sense mid-chat, in the chat's language."""
+    out = []
+    for failure in failures:
+        shown = texts.warnings.get(failure.id)
+        if shown is not None and frontier >= shown.after_stage:
+            out.append(LiveWarning(failure.id, shown.text, failure.turn))
+    return tuple(out)
+
+
+def hint_for(turns: Sequence[Turn], result: ConversationResult) -> Hint:
+    """The hint for a chat so far: the next stage and its text, and the live warnings."""
+    language = result.language if result.language in LANGUAGES else "en"
+    texts = hint_texts(language)
+    stages = [t.stages for t in result.turns]
+    weights = {s.stage: s.weight for s in result.stage_scores}
+    stage = next_stage(turns, stages, weights)
+    frontier = max(agent_stages(turns, stages), default=0)
+    text = texts.next[stage] if stage is not None else texts.done
+    return Hint(stage, text, live_warnings(result.failures, frontier, texts))

@@ -1,0 +1,182 @@
+"""One live chat: its turns so far, cached per-turn text analysis, and the update after each turn.
+
+Each new turn re-tags the whole chat so far with the same tagger and the same
+evaluation as the batch path (:func:`servio.analyze.analyze`,
+:func:`servio.evaluate.evaluate`); only the per-turn text analysis
+(tokens, lemmas) is cached, so a turn costs one text analysis plus one run of
+the tagger. ``tests/live`` checks that the stages equal ``analyze()`` on
+every prefix.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from servio.analyze.base import ConversationAnalysis, Tagger, TurnAnalysis
+from servio.analyze.pipeline import DEFAULT_LANGUAGE, resolve_tagger
+from servio.live.hints import Hint, LiveWarning, agent_stages, hint_for
+from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
+from servio.results import ConversationResult, TaggedConversation, TurnTags
+
+
+class LiveError(ValueError):
+    """A turn or session the live path cannot take (too many turns, empty text, unknown session)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """What is known about a live chat before it starts (all optional)."""
+
+    language: Language | None = None
+    channel: Channel = Channel.CHAT
+    agent_id: str | None = None
+    team: str | None = None
+    contact_type: ContactType | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LiveUpdate:
+    """servio's answer to one turn: its stages, the stages so far, the next-stage hint and the warnings.
+
+    ``changed`` lists earlier turns whose stages changed with this turn's
+    context, as ``(index, stages)``.
+    """
+
+    session_id: str
+    turn: int
+    speaker: str
+    language: str
+    contact_type: str
+    stages: tuple[int, ...]
+    tags: TurnTags
+    done: tuple[int, ...]
+    agent_done: tuple[int, ...]
+    next_stage: int | None
+    hint: str
+    warnings: tuple[LiveWarning, ...]
+    changed: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    overall: float = 0.0
+    elapsed_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the wire format of the HTTP and WebSocket endpoints)."""
+        return {
+            "session_id": self.session_id, "turn": self.turn, "speaker": self.speaker,
+            "language": self.language, "contact_type": self.contact_type, "stages": list(self.stages),
+            "tags": [t.to_dict() for t in self.tags.tags], "done": list(self.done),
+            "agent_done": list(self.agent_done), "next_stage": self.next_stage, "hint": self.hint,
+            "warnings": [w.to_dict() for w in self.warnings],
+            "changed": [{"turn": i, "stages": list(s)} for i, s in self.changed],
+            "overall": round(self.overall, 1), "elapsed_ms": round(self.elapsed_ms, 3),
+        }
+
+
+@dataclass(slots=True)
+class LiveSession:
+    """The mutable state of one chat: owned by one user, used under its lock."""
+
+    id: str
+    owner: str
+    info: SessionInfo
+    max_turns: int
+    tagger: Tagger
+    turns: list[Turn] = field(default_factory=list)
+    analyses: list[TurnAnalysis] = field(default_factory=list)
+    stages: list[frozenset[int]] = field(default_factory=list)
+    last_used: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add_turn(self, speaker: Speaker, text: str, *, author: str | None = None,
+                 timestamp: datetime | None = None) -> LiveUpdate:
+        """Add one turn and answer with the update (raises :class:`LiveError` for an unusable turn)."""
+        if not text.strip():
+            raise LiveError("a turn needs some text")
+        started = time.perf_counter()
+        with self.lock:
+            if len(self.turns) >= self.max_turns:
+                raise LiveError(f"session {self.id} already holds {self.max_turns} turns")
+            self.turns.append(Turn(speaker=speaker, text=text, author=author, timestamp=timestamp))
+            try:
+                tagged, result = self._score()
+            except Exception:
+                self.turns.pop()
+                raise
+            return self._update(tagged, result, time.perf_counter() - started)
+
+    def conversation(self) -> Conversation:
+        """The chat so far as a :class:`~servio.model.Conversation`."""
+        info = self.info
+        return Conversation(id=self.id, turns=tuple(self.turns), language=info.language, channel=info.channel,
+                            agent_id=info.agent_id, team=info.team, contact_type=info.contact_type)
+
+    def _score(self) -> tuple[TaggedConversation, ConversationResult]:
+        from servio.evaluate import evaluate
+
+        conv = self.conversation()
+        prepared = self._prepare(conv)
+        tags = self.tagger.tag(prepared)
+        if conv.language is None:
+            conv = conv.with_language(prepared.language)
+        tagged = TaggedConversation(conversation=conv, turns=tags, tagger=self.tagger.name)
+        return tagged, evaluate(tagged, contact_type=self.info.contact_type)
+
+    def _prepare(self, conv: Conversation) -> ConversationAnalysis:
+        """What :func:`servio.analyze.prepare` builds, reusing the text analysis of earlier turns."""
+        conv_lang, turn_langs = _languages(conv)
+        with_text = "analysis" in self.tagger.needs
+        if with_text:
+            from servio.language import analyze_text
+        del self.analyses[len(conv.turns):]
+        for i, (turn, lang) in enumerate(zip(conv.turns, turn_langs, strict=True)):
+            cached = self.analyses[i] if i < len(self.analyses) else None
+            if cached is not None and cached.language is lang:
+                continue
+            fresh = TurnAnalysis(index=i, turn=turn, language=lang,
+                                 text=analyze_text(turn.text, lang) if with_text else None)
+            if cached is None:
+                self.analyses.append(fresh)
+            else:
+                self.analyses[i] = fresh
+        return ConversationAnalysis(conversation=conv, language=conv_lang, turns=tuple(self.analyses))
+
+    def _update(self, tagged: TaggedConversation, result: ConversationResult, elapsed: float) -> LiveUpdate:
+        stages = [t.stages for t in tagged.turns]
+        before = self.stages
+        changed = tuple((i, tuple(sorted(stages[i]))) for i in range(min(len(before), len(stages)))
+                        if before[i] != stages[i])
+        self.stages = stages
+        hint: Hint = hint_for(self.turns, result)
+        index = len(self.turns) - 1
+        return LiveUpdate(
+            session_id=self.id, turn=index, speaker=str(self.turns[index].speaker), language=result.language,
+            contact_type=result.contact_type, stages=tuple(sorted(stages[index])), tags=tagged.turns[index],
+            done=tuple(sorted(frozenset().union(*stages))),
+            agent_done=tuple(sorted(agent_stages(self.turns, stages))), next_stage=hint.next_stage,
+            hint=hint.text, warnings=hint.warnings, changed=changed, overall=result.overall,
+            elapsed_ms=elapsed * 1000.0,
+        )
+
+
+def _languages(conv: Conversation) -> tuple[Language, tuple[Language, ...]]:
+    """The conversation's and each turn's language, decided as :func:`servio.analyze.prepare` does."""
+    if conv.language is not None:
+        forced = Language(conv.language)
+        return forced, tuple(t.language or forced for t in conv.turns)
+    from servio.language import detect_conversation_language, turn_languages
+
+    conv_lang = detect_conversation_language(conv, DEFAULT_LANGUAGE)
+    per_turn = tuple(turn_languages(conv.with_language(conv_lang)))
+    if len(per_turn) != len(conv.turns):
+        per_turn = tuple(t.language or conv_lang for t in conv.turns)
+    return conv_lang, per_turn
+
+
+def new_session(session_id: str, owner: str, info: SessionInfo | None = None, *, max_turns: int = 500,
+                tagger: str | Tagger = "rules") -> LiveSession:
+    """A fresh live session (the tagger is resolved once, as the batch path does)."""
+    return LiveSession(id=session_id, owner=owner, info=info or SessionInfo(), max_turns=max_turns,
+                       tagger=resolve_tagger(tagger), last_used=time.monotonic())

@@ -1,0 +1,98 @@
+"""The bounded set of live sessions: a time-to-live per session and a maximum count (LRU)."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+
+from servio.analyze.base import Tagger
+from servio.live.session import LiveError, LiveSession, LiveUpdate, SessionInfo, new_session
+from servio.model import Speaker
+
+
+class SessionNotFoundError(LiveError):
+    """No live session with that id for this user (never created, expired, evicted or someone else's)."""
+
+
+Key = tuple[str, str]
+
+
+class LiveSessions:
+    """Live sessions kept in memory: idle ones expire after ``ttl`` seconds; at most ``max_sessions``.
+
+    Sessions belong to the user who created them and are found by
+    ``(owner, session id)``: one user never sees another's session, and two
+    users may name their sessions alike.
+    """
+
+    def __init__(self, *, ttl: float = 1800.0, max_sessions: int = 10_000, max_turns: int = 500,
+                 tagger: str | Tagger = "rules", clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.max_sessions = max_sessions
+        self.max_turns = max_turns
+        self.tagger = tagger
+        self._clock = clock
+        self._sessions: OrderedDict[Key, LiveSession] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._expire(self._clock())
+            return len(self._sessions)
+
+    def create(self, owner: str, info: SessionInfo | None = None,
+               session_id: str | None = None) -> LiveSession:
+        """A new session (with a random id unless ``session_id`` is given); evicts the oldest when full."""
+        sid = session_id or secrets.token_urlsafe(12)
+        session = new_session(sid, owner, info, max_turns=self.max_turns, tagger=self.tagger)
+        now = self._clock()
+        session.last_used = now
+        with self._lock:
+            self._expire(now)
+            if (owner, sid) in self._sessions:
+                raise LiveError(f"session {sid} exists already")
+            self._sessions[(owner, sid)] = session
+            while len(self._sessions) > self.max_sessions:
+                self._sessions.popitem(last=False)
+        return session
+
+    def get(self, session_id: str, owner: str) -> LiveSession:
+        """The session ``session_id`` of ``owner``; refreshes its time-to-live."""
+        now = self._clock()
+        with self._lock:
+            self._expire(now)
+            session = self._sessions.get((owner, session_id))
+            if session is None:
+                raise SessionNotFoundError(f"no live session {session_id}")
+            session.last_used = now
+            self._sessions.move_to_end((owner, session_id))
+        return session
+
+    def get_or_create(self, session_id: str, owner: str, info: SessionInfo | None = None) -> LiveSession:
+        """The user's session ``session_id``, created if it does not exist (WebSocket clients name theirs)."""
+        try:
+            return self.get(session_id, owner)
+        except SessionNotFoundError:
+            return self.create(owner, info, session_id=session_id)
+
+    def add_turn(self, session_id: str, owner: str, speaker: Speaker, text: str, *,
+                 author: str | None = None, timestamp: datetime | None = None) -> LiveUpdate:
+        """Add a turn to a session and return the update."""
+        return self.get(session_id, owner).add_turn(speaker, text, author=author, timestamp=timestamp)
+
+    def close(self, session_id: str, owner: str) -> None:
+        """Forget a session."""
+        self.get(session_id, owner)
+        with self._lock:
+            self._sessions.pop((owner, session_id), None)
+
+    def _expire(self, now: float) -> None:
+        while self._sessions:
+            key, oldest = next(iter(self._sessions.items()))
+            if now - oldest.last_used <= self.ttl:
+                break
+            del self._sessions[key]

@@ -1,0 +1,109 @@
+"""Next-stage choice, live warnings and the hint texts (data files)."""
+
+from __future__ import annotations
+
+import pytest
+
+from servio.live import SessionInfo, new_session
+from servio.live.hints import HintRules, hint_rules, hint_texts, next_stage
+from servio.model import ContactType, Language, Speaker, Turn
+from servio.stages import ALL_STAGES
+
+A, C = Speaker.AGENT, Speaker.CUSTOMER
+FULL = {s: 1.0 for s in range(1, 8)}
+
+
+def _turns(*speakers: Speaker) -> list[Turn]:
+    return [Turn(speaker=s, text="x") for s in speakers]
+
+
+def test_before_the_agent_speaks_the_next_stage_is_attunement() -> None:
+    assert next_stage([], [], FULL) == 1
+    assert next_stage(_turns(C), [frozenset({1, 3})], FULL) == 1
+
+
+@pytest.mark.parametrize("agent_stages,expected", [
+    ({1}, 2),            # greeted: invite the customer to talk
+    ({1, 2}, 3),         # invited: clarify needs
+    ({2}, 1),            # invited without a greeting: still in the opening, greet
+    ({1, 2, 3}, 4),      # needs clarified: values
+    ({1, 2, 3, 5}, 4),   # options before values: the values question is still worth asking
+    ({1, 2, 3, 4, 5}, 6),
+    ({1, 6}, 7),         # a solution is on the table: the goodbye is next (warnings name the gaps)
+    ({1, 2, 3, 4, 5, 6, 7}, None),
+])
+def test_next_stage_follows_the_agent(agent_stages: set[int], expected: int | None) -> None:
+    turns = _turns(A, C)
+    assert next_stage(turns, [frozenset(agent_stages), frozenset()], FULL) == expected
+
+
+def test_stages_below_the_minimum_weight_are_skipped() -> None:
+    weights = {**FULL, 4: 0.25}
+    assert next_stage(_turns(A), [frozenset({1, 2, 3})], weights) == 5
+
+
+def test_values_volunteered_by_the_customer_need_no_question() -> None:
+    turns = _turns(A, C)
+    assert next_stage(turns, [frozenset({1, 2, 3}), frozenset({4})], FULL) == 5
+
+
+def test_a_customer_goodbye_calls_for_the_goodbye() -> None:
+    turns = _turns(A, C)
+    assert next_stage(turns, [frozenset({1, 2, 3}), frozenset({7})], FULL) == 7
+    # once the agent answers it with a goodbye, nothing is left
+    turns = _turns(A, C, A)
+    stages = [frozenset({1, 2, 3, 4, 5, 6}), frozenset({7}), frozenset({7})]
+    assert next_stage(turns, stages, FULL) is None
+
+
+def test_rules_are_read_from_data() -> None:
+    rules = hint_rules()
+    assert isinstance(rules, HintRules)
+    assert sorted(s for phase in rules.phases for s in phase) == list(range(1, 8))
+    assert 0 < rules.min_weight <= 1
+
+
+def test_issue_texts_are_the_stage_4_hints() -> None:
+    assert hint_texts("et").next[4] == "Küsi, mis on kliendile kõige olulisem"
+    assert hint_texts("en").next[4] == "Ask what matters most to the customer"
+    assert hint_texts("en").warnings["solution_before_needs"].text == (
+        "a solution is being offered before the need is clear")
+
+
+def test_both_languages_hold_the_same_entries() -> None:
+    et, en = hint_texts("et"), hint_texts("en")
+    assert set(et.next) == set(en.next) == {int(s) for s in ALL_STAGES}
+    assert set(et.warnings) == set(en.warnings)
+    for pid in et.warnings:
+        assert et.warnings[pid].after_stage == en.warnings[pid].after_stage
+        assert et.warnings[pid].text != en.warnings[pid].text
+
+
+def test_warnings_name_registered_failure_patterns() -> None:
+    from servio.evaluate import registered_patterns
+
+    known = {p.id for p in registered_patterns()}
+    assert set(hint_texts("en").warnings) <= known
+
+
+def test_solution_first_warns_in_the_chat_language() -> None:
+    session = new_session("s", "o", SessionInfo(language=Language.EN, contact_type=ContactType.SALES))
+    session.add_turn(C, "Hi, I need a new phone plan, mine runs out every month.")
+    update = session.add_turn(A, "Take our Unlimited 30 plan for 25 euros a month, I will switch you today.")
+    assert 6 in update.stages
+    ids = [w.id for w in update.warnings]
+    assert "solution_before_needs" in ids
+    text = next(w.text for w in update.warnings if w.id == "solution_before_needs")
+    assert text == "a solution is being offered before the need is clear"
+    assert update.next_stage == 7
+
+
+def test_estonian_chat_gets_estonian_hints() -> None:
+    session = new_session("s", "o", SessionInfo(contact_type=ContactType.SALES))
+    session.add_turn(A, "Tere! Siin Kati Laine Mobiilist. Kuidas saan teid aidata?")
+    session.add_turn(C, "tere, mul on vaja uut paketti, praegune saab alati enne kuu lõppu otsa")
+    update = session.add_turn(A, "Selge. Milleks te andmesidet enamasti kasutate?")
+    assert update.language == "et"
+    assert 3 in update.agent_done
+    assert update.next_stage == 4
+    assert update.hint == "Küsi, mis on kliendile kõige olulisem"

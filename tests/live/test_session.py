@@ -1,0 +1,100 @@
+"""The live path gives the same stages and scores as the batch path, on every prefix of a chat."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from servio.analyze import analyze
+from servio.evaluate import evaluate
+from servio.examples import example_gold_path
+from servio.ingest import read_all
+from servio.live import LiveError, SessionInfo, new_session
+from servio.model import Conversation, Language, Speaker
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[Conversation]:
+    conversations, _ = read_all(example_gold_path())
+    return conversations
+
+
+def _batch(conv: Conversation, n: int, language: Language | None) -> tuple[list[frozenset[int]], float]:
+    prefix = replace(conv, id="s", turns=conv.turns[:n], language=language, metadata={}, started_at=None)
+    tagged = analyze(prefix)
+    return [t.stages for t in tagged.turns], evaluate(tagged, contact_type=conv.contact_type).overall
+
+
+@pytest.mark.parametrize("given_language", [False, True])
+def test_every_prefix_matches_the_batch_path(examples: list[Conversation], given_language: bool) -> None:
+    convs = examples if not given_language else examples[::4]
+    checked = 0
+    for conv in convs:
+        language = conv.language if given_language else None
+        info = SessionInfo(language=language, channel=conv.channel, agent_id=conv.agent_id, team=conv.team,
+                           contact_type=conv.contact_type)
+        session = new_session("s", "owner", info)
+        for n, turn in enumerate(conv.turns, start=1):
+            update = session.add_turn(turn.speaker, turn.text, author=turn.author, timestamp=turn.timestamp)
+            stages, overall = _batch(conv, n, language)
+            assert list(session.stages) == stages, f"{conv.id} after {n} turns"
+            assert update.stages == tuple(sorted(stages[-1]))
+            assert update.overall == pytest.approx(overall)
+            assert update.done == tuple(sorted(frozenset().union(*stages)))
+            checked += 1
+    assert checked >= 40
+
+
+def test_language_is_detected_and_hint_is_in_it() -> None:
+    session = new_session("s", "o")
+    update = session.add_turn(Speaker.AGENT, "Tere! Mina olen Kati Laine Mobiilist. Kuidas saan teid aidata?")
+    assert update.language == "et"
+    assert update.turn == 0 and update.speaker == "agent"
+    assert 1 in update.stages
+    assert update.next_stage is not None
+    english = new_session("e", "o")
+    update = english.add_turn(Speaker.AGENT, "Hello, this is Tom from Northwind. How can I help you today?")
+    assert update.language == "en"
+
+
+def test_changed_lists_earlier_turns_whose_stages_moved() -> None:
+    session = new_session("s", "o", SessionInfo(language=Language.EN))
+    seen: list[tuple[int, tuple[int, ...]]] = []
+    turns = [(Speaker.AGENT, "Hi, Tom here from Northwind. How can I help?"),
+             (Speaker.CUSTOMER, "My router keeps dropping the connection every evening."),
+             (Speaker.AGENT, "I am sorry to hear that. When did it start, and which lights are on?"),
+             (Speaker.CUSTOMER, "Since Monday, the red light blinks."),
+             (Speaker.AGENT, "I will send a technician tomorrow between 10 and 12. Does that work for you?"),
+             (Speaker.CUSTOMER, "Yes, thanks, bye!"),
+             (Speaker.AGENT, "Thank you for contacting us, have a nice evening!")]
+    previous: list[frozenset[int]] = []
+    for speaker, text in turns:
+        update = session.add_turn(speaker, text)
+        now = session.stages
+        expected = tuple((i, tuple(sorted(now[i]))) for i in range(len(previous)) if previous[i] != now[i])
+        assert update.changed == expected
+        seen.extend(update.changed)
+        previous = list(session.stages)
+    assert len(session.turns) == len(turns)
+
+
+def test_empty_text_and_too_many_turns_are_refused() -> None:
+    session = new_session("s", "o", SessionInfo(language=Language.EN), max_turns=2)
+    with pytest.raises(LiveError):
+        session.add_turn(Speaker.AGENT, "   ")
+    session.add_turn(Speaker.AGENT, "Hello!")
+    session.add_turn(Speaker.CUSTOMER, "Hi")
+    with pytest.raises(LiveError, match="2 turns"):
+        session.add_turn(Speaker.AGENT, "How can I help?")
+    assert len(session.turns) == 2
+
+
+def test_to_dict_is_json_ready() -> None:
+    import json
+
+    session = new_session("s", "o", SessionInfo(language=Language.EN))
+    update = session.add_turn(Speaker.AGENT, "Hello, Anna from Northwind here. What can I do for you?")
+    data = update.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert set(data) >= {"stages", "done", "next_stage", "hint", "warnings", "tags", "elapsed_ms"}

@@ -1,0 +1,79 @@
+"""Live sessions are bounded: idle ones expire, the least recently used go first, owners are apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from servio.live import LiveError, LiveSessions, SessionInfo, SessionNotFoundError
+from servio.model import Language, Speaker
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_idle_sessions_expire_after_the_ttl() -> None:
+    clock = Clock()
+    live = LiveSessions(ttl=60, clock=clock)
+    session = live.create("u1", SessionInfo(language=Language.EN))
+    clock.now += 59
+    assert live.get(session.id, "u1") is session   # using it refreshes its time-to-live
+    clock.now += 59
+    assert live.get(session.id, "u1") is session
+    clock.now += 61
+    with pytest.raises(SessionNotFoundError):
+        live.get(session.id, "u1")
+    assert len(live) == 0
+
+
+def test_the_least_recently_used_session_is_evicted_when_full() -> None:
+    clock = Clock()
+    live = LiveSessions(max_sessions=3, clock=clock)
+    ids = []
+    for _ in range(3):
+        clock.now += 1
+        ids.append(live.create("u", SessionInfo()).id)
+    clock.now += 1
+    live.get(ids[0], "u")           # the first becomes the most recently used
+    clock.now += 1
+    live.create("u", SessionInfo())
+    assert len(live) == 3
+    with pytest.raises(SessionNotFoundError):
+        live.get(ids[1], "u")
+    live.get(ids[0], "u")
+    live.get(ids[2], "u")
+
+
+def test_one_user_never_reaches_another_users_session() -> None:
+    live = LiveSessions()
+    mine = live.create("alice", SessionInfo(), session_id="chat-1")
+    with pytest.raises(SessionNotFoundError):
+        live.get("chat-1", "bob")
+    with pytest.raises(SessionNotFoundError):
+        live.add_turn("chat-1", "bob", Speaker.AGENT, "Hello")
+    theirs = live.get_or_create("chat-1", "bob")   # the same name is a different session for bob
+    assert theirs is not mine and theirs.owner == "bob"
+    assert live.get("chat-1", "alice") is mine
+
+
+def test_named_sessions_are_created_once_and_closed() -> None:
+    live = LiveSessions()
+    first = live.get_or_create("c", "u", SessionInfo(language=Language.EN))
+    assert live.get_or_create("c", "u") is first
+    with pytest.raises(LiveError):
+        live.create("u", session_id="c")
+    live.add_turn("c", "u", Speaker.AGENT, "Hello, how can I help?")
+    assert len(first.turns) == 1
+    live.close("c", "u")
+    with pytest.raises(SessionNotFoundError):
+        live.get("c", "u")
+
+
+def test_random_ids_are_distinct() -> None:
+    live = LiveSessions()
+    ids = {live.create("u").id for _ in range(200)}
+    assert len(ids) == 200
