@@ -1,0 +1,80 @@
+"""Reviewer corrections: set a turn's stages, re-score with :func:`servio.evaluate.evaluate`, keep an audit.
+
+A correction stays in force while the corrected turn's speaker and text are
+unchanged: re-importing a changed conversation re-analyses it and then
+applies the corrections whose turns are still the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from servio.model import Conversation
+from servio.results import ConversationResult, Evidence, StageTag, TaggedConversation, TurnTags
+from servio.stages import ALL_STAGES
+from servio.store.schema import CorrectionRow
+from servio.store.types import Correction, StoreError
+
+#: Evidence ``kind`` of a stage set by a reviewer (``cue`` holds the reviewer's name).
+REVIEWER = "reviewer"
+
+
+def check_stages(stages: Iterable[int]) -> tuple[int, ...]:
+    """The stages sorted and deduplicated; raises :class:`StoreError` for anything but 1..7."""
+    valid = {int(s) for s in ALL_STAGES}
+    out: set[int] = set()
+    for stage in stages:
+        if isinstance(stage, bool) or not isinstance(stage, int) or stage not in valid:
+            raise StoreError(f"stages must be integers 1..7, not {stage!r}")
+        out.add(stage)
+    return tuple(sorted(out))
+
+
+def reviewer_tags(index: int, stages: Sequence[int], who: str) -> TurnTags:
+    """The tags of a turn as a reviewer set them (confidence 1)."""
+    evidence = (Evidence(kind=REVIEWER, cue=who),)
+    tags = tuple(StageTag(stage=s, confidence=1.0, evidence=evidence) for s in stages)
+    return TurnTags(index=index, tags=tags)
+
+
+def rescored(conv: Conversation, turns: Sequence[TurnTags], tagger: str) -> ConversationResult:
+    """The result of ``conv`` with the given turn tags, by the same evaluation as an import."""
+    from servio.evaluate import evaluate
+
+    tagged = TaggedConversation(conversation=conv, turns=tuple(turns), tagger=tagger)
+    return evaluate(tagged, contact_type=conv.contact_type)
+
+
+def with_corrections(conv: Conversation, result: ConversationResult, tagger: str,
+                     latest: Mapping[int, CorrectionRow]) -> tuple[ConversationResult, frozenset[int]]:
+    """``result`` with the corrections in force applied and re-scored; and the corrected turns."""
+    if not latest:
+        return result, frozenset()
+    turns = list(result.turns)
+    for index, corr in latest.items():
+        turns[index] = reviewer_tags(index, check_stages(corr.after), corr.user_name)
+    return rescored(conv, turns, tagger), frozenset(latest)
+
+
+def correction_of(row: CorrectionRow) -> Correction:
+    """The plain correction of a row."""
+    return Correction(id=row.id, conversation_id=row.conversation_id, turn_index=row.turn_index,
+                      user_id=row.user_id, user_name=row.user_name, before=tuple(row.before),
+                      after=tuple(row.after), overall_before=row.overall_before,
+                      overall_after=row.overall_after, created_at=row.created_at)
+
+
+def export_record(conv: Conversation, result: ConversationResult, reviewed: frozenset[int]) -> dict[str, Any]:
+    """One conversation in the ``../shared/data`` JSON Lines format with its current stages.
+
+    Turn ``stages`` are the reviewer's where a correction is in force, the
+    tagger's elsewhere; ``corrected_turns`` lists the corrected indexes.
+    """
+    from servio.jobs import tagged_record
+
+    plain = replace(conv, turns=tuple(replace(t, stages=None) for t in conv.turns))
+    record = tagged_record(TaggedConversation(conversation=plain, turns=result.turns))
+    record["corrected_turns"] = sorted(reviewed)
+    return record

@@ -1,0 +1,129 @@
+"""Database URLs, engines and migrations.
+
+``postgresql://`` and ``postgres://`` URLs use the psycopg 3 driver;
+SQLite files get foreign keys, WAL journaling and a busy timeout so that
+readers (the API) and one writer (an import) can share a file.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import StaticPool
+
+from servio.store.types import StoreError
+
+#: Key of the PostgreSQL advisory lock held while migrating (one migrator at a time).
+MIGRATION_LOCK = 0x5E7210
+SQLITE_BUSY_MS = 30_000
+#: Execution option marking a connection that will write (SQLite: ``BEGIN IMMEDIATE``).
+WRITE_OPTION = "servio_write"
+
+
+def normalise_url(url: str | URL) -> URL:
+    """The SQLAlchemy URL servio uses for ``url`` (PostgreSQL through psycopg 3).
+
+    Raises :class:`StoreError` for a malformed URL or a database other than
+    SQLite or PostgreSQL.
+    """
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except Exception as exc:  # sqlalchemy raises ArgumentError; keep the message, not the type
+        raise StoreError(f"not a database URL: {exc}") from None
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        return parsed
+    raise StoreError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql://...")
+
+
+def sqlite_url(path: str | Path) -> str:
+    """The URL of a SQLite file."""
+    return f"sqlite:///{Path(path)}"
+
+
+def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """A new engine for ``url`` with servio's connection settings."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, echo)
+    return create_engine(parsed, echo=echo, pool_pre_ping=True, future=True)
+
+
+def _sqlite_engine(url: URL, echo: bool) -> Engine:
+    memory = url.database in (None, "", ":memory:")
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}}
+    if memory:
+        kwargs["poolclass"] = StaticPool
+    engine = create_engine(url, echo=echo, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling is switched off and BEGIN issued
+        # below, so that SQLAlchemy controls transactions (SAVEPOINT works).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        if not memory:
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # A writing transaction takes the write lock at once, so that two
+        # writers queue on busy_timeout instead of failing on lock upgrade.
+        immediate = conn.get_execution_options().get(WRITE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def migrations_dir() -> Path:
+    """The folder holding Alembic's ``env.py`` and ``versions/``."""
+    return Path(str(files("servio.store").joinpath("migrations")))
+
+
+def alembic_config(engine: Engine | None = None) -> Any:
+    """An Alembic ``Config`` for servio's migrations (no ``alembic.ini`` needed)."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False)
+                            .replace("%", "%%"))
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database to ``revision`` in one transaction (PostgreSQL: under an advisory lock)."""
+    from alembic import command
+
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None when it was never migrated."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision shipped with this version of servio."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -1,0 +1,54 @@
+"""CSV export: one row per conversation with its scores, missing stages and failure patterns."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from servio.results import ConversationResult
+from servio.stages import ALL_STAGES
+from servio.store.types import ConversationSummary
+
+#: Columns of :meth:`servio.store.Store.export_rows`, in order. ``stage_N`` is the
+#: stage's score 0..100, empty when the stage does not apply to the contact type;
+#: list columns are joined with ``;``.
+CSV_COLUMNS: tuple[str, ...] = (
+    "id", "started_at", "language", "channel", "contact_type", "agent_id", "team", "turns", "overall",
+    *(f"stage_{int(s)}" for s in ALL_STAGES), "missing_stages", "failures", "corrected",
+)
+
+
+def csv_row(summary: ConversationSummary, result: ConversationResult) -> dict[str, Any]:
+    """The export row of one conversation."""
+    scores = {s.stage: s for s in result.stage_scores}
+    row: dict[str, Any] = {
+        "id": summary.id, "started_at": result.started_at or "", "language": summary.language,
+        "channel": summary.channel, "contact_type": summary.contact_type, "agent_id": summary.agent_id or "",
+        "team": summary.team or "", "turns": summary.turns, "overall": round(summary.overall, 1),
+    }
+    for stage in ALL_STAGES:
+        score = scores.get(int(stage))
+        row[f"stage_{int(stage)}"] = round(score.score, 1) if score is not None and score.weight > 0 else ""
+    row["missing_stages"] = ";".join(str(s) for s in summary.missing_stages)
+    row["failures"] = ";".join(summary.failures)
+    row["corrected"] = int(summary.corrected)
+    return row
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    """Write export rows as CSV with a header; returns the number of rows."""
+    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for row in rows:
+        writer.writerow(row)
+        n += 1
+    return n
+
+
+def pair_up(summaries: Iterable[ConversationSummary], results: Iterable[ConversationResult]
+            ) -> Iterator[dict[str, Any]]:
+    """Rows from summaries and results given in the same order."""
+    for summary, result in zip(summaries, results, strict=True):
+        yield csv_row(summary, result)

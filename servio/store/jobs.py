@@ -1,0 +1,124 @@
+"""Import job rows: created, started, advanced with each committed batch, finished.
+
+:func:`advance` runs in the same transaction as the batch it counts, so a
+job's counts are always exactly what has been committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from servio.store.convert import jsonable, problem_dict
+from servio.store.schema import ImportJobRow, utcnow
+from servio.store.types import JOB_STATES, ImportJob, NotFound, StoreError
+
+#: At most this many problems are kept on a job row (all are counted).
+MAX_PROBLEMS = 1000
+MAX_ERROR = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What one committed batch adds to a job's counts."""
+
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int | None = None  # the reader's running total, when known
+    problems: tuple[Any, ...] = ()
+
+
+def job_of(row: ImportJobRow) -> ImportJob:
+    """The plain job of a row."""
+    return ImportJob(
+        id=row.id, status=row.status, paths=tuple(row.paths or ()), format=row.format,
+        created_by=row.created_by, read=row.read, skipped=row.skipped, new=row.new, updated=row.updated,
+        unchanged=row.unchanged, problems=tuple(row.problems or ()), problem_count=row.problem_count,
+        error=row.error, created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at,
+        updated_at=row.updated_at, options=dict(row.options or {}),
+    )
+
+
+def create(session: Session, paths: Iterable[str], *, format: str | None, created_by: int | None,
+           options: Mapping[str, Any] | None) -> ImportJobRow:
+    """A new pending job."""
+    now = utcnow()
+    row = ImportJobRow(status="pending", paths=[str(p) for p in paths], format=format,
+                       options=jsonable(dict(options or {})), created_by=created_by, read=0, skipped=0, new=0,
+                       updated=0, unchanged=0, problems=[], problem_count=0, created_at=now, updated_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def load(session: Session, job_id: int, *, lock: bool = False) -> ImportJobRow:
+    """The job row, locked for update when ``lock``; raises :class:`NotFound`."""
+    query = select(ImportJobRow).where(ImportJobRow.id == job_id)
+    if lock:
+        query = query.with_for_update()
+    row = session.scalar(query)
+    if row is None:
+        raise NotFound(f"no import job with id {job_id}")
+    return row
+
+
+def start(session: Session, job_id: int) -> ImportJobRow:
+    """Mark a pending (or interrupted, still running) job as running."""
+    row = load(session, job_id, lock=True)
+    if row.status in ("done", "failed"):
+        raise StoreError(f"import job {job_id} is {row.status}; start a new one")
+    now = utcnow()
+    row.status, row.started_at, row.updated_at = "running", row.started_at or now, now
+    return row
+
+
+def advance(session: Session, job_id: int, step: Progress) -> None:
+    """Add a committed batch to the job's counts (call inside the batch's transaction)."""
+    row = load(session, job_id, lock=True)
+    row.read += step.read
+    row.new += step.new
+    row.updated += step.updated
+    row.unchanged += step.unchanged
+    if step.skipped is not None:
+        row.skipped = step.skipped
+    _add_problems(row, step.problems)
+    row.updated_at = utcnow()
+
+
+def _add_problems(row: ImportJobRow, problems: Sequence[Any]) -> None:
+    if not problems:
+        return
+    kept = list(row.problems or ())
+    room = max(0, MAX_PROBLEMS - len(kept))
+    kept.extend(jsonable(problem_dict(p)) for p in problems[:room])
+    row.problems = kept  # a new list, so the JSON column is written
+    row.problem_count += len(problems)
+
+
+def finish(session: Session, job_id: int, *, status: str, error: str | None = None,
+           step: Progress | None = None) -> None:
+    """End a job as ``done`` or ``failed`` (with the last counts and the error, if any)."""
+    if status not in JOB_STATES[2:]:
+        raise StoreError(f"a job finishes as done or failed, not {status!r}")
+    if step is not None:
+        advance(session, job_id, step)
+    row = load(session, job_id, lock=True)
+    now = utcnow()
+    row.status, row.finished_at, row.updated_at = status, now, now
+    row.error = error[:MAX_ERROR] if error else None
+
+
+def listing(session: Session, *, status: str | None, limit: int, offset: int) -> list[ImportJob]:
+    """Jobs, newest first."""
+    if status is not None and status not in JOB_STATES:
+        raise StoreError(f"status must be one of {', '.join(JOB_STATES)}, not {status!r}")
+    query = select(ImportJobRow).order_by(ImportJobRow.id.desc()).limit(limit).offset(offset)
+    if status is not None:
+        query = query.where(ImportJobRow.status == status)
+    return [job_of(r) for r in session.scalars(query)]

@@ -1,0 +1,173 @@
+"""Reading: one conversation in full, filtered listings, and light results for profiles and exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from servio.model import Conversation
+from servio.results import ConversationResult, FailurePattern
+from servio.store.convert import (
+    conversation_of,
+    restore_time,
+    result_of,
+    stage_score_of,
+    turn_hash,
+    turn_tags_of,
+)
+from servio.store.schema import (
+    ConversationRow,
+    CorrectionRow,
+    FailureRow,
+    FeedbackRow,
+    StageScoreRow,
+    StageTagRow,
+    TurnRow,
+)
+from servio.store.types import ConversationFilter, ConversationSummary, Page
+from servio.store.writer import chunks
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A stored conversation with its result, tagger name and the turns a reviewer corrected."""
+
+    row: ConversationRow
+    conversation: Conversation
+    result: ConversationResult
+    reviewed: frozenset[int]
+
+
+def _children(session: Session, model: Any, conv_id: str) -> list[Any]:
+    return list(session.scalars(select(model).where(model.conversation_id == conv_id)))
+
+
+def load(session: Session, conv_id: str, *, lock: bool = False) -> Loaded | None:
+    """Everything stored about one conversation, or None."""
+    query = select(ConversationRow).where(ConversationRow.id == conv_id)
+    row = session.scalar(query.with_for_update() if lock else query)
+    if row is None:
+        return None
+    conv = conversation_of(row, _children(session, TurnRow, conv_id))
+    tags = turn_tags_of(row.turn_count, _children(session, StageTagRow, conv_id))
+    result = result_of(row, tags, _children(session, StageScoreRow, conv_id),
+                       _children(session, FailureRow, conv_id), _children(session, FeedbackRow, conv_id))
+    corrections = _children(session, CorrectionRow, conv_id)
+    return Loaded(row, conv, result, reviewed_turns(conv, corrections))
+
+
+def reviewed_turns(conv: Conversation, corrections: Sequence[CorrectionRow]) -> frozenset[int]:
+    """Turns whose latest correction still applies (the turn's speaker and text are unchanged)."""
+    return frozenset(latest_corrections(conv, corrections))
+
+
+def latest_corrections(conv: Conversation, corrections: Sequence[CorrectionRow]) -> dict[int, CorrectionRow]:
+    """Per turn index, the latest correction that still applies to ``conv``."""
+    latest: dict[int, CorrectionRow] = {}
+    for c in sorted(corrections, key=lambda c: (c.created_at, c.id)):
+        if c.turn_index < len(conv.turns) and c.turn_hash == turn_hash(conv.turns[c.turn_index]):
+            latest[c.turn_index] = c
+        else:
+            latest.pop(c.turn_index, None)
+    return latest
+
+
+def _missing(stage: int) -> Any:
+    s = StageScoreRow
+    return exists().where(s.conversation_id == ConversationRow.id, s.stage == stage,
+                          s.present.is_(False), s.weight > 0)
+
+
+def filtered(f: ConversationFilter) -> Select[Any]:
+    """SELECT of the conversation rows matching ``f`` (no order, limit or offset)."""
+    c = ConversationRow
+    conds: list[Any] = []
+    for column, value in ((c.agent_id, f.agent_id), (c.team, f.team), (c.contact_type, f.contact_type),
+                          (c.language, f.language), (c.channel, f.channel)):
+        if value is not None:
+            conds.append(column == value)
+    if f.start is not None:
+        conds.append(c.started_at >= f.start)
+    if f.end is not None:
+        conds.append(c.started_at <= f.end)
+    if f.score_min is not None:
+        conds.append(c.overall >= f.score_min)
+    if f.score_max is not None:
+        conds.append(c.overall <= f.score_max)
+    if f.missing_stage is not None:
+        conds.append(_missing(f.missing_stage))
+    if f.failure is not None:
+        conds.append(exists().where(FailureRow.conversation_id == c.id, FailureRow.pattern == f.failure))
+    return select(c).where(and_(*conds)) if conds else select(c)
+
+
+def ordered(query: Select[Any], sort: str) -> Select[Any]:
+    """``query`` ordered by a :data:`~servio.store.types.SORT_KEYS` key, nulls last, then by id."""
+    column = getattr(ConversationRow, sort.removeprefix("-"))
+    direction = column.desc() if sort.startswith("-") else column.asc()
+    if sort.removeprefix("-") == "id":
+        return query.order_by(direction)
+    return query.order_by(column.is_(None), direction, ConversationRow.id)
+
+
+def page(session: Session, f: ConversationFilter) -> Page[ConversationSummary]:
+    """One page of summaries and the total number matching."""
+    base = filtered(f)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = list(session.scalars(ordered(base, f.sort).limit(f.limit).offset(f.offset)))
+    return Page(items=tuple(summaries(session, rows)), total=int(total), limit=f.limit, offset=f.offset)
+
+
+def summaries(session: Session, rows: Sequence[ConversationRow]) -> list[ConversationSummary]:
+    """Summaries of ``rows`` (three queries for the whole list)."""
+    ids = [r.id for r in rows]
+    missing: dict[str, list[int]] = {i: [] for i in ids}
+    failures: dict[str, list[str]] = {i: [] for i in ids}
+    corrected: set[str] = set()
+    for part in chunks(ids):
+        s = StageScoreRow
+        for cid, stage in session.execute(select(s.conversation_id, s.stage).where(
+                s.conversation_id.in_(part), s.present.is_(False), s.weight > 0).order_by(s.stage)):
+            missing[cid].append(stage)
+        for cid, pattern in session.execute(select(FailureRow.conversation_id, FailureRow.pattern).where(
+                FailureRow.conversation_id.in_(part)).order_by(FailureRow.position)):
+            failures[cid].append(pattern)
+        corrected.update(session.scalars(select(CorrectionRow.conversation_id).where(
+            CorrectionRow.conversation_id.in_(part)).distinct()))
+    return [
+        ConversationSummary(
+            id=r.id, language=r.language, channel=r.channel, agent_id=r.agent_id, team=r.team,
+            contact_type=r.contact_type, started_at=r.started_at, overall=r.overall, turns=r.turn_count,
+            missing_stages=tuple(missing[r.id]), failures=tuple(failures[r.id]), corrected=r.id in corrected,
+            imported_at=r.imported_at, updated_at=r.updated_at)
+        for r in rows
+    ]
+
+
+def light_results(session: Session, rows: Sequence[ConversationRow]) -> Iterator[ConversationResult]:
+    """Results of ``rows``, in order, with scores and failures but no turns or feedback."""
+    for part in chunks(list(rows)):
+        ids = [r.id for r in part]
+        scores: dict[str, list[StageScoreRow]] = {i: [] for i in ids}
+        fails: dict[str, list[FailureRow]] = {i: [] for i in ids}
+        for s in session.scalars(select(StageScoreRow).where(StageScoreRow.conversation_id.in_(ids))):
+            scores[s.conversation_id].append(s)
+        for fr in session.scalars(select(FailureRow).where(FailureRow.conversation_id.in_(ids))):
+            fails[fr.conversation_id].append(fr)
+        for r in part:
+            yield ConversationResult(
+                conversation_id=r.id, language=r.language, contact_type=r.contact_type, agent_id=r.agent_id,
+                team=r.team, turns=(), overall=r.overall,
+                stage_scores=tuple(stage_score_of(s) for s in sorted(scores[r.id], key=lambda s: s.stage)),
+                failures=tuple(FailurePattern(f.pattern, f.text, f.turn)
+                               for f in sorted(fails[r.id], key=lambda f: f.position)),
+                started_at=_iso(restore_time(r.started_at, r.started_offset)),
+            )
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None

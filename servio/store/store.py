@@ -1,0 +1,417 @@
+"""``Store``: the one object the CLI and the service use to keep and query servio's results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from servio.model import Conversation
+from servio.results import AgentProfile, ConversationResult
+from servio.store import engine as engines
+from servio.store import jobs, people, queries
+from servio.store.convert import content_hash
+from servio.store.corrections import (
+    check_stages,
+    correction_of,
+    export_record,
+    rescored,
+    reviewer_tags,
+    with_corrections,
+)
+from servio.store.export import pair_up
+from servio.store.schema import ConversationRow, CorrectionRow, ImportJobRow, UserRow, utcnow
+from servio.store.types import (
+    ConversationFilter,
+    ConversationSummary,
+    Correction,
+    ImportJob,
+    NotFound,
+    Page,
+    StoreError,
+    User,
+)
+from servio.store.writer import Prepared, known_versions, rescore, write
+
+Analyse = Callable[[Conversation], ConversationResult | None]
+When = date | datetime | None
+_RETRIES = 3
+
+
+class Store:
+    """servio's database: ``Store("sqlite:///servio.db")`` or ``Store("postgresql://user@host/db")``.
+
+    Nothing connects until first use. Call :meth:`migrate` once to create or
+    upgrade the schema. ``pepper`` is an optional server secret mixed into
+    token hashes (changing it invalidates every token). Methods are
+    synchronous and thread-safe; each call is its own transaction.
+    """
+
+    def __init__(self, url: str, *, pepper: str | bytes | None = None, echo: bool = False) -> None:
+        self._url = engines.normalise_url(url)
+        self._pepper = pepper.encode("utf-8") if isinstance(pepper, str) else (pepper or b"")
+        self._echo = echo
+        self._engine: Engine | None = None
+        self._writer: Engine | None = None
+
+    # -- lifecycle -------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The database URL with any password hidden."""
+        return self._url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return str(self._url.get_backend_name())
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, made on first use."""
+        if self._engine is None:
+            self._engine = engines.make_engine(self._url, echo=self._echo)
+        return self._engine
+
+    def migrate(self, revision: str = "head") -> None:
+        """Create or upgrade the schema with Alembic (``head`` by default)."""
+        engines.migrate(self.engine, revision)
+
+    def schema_revision(self) -> str | None:
+        """The migration the database is at (None if never migrated)."""
+        return engines.current_revision(self.engine)
+
+    def is_current(self) -> bool:
+        """True when the database is at the newest migration this servio ships."""
+        return self.schema_revision() == engines.head_revision()
+
+    def close(self) -> None:
+        """Close every pooled connection (the store can be used again afterwards)."""
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = self._writer = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        if self._writer is None:
+            self._writer = self.engine.execution_options(**{engines.WRITE_OPTION: True})
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    # -- conversations -----------------------------------------------------
+
+    def save_result(self, conv: Conversation, result: ConversationResult, *, tagger: str = "rules") -> str:
+        """Insert or update one conversation and its result; returns ``new``, ``updated`` or ``unchanged``.
+
+        Idempotent: the same content (same content hash) and tagger change nothing.
+        """
+        if result.conversation_id != conv.id:
+            raise StoreError(f"result of {result.conversation_id!r} given for conversation {conv.id!r}")
+        return self.save_results([conv], lambda _c: result, tagger=tagger)[0]
+
+    def save_results(self, convs: Sequence[Conversation], analyse: Analyse, *, tagger: str = "rules",
+                     job_id: int | None = None, skipped: int | None = None,
+                     problems: Sequence[Any] = ()) -> list[str]:
+        """Store a batch in one transaction; returns each conversation's outcome in order.
+
+        ``analyse`` is called only for conversations that are new or whose
+        content hash or tagger changed; returning None marks it ``failed``
+        (not stored). With ``job_id`` the job's counts (and the reader's
+        ``skipped`` total and ``problems``) advance in the same transaction.
+        """
+        ids = [c.id for c in convs]
+        if len(set(ids)) != len(ids):
+            raise StoreError("a batch holds the same conversation id twice")
+        digests = {c.id: content_hash(c) for c in convs}
+        with self._read() as session:
+            known = known_versions(session, ids)
+        results = {c.id: analyse(c) for c in convs if known.get(c.id) != (digests[c.id], tagger)}
+        for attempt in range(_RETRIES):
+            try:
+                with self._write() as session:
+                    return self._write_batch(session, convs, digests, results, analyse, tagger,
+                                             jobs.Progress(skipped=skipped, problems=tuple(problems)), job_id)
+            except (IntegrityError, OperationalError):
+                if attempt == _RETRIES - 1:  # a concurrent writer stored the same ids first; look again
+                    raise
+        raise AssertionError("unreachable")
+
+    def _write_batch(self, session: Session, convs: Sequence[Conversation], digests: dict[str, str],
+                     results: dict[str, ConversationResult | None], analyse: Analyse, tagger: str,
+                     step: jobs.Progress, job_id: int | None) -> list[str]:
+        known = known_versions(session, list(digests))
+        changed = [c.id for c in convs if c.id in known and known[c.id] != (digests[c.id], tagger)]
+        in_force = self._corrections_in_force(session, changed, convs)
+        outcomes, items = [], []
+        for conv in convs:
+            if known.get(conv.id) == (digests[conv.id], tagger):
+                outcomes.append("unchanged")
+                continue
+            result = results[conv.id] if conv.id in results else analyse(conv)
+            if result is None:
+                outcomes.append("failed")
+                continue
+            result, reviewed = with_corrections(conv, result, tagger, in_force.get(conv.id, {}))
+            items.append(Prepared(conv, result, digests[conv.id], tagger, reviewed))
+            outcomes.append("updated" if conv.id in known else "new")
+        write(session, items, set(known), utcnow())
+        if job_id is not None:
+            counts = {k: outcomes.count(k) for k in ("new", "updated", "unchanged")}
+            jobs.advance(session, job_id, jobs.Progress(read=len(convs), skipped=step.skipped,
+                                                       problems=step.problems, **counts))
+        return outcomes
+
+    @staticmethod
+    def _corrections_in_force(session: Session, ids: Sequence[str], convs: Sequence[Conversation]
+                              ) -> dict[str, dict[int, CorrectionRow]]:
+        if not ids:
+            return {}
+        rows = list(session.scalars(select(CorrectionRow).where(CorrectionRow.conversation_id.in_(ids))))
+        by_id = {c.id: c for c in convs}
+        out = {}
+        for cid in ids:
+            latest = queries.latest_corrections(by_id[cid], [r for r in rows if r.conversation_id == cid])
+            if latest:
+                out[cid] = latest
+        return out
+
+    def get_conversation(self, conversation_id: str) -> tuple[Conversation, ConversationResult] | None:
+        """A stored conversation (redacted text) and its current result, or None."""
+        with self._read() as session:
+            loaded = queries.load(session, conversation_id)
+        return (loaded.conversation, loaded.result) if loaded is not None else None
+
+    def get_summary(self, conversation_id: str) -> ConversationSummary | None:
+        """The listing row of one conversation (times of import and update, corrected or not), or None."""
+        with self._read() as session:
+            row = session.get(ConversationRow, conversation_id)
+            return queries.summaries(session, [row])[0] if row is not None else None
+
+    def list_conversations(self, filters: ConversationFilter | None = None) -> Page[ConversationSummary]:
+        """One page of conversations matching ``filters`` and the total that match."""
+        with self._read() as session:
+            return queries.page(session, filters or ConversationFilter())
+
+    def delete_conversation(self, conversation_id: str) -> bool:
+        """Remove a conversation with everything stored about it; False if there was none."""
+        with self._write() as session:
+            result = session.execute(delete(ConversationRow).where(ConversationRow.id == conversation_id))
+            return bool(getattr(result, "rowcount", 0))
+
+    def export_rows(self, filters: ConversationFilter | None = None) -> Iterator[dict[str, Any]]:
+        """CSV rows (:data:`~servio.store.export.CSV_COLUMNS`) of every match; no limit or offset."""
+        f = filters or ConversationFilter()
+        with self._read() as session:
+            rows = list(session.scalars(queries.ordered(queries.filtered(f), f.sort)))
+            for start in range(0, len(rows), 500):
+                part = rows[start:start + 500]
+                yield from pair_up(queries.summaries(session, part), queries.light_results(session, part))
+
+    # -- profiles ------------------------------------------------------------
+
+    def profile(self, by: str, id: str, date_from: When = None, date_to: When = None, *,
+                language: str | None = None) -> AgentProfile | None:
+        """The profile of one agent or team (``by``) over a period, or None without conversations.
+
+        ``id`` ``"(unknown)"`` means conversations without an agent (team).
+        """
+        from servio.evaluate.profiles import UNKNOWN, majority_language
+        from servio.evaluate.profiles import profile as build
+
+        if by not in ("agent", "team"):
+            raise StoreError(f"profiles are by 'agent' or 'team', not {by!r}")
+        f = ConversationFilter(date_from=date_from, date_to=date_to)
+        column = ConversationRow.agent_id if by == "agent" else ConversationRow.team
+        query = queries.filtered(f).where(column.is_(None) if id == UNKNOWN else column == id)
+        results = self._light_results(query)
+        if not results:
+            return None
+        return build(results, kind=by, id=id, language=language or majority_language(results))
+
+    def profiles(self, by: str = "agent", date_from: When = None, date_to: When = None, *,
+                 language: str | None = None) -> list[AgentProfile]:
+        """Profiles of every agent or team with conversations in the period (sorted, unknown last)."""
+        from servio.evaluate.profiles import profiles as build
+
+        if by not in ("agent", "team"):
+            raise StoreError(f"profiles are by 'agent' or 'team', not {by!r}")
+        query = queries.filtered(ConversationFilter(date_from=date_from, date_to=date_to))
+        return build(self._light_results(query), by=by, language=language)
+
+    def _light_results(self, query: Any) -> list[ConversationResult]:
+        with self._read() as session:
+            rows = list(session.scalars(queries.ordered(query, "id")))
+            return list(queries.light_results(session, rows))
+
+    def agents(self) -> list[people.Agent]:
+        """Every known agent with their team and number of conversations."""
+        with self._read() as session:
+            return people.agents(session)
+
+    def teams(self) -> list[people.Team]:
+        """Every known team with its number of conversations."""
+        with self._read() as session:
+            return people.teams(session)
+
+    # -- corrections ---------------------------------------------------------
+
+    def correct_turn(self, conversation_id: str, turn_index: int, stages: Iterable[int],
+                     user: User | str) -> ConversationResult:
+        """Set a turn's stages as a reviewer, re-score the conversation and keep an audit record.
+
+        Raises :class:`NotFound` for an unknown conversation and
+        :class:`StoreError` for a bad turn index or stage.
+        """
+        after = check_stages(stages)
+        user_id, who = (user.id, user.name) if isinstance(user, User) else (None, str(user))
+        with self._write() as session:
+            loaded = queries.load(session, conversation_id, lock=True)
+            if loaded is None:
+                raise NotFound(f"no conversation {conversation_id!r}")
+            if isinstance(turn_index, bool) or not 0 <= turn_index < len(loaded.conversation.turns):
+                raise StoreError(f"conversation {conversation_id!r} has no turn {turn_index}")
+            turns = list(loaded.result.turns)
+            before = tuple(sorted(turns[turn_index].stages))
+            turns[turn_index] = reviewer_tags(turn_index, after, who)
+            result = rescored(loaded.conversation, turns, loaded.row.tagger)
+            rescore(session, conversation_id, result, loaded.reviewed | {turn_index}, utcnow())
+            from servio.store.convert import turn_hash
+
+            session.add(CorrectionRow(
+                conversation_id=conversation_id, turn_index=turn_index,
+                turn_hash=turn_hash(loaded.conversation.turns[turn_index]), user_id=user_id, user_name=who,
+                before=list(before), after=list(after), overall_before=loaded.result.overall,
+                overall_after=result.overall, created_at=utcnow()))
+        return result
+
+    def corrections(self, conversation_id: str | None = None, *, limit: int = 100,
+                    offset: int = 0) -> list[Correction]:
+        """Audit records of corrections, newest first (of one conversation, or all)."""
+        query = select(CorrectionRow).order_by(CorrectionRow.created_at.desc(), CorrectionRow.id.desc())
+        if conversation_id is not None:
+            query = query.where(CorrectionRow.conversation_id == conversation_id)
+        with self._read() as session:
+            return [correction_of(r) for r in session.scalars(query.limit(limit).offset(offset))]
+
+    def corrections_export(self, *, everything: bool = False) -> Iterator[dict[str, Any]]:
+        """Corrected conversations (all with ``everything``) as ``../shared/data`` JSON Lines records.
+
+        Turn ``stages`` are the reviewer's where corrected, else the tagger's.
+        """
+        with self._read() as session:
+            if everything:
+                ids = list(session.scalars(select(ConversationRow.id).order_by(ConversationRow.id)))
+            else:
+                ids = list(session.scalars(select(CorrectionRow.conversation_id).distinct()
+                                           .order_by(CorrectionRow.conversation_id)))
+            for cid in ids:
+                loaded = queries.load(session, cid)
+                if loaded is not None and (everything or loaded.reviewed):
+                    yield export_record(loaded.conversation, loaded.result, loaded.reviewed)
+
+    # -- users ----------------------------------------------------------------
+
+    def create_user(self, name: str, role: str, agent_id: str | None = None) -> tuple[User, str]:
+        """A new user (role ``admin``, ``reviewer`` or ``agent``) and their first API token, in plaintext.
+
+        The token is shown only here; the store keeps its salted hash.
+        """
+        with self._write() as session:
+            row = people.add_user(session, name, role, agent_id)
+            token = people.add_token(session, row.id, self._pepper)
+            return people.user_of(row), token
+
+    def user_by_token(self, token: str) -> User | None:
+        """The active user a valid, unrevoked token belongs to, else None."""
+        with self._read() as session:
+            return people.find_by_token(session, token, self._pepper)
+
+    def issue_token(self, user_id: int) -> str:
+        """Another API token for a user (plaintext, shown once)."""
+        with self._write() as session:
+            return people.add_token(session, user_id, self._pepper)
+
+    def revoke_tokens(self, user_id: int) -> int:
+        """Revoke all of a user's tokens; returns how many were live."""
+        with self._write() as session:
+            return people.revoke(session, user_id)
+
+    def get_user(self, user_id: int | None = None, *, name: str | None = None) -> User | None:
+        """A user by id or by name, or None."""
+        query = select(UserRow).where(UserRow.id == user_id if name is None else UserRow.name == name)
+        with self._read() as session:
+            row = session.scalar(query)
+            return people.user_of(row) if row is not None else None
+
+    def list_users(self) -> list[User]:
+        """Every user, by id."""
+        with self._read() as session:
+            return [people.user_of(r) for r in session.scalars(select(UserRow).order_by(UserRow.id))]
+
+    def set_user_active(self, user_id: int, active: bool) -> User:
+        """Enable or disable a user (a disabled user's tokens stop working)."""
+        with self._write() as session:
+            row = session.get(UserRow, user_id)
+            if row is None:
+                raise NotFound(f"no user with id {user_id}")
+            row.active = bool(active)
+            return people.user_of(row)
+
+    # -- import jobs ------------------------------------------------------------
+
+    def create_import_job(self, paths: Iterable[str], *, format: str | None = None,
+                          created_by: int | None = None, options: dict[str, Any] | None = None) -> ImportJob:
+        """A new pending import job."""
+        with self._write() as session:
+            return jobs.job_of(jobs.create(session, paths, format=format, created_by=created_by,
+                                           options=options))
+
+    def get_import_job(self, job_id: int) -> ImportJob | None:
+        """An import job and its committed counts, or None."""
+        with self._read() as session:
+            row = session.get(ImportJobRow, job_id)
+            return jobs.job_of(row) if row is not None else None
+
+    def list_import_jobs(self, *, status: str | None = None, limit: int = 50,
+                         offset: int = 0) -> list[ImportJob]:
+        """Import jobs, newest first."""
+        with self._read() as session:
+            return jobs.listing(session, status=status, limit=limit, offset=offset)
+
+    def start_import_job(self, job_id: int) -> ImportJob:
+        """Mark a job running (a killed job still ``running`` can be started again)."""
+        with self._write() as session:
+            return jobs.job_of(jobs.start(session, job_id))
+
+    def finish_import_job(self, job_id: int, status: str = "done", *, error: str | None = None,
+                          skipped: int | None = None, problems: Sequence[Any] = ()) -> ImportJob:
+        """End a job as ``done`` or ``failed``, adding the reader's last counts and problems."""
+        with self._write() as session:
+            jobs.finish(session, job_id, status=status, error=error,
+                        step=jobs.Progress(skipped=skipped, problems=tuple(problems)))
+            return jobs.job_of(jobs.load(session, job_id))
+
+    def delete_import_job(self, job_id: int) -> bool:
+        """Remove a job record (the conversations it stored stay); False if there was none."""
+        with self._write() as session:
+            result = session.execute(delete(ImportJobRow).where(ImportJobRow.id == job_id))
+            return bool(getattr(result, "rowcount", 0))

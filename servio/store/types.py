@@ -1,0 +1,243 @@
+"""What the store hands out: plain frozen dataclasses, no SQLAlchemy.
+
+The service (pydantic at the edge) and the CLI build their answers from these;
+conversations and results themselves travel as :mod:`servio.model` and
+:mod:`servio.results` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Generic, TypeVar
+
+from servio.stages import ALL_STAGES
+
+#: The roles a user can have, most powerful first.
+ROLES: tuple[str, ...] = ("admin", "reviewer", "agent")
+#: Import job states: a job is ``pending`` until it starts, ``running`` while it
+#: commits batches, then ``done`` or ``failed``. A job whose process was killed
+#: stays ``running``; its counts are what had been committed.
+JOB_STATES: tuple[str, ...] = ("pending", "running", "done", "failed")
+#: Sort keys of :class:`ConversationFilter` (prefix ``-`` for descending).
+SORT_KEYS: tuple[str, ...] = ("id", "started_at", "overall", "updated_at", "imported_at")
+MAX_PAGE = 1000
+
+T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """A request the store cannot carry out (bad arguments, unknown ids, a schema that is not migrated)."""
+
+
+class NotFound(StoreError):
+    """The conversation, user or job named does not exist."""
+
+
+def _utc(value: date | datetime | None, *, end: bool = False) -> datetime | None:
+    """A filter bound as an aware UTC datetime; a date covers its whole day, naive means UTC."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        moment = datetime.combine(value, time.min, tzinfo=UTC)
+        return moment + timedelta(days=1) - timedelta(microseconds=1) if end else moment
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationFilter:
+    """Which conversations to list; every field is optional and they combine with AND.
+
+    ``date_from``/``date_to`` bound ``started_at`` inclusively (a ``date``
+    covers its whole day; naive datetimes are UTC). ``missing_stage`` keeps
+    conversations where the agent never carries that stage although it
+    applies to the contact type; ``failure`` keeps those showing a failure
+    pattern id; ``score_min``/``score_max`` bound the overall score 0..100.
+    ``sort`` is one of :data:`SORT_KEYS`, ``-`` prefixed for descending.
+    """
+
+    agent_id: str | None = None
+    team: str | None = None
+    date_from: date | datetime | None = None
+    date_to: date | datetime | None = None
+    contact_type: str | None = None
+    missing_stage: int | None = None
+    failure: str | None = None
+    score_min: float | None = None
+    score_max: float | None = None
+    language: str | None = None
+    channel: str | None = None
+    limit: int = 50
+    offset: int = 0
+    sort: str = "-started_at"
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.limit <= MAX_PAGE:
+            raise StoreError(f"limit must be between 1 and {MAX_PAGE}, not {self.limit}")
+        if self.offset < 0:
+            raise StoreError(f"offset must not be negative, not {self.offset}")
+        if self.missing_stage is not None and self.missing_stage not in {int(s) for s in ALL_STAGES}:
+            raise StoreError(f"missing_stage must be a stage 1..7, not {self.missing_stage}")
+        if self.sort.removeprefix("-") not in SORT_KEYS:
+            raise StoreError(f"sort must be one of {', '.join(SORT_KEYS)} (with - for descending)")
+        start, end = _utc(self.date_from), _utc(self.date_to, end=True)
+        if start is not None and end is not None and start > end:
+            raise StoreError("date_from is after date_to")
+
+    @property
+    def start(self) -> datetime | None:
+        """``date_from`` as an aware UTC datetime."""
+        return _utc(self.date_from)
+
+    @property
+    def end(self) -> datetime | None:
+        """``date_to`` as an aware UTC datetime (the last moment of a ``date``)."""
+        return _utc(self.date_to, end=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a listing and the number of items matching in all."""
+
+    items: tuple[T, ...]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    """One row of a conversation listing."""
+
+    id: str
+    language: str
+    channel: str
+    agent_id: str | None
+    team: str | None
+    contact_type: str
+    started_at: datetime | None
+    overall: float
+    turns: int
+    missing_stages: tuple[int, ...]
+    failures: tuple[str, ...]
+    corrected: bool
+    imported_at: datetime
+    updated_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (datetimes as ISO strings)."""
+        return {
+            "id": self.id, "language": self.language, "channel": self.channel,
+            "agent_id": self.agent_id, "team": self.team, "contact_type": self.contact_type,
+            "started_at": _iso(self.started_at), "overall": round(self.overall, 1), "turns": self.turns,
+            "missing_stages": list(self.missing_stages), "failures": list(self.failures),
+            "corrected": self.corrected, "imported_at": _iso(self.imported_at),
+            "updated_at": _iso(self.updated_at),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    """An agent seen in the data (or linked to a user), with their latest team."""
+
+    id: str
+    team: str | None
+    conversations: int
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """A team seen in the data."""
+
+    id: str
+    conversations: int
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A person who uses the service; ``agent_id`` links an agent user to their conversations."""
+
+    id: int
+    name: str
+    role: str
+    agent_id: str | None
+    active: bool
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (never holds a token)."""
+        return {"id": self.id, "name": self.name, "role": self.role, "agent_id": self.agent_id,
+                "active": self.active, "created_at": _iso(self.created_at)}
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A reviewer's change of one turn's stages: who, when, before and after."""
+
+    id: int
+    conversation_id: str
+    turn_index: int
+    user_id: int | None
+    user_name: str
+    before: tuple[int, ...]
+    after: tuple[int, ...]
+    overall_before: float
+    overall_after: float
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"id": self.id, "conversation_id": self.conversation_id, "turn_index": self.turn_index,
+                "user_id": self.user_id, "user_name": self.user_name, "before": list(self.before),
+                "after": list(self.after), "overall_before": round(self.overall_before, 1),
+                "overall_after": round(self.overall_after, 1), "created_at": _iso(self.created_at)}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportJob:
+    """An import run and its progress; counts are what has been committed so far.
+
+    ``read`` counts conversations in committed batches; ``new + updated +
+    unchanged`` of them were stored, the rest failed analysis (each with a
+    problem). ``skipped`` counts bad input records. ``problems`` holds the
+    first :data:`~servio.store.jobs.MAX_PROBLEMS` problems as dicts
+    (``path``, ``line``, ``offset``, ``message``); ``problem_count`` all of them.
+    """
+
+    id: int
+    status: str
+    paths: tuple[str, ...]
+    format: str | None
+    created_by: int | None
+    read: int
+    skipped: int
+    new: int
+    updated: int
+    unchanged: int
+    problems: tuple[Mapping[str, Any], ...]
+    problem_count: int
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    updated_at: datetime
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id, "status": self.status, "paths": list(self.paths), "format": self.format,
+            "created_by": self.created_by, "read": self.read, "skipped": self.skipped, "new": self.new,
+            "updated": self.updated, "unchanged": self.unchanged,
+            "problems": [dict(p) for p in self.problems], "problem_count": self.problem_count,
+            "error": self.error, "created_at": _iso(self.created_at), "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at), "updated_at": _iso(self.updated_at),
+            "options": dict(self.options),
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
