@@ -1,0 +1,136 @@
+"""The app factory: ``create_app(settings)`` builds a FastAPI app; ``run(settings)`` serves it with uvicorn.
+
+Nothing is created at import time. The store opens its database on first
+use; ``create_app`` only wires settings, store, live sessions, limits,
+CORS, error handlers and the routers.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI
+
+from servio import __version__
+from servio.live import LiveSessions
+from servio.service.auth import TokenCache
+from servio.service.errors import install_error_handlers
+from servio.service.limits import LimitsMiddleware
+from servio.service.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from servio.store import Store
+
+log = logging.getLogger("servio.service")
+
+DESCRIPTION = """\
+servio tags customer-service conversations (Estonian and English) with the seven stages of the
+service process, scores each stage and profiles agents and teams.
+
+**Authentication**: every endpoint except `GET /health` needs an API token,
+sent as `Authorization: Bearer <token>`. Roles: **admin** (users, tokens, imports),
+**reviewer** (reads everything, corrects stage tags), **agent** (sees only their own
+conversations and profile). The stages: 1 attunement, 2 creating interest, 3 clarifying needs,
+4 clarifying values, 5 clarifying options, 6 offering a solution, 7 the goodbye procedure.
+
+**Limits**: request bodies up to `max_upload_bytes`, JSON nesting up to `max_json_depth`,
+`rate_limit_per_minute` requests per token (429 with `Retry-After` beyond that).
+"""
+
+TAGS = [
+    {"name": "health", "description": "Is the service up and its database reachable."},
+    {"name": "imports", "description": "Upload conversation files in any format servio reads."},
+    {"name": "conversations", "description": "Scored conversations: list, filter, detail, CSV."},
+    {"name": "corrections", "description": "Reviewers correct a turn's stages; the audit trail and "
+                                           "its export for retraining."},
+    {"name": "profiles", "description": "Per-stage profiles of agents and teams over a period."},
+    {"name": "users", "description": "Users, roles and API tokens (admins)."},
+    {"name": "live", "description": "Live stage hints during a chat (HTTP and WebSocket)."},
+]
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """A servio API app for ``settings`` (default: from the environment); ``store`` overrides the database.
+
+    Raises :class:`~servio.service.settings.UnsafeSettingsError` for settings
+    that must not serve (the default secret outside development mode).
+    """
+    settings = settings or load_settings()
+    settings.ensure_safe()
+    app = FastAPI(title="servio", version=__version__, description=DESCRIPTION, openapi_tags=TAGS,
+                  lifespan=_lifespan, debug=False)
+    app.state.settings = settings
+    app.state.store = store if store is not None else _store(settings)
+    app.state.live = LiveSessions(ttl=settings.live_session_ttl_seconds,
+                                  max_sessions=settings.live_max_sessions,
+                                  max_turns=settings.live_max_turns, tagger=settings.tagger)
+    app.state.token_cache = TokenCache(settings.auth_cache_seconds)
+    _middleware(app, settings)
+    install_error_handlers(app)
+    _routers(app)
+    return app
+
+
+def _store(settings: Settings) -> Store:
+    from servio.store import Store
+
+    return Store(settings.database_url, pepper=settings.secret_key.get_secret_value())
+
+
+def _middleware(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(LimitsMiddleware, max_body_bytes=settings.max_upload_bytes,
+                       max_json_depth=settings.max_json_depth, rate_per_minute=settings.rate_limit_per_minute)
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type"])
+
+
+def _routers(app: FastAPI) -> None:
+    from servio.service.routers import conversations, corrections, health, imports, live, profiles, users
+
+    for module in (health, imports, conversations, corrections, profiles, users, live):
+        app.include_router(module.router)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    if settings.auto_migrate:
+        app.state.store.migrate()
+    if settings.live_warm_up:
+        from servio.service.bootstrap import warm_up
+
+        warm_up()
+    yield
+
+
+def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
+    """Serve the API with uvicorn on ``settings.host:settings.port`` until interrupted."""
+    import uvicorn
+
+    from servio.service.bootstrap import ensure_admin
+
+    settings = settings or load_settings()
+    app = create_app(settings)
+    store = app.state.store
+    if settings.auto_migrate:
+        store.migrate()
+    token = ensure_admin(store)
+    url = f"http://{settings.host}:{settings.port}"
+    print(f"servio {__version__}: serving {url} on {store.url}\n"
+          f"  API docs: {url}/docs   health: {url}/health", file=sys.stderr)
+    if token is not None:
+        print(f"  the database had no user: created user 'admin' with the token below (shown once)\n"
+              f"  {token}\n  try: curl -H 'Authorization: Bearer {token}' {url}/conversations",
+              file=sys.stderr)
+    options: dict[str, Any] = {"log_level": "info", "ws": "websockets", "ws_max_size": 1024 * 1024,
+                               "proxy_headers": False}
+    options.update(uvicorn_options)
+    uvicorn.run(app, host=settings.host, port=settings.port, **options)

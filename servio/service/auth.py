@@ -1,0 +1,128 @@
+"""Bearer-token authentication and role checks (FastAPI dependencies).
+
+Tokens are checked by the store (which keeps only salted hashes). A short
+in-memory cache of recent successful look-ups keeps a database round trip off
+every live-hint turn; every change to users or tokens through the API clears
+it, and entries expire after ``auth_cache_seconds``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, WebSocket, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from servio.store.types import User
+
+ADMIN, REVIEWER, AGENT = "admin", "reviewer", "agent"
+ALL_ROLES = (ADMIN, REVIEWER, AGENT)
+
+bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer <token>`. "
+                    "Admins create users and tokens with `POST /users`.")
+
+
+class TokenCache:
+    """Recently authenticated tokens (by digest) and their users, for ``ttl`` seconds; bounded in size."""
+
+    def __init__(self, ttl: float, max_entries: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._clock = clock
+        self._entries: OrderedDict[str, tuple[User, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> User | None:
+        """The cached user of a token digest, if fresh."""
+        if self.ttl <= 0:
+            return None
+        with self._lock:
+            hit = self._entries.get(digest)
+            if hit is None or hit[1] < self._clock():
+                self._entries.pop(digest, None)
+                return None
+            return hit[0]
+
+    def put(self, digest: str, user: User) -> None:
+        """Remember a successful look-up."""
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            self._entries[digest] = (user, self._clock() + self.ttl)
+            self._entries.move_to_end(digest)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget everything (after a change to users or tokens)."""
+        with self._lock:
+            self._entries.clear()
+
+
+def _unauthorized(message: str = "a valid API token is required") -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def authenticate(state: Any, token: str | None) -> User:
+    """The active user holding ``token``; raises 401 otherwise."""
+    if not token:
+        raise _unauthorized()
+    digest = hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+    cache: TokenCache = state.token_cache
+    user = cache.get(digest)
+    if user is None:
+        user = state.store.user_by_token(token)
+        if user is None or not user.active:
+            raise _unauthorized("invalid, revoked or inactive API token")
+        cache.put(digest, user)
+    return user
+
+
+async def current_user(request: Request,
+                       credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
+    """The user behind the request's bearer token (401 without a valid one)."""
+    return authenticate(request.app.state, credentials.credentials if credentials else None)
+
+
+def websocket_token(websocket: WebSocket) -> str | None:
+    """A WebSocket's token: the ``Authorization: Bearer`` header, else the ``token`` query parameter."""
+    header = websocket.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return websocket.query_params.get("token")
+
+
+def require(*roles: str) -> Callable[..., Any]:
+    """A dependency that lets only users with one of ``roles`` through (403 for the others)."""
+    allowed = frozenset(roles)
+
+    async def check(user: Annotated[User, Depends(current_user)]) -> User:
+        if user.role not in allowed:
+            needed = " or ".join(sorted(allowed))
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs the role {needed}")
+        return user
+
+    return check
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+Admin = Annotated[User, Depends(require(ADMIN))]
+Reviewer = Annotated[User, Depends(require(ADMIN, REVIEWER))]
+
+
+def agent_scope(user: User, agent_id: str | None) -> str | None:
+    """The agent id a listing must be limited to: an agent's own (403 if they ask for another's)."""
+    if user.role != AGENT:
+        return agent_id
+    own = user.agent_id
+    if own is None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this agent user is not linked to an agent id")
+    if agent_id is not None and agent_id != own:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "agents see only their own conversations")
+    return own

@@ -1,0 +1,189 @@
+"""Request limits as plain ASGI middleware: body size, JSON depth and a per-client token bucket.
+
+The JSON depth check scans the raw bytes before any parser sees them, so a
+deeply nested body is refused with 400 instead of exhausting the recursion
+limit of :mod:`json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: Paths the rate limit never counts (liveness probes).
+UNLIMITED_PATHS = frozenset({"/health"})
+
+
+def json_depth_exceeds(data: bytes | str, limit: int) -> bool:
+    """Whether the JSON text ``data`` nests arrays/objects deeper than ``limit`` (strings are skipped)."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+class TokenBucket:
+    """Per-key token buckets: ``rate`` requests a minute, bursts up to ``rate``; at most ``max_keys`` kept."""
+
+    def __init__(self, rate_per_minute: int, *, max_keys: int = 100_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.capacity = float(rate_per_minute)
+        self.refill = rate_per_minute / 60.0
+        self.max_keys = max_keys
+        self._clock = clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, key: str) -> float:
+        """Take one token for ``key``: 0.0 if allowed, else the seconds until one is available."""
+        now = self._clock()
+        with self._lock:
+            tokens, stamp = self._buckets.pop(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - stamp) * self.refill)
+            wait = 0.0
+            if tokens >= 1.0:
+                tokens -= 1.0
+            else:
+                wait = (1.0 - tokens) / self.refill
+            self._buckets[key] = (tokens, now)
+            while len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)
+        return wait
+
+
+def client_key(scope: Scope) -> str:
+    """The rate-limit key of a request: a digest of its bearer token, else its client address."""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization" and value[:7].lower() == b"bearer ":
+            return "t:" + hashlib.sha256(value[7:].strip()).hexdigest()[:32]
+    client = scope.get("client")
+    return "ip:" + (client[0] if client else "unknown")
+
+
+async def _reply(send: Send, status: int, detail: str,
+                 headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    head = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": head + (headers or [])})
+    await send({"type": "http.response.body", "body": body})
+
+
+class LimitsMiddleware:
+    """Refuses over-large bodies (413), too deeply nested JSON (400) and too many requests (429)."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_json_depth: int,
+                 rate_per_minute: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_json_depth = max_json_depth
+        self.bucket = TokenBucket(rate_per_minute) if rate_per_minute > 0 else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        if self.bucket is not None and scope.get("path") not in UNLIMITED_PATHS:
+            wait = self.bucket.take(client_key(scope))
+            if wait > 0:
+                await self._too_many(scope, send, wait)
+                return
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", ()))
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+            await _reply(send, 413, f"request body larger than {self.max_body_bytes} bytes")
+            return
+        if b"json" in headers.get(b"content-type", b""):
+            await self._json(scope, receive, send)
+            return
+        await self.app(scope, self._counting(receive), send)
+
+    async def _too_many(self, scope: Scope, send: Send, wait: float) -> None:
+        retry = str(max(1, math.ceil(wait))).encode()
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008, "reason": "rate limit exceeded"})
+            return
+        await _reply(send, 429, "rate limit exceeded; try again later", [(b"retry-after", retry)])
+
+    async def _json(self, scope: Scope, receive: Receive, send: Send) -> None:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                await _reply(send, 413, f"request body larger than {self.max_body_bytes} bytes")
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if json_depth_exceeds(body, self.max_json_depth):
+            await _reply(send, 400, f"JSON nested deeper than {self.max_json_depth} levels")
+            return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def _counting(self, receive: Receive) -> Receive:
+        size = 0
+        limit = self.max_body_bytes
+
+        async def wrapped() -> Message:
+            nonlocal size
+            message = await receive()
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > limit:
+                    raise BodyTooLargeError(limit)
+            return message
+
+        return wrapped
+
+
+class BodyTooLargeError(Exception):
+    """A streamed body grew past the limit (turned into a 413 by the app's error handler)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"request body larger than {limit} bytes")
+        self.limit = limit

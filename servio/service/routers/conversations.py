@@ -1,0 +1,121 @@
+"""Conversations: list with filters, detail, CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
+from fastapi.responses import StreamingResponse
+
+from servio.model import ContactType
+from servio.service.auth import AGENT, CurrentUser, agent_scope
+from servio.service.schemas.conversations import ConversationOut, ConversationPage
+from servio.service.shape import conversation_detail
+from servio.store.types import ConversationFilter, StoreError, User
+
+router = APIRouter(tags=["conversations"])
+
+SortKey = Literal["id", "started_at", "overall", "updated_at", "imported_at",
+                  "-id", "-started_at", "-overall", "-updated_at", "-imported_at"]
+ConversationId = Annotated[str, Path(min_length=1, max_length=255, description="The conversation id.")]
+Moment = date | datetime
+
+
+class Filters:
+    """The filter query parameters shared by the listing and the CSV export."""
+
+    def __init__(
+        self,
+        agent_id: Annotated[str | None, Query(max_length=255, description="Only this agent's.")] = None,
+        team: Annotated[str | None, Query(max_length=255, description="Only this team's.")] = None,
+        date_from: Annotated[Moment | None, Query(description="Started at or after (a date covers its "
+                                                  "whole day; no zone means UTC).")] = None,
+        date_to: Annotated[Moment | None, Query(description="Started at or before.")] = None,
+        contact_type: Annotated[ContactType | None, Query(description="support, sales, complaint or "
+                                                          "information.")] = None,
+        missing_stage: Annotated[int | None, Query(ge=1, le=7, description="Applicable stage the agent "
+                                                   "never carried.")] = None,
+        failure: Annotated[str | None, Query(max_length=64, description="A failure pattern id, e.g. "
+                                             "solution_before_needs.")] = None,
+        score_min: Annotated[float | None, Query(ge=0, le=100, description="Overall score at least.")] = None,
+        score_max: Annotated[float | None, Query(ge=0, le=100, description="Overall score at most.")] = None,
+        language: Annotated[Literal["et", "en"] | None, Query()] = None,
+        channel: Annotated[str | None, Query(max_length=16)] = None,
+        sort: Annotated[SortKey, Query(description="Sort key; prefix - for descending.")] = "-started_at",
+    ) -> None:
+        self.values: dict[str, Any] = {
+            "agent_id": agent_id, "team": team, "date_from": date_from, "date_to": date_to,
+            "contact_type": str(contact_type) if contact_type else None, "missing_stage": missing_stage,
+            "failure": failure, "score_min": score_min, "score_max": score_max, "language": language,
+            "channel": channel, "sort": sort,
+        }
+
+    def build(self, user: User, *, limit: int = 50, offset: int = 0) -> ConversationFilter:
+        """The store filter, limited to the user's own conversations for agents (400 for bad values)."""
+        values = dict(self.values, agent_id=agent_scope(user, self.values["agent_id"]))
+        try:
+            return ConversationFilter(**values, limit=limit, offset=offset)
+        except StoreError as exc:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
+
+
+@router.get("/conversations", response_model=ConversationPage, summary="List conversations",
+            description="Scored conversations matching every filter given, one page at a time. "
+                        "Agents see only their own.")
+def list_conversations(request: Request, user: CurrentUser, filters: Annotated[Filters, Depends()],
+                       limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+                       offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> Any:
+    page = request.app.state.store.list_conversations(filters.build(user, limit=limit, offset=offset))
+    return {"items": [s.to_dict() for s in page.items], "total": page.total, "limit": page.limit,
+            "offset": page.offset}
+
+
+@router.get("/conversations.csv", summary="Export conversations as CSV",
+            description="One row per conversation matching the filters: id, start, language, channel, "
+                        "contact type, agent, team, turns, overall score, the score of each stage "
+                        "(empty where it does not apply), missing stages, failure patterns, corrected.",
+            response_class=StreamingResponse,
+            responses={200: {"content": {"text/csv": {"example": "id,started_at,language,...\n"}}}})
+def export_csv(request: Request, user: CurrentUser,
+               filters: Annotated[Filters, Depends()]) -> StreamingResponse:
+    from servio.store.export import CSV_COLUMNS
+
+    rows = request.app.state.store.export_rows(filters.build(user, limit=1))
+    return StreamingResponse(_csv_lines(rows, CSV_COLUMNS), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="conversations.csv"'})
+
+
+def _csv_lines(rows: Iterator[dict[str, Any]], columns: tuple[str, ...]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def visible_conversation(request: Request, user: User, conversation_id: str) -> tuple[Any, Any]:
+    """A stored conversation and its result, or 404 (also for an agent asking for another's)."""
+    found = request.app.state.store.get_conversation(conversation_id)
+    if found is None or (user.role == AGENT and found[0].agent_id != user.agent_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversation {conversation_id!r}")
+    return found
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut, summary="One conversation",
+            description="Turns with their stages and the evidence behind each, stage scores with the "
+                        "scorecard checks, failure patterns and coaching feedback.")
+def get_conversation(request: Request, conversation_id: ConversationId, user: CurrentUser) -> Any:
+    conv, result = visible_conversation(request, user, conversation_id)
+    summary = request.app.state.store.get_summary(conversation_id)
+    count = len(request.app.state.store.corrections(conversation_id, limit=1000)) if summary and \
+        summary.corrected else 0
+    return conversation_detail(conv, result, count)

@@ -1,0 +1,140 @@
+"""Live stage hints over plain HTTP and over a WebSocket.
+
+The analysis is CPU-bound and takes a few milliseconds, so it runs inline
+on the event loop (no thread hop, no GIL hand-offs between threads).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect, status
+from pydantic import ValidationError
+
+from servio.live import LiveError, LiveSession, LiveSessions, SessionInfo, SessionNotFoundError
+from servio.service.auth import AGENT, CurrentUser, authenticate, websocket_token
+from servio.service.limits import json_depth_exceeds
+from servio.service.schemas.live import LiveSessionIn, LiveSessionOut, LiveTurnIn, LiveUpdateOut
+from servio.store.types import User
+
+router = APIRouter(tags=["live"])
+
+
+def _sessions(request: Request | WebSocket) -> LiveSessions:
+    live: LiveSessions = request.app.state.live
+    return live
+
+
+def _owner(user: User) -> str:
+    return f"user:{user.id}"
+
+
+def _info(body: LiveSessionIn, user: User) -> SessionInfo:
+    agent_id = body.agent_id
+    if user.role == AGENT:
+        if agent_id is not None and agent_id != user.agent_id:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "agents open live sessions for themselves only")
+        agent_id = user.agent_id
+    return SessionInfo(language=body.language, channel=body.channel, agent_id=agent_id, team=body.team,
+                       contact_type=body.contact_type)
+
+
+def _session_out(session: LiveSession, ttl: float) -> LiveSessionOut:
+    info = session.info
+    return LiveSessionOut(id=session.id, turns=len(session.turns), language=info.language,
+                          channel=info.channel, agent_id=info.agent_id, team=info.team,
+                          contact_type=info.contact_type, ttl_seconds=int(ttl))
+
+
+@router.post("/live/sessions", status_code=201, response_model=LiveSessionOut,
+             summary="Start a live chat session",
+             description="Opens a session for one chat. Send each turn to "
+                         "`POST /live/sessions/{id}/turns` as it happens. Sessions live in memory: "
+                         "one idle for `live_session_ttl_seconds` is forgotten.")
+async def create_session(request: Request, user: CurrentUser, body: LiveSessionIn | None = None) -> Any:
+    live = _sessions(request)
+    session = live.create(_owner(user), _info(body or LiveSessionIn(), user))
+    return _session_out(session, live.ttl)
+
+
+@router.get("/live/sessions/{session_id}", response_model=LiveSessionOut, summary="Look at a live session")
+async def get_session(request: Request, session_id: str, user: CurrentUser) -> Any:
+    live = _sessions(request)
+    return _session_out(live.get(session_id, _owner(user)), live.ttl)
+
+
+@router.delete("/live/sessions/{session_id}", status_code=204, summary="End a live session")
+async def delete_session(request: Request, session_id: str, user: CurrentUser) -> None:
+    _sessions(request).close(session_id, _owner(user))
+
+
+@router.post("/live/sessions/{session_id}/turns", response_model=LiveUpdateOut,
+             summary="Send one turn, get the stages and the next-stage hint",
+             description="Tags the chat so far with the same tagger and scorecard as the batch path and "
+                         "answers with this turn's stages, the stages done so far, the next-stage hint in "
+                         "the chat's language and the warnings that show so far.")
+async def add_turn(request: Request, session_id: str, turn: LiveTurnIn, user: CurrentUser) -> Any:
+    update = _sessions(request).add_turn(session_id, _owner(user), turn.speaker, turn.text,
+                                         author=turn.author, timestamp=turn.timestamp)
+    return update.to_dict()
+
+
+@router.websocket("/live/{session_id}")
+async def live_socket(websocket: WebSocket, session_id: str) -> None:
+    """One chat over a WebSocket: send turns as JSON, receive one update per turn (docs/live.md)."""
+    state = websocket.app.state
+    try:
+        user = authenticate(state, websocket_token(websocket))
+    except HTTPException:
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="a valid API token is required")
+        return
+    info = _query_info(websocket, user)
+    if info is None:
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="bad session parameters")
+        return
+    live = _sessions(websocket)
+    try:
+        session = live.get_or_create(session_id, _owner(user), info)
+    except LiveError as exc:
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=str(exc)[:120])
+        return
+    await websocket.accept()
+    await websocket.send_json({"type": "ready", "session_id": session.id, "turns": len(session.turns)})
+    owner, depth = _owner(user), state.settings.max_json_depth
+    try:
+        while True:
+            raw = await websocket.receive_text()
+            await websocket.send_json(_answer(live, session.id, owner, raw, depth))
+    except WebSocketDisconnect:
+        return
+
+
+def _query_info(websocket: WebSocket, user: User) -> SessionInfo | None:
+    params = {k: v for k, v in websocket.query_params.items() if k in LiveSessionIn.model_fields}
+    try:
+        return _info(LiveSessionIn.model_validate(params), user)
+    except (ValidationError, HTTPException):
+        return None
+
+
+def _answer(live: LiveSessions, session_id: str, owner: str, raw: str, max_depth: int) -> dict[str, Any]:
+    if json_depth_exceeds(raw, max_depth):
+        return _error(400, f"JSON nested deeper than {max_depth} levels")
+    try:
+        turn = LiveTurnIn.model_validate_json(raw)
+    except ValidationError as exc:
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors(include_url=False)]
+        return _error(422, json.dumps(errors, ensure_ascii=False))
+    try:
+        update = live.add_turn(session_id, owner, turn.speaker, turn.text, author=turn.author,
+                               timestamp=turn.timestamp)
+    except SessionNotFoundError as exc:
+        return _error(404, str(exc))
+    except LiveError as exc:
+        return _error(400, str(exc))
+    return {"type": "update", **update.to_dict()}
+
+
+def _error(code: int, detail: str) -> dict[str, Any]:
+    return {"type": "error", "status": code, "detail": detail}

@@ -1,0 +1,84 @@
+"""Users, roles and API tokens (admins), and ``GET /me`` for everyone."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Request, status
+
+from servio.service.auth import Admin, CurrentUser
+from servio.service.schemas.admin import TokenOut, UserIn, UserOut, UserPatch
+from servio.store.types import User
+
+router = APIRouter(tags=["users"])
+
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The user's id.")]
+
+
+def _user(request: Request, user_id: int) -> User:
+    found: User | None = request.app.state.store.get_user(user_id)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no user with id {user_id}")
+    return found
+
+
+def _changed(request: Request) -> None:
+    request.app.state.token_cache.clear()
+
+
+@router.get("/me", response_model=UserOut, summary="Who am I", description="The user behind the token.")
+def me(user: CurrentUser) -> Any:
+    return user.to_dict()
+
+
+@router.get("/users", response_model=list[UserOut], summary="Every user")
+def list_users(request: Request, admin: Admin) -> Any:
+    return [u.to_dict() for u in request.app.state.store.list_users()]
+
+
+@router.post("/users", response_model=TokenOut, status_code=201,
+             summary="Create a user and their first token",
+             description="The token is in the answer only; the store keeps a salted hash. An agent user "
+                         "sees the conversations whose agent id is the user's `agent_id`.")
+def create_user(request: Request, body: UserIn, admin: Admin) -> Any:
+    store = request.app.state.store
+    if store.get_user(name=body.name) is not None:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"a user named {body.name!r} exists already")
+    user, token = store.create_user(body.name, body.role, body.agent_id)
+    _changed(request)
+    return {"token": token, "user": user.to_dict()}
+
+
+@router.get("/users/{user_id}", response_model=UserOut, summary="One user")
+def get_user(request: Request, user_id: UserId, admin: Admin) -> Any:
+    return _user(request, user_id).to_dict()
+
+
+@router.patch("/users/{user_id}", response_model=UserOut, summary="Enable or disable a user",
+              description="A disabled user's tokens stop working at once.")
+def patch_user(request: Request, user_id: UserId, body: UserPatch, admin: Admin) -> Any:
+    _user(request, user_id)
+    if user_id == admin.id and body.active is False:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "you cannot disable yourself")
+    user = request.app.state.store.set_user_active(user_id, body.active) if body.active is not None \
+        else _user(request, user_id)
+    _changed(request)
+    return user.to_dict()
+
+
+@router.post("/users/{user_id}/tokens", response_model=TokenOut, status_code=201,
+             summary="Issue another token",
+             description="A new token for the user (shown once); older tokens keep working until revoked.")
+def issue_token(request: Request, user_id: UserId, admin: Admin) -> Any:
+    user = _user(request, user_id)
+    token = request.app.state.store.issue_token(user_id)
+    return {"token": token, "user": user.to_dict()}
+
+
+@router.delete("/users/{user_id}/tokens", summary="Revoke every token of a user",
+               description="Returns how many tokens were live.")
+def revoke_tokens(request: Request, user_id: UserId, admin: Admin) -> dict[str, int]:
+    _user(request, user_id)
+    revoked = int(request.app.state.store.revoke_tokens(user_id))
+    _changed(request)
+    return {"revoked": revoked}

@@ -1,0 +1,181 @@
+"""Bodies of the conversation, correction and profile endpoints."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from servio.service.schemas.live import StageTagOut
+
+
+class ConversationSummaryOut(BaseModel):
+    """One row of the conversation listing."""
+
+    id: str
+    language: str
+    channel: str
+    agent_id: str | None
+    team: str | None
+    contact_type: str
+    started_at: datetime | None
+    overall: float = Field(description="Overall score 0..100.")
+    turns: int
+    missing_stages: list[int] = Field(description="Applicable stages the agent never carried.")
+    failures: list[str] = Field(description="Failure pattern ids that show.")
+    corrected: bool = Field(description="Whether a reviewer corrected any turn.")
+    imported_at: datetime
+    updated_at: datetime
+
+
+class ConversationPage(BaseModel):
+    """A page of conversations and how many match in all."""
+
+    items: list[ConversationSummaryOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class TurnOut(BaseModel):
+    """One turn with its stages."""
+
+    index: int
+    speaker: str
+    text: str
+    author: str | None = None
+    timestamp: datetime | None = None
+    stages: list[int]
+    tags: list[StageTagOut]
+
+
+class CheckOut(BaseModel):
+    """One scorecard check of a stage."""
+
+    id: str
+    stage: int
+    passed: bool
+    weight: float
+    turn: int | None
+
+
+class StageScoreOut(BaseModel):
+    """Score 0..100 of one stage; weight 0 means not applicable for the contact type."""
+
+    stage: int
+    name: str
+    score: float
+    present: bool
+    weight: float
+    turns: list[int]
+    checks: list[CheckOut]
+
+
+class FailureOut(BaseModel):
+    """A failure pattern and the turn where it shows."""
+
+    id: str
+    text: str
+    turn: int | None
+
+
+class FeedbackOut(BaseModel):
+    """One coaching item in the conversation's language."""
+
+    stage: int
+    kind: str = Field(description="praise, improve or missing.")
+    text: str
+    turn: int | None
+
+
+class ConversationOut(BaseModel):
+    """A conversation with its turns, tags, evidence, scores, failure patterns and coaching."""
+
+    id: str
+    language: str
+    channel: str
+    agent_id: str | None
+    team: str | None
+    contact_type: str
+    started_at: datetime | None
+    overall: float
+    turns: list[TurnOut]
+    stage_scores: list[StageScoreOut]
+    failures: list[FailureOut]
+    feedback: list[FeedbackOut]
+    corrections: int = Field(default=0, description="How many reviewer corrections it has.")
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class StagesIn(BaseModel):
+    """A reviewer's stages for one turn (the complete new set; [] means no stage)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"stages": [1, 2]}]})
+
+    stages: list[int] = Field(max_length=7, description="Stage ids 1..7.")
+
+    @field_validator("stages")
+    @classmethod
+    def _valid(cls, value: list[int]) -> list[int]:
+        if any(s < 1 or s > 7 for s in value):
+            raise ValueError("stages are 1..7")
+        if len(set(value)) != len(value):
+            raise ValueError("a stage may appear once")
+        return sorted(value)
+
+
+class CorrectionOut(BaseModel):
+    """An audit record: who changed which turn's stages when, before and after."""
+
+    id: int
+    conversation_id: str
+    turn_index: int
+    user_id: int | None
+    user_name: str
+    before: list[int]
+    after: list[int]
+    overall_before: float
+    overall_after: float
+    created_at: datetime
+
+
+class CorrectionResultOut(BaseModel):
+    """A correction and the conversation re-scored with it."""
+
+    correction: CorrectionOut
+    conversation: ConversationOut
+
+
+class StageProfileOut(BaseModel):
+    """One stage across the conversations of a profile."""
+
+    stage: int
+    name: str
+    coverage: float = Field(description="Share of conversations where the agent carried the stage (0..1).")
+    mean_score: float = Field(description="Mean score 0..100 where the stage applies.")
+
+
+class FailureCountOut(BaseModel):
+    """How often a failure pattern showed."""
+
+    id: str
+    count: int
+
+
+class ProfileOut(BaseModel):
+    """Per-stage picture of an agent or a team over a period."""
+
+    kind: str = Field(description="agent or team.")
+    id: str
+    team: str | None
+    conversations: int
+    overall: float
+    stages: list[StageProfileOut]
+    strongest: int | None
+    weakest: int | None
+    failures: list[FailureCountOut]
+    summary: str
+    language: str
+    date_from: date | datetime | None = None
+    date_to: date | datetime | None = None

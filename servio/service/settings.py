@@ -1,0 +1,123 @@
+"""Service settings: environment variables (``SERVIO_*``), an optional TOML file, refusal of unsafe defaults.
+
+Precedence, highest first: keyword arguments, environment variables, the
+TOML file (``load_settings(path)`` or ``SERVIO_CONFIG_FILE``), the defaults.
+Nothing is read at import time: build a :class:`Settings` when you need one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+#: The secret every fresh checkout has; the service refuses it outside development mode.
+DEFAULT_SECRET = "servio-development-secret-change-me"
+#: The shortest secret accepted outside development mode.
+MIN_SECRET_LENGTH = 32
+#: Environment variable naming a TOML settings file.
+CONFIG_FILE_ENV = "SERVIO_CONFIG_FILE"
+
+
+class UnsafeSettingsError(RuntimeError):
+    """Settings the service refuses to start with (a default or short secret in production)."""
+
+
+class Settings(BaseSettings):
+    """Everything the service can be told; every field is also ``SERVIO_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="SERVIO_", extra="forbid", frozen=True)
+
+    database_url: str = Field(default="sqlite:///./servio.db", description="SQLAlchemy URL of the store "
+                              "(sqlite:///path or postgresql://user:pass@host/db).")
+    mode: Literal["development", "production"] = Field(
+        "development", description="production refuses the default secret and hides error details.")
+    secret_key: SecretStr = Field(default=SecretStr(DEFAULT_SECRET), description="Server secret (mixed into "
+                                  "token hashes where the store supports it); set it from the environment.")
+    host: str = Field(default="127.0.0.1", description="Address `servio serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `servio serve` listens on.")
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024,
+                                  description="Largest request body accepted.")
+    max_json_depth: int = Field(default=32, ge=2, le=1000,
+                                description="Deepest JSON nesting accepted in a body or WebSocket message.")
+    rate_limit_per_minute: int = Field(default=600, ge=0, description="Requests per minute per token "
+                                       "(or per client address without one); 0 switches the limit off.")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; empty "
+                                    "(the default) sends no CORS headers.")
+    redact: bool = Field(default=True, description="Redact personal data (ID codes, IBANs, cards, phones, "
+                         "e-mail) from imported conversations before they are stored.")
+    live_session_ttl_seconds: int = Field(default=1800, ge=1, description="A live session idle this long is "
+                                          "forgotten.")
+    live_max_sessions: int = Field(default=10_000, ge=1, description="Live sessions kept at once; the least "
+                                   "recently used goes first.")
+    live_max_turns: int = Field(default=500, ge=1, description="Turns one live session may hold.")
+    live_warm_up: bool = Field(default=True, description="Load the language models at start-up so that "
+                               "the first live turn is not slow.")
+    tagger: str = Field(default="rules", description="The stage tagger (a registered name) for imports and "
+                        "live hints.")
+    auth_cache_seconds: float = Field(10.0, ge=0, description="How long a checked token is trusted without "
+                                      "asking the database again (0: always ask).")
+    auto_migrate: bool = Field(default=True, description="Bring the database schema up to date at start-up.")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.lstrip().startswith("["):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Keywords, then environment, then the TOML file (if the subclass names one)."""
+        toml_file = settings_cls.model_config.get("toml_file")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+    @property
+    def development(self) -> bool:
+        """Whether the service runs in development mode."""
+        return self.mode == "development"
+
+    def ensure_safe(self) -> None:
+        """Raise :class:`UnsafeSettingsError` if these settings must not serve outside development."""
+        if self.development:
+            return
+        secret = self.secret_key.get_secret_value()
+        if secret == DEFAULT_SECRET:
+            raise UnsafeSettingsError("refusing to start in production mode with the default secret key; "
+                                      "set SERVIO_SECRET_KEY")
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise UnsafeSettingsError(f"refusing to start in production mode: SERVIO_SECRET_KEY must have "
+                                      f"at least {MIN_SECRET_LENGTH} characters")
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Settings from ``overrides``, the environment and a TOML file (``config_file``, $SERVIO_CONFIG_FILE)."""
+    path = config_file or os.environ.get(CONFIG_FILE_ENV)
+    if not path:
+        return Settings(**overrides)
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"settings file {path} does not exist")
+
+    class _FromFile(Settings):
+        model_config = SettingsConfigDict(toml_file=str(path))
+
+    loaded = _FromFile(**overrides)
+    return Settings.model_construct(**{name: getattr(loaded, name) for name in Settings.model_fields})
