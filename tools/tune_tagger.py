@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shuffle", type=int, default=0, help="shuffle shown errors with this seed")
     ap.add_argument("--no-confusion", action="store_true")
     ap.add_argument("--cues", type=int, default=0,
-                    help="show the N least precise cue patterns (how often their stage is gold where they fire)")
+                    help="show the N least precise cue patterns (share of firings where the stage is gold)")
     args = ap.parse_args(argv)
     if not args.data.is_dir():
         print(f"no data folder at {args.data}", file=sys.stderr)
@@ -123,7 +123,8 @@ def _print_cue_precision(convs: list[Conversation], prepared: list, tagger: obje
     for key in rows:
         if fired[key] < 3:
             continue
-        print(f"  {right[key] / fired[key]:5.2f} {right[key]:4d}/{fired[key]:<4d} stage {key[2]} {key[0]}: {key[1][:90]}")
+        share = right[key] / fired[key]
+        print(f"  {share:5.2f} {right[key]:4d}/{fired[key]:<4d} stage {key[2]} {key[0]}: {key[1][:90]}")
         shown += 1
         if shown >= n:
             break

@@ -148,6 +148,13 @@ def _claimed_sentences(st: TurnState, stages: set[int]) -> set[int]:
     return out
 
 
+def agent_signature(ctx: Context) -> None:
+    """The agent's name or signature ("^AB", "-Mari") counts as 1 only in the agent's first turn."""
+    st = ctx.state
+    if st.view.has_signature and st.position.holds("first_agent_turn"):
+        st.add(1, "context", "agent.signs_first_turn")
+
+
 def customer_opening(ctx: Context) -> None:
     """A customer's first substantive turns, before the agent has worked on the case, describe
     the need or problem: 3 (also when they ask what is possible, 5, or greet, 1)."""
@@ -157,7 +164,8 @@ def customer_opening(ctx: Context) -> None:
     if ctx.stages() & {2, 7} or st.has("chaser"):
         return
     agent_work = any(e.view.speaker == "agent" and ctx.stages_of(e) & {3, 4, 5, 6} for e in ctx.earlier)
-    if not agent_work:
+    only_asks_options = 5 in ctx.stages() and all(st.view.text_sentences.questions)
+    if not agent_work and not only_asks_options:
         st.add(3, "context", "customer.opens_with_need")
 
 
@@ -174,7 +182,7 @@ def bare_reply(ctx: Context) -> None:
     if prev.view.is_question and before & {3, 4, 5}:
         for stage in sorted(before & {3, 4, 5}):
             st.add(stage, "context", "bare_reply.answers_question")
-    elif 6 in before and st.view.speaker == "customer" and st.has("ack", "yes", "no"):
+    elif before & {5, 6} and st.view.speaker == "customer" and st.has("ack"):
         st.add(6, "context", "bare_reply.accepts_proposal")
 
 
@@ -201,7 +209,7 @@ def customer_content(ctx: Context) -> None:
     stages = ctx.stages()
     if stages == {6} and (st.view.words >= ctx.settings.restate_words or st.has("problem")):
         st.add(3, "context", "customer.restates_problem")
-    if stages & {3, 4, 5, 6, 7}:
+    if stages & {2, 3, 4, 5, 6, 7}:
         return
     last = ctx.previous()
     prev = ctx.previous("agent")
@@ -281,6 +289,7 @@ RULES: tuple[Rule, ...] = (
     system_empty,
     chaser_empty,
     customer_thanks,
+    agent_signature,
     agent_questions,
     customer_reaction,
     bare_reply,

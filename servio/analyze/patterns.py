@@ -12,6 +12,7 @@ one sentence:
   ``we('d| would)`` matches "we'd" and "we would" (an alternative written
   with a leading space, like `` would``, keeps a separator);
 - ``~`` skips up to 3 words, ``~N`` up to N words;
+- ``^`` first in a pattern: only at the start of the text or of a sentence;
 - ``#`` is a number (``12``, ``4.90``, ``18:00``); ``!`` and ``?`` stand for themselves
   (``hello?`` needs the question mark); commas are ignored (a separator matches them);
 - a word may hold ``'`` or ``-`` (``we'd``, ``e-mail``);
@@ -33,7 +34,9 @@ SEP = r"[^\w.!?\n]+"
 NUMBER = r"\d+(?:[.,:]\d+)*"
 ANCHOR_LEN = 3
 _WORD_RE = re.compile(r"^\*?[\w'\-]+\*?$")
-_TOKEN_RE = re.compile(r"\(|\)\??|\||~\d*|[!?]+|[^\s()|!?]+")
+_TOKEN_RE = re.compile(r"\(|\)\??|\||~\d*|[!?]+|\^|[^\s()|!?^]+")
+#: Zero-width: the start of the text or of a sentence (after . ! ? or a line break, and spaces).
+CARET = r"(?:^|(?<=[.!?\n])|(?<=[.!?\n] )|(?<=[.!?\n]  ))"
 
 
 class PatternError(ValueError):
@@ -104,6 +107,7 @@ class _Node:
     glued_regex: str = ""  # a group's regex when glued (alternatives written with a leading space get one)
     gap: bool = False
     leading: bool = False  # every match starts with one of the anchors
+    caret: bool = False  # the zero-width start-of-sentence assertion
     gate: set[str] | None = None  # keys one of which every match needs (None: no such set)
     gate_score: int = 0  # how selective the gate is (the length of its shortest word)
 
@@ -129,6 +133,10 @@ class _Parser:
         if glued and self.tokens[self.pos - 1][0].startswith(")") and self.tokens[self.pos - 1][1]:
             glued = False  # "(so much )?for": the group's trailing space separates it from "for"
         self.pos += 1
+        if tok == "^":
+            if self.pos != 1:
+                raise PatternError(f"'^' must come first in {self.source!r}")
+            return _Node(CARET, set(), False, caret=True)
         if tok == "(":
             node = self.group()
         elif tok.startswith("~"):
@@ -192,6 +200,9 @@ def _join(items: list[_Node]) -> _Node:
     gate: set[str] | None = None
     gate_score = 0
     for node in items:
+        if node.caret:
+            regex += node.regex
+            continue
         if not node.optional and node.gate is not None and node.gate_score > gate_score:
             gate, gate_score = node.gate, node.gate_score
         body = node.glued_regex if node.glued and node.glued_regex else node.regex

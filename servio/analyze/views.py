@@ -24,6 +24,7 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:ee|com|o
 _MENTION_RE = re.compile(r"(?<!\w)@\w+")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$|[\"')\]])|\n+")
 _WORD_RE = re.compile(r"\w+")
+_SLASH_SIGNATURE = re.compile(r"(?:^|\s)/[A-Z][A-Za-z]{1,3}\b")  # Twitter agents' "/JP"
 #: Token kinds that carry words (the rest: punct, emoji, url, mention, email, number, hashtag).
 WORD_KINDS = frozenset({"word"})
 
@@ -93,14 +94,14 @@ class Position:
             "end": self.index >= self.total - self.end_window,
             "not_end": self.index < self.total - self.end_window,
             "last_turn": self.index == self.total - 1,
-            "closing": self.index == self.last_agent or (agent and self.index >= self.total - self.closing_window)
-            or (customer and self.index >= self.total - self.closing_window),
+            "closing": self.index == self.last_agent or self.index >= self.total - self.closing_window,
             "after_start": self.first_agent is not None and self.index > self.first_agent,
         }
         return checks[name]
 
 
-def positions(analysis: ConversationAnalysis, end_window: int, closing_window: int = 4) -> tuple[Position, ...]:
+def positions(analysis: ConversationAnalysis, end_window: int,
+              closing_window: int = 4) -> tuple[Position, ...]:
     """The :class:`Position` of every turn."""
     speakers = [t.turn.speaker.value for t in analysis.turns]
     agents = [i for i, s in enumerate(speakers) if s == "agent"]
@@ -129,7 +130,7 @@ def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemma
         text=text, lemmas=lemmas, text_starts=_word_starts(text), lemma_starts=_word_starts(lemmas),
         text_sentences=text_sentences, lemma_sentences=_sentences(lemmas, question_starters),
         words=words, has_link=any(t.kind == "url" for t in ta.tokens),
-        has_signature=any(t.kind == "signature" for t in ta.tokens),
+        has_signature=any(t.kind == "signature" for t in ta.tokens) or bool(_SLASH_SIGNATURE.search(ta.text)),
         is_question=any(text_sentences.questions),
     )
 

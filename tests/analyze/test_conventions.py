@@ -1,0 +1,140 @@
+"""The conventions of the annotation guide (ANNOTATION.md), one small invented conversation each.
+
+Each case names the convention it checks; the turn under test is marked with ``>>``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from servio.analyze import analyze
+from servio.model import Conversation, Language, Speaker, Turn
+
+A, C, S = Speaker.AGENT, Speaker.CUSTOMER, Speaker.SYSTEM
+
+# (convention, language, turns, index of the turn under test, expected stages)
+CASES = [
+    ("greeting and invitation", "en", [(A, "Hi! How can I help?")], 0, {1, 2}),
+    ("greeting and invitation", "et", [(A, "Tere! Kuidas saan teid aidata?")], 0, {1, 2}),
+    ("apology then DM request", "en",
+     [(C, "My parcel never arrived."),
+      (A, "Sorry to hear that. Please DM us your order number.")], 1, {1, 3}),
+    ("apology then DM request", "et",
+     [(C, "Mu pakk ei jõudnud kohale."),
+      (A, "Kahju kuulda. Palun saatke meile privaatsõnumis tellimuse number.")],
+     1, {1, 3}),
+    ("system lines are empty", "en",
+     [(C, "Hello, my card is blocked."), (S, "Account has been pulled up")], 1, set()),
+    ("signature in the agent's first turn is 1", "en",
+     [(C, "The app keeps crashing on my phone."),
+      (A, "Which phone and app version are you on? ^AB")], 1, {1, 3}),
+    ("a repeated signature carries no stage", "en",
+     [(C, "The app keeps crashing."), (A, "Which phone are you on? ^AB"), (C, "An old Pixel."),
+      (A, "Which app version is it? ^AB")], 3, {3}),
+    ("instruction plus 'let us know if that helps' is 6 only", "en",
+     [(C, "The app keeps crashing."), (A, "Please restart the app and let us know if that helps.")], 1, {6}),
+    ("bare 'ok' answering a needs question is 3", "en",
+     [(C, "My router is blinking red."),
+      (A, "Have you already tried turning it off and on again?"),
+      (C, "yes")],
+     2, {3}),
+    ("bare 'ok' accepting a proposal is 6", "en",
+     [(C, "I need a new charger."), (A, "I can send a replacement charger today. Does that work for you?"),
+      (C, "ok")], 2, {6}),
+    ("bare acknowledgement of nothing is empty", "en", [(C, "hi"), (C, "ok")], 1, set()),
+    ("a chaser is empty", "en",
+     [(C, "My refund has not arrived."), (A, "Sorry about that, please DM us your order number."),
+      (C, "anything yet?")], 2, set()),
+    ("'sorry, but [policy]' is not 1", "en",
+     [(C, "Can I return these shoes after 40 days?"),
+      (A, "Sorry, but returns are only possible within 30 days.")],
+     1, {5}),
+    ("a general statement of what is possible is 5", "en",
+     [(C, "What is your returns policy?"), (A, "Returns are accepted within 90 days of purchase.")], 1, {5}),
+    ("the state of the customer's own case is 6", "en",
+     [(C, "Where is my parcel?"), (A, "Your parcel is on its way and arrives tomorrow.")], 1, {6}),
+    ("a commitment to act is 6", "en",
+     [(C, "My invoice is wrong again."), (A, "I've passed this to our billing team and we will update you.")],
+     1, {6}),
+    ("'anything else' in the closing turn is 7", "en",
+     [(C, "How do I reset my password?"), (A, "Use the 'Forgot password' link on the login page."),
+      (C, "That worked, thanks!"), (A, "Great! Is there anything else I can help with?")], 3, {7}),
+    ("addressing the customer by name is not a greeting", "en",
+     [(C, "I was charged twice."), (A, "Thanks Lynn, I've refunded the second charge.")], 1, {6}),
+    ("an apology for the wait is 1", "en",
+     [(C, "Still waiting for an answer."),
+      (A, "Sorry for the wait! Your refund has been processed.")], 1, {1, 6}),
+    ("'have you tried' delivering a fix is 3 and 6", "en",
+     [(C, "My laptop won't connect to the wifi."), (A, "Have you tried restarting the router?")], 1, {3, 6}),
+    ("'let us know how it goes' at the end is 6, not 7", "en",
+     [(C, "My laptop won't connect."), (A, "Please update the network driver and let us know how it goes.")],
+     1, {6}),
+    ("the customer's last turn ending in thanks is 7", "en",
+     [(C, "Where is my order?"), (A, "Your order arrives on Monday."), (C, "ok great, thanks!")], 2, {6, 7}),
+    ("a request for contact details is 3", "en",
+     [(C, "I want to book a table for Friday."),
+      (A, "Sure. What name and phone number should I put it under?")],
+     1, {3}),
+    ("the bare answer to a details request is 3", "en",
+     [(C, "I want to book a table."), (A, "What name should I put it under?"), (C, "Maria Smith")], 2, {3}),
+    ("the customer's first turn describing a problem is 3", "en",
+     [(C, "Hello, my washing machine stopped spinning yesterday.")], 0, {1, 3}),
+    ("'can you help me?' with nothing else is 2", "en", [(C, "hi, can you help me?")], 0, {1, 2}),
+    ("stating a priority is 4", "en",
+     [(A, "Hello! How can I help?"),
+      (C, "I need a new laptop, and battery life is the most important thing for me.")],
+     1, {3, 4}),
+    ("a customer question about what is possible is 5", "en",
+     [(C, "Hi, I booked a flight for Monday."), (A, "Hello! How can I help?"), (C, "Can I change my seat?")],
+     2, {5}),
+    ("mid-conversation thanks for a detail is not 7", "en",
+     [(C, "My card was declined."), (A, "Which card do you use?"), (C, "Thanks. It's the blue Visa card.")],
+     2, {3}),
+    ("'kas saan veel aidata?' closes the contact", "et",
+     [(C, "Kas teil on see jope suuruses M?"), (A, "Jah, M-suurus on laos olemas."), (C, "Super, aitäh!"),
+      (A, "Kas saan veel millegagi aidata?")], 3, {7}),
+    ("a customer's 'aitäh, head aega' at the end is 7", "et",
+     [(C, "Tere, kas pakk on teel?"),
+      (A, "Jah, teie pakk jõuab homme pakiautomaati."),
+      (C, "Aitäh, head aega!")],
+     2, {7}),
+    ("Estonian instruction is 6", "et",
+     [(C, "Ruuter vilgub punaselt."), (A, "Palun taaskäivitage ruuter ja proovige uuesti.")], 1, {6}),
+    ("Estonian 'sorry, but [policy]' is not 1", "et",
+     [(C, "Kas saab tagastada?"), (A, "Vabandust, aga tagastada saab ainult 14 päeva jooksul.")], 1, {5}),
+    ("Estonian apology for the inconvenience is 1", "et",
+     [(C, "Internet ei tööta juba kaks päeva."),
+      (A, "Vabandame ebamugavuste pärast! Palun öelge oma kliendinumber.")],
+     1, {1, 3}),
+    ("text without diacritics is read the same", "et",
+     [(C, "Internet ei toota juba kaks paeva."),
+      (A, "Vabandame ebamugavuste parast! Palun oelge oma kliendinumber.")],
+     1, {1, 3}),
+]
+
+
+def _conv(language: str, turns: list[tuple[Speaker, str]]) -> Conversation:
+    return Conversation(id="case", language=Language(language),
+                        turns=tuple(Turn(speaker, text) for speaker, text in turns))
+
+
+@pytest.mark.parametrize(("convention", "language", "turns", "index", "expected"), CASES,
+                         ids=[f"{c[1]}: {c[0]}" for c in CASES])
+def test_convention(convention: str, language: str, turns: list[tuple[Speaker, str]], index: int,
+                    expected: set[int]) -> None:
+    tagged = analyze(_conv(language, turns))
+    got = tagged.turns[index]
+    listing = "\n".join(
+        f"{'>>' if i == index else '  '} {t.speaker.value:8s} {sorted(tt.stages)!s:12s} {t.text}"
+        for i, (t, tt) in enumerate(zip(tagged.conversation.turns, tagged.turns, strict=True))
+    )
+    why = "; ".join(f"{tag.stage}<-{','.join(e.cue for e in tag.evidence)}" for tag in got.tags)
+    assert got.stages == expected, f"{convention}: expected {sorted(expected)}\n{listing}\nevidence: {why}"
+
+
+def test_every_tag_has_evidence_and_confidence() -> None:
+    turns = [(C, "hi, my order is late"), (A, "Sorry to hear that! What's the order number?")]
+    tagged = analyze(_conv("en", turns))
+    for turn in tagged.turns:
+        for tag in turn.tags:
+            assert tag.evidence and 0.0 < tag.confidence <= 1.0
