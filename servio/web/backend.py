@@ -1,0 +1,201 @@
+"""What the dashboard pages need from storage, and an in-memory implementation.
+
+:class:`Backend` is the small surface the pages use; :class:`StoreBackend`
+(in :mod:`servio.web.store_backend`) puts it over the service's
+:class:`~servio.store.Store`, and :class:`MemoryBackend` keeps results in a
+dict (tests, demos, ``servio serve`` over files). Listings use the store's own
+plain types (:class:`~servio.store.types.ConversationFilter`, ``Page``,
+``ConversationSummary``) so the pages look the same over either.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from servio.model import Conversation
+from servio.report.summary import select
+from servio.results import ConversationResult
+from servio.store.types import (
+    Agent,
+    ConversationFilter,
+    ConversationSummary,
+    Correction,
+    ImportJob,
+    NotFound,
+    Page,
+    Team,
+    User,
+)
+
+
+class Backend(Protocol):
+    """Storage as the dashboard sees it."""
+
+    def listing(self, f: ConversationFilter) -> Page[ConversationSummary]:
+        """One page of conversations matching ``f``."""
+        ...
+
+    def get(self, conversation_id: str) -> tuple[Conversation, ConversationResult, frozenset[int]]:
+        """A conversation, its current result and the turns a reviewer corrected (NotFound if absent)."""
+        ...
+
+    def results(self, *, agent_id: str | None = None, team: str | None = None, date_from: date | None = None,
+                date_to: date | None = None) -> list[ConversationResult]:
+        """Every result of an agent, a team or all, within the dates."""
+        ...
+
+    def agents(self) -> list[Agent]:
+        """Agents seen in the data."""
+        ...
+
+    def teams(self) -> list[Team]:
+        """Teams seen in the data."""
+        ...
+
+    def correct(self, conversation_id: str, turn: int, stages: Sequence[int], user: User) -> Correction:
+        """Set one turn's stages as a reviewer and re-score the conversation."""
+        ...
+
+    def start_import(self, paths: Sequence[Path], *, format: str | None, user: User) -> ImportJob:
+        """Start importing files (in the background); returns the job to poll."""
+        ...
+
+    def job(self, job_id: int) -> ImportJob:
+        """An import job's progress and bad-record report."""
+        ...
+
+
+def summary_of(conv: Conversation, r: ConversationResult, corrected: bool,
+               when: datetime) -> ConversationSummary:
+    """A listing row for a conversation and its result."""
+    missing = tuple(s.stage for s in r.stage_scores if s.weight > 0 and not s.present)
+    return ConversationSummary(
+        id=r.conversation_id, language=r.language, channel=str(conv.channel), agent_id=r.agent_id,
+        team=r.team,
+        contact_type=r.contact_type, started_at=conv.started_at, overall=r.overall, turns=len(conv.turns),
+        missing_stages=missing, failures=tuple(sorted({f.id for f in r.failures})), corrected=corrected,
+        imported_at=when, updated_at=when)
+
+
+def matches(s: ConversationSummary, f: ConversationFilter) -> bool:
+    """Whether a listing row passes every field of ``f`` (the store's semantics, in memory)."""
+    when = s.started_at.astimezone(UTC) if s.started_at and s.started_at.tzinfo else s.started_at
+    checks = (
+        f.agent_id is None or s.agent_id == f.agent_id,
+        f.team is None or s.team == f.team,
+        f.contact_type is None or s.contact_type == f.contact_type,
+        f.language is None or s.language == f.language,
+        f.channel is None or s.channel == f.channel,
+        f.missing_stage is None or f.missing_stage in s.missing_stages,
+        f.failure is None or f.failure in s.failures,
+        f.score_min is None or s.overall >= f.score_min,
+        f.score_max is None or s.overall <= f.score_max,
+        f.start is None or (when is not None and when.replace(tzinfo=UTC) >= f.start),
+        f.end is None or (when is not None and when.replace(tzinfo=UTC) <= f.end),
+    )
+    return all(checks)
+
+
+def _sort_key(key: str) -> Callable[[ConversationSummary], tuple[Any, ...]]:
+    def k(s: ConversationSummary) -> tuple[Any, ...]:
+        value = getattr(s, key)
+        if isinstance(value, datetime):
+            value = (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+        return (value is not None, value if value is not None else 0, s.id)
+
+    return k
+
+
+@dataclass
+class MemoryBackend:
+    """Results in memory: a dict by conversation id; corrections re-score with the same evaluation."""
+
+    items: dict[str, tuple[Conversation, ConversationResult, frozenset[int]]] = field(default_factory=dict)
+    jobs: dict[int, ImportJob] = field(default_factory=dict)
+    tagger: str = "rules"
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _loaded: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def add(self, pairs: Iterable[tuple[Conversation, ConversationResult]]) -> int:
+        """Add (or replace) conversations and their results; returns how many."""
+        n = 0
+        with self._lock:
+            for conv, result in pairs:
+                self.items[conv.id] = (conv, result, frozenset())
+                n += 1
+        return n
+
+    def listing(self, f: ConversationFilter) -> Page[ConversationSummary]:
+        rows = [summary_of(c, r, bool(done), self._loaded) for c, r, done in self.items.values()]
+        rows = [s for s in rows if matches(s, f)]
+        key = f.sort.removeprefix("-")
+        key = "started_at" if key in ("updated_at", "imported_at") else key
+        rows.sort(key=_sort_key(key), reverse=f.sort.startswith("-"))
+        return Page(items=tuple(rows[f.offset:f.offset + f.limit]), total=len(rows), limit=f.limit,
+                    offset=f.offset)
+
+    def get(self, conversation_id: str) -> tuple[Conversation, ConversationResult, frozenset[int]]:
+        try:
+            return self.items[conversation_id]
+        except KeyError:
+            raise NotFound(f"no conversation {conversation_id!r}") from None
+
+    def results(self, *, agent_id: str | None = None, team: str | None = None, date_from: date | None = None,
+                date_to: date | None = None) -> list[ConversationResult]:
+        all_results = [r for _, r, _ in self.items.values()]
+        if agent_id is not None:
+            return select(all_results, scope="agent", id=agent_id, date_from=date_from, date_to=date_to)
+        if team is not None:
+            return select(all_results, scope="team", id=team, date_from=date_from, date_to=date_to)
+        return select(all_results, scope="period", date_from=date_from, date_to=date_to)
+
+    def agents(self) -> list[Agent]:
+        seen: dict[str, list[ConversationResult]] = {}
+        for _, r, _ in self.items.values():
+            if r.agent_id:
+                seen.setdefault(r.agent_id, []).append(r)
+        return [Agent(id=a, team=next((r.team for r in rs if r.team), None), conversations=len(rs))
+                for a, rs in sorted(seen.items())]
+
+    def teams(self) -> list[Team]:
+        counts: dict[str, int] = {}
+        for _, r, _ in self.items.values():
+            if r.team:
+                counts[r.team] = counts.get(r.team, 0) + 1
+        return [Team(id=t, conversations=n) for t, n in sorted(counts.items())]
+
+    def correct(self, conversation_id: str, turn: int, stages: Sequence[int], user: User) -> Correction:
+        from servio.store.corrections import check_stages, rescored, reviewer_tags
+        from servio.store.types import StoreError
+
+        with self._lock:
+            conv, result, done = self.get(conversation_id)
+            if not 0 <= turn < len(result.turns):
+                raise StoreError(f"turn {turn} is out of range (0..{len(result.turns) - 1})")
+            after = check_stages(stages)
+            turns = list(result.turns)
+            before = tuple(sorted(turns[turn].stages))
+            turns[turn] = reviewer_tags(turn, after, user.name)
+            new = rescored(conv, turns, self.tagger)
+            new = replace(new, agent_id=result.agent_id, team=result.team, started_at=result.started_at)
+            self.items[conversation_id] = (conv, new, done | {turn})
+            return Correction(id=len(done) + 1, conversation_id=conversation_id, turn_index=turn,
+                              user_id=user.id, user_name=user.name, before=before, after=after,
+                              overall_before=result.overall, overall_after=new.overall,
+                              created_at=datetime.now(UTC))
+
+    def start_import(self, paths: Sequence[Path], *, format: str | None, user: User) -> ImportJob:
+        from servio.web.memory_import import run_import
+
+        return run_import(self, paths, format=format, user=user)
+
+    def job(self, job_id: int) -> ImportJob:
+        try:
+            return self.jobs[job_id]
+        except KeyError:
+            raise NotFound(f"no import job {job_id}") from None

@@ -1,0 +1,69 @@
+"""Imports into a :class:`~servio.web.backend.MemoryBackend`: read, analyse and score files in a thread.
+
+The job is replaced in ``backend.jobs`` after every conversation, so a page
+polling it sees the counts grow and the bad records as they are found.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from servio.store.types import ImportJob, User
+
+if TYPE_CHECKING:
+    from servio.web.backend import MemoryBackend
+
+MAX_PROBLEMS = 200
+
+
+def run_import(backend: MemoryBackend, paths: Sequence[Path], *, format: str | None, user: User,
+               wait: bool = False) -> ImportJob:
+    """Create a job and run it in a background thread (or inline with ``wait``); returns the new job."""
+    now = datetime.now(UTC)
+    job = ImportJob(id=len(backend.jobs) + 1, status="pending", paths=tuple(str(p) for p in paths),
+                    format=format, created_by=user.id, read=0, skipped=0, new=0, updated=0, unchanged=0,
+                    problems=(), problem_count=0, error=None, created_at=now, started_at=None,
+                    finished_at=None, updated_at=now)
+    backend.jobs[job.id] = job
+    worker = threading.Thread(target=_run, args=(backend, job.id, list(paths), format), daemon=True)
+    worker.start()
+    if wait:
+        worker.join()
+    return backend.jobs[job.id]
+
+
+def _set(backend: MemoryBackend, job_id: int, **changes: Any) -> None:
+    backend.jobs[job_id] = replace(backend.jobs[job_id], updated_at=datetime.now(UTC), **changes)
+
+
+def _run(backend: MemoryBackend, job_id: int, paths: list[Path], format: str | None) -> None:
+    from servio.jobs import JobOptions, read, score
+
+    problems: list[dict[str, Any]] = []
+
+    def on_problem(problem: Any) -> None:
+        record = {"path": str(getattr(problem, "path", "") or ""), "line": getattr(problem, "line", None),
+                  "message": str(getattr(problem, "message", problem))}
+        problems.append(record)
+        job = backend.jobs[job_id]
+        _set(backend, job_id, skipped=job.skipped + 1, problem_count=job.problem_count + 1,
+             problems=tuple(problems[:MAX_PROBLEMS]))
+
+    _set(backend, job_id, status="running", started_at=datetime.now(UTC))
+    opts = JobOptions(format=format, on_problem=on_problem, tagger=backend.tagger)
+    try:
+        for conv, result in score(read(paths, opts), opts):
+            known = conv.id in backend.items
+            backend.add([(conv, result)])
+            job = backend.jobs[job_id]
+            _set(backend, job_id, read=job.read + 1, new=job.new + (not known), updated=job.updated + known)
+    except Exception as exc:  # a broken file must end the job, not the server
+        _set(backend, job_id, status="failed", error=str(exc) or type(exc).__name__,
+             finished_at=datetime.now(UTC))
+        return
+    _set(backend, job_id, status="done", finished_at=datetime.now(UTC))

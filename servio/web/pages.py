@@ -1,0 +1,160 @@
+"""What each dashboard page shows, computed from the backend: plain dicts for the templates.
+
+No web library here: the route handlers in :mod:`servio.web.routes` parse the
+request, call one function of this module and render its answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from markupsafe import Markup
+
+from servio.evaluate.feedback import pattern_name, texts
+from servio.evaluate.profiles import profile
+from servio.model import Conversation
+from servio.report import charts, summary
+from servio.results import ConversationResult
+from servio.stages import ALL_STAGES, info
+from servio.store.types import ConversationFilter
+from servio.web.backend import Backend
+
+Link = Callable[..., str]
+
+
+def stage_list(language: str) -> list[dict[str, Any]]:
+    """The seven stages for templates: id, names, colour and a readable text colour on it."""
+    return [{"id": int(s), "short": info(s).short(language), "name": info(s).name(language),
+             "about": info(s).about(language), "colour": info(s).colour,
+             "ink": charts.text_on(info(s).colour)}
+            for s in ALL_STAGES]
+
+
+def query(base: str, **params: Any) -> str:
+    """``base`` with the non-empty ``params`` as a query string."""
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{base}?{urlencode(kept)}" if kept else base
+
+
+def conversation_list(backend: Backend, f: ConversationFilter, language: str) -> dict[str, Any]:
+    """A page of conversations, the filter as given and the choices for the filter form."""
+    page = backend.listing(f)
+    return {"page": page, "filter": f, "agents": backend.agents(), "teams": backend.teams(),
+            "patterns": _pattern_choices(language)}
+
+
+def _pattern_choices(language: str) -> list[tuple[str, str]]:
+    from servio.evaluate.registry import registered_patterns
+
+    return [(p.id, pattern_name(p.id, language)) for p in registered_patterns()]
+
+
+def conversation_view(conv: Conversation, result: ConversationResult, corrected: frozenset[int],
+                      language: str) -> dict[str, Any]:
+    """The transcript with each turn's tags and evidence, the scorecard and the coaching."""
+    turns = []
+    for turn, tags in zip(conv.turns, result.turns, strict=True):
+        chips: list[dict[str, Any]] = [
+            {"stage": t.stage, "confidence": t.confidence,
+             "evidence": [_evidence_text(e.kind, e.cue, e.match) for e in t.evidence]}
+            for t in sorted(tags.tags, key=lambda t: t.stage)]
+        turns.append({"index": tags.index, "speaker": str(turn.speaker), "text": turn.text,
+                      "author": turn.author, "chips": chips,
+                      "stages": sorted(tags.stages), "corrected": tags.index in corrected,
+                      "colour": info(min(tags.stages)).colour if tags.stages else "#d0d7de"})
+    speakers = [str(t.speaker) for t in conv.turns]
+    timeline = charts.timeline([t.stages for t in result.turns], speakers, language=language,
+                               href=lambda i: f"#turn-{i}")
+    return {"conv": conv, "result": result, "turns": turns, "timeline": Markup(timeline),
+            "scores": _scores(result, language), "feedback": _feedback(result, language),
+            "failures": [{"id": f.id, "name": pattern_name(f.id, language), "text": f.text, "turn": f.turn}
+                         for f in result.failures]}
+
+
+def _evidence_text(kind: str, cue: str, match: str) -> str:
+    return f"{kind}: {cue}" + (f" “{match}”" if match and match != cue else "")
+
+
+def _scores(result: ConversationResult, language: str) -> list[dict[str, Any]]:
+    return [{"stage": s.stage, "name": info(s.stage).short(language), "score": s.score, "present": s.present,
+             "applies": s.weight > 0, "colour": info(s.stage).colour, "turns": list(s.turns)}
+            for s in result.stage_scores]
+
+
+def _feedback(result: ConversationResult, language: str) -> list[dict[str, Any]]:
+    order = {"missing": 0, "improve": 1, "praise": 2}
+    return [{"stage": fb.stage, "stage_name": info(fb.stage).short(language), "kind": fb.kind,
+             "text": fb.text,
+             "turn": fb.turn, "colour": info(fb.stage).colour}
+            for fb in sorted(result.feedback, key=lambda f: order.get(f.kind, 3))]
+
+
+def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_from: date | None,
+                 date_to: date | None, link: Link) -> dict[str, Any] | None:
+    """An agent's or team's profile with links from every number to the conversations behind it."""
+    key = {"agent_id": id} if kind == "agent" else {"team": id}
+    results = backend.results(**key, date_from=date_from, date_to=date_to)
+    if not results:
+        return None
+    dates = {"date_from": date_from, "date_to": date_to}
+
+    def to_list(**extra: Any) -> str:
+        return link("conversations", **{**key, **dates, **extra})
+
+    ov = summary.overview(results, kind=kind, id=id, language=language,
+                          trend_href=lambda a, b: to_list(date_from=a.isoformat(), date_to=b.isoformat()))
+    stage_links = {s: to_list(missing_stage=s) if ov.coverage[s] < 1 else to_list(sort="overall")
+                   for s in ov.values}
+    weakest = ov.profile.weakest
+    return {
+        "kind": kind, "id": id, "ov": ov, "profile": ov.profile, "n": len(results),
+        "all_link": to_list(), "stage_links": stage_links,
+        "radar": Markup(charts.profile_radar(ov.values, language=language, links=stage_links)),
+        "bars": Markup(charts.profile_bars(ov.values, language=language, coverage=ov.coverage,
+                                           links=stage_links)),
+        "trend": Markup(charts.trend(ov.trend, language=language, bucket=ov.bucket)),
+        "weakest": info(weakest) if weakest else None,
+        "weakest_tip": str(texts(language)["stage"][info(weakest).key].get("improve", "")) if weakest else "",
+        "pattern_links": {p.id: to_list(failure=p.id) for p in ov.patterns},
+        "worst": [(r, link("conversation", id=r.conversation_id)) for r in ov.worst],
+        "missing_counts": {s: round((1 - ov.coverage[s]) * len(results)) for s in ov.values},
+    }
+
+
+def team_page(backend: Backend, *, team: str | None, language: str, date_from: date | None,
+              date_to: date | None, link: Link) -> dict[str, Any]:
+    """The agents × stages table of a team (or of everyone), each cell linked to its conversations."""
+    results = backend.results(team=team, date_from=date_from, date_to=date_to)
+    groups: dict[str, list[ConversationResult]] = {}
+    for r in results:
+        groups.setdefault(r.agent_id or "", []).append(r)
+    dates = {"date_from": date_from, "date_to": date_to}
+    rows = []
+    for agent, mine in sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0])):
+        values, _ = summary.stage_values(mine)
+        overall = profile(mine, kind="agent", id=agent or "?", language=language).overall
+        cells = [_cell(values.get(int(s)),
+                       link("conversations", agent_id=agent, team=team, missing_stage=int(s), **dates)
+                       if agent else None) for s in ALL_STAGES]
+        rows.append({"agent": agent, "n": len(mine), "cells": cells, "overall": _cell(overall, None),
+                     "agent_link": link("agent", id=agent) if agent else None,
+                     "list_link": link("conversations", agent_id=agent, team=team, **dates)
+                     if agent else None})
+    return {"team": team, "rows": rows, "teams": backend.teams(), "n": len(results)}
+
+
+def _cell(value: float | None, href: str | None) -> dict[str, Any]:
+    bg, fg = charts.heat_colour(value)
+    text = "–" if value is None else f"{value:.0f}"
+    return {"value": value, "text": text, "bg": bg, "fg": fg, "href": href}
+
+
+def score_update(result: ConversationResult, language: str) -> Mapping[str, Any]:
+    """The JSON a correction answers with: the new overall and stage scores, and the coaching."""
+    return {"overall": round(result.overall, 1),
+            "scores": [{"stage": s["stage"], "score": round(s["score"], 1), "present": s["present"],
+                        "applies": s["applies"]} for s in _scores(result, language)],
+            "feedback": _feedback(result, language)}

@@ -1,0 +1,44 @@
+"""Jinja2 rendering of the dashboard's templates and the choice of interface language."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from servio.web.i18n import pick_language, strings
+from servio.web.pages import stage_list
+
+if TYPE_CHECKING:
+    import jinja2
+    from fastapi import Request
+
+LANG_COOKIE = "servio_lang"
+
+
+def language_of(request: Request) -> str:
+    """``?lang=``, else the language cookie, else the browser's first choice, else Estonian."""
+    accept = request.headers.get("accept-language", "")
+    first = accept.split(",")[0].strip() if accept else None
+    return pick_language(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE), first)
+
+
+class Renderer:
+    """Renders a page template with the interface strings, the stages and links under ``prefix``."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        import jinja2
+
+        env = jinja2.Environment(loader=jinja2.PackageLoader("servio.web", "templates"),
+                                 autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True,
+                                 lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+        env.globals["prefix"] = self.prefix
+        return env
+
+    def page(self, template: str, *, lang: str, **context: Any) -> str:
+        """The HTML of ``template`` in ``lang``."""
+        t = strings(lang)
+        return self.env.get_template(template).render(t=t, lang=lang, stages=stage_list(lang), **context)

@@ -1,0 +1,304 @@
+"""The dashboard's pages: a FastAPI router factory over a :class:`~servio.web.backend.Backend`.
+
+Handlers parse the request, call one function of :mod:`servio.web.pages` and
+render a template. People sign in by pasting an API token, kept in an
+HttpOnly cookie; JSON posts must carry the ``X-Servio: 1`` header (a request
+other sites cannot make without CORS consent).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from importlib import resources
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+
+from servio.store.types import ConversationFilter, NotFound, StoreError, User
+from servio.web import pages
+from servio.web.backend import Backend
+from servio.web.render import Renderer, language_of
+
+TOKEN_COOKIE = "servio_token"
+LANG_COOKIE = "servio_lang"
+STATIC = {"app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
+          "live.js": "text/javascript; charset=utf-8"}
+#: The user of an open dashboard (``open_access=True``, development only): a reviewer without an id.
+GUEST = User(id=0, name="guest", role="reviewer", agent_id=None, active=True,
+             created_at=datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def default_backend(request: Request) -> Backend:
+    """The app's backend: ``app.state.web_backend`` if set, else a :class:`StoreBackend` over its store."""
+    state = request.app.state
+    backend = getattr(state, "web_backend", None)
+    if backend is None:
+        from servio.web.store_backend import StoreBackend
+
+        settings = getattr(state, "settings", None)
+        backend = StoreBackend(state.store, tagger=getattr(settings, "tagger", "rules"))
+        state.web_backend = backend
+    return backend
+
+
+def web_router(*, prefix: str = "/ui", backend: Callable[[Request], Backend] | None = None,
+               open_access: bool = False) -> APIRouter:
+    """The dashboard's pages under ``prefix``; ``open_access`` lets anyone in as a reviewer (no token)."""
+    router = APIRouter(prefix=prefix, include_in_schema=False)
+    ui = _Ui(prefix, backend or default_backend, open_access)
+    ui.add_pages(router)
+    from servio.web.live_routes import add_live
+
+    add_live(router, ui)
+    return router
+
+
+class _Ui:
+    """Shared request helpers of the dashboard routes."""
+
+    def __init__(self, prefix: str, backend: Callable[[Request], Backend], open_access: bool) -> None:
+        self.prefix = prefix
+        self.backend = backend
+        self.open_access = open_access
+        self.render = Renderer(prefix)
+
+    # -- who and which language --------------------------------------------
+
+    def user(self, request: Request) -> User | None:
+        token = request.cookies.get(TOKEN_COOKIE)
+        if token:
+            from servio.service.auth import authenticate
+
+            try:
+                return authenticate(request.app.state, token)
+            except HTTPException:
+                return None
+        return GUEST if self.open_access else None
+
+    def need_user(self, request: Request, roles: tuple[str, ...] = ("admin", "reviewer", "agent")) -> User:
+        user = self.user(request)
+        if user is None:
+            raise HTTPException(401, "sign in first")
+        if user.role not in roles:
+            raise HTTPException(403, f"this needs the role {' or '.join(roles)}")
+        return user
+
+    def json_post(self, request: Request, roles: tuple[str, ...] = ("admin", "reviewer", "agent")) -> User:
+        if request.headers.get("x-servio") != "1":
+            raise HTTPException(403, "missing X-Servio header")
+        return self.need_user(request, roles)
+
+    def page(self, request: Request, template: str, **context: Any) -> Response:
+        lang = language_of(request)
+        user = self.user(request)
+        if user is None:
+            return RedirectResponse(f"{self.prefix}/login?next={request.url.path}", status_code=303)
+        html = self.render.page(template, lang=lang, user=user, path=request.url.path, **context)
+        response = HTMLResponse(html)
+        if request.query_params.get("lang") == lang:
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+        return response
+
+    def link(self, name: str, id: str | None = None, **params: Any) -> str:
+        paths = {"conversations": "/conversations", "conversation": f"/conversations/{id}",
+                 "agent": f"/agents/{id}", "team": "/team"}
+        return pages.query(self.prefix + paths[name], **params)
+
+    # -- pages ---------------------------------------------------------------
+
+    def add_pages(self, r: APIRouter) -> None:
+        r.add_api_route("", self.home, methods=["GET"])
+        r.add_api_route("/", self.home, methods=["GET"])
+        r.add_api_route("/static/{name}", self.static, methods=["GET"])
+        r.add_api_route("/login", self.login_form, methods=["GET"])
+        r.add_api_route("/login", self.login, methods=["POST"])
+        r.add_api_route("/logout", self.logout, methods=["POST"])
+        r.add_api_route("/import", self.import_form, methods=["GET"])
+        r.add_api_route("/import", self.import_files, methods=["POST"])
+        r.add_api_route("/import/{job_id}", self.import_status, methods=["GET"])
+        r.add_api_route("/conversations", self.conversations, methods=["GET"])
+        r.add_api_route("/conversations/{cid}", self.conversation, methods=["GET"])
+        r.add_api_route("/conversations/{cid}/turns/{turn}", self.correct, methods=["POST"])
+        r.add_api_route("/agents/{agent_id}", self.agent, methods=["GET"])
+        r.add_api_route("/team", self.team, methods=["GET"])
+        r.add_api_route("/report", self.report, methods=["GET"])
+
+    async def home(self, request: Request) -> Response:
+        return RedirectResponse(f"{self.prefix}/team", status_code=303)
+
+    async def static(self, name: str) -> Response:
+        if name not in STATIC:
+            raise HTTPException(404, "no such file")
+        body = resources.files("servio.web").joinpath("static", name).read_bytes()
+        return Response(body, media_type=STATIC[name], headers={"Cache-Control": "max-age=300"})
+
+    async def login_form(self, request: Request) -> Response:
+        lang = language_of(request)
+        html = self.render.page("login.html", lang=lang, user=None, path=request.url.path,
+                                next=request.query_params.get("next", ""), error=None)
+        return HTMLResponse(html)
+
+    async def login(self, request: Request) -> Response:
+        form = await request.form()
+        token, nxt = str(form.get("token", "")).strip(), str(form.get("next", ""))
+        from servio.service.auth import authenticate
+
+        try:
+            authenticate(request.app.state, token)
+        except HTTPException:
+            html = self.render.page("login.html", lang=language_of(request), user=None, path=request.url.path,
+                                    next=nxt, error="login_failed")
+            return HTMLResponse(html, status_code=401)
+        target = nxt if nxt.startswith(self.prefix + "/") else f"{self.prefix}/team"
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https", max_age=12 * 3600)
+        return response
+
+    async def logout(self, request: Request) -> Response:
+        response = RedirectResponse(f"{self.prefix}/login", status_code=303)
+        response.delete_cookie(TOKEN_COOKIE)
+        return response
+
+    async def import_form(self, request: Request) -> Response:
+        from servio.ingest import available_formats
+
+        return self.page(request, "import.html", formats=available_formats())
+
+    async def import_files(self, request: Request) -> Response:
+        user = self.json_post(request, ("admin",) if not self.open_access else ("admin", "reviewer"))
+        from servio.web.uploads import save_uploads
+
+        form = await request.form()
+        paths, folder = await save_uploads(form.getlist("files"))
+        if not paths:
+            return JSONResponse({"detail": "choose at least one file"}, status_code=422)
+        fmt = str(form.get("format") or "") or None
+        job = self.backend(request).start_import(paths, format=fmt, user=user)
+        from servio.web.uploads import remove_when_done
+
+        remove_when_done(folder, lambda: self.backend(request).job(job.id))
+        return JSONResponse(job.to_dict(), status_code=202)
+
+    async def import_status(self, request: Request, job_id: int) -> Response:
+        self.need_user(request)
+        try:
+            return JSONResponse(self.backend(request).job(job_id).to_dict())
+        except NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+
+    async def conversations(self, request: Request) -> Response:
+        user = self.user(request)
+        q = request.query_params
+        try:
+            f = _filter(q, user)
+        except (StoreError, ValueError) as exc:
+            raise HTTPException(422, str(exc)) from None
+        ctx = pages.conversation_list(self.backend(request), f, language_of(request))
+        page, kept = ctx["page"], {k: v for k, v in q.items() if k != "offset"}
+        prev_link = (pages.query(request.url.path, **kept, offset=max(0, f.offset - f.limit))
+                     if f.offset else None)
+        next_link = (pages.query(request.url.path, **kept, offset=f.offset + f.limit)
+                     if f.offset + f.limit < page.total else None)
+        return self.page(request, "conversations.html", **ctx, q=dict(q), link=self.link, prev_link=prev_link,
+                         next_link=next_link)
+
+    async def conversation(self, request: Request, cid: str) -> Response:
+        user = self.user(request)
+        try:
+            conv, result, corrected = self.backend(request).get(cid)
+        except NotFound:
+            raise HTTPException(404, f"no conversation {cid!r}") from None
+        if user is not None and user.role == "agent" and result.agent_id != user.agent_id:
+            raise HTTPException(403, "agents see only their own conversations")
+        view = pages.conversation_view(conv, result, corrected, language_of(request))
+        return self.page(request, "conversation.html", **view, link=self.link)
+
+    async def correct(self, request: Request, cid: str, turn: int) -> Response:
+        user = self.json_post(request, ("admin", "reviewer"))
+        try:
+            body = json.loads(await request.body() or b"{}")
+            stages = body.get("stages") if isinstance(body, dict) else None
+            if not isinstance(stages, list):
+                raise StoreError("send {\"stages\": [1..7, ...]}")
+            corr = self.backend(request).correct(cid, turn, stages, user)
+            _, result, _ = self.backend(request).get(cid)
+        except NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+        except (StoreError, ValueError) as exc:
+            raise HTTPException(422, str(exc)) from None
+        answer = dict(pages.score_update(result, language_of(request)))
+        answer.update(turn=turn, stages=list(corr.after), overall_before=round(corr.overall_before, 1))
+        return JSONResponse(answer)
+
+    async def agent(self, request: Request, agent_id: str) -> Response:
+        user = self.user(request)
+        if user is not None and user.role == "agent" and agent_id != user.agent_id:
+            raise HTTPException(403, "agents see only their own profile")
+        ctx = pages.profile_page(self.backend(request), kind="agent", id=agent_id,
+                                 language=language_of(request), link=self.link, **_dates(request))
+        if ctx is None:
+            raise HTTPException(404, f"no conversations of agent {agent_id!r}")
+        return self.page(request, "profile.html", **ctx, q=dict(request.query_params))
+
+    async def team(self, request: Request) -> Response:
+        user = self.user(request)
+        if user is not None and user.role == "agent":
+            return RedirectResponse(self.link("agent", id=user.agent_id), status_code=303)
+        team = request.query_params.get("team") or None
+        ctx = pages.team_page(self.backend(request), team=team, language=language_of(request), link=self.link,
+                              **_dates(request))
+        return self.page(request, "team.html", **ctx, q=dict(request.query_params))
+
+    async def report(self, request: Request) -> Response:
+        user = self.need_user(request)
+        q = request.query_params
+        scope = q.get("scope", "period")
+        key = q.get("id") or None
+        if user.role == "agent" and (scope != "agent" or key != user.agent_id):
+            raise HTTPException(403, "agents see only their own report")
+        from servio.report.html import build_report
+
+        dates = _dates(request)
+        backend = self.backend(request)
+        results = backend.results(agent_id=key if scope == "agent" else None,
+                                  team=key if scope == "team" else None, **dates)
+        try:
+            html = build_report(results, None, scope=scope, id=key, language=language_of(request),
+                                date_from=dates["date_from"], date_to=dates["date_to"])
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return HTMLResponse(html)
+
+
+def _dates(request: Request) -> dict[str, date | None]:
+    out: dict[str, date | None] = {}
+    for key in ("date_from", "date_to"):
+        raw = request.query_params.get(key) or ""
+        try:
+            out[key] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise HTTPException(422, f"{key} must be a date like 2026-09-30") from None
+    return out
+
+
+def _filter(q: Any, user: User | None) -> ConversationFilter:
+    def num(key: str) -> float | None:
+        return float(q[key]) if q.get(key) else None
+
+    def day(key: str) -> date | None:
+        return date.fromisoformat(q[key]) if q.get(key) else None
+
+    agent = q.get("agent_id") or None
+    if user is not None and user.role == "agent":
+        agent = user.agent_id
+    return ConversationFilter(
+        agent_id=agent, team=q.get("team") or None, date_from=day("date_from"), date_to=day("date_to"),
+        contact_type=q.get("contact_type") or None,
+        missing_stage=int(q["missing_stage"]) if q.get("missing_stage") else None,
+        failure=q.get("failure") or None, score_min=num("score_min"), score_max=num("score_max"),
+        language=q.get("language") or None, limit=min(200, int(q.get("limit") or 50)),
+        offset=max(0, int(q.get("offset") or 0)), sort=q.get("sort") or "-started_at")

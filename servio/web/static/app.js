@@ -1,0 +1,175 @@
+/* servio dashboard: in-place stage corrections, sortable tables, import progress. No dependencies. */
+"use strict";
+
+function post(url, body) {
+  const opts = { method: "POST", headers: { "X-Servio": "1" }, credentials: "same-origin" };
+  if (body instanceof FormData) { opts.body = body; }
+  else { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body || {}); }
+  return fetch(url, opts).then(async (r) => {
+    const data = await r.json().catch(() => ({}));
+    if (!r.ok) { throw new Error(data.detail || r.statusText || String(r.status)); }
+    return data;
+  });
+}
+
+function el(tag, attrs, text) {
+  const node = document.createElement(tag);
+  Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
+  if (text !== undefined) { node.textContent = text; }
+  return node;
+}
+
+function fmt(template, values) {
+  return template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
+}
+
+/* ---------- conversation view: correct a turn's stages ---------- */
+function setupCorrections() {
+  const dataNode = document.getElementById("stage-data");
+  if (!dataNode || !document.querySelector(".editor")) { return; }
+  const stages = JSON.parse(dataNode.textContent);
+  const status = document.getElementById("status");
+  document.querySelectorAll(".turn").forEach((turn) => {
+    const edit = turn.querySelector("button.edit");
+    const form = turn.querySelector("form.editor");
+    if (!edit || !form) { return; }
+    const toggle = (open) => {
+      form.hidden = !open;
+      edit.setAttribute("aria-expanded", String(open));
+      if (open) { form.querySelector("input").focus(); } else { edit.focus(); }
+    };
+    edit.addEventListener("click", () => toggle(form.hidden));
+    form.querySelector(".cancel").addEventListener("click", () => toggle(false));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const chosen = [...form.querySelectorAll("input[name=stage]:checked")].map((i) => Number(i.value));
+      post(form.dataset.url, { stages: chosen }).then((answer) => {
+        renderChips(turn, answer.stages, stages);
+        turn.classList.add("corrected");
+        renderScores(answer);
+        status.classList.remove("bad");
+        status.textContent = fmt(status.dataset.saved, {
+          before: Math.round(answer.overall_before), after: Math.round(answer.overall) });
+        toggle(false);
+      }).catch((err) => {
+        status.classList.add("bad");
+        status.textContent = fmt(status.dataset.failed, { error: err.message });
+      });
+    });
+  });
+}
+
+function renderChips(turn, chosen, stages) {
+  const box = turn.querySelector("[data-chips]");
+  box.textContent = "";
+  chosen.forEach((id) => {
+    const s = stages[id - 1];
+    const chip = el("span", { class: "chip", style: `--c: ${s.colour}; --ink: ${s.ink}` }, `${s.id} ${s.short}`);
+    box.append(chip, " ");
+  });
+  if (stages.length && chosen.length) { turn.style.setProperty("--c", stages[Math.min(...chosen) - 1].colour); }
+}
+
+function renderScores(answer) {
+  document.getElementById("overall").textContent = Math.round(answer.overall);
+  answer.scores.forEach((s) => {
+    const score = document.getElementById(`score-${s.stage}`);
+    const bar = document.getElementById(`bar-${s.stage}`);
+    if (score) { score.textContent = s.applies ? Math.round(s.score) : "–"; }
+    if (bar) { bar.style.width = `${s.applies ? s.score : 0}%`; }
+  });
+  const list = document.getElementById("coaching");
+  if (!list) { return; }
+  const kinds = JSON.parse(list.dataset.kinds);
+  list.textContent = "";
+  answer.feedback.forEach((f) => {
+    const li = el("li", { style: `--c: ${f.colour}` });
+    li.append(el("span", { class: `tag ${f.kind}` }, kinds[f.kind] || f.kind), " ");
+    const where = f.turn === null ? f.stage_name : `${f.stage_name} · ${list.dataset.turn} ${f.turn}`;
+    li.append(el("span", { class: "tag" }, where), " ", f.text);
+    list.append(li);
+  });
+}
+
+/* ---------- sortable tables (team heatmap) ---------- */
+function setupSorting() {
+  document.querySelectorAll("table.sortable").forEach((table) => {
+    table.querySelectorAll("button.sort").forEach((btn) => {
+      btn.addEventListener("click", () => {
+        const th = btn.closest("th");
+        const col = Number(btn.dataset.col);
+        const numeric = btn.dataset.type === "num";
+        const dir = th.getAttribute("aria-sort") === "descending" || (numeric && th.getAttribute("aria-sort") === "none")
+          ? "ascending" : "descending";
+        table.querySelectorAll("thead th").forEach((h) => h.setAttribute("aria-sort", "none"));
+        th.setAttribute("aria-sort", dir);
+        const body = table.tBodies[0];
+        const rows = [...body.rows];
+        const key = (row) => row.cells[col].dataset.value;
+        rows.sort((a, b) => {
+          const x = key(a), y = key(b);
+          const c = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+          return dir === "ascending" ? c : -c;
+        });
+        rows.forEach((r) => body.append(r));
+      });
+    });
+  });
+}
+
+/* ---------- import page ---------- */
+function setupImport() {
+  const form = document.getElementById("import-form");
+  if (!form) { return; }
+  const box = document.getElementById("job");
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const data = new FormData(form);
+    if (!form.querySelector("#files").files.length) { return; }
+    form.querySelector("button[type=submit]").disabled = true;
+    box.hidden = false;
+    post(form.action, data).then((job) => poll(job.id)).catch((err) => showJob({ status: "failed", error: err.message }));
+  });
+  function poll(id) {
+    fetch(`${form.action}/${id}`, { credentials: "same-origin" }).then((r) => r.json()).then((job) => {
+      showJob(job);
+      if (job.status === "pending" || job.status === "running") { setTimeout(() => poll(id), 400); }
+      else { form.querySelector("button[type=submit]").disabled = false; }
+    });
+  }
+}
+
+function showJob(job) {
+  const status = document.getElementById("job-status");
+  status.textContent = status.dataset[job.status] || job.status;
+  status.dataset.state = job.status;
+  const bar = document.getElementById("job-progress");
+  if (job.status === "done" || job.status === "failed") { bar.max = 1; bar.value = 1; }
+  ["read", "new", "updated", "unchanged", "skipped"].forEach((k) => {
+    if (k in job) { document.getElementById(`job-${k}`).textContent = job[k]; }
+  });
+  const error = document.getElementById("job-error");
+  error.hidden = !job.error;
+  error.textContent = job.error || "";
+  const problems = job.problems || [];
+  document.getElementById("problems").hidden = problems.length === 0;
+  const rows = document.getElementById("problem-rows");
+  rows.textContent = "";
+  problems.forEach((p) => {
+    const tr = el("tr");
+    const where = p.line ? `${p.path}:${p.line}` : (p.path || "");
+    tr.append(el("td", {}, where.replace(/^.*\/\d{3}-/, "")), el("td", {}, p.message));
+    rows.append(tr);
+  });
+  const more = document.getElementById("problems-more");
+  const extra = (job.problem_count || 0) - problems.length;
+  more.hidden = extra <= 0;
+  more.textContent = fmt(more.dataset.text, { n: extra });
+  document.getElementById("job-link").hidden = job.status !== "done";
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setupCorrections();
+  setupSorting();
+  setupImport();
+});

@@ -1,0 +1,57 @@
+"""Uploaded files: saved under a private temporary folder, removed once their import job ends."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from servio.store.types import ImportJob
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(name: str, n: int) -> str:
+    """A file name without folders or odd characters, numbered to keep uploads apart."""
+    base = _SAFE.sub("_", Path(name.replace("\\", "/")).name).strip("._") or "upload"
+    return f"{n:03d}-{base[:100]}"
+
+
+async def save_uploads(files: Sequence[Any]) -> tuple[list[Path], Path]:
+    """Write uploaded files (Starlette ``UploadFile``) to a new private folder; returns paths and folder."""
+    folder = Path(tempfile.mkdtemp(prefix="servio-upload-"))
+    paths = []
+    for n, upload in enumerate(files):
+        if not hasattr(upload, "read") or not getattr(upload, "filename", None):
+            continue
+        target = folder / safe_name(upload.filename, n)
+        with target.open("wb") as out:
+            while chunk := await upload.read(1 << 20):
+                out.write(chunk)
+        paths.append(target)
+    if not paths:
+        shutil.rmtree(folder, ignore_errors=True)
+    return paths, folder
+
+
+def remove_when_done(folder: Path, job: Callable[[], ImportJob], *, poll: float = 0.5,
+                     give_up: float = 6 * 3600) -> None:
+    """Delete ``folder`` in the background once the job is ``done`` or ``failed``."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + give_up
+        while time.monotonic() < deadline:
+            try:
+                if job().status in ("done", "failed"):
+                    break
+            except Exception:  # the job record vanished: nothing will read the files any more
+                break
+            time.sleep(poll)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    threading.Thread(target=watch, daemon=True).start()
