@@ -1,0 +1,126 @@
+"""The built-in detectors: each finds the spans of one kind of personal data in a text.
+
+A detector is a function ``text -> iterable of (start, end)``. Number-like
+kinds are confirmed by their checksums (isikukood, IBAN mod-97, Luhn), so an
+order number that only looks like one is left alone. Registered in
+:mod:`servio.redact` through :func:`servio.redact.register_detector`, the
+same way a third party adds a kind.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from servio.redact.checks import iban_valid, isikukood_valid, luhn_valid
+
+Span = tuple[int, int]
+
+_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w@])")
+_IDCODE = re.compile(r"(?<![\d\w])[1-6]\d{10}(?!\d)")
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})(?= ?[A-Za-z0-9])")
+_CARD = re.compile(r"(?<![\d#+\w])\d(?:[ -]?\d){12,18}(?!\d)")
+_INTL_PHONE = re.compile(r"(?<![\w+])(?:\+|00)[1-9](?:[ .\-]?(?:\(\d{1,4}\)|\d)){6,16}(?!\d)")
+_EE_MOBILE = re.compile(r"(?<![\w#+/.,:-])5\d{2,3}(?:[ -]?\d{3,5})(?![\w/]|[.,:-]\d)")
+_PHONE_DIGITS = (8, 15)  # E.164 numbers, country code included
+
+
+@cache
+def settings() -> dict[str, Any]:
+    """The redaction data file (tokens, IBAN lengths), read once."""
+    with resources.files("servio.redact").joinpath("data/redaction.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def email(text: str) -> Iterator[Span]:
+    """E-mail addresses."""
+    for m in _EMAIL.finditer(text):
+        yield m.span()
+
+
+def idcode(text: str) -> Iterator[Span]:
+    """Estonian personal codes (isikukood) with a valid date and check digit."""
+    for m in _IDCODE.finditer(text):
+        if isikukood_valid(m.group()):
+            yield m.span()
+
+
+def iban(text: str) -> Iterator[Span]:
+    """IBANs written whole or in groups of four, in either case, that pass mod-97."""
+    lengths: dict[str, int] = settings()["iban"]["lengths"]
+    for m in _IBAN_START.finditer(text):
+        country = m.group(1).upper()
+        if m.group(1) != country and country not in lengths:
+            continue  # lower-case letters followed by digits are words unless the country is known
+        span = _iban_at(text, m.start(), lengths.get(country), lengths)
+        if span is not None:
+            yield span
+
+
+def _iban_at(text: str, start: int, length: int | None, lengths: dict[str, int]) -> Span | None:
+    """The span of the IBAN starting at ``start``: its country's length, else the longest valid prefix."""
+    chars: list[str] = []
+    ends: list[int] = []
+    pos = start
+    while pos < len(text) and len(chars) < 34:
+        char = text[pos]
+        if char.isascii() and char.isalnum():
+            chars.append(char)
+            ends.append(pos + 1)
+        elif not (char == " " and chars and pos + 1 < len(text) and text[pos + 1].isalnum()):
+            break
+        pos += 1
+    sizes = [length] if length else range(len(chars), 14, -1)
+    for size in sizes:
+        if size > len(chars):
+            continue
+        end = ends[size - 1]
+        if end < len(text) and text[end].isalnum():
+            continue  # would cut a word or number in two
+        if iban_valid("".join(chars[:size]), lengths):
+            return start, end
+    return None
+
+
+def card(text: str) -> Iterator[Span]:
+    """Payment card numbers: 13-19 digits (spaces or dashes allowed) that pass Luhn, starting 2-6."""
+    for m in _CARD.finditer(text):
+        found = _card_in(m.group(), m.start())
+        if found is not None:
+            yield found
+
+
+def _card_in(run: str, offset: int) -> Span | None:
+    """The longest Luhn-valid group sequence of 13-19 digits in a digit run."""
+    groups = [(g.start(), g.end()) for g in re.finditer(r"\d+", run)]
+    best: Span | None = None
+    for i in range(len(groups)):
+        for j in range(len(groups) - 1, i - 1, -1):
+            start, end = groups[i][0], groups[j][1]
+            digits = _digits(run[start:end])
+            if 13 <= len(digits) <= 19 and digits[0] in "23456" and luhn_valid(digits):
+                if best is None or end - start > best[1] - best[0]:
+                    best = (offset + start, offset + end)
+                break
+    return best
+
+
+def phone(text: str) -> Iterator[Span]:
+    """Phone numbers: international with ``+`` or ``00`` and Estonian mobiles (5xxx xxxx, 5xxxxxxx)."""
+    low, high = _PHONE_DIGITS
+    for m in _INTL_PHONE.finditer(text):
+        body = m.group()
+        digits = _digits(body[2:] if body.startswith("00") else body)
+        if low <= len(digits) <= high:
+            yield m.span()
+    for m in _EE_MOBILE.finditer(text):
+        if len(_digits(m.group())) in (7, 8):
+            yield m.span()

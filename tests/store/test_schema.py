@@ -1,0 +1,72 @@
+"""The schema: migrations create exactly the models' tables on both backends; URLs; no engine at import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from servio.store import Store, StoreError
+from servio.store.engine import head_revision, normalise_url
+from servio.store.schema import Base
+
+TABLES = {"conversations", "turns", "stage_tags", "stage_scores", "failures", "feedback", "agents", "teams",
+          "users", "api_tokens", "corrections", "import_jobs"}
+
+
+def test_migrated_database_matches_the_models(store: Store) -> None:
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    assert set(Base.metadata.tables) == TABLES
+
+
+def test_migrate_is_idempotent_and_reports_the_revision(store: Store) -> None:
+    assert store.schema_revision() == head_revision()
+    store.migrate()
+    assert store.is_current()
+
+
+def test_a_new_database_is_migrated_from_nothing(tmp_path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert store.schema_revision() is None
+    assert not store.is_current()
+    store.migrate()
+    assert store.is_current()
+    store.close()
+
+
+def test_constructing_a_store_opens_nothing() -> None:
+    store = Store("postgresql://nobody@127.0.0.1:1/none")
+    assert store.dialect == "postgresql"
+    assert store._engine is None
+    assert "psycopg" in store.url
+
+
+@pytest.mark.parametrize("url,driver", [
+    ("postgresql://u:secret@h/db", "postgresql+psycopg"),
+    ("postgres://u@h/db", "postgresql+psycopg"),
+    ("postgresql+psycopg://u@h/db", "postgresql+psycopg"),
+    ("sqlite:///x.db", "sqlite"),
+])
+def test_urls_are_normalised(url: str, driver: str) -> None:
+    assert normalise_url(url).drivername == driver
+
+
+def test_the_password_is_hidden_in_the_url() -> None:
+    assert "secret" not in Store("postgresql://u:secret@h/db").url
+
+
+@pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url", ""])
+def test_unsupported_urls_are_refused(url: str) -> None:
+    with pytest.raises(StoreError):
+        Store(url)
+
+
+def test_importing_servio_store_loads_no_database_library() -> None:
+    code = "import sys, servio.store; print('sqlalchemy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
