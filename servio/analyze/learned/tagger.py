@@ -107,7 +107,7 @@ class LearnedTagger(Tagger):
             tags = tuple(
                 StageTag(stage=s + 1, confidence=round(float(row[s]), 4),
                          evidence=explain(runtime.model, feats[i], ctx[i], s + 1, cfg.evidence))
-                for s in np.flatnonzero(row >= thresholds)
+                for s in np.flatnonzero(row >= thresholds).tolist()
             )
             out.append(TurnTags(index=i, tags=tags))
         return out

@@ -1,0 +1,91 @@
+"""Training and cross-validating the learned stage tagger.
+
+``train_model(paths, output)`` reads labelled JSON Lines files (the annotated
+corpora, the examples, reviewer-corrected files: a later file replaces an
+earlier conversation with the same id), fits the two-pass model with a fixed
+seed and writes the model file. ``cross_validate(paths)`` measures it on
+held-out folds next to the rule tagger. scikit-learn is imported only here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from servio.train.corpus import Progress, _say, build_corpus, build_matrix
+from servio.train.cv import CVReport, SplitReport, cross_validate, format_report
+from servio.train.fit import FitParams, fit_model
+from servio.train.folds import group_keys, strata_of
+from servio.train.scores import Interval, SetScores, StageScores
+
+__all__ = [
+    "CVReport",
+    "FitParams",
+    "Interval",
+    "SetScores",
+    "SplitReport",
+    "StageScores",
+    "TrainReport",
+    "cross_validate",
+    "format_report",
+    "train_model",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainReport:
+    """What :func:`train_model` did: the data it used, the model it wrote."""
+
+    output: Path
+    seed: int
+    conversations: int
+    turns: int
+    languages: dict[str, int]
+    labels: dict[int, int]
+    replaced: int
+    thresholds: tuple[float, ...]
+    size_bytes: int
+    sha256: str
+    seconds: float
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"output": str(self.output), "seed": self.seed, "conversations": self.conversations,
+                "turns": self.turns, "languages": self.languages, "labels": self.labels,
+                "replaced": self.replaced, "thresholds": list(self.thresholds),
+                "size_bytes": self.size_bytes, "sha256": self.sha256, "seconds": round(self.seconds, 1),
+                "params": self.params}
+
+
+def train_model(paths: Sequence[str | Path], output: Path, *, seed: int = 13,
+                on_progress: Progress = None, params: FitParams | None = None) -> TrainReport:
+    """Train the stage model on the labelled conversations in ``paths`` and write it to ``output``."""
+    start = time.perf_counter()
+    params = params or FitParams()
+    corpus = build_corpus(paths, rules=params.spec.rules, on_progress=on_progress)
+    m = build_matrix(corpus, params.spec)
+    convs = corpus.conversations
+    labelled = m.labelled
+    labels = Counter(int(s) + 1 for row in m.Y[labelled] for s in row.nonzero()[0])
+    languages = dict(sorted(Counter(corpus.languages).items()))
+    fit_params = {"c": params.c, "context_c": params.context_c, "inner_folds": params.inner_folds,
+                  "second_pass": params.second_pass}
+    meta = {"seed": seed, "conversations": len(convs), "turns": int(labelled.sum()),
+            "languages": languages, "labels": {str(k): v for k, v in sorted(labels.items())},
+            "params": fit_params}
+    _say(on_progress, f"fitting on {len(convs)} conversations, {int(labelled.sum())} labelled turns")
+    model = fit_model(m, list(range(len(convs))), group_keys(convs, "parallel"), strata_of(convs),
+                      params, seed, meta)
+    output = Path(output)
+    model.save(output)
+    data = output.read_bytes()
+    return TrainReport(output=output, seed=seed, conversations=len(convs), turns=int(labelled.sum()),
+                       languages=languages, labels=dict(sorted(labels.items())), replaced=corpus.replaced,
+                       thresholds=tuple(round(float(t), 4) for t in model.thresholds),
+                       size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                       seconds=time.perf_counter() - start, params=fit_params)

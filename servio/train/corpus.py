@@ -1,0 +1,124 @@
+"""Training material: labelled conversations read once, analysed once, turned into matrices.
+
+Later files override earlier ones by conversation id, so a reviewer-corrected
+file (same JSON Lines format) passed after the original replaces its labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from servio.analyze.base import ConversationAnalysis
+from servio.analyze.learned.features import FeatureSpec, Featurizer
+from servio.model import Conversation
+from servio.results import TurnTags
+
+Progress = Callable[[str], None] | None
+
+
+@dataclass(frozen=True, eq=False)
+class Corpus:
+    """Labelled conversations with their text analysis and the rule tagger's output."""
+
+    conversations: tuple[Conversation, ...]
+    analyses: tuple[ConversationAnalysis, ...]
+    rule_tags: tuple[tuple[TurnTags, ...], ...]
+    replaced: int = 0
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The language of every conversation."""
+        return tuple(a.language.value for a in self.analyses)
+
+
+@dataclass(frozen=True, eq=False)
+class Matrix:
+    """Turn-level training arrays of a :class:`Corpus` under one feature specification."""
+
+    X: Any  # scipy.sparse.csr_matrix (turns, buckets)
+    Y: np.ndarray  # (turns, 7) 0/1
+    labelled: np.ndarray  # (turns,) bool: the turn has gold stages
+    offsets: np.ndarray  # (conversations + 1,) first turn of each conversation
+    speakers: tuple[tuple[str, ...], ...]
+
+    def rows(self, convs: Sequence[int]) -> np.ndarray:
+        """Turn rows of the conversations ``convs``, in order."""
+        parts = [np.arange(self.offsets[c], self.offsets[c + 1]) for c in convs]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def read_labelled(paths: Sequence[str | Path]) -> tuple[list[Conversation], int]:
+    """Conversations with at least one labelled turn; a later file replaces an earlier one by id."""
+    from servio.ingest import read_all
+
+    convs, report = read_all([str(p) for p in paths])
+    if report.problems:
+        first = report.problems[0]
+        raise ValueError(f"{len(report.problems)} unreadable record(s), first: {first}")
+    by_id: dict[str, Conversation] = {}
+    replaced = 0
+    for conv in convs:
+        if not any(t.stages is not None for t in conv.turns):
+            continue
+        replaced += conv.id in by_id
+        by_id[conv.id] = conv
+    return list(by_id.values()), replaced
+
+
+def build_corpus(paths: Sequence[str | Path], *, rules: bool = True, on_progress: Progress = None) -> Corpus:
+    """Read, analyse and (if ``rules``) rule-tag the labelled conversations in ``paths``."""
+    from servio.analyze.pipeline import prepare
+
+    convs, replaced = read_labelled(paths)
+    if not convs:
+        raise ValueError("no labelled conversations in " + ", ".join(map(str, paths)))
+    _say(on_progress, f"analysing {len(convs)} conversations")
+    analyses = tuple(prepare(c) for c in convs)
+    tags: tuple[tuple[TurnTags, ...], ...] = ()
+    if rules:
+        from servio.analyze.rules import RuleTagger
+
+        tagger = RuleTagger()
+        tags = tuple(tagger.tag(a) for a in analyses)
+    else:
+        tags = tuple(() for _ in analyses)
+    return Corpus(tuple(convs), analyses, tags, replaced)
+
+
+def build_matrix(corpus: Corpus, spec: FeatureSpec) -> Matrix:
+    """Hash every turn of ``corpus`` into a sparse matrix with its gold labels."""
+    from scipy.sparse import csr_matrix
+
+    feat = Featurizer(spec)
+    indices: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    lengths: list[int] = []
+    labels: list[list[int]] = []
+    labelled: list[bool] = []
+    offsets = [0]
+    for conv, analysis, tags in zip(corpus.conversations, corpus.analyses, corpus.rule_tags, strict=True):
+        for tf in feat.conversation(analysis, tags if spec.rules else None):
+            indices.append(tf.indices)
+            values.append(tf.values)
+            lengths.append(len(tf.indices))
+        for turn in conv.turns:
+            gold = turn.stages or frozenset()
+            labels.append([int(s in gold) for s in range(1, 8)])
+            labelled.append(turn.stages is not None)
+        offsets.append(offsets[-1] + len(conv.turns))
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    X = csr_matrix((np.concatenate(values), np.concatenate(indices), indptr),
+                   shape=(len(lengths), spec.size), dtype=np.float64)
+    X.sum_duplicates()
+    speakers = tuple(tuple(t.speaker.value for t in c.turns) for c in corpus.conversations)
+    return Matrix(X, np.asarray(labels, dtype=np.int8), np.asarray(labelled), np.asarray(offsets), speakers)
+
+
+def _say(on_progress: Progress, message: str) -> None:
+    if on_progress is not None:
+        on_progress(message)

@@ -1,0 +1,132 @@
+"""Cross-validation of the learned tagger, side by side with the rule tagger on the same turns.
+
+Folds are whole conversation groups (see :mod:`servio.train.folds`); each
+outer fold trains a full model (with its own inner folds) on the others and
+tags the held-out conversations. Scores are pooled over folds and reported
+for all turns and per language.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from servio.train.corpus import Corpus, Matrix, Progress, _say, build_corpus, build_matrix
+from servio.train.fit import FitParams, fit_model, predict_convs
+from servio.train.folds import SPLITS, assign_folds, group_keys, strata_of
+from servio.train.scores import SetScores, score_set
+
+
+@dataclass(frozen=True, slots=True)
+class SplitReport:
+    """Cross-validated scores under one fold split: learned and rules, all turns and per language."""
+
+    split: str
+    learned: tuple[SetScores, ...]
+    rules: tuple[SetScores, ...]
+
+    def scores(self, tagger: str, name: str) -> SetScores:
+        """Scores of ``tagger`` (``learned``/``rules``) on set ``name`` (``all``, ``en``, ``et``)."""
+        for s in self.learned if tagger == "learned" else self.rules:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class CVReport:
+    """What :func:`cross_validate` measured."""
+
+    folds: int
+    seed: int
+    conversations: int
+    turns: int
+    splits: tuple[SplitReport, ...]
+    seconds: float = 0.0
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def split(self, name: str) -> SplitReport:
+        """The report of one split (``parallel`` or ``conversation``)."""
+        for s in self.splits:
+            if s.split == name:
+                return s
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"folds": self.folds, "seed": self.seed, "conversations": self.conversations,
+                "turns": self.turns, "seconds": round(self.seconds, 1), "params": self.params,
+                "splits": [{"split": s.split, "learned": [x.to_dict() for x in s.learned],
+                            "rules": [x.to_dict() for x in s.rules]} for s in self.splits]}
+
+
+def cross_validate(paths: Sequence[str | Path], folds: int = 5, seed: int = 13, *,
+                   splits: Sequence[str] = SPLITS, params: FitParams | None = None,
+                   on_progress: Progress = None) -> CVReport:
+    """Cross-validated per-stage P/R/F1 (bootstrap 95 % CIs), micro/macro F1 and kappa, per language."""
+    start = time.perf_counter()
+    params = params or FitParams()
+    corpus = build_corpus(paths, rules=True, on_progress=on_progress)
+    m = build_matrix(corpus, params.spec)
+    reports = []
+    for split in splits:
+        pred = _cv_predictions(corpus, m, split, folds, seed, params, on_progress)
+        rules = _score(corpus, m, _rules(corpus), seed)
+        reports.append(SplitReport(split, _score(corpus, m, pred, seed), rules))
+    return CVReport(folds=folds, seed=seed, conversations=len(corpus.conversations),
+                    turns=int(m.labelled.sum()), splits=tuple(reports),
+                    seconds=time.perf_counter() - start,
+                    params={"c": params.c, "context_c": params.context_c, "inner_folds": params.inner_folds})
+
+
+def _cv_predictions(corpus: Corpus, m: Matrix, split: str, folds: int, seed: int, params: FitParams,
+                    on_progress: Progress) -> np.ndarray:
+    convs = corpus.conversations
+    groups, strata = group_keys(convs, split), strata_of(convs)
+    fold_of = assign_folds(groups, strata, folds, seed)
+    pred = np.zeros(m.Y.shape, dtype=np.int8)
+    for k in range(folds):
+        _say(on_progress, f"{split} split: fold {k + 1}/{folds}")
+        train = [i for i, f in enumerate(fold_of) if f != k]
+        test = [i for i, f in enumerate(fold_of) if f == k]
+        model = fit_model(m, train, groups, strata, params, seed)
+        pred[m.rows(test)] = predict_convs(model, m, test) >= model.thresholds
+    return pred
+
+
+def _rules(corpus: Corpus) -> np.ndarray:
+    rows = [[int(s in tt.stages) for s in range(1, 8)] for tags in corpus.rule_tags for tt in tags]
+    return np.asarray(rows, dtype=np.int8)
+
+
+def _score(corpus: Corpus, m: Matrix, pred: np.ndarray, seed: int) -> tuple[SetScores, ...]:
+    conv_of = np.repeat(np.arange(len(corpus.conversations)), np.diff(m.offsets))
+    langs = np.repeat(np.asarray(corpus.languages), np.diff(m.offsets))
+    out = []
+    for name in ("all", *sorted(set(corpus.languages))):
+        keep = m.labelled & ((langs == name) if name != "all" else True)
+        out.append(score_set(name, m.Y[keep], pred[keep], conv_of[keep].tolist(), seed=seed))
+    return tuple(out)
+
+
+def format_report(report: CVReport) -> str:
+    """A plain-text table of a :class:`CVReport`."""
+    lines = [f"{report.folds}-fold cross-validation, seed {report.seed}: {report.conversations} "
+             f"conversations, {report.turns} labelled turns ({report.seconds:.0f} s)"]
+    for sp in report.splits:
+        for learned in sp.learned:
+            rules = sp.scores("rules", learned.name)
+            lines.append(f"\n[{sp.split} split] {learned.name}: {learned.conversations} conversations, "
+                         f"{learned.turns} turns")
+            lines.append(f"  micro-F1 learned {learned.micro_f1}   rules {rules.micro_f1.value:.3f}")
+            lines.append(f"  macro-F1 learned {learned.macro_f1}   rules {rules.macro_f1.value:.3f}")
+            lines.append(f"  {'stage':<6}{'gold':>6}{'P':>7}{'R':>7}{'F1 [95% CI]':>24}"
+                         f"{'kappa':>8}{'rules F1':>10}")
+            for st, rs in zip(learned.stages, rules.stages, strict=True):
+                lines.append(f"  {st.stage:<6}{st.support:>6}{st.precision.value:>7.3f}"
+                             f"{st.recall.value:>7.3f}{str(st.f1):>24}{st.kappa:>8.3f}{rs.f1.value:>10.3f}")
+    return "\n".join(lines)
