@@ -179,7 +179,9 @@ def bare_reply(ctx: Context) -> None:
     if prev is None or prev.view.speaker == st.view.speaker:
         return
     before = ctx.stages_of(prev)
-    if prev.view.is_question and before & {3, 4, 5}:
+    if prev.has("details"):
+        st.add(3, "context", "bare_reply.gives_details")
+    elif prev.view.is_question and before & {3, 4, 5}:
         for stage in sorted(before & {3, 4, 5}):
             st.add(stage, "context", "bare_reply.answers_question")
     elif before & {5, 6} and st.view.speaker == "customer" and st.has("ack"):
@@ -222,6 +224,8 @@ def customer_content(ctx: Context) -> None:
         asked = before & {3, 4, 5}
         stage = 3 if 3 in asked else min(asked)
         st.add(stage, "context", "customer.answers_question")
+        if {3, 6} <= before:  # "have you tried ...?": the answer also reports the result of the fix
+            st.add(6, "context", "customer.reports_result")
     elif 6 in before:
         st.add(6, "context", "customer.reacts_to_solution")
         if st.view.words >= ctx.settings.restate_words or st.has("problem"):
@@ -264,6 +268,14 @@ def price_is_an_option(ctx: Context) -> None:
         st.add(5, "context", "agent.price_is_an_option", st.signals["price"].match, weight=0.5)
 
 
+def solution_refers_to_values(ctx: Context) -> None:
+    """A recommendation that refers back to what matters to the customer ("since battery matters
+    most, I'd take ...") is the solution (6), not a new question of values (4)."""
+    st = ctx.state
+    if st.view.speaker == "agent" and 4 in ctx.stages() and st.has("recommends"):
+        st.drop(4)
+
+
 def _residual_words(st: TurnState) -> int:
     """Words of the turn not covered by any cue match (how much it says beyond its cues)."""
     covered = sum(len(_WORDS.findall(h.match)) for h in st.hits if h.view == "phrase")
@@ -297,6 +309,7 @@ RULES: tuple[Rule, ...] = (
     customer_content,
     price_is_an_option,
     agent_default,
+    solution_refers_to_values,
 )
 
 
