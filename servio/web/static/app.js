@@ -67,7 +67,8 @@ function renderChips(turn, chosen, stages) {
     const chip = el("span", { class: "chip", style: `--c: ${s.colour}; --ink: ${s.ink}` }, `${s.id} ${s.short}`);
     box.append(chip, " ");
   });
-  if (stages.length && chosen.length) { turn.style.setProperty("--c", stages[Math.min(...chosen) - 1].colour); }
+  if (!chosen.length) { box.append(el("span", { class: "chip none" }, box.dataset.none || "–")); }
+  turn.style.setProperty("--c", chosen.length ? stages[Math.min(...chosen) - 1].colour : "#d0d7de");
 }
 
 function renderScores(answer) {

@@ -26,7 +26,9 @@ document.addEventListener("DOMContentLoaded", () => {
   function show(update, bubble) {
     const names = update.stages.map((id) => `${id} ${stages[id - 1].short}`);
     if (update.stages.length) { bubble.style.setProperty("--c", stages[update.stages[0] - 1].colour); }
-    bubble.querySelector(".who").textContent += names.length ? ` · ${names.join(", ")}` : "";
+    const who = bubble.querySelector(".who");
+    who.textContent += names.length ? ` · ${names.join(", ")}` : "";
+    who.dataset.done = "1";
     document.getElementById("current").textContent = names.length ? names.map((n, i) => stages[update.stages[i] - 1].name).join(", ") : root.dataset.none;
     document.querySelectorAll("#done li").forEach((li) => {
       li.classList.toggle("done", update.agent_done.includes(Number(li.dataset.stage)));

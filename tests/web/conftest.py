@@ -1,0 +1,87 @@
+"""Browser tests: the dashboard served by uvicorn in a thread, driven by Playwright on Debian's Chromium.
+
+They skip (with the reason) when Playwright or /usr/bin/chromium is missing;
+no browser is ever downloaded. ``SERVIO_SCREENSHOTS=<folder>`` keeps the
+screenshots the tests take.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("SERVIO_CHROMIUM", "/usr/bin/chromium")
+DATA = Path(__file__).parent / "data"
+
+
+def _skip_reason() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install playwright; no browser download needed)"
+    if not Path(CHROMIUM).is_file():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set SERVIO_CHROMIUM)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def base_url() -> Iterator[str]:
+    """The dashboard over the two bundled example conversations' file and an empty start for imports."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    import uvicorn
+
+    from servio.examples import example_gold_path
+    from servio.web.demo import demo_app
+
+    app = demo_app([example_gold_path()])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/ui"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser(base_url: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture()
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: ``$SERVIO_SCREENSHOTS`` if set, else a temporary folder."""
+    folder = Path(os.environ.get("SERVIO_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

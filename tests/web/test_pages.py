@@ -1,0 +1,58 @@
+"""Every page at 1280 px and 390 px: key elements present, nothing wider than the screen, drill-down links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+PAGES = {
+    "team": ("/team", ["table#heatmap", "table#heatmap td.heat a"]),
+    "conversations": ("/conversations", ["form.filters", "table.list"]),
+    "conversation": ("/conversations/ex-en-01", ["#overall", "svg.timeline", "table.scorecard", "#coaching",
+                                                 ".turn .chip"]),
+    "agent": ("/agents/tom", ["#profile-overall", "svg.radar", "svg.bars", "svg.trend", "#stage-table"]),
+    "live": ("/live", ["#msg-customer", "#msg-agent", "#done li", "#hint"]),
+    "import": ("/import", ["#files", "#format"]),
+}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_renders_at_width(page: Any, base_url: str, shots: Any, name: str, width: int) -> None:
+    path, selectors = PAGES[name]
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{base_url}{path}?lang=et")
+    for sel in selectors:
+        assert page.locator(sel).first.is_visible(), f"{sel} not visible on {name} at {width}px"
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{name} is {overflow}px wider than a {width}px screen"
+    assert page.locator("html").get_attribute("lang") == "et"
+    page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+
+
+def test_heatmap_sorts_and_drills_down(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/team?lang=en")
+    header = page.locator("#heatmap thead th").nth(8)  # overall
+    header.locator("button").click()
+    values = [float(v) for v in page.eval_on_selector_all(
+        "#heatmap tbody tr td:nth-of-type(8)", "cells => cells.map(c => c.dataset.value)")]
+    assert values == sorted(values)
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.locator("button").click()
+    assert header.get_attribute("aria-sort") == "descending"
+    cell = page.locator("#heatmap tbody td.heat a").first
+    href = cell.get_attribute("href")
+    assert "missing_stage=" in href and "agent_id=" in href
+    cell.click()
+    page.wait_for_url("**/conversations?**")
+    assert page.locator("form.filters select#f-missing option[selected]").count() == 1
+
+
+def test_agent_numbers_lead_to_their_conversations(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/agents/tom?lang=en")
+    pattern = page.locator("a[data-pattern]").first
+    count = int(pattern.inner_text())
+    pattern.click()
+    page.wait_for_url("**failure=**")
+    assert page.locator("table.list tbody tr").count() == count
