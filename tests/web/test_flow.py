@@ -45,6 +45,8 @@ def test_import_view_correct_and_profile_changes(page: Any, base_url: str, shots
     assert after != before
     assert f"{before} → {after}" in page.inner_text("#status")
     assert turn.locator("[data-chips] .chip:not(.none)").count() == 0
+    column = page.locator("svg.timeline a[href='#turn-0'] rect")
+    assert all(column.nth(k).get_attribute("fill") == "#f6f8fa" for k in range(1, 8))
     assert int(after) < int(before)  # no greeting costs points
     page.screenshot(path=str(shots / "corrected-1280.png"), full_page=True)
 

@@ -45,6 +45,7 @@ function setupCorrections() {
       const chosen = [...form.querySelectorAll("input[name=stage]:checked")].map((i) => Number(i.value));
       post(form.dataset.url, { stages: chosen }).then((answer) => {
         renderChips(turn, answer.stages, stages);
+        renderTimeline(answer.turn, answer.stages, stages);
         turn.classList.add("corrected");
         renderScores(answer);
         status.classList.remove("bad");
@@ -71,6 +72,15 @@ function renderChips(turn, chosen, stages) {
   turn.style.setProperty("--c", chosen.length ? stages[Math.min(...chosen) - 1].colour : "#d0d7de");
 }
 
+function renderTimeline(index, chosen, stages) {
+  const column = document.querySelector(`svg.timeline a[href="#turn-${index}"]`);
+  if (!column) { return; }
+  const rects = column.querySelectorAll("rect");  // the speaker mark, then one per stage
+  stages.forEach((s, k) => {
+    if (rects[k + 1]) { rects[k + 1].setAttribute("fill", chosen.includes(s.id) ? s.colour : "#f6f8fa"); }
+  });
+}
+
 function renderScores(answer) {
   document.getElementById("overall").textContent = Math.round(answer.overall);
   answer.scores.forEach((s) => {
@@ -78,6 +88,12 @@ function renderScores(answer) {
     const bar = document.getElementById(`bar-${s.stage}`);
     if (score) { score.textContent = s.applies ? Math.round(s.score) : "–"; }
     if (bar) { bar.style.width = `${s.applies ? s.score : 0}%`; }
+    const present = document.getElementById(`present-${s.stage}`);
+    if (present && s.applies) {
+      present.textContent = "";
+      present.append(s.present ? present.dataset.present
+                               : el("span", { class: "absent" }, present.dataset.absent));
+    }
   });
   const list = document.getElementById("coaching");
   if (!list) { return; }
