@@ -56,10 +56,12 @@ def read_labelled(paths: Sequence[str | Path]) -> tuple[list[Conversation], int]
     """Conversations with at least one labelled turn; a later file replaces an earlier one by id."""
     from servio.ingest import read_all
 
-    convs, report = read_all([str(p) for p in paths])
-    if report.problems:
-        first = report.problems[0]
-        raise ValueError(f"{len(report.problems)} unreadable record(s), first: {first}")
+    convs: list[Conversation] = []
+    for path in paths:  # one file at a time: the same id in a later file is a correction
+        found, report = read_all([str(path)])
+        if report.problems:
+            raise ValueError(f"{len(report.problems)} unreadable record(s), first: {report.problems[0]}")
+        convs.extend(found)
     by_id: dict[str, Conversation] = {}
     replaced = 0
     for conv in convs:

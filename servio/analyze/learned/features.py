@@ -59,13 +59,25 @@ class TurnFeatures:
     values: np.ndarray
 
 
+class _Group:
+    """Feature names of one group with their bucket indices (cached arrays or computed ints)."""
+
+    __slots__ = ("names", "parts", "weight")
+
+    def __init__(self, weight: float) -> None:
+        self.names: list[str] = []
+        self.parts: list[np.ndarray] = []
+        self.weight = weight
+
+
 class Featurizer:
     """Builds :class:`TurnFeatures` for every turn of a conversation under one :class:`FeatureSpec`."""
 
     def __init__(self, spec: FeatureSpec) -> None:
         self.spec = spec
         self._mask = spec.size - 1
-        self._words: dict[tuple[str, str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._words: dict[tuple[str, str, str], tuple[tuple[str, ...], np.ndarray,
+                                                      tuple[str, ...], np.ndarray]] = {}
         self._index: dict[str, int] = {}
 
     def index(self, name: str) -> int:
@@ -77,90 +89,114 @@ class Featurizer:
             found = self._index[name] = zlib.crc32(name.encode("utf-8")) & self._mask
         return found
 
+    def indices(self, names: Sequence[str]) -> np.ndarray:
+        """Buckets of ``names``."""
+        get = self._index.get
+        found = [get(n) for n in names]
+        if None in found:
+            found = [self.index(n) for n in names]
+        return np.array(found, dtype=np.int32)
+
     def conversation(self, analysis: ConversationAnalysis,
                      rule_tags: Sequence[TurnTags] | None = None) -> list[TurnFeatures]:
         """Features of every turn of ``analysis`` (``rule_tags``: the rule tagger's output, if used)."""
         own = [self._own(t) for t in analysis.turns]
+        lemmas = [[n for n in g[0].names if n.startswith("lemma:")] if g else [] for g in own]
         where = _positions(analysis)
+        use_rules = self.spec.rules and rule_tags is not None
         out = []
         for i, t in enumerate(analysis.turns):
-            groups: list[tuple[list[str], float]] = list(own[i])
-            groups.append((_structure(t, where, i), 1.0))
-            if self.spec.rules and rule_tags is not None:
-                groups.append((_rule_features(rule_tags, i), 1.0))
+            groups = [*own[i], self._group(_structure(t, where, i))]
+            if use_rules and rule_tags is not None:
+                groups.append(self._group(_rule_features(rule_tags, i)))
             if self.spec.neighbours:
-                groups.append((self._neighbours(analysis, own, rule_tags, i), 1.0))
-            out.append(self._pack(groups))
+                groups.append(self._group(_neighbours(analysis, lemmas, rule_tags if use_rules else None, i)))
+            out.append(_pack(groups))
         return out
 
-    def _pack(self, groups: list[tuple[list[str], float]]) -> TurnFeatures:
-        names: list[str] = []
-        values: list[float] = []
-        for group, weight in groups:
-            if not group:
-                continue
-            value = weight / len(group) ** 0.5
-            names.extend(group)
-            values.extend([value] * len(group))
-        idx = np.fromiter((self.index(n) for n in names), dtype=np.int32, count=len(names))
-        return TurnFeatures(tuple(names), idx, np.asarray(values, dtype=np.float32))
+    def _group(self, names: list[str], weight: float = 1.0) -> _Group:
+        group = _Group(weight)
+        group.names = names
+        group.parts = [self.indices(names)]
+        return group
 
-    def _own(self, turn: TurnAnalysis) -> list[tuple[list[str], float]]:
-        """Lexical groups of one turn: words+lemmas, bigrams, character n-grams."""
+    def _own(self, turn: TurnAnalysis) -> list[_Group]:
+        """Lexical groups of one turn: words+lemmas, character n-grams, bigrams."""
         ta = turn.text
         if ta is None:
             return []
-        lex: list[str] = []
-        chars: list[str] = []
+        spec = self.spec
+        lex, chars = _Group(spec.lexical_weight), _Group(spec.char_weight)
         lemmas: list[str] = []
+        kinds: list[str] = []
         for tok in ta.tokens:
             if tok.kind in _SKIP_KINDS:
                 continue
             if tok.kind != "word":
-                lex.append(f"kind:{tok.kind}")
+                kinds.append(f"kind:{tok.kind}")
                 continue
-            words, grams = self._word(tok.norm, tok.folded_lemma, turn.language.value)
-            lex.extend(words)
-            chars.extend(grams)
+            w_names, w_idx, c_names, c_idx = self._word(tok.norm, tok.folded_lemma, turn.language.value)
+            lex.names.extend(w_names)
+            lex.parts.append(w_idx)
+            chars.names.extend(c_names)
+            chars.parts.append(c_idx)
             lemmas.append(tok.folded_lemma)
-        spec = self.spec
-        groups = [(lex, spec.lexical_weight), (chars, spec.char_weight)]
+        lex.names.extend(kinds)
+        lex.parts.append(self.indices(kinds))
+        groups = [lex, chars]
         if spec.bigrams:
             padded = ["<s>", *lemmas, "</s>"]
-            groups.append(([f"bigram:{a} {b}" for a, b in zip(padded, padded[1:], strict=False)],
-                           spec.lexical_weight))
+            bigrams = [f"bigram:{a} {b}" for a, b in zip(padded, padded[1:], strict=False)]
+            groups.append(self._group(bigrams, spec.lexical_weight))
         return groups
 
-    def _word(self, norm: str, lemma: str, language: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _word(self, norm: str, lemma: str,
+              language: str) -> tuple[tuple[str, ...], np.ndarray, tuple[str, ...], np.ndarray]:
         key = (norm, lemma, language)
         found = self._words.get(key)
         if found is None:
             if len(self._words) >= _CACHE_LIMIT:
                 self._words.clear()
             words = (f"word:{norm}", f"lemma:{lemma}")
-            found = self._words[key] = (words, _char_ngrams(norm, self.spec.char_min, self.spec.char_max))
+            grams = _char_ngrams(norm, self.spec.char_min, self.spec.char_max)
+            found = self._words[key] = (words, self.indices(words), grams, self.indices(grams))
         return found
 
-    def _neighbours(self, analysis: ConversationAnalysis, own: list[list[tuple[list[str], float]]],
-                    rule_tags: Sequence[TurnTags] | None, i: int) -> list[str]:
-        """Lemmas, speaker and rule stages of the previous and the next turn."""
-        out: list[str] = []
-        turns = analysis.turns
-        me = turns[i].turn.speaker.value
-        for tag, j in (("prev", i - 1), ("next", i + 1)):
-            if not 0 <= j < len(turns):
-                out.append(f"{tag}:none")
-                continue
-            same = "same" if turns[j].turn.speaker.value == me else "other"
-            out.append(f"{tag}:{same}")
-            lex = own[j][0][0] if own[j] else []
-            out.extend(f"{tag}:{n}" for n in lex if n.startswith("lemma:"))
-            ta = turns[j].text
-            if ta is not None and ta.is_question:
-                out.append(f"{tag}:question")
-            if self.spec.rules and rule_tags is not None:
-                out.extend(f"{tag}:{same}:rule_stage:{s}" for s in sorted(rule_tags[j].stages))
-        return out
+
+def _pack(groups: Sequence[_Group]) -> TurnFeatures:
+    names: list[str] = []
+    values: list[np.ndarray] = []
+    parts: list[np.ndarray] = []
+    for g in groups:
+        if not g.names:
+            continue
+        names.extend(g.names)
+        parts.extend(g.parts)
+        values.append(np.full(len(g.names), g.weight / len(g.names) ** 0.5, dtype=np.float32))
+    if not names:
+        return TurnFeatures((), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+    return TurnFeatures(tuple(names), np.concatenate(parts), np.concatenate(values))
+
+
+def _neighbours(analysis: ConversationAnalysis, lemmas: Sequence[Sequence[str]],
+                rule_tags: Sequence[TurnTags] | None, i: int) -> list[str]:
+    """Lemmas, speaker, question form and rule stages of the previous and the next turn."""
+    out: list[str] = []
+    turns = analysis.turns
+    me = turns[i].turn.speaker.value
+    for tag, j in (("prev", i - 1), ("next", i + 1)):
+        if not 0 <= j < len(turns):
+            out.append(f"{tag}:none")
+            continue
+        same = "same" if turns[j].turn.speaker.value == me else "other"
+        out.append(f"{tag}:{same}")
+        out.extend(f"{tag}:{n}" for n in lemmas[j])
+        ta = turns[j].text
+        if ta is not None and ta.is_question:
+            out.append(f"{tag}:question")
+        if rule_tags is not None:
+            out.extend(f"{tag}:{same}:rule_stage:{s}" for s in sorted(rule_tags[j].stages))
+    return out
 
 
 def _char_ngrams(word: str, lo: int, hi: int) -> tuple[str, ...]:

@@ -1,0 +1,99 @@
+"""The learned tagger honours the tagger contract, explains itself and loads its model lazily."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from servio.analyze import TaggerError, analyze, available_taggers, get_tagger
+from servio.analyze.learned import register
+from servio.analyze.learned.tagger import LearnedTagger, packaged_model_path
+from servio.examples import example_gold_path
+from servio.ingest import read_all
+from servio.model import Conversation, Language, Speaker, Turn
+
+from .conftest import TINY
+
+CONV = Conversation(
+    id="t1", language=Language.EN,
+    turns=(Turn(Speaker.AGENT, "Hello, I'm Sam from Pinewood Rentals. How can I help?"),
+           Turn(Speaker.CUSTOMER, "hi, the heater in my flat is broken"),
+           Turn(Speaker.AGENT, "Sorry to hear that! When did it stop working?"),
+           Turn(Speaker.SYSTEM, ""),
+           Turn(Speaker.AGENT, "A technician will come tomorrow at 10. Anything else? Goodbye!")),
+)
+
+
+def test_contract_and_evidence(tiny_model: Path) -> None:
+    tagged = analyze(CONV, tagger=LearnedTagger(model_path=str(tiny_model)))
+    assert tagged.tagger == "learned"
+    assert [tt.index for tt in tagged.turns] == list(range(len(CONV.turns)))
+    assert tagged.turns[0].stages & {1, 2}
+    for tt in tagged.turns:
+        for tag in tt.tags:
+            assert 0.0 <= tag.confidence <= 1.0
+            assert tag.evidence and all(e.kind == "feature" and e.cue for e in tag.evidence)
+            weights = [e.weight for e in tag.evidence]
+            assert weights == sorted(weights, reverse=True)
+
+
+def test_evidence_names_features_of_the_turn(tiny_model: Path) -> None:
+    tagged = analyze(CONV, tagger=LearnedTagger(model_path=str(tiny_model), evidence=50))
+    words = CONV.turns[0].text.lower()
+    names = [e.cue for t in tagged.turns[0].tags for e in t.evidence]
+    lexical = [n.split(":", 1)[1] for n in names if n.startswith("word:")]
+    assert all(w in words for w in lexical)
+
+
+def test_registered_like_a_plugin(tiny_model: Path) -> None:
+    register()
+    register()  # idempotent
+    assert "learned" in available_taggers()
+    tagger = get_tagger("learned", model_path=str(tiny_model))
+    assert analyze(CONV, tagger=tagger).tagger == "learned"
+
+
+def test_missing_model_is_a_tagger_error(tmp_path: Path) -> None:
+    with pytest.raises(TaggerError, match="learned"):
+        analyze(CONV, tagger=LearnedTagger(model_path=str(tmp_path / "none.json")))
+
+
+def test_broken_model_is_a_tagger_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "something-else"}), encoding="utf-8")
+    with pytest.raises(TaggerError, match="not a servio-stage-model"):
+        analyze(CONV, tagger=LearnedTagger(model_path=str(bad)))
+
+
+def test_import_and_construction_load_nothing(tiny_model: Path) -> None:
+    code = (
+        "import sys\n"
+        "import servio, servio.analyze, servio.analyze.learned\n"
+        "from servio.analyze.learned.tagger import LearnedTagger, load_runtime\n"
+        f"t = LearnedTagger(model_path={str(tiny_model)!r})\n"
+        "assert load_runtime.cache_info().currsize == 0, 'model loaded before use'\n"
+        "assert 'sklearn' not in sys.modules and 'scipy' not in sys.modules\n"
+        "from servio.analyze import analyze\n"
+        "from servio.model import Conversation, Speaker, Turn\n"
+        "analyze(Conversation(id='x', turns=(Turn(Speaker.AGENT, 'Tere!'),)), tagger=t)\n"
+        "assert load_runtime.cache_info().currsize == 1\n"
+        "assert 'servio.train' not in sys.modules, 'tagging must not need the training code'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_packaged_model_is_small_and_tags_the_examples() -> None:
+    path = packaged_model_path()
+    assert path.is_file() and path.stat().st_size < 5_000_000
+    convs, _ = read_all([str(example_gold_path())])
+    tagger = LearnedTagger()
+    tagged = [analyze(c, tagger=tagger) for c in convs[:3]]
+    assert all(len(t.turns) == len(c.turns) for t, c in zip(tagged, convs, strict=False))
+    assert any(tt.tags for t in tagged for tt in t.turns)
+
+
+def test_fixture_is_read_by_the_json_lines_reader() -> None:
+    convs, report = read_all([str(TINY)])
+    assert len(convs) == 10 and not report.problems
