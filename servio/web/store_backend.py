@@ -1,7 +1,8 @@
 """The dashboard's :class:`~servio.web.backend.Backend` over the service's :class:`~servio.store.Store`.
 
-Imports run in a background thread through the store's import-job records,
-so the import page polls the same job the API's ``/imports`` would show.
+Imports run in a background thread through :func:`servio.store.import_paths`
+(the same reading, PII redaction and job records as the API's ``/imports``),
+so the import page polls the job the API would show.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from servio.store.types import (
     Team,
     User,
 )
-
-BATCH = 50
 
 
 class StoreBackend:
@@ -83,35 +82,9 @@ class StoreBackend:
         return job
 
     def _run(self, job_id: int, paths: list[Path], format: str | None) -> None:
-        from servio.jobs import JobOptions, read
+        from servio.store import import_paths
 
-        problems: list[Any] = []
-        skipped = [0]  # the reader's running total, which the store keeps
-        opts = JobOptions(format=format, on_problem=problems.append, tagger=self.tagger)
-        self.store.start_import_job(job_id)
-        try:
-            batch: list[Conversation] = []
-            for conv in read(paths, opts):
-                batch.append(conv)
-                if len(batch) >= BATCH:
-                    self._save(batch, job_id, problems, skipped)
-                    batch = []
-            self._save(batch, job_id, problems, skipped)
-        except Exception as exc:  # a broken file must end the job, not the server
-            self.store.finish_import_job(job_id, "failed", error=str(exc) or type(exc).__name__)
+        try:  # the store's importer: read -> redact -> analyse -> save, with the job's counts per batch
+            import_paths(self.store, paths, format=format, tagger=self.tagger, job_id=job_id)
+        except Exception:  # the importer has marked the job failed with the reason; the page shows it
             return
-        self.store.finish_import_job(job_id, "done")
-
-    def _save(self, batch: list[Conversation], job_id: int, problems: list[Any], skipped: list[int]) -> None:
-        from servio.analyze import analyze
-        from servio.evaluate import evaluate
-
-        def analyse(conv: Conversation) -> ConversationResult:
-            return evaluate(analyze(conv, tagger=self.tagger), contact_type=conv.contact_type)
-
-        taken = list(problems)
-        problems.clear()
-        skipped[0] += len(taken)
-        if batch or taken:
-            self.store.save_results(batch, analyse, tagger=self.tagger, job_id=job_id, skipped=skipped[0],
-                                    problems=taken)

@@ -1,0 +1,135 @@
+"""The dashboard mounted on the real service: sign-in by token, roles, import, correction, live (no browser).
+
+Runs on every store backend of the project's ``store`` fixture (SQLite, and PostgreSQL when configured).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from servio.service import Settings, create_app
+from servio.web import web_router
+from tests.web.conftest import DATA
+
+JSON = {"X-Servio": "1"}
+
+
+@pytest.fixture
+def tokens(store: Any) -> dict[str, str]:
+    out = {}
+    for name, role, agent in (("root", "admin", None), ("rita", "reviewer", None), ("mari", "agent", "mari")):
+        _, out[role] = store.create_user(name, role, agent)
+    return out
+
+
+@pytest.fixture
+def app(store: Any, tokens: dict[str, str]) -> Any:
+    settings = Settings(database_url="sqlite://", live_warm_up=False, rate_limit_per_minute=0,
+                        auth_cache_seconds=0, auto_migrate=False)
+    app = create_app(settings, store=store)
+    app.include_router(web_router())
+    return app
+
+
+def signed_in(app: Any, token: str) -> TestClient:
+    client = TestClient(app)
+    answer = client.post("/ui/login", data={"token": token, "next": "/ui/conversations"}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/ui/conversations"
+    assert "httponly" in answer.headers["set-cookie"].lower()
+    return client
+
+
+def imported(client: TestClient) -> dict[str, Any]:
+    with (DATA / "import.jsonl").open("rb") as fh:
+        answer = client.post("/ui/import", files={"files": ("import.jsonl", fh)}, headers=JSON)
+    assert answer.status_code == 202, answer.text
+    job = answer.json()
+    deadline = time.monotonic() + 60
+    while job["status"] in ("pending", "running"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.2)
+        job = client.get(f"/ui/import/{job['id']}").json()
+    return job
+
+
+@pytest.fixture
+def admin(app: Any, tokens: dict[str, str]) -> Iterator[TestClient]:
+    with signed_in(app, tokens["admin"]) as client:
+        yield client
+
+
+def test_pages_need_a_sign_in_and_a_bad_token_is_refused(app: Any) -> None:
+    client = TestClient(app)
+    answer = client.get("/ui/team", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/ui/login")
+    refused = client.post("/ui/login", data={"token": "not-a-token"}, follow_redirects=False)
+    assert refused.status_code == 401
+    assert "not valid" in refused.text or "ei kehti" in refused.text
+
+
+def test_import_lands_in_the_store_and_a_correction_rescores(admin: TestClient, store: Any) -> None:
+    job = imported(admin)
+    assert job["status"] == "done" and job["new"] == 2 and job["skipped"] == 2
+    assert {p["line"] for p in job["problems"]} == {3, 4}
+    listing = admin.get("/ui/conversations?agent_id=mari&lang=en")
+    assert "web-en-1" in listing.text and "web-en-2" in listing.text
+    page = admin.get("/ui/conversations/web-en-1?lang=en")
+    assert page.status_code == 200 and 'id="turn-0"' in page.text
+    before = store.get_conversation("web-en-1")[1].overall
+    answer = admin.post("/ui/conversations/web-en-1/turns/0", json={"stages": []}, headers=JSON)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["overall_before"] == round(before, 1)
+    assert body["overall"] == round(store.get_conversation("web-en-1")[1].overall, 1) != body["overall_before"]
+    audit = store.corrections("web-en-1")
+    assert [(c.turn_index, c.user_name, c.after) for c in audit] == [(0, "root", ())]
+    assert 'class="turn agent corrected"' in admin.get("/ui/conversations/web-en-1").text
+    profile = admin.get("/ui/agents/mari?lang=en")
+    assert profile.status_code == 200 and "svg" in profile.text
+
+
+def test_bad_corrections_are_refused(admin: TestClient) -> None:
+    imported(admin)
+    assert admin.post("/ui/conversations/web-en-1/turns/0", json={"stages": [9]}, headers=JSON).status_code == 422
+    assert admin.post("/ui/conversations/web-en-1/turns/99", json={"stages": [1]}, headers=JSON).status_code == 422
+    assert admin.post("/ui/conversations/nope/turns/0", json={"stages": [1]}, headers=JSON).status_code == 404
+    assert admin.post("/ui/conversations/web-en-1/turns/0", json={"stages": [1]}).status_code == 403
+
+
+def test_agents_see_only_their_own_and_cannot_correct(app: Any, admin: TestClient,
+                                                      tokens: dict[str, str]) -> None:
+    imported(admin)
+    with signed_in(app, tokens["agent"]) as agent:
+        assert agent.get("/ui/team", follow_redirects=False).headers["location"] == "/ui/agents/mari"
+        assert agent.get("/ui/agents/someone-else").status_code == 403
+        assert agent.get("/ui/agents/mari").status_code == 200
+        assert agent.post("/ui/conversations/web-en-1/turns/0", json={"stages": [1]},
+                          headers=JSON).status_code == 403
+        assert agent.post("/ui/import", files={"files": ("x.jsonl", b"{}")}, headers=JSON).status_code == 403
+        assert agent.get("/ui/report?scope=team&id=North").status_code == 403
+
+
+def test_live_endpoints_use_the_service_sessions(admin: TestClient) -> None:
+    opened = admin.post("/ui/live/sessions", json={"language": "en"}, headers=JSON)
+    assert opened.status_code == 201
+    sid = opened.json()["session_id"]
+    turn = admin.post(f"/ui/live/sessions/{sid}/turns", headers=JSON,
+                      json={"speaker": "agent", "text": "Hello, this is Anna. How can I help you?"})
+    assert turn.status_code == 200, turn.text
+    body = turn.json()
+    assert 1 in body["stages"] and body["hint"]
+    assert admin.post("/ui/live/sessions/unknown/turns", headers=JSON,
+                      json={"speaker": "agent", "text": "hi"}).status_code == 404
+
+
+def test_report_download_is_self_contained(admin: TestClient) -> None:
+    imported(admin)
+    report = admin.get("/ui/report?scope=agent&id=mari&lang=et")
+    assert report.status_code == 200
+    assert "Teenindusprotsessi raport: teenindaja mari" in report.text
+    assert "<script" not in report.text and "<link" not in report.text
