@@ -38,7 +38,8 @@ def app(store: Any, tokens: dict[str, str]) -> Any:
 
 def signed_in(app: Any, token: str) -> TestClient:
     client = TestClient(app)
-    answer = client.post("/ui/login", data={"token": token, "next": "/ui/conversations"}, follow_redirects=False)
+    form = {"token": token, "next": "/ui/conversations"}
+    answer = client.post("/ui/login", data=form, follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/ui/conversations"
     assert "httponly" in answer.headers["set-cookie"].lower()
     return client
@@ -85,7 +86,8 @@ def test_import_lands_in_the_store_and_a_correction_rescores(admin: TestClient, 
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["overall_before"] == round(before, 1)
-    assert body["overall"] == round(store.get_conversation("web-en-1")[1].overall, 1) != body["overall_before"]
+    stored = round(store.get_conversation("web-en-1")[1].overall, 1)
+    assert body["overall"] == stored != body["overall_before"]
     audit = store.corrections("web-en-1")
     assert [(c.turn_index, c.user_name, c.after) for c in audit] == [(0, "root", ())]
     assert 'class="turn agent corrected"' in admin.get("/ui/conversations/web-en-1").text
@@ -95,10 +97,13 @@ def test_import_lands_in_the_store_and_a_correction_rescores(admin: TestClient, 
 
 def test_bad_corrections_are_refused(admin: TestClient) -> None:
     imported(admin)
-    assert admin.post("/ui/conversations/web-en-1/turns/0", json={"stages": [9]}, headers=JSON).status_code == 422
-    assert admin.post("/ui/conversations/web-en-1/turns/99", json={"stages": [1]}, headers=JSON).status_code == 422
-    assert admin.post("/ui/conversations/nope/turns/0", json={"stages": [1]}, headers=JSON).status_code == 404
-    assert admin.post("/ui/conversations/web-en-1/turns/0", json={"stages": [1]}).status_code == 403
+    def post(path: str, stages: list[int], headers: dict[str, str] = JSON) -> int:
+        return admin.post(f"/ui/conversations/{path}", json={"stages": stages}, headers=headers).status_code
+
+    assert post("web-en-1/turns/0", [9]) == 422
+    assert post("web-en-1/turns/99", [1]) == 422
+    assert post("nope/turns/0", [1]) == 404
+    assert post("web-en-1/turns/0", [1], headers={}) == 403
 
 
 def test_agents_see_only_their_own_and_cannot_correct(app: Any, admin: TestClient,
