@@ -65,7 +65,16 @@ def record(conv: Conversation) -> dict[str, Any]:
     out: dict[str, Any] = {"id": conv.id, "language": str(conv.language), "channel": str(conv.channel),
                            "agent_id": conv.agent_id, "team": conv.team,
                            "started_at": conv.started_at.isoformat() if conv.started_at else None,
-                           "turns": [{"speaker": str(t.speaker), "text": t.text} for t in conv.turns]}
+                           "turns": [_turn_record(t) for t in conv.turns]}
+    return out
+
+
+def _turn_record(turn: Turn) -> dict[str, Any]:
+    out: dict[str, Any] = {"speaker": str(turn.speaker), "text": turn.text}
+    if turn.author:
+        out["author"] = turn.author
+    if turn.timestamp is not None:
+        out["timestamp"] = turn.timestamp.isoformat()
     return out
 
 

@@ -1,0 +1,163 @@
+"""``import_paths``: counts, idempotence, redaction before storage, problems, progress and jobs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import MetaData, select
+
+from servio.ingest import IngestError
+from servio.redact import RedactionConfig
+from servio.store import Store, import_paths
+from servio.store import importer as importer_module
+from tests.store.helpers import analyse, conversation, write_jsonl
+
+PII = {
+    "37605030299": "REDACTED-IDCODE",
+    "EE38 2200 2210 2014 5685": "REDACTED-IBAN",
+    "4111 1111 1111 1111": "REDACTED-CARD",
+    "+372 5123 4567": "REDACTED-PHONE",
+    "mari.maasikas@example.ee": "REDACTED-EMAIL",
+}
+
+
+def _everything_stored(store: Store) -> str:
+    """Every value of every row of every table, as one string."""
+    meta = MetaData()
+    meta.reflect(store.engine)
+    parts = []
+    with store.engine.connect() as conn:
+        for table in meta.sorted_tables:
+            parts.extend(repr(tuple(row)) for row in conn.execute(select(table)))
+    return "\n".join(parts)
+
+
+def test_an_import_stores_every_good_conversation_and_reports_the_bad(store: Store, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "chats.jsonl", [conversation(n) for n in range(1, 6)], bad_lines=2)
+    seen = []
+    report = import_paths(store, [path], batch_size=2, on_problem=seen.append)
+    assert (report.read, report.skipped, report.new, report.updated, report.unchanged) == (5, 2, 5, 0, 0)
+    assert len(seen) == 2 and all(p.line in (1, 2) for p in seen)
+    job = store.get_import_job(report.job_id)
+    assert job is not None and job.status == "done"
+    assert (job.read, job.skipped, job.new, job.problem_count) == (5, 2, 5, 2)
+    assert [p["line"] for p in job.problems] == [1, 2]
+    assert job.finished_at is not None and job.paths == (str(path),)
+    assert store.list_conversations().total == 5
+    conv, result = store.get_conversation("c3") or (None, None)
+    assert result == analyse(conv)  # type: ignore[arg-type]
+
+
+def test_importing_again_changes_nothing_and_a_changed_conversation_is_updated(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    convs = [conversation(n) for n in range(1, 5)]
+    path = write_jsonl(tmp_path / "chats.jsonl", convs)
+    import_paths(store, path)
+    before = {s.id: s for s in store.list_conversations().items}
+    analysed: list[str] = []
+    real = importer_module.analyser
+
+    def counting(tagger: str = "rules"):
+        run = real(tagger)
+        return lambda conv: analysed.append(conv.id) or run(conv)
+
+    monkeypatch.setattr(importer_module, "analyser", counting)
+    again = import_paths(store, path)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 4)
+    assert analysed == []
+    assert {s.id: s for s in store.list_conversations().items} == before
+    convs[1] = conversation(2, extra="And the TV too.")
+    write_jsonl(path, convs)
+    third = import_paths(store, path)
+    assert (third.new, third.updated, third.unchanged) == (0, 1, 3)
+    assert analysed == ["c2"]
+    assert "And the TV too." in (store.get_conversation("c2") or (None,))[0].turns[1].text  # type: ignore[union-attr]
+
+
+def test_personal_data_never_reaches_the_database(store: Store, tmp_path: Path) -> None:
+    extra = "Isikukood 37605030299, konto EE38 2200 2210 2014 5685, kaart 4111 1111 1111 1111, " \
+            "tel +372 5123 4567, e-post mari.maasikas@example.ee"
+    conv = conversation(1, extra=extra)
+    record = json.loads(json.dumps({"id": "c1", "language": "en", "agent_id": "kati", "note": extra,
+                                    "turns": [{"speaker": str(t.speaker), "text": t.text} for t in conv.turns]}))
+    path = tmp_path / "pii.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    report = import_paths(store, path)
+    assert report.redacted == {"idcode": 2, "iban": 2, "card": 2, "phone": 2, "email": 2}
+    dump = _everything_stored(store)
+    for raw, token in PII.items():
+        assert raw not in dump and raw.replace(" ", "") not in dump
+        assert token in dump
+    stored, _ = store.get_conversation("c1") or (None, None)
+    assert stored is not None and "REDACTED-PHONE" in stored.turns[1].text
+
+
+def test_redaction_can_be_switched_off(store: Store, tmp_path: Path) -> None:
+    conv = conversation(1, extra="tel +372 5123 4567")
+    path = write_jsonl(tmp_path / "c.jsonl", [conv])
+    import_paths(store, path, redact=RedactionConfig(enabled=False))
+    stored, _ = store.get_conversation("c1") or (None, None)
+    assert stored is not None and "+372 5123 4567" in stored.turns[1].text
+
+
+def test_progress_is_reported_after_each_committed_batch(store: Store, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", [conversation(n) for n in range(1, 6)])
+    seen = []
+
+    def progress(report):
+        seen.append((report.read, report.new, store.list_conversations().total))
+
+    import_paths(store, path, batch_size=2, on_progress=progress)
+    assert seen == [(2, 2, 2), (4, 4, 4), (5, 5, 5)]
+
+
+def test_a_conversation_the_analysis_cannot_handle_is_a_problem(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importer_module.analyser
+
+    def flaky(tagger: str = "rules"):
+        run = real(tagger)
+
+        def one(conv):
+            if conv.id == "c2":
+                raise RuntimeError("tagger broke")
+            return run(conv)
+        return one
+
+    monkeypatch.setattr(importer_module, "analyser", flaky)
+    path = write_jsonl(tmp_path / "c.jsonl", [conversation(n) for n in range(1, 4)])
+    report = import_paths(store, path)
+    assert (report.new, report.failed) == (2, 1)
+    assert any("c2" in p.message and "tagger broke" in p.message for p in report.problems)
+    assert store.get_conversation("c2") is None
+    job = store.get_import_job(report.job_id)
+    assert job is not None and job.problem_count == 1 and "tagger broke" in job.problems[0]["message"]
+
+
+def test_a_missing_path_fails_the_job(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(IngestError):
+        import_paths(store, tmp_path / "nope.jsonl")
+    jobs = store.list_import_jobs()
+    assert len(jobs) == 1 and jobs[0].status == "failed" and "nope.jsonl" in (jobs[0].error or "")
+
+
+def test_a_prepared_job_is_carried_out(store: Store, tmp_path: Path) -> None:
+    user, _ = store.create_user("ann", "admin")
+    path = write_jsonl(tmp_path / "c.jsonl", [conversation(1)])
+    job = store.create_import_job([str(path)], created_by=user.id)
+    assert job.status == "pending" and store.list_import_jobs(status="pending") == [job]
+    report = import_paths(store, path, job_id=job.id)
+    assert report.job_id == job.id
+    done = store.get_import_job(job.id)
+    assert done is not None and done.status == "done" and done.new == 1 and done.created_by == user.id
+    assert store.delete_import_job(job.id) is True and store.get_import_job(job.id) is None
+
+
+def test_every_format_servio_reads_can_be_imported(store: Store) -> None:
+    from servio.examples import example_paths
+
+    report = import_paths(store, example_paths())
+    assert report.skipped == 0 and report.new == report.read > 24
+    assert store.list_conversations().total == report.read
