@@ -80,8 +80,8 @@ def test_personal_data_never_reaches_the_database(store: Store, tmp_path: Path) 
     extra = "Isikukood 37605030299, konto EE38 2200 2210 2014 5685, kaart 4111 1111 1111 1111, " \
             "tel +372 5123 4567, e-post mari.maasikas@example.ee"
     conv = conversation(1, extra=extra)
-    record = json.loads(json.dumps({"id": "c1", "language": "en", "agent_id": "kati", "note": extra,
-                                    "turns": [{"speaker": str(t.speaker), "text": t.text} for t in conv.turns]}))
+    turns = [{"speaker": str(t.speaker), "text": t.text} for t in conv.turns]
+    record = {"id": "c1", "language": "en", "agent_id": "kati", "note": extra, "turns": turns}
     path = tmp_path / "pii.jsonl"
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     report = import_paths(store, path)
