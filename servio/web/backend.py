@@ -74,10 +74,11 @@ def summary_of(conv: Conversation, r: ConversationResult, corrected: bool,
                when: datetime) -> ConversationSummary:
     """A listing row for a conversation and its result."""
     missing = tuple(s.stage for s in r.stage_scores if s.weight > 0 and not s.present)
+    started = conv.started_at or (datetime.fromisoformat(r.started_at) if r.started_at else None)
     return ConversationSummary(
         id=r.conversation_id, language=r.language, channel=str(conv.channel), agent_id=r.agent_id,
         team=r.team,
-        contact_type=r.contact_type, started_at=conv.started_at, overall=r.overall, turns=len(conv.turns),
+        contact_type=r.contact_type, started_at=started, overall=r.overall, turns=len(conv.turns),
         missing_stages=missing, failures=tuple(sorted({f.id for f in r.failures})), corrected=corrected,
         imported_at=when, updated_at=when)
 

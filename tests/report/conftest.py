@@ -17,10 +17,12 @@ from servio.results import (
 
 
 def make_result(cid: str, agent: str, team: str, day: str, scores: dict[int, float],
-                failures: tuple[str, ...] = (), n_turns: int = 4) -> ConversationResult:
-    """A result with the given stage scores (stage 4 weight 0 = not applicable when absent)."""
+                failures: tuple[str, ...] = (), n_turns: int = 4,
+                missing: tuple[int, ...] = ()) -> ConversationResult:
+    """A result with the given stage scores; other stages do not apply, except ``missing`` ones (absent)."""
     stage_scores = tuple(
-        StageScore(stage=s, score=scores.get(s, 0.0), present=s in scores, weight=1.0 if s in scores else 0.0)
+        StageScore(stage=s, score=scores.get(s, 0.0), present=s in scores,
+                   weight=1.0 if s in scores or s in missing else 0.0)
         for s in range(1, 8)
     )
     turns = tuple(
