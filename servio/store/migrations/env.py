@@ -7,7 +7,7 @@ command line works too with ``-x url=...`` or ``sqlalchemy.url`` set.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy import Connection
@@ -17,7 +17,7 @@ from servio.store.schema import Base, UTCDateTime
 target_metadata = Base.metadata
 
 
-def render_item(type_: str, obj: Any, _context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, _context: Any) -> str | Literal[False]:
     """Write servio's UTC datetime type as plain SQLAlchemy, so migrations import nothing from servio."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
