@@ -124,12 +124,15 @@ def chaser_empty(ctx: Context) -> None:
 
 def agent_questions(ctx: Context) -> None:
     """An agent's question about the situation (what happened, which device, which order) is 3:
-    every question sentence that no interest, values, options, solution or goodbye cue claims."""
+    every question sentence that no interest, values, options, solution or goodbye cue claims
+    (a two-word follow-up such as "Jaanipäevaks näiteks?" belongs to the question before it)."""
     st = ctx.state
     if st.view.speaker != "agent" or not st.view.is_question:
         return
+    sentences = st.view.text_sentences
     claimed = _claimed_sentences(st, {2, 4, 5, 6, 7})
-    open_questions = [i for i, q in enumerate(st.view.text_sentences.questions) if q and i not in claimed]
+    open_questions = [i for i, q in enumerate(sentences.questions)
+                      if q and i not in claimed and (sentences.words[i] >= 3 or len(sentences.ends) == 1)]
     if open_questions:
         st.add(3, "context", "agent.question_about_situation")
 
@@ -211,10 +214,13 @@ def customer_content(ctx: Context) -> None:
     stages = ctx.stages()
     if stages == {6} and (st.view.words >= ctx.settings.restate_words or st.has("problem")):
         st.add(3, "context", "customer.restates_problem")
+    prev = ctx.previous("agent")
+    if stages & {4, 5} and not stages & {2, 3, 6, 7} and _residual_words(st) >= ctx.settings.restate_words \
+            and prev is not None and prev.view.is_question and 3 in ctx.stages_of(prev):
+        st.add(3, "context", "customer.answers_question")  # a long answer: the situation besides priorities/limits
     if stages & {2, 3, 4, 5, 6, 7}:
         return
     last = ctx.previous()
-    prev = ctx.previous("agent")
     before = ctx.stages_of(prev)
     if last is not None and last.view.speaker == "customer":
         st.add(3, "context", "customer.goes_on_describing")
@@ -226,7 +232,7 @@ def customer_content(ctx: Context) -> None:
         st.add(stage, "context", "customer.answers_question")
         if {3, 6} <= before:  # "have you tried ...?": the answer also reports the result of the fix
             st.add(6, "context", "customer.reports_result")
-    elif 6 in before:
+    elif 6 in before and prev is not None and _proposes(prev):
         st.add(6, "context", "customer.reacts_to_solution")
         if st.view.words >= ctx.settings.restate_words or st.has("problem"):
             st.add(3, "context", "customer.restates_problem")
@@ -274,6 +280,15 @@ def solution_refers_to_values(ctx: Context) -> None:
     st = ctx.state
     if st.view.speaker == "agent" and 4 in ctx.stages() and st.has("recommends"):
         st.drop(4)
+
+
+def _proposes(st: TurnState) -> bool:
+    """Whether the agent's turn proposed or did something the customer can react to (an
+    instruction, recommendation, fix, link or action), not only stated an answer."""
+    if st.has("proposal", "recommends"):
+        return True
+    sources = {e.cue for e in st.evidence.get(6, ())}
+    return bool(sources & {"agent.link_to_fix", "solution.action"})
 
 
 def _residual_words(st: TurnState) -> int:

@@ -35,6 +35,7 @@ class Sentences:
 
     ends: tuple[int, ...]
     questions: tuple[bool, ...]
+    words: tuple[int, ...] = ()
 
     def index_at(self, pos: int) -> int:
         """The number of the sentence containing character ``pos``."""
@@ -176,22 +177,25 @@ def _lemma_view(ta: TextAnalysis) -> str:
 def _sentences(text: str, starters: frozenset[str]) -> Sentences:
     ends: list[int] = []
     questions: list[bool] = []
+    words: list[int] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        _add_sentence(text[start:m.start()], m.group(0), m.end(), starters, ends, questions)
+        _add_sentence(text[start:m.start()], m.group(0), m.end(), starters, (ends, questions, words))
         start = m.end()
     if start < len(text):
-        _add_sentence(text[start:], "", len(text), starters, ends, questions)
-    return Sentences(ends=tuple(ends), questions=tuple(questions))
+        _add_sentence(text[start:], "", len(text), starters, (ends, questions, words))
+    return Sentences(ends=tuple(ends), questions=tuple(questions), words=tuple(words))
 
 
 def _add_sentence(body: str, end: str, end_pos: int, starters: frozenset[str],
-                  ends: list[int], questions: list[bool]) -> None:
-    first = _WORD_RE.search(body)
-    if first is None:
+                  into: tuple[list[int], list[bool], list[int]]) -> None:
+    ends, questions, words = into
+    found = _WORD_RE.findall(body)
+    if not found:
         if ends:  # trailing punctuation: extend the previous sentence
             ends[-1] = end_pos
             questions[-1] = questions[-1] or "?" in end
         return
     ends.append(end_pos)
-    questions.append("?" in end or first.group(0) in starters)
+    questions.append("?" in end or found[0] in starters)
+    words.append(len(found))
