@@ -152,6 +152,22 @@ def _cell(value: float | None, href: str | None) -> dict[str, Any]:
     return {"value": value, "text": text, "bg": bg, "fg": fg, "href": href}
 
 
+def with_full_worst(backend: Backend, results: list[ConversationResult], n: int = 5
+                    ) -> tuple[list[ConversationResult], dict[str, Conversation]]:
+    """``results`` with the ``n`` lowest-scored loaded in full (turns, coaching), and their conversations.
+
+    Listings from a store carry scores and failures only; a report quotes the
+    weakest conversations' coaching and draws their timelines.
+    """
+    ranked = sorted(results, key=lambda r: (r.overall, r.conversation_id))[:n]
+    full: dict[str, ConversationResult] = {}
+    conversations: dict[str, Conversation] = {}
+    for r in ranked:
+        conv, result, _ = backend.get(r.conversation_id)
+        full[r.conversation_id], conversations[r.conversation_id] = result, conv
+    return [full.get(r.conversation_id, r) for r in results], conversations
+
+
 def score_update(result: ConversationResult, language: str) -> Mapping[str, Any]:
     """The JSON a correction answers with: the new overall and stage scores, and the coaching."""
     return {"overall": round(result.overall, 1),

@@ -266,8 +266,9 @@ class _Ui:
         backend = self.backend(request)
         results = backend.results(agent_id=key if scope == "agent" else None,
                                   team=key if scope == "team" else None, **dates)
+        results, conversations = pages.with_full_worst(backend, results)
         try:
-            html = build_report(results, None, scope=scope, id=key, language=language_of(request),
+            html = build_report(results, conversations, scope=scope, id=key, language=language_of(request),
                                 date_from=dates["date_from"], date_to=dates["date_to"])
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None

@@ -138,3 +138,5 @@ def test_report_download_is_self_contained(admin: TestClient) -> None:
     assert report.status_code == 200
     assert "Teenindusprotsessi raport: teenindaja mari" in report.text
     assert "<script" not in report.text and "<link" not in report.text
+    assert 'class="chart timeline"' in report.text  # the weakest conversations are loaded in full
+    assert 'class="coach"' in report.text
