@@ -217,7 +217,8 @@ def customer_content(ctx: Context) -> None:
     prev = ctx.previous("agent")
     if stages & {4, 5} and not stages & {2, 3, 6, 7} and _residual_words(st) >= ctx.settings.restate_words \
             and prev is not None and prev.view.is_question and 3 in ctx.stages_of(prev):
-        st.add(3, "context", "customer.answers_question")  # a long answer: the situation besides priorities/limits
+        # a long answer also describes the situation, besides priorities or limits
+        st.add(3, "context", "customer.answers_question")
     if stages & {2, 3, 4, 5, 6, 7}:
         return
     last = ctx.previous()

@@ -25,7 +25,8 @@ def load_conversations(language: str) -> list[Conversation]:
     out = []
     for line in (GOLDEN / f"conversations_{language}.jsonl").read_text("utf-8").splitlines():
         d = json.loads(line)
-        turns = tuple(Turn(Speaker(t["speaker"]), t["text"], stages=frozenset(t["stages"])) for t in d["turns"])
+        turns = tuple(Turn(Speaker(t["speaker"]), t["text"], stages=frozenset(t["stages"]))
+                      for t in d["turns"])
         out.append(Conversation(id=d["id"], turns=turns, language=Language(d["language"]),
                                 channel=Channel(d["channel"])))
     return out
@@ -56,7 +57,8 @@ def current(language: str) -> dict[str, Any]:
     return {
         "tagger": "rules",
         "language": language,
-        "agreement_with_annotation": {"micro_f1": round(m.micro_f1, 3), "exact_match": round(m.exact_match, 3)},
+        "agreement_with_annotation": {"micro_f1": round(m.micro_f1, 3),
+                                      "exact_match": round(m.exact_match, 3)},
         "conversations": [describe(tc) for tc in tagged],
     }
 
@@ -76,7 +78,8 @@ def diff(expected: dict[str, Any], got: dict[str, Any]) -> list[str]:
             continue
         for new_turn, old_turn in zip(conv["turns"], old["turns"], strict=False):
             if (new_turn["stages"], new_turn["evidence"]) != (old_turn["stages"], old_turn["evidence"]):
-                lines.append(f"{conv['id']} turn {new_turn['index']} ({new_turn['speaker']}): {new_turn['text'][:90]!r}")
+                where = f"{conv['id']} turn {new_turn['index']} ({new_turn['speaker']})"
+                lines.append(f"{where}: {new_turn['text'][:90]!r}")
                 lines.append(f"    expected {old_turn['stages']} {_why(old_turn)}")
                 lines.append(f"    got      {new_turn['stages']} {_why(new_turn)}")
         if len(conv["turns"]) != len(old["turns"]):

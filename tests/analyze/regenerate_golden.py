@@ -1,4 +1,7 @@
-"""Regenerate the rule tagger's golden files after an intended change: ``python -m tests.analyze.regenerate_golden``."""
+"""Regenerate the rule tagger's golden files after an intended change.
+
+Run ``python -m tests.analyze.regenerate_golden`` (``make golden``) and review the printed differences.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +21,8 @@ def main() -> int:
                 print("  " + line)
         path.write_text(json.dumps(new, ensure_ascii=False, indent=1) + "\n", "utf-8")
         agreement = new["agreement_with_annotation"]
-        print(f"{language}: wrote {path.name} (agreement with the hand labels: micro-F1 {agreement['micro_f1']}, "
-              f"exact {agreement['exact_match']})")
+        print(f"{language}: wrote {path.name} (agreement with the hand labels: "
+              f"micro-F1 {agreement['micro_f1']}, exact {agreement['exact_match']})")
     return 0
 
 
