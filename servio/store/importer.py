@@ -146,7 +146,7 @@ def import_paths(
         for batch in _batches(stream, batch_size):
             clean = [_redacted(conv, redact, run) for conv in batch]
             outcomes = store.save_results(clean, analyse, tagger=tagger, job_id=job_id,
-                                          skipped=stream.report.skipped, problems=run.take_pending())
+                                          skipped=stream.report.skipped, problems=run.take_pending)
             run.read += len(batch)
             run.outcomes.update(outcomes)
             if on_progress is not None:

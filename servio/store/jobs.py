@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from servio.store.convert import jsonable, problem_dict
@@ -122,3 +123,16 @@ def listing(session: Session, *, status: str | None, limit: int, offset: int) ->
     if status is not None:
         query = query.where(ImportJobRow.status == status)
     return [job_of(r) for r in session.scalars(query)]
+
+
+def fail_stale(session: Session, older_than: timedelta) -> int:
+    """Mark pending or running jobs with no progress for ``older_than`` as failed (their process died)."""
+    now = utcnow()
+    result = session.execute(
+        update(ImportJobRow)
+        .where(ImportJobRow.status.in_(("pending", "running")), ImportJobRow.updated_at < now - older_than)
+        .values(status="failed", finished_at=now, updated_at=now,
+                error=f"interrupted: no progress for {older_than}; import the same files again to finish")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
@@ -130,13 +130,15 @@ class Store:
 
     def save_results(self, convs: Sequence[Conversation], analyse: Analyse, *, tagger: str = "rules",
                      job_id: int | None = None, skipped: int | None = None,
-                     problems: Sequence[Any] = ()) -> list[str]:
+                     problems: Sequence[Any] | Callable[[], Sequence[Any]] = ()) -> list[str]:
         """Store a batch in one transaction; returns each conversation's outcome in order.
 
         ``analyse`` is called only for conversations that are new or whose
         content hash or tagger changed; returning None marks it ``failed``
         (not stored). With ``job_id`` the job's counts (and the reader's
-        ``skipped`` total and ``problems``) advance in the same transaction.
+        ``skipped`` total and ``problems``) advance in the same transaction;
+        ``problems`` may be a callable, asked after the analysis so that the
+        analysis' own problems are recorded with the batch.
         """
         ids = [c.id for c in convs]
         if len(set(ids)) != len(ids):
@@ -145,13 +147,15 @@ class Store:
         with self._read() as session:
             known = known_versions(session, ids)
         results = {c.id: analyse(c) for c in convs if known.get(c.id) != (digests[c.id], tagger)}
+        step = jobs.Progress(skipped=skipped, problems=tuple(problems() if callable(problems) else problems))
         for attempt in range(_RETRIES):
             try:
                 with self._write() as session:
-                    return self._write_batch(session, convs, digests, results, analyse, tagger,
-                                             jobs.Progress(skipped=skipped, problems=tuple(problems)), job_id)
+                    return self._write_batch(session, convs, digests, results, analyse, tagger, step, job_id)
             except (IntegrityError, OperationalError):
-                if attempt == _RETRIES - 1:  # a concurrent writer stored the same ids first; look again
+                # Most likely a concurrent writer stored the same new ids first: look again and
+                # update instead. A batch that is wrong in itself fails every attempt and raises.
+                if attempt == _RETRIES - 1:
                     raise
         raise AssertionError("unreachable")
 
@@ -409,6 +413,15 @@ class Store:
             jobs.finish(session, job_id, status=status, error=error,
                         step=jobs.Progress(skipped=skipped, problems=tuple(problems)))
             return jobs.job_of(jobs.load(session, job_id))
+
+    def fail_stale_import_jobs(self, older_than: timedelta = timedelta(minutes=15)) -> int:
+        """Mark jobs still pending or running with no progress for ``older_than`` as failed; how many.
+
+        A job whose process was killed stays ``running``; the service can call
+        this at start. Its committed counts stay; importing again finishes the work.
+        """
+        with self._write() as session:
+            return jobs.fail_stale(session, older_than)
 
     def delete_import_job(self, job_id: int) -> bool:
         """Remove a job record (the conversations it stored stay); False if there was none."""

@@ -10,7 +10,7 @@ from sqlalchemy import MetaData, select
 
 from servio.ingest import IngestError
 from servio.redact import RedactionConfig
-from servio.store import Store, import_paths
+from servio.store import Store, StoreError, import_paths
 from servio.store import importer as importer_module
 from tests.store.helpers import analyse, conversation, write_jsonl
 
@@ -128,7 +128,14 @@ def test_a_conversation_the_analysis_cannot_handle_is_a_problem(
 
     monkeypatch.setattr(importer_module, "analyser", flaky)
     path = write_jsonl(tmp_path / "c.jsonl", [conversation(n) for n in range(1, 4)])
-    report = import_paths(store, path)
+    recorded = []
+
+    def progress(report):
+        job = store.get_import_job(report.job_id)
+        recorded.append(job.problem_count if job else None)
+
+    report = import_paths(store, path, batch_size=1, on_progress=progress)
+    assert recorded == [0, 1, 1]  # the problem is committed with the batch it belongs to
     assert (report.new, report.failed) == (2, 1)
     assert any("c2" in p.message and "tagger broke" in p.message for p in report.problems)
     assert store.get_conversation("c2") is None
@@ -161,3 +168,16 @@ def test_every_format_servio_reads_can_be_imported(store: Store) -> None:
     report = import_paths(store, example_paths())
     assert report.skipped == 0 and report.new == report.read > 24
     assert store.list_conversations().total == report.read
+
+
+def test_jobs_left_running_by_a_dead_process_can_be_failed(store: Store) -> None:
+    from datetime import timedelta
+
+    job = store.create_import_job(["x"])
+    store.start_import_job(job.id)
+    assert store.fail_stale_import_jobs(timedelta(minutes=5)) == 0
+    assert store.fail_stale_import_jobs(timedelta(0)) == 1
+    failed = store.get_import_job(job.id)
+    assert failed is not None and failed.status == "failed" and "interrupted" in (failed.error or "")
+    with pytest.raises(StoreError):
+        store.start_import_job(job.id)
