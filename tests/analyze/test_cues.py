@@ -122,3 +122,15 @@ def test_packaged_cue_files_load(language: str) -> None:
 def test_unknown_language_has_no_cues() -> None:
     with pytest.raises(CueError, match="no cue file for language 'xx'"):
         load_cues("xx")
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_packaged_patterns_use_a_literal_question_mark_only_at_the_end(language: str) -> None:
+    """'takes?' in a cue means the text "takes?" (not an optional s): a typo guard."""
+    import tomllib
+    from importlib import resources
+
+    raw = tomllib.loads(resources.files("servio.data").joinpath("cues", f"{language}.toml").read_text("utf-8"))
+    bad = [(c["id"], p) for c in raw["cue"] for key in ("phrases", "lemmas") for p in c.get(key, [])
+           if not p.startswith("re:") and re.search(r"(?<!\))\?(?!\s*$)", p)]
+    assert not bad, bad
