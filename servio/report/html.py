@@ -8,7 +8,6 @@ strings and the coaching data in the report's language.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
@@ -74,8 +73,7 @@ def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conv
           id: str | None, language: str, worst: int) -> dict[str, Any]:
     from markupsafe import Markup
 
-    shown = min(worst, max(1, math.ceil(len(chosen) / 2)))  # never "review first" for most of a small set
-    ov = summary.overview(chosen, kind=scope, id=id or "all", language=language, worst=shown)
+    ov = summary.overview(chosen, kind=scope, id=id or "all", language=language, worst=worst)
     p = ov.profile
     out: dict[str, Any] = {
         "ov": ov,

@@ -147,12 +147,17 @@ def trend_points(results: Sequence[ConversationResult],
 
 def overview(results: Sequence[ConversationResult], *, kind: str, id: str, language: str,
              worst: int = 5, trend_href: Callable[[date, date], str] | None = None) -> Overview:
-    """The profile, stage values, patterns, trend and weakest conversations of ``results``."""
+    """The profile, stage values, patterns, trend and weakest conversations of ``results``.
+
+    The weakest are the lowest-scored (at most ``worst``) among those below the mean of ``results``.
+    """
     if not results:
         raise ValueError(f"no conversations for {kind} {id!r}")
     values, coverage = stage_values(results)
     points, bucket = trend_points(results, trend_href)
+    mean = fmean(r.overall for r in results)
     ranked = sorted(results, key=lambda r: (r.overall, r.conversation_id))
+    ranked = [r for r in ranked if r.overall < mean] or ranked[:1]  # below the selection's own mean
     return Overview(
         profile=profile(results, kind="agent" if kind == "agent" else "team", id=id, language=language),
         values=values,

@@ -83,3 +83,10 @@ def test_empty_selection_says_so(results) -> None:
 def test_bad_arguments_are_refused(results, kwargs) -> None:
     with pytest.raises(ValueError):
         build_report(results, None, **{"scope": "period", "id": None, "language": "en", **kwargs})
+
+
+def test_review_first_lists_only_conversations_below_the_mean(results) -> None:
+    html = build_report(results, None, scope="agent", id="ann", language="en")
+    worst = html[html.index('id="worst"'):]
+    # ann: a1 58, a2 72, a3 80 (mean 70): only a1 is below the mean
+    assert "<h3>a1</h3>" in worst and "<h3>a2</h3>" not in worst and "<h3>a3</h3>" not in worst
