@@ -24,7 +24,7 @@ def test_import_view_correct_and_profile_changes(page: Any, base_url: str, shots
     assert problems.count() == 2
     assert "import.jsonl:3" in problems.nth(0).inner_text()
     assert "import.jsonl:4" in problems.nth(1).inner_text()
-    page.screenshot(path=str(shots / "import-1280.png"), full_page=True)
+    page.screenshot(path=str(shots / "import-done-1280.png"), full_page=True)
 
     page.click("#job-link")
     page.wait_for_selector("table.list")
