@@ -121,7 +121,8 @@ def _insert_all(session: Session, rows: dict[type, list[dict[str, Any]]]) -> Non
 
 @cache
 def _column_names(model: type) -> dict[str, str]:
-    return {prop.key: prop.columns[0].name for prop in sa_inspect(model).column_attrs}
+    mapper: Any = sa_inspect(model)
+    return {prop.key: prop.columns[0].name for prop in mapper.column_attrs}
 
 
 def core_insert(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
