@@ -19,7 +19,7 @@ run: $(STAMP)
 
 ## make test: set up and run lint, type checks and the whole test suite
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	bash scripts/with-test-services.sh $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check servio tests bench
