@@ -84,10 +84,10 @@ def _store(settings: Settings) -> Store:
 def _middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(LimitsMiddleware, max_body_bytes=settings.max_upload_bytes,
                        max_json_depth=settings.max_json_depth, rate_per_minute=settings.rate_limit_per_minute)
-    if settings.cors_origins:
+    if settings.origins:
         from fastapi.middleware.cors import CORSMiddleware
 
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+        app.add_middleware(CORSMiddleware, allow_origins=settings.origins,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"])
 

@@ -9,7 +9,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from servio.live import LiveError, SessionNotFoundError
-from servio.service.limits import BodyTooLargeError
 from servio.store.types import NotFound, StoreError
 
 log = logging.getLogger("servio.service")
@@ -27,10 +26,6 @@ async def _bad_request(request: Request, exc: Exception) -> JSONResponse:
     return _json(400, str(exc))
 
 
-async def _too_large(request: Request, exc: Exception) -> JSONResponse:
-    return _json(413, str(exc))
-
-
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     ref = uuid.uuid4().hex[:12]
     log.exception("unexpected error %s on %s %s", ref, request.method, request.url.path)
@@ -43,5 +38,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SessionNotFoundError, _not_found)
     app.add_exception_handler(StoreError, _bad_request)
     app.add_exception_handler(LiveError, _bad_request)
-    app.add_exception_handler(BodyTooLargeError, _too_large)
     app.add_exception_handler(Exception, _unexpected)

@@ -126,7 +126,7 @@ class LimitsMiddleware:
         if b"json" in headers.get(b"content-type", b""):
             await self._json(scope, receive, send)
             return
-        await self.app(scope, self._counting(receive), send)
+        await self._counted(scope, receive, send)
 
     async def _too_many(self, scope: Scope, send: Send, wait: float) -> None:
         retry = str(max(1, math.ceil(wait))).encode()
@@ -165,25 +165,32 @@ class LimitsMiddleware:
 
         await self.app(scope, replay, send)
 
-    def _counting(self, receive: Receive) -> Receive:
+    async def _counted(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the app counting body bytes; past the limit answer 413 and tell the app the client left."""
         size = 0
-        limit = self.max_body_bytes
+        refused = started = answered = False
 
-        async def wrapped() -> Message:
-            nonlocal size
+        async def counting_receive() -> Message:
+            nonlocal size, refused, answered
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 size += len(message.get("body", b""))
-                if size > limit:
-                    raise BodyTooLargeError(limit)
+                if size > self.max_body_bytes:
+                    refused = True
+                    if not started:
+                        answered = True
+                        await _reply(send, 413, f"request body larger than {self.max_body_bytes} bytes")
+                    return {"type": "http.disconnect"}
             return message
 
-        return wrapped
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if answered:
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
 
-
-class BodyTooLargeError(Exception):
-    """A streamed body grew past the limit (turned into a 413 by the app's error handler)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"request body larger than {limit} bytes")
-        self.limit = limit
+        await self.app(scope, counting_receive, guarded_send)

@@ -50,8 +50,8 @@ class Settings(BaseSettings):
                                 description="Deepest JSON nesting accepted in a body or WebSocket message.")
     rate_limit_per_minute: int = Field(default=600, ge=0, description="Requests per minute per token "
                                        "(or per client address without one); 0 switches the limit off.")
-    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; empty "
-                                    "(the default) sends no CORS headers.")
+    cors_origins: str = Field(default="", description="Origins allowed by CORS, comma-separated (a list in "
+                              "the TOML file); empty (the default) sends no CORS headers.")
     redact: bool = Field(default=True, description="Redact personal data (ID codes, IBANs, cards, phones, "
                          "e-mail) from imported conversations before they are stored.")
     live_session_ttl_seconds: int = Field(default=1800, ge=1, description="A live session idle this long is "
@@ -69,10 +69,15 @@ class Settings(BaseSettings):
 
     @field_validator("cors_origins", mode="before")
     @classmethod
-    def _split_origins(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.lstrip().startswith("["):
-            return [part.strip() for part in value.split(",") if part.strip()]
+    def _join_origins(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ",".join(str(v) for v in value)
         return value
+
+    @property
+    def origins(self) -> list[str]:
+        """The CORS origins as a list."""
+        return [part.strip() for part in self.cors_origins.split(",") if part.strip()]
 
     @classmethod
     def settings_customise_sources(

@@ -22,16 +22,19 @@ def test_before_the_agent_speaks_the_next_stage_is_attunement() -> None:
     assert next_stage(_turns(C), [frozenset({1, 3})], FULL) == 1
 
 
-@pytest.mark.parametrize("agent_stages,expected", [
-    ({1}, 2),            # greeted: invite the customer to talk
-    ({1, 2}, 3),         # invited: clarify needs
-    ({2}, 1),            # invited without a greeting: still in the opening, greet
-    ({1, 2, 3}, 4),      # needs clarified: values
-    ({1, 2, 3, 5}, 4),   # options before values: the values question is still worth asking
-    ({1, 2, 3, 4, 5}, 6),
-    ({1, 6}, 7),         # a solution is on the table: the goodbye is next (warnings name the gaps)
-    ({1, 2, 3, 4, 5, 6, 7}, None),
-])
+@pytest.mark.parametrize(
+    "agent_stages,expected",
+    [
+        ({1}, 2),  # greeted: invite the customer to talk
+        ({1, 2}, 3),  # invited: clarify needs
+        ({2}, 1),  # invited without a greeting: still in the opening, greet
+        ({1, 2, 3}, 4),  # needs clarified: values
+        ({1, 2, 3, 5}, 4),  # options before values: the values question is still worth asking
+        ({1, 2, 3, 4, 5}, 6),
+        ({1, 6}, 7),  # a solution is on the table: the goodbye is next (warnings name the gaps)
+        ({1, 2, 3, 4, 5, 6, 7}, None),
+    ],
+)
 def test_next_stage_follows_the_agent(agent_stages: set[int], expected: int | None) -> None:
     turns = _turns(A, C)
     assert next_stage(turns, [frozenset(agent_stages), frozenset()], FULL) == expected
@@ -67,7 +70,8 @@ def test_issue_texts_are_the_stage_4_hints() -> None:
     assert hint_texts("et").next[4] == "Küsi, mis on kliendile kõige olulisem"
     assert hint_texts("en").next[4] == "Ask what matters most to the customer"
     assert hint_texts("en").warnings["solution_before_needs"].text == (
-        "a solution is being offered before the need is clear")
+        "a solution is being offered before the need is clear"
+    )
 
 
 def test_both_languages_hold_the_same_entries() -> None:
@@ -89,7 +93,7 @@ def test_warnings_name_registered_failure_patterns() -> None:
 def test_solution_first_warns_in_the_chat_language() -> None:
     session = new_session("s", "o", SessionInfo(language=Language.EN, contact_type=ContactType.SALES))
     session.add_turn(C, "Hi, I need a new phone plan, mine runs out every month.")
-    update = session.add_turn(A, "Take our Unlimited 30 plan for 25 euros a month, I will switch you today.")
+    update = session.add_turn(A, "I recommend our Unlimited 30 plan, I have switched you to it now.")
     assert 6 in update.stages
     ids = [w.id for w in update.warnings]
     assert "solution_before_needs" in ids
@@ -107,3 +111,20 @@ def test_estonian_chat_gets_estonian_hints() -> None:
     assert 3 in update.agent_done
     assert update.next_stage == 4
     assert update.hint == "Küsi, mis on kliendile kõige olulisem"
+
+
+def test_warnings_follow_the_failures_and_the_agents_progress() -> None:
+    from servio.live.hints import live_warnings
+    from servio.results import FailurePattern
+
+    texts = hint_texts("en")
+    failures = [
+        FailurePattern("solution_before_needs", "solution before needs", 1),
+        FailurePattern("values_never_asked", "values never asked", 1),
+        FailurePattern("no_close", "needs clarified, but no close", 3),
+    ]  # not a live warning
+    early = live_warnings(failures, frontier=3, texts=texts)
+    assert [w.id for w in early] == ["solution_before_needs"]  # values only once a solution is offered
+    late = live_warnings(failures, frontier=6, texts=texts)
+    assert [w.id for w in late] == ["solution_before_needs", "values_never_asked"]
+    assert late[0].text == "a solution is being offered before the need is clear" and late[0].turn == 1

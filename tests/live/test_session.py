@@ -32,8 +32,13 @@ def test_every_prefix_matches_the_batch_path(examples: list[Conversation], given
     checked = 0
     for conv in convs:
         language = conv.language if given_language else None
-        info = SessionInfo(language=language, channel=conv.channel, agent_id=conv.agent_id, team=conv.team,
-                           contact_type=conv.contact_type)
+        info = SessionInfo(
+            language=language,
+            channel=conv.channel,
+            agent_id=conv.agent_id,
+            team=conv.team,
+            contact_type=conv.contact_type,
+        )
         session = new_session("s", "owner", info)
         for n, turn in enumerate(conv.turns, start=1):
             update = session.add_turn(turn.speaker, turn.text, author=turn.author, timestamp=turn.timestamp)
@@ -61,13 +66,15 @@ def test_language_is_detected_and_hint_is_in_it() -> None:
 def test_changed_lists_earlier_turns_whose_stages_moved() -> None:
     session = new_session("s", "o", SessionInfo(language=Language.EN))
     seen: list[tuple[int, tuple[int, ...]]] = []
-    turns = [(Speaker.AGENT, "Hi, Tom here from Northwind. How can I help?"),
-             (Speaker.CUSTOMER, "My router keeps dropping the connection every evening."),
-             (Speaker.AGENT, "I am sorry to hear that. When did it start, and which lights are on?"),
-             (Speaker.CUSTOMER, "Since Monday, the red light blinks."),
-             (Speaker.AGENT, "I will send a technician tomorrow between 10 and 12. Does that work for you?"),
-             (Speaker.CUSTOMER, "Yes, thanks, bye!"),
-             (Speaker.AGENT, "Thank you for contacting us, have a nice evening!")]
+    turns = [
+        (Speaker.AGENT, "Hi, Tom here from Northwind. How can I help?"),
+        (Speaker.CUSTOMER, "My router keeps dropping the connection every evening."),
+        (Speaker.AGENT, "I am sorry to hear that. When did it start, and which lights are on?"),
+        (Speaker.CUSTOMER, "Since Monday, the red light blinks."),
+        (Speaker.AGENT, "I will send a technician tomorrow between 10 and 12. Does that work for you?"),
+        (Speaker.CUSTOMER, "Yes, thanks, bye!"),
+        (Speaker.AGENT, "Thank you for contacting us, have a nice evening!"),
+    ]
     previous: list[frozenset[int]] = []
     for speaker, text in turns:
         update = session.add_turn(speaker, text)

@@ -21,7 +21,7 @@ def test_idle_sessions_expire_after_the_ttl() -> None:
     live = LiveSessions(ttl=60, clock=clock)
     session = live.create("u1", SessionInfo(language=Language.EN))
     clock.now += 59
-    assert live.get(session.id, "u1") is session   # using it refreshes its time-to-live
+    assert live.get(session.id, "u1") is session  # using it refreshes its time-to-live
     clock.now += 59
     assert live.get(session.id, "u1") is session
     clock.now += 61
@@ -38,7 +38,7 @@ def test_the_least_recently_used_session_is_evicted_when_full() -> None:
         clock.now += 1
         ids.append(live.create("u", SessionInfo()).id)
     clock.now += 1
-    live.get(ids[0], "u")           # the first becomes the most recently used
+    live.get(ids[0], "u")  # the first becomes the most recently used
     clock.now += 1
     live.create("u", SessionInfo())
     assert len(live) == 3
@@ -55,7 +55,7 @@ def test_one_user_never_reaches_another_users_session() -> None:
         live.get("chat-1", "bob")
     with pytest.raises(SessionNotFoundError):
         live.add_turn("chat-1", "bob", Speaker.AGENT, "Hello")
-    theirs = live.get_or_create("chat-1", "bob")   # the same name is a different session for bob
+    theirs = live.get_or_create("chat-1", "bob")  # the same name is a different session for bob
     assert theirs is not mine and theirs.owner == "bob"
     assert live.get("chat-1", "alice") is mine
 

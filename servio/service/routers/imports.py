@@ -1,7 +1,188 @@
-"""Imports: upload conversation files in any format servio reads; follow the job."""
+"""Imports: upload conversation files in any format servio reads; follow the job.
+
+Uploads are saved to a private temporary folder under their own (cleaned)
+names, imported by :func:`servio.store.import_paths` (read -> redact ->
+analyze -> evaluate -> store, in committed batches) and removed afterwards.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    File,
+    Form,
+    HTTPException,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+    status,
+)
+from fastapi import Path as PathParam
+
+from servio.service.auth import Admin
+from servio.service.schemas.admin import ImportJobOut
+from servio.store.types import ImportJob
 
 router = APIRouter(tags=["imports"])
+
+UPLOAD_PREFIX = "servio-upload-"
+_TEMP_PATH = re.compile(r"^.*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
+_UNSAFE = re.compile(r"[^\w.\-]+")
+_CHUNK = 1024 * 1024
+
+
+def job_out(job: ImportJob, redacted: dict[str, int] | None = None) -> dict[str, Any]:
+    """A job as the API shows it: upload folders stripped from paths, problems also as CLI-style lines."""
+    data = job.to_dict()
+    problems = [dict(p, path=_TEMP_PATH.sub("", str(p.get("path", "")))) for p in data["problems"]]
+    data["problems"] = problems
+    data["messages"] = [_line(p) for p in problems]
+    data["redacted"] = redacted
+    return data
+
+
+def _line(problem: dict[str, Any]) -> str:
+    where = problem.get("path") or ""
+    if problem.get("line") is not None:
+        where = f"{where}:{problem['line']}"
+    elif problem.get("offset") is not None:
+        where = f"{where}@byte {problem['offset']}"
+    return f"{where}: {problem.get('message', '')}"
+
+
+def _safe_name(name: str | None, index: int, taken: set[str]) -> str:
+    base = _UNSAFE.sub("_", Path(name or "").name).strip("._") or f"upload-{index}"
+    candidate, n = base, 1
+    while candidate.casefold() in taken:
+        stem, dot, ext = base.rpartition(".")
+        candidate = f"{stem}-{n}.{ext}" if dot and stem else f"{base}-{n}"
+        n += 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+async def _save(files: list[UploadFile], folder: Path) -> list[tuple[str, Path]]:
+    taken: set[str] = set()
+    saved = []
+    for i, upload in enumerate(files):
+        target = folder / _safe_name(upload.filename, i, taken)
+        with target.open("wb") as out:
+            while chunk := await upload.read(_CHUNK):
+                out.write(chunk)
+        saved.append((target.name, target))
+    return saved
+
+
+def _reader_options(language: str | None, columns: list[str], agent_domains: list[str]) -> Any:
+    from servio.ingest import IngestError, ReaderOptions
+    from servio.model import Language
+
+    mapping = {}
+    for item in columns:
+        field, eq, header = item.partition("=")
+        if not eq or not field.strip() or not header.strip():
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"column must be FIELD=NAME, not {item!r}")
+        mapping[field.strip()] = header.strip()
+    try:
+        return ReaderOptions.from_cli(columns=mapping, agent_domains=agent_domains,
+                                      language=Language(language) if language else None)
+    except IngestError as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
+
+
+def run_import(store: Any, settings: Any, job_id: int, paths: list[Path], folder: Path, format: str | None,
+               options: Any) -> Any:
+    """Import saved uploads into the job, then remove them; returns the import report (None on failure)."""
+    from servio.redact import RedactionConfig
+    from servio.store import import_paths
+
+    try:
+        return import_paths(store, paths, format=format, options=options, job_id=job_id,
+                            tagger=settings.tagger, redact=RedactionConfig(enabled=settings.redact))
+    except Exception:  # the importer marked the job failed with the error; the caller reads the job
+        return None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@router.post("/imports", response_model=ImportJobOut, status_code=202,
+             summary="Upload conversations to import",
+             description="Upload one or more files in any format servio reads (JSON Lines, CSV, "
+                         "transcripts, WebVTT/SRT, e-mail .eml/.mbox; detected from name and content "
+                         "unless `format` is given). Personal data is redacted before anything is stored "
+                         "(setting `redact`). Re-importing a conversation with the same id and content "
+                         "changes nothing; changed content is re-analysed. Bad records are skipped and "
+                         "reported in the job's `problems` and `messages` like the CLI reports them. "
+                         "The answer is the job (202); follow it at `GET /imports/{id}`, or pass "
+                         "`wait=true` to get the finished job (200).",
+             responses={200: {"model": ImportJobOut, "description": "The finished job (wait=true)."}})
+async def create_import(
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
+    admin: Admin,
+    files: Annotated[list[UploadFile], File(description="Conversation files.")],
+    format: Annotated[str | None, Form(description="Force an input format (see `servio formats`).")] = None,
+    language: Annotated[Literal["et", "en"] | None, Form(description="Treat every conversation as "
+                                                         "this language.")] = None,
+    column: Annotated[list[str] | None, Form(description="CSV column mapping FIELD=NAME, e.g. "
+                                             "text=Message (repeatable).")] = None,
+    agent_domain: Annotated[list[str] | None, Form(description="E-mail: senders at this domain are "
+                                                   "agents (repeatable).")] = None,
+    wait: Annotated[bool, Query(description="Import before answering and return the finished job.")] = False,
+) -> Any:
+    from servio.ingest import available_formats
+
+    if format is not None and format not in available_formats():
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"unknown format {format!r}; known: "
+                            f"{', '.join(available_formats())}")
+    if not files:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "upload at least one file")
+    options = _reader_options(language, column or [], agent_domain or [])
+    store, settings = request.app.state.store, request.app.state.settings
+    folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
+    try:
+        saved = await _save(files, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    job = store.create_import_job([name for name, _ in saved], format=format, created_by=admin.id,
+                                  options={"tagger": settings.tagger, "redact": settings.redact})
+    args = (store, settings, job.id, [path for _, path in saved], folder, format, options)
+    response.headers["Location"] = f"/imports/{job.id}"
+    if wait:
+        from starlette.concurrency import run_in_threadpool
+
+        report = await run_in_threadpool(run_import, *args)
+        response.status_code = status.HTTP_200_OK
+        return job_out(store.get_import_job(job.id), report.redacted if report is not None else None)
+    background.add_task(run_import, *args)
+    return job_out(job)
+
+
+@router.get("/imports", response_model=list[ImportJobOut], summary="Import jobs", description="Newest first.")
+def list_imports(request: Request, admin: Admin,
+                 status_: Annotated[Literal["pending", "running", "done", "failed"] | None,
+                                    Query(alias="status")] = None,
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+                 offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> Any:
+    jobs = request.app.state.store.list_import_jobs(status=status_, limit=limit, offset=offset)
+    return [job_out(j) for j in jobs]
+
+
+@router.get("/imports/{job_id}", response_model=ImportJobOut, summary="One import job",
+            description="Its status and what has been committed so far: conversations read, new, updated, "
+                        "unchanged, bad records skipped, and the problems.")
+def get_import(request: Request, job_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], admin: Admin) -> Any:
+    job = request.app.state.store.get_import_job(job_id)
+    if job is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no import job with id {job_id}")
+    return job_out(job)

@@ -64,9 +64,12 @@ class ImportJobOut(BaseModel):
     updated: int
     unchanged: int
     problems: list[dict[str, Any]] = Field(description="The first problems: path, line, offset, message.")
+    messages: list[str] = Field(description="The same problems as the CLI prints them (file:line: message).")
     problem_count: int
     error: str | None
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
     updated_at: datetime
+    redacted: dict[str, int] | None = Field(default=None, description="Personal data replaced, by kind "
+                                            "(only in the answer of `wait=true`).")

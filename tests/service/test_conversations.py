@@ -1,0 +1,140 @@
+"""Listing, filters, paging, detail and CSV export over the API (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import Users
+from tests.service.data import conversations
+
+ADMIN = "admin"
+
+
+def _all(client: TestClient, users: Users) -> list[dict[str, Any]]:
+    body = client.get("/conversations?limit=1000", headers=users.headers(ADMIN)).json()
+    assert body["total"] == len(body["items"]) == len(conversations())
+    return list(body["items"])
+
+
+# query string, and the same selection written over the unfiltered listing
+FILTERS: list[tuple[str, Callable[[dict[str, Any]], bool]]] = [
+    ("agent_id=kati", lambda c: c["agent_id"] == "kati"),
+    ("team=Online", lambda c: c["team"] == "Online"),
+    ("date_from=2026-10-01", lambda c: c["started_at"] >= "2026-10-01"),
+    ("date_to=2026-09-10", lambda c: c["started_at"][:10] <= "2026-09-10"),
+    (
+        "date_from=2026-09-05&date_to=2026-10-06",
+        lambda c: "2026-09-05" <= c["started_at"][:10] <= "2026-10-06",
+    ),
+    ("contact_type=sales", lambda c: c["contact_type"] == "sales"),
+    ("language=et", lambda c: c["language"] == "et"),
+    ("missing_stage=4", lambda c: 4 in c["missing_stages"]),
+    ("missing_stage=1", lambda c: 1 in c["missing_stages"]),
+    ("failure=no_greeting", lambda c: "no_greeting" in c["failures"]),
+    ("score_min=50", lambda c: c["overall"] >= 50),
+    ("score_max=50", lambda c: c["overall"] <= 50),
+    ("score_min=10&score_max=80&team=Tallinn", lambda c: 10 <= c["overall"] <= 80 and c["team"] == "Tallinn"),
+]
+
+
+@pytest.mark.parametrize("query,keep", FILTERS, ids=[q for q, _ in FILTERS])
+def test_filters_select_what_they_say(
+    client: TestClient, users: Users, query: str, keep: Callable[[dict[str, Any]], bool]
+) -> None:
+    everything = _all(client, users)
+    expected = sorted(c["id"] for c in everything if keep(c))
+    body = client.get(f"/conversations?{query}&limit=1000", headers=users.headers(ADMIN)).json()
+    assert sorted(c["id"] for c in body["items"]) == expected
+    assert body["total"] == len(expected)
+
+
+def test_paging_and_sorting(client: TestClient, users: Users) -> None:
+    ids = sorted(c.id for c in conversations())
+    pages = [
+        client.get(f"/conversations?sort=id&limit=4&offset={o}", headers=users.headers(ADMIN)).json()
+        for o in (0, 4)
+    ]
+    assert [c["id"] for p in pages for c in p["items"]] == ids
+    assert all(p["total"] == len(ids) for p in pages)
+    down = client.get("/conversations?sort=-overall&limit=100", headers=users.headers(ADMIN)).json()["items"]
+    assert [c["overall"] for c in down] == sorted((c["overall"] for c in down), reverse=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "limit=0",
+        "limit=1001",
+        "offset=-1",
+        "missing_stage=8",
+        "score_min=101",
+        "sort=colour",
+        "contact_type=gossip",
+        "date_from=yesterday",
+        "date_from=2026-10-02&date_to=2026-10-01",
+    ],
+)
+def test_bad_filters_are_client_errors(client: TestClient, users: Users, query: str) -> None:
+    response = client.get(f"/conversations?{query}", headers=users.headers(ADMIN))
+    assert response.status_code in (400, 422), response.text
+
+
+def test_an_agent_sees_only_their_own(client: TestClient, users: Users) -> None:
+    own = client.get("/conversations", headers=users.headers("agent")).json()
+    assert own["total"] == sum(1 for c in conversations() if c.agent_id == "kati")
+    assert {c["agent_id"] for c in own["items"]} == {"kati"}
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/conversations.csv", headers=users.headers("agent")).text))
+    )
+    assert {r["agent_id"] for r in rows} == {"kati"} and len(rows) == own["total"]
+    tom = client.get("/conversations?team=Online", headers=users.headers("agent")).json()
+    assert tom["total"] == 0
+
+
+def test_detail_has_turns_tags_evidence_scores_and_feedback(client: TestClient, users: Users) -> None:
+    source = next(c for c in conversations() if c.id == "svc-en-1")
+    body = client.get("/conversations/svc-en-1", headers=users.headers(ADMIN)).json()
+    assert [t["text"] for t in body["turns"]] == [t.text for t in source.turns]
+    assert [t["speaker"] for t in body["turns"]] == [str(t.speaker) for t in source.turns]
+    tagged = [t for t in body["turns"] if t["stages"]]
+    assert tagged, "the tagger found no stage at all"
+    for turn in tagged:
+        assert sorted(t["stage"] for t in turn["tags"]) == turn["stages"]
+        assert all(tag["evidence"] for tag in turn["tags"])
+    assert sorted(s["stage"] for s in body["stage_scores"]) == list(range(1, 8))
+    assert body["stage_scores"][0]["name"] == "attunement"
+    assert body["feedback"], "no coaching at all"
+    assert body["agent_id"] == "tom" and body["team"] == "Online" and body["contact_type"] == "support"
+    assert body["started_at"].startswith("2026-09-10T12:00:00")
+    assert 0 <= body["overall"] <= 100
+
+
+def test_unknown_conversation_is_404(client: TestClient, users: Users) -> None:
+    assert client.get("/conversations/nope", headers=users.headers(ADMIN)).status_code == 404
+
+
+def test_csv_has_one_row_per_conversation(client: TestClient, users: Users) -> None:
+    response = client.get("/conversations.csv?sort=id", headers=users.headers(ADMIN))
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [r["id"] for r in rows] == sorted(c.id for c in conversations())
+    listing = {c["id"]: c for c in _all(client, users)}
+    for row in rows:
+        assert float(row["overall"]) == pytest.approx(listing[row["id"]]["overall"], abs=0.05)
+        assert {f"stage_{s}" for s in range(1, 8)} <= set(row)
+    filtered = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/conversations.csv?contact_type=sales", headers=users.headers(ADMIN)).text
+            )
+        )
+    )
+    assert sorted(r["id"] for r in filtered) == sorted(
+        c.id for c in conversations() if str(c.contact_type) == "sales"
+    )

@@ -1,0 +1,149 @@
+"""POST /imports: every format servio reads, bad records reported like the CLI, idempotent, redacted."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from servio.examples import example_paths
+from servio.service import create_app
+from tests.service.conftest import Users, make_settings
+
+
+def _record(cid: str, text: str = "Tere! Kuidas saan aidata?", agent: str = "kati") -> str:
+    return json.dumps(
+        {
+            "id": cid,
+            "language": "et",
+            "agent_id": agent,
+            "team": "Tallinn",
+            "turns": [
+                {"speaker": "agent", "text": text},
+                {"speaker": "customer", "text": "tere, mul on arvega probleem"},
+                {"speaker": "agent", "text": "Mis täpselt juhtus?"},
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _upload(
+    client: TestClient, users: Users, files: list[tuple[str, bytes]], wait: bool = True, **form: Any
+) -> Any:
+    parts = [("files", (name, data, "application/octet-stream")) for name, data in files]
+    return client.post(
+        f"/imports?wait={str(wait).lower()}", files=parts, data=form, headers=users.headers("admin")
+    )
+
+
+def test_good_and_bad_records_are_reported_like_the_cli(client: TestClient, users: Users) -> None:
+    body = "\n".join([_record("imp-1"), "{not json", _record("imp-2")]) + "\n"
+    response = _upload(client, users, [("chats.jsonl", body.encode())])
+    assert response.status_code == 200, response.text
+    job = response.json()
+    assert job["status"] == "done" and job["paths"] == ["chats.jsonl"]
+    assert (job["read"], job["skipped"], job["new"]) == (2, 1, 2)
+    assert job["problem_count"] == 1 and job["messages"][0].startswith("chats.jsonl:2: ")
+    assert job["problems"][0]["line"] == 2 and job["problems"][0]["path"] == "chats.jsonl"
+    detail = client.get("/conversations/imp-2", headers=users.headers("admin")).json()
+    assert detail["agent_id"] == "kati" and len(detail["turns"]) == 3
+    assert (
+        client.get(f"/imports/{job['id']}", headers=users.headers("admin")).json()["messages"]
+        == job["messages"]
+    )
+
+
+def test_reimport_changes_nothing_and_updates_changed_content(client: TestClient, users: Users) -> None:
+    first = _upload(client, users, [("a.jsonl", (_record("re-1") + "\n" + _record("re-2") + "\n").encode())])
+    assert first.json()["new"] == 2
+    again = _upload(client, users, [("a.jsonl", (_record("re-1") + "\n" + _record("re-2") + "\n").encode())])
+    assert (again.json()["new"], again.json()["unchanged"], again.json()["updated"]) == (0, 2, 0)
+    changed = _record("re-2", text="Tere! Siin Kati. Kuidas saan aidata?")
+    third = _upload(client, users, [("a.jsonl", (_record("re-1") + "\n" + changed + "\n").encode())])
+    assert (third.json()["unchanged"], third.json()["updated"]) == (1, 1)
+    detail = client.get("/conversations/re-2", headers=users.headers("admin")).json()
+    assert detail["turns"][0]["text"].startswith("Tere! Siin Kati")
+
+
+def test_every_bundled_format_imports(client: TestClient, users: Users) -> None:
+    files = [(path.name, path.read_bytes()) for path in example_paths()]
+    assert len({name.rsplit(".", 1)[-1] for name, _ in files}) >= 6
+    job = _upload(client, users, files, agent_domain="lainemobiil.ee").json()
+    assert job["status"] == "done", job
+    assert job["read"] >= len(files) and job["new"] == job["read"]
+    listed = client.get("/conversations?limit=1", headers=users.headers("admin")).json()
+    assert listed["total"] == 6 + job["read"]
+
+
+def test_personal_data_is_redacted_before_it_is_stored(client: TestClient, users: Users) -> None:
+    text = "Tere! Kirjutage mulle kati.tamm@example.com või helistage +372 5123 4567."
+    job = _upload(client, users, [("pii.jsonl", (_record("pii-1", text=text) + "\n").encode())]).json()
+    assert job["redacted"] == {"email": 1, "phone": 1}
+    stored = client.get("/conversations/pii-1", headers=users.headers("admin")).json()["turns"][0]["text"]
+    assert "example.com" not in stored and "5123" not in stored
+    assert "REDACTED-EMAIL" in stored and "REDACTED-PHONE" in stored
+
+
+def test_redaction_can_be_switched_off(filled_store: Any, users: Users) -> None:
+    app = create_app(make_settings(redact=False), store=filled_store)
+    with TestClient(app) as client:
+        text = "Tere! Kirjutage mulle kati.tamm@example.com."
+        _upload(client, users, [("pii.jsonl", (_record("pii-2", text=text) + "\n").encode())])
+        stored = client.get("/conversations/pii-2", headers=users.headers("admin")).json()["turns"][0]["text"]
+        assert stored == text
+
+
+def test_background_import_answers_202_and_the_job_finishes(client: TestClient, users: Users) -> None:
+    response = _upload(client, users, [("bg.jsonl", (_record("bg-1") + "\n").encode())], wait=False)
+    assert response.status_code == 202
+    job = response.json()
+    assert job["status"] == "pending" and response.headers["location"] == f"/imports/{job['id']}"
+    done = client.get(f"/imports/{job['id']}", headers=users.headers("admin")).json()
+    assert done["status"] == "done" and done["new"] == 1
+    listed = client.get("/imports?status=done", headers=users.headers("admin")).json()
+    assert job["id"] in [j["id"] for j in listed]
+
+
+def test_csv_with_a_column_mapping(client: TestClient, users: Users) -> None:
+    rows = "vestlus;kes;sõnum\nc1;agent;Tere! Kuidas saan aidata?\nc1;klient;Arve on vale\n"
+    job = _upload(
+        client, users, [("chats.csv", rows.encode())], column=["id=vestlus", "speaker=kes", "text=sõnum"]
+    )
+    assert job.json()["new"] == 1, job.text
+    assert client.get("/conversations/c1", headers=users.headers("admin")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "form,files",
+    [
+        ({"format": "docx"}, [("a.jsonl", b"{}")]),
+        ({"column": "nonsense"}, [("a.csv", b"a,b\n")]),
+        ({"column": "colour=x"}, [("a.csv", b"a,b\n")]),
+        ({"language": "fi"}, [("a.jsonl", b"{}")]),
+        ({}, []),
+    ],
+)
+def test_bad_uploads_are_client_errors(
+    client: TestClient, users: Users, form: dict[str, str], files: list[tuple[str, bytes]]
+) -> None:
+    response = _upload(client, users, files, **form)
+    assert response.status_code in (400, 422), response.text
+
+
+def test_file_names_cannot_escape_the_upload_folder(client: TestClient, users: Users) -> None:
+    job = _upload(
+        client,
+        users,
+        [
+            ("../../etc/evil.jsonl", (_record("esc-1") + "\n").encode()),
+            ("evil.jsonl", (_record("esc-2") + "\n").encode()),
+        ],
+    ).json()
+    assert job["paths"] == ["evil.jsonl", "evil-1.jsonl"] and job["new"] == 2
+
+
+def test_unknown_job_is_404(client: TestClient, users: Users) -> None:
+    assert client.get("/imports/12345", headers=users.headers("admin")).status_code == 404

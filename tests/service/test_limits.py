@@ -1,0 +1,91 @@
+"""Upload size, JSON depth and request rate limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from servio.service import create_app
+from servio.service.limits import TokenBucket, json_depth_exceeds
+from tests.service.conftest import Users, make_settings
+
+
+def test_json_depth_scanner() -> None:
+    assert not json_depth_exceeds(b'{"a": [1, {"b": 2}]}', 3)
+    assert json_depth_exceeds(b'{"a": [1, {"b": [2]}]}', 3)
+    assert not json_depth_exceeds('{"a": "[[[[[[[[[[[[[[[[[["}', 2)  # brackets inside strings
+    assert not json_depth_exceeds('{"a": "\\"[[[[[[[[[[["}', 2)  # escaped quote inside a string
+    assert json_depth_exceeds("[" * 100 + "]" * 100, 32)
+
+
+def test_token_bucket_refills_over_time() -> None:
+    now = [0.0]
+    bucket = TokenBucket(60, clock=lambda: now[0])
+    assert all(bucket.take("k") == 0 for _ in range(60))
+    wait = bucket.take("k")
+    assert 0 < wait <= 1.0
+    assert bucket.take("other") == 0  # buckets are per key
+    now[0] += 1.0
+    assert bucket.take("k") == 0
+    assert bucket.take("k") > 0
+
+
+def test_token_bucket_keeps_a_bounded_number_of_keys() -> None:
+    bucket = TokenBucket(10, max_keys=100)
+    for i in range(1000):
+        bucket.take(f"k{i}")
+    assert len(bucket._buckets) == 100
+
+
+@pytest.fixture
+def small_app_client() -> TestClient:
+    app = create_app(make_settings(max_upload_bytes=2048, max_json_depth=5, rate_limit_per_minute=5))
+    return TestClient(app)
+
+
+def test_rate_limit_answers_429_with_retry_after(small_app_client: TestClient) -> None:
+    codes = [small_app_client.get("/me").status_code for _ in range(7)]
+    assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
+    response = small_app_client.get("/me")
+    assert int(response.headers["retry-after"]) >= 1
+    other = small_app_client.get("/me", headers={"Authorization": "Bearer another-client"})
+    assert other.status_code != 429  # another token has its own bucket
+    assert small_app_client.get("/health").status_code in (200, 503)  # health is never limited
+
+
+def test_too_large_bodies_are_413(small_app_client: TestClient) -> None:
+    big = {"speaker": "agent", "text": "x" * 5000}
+    response = small_app_client.post("/live/sessions/s/turns", json=big)
+    assert response.status_code == 413
+    raw = small_app_client.post("/imports", content=b"x" * 5000, headers={"content-type": "text/plain"})
+    assert raw.status_code == 413
+
+
+def test_streamed_uploads_without_a_length_are_counted(filled_store: Any, users: Users) -> None:
+    app = create_app(make_settings(max_upload_bytes=4096), store=filled_store)
+
+    def chunks() -> Iterator[bytes]:
+        yield b'--xyz\r\nContent-Disposition: form-data; name="files"; filename="a.jsonl"\r\n\r\n'
+        for _ in range(10):
+            yield b"y" * 1000
+        yield b"\r\n--xyz--\r\n"
+
+    with TestClient(app) as client:
+        response = client.post(
+            "/imports",
+            content=chunks(),
+            headers={**users.headers("admin"), "content-type": "multipart/form-data; boundary=xyz"},
+        )
+    assert response.status_code == 413, response.text
+    assert filled_store.list_import_jobs() == []
+
+
+def test_deep_json_is_400_before_parsing(small_app_client: TestClient) -> None:
+    body = '{"speaker": "agent", "text": "hi", "x": ' + "[" * 50 + "]" * 50 + "}"
+    response = small_app_client.post(
+        "/live/sessions", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400 and "deeper" in response.json()["detail"]

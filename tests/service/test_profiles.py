@@ -1,0 +1,45 @@
+"""Agent and team profiles over a period."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import Users
+from tests.service.data import conversations
+
+
+def test_agent_profile_covers_their_conversations_in_the_period(client: TestClient, users: Users) -> None:
+    whole = client.get("/agents/kati/profile", headers=users.headers("agent")).json()
+    assert whole["kind"] == "agent" and whole["id"] == "kati" and whole["team"] == "Tallinn"
+    assert whole["conversations"] == sum(1 for c in conversations() if c.agent_id == "kati")
+    assert [s["stage"] for s in whole["stages"]] == list(range(1, 8))
+    assert whole["stages"][3]["name"] == "väärtuste selgitamine ja kujundamine"  # Estonian conversations
+    september = client.get(
+        "/agents/kati/profile?date_from=2026-09-01&date_to=2026-09-30", headers=users.headers("agent")
+    ).json()
+    assert september["conversations"] == 2
+    assert september["date_from"] == "2026-09-01"
+    english = client.get("/agents/kati/profile?language=en", headers=users.headers("agent")).json()
+    assert english["language"] == "en" and english["stages"][3]["name"] == "clarifying values"
+
+
+def test_team_profile(client: TestClient, users: Users) -> None:
+    body = client.get("/teams/Online/profile", headers=users.headers("reviewer")).json()
+    assert body["kind"] == "team" and body["conversations"] == 2
+    assert body["weakest"] in range(1, 8)
+
+
+def test_empty_period_and_unknown_ids_are_404(client: TestClient, users: Users) -> None:
+    headers = users.headers("admin")
+    assert client.get("/agents/kati/profile?date_from=2027-01-01", headers=headers).status_code == 404
+    assert client.get("/agents/nobody/profile", headers=headers).status_code == 404
+    assert client.get("/teams/Tartu/profile", headers=headers).status_code == 404
+    bad = client.get("/agents/kati/profile?date_from=2026-10-02&date_to=2026-10-01", headers=headers)
+    assert bad.status_code == 400
+
+
+def test_agent_and_team_lists(client: TestClient, users: Users) -> None:
+    agents = {a["id"]: a for a in client.get("/agents", headers=users.headers("reviewer")).json()}
+    assert agents["kati"]["conversations"] == 3 and agents["tom"]["team"] == "Online"
+    teams = {t["id"]: t["conversations"] for t in client.get("/teams", headers=users.headers("admin")).json()}
+    assert teams == {"Tallinn": 3, "Online": 2}

@@ -1,0 +1,167 @@
+"""The role x endpoint matrix: every route, every role (and no token), the expected status.
+
+The agent is kati: her conversations are svc-et-*, tom's are svc-en-1/2.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import Users
+
+ROLES = ("admin", "reviewer", "agent", "anonymous")
+ALL = {"admin": 200, "reviewer": 200, "agent": 200, "anonymous": 401}
+STAFF = {"admin": 200, "reviewer": 200, "agent": 403, "anonymous": 401}
+ADMIN = {"admin": 200, "reviewer": 403, "agent": 403, "anonymous": 401}
+
+
+def _with(expect: dict[str, int], code: int) -> dict[str, int]:
+    return {role: (code if status == 200 else status) for role, status in expect.items()}
+
+
+STAGES = {"stages": [1, 2]}
+UPLOAD = ("files", b'{"id": "up-1", "turns": [{"speaker": "agent", "text": "Hello! How can I help?"}]}\n')
+# (method, path template, json body, expected status per role). {user} is a throwaway user's id,
+# {session} a live session of the calling user, {job} an import job.
+MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
+    ("GET", "/health", None, {r: 200 for r in ROLES}),
+    ("GET", "/me", None, ALL),
+    ("GET", "/conversations", None, ALL),
+    ("GET", "/conversations?agent_id=kati", None, ALL),
+    ("GET", "/conversations?agent_id=tom", None, STAFF),
+    ("GET", "/conversations.csv", None, ALL),
+    ("GET", "/conversations.csv?team=Online", None, ALL),
+    ("GET", "/conversations/svc-et-1", None, ALL),
+    ("GET", "/conversations/svc-en-1", None, {**STAFF, "agent": 404}),
+    ("PUT", "/conversations/svc-et-1/turns/0/stages", STAGES, STAFF),
+    ("POST", "/conversations/svc-et-1/turns/0/stages", STAGES, STAFF),
+    ("PUT", "/conversations/svc-en-1/turns/1/stages", STAGES, STAFF),
+    ("GET", "/conversations/svc-et-1/corrections", None, STAFF),
+    ("GET", "/corrections", None, STAFF),
+    ("GET", "/corrections/export", None, STAFF),
+    ("GET", "/agents/kati/profile", None, ALL),
+    ("GET", "/agents/tom/profile", None, STAFF),
+    ("GET", "/teams/Tallinn/profile", None, STAFF),
+    ("GET", "/agents", None, STAFF),
+    ("GET", "/teams", None, STAFF),
+    ("GET", "/users", None, ADMIN),
+    ("POST", "/users", {"name": "new-{role}", "role": "reviewer"}, _with(ADMIN, 201)),
+    ("GET", "/users/{user}", None, ADMIN),
+    ("PATCH", "/users/{user}", {"active": True}, ADMIN),
+    ("POST", "/users/{user}/tokens", None, _with(ADMIN, 201)),
+    ("DELETE", "/users/{user}/tokens", None, ADMIN),
+    ("POST", "/imports?wait=true", UPLOAD, ADMIN),
+    ("POST", "/imports", UPLOAD, _with(ADMIN, 202)),
+    ("GET", "/imports", None, ADMIN),
+    ("GET", "/imports/{job}", None, ADMIN),
+    ("POST", "/live/sessions", {"language": "en"}, _with(ALL, 201)),
+    ("GET", "/live/sessions/{session}", None, ALL),
+    ("POST", "/live/sessions/{session}/turns", {"speaker": "agent", "text": "Hello! How can I help?"}, ALL),
+    ("DELETE", "/live/sessions/{session}", None, _with(ALL, 204)),
+]
+
+
+def _fill(client: TestClient, users: Users, role: str, template: str) -> str:
+    values: dict[str, Any] = {"role": role}
+    if "{user}" in template:
+        admin = users.headers("admin")
+        made = client.post(
+            "/users", json={"name": f"throwaway-{role}", "role": "agent", "agent_id": "x"}, headers=admin
+        )
+        values["user"] = made.json()["user"]["id"]
+    if "{session}" in template:
+        # a session of the caller (anonymous callers use an admin's session: they must not get in)
+        owner = role if role != "anonymous" else "admin"
+        made = client.post("/live/sessions", json={"language": "en"}, headers=users.headers(owner))
+        values["session"] = made.json()["id"]
+    if "{job}" in template:
+        files = {"files": ("job.jsonl", UPLOAD[1])}
+        values["job"] = client.post("/imports", files=files, headers=users.headers("admin")).json()["id"]
+    return template.format(**values)
+
+
+@pytest.mark.parametrize("method,template,body,expected", MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
+def test_role_matrix(
+    client: TestClient, users: Users, method: str, template: str, body: Any, expected: dict[str, int]
+) -> None:
+    """One endpoint, every role (one store per endpoint keeps the matrix fast on both backends)."""
+    wrong = []
+    for role in ROLES:
+        path = _fill(client, users, role, template)
+        if isinstance(body, tuple):
+            files = {"files": ("upload.jsonl", body[1])}
+            response = client.post(path, files=files, headers=users.headers(role))
+        else:
+            payload = body
+            if isinstance(body, dict):
+                payload = {k: v.format(role=role) if isinstance(v, str) else v for k, v in body.items()}
+            response = client.request(method, path, json=payload, headers=users.headers(role))
+        if response.status_code != expected[role]:
+            wrong.append(f"{role}: {response.status_code} (expected {expected[role]}) {response.text[:200]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_matrix_covers_every_route(client: TestClient) -> None:
+    from fastapi.routing import APIRoute
+
+    covered = {
+        (
+            m,
+            p.split("?")[0]
+            .replace("{user}", "{user_id}")
+            .replace("{session}", "{session_id}")
+            .replace("{job}", "{job_id}"),
+        )
+        for m, p, _, _ in MATRIX
+    }
+    routes = {
+        (method, route.path)
+        for route in client.app.routes
+        if isinstance(route, APIRoute)  # type: ignore[attr-defined]
+        for method in route.methods
+    }
+    normalised = set()
+    for method, path in routes:
+        for name in ("conversation_id", "agent_id", "team_id", "turn"):
+            path = path.replace("{" + name + "}", "*")
+        normalised.add((method, path))
+    covered_norm = set()
+    for method, path in covered:
+        parts = path.split("/")
+        if (
+            len(parts) > 2
+            and parts[1] in ("conversations", "agents", "teams")
+            and not parts[2].endswith(".csv")
+        ):
+            parts[2] = "*"
+        if len(parts) > 4 and parts[3] == "turns":
+            parts[4] = "*"
+        covered_norm.add((method, "/".join(parts)))
+    assert normalised - covered_norm == set()
+
+
+@pytest.mark.parametrize("role", ["admin", "reviewer", "agent"])
+def test_live_sessions_are_private(client: TestClient, users: Users, role: str) -> None:
+    other = client.post("/live/sessions", json={}, headers=users.headers("other_agent")).json()["id"]
+    response = client.post(
+        f"/live/sessions/{other}/turns", json={"speaker": "agent", "text": "Hi"}, headers=users.headers(role)
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "role,expected", [("admin", True), ("reviewer", True), ("agent", True), ("anonymous", False)]
+)
+def test_websocket_needs_a_token(client: TestClient, users: Users, role: str, expected: bool) -> None:
+    from starlette.websockets import WebSocketDisconnect
+
+    token = users.tokens.get(role, "")
+    if not expected:
+        with pytest.raises(WebSocketDisconnect), client.websocket_connect(f"/live/chat?token={token}") as ws:
+            ws.receive_json()
+        return
+    with client.websocket_connect("/live/chat", headers=users.headers(role)) as ws:
+        assert ws.receive_json()["type"] == "ready"

@@ -1,0 +1,99 @@
+"""Settings from keywords, the environment and a TOML file; refusal of unsafe defaults; CORS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from servio.service import Settings, UnsafeSettingsError, create_app, load_settings
+from servio.service.settings import DEFAULT_SECRET
+from tests.service.conftest import make_settings
+
+GOOD_SECRET = "x" * 40
+
+
+def test_defaults_are_safe_for_development() -> None:
+    s = Settings()
+    assert s.mode == "development" and s.database_url == "sqlite:///./servio.db"
+    assert s.origins == [] and s.redact is True
+    assert s.secret_key.get_secret_value() == DEFAULT_SECRET
+    assert DEFAULT_SECRET not in repr(s)
+
+
+def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SERVIO_DATABASE_URL", "postgresql://servio@db/servio")
+    monkeypatch.setenv("SERVIO_MODE", "production")
+    monkeypatch.setenv("SERVIO_SECRET_KEY", GOOD_SECRET)
+    monkeypatch.setenv("SERVIO_RATE_LIMIT_PER_MINUTE", "5")
+    monkeypatch.setenv("SERVIO_CORS_ORIGINS", "https://a.example, https://b.example")
+    monkeypatch.setenv("SERVIO_REDACT", "false")
+    s = Settings()
+    assert s.database_url == "postgresql://servio@db/servio" and s.mode == "production"
+    assert s.secret_key.get_secret_value() == GOOD_SECRET
+    assert s.rate_limit_per_minute == 5 and s.redact is False
+    assert s.origins == ["https://a.example", "https://b.example"]
+    assert Settings(cors_origins=["https://c.example"]).origins == ["https://c.example"]
+
+
+def test_toml_file_below_environment_below_keywords(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "servio.toml"
+    path.write_text('database_url = "sqlite:///file.db"\nport = 9000\nmax_json_depth = 10\n', "utf-8")
+    s = load_settings(path)
+    assert (s.database_url, s.port, s.max_json_depth) == ("sqlite:///file.db", 9000, 10)
+    monkeypatch.setenv("SERVIO_PORT", "9100")
+    assert load_settings(path).port == 9100
+    assert load_settings(path, port=9200).port == 9200
+    monkeypatch.setenv("SERVIO_CONFIG_FILE", str(path))
+    assert load_settings().database_url == "sqlite:///file.db"
+
+
+def test_bad_files_and_values_are_refused(tmp_path: Path) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(FileNotFoundError):
+        load_settings(tmp_path / "missing.toml")
+    typo = tmp_path / "typo.toml"
+    typo.write_text('databse_url = "x"\n', "utf-8")
+    with pytest.raises(ValidationError):
+        load_settings(typo)
+    with pytest.raises(ValidationError):
+        Settings(mode="staging")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        Settings(max_upload_bytes=10)
+
+
+def test_production_refuses_the_default_or_a_short_secret() -> None:
+    with pytest.raises(UnsafeSettingsError, match="default secret"):
+        create_app(make_settings(mode="production"))
+    with pytest.raises(UnsafeSettingsError, match="at least"):
+        create_app(make_settings(mode="production", secret_key="short"))
+    create_app(make_settings(mode="production", secret_key=GOOD_SECRET))
+    create_app(make_settings())  # development accepts the default
+
+
+def test_cors_is_off_by_default_and_on_when_configured() -> None:
+    asked = {"Origin": "https://qa.example", "Access-Control-Request-Method": "GET"}
+    with TestClient(create_app(make_settings())) as client:
+        response = client.options("/health", headers=asked)
+        assert "access-control-allow-origin" not in response.headers
+        assert "access-control-allow-origin" not in client.get("/health", headers=asked).headers
+    with TestClient(create_app(make_settings(cors_origins="https://qa.example"))) as client:
+        response = client.options("/health", headers=asked)
+        assert response.headers["access-control-allow-origin"] == "https://qa.example"
+        other = client.options("/health", headers={**asked, "Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
+
+
+def test_nothing_is_created_at_import() -> None:
+    import importlib
+
+    import servio.service.app as app_module
+
+    importlib.reload(app_module)
+    assert not [
+        name
+        for name, value in vars(app_module).items()
+        if type(value).__name__ in ("FastAPI", "Store", "Settings", "Engine")
+    ]
