@@ -33,13 +33,14 @@ class FitParams:
     context_c: float = 1.0
     inner_folds: int = 4
     second_pass: bool = True
+    balanced: bool = False
 
 
 def fit_model(m: Matrix, convs: Sequence[int], groups: Sequence[str], strata: Sequence[str],
               params: FitParams, seed: int, meta: dict[str, Any] | None = None) -> StageModel:
     """Fit a :class:`StageModel` on the conversations ``convs`` of ``m`` (``groups``/``strata`` per conv)."""
     rows = m.rows(convs)
-    W, b = fit_first_pass(m.X[rows], m.Y[rows], m.labelled[rows], params.c, seed)
+    W, b = fit_first_pass(m.X[rows], m.Y[rows], m.labelled[rows], params, seed)
     folds = assign_folds([groups[c] for c in convs], [strata[c] for c in convs], params.inner_folds, seed)
     oof = _oof_first_pass(m, convs, folds, params, seed)
     ctx = _context_rows(m, convs, oof)
@@ -59,14 +60,14 @@ def fit_model(m: Matrix, convs: Sequence[int], groups: Sequence[str], strata: Se
                       thresholds=thresholds, meta=dict(meta or {}))
 
 
-def fit_first_pass(X: Any, Y: np.ndarray, labelled: np.ndarray, c: float,
+def fit_first_pass(X: Any, Y: np.ndarray, labelled: np.ndarray, params: FitParams,
                    seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Per-stage logistic regressions on labelled rows; weights rounded to float16 as stored."""
     W = np.zeros((X.shape[1], N_STAGES), dtype=np.float32)
     b = np.zeros(N_STAGES, dtype=np.float32)
     Xl, Yl = X[labelled], Y[labelled]
     for s in range(N_STAGES):
-        coef, intercept = _logreg(Xl, Yl[:, s], c, seed)
+        coef, intercept = _logreg(Xl, Yl[:, s], params.c, seed, params.balanced)
         W[:, s] = coef
         b[s] = intercept
     return W.astype(np.float16).astype(np.float32), b
@@ -101,12 +102,13 @@ def tune_thresholds(probs: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _logreg(X: Any, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, float]:
+def _logreg(X: Any, y: np.ndarray, c: float, seed: int, balanced: bool = False) -> tuple[np.ndarray, float]:
     if y.min() == y.max():  # one class only: a constant model
         return np.zeros(X.shape[1], dtype=np.float32), (8.0 if y.max() else -8.0)
     from sklearn.linear_model import LogisticRegression
 
-    clf = LogisticRegression(C=c, solver="liblinear", dual=True, random_state=seed, max_iter=1000)
+    clf = LogisticRegression(C=c, solver="liblinear", dual=True, random_state=seed, max_iter=1000,
+                             class_weight="balanced" if balanced else None)
     clf.fit(X, y)
     return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
 
@@ -122,7 +124,7 @@ def _oof_first_pass(m: Matrix, convs: Sequence[int], folds: Sequence[int], param
         if not test.any():
             continue
         train = rows[~test]
-        W, b = fit_first_pass(m.X[train], m.Y[train], m.labelled[train], params.c, seed)
+        W, b = fit_first_pass(m.X[train], m.Y[train], m.labelled[train], params, seed)
         out[test] = m.X[rows[test]] @ W + b
     return out
 

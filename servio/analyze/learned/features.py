@@ -25,6 +25,7 @@ import numpy as np
 from servio.analyze.base import ConversationAnalysis, TurnAnalysis
 
 if TYPE_CHECKING:
+    from servio.language import Token
     from servio.results import TurnTags
 
 _CACHE_LIMIT = 200_000
@@ -43,6 +44,9 @@ class FeatureSpec:
     neighbours: bool = True
     lexical_weight: float = 1.0
     char_weight: float = 1.0
+    speaker_lemmas: bool = False
+    edge_lemmas: bool = False
+    trigrams: bool = False
 
     @property
     def size(self) -> int:
@@ -144,9 +148,17 @@ class Featurizer:
         lex.names.extend(kinds)
         lex.parts.append(self.indices(kinds))
         groups = [lex, chars]
+        if spec.speaker_lemmas:
+            sp = turn.turn.speaker.value
+            groups.append(self._group([f"{sp}:lemma:{x}" for x in lemmas], spec.lexical_weight))
+        if spec.edge_lemmas:
+            groups.append(self._group(_edges(ta.tokens), spec.lexical_weight))
         if spec.bigrams:
             padded = ["<s>", *lemmas, "</s>"]
             bigrams = [f"bigram:{a} {b}" for a, b in zip(padded, padded[1:], strict=False)]
+            if spec.trigrams:
+                bigrams += [f"trigram:{a} {b} {c}"
+                            for a, b, c in zip(padded, padded[1:], padded[2:], strict=False)]
             groups.append(self._group(bigrams, spec.lexical_weight))
         return groups
 
@@ -197,6 +209,21 @@ def _neighbours(analysis: ConversationAnalysis, lemmas: Sequence[Sequence[str]],
         if rule_tags is not None:
             out.extend(f"{tag}:{same}:rule_stage:{s}" for s in sorted(rule_tags[j].stages))
     return out
+
+
+def _edges(tokens: Sequence[Token]) -> list[str]:
+    """Lemmas of the first and of the last sentence (where greetings and closings stand)."""
+    sentences: list[list[str]] = [[]]
+    for tok in tokens:
+        if tok.kind == "word":
+            sentences[-1].append(tok.folded_lemma)
+        elif tok.kind == "punct" and tok.text[:1] in ".!?" and sentences[-1]:
+            sentences.append([])
+    if not sentences[-1]:
+        sentences.pop()
+    if not sentences:
+        return []
+    return [f"first:{x}" for x in sentences[0]] + [f"last:{x}" for x in sentences[-1]]
 
 
 def _char_ngrams(word: str, lo: int, hi: int) -> tuple[str, ...]:
