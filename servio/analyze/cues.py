@@ -84,7 +84,8 @@ class CueSet:
 
     An index maps a gate key (see :class:`~servio.analyze.patterns.Compiled`)
     to the ``(cue number, pattern number)`` pairs that need it; ``*_always``
-    lists the patterns without a gate.
+    lists the patterns without a gate; ``*_keys`` are all the word keys the
+    cues look at (gates and leading anchors): other words need not be indexed.
     """
 
     language: str
@@ -95,6 +96,8 @@ class CueSet:
     lemma_index: Mapping[str, tuple[tuple[int, int], ...]]
     text_always: tuple[tuple[int, int], ...]
     lemma_always: tuple[tuple[int, int], ...]
+    text_keys: frozenset[str] = frozenset()
+    lemma_keys: frozenset[str] = frozenset()
 
     @property
     def uses_lemmas(self) -> bool:
@@ -163,11 +166,17 @@ def _build_set(lang: str, source: str, cues: list[Cue], anchors: list[tuple[_Anc
                     always[view].append((i, j))
                 for k in keys:
                     indexes[view].setdefault(k, []).append((i, j))
+    keys: list[set[str]] = [set(indexes[0]), set(indexes[1])]
+    for cue in cues:  # the words where leading patterns are tried must be found too
+        for view, patterns in enumerate((cue.text_patterns, cue.lemma_patterns)):
+            for p in patterns:
+                keys[view] |= p.anchors
     return CueSet(
         language=lang, source=source, cues=tuple(cues), question_starters=starters,
         text_index=MappingProxyType({k: tuple(v) for k, v in indexes[0].items()}),
         lemma_index=MappingProxyType({k: tuple(v) for k, v in indexes[1].items()}),
         text_always=tuple(always[0]), lemma_always=tuple(always[1]),
+        text_keys=frozenset(keys[0]), lemma_keys=frozenset(keys[1]),
     )
 
 

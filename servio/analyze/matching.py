@@ -63,9 +63,17 @@ def _scan(cues: CueSet, view: TurnView, position: Position, kind: str, text: str
 
 def _find(cue: Cue, pattern: CuePattern, text: str, sentences: Sentences, kind: str,
           starts: Mapping[str, list[int]]) -> Hit | None:
+    matches: Iterable[re.Match[str] | None]
     if pattern.leading:
-        at = sorted(p for k in pattern.anchors for p in starts.get(k, ()))
-        matches: Iterable[re.Match[str] | None] = (pattern.at.match(text, p) for p in at)
+        at: list[int] = []
+        for k in pattern.anchors:
+            found = starts.get(k)
+            if found:
+                at.extend(found)
+        if len(at) > 1:
+            at.sort()
+        match = pattern.at.match
+        matches = (match(text, p) for p in at)
     else:
         matches = pattern.search.finditer(text)
     for m in matches:

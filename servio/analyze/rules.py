@@ -81,7 +81,8 @@ class RuleTagger(_Tagger):
         states: list[TurnState] = []
         for turn, pos in zip(analysis.turns, where, strict=True):
             cues = self.cue_set(turn.language.value)
-            view = build_view(turn, cues.question_starters, with_lemmas=cues.uses_lemmas)
+            view = build_view(turn, cues.question_starters, with_lemmas=cues.uses_lemmas,
+                              keys=(cues.text_keys, cues.lemma_keys))
             state = TurnState(view=view, position=pos, hits=match_turn(cues, view, pos))
             if use_context:
                 run_rules(state, tuple(states), settings)

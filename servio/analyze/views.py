@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from servio.analyze.base import ConversationAnalysis, TurnAnalysis
-from servio.analyze.patterns import word_keys
+from servio.analyze.patterns import ANCHOR_LEN
 from servio.language import fold
+from servio.language.analysis import URL_PLACEHOLDER
 
 if TYPE_CHECKING:
     from servio.language import TextAnalysis
@@ -24,6 +25,7 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:ee|com|o
 _MENTION_RE = re.compile(r"(?<!\w)@\w+")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$|[\"')\]])|\n+")
 _WORD_RE = re.compile(r"\w+")
+_FOLDED_LEMMAS: dict[str, str] = {}  # lemma -> folded lemma (a bounded cache; folding is pure)
 _SLASH_SIGNATURE = re.compile(r"(?:^|\s)/[A-Z][A-Za-z]{1,3}\b")  # Twitter agents' "/JP"
 #: Token kinds that carry words (the rest: punct, emoji, url, mention, email, number, hashtag).
 WORD_KINDS = frozenset({"word"})
@@ -81,24 +83,37 @@ class Position:
 
     def holds(self, name: str) -> bool:
         """Whether the named position (as used in cue files) holds for this turn."""
-        agent, customer = self.speaker == "agent", self.speaker == "customer"
-        checks = {
-            "first_agent_turn": agent and self.index == self.first_agent,
-            "later_agent_turn": agent and self.index != self.first_agent,
-            "last_agent_turn": agent and self.index == self.last_agent,
-            "not_last_agent_turn": agent and self.index != self.last_agent,
-            "first_customer_turn": customer and self.index == self.first_customer,
-            "later_customer_turn": customer and self.index != self.first_customer,
-            "last_customer_turn": customer and self.index == self.last_customer,
-            "not_last_customer_turn": customer and self.index != self.last_customer,
-            "start": self.first_agent is None or self.index <= self.first_agent,
-            "end": self.index >= self.total - self.end_window,
-            "not_end": self.index < self.total - self.end_window,
-            "last_turn": self.index == self.total - 1,
-            "closing": self.index == self.last_agent or self.index >= self.total - self.closing_window,
-            "after_start": self.first_agent is not None and self.index > self.first_agent,
-        }
-        return checks[name]
+        i, agent, customer = self.index, self.speaker == "agent", self.speaker == "customer"
+        match name:
+            case "first_agent_turn":
+                return agent and i == self.first_agent
+            case "later_agent_turn":
+                return agent and i != self.first_agent
+            case "last_agent_turn":
+                return agent and i == self.last_agent
+            case "not_last_agent_turn":
+                return agent and i != self.last_agent
+            case "first_customer_turn":
+                return customer and i == self.first_customer
+            case "later_customer_turn":
+                return customer and i != self.first_customer
+            case "last_customer_turn":
+                return customer and i == self.last_customer
+            case "not_last_customer_turn":
+                return customer and i != self.last_customer
+            case "start":
+                return self.first_agent is None or i <= self.first_agent
+            case "end":
+                return i >= self.total - self.end_window
+            case "not_end":
+                return i < self.total - self.end_window
+            case "last_turn":
+                return i == self.total - 1
+            case "closing":
+                return i == self.last_agent or i >= self.total - self.closing_window
+            case "after_start":
+                return self.first_agent is not None and i > self.first_agent
+        raise KeyError(name)
 
 
 def positions(analysis: ConversationAnalysis, end_window: int,
@@ -117,52 +132,80 @@ def positions(analysis: ConversationAnalysis, end_window: int,
     )
 
 
-def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemmas: bool = True) -> TurnView:
-    """The matching views of one analysed turn (the lemma view only if ``with_lemmas``)."""
+def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemmas: bool = True,
+               keys: tuple[frozenset[str], frozenset[str]] | None = None) -> TurnView:
+    """The matching views of one analysed turn (the lemma view only if ``with_lemmas``).
+
+    ``keys`` (text keys, lemma keys) limits the word-start index to the words cues look at.
+    """
     ta = turn.text
     if ta is None:
         raise ValueError("the rule tagger needs the text analysis of every turn")
     text = _text_view(ta)
     lemmas = _lemma_view(ta) if with_lemmas else ""
-    text_sentences = _sentences(text, question_starters)
-    words = sum(1 for t in ta.tokens if t.kind in WORD_KINDS)
+    text_sentences = _sentences(text, question_starters, count_words=True)
+    words, has_link, has_signature = 0, False, False
+    for tok in ta.tokens:
+        kind = tok.kind
+        if kind in WORD_KINDS:
+            words += 1
+        elif kind == "url":
+            has_link = True
+        elif kind == "signature":
+            has_signature = True
     return TurnView(
         index=turn.index, speaker=turn.turn.speaker.value, language=turn.language.value,
-        text=text, lemmas=lemmas, text_starts=_word_starts(text), lemma_starts=_word_starts(lemmas),
-        text_sentences=text_sentences, lemma_sentences=_sentences(lemmas, question_starters),
-        words=words, has_link=any(t.kind == "url" for t in ta.tokens),
-        has_signature=any(t.kind == "signature" for t in ta.tokens) or bool(_SLASH_SIGNATURE.search(ta.text)),
+        text=text, lemmas=lemmas, text_starts=_word_starts(text, keys[0] if keys else None),
+        lemma_starts=_word_starts(lemmas, keys[1] if keys else None),
+        text_sentences=text_sentences,
+        lemma_sentences=_sentences(lemmas, question_starters, count_words=False),
+        words=words, has_link=has_link,
+        has_signature=has_signature or ("/" in ta.text and bool(_SLASH_SIGNATURE.search(ta.text))),
         is_question=any(text_sentences.questions),
     )
 
 
-def _word_starts(text: str) -> dict[str, list[int]]:
-    """Where words start, by index key (see :func:`~servio.analyze.patterns.word_keys`)."""
+def _word_starts(text: str, wanted: frozenset[str] | None = None) -> dict[str, list[int]]:
+    """Where words start, by index key (see :func:`~servio.analyze.patterns.word_keys`);
+    only keys in ``wanted`` when given."""
     out: dict[str, list[int]] = {}
-    get = out.get
     for m in _WORD_RE.finditer(text):
-        start = m.start()
-        for key in word_keys(m.group()):
-            found = get(key)
-            if found is None:
-                out[key] = [start]
-            else:
-                found.append(start)
+        word = m.group()
+        prefix = word[:ANCHOR_LEN] + "*"  # as patterns.word_keys, inlined: this loop is hot
+        if wanted is None or word in wanted:
+            out.setdefault(word, []).append(m.start())
+        if wanted is None or prefix in wanted:
+            out.setdefault(prefix, []).append(m.start())
     return out
 
 
 def _text_view(ta: TextAnalysis) -> str:
-    """The folded raw text (line breaks kept as sentence ends), links as the word "url", mentions dropped."""
-    text = fold(ta.text).translate(_QUOTES)
-    text = _URL_RE.sub(" url ", text)
-    return _MENTION_RE.sub(" ", text).strip()
+    """The folded text, links as the word "url", mentions dropped; line breaks are kept as sentence ends.
+
+    A one-line text reuses the analysis' folded token string; only a multi-line text is folded anew.
+    """
+    if "\n" not in ta.text:
+        text = ta.folded.replace(URL_PLACEHOLDER, " url ")
+    else:
+        text = _URL_RE.sub(" url ", fold(ta.text))
+    text = text.translate(_QUOTES)
+    return _MENTION_RE.sub(" ", text).strip() if "@" in text else text.strip()
+
+
+def _folded_lemma(lemma: str) -> str:
+    found = _FOLDED_LEMMAS.get(lemma)
+    if found is None:
+        if len(_FOLDED_LEMMAS) > 100_000:
+            _FOLDED_LEMMAS.clear()
+        found = _FOLDED_LEMMAS[lemma] = fold(lemma).translate(_QUOTES)
+    return found
 
 
 def _lemma_view(ta: TextAnalysis) -> str:
     parts: list[str] = []
     for tok in ta.tokens:
         if tok.kind == "word":
-            parts.append(fold(tok.lemma or tok.norm).translate(_QUOTES))
+            parts.append(_folded_lemma(tok.lemma or tok.norm))
         elif tok.kind == "punct":
             parts.append(tok.text)
         elif tok.kind == "number":
@@ -174,28 +217,30 @@ def _lemma_view(ta: TextAnalysis) -> str:
     return " ".join(parts)
 
 
-def _sentences(text: str, starters: frozenset[str]) -> Sentences:
+def _sentences(text: str, starters: frozenset[str], count_words: bool) -> Sentences:
     ends: list[int] = []
     questions: list[bool] = []
     words: list[int] = []
     start = 0
+    into = (ends, questions, words)
     for m in _SENTENCE_END.finditer(text):
-        _add_sentence(text[start:m.start()], m.group(0), m.end(), starters, (ends, questions, words))
+        _add_sentence(text[start:m.start()], m.group(0), m.end(), starters, into, count_words)
         start = m.end()
     if start < len(text):
-        _add_sentence(text[start:], "", len(text), starters, (ends, questions, words))
+        _add_sentence(text[start:], "", len(text), starters, into, count_words)
     return Sentences(ends=tuple(ends), questions=tuple(questions), words=tuple(words))
 
 
 def _add_sentence(body: str, end: str, end_pos: int, starters: frozenset[str],
-                  into: tuple[list[int], list[bool], list[int]]) -> None:
+                  into: tuple[list[int], list[bool], list[int]], count_words: bool) -> None:
     ends, questions, words = into
-    found = _WORD_RE.findall(body)
-    if not found:
+    first = _WORD_RE.search(body)
+    if first is None:
         if ends:  # trailing punctuation: extend the previous sentence
             ends[-1] = end_pos
             questions[-1] = questions[-1] or "?" in end
         return
     ends.append(end_pos)
-    questions.append("?" in end or found[0] in starters)
-    words.append(len(found))
+    questions.append("?" in end or first.group() in starters)
+    if count_words:
+        words.append(len(_WORD_RE.findall(body)))
