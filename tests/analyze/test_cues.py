@@ -130,7 +130,8 @@ def test_packaged_patterns_use_a_literal_question_mark_only_at_the_end(language:
     import tomllib
     from importlib import resources
 
-    raw = tomllib.loads(resources.files("servio.data").joinpath("cues", f"{language}.toml").read_text("utf-8"))
+    text = resources.files("servio.data").joinpath("cues", f"{language}.toml").read_text("utf-8")
+    raw = tomllib.loads(text)
     bad = [(c["id"], p) for c in raw["cue"] for key in ("phrases", "lemmas") for p in c.get(key, [])
            if not p.startswith("re:") and re.search(r"(?<!\))\?(?!\s*$)", p)]
     assert not bad, bad
