@@ -106,3 +106,25 @@ def store(store_url: str) -> Iterator[Any]:
         yield store
     finally:
         store.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a database that was never migrated (a new SQLite file or a new PostgreSQL database)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set; start a server with scripts/pg-test-server.sh")
+    from sqlalchemy.engine import make_url
+
+    name = f"servio_empty_{os.getpid()}_{secrets.token_hex(4)}"
+    with _admin_connect(server) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(server).set(drivername="postgresql+psycopg", database=name).render_as_string(
+            hide_password=False)
+    finally:
+        with _admin_connect(server) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -102,16 +102,21 @@ def alembic_config(engine: Engine | None = None) -> Any:
     return cfg
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the database to ``revision`` in one transaction (PostgreSQL: under an advisory lock)."""
+def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) -> None:
+    """Upgrade (or downgrade) the database to ``revision`` in one transaction.
+
+    One migrator at a time: PostgreSQL takes an advisory lock, SQLite its write
+    lock, so processes starting together wait for each other instead of both
+    creating the tables.
+    """
     from alembic import command
 
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+        (command.downgrade if downgrade else command.upgrade)(cfg, revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -82,6 +82,10 @@ class Store:
         """Create or upgrade the schema with Alembic (``head`` by default)."""
         engines.migrate(self.engine, revision)
 
+    def downgrade(self, revision: str = "base") -> None:
+        """Undo migrations down to ``revision`` (``base`` removes every servio table and its data)."""
+        engines.migrate(self.engine, revision, downgrade=True)
+
     def schema_revision(self) -> str | None:
         """The migration the database is at (None if never migrated)."""
         return engines.current_revision(self.engine)

@@ -30,13 +30,30 @@ def test_migrate_is_idempotent_and_reports_the_revision(store: Store) -> None:
     assert store.is_current()
 
 
-def test_a_new_database_is_migrated_from_nothing(tmp_path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'fresh.db'}")
-    assert store.schema_revision() is None
-    assert not store.is_current()
-    store.migrate()
-    assert store.is_current()
-    store.close()
+def test_a_new_database_is_migrated_from_nothing_and_back(empty_url: str) -> None:
+    from sqlalchemy import inspect
+
+    with Store(empty_url) as store:
+        assert store.schema_revision() is None
+        assert not store.is_current()
+        store.migrate()
+        assert store.is_current()
+        assert TABLES <= set(inspect(store.engine).get_table_names())
+        store.downgrade()  # to base: removes every table again
+        assert store.schema_revision() is None
+        assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}
+        store.migrate()
+        assert store.is_current()
+
+
+def test_processes_migrating_at_once_all_succeed(empty_url: str) -> None:
+    code = "import sys; from servio.store import Store; Store(sys.argv[1]).migrate(); print('ok')"
+    procs = [subprocess.Popen([sys.executable, "-c", code, empty_url], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err[-1500:] for _out, err in outputs]
+    with Store(empty_url) as store:
+        assert store.is_current()
 
 
 def test_constructing_a_store_opens_nothing() -> None:
