@@ -161,10 +161,10 @@ def _build_set(lang: str, source: str, cues: list[Cue], anchors: list[tuple[_Anc
     always: list[list[tuple[int, int]]] = [[], []]
     for i, per_view in enumerate(anchors):
         for view, pattern_anchors in enumerate(per_view):
-            for j, keys in enumerate(pattern_anchors):
-                if not keys:
+            for j, gate in enumerate(pattern_anchors):
+                if not gate:
                     always[view].append((i, j))
-                for k in keys:
+                for k in gate:
                     indexes[view].setdefault(k, []).append((i, j))
     keys: list[set[str]] = [set(indexes[0]), set(indexes[1])]
     for cue in cues:  # the words where leading patterns are tried must be found too
