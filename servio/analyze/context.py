@@ -267,11 +267,12 @@ def agent_default(ctx: Context) -> None:
 
 def price_is_an_option(ctx: Context) -> None:
     """A price, fee or time limit stated by the agent is an option (5) on its own; next to a
-    solution (a booking made, a recap) it is part of that solution and adds nothing."""
+    solution (a booking made, a recap) it is part of that solution, and in a question of values
+    ("cheap or fast?") part of that question: it adds nothing there."""
     st = ctx.state
     if st.view.speaker != "agent" or not st.has("price"):
         return
-    if not ctx.stages() & {5, 6} and 0 < st.score(5) < ctx.settings.threshold:
+    if not ctx.stages() & {4, 5, 6} and 0 < st.score(5) < ctx.settings.threshold:
         st.add(5, "context", "agent.price_is_an_option", st.signals["price"].match, weight=0.5)
 
 
