@@ -11,11 +11,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from servio.model import Conversation
 from servio.results import ConversationResult, Evidence, StageTag, TaggedConversation, TurnTags
 from servio.stages import ALL_STAGES
-from servio.store.schema import CorrectionRow
-from servio.store.types import Correction, StoreError
+from servio.store import queries
+from servio.store.convert import turn_hash
+from servio.store.schema import CorrectionRow, utcnow
+from servio.store.types import Correction, NotFound, StoreError
+from servio.store.writer import rescore
 
 #: Evidence ``kind`` of a stage set by a reviewer (``cue`` holds the reviewer's name).
 REVIEWER = "reviewer"
@@ -78,3 +83,25 @@ def export_record(conv: Conversation, result: ConversationResult, reviewed: froz
     record = tagged_record(TaggedConversation(conversation=plain, turns=result.turns))
     record["corrected_turns"] = sorted(reviewed)
     return record
+
+
+def apply_correction(session: Session, conversation_id: str, turn_index: int, after: tuple[int, ...],
+                     user_id: int | None, who: str) -> ConversationResult:
+    """Set one turn's stages, store the re-scored result and the audit record (inside a transaction)."""
+    loaded = queries.load(session, conversation_id, lock=True)
+    if loaded is None:
+        raise NotFound(f"no conversation {conversation_id!r}")
+    if isinstance(turn_index, bool) or not 0 <= turn_index < len(loaded.conversation.turns):
+        raise StoreError(f"conversation {conversation_id!r} has no turn {turn_index}")
+    turns = list(loaded.result.turns)
+    before = tuple(sorted(turns[turn_index].stages))
+    turns[turn_index] = reviewer_tags(turn_index, after, who)
+    result = rescored(loaded.conversation, turns, loaded.row.tagger)
+    now = utcnow()
+    rescore(session, conversation_id, result, loaded.reviewed | {turn_index}, now)
+    session.add(CorrectionRow(
+        conversation_id=conversation_id, turn_index=turn_index,
+        turn_hash=turn_hash(loaded.conversation.turns[turn_index]), user_id=user_id, user_name=who,
+        before=list(before), after=list(after), overall_before=loaded.result.overall,
+        overall_after=result.overall, created_at=now))
+    return result

@@ -16,16 +16,10 @@ from servio.results import AgentProfile, ConversationResult
 from servio.store import engine as engines
 from servio.store import jobs, people, queries
 from servio.store.convert import content_hash
-from servio.store.corrections import (
-    check_stages,
-    correction_of,
-    export_record,
-    rescored,
-    reviewer_tags,
-    with_corrections,
-)
+from servio.store.corrections import apply_correction, check_stages, correction_of, export_record
 from servio.store.export import pair_up
-from servio.store.schema import ConversationRow, CorrectionRow, ImportJobRow, UserRow, utcnow
+from servio.store.saving import write_batch
+from servio.store.schema import ConversationRow, CorrectionRow, ImportJobRow, UserRow
 from servio.store.types import (
     ConversationFilter,
     ConversationSummary,
@@ -36,7 +30,7 @@ from servio.store.types import (
     StoreError,
     User,
 )
-from servio.store.writer import Prepared, known_versions, rescore, write
+from servio.store.writer import known_versions
 
 Analyse = Callable[[Conversation], ConversationResult | None]
 When = date | datetime | None
@@ -155,52 +149,13 @@ class Store:
         for attempt in range(_RETRIES):
             try:
                 with self._write() as session:
-                    return self._write_batch(session, convs, digests, results, analyse, tagger, step, job_id)
+                    return write_batch(session, convs, digests, results, analyse, tagger, step, job_id)
             except (IntegrityError, OperationalError):
                 # Most likely a concurrent writer stored the same new ids first: look again and
                 # update instead. A batch that is wrong in itself fails every attempt and raises.
                 if attempt == _RETRIES - 1:
                     raise
         raise AssertionError("unreachable")
-
-    def _write_batch(self, session: Session, convs: Sequence[Conversation], digests: dict[str, str],
-                     results: dict[str, ConversationResult | None], analyse: Analyse, tagger: str,
-                     step: jobs.Progress, job_id: int | None) -> list[str]:
-        known = known_versions(session, list(digests))
-        changed = [c.id for c in convs if c.id in known and known[c.id] != (digests[c.id], tagger)]
-        in_force = self._corrections_in_force(session, changed, convs)
-        outcomes, items = [], []
-        for conv in convs:
-            if known.get(conv.id) == (digests[conv.id], tagger):
-                outcomes.append("unchanged")
-                continue
-            result = results[conv.id] if conv.id in results else analyse(conv)
-            if result is None:
-                outcomes.append("failed")
-                continue
-            result, reviewed = with_corrections(conv, result, tagger, in_force.get(conv.id, {}))
-            items.append(Prepared(conv, result, digests[conv.id], tagger, reviewed))
-            outcomes.append("updated" if conv.id in known else "new")
-        write(session, items, set(known), utcnow())
-        if job_id is not None:
-            counts = {k: outcomes.count(k) for k in ("new", "updated", "unchanged")}
-            jobs.advance(session, job_id, jobs.Progress(read=len(convs), skipped=step.skipped,
-                                                       problems=step.problems, **counts))
-        return outcomes
-
-    @staticmethod
-    def _corrections_in_force(session: Session, ids: Sequence[str], convs: Sequence[Conversation]
-                              ) -> dict[str, dict[int, CorrectionRow]]:
-        if not ids:
-            return {}
-        rows = list(session.scalars(select(CorrectionRow).where(CorrectionRow.conversation_id.in_(ids))))
-        by_id = {c.id: c for c in convs}
-        out = {}
-        for cid in ids:
-            latest = queries.latest_corrections(by_id[cid], [r for r in rows if r.conversation_id == cid])
-            if latest:
-                out[cid] = latest
-        return out
 
     def get_conversation(self, conversation_id: str) -> tuple[Conversation, ConversationResult] | None:
         """A stored conversation (redacted text) and its current result, or None."""
@@ -292,24 +247,7 @@ class Store:
         after = check_stages(stages)
         user_id, who = (user.id, user.name) if isinstance(user, User) else (None, str(user))
         with self._write() as session:
-            loaded = queries.load(session, conversation_id, lock=True)
-            if loaded is None:
-                raise NotFound(f"no conversation {conversation_id!r}")
-            if isinstance(turn_index, bool) or not 0 <= turn_index < len(loaded.conversation.turns):
-                raise StoreError(f"conversation {conversation_id!r} has no turn {turn_index}")
-            turns = list(loaded.result.turns)
-            before = tuple(sorted(turns[turn_index].stages))
-            turns[turn_index] = reviewer_tags(turn_index, after, who)
-            result = rescored(loaded.conversation, turns, loaded.row.tagger)
-            rescore(session, conversation_id, result, loaded.reviewed | {turn_index}, utcnow())
-            from servio.store.convert import turn_hash
-
-            session.add(CorrectionRow(
-                conversation_id=conversation_id, turn_index=turn_index,
-                turn_hash=turn_hash(loaded.conversation.turns[turn_index]), user_id=user_id, user_name=who,
-                before=list(before), after=list(after), overall_before=loaded.result.overall,
-                overall_after=result.overall, created_at=utcnow()))
-        return result
+            return apply_correction(session, conversation_id, turn_index, after, user_id, who)
 
     def corrections(self, conversation_id: str | None = None, *, limit: int = 100,
                     offset: int = 0) -> list[Correction]:
