@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -41,6 +42,26 @@ def jsonable(value: Any) -> Any:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _clean(value: str | None) -> str | None:
+    return value.replace("\x00", "\ufffd") if value is not None and "\x00" in value else value
+
+
+def storable(conv: Conversation) -> Conversation:
+    """``conv`` with NUL characters (which PostgreSQL text cannot hold) as U+FFFD, on every backend."""
+    fields = (conv.id, conv.agent_id, conv.team, *(x for t in conv.turns for x in (t.text, t.author)))
+    if not any(v and "\x00" in v for v in fields):
+        return conv
+    turns = tuple(replace(t, text=_clean(t.text) or "", author=_clean(t.author)) for t in conv.turns)
+    return replace(conv, id=_clean(conv.id) or "", agent_id=_clean(conv.agent_id), team=_clean(conv.team),
+                   turns=turns)
+
+
+def storable_result(result: ConversationResult) -> ConversationResult:
+    """``result`` with its ids cleaned as :func:`storable` cleans the conversation's."""
+    return replace(result, conversation_id=_clean(result.conversation_id) or "",
+                   agent_id=_clean(result.agent_id), team=_clean(result.team))
 
 
 def content_hash(conv: Conversation) -> str:

@@ -15,7 +15,7 @@ from servio.model import Conversation
 from servio.results import AgentProfile, ConversationResult
 from servio.store import engine as engines
 from servio.store import jobs, people, queries
-from servio.store.convert import content_hash
+from servio.store.convert import content_hash, storable, storable_result
 from servio.store.corrections import apply_correction, check_stages, correction_of, export_record
 from servio.store.export import pair_up
 from servio.store.saving import write_batch
@@ -124,7 +124,8 @@ class Store:
         """
         if result.conversation_id != conv.id:
             raise StoreError(f"result of {result.conversation_id!r} given for conversation {conv.id!r}")
-        return self.save_results([conv], lambda _c: result, tagger=tagger)[0]
+        clean = storable_result(result)
+        return self.save_results([conv], lambda _c: clean, tagger=tagger)[0]
 
     def save_results(self, convs: Sequence[Conversation], analyse: Analyse, *, tagger: str = "rules",
                      job_id: int | None = None, skipped: int | None = None,
@@ -138,6 +139,7 @@ class Store:
         ``problems`` may be a callable, asked after the analysis so that the
         analysis' own problems are recorded with the batch.
         """
+        convs = [storable(c) for c in convs]
         ids = [c.id for c in convs]
         if len(set(ids)) != len(ids):
             raise StoreError("a batch holds the same conversation id twice")

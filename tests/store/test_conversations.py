@@ -138,3 +138,15 @@ def test_text_is_stored_as_given(store: Store) -> None:
     store.save_result(conv, analyse(conv))
     back, _ = store.get_conversation("c30") or (None, None)
     assert back is not None and back.turns[0].text == text
+
+
+def test_nul_characters_are_stored_as_replacement_characters(store: Store) -> None:
+    turns = list(conversation(31).turns)
+    turns[1] = replace(turns[1], text="broken \x00 export", author="a\x00b")
+    conv = replace(conversation(31), turns=tuple(turns), metadata={"note": "x\x00y"})
+    assert store.save_result(conv, analyse(conv)) == "new"
+    back, _ = store.get_conversation("c31") or (None, None)
+    assert back is not None
+    assert back.turns[1].text == "broken \ufffd export" and back.turns[1].author == "a\ufffdb"
+    assert back.metadata["note"] == "x\x00y"  # JSON holds it as \u0000
+    assert store.save_result(conv, analyse(conv)) == "unchanged"
