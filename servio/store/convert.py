@@ -26,6 +26,7 @@ from servio.results import (
     TurnTags,
 )
 from servio.store.schema import (
+    ID,
     ConversationRow,
     FailureRow,
     FeedbackRow,
@@ -56,6 +57,18 @@ def storable(conv: Conversation) -> Conversation:
     turns = tuple(replace(t, text=_clean(t.text) or "", author=_clean(t.author)) for t in conv.turns)
     return replace(conv, id=_clean(conv.id) or "", agent_id=_clean(conv.agent_id), team=_clean(conv.team),
                    turns=turns)
+
+
+def unstorable(conv: Conversation) -> str | None:
+    """Why ``conv`` cannot be stored (an id, team or author longer than the schema allows), or None."""
+    named = [("conversation id", conv.id), ("agent id", conv.agent_id), ("team", conv.team)]
+    named += [(f"author of turn {i}", t.author) for i, t in enumerate(conv.turns)]
+    for what, value in named:
+        if value is not None and len(value) > ID:
+            return f"conversation {conv.id[:40]!r}: {what} is longer than {ID} characters"
+    if not conv.id:
+        return "a conversation without an id cannot be stored"
+    return None
 
 
 def storable_result(result: ConversationResult) -> ConversationResult:

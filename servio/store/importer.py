@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from servio.model import Conversation
 from servio.redact import RedactionConfig, redact_conversation
 from servio.results import ConversationResult
+from servio.store.convert import unstorable
 
 if TYPE_CHECKING:
     from servio.ingest import Problem, ReaderOptions
@@ -171,6 +172,11 @@ def _guarded(analyse: Callable[[Conversation], ConversationResult], run: _Run,
     """``analyse`` turning an error on one conversation into a problem (and None) instead of a crash."""
 
     def run_one(conv: Conversation) -> ConversationResult | None:
+        reason = unstorable(conv)
+        if reason is not None:
+            run.failed += 1
+            problem(problem_type("(store)", None, None, f"{reason}; skipped"))
+            return None
         try:
             return analyse(conv)
         except Exception as exc:  # one bad conversation must not stop the import

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from servio.model import Conversation
 from servio.results import ConversationResult
 from servio.store import jobs
+from servio.store.convert import unstorable
 from servio.store.corrections import with_corrections
 from servio.store.queries import latest_corrections
 from servio.store.schema import CorrectionRow, utcnow
+from servio.store.types import StoreError
 from servio.store.writer import Prepared, known_versions, write
 
 Analyse = Callable[[Conversation], ConversationResult | None]
@@ -38,6 +40,9 @@ def write_batch(session: Session, convs: Sequence[Conversation], digests: dict[s
         if result is None:
             outcomes.append("failed")
             continue
+        reason = unstorable(conv)
+        if reason is not None:
+            raise StoreError(reason)
         result, reviewed = with_corrections(conv, result, tagger, in_force.get(conv.id, {}))
         items.append(Prepared(conv, result, digests[conv.id], tagger, reviewed))
         outcomes.append("updated" if conv.id in known else "new")

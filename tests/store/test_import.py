@@ -181,3 +181,18 @@ def test_jobs_left_running_by_a_dead_process_can_be_failed(store: Store) -> None
     assert failed is not None and failed.status == "failed" and "interrupted" in (failed.error or "")
     with pytest.raises(StoreError):
         store.start_import_job(job.id)
+
+
+def test_a_conversation_too_big_for_the_schema_is_a_problem(store: Store, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    long_id = replace(conversation(1), id="x" * 300)
+    long_agent = conversation(2, agent="a" * 300)
+    path = write_jsonl(tmp_path / "c.jsonl", [long_id, long_agent, conversation(3)])
+    report = import_paths(store, path)
+    assert (report.new, report.failed) == (1, 2)
+    assert [p.message.split(":")[1].strip() for p in report.problems] == [
+        "conversation id is longer than 255 characters; skipped",
+        "agent id is longer than 255 characters; skipped"]
+    with pytest.raises(StoreError):
+        store.save_result(long_id, analyse(long_id))
