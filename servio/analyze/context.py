@@ -115,6 +115,13 @@ def system_empty(ctx: Context) -> None:
         ctx.state.clear()
 
 
+def hold_empty(ctx: Context) -> None:
+    """A hold message ("one moment, let me check") is empty."""
+    st = ctx.state
+    if st.has("hold") and not (ctx.stages() - {2, 3}) and _residual_words(st) <= 3:
+        st.clear()
+
+
 def chaser_empty(ctx: Context) -> None:
     """Chasers with no content ("anything yet?", "are you there?") are empty."""
     st = ctx.state
@@ -270,7 +277,7 @@ def price_is_an_option(ctx: Context) -> None:
     solution (a booking made, a recap) it is part of that solution, and in a question of values
     ("cheap or fast?") part of that question: it adds nothing there."""
     st = ctx.state
-    if st.view.speaker != "agent" or not st.has("price"):
+    if st.view.speaker != "agent" or not st.has("price") or st.signals["price"].in_question:
         return
     if not ctx.stages() & {4, 5, 6} and 0 < st.score(5) < ctx.settings.threshold:
         st.add(5, "context", "agent.price_is_an_option", st.signals["price"].match, weight=0.5)
@@ -317,6 +324,7 @@ def customer_thanks(ctx: Context) -> None:
 RULES: tuple[Rule, ...] = (
     system_empty,
     chaser_empty,
+    hold_empty,
     customer_thanks,
     agent_signature,
     agent_questions,
