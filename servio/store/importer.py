@@ -114,12 +114,14 @@ def import_paths(
     tagger: str = "rules",
     job_id: int | None = None,
     created_by: int | None = None,
+    strict: bool = False,
 ) -> ImportReport:
     """Import conversations from files and folders in any format servio reads.
 
     PII is redacted (``redact``) before anything is stored. Bad records go to
     ``on_problem`` and the job; ``on_progress`` hears the counts after each
-    committed batch. ``job_id`` continues a job made with
+    committed batch; ``strict`` stops at the first bad record instead (the
+    batches before it stay stored). ``job_id`` continues a job made with
     :meth:`Store.create_import_job` (e.g. by the service); otherwise a job is
     created. Raises :class:`~servio.ingest.IngestError` for a missing path or
     unknown format, after marking the job failed.
@@ -143,7 +145,7 @@ def import_paths(
 
     analyse = _guarded(analyser(tagger), run, problem, Problem)
     try:
-        stream = read_conversations(paths, format=format, options=options, on_problem=problem)
+        stream = read_conversations(paths, format=format, strict=strict, options=options, on_problem=problem)
         for batch in _batches(stream, batch_size):
             clean = [_redacted(conv, redact, run) for conv in batch]
             outcomes = store.save_results(clean, analyse, tagger=tagger, job_id=job_id,

@@ -10,7 +10,7 @@ from sqlalchemy import MetaData, select
 
 from servio.ingest import IngestError
 from servio.redact import RedactionConfig
-from servio.store import Store, StoreError, import_paths
+from servio.store import ConversationFilter, Store, StoreError, import_paths
 from servio.store import importer as importer_module
 from tests.store.helpers import analyse, conversation, write_jsonl
 
@@ -196,3 +196,14 @@ def test_a_conversation_too_big_for_the_schema_is_a_problem(store: Store, tmp_pa
         "agent id is longer than 255 characters; skipped"]
     with pytest.raises(StoreError):
         store.save_result(long_id, analyse(long_id))
+
+
+def test_strict_stops_at_the_first_bad_record_keeping_earlier_batches(store: Store, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", [conversation(n) for n in range(1, 4)])
+    path.write_text(path.read_text("utf-8") + "{broken\n" + path.read_text("utf-8").splitlines()[0]
+                    .replace('"c1"', '"c9"') + "\n", encoding="utf-8")
+    with pytest.raises(IngestError):
+        import_paths(store, path, batch_size=2, strict=True)
+    assert [s.id for s in store.list_conversations(ConversationFilter(sort="id")).items] == ["c1", "c2"]
+    job = store.list_import_jobs()[0]
+    assert job.status == "failed" and job.new == 2 and "c.jsonl:4:" in (job.error or "")
