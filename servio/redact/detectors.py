@@ -118,6 +118,8 @@ def phone(text: str) -> Iterator[Span]:
     low, high = _PHONE_DIGITS
     for m in _INTL_PHONE.finditer(text):
         body = m.group()
+        if body.startswith("00") and not body.startswith("00372") and not any(c in body for c in " -.("):
+            continue  # "0012345678" is more likely an order number than a number dialled abroad
         digits = _digits(body[2:] if body.startswith("00") else body)
         if low <= len(digits) <= high:
             yield m.span()

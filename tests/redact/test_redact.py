@@ -36,6 +36,8 @@ FOUND = [
     ("call +44 20 7946 0958 or +1 (888) 850-3958", "call REDACTED-PHONE or REDACTED-PHONE"),
     ("tel 00372 640 1100", "tel REDACTED-PHONE"),
     ("+358401234567", "REDACTED-PHONE"),
+    ("00358 40 123 4567", "REDACTED-PHONE"),
+    ("0037251234567", "REDACTED-PHONE"),
     ("kirjutage mari.maasikas@example.ee või info@firma.com", "kirjutage REDACTED-EMAIL või REDACTED-EMAIL"),
     ("<jaan.tamm+arve@post.example.co.uk>", "<REDACTED-EMAIL>"),
 ]
@@ -55,6 +57,7 @@ LEFT_ALONE = [
     "tellimus 2024-5123-4567",
     "vaata www.example.com/abc või @firma",
     "paketi kood 1234567",
+    "tellimus 0012345678901",  # a leading 00 without spaces is not taken for a number dialled abroad
     "ISO 9001:2015 ja EN 1090-2",
 ]
 
