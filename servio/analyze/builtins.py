@@ -14,6 +14,13 @@ def _rules(**config: Any) -> Tagger:
     return RuleTagger(**config)
 
 
+def _learned(**config: Any) -> Tagger:
+    from servio.analyze.learned import learned_tagger
+
+    return learned_tagger(**config)
+
+
 def register_builtins() -> None:
-    """Register servio's own taggers (``rules``)."""
+    """Register servio's own taggers (``rules`` and ``learned``)."""
     register_tagger("rules", _rules)
+    register_tagger("learned", _learned)
