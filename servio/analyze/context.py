@@ -191,6 +191,8 @@ def bare_reply(ctx: Context) -> None:
     before = ctx.stages_of(prev)
     if prev.has("details"):
         st.add(3, "context", "bare_reply.gives_details")
+    elif prev.has("choice"):
+        st.add(6, "context", "bare_reply.chooses_option")
     elif prev.view.is_question and before & {3, 4, 5}:
         for stage in sorted(before & {3, 4, 5}):
             st.add(stage, "context", "bare_reply.answers_question")
@@ -234,6 +236,8 @@ def customer_content(ctx: Context) -> None:
         st.add(3, "context", "customer.goes_on_describing")
     elif prev is not None and prev.has("details"):
         st.add(3, "context", "customer.gives_details")
+    elif prev is not None and prev.has("choice"):
+        st.add(6, "context", "customer.chooses_option")
     elif prev is not None and prev.view.is_question and before & {3, 4, 5}:
         asked = before & {3, 4, 5}
         stage = 3 if 3 in asked else min(asked)
