@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from servio import __version__
+from servio import __version__, cli_service
 
 T = TypeVar("T")
 
@@ -127,7 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input(p, examples=False)
     p.add_argument("--json", action="store_true", help="JSON instead of tables")
 
+    p.add_argument(
+        "--cv",
+        type=int,
+        default=0,
+        metavar="FOLDS",
+        help="instead: cross-validate the learned tagger against the rules with FOLDS folds "
+        "(per-stage F1 with bootstrap intervals, kappa, per language)",
+    )
+    p.add_argument("--seed", type=int, default=13, help="random seed of --cv (default 13)")
+
     sub.add_parser("formats", help="list the input formats servio reads")
+    cli_service.add_parsers(sub, _add_input)
     return parser
 
 
@@ -191,10 +202,13 @@ class _Session:
     def _note(self, note: Any) -> None:
         print(f"servio: note: {note}", file=sys.stderr)
 
+    def paths(self) -> list[str]:
+        return _paths(self.args)
+
     def conversations(self) -> Iterator[Any]:
         from servio.jobs import read
 
-        return self.progress(read(_paths(self.args), self.options))
+        return self.progress(read(self.paths(), self.options))
 
     def progress(self, items: Iterable[T]) -> Iterator[T]:
         show = sys.stderr.isatty() and not self.args.no_progress
@@ -302,6 +316,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.cv:
+        return _cross_validate(args)
     from servio.jobs import tagging_metrics
     from servio.report.metrics import render_metrics
 
@@ -312,6 +328,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         print(render_metrics(metrics))
     return session.finish()
+
+
+def _cross_validate(args: argparse.Namespace) -> int:
+    from servio.train import cross_validate, format_report
+
+    report = cross_validate(
+        args.paths,
+        folds=args.cv,
+        seed=args.seed,
+        on_progress=lambda msg: print(f"servio: {msg}", file=sys.stderr),
+    )
+    print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def _with_session(command: Any) -> Any:
+    return lambda args: command(args, _Session(args))
 
 
 def cmd_formats(args: argparse.Namespace) -> int:
@@ -325,6 +358,10 @@ def cmd_formats(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {
+    "import": _with_session(cli_service.cmd_import),
+    "report": _with_session(cli_service.cmd_report),
+    "serve": cli_service.cmd_serve,
+    "train": cli_service.cmd_train,
     "analyze": cmd_analyze,
     "agents": cmd_agents,
     "tag": cmd_tag,

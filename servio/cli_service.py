@@ -1,0 +1,198 @@
+"""The commands around the store, the service, reports and training: parse, call one function, print.
+
+Kept apart from :mod:`servio.cli` (the file commands) so each stays small;
+:func:`add_parsers` registers them on the main parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
+DEFAULT_DATABASE = "sqlite:///./servio.db"
+
+
+def add_parsers(sub: Any, add_input: Any) -> None:
+    """Add ``import``, ``serve``, ``report`` and ``train`` to the subcommand parsers ``sub``."""
+    p = sub.add_parser(
+        "import",
+        help="import conversations into the database (redacting personal data)",
+        description="Read, redact, analyse and store conversations. Idempotent by conversation "
+        "id: re-importing changes nothing, an updated conversation is re-analysed.",
+    )
+    add_input(p)
+    p.add_argument(
+        "--database", default=None, help=f"database URL (default: $SERVIO_DATABASE_URL or {DEFAULT_DATABASE})"
+    )
+    p.add_argument("--no-redact", action="store_true", help="store personal data as it is (not recommended)")
+    p.add_argument(
+        "--batch-size", type=int, default=200, help="conversations per committed batch (default 200)"
+    )
+
+    p = sub.add_parser(
+        "serve",
+        help="run the API, the dashboard and live hints",
+        description="Serve the REST API, the dashboard (/ui) and live stage hints.",
+    )
+    p.add_argument(
+        "--database", default=None, help=f"database URL (default: $SERVIO_DATABASE_URL or {DEFAULT_DATABASE})"
+    )
+    p.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    p.add_argument("--config", default=None, help="a TOML settings file (see docs/api.md)")
+    p.add_argument("--examples", action="store_true", help="import the bundled examples first")
+
+    p = sub.add_parser(
+        "report",
+        help="a self-contained HTML (and PDF) report for an agent, a team or a period",
+        description="Write a report from files or from the database.",
+    )
+    add_input(p)
+    p.add_argument("--database", default=None, help="read results from this database instead of files")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--agent", help="report on one agent")
+    who.add_argument("--team", help="report on one team")
+    p.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD)")
+    p.add_argument("--report-lang", choices=["et", "en"], default="en", help="language of the report")
+    p.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    p.add_argument("--pdf", help="also write a PDF here (needs Chromium)")
+
+    p = sub.add_parser(
+        "train",
+        help="train the learned stage tagger on labelled conversations",
+        description="Train the learned tagger deterministically on gold-labelled files "
+        "(reviewer corrections included; later files win for the same id).",
+    )
+    p.add_argument("paths", nargs="+", metavar="DATA", help="labelled JSON Lines files")
+    p.add_argument("-o", "--output", required=True, help="model file to write (JSON)")
+    p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+
+
+def _database(args: argparse.Namespace) -> str:
+    import os
+
+    return args.database or os.environ.get("SERVIO_DATABASE_URL") or DEFAULT_DATABASE
+
+
+def cmd_import(args: argparse.Namespace, session: Any) -> int:
+    from servio.redact import RedactionConfig
+    from servio.store import Store, import_paths
+
+    store = Store(_database(args))
+    store.migrate()
+
+    def progress(report: Any) -> None:
+        print(
+            f"\rservio: {report.read} read, {report.new} new, {report.updated} updated, "
+            f"{report.unchanged} unchanged",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    report = import_paths(
+        store,
+        session.paths(),
+        batch_size=args.batch_size,
+        format=args.format,
+        strict=args.strict,
+        options=session.options.reader_options,
+        on_problem=session.options.on_problem,
+        on_progress=progress if sys.stderr.isatty() and not args.no_progress else None,
+        redact=RedactionConfig(enabled=not args.no_redact),
+        tagger=args.tagger,
+    )
+    print(
+        f"\nservio: import job {report.job_id}: {report.read} read, {report.new} new, "
+        f"{report.updated} updated, {report.unchanged} unchanged, {report.skipped} skipped, "
+        f"{report.failed} failed; "
+        f"redacted {sum(report.redacted.values())} values into {store.url}",
+        file=sys.stderr,
+    )
+    return EXIT_SKIPPED if report.skipped or report.failed else EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from servio.service import load_settings, run
+
+    overrides: dict[str, Any] = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    if args.database:
+        overrides["database_url"] = args.database
+    settings = load_settings(args.config, **overrides)
+    if args.examples:
+        from servio.examples import example_paths
+        from servio.store import Store, import_paths
+
+        store = Store(settings.database_url)
+        store.migrate()
+        report = import_paths(store, [str(p) for p in example_paths()], tagger=settings.tagger)
+        print(f"servio: examples imported ({report.new} new, {report.unchanged} unchanged)", file=sys.stderr)
+        store.close()
+    run(settings)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, session: Any) -> int:
+    from servio.report.html import build_report
+
+    scope, ident = (
+        ("agent", args.agent) if args.agent else ("team", args.team) if args.team else ("period", None)
+    )
+    if args.database:
+        results, conversations = _results_from_store(args)
+    else:
+        from servio.jobs import score
+
+        pairs = list(score(session.conversations(), session.options))
+        results = [r for _, r in pairs]
+        conversations = {c.id: c for c, _ in pairs}
+    html = build_report(
+        results,
+        conversations,
+        scope=scope,
+        id=ident,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        language=args.report_lang,
+    )
+    with open(args.output, "w", encoding="utf-8") as fh:
+        fh.write(html)
+    print(f"servio: wrote {args.output}", file=sys.stderr)
+    if args.pdf:
+        from servio.report.pdf import PdfError, write_pdf
+
+        try:
+            print(f"servio: wrote {write_pdf(html, args.pdf)}", file=sys.stderr)
+        except PdfError as exc:
+            print(f"servio: error: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+    return session.finish() if not args.database else EXIT_OK
+
+
+def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
+    from servio.store import Store
+    from servio.web.pages import with_full_worst
+    from servio.web.store_backend import StoreBackend
+
+    backend = StoreBackend(Store(_database(args)))
+    results = backend.results(agent_id=args.agent, team=args.team)
+    return with_full_worst(backend, results)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from servio.train import train_model
+
+    report = train_model(
+        args.paths,
+        Path(args.output),
+        seed=args.seed,
+        on_progress=lambda msg: print(f"servio: {msg}", file=sys.stderr),
+    )
+    print(json.dumps(report.to_dict(), indent=2, default=str))
+    return EXIT_OK
