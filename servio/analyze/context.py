@@ -181,7 +181,9 @@ def customer_opening(ctx: Context) -> None:
 
 def bare_reply(ctx: Context) -> None:
     """A bare "ok", "yes", emoji, link or number takes the stage of the question it answers (3/5)
-    or accepts the proposal before it (6); otherwise it is empty."""
+    or accepts the proposal before it (6); otherwise it is empty. An agent's short reply to the
+    customer's question is a direct answer: 5 to a question about what is possible ("Only in
+    store."), else 6."""
     st = ctx.state
     if st.view.words >= ctx.settings.substantive_words or ctx.stages():
         return
@@ -189,7 +191,10 @@ def bare_reply(ctx: Context) -> None:
     if prev is None or prev.view.speaker == st.view.speaker:
         return
     before = ctx.stages_of(prev)
-    if prev.has("details"):
+    if st.view.speaker == "agent" and prev.view.speaker == "customer" and prev.view.is_question:
+        if st.view.words and before & {3, 5, 6}:  # a direct answer to the customer's question
+            st.add(5 if 5 in before else 6, "context", "bare_reply.agent_answers")
+    elif prev.has("details"):
         st.add(3, "context", "bare_reply.gives_details")
     elif prev.has("choice"):
         st.add(6, "context", "bare_reply.chooses_option")
@@ -209,6 +214,21 @@ def customer_reaction(ctx: Context) -> None:
         return
     if any(e.view.speaker == "agent" and ctx.stages_of(e) & {5, 6} for e in ctx.earlier):
         st.add(6, "context", "customer.reacts_to_solution", hit.match)
+
+
+def customer_pushback(ctx: Context) -> None:
+    """Pushback is 6 when it answers a proposal, instruction, answer or commitment, and 5 when it
+    answers a stated limit (plus 3 when it restates the problem: see customer_content)."""
+    st = ctx.state
+    hit = st.signals.get("pushback")
+    prev = ctx.previous("agent")
+    if hit is None or prev is None or ctx.stages() & {5, 6}:
+        return
+    before = ctx.stages_of(prev)
+    if 6 in before:
+        st.add(6, "context", "customer.pushback_on_solution", hit.match)
+    elif 5 in before:
+        st.add(5, "context", "customer.pushback_on_limit", hit.match)
 
 
 def customer_content(ctx: Context) -> None:
@@ -333,6 +353,7 @@ RULES: tuple[Rule, ...] = (
     agent_signature,
     agent_questions,
     customer_reaction,
+    customer_pushback,
     bare_reply,
     customer_opening,
     customer_content,
