@@ -159,10 +159,15 @@ def _claimed_sentences(st: TurnState, stages: set[int]) -> set[int]:
 
 
 def agent_signature(ctx: Context) -> None:
-    """The agent's name or signature ("^AB", "-Mari") counts as 1 only in the agent's first turn."""
+    """The agent's name or signature ("^AB", "-Mari") counts as 1 only in the agent's first turn;
+    so does a first turn that only names the company ("Põhjala Pank.")."""
     st = ctx.state
-    if st.view.has_signature and st.position.holds("first_agent_turn"):
+    if not st.position.holds("first_agent_turn"):
+        return
+    if st.view.has_signature:
         st.add(1, "context", "agent.signs_first_turn")
+    elif 0 < st.view.words <= 3 and not ctx.stages():  # "Põhjala Pank." answering the phone
+        st.add(1, "context", "agent.names_company")
 
 
 def customer_opening(ctx: Context) -> None:
