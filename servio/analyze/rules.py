@@ -16,9 +16,10 @@ from importlib import resources
 
 from servio.analyze.base import ConversationAnalysis, TaggerConfig, TaggerError
 from servio.analyze.base import Tagger as _Tagger
-from servio.analyze.context import Settings, TurnState, run_rules
+from servio.analyze.context import from_cues, run_rules
 from servio.analyze.cues import CueError, CueSet, load_cue_file, load_cues
 from servio.analyze.matching import match_turn
+from servio.analyze.state import Settings, TurnState
 from servio.analyze.views import build_view, positions
 from servio.results import TurnTags
 
@@ -87,8 +88,6 @@ class RuleTagger(_Tagger):
             if use_context:
                 run_rules(state, tuple(states), settings)
             else:
-                from servio.analyze.context import from_cues
-
                 from_cues(state)
             states.append(state)
         return tuple(st.to_turn_tags(settings.threshold) for st in states)

@@ -1,0 +1,89 @@
+"""The working state of the rule tagger: per-turn evidence, what a rule can see, the settings.
+
+:mod:`servio.analyze.context` holds the rules that read and extend this state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from servio.analyze.matching import Hit
+from servio.analyze.views import Position, TurnView
+from servio.results import Evidence, StageTag, TurnTags
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Numbers the context rules use (from ``servio/data/cues/shared.toml``)."""
+
+    threshold: float = 1.0
+    end_window: int = 3
+    substantive_words: int = 3
+    restate_words: int = 14
+    statement_words: int = 6
+    closing_window: int = 4
+
+
+@dataclass(slots=True)
+class TurnState:
+    """The evidence gathered for one turn while the tagger works (internal, mutable)."""
+
+    view: TurnView
+    position: Position
+    hits: tuple[Hit, ...]
+    evidence: dict[int, list[Evidence]] = field(default_factory=dict)
+    signals: dict[str, Hit] = field(default_factory=dict)
+    done: bool = False
+
+    def add(self, stage: int, kind: str, cue: str, match: str = "", weight: float = 1.0) -> None:
+        """Add evidence for ``stage``."""
+        self.evidence.setdefault(stage, []).append(Evidence(kind=kind, cue=cue, match=match, weight=weight))
+
+    def drop(self, *stages: int) -> None:
+        """Remove all evidence for ``stages``."""
+        for s in stages:
+            self.evidence.pop(s, None)
+
+    def clear(self) -> None:
+        """Remove every stage and stop further rules."""
+        self.evidence.clear()
+        self.done = True
+
+    def score(self, stage: int) -> float:
+        return sum(e.weight for e in self.evidence.get(stage, ()))
+
+    def stages(self, threshold: float) -> frozenset[int]:
+        return frozenset(s for s in self.evidence if self.score(s) >= threshold)
+
+    def has(self, *signals: str) -> bool:
+        return any(s in self.signals for s in signals)
+
+    def to_turn_tags(self, threshold: float) -> TurnTags:
+        tags = []
+        for stage in sorted(self.stages(threshold)):
+            score = self.score(stage)
+            tags.append(StageTag(stage=stage, confidence=round(score / (score + 0.5), 4),
+                                 evidence=tuple(self.evidence[stage])))
+        return TurnTags(index=self.view.index, tags=tuple(tags))
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a rule can see: this turn's state, earlier turns' states and the settings."""
+
+    state: TurnState
+    earlier: tuple[TurnState, ...]
+    settings: Settings
+
+    def stages(self) -> frozenset[int]:
+        return self.state.stages(self.settings.threshold)
+
+    def previous(self, speaker: str | None = None) -> TurnState | None:
+        """The nearest earlier turn (of ``speaker`` if given)."""
+        for st in reversed(self.earlier):
+            if speaker is None or st.view.speaker == speaker:
+                return st
+        return None
+
+    def stages_of(self, st: TurnState | None) -> frozenset[int]:
+        return st.stages(self.settings.threshold) if st is not None else frozenset()
