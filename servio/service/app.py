@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app = FastAPI(title="servio", version=__version__, description=DESCRIPTION, openapi_tags=TAGS,
                   lifespan=_lifespan, debug=False)
     app.state.settings = settings
-    app.state.store = store if store is not None else _store(settings)
+    app.state.store = store if store is not None else open_store(settings)
     app.state.live = LiveSessions(ttl=settings.live_session_ttl_seconds,
                                   max_sessions=settings.live_max_sessions,
                                   max_turns=settings.live_max_turns, tagger=settings.tagger)
@@ -75,7 +75,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     return app
 
 
-def _store(settings: Settings) -> Store:
+def open_store(settings: Settings) -> Store:
+    """The store of ``settings``: its database URL, token hashes peppered with the secret key."""
     from servio.store import Store
 
     return Store(settings.database_url, pepper=settings.secret_key.get_secret_value())
@@ -130,7 +131,7 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
         print(f"  the database had no user: created user 'admin' with the token below (shown once)\n"
               f"  {token}\n  try: curl -H 'Authorization: Bearer {token}' {url}/conversations",
               file=sys.stderr)
-    options: dict[str, Any] = {"log_level": "info", "ws": "websockets", "ws_max_size": 1024 * 1024,
+    options: dict[str, Any] = {"log_level": "info", "ws": "auto", "ws_max_size": 1024 * 1024,
                                "proxy_headers": False}
     options.update(uvicorn_options)
     uvicorn.run(app, host=settings.host, port=settings.port, **options)

@@ -23,6 +23,16 @@ class HealthOut(BaseModel):
     live_sessions: int = Field(description="Live chat sessions held in memory.")
 
 
+def _head(state: Any) -> str | None:
+    """The newest migration shipped (read from the migration scripts once per app)."""
+    if not hasattr(state, "schema_head"):
+        from servio.store.engine import head_revision
+
+        state.schema_head = head_revision()
+    head: str | None = state.schema_head
+    return head
+
+
 @router.get("/health", response_model=HealthOut, summary="Health check",
             responses={503: {"model": HealthOut, "description": "The database cannot be reached."}})
 def health(request: Request) -> Any:
@@ -30,7 +40,7 @@ def health(request: Request) -> Any:
     body = {"status": "ok", "version": __version__, "database": state.store.dialect,
             "schema_current": False, "live_sessions": len(state.live)}
     try:
-        body["schema_current"] = bool(state.store.is_current())
+        body["schema_current"] = state.store.schema_revision() == _head(state)
     except Exception:  # the database is down or unreachable: say so rather than fail
         body["status"] = "unavailable"
         return JSONResponse(body, status_code=503)

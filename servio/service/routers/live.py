@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect, status
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from servio.live import LiveError, LiveSession, LiveSessions, SessionInfo, SessionNotFoundError
@@ -69,15 +70,17 @@ async def delete_session(request: Request, session_id: str, user: CurrentUser) -
     _sessions(request).close(session_id, _owner(user))
 
 
-@router.post("/live/sessions/{session_id}/turns", response_model=LiveUpdateOut,
+@router.post("/live/sessions/{session_id}/turns", response_model=None,
+             responses={200: {"model": LiveUpdateOut, "description": "The stages and the hint."}},
              summary="Send one turn, get the stages and the next-stage hint",
              description="Tags the chat so far with the same tagger and scorecard as the batch path and "
                          "answers with this turn's stages, the stages done so far, the next-stage hint in "
                          "the chat's language and the warnings that show so far.")
-async def add_turn(request: Request, session_id: str, turn: LiveTurnIn, user: CurrentUser) -> Any:
+async def add_turn(request: Request, session_id: str, turn: LiveTurnIn, user: CurrentUser) -> JSONResponse:
+    # answered as JSON directly: LiveUpdate.to_dict() is already the documented shape (tests check it)
     update = _sessions(request).add_turn(session_id, _owner(user), turn.speaker, turn.text,
                                          author=turn.author, timestamp=turn.timestamp)
-    return update.to_dict()
+    return JSONResponse(update.to_dict())
 
 
 @router.websocket("/live/{session_id}")

@@ -1,0 +1,95 @@
+"""Live stage hints over HTTP and WebSocket: the answer's shape, errors, limits, privacy."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from servio.service.schemas.live import LiveUpdateOut
+from tests.service.conftest import Users
+
+CHAT = [
+    ("agent", "Tere! Siin Kati Laine Mobiilist. Kuidas saan teid aidata?"),
+    ("customer", "tere, mul on vaja uut paketti, praegune saab alati enne kuu lõppu otsa"),
+    ("agent", "Selge. Milleks te andmesidet enamasti kasutate?"),
+]
+
+
+def test_http_session_turn_by_turn(client: TestClient, users: Users) -> None:
+    headers = users.headers("agent")
+    made = client.post("/live/sessions", json={"contact_type": "sales"}, headers=headers)
+    assert made.status_code == 201
+    session = made.json()
+    assert session["agent_id"] == "kati" and session["turns"] == 0   # an agent's session is their own
+    updates = []
+    for speaker, text in CHAT:
+        response = client.post(f"/live/sessions/{session['id']}/turns", json={"speaker": speaker, "text": text},
+                               headers=headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert set(body) == set(LiveUpdateOut.model_fields)
+        LiveUpdateOut.model_validate(body)          # the documented schema is what is sent
+        updates.append(body)
+    assert [u["turn"] for u in updates] == [0, 1, 2]
+    assert updates[-1]["language"] == "et" and updates[-1]["contact_type"] == "sales"
+    assert set(updates[0]["stages"]) <= set(updates[-1]["done"])
+    assert updates[-1]["hint"] and isinstance(updates[-1]["warnings"], list)
+    assert client.get(f"/live/sessions/{session['id']}", headers=headers).json()["turns"] == 3
+    assert client.delete(f"/live/sessions/{session['id']}", headers=headers).status_code == 204
+    assert client.get(f"/live/sessions/{session['id']}", headers=headers).status_code == 404
+
+
+def test_http_errors(client: TestClient, users: Users) -> None:
+    headers = users.headers("reviewer")
+    sid = client.post("/live/sessions", json={"language": "en"}, headers=headers).json()["id"]
+    url = f"/live/sessions/{sid}/turns"
+    assert client.post("/live/sessions/nope/turns", json={"speaker": "agent", "text": "Hi"},
+                       headers=headers).status_code == 404
+    for body in ({"speaker": "boss", "text": "Hi"}, {"speaker": "agent", "text": ""}, {"speaker": "agent"},
+                 {"speaker": "agent", "text": "x" * 20_001}, {"speaker": "agent", "text": "Hi", "extra": 1}):
+        assert client.post(url, json=body, headers=headers).status_code == 422
+    assert client.post(url, json={"speaker": "agent", "text": "   "}, headers=headers).status_code == 400
+    assert client.post("/live/sessions", json={"language": "fi"}, headers=headers).status_code == 422
+
+
+def test_agents_open_sessions_only_for_themselves(client: TestClient, users: Users) -> None:
+    response = client.post("/live/sessions", json={"agent_id": "tom"}, headers=users.headers("agent"))
+    assert response.status_code == 403
+    ok = client.post("/live/sessions", json={"agent_id": "tom"}, headers=users.headers("reviewer"))
+    assert ok.status_code == 201 and ok.json()["agent_id"] == "tom"
+
+
+def test_websocket_chat(client: TestClient, users: Users) -> None:
+    token = users.tokens["agent"]
+    with client.websocket_connect(f"/live/chat-7?token={token}&language=et&contact_type=sales") as ws:
+        assert ws.receive_json() == {"type": "ready", "session_id": "chat-7", "turns": 0}
+        for i, (speaker, text) in enumerate(CHAT):
+            ws.send_json({"speaker": speaker, "text": text})
+            answer = ws.receive_json()
+            assert answer["type"] == "update" and answer["turn"] == i
+            LiveUpdateOut.model_validate({k: v for k, v in answer.items() if k != "type"})
+        assert answer["language"] == "et"
+        ws.send_text("[" * 100 + "]" * 100)
+        assert ws.receive_json()["status"] == 400
+        ws.send_text('{"speaker": "agent"}')
+        assert ws.receive_json()["status"] == 422
+        ws.send_text('{"speaker": "agent", "text": " "}')
+        assert ws.receive_json()["status"] == 400
+    # reconnecting continues the same chat; the HTTP endpoint sees it too
+    with client.websocket_connect("/live/chat-7", headers=users.headers("agent")) as ws:
+        assert ws.receive_json()["turns"] == 3
+    assert client.get("/live/sessions/chat-7", headers=users.headers("agent")).json()["turns"] == 3
+    assert client.get("/live/sessions/chat-7", headers=users.headers("reviewer")).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["language=fi", "contact_type=gossip", "agent_id=tom"])
+def test_websocket_refuses_bad_parameters(client: TestClient, users: Users, query: str) -> None:
+    token = users.tokens["agent"]
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect(f"/live/x?token={token}&{query}") as ws:
+        ws.receive_json()
+
+
+def test_websocket_refuses_bad_tokens(client: TestClient) -> None:
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect("/live/x?token=nonsense") as ws:
+        ws.receive_json()
