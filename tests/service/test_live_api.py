@@ -21,15 +21,16 @@ def test_http_session_turn_by_turn(client: TestClient, users: Users) -> None:
     made = client.post("/live/sessions", json={"contact_type": "sales"}, headers=headers)
     assert made.status_code == 201
     session = made.json()
-    assert session["agent_id"] == "kati" and session["turns"] == 0   # an agent's session is their own
+    assert session["agent_id"] == "kati" and session["turns"] == 0  # an agent's session is their own
     updates = []
     for speaker, text in CHAT:
-        response = client.post(f"/live/sessions/{session['id']}/turns", json={"speaker": speaker, "text": text},
-                               headers=headers)
+        response = client.post(
+            f"/live/sessions/{session['id']}/turns", json={"speaker": speaker, "text": text}, headers=headers
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         assert set(body) == set(LiveUpdateOut.model_fields)
-        LiveUpdateOut.model_validate(body)          # the documented schema is what is sent
+        LiveUpdateOut.model_validate(body)  # the documented schema is what is sent
         updates.append(body)
     assert [u["turn"] for u in updates] == [0, 1, 2]
     assert updates[-1]["language"] == "et" and updates[-1]["contact_type"] == "sales"
@@ -44,10 +45,19 @@ def test_http_errors(client: TestClient, users: Users) -> None:
     headers = users.headers("reviewer")
     sid = client.post("/live/sessions", json={"language": "en"}, headers=headers).json()["id"]
     url = f"/live/sessions/{sid}/turns"
-    assert client.post("/live/sessions/nope/turns", json={"speaker": "agent", "text": "Hi"},
-                       headers=headers).status_code == 404
-    for body in ({"speaker": "boss", "text": "Hi"}, {"speaker": "agent", "text": ""}, {"speaker": "agent"},
-                 {"speaker": "agent", "text": "x" * 20_001}, {"speaker": "agent", "text": "Hi", "extra": 1}):
+    assert (
+        client.post(
+            "/live/sessions/nope/turns", json={"speaker": "agent", "text": "Hi"}, headers=headers
+        ).status_code
+        == 404
+    )
+    for body in (
+        {"speaker": "boss", "text": "Hi"},
+        {"speaker": "agent", "text": ""},
+        {"speaker": "agent"},
+        {"speaker": "agent", "text": "x" * 20_001},
+        {"speaker": "agent", "text": "Hi", "extra": 1},
+    ):
         assert client.post(url, json=body, headers=headers).status_code == 422
     assert client.post(url, json={"speaker": "agent", "text": "   "}, headers=headers).status_code == 400
     assert client.post("/live/sessions", json={"language": "fi"}, headers=headers).status_code == 422
