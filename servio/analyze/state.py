@@ -20,7 +20,7 @@ class Settings:
     end_window: int = 3
     substantive_words: int = 3
     restate_words: int = 14
-    statement_words: int = 6
+    statement_words: int = 4
     closing_window: int = 4
 
 
