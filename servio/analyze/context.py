@@ -196,6 +196,8 @@ def customer_content(ctx: Context) -> None:
         st.add(5, "context", "customer.answers_limit")
     else:
         st.add(3, "context", "customer.describes_need")
+        if 6 in before and last is not None and last.view.speaker == "agent":
+            st.add(6, "context", "customer.reacts_to_answer")  # a reaction to the agent's answer or commitment
 
 
 def agent_default(ctx: Context) -> None:
