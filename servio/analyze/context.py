@@ -250,6 +250,17 @@ def _proposes(st: TurnState) -> bool:
     return bool(sources & {"agent.link_to_fix", "solution.action"})
 
 
+def dm_link_is_a_request(ctx: Context) -> None:
+    """Telling the customer how to send the details ("click the link below to DM us your order
+    number") belongs to the request for details (3): it is not a fix (6)."""
+    st = ctx.state
+    if st.view.speaker != "agent" or not st.has("details") or not st.has("dm_instruction"):
+        return
+    sources = {e.cue for e in st.evidence.get(6, ())}
+    if sources and sources <= {"solution.instruction", "agent.link_to_fix"}:
+        st.drop(6)
+
+
 def _residual_words(st: TurnState) -> int:
     """Words of the turn not covered by any cue match (how much it says beyond its cues)."""
     covered = sum(len(_WORDS.findall(h.match)) for h in st.hits if h.view == "phrase")
@@ -286,6 +297,7 @@ RULES: tuple[Rule, ...] = (
     price_is_an_option,
     agent_default,
     solution_refers_to_values,
+    dm_link_is_a_request,
 )
 
 
