@@ -34,6 +34,8 @@ def _head(state: Any) -> str | None:
 
 
 @router.get("/health", response_model=HealthOut, summary="Health check",
+            description="Needs no token and is never rate-limited: the version, the database kind, whether "
+                        "the schema is current and how many live sessions are held.",
             responses={503: {"model": HealthOut, "description": "The database cannot be reached."}})
 def health(request: Request) -> Any:
     state = request.app.state

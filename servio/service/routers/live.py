@@ -59,13 +59,15 @@ async def create_session(request: Request, user: CurrentUser, body: LiveSessionI
     return _session_out(session, live.ttl)
 
 
-@router.get("/live/sessions/{session_id}", response_model=LiveSessionOut, summary="Look at a live session")
+@router.get("/live/sessions/{session_id}", response_model=LiveSessionOut, summary="Look at a live session",
+            description="What the session was opened with and how many turns it holds (own sessions only).")
 async def get_session(request: Request, session_id: str, user: CurrentUser) -> Any:
     live = _sessions(request)
     return _session_out(live.get(session_id, _owner(user)), live.ttl)
 
 
-@router.delete("/live/sessions/{session_id}", status_code=204, summary="End a live session")
+@router.delete("/live/sessions/{session_id}", status_code=204, summary="End a live session",
+               description="Forgets the session and its turns at once (they are never stored).")
 async def delete_session(request: Request, session_id: str, user: CurrentUser) -> None:
     _sessions(request).close(session_id, _owner(user))
 

@@ -31,7 +31,8 @@ def me(user: CurrentUser) -> Any:
     return user.to_dict()
 
 
-@router.get("/users", response_model=list[UserOut], summary="Every user")
+@router.get("/users", response_model=list[UserOut], summary="Every user",
+            description="Every user with role, linked agent id and whether active (never a token).")
 def list_users(request: Request, admin: Admin) -> Any:
     return [u.to_dict() for u in request.app.state.store.list_users()]
 
@@ -49,7 +50,8 @@ def create_user(request: Request, body: UserIn, admin: Admin) -> Any:
     return {"token": token, "user": user.to_dict()}
 
 
-@router.get("/users/{user_id}", response_model=UserOut, summary="One user")
+@router.get("/users/{user_id}", response_model=UserOut, summary="One user",
+            description="One user by id (never a token).")
 def get_user(request: Request, user_id: UserId, admin: Admin) -> Any:
     return _user(request, user_id).to_dict()
 
