@@ -197,7 +197,7 @@ def customer_content(ctx: Context) -> None:
     else:
         st.add(3, "context", "customer.describes_need")
         if 6 in before and last is not None and last.view.speaker == "agent":
-            st.add(6, "context", "customer.reacts_to_answer")  # a reaction to the agent's answer or commitment
+            st.add(6, "context", "customer.reacts_to_answer")  # to the agent's answer or commitment
 
 
 def agent_default(ctx: Context) -> None:
