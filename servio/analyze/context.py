@@ -109,8 +109,8 @@ def bare_reply(ctx: Context) -> None:
     customer's question is a direct answer: 5 to a question about what is possible ("Only in
     store."), else 6."""
     st = ctx.state
-    if st.view.words >= ctx.settings.substantive_words or ctx.stages():
-        return
+    if st.view.words >= ctx.settings.substantive_words or ctx.stages() or st.has("thanks"):
+        return  # a bare "thanks" answers nothing
     prev = ctx.previous()
     if prev is None or prev.view.speaker == st.view.speaker:
         return
