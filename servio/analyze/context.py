@@ -309,4 +309,5 @@ def run_rules(state: TurnState, earlier: tuple[TurnState, ...], settings: Settin
         if state.done:
             break
         rule(ctx)
+    state.final = state.stages(settings.threshold)
     return state

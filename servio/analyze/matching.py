@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from servio.analyze.cues import Cue, CuePattern, CueSet
-from servio.analyze.views import Position, Sentences, TurnView
+from servio.analyze.views import LazySentences, Position, Sentences, TurnView
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ def match_turn(cues: CueSet, view: TurnView, position: Position) -> tuple[Hit, .
 
 
 def _scan(cues: CueSet, view: TurnView, position: Position, kind: str, text: str,
-          starts: Mapping[str, list[int]], sentences: Sentences,
+          starts: Mapping[str, list[int]], sentences: Sentences | LazySentences,
           index: Mapping[str, tuple[tuple[int, int], ...]], always: tuple[tuple[int, int], ...],
           hits: dict[str, Hit], checked: dict[int, bool]) -> None:
     if not text:
@@ -61,7 +61,7 @@ def _scan(cues: CueSet, view: TurnView, position: Position, kind: str, text: str
             hits[cue.id] = hit
 
 
-def _find(cue: Cue, pattern: CuePattern, text: str, sentences: Sentences, kind: str,
+def _find(cue: Cue, pattern: CuePattern, text: str, sentences: Sentences | LazySentences, kind: str,
           starts: Mapping[str, list[int]]) -> Hit | None:
     matches: Iterable[re.Match[str] | None]
     if pattern.leading:

@@ -34,6 +34,7 @@ class TurnState:
     evidence: dict[int, list[Evidence]] = field(default_factory=dict)
     signals: dict[str, Hit] = field(default_factory=dict)
     done: bool = False
+    final: frozenset[int] | None = None  # the stages once all rules have run (later turns read these)
 
     def add(self, stage: int, kind: str, cue: str, match: str = "", weight: float = 1.0) -> None:
         """Add evidence for ``stage``."""
@@ -86,4 +87,6 @@ class Context:
         return None
 
     def stages_of(self, st: TurnState | None) -> frozenset[int]:
-        return st.stages(self.settings.threshold) if st is not None else frozenset()
+        if st is None:
+            return frozenset()
+        return st.final if st.final is not None else st.stages(self.settings.threshold)

@@ -48,6 +48,33 @@ class Sentences:
         return self.questions[self.index_at(pos)] if self.questions else False
 
 
+class LazySentences:
+    """:class:`Sentences` of a view, split only when first asked for (most lemma views never are)."""
+
+    __slots__ = ("_text", "_starters", "_value")
+
+    def __init__(self, text: str, starters: frozenset[str]) -> None:
+        self._text, self._starters = text, starters
+        self._value: Sentences | None = None
+
+    def _get(self) -> Sentences:
+        if self._value is None:
+            self._value = _sentences(self._text, self._starters, count_words=False)
+        return self._value
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        return self._get().ends
+
+    @property
+    def questions(self) -> tuple[bool, ...]:
+        return self._get().questions
+
+    def index_at(self, pos: int) -> int:
+        """The number of the sentence containing character ``pos``."""
+        return self._get().index_at(pos)
+
+
 @dataclass(frozen=True, slots=True)
 class TurnView:
     """One turn prepared for cue matching."""
@@ -60,7 +87,7 @@ class TurnView:
     text_starts: Mapping[str, list[int]]
     lemma_starts: Mapping[str, list[int]]
     text_sentences: Sentences
-    lemma_sentences: Sentences
+    lemma_sentences: Sentences | LazySentences
     words: int
     has_link: bool
     has_signature: bool
@@ -158,7 +185,7 @@ def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemma
         text=text, lemmas=lemmas, text_starts=_word_starts(text, keys[0] if keys else None),
         lemma_starts=_word_starts(lemmas, keys[1] if keys else None),
         text_sentences=text_sentences,
-        lemma_sentences=_sentences(lemmas, question_starters, count_words=False),
+        lemma_sentences=LazySentences(lemmas, question_starters),
         words=words, has_link=has_link,
         has_signature=has_signature or ("/" in ta.text and bool(_SLASH_SIGNATURE.search(ta.text))),
         is_question=any(text_sentences.questions),
