@@ -120,7 +120,10 @@ class LimitsMiddleware:
             return
         headers = dict(scope.get("headers", ()))
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+        if declared is not None and not declared.isdigit():
+            await _reply(send, 400, "bad Content-Length header")
+            return
+        if declared is not None and int(declared) > self.max_body_bytes:
             await _reply(send, 413, f"request body larger than {self.max_body_bytes} bytes")
             return
         if b"json" in headers.get(b"content-type", b""):

@@ -43,15 +43,19 @@ FILTERS: list[tuple[str, Callable[[dict[str, Any]], bool]]] = [
 ]
 
 
-@pytest.mark.parametrize("query,keep", FILTERS, ids=[q for q, _ in FILTERS])
-def test_filters_select_what_they_say(
-    client: TestClient, users: Users, query: str, keep: Callable[[dict[str, Any]], bool]
-) -> None:
+def test_filters_select_what_they_say(client: TestClient, users: Users) -> None:
+    """Each filter (one store for all of them keeps this fast on both backends)."""
     everything = _all(client, users)
-    expected = sorted(c["id"] for c in everything if keep(c))
-    body = client.get(f"/conversations?{query}&limit=1000", headers=users.headers(ADMIN)).json()
-    assert sorted(c["id"] for c in body["items"]) == expected
-    assert body["total"] == len(expected)
+    wrong = []
+    for query, keep in FILTERS:
+        expected = sorted(c["id"] for c in everything if keep(c))
+        body = client.get(f"/conversations?{query}&limit=1000", headers=users.headers(ADMIN)).json()
+        got = sorted(c["id"] for c in body["items"])
+        if got != expected or body["total"] != len(expected):
+            wrong.append(f"{query}: {got} (total {body['total']}), expected {expected}")
+    assert not wrong, "\n".join(wrong)
+    # the filters are not all trivial on this data: some keep some conversations and drop others
+    assert any(0 < sum(keep(c) for c in everything) < len(everything) for _, keep in FILTERS)
 
 
 def test_paging_and_sorting(client: TestClient, users: Users) -> None:
@@ -66,23 +70,24 @@ def test_paging_and_sorting(client: TestClient, users: Users) -> None:
     assert [c["overall"] for c in down] == sorted((c["overall"] for c in down), reverse=True)
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "limit=0",
-        "limit=1001",
-        "offset=-1",
-        "missing_stage=8",
-        "score_min=101",
-        "sort=colour",
-        "contact_type=gossip",
-        "date_from=yesterday",
-        "date_from=2026-10-02&date_to=2026-10-01",
-    ],
-)
-def test_bad_filters_are_client_errors(client: TestClient, users: Users, query: str) -> None:
-    response = client.get(f"/conversations?{query}", headers=users.headers(ADMIN))
-    assert response.status_code in (400, 422), response.text
+BAD_FILTERS = [
+    "limit=0",
+    "limit=1001",
+    "offset=-1",
+    "missing_stage=8",
+    "score_min=101",
+    "sort=colour",
+    "contact_type=gossip",
+    "date_from=yesterday",
+    "date_from=2026-10-02&date_to=2026-10-01",
+]
+
+
+def test_bad_filters_are_client_errors(client: TestClient, users: Users) -> None:
+    codes = {
+        q: client.get(f"/conversations?{q}", headers=users.headers(ADMIN)).status_code for q in BAD_FILTERS
+    }
+    assert {q: c for q, c in codes.items() if c not in (400, 422)} == {}
 
 
 def test_an_agent_sees_only_their_own(client: TestClient, users: Users) -> None:

@@ -1,0 +1,57 @@
+"""``run(settings)`` serves the app with uvicorn: a first admin is made and announced, /health answers."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_run_serves_and_announces_the_first_admin(tmp_path: Path) -> None:
+    port = _free_port()
+    env = dict(
+        os.environ,
+        SERVIO_DATABASE_URL=f"sqlite:///{tmp_path / 'servio.db'}",
+        SERVIO_PORT=str(port),
+        SERVIO_LIVE_WARM_UP="false",
+    )
+    code = "from servio.service import load_settings, run; run(load_settings(), log_level='warning')"
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        health = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                health = httpx.get(f"{base}/health", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert health is not None and health.json()["status"] == "ok"
+        assert health.json()["schema_current"] is True
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=20)
+    assert f"serving {base}" in err
+    token = re.search(r"\n  (servio_\S+)\n", err)
+    assert token, err
+    # the announced token is an admin's (checked against the store the server used)
+    from servio.service import Settings
+    from servio.service.app import open_store
+
+    store = open_store(Settings(database_url=env["SERVIO_DATABASE_URL"]))
+    user = store.user_by_token(token.group(1))
+    store.close()
+    assert user is not None and user.role == "admin" and user.name == "admin"
