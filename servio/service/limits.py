@@ -24,6 +24,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: Paths the rate limit never counts (liveness probes).
 UNLIMITED_PATHS = frozenset({"/health"})
+#: One client address may send this many times the per-token rate in all (bounds floods of made-up tokens).
+ADDRESS_FACTOR = 10
 
 
 def json_depth_exceeds(data: bytes | str, limit: int) -> bool:
@@ -80,10 +82,24 @@ class TokenBucket:
 
 
 def client_key(scope: Scope) -> str:
-    """The rate-limit key of a request: a digest of its bearer token, else its client address."""
+    """The rate-limit key of a request: a digest of its token (header, or a WebSocket's ``token``
+    query parameter), else its client address."""
+    token = None
     for name, value in scope.get("headers", ()):
         if name == b"authorization" and value[:7].lower() == b"bearer ":
-            return "t:" + hashlib.sha256(value[7:].strip()).hexdigest()[:32]
+            token = value[7:].strip()
+    if token is None and scope["type"] == "websocket":
+        from urllib.parse import parse_qs
+
+        found = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token")
+        token = found[0].encode("latin-1") if found else None
+    if token:
+        return "t:" + hashlib.sha256(token).hexdigest()[:32]
+    return address_key(scope)
+
+
+def address_key(scope: Scope) -> str:
+    """The rate-limit key of a request's client address."""
     client = scope.get("client")
     return "ip:" + (client[0] if client else "unknown")
 
@@ -105,13 +121,14 @@ class LimitsMiddleware:
         self.max_body_bytes = max_body_bytes
         self.max_json_depth = max_json_depth
         self.bucket = TokenBucket(rate_per_minute) if rate_per_minute > 0 else None
+        self.addresses = TokenBucket(rate_per_minute * ADDRESS_FACTOR) if rate_per_minute > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         if self.bucket is not None and scope.get("path") not in UNLIMITED_PATHS:
-            wait = self.bucket.take(client_key(scope))
+            wait = self._wait(scope)
             if wait > 0:
                 await self._too_many(scope, send, wait)
                 return
@@ -130,6 +147,14 @@ class LimitsMiddleware:
             await self._json(scope, receive, send)
             return
         await self._counted(scope, receive, send)
+
+    def _wait(self, scope: Scope) -> float:
+        """Seconds until this request may pass: its token's (or address's) bucket, and its address's."""
+        key = client_key(scope)
+        wait = self.bucket.take(key) if self.bucket is not None else 0.0
+        if key.startswith("t:") and self.addresses is not None:
+            wait = max(wait, self.addresses.take(address_key(scope)))
+        return wait
 
     async def _too_many(self, scope: Scope, send: Send, wait: float) -> None:
         retry = str(max(1, math.ceil(wait))).encode()

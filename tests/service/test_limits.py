@@ -89,3 +89,26 @@ def test_deep_json_is_400_before_parsing(small_app_client: TestClient) -> None:
         "/live/sessions", content=body, headers={"content-type": "application/json"}
     )
     assert response.status_code == 400 and "deeper" in response.json()["detail"]
+
+
+def test_made_up_tokens_cannot_dodge_the_limit(small_app_client: TestClient) -> None:
+    # rate 5 a minute: one address may send at most 10 x 5 in all, whatever tokens it makes up
+    codes = [
+        small_app_client.get("/me", headers={"Authorization": f"Bearer made-up-{i}"}).status_code
+        for i in range(60)
+    ]
+    assert codes.count(429) >= 10 and all(c in (401, 429) for c in codes)
+
+
+def test_websocket_query_tokens_are_their_own_bucket() -> None:
+    from servio.service.limits import client_key
+
+    scope = {
+        "type": "websocket",
+        "headers": [],
+        "query_string": b"token=abc&language=et",
+        "client": ("1.2.3.4", 1),
+    }
+    other = dict(scope, query_string=b"token=xyz")
+    assert client_key(scope).startswith("t:") and client_key(scope) != client_key(other)
+    assert client_key(dict(scope, query_string=b"")) == "ip:1.2.3.4"
