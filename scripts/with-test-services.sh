@@ -21,6 +21,6 @@ fi
 
 if [[ -z "${SERVIO_TEST_POSTGRES_URL:-}" ]]; then
   eval "$(bash "$here/pg-test-server.sh" start)"
-  trap 'bash "$here/pg-test-server.sh" stop "$SERVIO_TEST_POSTGRES_DIR"' EXIT
+  trap 'bash "$here/pg-test-server.sh" stop "${SERVIO_TEST_POSTGRES_DIR:-}"' EXIT
 fi
 "$@"
