@@ -132,6 +132,8 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
               f"  {token}\n  try: curl -H 'Authorization: Bearer {token}' {url}/conversations",
               file=sys.stderr)
     options: dict[str, Any] = {"log_level": "info", "ws": "auto", "ws_max_size": 1024 * 1024,
-                               "proxy_headers": False}
+                               "proxy_headers": bool(settings.trusted_proxies)}
+    if settings.trusted_proxies:
+        options["forwarded_allow_ips"] = settings.trusted_proxies
     options.update(uvicorn_options)
     uvicorn.run(app, host=settings.host, port=settings.port, **options)

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
                         "live hints.")
     auth_cache_seconds: float = Field(10.0, ge=0, description="How long a checked token is trusted without "
                                       "asking the database again (0: always ask).")
+    trusted_proxies: str = Field(default="", description="Addresses of reverse proxies whose "
+                                 "X-Forwarded-For names the client (comma-separated); empty trusts none.")
     auto_migrate: bool = Field(default=True, description="Bring the database schema up to date at start-up.")
 
     @field_validator("cors_origins", mode="before")
