@@ -29,7 +29,10 @@ async def _bad_request(request: Request, exc: Exception) -> JSONResponse:
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     ref = uuid.uuid4().hex[:12]
     log.exception("unexpected error %s on %s %s", ref, request.method, request.url.path)
-    return _json(500, f"internal error (reference {ref})")
+    detail = f"internal error (reference {ref})"
+    if request.app.state.settings.development:
+        detail += f": {type(exc).__name__}: {exc}"
+    return _json(500, detail)
 
 
 def install_error_handlers(app: FastAPI) -> None:

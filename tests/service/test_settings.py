@@ -97,3 +97,20 @@ def test_nothing_is_created_at_import() -> None:
         for name, value in vars(app_module).items()
         if type(value).__name__ in ("FastAPI", "Store", "Settings", "Engine")
     ]
+
+
+@pytest.mark.parametrize("mode,shown", [("development", True), ("production", False)])
+def test_unexpected_errors_are_500_with_a_reference(mode: str, shown: bool) -> None:
+    class Broken:
+        dialect = "sqlite"
+
+        def user_by_token(self, token: str) -> None:
+            raise RuntimeError("the disk is on fire")
+
+    app = create_app(make_settings(mode=mode, secret_key=GOOD_SECRET), store=Broken())  # type: ignore[arg-type]
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/me", headers={"Authorization": "Bearer servio_x.y"})
+    assert response.status_code == 500
+    detail = response.json()["detail"]
+    assert detail.startswith("internal error (reference ")
+    assert ("disk is on fire" in detail) is shown
