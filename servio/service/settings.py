@@ -39,10 +39,10 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///./servio.db", description="SQLAlchemy URL of the store "
                               "(sqlite:///path or postgresql://user:pass@host/db).")
     mode: Literal["development", "production"] = Field(
-        "development", description="production refuses the default secret and keeps error details out of "
-        "answers (they stay in the log).")
-    secret_key: SecretStr = Field(default=SecretStr(DEFAULT_SECRET), description="Server secret (mixed into "
-                                  "token hashes where the store supports it); set it from the environment.")
+        default="development", description="production refuses the default secret and keeps error details "
+        "out of answers (they stay in the log).")
+    secret_key: SecretStr = Field(default=SecretStr(DEFAULT_SECRET), description="Server secret mixed into "
+                                  "the API token hashes; set it from the environment.")
     host: str = Field(default="127.0.0.1", description="Address `servio serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `servio serve` listens on.")
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024,
