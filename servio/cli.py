@@ -280,7 +280,7 @@ def cmd_agents(args: argparse.Namespace) -> int:
     results = [r for _, r in score(session.conversations(), session.options)]
     language = args.summary_lang or _majority_language(results)
     groups = ["agent", "team"] if args.by == "both" else [args.by]
-    found = {by: profiles(results, by=by, language=language) for by in groups}
+    found = {by: profiles(results, by=by, language=args.summary_lang) for by in groups}
     if args.json:
         print(
             json.dumps(

@@ -22,17 +22,20 @@ GROUPINGS = ("agent", "team")
 
 def profiles(results: Iterable[ConversationResult], *, by: str = "agent",
              language: str | None = None) -> list[AgentProfile]:
-    """One profile per agent (``by="agent"``) or team (``by="team"``), sorted by id, "(unknown)" last."""
+    """One profile per agent (``by="agent"``) or team (``by="team"``), sorted by id, "(unknown)" last.
+
+    Each summary sentence is in ``language``, or, when it is None, in the
+    majority language of that agent's or team's own conversations.
+    """
     if by not in GROUPINGS:
         raise ValueError(f"profiles can be grouped by 'agent' or 'team', not {by!r}")
     items = list(results)
-    lang = language or majority_language(items)
     groups: dict[str, list[ConversationResult]] = {}
     for r in items:
         key = (r.agent_id if by == "agent" else r.team) or UNKNOWN
         groups.setdefault(key, []).append(r)
     keys = sorted(groups, key=lambda k: (k == UNKNOWN, k))
-    return [profile(groups[k], kind=by, id=k, language=lang) for k in keys]
+    return [profile(groups[k], kind=by, id=k, language=language or majority_language(groups[k])) for k in keys]
 
 
 def majority_language(results: Sequence[ConversationResult]) -> str:

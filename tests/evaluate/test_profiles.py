@@ -134,3 +134,13 @@ def test_profile_round_trip_through_json() -> None:
         again = AgentProfile.from_dict(json.loads(json.dumps(p.to_dict())))
         assert again.to_dict() == p.to_dict()
         assert again.failures == p.failures and again.summary == p.summary
+
+
+def test_each_agent_gets_the_summary_in_their_own_language() -> None:
+    mixed = [result(1, agent="kati", language="et"), result(2, agent="kati", language="et"),
+             result(3, agent="tom", language="en")]
+    by_agent = {p.id: p for p in profiles(mixed, by="agent")}
+    assert by_agent["kati"].language == "et" and by_agent["kati"].summary.startswith("Tugevaim etapp")
+    assert by_agent["tom"].language == "en" and by_agent["tom"].summary.startswith("Strong at")
+    forced = {p.id: p for p in profiles(mixed, by="agent", language="en")}
+    assert forced["kati"].summary.startswith("Strong at")
