@@ -35,7 +35,8 @@ def profiles(results: Iterable[ConversationResult], *, by: str = "agent",
         key = (r.agent_id if by == "agent" else r.team) or UNKNOWN
         groups.setdefault(key, []).append(r)
     keys = sorted(groups, key=lambda k: (k == UNKNOWN, k))
-    return [profile(groups[k], kind=by, id=k, language=language or majority_language(groups[k])) for k in keys]
+    return [profile(groups[k], kind=by, id=k, language=language or majority_language(groups[k]))
+            for k in keys]
 
 
 def majority_language(results: Sequence[ConversationResult]) -> str:
