@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from itertools import combinations, product
-from typing import Any
+
+from servio.language import vabamorf
 
 MAX_VARIANTS = 64
 _VARIANTS = {"a": ("a", "ä"), "o": ("o", "õ", "ö"), "u": ("u", "ü"), "s": ("s", "š"), "z": ("z", "ž")}
@@ -30,17 +31,6 @@ MAX_CHANGES = 3
 
 _cache: dict[str, str] = {}
 _lock = threading.Lock()
-_vabamorf_class: Any = None
-
-
-def _vm() -> Any:
-    """Vabamorf's per-process instance (estnltk makes a new one after a fork)."""
-    global _vabamorf_class
-    if _vabamorf_class is None:
-        from estnltk.vabamorf.morf import Vabamorf
-
-        _vabamorf_class = Vabamorf
-    return _vabamorf_class.instance()
 
 
 def lemma_cache() -> dict[str, str]:
@@ -103,11 +93,11 @@ def _analyse(forms: list[str], guess: bool) -> dict[str, str]:
     """Lemma per known form: unambiguous forms directly, ambiguous ones disambiguated in isolation."""
     if not forms:
         return {}
-    result = _vm().analyze(forms, disambiguate=False, guess=guess, propername=False, compound=False)
+    result = vabamorf.analyze(forms, disambiguate=False, guess=guess)
     out: dict[str, str] = {}
     ambiguous = []
-    for form, res in zip(forms, result, strict=True):
-        lemmas = {str(a["lemma"]).lower() for a in res["analysis"]}
+    for form, readings in zip(forms, result, strict=True):
+        lemmas = {lemma.lower() for lemma, _ in readings}
         if len(lemmas) == 1:
             out[form] = lemmas.pop()
         elif lemmas:
@@ -123,23 +113,23 @@ def _disambiguate(forms: list[str], guess: bool) -> dict[str, str]:
     for form in forms:
         seq.append(form)
         seq.extend(_SEP)
-    result = _vm().analyze(seq, disambiguate=True, guess=guess, propername=False, compound=False)
+    result = vabamorf.analyze(seq, disambiguate=True, guess=guess)
     out: dict[str, str] = {}
     for i, form in enumerate(forms):
-        analyses = result[2 + 3 * i]["analysis"]
-        if analyses:
-            out[form] = _pick(form, analyses)
+        readings = result[2 + 3 * i]
+        if readings:
+            out[form] = _pick(form, readings)
     return out
 
 
-def _pick(form: str, analyses: list[dict[str, Any]]) -> str:
+def _pick(form: str, readings: vabamorf.Readings) -> str:
     """Prefer the verb over a participle adjective ("tehtud" -> "tegema"), else the first reading."""
-    first = analyses[0]
-    if first["partofspeech"] == "A" and form.endswith(("tud", "dud", "nud")):
-        for a in analyses[1:]:
-            if a["partofspeech"] == "V":
-                return str(a["lemma"]).lower()
-    return str(first["lemma"]).lower()
+    first_lemma, first_pos = readings[0]
+    if first_pos == "A" and form.endswith(("tud", "dud", "nud")):
+        for lemma, pos in readings[1:]:
+            if pos == "V":
+                return lemma.lower()
+    return first_lemma.lower()
 
 
 def diacritic_variants(form: str, limit: int = MAX_VARIANTS, changes: int | None = None) -> list[str]:
