@@ -10,6 +10,8 @@ columns (the neighbours' probabilities and position flags).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from servio.analyze.learned.context import CONTEXT_NAMES
@@ -21,19 +23,34 @@ from servio.results import Evidence
 def explain(model: StageModel, features: TurnFeatures, context_row: np.ndarray, stage: int,
             top: int) -> tuple[Evidence, ...]:
     """The ``top`` positive contributions to ``stage`` (1..7) on one turn, largest first."""
-    s = stage - 1
-    scale = float(model.context_weights[s, s])
-    totals: dict[str, float] = {}
+    return explain_stages(model, features, context_row, [stage], top)[0]
+
+
+def explain_stages(model: StageModel, features: TurnFeatures, context_row: np.ndarray,
+                   stages: Sequence[int], top: int) -> list[tuple[Evidence, ...]]:
+    """:func:`explain` for several stages of one turn, sharing the weight lookup."""
+    if not stages:
+        return []
+    cols = [s - 1 for s in stages]
+    first: np.ndarray | None = None
     if len(features.indices):
-        contrib = model.weights[features.indices, s] * features.values * scale
+        first = model.weights[features.indices][:, cols] * features.values[:, None]
+    ctx = model.context_weights[:, cols] * context_row[:, None]
+    return [_one(model, features.names, None if first is None else first[:, j], ctx[:, j], s, top)
+            for j, s in enumerate(cols)]
+
+
+def _one(model: StageModel, names: Sequence[str], first: np.ndarray | None, ctx: np.ndarray, s: int,
+         top: int) -> tuple[Evidence, ...]:
+    totals: dict[str, float] = {}
+    if first is not None:
+        contrib = first * float(model.context_weights[s, s])
         keep = min(len(contrib), 4 * top)
         best_idx = np.argpartition(-contrib, keep - 1)[:keep] if keep < len(contrib) else range(len(contrib))
-        names = features.names
         for k in best_idx:
             c = float(contrib[k])
             if c > 0:
                 totals[names[k]] = totals.get(names[k], 0.0) + c
-    ctx = model.context_weights[:, s] * context_row
     for k in np.flatnonzero(ctx > 0).tolist():
         if k != s:
             totals[CONTEXT_NAMES[k]] = float(ctx[k])

@@ -177,17 +177,20 @@ class Featurizer:
 
 def _pack(groups: Sequence[_Group]) -> TurnFeatures:
     names: list[str] = []
-    values: list[np.ndarray] = []
     parts: list[np.ndarray] = []
+    weights: list[float] = []
+    sizes: list[int] = []
     for g in groups:
         if not g.names:
             continue
         names.extend(g.names)
         parts.extend(g.parts)
-        values.append(np.full(len(g.names), g.weight / len(g.names) ** 0.5, dtype=np.float32))
+        weights.append(g.weight / len(g.names) ** 0.5)
+        sizes.append(len(g.names))
     if not names:
         return TurnFeatures((), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
-    return TurnFeatures(tuple(names), np.concatenate(parts), np.concatenate(values))
+    values = np.repeat(np.asarray(weights, dtype=np.float32), sizes)
+    return TurnFeatures(tuple(names), np.concatenate(parts), values)
 
 
 def _neighbours(analysis: ConversationAnalysis, lemmas: Sequence[Sequence[str]],

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from servio.analyze.base import ConversationAnalysis, Tagger, TaggerConfig, TaggerError
-from servio.analyze.learned.explain import explain
+from servio.analyze.learned.explain import explain_stages
 from servio.analyze.learned.features import Featurizer, TurnFeatures
 from servio.analyze.learned.model import ModelError, StageModel, load_model
 from servio.results import StageTag, TurnTags
@@ -101,13 +101,12 @@ class LearnedTagger(Tagger):
         except ModelError as exc:
             raise TaggerError(f"tagger {self.name!r}: {exc}") from exc
         feats, probs, ctx = runtime.predict(analysis)
-        thresholds = runtime.model.thresholds
+        above = probs >= runtime.model.thresholds
         out = []
         for i, row in enumerate(probs):
-            tags = tuple(
-                StageTag(stage=s + 1, confidence=round(float(row[s]), 4),
-                         evidence=explain(runtime.model, feats[i], ctx[i], s + 1, cfg.evidence))
-                for s in np.flatnonzero(row >= thresholds).tolist()
-            )
+            stages = (np.flatnonzero(above[i]) + 1).tolist()
+            evidence = explain_stages(runtime.model, feats[i], ctx[i], stages, cfg.evidence)
+            tags = tuple(StageTag(stage=s, confidence=round(float(row[s - 1]), 4), evidence=ev)
+                         for s, ev in zip(stages, evidence, strict=True))
             out.append(TurnTags(index=i, tags=tags))
         return out
