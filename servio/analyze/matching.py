@@ -66,10 +66,8 @@ def _find(cue: Cue, pattern: CuePattern, text: str, sentences: Sentences | LazyS
     matches: Iterable[re.Match[str] | None]
     if pattern.leading:
         at: list[int] = []
-        for k in pattern.anchors:
-            found = starts.get(k)
-            if found:
-                at.extend(found)
+        for k in starts.keys() & pattern.anchors:
+            at.extend(starts[k])
         if len(at) > 1:
             at.sort()
         match = pattern.at.match
@@ -94,4 +92,7 @@ def _applies(cue: Cue, view: TurnView, position: Position) -> bool:
         return False
     if cue.min_words is not None and view.words < cue.min_words:
         return False
-    return all(position.holds(p) for p in cue.where)
+    for p in cue.where:
+        if not position.holds(p):
+            return False
+    return True

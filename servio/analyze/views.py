@@ -26,6 +26,8 @@ _MENTION_RE = re.compile(r"(?<!\w)@\w+")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$|[\"')\]])|\n+")
 _WORD_RE = re.compile(r"\w+")
 _FOLDED_LEMMAS: dict[str, str] = {}  # lemma -> folded lemma (a bounded cache; folding is pure)
+_KEY_MEMOS: dict[frozenset[str] | None, dict[str, tuple[str, ...]]] = {}
+_KEY_CACHE_LIMIT = 100_000
 _SLASH_SIGNATURE = re.compile(r"(?:^|\s)/[A-Z][A-Za-z]{1,3}\b")  # Twitter agents' "/JP"
 #: Token kinds that carry words (the rest: punct, emoji, url, mention, email, number, hashtag).
 WORD_KINDS = frozenset({"word"})
@@ -171,15 +173,9 @@ def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemma
     text = _text_view(ta)
     lemmas = _lemma_view(ta) if with_lemmas else ""
     text_sentences = _sentences(text, question_starters, count_words=True)
-    words, has_link, has_signature = 0, False, False
-    for tok in ta.tokens:
-        kind = tok.kind
-        if kind in WORD_KINDS:
-            words += 1
-        elif kind == "url":
-            has_link = True
-        elif kind == "signature":
-            has_signature = True
+    kinds = [tok.kind for tok in ta.tokens]
+    words = sum(kinds.count(k) for k in WORD_KINDS)
+    has_link, has_signature = "url" in kinds, "signature" in kinds
     return TurnView(
         index=turn.index, speaker=turn.turn.speaker.value, language=turn.language.value,
         text=text, lemmas=lemmas, text_starts=_word_starts(text, keys[0] if keys else None),
@@ -196,14 +192,38 @@ def _word_starts(text: str, wanted: frozenset[str] | None = None) -> dict[str, l
     """Where words start, by index key (see :func:`~servio.analyze.patterns.word_keys`);
     only keys in ``wanted`` when given."""
     out: dict[str, list[int]] = {}
+    keys_of = _word_keys_cache(wanted)
     for m in _WORD_RE.finditer(text):
         word = m.group()
-        prefix = word[:ANCHOR_LEN] + "*"  # as patterns.word_keys, inlined: this loop is hot
-        if wanted is None or word in wanted:
-            out.setdefault(word, []).append(m.start())
-        if wanted is None or prefix in wanted:
-            out.setdefault(prefix, []).append(m.start())
+        keys = keys_of.get(word)
+        if keys is None:
+            keys = _wanted_keys(word, wanted)
+            if len(keys_of) >= _KEY_CACHE_LIMIT:
+                keys_of.clear()
+            keys_of[word] = keys
+        for key in keys:
+            found = out.get(key)
+            if found is None:
+                out[key] = [m.start()]
+            else:
+                found.append(m.start())
     return out
+
+
+def _wanted_keys(word: str, wanted: frozenset[str] | None) -> tuple[str, ...]:
+    """The index keys of ``word`` (as :func:`~servio.analyze.patterns.word_keys`) that are wanted."""
+    prefix = word[:ANCHOR_LEN] + "*"
+    return tuple(k for k in (word, prefix) if wanted is None or k in wanted)
+
+
+def _word_keys_cache(wanted: frozenset[str] | None) -> dict[str, tuple[str, ...]]:
+    """A word -> wanted keys memo per key set (cue sets are few and live as long as the process)."""
+    memo = _KEY_MEMOS.get(wanted)
+    if memo is None:
+        if len(_KEY_MEMOS) >= 16:
+            _KEY_MEMOS.clear()
+        memo = _KEY_MEMOS[wanted] = {}
+    return memo
 
 
 def _text_view(ta: TextAnalysis) -> str:
@@ -215,7 +235,8 @@ def _text_view(ta: TextAnalysis) -> str:
         text = ta.folded.replace(URL_PLACEHOLDER, " url ")
     else:
         text = _URL_RE.sub(" url ", fold(ta.text))
-    text = text.translate(_QUOTES)
+    if not text.isascii() or "`" in text:
+        text = text.translate(_QUOTES)
     return _MENTION_RE.sub(" ", text).strip() if "@" in text else text.strip()
 
 
@@ -249,25 +270,24 @@ def _sentences(text: str, starters: frozenset[str], count_words: bool) -> Senten
     questions: list[bool] = []
     words: list[int] = []
     start = 0
-    into = (ends, questions, words)
-    for m in _SENTENCE_END.finditer(text):
-        _add_sentence(text[start:m.start()], m.group(0), m.end(), starters, into, count_words)
-        start = m.end()
+    pieces = [(text[start:m.start()], m.group(0), (start := m.end())) for m in _SENTENCE_END.finditer(text)]
     if start < len(text):
-        _add_sentence(text[start:], "", len(text), starters, into, count_words)
+        pieces.append((text[start:], "", len(text)))
+    for body, end, end_pos in pieces:
+        found = _WORD_RE.findall(body) if count_words else None
+        first = (found[0] if found else None) if count_words else _first_word(body)
+        if first is None:
+            if ends:  # trailing punctuation: extend the previous sentence
+                ends[-1] = end_pos
+                questions[-1] = questions[-1] or "?" in end
+            continue
+        ends.append(end_pos)
+        questions.append("?" in end or first in starters)
+        if found is not None:
+            words.append(len(found))
     return Sentences(ends=tuple(ends), questions=tuple(questions), words=tuple(words))
 
 
-def _add_sentence(body: str, end: str, end_pos: int, starters: frozenset[str],
-                  into: tuple[list[int], list[bool], list[int]], count_words: bool) -> None:
-    ends, questions, words = into
+def _first_word(body: str) -> str | None:
     first = _WORD_RE.search(body)
-    if first is None:
-        if ends:  # trailing punctuation: extend the previous sentence
-            ends[-1] = end_pos
-            questions[-1] = questions[-1] or "?" in end
-        return
-    ends.append(end_pos)
-    questions.append("?" in end or first.group() in starters)
-    if count_words:
-        words.append(len(_WORD_RE.findall(body)))
+    return first.group() if first is not None else None
