@@ -12,10 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-## make run: set up and run servio's main job on the bundled examples
+## make run: set up, profile the bundled examples in the terminal, then serve them
+## (SQLite file ./servio.db; dashboard at http://127.0.0.1:8000/ui/team, Ctrl-C stops)
 run: $(STAMP)
-	$(BIN)/servio analyze --examples
-	$(BIN)/servio agents --examples
+	$(BIN)/servio agents --examples --no-progress
+	$(BIN)/servio serve --examples --open-dashboard
 
 ## make test: set up and run lint, type checks and the whole test suite
 test: $(STAMP) lint

@@ -44,6 +44,11 @@ def add_parsers(sub: Any, add_input: Any) -> None:
     p.add_argument("--port", type=int, default=None, help="port (default 8000)")
     p.add_argument("--config", default=None, help="a TOML settings file (see docs/api.md)")
     p.add_argument("--examples", action="store_true", help="import the bundled examples first")
+    p.add_argument(
+        "--open-dashboard",
+        action="store_true",
+        help="development only: the dashboard needs no token (refused in production mode)",
+    )
 
     p = sub.add_parser(
         "report",
@@ -122,14 +127,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     if args.database:
         overrides["database_url"] = args.database
+    if args.open_dashboard:
+        overrides["open_dashboard"] = True
     settings = load_settings(args.config, **overrides)
     if args.examples:
         from servio.examples import example_paths
-        from servio.store import Store, import_paths
+        from servio.redact import RedactionConfig
+        from servio.service.app import open_store
+        from servio.store import import_paths
 
-        store = Store(settings.database_url)
+        store = open_store(settings)
         store.migrate()
-        report = import_paths(store, [str(p) for p in example_paths()], tagger=settings.tagger)
+        report = import_paths(
+            store,
+            [str(p) for p in example_paths()],
+            tagger=settings.tagger,
+            redact=RedactionConfig(enabled=settings.redact),
+        )
         print(f"servio: examples imported ({report.new} new, {report.unchanged} unchanged)", file=sys.stderr)
         store.close()
     run(settings)

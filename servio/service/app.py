@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.token_cache = TokenCache(settings.auth_cache_seconds)
     _middleware(app, settings)
     install_error_handlers(app)
-    _routers(app)
+    _routers(app, settings)
     return app
 
 
@@ -93,11 +93,19 @@ def _middleware(app: FastAPI, settings: Settings) -> None:
                            allow_headers=["Authorization", "Content-Type"])
 
 
-def _routers(app: FastAPI) -> None:
+def _routers(app: FastAPI, settings: Settings) -> None:
+    from fastapi.responses import RedirectResponse
+
     from servio.service.routers import conversations, corrections, health, imports, live, profiles, users
+    from servio.web import web_router
 
     for module in (health, imports, conversations, corrections, profiles, users, live):
         app.include_router(module.router)
+    app.include_router(web_router(open_access=settings.open_dashboard))
+
+    @app.get("/", include_in_schema=False)
+    def _home() -> RedirectResponse:
+        return RedirectResponse("/ui/team")
 
 
 @asynccontextmanager
@@ -126,7 +134,9 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
     token = ensure_admin(store)
     url = f"http://{settings.host}:{settings.port}"
     print(f"servio {__version__}: serving {url} on {store.url}\n"
-          f"  API docs: {url}/docs   health: {url}/health", file=sys.stderr)
+          f"  dashboard: {url}/ui/team   API docs: {url}/docs   health: {url}/health", file=sys.stderr)
+    if settings.open_dashboard:
+        print("  the dashboard is open (development): no token needed in the browser", file=sys.stderr)
     if token is not None:
         print(f"  the database had no user: created user 'admin' with the token below (shown once)\n"
               f"  {token}\n  try: curl -H 'Authorization: Bearer {token}' {url}/conversations",

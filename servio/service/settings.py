@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(default="", description="Addresses of reverse proxies whose "
                                  "X-Forwarded-For names the client (comma-separated); empty trusts none.")
     auto_migrate: bool = Field(default=True, description="Bring the database schema up to date at start-up.")
+    open_dashboard: bool = Field(default=False, description="Development only: anyone who reaches the "
+                                 "dashboard (/ui) is a reviewer without a token. Refused in production.")
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -107,6 +109,9 @@ class Settings(BaseSettings):
         """Raise :class:`UnsafeSettingsError` if these settings must not serve outside development."""
         if self.development:
             return
+        if self.open_dashboard:
+            raise UnsafeSettingsError("refusing to start in production mode with an open dashboard; "
+                                      "unset SERVIO_OPEN_DASHBOARD")
         secret = self.secret_key.get_secret_value()
         if secret == DEFAULT_SECRET:
             raise UnsafeSettingsError("refusing to start in production mode with the default secret key; "

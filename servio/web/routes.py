@@ -91,6 +91,13 @@ class _Ui:
             raise HTTPException(403, "missing X-Servio header")
         return self.need_user(request, roles)
 
+    def viewer(self, request: Request) -> User | Response:
+        """The signed-in user, or the redirect to the sign-in page (before any data is read)."""
+        user = self.user(request)
+        if user is None:
+            return RedirectResponse(f"{self.prefix}/login?next={request.url.path}", status_code=303)
+        return user
+
     def page(self, request: Request, template: str, **context: Any) -> Response:
         lang = language_of(request)
         user = self.user(request)
@@ -191,7 +198,9 @@ class _Ui:
             raise HTTPException(404, str(exc)) from None
 
     async def conversations(self, request: Request) -> Response:
-        user = self.user(request)
+        user = self.viewer(request)
+        if isinstance(user, Response):
+            return user
         q = request.query_params
         try:
             f = _filter(q, user)
@@ -207,12 +216,14 @@ class _Ui:
                          next_link=next_link)
 
     async def conversation(self, request: Request, cid: str) -> Response:
-        user = self.user(request)
+        user = self.viewer(request)
+        if isinstance(user, Response):
+            return user
         try:
             conv, result, corrected = self.backend(request).get(cid)
         except NotFound:
             raise HTTPException(404, f"no conversation {cid!r}") from None
-        if user is not None and user.role == "agent" and result.agent_id != user.agent_id:
+        if user.role == "agent" and result.agent_id != user.agent_id:
             raise HTTPException(403, "agents see only their own conversations")
         view = pages.conversation_view(conv, result, corrected, language_of(request))
         return self.page(request, "conversation.html", **view, link=self.link)
@@ -235,8 +246,10 @@ class _Ui:
         return JSONResponse(answer)
 
     async def agent(self, request: Request, agent_id: str) -> Response:
-        user = self.user(request)
-        if user is not None and user.role == "agent" and agent_id != user.agent_id:
+        user = self.viewer(request)
+        if isinstance(user, Response):
+            return user
+        if user.role == "agent" and agent_id != user.agent_id:
             raise HTTPException(403, "agents see only their own profile")
         ctx = pages.profile_page(self.backend(request), kind="agent", id=agent_id,
                                  language=language_of(request), link=self.link, **_dates(request))
@@ -245,8 +258,10 @@ class _Ui:
         return self.page(request, "profile.html", **ctx, q=dict(request.query_params))
 
     async def team(self, request: Request) -> Response:
-        user = self.user(request)
-        if user is not None and user.role == "agent":
+        user = self.viewer(request)
+        if isinstance(user, Response):
+            return user
+        if user.role == "agent":
             return RedirectResponse(self.link("agent", id=user.agent_id), status_code=303)
         team = request.query_params.get("team") or None
         ctx = pages.team_page(self.backend(request), team=team, language=language_of(request), link=self.link,
@@ -286,7 +301,7 @@ def _dates(request: Request) -> dict[str, date | None]:
     return out
 
 
-def _filter(q: Any, user: User | None) -> ConversationFilter:
+def _filter(q: Any, user: User) -> ConversationFilter:
     def num(key: str) -> float | None:
         return float(q[key]) if q.get(key) else None
 
@@ -294,7 +309,7 @@ def _filter(q: Any, user: User | None) -> ConversationFilter:
         return date.fromisoformat(q[key]) if q.get(key) else None
 
     agent = q.get("agent_id") or None
-    if user is not None and user.role == "agent":
+    if user.role == "agent":
         agent = user.agent_id
     return ConversationFilter(
         agent_id=agent, team=q.get("team") or None, date_from=day("date_from"), date_to=day("date_to"),

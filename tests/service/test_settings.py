@@ -73,6 +73,20 @@ def test_production_refuses_the_default_or_a_short_secret() -> None:
     create_app(make_settings())  # development accepts the default
 
 
+def test_open_dashboard_only_in_development(tmp_path: Path) -> None:
+    with pytest.raises(UnsafeSettingsError, match="open dashboard"):
+        create_app(make_settings(mode="production", secret_key=GOOD_SECRET, open_dashboard=True))
+    with TestClient(create_app(make_settings())) as client:
+        home = client.get("/", follow_redirects=False)
+        assert home.status_code in (302, 303, 307) and home.headers["location"] == "/ui/team"
+        closed = client.get("/ui/team", follow_redirects=False)
+        assert closed.status_code == 303 and closed.headers["location"].startswith("/ui/login")
+    with TestClient(create_app(make_settings(open_dashboard=True, auto_migrate=True,
+                                                  database_url=f"sqlite:///{tmp_path / 'd.db'}"))) as client:
+        opened = client.get("/ui/team")
+        assert opened.status_code == 200 and "<main" in opened.text and "login" not in str(opened.url)
+
+
 def test_cors_is_off_by_default_and_on_when_configured() -> None:
     asked = {"Origin": "https://qa.example", "Access-Control-Request-Method": "GET"}
     with TestClient(create_app(make_settings())) as client:
@@ -114,3 +128,14 @@ def test_unexpected_errors_are_500_with_a_reference(mode: str, shown: bool) -> N
     detail = response.json()["detail"]
     assert detail.startswith("internal error (reference ")
     assert ("disk is on fire" in detail) is shown
+
+
+def test_dashboard_reads_nothing_before_sign_in(tmp_path: Path) -> None:
+    # an unmigrated database: any read would fail, so a redirect proves nothing was read
+    settings = make_settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}")
+    with TestClient(create_app(settings)) as client:
+        for path in ("/ui/team", "/ui/conversations", "/ui/conversations/x", "/ui/agents/kati", "/ui/import",
+                     "/ui/live"):
+            response = client.get(path, follow_redirects=False)
+            assert response.status_code == 303, path
+            assert response.headers["location"].startswith("/ui/login"), path
