@@ -10,7 +10,8 @@ import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from itertools import compress
+from typing import TYPE_CHECKING, cast
 
 from servio.analyze.base import ConversationAnalysis, TurnAnalysis
 from servio.analyze.patterns import ANCHOR_LEN
@@ -28,6 +29,7 @@ _WORD_RE = re.compile(r"\w+")
 _FOLDED_LEMMAS: dict[str, str] = {}  # lemma -> folded lemma (a bounded cache; folding is pure)
 _KEY_MEMOS: dict[frozenset[str] | None, dict[str, tuple[str, ...]]] = {}
 _KEY_CACHE_LIMIT = 100_000
+_GROUP = re.Match.group
 _SLASH_SIGNATURE = re.compile(r"(?:^|\s)/[A-Z][A-Za-z]{1,3}\b")  # Twitter agents' "/JP"
 #: Token kinds that carry words (the rest: punct, emoji, url, mention, email, number, hashtag).
 WORD_KINDS = frozenset({"word"})
@@ -193,15 +195,19 @@ def _word_starts(text: str, wanted: frozenset[str] | None = None) -> dict[str, l
     only keys in ``wanted`` when given."""
     out: dict[str, list[int]] = {}
     keys_of = _word_keys_cache(wanted)
-    for m in _WORD_RE.finditer(text):
-        word = m.group()
-        keys = keys_of.get(word)
-        if keys is None:
-            keys = _wanted_keys(word, wanted)
-            if len(keys_of) >= _KEY_CACHE_LIMIT:
-                keys_of.clear()
-            keys_of[word] = keys
-        for key in keys:
+    matches = list(_WORD_RE.finditer(text))
+    words = list(map(_GROUP, matches))
+    found_keys = list(map(keys_of.get, words))
+    if None in found_keys:
+        if len(keys_of) >= _KEY_CACHE_LIMIT:
+            keys_of.clear()
+        for word in words:
+            if word not in keys_of:
+                keys_of[word] = _wanted_keys(word, wanted)
+        found_keys = list(map(keys_of.get, words))
+    keys = cast("list[tuple[str, ...]]", found_keys)
+    for m, word_keys in compress(zip(matches, keys, strict=True), keys):  # only words some cue looks at
+        for key in word_keys:
             found = out.get(key)
             if found is None:
                 out[key] = [m.start()]
@@ -251,9 +257,11 @@ def _folded_lemma(lemma: str) -> str:
 
 def _lemma_view(ta: TextAnalysis) -> str:
     parts: list[str] = []
+    folded = _FOLDED_LEMMAS
     for tok in ta.tokens:
         if tok.kind == "word":
-            parts.append(_folded_lemma(tok.lemma or tok.norm))
+            lemma = tok.lemma or tok.norm
+            parts.append(folded.get(lemma) or _folded_lemma(lemma))
         elif tok.kind == "punct":
             parts.append(tok.text)
         elif tok.kind == "number":

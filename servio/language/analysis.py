@@ -18,7 +18,8 @@ URL_PLACEHOLDER = "<url>"
 _SENTENCE_END = frozenset(".!?…:;")
 _SKIP_FOR_QUESTION = frozenset({"mention", "emoji", "url"})
 _TOKEN_CACHE_LIMIT = 200_000
-_token_cache: dict[tuple[Language, str, str], Token] = {}
+#: Per language: (chunk, kind) -> Token. Keyed per language so the hot lookup hashes only plain strings.
+_token_cache: dict[Language, dict[tuple[str, str], Token]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +77,17 @@ def _question_index(language: Language) -> dict[str, tuple[tuple[str, ...], ...]
 
 def analyze_text(text: str, language: Language) -> TextAnalysis:
     """Tokenise ``text``, lemmatise its words in ``language`` and build the matching strings."""
-    language = Language(language)  # also accepts "et" / "en"
+    if type(language) is not Language:
+        language = Language(language)  # also accepts "et" / "en"
     tokens = _tokens(raw_tokens(text), language)
     lead = _leading_mentions(tokens)
     kept = tokens[lead:] if lead else tokens
-    if lead or any(t.kind == "url" for t in kept):
+    norms = [t.norm if t.kind != "url" else URL_PLACEHOLDER for t in kept]
+    if lead or (URL_PLACEHOLDER in norms and any(t.kind == "url" for t in kept)):
         clean = _clean(text, lead)
     else:
         clean = " ".join(text.split())
-    folded = " ".join([URL_PLACEHOLDER if t.kind == "url" else t.norm for t in kept])
+    folded = " ".join(norms)
     return TextAnalysis(text, clean, clean.lower(), folded, tokens, language)
 
 
@@ -113,8 +116,10 @@ def _leading_mentions(tokens: tuple[Token, ...]) -> int:
 
 
 def _tokens(pairs: Sequence[tuple[str, str]], language: Language) -> tuple[Token, ...]:
-    cache = _token_cache
-    found = [cache.get((language, chunk, kind)) for chunk, kind in pairs]
+    cache = _token_cache.get(language)
+    if cache is None:
+        cache = _token_cache.setdefault(language, {})
+    found = list(map(cache.get, pairs))
     if None not in found:
         return tuple(cast("list[Token]", found))
     new_words = [c for (c, k), t in zip(pairs, found, strict=True) if t is None and k == "word"]
@@ -130,7 +135,7 @@ def _tokens(pairs: Sequence[tuple[str, str]], language: Language) -> tuple[Token
 def _plain_token(chunk: str, kind: str, language: Language) -> Token:
     norm = fold(chunk)
     tok = Token(chunk, norm, norm, kind)
-    _remember((language, chunk, kind), tok)
+    _remember(language, (chunk, kind), tok)
     return tok
 
 
@@ -144,14 +149,15 @@ def _lemmatised_words(words: list[str], language: Language) -> dict[str, Token]:
     made = {}
     for word, lemma in zip(todo, lemmas, strict=True):
         made[word] = tok = Token(word, fold(word), lemma, "word")
-        _remember((language, word, "word"), tok)
+        _remember(language, (word, "word"), tok)
     return made
 
 
-def _remember(key: tuple[Language, str, str], tok: Token) -> None:
-    if len(_token_cache) >= _TOKEN_CACHE_LIMIT:
-        _token_cache.clear()
-    _token_cache[key] = tok
+def _remember(language: Language, key: tuple[str, str], tok: Token) -> None:
+    cache = _token_cache.setdefault(language, {})
+    if len(cache) >= _TOKEN_CACHE_LIMIT:
+        cache.clear()
+    cache[key] = tok
 
 
 def fold_phrase(text: str) -> str:
