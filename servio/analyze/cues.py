@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -51,13 +51,34 @@ class CueError(ValueError):
 @dataclass(frozen=True, slots=True)
 class CuePattern:
     """One compiled pattern: ``search`` finds it anywhere; when ``leading``, ``at`` matches it
-    at a known word start (much faster: the tagger only tries the starts of anchor words)."""
+    at a known word start (much faster: the tagger only tries the starts of anchor words).
+
+    ``regex`` is the pattern's regex without boundaries. The tagger uses ``at`` for leading
+    patterns and ``search`` for the rest; that one is compiled when the cue file is read
+    (bad patterns fail there), the other on first use (start-up compiles half the regexes).
+    """
 
     source: str
-    search: re.Pattern[str]
-    at: re.Pattern[str]
+    regex: str
     leading: bool
     anchors: frozenset[str]
+    _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def search(self) -> re.Pattern[str]:
+        """The pattern with word boundaries on both sides, to find it anywhere."""
+        found = self._compiled.get("search")
+        if found is None:
+            found = self._compiled["search"] = re.compile(wrap(self.regex))
+        return found
+
+    @property
+    def at(self) -> re.Pattern[str]:
+        """The pattern with a word boundary at its end, to match at a known word start."""
+        found = self._compiled.get("at")
+        if found is None:
+            found = self._compiled["at"] = re.compile(rf"(?:{self.regex})(?!\w)")
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,10 +240,10 @@ def _patterns(value: Any, where: str, key: str, fold: Any) -> tuple[tuple[CuePat
     for item in _str_list(value, where, key):
         try:
             compiled = compile_pattern(_WORDS_RE.sub(lambda m: fold(m.group(0)).lower(), item.lower()))
-            compiled_all.append(CuePattern(
-                source=item, search=re.compile(wrap(compiled.regex)),
-                at=re.compile(rf"(?:{compiled.regex})(?!\w)"), leading=compiled.leading,
-                anchors=compiled.anchors))
+            pattern = CuePattern(source=item, regex=compiled.regex, leading=compiled.leading,
+                                 anchors=compiled.anchors)
+            _ = pattern.at if pattern.leading else pattern.search  # the one the tagger uses: check it now
+            compiled_all.append(pattern)
         except (PatternError, re.error) as exc:
             raise CueError(f"{where}: bad pattern {item!r} in {key}: {exc}") from exc
         anchors.append(compiled.gate)
