@@ -23,12 +23,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from servio.analyze.base import ConversationAnalysis, TurnAnalysis
+from servio.language.fold import fold
 
 if TYPE_CHECKING:
     from servio.language import Token
     from servio.results import TurnTags
 
 _CACHE_LIMIT = 200_000
+#: A cached word: (word and lemma names, their buckets, character n-gram names, their buckets, folded lemma).
+_WordEntry = tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...], tuple[int, ...], str]
 _SKIP_KINDS = frozenset({"punct", "mention"})
 
 
@@ -80,8 +83,7 @@ class Featurizer:
     def __init__(self, spec: FeatureSpec) -> None:
         self.spec = spec
         self._mask = spec.size - 1
-        self._words: dict[tuple[str, str, str], tuple[tuple[str, ...], np.ndarray,
-                                                      tuple[str, ...], np.ndarray]] = {}
+        self._words: dict[tuple[str, str, str], _WordEntry] = {}
         self._index: dict[str, int] = {}
 
     def index(self, name: str) -> int:
@@ -104,17 +106,20 @@ class Featurizer:
     def conversation(self, analysis: ConversationAnalysis,
                      rule_tags: Sequence[TurnTags] | None = None) -> list[TurnFeatures]:
         """Features of every turn of ``analysis`` (``rule_tags``: the rule tagger's output, if used)."""
-        own = [self._own(t) for t in analysis.turns]
-        lemmas = [[n for n in g[0].names if n.startswith("lemma:")] if g else [] for g in own]
+        pairs = [self._own(t) for t in analysis.turns]
+        own = [p[0] for p in pairs]
+        lemmas = [p[1] for p in pairs]
         where = _positions(analysis)
+        questions = [t.text is not None and t.text.is_question for t in analysis.turns]
         use_rules = self.spec.rules and rule_tags is not None
         out = []
         for i, t in enumerate(analysis.turns):
-            groups = [*own[i], self._group(_structure(t, where, i))]
+            groups = [*own[i], self._group(_structure(t, where, i, questions[i]))]
             if use_rules and rule_tags is not None:
                 groups.append(self._group(_rule_features(rule_tags, i)))
             if self.spec.neighbours:
-                groups.append(self._group(_neighbours(analysis, lemmas, rule_tags if use_rules else None, i)))
+                near = _neighbours(analysis, lemmas, questions, rule_tags if use_rules else None, i)
+                groups.append(self._group(near))
             out.append(_pack(groups))
         return out
 
@@ -124,29 +129,39 @@ class Featurizer:
         group.parts = [self.indices(names)]
         return group
 
-    def _own(self, turn: TurnAnalysis) -> list[_Group]:
-        """Lexical groups of one turn: words+lemmas, character n-grams, bigrams."""
+    def _own(self, turn: TurnAnalysis) -> tuple[list[_Group], list[str]]:
+        """Lexical groups of one turn (words+lemmas, character n-grams, bigrams) and its lemma names."""
         ta = turn.text
         if ta is None:
-            return []
+            return [], []
         spec = self.spec
-        lex, chars = _Group(spec.lexical_weight), _Group(spec.char_weight)
+        language = turn.language.value
+        get = self._words.get
+        lex_names: list[str] = []
+        lex_idx: list[int] = []
+        char_names: list[str] = []
+        char_idx: list[int] = []
         lemmas: list[str] = []
+        lemma_names: list[str] = []
         kinds: list[str] = []
         for tok in ta.tokens:
-            if tok.kind in _SKIP_KINDS:
+            kind = tok.kind
+            if kind != "word":
+                if kind not in _SKIP_KINDS:
+                    kinds.append(f"kind:{kind}")
                 continue
-            if tok.kind != "word":
-                kinds.append(f"kind:{tok.kind}")
-                continue
-            w_names, w_idx, c_names, c_idx = self._word(tok.norm, tok.folded_lemma, turn.language.value)
-            lex.names.extend(w_names)
-            lex.parts.append(w_idx)
-            chars.names.extend(c_names)
-            chars.parts.append(c_idx)
-            lemmas.append(tok.folded_lemma)
-        lex.names.extend(kinds)
-        lex.parts.append(self.indices(kinds))
+            found = get((tok.norm, tok.lemma, language)) or self._word(tok.norm, tok.lemma, language)
+            lex_names.extend(found[0])
+            lex_idx.extend(found[1])
+            char_names.extend(found[2])
+            char_idx.extend(found[3])
+            lemmas.append(found[4])
+            lemma_names.append(found[0][1])
+        lex, chars = _Group(spec.lexical_weight), _Group(spec.char_weight)
+        lex.names = lex_names + kinds
+        lex.parts = [np.array(lex_idx + [self.index(k) for k in kinds], dtype=np.int32)]
+        chars.names = char_names
+        chars.parts = [np.array(char_idx, dtype=np.int32)]
         groups = [lex, chars]
         if spec.speaker_lemmas:
             sp = turn.turn.speaker.value
@@ -160,18 +175,20 @@ class Featurizer:
                 bigrams += [f"trigram:{a} {b} {c}"
                             for a, b, c in zip(padded, padded[1:], padded[2:], strict=False)]
             groups.append(self._group(bigrams, spec.lexical_weight))
-        return groups
+        return groups, lemma_names
 
-    def _word(self, norm: str, lemma: str,
-              language: str) -> tuple[tuple[str, ...], np.ndarray, tuple[str, ...], np.ndarray]:
+    def _word(self, norm: str, lemma: str, language: str) -> _WordEntry:
+        """Names and buckets of one word (cached by surface form, lemma and language)."""
         key = (norm, lemma, language)
         found = self._words.get(key)
         if found is None:
             if len(self._words) >= _CACHE_LIMIT:
                 self._words.clear()
-            words = (f"word:{norm}", f"lemma:{lemma}")
+            folded = fold(lemma)
+            words = (f"word:{norm}", f"lemma:{folded}")
             grams = _char_ngrams(norm, self.spec.char_min, self.spec.char_max)
-            found = self._words[key] = (words, self.indices(words), grams, self.indices(grams))
+            found = self._words[key] = (words, tuple(self.index(w) for w in words), grams,
+                                        tuple(self.index(g) for g in grams), folded)
         return found
 
 
@@ -193,7 +210,7 @@ def _pack(groups: Sequence[_Group]) -> TurnFeatures:
     return TurnFeatures(tuple(names), np.concatenate(parts), values)
 
 
-def _neighbours(analysis: ConversationAnalysis, lemmas: Sequence[Sequence[str]],
+def _neighbours(analysis: ConversationAnalysis, lemmas: Sequence[Sequence[str]], questions: Sequence[bool],
                 rule_tags: Sequence[TurnTags] | None, i: int) -> list[str]:
     """Lemmas, speaker, question form and rule stages of the previous and the next turn."""
     out: list[str] = []
@@ -206,8 +223,7 @@ def _neighbours(analysis: ConversationAnalysis, lemmas: Sequence[Sequence[str]],
         same = "same" if turns[j].turn.speaker.value == me else "other"
         out.append(f"{tag}:{same}")
         out.extend(f"{tag}:{n}" for n in lemmas[j])
-        ta = turns[j].text
-        if ta is not None and ta.is_question:
+        if questions[j]:
             out.append(f"{tag}:question")
         if rule_tags is not None:
             out.extend(f"{tag}:{same}:rule_stage:{s}" for s in sorted(rule_tags[j].stages))
@@ -259,7 +275,7 @@ def _bucket(n: int, edges: Sequence[int]) -> str:
     return f">{edges[-1]}"
 
 
-def _structure(turn: TurnAnalysis, where: _Where, i: int) -> list[str]:
+def _structure(turn: TurnAnalysis, where: _Where, i: int, question: bool) -> list[str]:
     """Speaker, language, position, length and question features (also crossed with the speaker)."""
     sp = turn.turn.speaker.value
     ta = turn.text
@@ -270,7 +286,7 @@ def _structure(turn: TurnAnalysis, where: _Where, i: int) -> list[str]:
         f"share:{min(4, 5 * i // max(where.total, 1))}",
         f"words:{_bucket(words, (0, 2, 5, 10, 20, 40))}",
     ]
-    if ta is not None and ta.is_question:
+    if question:
         base.append("question")
     if ta is not None and ta.clean.rstrip().endswith("?"):
         base.append("ends_with_question")
