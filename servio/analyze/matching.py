@@ -27,12 +27,43 @@ def match_turn(cues: CueSet, view: TurnView, position: Position) -> tuple[Hit, .
     """All cues that fire in ``view`` at ``position`` (at most one hit per cue), ``unless`` applied."""
     hits: dict[str, Hit] = {}
     checked: dict[int, bool] = {}
+    text_index, text_always, lemma_index, lemma_always = _speaker_indexes(cues, view.speaker)
     _scan(cues, view, position, "phrase", view.text, view.text_starts, view.text_sentences,
-          cues.text_index, cues.text_always, hits, checked)
+          text_index, text_always, hits, checked)
     _scan(cues, view, position, "lemma", view.lemmas, view.lemma_starts, view.lemma_sentences,
-          cues.lemma_index, cues.lemma_always, hits, checked)
+          lemma_index, lemma_always, hits, checked)
     signals = {h.cue.signal for h in hits.values() if h.cue.signal}
     return tuple(h for h in hits.values() if not (h.cue.unless and signals.intersection(h.cue.unless)))
+
+
+_Index = Mapping[str, tuple[tuple[int, int], ...]]
+_Pairs = tuple[tuple[int, int], ...]
+_SpeakerIndexes = tuple[_Index, _Pairs, _Index, _Pairs]
+_by_speaker: dict[int, tuple[CueSet, dict[str, _SpeakerIndexes]]] = {}
+
+
+def _speaker_indexes(cues: CueSet, speaker: str) -> _SpeakerIndexes:
+    """The cue set's indexes without the cues that can never apply to ``speaker`` (built once per pair)."""
+    entry = _by_speaker.get(id(cues))
+    if entry is None or entry[0] is not cues:
+        if len(_by_speaker) >= 64:
+            _by_speaker.clear()
+        entry = _by_speaker[id(cues)] = (cues, {})  # holding ``cues`` keeps its id from being reused
+    found = entry[1].get(speaker)
+    if found is None:
+        keep = frozenset(i for i, c in enumerate(cues.cues) if c.speaker in ("any", speaker))
+        found = entry[1][speaker] = (_only(cues.text_index, keep), _kept(cues.text_always, keep),
+                                     _only(cues.lemma_index, keep), _kept(cues.lemma_always, keep))
+    return found
+
+
+def _kept(pairs: _Pairs, keep: frozenset[int]) -> _Pairs:
+    return tuple(p for p in pairs if p[0] in keep)
+
+
+def _only(index: _Index, keep: frozenset[int]) -> _Index:
+    out = {key: _kept(pairs, keep) for key, pairs in index.items()}
+    return {key: pairs for key, pairs in out.items() if pairs}
 
 
 def _scan(cues: CueSet, view: TurnView, position: Position, kind: str, text: str,
