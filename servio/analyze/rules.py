@@ -80,8 +80,11 @@ class RuleTagger(_Tagger):
         use_context = not isinstance(cfg, RuleConfig) or cfg.context
         where = positions(analysis, settings.end_window, settings.closing_window)
         states: list[TurnState] = []
+        by_language: dict[str, CueSet] = {}
         for turn, pos in zip(analysis.turns, where, strict=True):
-            cues = self.cue_set(turn.language.value)
+            cues = by_language.get(turn.language)
+            if cues is None:
+                cues = by_language[turn.language] = self.cue_set(turn.language.value)
             view = build_view(turn, cues.question_starters, with_lemmas=cues.uses_lemmas,
                               keys=(cues.text_keys, cues.lemma_keys))
             state = TurnState(view=view, position=pos, hits=match_turn(cues, view, pos))
