@@ -18,9 +18,15 @@ if [[ ! -x /usr/bin/chromium ]]; then
     log "no /usr/bin/chromium and not root: browser tests will be skipped"
   fi
 fi
+# the browser tests fail instead of skipping when Chromium is there to be used
+if [[ -x /usr/bin/chromium ]]; then export SERVIO_REQUIRE_BROWSER=1; fi
 
 if [[ -z "${SERVIO_TEST_POSTGRES_URL:-}" ]]; then
-  eval "$(bash "$here/pg-test-server.sh" start)"
+  # a failed start must fail the run, not silently skip the PostgreSQL half of the store tests
+  pg_env=$(bash "$here/pg-test-server.sh" start)
+  eval "$pg_env"
   trap 'bash "$here/pg-test-server.sh" stop "${SERVIO_TEST_POSTGRES_DIR:-}"' EXIT
 fi
+# the store tests fail instead of skipping when this is set and no server answers
+export SERVIO_REQUIRE_POSTGRES=1
 "$@"

@@ -3,7 +3,8 @@
 PostgreSQL tests need ``SERVIO_TEST_POSTGRES_URL`` (a server URL whose user
 may create databases; ``scripts/pg-test-server.sh start`` prints one). The
 session creates its own database there, migrates it once, empties it before
-each test and drops it at the end. Without the variable they are skipped.
+each test and drops it at the end. Without the variable they are skipped,
+unless ``SERVIO_REQUIRE_POSTGRES`` is set (``make test`` sets it): then they fail.
 SQLite tests copy a migrated template file per test.
 """
 
@@ -22,6 +23,15 @@ POSTGRES_ENV = "SERVIO_TEST_POSTGRES_URL"
 BACKENDS = ("sqlite", "postgresql")
 
 
+def _no_postgres() -> None:
+    """Skip a PostgreSQL test locally; fail it where a server was promised (``make test`` sets
+    SERVIO_REQUIRE_POSTGRES), so a server that did not start cannot pass as skipped tests."""
+    message = f"{POSTGRES_ENV} is not set; start a server with scripts/pg-test-server.sh"
+    if os.environ.get("SERVIO_REQUIRE_POSTGRES"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def _admin_connect(url: str) -> Any:
     import psycopg
     from sqlalchemy.engine import make_url
@@ -38,7 +48,7 @@ def postgres_url() -> Iterator[str]:
     """The URL of a fresh, migrated PostgreSQL database for this test session (dropped afterwards)."""
     server = os.environ.get(POSTGRES_ENV)
     if not server:
-        pytest.skip(f"{POSTGRES_ENV} is not set; start a server with scripts/pg-test-server.sh")
+        _no_postgres()
     from sqlalchemy.engine import make_url
 
     from servio.store import Store
@@ -116,7 +126,7 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     server = os.environ.get(POSTGRES_ENV)
     if not server:
-        pytest.skip(f"{POSTGRES_ENV} is not set; start a server with scripts/pg-test-server.sh")
+        _no_postgres()
     from sqlalchemy.engine import make_url
 
     name = f"servio_empty_{os.getpid()}_{secrets.token_hex(4)}"

@@ -35,6 +35,8 @@ def _skip_reason() -> str | None:
 def base_url() -> Iterator[str]:
     """The dashboard over the two bundled example conversations' file and an empty start for imports."""
     reason = _skip_reason()
+    if reason and os.environ.get("SERVIO_REQUIRE_BROWSER"):
+        pytest.fail(f"{reason}; make test promised a browser (SERVIO_REQUIRE_BROWSER)")
     if reason:
         pytest.skip(reason)
     import uvicorn
