@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 from servio.analyze.cues import Cue, CuePattern, CueSet
 from servio.analyze.views import LazySentences, Position, Sentences, TurnView
@@ -96,13 +97,14 @@ def _find(cue: Cue, pattern: CuePattern, text: str, sentences: Sentences | LazyS
           starts: Mapping[str, list[int]]) -> Hit | None:
     matches: Iterable[re.Match[str] | None]
     if pattern.leading:
-        at: list[int] = []
-        for k in starts.keys() & pattern.anchors:
-            at.extend(starts[k])
-        if len(at) > 1:
-            at.sort()
-        match = pattern.at.match
-        matches = (match(text, p) for p in at)
+        common = starts.keys() & pattern.anchors
+        if not common:
+            return None
+        if len(common) == 1:
+            at = starts[common.pop()]  # built in text order: already sorted
+        else:
+            at = sorted(chain.from_iterable(starts[k] for k in common))
+        matches = map(pattern.at.match, repeat(text), at)
     else:
         matches = pattern.search.finditer(text)
     for m in matches:
