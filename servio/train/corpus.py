@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from servio.analyze.base import ConversationAnalysis
+from servio.analyze.learned.context import rule_matrix
 from servio.analyze.learned.features import FeatureSpec, Featurizer
 from servio.model import Conversation
 from servio.results import TurnTags
@@ -45,6 +46,7 @@ class Matrix:
     labelled: np.ndarray  # (turns,) bool: the turn has gold stages
     offsets: np.ndarray  # (conversations + 1,) first turn of each conversation
     speakers: tuple[tuple[str, ...], ...]
+    rules: np.ndarray  # (turns, 7) 0/1: the rule tagger's stages (zeros when the spec does not use them)
 
     def rows(self, convs: Sequence[int]) -> np.ndarray:
         """Turn rows of the conversations ``convs``, in order."""
@@ -118,7 +120,11 @@ def build_matrix(corpus: Corpus, spec: FeatureSpec) -> Matrix:
                    shape=(len(lengths), spec.size), dtype=np.float64)
     X.sum_duplicates()
     speakers = tuple(tuple(t.speaker.value for t in c.turns) for c in corpus.conversations)
-    return Matrix(X, np.asarray(labels, dtype=np.int8), np.asarray(labelled), np.asarray(offsets), speakers)
+    rules = np.zeros((len(lengths), 7), dtype=np.float32)
+    if spec.rules:
+        rules = np.concatenate([rule_matrix(tags) for tags in corpus.rule_tags])
+    return Matrix(X, np.asarray(labels, dtype=np.int8), np.asarray(labelled), np.asarray(offsets), speakers,
+                  rules)
 
 
 def _say(on_progress: Progress, message: str) -> None:

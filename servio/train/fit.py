@@ -147,7 +147,7 @@ def _context_rows(m: Matrix, convs: Sequence[int], logits: np.ndarray) -> np.nda
     at = 0
     for c in convs:
         n = int(m.offsets[c + 1] - m.offsets[c])
-        parts.append(context_matrix(logits[at:at + n], m.speakers[c]))
+        parts.append(context_matrix(logits[at:at + n], m.speakers[c], m.rules[m.offsets[c]:m.offsets[c + 1]]))
         at += n
     return np.concatenate(parts) if parts else np.zeros((0, len(CONTEXT_NAMES)), dtype=np.float32)
 

@@ -5,18 +5,23 @@ each other (a question of stage 3 is answered by a turn of stage 3). The
 first pass scores every turn on its own features; the second pass stacks
 those scores with the probabilities of the neighbouring turns (previous and
 next turn, previous and next turn of the other speaker, the highest
-probability of each stage before and after the turn) and a few position
-flags: a cheap sequence model, fitted on out-of-fold first-pass scores.
+probability of each stage before and after the turn), the rule tagger's
+stages on the turn (when the model uses cue hits) and a few position flags:
+a cheap sequence model, fitted on out-of-fold first-pass scores.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from servio.results import TurnTags
+
 N_STAGES = 7
-_SLOTS = ("own", "prev", "next", "prev_other", "next_other", "before_max", "after_max")
+_SLOTS = ("own", "prev", "next", "prev_other", "next_other", "before_max", "after_max", "rules")
 _FLAGS = ("agent", "customer", "first_agent_turn", "last_agent_turn", "first_customer_turn",
           "last_customer_turn", "first_turn", "last_turn")
 
@@ -32,8 +37,12 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
 
-def context_matrix(logits: np.ndarray, speakers: Sequence[str]) -> np.ndarray:
-    """Second-pass inputs of one conversation: one row per turn, columns as in :data:`CONTEXT_NAMES`."""
+def context_matrix(logits: np.ndarray, speakers: Sequence[str],
+                   rules: np.ndarray | None = None) -> np.ndarray:
+    """Second-pass inputs of one conversation: one row per turn, columns as in :data:`CONTEXT_NAMES`.
+
+    ``rules``: the rule tagger's stages per turn (turns x 7, 0/1), or None when not used.
+    """
     n = len(speakers)
     probs = sigmoid(logits)
     out = np.zeros((n, len(CONTEXT_NAMES)), dtype=np.float32)
@@ -45,6 +54,8 @@ def context_matrix(logits: np.ndarray, speakers: Sequence[str]) -> np.ndarray:
         after = np.maximum.accumulate(probs[::-1], axis=0)[::-1]
         out[1:, 35:42] = before[:-1]
         out[:-1, 42:49] = after[1:]
+    if rules is not None and n:
+        out[:, 49:56] = rules
     last_seen: dict[str, int] = {}
     for i, sp in enumerate(speakers):
         other = _other_before(last_seen, sp, max)
@@ -59,6 +70,15 @@ def context_matrix(logits: np.ndarray, speakers: Sequence[str]) -> np.ndarray:
             out[i, 28:35] = probs[other]
         next_seen[sp] = i
     _flags(out, speakers)
+    return out
+
+
+def rule_matrix(rule_tags: Sequence[TurnTags]) -> np.ndarray:
+    """The rule tagger's stages as a turns x 7 array of 0/1."""
+    out = np.zeros((len(rule_tags), N_STAGES), dtype=np.float32)
+    for i, tt in enumerate(rule_tags):
+        for s in tt.stages:
+            out[i, s - 1] = 1.0
     return out
 
 

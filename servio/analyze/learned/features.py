@@ -50,6 +50,7 @@ class FeatureSpec:
     speaker_lemmas: bool = False
     edge_lemmas: bool = False
     trigrams: bool = False
+    rule_weight: float = 1.0
 
     @property
     def size(self) -> int:
@@ -116,7 +117,7 @@ class Featurizer:
         for i, t in enumerate(analysis.turns):
             groups = [*own[i], self._group(_structure(t, where, i, questions[i]))]
             if use_rules and rule_tags is not None:
-                groups.append(self._group(_rule_features(rule_tags, i)))
+                groups.append(self._group(_rule_features(rule_tags, i), self.spec.rule_weight))
             if self.spec.neighbours:
                 near = _neighbours(analysis, lemmas, questions, rule_tags if use_rules else None, i)
                 groups.append(self._group(near))

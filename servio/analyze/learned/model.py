@@ -58,10 +58,11 @@ class StageModel:
         """Second-pass logits from :func:`context_matrix` rows."""
         return context @ self.context_weights + self.context_bias
 
-    def probabilities(self, features: Sequence[TurnFeatures],
-                      speakers: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Stage probabilities per turn and the second-pass inputs they came from."""
-        ctx = context_matrix(self.first_pass(features), speakers)
+    def probabilities(self, features: Sequence[TurnFeatures], speakers: Sequence[str],
+                      rules: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Stage probabilities per turn and the second-pass inputs they came from (``rules``: the rule
+        tagger's stages per turn, turns x 7, when the model uses them)."""
+        ctx = context_matrix(self.first_pass(features), speakers, rules)
         return sigmoid(self.second_pass(ctx)), ctx
 
     def save(self, path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from servio.analyze.base import ConversationAnalysis, Tagger, TaggerConfig, TaggerError
+from servio.analyze.learned.context import rule_matrix
 from servio.analyze.learned.explain import explain_stages
 from servio.analyze.learned.features import Featurizer, TurnFeatures
 from servio.analyze.learned.model import ModelError, StageModel, load_model
@@ -65,9 +66,11 @@ class Runtime:
 
     def predict(self, analysis: ConversationAnalysis) -> tuple[list[TurnFeatures], np.ndarray, np.ndarray]:
         """Features, stage probabilities and second-pass inputs of every turn."""
-        feats = self.features(analysis)
+        rule_tags = self.rule_tags(analysis)
+        feats = self.featurizer.conversation(analysis, rule_tags)
         speakers = [t.turn.speaker.value for t in analysis.turns]
-        probs, ctx = self.model.probabilities(feats, speakers)
+        rules = rule_matrix(rule_tags) if rule_tags is not None else None
+        probs, ctx = self.model.probabilities(feats, speakers, rules)
         return feats, probs, ctx
 
 
