@@ -51,9 +51,13 @@ def _one(model: StageModel, names: Sequence[str], first: np.ndarray | None, ctx:
             c = float(contrib[k])
             if c > 0:
                 totals[names[k]] = totals.get(names[k], 0.0) + c
-    for k in np.flatnonzero(ctx > 0).tolist():
-        if k != s:
-            totals[CONTEXT_NAMES[k]] = float(ctx[k])
+    ctx = ctx.copy()
+    ctx[s] = 0.0  # the turn's own first-pass score is shown through its features above
+    pos = np.flatnonzero(ctx > 0)
+    if 0 < top < len(pos):  # only the strongest ``top`` context columns can make the cut
+        pos = pos[np.argpartition(-ctx[pos], top - 1)[:top]]
+    for k in pos.tolist():
+        totals[CONTEXT_NAMES[k]] = float(ctx[k])
     best = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     if not best:
         best = [("bias", float(model.context_bias[s]))]
