@@ -30,6 +30,7 @@ _FOLDED_LEMMAS: dict[str, str] = {}  # lemma -> folded lemma (a bounded cache; f
 _KEY_MEMOS: dict[frozenset[str] | None, dict[str, tuple[str, ...]]] = {}
 _KEY_CACHE_LIMIT = 100_000
 _GROUP = re.Match.group
+_START = re.Match.start
 _SLASH_SIGNATURE = re.compile(r"(?:^|\s)/[A-Z][A-Za-z]{1,3}\b")  # Twitter agents' "/JP"
 #: Token kinds that carry words (the rest: punct, emoji, url, mention, email, number, hashtag).
 WORD_KINDS = frozenset({"word"})
@@ -174,13 +175,14 @@ def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemma
         raise ValueError("the rule tagger needs the text analysis of every turn")
     text = _text_view(ta)
     lemmas = _lemma_view(ta) if with_lemmas else ""
-    text_sentences = _sentences(text, question_starters, count_words=True)
+    text_words = _words(text)
+    text_sentences = _sentences(text, question_starters, count_words=True, words=text_words)
     kinds = [tok.kind for tok in ta.tokens]
     words = sum(kinds.count(k) for k in WORD_KINDS)
     has_link, has_signature = "url" in kinds, "signature" in kinds
     return TurnView(
         index=turn.index, speaker=turn.turn.speaker.value, language=turn.language.value,
-        text=text, lemmas=lemmas, text_starts=_word_starts(text, keys[0] if keys else None),
+        text=text, lemmas=lemmas, text_starts=_word_starts(text, keys[0] if keys else None, text_words),
         lemma_starts=_word_starts(lemmas, keys[1] if keys else None),
         text_sentences=text_sentences,
         lemma_sentences=LazySentences(lemmas, question_starters),
@@ -190,13 +192,19 @@ def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemma
     )
 
 
-def _word_starts(text: str, wanted: frozenset[str] | None = None) -> dict[str, list[int]]:
+def _words(text: str) -> tuple[list[re.Match[str]], list[str]]:
+    """The word matches of ``text`` and their words, shared by the sentence split and the word index."""
+    matches = list(_WORD_RE.finditer(text))
+    return matches, list(map(_GROUP, matches))
+
+
+def _word_starts(text: str, wanted: frozenset[str] | None = None,
+                 words_of_text: tuple[list[re.Match[str]], list[str]] | None = None) -> dict[str, list[int]]:
     """Where words start, by index key (see :func:`~servio.analyze.patterns.word_keys`);
     only keys in ``wanted`` when given."""
     out: dict[str, list[int]] = {}
     keys_of = _word_keys_cache(wanted)
-    matches = list(_WORD_RE.finditer(text))
-    words = list(map(_GROUP, matches))
+    matches, words = words_of_text if words_of_text is not None else _words(text)
     found_keys = list(map(keys_of.get, words))
     if None in found_keys:
         if len(keys_of) >= _KEY_CACHE_LIMIT:
@@ -273,17 +281,30 @@ def _lemma_view(ta: TextAnalysis) -> str:
     return " ".join(parts)
 
 
-def _sentences(text: str, starters: frozenset[str], count_words: bool) -> Sentences:
+def _sentences(text: str, starters: frozenset[str], count_words: bool,
+               words: tuple[list[re.Match[str]], list[str]] | None = None) -> Sentences:
+    """Sentence ends, question forms and (with ``count_words``) word counts of ``text``.
+
+    ``words`` (from :func:`_words`) saves a regex pass: word runs never cross a sentence
+    mark, so the words of a sentence are the text's word matches inside its span.
+    """
     ends: list[int] = []
     questions: list[bool] = []
-    words: list[int] = []
+    counts: list[int] = []
     start = 0
-    pieces = [(text[start:m.start()], m.group(0), (start := m.end())) for m in _SENTENCE_END.finditer(text)]
+    pieces = [(start, m.start(), m.group(0), (start := m.end())) for m in _SENTENCE_END.finditer(text)]
     if start < len(text):
-        pieces.append((text[start:], "", len(text)))
-    for body, end, end_pos in pieces:
-        found = _WORD_RE.findall(body) if count_words else None
-        first = (found[0] if found else None) if count_words else _first_word(body)
+        pieces.append((start, len(text), "", len(text)))
+    if count_words and words is None:
+        words = _words(text)
+    word_starts = list(map(_START, words[0])) if words is not None else []
+    for body_start, body_end, end, end_pos in pieces:
+        if words is not None:
+            i = bisect.bisect_left(word_starts, body_start)
+            n = bisect.bisect_left(word_starts, body_end, i) - i
+            first = words[1][i] if n else None
+        else:
+            first = _first_word(text[body_start:body_end])
         if first is None:
             if ends:  # trailing punctuation: extend the previous sentence
                 ends[-1] = end_pos
@@ -291,9 +312,9 @@ def _sentences(text: str, starters: frozenset[str], count_words: bool) -> Senten
             continue
         ends.append(end_pos)
         questions.append("?" in end or first in starters)
-        if found is not None:
-            words.append(len(found))
-    return Sentences(ends=tuple(ends), questions=tuple(questions), words=tuple(words))
+        if count_words:
+            counts.append(n)
+    return Sentences(ends=tuple(ends), questions=tuple(questions), words=tuple(counts))
 
 
 def _first_word(body: str) -> str | None:
