@@ -35,18 +35,24 @@ class TurnState:
     signals: dict[str, Hit] = field(default_factory=dict)
     done: bool = False
     final: frozenset[int] | None = None  # the stages once all rules have run (later turns read these)
+    #: (threshold, stages) as last computed; every change to ``evidence`` goes through
+    #: add/drop/clear, which forget it, so rules that ask repeatedly do not recount.
+    memo: tuple[float, frozenset[int]] | None = None
 
     def add(self, stage: int, kind: str, cue: str, match: str = "", weight: float = 1.0) -> None:
         """Add evidence for ``stage``."""
+        self.memo = None
         self.evidence.setdefault(stage, []).append(Evidence(kind=kind, cue=cue, match=match, weight=weight))
 
     def drop(self, *stages: int) -> None:
         """Remove all evidence for ``stages``."""
+        self.memo = None
         for s in stages:
             self.evidence.pop(s, None)
 
     def clear(self) -> None:
         """Remove every stage and stop further rules."""
+        self.memo = None
         self.evidence.clear()
         self.done = True
 
@@ -54,7 +60,12 @@ class TurnState:
         return sum(e.weight for e in self.evidence.get(stage, ()))
 
     def stages(self, threshold: float) -> frozenset[int]:
-        return frozenset(s for s in self.evidence if self.score(s) >= threshold)
+        memo = self.memo
+        if memo is not None and memo[0] == threshold:
+            return memo[1]
+        found = frozenset(s for s, evs in self.evidence.items() if sum(e.weight for e in evs) >= threshold)
+        self.memo = (threshold, found)
+        return found
 
     def has(self, *signals: str) -> bool:
         return any(s in self.signals for s in signals)
