@@ -28,8 +28,11 @@ _WORD = rf"{_L}++(?:['’]{_L}+)*+(?:-{_L}+)*+"
 
 # The first alternative is a fast path for plain words; words that may start an
 # e-mail address or a domain fall through to the later alternatives ("word2").
+# Every token starts with a non-space character, so the leading look-ahead only
+# skips the whitespace between tokens at once instead of trying each alternative there.
 TOKEN_RE = re.compile(
     rf"""
+    (?=\S)(?:
     (?P<word>(?!xD\b|XD\b){_WORD})(?![@+\d_]|[.\-]\w|://)
     |(?P<email>[\w.+-]++@[\w-]+(?:\.[\w-]+)+)
     |(?P<url>(?:https?://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'’]
@@ -41,7 +44,7 @@ TOKEN_RE = re.compile(
     |(?P<emoji>{_EMOJI}|{_EMOTICON})
     |(?P<word2>{_WORD})
     |(?P<punct>[.!?]+|[^\w\s])
-    """,
+    )""",
     re.VERBOSE,
 )
 
