@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cache
+from typing import TYPE_CHECKING
 
 from servio.analyze.base import ConversationAnalysis, Tagger, TaggerError, TurnAnalysis
 from servio.model import Conversation, Language
 from servio.results import TaggedConversation
+
+if TYPE_CHECKING:
+    from servio.language import TextAnalysis
 
 #: Language assumed when nothing is given and detection finds nothing.
 DEFAULT_LANGUAGE = Language.EN
@@ -63,13 +67,14 @@ def prepare(conversation: Conversation, *, language: Language | None = None,
             needs: frozenset[str] = frozenset({"analysis"})) -> ConversationAnalysis:
     """Decide the languages and (if ``needs`` says so) analyse the text of every turn."""
     conv_lang, turn_langs = _languages(conversation, language)
-    with_text = "analysis" in needs
-    if with_text:
-        from servio.language import analyze_text
+    texts: list[TextAnalysis] | list[None] = [None] * len(turn_langs)
+    if "analysis" in needs:
+        from servio.language import analyze_texts
+
+        texts = analyze_texts([turn.text for turn in conversation.turns], turn_langs)
     turns = tuple(
-        TurnAnalysis(index=i, turn=turn, language=lang,
-                     text=analyze_text(turn.text, lang) if with_text else None)
-        for i, (turn, lang) in enumerate(zip(conversation.turns, turn_langs, strict=True))
+        TurnAnalysis(index=i, turn=turn, language=lang, text=text)
+        for i, (turn, lang, text) in enumerate(zip(conversation.turns, turn_langs, texts, strict=True))
     )
     return ConversationAnalysis(conversation=conversation, language=conv_lang, turns=turns)
 

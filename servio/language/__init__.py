@@ -4,7 +4,7 @@ Importing this package is cheap: Vabamorf (estnltk) loads on the first
 Estonian lemma request and PyStemmer on the first English stem.
 """
 
-from servio.language.analysis import TextAnalysis, analyze_text, fold_phrase
+from servio.language.analysis import TextAnalysis, analyze_text, analyze_texts, fold_phrase
 from servio.language.detect import (
     detect_conversation_language,
     detect_language,
@@ -20,6 +20,7 @@ __all__ = [
     "TextAnalysis",
     "Token",
     "analyze_text",
+    "analyze_texts",
     "detect_conversation_language",
     "detect_language",
     "diacritic_variants",

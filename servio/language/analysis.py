@@ -79,7 +79,27 @@ def analyze_text(text: str, language: Language) -> TextAnalysis:
     """Tokenise ``text``, lemmatise its words in ``language`` and build the matching strings."""
     if type(language) is not Language:
         language = Language(language)  # also accepts "et" / "en"
-    tokens = _tokens(raw_tokens(text), language)
+    return _analysis(text, _tokens(raw_tokens(text), language), language)
+
+
+def analyze_texts(texts: Sequence[str], languages: Sequence[Language]) -> list[TextAnalysis]:
+    """:func:`analyze_text` for each text in its language, with all words not seen before lemmatised
+    in one batch per language (a lemma does not depend on its batch: same result, fewer Vabamorf calls)."""
+    langs = [lang if type(lang) is Language else Language(lang) for lang in languages]
+    pairs = [raw_tokens(text) for text in texts]
+    new: dict[Language, list[str]] = {}
+    for text_pairs, lang in zip(pairs, langs, strict=True):
+        cache = _token_cache.get(lang, {})
+        words = [p[0] for p in text_pairs if p[1] == "word" and p not in cache]
+        if words:
+            new.setdefault(lang, []).extend(words)
+    for lang, words in new.items():
+        _lemmatised_words(words, lang)
+    return [_analysis(text, _tokens(text_pairs, lang), lang)
+            for text, text_pairs, lang in zip(texts, pairs, langs, strict=True)]
+
+
+def _analysis(text: str, tokens: tuple[Token, ...], language: Language) -> TextAnalysis:
     lead = _leading_mentions(tokens)
     kept = tokens[lead:] if lead else tokens
     norms = [t.norm if t.kind != "url" else URL_PLACEHOLDER for t in kept]
