@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from servio.language import TextAnalysis
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_QUOTE_RE = re.compile("[’‘`“”„«»]")  # a cheap test before the (slow, dict-driven) translate
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:ee|com|org|net|eu|io|co|uk)\b(?:/\S*)?")
 _MENTION_RE = re.compile(r"(?<!\w)@\w+")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$|[\"')\]])|\n+")
@@ -249,7 +250,7 @@ def _text_view(ta: TextAnalysis) -> str:
         text = ta.folded.replace(URL_PLACEHOLDER, " url ")
     else:
         text = _URL_RE.sub(" url ", fold(ta.text))
-    if not text.isascii() or "`" in text:
+    if (not text.isascii() or "`" in text) and _QUOTE_RE.search(text):
         text = text.translate(_QUOTES)
     return _MENTION_RE.sub(" ", text).strip() if "@" in text else text.strip()
 

@@ -40,12 +40,18 @@ def fold(text: str) -> str:
     return _strip_accents(low)
 
 
+_SEEN: set[str] = set()  # characters already looked at (Unicode bounds this set)
+_ACCENTED: dict[int, str] = {}  # accented letter -> its plain ASCII base letter
+
+
 def _strip_accents(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch.isascii() or not ch.isalpha():
-            out.append(ch)
-            continue
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base if base.isascii() else ch)
-    return "".join(out)
+    """Each letter whose decomposition starts with an ASCII letter becomes that letter (a per-character
+    table, filled on first sight of a character, applied with one ``translate``)."""
+    new = set(text).difference(_SEEN)
+    for ch in new:
+        if not ch.isascii() and ch.isalpha():
+            base = unicodedata.normalize("NFD", ch)[0]
+            if base.isascii():
+                _ACCENTED[ord(ch)] = base
+        _SEEN.add(ch)
+    return text.translate(_ACCENTED)
