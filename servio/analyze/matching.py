@@ -102,6 +102,9 @@ def _find(cue: Cue, pattern: CuePattern, text: str, sentences: Sentences | LazyS
             return None
         if len(common) == 1:
             at = starts[common.pop()]  # built in text order: already sorted
+            if len(at) == 1:  # the usual case: one word start to try
+                m = pattern.at.match(text, at[0])
+                return None if m is None else _hit(cue, pattern, m, text, sentences, kind)
         else:
             at = sorted(chain.from_iterable(starts[k] for k in common))
         matches = map(pattern.at.match, repeat(text), at)
@@ -110,11 +113,20 @@ def _find(cue: Cue, pattern: CuePattern, text: str, sentences: Sentences | LazyS
     for m in matches:
         if m is None:
             continue
-        n = sentences.index_at(m.start())
-        q = sentences.questions[n] if sentences.questions else False
-        if cue.question is None or cue.question == q:
-            return Hit(cue=cue, view=kind, match=m.group(0), in_question=q, sentence=n,
-                       end=m.end() / max(len(text), 1), pattern=pattern.source)
+        hit = _hit(cue, pattern, m, text, sentences, kind)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _hit(cue: Cue, pattern: CuePattern, m: re.Match[str], text: str, sentences: Sentences | LazySentences,
+         kind: str) -> Hit | None:
+    """The hit of ``m``, unless the cue wants (or refuses) a question and its sentence is not (is) one."""
+    n = sentences.index_at(m.start())
+    q = sentences.questions[n] if sentences.questions else False
+    if cue.question is None or cue.question == q:
+        return Hit(cue=cue, view=kind, match=m.group(0), in_question=q, sentence=n,
+                   end=m.end() / max(len(text), 1), pattern=pattern.source)
     return None
 
 
