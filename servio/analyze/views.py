@@ -30,6 +30,7 @@ _WORD_RE = re.compile(r"\w+")
 _FOLDED_LEMMAS: dict[str, str] = {}  # lemma -> folded lemma (a bounded cache; folding is pure)
 _KEY_MEMOS: dict[frozenset[str] | None, dict[str, tuple[str, ...]]] = {}
 _KEY_CACHE_LIMIT = 100_000
+_PIECE_MEMOS: dict[frozenset[str], dict[str, bool]] = {}  # lemma-view piece -> holds a wanted key
 _GROUP = re.Match.group
 _START = re.Match.start
 _SLASH_SIGNATURE = re.compile(r"(?:^|\s)/[A-Z][A-Za-z]{1,3}\b")  # Twitter agents' "/JP"
@@ -175,7 +176,9 @@ def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemma
     if ta is None:
         raise ValueError("the rule tagger needs the text analysis of every turn")
     text = _text_view(ta)
-    lemmas = _lemma_view(ta) if with_lemmas else ""
+    pieces = _lemma_pieces(ta) if with_lemmas else []
+    lemmas = " ".join(pieces)
+    lemma_keys = keys[1] if keys else None
     text_words = _words(text)
     text_sentences = _sentences(text, question_starters, count_words=True, words=text_words)
     kinds = [tok.kind for tok in ta.tokens]
@@ -184,7 +187,7 @@ def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemma
     return TurnView(
         index=turn.index, speaker=turn.turn.speaker.value, language=turn.language.value,
         text=text, lemmas=lemmas, text_starts=_word_starts(text, keys[0] if keys else None, text_words),
-        lemma_starts=_word_starts(lemmas, keys[1] if keys else None),
+        lemma_starts=_word_starts(lemmas, lemma_keys) if _may_hold_keys(pieces, lemma_keys) else {},
         text_sentences=text_sentences,
         lemma_sentences=LazySentences(lemmas, question_starters),
         words=words, has_link=has_link,
@@ -264,7 +267,29 @@ def _folded_lemma(lemma: str) -> str:
     return found
 
 
-def _lemma_view(ta: TextAnalysis) -> str:
+def _may_hold_keys(pieces: list[str], wanted: frozenset[str] | None) -> bool:
+    """Whether a word of ``pieces`` (the lemma view's parts) has a key in ``wanted`` (all words when
+    None); pieces are remembered per key set, so most turns are ruled out by dictionary look-ups."""
+    if wanted is None:
+        return bool(pieces)
+    memo = _PIECE_MEMOS.get(wanted)
+    if memo is None:
+        if len(_PIECE_MEMOS) >= 16:
+            _PIECE_MEMOS.clear()
+        memo = _PIECE_MEMOS[wanted] = {}
+    flags = list(map(memo.get, pieces))
+    if None in flags:
+        if len(memo) >= _KEY_CACHE_LIMIT:
+            memo.clear()
+        for piece in pieces:
+            if piece not in memo:
+                memo[piece] = any(_wanted_keys(w, wanted) for w in _WORD_RE.findall(piece))
+        flags = list(map(memo.get, pieces))
+    return any(flags)
+
+
+def _lemma_pieces(ta: TextAnalysis) -> list[str]:
+    """The parts of the lemma view, joined by single spaces: folded lemmas, punctuation, numbers, links."""
     parts: list[str] = []
     folded = _FOLDED_LEMMAS
     for tok in ta.tokens:
@@ -279,7 +304,7 @@ def _lemma_view(ta: TextAnalysis) -> str:
             parts.append("url")
         elif tok.kind == "hashtag":
             parts.append(tok.norm.lstrip("#"))
-    return " ".join(parts)
+    return parts
 
 
 def _sentences(text: str, starters: frozenset[str], count_words: bool,
