@@ -87,16 +87,15 @@ def analyze_texts(texts: Sequence[str], languages: Sequence[Language]) -> list[T
     in one batch per language (a lemma does not depend on its batch: same result, fewer Vabamorf calls)."""
     langs = [lang if type(lang) is Language else Language(lang) for lang in languages]
     pairs = [raw_tokens(text) for text in texts]
+    found = [_cached_tokens(text_pairs, lang) for text_pairs, lang in zip(pairs, langs, strict=True)]
     new: dict[Language, list[str]] = {}
-    for text_pairs, lang in zip(pairs, langs, strict=True):
-        cache = _token_cache.get(lang, {})
-        words = [p[0] for p in text_pairs if p[1] == "word" and p not in cache]
-        if words:
-            new.setdefault(lang, []).extend(words)
-    for lang, words in new.items():
-        _lemmatised_words(words, lang)
-    return [_analysis(text, _tokens(text_pairs, lang), lang)
-            for text, text_pairs, lang in zip(texts, pairs, langs, strict=True)]
+    for text_pairs, toks, lang in zip(pairs, found, langs, strict=True):
+        if not all(toks):  # tokens are always truthy: all() is a C-level test for a missing one
+            new.setdefault(lang, []).extend(
+                c for (c, k), t in zip(text_pairs, toks, strict=True) if t is None and k == "word")
+    made = {lang: _lemmatised_words(words, lang) for lang, words in new.items() if words}
+    return [_analysis(text, _complete(text_pairs, toks, lang, made.get(lang, {})), lang)
+            for text, text_pairs, toks, lang in zip(texts, pairs, found, langs, strict=True)]
 
 
 def _analysis(text: str, tokens: tuple[Token, ...], language: Language) -> TextAnalysis:
@@ -136,14 +135,26 @@ def _leading_mentions(tokens: tuple[Token, ...]) -> int:
 
 
 def _tokens(pairs: Sequence[tuple[str, str]], language: Language) -> tuple[Token, ...]:
+    found = _cached_tokens(pairs, language)
+    if all(found):
+        return tuple(cast("list[Token]", found))
+    new_words = [c for (c, k), t in zip(pairs, found, strict=True) if t is None and k == "word"]
+    return _complete(pairs, found, language, _lemmatised_words(new_words, language))
+
+
+def _cached_tokens(pairs: Sequence[tuple[str, str]], language: Language) -> list[Token | None]:
+    """The remembered token of each (chunk, kind) pair, None where there is none yet."""
     cache = _token_cache.get(language)
     if cache is None:
         cache = _token_cache.setdefault(language, {})
-    found = list(map(cache.get, pairs))
-    if None not in found:
+    return list(map(cache.get, pairs))
+
+
+def _complete(pairs: Sequence[tuple[str, str]], found: list[Token | None], language: Language,
+              words: dict[str, Token]) -> tuple[Token, ...]:
+    """``found`` with each missing token filled in: words from ``words``, others made here."""
+    if all(found):
         return tuple(cast("list[Token]", found))
-    new_words = [c for (c, k), t in zip(pairs, found, strict=True) if t is None and k == "word"]
-    words = _lemmatised_words(new_words, language)
     out = []
     for tok, (chunk, kind) in zip(found, pairs, strict=True):
         if tok is None:
