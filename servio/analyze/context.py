@@ -263,8 +263,10 @@ def dm_link_is_a_request(ctx: Context) -> None:
 
 def _residual_words(st: TurnState) -> int:
     """Words of the turn not covered by any cue match (how much it says beyond its cues)."""
-    covered = sum(len(_WORDS.findall(h.match)) for h in st.hits if h.view == "phrase")
-    return max(st.view.words - covered, 0)
+    if st.residual is None:
+        covered = sum(len(_WORDS.findall(h.match)) for h in st.hits if h.view == "phrase")
+        st.residual = max(st.view.words - covered, 0)
+    return st.residual
 
 
 def customer_thanks(ctx: Context) -> None:

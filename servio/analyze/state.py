@@ -38,6 +38,7 @@ class TurnState:
     #: (threshold, stages) as last computed; every change to ``evidence`` goes through
     #: add/drop/clear, which forget it, so rules that ask repeatedly do not recount.
     memo: tuple[float, frozenset[int]] | None = None
+    residual: int | None = None  # words not covered by phrase hits (hits and words never change)
 
     def add(self, stage: int, kind: str, cue: str, match: str = "", weight: float = 1.0) -> None:
         """Add evidence for ``stage``."""
@@ -68,7 +69,11 @@ class TurnState:
         return found
 
     def has(self, *signals: str) -> bool:
-        return any(s in self.signals for s in signals)
+        found = self.signals
+        for s in signals:
+            if s in found:
+                return True
+        return False
 
     def to_turn_tags(self, threshold: float) -> TurnTags:
         tags = []
