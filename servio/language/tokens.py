@@ -76,7 +76,7 @@ def token_kind(match: re.Match[str]) -> str:
     return _KIND_BY_INDEX[match.lastindex or 0]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=256)  # one conversation back to back (detection, then analysis); no whole-corpus reuse
 def raw_tokens(text: str) -> tuple[tuple[str, str], ...]:
     """(text, kind) pairs for ``text`` in order; recent texts are cached for detection and analysis."""
     kinds = _KIND_BY_INDEX
