@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from servio import __version__, cli_service
+from servio.analyze.registry import DEFAULT_TAGGER
 
 T = TypeVar("T")
 
@@ -53,7 +54,8 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True) -> None:
     p.add_argument("--format", help="force the input format (default: detect); see 'servio formats'")
     p.add_argument("--strict", action="store_true", help="stop at the first bad record")
     p.add_argument("--lang", choices=["et", "en"], help="treat every conversation as this language")
-    p.add_argument("--tagger", default="rules", help="stage tagger to use (default: rules)")
+    p.add_argument("--tagger", default=DEFAULT_TAGGER,
+                   help=f"stage tagger to use: learned or rules (default: {DEFAULT_TAGGER})")
     p.add_argument(
         "--column",
         action="append",

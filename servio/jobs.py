@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import ContactType, Conversation, Language
 from servio.results import ConversationResult, TaggedConversation
 
@@ -25,7 +26,7 @@ class JobOptions:
     strict: bool = False
     language: Language | None = None
     contact_type: ContactType | None = None
-    tagger: str = "rules"
+    tagger: str = DEFAULT_TAGGER
     reader_options: Any = None
     on_problem: Callable[[Any], None] | None = None
     on_note: Callable[[Any], None] | None = None

@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from servio.analyze.base import ConversationAnalysis, Tagger, TaggerError, TurnAnalysis
+from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation, Language
 from servio.results import TaggedConversation
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 DEFAULT_LANGUAGE = Language.EN
 
 
-def analyze(conversation: Conversation, *, tagger: str | Tagger = "rules",
+def analyze(conversation: Conversation, *, tagger: str | Tagger = DEFAULT_TAGGER,
             language: Language | None = None) -> TaggedConversation:
     """Tag every turn of ``conversation`` with its stages."""
     resolved = resolve_tagger(tagger)
@@ -39,7 +40,7 @@ def analyze(conversation: Conversation, *, tagger: str | Tagger = "rules",
     return TaggedConversation(conversation=conv, turns=turns, tagger=resolved.name)
 
 
-def analyze_many(conversations: Iterable[Conversation], *, tagger: str | Tagger = "rules",
+def analyze_many(conversations: Iterable[Conversation], *, tagger: str | Tagger = DEFAULT_TAGGER,
                  language: Language | None = None) -> Iterator[TaggedConversation]:
     """Tag conversations one by one, lazily (the tagger is resolved once)."""
     resolved = resolve_tagger(tagger)

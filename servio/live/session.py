@@ -18,6 +18,7 @@ from typing import Any
 
 from servio.analyze.base import ConversationAnalysis, Tagger, TurnAnalysis
 from servio.analyze.pipeline import DEFAULT_LANGUAGE, resolve_tagger
+from servio.analyze.registry import DEFAULT_TAGGER
 from servio.live.hints import Hint, LiveWarning, agent_stages, hint_for
 from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
 from servio.results import ConversationResult, TaggedConversation, TurnTags
@@ -176,7 +177,7 @@ def _languages(conv: Conversation) -> tuple[Language, tuple[Language, ...]]:
 
 
 def new_session(session_id: str, owner: str, info: SessionInfo | None = None, *, max_turns: int = 500,
-                tagger: str | Tagger = "rules") -> LiveSession:
+                tagger: str | Tagger = DEFAULT_TAGGER) -> LiveSession:
     """A fresh live session (the tagger is resolved once, as the batch path does)."""
     return LiveSession(id=session_id, owner=owner, info=info or SessionInfo(), max_turns=max_turns,
                        tagger=resolve_tagger(tagger), last_used=time.monotonic())

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from servio.analyze.base import Tagger
+from servio.analyze.registry import DEFAULT_TAGGER
 from servio.live.session import LiveError, LiveSession, LiveUpdate, SessionInfo, new_session
 from servio.model import Speaker
 
@@ -30,7 +31,7 @@ class LiveSessions:
     """
 
     def __init__(self, *, ttl: float = 1800.0, max_sessions: int = 10_000, max_turns: int = 500,
-                 tagger: str | Tagger = "rules", clock: Callable[[], float] = time.monotonic) -> None:
+                 tagger: str | Tagger = DEFAULT_TAGGER, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
         self.max_sessions = max_sessions
         self.max_turns = max_turns

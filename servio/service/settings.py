@@ -19,6 +19,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from servio.analyze.registry import DEFAULT_TAGGER
+
 #: The secret every fresh checkout has; the service refuses it outside development mode.
 DEFAULT_SECRET = "servio-development-secret-change-me"
 #: The shortest secret accepted outside development mode.
@@ -62,8 +64,8 @@ class Settings(BaseSettings):
     live_max_turns: int = Field(default=500, ge=1, description="Turns one live session may hold.")
     live_warm_up: bool = Field(default=True, description="Load the language models at start-up so that "
                                "the first live turn is not slow.")
-    tagger: str = Field(default="rules", description="The stage tagger (a registered name) for imports and "
-                        "live hints.")
+    tagger: str = Field(default=DEFAULT_TAGGER, description="The stage tagger (a registered name) for "
+                        "imports and live hints.")
     auth_cache_seconds: float = Field(10.0, ge=0, description="How long a checked token is trusted without "
                                       "asking the database again (0: always ask).")
     trusted_proxies: str = Field(default="", description="Addresses of reverse proxies whose "

@@ -16,6 +16,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation
 from servio.redact import RedactionConfig, redact_conversation
 from servio.results import ConversationResult
@@ -56,7 +57,7 @@ class ImportReport:
                 "problems": [str(p) for p in self.problems], "redacted": dict(self.redacted)}
 
 
-def analyser(tagger: str = "rules") -> Callable[[Conversation], ConversationResult]:
+def analyser(tagger: str = DEFAULT_TAGGER) -> Callable[[Conversation], ConversationResult]:
     """The batch path's analysis of one conversation: :func:`analyze` then :func:`evaluate`."""
     from servio.analyze import analyze
     from servio.evaluate import evaluate
@@ -111,7 +112,7 @@ def import_paths(
     on_problem: Callable[[Problem], None] | None = None,
     on_progress: Callable[[ImportReport], None] | None = None,
     redact: RedactionConfig = RedactionConfig(),  # noqa: B008 - frozen, shared safely
-    tagger: str = "rules",
+    tagger: str = DEFAULT_TAGGER,
     job_id: int | None = None,
     created_by: int | None = None,
     strict: bool = False,

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation
 from servio.results import AgentProfile, ConversationResult
 from servio.store import engine as engines
@@ -117,7 +118,8 @@ class Store:
 
     # -- conversations -----------------------------------------------------
 
-    def save_result(self, conv: Conversation, result: ConversationResult, *, tagger: str = "rules") -> str:
+    def save_result(self, conv: Conversation, result: ConversationResult, *,
+                    tagger: str = DEFAULT_TAGGER) -> str:
         """Insert or update one conversation and its result; returns ``new``, ``updated`` or ``unchanged``.
 
         Idempotent: the same content (same content hash) and tagger change nothing.
@@ -127,7 +129,7 @@ class Store:
         clean = storable_result(result)
         return self.save_results([conv], lambda _c: clean, tagger=tagger)[0]
 
-    def save_results(self, convs: Sequence[Conversation], analyse: Analyse, *, tagger: str = "rules",
+    def save_results(self, convs: Sequence[Conversation], analyse: Analyse, *, tagger: str = DEFAULT_TAGGER,
                      job_id: int | None = None, skipped: int | None = None,
                      problems: Sequence[Any] | Callable[[], Sequence[Any]] = ()) -> list[str]:
         """Store a batch in one transaction; returns each conversation's outcome in order.

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation
 from servio.report.summary import select
 from servio.results import ConversationResult
@@ -118,7 +119,7 @@ class MemoryBackend:
 
     items: dict[str, tuple[Conversation, ConversationResult, frozenset[int]]] = field(default_factory=dict)
     jobs: dict[int, ImportJob] = field(default_factory=dict)
-    tagger: str = "rules"
+    tagger: str = DEFAULT_TAGGER
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _loaded: datetime = field(default_factory=lambda: datetime.now(UTC))
 

@@ -11,8 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from servio.analyze.registry import DEFAULT_TAGGER
 
-def demo_app(paths: Sequence[str | Path] | None = None, *, prefix: str = "/ui", tagger: str = "rules") -> Any:
+
+def demo_app(paths: Sequence[str | Path] | None = None, *, prefix: str = "/ui",
+             tagger: str = DEFAULT_TAGGER) -> Any:
     """A FastAPI app serving the dashboard over ``paths`` (the bundled examples if None)."""
     from fastapi import FastAPI
     from fastapi.responses import RedirectResponse

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
+from servio.analyze.registry import DEFAULT_TAGGER
 from servio.store.types import ConversationFilter, NotFound, StoreError, User
 from servio.web import pages
 from servio.web.backend import Backend
@@ -39,7 +40,7 @@ def default_backend(request: Request) -> Backend:
         from servio.web.store_backend import StoreBackend
 
         settings = getattr(state, "settings", None)
-        backend = StoreBackend(state.store, tagger=getattr(settings, "tagger", "rules"))
+        backend = StoreBackend(state.store, tagger=getattr(settings, "tagger", DEFAULT_TAGGER))
         state.web_backend = backend
     return backend
 

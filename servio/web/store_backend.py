@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation
 from servio.results import ConversationResult
 from servio.store.types import (
@@ -31,7 +32,7 @@ from servio.store.types import (
 class StoreBackend:
     """Pages over a :class:`~servio.store.Store` (SQLite or PostgreSQL)."""
 
-    def __init__(self, store: Any, *, tagger: str = "rules") -> None:
+    def __init__(self, store: Any, *, tagger: str = DEFAULT_TAGGER) -> None:
         self.store = store
         self.tagger = tagger
 

@@ -1,6 +1,9 @@
 """The conventions of the annotation guide (ANNOTATION.md), one small invented conversation each.
 
 Each case names the convention it checks; the turn under test is marked with ``>>``.
+Both built-in taggers are held to every convention; the learned tagger's known misses are
+strict xfails that name the weakness (docs/model_card.md), so a retrained model that fixes
+one makes the test fail until the mark is removed.
 """
 
 from __future__ import annotations
@@ -118,11 +121,27 @@ def _conv(language: str, turns: list[tuple[Speaker, str]]) -> Conversation:
                         turns=tuple(Turn(speaker, text) for speaker, text in turns))
 
 
-@pytest.mark.parametrize(("convention", "language", "turns", "index", "expected"), CASES,
-                         ids=[f"{c[1]}: {c[0]}" for c in CASES])
-def test_convention(convention: str, language: str, turns: list[tuple[Speaker, str]], index: int,
-                    expected: set[int]) -> None:
-    tagged = analyze(_conv(language, turns))
+#: Conventions the shipped learned model misses, with the weakness behind each.
+LEARNED_MISSES = {
+    "en: stating a priority is 4": "stage 4 recall in English is low (60 gold turns; model card)",
+}
+
+
+def _cases() -> list[object]:
+    out: list[object] = []
+    for tagger in ("rules", "learned"):
+        for case in CASES:
+            name = f"{case[1]}: {case[0]}"
+            marks = ([pytest.mark.xfail(strict=True, reason=LEARNED_MISSES[name])]
+                     if tagger == "learned" and name in LEARNED_MISSES else [])
+            out.append(pytest.param(tagger, *case, id=f"{tagger} {name}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize(("tagger", "convention", "language", "turns", "index", "expected"), _cases())
+def test_convention(tagger: str, convention: str, language: str, turns: list[tuple[Speaker, str]],
+                    index: int, expected: set[int]) -> None:
+    tagged = analyze(_conv(language, turns), tagger=tagger)
     got = tagged.turns[index]
     listing = "\n".join(
         f"{'>>' if i == index else '  '} {t.speaker.value:8s} {sorted(tt.stages)!s:12s} {t.text}"
@@ -132,9 +151,10 @@ def test_convention(convention: str, language: str, turns: list[tuple[Speaker, s
     assert got.stages == expected, f"{convention}: expected {sorted(expected)}\n{listing}\nevidence: {why}"
 
 
-def test_every_tag_has_evidence_and_confidence() -> None:
+@pytest.mark.parametrize("tagger", ["rules", "learned"])
+def test_every_tag_has_evidence_and_confidence(tagger: str) -> None:
     turns = [(C, "hi, my order is late"), (A, "Sorry to hear that! What's the order number?")]
-    tagged = analyze(_conv("en", turns))
+    tagged = analyze(_conv("en", turns), tagger=tagger)
     for turn in tagged.turns:
         for tag in turn.tags:
             assert tag.evidence and 0.0 < tag.confidence <= 1.0
