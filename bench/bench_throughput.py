@@ -4,7 +4,8 @@ Reads ../shared/data at run time, repeats it to a few thousand conversations
 and times whole child processes, start-up included, each pinned to one core:
 
 * baseline: read the JSON and tokenise every turn with a regular expression (the limit);
-* servio tag (rules) and servio analyze --json, on everything and on Estonian alone;
+* servio tag (the default, learned tagger, and --tagger rules) and servio analyze --json,
+  on everything and on Estonian alone;
 * EstNLTK's Text morphological pipeline per conversation (Estonian alone).
 
 Prints conversations per second, ratios against the baseline of the same run,
@@ -82,29 +83,24 @@ def main() -> None:
         all_path, n_all = write_corpus(load(args.data, None), args.repeat, folder, "all")
         et_path, n_et = write_corpus(load(args.data, "et"), args.repeat, folder, "et")
         out = str(folder / "out.jsonl")
-        runs: list[tuple[str, int, list[str]]] = [
-            ("baseline: read + regex tokenise (all)", n_all, child + ["baseline", str(all_path)]),
-            ("servio tag (all)", n_all, servio + ["tag", str(all_path), "-o", out, "--no-progress"]),
-            (
-                "servio analyze --json (all)",
-                n_all,
-                servio + ["analyze", str(all_path), "--json", "--no-progress"],
-            ),
-            ("baseline: read + regex tokenise (et)", n_et, child + ["baseline", str(et_path)]),
-            ("servio tag (et)", n_et, servio + ["tag", str(et_path), "-o", out, "--no-progress"]),
-            (
-                "servio analyze --json (et)",
-                n_et,
-                servio + ["analyze", str(et_path), "--json", "--no-progress"],
-            ),
-        ]
+        runs: list[tuple[str, int, list[str]]] = []
+        for scope, path, n in (("all", all_path, n_all), ("et", et_path, n_et)):
+            runs += [
+                (f"baseline: read + regex tokenise ({scope})", n, child + ["baseline", str(path)]),
+                (f"servio tag, default learned ({scope})", n,
+                 servio + ["tag", str(path), "-o", out, "--no-progress"]),
+                (f"servio tag --tagger rules ({scope})", n,
+                 servio + ["tag", str(path), "-o", out, "--no-progress", "--tagger", "rules"]),
+                (f"servio analyze --json ({scope})", n,
+                 servio + ["analyze", str(path), "--json", "--no-progress"]),
+            ]
         if not args.skip_estnltk:
             runs.append(("EstNLTK Text morph pipeline (et)", n_et, child + ["estnltk", str(et_path)]))
         report(runs)
 
 
 def report(runs: list[tuple[str, int, list[str]]]) -> None:
-    print(f"{'workload':<40}{'convs':>7}{'seconds':>9}{'conv/s':>9}{'× baseline':>12}{'peak MiB':>10}")
+    print(f"{'workload':<44}{'convs':>7}{'seconds':>9}{'conv/s':>9}{'× baseline':>12}{'peak MiB':>10}")
     baselines: dict[str, float] = {}
     for name, n, cmd in runs:
         seconds, mib = run_child(cmd)
@@ -113,7 +109,7 @@ def report(runs: list[tuple[str, int, list[str]]]) -> None:
         if name.startswith("baseline"):
             baselines[scope] = rate
         ratio = rate / baselines[scope] if scope in baselines else float("nan")
-        print(f"{name:<40}{n:>7}{seconds:>9.2f}{rate:>9.0f}{ratio:>12.3f}{mib:>10.0f}", flush=True)
+        print(f"{name:<44}{n:>7}{seconds:>9.2f}{rate:>9.0f}{ratio:>12.3f}{mib:>10.0f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ columns (the neighbours' probabilities and position flags).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -23,21 +23,32 @@ from servio.results import Evidence
 def explain(model: StageModel, features: TurnFeatures, context_row: np.ndarray, stage: int,
             top: int) -> tuple[Evidence, ...]:
     """The ``top`` positive contributions to ``stage`` (1..7) on one turn, largest first."""
-    return explain_stages(model, features, context_row, [stage], top)[0]
+    return explain_turns(model, [features], context_row[None, :], [[stage]], top)[0][0]
 
 
-def explain_stages(model: StageModel, features: TurnFeatures, context_row: np.ndarray,
-                   stages: Sequence[int], top: int) -> list[tuple[Evidence, ...]]:
-    """:func:`explain` for several stages of one turn, sharing the weight lookup."""
-    if not stages:
-        return []
-    cols = [s - 1 for s in stages]
+def explain_turns(model: StageModel, features: Sequence[TurnFeatures], context: np.ndarray,
+                  stages: Sequence[Sequence[int]], top: int) -> list[list[tuple[Evidence, ...]]]:
+    """:func:`explain` for the predicted ``stages`` of every turn of a conversation (``context``: the
+    second-pass input rows); the first-pass weights of all turns are looked up at once."""
+    sizes = [len(f.indices) for f in features]
     first: np.ndarray | None = None
-    if len(features.indices):
-        first = model.weights[features.indices][:, cols] * features.values[:, None]
-    ctx = model.context_weights[:, cols] * context_row[:, None]
-    return [_one(model, features.names, None if first is None else first[:, j], ctx[:, j], s, top)
-            for j, s in enumerate(cols)]
+    if any(sizes):
+        idx = np.concatenate([f.indices for f in features])
+        val = np.concatenate([f.values for f in features])
+        first = model.weights[idx] * val[:, None]
+    out: list[list[tuple[Evidence, ...]]] = []
+    start = 0
+    for feats, row, wanted, n in zip(features, context, stages, sizes, strict=True):
+        if wanted:
+            cols = [s - 1 for s in wanted]
+            own = first[start:start + n] if first is not None and n else None
+            ctx = model.context_weights[:, cols] * row[:, None]
+            out.append([_one(model, feats.names, None if own is None else own[:, s], ctx[:, j], s, top)
+                        for j, s in enumerate(cols)])
+        else:
+            out.append([])
+        start += n
+    return out
 
 
 def _one(model: StageModel, names: Sequence[str], first: np.ndarray | None, ctx: np.ndarray, s: int,
@@ -46,19 +57,29 @@ def _one(model: StageModel, names: Sequence[str], first: np.ndarray | None, ctx:
     if first is not None:
         contrib = first * float(model.context_weights[s, s])
         keep = min(len(contrib), 4 * top)
-        best_idx = np.argpartition(-contrib, keep - 1)[:keep] if keep < len(contrib) else range(len(contrib))
-        for k in best_idx:
-            c = float(contrib[k])
+        pairs: Iterable[tuple[int, float]]
+        if keep < len(contrib):
+            best = np.argpartition(-contrib, keep - 1)[:keep]
+            pairs = zip(best.tolist(), contrib[best].tolist(), strict=True)
+        else:
+            pairs = enumerate(contrib.tolist())
+        get = totals.get
+        for k, c in pairs:
             if c > 0:
-                totals[names[k]] = totals.get(names[k], 0.0) + c
+                name = names[k]
+                totals[name] = get(name, 0.0) + c
     ctx = ctx.copy()
     ctx[s] = 0.0  # the turn's own first-pass score is shown through its features above
     pos = np.flatnonzero(ctx > 0)
     if 0 < top < len(pos):  # only the strongest ``top`` context columns can make the cut
         pos = pos[np.argpartition(-ctx[pos], top - 1)[:top]]
-    for k in pos.tolist():
-        totals[CONTEXT_NAMES[k]] = float(ctx[k])
-    best = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    if not best:
-        best = [("bias", float(model.context_bias[s]))]
-    return tuple(Evidence(kind="feature", cue=name, weight=round(c, 4)) for name, c in best)
+    for k, c in zip(pos.tolist(), ctx[pos].tolist(), strict=True):
+        totals[CONTEXT_NAMES[k]] = c
+    best_names = sorted(totals.items(), key=_strongest)[:top]
+    if not best_names:
+        best_names = [("bias", float(model.context_bias[s]))]
+    return tuple(Evidence(kind="feature", cue=name, weight=round(c, 4)) for name, c in best_names)
+
+
+def _strongest(item: tuple[str, float]) -> tuple[float, str]:
+    return -item[1], item[0]

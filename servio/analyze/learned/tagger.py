@@ -18,7 +18,7 @@ import numpy as np
 
 from servio.analyze.base import ConversationAnalysis, Tagger, TaggerConfig, TaggerError
 from servio.analyze.learned.context import rule_matrix
-from servio.analyze.learned.explain import explain_stages
+from servio.analyze.learned.explain import explain_turns
 from servio.analyze.learned.features import Featurizer, TurnFeatures
 from servio.analyze.learned.model import ModelError, StageModel, load_model
 from servio.results import StageTag, TurnTags
@@ -105,11 +105,11 @@ class LearnedTagger(Tagger):
             raise TaggerError(f"tagger {self.name!r}: {exc}") from exc
         feats, probs, ctx = runtime.predict(analysis)
         above = probs >= runtime.model.thresholds
+        stages = [(np.flatnonzero(row) + 1).tolist() for row in above]
+        evidence = explain_turns(runtime.model, feats, ctx, stages, cfg.evidence)
         out = []
-        for i, row in enumerate(probs):
-            stages = (np.flatnonzero(above[i]) + 1).tolist()
-            evidence = explain_stages(runtime.model, feats[i], ctx[i], stages, cfg.evidence)
-            tags = tuple(StageTag(stage=s, confidence=round(float(row[s - 1]), 4), evidence=ev)
-                         for s, ev in zip(stages, evidence, strict=True))
+        for i, (row, wanted, turn_evidence) in enumerate(zip(probs.tolist(), stages, evidence, strict=True)):
+            tags = tuple(StageTag(stage=s, confidence=round(row[s - 1], 4), evidence=ev)
+                         for s, ev in zip(wanted, turn_evidence, strict=True))
             out.append(TurnTags(index=i, tags=tags))
         return out
