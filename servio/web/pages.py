@@ -21,6 +21,7 @@ from servio.results import ConversationResult
 from servio.stages import ALL_STAGES, info
 from servio.store.types import ConversationFilter
 from servio.web.backend import Backend
+from servio.web.evidence import describe
 
 Link = Callable[..., str]
 
@@ -59,7 +60,7 @@ def conversation_view(conv: Conversation, result: ConversationResult, corrected:
     for turn, tags in zip(conv.turns, result.turns, strict=True):
         chips: list[dict[str, Any]] = [
             {"stage": t.stage, "confidence": t.confidence,
-             "evidence": [_evidence_text(e.kind, e.cue, e.match) for e in t.evidence]}
+             "evidence": list(dict.fromkeys(describe(e.kind, e.cue, e.match, language) for e in t.evidence))}
             for t in sorted(tags.tags, key=lambda t: t.stage)]
         turns.append({"index": tags.index, "speaker": str(turn.speaker), "text": turn.text,
                       "author": turn.author, "chips": chips,
@@ -72,10 +73,6 @@ def conversation_view(conv: Conversation, result: ConversationResult, corrected:
             "scores": _scores(result, language), "feedback": _feedback(result, language),
             "failures": [{"id": f.id, "name": pattern_name(f.id, language), "text": f.text, "turn": f.turn}
                          for f in result.failures]}
-
-
-def _evidence_text(kind: str, cue: str, match: str) -> str:
-    return f"{kind}: {cue}" + (f" “{match}”" if match and match != cue else "")
 
 
 def _scores(result: ConversationResult, language: str) -> list[dict[str, Any]]:

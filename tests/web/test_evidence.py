@@ -1,0 +1,75 @@
+"""Evidence lines of the stage chips: rule evidence as it is, learned features in words."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+import pytest
+
+from servio.analyze import analyze
+from servio.analyze.learned.context import CONTEXT_NAMES
+from servio.model import Conversation, Language, Speaker, Turn
+from servio.web.evidence import describe, feature
+
+
+def _keys(language: str) -> set[str]:
+    raw = resources.files("servio.web.i18n").joinpath(f"{language}.toml").read_text("utf-8")
+    return {k for k in tomllib.loads(raw) if k.startswith("ev_")}
+
+
+def test_every_evidence_string_is_translated() -> None:
+    assert _keys("en") and _keys("en") == _keys("et")
+
+
+def test_rule_evidence_is_shown_as_it_is() -> None:
+    assert describe("phrase", "en:greeting", "hello", "en") == "phrase: en:greeting “hello”"
+    assert describe("context", "agent_default", "", "et") == "context: agent_default"
+
+
+@pytest.mark.parametrize(("name", "en", "et"), [
+    ("lemma:aitama", "a form of “aitama”", "sõna „aitama“ mõni vorm"),
+    ("word:thanks", "the word “thanks”", "sõna „thanks“"),
+    ("char: te", "the letters “te”", "tähed „te“"),
+    ("bigram:how can", "the words “how can”", "sõnad „how can“"),
+    ("cue:greeting", "cue greeting", "vihje greeting"),
+    ("rule_stage:3", "the rule tagger gives stage 3 (needs)", "reeglimärgendaja annab: etapp 3 (vajadused)"),
+    ("context:prev.stage6", "the previous turn looks like stage 6 (solution)",
+     "eelmine repliik näib olevat etapp 6 (lahendus)"),
+    ("context:last_agent_turn", "the agent's last turn", "teenindaja viimane repliik"),
+    ("prev:other", "previous turn: the other side", "eelmine repliik: teine pool"),
+    ("next:aitama", "next turn: a form of “aitama”", "järgmine repliik: sõna „aitama“ mõni vorm"),
+    ("prev:same:rule_stage:1", "previous turn: the rule tagger gives stage 1 (attunement)",
+     "eelmine repliik: reeglimärgendaja annab: etapp 1 (häälestumine)"),
+    ("agent:question", "an agent's turn, the turn asks a question",
+     "teenindaja repliik, repliik esitab küsimuse"),
+    ("words:>40", "more than 40 words", "üle 40 sõna"),
+    ("share:0", "in fifth 1 of the conversation", "vestluse 1. viiendikus"),
+    ("kind:url", "the turn has a link", "repliigis on link"),
+    ("bias", "the model's starting point (no strong feature)", "mudeli lähtepunkt (ükski tunnus pole tugev)"),
+])
+def test_features_in_words(name: str, en: str, et: str) -> None:
+    assert feature(name, "en") == en
+    assert feature(name, "et") == et
+
+
+def test_unknown_features_keep_their_name() -> None:
+    assert feature("something:new", "en") == "something:new"
+    assert feature("context:nowhere", "et") == "context:nowhere"
+
+
+def test_every_context_column_has_words() -> None:
+    for name in CONTEXT_NAMES:
+        assert feature(name, "en") != name and feature(name, "et") != name
+
+
+def test_learned_evidence_of_a_real_tag_reads_as_words() -> None:
+    conv = Conversation(id="e", language=Language.EN, turns=(
+        Turn(Speaker.AGENT, "Hello, this is Anna from support. How can I help?"),
+        Turn(Speaker.CUSTOMER, "My router keeps dropping the connection."),
+    ))
+    tagged = analyze(conv, tagger="learned")
+    lines = [describe(e.kind, e.cue, e.match, "en") for tt in tagged.turns for tag in tt.tags
+             for e in tag.evidence]
+    assert lines and all(line.startswith("model: ") for line in lines)
+    assert not any(":" in line.removeprefix("model: ").split(" ")[0] for line in lines), lines
