@@ -324,12 +324,38 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from servio.report.metrics import render_metrics
 
     session = _Session(args)
-    metrics = tagging_metrics(session.conversations(), session.options)
+    conversations = session.conversations()
+    prints: list[str] = []
+    if session.options.tagger == "learned":
+        conversations = _fingerprinted(conversations, prints)
+    metrics = tagging_metrics(conversations, session.options)
     if args.json:
         print(json.dumps({k: m.to_dict() for k, m in metrics.items()}, indent=2))
     else:
         print(render_metrics(metrics))
+    _note_in_sample(prints)
     return session.finish()
+
+
+def _fingerprinted(conversations: Iterable[Any], into: list[str]) -> Iterator[Any]:
+    from servio.analyze.learned.model import fingerprint
+
+    for conv in conversations:
+        into.append(fingerprint(conv))
+        yield conv
+
+
+def _note_in_sample(prints: Sequence[str]) -> None:
+    """Say on stderr when the packaged learned model was trained on conversations being evaluated."""
+    if not prints:
+        return
+    from servio.analyze.learned.tagger import load_runtime
+
+    n = load_runtime().model.trained_on(prints)
+    if n:
+        print(f"servio: note: {n} of {len(prints)} conversations were in the learned model's training "
+              "data, so these figures are in-sample; `servio eval --cv N` gives held-out figures",
+              file=sys.stderr)
 
 
 def _cross_validate(args: argparse.Namespace) -> int:

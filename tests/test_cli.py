@@ -105,6 +105,19 @@ def test_eval_json_reports_per_stage_and_micro(gold_file: Path, capsys: pytest.C
     assert [s["stage"] for s in report["all"]["stages"]] == [1, 2, 3, 4, 5, 6, 7]
 
 
+def test_eval_says_when_the_learned_model_was_trained_on_the_gold(gold_file: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from servio.examples import example_gold_path
+
+    assert main(["eval", str(gold_file), "--no-progress"]) == 0
+    assert "in-sample" not in capsys.readouterr().err  # conversations written for this test only
+    assert main(["eval", str(example_gold_path()), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "24 of 24 conversations were in the learned model's training data" in err
+    assert main(["eval", str(example_gold_path()), "--no-progress", "--tagger", "rules"]) == 0
+    assert "in-sample" not in capsys.readouterr().err  # the rule tagger is not trained
+
+
 def test_analyze_json_scores_every_stage(gold_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", str(gold_file), "--json", "--no-progress"]) == 0
     results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

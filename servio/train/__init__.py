@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from servio.analyze.learned.model import fingerprint
 from servio.train.corpus import Progress, _say, build_corpus, build_matrix
 from servio.train.cv import CVReport, SplitReport, cross_validate, format_report
 from servio.train.fit import FitParams, fit_model
@@ -77,7 +78,7 @@ def train_model(paths: Sequence[str | Path], output: Path, *, seed: int = 13,
                   "second_pass": params.second_pass}
     meta = {"seed": seed, "conversations": len(convs), "turns": int(labelled.sum()),
             "languages": languages, "labels": {str(k): v for k, v in sorted(labels.items())},
-            "params": fit_params}
+            "params": fit_params, "fingerprints": sorted({fingerprint(c) for c in convs})}
     _say(on_progress, f"fitting on {len(convs)} conversations, {int(labelled.sum())} labelled turns")
     model = fit_model(m, list(range(len(convs))), group_keys(convs, "parallel"), strata_of(convs),
                       params, seed, meta)

@@ -67,3 +67,19 @@ def test_later_file_replaces_conversation_by_id(tmp_path: Path) -> None:
     assert replaced == 1 and len(convs) == 10
     fixed = next(c for c in convs if c.id == first["id"])
     assert fixed.turns[0].stages == frozenset({1})
+
+
+def test_model_recognises_its_training_conversations_by_content(tiny_model: Path) -> None:
+    from dataclasses import replace
+
+    from servio.analyze.learned.model import fingerprint, load_model
+
+    model = load_model(tiny_model)
+    convs, _ = read_all([str(TINY)])
+    assert model.trained_on([fingerprint(c) for c in convs]) == len(convs)
+    renamed = replace(convs[0], id="another-id")
+    assert model.trained_on([fingerprint(renamed)]) == 1  # the id does not matter, the turns do
+    first = convs[0].turns[0]
+    edited = replace(convs[0], turns=(replace(first, text=first.text + "!"), *convs[0].turns[1:]))
+    assert model.trained_on([fingerprint(edited)]) == 0
+    assert all(len(f) == 16 for f in model.meta["fingerprints"])

@@ -3,23 +3,29 @@
 A model file is JSON (``format: servio-stage-model``): the feature
 specification, training metadata, per-stage thresholds and the arrays, each
 stored as base64 of zlib-compressed little-endian bytes. Only buckets with a
-non-zero weight are stored (``rows``), so no feature text is kept.
+non-zero weight are stored (``rows``), so no feature text is kept. The
+metadata lists a short hash of each training conversation (see
+:func:`fingerprint`), so that an evaluation can say when it is in-sample.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from servio.analyze.learned.context import CONTEXT_NAMES, N_STAGES, context_matrix, sigmoid
 from servio.analyze.learned.features import FeatureSpec, TurnFeatures
+
+if TYPE_CHECKING:
+    from servio.model import Conversation
 
 FORMAT = "servio-stage-model"
 VERSION = 1
@@ -27,6 +33,15 @@ VERSION = 1
 
 class ModelError(ValueError):
     """A model file is missing, malformed or of another version."""
+
+
+def fingerprint(conversation: Conversation) -> str:
+    """A short hash of a conversation's turns (speakers and texts, not its id): recognises a training
+    conversation under any id without keeping any of its text."""
+    digest = hashlib.sha256()
+    for turn in conversation.turns:
+        digest.update(f"{turn.speaker.value}\x1f{turn.text}\x1e".encode())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +68,11 @@ class StageModel:
         empty = np.array([len(f.indices) == 0 for f in features])
         sums[empty] = 0.0
         return sums + self.bias
+
+    def trained_on(self, fingerprints: Sequence[str]) -> int:
+        """How many of ``fingerprints`` (see :func:`fingerprint`) are of this model's training data."""
+        known = set(self.meta.get("fingerprints", ()))
+        return sum(1 for f in fingerprints if f in known)
 
     def second_pass(self, context: np.ndarray) -> np.ndarray:
         """Second-pass logits from :func:`context_matrix` rows."""
