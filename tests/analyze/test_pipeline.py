@@ -36,7 +36,8 @@ seen: list[ConversationAnalysis] = []
 def test_analyze_detects_the_language_and_tags_every_turn() -> None:
     for conv, lang in ((ET, Language.ET), (EN, Language.EN)):
         tc = analyze(conv)
-        assert isinstance(tc, TaggedConversation) and tc.tagger == "learned"  # the default tagger (docs/tagger.md)
+        assert isinstance(tc, TaggedConversation)
+        assert tc.tagger == "learned"  # the default tagger (docs/tagger.md)
         assert tc.conversation.language is lang
         assert len(tc.turns) == len(conv.turns)
         assert all(t.tags for t in tc.turns)
