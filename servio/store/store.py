@@ -224,6 +224,11 @@ class Store:
         query = queries.filtered(ConversationFilter(date_from=date_from, date_to=date_to))
         return build(self._light_results(query), by=by, language=language)
 
+    def results(self, filters: ConversationFilter | None = None) -> list[ConversationResult]:
+        """The results of every conversation matching ``filters`` (its paging fields are ignored), by id;
+        turn texts are not loaded: what profiles and charts need."""
+        return self._light_results(queries.filtered(filters or ConversationFilter()))
+
     def _light_results(self, query: Any) -> list[ConversationResult]:
         with self._read() as session:
             rows = list(session.scalars(queries.ordered(query, "id")))

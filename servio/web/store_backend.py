@@ -50,14 +50,8 @@ class StoreBackend:
 
     def results(self, *, agent_id: str | None = None, team: str | None = None, date_from: date | None = None,
                 date_to: date | None = None) -> list[ConversationResult]:
-        f = ConversationFilter(agent_id=agent_id, team=team, date_from=date_from, date_to=date_to, limit=1000)
-        if hasattr(self.store, "results"):
-            return list(self.store.results(f))
-        from servio.store import queries
-
-        with self.store._read() as session:  # until the store offers results(filter) publicly
-            rows = list(session.scalars(queries.ordered(queries.filtered(f), "id")))
-            return list(queries.light_results(session, rows))
+        f = ConversationFilter(agent_id=agent_id, team=team, date_from=date_from, date_to=date_to)
+        return list(self.store.results(f))
 
     def agents(self) -> list[Agent]:
         return list(self.store.agents())

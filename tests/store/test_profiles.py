@@ -50,3 +50,14 @@ def test_conversations_without_an_agent_are_the_unknown_profile(store: Store) ->
     store.save_result(conv, analyse(conv))
     got = store.profile("agent", "(unknown)")
     assert got is not None and got.conversation_ids == ("c9",)
+
+
+def test_results_by_filter_are_the_stored_results_without_texts(store: Store) -> None:
+    from servio.store.types import ConversationFilter
+
+    results = _fill(store)
+    got = store.results(ConversationFilter(agent_id="tom", limit=1))  # paging does not cut the results
+    assert [r.conversation_id for r in got] == ["c4", "c5"]
+    assert [r.to_dict()["overall"] for r in got] == [r.to_dict()["overall"] for r in results[3:]]
+    assert [r.conversation_id for r in store.results()] == ["c1", "c2", "c3", "c4", "c5"]
+    assert store.results(ConversationFilter(team="nobody")) == []
