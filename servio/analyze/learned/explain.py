@@ -27,15 +27,15 @@ def explain(model: StageModel, features: TurnFeatures, context_row: np.ndarray, 
 
 
 def explain_turns(model: StageModel, features: Sequence[TurnFeatures], context: np.ndarray,
-                  stages: Sequence[Sequence[int]], top: int) -> list[list[tuple[Evidence, ...]]]:
+                  stages: Sequence[Sequence[int]], top: int,
+                  contributions: np.ndarray | None = None) -> list[list[tuple[Evidence, ...]]]:
     """:func:`explain` for the predicted ``stages`` of every turn of a conversation (``context``: the
-    second-pass input rows); the first-pass weights of all turns are looked up at once."""
+    second-pass input rows; ``contributions``: :meth:`StageModel.contributions` of ``features``, looked
+    up here when not given)."""
     sizes = [len(f.indices) for f in features]
     first: np.ndarray | None = None
     if any(sizes):
-        idx = np.concatenate([f.indices for f in features])
-        val = np.concatenate([f.values for f in features])
-        first = model.weights[idx] * val[:, None]
+        first = model.contributions(features) if contributions is None else contributions
     out: list[list[tuple[Evidence, ...]]] = []
     start = 0
     for feats, row, wanted, n in zip(features, context, stages, sizes, strict=True):

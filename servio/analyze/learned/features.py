@@ -98,8 +98,7 @@ class Featurizer:
 
     def indices(self, names: Sequence[str]) -> np.ndarray:
         """Buckets of ``names``."""
-        get = self._index.get
-        found = [get(n) for n in names]
+        found = list(map(self._index.get, names))
         if None in found:
             found = [self.index(n) for n in names]
         return np.array(found, dtype=np.int32)

@@ -56,14 +56,23 @@ class StageModel:
     thresholds: np.ndarray  # (7,)
     meta: Mapping[str, Any] = field(default_factory=dict)
 
-    def first_pass(self, features: Sequence[TurnFeatures]) -> np.ndarray:
-        """First-pass logits, one row per turn."""
+    def contributions(self, features: Sequence[TurnFeatures]) -> np.ndarray:
+        """Each feature's first-pass weight times its value, per stage: one row per feature of every
+        turn, in turn order (what the first pass sums and the evidence ranks)."""
         if not features:
             return np.zeros((0, N_STAGES), dtype=np.float32)
         idx = np.concatenate([f.indices for f in features])
         val = np.concatenate([f.values for f in features])
+        return self.weights[idx] * val[:, None]
+
+    def first_pass(self, features: Sequence[TurnFeatures],
+                   contributions: np.ndarray | None = None) -> np.ndarray:
+        """First-pass logits, one row per turn (``contributions``: :meth:`contributions` of
+        ``features``, when the caller has them already)."""
+        if not features:
+            return np.zeros((0, N_STAGES), dtype=np.float32)
+        contrib = self.contributions(features) if contributions is None else contributions
         starts = np.cumsum([0] + [len(f.indices) for f in features[:-1]])
-        contrib = self.weights[idx] * val[:, None]
         sums = np.add.reduceat(contrib, starts, axis=0)
         empty = np.array([len(f.indices) == 0 for f in features])
         sums[empty] = 0.0
@@ -79,10 +88,12 @@ class StageModel:
         return context @ self.context_weights + self.context_bias
 
     def probabilities(self, features: Sequence[TurnFeatures], speakers: Sequence[str],
-                      rules: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      rules: np.ndarray | None = None,
+                      contributions: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Stage probabilities per turn and the second-pass inputs they came from (``rules``: the rule
-        tagger's stages per turn, turns x 7, when the model uses them)."""
-        ctx = context_matrix(self.first_pass(features), speakers, rules)
+        tagger's stages per turn, turns x 7, when the model uses them; ``contributions``: see
+        :meth:`first_pass`)."""
+        ctx = context_matrix(self.first_pass(features, contributions), speakers, rules)
         return sigmoid(self.second_pass(ctx)), ctx
 
     def save(self, path: Path) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -37,6 +38,15 @@ class LearnedConfig(TaggerConfig):
 
     model_path: str = ""
     evidence: int = 5
+
+
+class Prediction(NamedTuple):
+    """What :meth:`Runtime.predict` works out for one conversation."""
+
+    features: list[TurnFeatures]
+    contributions: np.ndarray  # per feature row of every turn, per stage (see StageModel.contributions)
+    probabilities: np.ndarray  # turns x 7
+    context: np.ndarray  # the second-pass inputs, turns x len(CONTEXT_NAMES)
 
 
 class Runtime:
@@ -64,14 +74,15 @@ class Runtime:
         """Features of every turn."""
         return self.featurizer.conversation(analysis, self.rule_tags(analysis))
 
-    def predict(self, analysis: ConversationAnalysis) -> tuple[list[TurnFeatures], np.ndarray, np.ndarray]:
-        """Features, stage probabilities and second-pass inputs of every turn."""
+    def predict(self, analysis: ConversationAnalysis) -> Prediction:
+        """Features, their first-pass contributions, stage probabilities and second-pass inputs."""
         rule_tags = self.rule_tags(analysis)
         feats = self.featurizer.conversation(analysis, rule_tags)
         speakers = [t.turn.speaker.value for t in analysis.turns]
         rules = rule_matrix(rule_tags) if rule_tags is not None else None
-        probs, ctx = self.model.probabilities(feats, speakers, rules)
-        return feats, probs, ctx
+        contributions = self.model.contributions(feats)
+        probs, ctx = self.model.probabilities(feats, speakers, rules, contributions)
+        return Prediction(feats, contributions, probs, ctx)
 
 
 def packaged_model_path() -> Path:
@@ -103,10 +114,10 @@ class LearnedTagger(Tagger):
             runtime = load_runtime(cfg.model_path)
         except ModelError as exc:
             raise TaggerError(f"tagger {self.name!r}: {exc}") from exc
-        feats, probs, ctx = runtime.predict(analysis)
+        feats, contributions, probs, ctx = runtime.predict(analysis)
         above = probs >= runtime.model.thresholds
         stages = [(np.flatnonzero(row) + 1).tolist() for row in above]
-        evidence = explain_turns(runtime.model, feats, ctx, stages, cfg.evidence)
+        evidence = explain_turns(runtime.model, feats, ctx, stages, cfg.evidence, contributions)
         out = []
         for i, (row, wanted, turn_evidence) in enumerate(zip(probs.tolist(), stages, evidence, strict=True)):
             tags = tuple(StageTag(stage=s, confidence=round(row[s - 1], 4), evidence=ev)
