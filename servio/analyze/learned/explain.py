@@ -59,7 +59,7 @@ def _one(model: StageModel, names: Sequence[str], first: np.ndarray | None, ctx:
         keep = min(len(contrib), 4 * top)
         pairs: Iterable[tuple[int, float]]
         if keep < len(contrib):
-            best = np.argpartition(-contrib, keep - 1)[:keep]
+            best = (-contrib).argpartition(keep - 1)[:keep]  # the method: no dispatch through np.*
             pairs = zip(best.tolist(), contrib[best].tolist(), strict=True)
         else:
             pairs = enumerate(contrib.tolist())
@@ -68,11 +68,10 @@ def _one(model: StageModel, names: Sequence[str], first: np.ndarray | None, ctx:
             if c > 0:
                 name = names[k]
                 totals[name] = get(name, 0.0) + c
-    ctx = ctx.copy()
-    ctx[s] = 0.0  # the turn's own first-pass score is shown through its features above
-    pos = np.flatnonzero(ctx > 0)
+    pos = (ctx > 0).nonzero()[0]
+    pos = pos[pos != s]  # the turn's own first-pass score is shown through its features above
     if 0 < top < len(pos):  # only the strongest ``top`` context columns can make the cut
-        pos = pos[np.argpartition(-ctx[pos], top - 1)[:top]]
+        pos = pos[(-ctx[pos]).argpartition(top - 1)[:top]]
     for k, c in zip(pos.tolist(), ctx[pos].tolist(), strict=True):
         totals[CONTEXT_NAMES[k]] = c
     best_names = sorted(totals.items(), key=_strongest)[:top]
