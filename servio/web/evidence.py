@@ -74,9 +74,7 @@ def _near(rest: str, language: str, t: Mapping[str, str]) -> str | None:
 
 def _structure(head: str, rest: str, t: Mapping[str, str]) -> str | None:
     """Speaker, position, length and question-form features."""
-    if head == "speaker":
-        return t.get(f"ev_pos_{rest}")
-    if head == "position":
+    if head in ("speaker", "position"):
         return t.get(f"ev_pos_{rest}")
     if head in ("question", "ends_with_question") and not rest:
         return t[f"ev_{head}"]

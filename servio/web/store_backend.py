@@ -51,7 +51,7 @@ class StoreBackend:
     def results(self, *, agent_id: str | None = None, team: str | None = None, date_from: date | None = None,
                 date_to: date | None = None) -> list[ConversationResult]:
         f = ConversationFilter(agent_id=agent_id, team=team, date_from=date_from, date_to=date_to)
-        return list(self.store.results(f))
+        return self.store.results(f)
 
     def agents(self) -> list[Agent]:
         return list(self.store.agents())
