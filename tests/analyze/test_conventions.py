@@ -87,6 +87,24 @@ CASES = [
      [(A, "Hello! How can I help?"),
       (C, "I need a new laptop, and battery life is the most important thing for me.")],
      1, {3, 4}),
+    ("not minding a cost states a priority: 4", "en",
+     [(C, "I need a new kettle."), (A, "Sure, what matters to you in a kettle?"),
+      (C, "I don't mind paying more if it lasts.")], 2, {4}),
+    ("'as simple as possible' states a priority: 4", "en",
+     [(C, "I need a printer for home."), (A, "Sure! What is important to you?"),
+      (C, "Nothing fancy. It should be as simple as possible.")], 2, {4}),
+    ("a paraphrase of priorities is 4", "en",
+     [(C, "I need a sofa for a small flat."), (A, "Happy to help! What matters most to you?"),
+      (C, "Comfort, and easy cleaning."), (A, "Got it: comfort first, easy cleaning second.")], 3, {4}),
+    ("a paraphrase of priorities is 4", "et",
+     [(C, "Vajan uut diivanit."), (A, "Hea meelega aitan! Mis on teile kõige olulisem?"),
+      (C, "Mugavus ja lihtne puhastamine."), (A, "Selge, mugavus on esikohal.")], 3, {4}),
+    ("not wanting to give something up states a priority: 4", "et",
+     [(C, "Liisingumakse on mulle praegu raske."), (A, "Mõistan. Mis teile selles olukorras tähtis on?"),
+      (C, "Autost ma loobuda ei taha.")], 2, {4}),
+    ("not minding a cost states a priority: 4", "et",
+     [(C, "Vajan uut veekeetjat."), (A, "Mis on teile veekeetja juures oluline?"),
+      (C, "Mul pole midagi selle vastu, kui see on kallim.")], 2, {4}),
     ("a customer question about what is possible is 5", "en",
      [(C, "Hi, I booked a flight for Monday."), (A, "Hello! How can I help?"), (C, "Can I change my seat?")],
      2, {5}),
@@ -124,6 +142,7 @@ def _conv(language: str, turns: list[tuple[Speaker, str]]) -> Conversation:
 #: Conventions the shipped learned model misses, with the weakness behind each.
 LEARNED_MISSES = {
     "en: stating a priority is 4": "stage 4 recall in English is low (60 gold turns; model card)",
+    "en: not minding a cost states a priority: 4": "price talk pulls English stage 4 turns to 5 (model card)",
 }
 
 
