@@ -107,16 +107,10 @@ class LearnedTagger(Tagger):
     config_class = LearnedConfig
 
     def _tag(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
-        cfg = self.config
-        if not isinstance(cfg, LearnedConfig):  # pragma: no cover - guarded by the base class
-            raise TaggerError(f"tagger {self.name!r}: wrong configuration type")
-        try:
-            runtime = load_runtime(cfg.model_path)
-        except ModelError as exc:
-            raise TaggerError(f"tagger {self.name!r}: {exc}") from exc
+        cfg = self._learned_config()
+        runtime = self._runtime()
         feats, contributions, probs, ctx = runtime.predict(analysis)
-        above = probs >= runtime.model.thresholds
-        stages = [(np.flatnonzero(row) + 1).tolist() for row in above]
+        stages = _above(probs, runtime.model.thresholds)
         evidence = explain_turns(runtime.model, feats, ctx, stages, cfg.evidence, contributions)
         out = []
         for i, (row, wanted, turn_evidence) in enumerate(zip(probs.tolist(), stages, evidence, strict=True)):
@@ -124,3 +118,26 @@ class LearnedTagger(Tagger):
                          for s, ev in zip(wanted, turn_evidence, strict=True))
             out.append(TurnTags(index=i, tags=tags))
         return out
+
+    def _stages(self, analysis: ConversationAnalysis) -> Sequence[frozenset[int]]:
+        """The stage sets of :meth:`_tag` without working out their evidence."""
+        runtime = self._runtime()
+        probs = runtime.predict(analysis).probabilities
+        return [frozenset(stages) for stages in _above(probs, runtime.model.thresholds)]
+
+    def _learned_config(self) -> LearnedConfig:
+        cfg = self.config
+        if not isinstance(cfg, LearnedConfig):  # pragma: no cover - guarded by the base class
+            raise TaggerError(f"tagger {self.name!r}: wrong configuration type")
+        return cfg
+
+    def _runtime(self) -> Runtime:
+        try:
+            return load_runtime(self._learned_config().model_path)
+        except ModelError as exc:
+            raise TaggerError(f"tagger {self.name!r}: {exc}") from exc
+
+
+def _above(probabilities: np.ndarray, thresholds: np.ndarray) -> list[list[int]]:
+    """The stages (1..7) whose probability reaches its threshold, per turn."""
+    return [(np.flatnonzero(row) + 1).tolist() for row in probabilities >= thresholds]
