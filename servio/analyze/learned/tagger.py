@@ -22,6 +22,7 @@ from servio.analyze.learned.context import rule_matrix
 from servio.analyze.learned.explain import explain_turns
 from servio.analyze.learned.features import Featurizer, TurnFeatures
 from servio.analyze.learned.model import ModelError, StageModel, load_model
+from servio.analyze.learned.scores import FirstPass, supported
 from servio.results import StageTag, TurnTags
 
 #: File name of the packaged model under ``servio/data/models/``.
@@ -50,11 +51,16 @@ class Prediction(NamedTuple):
 
 
 class Runtime:
-    """A loaded model with its featuriser (and the rule tagger when the model uses cue hits)."""
+    """A loaded model with its featuriser (and the rule tagger when the model uses cue hits).
+
+    The first-pass logits come from per-word sums (:class:`~servio.analyze.learned.scores.FirstPass`)
+    whenever the model's features allow it; the features themselves are built only for evidence.
+    """
 
     def __init__(self, model: StageModel) -> None:
         self.model = model
         self.featurizer = Featurizer(model.spec)
+        self._first = FirstPass(self.featurizer, model.weights) if supported(model.spec) else None
         self._rules: Tagger | None = None
         self._lock = threading.Lock()
 
@@ -74,15 +80,35 @@ class Runtime:
         """Features of every turn."""
         return self.featurizer.conversation(analysis, self.rule_tags(analysis))
 
+    def first_pass(self, analysis: ConversationAnalysis, rule_tags: Sequence[TurnTags] | None,
+                   features: list[TurnFeatures] | None = None) -> np.ndarray:
+        """First-pass logits, one row per turn (``features``: the turns' features, when built already)."""
+        if self._first is not None:
+            return self._first.scores(analysis, rule_tags) + self.model.bias
+        if features is None:
+            features = self.featurizer.conversation(analysis, rule_tags)
+        return self.model.first_pass(features)
+
+    def probabilities(self, analysis: ConversationAnalysis) -> np.ndarray:
+        """Stage probabilities per turn (turns x 7), without building the features for evidence."""
+        rule_tags = self.rule_tags(analysis)
+        probs, _ = self._second_pass(analysis, rule_tags, self.first_pass(analysis, rule_tags))
+        return probs
+
     def predict(self, analysis: ConversationAnalysis) -> Prediction:
         """Features, their first-pass contributions, stage probabilities and second-pass inputs."""
         rule_tags = self.rule_tags(analysis)
         feats = self.featurizer.conversation(analysis, rule_tags)
+        contributions = self.model.contributions(feats)
+        first = self.first_pass(analysis, rule_tags, feats)
+        probs, ctx = self._second_pass(analysis, rule_tags, first)
+        return Prediction(feats, contributions, probs, ctx)
+
+    def _second_pass(self, analysis: ConversationAnalysis, rule_tags: Sequence[TurnTags] | None,
+                     first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         speakers = [t.turn.speaker.value for t in analysis.turns]
         rules = rule_matrix(rule_tags) if rule_tags is not None else None
-        contributions = self.model.contributions(feats)
-        probs, ctx = self.model.probabilities(feats, speakers, rules, contributions)
-        return Prediction(feats, contributions, probs, ctx)
+        return self.model.from_first_pass(first, speakers, rules)
 
 
 def packaged_model_path() -> Path:
@@ -122,7 +148,7 @@ class LearnedTagger(Tagger):
     def _stages(self, analysis: ConversationAnalysis) -> Sequence[frozenset[int]]:
         """The stage sets of :meth:`_tag` without working out their evidence."""
         runtime = self._runtime()
-        probs = runtime.predict(analysis).probabilities
+        probs = runtime.probabilities(analysis)
         return [frozenset(stages) for stages in _above(probs, runtime.model.thresholds)]
 
     def _learned_config(self) -> LearnedConfig:
