@@ -81,7 +81,7 @@ class FirstPass:
         use_rules = spec.rules and rule_tags is not None
         for i, turn in enumerate(turns):
             entries, kinds = words[i]
-            own: list[tuple[int, list[str]]] = [(_STRUCTURE, structure_names(turn, where, i, questions[i]))]
+            own: list[tuple[int, list[str]]] = []  # in group order, so that segment numbers never go down
             if turn.text is not None:
                 nw = len(entries)
                 sizes[i, _LEX] = 2 * nw + len(kinds)
@@ -89,6 +89,7 @@ class FirstPass:
                 own.append((_LEX, kinds))
                 if spec.bigrams:
                     own.append((_NGRAM, ngram_names([e[4] for e in entries], spec.trigrams)))
+            own.append((_STRUCTURE, structure_names(turn, where, i, questions[i])))
             if use_rules and rule_tags is not None:
                 own.append((_RULES, rule_names(rule_tags, i)))
             if spec.neighbours:
@@ -102,7 +103,7 @@ class FirstPass:
                 groups.extend([i * _GROUPS + g] * len(group_names))
         flat = np.zeros((n * _GROUPS, self.weights.shape[1]), dtype=np.float32)
         if names:
-            np.add.at(flat, np.asarray(groups, dtype=np.intp), self.weights[feat.indices(names)])
+            _segment_sums(flat, np.asarray(groups, dtype=np.intp), self.weights[feat.indices(names)])
         sums = flat.reshape(n, _GROUPS, -1)
         _add_word_sums(sums, table, rows)
         scale = np.divide(self._group_weights, np.sqrt(sizes), out=np.zeros_like(sizes), where=sizes > 0)
@@ -143,8 +144,15 @@ def _add_word_sums(sums: np.ndarray, table: np.ndarray, rows: Sequence[Sequence[
         return
     owners = np.repeat(np.arange(len(rows)), counts)
     per_turn = np.zeros((len(rows), 4, sums.shape[2]), dtype=np.float32)
-    np.add.at(per_turn, owners, table[flat])
+    _segment_sums(per_turn, owners, table[flat])
     sums[:, _LEX] += per_turn[:, _LEX]
     sums[:, _CHAR] += per_turn[:, _CHAR]
     sums[1:, _NEAR] += per_turn[:-1, _PREV]
     sums[:-1, _NEAR] += per_turn[1:, _NEXT]
+
+
+def _segment_sums(out: np.ndarray, segments: np.ndarray, rows: np.ndarray) -> None:
+    """``out[k] += sum of rows[j] with segments[j] == k``, for segment numbers that never go down
+    (``np.add.reduceat`` over the runs: several times faster than ``np.add.at``)."""
+    starts = np.flatnonzero(np.concatenate(([True], segments[1:] != segments[:-1])))
+    out[segments[starts]] += np.add.reduceat(rows, starts, axis=0)
