@@ -301,10 +301,10 @@ def _majority_language(results: Sequence[Any]) -> str:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from servio.jobs import tag, write_tagged
+    from servio.jobs import label, write_tagged
 
     session = _Session(args)
-    tagged = tag(session.conversations(), session.options)
+    tagged = label(session.conversations(), session.options)
     if args.output == "-":
         write_tagged(tagged, sys.stdout)
     else:

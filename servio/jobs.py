@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import ContactType, Conversation, Language
-from servio.results import ConversationResult, TaggedConversation
+from servio.results import ConversationResult, StagedConversation, TaggedConversation
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +69,14 @@ def tag(conversations: Iterable[Conversation], opts: JobOptions) -> Iterator[Tag
         yield analyze(conv, tagger=opts.tagger, language=opts.language)
 
 
+def label(conversations: Iterable[Conversation], opts: JobOptions) -> Iterator[StagedConversation]:
+    """The stage set of each conversation's turns, without evidence (what ``servio tag`` writes)."""
+    from servio.analyze import analyze_stages
+
+    for conv in conversations:
+        yield analyze_stages(conv, tagger=opts.tagger, language=opts.language)
+
+
 def score(
     conversations: Iterable[Conversation], opts: JobOptions
 ) -> Iterator[tuple[Conversation, ConversationResult]]:
@@ -80,7 +88,7 @@ def score(
         yield tagged.conversation, evaluate(tagged, contact_type=contact_type)
 
 
-def tagged_record(tagged: TaggedConversation) -> dict[str, Any]:
+def tagged_record(tagged: TaggedConversation | StagedConversation) -> dict[str, Any]:
     """One conversation in the ../shared/data JSON Lines format, with predicted ``stages``."""
     conv = tagged.conversation
     record: dict[str, Any] = {"id": conv.id}
@@ -96,7 +104,7 @@ def tagged_record(tagged: TaggedConversation) -> dict[str, Any]:
     for key, value in conv.metadata.items():
         record.setdefault(key, value)
     record["turns"] = [
-        _turn_record(turn, sorted(tags.stages)) for turn, tags in zip(conv.turns, tagged.turns, strict=True)
+        _turn_record(turn, sorted(tagged.stages_of(i))) for i, turn in enumerate(conv.turns)
     ]
     return record
 
@@ -110,7 +118,7 @@ def _turn_record(turn: Any, stages: list[int]) -> dict[str, Any]:
     return out
 
 
-def write_tagged(tagged: Iterable[TaggedConversation], out: IO[str]) -> int:
+def write_tagged(tagged: Iterable[TaggedConversation | StagedConversation], out: IO[str]) -> int:
     """Write tagged conversations as JSON Lines; returns how many were written."""
     n = 0
     for item in tagged:
@@ -127,15 +135,15 @@ def gold_and_predicted(
     Conversations without gold ``stages`` on every turn are skipped and
     reported through ``opts.on_problem``.
     """
-    for tagged in tag(conversations, opts):
-        conv = tagged.conversation
+    for staged in label(conversations, opts):
+        conv = staged.conversation
         gold = [t.stages for t in conv.turns]
         if any(g is None for g in gold):
             if opts.on_problem is not None:
                 opts.on_problem(f"{conv.id}: some turns have no gold 'stages'; conversation left out of eval")
             continue
         language = str(conv.language or opts.language or "en")
-        yield language, [frozenset(g or ()) for g in gold], [t.stages for t in tagged.turns]
+        yield language, [frozenset(g or ()) for g in gold], list(staged.stages)
 
 
 def tagging_metrics(conversations: Iterable[Conversation], opts: JobOptions) -> dict[str, Any]:

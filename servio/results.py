@@ -95,6 +95,19 @@ class TaggedConversation:
 
 
 @dataclass(frozen=True, slots=True)
+class StagedConversation:
+    """A conversation with the stage set of every turn and nothing more (no confidences, no
+    evidence): what ``servio tag`` writes and ``servio eval`` compares."""
+
+    conversation: Conversation
+    stages: tuple[frozenset[int], ...]
+    tagger: str = ""
+
+    def stages_of(self, index: int) -> frozenset[int]:
+        return self.stages[index]
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """One reviewer check of "What good looks like" (SERVICE_PROCESS.md)."""
 

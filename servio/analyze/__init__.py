@@ -11,7 +11,7 @@ from servio.analyze.base import (
     TaggerError,
     TurnAnalysis,
 )
-from servio.analyze.pipeline import analyze, analyze_many, prepare
+from servio.analyze.pipeline import analyze, analyze_many, analyze_stages, prepare
 from servio.analyze.registry import available_taggers, get_tagger, register_tagger, unregister_tagger
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "TurnAnalysis",
     "analyze",
     "analyze_many",
+    "analyze_stages",
     "available_taggers",
     "get_tagger",
     "prepare",

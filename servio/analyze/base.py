@@ -4,6 +4,9 @@ A tagger is a small object with a frozen configuration. Subclasses declare
 ``name``, ``needs`` and ``config_class`` and write one private method,
 :meth:`Tagger._tag`; the public :meth:`Tagger.tag` checks the input, runs
 ``_tag`` and validates what comes back, naming the tagger in every error.
+:meth:`Tagger.stages` gives the stage sets alone (what ``servio tag`` and
+``servio eval`` write); a tagger that can skip work for it, such as building
+evidence, overrides :meth:`Tagger._stages`.
 """
 
 from __future__ import annotations
@@ -106,6 +109,23 @@ class Tagger(ABC):
     def _tag(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
         """Produce one :class:`TurnTags` per turn (implemented by subclasses)."""
 
+    def stages(self, analysis: ConversationAnalysis) -> tuple[frozenset[int], ...]:
+        """The stage set of every turn, without confidences or evidence: the same sets as
+        :meth:`tag` gives, validated the same way."""
+        self._check_input(analysis)
+        try:
+            out = self._stages(analysis)
+        except TaggerError:
+            raise
+        except Exception as exc:
+            raise TaggerError(f"tagger {self.name!r} failed on conversation "
+                              f"{analysis.conversation.id!r}: {exc}") from exc
+        return validate_stages(self.name, analysis, out)
+
+    def _stages(self, analysis: ConversationAnalysis) -> Sequence[frozenset[int]]:
+        """The stage sets of :meth:`_tag` (override when they come cheaper without the evidence)."""
+        return [t.stages for t in self._tag(analysis)]
+
     def _check_input(self, analysis: ConversationAnalysis) -> None:
         if not isinstance(analysis, ConversationAnalysis):
             raise TaggerError(f"tagger {self.name!r} needs a ConversationAnalysis, "
@@ -150,6 +170,22 @@ def validate_output(name: str, analysis: ConversationAnalysis, out: object) -> t
         if tt.index != i:
             raise TaggerError(f"{where}: item {i} has index {tt.index} (must be in turn order)")
         _validate_tags(f"{where}, turn {i}", tt.tags)
+    return tuple(out)
+
+
+def validate_stages(name: str, analysis: ConversationAnalysis, out: object) -> tuple[frozenset[int], ...]:
+    """Check the stage sets of :meth:`Tagger._stages`; raise :class:`TaggerError` naming ``name``."""
+    where = f"tagger {name!r} on conversation {analysis.conversation.id!r}"
+    if isinstance(out, str | bytes) or not isinstance(out, Sequence):
+        raise TaggerError(f"{where}: must return a sequence of stage sets, got {type(out).__name__}")
+    if len(out) != len(analysis.turns):
+        raise TaggerError(f"{where}: returned {len(out)} stage sets for {len(analysis.turns)} turns")
+    for i, stages in enumerate(out):
+        if not isinstance(stages, frozenset):
+            raise TaggerError(f"{where}: item {i} is {type(stages).__name__}, not a frozenset")
+        for stage in stages:
+            if isinstance(stage, bool) or not isinstance(stage, int) or not 1 <= stage <= 7:
+                raise TaggerError(f"{where}, turn {i}: stage {stage!r} is not in 1..7")
     return tuple(out)
 
 

@@ -7,7 +7,9 @@ The CLI, the HTTP API, live assist and batch jobs all call :func:`analyze`
    detected; turns of a detected mixed conversation keep their own language;
 2. text analysis: :func:`servio.language.analyze_text` per turn (only if the
    tagger ``needs`` it);
-3. tagging: the tagger's validated :meth:`~servio.analyze.base.Tagger.tag`.
+3. tagging: the tagger's validated :meth:`~servio.analyze.base.Tagger.tag`, or its
+   :meth:`~servio.analyze.base.Tagger.stages` in :func:`analyze_stages` (stage sets
+   only, for ``servio tag`` and ``servio eval``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING
 from servio.analyze.base import ConversationAnalysis, Tagger, TaggerError, TurnAnalysis
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation, Language
-from servio.results import TaggedConversation
+from servio.results import StagedConversation, TaggedConversation
 
 if TYPE_CHECKING:
     from servio.language import TextAnalysis
@@ -34,10 +36,23 @@ def analyze(conversation: Conversation, *, tagger: str | Tagger = DEFAULT_TAGGER
     resolved = resolve_tagger(tagger)
     prepared = prepare(conversation, language=language, needs=resolved.needs)
     turns = resolved.tag(prepared)
-    conv = conversation
-    if conv.language is None:
-        conv = conv.with_language(prepared.language)
-    return TaggedConversation(conversation=conv, turns=turns, tagger=resolved.name)
+    return TaggedConversation(conversation=_with_language(prepared), turns=turns, tagger=resolved.name)
+
+
+def analyze_stages(conversation: Conversation, *, tagger: str | Tagger = DEFAULT_TAGGER,
+                   language: Language | None = None) -> StagedConversation:
+    """The stage set of every turn of ``conversation``: the sets :func:`analyze` gives, without
+    confidences and evidence (cheaper for taggers that build their evidence separately)."""
+    resolved = resolve_tagger(tagger)
+    prepared = prepare(conversation, language=language, needs=resolved.needs)
+    stages = resolved.stages(prepared)
+    return StagedConversation(conversation=_with_language(prepared), stages=stages, tagger=resolved.name)
+
+
+def _with_language(prepared: ConversationAnalysis) -> Conversation:
+    """The conversation, with the language it was analysed in when it had none."""
+    conv = prepared.conversation
+    return conv if conv.language is not None else conv.with_language(prepared.language)
 
 
 def analyze_many(conversations: Iterable[Conversation], *, tagger: str | Tagger = DEFAULT_TAGGER,

@@ -146,3 +146,39 @@ def test_configuration_is_frozen_and_overridable() -> None:
         _Configured(colour="red")
     with pytest.raises(TaggerError, match="config must be a _Cfg"):
         _Configured(TaggerConfig())
+
+
+def test_stages_are_the_sets_of_tag_by_default() -> None:
+    tagger = _tagger(_one_stage(3))
+    assert tagger.stages(_analysis()) == tuple(t.stages for t in tagger.tag(_analysis()))
+
+
+def test_stages_of_the_default_path_are_validated_like_tag() -> None:
+    with pytest.raises(TaggerError, match="'sloppy'.*stage 8 is not in 1..7"):
+        _tagger(_one_stage(8), "sloppy").stages(_analysis())
+
+
+def _stage_tagger(produce: Sequence[object]) -> Tagger:
+    class Quick(Tagger):
+        name = "quick"
+        needs = frozenset({"text"})
+
+        def _tag(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
+            raise AssertionError("stages() must not build the tags when _stages is overridden")
+
+        def _stages(self, analysis: ConversationAnalysis) -> Sequence[frozenset[int]]:
+            return produce  # type: ignore[return-value]
+
+    return Quick()
+
+
+def test_an_overridden_stages_path_is_used_and_checked() -> None:
+    assert _stage_tagger([frozenset({1}), frozenset()]).stages(_analysis()) == (frozenset({1}), frozenset())
+    for bad, message in [([frozenset({1})], "returned 1 stage sets for 2 turns"),
+                         ([{1}, {2}], "item 0 is set, not a frozenset"),
+                         ([frozenset({9}), frozenset()], "turn 0: stage 9 is not in 1..7"),
+                         ([frozenset({True}), frozenset()], "stage True is not in 1..7"),
+                         ("nonsense", "must return a sequence of stage sets")]:
+        with pytest.raises(TaggerError, match=message) as info:
+            _stage_tagger(bad).stages(_analysis())
+        assert "'quick'" in str(info.value)

@@ -97,3 +97,21 @@ def test_packaged_model_is_small_and_tags_the_examples() -> None:
 def test_fixture_is_read_by_the_json_lines_reader() -> None:
     convs, report = read_all([str(TINY)])
     assert len(convs) == 10 and not report.problems
+
+
+def test_stages_are_the_sets_of_tag_without_building_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    from servio.analyze import analyze_stages
+    from servio.analyze.learned import tagger as learned_tagger
+
+    convs, _ = read_all([str(example_gold_path())])
+    tagger = LearnedTagger()
+    tagged = [analyze(c, tagger=tagger) for c in convs]
+
+    def no_evidence(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the stage sets alone need no evidence")
+
+    monkeypatch.setattr(learned_tagger, "explain_turns", no_evidence)
+    staged = [analyze_stages(c, tagger=tagger) for c in convs]
+    assert [s.stages for s in staged] == [tuple(tt.stages for tt in t.turns) for t in tagged]
+    assert any(s for st in staged for s in st.stages)
+    assert all(s.conversation.language is not None and s.tagger == "learned" for s in staged)

@@ -109,16 +109,16 @@ class Featurizer:
         pairs = [self._own(t) for t in analysis.turns]
         own = [p[0] for p in pairs]
         lemmas = [p[1] for p in pairs]
-        where = _positions(analysis)
+        where = turn_positions(analysis)
         questions = [t.text is not None and t.text.is_question for t in analysis.turns]
         use_rules = self.spec.rules and rule_tags is not None
         out = []
         for i, t in enumerate(analysis.turns):
-            groups = [*own[i], self._group(_structure(t, where, i, questions[i]))]
+            groups = [*own[i], self._group(structure_names(t, where, i, questions[i]))]
             if use_rules and rule_tags is not None:
-                groups.append(self._group(_rule_features(rule_tags, i), self.spec.rule_weight))
+                groups.append(self._group(rule_names(rule_tags, i), self.spec.rule_weight))
             if self.spec.neighbours:
-                near = _neighbours(analysis, lemmas, questions, rule_tags if use_rules else None, i)
+                near = neighbour_names(analysis, lemmas, questions, rule_tags if use_rules else None, i)
                 groups.append(self._group(near))
             out.append(_pack(groups))
         return out
@@ -129,20 +129,15 @@ class Featurizer:
         group.parts = [self.indices(names)]
         return group
 
-    def _own(self, turn: TurnAnalysis) -> tuple[list[_Group], list[str]]:
-        """Lexical groups of one turn (words+lemmas, character n-grams, bigrams) and its lemma names."""
+    def words(self, turn: TurnAnalysis) -> tuple[list[_WordEntry], list[str]]:
+        """The cached entries of a turn's words, in order, and the names of its other token kinds
+        (``kind:url``); both empty without a text analysis."""
         ta = turn.text
         if ta is None:
             return [], []
-        spec = self.spec
         language = turn.language.value
         get = self._words.get
-        lex_names: list[str] = []
-        lex_idx: list[int] = []
-        char_names: list[str] = []
-        char_idx: list[int] = []
-        lemmas: list[str] = []
-        lemma_names: list[str] = []
+        entries: list[_WordEntry] = []
         kinds: list[str] = []
         for tok in ta.tokens:
             kind = tok.kind
@@ -150,7 +145,23 @@ class Featurizer:
                 if kind not in _SKIP_KINDS:
                     kinds.append(f"kind:{kind}")
                 continue
-            found = get((tok.norm, tok.lemma, language)) or self._word(tok.norm, tok.lemma, language)
+            entries.append(get((tok.norm, tok.lemma, language)) or self._word(tok.norm, tok.lemma, language))
+        return entries, kinds
+
+    def _own(self, turn: TurnAnalysis) -> tuple[list[_Group], list[str]]:
+        """Lexical groups of one turn (words+lemmas, character n-grams, bigrams) and its lemma names."""
+        ta = turn.text
+        if ta is None:
+            return [], []
+        spec = self.spec
+        entries, kinds = self.words(turn)
+        lex_names: list[str] = []
+        lex_idx: list[int] = []
+        char_names: list[str] = []
+        char_idx: list[int] = []
+        lemmas: list[str] = []
+        lemma_names: list[str] = []
+        for found in entries:
             lex_names.extend(found[0])
             lex_idx.extend(found[1])
             char_names.extend(found[2])
@@ -169,12 +180,7 @@ class Featurizer:
         if spec.edge_lemmas:
             groups.append(self._group(_edges(ta.tokens), spec.lexical_weight))
         if spec.bigrams:
-            padded = ["<s>", *lemmas, "</s>"]
-            bigrams = [f"bigram:{a} {b}" for a, b in zip(padded, padded[1:], strict=False)]
-            if spec.trigrams:
-                bigrams += [f"trigram:{a} {b} {c}"
-                            for a, b, c in zip(padded, padded[1:], padded[2:], strict=False)]
-            groups.append(self._group(bigrams, spec.lexical_weight))
+            groups.append(self._group(ngram_names(lemmas, spec.trigrams), spec.lexical_weight))
         return groups, lemma_names
 
     def _word(self, norm: str, lemma: str, language: str) -> _WordEntry:
@@ -210,8 +216,17 @@ def _pack(groups: Sequence[_Group]) -> TurnFeatures:
     return TurnFeatures(tuple(names), np.concatenate(parts), values)
 
 
-def _neighbours(analysis: ConversationAnalysis, lemmas: Sequence[Sequence[str]], questions: Sequence[bool],
-                rule_tags: Sequence[TurnTags] | None, i: int) -> list[str]:
+def ngram_names(lemmas: Sequence[str], trigrams: bool) -> list[str]:
+    """Lemma bigram names of a turn (and trigram names when asked), with start and end marks."""
+    padded = ["<s>", *lemmas, "</s>"]
+    names = [f"bigram:{a} {b}" for a, b in zip(padded, padded[1:], strict=False)]
+    if trigrams:
+        names += [f"trigram:{a} {b} {c}" for a, b, c in zip(padded, padded[1:], padded[2:], strict=False)]
+    return names
+
+
+def neighbour_names(analysis: ConversationAnalysis, lemmas: Sequence[Sequence[str]],
+                    questions: Sequence[bool], rule_tags: Sequence[TurnTags] | None, i: int) -> list[str]:
     """Lemmas, speaker, question form and rule stages of the previous and the next turn."""
     out: list[str] = []
     turns = analysis.turns
@@ -252,7 +267,9 @@ def _char_ngrams(word: str, lo: int, hi: int) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Where:
+class Positions:
+    """Where a conversation's first and last agent and customer turns are."""
+
     total: int
     first_agent: int | None
     last_agent: int | None
@@ -260,11 +277,12 @@ class _Where:
     last_customer: int | None
 
 
-def _positions(analysis: ConversationAnalysis) -> _Where:
+def turn_positions(analysis: ConversationAnalysis) -> Positions:
+    """The :class:`Positions` of ``analysis``."""
     speakers = [t.turn.speaker.value for t in analysis.turns]
     agents = [i for i, s in enumerate(speakers) if s == "agent"]
     customers = [i for i, s in enumerate(speakers) if s == "customer"]
-    return _Where(len(speakers), agents[0] if agents else None, agents[-1] if agents else None,
+    return Positions(len(speakers), agents[0] if agents else None, agents[-1] if agents else None,
                   customers[0] if customers else None, customers[-1] if customers else None)
 
 
@@ -275,7 +293,7 @@ def _bucket(n: int, edges: Sequence[int]) -> str:
     return f">{edges[-1]}"
 
 
-def _structure(turn: TurnAnalysis, where: _Where, i: int, question: bool) -> list[str]:
+def structure_names(turn: TurnAnalysis, where: Positions, i: int, question: bool) -> list[str]:
     """Speaker, language, position, length and question features (also crossed with the speaker)."""
     sp = turn.turn.speaker.value
     ta = turn.text
@@ -301,7 +319,7 @@ def _structure(turn: TurnAnalysis, where: _Where, i: int, question: bool) -> lis
     return out
 
 
-def _rule_features(rule_tags: Sequence[TurnTags], i: int) -> list[str]:
+def rule_names(rule_tags: Sequence[TurnTags], i: int) -> list[str]:
     """The rule tagger's stages and the cues/rules behind them on turn ``i``."""
     out: list[str] = []
     seen: set[str] = set()

@@ -93,7 +93,12 @@ class StageModel:
         """Stage probabilities per turn and the second-pass inputs they came from (``rules``: the rule
         tagger's stages per turn, turns x 7, when the model uses them; ``contributions``: see
         :meth:`first_pass`)."""
-        ctx = context_matrix(self.first_pass(features, contributions), speakers, rules)
+        return self.from_first_pass(self.first_pass(features, contributions), speakers, rules)
+
+    def from_first_pass(self, first: np.ndarray, speakers: Sequence[str],
+                        rules: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`probabilities` from first-pass logits already worked out (one row per turn)."""
+        ctx = context_matrix(first, speakers, rules)
         return sigmoid(self.second_pass(ctx)), ctx
 
     def save(self, path: Path) -> None:

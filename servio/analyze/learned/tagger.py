@@ -22,6 +22,7 @@ from servio.analyze.learned.context import rule_matrix
 from servio.analyze.learned.explain import explain_turns
 from servio.analyze.learned.features import Featurizer, TurnFeatures
 from servio.analyze.learned.model import ModelError, StageModel, load_model
+from servio.analyze.learned.scores import FirstPass, supported
 from servio.results import StageTag, TurnTags
 
 #: File name of the packaged model under ``servio/data/models/``.
@@ -50,11 +51,16 @@ class Prediction(NamedTuple):
 
 
 class Runtime:
-    """A loaded model with its featuriser (and the rule tagger when the model uses cue hits)."""
+    """A loaded model with its featuriser (and the rule tagger when the model uses cue hits).
+
+    The first-pass logits come from per-word sums (:class:`~servio.analyze.learned.scores.FirstPass`)
+    whenever the model's features allow it; the features themselves are built only for evidence.
+    """
 
     def __init__(self, model: StageModel) -> None:
         self.model = model
         self.featurizer = Featurizer(model.spec)
+        self._first = FirstPass(self.featurizer, model.weights) if supported(model.spec) else None
         self._rules: Tagger | None = None
         self._lock = threading.Lock()
 
@@ -74,15 +80,35 @@ class Runtime:
         """Features of every turn."""
         return self.featurizer.conversation(analysis, self.rule_tags(analysis))
 
+    def first_pass(self, analysis: ConversationAnalysis, rule_tags: Sequence[TurnTags] | None,
+                   features: list[TurnFeatures] | None = None) -> np.ndarray:
+        """First-pass logits, one row per turn (``features``: the turns' features, when built already)."""
+        if self._first is not None:
+            return self._first.scores(analysis, rule_tags) + self.model.bias
+        if features is None:
+            features = self.featurizer.conversation(analysis, rule_tags)
+        return self.model.first_pass(features)
+
+    def probabilities(self, analysis: ConversationAnalysis) -> np.ndarray:
+        """Stage probabilities per turn (turns x 7), without building the features for evidence."""
+        rule_tags = self.rule_tags(analysis)
+        probs, _ = self._second_pass(analysis, rule_tags, self.first_pass(analysis, rule_tags))
+        return probs
+
     def predict(self, analysis: ConversationAnalysis) -> Prediction:
         """Features, their first-pass contributions, stage probabilities and second-pass inputs."""
         rule_tags = self.rule_tags(analysis)
         feats = self.featurizer.conversation(analysis, rule_tags)
+        contributions = self.model.contributions(feats)
+        first = self.first_pass(analysis, rule_tags, feats)
+        probs, ctx = self._second_pass(analysis, rule_tags, first)
+        return Prediction(feats, contributions, probs, ctx)
+
+    def _second_pass(self, analysis: ConversationAnalysis, rule_tags: Sequence[TurnTags] | None,
+                     first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         speakers = [t.turn.speaker.value for t in analysis.turns]
         rules = rule_matrix(rule_tags) if rule_tags is not None else None
-        contributions = self.model.contributions(feats)
-        probs, ctx = self.model.probabilities(feats, speakers, rules, contributions)
-        return Prediction(feats, contributions, probs, ctx)
+        return self.model.from_first_pass(first, speakers, rules)
 
 
 def packaged_model_path() -> Path:
@@ -107,16 +133,10 @@ class LearnedTagger(Tagger):
     config_class = LearnedConfig
 
     def _tag(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
-        cfg = self.config
-        if not isinstance(cfg, LearnedConfig):  # pragma: no cover - guarded by the base class
-            raise TaggerError(f"tagger {self.name!r}: wrong configuration type")
-        try:
-            runtime = load_runtime(cfg.model_path)
-        except ModelError as exc:
-            raise TaggerError(f"tagger {self.name!r}: {exc}") from exc
+        cfg = self._learned_config()
+        runtime = self._runtime()
         feats, contributions, probs, ctx = runtime.predict(analysis)
-        above = probs >= runtime.model.thresholds
-        stages = [(np.flatnonzero(row) + 1).tolist() for row in above]
+        stages = _above(probs, runtime.model.thresholds)
         evidence = explain_turns(runtime.model, feats, ctx, stages, cfg.evidence, contributions)
         out = []
         for i, (row, wanted, turn_evidence) in enumerate(zip(probs.tolist(), stages, evidence, strict=True)):
@@ -124,3 +144,26 @@ class LearnedTagger(Tagger):
                          for s, ev in zip(wanted, turn_evidence, strict=True))
             out.append(TurnTags(index=i, tags=tags))
         return out
+
+    def _stages(self, analysis: ConversationAnalysis) -> Sequence[frozenset[int]]:
+        """The stage sets of :meth:`_tag` without working out their evidence."""
+        runtime = self._runtime()
+        probs = runtime.probabilities(analysis)
+        return [frozenset(stages) for stages in _above(probs, runtime.model.thresholds)]
+
+    def _learned_config(self) -> LearnedConfig:
+        cfg = self.config
+        if not isinstance(cfg, LearnedConfig):  # pragma: no cover - guarded by the base class
+            raise TaggerError(f"tagger {self.name!r}: wrong configuration type")
+        return cfg
+
+    def _runtime(self) -> Runtime:
+        try:
+            return load_runtime(self._learned_config().model_path)
+        except ModelError as exc:
+            raise TaggerError(f"tagger {self.name!r}: {exc}") from exc
+
+
+def _above(probabilities: np.ndarray, thresholds: np.ndarray) -> list[list[int]]:
+    """The stages (1..7) whose probability reaches its threshold, per turn."""
+    return [(np.flatnonzero(row) + 1).tolist() for row in probabilities >= thresholds]
