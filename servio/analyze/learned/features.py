@@ -295,6 +295,22 @@ def _bucket(n: int, edges: Sequence[int]) -> str:
 
 def structure_names(turn: TurnAnalysis, where: Positions, i: int, question: bool) -> list[str]:
     """Speaker, language, position, length and question features (also crossed with the speaker)."""
+    return names_of_structure(structure_parts(turn, where, i, question))
+
+
+def names_of_structure(parts: tuple[str, str, tuple[str, ...]]) -> list[str]:
+    """The structure names made of :func:`structure_parts`."""
+    sp, language, base = parts
+    out = [f"speaker:{sp}", f"language:{language}"]
+    out.extend(base)
+    out.extend(f"{sp}:{b}" for b in base)
+    return out
+
+
+def structure_parts(turn: TurnAnalysis, where: Positions, i: int,
+                    question: bool) -> tuple[str, str, tuple[str, ...]]:
+    """What :func:`structure_names` are made of: the speaker, the language and the position, length
+    and question names (a key: equal parts give equal names)."""
     sp = turn.turn.speaker.value
     ta = turn.text
     words = sum(1 for t in ta.tokens if t.kind == "word") if ta is not None else len(turn.turn.text.split())
@@ -313,10 +329,7 @@ def structure_names(turn: TurnAnalysis, where: Positions, i: int, question: bool
     base.extend(f"position:{name}" for name, at in marks.items() if at == i)
     if i == where.total - 1:
         base.append("position:last_turn")
-    out = [f"speaker:{sp}", f"language:{turn.language.value}"]
-    out.extend(base)
-    out.extend(f"{sp}:{b}" for b in base)
-    return out
+    return sp, turn.language.value, tuple(base)
 
 
 def rule_names(rule_tags: Sequence[TurnTags], i: int) -> list[str]:

@@ -25,10 +25,11 @@ import numpy as np
 from servio.analyze.learned.features import (
     FeatureSpec,
     Featurizer,
+    names_of_structure,
     neighbour_names,
     ngram_names,
     rule_names,
-    structure_names,
+    structure_parts,
     turn_positions,
 )
 
@@ -59,6 +60,7 @@ class FirstPass:
         self._group_weights = np.array([spec.lexical_weight, spec.char_weight, spec.lexical_weight, 1.0,
                                         spec.rule_weight, 1.0], dtype=np.float32)
         self._ids: dict[tuple[str, ...], int] = {}  # a word's (word name, lemma name) -> its table row
+        self._structures: dict[tuple[str, str, tuple[str, ...]], tuple[np.ndarray, int]] = {}
         self._chars: list[int] = []  # character n-grams per table row
         self._table = np.zeros((1024, 4, weights.shape[1]), dtype=np.float32)
         self._lock = threading.Lock()
@@ -78,6 +80,7 @@ class FirstPass:
         where = turn_positions(analysis)
         questions = [t.text is not None and t.text.is_question for t in turns]
         no_lemmas: list[list[str]] = [[] for _ in turns]
+        structures: list[np.ndarray] = []
         use_rules = spec.rules and rule_tags is not None
         for i, turn in enumerate(turns):
             entries, kinds = words[i]
@@ -89,7 +92,8 @@ class FirstPass:
                 own.append((_LEX, kinds))
                 if spec.bigrams:
                     own.append((_NGRAM, ngram_names([e[4] for e in entries], spec.trigrams)))
-            own.append((_STRUCTURE, structure_names(turn, where, i, questions[i])))
+            structure, sizes[i, _STRUCTURE] = self._structure(structure_parts(turn, where, i, questions[i]))
+            structures.append(structure)
             if use_rules and rule_tags is not None:
                 own.append((_RULES, rule_names(rule_tags, i)))
             if spec.neighbours:
@@ -105,9 +109,22 @@ class FirstPass:
         if names:
             _segment_sums(flat, np.asarray(groups, dtype=np.intp), self.weights[feat.indices(names)])
         sums = flat.reshape(n, _GROUPS, -1)
+        if structures:
+            sums[:, _STRUCTURE] += np.stack(structures)
         _add_word_sums(sums, table, rows)
         scale = np.divide(self._group_weights, np.sqrt(sizes), out=np.zeros_like(sizes), where=sizes > 0)
         return np.einsum("tg,tgs->ts", scale, sums)
+
+    def _structure(self, parts: tuple[str, str, tuple[str, ...]]) -> tuple[np.ndarray, int]:
+        """The summed weight rows of a turn's structure names, and how many there are (by their parts)."""
+        found = self._structures.get(parts)
+        if found is None:
+            if len(self._structures) >= _TABLE_LIMIT:
+                self._structures.clear()
+            names = names_of_structure(parts)
+            found = (self.weights[self.featurizer.indices(names)].sum(axis=0), len(names))
+            self._structures[parts] = found
+        return found
 
     def _row(self, entry: tuple[Any, ...]) -> int:
         """The table row of a featuriser word entry, summed on first sight."""
