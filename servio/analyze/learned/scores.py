@@ -10,8 +10,9 @@ seen from the next turn (``prev:lemma:…``) and from the previous one
 sums in a table, so a turn costs one look-up per word plus the few features
 that depend on the conversation (token kinds, bigrams, structure, cue hits,
 neighbours). The result equals ``StageModel.first_pass`` over the
-featuriser's features up to float rounding; the tagger uses it for its
-stages, and the features themselves only for evidence.
+featuriser's features up to float rounding. The tagger uses it when only
+the stage sets are asked for (``servio tag``, ``servio eval``); tagging
+with evidence builds the named features, since the evidence ranks them.
 """
 
 from __future__ import annotations

@@ -53,8 +53,8 @@ class Prediction(NamedTuple):
 class Runtime:
     """A loaded model with its featuriser (and the rule tagger when the model uses cue hits).
 
-    The first-pass logits come from per-word sums (:class:`~servio.analyze.learned.scores.FirstPass`)
-    whenever the model's features allow it; the features themselves are built only for evidence.
+    :meth:`predict` builds every feature by name, for the evidence; :meth:`probabilities` sums the
+    first pass from per-word sums (:class:`~servio.analyze.learned.scores.FirstPass`) instead.
     """
 
     def __init__(self, model: StageModel) -> None:
@@ -80,19 +80,18 @@ class Runtime:
         """Features of every turn."""
         return self.featurizer.conversation(analysis, self.rule_tags(analysis))
 
-    def first_pass(self, analysis: ConversationAnalysis, rule_tags: Sequence[TurnTags] | None,
-                   features: list[TurnFeatures] | None = None) -> np.ndarray:
-        """First-pass logits, one row per turn (``features``: the turns' features, when built already)."""
-        if self._first is not None:
-            return self._first.scores(analysis, rule_tags) + self.model.bias
-        if features is None:
-            features = self.featurizer.conversation(analysis, rule_tags)
-        return self.model.first_pass(features)
-
     def probabilities(self, analysis: ConversationAnalysis) -> np.ndarray:
-        """Stage probabilities per turn (turns x 7), without building the features for evidence."""
+        """Stage probabilities per turn (turns x 7), without building the features for evidence.
+
+        The first pass is summed from per-word sums when the model allows it, which gives the
+        logits of :meth:`predict` up to float rounding.
+        """
         rule_tags = self.rule_tags(analysis)
-        probs, _ = self._second_pass(analysis, rule_tags, self.first_pass(analysis, rule_tags))
+        if self._first is not None:
+            first = self._first.scores(analysis, rule_tags) + self.model.bias
+        else:
+            first = self.model.first_pass(self.featurizer.conversation(analysis, rule_tags))
+        probs, _ = self._second_pass(analysis, rule_tags, first)
         return probs
 
     def predict(self, analysis: ConversationAnalysis) -> Prediction:
@@ -100,8 +99,7 @@ class Runtime:
         rule_tags = self.rule_tags(analysis)
         feats = self.featurizer.conversation(analysis, rule_tags)
         contributions = self.model.contributions(feats)
-        first = self.first_pass(analysis, rule_tags, feats)
-        probs, ctx = self._second_pass(analysis, rule_tags, first)
+        probs, ctx = self._second_pass(analysis, rule_tags, self.model.first_pass(feats, contributions))
         return Prediction(feats, contributions, probs, ctx)
 
     def _second_pass(self, analysis: ConversationAnalysis, rule_tags: Sequence[TurnTags] | None,
@@ -146,7 +144,9 @@ class LearnedTagger(Tagger):
         return out
 
     def _stages(self, analysis: ConversationAnalysis) -> Sequence[frozenset[int]]:
-        """The stage sets of :meth:`_tag` without working out their evidence."""
+        """The stage sets of :meth:`_tag` without working out their evidence (the first pass is summed
+        in another order, so a probability within float rounding of its threshold could fall the other
+        way; none does on the shared data or the examples)."""
         runtime = self._runtime()
         probs = runtime.probabilities(analysis)
         return [frozenset(stages) for stages in _above(probs, runtime.model.thresholds)]
