@@ -117,6 +117,15 @@ CASES = [
     ("asking for another solution is a question about what is possible: 5", "et",
      [(C, "Remonditöökoda ütles, et telefoni ei saa parandada."), (A, "Kahju kuulda."),
       (C, "Kas on mingi muu lahendus või pean uue ostma?")], 2, {5}),
+    ("the customer's deadline is a limit: 5", "en",
+     [(C, "I want to order the blue sofa."), (A, "Lovely choice! It takes about three weeks."),
+      (C, "Hmm, I need it by the 20th.")], 2, {5}),
+    ("what the customer does not have is a limit: 5", "et",
+     [(C, "Tahaksin tooli tagastada."), (A, "Selge. Kas ostutšekk on alles?"),
+      (C, "Tšekki mul kahjuks ei ole.")], 2, {5}),
+    ("equipment the customer owns is a limit: 5", "et",
+     [(C, "Soovin lapsele jalgratast."), (A, "Kas kiivrit on ka vaja?"),
+      (C, "Ei, kiiver on meil juba olemas.")], 2, {5}),
     ("mid-conversation thanks for a detail is not 7", "en",
      [(C, "My card was declined."), (A, "Which card do you use?"), (C, "Thanks. It's the blue Visa card.")],
      2, {3}),
@@ -151,7 +160,6 @@ def _conv(language: str, turns: list[tuple[Speaker, str]]) -> Conversation:
 #: Conventions the shipped learned model misses, with the weakness behind each.
 LEARNED_MISSES = {
     "en: stating a priority is 4": "stage 4 recall in English is low (60 gold turns; model card)",
-    "en: not minding a cost states a priority: 4": "price talk pulls English stage 4 turns to 5 (model card)",
 }
 
 
