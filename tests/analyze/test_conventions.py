@@ -96,6 +96,12 @@ CASES = [
     ("a paraphrase of priorities is 4", "en",
      [(C, "I need a sofa for a small flat."), (A, "Happy to help! What matters most to you?"),
       (C, "Comfort, and easy cleaning."), (A, "Got it: comfort first, easy cleaning second.")], 3, {4}),
+    ("a priority typed without apostrophes is still 4", "en",
+     [(C, "I need a new phone."), (A, "Sure! What matters to you?"), (C, "i dont want to lose my photos")],
+     2, {4}),
+    ("a paraphrase naming the customer's main concern is 4", "en",
+     [(C, "I need travel insurance for a hiking trip."), (A, "What matters most to you in a policy?"),
+      (C, "Mountain rescue."), (A, "Makes sense, rescue cover is the big one for hiking.")], 3, {4}),
     ("a paraphrase of priorities is 4", "et",
      [(C, "Vajan uut diivanit."), (A, "Hea meelega aitan! Mis on teile kõige olulisem?"),
       (C, "Mugavus ja lihtne puhastamine."), (A, "Selge, mugavus on esikohal.")], 3, {4}),
@@ -160,6 +166,8 @@ def _conv(language: str, turns: list[tuple[Speaker, str]]) -> Conversation:
 #: Conventions the shipped learned model misses, with the weakness behind each.
 LEARNED_MISSES = {
     "en: stating a priority is 4": "stage 4 recall in English is low (60 gold turns; model card)",
+    "en: not minding a cost states a priority: 4": "an answer to a values question also gets 5 (borderline)",
+    "en: a paraphrase naming the customer's main concern is 4": "agent paraphrases of priorities also get 5",
 }
 
 
