@@ -54,6 +54,12 @@ CASES = [
      1, {5}),
     ("a general statement of what is possible is 5", "en",
      [(C, "What is your returns policy?"), (A, "Returns are accepted within 90 days of purchase.")], 1, {5}),
+    ("what the company cannot see from here is a limit: 5", "en",
+     [(C, "Why was I charged twice?"), (A, "We're unable to view your account here on Twitter.")], 1, {5}),
+    ("a requirement is a policy limit: 5", "en",
+     [(C, "Can I return the kettle?"), (A, "A return requires a valid receipt.")], 1, {5}),
+    ("what sometimes happens in general is 5", "en",
+     [(C, "My parcel is late."), (A, "Sometimes it takes a little longer in December.")], 1, {5}),
     ("the state of the customer's own case is 6", "en",
      [(C, "Where is my parcel?"), (A, "Your parcel is on its way and arrives tomorrow.")], 1, {6}),
     ("a commitment to act is 6", "en",
@@ -188,6 +194,7 @@ def _conv(language: str, turns: list[tuple[Speaker, str]]) -> Conversation:
 #: Conventions the shipped learned model misses, with the weakness behind each.
 LEARNED_MISSES = {
     "en: stating a priority is 4": "stage 4 recall in English is low (60 gold turns; model card)",
+    "et: a question about what matters more is 4": "rare wordings of a values question (model card)",
     "en: not minding a cost states a priority: 4": "an answer to a values question also gets 5 (borderline)",
     "en: a paraphrase naming the customer's main concern is 4": "agent paraphrases of priorities also get 5",
 }
