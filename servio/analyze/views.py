@@ -25,6 +25,7 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"
 _QUOTE_RE = re.compile("[’‘`“”„«»]")  # a cheap test before the (slow, dict-driven) translate
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:ee|com|org|net|eu|io|co|uk)\b(?:/\S*)?")
 _MENTION_RE = re.compile(r"(?<!\w)@\w+")
+_SPACES_RE = re.compile(" {2,}")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$|[\"')\]])|\n+")
 _WORD_RE = re.compile(r"\w+")
 _FOLDED_LEMMAS: dict[str, str] = {}  # lemma -> folded lemma (a bounded cache; folding is pure)
@@ -255,7 +256,9 @@ def _text_view(ta: TextAnalysis) -> str:
         text = _URL_RE.sub(" url ", fold(ta.text))
     if (not text.isascii() or "`" in text) and _QUOTE_RE.search(text):
         text = text.translate(_QUOTES)
-    return _MENTION_RE.sub(" ", text).strip() if "@" in text else text.strip()
+    if "@" in text:  # ".@user will" must not leave three spaces between the sentence mark and "will"
+        text = _SPACES_RE.sub(" ", _MENTION_RE.sub(" ", text))
+    return text.strip()
 
 
 def _folded_lemma(lemma: str) -> str:

@@ -135,3 +135,17 @@ def test_packaged_patterns_use_a_literal_question_mark_only_at_the_end(language:
     bad = [(c["id"], p) for c in raw["cue"] for key in ("phrases", "lemmas") for p in c.get(key, [])
            if not p.startswith("re:") and re.search(r"(?<!\))\?(?!\s*$)", p)]
     assert not bad, bad
+
+
+@pytest.mark.parametrize("text", ["Thanks. @Delta will escalate this", "Thanks.@Delta will escalate this",
+                                  "@Delta will escalate this"])
+def test_a_sentence_start_survives_a_dropped_mention(text: str) -> None:
+    from servio.analyze.base import TurnAnalysis
+    from servio.analyze.views import build_view
+    from servio.language import analyze_text
+    from servio.model import Language, Speaker, Turn
+
+    turn = TurnAnalysis(0, Turn(Speaker.AGENT, text), Language.EN, analyze_text(text, Language.EN))
+    view = build_view(turn, frozenset())
+    assert "  " not in view.text
+    assert re.search(wrap(compile_pattern("^ will escalate").regex), view.text)
