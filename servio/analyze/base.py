@@ -14,9 +14,9 @@ from __future__ import annotations
 import dataclasses
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from servio.model import Conversation, Language, Turn
 from servio.results import Evidence, StageTag, TurnTags
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 KNOWN_NEEDS: frozenset[str] = frozenset({"text", "analysis"})
 #: What a stage tagger produces.
 PRODUCES_STAGES = "stages"
+_T = TypeVar("_T")
 
 
 class TaggerError(Exception):
@@ -95,15 +96,7 @@ class Tagger(ABC):
 
     def tag(self, analysis: ConversationAnalysis) -> tuple[TurnTags, ...]:
         """Tag every turn of ``analysis``; the result is validated (one TurnTags per turn, in order)."""
-        self._check_input(analysis)
-        try:
-            out = self._tag(analysis)
-        except TaggerError:
-            raise
-        except Exception as exc:
-            raise TaggerError(f"tagger {self.name!r} failed on conversation "
-                              f"{analysis.conversation.id!r}: {exc}") from exc
-        return validate_output(self.name, analysis, out)
+        return validate_output(self.name, analysis, self._guarded(self._tag, analysis))
 
     @abstractmethod
     def _tag(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
@@ -112,19 +105,23 @@ class Tagger(ABC):
     def stages(self, analysis: ConversationAnalysis) -> tuple[frozenset[int], ...]:
         """The stage set of every turn, without confidences or evidence: the same sets as
         :meth:`tag` gives, validated the same way."""
+        return validate_stages(self.name, analysis, self._guarded(self._stages, analysis))
+
+    def _stages(self, analysis: ConversationAnalysis) -> Sequence[frozenset[int]]:
+        """The stage sets of :meth:`_tag` (override when they come cheaper without the evidence)."""
+        return [t.stages for t in self._tag(analysis)]
+
+    def _guarded(self, step: Callable[[ConversationAnalysis], _T], analysis: ConversationAnalysis) -> _T:
+        """``step(analysis)`` on checked input; any failure but a TaggerError is wrapped in one naming
+        the tagger and the conversation."""
         self._check_input(analysis)
         try:
-            out = self._stages(analysis)
+            return step(analysis)
         except TaggerError:
             raise
         except Exception as exc:
             raise TaggerError(f"tagger {self.name!r} failed on conversation "
                               f"{analysis.conversation.id!r}: {exc}") from exc
-        return validate_stages(self.name, analysis, out)
-
-    def _stages(self, analysis: ConversationAnalysis) -> Sequence[frozenset[int]]:
-        """The stage sets of :meth:`_tag` (override when they come cheaper without the evidence)."""
-        return [t.stages for t in self._tag(analysis)]
 
     def _check_input(self, analysis: ConversationAnalysis) -> None:
         if not isinstance(analysis, ConversationAnalysis):
@@ -160,33 +157,40 @@ def _check_declaration(cls: type[Tagger]) -> None:
 def validate_output(name: str, analysis: ConversationAnalysis, out: object) -> tuple[TurnTags, ...]:
     """Check a tagger's output against the contract; raise :class:`TaggerError` naming ``name``."""
     where = f"tagger {name!r} on conversation {analysis.conversation.id!r}"
-    if isinstance(out, str | bytes) or not isinstance(out, Sequence):
-        raise TaggerError(f"{where}: must return a sequence of TurnTags, got {type(out).__name__}")
-    if len(out) != len(analysis.turns):
-        raise TaggerError(f"{where}: returned {len(out)} TurnTags for {len(analysis.turns)} turns")
-    for i, tt in enumerate(out):
+    items = _one_per_turn(where, analysis, out, "TurnTags")
+    for i, tt in enumerate(items):
         if not isinstance(tt, TurnTags):
             raise TaggerError(f"{where}: item {i} is {type(tt).__name__}, not TurnTags")
         if tt.index != i:
             raise TaggerError(f"{where}: item {i} has index {tt.index} (must be in turn order)")
         _validate_tags(f"{where}, turn {i}", tt.tags)
-    return tuple(out)
+    return cast("tuple[TurnTags, ...]", tuple(items))
 
 
 def validate_stages(name: str, analysis: ConversationAnalysis, out: object) -> tuple[frozenset[int], ...]:
     """Check the stage sets of :meth:`Tagger._stages`; raise :class:`TaggerError` naming ``name``."""
     where = f"tagger {name!r} on conversation {analysis.conversation.id!r}"
-    if isinstance(out, str | bytes) or not isinstance(out, Sequence):
-        raise TaggerError(f"{where}: must return a sequence of stage sets, got {type(out).__name__}")
-    if len(out) != len(analysis.turns):
-        raise TaggerError(f"{where}: returned {len(out)} stage sets for {len(analysis.turns)} turns")
-    for i, stages in enumerate(out):
+    items = _one_per_turn(where, analysis, out, "stage sets")
+    for i, stages in enumerate(items):
         if not isinstance(stages, frozenset):
             raise TaggerError(f"{where}: item {i} is {type(stages).__name__}, not a frozenset")
         for stage in stages:
-            if isinstance(stage, bool) or not isinstance(stage, int) or not 1 <= stage <= 7:
-                raise TaggerError(f"{where}, turn {i}: stage {stage!r} is not in 1..7")
-    return tuple(out)
+            _check_stage(f"{where}, turn {i}", stage)
+    return cast("tuple[frozenset[int], ...]", tuple(items))
+
+
+def _one_per_turn(where: str, analysis: ConversationAnalysis, out: object, what: str) -> Sequence[object]:
+    """``out`` when it is a sequence with one item per turn."""
+    if isinstance(out, str | bytes) or not isinstance(out, Sequence):
+        raise TaggerError(f"{where}: must return a sequence of {what}, got {type(out).__name__}")
+    if len(out) != len(analysis.turns):
+        raise TaggerError(f"{where}: returned {len(out)} {what} for {len(analysis.turns)} turns")
+    return out
+
+
+def _check_stage(where: str, stage: object) -> None:
+    if isinstance(stage, bool) or not isinstance(stage, int) or not 1 <= stage <= 7:
+        raise TaggerError(f"{where}: stage {stage!r} is not in 1..7")
 
 
 def _validate_tags(where: str, tags: object) -> None:
@@ -196,8 +200,7 @@ def _validate_tags(where: str, tags: object) -> None:
     for tag in tags:
         if not isinstance(tag, StageTag):
             raise TaggerError(f"{where}: {type(tag).__name__} is not a StageTag")
-        if isinstance(tag.stage, bool) or not isinstance(tag.stage, int) or not 1 <= tag.stage <= 7:
-            raise TaggerError(f"{where}: stage {tag.stage!r} is not in 1..7")
+        _check_stage(where, tag.stage)
         if tag.stage in seen:
             raise TaggerError(f"{where}: stage {tag.stage} tagged twice")
         seen.add(tag.stage)
