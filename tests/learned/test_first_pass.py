@@ -66,3 +66,16 @@ def test_speaker_and_edge_lemmas_are_not_covered() -> None:
     assert supported(FeatureSpec()) and not supported(FeatureSpec(speaker_lemmas=True))
     with pytest.raises(ValueError, match="speaker or edge"):
         FirstPass(Featurizer(FeatureSpec(bits=8, edge_lemmas=True)), np.zeros((256, 7), dtype=np.float32))
+
+
+def test_a_full_table_starts_over_between_conversations(monkeypatch: pytest.MonkeyPatch) -> None:
+    from servio.analyze.learned import scores
+
+    monkeypatch.setattr(scores, "_TABLE_LIMIT", 60)  # smaller than some conversations' word count
+    spec = SPECS[0]
+    model, featurizer = _model(spec), Featurizer(spec)
+    first = FirstPass(featurizer, model.weights)
+    for conv in _conversations():
+        analysis = prepare(conv)
+        expected = model.first_pass(featurizer.conversation(analysis, None))
+        np.testing.assert_allclose(first.scores(analysis, None), expected, rtol=1e-4, atol=1e-4)

@@ -73,6 +73,8 @@ class FirstPass:
         n = len(turns)
         words = [feat.words(t) for t in turns]
         with self._lock:  # row numbers and the table they index belong together
+            if len(self._ids) + sum(len(entries) for entries, _ in words) > _TABLE_LIMIT:
+                self._reset()  # only between conversations: a conversation's rows share one table
             rows = [[self._row(e) for e in entries] for entries, _ in words]
             table, chars = self._table, self._chars
         sizes = np.zeros((n, _GROUPS), dtype=np.float32)
@@ -127,16 +129,18 @@ class FirstPass:
             self._structures[parts] = found
         return found
 
+    def _reset(self) -> None:
+        """Forget every word's row (the table is bounded; a new one starts small)."""
+        self._ids = {}
+        self._chars = []
+        self._table = np.zeros((1024, *self._table.shape[1:]), dtype=np.float32)
+
     def _row(self, entry: tuple[Any, ...]) -> int:
         """The table row of a featuriser word entry, summed on first sight."""
         key = entry[0]
         found = self._ids.get(key)
         if found is not None:
             return found
-        if len(self._ids) >= _TABLE_LIMIT:
-            self._ids.clear()
-            self._chars = []
-            self._table = np.zeros_like(self._table[:1024])
         row = len(self._chars)
         if row == len(self._table):
             grown = np.zeros((2 * row, *self._table.shape[1:]), dtype=np.float32)
