@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import compress
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from servio.analyze.base import ConversationAnalysis, TurnAnalysis
 from servio.analyze.patterns import ANCHOR_LEN
@@ -31,6 +31,8 @@ _WORD_RE = re.compile(r"\w+")
 _FOLDED_LEMMAS: dict[str, str] = {}  # lemma -> folded lemma (a bounded cache; folding is pure)
 _KEY_MEMOS: dict[frozenset[str] | None, dict[str, tuple[str, ...]]] = {}
 _KEY_CACHE_LIMIT = 100_000
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 _PIECE_MEMOS: dict[frozenset[str], dict[str, bool]] = {}  # lemma-view piece -> holds a wanted key
 _GROUP = re.Match.group
 _START = re.Match.start
@@ -208,17 +210,8 @@ def _word_starts(text: str, wanted: frozenset[str] | None = None,
     """Where words start, by index key (see :func:`~servio.analyze.patterns.word_keys`);
     only keys in ``wanted`` when given."""
     out: dict[str, list[int]] = {}
-    keys_of = _word_keys_cache(wanted)
     matches, words = words_of_text if words_of_text is not None else _words(text)
-    found_keys = list(map(keys_of.get, words))
-    if None in found_keys:
-        if len(keys_of) >= _KEY_CACHE_LIMIT:
-            keys_of.clear()
-        for word in words:
-            if word not in keys_of:
-                keys_of[word] = _wanted_keys(word, wanted)
-        found_keys = list(map(keys_of.get, words))
-    keys = cast("list[tuple[str, ...]]", found_keys)
+    keys = _remembered(_memo_for(_KEY_MEMOS, wanted), words, lambda word: _wanted_keys(word, wanted))
     for m, word_keys in compress(zip(matches, keys, strict=True), keys):  # only words some cue looks at
         for key in word_keys:
             found = out.get(key)
@@ -235,14 +228,27 @@ def _wanted_keys(word: str, wanted: frozenset[str] | None) -> tuple[str, ...]:
     return tuple(k for k in (word, prefix) if wanted is None or k in wanted)
 
 
-def _word_keys_cache(wanted: frozenset[str] | None) -> dict[str, tuple[str, ...]]:
-    """A word -> wanted keys memo per key set (cue sets are few and live as long as the process)."""
-    memo = _KEY_MEMOS.get(wanted)
+def _memo_for(memos: dict[_K, dict[str, _V]], wanted: _K) -> dict[str, _V]:
+    """The memo of one key set in ``memos`` (cue sets are few and live as long as the process)."""
+    memo = memos.get(wanted)
     if memo is None:
-        if len(_KEY_MEMOS) >= 16:
-            _KEY_MEMOS.clear()
-        memo = _KEY_MEMOS[wanted] = {}
+        if len(memos) >= 16:
+            memos.clear()
+        memo = memos[wanted] = {}
     return memo
+
+
+def _remembered(memo: dict[str, _V], items: list[str], compute: Callable[[str], _V]) -> list[_V]:
+    """``memo[item]`` for every item, the missing ones computed first (the memo is bounded)."""
+    found = list(map(memo.get, items))
+    if None in found:
+        if len(memo) >= _KEY_CACHE_LIMIT:
+            memo.clear()
+        for item in items:
+            if item not in memo:
+                memo[item] = compute(item)
+        found = list(map(memo.get, items))
+    return cast("list[_V]", found)
 
 
 def _text_view(ta: TextAnalysis) -> str:
@@ -275,19 +281,10 @@ def _may_hold_keys(pieces: list[str], wanted: frozenset[str] | None) -> bool:
     None); pieces are remembered per key set, so most turns are ruled out by dictionary look-ups."""
     if wanted is None:
         return bool(pieces)
-    memo = _PIECE_MEMOS.get(wanted)
-    if memo is None:
-        if len(_PIECE_MEMOS) >= 16:
-            _PIECE_MEMOS.clear()
-        memo = _PIECE_MEMOS[wanted] = {}
-    flags = list(map(memo.get, pieces))
-    if None in flags:
-        if len(memo) >= _KEY_CACHE_LIMIT:
-            memo.clear()
-        for piece in pieces:
-            if piece not in memo:
-                memo[piece] = any(_wanted_keys(w, wanted) for w in _WORD_RE.findall(piece))
-        flags = list(map(memo.get, pieces))
+    def holds(piece: str) -> bool:
+        return any(_wanted_keys(w, wanted) for w in _WORD_RE.findall(piece))
+
+    flags: list[bool] = _remembered(_memo_for(_PIECE_MEMOS, wanted), pieces, holds)
     return any(flags)
 
 
