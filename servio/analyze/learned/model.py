@@ -87,17 +87,11 @@ class StageModel:
         """Second-pass logits from :func:`context_matrix` rows."""
         return context @ self.context_weights + self.context_bias
 
-    def probabilities(self, features: Sequence[TurnFeatures], speakers: Sequence[str],
-                      rules: np.ndarray | None = None,
-                      contributions: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Stage probabilities per turn and the second-pass inputs they came from (``rules``: the rule
-        tagger's stages per turn, turns x 7, when the model uses them; ``contributions``: see
-        :meth:`first_pass`)."""
-        return self.from_first_pass(self.first_pass(features, contributions), speakers, rules)
-
     def from_first_pass(self, first: np.ndarray, speakers: Sequence[str],
                         rules: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`probabilities` from first-pass logits already worked out (one row per turn)."""
+        """Stage probabilities per turn and the second-pass inputs they came from, from first-pass logits
+        (one row per turn; ``rules``: the rule tagger's stages per turn, turns x 7, when the model uses
+        them)."""
         ctx = context_matrix(first, speakers, rules)
         return sigmoid(self.second_pass(ctx)), ctx
 
