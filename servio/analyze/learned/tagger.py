@@ -76,10 +76,6 @@ class Runtime:
                     self._rules = RuleTagger()
         return self._rules.tag(analysis)
 
-    def features(self, analysis: ConversationAnalysis) -> list[TurnFeatures]:
-        """Features of every turn."""
-        return self.featurizer.conversation(analysis, self.rule_tags(analysis))
-
     def probabilities(self, analysis: ConversationAnalysis) -> np.ndarray:
         """Stage probabilities per turn (turns x 7), without building the features for evidence.
 
