@@ -115,3 +115,21 @@ def test_stages_are_the_sets_of_tag_without_building_evidence(monkeypatch: pytes
     assert [s.stages for s in staged] == [tuple(tt.stages for tt in t.turns) for t in tagged]
     assert any(s for st in staged for s in st.stages)
     assert all(s.conversation.language is not None and s.tagger == "learned" for s in staged)
+
+
+def test_system_lines_get_no_stage() -> None:
+    """ANNOTATION.md: system lines get an empty set, even when their words look like a solution or a
+    goodbye (the packaged model gave this one stage 6 before the rule was applied)."""
+    from servio.analyze import analyze_stages
+
+    conv = Conversation(id="sys", language=Language.EN, turns=(
+        Turn(Speaker.CUSTOMER, "Hi, my order #123 never arrived."),
+        Turn(Speaker.SYSTEM, "Account has been pulled up. Thank you, goodbye!"),
+        Turn(Speaker.SYSTEM, "I have refunded the order and a replacement is on its way."),
+        Turn(Speaker.AGENT, "Hi! Sorry to hear that. I have refunded the order. Anything else?"),
+    ))
+    tagger = LearnedTagger()
+    tagged = analyze(conv, tagger=tagger)
+    assert [tt.stages for tt in tagged.turns][1:3] == [frozenset(), frozenset()]
+    assert tagged.turns[0].stages and tagged.turns[3].stages
+    assert analyze_stages(conv, tagger=tagger).stages[1:3] == (frozenset(), frozenset())

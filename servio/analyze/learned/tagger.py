@@ -23,6 +23,7 @@ from servio.analyze.learned.explain import explain_turns
 from servio.analyze.learned.features import Featurizer, TurnFeatures
 from servio.analyze.learned.model import ModelError, StageModel, load_model
 from servio.analyze.learned.scores import FirstPass, supported
+from servio.model import Speaker
 from servio.results import StageTag, TurnTags
 
 #: File name of the packaged model under ``servio/data/models/``.
@@ -130,7 +131,7 @@ class LearnedTagger(Tagger):
         cfg = self._learned_config()
         runtime = self._runtime()
         feats, contributions, probs, ctx = runtime.predict(analysis)
-        stages = _above(probs, runtime.model.thresholds)
+        stages = _above(probs, runtime.model.thresholds, analysis)
         evidence = explain_turns(runtime.model, feats, ctx, stages, cfg.evidence, contributions)
         out = []
         for i, (row, wanted, turn_evidence) in enumerate(zip(probs.tolist(), stages, evidence, strict=True)):
@@ -145,7 +146,7 @@ class LearnedTagger(Tagger):
         way; none does on the shared data or the examples)."""
         runtime = self._runtime()
         probs = runtime.probabilities(analysis)
-        return [frozenset(stages) for stages in _above(probs, runtime.model.thresholds)]
+        return [frozenset(stages) for stages in _above(probs, runtime.model.thresholds, analysis)]
 
     def _learned_config(self) -> LearnedConfig:
         cfg = self.config
@@ -160,6 +161,9 @@ class LearnedTagger(Tagger):
             raise TaggerError(f"tagger {self.name!r}: {exc}") from exc
 
 
-def _above(probabilities: np.ndarray, thresholds: np.ndarray) -> list[list[int]]:
-    """The stages (1..7) whose probability reaches its threshold, per turn."""
-    return [(np.flatnonzero(row) + 1).tolist() for row in probabilities >= thresholds]
+def _above(probabilities: np.ndarray, thresholds: np.ndarray,
+           analysis: ConversationAnalysis) -> list[list[int]]:
+    """The stages (1..7) whose probability reaches its threshold, per turn; none on a system line
+    (ANNOTATION.md: "system lines ... get an empty set"), whatever its words."""
+    return [[] if turn.turn.speaker is Speaker.SYSTEM else (np.flatnonzero(row) + 1).tolist()
+            for turn, row in zip(analysis.turns, probabilities >= thresholds, strict=True)]
