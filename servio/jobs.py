@@ -101,20 +101,33 @@ def tagged_record(tagged: TaggedConversation | StagedConversation) -> dict[str, 
         record["contact_type"] = str(conv.contact_type)
     if conv.started_at is not None:
         record["started_at"] = conv.started_at.isoformat()
+    turn_extra = conv.metadata.get("turn_extra")
+    if not _is_turn_extra(turn_extra):
+        turn_extra = None
     for key, value in conv.metadata.items():
-        record.setdefault(key, value)
+        if not (key == "turn_extra" and turn_extra is not None):
+            record.setdefault(key, value)
     record["turns"] = [
-        _turn_record(turn, sorted(tagged.stages_of(i))) for i, turn in enumerate(conv.turns)
+        _turn_record(turn, sorted(tagged.stages_of(i)), turn_extra.get(str(i + 1)) if turn_extra else None)
+        for i, turn in enumerate(conv.turns)
     ]
     return record
 
 
-def _turn_record(turn: Any, stages: list[int]) -> dict[str, Any]:
+def _is_turn_extra(value: Any) -> bool:
+    """Whether ``value`` is the reader's ``turn_extra`` ({"<turn number>": {key: value}})."""
+    return isinstance(value, dict) and all(isinstance(v, dict) for v in value.values())
+
+
+def _turn_record(turn: Any, stages: list[int], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A turn as in the input format, with ``stages``; keys the reader kept aside go back on the turn."""
     out: dict[str, Any] = {"speaker": str(turn.speaker), "text": turn.text, "stages": stages}
     if turn.author:
         out["author"] = turn.author
     if turn.timestamp is not None:
         out["timestamp"] = turn.timestamp.isoformat()
+    for key, value in (extra or {}).items():
+        out.setdefault(key, value)
     return out
 
 

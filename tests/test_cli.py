@@ -96,6 +96,23 @@ def test_tag_writes_the_annotation_format_ignoring_input_stages(gold_file: Path,
     assert 7 in written[0]["turns"][-1]["stages"]
 
 
+def test_tag_keeps_extra_keys_where_they_were(tmp_path: Path) -> None:
+    """Keys servio does not know stay in the output: a turn's on that turn, a conversation's on it."""
+    row = json.loads(json.dumps(GOLD[1]))
+    row["source"] = "crm-export"
+    row["turns"][0]["mood"] = "angry"
+    row["turns"][2]["note"] = {"checked": True}
+    src = tmp_path / "extra.jsonl"
+    src.write_text(json.dumps(row) + "\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["tag", str(src), "-o", str(out), "--no-progress"]) == 0
+    written = json.loads(out.read_text("utf-8"))
+    assert written["source"] == "crm-export" and "turn_extra" not in written
+    assert written["turns"][0]["mood"] == "angry" and written["turns"][2]["note"] == {"checked": True}
+    assert all("mood" not in t and "note" not in t for i, t in enumerate(written["turns"]) if i not in (0, 2))
+    assert [t["text"] for t in written["turns"]] == [t["text"] for t in row["turns"]]
+
+
 def test_eval_json_reports_per_stage_and_micro(gold_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", str(gold_file), "--json", "--no-progress"]) == 0
     report = json.loads(capsys.readouterr().out)
