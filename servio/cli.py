@@ -22,6 +22,10 @@ T = TypeVar("T")
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
 
+
+class UsageError(Exception):
+    """A command line that cannot be run as given (printed as ``servio: error: ...``, exit status 2)."""
+
 _DESCRIPTION = """\
 servio makes the seven-stage customer-service process visible.
 
@@ -151,11 +155,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
+    from servio.analyze.base import TaggerError
     from servio.ingest import IngestError
 
     try:
         return int(_COMMANDS[args.command](args))
-    except IngestError as exc:
+    except (IngestError, TaggerError, UsageError) as exc:
         print(f"servio: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
@@ -169,19 +174,38 @@ def _paths(args: argparse.Namespace) -> list[str]:
 
         paths += [str(p) for p in example_paths()]
     if not paths:
-        raise SystemExit(
-            f"servio {args.command}: error: give at least one PATH"
-            + (" or --examples" if hasattr(args, "examples") else "")
-        )
+        alternative = " or --examples" if hasattr(args, "examples") else ""
+        raise UsageError(f"servio {args.command}: give at least one PATH{alternative}")
     return paths
+
+
+def check_output(path: str) -> Path | None:
+    """The output file ``path`` (``None`` for ``-``, stdout); refused before any work when unwritable."""
+    if path == "-":
+        return None
+    out = Path(path)
+    if out.is_dir():
+        raise UsageError(f"{out}: is a folder; give a file name for the output")
+    parent = out.parent
+    if not parent.is_dir():
+        raise UsageError(f"{parent}: no such folder (for the output {out})")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"{parent}: cannot write here (for the output {out})")
+    return out
 
 
 class _Session:
     """Input options, the problem log and the progress bar of one command run."""
 
     def __init__(self, args: argparse.Namespace) -> None:
+        from servio.analyze.registry import available_taggers
         from servio.jobs import JobOptions
         from servio.model import Language
+
+        if args.tagger not in available_taggers():
+            raise UsageError(f"unknown tagger {args.tagger!r} (available: {', '.join(available_taggers())})")
+        if getattr(args, "output", None) is not None:
+            check_output(args.output)
 
         self.problems: list[str] = []
         self.args = args
@@ -242,7 +266,7 @@ def _reader_options(args: argparse.Namespace) -> Any:
     for item in args.column:
         name, sep, column = item.partition("=")
         if not sep or not name.strip() or not column.strip():
-            raise SystemExit(f"servio: error: --column expects FIELD=NAME, got {item!r}")
+            raise UsageError(f"--column expects FIELD=NAME, got {item!r}")
         columns[name.strip()] = column.strip()
     return ReaderOptions.from_cli(columns=columns, agent_domains=list(args.agent_domain))
 
@@ -305,15 +329,18 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
     session = _Session(args)
     tagged = label(session.conversations(), session.options)
-    if args.output == "-":
+    out = check_output(args.output)
+    if out is None:
         write_tagged(tagged, sys.stdout)
-    else:
-        out = Path(args.output)
-        tmp = out.with_name(out.name + ".part")
+        return session.finish()
+    tmp = out.with_name(out.name + ".part")
+    try:
         with tmp.open("w", encoding="utf-8") as fh:
             n = write_tagged(tagged, fh)
         tmp.replace(out)
-        print(f"servio: wrote {n} conversations to {out}", file=sys.stderr)
+    finally:
+        tmp.unlink(missing_ok=True)  # a stopped run (--strict, an error) leaves no half-written file
+    print(f"servio: wrote {n} conversations to {out}", file=sys.stderr)
     return session.finish()
 
 

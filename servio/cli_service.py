@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from typing import Any
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
@@ -60,10 +61,10 @@ def add_parsers(sub: Any, add_input: Any) -> None:
     who = p.add_mutually_exclusive_group()
     who.add_argument("--agent", help="report on one agent")
     who.add_argument("--team", help="report on one team")
-    p.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD)")
+    p.add_argument("--from", dest="date_from", type=_day, help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", type=_day, help="last day (YYYY-MM-DD)")
     p.add_argument("--report-lang", choices=["et", "en"], default="en", help="language of the report")
-    p.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    p.add_argument("-o", "--output", required=True, help="the HTML file to write ('-' for stdout)")
     p.add_argument("--pdf", help="also write a PDF here (needs Chromium)")
 
     p = sub.add_parser(
@@ -75,6 +76,14 @@ def add_parsers(sub: Any, add_input: Any) -> None:
     p.add_argument("paths", nargs="+", metavar="DATA", help="labelled JSON Lines files")
     p.add_argument("-o", "--output", required=True, help="model file to write (JSON)")
     p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+
+
+def _day(value: str) -> date:
+    """A ``YYYY-MM-DD`` command-line day; argparse turns the error into a usage message."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD): {value!r}") from None
 
 
 def _database(args: argparse.Namespace) -> str:
@@ -151,7 +160,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace, session: Any) -> int:
+    from servio.cli import check_output
     from servio.report.html import build_report
+
+    if args.pdf:
+        check_output(args.pdf)
 
     scope, ident = (
         ("agent", args.agent) if args.agent else ("team", args.team) if args.team else ("period", None)
@@ -173,9 +186,12 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         date_to=args.date_to,
         language=args.report_lang,
     )
-    with open(args.output, "w", encoding="utf-8") as fh:
-        fh.write(html)
-    print(f"servio: wrote {args.output}", file=sys.stderr)
+    if args.output == "-":
+        sys.stdout.write(html)
+    else:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(html)
+        print(f"servio: wrote {args.output}", file=sys.stderr)
     if args.pdf:
         from servio.report.pdf import PdfError, write_pdf
 
@@ -200,8 +216,10 @@ def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, 
 def cmd_train(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from servio.cli import check_output
     from servio.train import train_model
 
+    check_output(args.output)
     report = train_model(
         args.paths,
         Path(args.output),

@@ -191,3 +191,64 @@ def test_examples_run_and_help_teaches(capsys: pytest.CaptureFixture[str]) -> No
 def test_missing_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", str(tmp_path / "nope.jsonl"), "--no-progress"]) == 2
     assert "nope.jsonl" in capsys.readouterr().err
+
+
+def test_unknown_tagger_is_a_usage_error(gold_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(gold_file), "--tagger", "nosuch", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown tagger 'nosuch'" in err and "rules" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["tag", "report"])
+def test_output_in_a_missing_folder_is_a_clear_error_before_any_work(
+    command: str, gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "no-such-folder" / "out.file"
+    assert main([command, str(gold_file), "-o", str(out), "--tagger", "rules", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert f"{out.parent}: no such folder" in err
+    assert "conversations read" not in err  # refused before reading, not after tagging everything
+
+
+def test_tag_output_that_is_a_folder_is_a_clear_error(
+    gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "out.jsonl"
+    folder.mkdir()
+    assert main(["tag", str(gold_file), "-o", str(folder), "--tagger", "rules", "--no-progress"]) == 2
+    assert f"{folder}: is a folder" in capsys.readouterr().err
+    assert list(tmp_path.glob("*.part")) == []
+
+
+def test_tag_strict_leaves_no_part_file(gold_file: Path, tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(gold_file.read_text("utf-8") + "{broken\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["tag", str(mixed), "-o", str(out), "--strict", "--tagger", "rules", "--no-progress"]) == 2
+    assert not out.exists() and not (tmp_path / "out.jsonl.part").exists()
+
+
+def test_report_bad_date_is_a_usage_error(gold_file: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.html"
+    with pytest.raises(SystemExit) as stop:  # argparse's usage error, before anything is read
+        main(["report", str(gold_file), "--from", "2026-13-01", "-o", str(out), "--no-progress"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "--from" in err and "2026-13-01" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_usage_errors_exit_with_status_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", "--no-progress"]) == 2
+    assert "give at least one PATH or --examples" in capsys.readouterr().err
+    assert main(["agents", "--examples", "--column", "text", "--no-progress"]) == 2
+    assert "--column expects FIELD=NAME" in capsys.readouterr().err
+
+
+def test_report_to_stdout(gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", str(gold_file), "-o", "-", "--tagger", "rules", "--no-progress"]) == 0
+    assert capsys.readouterr().out.lstrip().lower().startswith("<!doctype html")
+    assert not (tmp_path / "-").exists()
