@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -96,8 +98,9 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
     from servio.redact import RedactionConfig
     from servio.store import Store, import_paths
 
-    store = Store(_database(args))
-    store.migrate()
+    with _database_errors(_database(args)):
+        store = Store(_database(args))
+        store.migrate()
 
     def progress(report: Any) -> None:
         print(
@@ -170,7 +173,8 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         ("agent", args.agent) if args.agent else ("team", args.team) if args.team else ("period", None)
     )
     if args.database:
-        results, conversations = _results_from_store(args)
+        with _database_errors(args.database):
+            results, conversations = _results_from_store(args)
     else:
         from servio.jobs import score
 
@@ -201,6 +205,21 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
             print(f"servio: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
     return session.finish() if not args.database else EXIT_OK
+
+
+@contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """Turn a database that cannot be opened or read into a ``servio: error`` line (exit status 2)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from servio.cli import UsageError
+    from servio.store.types import StoreError
+
+    try:
+        yield
+    except (StoreError, SQLAlchemyError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise UsageError(f"cannot use the database {url}: {reason}") from None
 
 
 def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:

@@ -252,3 +252,17 @@ def test_report_to_stdout(gold_file: Path, tmp_path: Path, capsys: pytest.Captur
     assert main(["report", str(gold_file), "-o", "-", "--tagger", "rules", "--no-progress"]) == 0
     assert capsys.readouterr().out.lstrip().lower().startswith("<!doctype html")
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("command", ["import", "report"])
+def test_database_that_cannot_be_opened_is_a_clear_error(
+    command: str, gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}"
+    args = [command, str(gold_file), "--database", url, "--tagger", "rules", "--no-progress"]
+    args += ["-o", str(tmp_path / "r.html")] if command == "report" else []
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"servio: error: cannot use the database {url}: unable to open database file" in err
+    assert main([command, str(gold_file), "--database", "nonsense://x", *args[4:]]) == 2
+    assert "unsupported database 'nonsense'" in capsys.readouterr().err
