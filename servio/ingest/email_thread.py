@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import parseaddr
 from typing import Any
 
@@ -51,6 +51,23 @@ def _date(msg: EmailMessage) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
+def _undeclared_8bit(part: MIMEPart) -> str | None:
+    """Non-ASCII text of a part that declares no charset (or ``us-ascii``): UTF-8, else Windows-1257.
+
+    The stdlib decodes such bytes as ASCII with replacement characters, which
+    turns every ``ä`` of an export without MIME headers into two U+FFFD.
+    """
+    if str(part.get_param("charset") or "us-ascii").casefold() not in ("us-ascii", "ascii"):
+        return None
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes) or payload.isascii():
+        return None
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode("cp1257", "replace")
+
+
 def body_text(msg: EmailMessage) -> str:
     """The message's plain text (HTML converted when there is no plain part)."""
     try:
@@ -59,11 +76,13 @@ def body_text(msg: EmailMessage) -> str:
         part = None
     if part is None:
         return ""
-    try:
-        content: Any = part.get_content()
-    except (LookupError, UnicodeError, KeyError, ValueError, AssertionError):
-        payload = part.get_payload(decode=True)
-        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+    content: Any = _undeclared_8bit(part)
+    if content is None:
+        try:
+            content = part.get_content()
+        except (LookupError, UnicodeError, KeyError, ValueError, AssertionError):
+            payload = part.get_payload(decode=True)
+            content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
     if not isinstance(content, str):
         return ""
     return html_to_text(content) if part.get_content_type() == "text/html" else content

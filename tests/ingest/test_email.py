@@ -111,3 +111,30 @@ def test_html_and_subjects():
     assert subject_key("Vs: RE: Tellimus 123") == ("tellimus 123", True)
     assert subject_key("AW:  Fwd: Hi") == ("hi", True)
     assert subject_key("Rechnung: 5") == ("rechnung: 5", False)
+
+
+_NO_CHARSET = (
+    "From: Mari Maasikas <mari@example.com>\n"
+    "To: tugi@firma.example\n"
+    "Subject: Arve\n"
+    "Date: Mon, 05 Oct 2026 10:00:00 +0300\n"
+    "Message-ID: <m1@example.com>\n"
+    "\n"
+    "Tere! Mu arve on vale, kas saaksite üle vaadata? Aitäh, Mari\n"
+)
+
+
+def test_eight_bit_text_without_a_declared_charset_is_utf8(write):
+    """Mail exports often carry raw UTF-8 with no MIME headers; it must not turn into U+FFFD."""
+    eml = write("arve.eml", _NO_CHARSET.encode("utf-8"))
+    mbox_line = "From mari@example.com Mon Oct  5 10:00:00 2026\n"
+    box = write("arve.mbox", (mbox_line + _NO_CHARSET).encode("utf-8"))
+    for path in (eml, box):
+        convs, report = read_all([path])
+        assert report.problems == ()
+        assert convs[0].turns[0].text.startswith("Tere! Mu arve on vale, kas saaksite üle vaadata? Aitäh")
+
+
+def test_windows_1257_text_without_a_declared_charset(write):
+    eml = write("arve.eml", _NO_CHARSET.encode("cp1257"))
+    assert "üle vaadata? Aitäh" in read_all([eml])[0][0].turns[0].text
