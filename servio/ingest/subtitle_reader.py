@@ -27,6 +27,7 @@ _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s.*)?$")
 _VOICE = re.compile(r"<v(?:\.[\w.\-]+)?[ \t]+([^>]+)>(.*?)(?:</v>|(?=<v[\s.])|$)", re.S)
 _TAG = re.compile(r"<[^>]*>")
+_NUMBER_OR_TIME = re.compile(r"^\s*\d+(?:\s*$|:\d)")  # a cue number, or a (broken) timing line
 _NOTE_PAIR = re.compile(r"^(?:NOTE\s+)?(?P<key>[\w\- ]{1,30}?)\s*:\s*(?P<value>.+?)\s*$")
 
 
@@ -68,6 +69,7 @@ class _SubtitleReader:
     name = ""
     extensions: tuple[str, ...] = ()
     priority = 20
+    timing_example = "00:00:01.000 --> 00:00:02.000"
 
     def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
         """Read the file as one call: one turn per cue (per voice, when a cue has several)."""
@@ -78,8 +80,9 @@ class _SubtitleReader:
             timing_at = next((i for i, ln in enumerate(lines[:3]) if "-->" in ln), None)
             timing = TIMING.match(lines[timing_at]) if timing_at is not None else None
             if timing_at is None or timing is None:
-                report.problem(path, "cue without a valid timing line (00:00:01.000 --> 00:00:02.000); "
+                report.problem(path, f"cue without a valid timing line ({self.timing_example}); "
                                      "cue skipped", line=number)
+                self._skipped_speaker(lines, state, options)
                 continue
             start, end = _seconds(timing.groups()[:4]), _seconds(timing.groups()[4:])
             self._cue(path, number + timing_at, lines[timing_at + 1:], (start, end), state, options, report)
@@ -87,6 +90,18 @@ class _SubtitleReader:
 
     def _skip_block(self, lines: list[str], state: _State) -> bool:
         return False
+
+    @staticmethod
+    def _skipped_speaker(lines: list[str], state: _State, options: ReaderOptions) -> None:
+        """Take the speaker a skipped cue names: the unlabelled cue after it is not an older speaker's."""
+        text = "\n".join(ln for ln in lines if not _NUMBER_OR_TIME.match(ln))
+        voice = _VOICE.search(text)
+        if voice is not None:
+            state.speaker = resolve_label(voice[1].strip(), None, options)
+            return
+        prefixed = parse_prefix(_clean(text), options)
+        if prefixed is not None:
+            state.speaker = (prefixed.speaker, prefixed.author)
 
     def _cue(self, path: Path, number: int, payload: list[str], times: tuple[float, float], state: _State,
              options: ReaderOptions, report: Reporter) -> None:
@@ -96,17 +111,18 @@ class _SubtitleReader:
             spoken = _clean(body)
             if voice is not None:
                 found = resolve_label(voice, None, options)
+                state.speaker = found  # None after an unknown voice: the next unlabelled cue is not guessed
                 if found is None:
                     report.problem(path, f"unknown voice {voice!r} (map it with "
                                          "ReaderOptions.speaker_values); cue skipped", line=number)
                     continue
-                state.speaker = found
             else:
                 prefixed = parse_prefix(spoken, options)
                 if prefixed is not None:
                     state.speaker, spoken = (prefixed.speaker, prefixed.author), prefixed.text
             if state.speaker is None:
-                report.problem(path, "cue names no speaker and none came before; cue skipped", line=number)
+                report.problem(path, "cue names no speaker and the cue before names no known one; "
+                                     "cue skipped", line=number)
                 continue
             if not spoken:
                 continue
@@ -160,6 +176,7 @@ class SrtReader(_SubtitleReader):
 
     name = "srt"
     extensions = (".srt",)
+    timing_example = "00:00:01,000 --> 00:00:02,000"
 
     def sniff(self, head: bytes) -> bool:
         """True when the first block is a cue number followed by a timing line."""

@@ -70,3 +70,23 @@ def test_hours_and_no_cues(write):
     assert conv.metadata["cue_times"] == [[3723.45, 3724.0]]
     convs, report = read_all([write("none.vtt", "WEBVTT\n\nNOTE only a note\n")])
     assert convs == [] and "no cue" in report.problems[0].message
+
+
+def test_cue_after_a_skipped_cue_does_not_take_an_older_speaker(write):
+    """A skipped cue still says who spoke: the unlabelled cue after it is not given to the speaker before."""
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\nAgent: Hi, I'm Sam. When did it stop?\n\n"
+           "2\n00:00:02,500 -> 00:00:03,000\nCustomer: broken timing\n\n"
+           "3\n00:00:03,500 --> 00:00:04,000\nsince this morning\n")
+    convs, report = read_all([write("x.srt", srt)])
+    assert [(t.speaker, t.text) for t in convs[0].turns] == [
+        (Speaker.AGENT, "Hi, I'm Sam. When did it stop?"), (Speaker.CUSTOMER, "since this morning")]
+    assert [p.line for p in report.problems] == [5]
+    assert "00:00:01,000 --> 00:00:02,000" in report.problems[0].message  # SRT's own timing syntax
+    vtt = VTT_HEAD + ("00:00:01.000 --> 00:00:02.000\n<v Agent>Hello\n\n"
+                      "00:00:02.000 --> 00:00:03.000\n<v Robot 7>beep\n\n"
+                      "00:00:03.000 --> 00:00:04.000\nwho said this?\n")
+    convs, report = read_all([write("x.vtt", vtt)])
+    assert [t.text for t in convs[0].turns] == ["Hello"]
+    assert [p.line for p in report.problems] == [6, 9]
+    assert "unknown voice 'Robot 7'" in report.problems[0].message
+    assert "names no speaker" in report.problems[1].message
