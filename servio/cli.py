@@ -220,6 +220,7 @@ class _Session:
             on_note=self._note,
         )
         self.count = 0
+        self.stream: Any = None
 
     def _problem(self, problem: Any) -> None:
         self.problems.append(str(problem))
@@ -234,7 +235,13 @@ class _Session:
     def conversations(self) -> Iterator[Any]:
         from servio.jobs import read
 
-        return self.progress(read(self.paths(), self.options))
+        self.stream = read(self.paths(), self.options)
+        return self.progress(self.stream)
+
+    def reject(self, message: str) -> None:
+        """Report the conversation just read as skipped, at its file and line (``--strict``: stop)."""
+        self.count -= 1
+        self.stream.reject(message)
 
     def progress(self, items: Iterable[T]) -> Iterator[T]:
         show = sys.stderr.isatty() and not self.args.no_progress
@@ -247,7 +254,8 @@ class _Session:
             yield item
 
     def finish(self) -> int:
-        print(f"servio: {self.count} conversations read, {len(self.problems)} problems", file=sys.stderr)
+        read, skipped = self.count, len(self.problems)
+        print(f"servio: {read} conversation{'s' * (read != 1)} read, {skipped} skipped", file=sys.stderr)
         return EXIT_SKIPPED if self.problems else EXIT_OK
 
 
@@ -351,7 +359,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from servio.report.metrics import render_metrics
 
     session = _Session(args)
-    conversations = session.conversations()
+    conversations = _gold_only(session.conversations(), session)
     prints: list[str] = []
     if session.options.tagger == "learned":
         conversations = _fingerprinted(conversations, prints)
@@ -362,6 +370,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(render_metrics(metrics))
     _note_in_sample(prints)
     return session.finish()
+
+
+def _gold_only(conversations: Iterable[Any], session: _Session) -> Iterator[Any]:
+    """The conversations with gold ``stages`` on every turn; the others are skipped at their line."""
+    for conv in conversations:
+        if any(turn.stages is None for turn in conv.turns):
+            session.reject("some turns have no gold 'stages'; conversation left out of eval")
+            continue
+        yield conv
 
 
 def _fingerprinted(conversations: Iterable[Any], into: list[str]) -> Iterator[Any]:

@@ -266,3 +266,21 @@ def test_database_that_cannot_be_opened_is_a_clear_error(
     assert f"servio: error: cannot use the database {url}: unable to open database file" in err
     assert main([command, str(gold_file), "--database", "nonsense://x", *args[4:]]) == 2
     assert "unsupported database 'nonsense'" in capsys.readouterr().err
+
+
+def test_eval_names_the_file_and_line_of_a_conversation_without_gold(
+    gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unlabelled = json.loads(json.dumps(GOLD[1]))
+    unlabelled["id"] = "no-gold"
+    del unlabelled["turns"][2]["stages"]
+    lines = gold_file.read_text("utf-8").splitlines()
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text("\n".join([lines[0], json.dumps(unlabelled), lines[1]]) + "\n", "utf-8")
+    assert main(["eval", str(mixed), "--json", "--tagger", "rules", "--no-progress"]) == 1
+    captured = capsys.readouterr()
+    assert f"servio: skipped: {mixed}:2: some turns have no gold 'stages'" in captured.err
+    assert "2 conversations read, 1 skipped" in captured.err
+    assert json.loads(captured.out)["all"]["turns"] == 12
+    assert main(["eval", str(mixed), "--strict", "--tagger", "rules", "--no-progress"]) == 2
+    assert f"servio: error: {mixed}:2: some turns have no gold 'stages'" in capsys.readouterr().err

@@ -65,6 +65,7 @@ class ConversationStream(Iterator[Conversation]):
         self._options = options
         self._reporter = reporter
         self._seen: dict[str, str] = {}
+        self._last: tuple[Path, int | None, int | None] | None = None
         self._items = self._run()
 
     @property
@@ -82,7 +83,20 @@ class ConversationStream(Iterator[Conversation]):
                 if self._duplicate(path, conv):
                     continue
                 self._reporter.read += 1
+                self._last = (path, self._reporter.line, self._reporter.offset)
                 yield conv
+
+    def reject(self, message: str) -> None:
+        """Drop the conversation last yielded as a bad record: a problem at its file and line.
+
+        For a later step that finds a conversation unusable (``servio eval``: no
+        gold stages). It then counts as skipped, not read; strict mode raises.
+        """
+        if self._last is None:
+            raise ValueError("reject() before any conversation was read")
+        path, line, offset = self._last
+        self._reporter.read -= 1
+        self._reporter.problem(path, message, line=line, offset=offset)
 
     def _duplicate(self, path: Path, conv: Conversation) -> bool:
         first = self._seen.get(conv.id)

@@ -149,3 +149,21 @@ def test_unreadable_file_raises(write):
             read_all([path])
     finally:
         path.chmod(0o644)
+
+
+def test_a_caller_can_reject_the_conversation_just_read(write):
+    """A later step (eval: no gold stages) reports a conversation at its own file and line."""
+    good = '{"id": "%s", "turns": [{"speaker": "agent", "text": "Tere!"}]}\n'
+    path = write("two.jsonl", good % "a" + "\n" + good % "b")
+    stream = read_conversations([path])
+    assert next(stream).id == "a"
+    assert next(stream).id == "b"
+    stream.reject("no gold stages; left out")
+    assert list(stream) == []
+    report = stream.report
+    assert (report.read, report.skipped) == (1, 1)
+    assert str(report.problems[0]) == f"{path}:3: no gold stages; left out"
+    strict = read_conversations([path], strict=True)
+    next(strict)
+    with pytest.raises(IngestError, match="two.jsonl:1: no gold"):
+        strict.reject("no gold stages")
