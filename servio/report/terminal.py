@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 
+from servio.evaluate.profiles import UNKNOWN
 from servio.model import Conversation, Speaker
 from servio.results import AgentProfile, ConversationResult
 from servio.stages import ALL_STAGES, info
@@ -131,10 +132,20 @@ def render_legend(language: str, paint: Painter) -> str:
     return "  ".join(paint.stage(s, f"[{int(s)}] {info(s).short(language)}") for s in ALL_STAGES)
 
 
+def _profile_label(p: AgentProfile, t: dict[str, str]) -> str:
+    """An agent's id, a team's in brackets; the group of conversations with none named as such."""
+    if p.kind == "agent":
+        return t["unknown_agent"] if p.id == UNKNOWN else p.id
+    return "[–]" if p.id == UNKNOWN else f"[{p.id}]"
+
+
 def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: str = "en") -> str:
     """A table: one row per agent or team, per-stage mean score, weakest stage, and the summary."""
     t = ui_text(language)
-    head = f"{t['who']:<16}{t['team']:<12}{t['conversations_short']:>5} {t['overall_short']:>5} "
+    teams = bool(profiles) and all(p.kind == "team" for p in profiles)
+    width = max([16, *(len(_profile_label(p, t)) + 2 for p in profiles)])
+    first = f"{t['team']:<{width}}" if teams else f"{t['who']:<{width}}{t['team']:<12}"
+    head = f"{first}{t['conversations_short']:>5} {t['overall_short']:>5} "
     head += " ".join(f"{int(s):>4}" for s in ALL_STAGES) + f"  {t['weakest']}"
     lines = [paint(head, _BOLD)]
     for p in profiles:
@@ -149,9 +160,9 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
                 cell = paint(cell, 32)
             cells.append(cell)
         weakest = info(p.weakest).short(language) if p.weakest else "–"
-        label = p.id if p.kind == "agent" else f"[{p.id}]"
+        label = f"{_profile_label(p, t):<{width}}" + ("" if teams else f"{p.team or '':<12}")
         lines.append(
-            f"{label:<16}{(p.team or ''):<12}{p.conversations:>5} {p.overall:>5.0f} "
+            f"{label}{p.conversations:>5} {p.overall:>5.0f} "
             + " ".join(cells)
             + f"  {weakest}"
         )

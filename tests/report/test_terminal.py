@@ -1,0 +1,30 @@
+"""Terminal views: the profile table's headings and labels."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from servio.evaluate import profiles
+from servio.report.terminal import Painter, render_profiles
+from tests.report.conftest import make_result
+
+
+def test_team_table_is_headed_team_and_has_no_team_column(results) -> None:
+    plain = Painter(False)
+    for language, heading, agent_heading in (("en", "team", "agent"), ("et", "meeskond", "teenindaja")):
+        table = render_profiles(profiles(results, by="team"), plain, language)
+        head = table.splitlines()[0].split()
+        assert head[0] == heading and agent_heading not in head and head.count(heading) == 1
+        assert "[North]" in table
+        agents = render_profiles(profiles(results, by="agent"), plain, language).splitlines()[0].split()
+        assert agents[:2] == [agent_heading, heading]
+
+
+def test_unknown_agent_is_named_in_the_table_language(results) -> None:
+    rows = [*results, replace(make_result("z1", "", "", "2026-09-02", {1: 50}), agent_id=None, team=None)]
+    et = render_profiles(profiles(rows, by="agent"), Painter(False), "et")
+    en = render_profiles(profiles(rows, by="agent"), Painter(False), "en")
+    assert "teenindaja teadmata" in et and "(unknown)" not in et
+    assert "unknown agent" in en
+    teams = render_profiles(profiles(rows, by="team"), Painter(False), "et")
+    assert "(unknown)" not in teams and "[–]" in teams
