@@ -75,6 +75,14 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True) -> None:
         metavar="DOMAIN",
         help="e-mail: senders at this domain are agents (repeatable)",
     )
+    p.add_argument(
+        "--speaker",
+        action="append",
+        default=[],
+        metavar="NAME=ROLE",
+        help="treat a speaker name or label as agent, customer or system, e.g. --speaker Kati=agent "
+        "(repeatable)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
@@ -270,13 +278,21 @@ def _contact_type(value: str | None) -> Any:
 def _reader_options(args: argparse.Namespace) -> Any:
     from servio.ingest import ReaderOptions
 
-    columns: dict[str, str] = {}
-    for item in args.column:
-        name, sep, column = item.partition("=")
-        if not sep or not name.strip() or not column.strip():
-            raise UsageError(f"--column expects FIELD=NAME, got {item!r}")
-        columns[name.strip()] = column.strip()
-    return ReaderOptions.from_cli(columns=columns, agent_domains=list(args.agent_domain))
+    columns = _pairs(args.column, "--column", "FIELD=NAME")
+    speakers = _pairs(getattr(args, "speaker", []), "--speaker", "NAME=ROLE")
+    return ReaderOptions.from_cli(columns=columns, agent_domains=list(args.agent_domain),
+                                  speaker_values=speakers)
+
+
+def _pairs(items: Sequence[str], option: str, form: str) -> dict[str, str]:
+    """``KEY=VALUE`` command-line items as a dict; the last wins for the same key."""
+    pairs: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UsageError(f"{option} expects {form}, got {item!r}")
+        pairs[key.strip()] = value.strip()
+    return pairs
 
 
 def _colour(args: argparse.Namespace) -> bool:

@@ -284,3 +284,19 @@ def test_eval_names_the_file_and_line_of_a_conversation_without_gold(
     assert json.loads(captured.out)["all"]["turns"] == 12
     assert main(["eval", str(mixed), "--strict", "--tagger", "rules", "--no-progress"]) == 2
     assert f"servio: error: {mixed}:2: some turns have no gold 'stages'" in capsys.readouterr().err
+
+
+def test_speaker_names_can_be_mapped_from_the_command_line(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """An export naming agents in the speaker column is readable without Python."""
+    export = tmp_path / "export.csv"
+    export.write_text("vestlus;rääkija;tekst\n1;Klient;Tere, mu arve on vale\n"
+                      "1;Kati;Tere! Mina olen Kati. Mis summa arvel on?\n", "utf-8")
+    assert main(["tag", str(export), "-o", "-", "--tagger", "rules", "--no-progress"]) == 1
+    assert "--speaker Kati=agent" in capsys.readouterr().err  # the hint a CLI user can follow
+    args = ["tag", str(export), "-o", "-", "--tagger", "rules", "--no-progress", "--speaker", "Kati=agent"]
+    assert main(args) == 0
+    turns = json.loads(capsys.readouterr().out)["turns"]
+    assert [t["speaker"] for t in turns] == ["customer", "agent"]
+    assert main([*args, "--speaker", "Mari=boss"]) == 2
+    assert "must be agent, customer or system" in capsys.readouterr().err

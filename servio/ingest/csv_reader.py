@@ -19,7 +19,7 @@ from servio.ingest.fields import (
 )
 from servio.ingest.prefix import parse_prefix
 from servio.ingest.textio import Line, decode_head, text_lines
-from servio.ingest.vocab import column_names, header_key, speaker_examples, speaker_for
+from servio.ingest.vocab import column_names, header_key, mapping_hint, speaker_examples, speaker_for
 from servio.model import Conversation, Speaker, Turn
 
 _DELIMITERS = (",", ";", "\t")
@@ -190,7 +190,7 @@ def _speaker(value: str, options: ReaderOptions) -> tuple[Speaker, str | None]:
     prefixed = parse_prefix(value + ":", options) if value else None
     if prefixed is None:
         raise FieldError(f"speaker {value!r} is not known (known: {speaker_examples()}; "
-                         "map it with ReaderOptions.speaker_values)")
+                         f"map it with ReaderOptions.speaker_values or {mapping_hint(value)})")
     return prefixed.speaker, prefixed.author
 
 

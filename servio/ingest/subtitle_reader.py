@@ -20,7 +20,7 @@ from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.fields import FieldError, build_conversation, conversation_fields, derived_id
 from servio.ingest.prefix import parse_prefix, resolve_label
 from servio.ingest.textio import decode_head, text_lines
-from servio.ingest.vocab import field_aliases, header_key
+from servio.ingest.vocab import field_aliases, header_key, mapping_hint
 from servio.model import Channel, Conversation, Speaker, Turn
 
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
@@ -113,8 +113,8 @@ class _SubtitleReader:
                 found = resolve_label(voice, None, options)
                 state.speaker = found  # None after an unknown voice: the next unlabelled cue is not guessed
                 if found is None:
-                    report.problem(path, f"unknown voice {voice!r} (map it with "
-                                         "ReaderOptions.speaker_values); cue skipped", line=number)
+                    report.problem(path, f"unknown voice {voice!r} (map it with ReaderOptions.speaker_values "
+                                         f"or {mapping_hint(voice)}); cue skipped", line=number)
                     continue
             else:
                 prefixed = parse_prefix(spoken, options)

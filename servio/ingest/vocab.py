@@ -44,6 +44,13 @@ def speaker_for(value: str, options: ReaderOptions) -> Speaker | None:
     return options.speaker_values.get(key) or _speaker_words().get(key)
 
 
+def mapping_hint(value: str) -> str:
+    """How to map an unknown speaker ``value`` on the command line: ``--speaker Kati=agent``."""
+    import shlex
+
+    return f"--speaker {shlex.quote(value + '=agent')} (or =customer, =system)"
+
+
 def is_role_word(value: str) -> bool:
     """True for a built-in role word ("Klient", "Agent"), false for a name mapped by the options."""
     return norm(value) in _speaker_words()
