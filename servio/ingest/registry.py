@@ -88,5 +88,6 @@ def detect_format(path: Path, head: bytes) -> str:
     found = sniff_format(head)
     if found is None:
         known = ", ".join(available_formats())
-        raise IngestError(f"{path}: cannot tell the format (known: {known}); choose one with format=")
+        raise IngestError(f"{path}: cannot tell the format (known: {known}); choose one with --format NAME "
+                          "(format= in Python)")
     return found
