@@ -277,3 +277,25 @@ def test_a_recap_after_the_last_solution_is_part_of_the_close_even_untagged() ->
     )
     assert run("next_step", tagged) == (True, 4)
     assert run("anything_else", tagged) == (True, 4)
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Siis sobiks teile kaks paketti. Laine 50 GB maksab 19,99 € kuus.", "et"),
+    ("Nendesse piiridesse sobib kolm mudelit:\n1) Tamme\n2) Luha", "et"),
+    ("Two plans would suit you: Basic at 10 € and Plus at 15 €.", "en"),
+])
+def test_several_options_counted_by_number(text: str, language: str) -> None:
+    tagged = convo((C, {3}, "..."), (A, {5, 6}, text), language=language)
+    assert run("several_options", tagged) == (True, 1)
+    one = convo((C, {3}, "..."), (A, {6}, "Kaks päeva pärast jõuab pakk." if language == "et"
+                                      else "The parcel arrives in two days."), language=language)
+    assert run("several_options", one) == (False, 1)
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Kokkuvõtteks: 1. oktoobrist on teil uus pakett. Kas saan veel millegagi abiks olla?", "et"),
+    ("To sum up: your new plan starts on 1 October. Anything else I can help with?", "en"),
+])
+def test_next_step_recap_words(text: str, language: str) -> None:
+    tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {6}, "..."), (A, {7}, text), language=language)
+    assert run("next_step", tagged)[0] is True
