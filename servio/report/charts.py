@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from servio.report.numbers import turn_number
 from servio.stages import ALL_STAGES, info
 from servio.web.i18n import strings
 
@@ -271,7 +272,8 @@ def timeline(turn_stages: Sequence[frozenset[int]], speakers: Sequence[str], *, 
              title: str | None = None, href: Callable[[int], str] | None = None, max_width: int = 760) -> str:
     """A compact stage-coloured strip: one column per turn, one row per stage, the speaker on top.
 
-    ``speakers`` holds ``agent``/``customer``/``system`` per turn; ``href(i)`` links a column.
+    ``speakers`` holds ``agent``/``customer``/``system`` per turn; ``href(i)`` links a column by its
+    0-based index; the labels a person reads number the turns from 1.
     """
     t = strings(language)
     n = len(turn_stages)
@@ -293,12 +295,16 @@ def timeline(turn_stages: Sequence[frozenset[int]], speakers: Sequence[str], *, 
             cells.append(f'<rect x="{x + 0.5:.1f}" y="{top + k * row + 1}" width="{col - 1:.1f}" '
                          f'height="{row - 2}" fill="{colour}"/>')
         names = ", ".join(info(s).short(language) for s in sorted(stages)) or "–"
-        label = f"{t['turn']} {i}, {t.get(who, who)}: {names}"
+        label = f"{t['turn']} {turn_number(i)}, {t.get(who, who)}: {names}"
         cells.append(f"<title>{escape(label)}</title>")
         parts.append(_link(href(i) if href else None, f"<g>{''.join(cells)}</g>", label))
-    if n:
-        for i in range(0, n, 5):
-            parts.append(f'<text x="{left + i * col + col / 2:.1f}" y="{height - 4}" text-anchor="middle" '
-                         f'fill="{MUTED}" font-size="9">{i}</text>')
+    for i in _ticks(n):
+        parts.append(f'<text x="{left + i * col + col / 2:.1f}" y="{height - 4}" text-anchor="middle" '
+                     f'fill="{MUTED}" font-size="9">{turn_number(i)}</text>')
     parts.append(tail)
     return "".join(parts)
+
+
+def _ticks(n: int) -> list[int]:
+    """The indexes of the columns numbered under the strip: turn 1, then every fifth turn (5, 10, …)."""
+    return sorted({0, *range(4, n, 5)}) if n else []

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from servio.evaluate.profiles import profiles
 from servio.model import Conversation
 from servio.report import charts, summary
+from servio.report.numbers import turn_number
 from servio.results import ConversationResult
 from servio.stages import info
 from servio.web.i18n import strings
@@ -33,6 +34,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("servio.report", "templates"),
                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True,
                              lstrip_blocks=True)
+    env.filters["turn_no"] = turn_number
     return env
 
 

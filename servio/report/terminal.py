@@ -15,6 +15,7 @@ from importlib import resources
 
 from servio.evaluate.profiles import UNKNOWN
 from servio.model import Conversation, Speaker
+from servio.report.numbers import turn_number
 from servio.results import AgentProfile, ConversationResult
 from servio.stages import ALL_STAGES, info
 
@@ -57,14 +58,14 @@ def _bar(score: float, width: int = 20) -> str:
 
 
 def render_timeline(conv: Conversation, result: ConversationResult, paint: Painter, width: int = 100) -> str:
-    """One line per turn: index, speaker, stage chips and the text, wrapped."""
+    """One line per turn: its number (from 1), speaker, stage chips and the text, shortened."""
     t = ui_text(result.language)
     lines: list[str] = []
     speaker_label = {Speaker.AGENT: t["agent"], Speaker.CUSTOMER: t["customer"], Speaker.SYSTEM: t["system"]}
     for turn, tags in zip(conv.turns, result.turns, strict=True):
         chips = _chips(tags.stages, paint)
         who = speaker_label[turn.speaker]
-        head = f"{tags.index:>3} {who:<11}"
+        head = f"{turn_number(tags.index):>3} {who:<11}"
         body = textwrap.shorten(" ".join(turn.text.split()), width=max(30, width - 40), placeholder=" …")
         if turn.speaker is Speaker.AGENT:
             head = paint(head, _BOLD)
@@ -92,16 +93,17 @@ def render_scorecard(result: ConversationResult, paint: Painter) -> str:
 
 
 def render_feedback(result: ConversationResult, paint: Painter) -> str:
-    """Failure patterns and coaching items, each pointing at a turn or a stage."""
+    """Failure patterns and coaching items, each pointing at a turn (numbered from 1) or a stage."""
     t = ui_text(result.language)
     lines = []
     for f in result.failures:
-        where = f" ({t['turn']} {f.turn})" if f.turn is not None else ""
+        where = f" ({t['turn']} {turn_number(f.turn)})" if f.turn is not None else ""
         lines.append(paint(f"  ! {f.text}{where}", 31))
     for item in result.feedback:
-        where = (
-            f"{t['turn']} {item.turn}" if item.turn is not None else info(item.stage).short(result.language)
-        )
+        if item.turn is not None:
+            where = f"{t['turn']} {turn_number(item.turn)}"
+        else:
+            where = info(item.stage).short(result.language)
         mark = {"praise": "+", "improve": "→", "missing": "○"}.get(item.kind, "·")
         lines.append(f"  {mark} [{where}] {item.text}")
     return "\n".join(lines)

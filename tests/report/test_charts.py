@@ -106,4 +106,4 @@ def test_timeline_colours_each_stage_of_each_turn() -> None:
     assert [a.get("href") for a in groups] == ["#t0", "#t1", "#t2"]
     first = [r.get("fill") for r in groups[0].iter(f"{NS}rect")]
     assert info(1).colour in first and info(2).colour in first and info(3).colour not in first
-    assert "turn 2, agent: needs" in (groups[2].get("aria-label") or "")
+    assert "turn 3, agent: needs" in (groups[2].get("aria-label") or "")  # index 2 is the third turn
