@@ -157,6 +157,23 @@ def test_analyze_text_shows_timeline_and_scorecard(
     assert "[1] [2]" in out
 
 
+def test_analyze_text_counts_turns_from_one_and_json_indexes_from_zero(
+    gold_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["analyze", str(gold_file), "--json", "--no-progress"]) == 0
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert main(["analyze", str(gold_file), "--color", "never", "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    for r, word, first in zip(results, ("repliik", "turn"), ("teenindaja", "customer"), strict=True):
+        assert r["turns"][0]["index"] == 0
+        block = text[text.index(f"═══ {r['conversation_id']}"):]
+        assert block.splitlines()[1].split()[:2] == ["1", first]
+        pointed = [f["turn"] for f in r["feedback"] if f["turn"] is not None]
+        assert pointed, r["feedback"]
+        for turn in pointed:  # the JSON index, shown one higher
+            assert f"[{word} {turn + 1}]" in block.split("═══")[1]
+
+
 def test_bad_records_are_reported_and_the_rest_is_read(
     gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
