@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from servio.report.numbers import turn_number
 from servio.stages import info
 from servio.web.i18n import strings
 
@@ -84,6 +85,14 @@ def _structure(head: str, rest: str, t: Mapping[str, str]) -> str | None:
         return t["ev_share"].format(x=int(rest) + 1)
     if head == "kind":
         return t["ev_kind"].format(x=t.get(f"ev_kind_{rest}", rest))
-    if head in ("index", "from_end", "language") and rest:
+    if head in ("index", "from_end") and rest:
+        return t[f"ev_{head}"].format(x=_place(rest))
+    if head == "language" and rest:
         return t[f"ev_{head}"].format(x=rest)
     return None
+
+
+def _place(bucket: str) -> str:
+    """A 0-based position bucket ("0", "4", ">8") as people count places, from 1 ("1", "5", ">9")."""
+    bound = bucket.lstrip(">")
+    return bucket[: len(bucket) - len(bound)] + str(turn_number(int(bound))) if bound.isdigit() else bucket

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from servio.report.numbers import turn_number
 from servio.web.i18n import pick_language, strings
 from servio.web.pages import stage_list
 
@@ -36,6 +37,7 @@ class Renderer:
                                  autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True,
                                  lstrip_blocks=True, undefined=jinja2.StrictUndefined)
         env.globals["prefix"] = self.prefix
+        env.filters["turn_no"] = turn_number  # turn numbers people read start at 1; ids and URLs keep 0
         return env
 
     def page(self, template: str, *, lang: str, **context: Any) -> str:

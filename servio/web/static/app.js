@@ -19,6 +19,11 @@ function el(tag, attrs, text) {
   return node;
 }
 
+/* Turn numbers people read start at 1; indexes in JSON, ids and URLs start at 0. */
+function turnNumber(index) {
+  return Number(index) + 1;
+}
+
 function fmt(template, values) {
   return template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
 }
@@ -102,8 +107,11 @@ function renderScores(answer) {
   answer.feedback.forEach((f) => {
     const li = el("li", { style: `--c: ${f.colour}` });
     li.append(el("span", { class: `tag ${f.kind}` }, kinds[f.kind] || f.kind), " ");
-    const where = f.turn === null ? f.stage_name : `${f.stage_name} · ${list.dataset.turn} ${f.turn}`;
-    li.append(el("span", { class: "tag" }, where), " ", f.text);
+    const where = el("span", { class: "tag" }, f.stage_name);
+    if (f.turn !== null) {  // the JSON index links the turn; a person reads its number from 1
+      where.append(" · ", el("a", { href: `#turn-${f.turn}` }, `${list.dataset.turn} ${turnNumber(f.turn)}`));
+    }
+    li.append(where, " ", f.text);
     list.append(li);
   });
 }
