@@ -163,7 +163,7 @@ def validate_output(name: str, analysis: ConversationAnalysis, out: object) -> t
             raise TaggerError(f"{where}: item {i} is {type(tt).__name__}, not TurnTags")
         if tt.index != i:
             raise TaggerError(f"{where}: item {i} has index {tt.index} (must be in turn order)")
-        _validate_tags(f"{where}, turn {i}", tt.tags)
+        _validate_tags(f"{where}, turn index {i}", tt.tags)
     return cast("tuple[TurnTags, ...]", tuple(items))
 
 
@@ -175,7 +175,7 @@ def validate_stages(name: str, analysis: ConversationAnalysis, out: object) -> t
         if not isinstance(stages, frozenset):
             raise TaggerError(f"{where}: item {i} is {type(stages).__name__}, not a frozenset")
         for stage in stages:
-            _check_stage(f"{where}, turn {i}", stage)
+            _check_stage(f"{where}, turn index {i}", stage)
     return cast("tuple[frozenset[int], ...]", tuple(items))
 
 

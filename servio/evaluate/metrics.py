@@ -190,7 +190,7 @@ def _as_set(value: Iterable[int], what: str, index: int) -> frozenset[int]:
     out = frozenset(value)
     bad = [s for s in out if isinstance(s, bool) or not isinstance(s, int) or s not in STAGE_IDS]
     if bad:
-        raise ValueError(f"{what} turn {index}: stage(s) {sorted(map(str, bad))} not in 1..7")
+        raise ValueError(f"{what} turn index {index}: stage(s) {sorted(map(str, bad))} not in 1..7")
     return out
 
 

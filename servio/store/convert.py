@@ -62,7 +62,7 @@ def storable(conv: Conversation) -> Conversation:
 def unstorable(conv: Conversation) -> str | None:
     """Why ``conv`` cannot be stored (an id, team or author longer than the schema allows), or None."""
     named = [("conversation id", conv.id), ("agent id", conv.agent_id), ("team", conv.team)]
-    named += [(f"author of turn {i}", t.author) for i, t in enumerate(conv.turns)]
+    named += [(f"author of turn index {i}", t.author) for i, t in enumerate(conv.turns)]
     for what, value in named:
         if value is not None and len(value) > ID:
             return f"conversation {conv.id[:40]!r}: {what} is longer than {ID} characters"

@@ -176,7 +176,7 @@ def test_an_overridden_stages_path_is_used_and_checked() -> None:
     assert _stage_tagger([frozenset({1}), frozenset()]).stages(_analysis()) == (frozenset({1}), frozenset())
     for bad, message in [([frozenset({1})], "returned 1 stage sets for 2 turns"),
                          ([{1}, {2}], "item 0 is set, not a frozenset"),
-                         ([frozenset({9}), frozenset()], "turn 0: stage 9 is not in 1..7"),
+                         ([frozenset({9}), frozenset()], "turn index 0: stage 9 is not in 1..7"),
                          ([frozenset({True}), frozenset()], "stage True is not in 1..7"),
                          ("nonsense", "must return a sequence of stage sets")]:
         with pytest.raises(TaggerError, match=message) as info:
