@@ -160,6 +160,23 @@ CASES = [
     ("equipment the customer owns is a limit: 5", "et",
      [(C, "Soovin lapsele jalgratast."), (A, "Kas kiivrit on ka vaja?"),
       (C, "Ei, kiiver on meil juba olemas.")], 2, {5}),
+    ("asking whether something is possible is 5, even put as 'tell me whether'", "en",
+     [(C, "I want to take my bike to Leeds on Saturday."), (A, "Sure, which train are you booking?"),
+      (C, "Can you tell me whether I can take it on the 9:15?")], 2, {5}),
+    ("asking whether something exists or is offered is 5", "en",
+     [(C, "I'm looking for a new sofa."), (A, "Lovely! Do you have a style in mind?"),
+      (C, "Is there a student discount?")], 2, {5}),
+    ("the customer's budget is a limit: 5", "en",
+     [(C, "I'm looking for a new sofa."), (A, "Lovely! What budget do you have in mind?"),
+      (C, "Something under £800 ideally.")], 2, {5}),
+    ("the customer's budget is a limit: 5", "et",
+     [(C, "Tahan telefonipaketti vahetada."), (A, "Selge. Millise summa piires te mõtlete?"),
+      (C, "Kuskil 25 eurot kuus oleks okei.")], 2, {5}),
+    ("'aga kas ...' without a question mark asks what is possible: 5", "et",
+     [(C, "Tahan telefonipaketti vahetada."), (A, "Siis sobib teile Mini pakett."),
+      (C, "ok aga kas vana numbri saab alles jätta")], 2, {5}),
+    ("asking whether the shop has something is 5", "et",
+     [(C, "Otsin matkasaapaid."), (A, "Mis suurust otsite?"), (C, "Kas teil e-poes on laos?")], 2, {5}),
     ("wanting to keep a leaving customer is a personal hook: 2", "en",
      [(C, "I think I'll cancel my broadband, another company is cheaper."),
       (A, "We'd hate to see you leave. What speed are you getting at the moment?"),
@@ -207,6 +224,12 @@ LEARNED_MISSES = {
     "et: a question about what matters more is 4": "rare wordings of a values question (model card)",
     "en: not minding a cost states a priority: 4": "an answer to a values question also gets 5 (borderline)",
     "en: a paraphrase naming the customer's main concern is 4": "agent paraphrases of priorities also get 5",
+    "en: asking whether something is possible is 5, even put as 'tell me whether'":
+        "a customer's possibility question after an agent question also gets 3 (gold often {3, 5})",
+    "en: asking whether something exists or is offered is 5":
+        "a customer's possibility question after an agent question also gets 3 (gold often {3, 5})",
+    "et: 'have you used [fix]?' delivering a fix is 3 and 6":
+        "borderline: p(6) sits at the stage-6 threshold (0.34 vs 0.35 since the possibility-cue retrain)",
 }
 
 
