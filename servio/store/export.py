@@ -17,6 +17,18 @@ CSV_COLUMNS: tuple[str, ...] = (
     "id", "started_at", "language", "channel", "contact_type", "agent_id", "team", "turns", "overall",
     *(f"stage_{int(s)}" for s in ALL_STAGES), "missing_stages", "failures", "corrected",
 )
+#: What a spreadsheet reads as the start of a formula (``=cmd|...``, ``@SUM(...)``) in a text cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with every text value that a spreadsheet would run as a formula behind an apostrophe.
+
+    Ids, agents and teams come from uploaded files; an apostrophe makes
+    Excel and LibreOffice show the value as text (it keeps every character).
+    """
+    return {key: "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+            for key, value in row.items()}
 
 
 def csv_row(summary: ConversationSummary, result: ConversationResult) -> dict[str, Any]:
@@ -37,12 +49,12 @@ def csv_row(summary: ConversationSummary, result: ConversationResult) -> dict[st
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    """Write export rows as CSV with a header; returns the number of rows."""
+    """Write export rows as CSV with a header (formula-like text made safe); returns the number of rows."""
     writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(spreadsheet_safe(row))
         n += 1
     return n
 

@@ -82,9 +82,9 @@ def list_conversations(request: Request, user: CurrentUser, filters: Annotated[F
             responses={200: {"content": {"text/csv": {"example": "id,started_at,language,...\n"}}}})
 def export_csv(request: Request, user: CurrentUser,
                filters: Annotated[Filters, Depends()]) -> StreamingResponse:
-    from servio.store.export import CSV_COLUMNS
+    from servio.store.export import CSV_COLUMNS, spreadsheet_safe
 
-    rows = request.app.state.store.export_rows(filters.build(user, limit=1))
+    rows = map(spreadsheet_safe, request.app.state.store.export_rows(filters.build(user, limit=1)))
     return StreamingResponse(_csv_lines(rows, CSV_COLUMNS), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="conversations.csv"'})
 

@@ -1,0 +1,65 @@
+"""Hostile values in stored data: what the API hands out must not run in a spreadsheet or lose a record.
+
+The conversations here are invented; their ids, agents and teams are what an
+attacker (or an unlucky export from another system) could put in an upload.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
+from tests.service.conftest import Users
+from tests.service.data import TZ
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _chat(cid: str, agent: str, team: str) -> Conversation:
+    turns = ((Speaker.AGENT, "Hello, this is Eva. How can I help?"), (Speaker.CUSTOMER, "My bill is wrong."),
+             (Speaker.AGENT, "I have fixed the bill. Anything else? Goodbye!"))
+    return Conversation(id=cid, turns=tuple(Turn(speaker=s, text=t) for s, t in turns), language=Language.EN,
+                        channel=Channel.CHAT, agent_id=agent, team=team, contact_type=ContactType.SUPPORT,
+                        started_at=datetime(2026, 9, 20, 10, 0, tzinfo=TZ))
+
+
+def _save(store: Any, convs: list[Conversation]) -> None:
+    from servio.analyze import analyze
+    from servio.evaluate import evaluate
+
+    store.save_results(convs, lambda c: evaluate(analyze(c), contact_type=c.contact_type))
+
+
+def test_csv_export_cells_cannot_start_a_spreadsheet_formula(client: TestClient, users: Users,
+                                                             filled_store: Any) -> None:
+    evil = [_chat('=HYPERLINK("http://evil.example","x")', "=cmd|' /C calc'!A0", "@SUM(1+1)"),
+            _chat("+1-2", "-agent", "\tTeam")]
+    _save(filled_store, evil)
+    response = client.get("/conversations.csv?sort=id", headers=users.headers("admin"))
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    cells = [value for row in rows for value in row.values()]
+    assert not [c for c in cells if c.startswith(FORMULA_STARTS)]
+    ids = {r["id"] for r in rows}
+    # the value is kept, behind the apostrophe spreadsheets read as "text follows"
+    assert {"'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1-2"} <= ids
+    assert {r["agent_id"] for r in rows} >= {"'=cmd|' /C calc'!A0", "'-agent"}
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+49", "-x", "@a", "\tx"])
+def test_write_csv_neutralises_formula_starts(value: str) -> None:
+    from servio.store.export import CSV_COLUMNS, write_csv
+
+    row = dict.fromkeys(CSV_COLUMNS, "")
+    row.update(id=value, overall=-3.5, turns=2)
+    out = io.StringIO()
+    write_csv([row], out)
+    back = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert back["id"] == "'" + value
+    assert back["overall"] == "-3.5"  # numbers stay numbers
