@@ -50,7 +50,8 @@ def csv_row(summary: ConversationSummary, result: ConversationResult) -> dict[st
 
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
     """Write export rows as CSV with a header (formula-like text made safe); returns the number of rows."""
-    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+    # CRLF (RFC 4180): the writer then quotes a CR inside a value instead of splitting the row
+    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\r\n")
     writer.writeheader()
     n = 0
     for row in rows:

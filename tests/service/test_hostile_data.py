@@ -63,3 +63,22 @@ def test_write_csv_neutralises_formula_starts(value: str) -> None:
     back = next(csv.DictReader(io.StringIO(out.getvalue())))
     assert back["id"] == "'" + value
     assert back["overall"] == "-3.5"  # numbers stay numbers
+
+
+def test_a_line_break_inside_a_value_does_not_split_a_csv_row(client: TestClient, users: Users,
+                                                              filled_store: Any) -> None:
+    _save(filled_store, [_chat("crlf-1", "eva", "North\rEast"), _chat("crlf-2", "eva", "West\nSide")])
+    response = client.get("/conversations.csv?agent_id=eva&sort=id", headers=users.headers("admin"))
+    rows = list(csv.DictReader(io.StringIO(response.text, newline="")))
+    assert [(r["id"], r["team"]) for r in rows] == [("crlf-1", "North\rEast"), ("crlf-2", "West\nSide")]
+
+
+def test_write_csv_keeps_a_carriage_return_inside_its_cell() -> None:
+    from servio.store.export import CSV_COLUMNS, write_csv
+
+    row = dict.fromkeys(CSV_COLUMNS, "")
+    row.update(id="\rx", team="a\rb")
+    out = io.StringIO()
+    write_csv([row], out)
+    back = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert [(r["id"], r["team"]) for r in back] == [("'\rx", "a\rb")]

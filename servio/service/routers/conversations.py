@@ -91,7 +91,8 @@ def export_csv(request: Request, user: CurrentUser,
 
 def _csv_lines(rows: Iterator[dict[str, Any]], columns: tuple[str, ...]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    # CRLF (RFC 4180): the writer then quotes a CR inside a value instead of splitting the row
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow(row)
