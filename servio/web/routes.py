@@ -87,6 +87,11 @@ class _Ui:
             raise HTTPException(403, f"this needs the role {' or '.join(roles)}")
         return user
 
+    @property
+    def importers(self) -> tuple[str, ...]:
+        """Roles that may import and read import jobs: admins (and an open dashboard's guest reviewer)."""
+        return ("admin",) if not self.open_access else ("admin", "reviewer")
+
     def json_post(self, request: Request, roles: tuple[str, ...] = ("admin", "reviewer", "agent")) -> User:
         if request.headers.get("x-servio") != "1":
             raise HTTPException(403, "missing X-Servio header")
@@ -177,7 +182,7 @@ class _Ui:
         return self.page(request, "import.html", formats=available_formats())
 
     async def import_files(self, request: Request) -> Response:
-        user = self.json_post(request, ("admin",) if not self.open_access else ("admin", "reviewer"))
+        user = self.json_post(request, self.importers)
         from servio.web.uploads import save_uploads
 
         form = await request.form()
@@ -192,7 +197,7 @@ class _Ui:
         return JSONResponse(job.to_dict(), status_code=202)
 
     async def import_status(self, request: Request, job_id: int) -> Response:
-        self.need_user(request)
+        self.need_user(request, self.importers)  # a job lists file names and bad records: importers only
         try:
             return JSONResponse(self.backend(request).job(job_id).to_dict())
         except NotFound as exc:

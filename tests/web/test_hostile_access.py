@@ -1,0 +1,69 @@
+"""The dashboard against people who try to reach what is not theirs, and against hostile bodies (no browser).
+
+Runs on every store backend of the project's ``store`` fixture (SQLite, and PostgreSQL when configured).
+The conversations are invented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
+from servio.service import Settings, create_app
+
+JSON = {"X-Servio": "1"}
+
+
+def _chat(cid: str, agent: str) -> Conversation:
+    turns = ((Speaker.AGENT, "Hello, this is Eva. How can I help?"), (Speaker.CUSTOMER, "My bill is wrong."),
+             (Speaker.AGENT, "I have fixed the bill. Anything else? Goodbye!"))
+    return Conversation(id=cid, turns=tuple(Turn(speaker=s, text=t) for s, t in turns), language=Language.EN,
+                        channel=Channel.CHAT, agent_id=agent, team="North", contact_type=ContactType.SUPPORT,
+                        started_at=datetime(2026, 9, 20, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def tokens(store: Any) -> dict[str, str]:
+    from servio.analyze import analyze
+    from servio.evaluate import evaluate
+
+    convs = [_chat("eva-1", "eva"), _chat("tom-1", "tom")]
+    store.save_results(convs, lambda c: evaluate(analyze(c), contact_type=c.contact_type))
+    out = {}
+    for name, role, agent in (("root", "admin", None), ("rita", "reviewer", None), ("eva", "agent", "eva")):
+        _, out[role] = store.create_user(name, role, agent)
+    return out
+
+
+@pytest.fixture
+def app(store: Any, tokens: dict[str, str]) -> Any:
+    settings = Settings(database_url="sqlite://", live_warm_up=False, rate_limit_per_minute=0,
+                        auth_cache_seconds=0, auto_migrate=False, tagger="rules")
+    return create_app(settings, store=store)
+
+
+@pytest.fixture
+def as_role(app: Any, tokens: dict[str, str]) -> Iterator[Any]:
+    clients: list[TestClient] = []
+
+    def client(role: str) -> TestClient:
+        c = TestClient(app)
+        c.cookies.set("servio_token", tokens[role])
+        clients.append(c)
+        return c
+
+    yield client
+    for c in clients:
+        c.close()
+
+
+def test_only_those_who_may_import_can_read_an_import_job(as_role: Any, store: Any) -> None:
+    job = store.create_import_job(["/tmp/servio-upload-x/000-chats.jsonl"], format=None, created_by=None)
+    assert as_role("admin").get(f"/ui/import/{job.id}").status_code == 200
+    for role in ("reviewer", "agent"):  # the API's GET /imports/{id} is for admins only, too
+        assert as_role(role).get(f"/ui/import/{job.id}").status_code == 403, role
