@@ -229,8 +229,8 @@ class _Ui:
             conv, result, corrected = self.backend(request).get(cid)
         except NotFound:
             raise HTTPException(404, f"no conversation {cid!r}") from None
-        if user.role == "agent" and result.agent_id != user.agent_id:
-            raise HTTPException(403, "agents see only their own conversations")
+        if user.role == "agent" and result.agent_id != user.agent_id:  # as the API: not yours = not found
+            raise HTTPException(404, f"no conversation {cid!r}")
         view = pages.conversation_view(conv, result, corrected, language_of(request))
         return self.page(request, "conversation.html", **view, link=self.link)
 

@@ -67,3 +67,11 @@ def test_only_those_who_may_import_can_read_an_import_job(as_role: Any, store: A
     assert as_role("admin").get(f"/ui/import/{job.id}").status_code == 200
     for role in ("reviewer", "agent"):  # the API's GET /imports/{id} is for admins only, too
         assert as_role(role).get(f"/ui/import/{job.id}").status_code == 403, role
+
+
+def test_an_agent_cannot_tell_anothers_conversation_from_a_missing_one(as_role: Any) -> None:
+    eva = as_role("agent")
+    assert eva.get("/ui/conversations/eva-1").status_code == 200
+    others, missing = eva.get("/ui/conversations/tom-1"), eva.get("/ui/conversations/no-such-id")
+    assert (others.status_code, missing.status_code) == (404, 404)  # as GET /conversations/{id} answers
+    assert "tom-1" not in eva.get("/ui/conversations").text
