@@ -7,7 +7,6 @@ WebSocket, with the owner key the API uses for the same user.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -67,10 +66,9 @@ def _owner(user: Any) -> str:
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body() or b"{}")
-    except ValueError:
-        raise HTTPException(422, "the body must be JSON") from None
+    from servio.web.routes import json_body
+
+    body = await json_body(request)
     if not isinstance(body, dict):
         raise HTTPException(422, "the body must be a JSON object")
     return body

@@ -27,6 +27,8 @@ TOKEN_COOKIE = "servio_token"
 LANG_COOKIE = "servio_lang"
 STATIC = {"app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
           "live.js": "text/javascript; charset=utf-8"}
+#: JSON nesting allowed in a body when the app has no service settings (the service's default).
+DEFAULT_JSON_DEPTH = 32
 #: The user of an open dashboard (``open_access=True``, development only): a reviewer without an id.
 GUEST = User(id=0, name="guest", role="reviewer", agent_id=None, active=True,
              created_at=datetime(2026, 1, 1, tzinfo=UTC))
@@ -237,7 +239,7 @@ class _Ui:
     async def correct(self, request: Request, cid: str, turn: int) -> Response:
         user = self.json_post(request, ("admin", "reviewer"))
         try:
-            body = json.loads(await request.body() or b"{}")
+            body = await json_body(request)
             stages = body.get("stages") if isinstance(body, dict) else None
             if not isinstance(stages, list):
                 raise StoreError("send {\"stages\": [1..7, ...]}")
@@ -294,6 +296,24 @@ class _Ui:
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
         return HTMLResponse(html)
+
+
+async def json_body(request: Request) -> Any:
+    """The request's JSON body (``{}`` when empty): 400 when nested too deep, 422 when not JSON.
+
+    The service's limits check JSON depth only for a JSON content type;
+    the dashboard parses its bodies whatever type the client declares.
+    """
+    from servio.service.limits import json_depth_exceeds
+
+    raw = await request.body() or b"{}"
+    depth = getattr(getattr(request.app.state, "settings", None), "max_json_depth", DEFAULT_JSON_DEPTH)
+    if json_depth_exceeds(raw, depth):
+        raise HTTPException(400, f"JSON nested deeper than {depth} levels")
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise HTTPException(422, "the body must be JSON") from None
 
 
 def _dates(request: Request) -> dict[str, date | None]:

@@ -52,7 +52,7 @@ def as_role(app: Any, tokens: dict[str, str]) -> Iterator[Any]:
     clients: list[TestClient] = []
 
     def client(role: str) -> TestClient:
-        c = TestClient(app)
+        c = TestClient(app, raise_server_exceptions=False)
         c.cookies.set("servio_token", tokens[role])
         clients.append(c)
         return c
@@ -75,3 +75,19 @@ def test_an_agent_cannot_tell_anothers_conversation_from_a_missing_one(as_role: 
     others, missing = eva.get("/ui/conversations/tom-1"), eva.get("/ui/conversations/no-such-id")
     assert (others.status_code, missing.status_code) == (404, 404)  # as GET /conversations/{id} answers
     assert "tom-1" not in eva.get("/ui/conversations").text
+
+
+DEEP = "[" * 5000 + "]" * 5000
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "APPLICATION/JSON"])
+def test_deeply_nested_bodies_are_refused_not_a_server_error(as_role: Any, content_type: str) -> None:
+    rita = as_role("reviewer")
+    headers = {**JSON, "content-type": content_type}
+    sid = rita.post("/ui/live/sessions", json={"language": "en"}, headers=JSON).json()["session_id"]
+    for path in ("/ui/conversations/eva-1/turns/0", "/ui/live/sessions", f"/ui/live/sessions/{sid}/turns"):
+        answer = rita.post(path, content=DEEP, headers=headers)
+        assert answer.status_code == 400, (path, answer.text)
+        assert "deeper" in answer.json()["detail"]
+
