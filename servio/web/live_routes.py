@@ -41,11 +41,14 @@ def add_live(router: APIRouter, ui: _Ui) -> None:
         user = ui.json_post(request)
         from servio.live import LiveError, SessionNotFoundError
         from servio.model import Speaker
+        from servio.service.schemas.live import MAX_TURN_CHARS
 
         body = await _body(request)
         speaker, text = body.get("speaker"), body.get("text")
         if speaker not in SPEAKERS or not isinstance(text, str) or not text.strip():
             raise HTTPException(422, "send {\"speaker\": \"customer\"|\"agent\", \"text\": \"...\"}")
+        if len(text) > MAX_TURN_CHARS:  # the API's limit: a longer turn would hold the event loop for seconds
+            raise HTTPException(422, f"a turn holds at most {MAX_TURN_CHARS} characters")
         try:
             update = request.app.state.live.add_turn(session_id, _owner(user), Speaker(speaker), text)
         except SessionNotFoundError as exc:

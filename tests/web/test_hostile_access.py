@@ -91,3 +91,15 @@ def test_deeply_nested_bodies_are_refused_not_a_server_error(as_role: Any, conte
         assert answer.status_code == 400, (path, answer.text)
         assert "deeper" in answer.json()["detail"]
 
+
+def test_a_live_turn_on_the_dashboard_has_the_apis_length_limit(as_role: Any) -> None:
+    from servio.service.schemas.live import MAX_TURN_CHARS
+
+    rita = as_role("reviewer")
+    sid = rita.post("/ui/live/sessions", json={"language": "en"}, headers=JSON).json()["session_id"]
+    text = "Hello, how can I help you today? " * (MAX_TURN_CHARS // 30)
+    path = f"/ui/live/sessions/{sid}/turns"
+    answer = rita.post(path, json={"speaker": "agent", "text": text}, headers=JSON)
+    assert answer.status_code == 422
+    fits = rita.post(path, json={"speaker": "agent", "text": text[:MAX_TURN_CHARS]}, headers=JSON)
+    assert fits.status_code == 200 and fits.json()["turn"] == 0
