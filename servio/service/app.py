@@ -99,7 +99,9 @@ def _routers(app: FastAPI, settings: Settings) -> None:
     from servio.service.routers import conversations, corrections, health, imports, live, profiles, users
     from servio.web import web_router
 
-    for module in (health, imports, conversations, corrections, profiles, users, live):
+    # corrections before conversations: an id may hold "/", so GET /conversations/{id:path} would
+    # also match /conversations/{id}/corrections
+    for module in (health, imports, corrections, conversations, profiles, users, live):
         app.include_router(module.router)
     app.include_router(web_router(open_access=settings.open_dashboard))
 

@@ -82,3 +82,23 @@ def test_write_csv_keeps_a_carriage_return_inside_its_cell() -> None:
     write_csv([row], out)
     back = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
     assert [(r["id"], r["team"]) for r in back] == [("'\rx", "a\rb")]
+
+
+ODD_ID = "INC/2026/7?x#y%z"
+
+
+def test_a_conversation_whose_id_has_slashes_and_url_characters_can_be_read_and_corrected(
+        client: TestClient, users: Users, filled_store: Any) -> None:
+    from urllib.parse import quote
+
+    _save(filled_store, [_chat(ODD_ID, "eva", "North")])
+    path = "/conversations/" + quote(ODD_ID, safe="")
+    headers = users.headers("reviewer")
+    detail = client.get(path, headers=headers)
+    assert detail.status_code == 200 and detail.json()["id"] == ODD_ID
+    corrected = client.put(f"{path}/turns/0/stages", json={"stages": [1]}, headers=headers)
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["correction"]["conversation_id"] == ODD_ID
+    audit = client.get(f"{path}/corrections", headers=headers)
+    assert audit.status_code == 200 and [c["turn_index"] for c in audit.json()] == [0]
+    assert client.get(path, headers=users.headers("agent")).status_code == 404  # kati's it is not

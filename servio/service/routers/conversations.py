@@ -21,7 +21,8 @@ router = APIRouter(tags=["conversations"])
 
 SortKey = Literal["id", "started_at", "overall", "updated_at", "imported_at",
                   "-id", "-started_at", "-overall", "-updated_at", "-imported_at"]
-ConversationId = Annotated[str, Path(min_length=1, max_length=255, description="The conversation id.")]
+ConversationId = Annotated[str, Path(min_length=1, max_length=255, description="The conversation id "
+                                     "(URL-encoded; it may hold `/`).")]
 Moment = date | datetime
 
 
@@ -111,7 +112,8 @@ def visible_conversation(request: Request, user: User, conversation_id: str) -> 
     return found
 
 
-@router.get("/conversations/{conversation_id}", response_model=ConversationOut, summary="One conversation",
+@router.get("/conversations/{conversation_id:path}", response_model=ConversationOut,
+            summary="One conversation",
             description="Turns with their stages and the evidence behind each, stage scores with the "
                         "scorecard checks, failure patterns and coaching feedback.")
 def get_conversation(request: Request, conversation_id: ConversationId, user: CurrentUser) -> Any:

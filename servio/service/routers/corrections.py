@@ -35,21 +35,21 @@ _DESCRIPTION = ("Sets the complete list of stages of one turn as a reviewer. The
                 "is unchanged.")
 
 
-@router.put("/conversations/{conversation_id}/turns/{turn}/stages", response_model=CorrectionResultOut,
+@router.put("/conversations/{conversation_id:path}/turns/{turn}/stages", response_model=CorrectionResultOut,
             summary="Correct a turn's stages", description=_DESCRIPTION)
 def put_stages(request: Request, conversation_id: ConversationId, turn: TurnIndex, body: StagesIn,
                user: Reviewer) -> Any:
     return _correct(request, conversation_id, turn, body, user)
 
 
-@router.post("/conversations/{conversation_id}/turns/{turn}/stages", response_model=CorrectionResultOut,
+@router.post("/conversations/{conversation_id:path}/turns/{turn}/stages", response_model=CorrectionResultOut,
              summary="Correct a turn's stages (same as PUT)", description=_DESCRIPTION)
 def post_stages(request: Request, conversation_id: ConversationId, turn: TurnIndex, body: StagesIn,
                 user: Reviewer) -> Any:
     return _correct(request, conversation_id, turn, body, user)
 
 
-@router.get("/conversations/{conversation_id}/corrections", response_model=list[CorrectionOut],
+@router.get("/conversations/{conversation_id:path}/corrections", response_model=list[CorrectionOut],
             summary="The corrections of one conversation", description="Newest first.")
 def conversation_corrections(request: Request, conversation_id: ConversationId, user: Reviewer) -> Any:
     visible_conversation(request, user, conversation_id)
