@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -103,14 +104,20 @@ class _Ui:
         """The signed-in user, or the redirect to the sign-in page (before any data is read)."""
         user = self.user(request)
         if user is None:
-            return RedirectResponse(f"{self.prefix}/login?next={request.url.path}", status_code=303)
+            return self.to_login(request)
         return user
+
+    def to_login(self, request: Request) -> Response:
+        """The redirect to the sign-in page, which comes back to this path (as sent: ids stay encoded)."""
+        raw = request.scope.get("raw_path") or request.url.path.encode()
+        target = pages.query(f"{self.prefix}/login", next=raw.decode("latin-1"))
+        return RedirectResponse(target, status_code=303)
 
     def page(self, request: Request, template: str, **context: Any) -> Response:
         lang = language_of(request)
         user = self.user(request)
         if user is None:
-            return RedirectResponse(f"{self.prefix}/login?next={request.url.path}", status_code=303)
+            return self.to_login(request)
         html = self.render.page(template, lang=lang, user=user, path=request.url.path, **context)
         response = HTMLResponse(html)
         if request.query_params.get("lang") == lang:
@@ -118,8 +125,9 @@ class _Ui:
         return response
 
     def link(self, name: str, id: str | None = None, **params: Any) -> str:
-        paths = {"conversations": "/conversations", "conversation": f"/conversations/{id}",
-                 "agent": f"/agents/{id}", "team": "/team"}
+        segment = quote(id or "", safe="")  # ids come from uploads: "/", "?", "#" and "%" stay in the id
+        paths = {"conversations": "/conversations", "conversation": f"/conversations/{segment}",
+                 "agent": f"/agents/{segment}", "team": "/team"}
         return pages.query(self.prefix + paths[name], **params)
 
     # -- pages ---------------------------------------------------------------
@@ -135,9 +143,9 @@ class _Ui:
         r.add_api_route("/import", self.import_files, methods=["POST"])
         r.add_api_route("/import/{job_id}", self.import_status, methods=["GET"])
         r.add_api_route("/conversations", self.conversations, methods=["GET"])
-        r.add_api_route("/conversations/{cid}", self.conversation, methods=["GET"])
-        r.add_api_route("/conversations/{cid}/turns/{turn}", self.correct, methods=["POST"])
-        r.add_api_route("/agents/{agent_id}", self.agent, methods=["GET"])
+        r.add_api_route("/conversations/{cid:path}", self.conversation, methods=["GET"])
+        r.add_api_route("/conversations/{cid:path}/turns/{turn}", self.correct, methods=["POST"])
+        r.add_api_route("/agents/{agent_id:path}", self.agent, methods=["GET"])
         r.add_api_route("/team", self.team, methods=["GET"])
         r.add_api_route("/report", self.report, methods=["GET"])
 

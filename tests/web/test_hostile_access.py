@@ -103,3 +103,30 @@ def test_a_live_turn_on_the_dashboard_has_the_apis_length_limit(as_role: Any) ->
     assert answer.status_code == 422
     fits = rita.post(path, json={"speaker": "agent", "text": text[:MAX_TURN_CHARS]}, headers=JSON)
     assert fits.status_code == 200 and fits.json()["turn"] == 0
+
+
+ODD_ID = "INC/2026/7?x#y%z"
+
+
+def test_a_conversation_whose_id_has_slashes_and_url_characters_is_linked_shown_and_corrected(
+        as_role: Any, store: Any, app: Any, tokens: dict[str, str]) -> None:
+    from urllib.parse import quote
+
+    from servio.analyze import analyze
+    from servio.evaluate import evaluate
+
+    store.save_results([_chat(ODD_ID, "eva")], lambda c: evaluate(analyze(c), contact_type=c.contact_type))
+    href = "/ui/conversations/" + quote(ODD_ID, safe="")
+    rita = as_role("reviewer")
+    assert f'href="{href}"' in rita.get("/ui/conversations").text
+    page = rita.get(href)
+    assert page.status_code == 200 and f'data-url="{href}/turns/0"' in page.text
+    assert rita.post(f"{href}/turns/0", json={"stages": [1]}, headers=JSON).status_code == 200
+    assert [c.turn_index for c in store.corrections(ODD_ID)] == [0]
+    with TestClient(app) as anonymous:  # signing in comes back to the same conversation
+        to_login = anonymous.get(href, follow_redirects=False).headers["location"]
+        login = anonymous.get(to_login)
+        nxt = login.text.split('name="next" value="')[1].split('"')[0]
+        back = anonymous.post("/ui/login", data={"token": tokens["reviewer"], "next": nxt},
+                              follow_redirects=False)
+        assert back.headers["location"] == href
