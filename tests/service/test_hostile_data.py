@@ -102,3 +102,15 @@ def test_a_conversation_whose_id_has_slashes_and_url_characters_can_be_read_and_
     audit = client.get(f"{path}/corrections", headers=headers)
     assert audit.status_code == 200 and [c["turn_index"] for c in audit.json()] == [0]
     assert client.get(path, headers=users.headers("agent")).status_code == 404  # kati's it is not
+
+
+def test_agents_and_teams_whose_ids_hold_a_slash_have_profiles(client: TestClient, users: Users,
+                                                               filled_store: Any) -> None:
+    from urllib.parse import quote
+
+    _save(filled_store, [_chat("slash-1", "eva/2", "Tartu/Online")])
+    headers = users.headers("reviewer")
+    agent = client.get(f"/agents/{quote('eva/2', safe='')}/profile", headers=headers)
+    team = client.get(f"/teams/{quote('Tartu/Online', safe='')}/profile", headers=headers)
+    assert (agent.status_code, team.status_code) == (200, 200)
+    assert (agent.json()["conversations"], team.json()["conversations"]) == (1, 1)

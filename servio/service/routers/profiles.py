@@ -35,7 +35,7 @@ def _as_date(value: Moment) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-@router.get("/agents/{agent_id}/profile", response_model=ProfileOut, summary="An agent's profile",
+@router.get("/agents/{agent_id:path}/profile", response_model=ProfileOut, summary="An agent's profile",
             description="Coverage and mean score of each stage over the agent's conversations in the "
                         "period, strongest and weakest stage, frequent failure patterns and a summary. "
                         "Agents can read only their own.")
@@ -46,7 +46,7 @@ def agent_profile(request: Request, agent_id: Id, user: CurrentUser, date_from: 
     return _profile(request, "agent", agent_id, date_from, date_to, language)
 
 
-@router.get("/teams/{team_id}/profile", response_model=ProfileOut, summary="A team's profile",
+@router.get("/teams/{team_id:path}/profile", response_model=ProfileOut, summary="A team's profile",
             description="The same picture as an agent's profile over all of a team's conversations.")
 def team_profile(request: Request, team_id: Id, user: Reviewer, date_from: From = None, date_to: To = None,
                  language: Lang = None) -> Any:
