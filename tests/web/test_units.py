@@ -94,3 +94,16 @@ def test_memory_results_and_people(backend: MemoryBackend) -> None:
     agents = [(a.id, a.team, a.conversations) for a in backend.agents()]
     assert agents == [("ann", "North", 2), ("bob", "South", 1)]
     assert [(t.id, t.conversations) for t in backend.teams()] == [("North", 2), ("South", 1)]
+
+
+def test_the_commands_the_sign_in_page_and_its_doc_name_exist() -> None:
+    import argparse
+    from pathlib import Path
+
+    from servio.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "dashboard.md").read_text("utf-8")
+    for text in (doc, _raw("et")["login_help"], _raw("en")["login_help"]):
+        named = set(re.findall(r"\bservio ([a-z]+) ", text))
+        assert named <= set(sub.choices), named - set(sub.choices)
