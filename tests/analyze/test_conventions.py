@@ -139,6 +139,12 @@ CASES = [
     ("not minding a cost states a priority: 4", "et",
      [(C, "Vajan uut veekeetjat."), (A, "Mis on teile veekeetja juures oluline?"),
       (C, "Mul pole midagi selle vastu, kui see on kallim.")], 2, {4}),
+    ("refusing to pay more states a price priority: 4", "en",
+     [(C, "I need a new kettle."), (A, "Sure! What matters most to you in a kettle?"),
+      (C, "Honestly, I won't pay double the price just for a brand name.")], 2, {4}),
+    ("refusing to pay more states a price priority: 4", "et",
+     [(C, "Vajan uut veekeetjat."), (A, "Mis on teile veekeetja juures kõige olulisem?"),
+      (C, "Ma ei maksa kaks korda rohkem ainult kaubamärgi eest.")], 2, {4}),
     ("a customer question about what is possible is 5", "en",
      [(C, "Hi, I booked a flight for Monday."), (A, "Hello! How can I help?"), (C, "Can I change my seat?")],
      2, {5}),
@@ -228,8 +234,6 @@ LEARNED_MISSES = {
         "a customer's possibility question after an agent question also gets 3 (gold often {3, 5})",
     "en: asking whether something exists or is offered is 5":
         "a customer's possibility question after an agent question also gets 3 (gold often {3, 5})",
-    "et: 'have you used [fix]?' delivering a fix is 3 and 6":
-        "borderline: p(6) sits at the stage-6 threshold (0.34 vs 0.35 since the possibility-cue retrain)",
 }
 
 
