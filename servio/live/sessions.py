@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
@@ -27,7 +27,9 @@ class LiveSessions:
 
     Sessions belong to the user who created them and are found by
     ``(owner, session id)``: one user never sees another's session, and two
-    users may name their sessions alike.
+    users may name their sessions alike. When full, the least recently used
+    session of the owner holding the most goes first, so one user opening
+    sessions in a loop cannot push everyone else's chats out.
     """
 
     def __init__(self, *, ttl: float = 1800.0, max_sessions: int = 10_000, max_turns: int = 500,
@@ -38,6 +40,7 @@ class LiveSessions:
         self.tagger = tagger
         self._clock = clock
         self._sessions: OrderedDict[Key, LiveSession] = OrderedDict()
+        self._owned: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -57,8 +60,9 @@ class LiveSessions:
             if (owner, sid) in self._sessions:
                 raise LiveError(f"session {sid} exists already")
             self._sessions[(owner, sid)] = session
+            self._owned[owner] += 1
             while len(self._sessions) > self.max_sessions:
-                self._sessions.popitem(last=False)
+                self._evict()
         return session
 
     def get(self, session_id: str, owner: str) -> LiveSession:
@@ -89,11 +93,22 @@ class LiveSessions:
         """Forget a session."""
         self.get(session_id, owner)
         with self._lock:
-            self._sessions.pop((owner, session_id), None)
+            if (owner, session_id) in self._sessions:
+                self._drop((owner, session_id))
 
     def _expire(self, now: float) -> None:
         while self._sessions:
             key, oldest = next(iter(self._sessions.items()))
             if now - oldest.last_used <= self.ttl:
                 break
-            del self._sessions[key]
+            self._drop(key)
+
+    def _evict(self) -> None:
+        heaviest = max(self._owned, key=lambda o: self._owned[o])
+        self._drop(next(key for key in self._sessions if key[0] == heaviest))
+
+    def _drop(self, key: Key) -> None:
+        del self._sessions[key]
+        self._owned[key[0]] -= 1
+        if not self._owned[key[0]]:
+            del self._owned[key[0]]

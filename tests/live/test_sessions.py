@@ -77,3 +77,17 @@ def test_random_ids_are_distinct() -> None:
     live = LiveSessions()
     ids = {live.create("u").id for _ in range(200)}
     assert len(ids) == 200
+
+
+def test_one_user_filling_the_store_evicts_their_own_sessions_not_others() -> None:
+    clock = Clock()
+    live = LiveSessions(max_sessions=4, clock=clock)
+    alice = live.create("alice", SessionInfo(), session_id="chat-1")
+    for _ in range(50):  # mallory opens sessions as fast as the rate limit allows
+        clock.now += 1
+        live.create("mallory", SessionInfo())
+    assert live.get("chat-1", "alice") is alice
+    assert len(live) == 4
+    clock.now += 1
+    bob = live.create("bob", SessionInfo())  # a newcomer still gets in: the biggest holder gives way
+    assert live.get(bob.id, "bob") is bob and live.get("chat-1", "alice") is alice
