@@ -23,6 +23,8 @@ JOB_STATES: tuple[str, ...] = ("pending", "running", "done", "failed")
 #: Sort keys of :class:`ConversationFilter` (prefix ``-`` for descending).
 SORT_KEYS: tuple[str, ...] = ("id", "started_at", "overall", "updated_at", "imported_at")
 MAX_PAGE = 1000
+#: The largest page offset (the API's too); larger ones do not fit an SQL integer.
+MAX_OFFSET = 10_000_000
 
 T = TypeVar("T")
 
@@ -77,8 +79,8 @@ class ConversationFilter:
     def __post_init__(self) -> None:
         if not 1 <= self.limit <= MAX_PAGE:
             raise StoreError(f"limit must be between 1 and {MAX_PAGE}, not {self.limit}")
-        if self.offset < 0:
-            raise StoreError(f"offset must not be negative, not {self.offset}")
+        if not 0 <= self.offset <= MAX_OFFSET:
+            raise StoreError(f"offset must be between 0 and {MAX_OFFSET}, not {self.offset}")
         if self.missing_stage is not None and self.missing_stage not in {int(s) for s in ALL_STAGES}:
             raise StoreError(f"missing_stage must be a stage 1..7, not {self.missing_stage}")
         if self.sort.removeprefix("-") not in SORT_KEYS:

@@ -95,7 +95,7 @@ def test_pages_sorting_and_totals(filled: Store) -> None:
 
 
 @pytest.mark.parametrize("bad", [dict(limit=0), dict(limit=5000), dict(offset=-1), dict(sort="text"),
-                                 dict(missing_stage=8)])
+                                 dict(missing_stage=8), dict(offset=10**20)])
 def test_bad_filters_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(StoreError):
         ConversationFilter(**bad)  # type: ignore[arg-type]

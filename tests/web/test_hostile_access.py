@@ -130,3 +130,8 @@ def test_a_conversation_whose_id_has_slashes_and_url_characters_is_linked_shown_
         back = anonymous.post("/ui/login", data={"token": tokens["reviewer"], "next": nxt},
                               follow_redirects=False)
         assert back.headers["location"] == href
+
+
+def test_a_page_offset_too_large_for_the_database_is_refused(as_role: Any) -> None:
+    answer = as_role("reviewer").get("/ui/conversations?offset=99999999999999999999")
+    assert answer.status_code == 422, answer.text  # was a 500: too large for an SQL integer
