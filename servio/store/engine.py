@@ -51,8 +51,28 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     """A new engine for ``url`` with servio's connection settings."""
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, echo)
-    return create_engine(parsed, echo=echo, pool_pre_ping=True, future=True)
+        engine = _sqlite_engine(parsed, echo)
+    else:
+        engine = create_engine(parsed, echo=echo, pool_pre_ping=True, future=True)
+    event.listen(engine, "before_cursor_execute", _nul_free, retval=True)
+    return engine
+
+
+def _nul_free(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+              executemany: bool) -> tuple[str, Any]:
+    """Every query parameter with NUL as U+FFFD, as ids and texts are stored (PostgreSQL text cannot
+    hold NUL: a lookup or filter holding one failed there instead of finding nothing or the stored row)."""
+    return statement, _clean_params(parameters)
+
+
+def _clean_params(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {k: _clean_params(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean_params(v) for v in value)
+    return value
 
 
 def _sqlite_engine(url: URL, echo: bool) -> Engine:

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from servio.model import ContactType, Language, Speaker, Turn
-from servio.store import Store, StoreError
+from servio.store import ConversationFilter, Store, StoreError
 from tests.store.helpers import EE, analyse, conversation
 
 
@@ -150,3 +150,13 @@ def test_nul_characters_are_stored_as_replacement_characters(store: Store) -> No
     assert back.turns[1].text == "broken \ufffd export" and back.turns[1].author == "a\ufffdb"
     assert back.metadata["note"] == "x\x00y"  # JSON holds it as \u0000
     assert store.save_result(conv, analyse(conv)) == "unchanged"
+
+
+def test_lookups_and_filters_holding_nul_find_what_was_stored_under_its_replacement(store: Store) -> None:
+    conv = replace(conversation(32, agent="a\x00b", team="t\x00"), id="c\x0032")
+    store.save_result(conv, analyse(conv))
+    found = store.get_conversation("c\x0032")
+    assert found is not None and found[0].id == "c\ufffd32"
+    page = store.list_conversations(ConversationFilter(agent_id="a\x00b", team="t\x00"))
+    assert [s.id for s in page.items] == ["c\ufffd32"]
+    assert store.profile("agent", "a\x00b") is not None
