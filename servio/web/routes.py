@@ -164,7 +164,14 @@ class _Ui:
                                 next=request.query_params.get("next", ""), error=None)
         return HTMLResponse(html)
 
+    @staticmethod
+    def not_cross_site(request: Request) -> None:
+        """403 for a form another site made the browser post (login CSRF: signing someone in as you)."""
+        if request.headers.get("sec-fetch-site") == "cross-site":
+            raise HTTPException(403, "this form cannot be posted from another site")
+
     async def login(self, request: Request) -> Response:
+        self.not_cross_site(request)
         form = await request.form()
         token, nxt = str(form.get("token", "")).strip(), str(form.get("next", ""))
         from servio.service.auth import authenticate
@@ -182,6 +189,7 @@ class _Ui:
         return response
 
     async def logout(self, request: Request) -> Response:
+        self.not_cross_site(request)
         response = RedirectResponse(f"{self.prefix}/login", status_code=303)
         response.delete_cookie(TOKEN_COOKIE)
         return response

@@ -135,3 +135,16 @@ def test_a_conversation_whose_id_has_slashes_and_url_characters_is_linked_shown_
 def test_a_page_offset_too_large_for_the_database_is_refused(as_role: Any) -> None:
     answer = as_role("reviewer").get("/ui/conversations?offset=99999999999999999999")
     assert answer.status_code == 422, answer.text  # was a 500: too large for an SQL integer
+
+
+def test_another_site_cannot_sign_a_browser_in_or_out(app: Any, tokens: dict[str, str]) -> None:
+    cross = {"Sec-Fetch-Site": "cross-site"}  # what a browser sends for a form posted from another site
+    with TestClient(app) as browser:
+        forced = browser.post("/ui/login", data={"token": tokens["reviewer"]}, headers=cross,
+                              follow_redirects=False)
+        assert forced.status_code == 403 and "set-cookie" not in forced.headers
+        own = browser.post("/ui/login", data={"token": tokens["reviewer"]},
+                           headers={"Sec-Fetch-Site": "same-origin"}, follow_redirects=False)
+        assert own.status_code == 303 and "servio_token=" in own.headers["set-cookie"]
+        out = browser.post("/ui/logout", headers=cross, follow_redirects=False)
+        assert out.status_code == 403 and "set-cookie" not in out.headers
