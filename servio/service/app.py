@@ -8,6 +8,7 @@ CORS, error handlers and the routers.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -110,9 +111,29 @@ def _routers(app: FastAPI, settings: Settings) -> None:
         return RedirectResponse("/ui/team")
 
 
+class HideTokens(logging.Filter):
+    """Masks ``token=...`` query parameters (a WebSocket's token) in the server's log lines."""
+
+    TOKEN = re.compile(r"(\btoken=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.TOKEN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def hide_tokens_in_server_logs() -> None:
+    """Keep WebSocket tokens (``?token=``) out of uvicorn's connection and access log lines."""
+    for name in ("uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, HideTokens) for f in logger.filters):
+            logger.addFilter(HideTokens())
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    hide_tokens_in_server_logs()
     if settings.auto_migrate:
         app.state.store.migrate()
     if settings.live_warm_up:

@@ -118,7 +118,8 @@ def test_agents_and_teams_whose_ids_hold_a_slash_have_profiles(client: TestClien
 
 @pytest.mark.parametrize("path", ["/conversations?team=a%00b", "/conversations?agent_id=%00",
                                   "/conversations?failure=%00", "/conversations/a%00b",
-                                  "/agents/a%00b/profile", "/teams/%00/profile", "/conversations.csv?team=%00"])
+                                  "/agents/a%00b/profile", "/teams/%00/profile",
+                                  "/conversations.csv?team=%00"])
 def test_nul_characters_in_ids_and_filters_are_not_a_server_error(client: TestClient, users: Users,
                                                                    path: str) -> None:
     answer = client.get(path, headers=users.headers("admin"))

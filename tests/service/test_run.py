@@ -55,3 +55,44 @@ def test_run_serves_and_announces_the_first_admin(tmp_path: Path) -> None:
     user = store.user_by_token(token.group(1))
     store.close()
     assert user is not None and user.role == "admin" and user.name == "admin"
+
+
+def test_a_websocket_token_in_the_query_stays_out_of_the_server_log(tmp_path: Path) -> None:
+    import asyncio
+    import json
+
+    import websockets
+
+    from servio.service import Settings
+    from servio.service.app import open_store
+
+    url = f"sqlite:///{tmp_path / 'servio.db'}"
+    store = open_store(Settings(database_url=url))
+    store.migrate()
+    _user, token = store.create_user("eva", "agent", "eva")
+    store.close()
+    port = _free_port()
+    env = dict(os.environ, SERVIO_DATABASE_URL=url, SERVIO_PORT=str(port), SERVIO_LIVE_WARM_UP="false",
+               SERVIO_TAGGER="rules")
+    code = "from servio.service import load_settings, run; run(load_settings(), log_level='info')"
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True)
+
+    async def chat() -> str:
+        async with websockets.connect(f"ws://127.0.0.1:{port}/live/chat-1?token={token}&language=en") as ws:
+            await ws.recv()
+            await ws.send(json.dumps({"speaker": "agent", "text": "Hello, how can I help?"}))
+            return str(await ws.recv())
+
+    try:
+        deadline, answer = time.monotonic() + 60, ""
+        while not answer and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                answer = asyncio.run(chat())
+            except OSError:
+                time.sleep(0.3)
+        assert '"type":"update"' in answer.replace(" ", "")
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=20)
+    assert "WebSocket /live/chat-1" in err  # the connection is logged ...
+    assert token.split(".")[1] not in err  # ... but not the secret part of the token
