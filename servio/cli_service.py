@@ -134,14 +134,14 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from servio.service import load_settings, run
+    from servio.service import run
 
     overrides: dict[str, Any] = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     if args.database:
         overrides["database_url"] = args.database
     if args.open_dashboard:
         overrides["open_dashboard"] = True
-    settings = load_settings(args.config, **overrides)
+    settings = _checked_settings(args.config, overrides)
     if args.examples:
         from servio.examples import example_paths
         from servio.redact import RedactionConfig
@@ -160,6 +160,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
         store.close()
     run(settings)
     return EXIT_OK
+
+
+def _checked_settings(config: str | None, overrides: dict[str, Any]) -> Any:
+    """The service settings, or a :class:`~servio.cli.UsageError` that says which setting is wrong
+    (a bad value, an unreadable settings file, or settings unsafe for production mode)."""
+    from pydantic import ValidationError
+
+    from servio.cli import UsageError
+    from servio.service import load_settings
+    from servio.service.settings import UnsafeSettingsError
+
+    where = f"settings file {config}: " if config else ""
+    try:
+        settings = load_settings(config, **overrides)
+        settings.ensure_safe()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']} "
+                             f"(got {e.get('input')!r})" for e in exc.errors())
+        raise UsageError(f"{where}bad setting: {problems} (settings come from SERVIO_* variables, "
+                         f"--config and the options)") from None
+    except (UnsafeSettingsError, FileNotFoundError) as exc:
+        raise UsageError(str(exc)) from None
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        raise UsageError(f"{where}{exc}") from None
+    return settings
 
 
 def cmd_report(args: argparse.Namespace, session: Any) -> int:

@@ -317,3 +317,32 @@ def test_speaker_names_can_be_mapped_from_the_command_line(tmp_path: Path,
     assert [t["speaker"] for t in turns] == ["customer", "agent"]
     assert main([*args, "--speaker", "Mari=boss"]) == 2
     assert "must be agent, customer or system" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("env", "config", "expected"), [
+    ({"SERVIO_MODE": "production"}, None, "default secret key"),
+    ({"SERVIO_MODE": "bogus"}, None, "bad setting: mode"),
+    ({}, 'mode = "bogus"\n', "servio.toml: bad setting: mode"),
+    ({}, "port = \n", "Invalid value"),
+    ({}, "missing", "does not exist"),
+])
+def test_serve_with_bad_settings_says_so_without_a_traceback(
+        env: dict[str, str], config: str | None, expected: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import servio.service
+
+    def no_server(*args: object) -> None:
+        raise AssertionError("the server must not start with bad settings")
+
+    monkeypatch.setattr(servio.service, "run", no_server)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    argv = ["serve", "--port", "18999"]
+    if config is not None:
+        path = tmp_path / "servio.toml"
+        if config != "missing":
+            path.write_text(config, "utf-8")
+        argv += ["--config", str(path)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("servio: error: ") and expected in err and "Traceback" not in err
