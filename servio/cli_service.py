@@ -119,6 +119,7 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
         strict=args.strict,
         options=session.options.reader_options,
         on_problem=session.options.on_problem,
+        on_note=session.options.on_note,
         on_progress=progress if sys.stderr.isatty() and not args.no_progress else None,
         redact=RedactionConfig(enabled=not args.no_redact),
         tagger=args.tagger,

@@ -110,6 +110,7 @@ def import_paths(
     format: str | None = None,
     options: ReaderOptions | None = None,
     on_problem: Callable[[Problem], None] | None = None,
+    on_note: Callable[[Problem], None] | None = None,
     on_progress: Callable[[ImportReport], None] | None = None,
     redact: RedactionConfig = RedactionConfig(),  # noqa: B008 - frozen, shared safely
     tagger: str = DEFAULT_TAGGER,
@@ -120,7 +121,9 @@ def import_paths(
     """Import conversations from files and folders in any format servio reads.
 
     PII is redacted (``redact``) before anything is stored. Bad records go to
-    ``on_problem`` and the job; ``on_progress`` hears the counts after each
+    ``on_problem`` and the job; notes that drop no record (an empty file, a
+    file skipped, a fallback encoding) go to ``on_note`` and to the job's
+    problems as "note: ..."; ``on_progress`` hears the counts after each
     committed batch; ``strict`` stops at the first bad record instead (the
     batches before it stay stored). ``job_id`` continues a job made with
     :meth:`Store.create_import_job` (e.g. by the service); otherwise a job is
@@ -144,9 +147,15 @@ def import_paths(
         if on_problem is not None:
             on_problem(item)
 
+    def note(item: Problem) -> None:  # e.g. an empty file or a file skipped: kept with the job, not skipped
+        run.problem(Problem(item.path, item.line, item.offset, f"note: {item.message}"))
+        if on_note is not None:
+            on_note(item)
+
     analyse = _guarded(analyser(tagger), run, problem, Problem)
     try:
-        stream = read_conversations(paths, format=format, strict=strict, options=options, on_problem=problem)
+        stream = read_conversations(paths, format=format, strict=strict, options=options, on_problem=problem,
+                                    on_note=note)
         for batch in _batches(stream, batch_size):
             clean = [_redacted(conv, redact, run) for conv in batch]
             outcomes = store.save_results(clean, analyse, tagger=tagger, job_id=job_id,

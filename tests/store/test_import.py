@@ -207,3 +207,18 @@ def test_strict_stops_at_the_first_bad_record_keeping_earlier_batches(store: Sto
     assert [s.id for s in store.list_conversations(ConversationFilter(sort="id")).items] == ["c1", "c2"]
     job = store.list_import_jobs()[0]
     assert job.status == "failed" and job.new == 2 and "c.jsonl:4:" in (job.error or "")
+
+
+def test_notes_about_the_input_are_kept_with_the_job(store: Store, tmp_path: Path) -> None:
+    """An empty file imports nothing; the job says why instead of silently reading 0 conversations."""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", "utf-8")
+    good = write_jsonl(tmp_path / "chats.jsonl", [conversation(1)])
+    problems, notes = [], []
+    report = import_paths(store, [empty, good], on_problem=problems.append, on_note=notes.append)
+    assert (report.read, report.skipped) == (1, 0)
+    assert not problems and [n.message for n in notes] == ["empty file; nothing to read"]
+    job = store.get_import_job(report.job_id)
+    assert job is not None and job.status == "done"
+    assert [p["message"] for p in job.problems] == ["note: empty file; nothing to read"]
+    assert job.problems[0]["path"] == str(empty)
