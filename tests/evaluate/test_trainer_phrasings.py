@@ -1,0 +1,47 @@
+"""Natural wordings a service trainer counts as good practice (formal and informal, no diacritics,
+British and American English), on hand-tagged conversations so the tagger plays no part."""
+
+from __future__ import annotations
+
+import pytest
+
+from servio.evaluate import evaluate
+from servio.evaluate.registry import check_function
+from tests.evaluate.build import A, C, convo, view
+
+
+def run(name: str, tagged, contact_type: str = "support", **params):  # type: ignore[no-untyped-def]
+    return check_function(name)(view(tagged, contact_type), params)
+
+
+def patterns(tagged, contact_type: str = "support") -> dict[str, int | None]:  # type: ignore[no-untyped-def]
+    return {f.id: f.turn for f in evaluate(tagged, contact_type=contact_type).failures}
+
+
+# -- "how can I help" in its many forms is an invitation, not an open question about the need ------
+@pytest.mark.parametrize("text,language", [
+    ("Tere! Kuidas saan teile abiks olla?", "et"),
+    ("Tere! Kuidas saan sind aidata?", "et"),
+    ("Tere! Millega saan sulle abiks olla?", "et"),
+    ("Tere! Kuidas saaksin teid aidata?", "et"),
+    ("Tere! Kuidas ma saan aidata?", "et"),
+    ("Tere! Kuidas saame teid täna aidata?", "et"),
+    ("Tere! Mida saan sinu heaks teha?", "et"),
+    ("Tere! Millega saaksime teile kasulik olla?", "et"),
+    ("Hello! How can I be of assistance?", "en"),
+    ("Hi! What can I help with today?", "en"),
+])
+def test_invitation_wordings_are_not_open_questions(text: str, language: str) -> None:
+    closed = ("Kas olete proovinud laadijat vahetada?" if language == "et"
+              else "Have you tried another charger?")
+    tagged = convo(
+        (A, {1, 2}, text),
+        (C, {3}, "..."),
+        (A, {3}, closed),
+        (C, {3}, "..."),
+        (A, {6}, "..."),
+        language=language,
+    )
+    assert run("invitation", convo((A, {1}, text), (C, {3}, "..."), language=language)) == (True, 0)
+    assert run("open_question_before_solution", tagged) == (False, 4)
+    assert patterns(tagged).get("only_closed_questions") == 2
