@@ -45,3 +45,21 @@ def test_invitation_wordings_are_not_open_questions(text: str, language: str) ->
     assert run("invitation", convo((A, {1}, text), (C, {3}, "..."), language=language)) == (True, 0)
     assert run("open_question_before_solution", tagged) == (False, 4)
     assert patterns(tagged).get("only_closed_questions") == 2
+
+
+# -- checking understanding, with "ma", informal "sinust", and British wording ----------------------
+@pytest.mark.parametrize("text,language", [
+    ("Kas ma sain õigesti aru, et ratas peab olema alla 300 euro?", "et"),
+    ("Kas ma sain teist õigesti aru, et ühendus kaob kõigis seadmetes?", "et"),
+    ("Kas sain sinust oigesti aru, et otsid lapsele ratast?", "et"),
+    ("Kui ma õigesti aru saan, siis arve tuli topelt?", "et"),
+    ("Kas ma mõistan õigesti, et pakk ei ole kohale jõudnud?", "et"),
+    ("Nii et teil on vaja uut kaablit?", "et"),
+    ("Just to check, have I got that right: every device drops since Monday?", "en"),
+    ("If I've understood correctly, you were charged twice?", "en"),
+    ("Do I have that right - the app closes as soon as you open it?", "en"),
+    ("So what you're saying is the parcel never came?", "en"),
+])
+def test_understanding_checked_wordings(text: str, language: str) -> None:
+    tagged = convo((C, {3}, "..."), (A, {3}, text), (C, {3}, "..."), (A, {6}, "..."), language=language)
+    assert run("understanding_checked", tagged) == (True, 1)
