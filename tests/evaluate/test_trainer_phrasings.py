@@ -63,3 +63,24 @@ def test_invitation_wordings_are_not_open_questions(text: str, language: str) ->
 def test_understanding_checked_wordings(text: str, language: str) -> None:
     tagged = convo((C, {3}, "..."), (A, {3}, text), (C, {3}, "..."), (A, {6}, "..."), language=language)
     assert run("understanding_checked", tagged) == (True, 1)
+
+
+# -- asking for agreement -----------------------------------------------------------------------------
+@pytest.mark.parametrize("text,language", [
+    ("Soovitan Luhat. Kas oled nõus?", "et"),
+    ("Tellin teile uue ruuteri homseks. Kas olete sellega nõus?", "et"),
+    ("Tellin teile uue ruuteri homseks. Kas olete nous?", "et"),
+    ("Tellin teile uue ruuteri homseks. Kas nii on hea?", "et"),
+    ("Tellin teile uue ruuteri homseks. Kas kinnitan tellimuse?", "et"),
+    ("I've ordered a new router for tomorrow. Would that be okay?", "en"),
+    ("I've ordered a new router for tomorrow. Would that be all right?", "en"),
+    ("I've refunded the charge. Are you okay with that?", "en"),
+])
+def test_acceptance_sought_wordings(text: str, language: str) -> None:
+    tagged = convo((C, {3}, "..."), (A, {3}, "..."), (C, {3}, "..."), (A, {6}, text), language=language)
+    assert run("acceptance_sought", tagged) == (True, 3)
+
+
+def test_nous_outside_a_question_is_not_acceptance_sought() -> None:
+    tagged = convo((C, {3}, "..."), (A, {6}, "Olen nõus, et see on tüütu. Saadan uue homme."))
+    assert run("acceptance_sought", tagged) == (False, 1)
