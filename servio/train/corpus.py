@@ -7,7 +7,7 @@ file (same JSON Lines format) passed after the original replaces its labels.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,8 @@ class Matrix:
 
 
 def read_labelled(paths: Sequence[str | Path]) -> tuple[list[Conversation], int]:
-    """Conversations with at least one labelled turn; a later file replaces an earlier one by id."""
+    """Conversations with at least one labelled turn; a later file replaces an earlier one by id
+    (a correction export's record only on its ``corrected_turns``: see :func:`corrected`)."""
     from servio.ingest import read_all
 
     convs: list[Conversation] = []
@@ -69,9 +70,29 @@ def read_labelled(paths: Sequence[str | Path]) -> tuple[list[Conversation], int]
     for conv in convs:
         if not any(t.stages is not None for t in conv.turns):
             continue
-        replaced += conv.id in by_id
+        earlier = by_id.get(conv.id)
+        if earlier is not None:
+            replaced += 1
+            conv = corrected(earlier, conv)
         by_id[conv.id] = conv
     return list(by_id.values()), replaced
+
+
+def corrected(earlier: Conversation, later: Conversation) -> Conversation:
+    """``earlier`` with ``later``'s stages on the turns a reviewer corrected, when ``later`` is a record of
+    ``GET /corrections/export`` (``corrected_turns``) for the same turns; else ``later`` whole.
+
+    The export fills the other turns with the tagger's stages, which must not replace the gold labels.
+    Texts may differ (the service redacts personal data on import): the earlier text is kept.
+    """
+    marks = later.metadata.get("corrected_turns")
+    if not isinstance(marks, list) or not all(type(i) is int and 0 <= i < len(later.turns) for i in marks):
+        return later
+    if [t.speaker for t in earlier.turns] != [t.speaker for t in later.turns]:
+        return later
+    turns = tuple(replace(t, stages=later.turns[i].stages) if i in marks else t
+                  for i, t in enumerate(earlier.turns))
+    return replace(earlier, turns=turns)
 
 
 def build_corpus(paths: Sequence[str | Path], *, rules: bool = True, on_progress: Progress = None) -> Corpus:
