@@ -84,3 +84,20 @@ def test_acceptance_sought_wordings(text: str, language: str) -> None:
 def test_nous_outside_a_question_is_not_acceptance_sought() -> None:
     tagged = convo((C, {3}, "..."), (A, {6}, "Olen nõus, et see on tüütu. Saadan uue homme."))
     assert run("acceptance_sought", tagged) == (False, 1)
+
+
+# -- "anything else?" at the close, formal, informal, British -----------------------------------------
+@pytest.mark.parametrize("text,language", [
+    ("Kas saan teid veel aidata?", "et"),
+    ("Kas saan sind veel aidata?", "et"),
+    ("kas saan sind veel kuidagi aidata?", "et"),
+    ("Kas saaksin teid veel kuidagi aidata?", "et"),
+    ("Kas sooviksite veel midagi?", "et"),
+    ("Kas jäi veel midagi?", "et"),
+    ("Is there anything further I can help you with?", "en"),
+    ("Any other queries?", "en"),
+    ("Can I help with anything more today?", "en"),
+])
+def test_anything_else_wordings(text: str, language: str) -> None:
+    tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {6}, "..."), (A, {7}, text), language=language)
+    assert run("anything_else", tagged) == (True, 3)
