@@ -101,3 +101,23 @@ def test_nous_outside_a_question_is_not_acceptance_sought() -> None:
 def test_anything_else_wordings(text: str, language: str) -> None:
     tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {6}, "..."), (A, {7}, text), language=language)
     assert run("anything_else", tagged) == (True, 3)
+
+
+# -- farewells and well-wishes, and the sign-off that ends an e-mail -----------------------------------
+@pytest.mark.parametrize("text,language", [
+    ("Aitäh sulle ja mõnusat päeva!", "et"),
+    ("Aitäh teile, nägemiseni!", "et"),
+    ("Aitäh! Kõike paremat!", "et"),
+    ("Aitäh ja toredat õhtut!", "et"),
+    ("Aitäh ja meeldivat päeva!", "et"),
+    ("Aitäh teile kannatlikkuse eest!\n\nLugupidamisega\nKati", "et"),
+    ("Aitäh!\n\nParimate soovidega\nKati", "et"),
+    ("Thanks for getting in touch, speak soon!", "en"),
+    ("Thanks for calling, enjoy the rest of your day!", "en"),
+    ("Thank you for your order.\n\nRegards,\nTom", "en"),
+    ("Thank you for your order.\n\nYours sincerely,\nTom", "en"),
+])
+def test_farewell_wordings(text: str, language: str) -> None:
+    tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {6}, "..."), (A, {7}, text), language=language,
+                   channel="email" if "\n" in text else "chat")
+    assert run("farewell", tagged) == (True, 3)
