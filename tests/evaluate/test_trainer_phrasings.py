@@ -121,3 +121,29 @@ def test_farewell_wordings(text: str, language: str) -> None:
     tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {6}, "..."), (A, {7}, text), language=language,
                    channel="email" if "\n" in text else "chat")
     assert run("farewell", tagged) == (True, 3)
+
+
+# -- naming oneself or the company after a comma, with "ma", or "X here" ---------------------------------
+@pytest.mark.parametrize("text,language", [
+    ("Tere, olen Kati Laine Mobiilist. Kuidas saan aidata?", "et"),
+    ("Tere, ma olen Kati. Kuidas saan aidata?", "et"),
+    ("Tere! Ma olen Kati Rattapoest.", "et"),
+    ("Tere, siin Kati! Kuidas saan aidata?", "et"),
+    ("Tere, Kati siin. Kuidas saan aidata?", "et"),
+    ("Hi, Sam here from BrightNet. How can I help?", "en"),
+    ("Hello, it's Sam from BrightNet. How can I help?", "en"),
+    ("Thank you for calling Acme. How may I help you?", "en"),
+])
+def test_self_introduction_wordings(text: str, language: str) -> None:
+    tagged = convo((A, {1, 2}, text), (C, {3}, "..."), language=language)
+    assert run("self_introduction", tagged) == (True, 0)
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Tere, teie pakk on juba teel. Kas saan veel aidata?", "et"),
+    ("Tere! Kuidas saan aidata?", "et"),
+    ("Hi, here's the link you asked for.", "en"),
+])
+def test_no_introduction_stays_unnamed(text: str, language: str) -> None:
+    tagged = convo((A, {1, 2}, text), (C, {3}, "..."), language=language)
+    assert run("self_introduction", tagged) == (False, 0)
