@@ -147,3 +147,17 @@ def test_self_introduction_wordings(text: str, language: str) -> None:
 def test_no_introduction_stays_unnamed(text: str, language: str) -> None:
     tagged = convo((A, {1, 2}, text), (C, {3}, "..."), language=language)
     assert run("self_introduction", tagged) == (False, 0)
+
+
+# -- a phone opening that thanks for the call greets, as "thanks for contacting" does ----------------------
+@pytest.mark.parametrize("text,language", [
+    ("Thank you for calling Acme, this is Dana speaking. How may I help you today?", "en"),
+    ("Thanks for calling BrightNet, Sam speaking.", "en"),
+    ("Aitäh, et helistasite! Kati Laine Mobiilist kuuleb.", "et"),
+    ("Täname, et pöördusite Laine Mobiili poole. Kati kuuleb.", "et"),
+    ("Aitäh pöördumise eest! Siin Kati.", "et"),
+])
+def test_greeting_by_thanks_for_the_contact(text: str, language: str) -> None:
+    tagged = convo((A, {2}, text), (C, {3}, "..."), language=language)
+    assert run("greeting_first_turn", tagged) == (True, 0)
+    assert "no_greeting" not in patterns(tagged)
