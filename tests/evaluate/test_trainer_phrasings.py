@@ -161,3 +161,22 @@ def test_greeting_by_thanks_for_the_contact(text: str, language: str) -> None:
     tagged = convo((A, {2}, text), (C, {3}, "..."), language=language)
     assert run("greeting_first_turn", tagged) == (True, 0)
     assert "no_greeting" not in patterns(tagged)
+
+
+# -- acknowledging a wait ------------------------------------------------------------------------------
+@pytest.mark.parametrize("reply,language", [
+    ("Vabandust, et pidite nii kaua ootama! Vaatan kohe.", "et"),
+    ("Vabandust, et vastamisega nii kaua läks. Vaatan kohe.", "et"),
+    ("Vabandust hilise vastuse pärast! Vaatan kohe.", "et"),
+    ("Aitäh, et ootasite! Vaatan kohe.", "et"),
+    ("Vabandame, et vastus viibis. Vaatan kohe.", "et"),
+    ("Sorry about the wait! Let me look.", "en"),
+    ("Sorry for the long wait! Let me look.", "en"),
+    ("Apologies for the long delay. Let me look.", "en"),
+    ("Thanks for holding. Let me look.", "en"),
+    ("Sorry you had to wait. Let me look.", "en"),
+])
+def test_wait_acknowledged_wordings(reply: str, language: str) -> None:
+    waiting = "Ootan juba pool tundi vastust!" if language == "et" else "I've been waiting for ages!"
+    tagged = convo((C, {3}, waiting), (A, {1}, reply), language=language)
+    assert run("wait_acknowledged", tagged) == (True, 1)
