@@ -180,3 +180,20 @@ def test_wait_acknowledged_wordings(reply: str, language: str) -> None:
     waiting = "Ootan juba pool tundi vastust!" if language == "et" else "I've been waiting for ages!"
     tagged = convo((C, {3}, waiting), (A, {1}, reply), language=language)
     assert run("wait_acknowledged", tagged) == (True, 1)
+
+
+# -- the next step at the close ---------------------------------------------------------------------------
+@pytest.mark.parametrize("text,language", [
+    ("Raha laekub teie kontole 3 tööpäeva jooksul. Aitäh ja head päeva!", "et"),
+    ("Saad ratta homme poest kätte. Aitäh ja head päeva!", "et"),
+    ("Teavitame teid e-kirjaga, kui pakk on teel. Aitäh ja head päeva!", "et"),
+    ("Kokkuvõtvalt: ruuter tuleb homme. Aitäh ja head päeva!", "et"),
+    ("Helistan teile reedel tagasi. Aitäh ja head päeva!", "et"),
+    ("We'll let you know once it ships. Thanks and have a nice day!", "en"),
+    ("You should receive it on Monday. Thanks and have a nice day!", "en"),
+    ("I'll email you the tracking link. Thanks and have a nice day!", "en"),
+    ("We'll email you a confirmation. Thanks and have a nice day!", "en"),
+])
+def test_next_step_wordings(text: str, language: str) -> None:
+    tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {6}, "..."), (A, {7}, text), language=language)
+    assert run("next_step", tagged) == (True, 3)
