@@ -197,3 +197,19 @@ def test_wait_acknowledged_wordings(reply: str, language: str) -> None:
 def test_next_step_wordings(text: str, language: str) -> None:
     tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {6}, "..."), (A, {7}, text), language=language)
     assert run("next_step", tagged) == (True, 3)
+
+
+# -- instructions to follow are a concrete solution in Estonian as in English; a bare "try again" is not --
+@pytest.mark.parametrize("text,language,expected", [
+    ("Palun taaskäivitage ruuter ja oodake, kuni tuli muutub roheliseks.", "et", True),
+    ("Palun uuendage rakendus ja logige uuesti sisse.", "et", True),
+    ("Minge seadetesse ja vajutage „Lähtesta parool”.", "et", True),
+    ("Kustuta rakendus ja paigalda see uuesti.", "et", True),
+    ("Proovige uuesti.", "et", False),
+    ("Please restart the router.", "en", True),
+    ("Please try clearing the cache.", "en", True),
+    ("Please try again.", "en", False),
+])
+def test_instructions_are_concrete(text: str, language: str, expected: bool) -> None:
+    tagged = convo((C, {3}, "..."), (A, {6}, text), language=language)
+    assert run("concrete_solution", tagged) == (expected, 1)
