@@ -213,3 +213,15 @@ def test_next_step_wordings(text: str, language: str) -> None:
 def test_instructions_are_concrete(text: str, language: str, expected: bool) -> None:
     tagged = convo((C, {3}, "..."), (A, {6}, text), language=language)
     assert run("concrete_solution", tagged) == (expected, 1)
+
+
+# -- "ei tee" is curt as a bare refusal, not inside a reassuring sentence ---------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("Ärge muretsege, uuendus ei tee teie andmetega midagi. Aitäh!", True),
+    ("Palun, see ei tee telefonile kahju.", True),
+    ("Vahetust ei tee.", False),
+    ("Seda me ei tee!", False),
+])
+def test_ei_tee_is_curt_only_as_a_bare_refusal(text: str, expected: bool) -> None:
+    tagged = convo((C, {3}, "Kas uuendus kustutab mu pildid?"), (A, {6}, text))
+    assert run("tone_not_curt", tagged)[0] is expected
