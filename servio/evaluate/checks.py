@@ -42,11 +42,18 @@ def self_introduction(view: View, params: Mapping[str, Any]) -> Outcome:
 
 @register_check("wait_acknowledged")
 def wait_acknowledged(view: View, params: Mapping[str, Any]) -> Outcome:
-    """A wait the customer signalled (or a long gap before a reply) is acknowledged by the agent."""
+    """A wait the customer signalled (or a long gap before a reply) is acknowledged by the agent.
+
+    The agent's opening counts too when the signal answers it: a pickup that apologised
+    for the queue has acknowledged the wait the customer then mentions.
+    """
     signal = wait_signal(view, params)
     if signal is None:
         return None, None
     after = [i for i in view.agent if i > signal]
+    before = [i for i in view.agent if i < signal]
+    if len(before) == 1 and view.has("wait_ack", before[0]):
+        return True, before[0]
     if not after:
         return False, None
     return _found(view.first("wait_ack", after), after[0])

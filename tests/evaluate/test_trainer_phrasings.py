@@ -225,3 +225,26 @@ def test_instructions_are_concrete(text: str, language: str, expected: bool) -> 
 def test_ei_tee_is_curt_only_as_a_bare_refusal(text: str, expected: bool) -> None:
     tagged = convo((C, {3}, "Kas uuendus kustutab mu pildid?"), (A, {6}, text))
     assert run("tone_not_curt", tagged)[0] is expected
+
+
+# -- a pickup that already apologised for the queue acknowledges the wait the customer then mentions ------
+def test_wait_acknowledged_in_the_opening_before_the_customer_mentions_it() -> None:
+    tagged = convo(
+        (A, {1, 2}, "Hi, Sam from BrightNet here. Sorry about the wait! How can I help?"),
+        (C, {1, 3}, "Hi, I've been waiting ages. My broadband keeps dropping."),
+        (A, {1, 3}, "Sorry to hear that. When did it start?"),
+        language="en",
+    )
+    assert run("wait_acknowledged", tagged) == (True, 0)
+
+
+def test_a_wait_mentioned_later_needs_its_own_acknowledgement() -> None:
+    tagged = convo(
+        (A, {1, 2}, "Hi, sorry about the wait! How can I help?"),
+        (C, {3}, "My broadband keeps dropping."),
+        (A, {3}, "When did it start?"),
+        (C, {3}, "Monday. Hello? I'm still waiting for an answer."),
+        (A, {6}, "I've booked an engineer for Thursday."),
+        language="en",
+    )
+    assert run("wait_acknowledged", tagged) == (False, 4)
