@@ -20,8 +20,9 @@ from typing import Any
 from servio.analyze.learned.model import fingerprint
 from servio.train.corpus import Progress, _say, build_corpus, build_matrix
 from servio.train.cv import CVReport, SplitReport, cross_validate, format_report
+from servio.train.errors import TrainingError
 from servio.train.fit import FitParams, fit_model
-from servio.train.folds import group_keys, strata_of
+from servio.train.folds import group_keys, strata_of, usable_folds
 from servio.train.scores import Interval, SetScores, StageScores
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "SplitReport",
     "StageScores",
     "TrainReport",
+    "TrainingError",
     "cross_validate",
     "format_report",
     "train_model",
@@ -74,13 +76,15 @@ def train_model(paths: Sequence[str | Path], output: Path, *, seed: int = 13,
     labelled = m.labelled
     labels = Counter(int(s) + 1 for row in m.Y[labelled] for s in row.nonzero()[0])
     languages = dict(sorted(Counter(corpus.languages).items()))
-    fit_params = {"c": params.c, "context_c": params.context_c, "inner_folds": params.inner_folds,
+    groups = group_keys(convs, "parallel")
+    fit_params = {"c": params.c, "context_c": params.context_c,
+                  "inner_folds": usable_folds(params.inner_folds, groups),
                   "second_pass": params.second_pass}
     meta = {"seed": seed, "conversations": len(convs), "turns": int(labelled.sum()),
             "languages": languages, "labels": {str(k): v for k, v in sorted(labels.items())},
             "params": fit_params, "fingerprints": sorted({fingerprint(c) for c in convs})}
     _say(on_progress, f"fitting on {len(convs)} conversations, {int(labelled.sum())} labelled turns")
-    model = fit_model(m, list(range(len(convs))), group_keys(convs, "parallel"), strata_of(convs),
+    model = fit_model(m, list(range(len(convs))), groups, strata_of(convs),
                       params, seed, meta)
     output = Path(output)
     model.save(output)

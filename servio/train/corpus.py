@@ -18,6 +18,7 @@ from servio.analyze.learned.context import rule_matrix
 from servio.analyze.learned.features import FeatureSpec, Featurizer
 from servio.model import Conversation
 from servio.results import TurnTags
+from servio.train.errors import TrainingError
 
 Progress = Callable[[str], None] | None
 
@@ -63,7 +64,7 @@ def read_labelled(paths: Sequence[str | Path]) -> tuple[list[Conversation], int]
     for path in paths:  # one file at a time: the same id in a later file is a correction
         found, report = read_all([str(path)])
         if report.problems:
-            raise ValueError(f"{len(report.problems)} unreadable record(s), first: {report.problems[0]}")
+            raise TrainingError(f"{len(report.problems)} unreadable record(s), first: {report.problems[0]}")
         convs.extend(found)
     by_id: dict[str, Conversation] = {}
     replaced = 0
@@ -101,7 +102,7 @@ def build_corpus(paths: Sequence[str | Path], *, rules: bool = True, on_progress
 
     convs, replaced = read_labelled(paths)
     if not convs:
-        raise ValueError("no labelled conversations in " + ", ".join(map(str, paths)))
+        raise TrainingError("no labelled conversations in " + ", ".join(map(str, paths)))
     _say(on_progress, f"analysing {len(convs)} conversations")
     analyses = tuple(prepare(c) for c in convs)
     tags: tuple[tuple[TurnTags, ...], ...] = ()

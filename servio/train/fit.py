@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,7 @@ from servio.analyze.learned.context import CONTEXT_NAMES, N_STAGES, context_matr
 from servio.analyze.learned.features import FeatureSpec
 from servio.analyze.learned.model import StageModel
 from servio.train.corpus import Matrix
-from servio.train.folds import assign_folds
+from servio.train.folds import assign_folds, usable_folds
 
 _THRESHOLDS = np.round(np.arange(0.15, 0.86, 0.025), 3)
 
@@ -39,6 +39,7 @@ class FitParams:
 def fit_model(m: Matrix, convs: Sequence[int], groups: Sequence[str], strata: Sequence[str],
               params: FitParams, seed: int, meta: dict[str, Any] | None = None) -> StageModel:
     """Fit a :class:`StageModel` on the conversations ``convs`` of ``m`` (``groups``/``strata`` per conv)."""
+    params = replace(params, inner_folds=usable_folds(params.inner_folds, [groups[c] for c in convs]))
     rows = m.rows(convs)
     W, b = fit_first_pass(m.X[rows], m.Y[rows], m.labelled[rows], params, seed)
     folds = assign_folds([groups[c] for c in convs], [strata[c] for c in convs], params.inner_folds, seed)

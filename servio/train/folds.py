@@ -12,14 +12,16 @@ import random
 from collections.abc import Sequence
 
 from servio.model import Conversation
+from servio.train.errors import TrainingError
 
 SPLITS = ("parallel", "conversation")
+_PAIRS = " (a translation counts as one with its original)"
 
 
 def group_keys(conversations: Sequence[Conversation], split: str) -> list[str]:
     """The group of every conversation under ``split`` (``parallel`` or ``conversation``)."""
     if split not in SPLITS:
-        raise ValueError(f"unknown split {split!r} (use one of {', '.join(SPLITS)})")
+        raise TrainingError(f"unknown split {split!r} (use one of {', '.join(SPLITS)})")
     ids = {c.id for c in conversations}
     keys = []
     for conv in conversations:
@@ -33,7 +35,7 @@ def assign_folds(groups: Sequence[str], strata: Sequence[str], folds: int, seed:
     """A fold (0..folds-1) for every item: whole groups, shuffled with ``seed`` within each stratum
     (the stratum of a group's first item), then dealt round robin so each fold gets a share of each."""
     if folds < 2:
-        raise ValueError("need at least 2 folds")
+        raise TrainingError(f"cross-validation needs at least 2 folds, not {folds}")
     first: dict[str, str] = {}
     for g, s in zip(groups, strata, strict=True):
         first.setdefault(g, s)
@@ -44,9 +46,18 @@ def assign_folds(groups: Sequence[str], strata: Sequence[str], folds: int, seed:
         rng.shuffle(members)
         order.extend(members)
     if len(order) < folds:
-        raise ValueError(f"{len(order)} groups cannot fill {folds} folds")
+        raise TrainingError(f"{len(order)} conversations cannot fill {folds} folds{_PAIRS}")
     fold_of = {g: k % folds for k, g in enumerate(order)}
     return [fold_of[g] for g in groups]
+
+
+def usable_folds(folds: int, groups: Sequence[str]) -> int:
+    """``folds``, or fewer when fewer conversation ``groups`` are there to fill them (at least 2)."""
+    n = len(set(groups))
+    if n < 2:
+        raise TrainingError(f"cannot train on {n} conversation(s): at least 2 conversations are "
+                            f"needed{_PAIRS}")
+    return min(folds, n)
 
 
 def strata_of(conversations: Sequence[Conversation]) -> list[str]:
