@@ -61,9 +61,12 @@ def no_introduction(view: View, params: Mapping[str, Any]) -> Shown:
 
 @register_pattern("only_closed_questions", stage=3)
 def only_closed_questions(view: View, params: Mapping[str, Any]) -> Shown:
-    """The agent asks questions, but every one of them is a yes/no or either/or question."""
-    invite = view.cues.pattern("invitation", view.language)
-    asked = [i for i in view.agent if any(not invite.search(q) for q in view.questions(i))]
+    """The agent asks questions, but every one of them is a yes/no or either/or question.
+
+    Invitations, "anything else?" and requests for agreement are not questions about the need.
+    """
+    skip = ("invitation", "anything_else", "acceptance")
+    asked = [i for i in view.agent if view.questions(i, skip=skip)]
     if len(asked) < int(params.get("min_questions", 1)) or any(view.asks_open(i) for i in view.agent):
         return _NOT
     return True, asked[0]

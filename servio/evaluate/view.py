@@ -100,12 +100,15 @@ class View:
                 return i
         return None
 
-    def questions(self, index: int) -> tuple[str, ...]:
-        """The question sentences (ending in "?") of turn ``index``, folded."""
+    def questions(self, index: int, skip: Iterable[str] = ()) -> tuple[str, ...]:
+        """The question sentences ("?") of turn ``index``, folded, less those with a ``skip`` group cue."""
         found = self._questions.get(index)
         if found is None:
             found = tuple(q.strip() for q in _QUESTION.findall(self.texts[index]))
             self._questions[index] = found
+        for group in skip:
+            pattern = self.cues.pattern(group, self.language)
+            found = tuple(q for q in found if not pattern.search(q))
         return found
 
     def first_asking(self, group: str, turns: Iterable[int]) -> int | None:
@@ -117,11 +120,10 @@ class View:
         return None
 
     def asks_open(self, index: int) -> bool:
-        """Whether turn ``index`` asks an open question (an invitation to talk does not count)."""
+        """Whether turn ``index`` asks an open question ("how can I help", "anything else?" are not)."""
         opener = self.cues.pattern("open_question", self.language)
-        invite = self.cues.pattern("invitation", self.language)
-        for q in self.questions(index):
-            if opener.search(q) and not invite.search(q):
+        for q in self.questions(index, skip=("invitation", "anything_else")):
+            if opener.search(q):
                 return True
         return self.has("open_prompt", index)
 

@@ -248,3 +248,34 @@ def test_a_wait_mentioned_later_needs_its_own_acknowledgement() -> None:
         language="en",
     )
     assert run("wait_acknowledged", tagged) == (False, 4)
+
+
+# -- "anything else?" and "does that work for you?" are not needs questions --------------------------------
+@pytest.mark.parametrize("language,rows", [
+    ("en", ((A, {1, 2}, "Hi, I'm Tom from the City Library. How can I help?"),
+            (C, {5}, "What time do you open on Saturday?"),
+            (A, {6, 7}, "We're open 10am to 4pm on Saturdays. Anything else I can help with?"),
+            (C, {7}, "No thanks"),
+            (A, {7}, "Thanks, have a lovely weekend!"))),
+    ("et", ((A, {1, 2}, "Tere! Siin Kati raamatukogust. Kuidas saan aidata?"),
+            (C, {5}, "Mis kell te laupäeval avate?"),
+            (A, {6}, "Laupäeval oleme avatud kell 10–16. Kas see sobib teile?"),
+            (C, {6}, "Jah."),
+            (A, {7}, "Kas saan veel millegagi aidata? Ilusat nädalavahetust!"))),
+])
+def test_closing_and_acceptance_questions_are_not_closed_needs_questions(language: str, rows) -> None:  # type: ignore[no-untyped-def]
+    tagged = convo(*rows, language=language)
+    assert "only_closed_questions" not in patterns(tagged, "information")
+
+
+@pytest.mark.parametrize("language,texts", [
+    ("en", ("Hi, I'm Tom. How can I help?", "Is it order 5521?",
+            "It arrives tomorrow. Anything else I can help with?")),
+    ("et", ("Tere, siin Kati! Kuidas saan aidata?", "Kas see on tellimus 5521?",
+            "See jõuab homme. Kas saan veel millegagi aidata?")),
+])
+def test_closed_needs_questions_are_still_named_beside_a_closing_question(language: str, texts) -> None:  # type: ignore[no-untyped-def]
+    opening, closed, close = texts
+    tagged = convo((A, {1, 2}, opening), (C, {3}, "..."), (A, {3}, closed), (C, {3}, "..."),
+                   (A, {6, 7}, close), language=language)
+    assert patterns(tagged).get("only_closed_questions") == 2
