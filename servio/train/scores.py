@@ -2,6 +2,9 @@
 
 Confidence intervals resample whole conversations (a cluster bootstrap:
 turns of one conversation are not independent), seeded, percentile 95 %.
+A resample in which a ratio is undefined (a stage neither gold nor
+predicted in it, for F1) is left out of that ratio's interval, as such a
+stage is left out of the macro average.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def score_set(name: str, gold: np.ndarray, pred: np.ndarray, conv_of: Sequence[i
     micro = _interval(_f1(*total[:, :3].sum(axis=0)), _f1_arr(boot[:, :, :3].sum(axis=1)))
     used = [s for s in range(N_STAGES) if total[s, :3].sum() > 0]
     macro_point = float(np.mean([stages[s].f1.value for s in used])) if used else 0.0
-    macro_boot = np.mean([_f1_arr(boot[:, s, :3]) for s in used], axis=0) if used else np.zeros(1)
+    macro_boot = _nanmean([_f1_arr(boot[:, s, :3]) for s in used]) if used else np.zeros(1)
     return SetScores(name=name, conversations=n_convs, turns=len(gold), micro_f1=micro,
                      macro_f1=_interval(macro_point, macro_boot), stages=stages)
 
@@ -109,6 +112,7 @@ def _stage(s: int, t: np.ndarray, boot: np.ndarray) -> StageScores:
 
 
 def _interval(value: float, samples: np.ndarray) -> Interval:
+    samples = samples[~np.isnan(samples)]  # resamples in which the ratio is undefined say nothing
     low, high = np.percentile(samples, [2.5, 97.5]) if len(samples) else (value, value)
     return Interval(round(float(value), 4), round(float(low), 4), round(float(high), 4))
 
@@ -118,7 +122,17 @@ def _ratio(a: float, b: float) -> float:
 
 
 def _ratio_arr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.divide(a, b, out=np.zeros(len(a), dtype=float), where=b > 0)
+    """a / b per resample; NaN where b is 0 (undefined there)."""
+    return np.divide(a, b, out=np.full(len(a), np.nan), where=b > 0)
+
+
+def _nanmean(rows: list[np.ndarray]) -> np.ndarray:
+    """Per resample, the mean of the values defined in it (NaN where none is)."""
+    stacked = np.asarray(rows, dtype=float)
+    defined = ~np.isnan(stacked)
+    total = np.where(defined, stacked, 0.0).sum(axis=0)
+    n = defined.sum(axis=0)
+    return np.divide(total, n, out=np.full(stacked.shape[1], np.nan), where=n > 0)
 
 
 def _f1(tp: float, fp: float, fn: float) -> float:
