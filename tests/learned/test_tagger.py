@@ -60,9 +60,10 @@ def test_missing_model_is_a_tagger_error(tmp_path: Path) -> None:
         analyze(CONV, tagger=LearnedTagger(model_path=str(tmp_path / "none.json")))
 
 
-def test_broken_model_is_a_tagger_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("doc", [{"format": "something-else"}, [], "model", 3])
+def test_broken_model_is_a_tagger_error(tmp_path: Path, doc: object) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"format": "something-else"}), encoding="utf-8")
+    bad.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(TaggerError, match="not a servio-stage-model"):
         analyze(CONV, tagger=LearnedTagger(model_path=str(bad)))
 

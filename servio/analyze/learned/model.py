@@ -124,7 +124,7 @@ def load_model(source: Path | str) -> StageModel:
 
 def model_from_dict(doc: Mapping[str, Any], where: str = "model") -> StageModel:
     """Build a :class:`StageModel` from the parsed JSON of a model file."""
-    if doc.get("format") != FORMAT or doc.get("version") != VERSION:
+    if not isinstance(doc, Mapping) or doc.get("format") != FORMAT or doc.get("version") != VERSION:
         raise ModelError(f"{where}: not a {FORMAT} version {VERSION} file")
     if tuple(doc.get("context_names", ())) != CONTEXT_NAMES:
         raise ModelError(f"{where}: second-pass columns differ from this servio version")
