@@ -51,7 +51,7 @@ status is 1 if anything was skipped, --strict stops at the first problem.
 """
 
 
-def _add_input(p: argparse.ArgumentParser, *, examples: bool = True) -> None:
+def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool = True) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders of conversations")
     if examples:
         p.add_argument("--examples", action="store_true", help="use the bundled example conversations")
@@ -60,6 +60,10 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True) -> None:
     p.add_argument("--lang", choices=["et", "en"], help="treat every conversation as this language")
     p.add_argument("--tagger", default=DEFAULT_TAGGER,
                    help=f"stage tagger to use: learned or rules (default: {DEFAULT_TAGGER})")
+    if model:
+        p.add_argument("--model", metavar="MODEL",
+                       help="the learned tagger's model file, as `servio train` writes it "
+                       "(default: the model packaged with servio)")
     p.add_argument(
         "--column",
         action="append",
@@ -212,6 +216,7 @@ class _Session:
 
         if args.tagger not in available_taggers():
             raise UsageError(f"unknown tagger {args.tagger!r} (available: {', '.join(available_taggers())})")
+        tagger = _model_tagger(args) if getattr(args, "model", None) else args.tagger
         if getattr(args, "output", None) is not None:
             check_output(args.output)
 
@@ -222,7 +227,7 @@ class _Session:
             strict=args.strict,
             language=Language(args.lang) if args.lang else None,
             contact_type=_contact_type(getattr(args, "contact_type", None)),
-            tagger=args.tagger,
+            tagger=tagger,
             reader_options=_reader_options(args),
             on_problem=self._problem,
             on_note=self._note,
@@ -273,6 +278,24 @@ def _contact_type(value: str | None) -> Any:
     from servio.model import ContactType
 
     return ContactType(value)
+
+
+def _model_tagger(args: argparse.Namespace) -> Any:
+    """The learned tagger with the model file of ``--model``, loaded now so a bad file stops the run."""
+    from servio.analyze.learned.model import ModelError
+    from servio.analyze.learned.tagger import load_runtime
+    from servio.analyze.registry import get_tagger
+
+    if args.tagger != "learned":
+        raise UsageError(f"--model is a model of the learned tagger, not of --tagger {args.tagger}")
+    path = Path(args.model)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such model file (write one with `servio train DATA... -o MODEL`)")
+    try:
+        load_runtime(str(path.resolve()))
+    except ModelError as exc:
+        raise UsageError(str(exc)) from None
+    return get_tagger("learned", model_path=str(path.resolve()))
 
 
 def _reader_options(args: argparse.Namespace) -> Any:
@@ -377,14 +400,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     session = _Session(args)
     conversations = _gold_only(session.conversations(), session)
     prints: list[str] = []
-    if session.options.tagger == "learned":
+    if getattr(session.options.tagger, "name", session.options.tagger) == "learned":
         conversations = _fingerprinted(conversations, prints)
     metrics = tagging_metrics(conversations, session.options)
     if args.json:
         print(json.dumps({k: m.to_dict() for k, m in metrics.items()}, indent=2))
     else:
         print(render_metrics(metrics))
-    _note_in_sample(prints)
+    _note_in_sample(prints, args.model)
     return session.finish()
 
 
@@ -405,13 +428,14 @@ def _fingerprinted(conversations: Iterable[Any], into: list[str]) -> Iterator[An
         yield conv
 
 
-def _note_in_sample(prints: Sequence[str]) -> None:
-    """Say on stderr when the packaged learned model was trained on conversations being evaluated."""
+def _note_in_sample(prints: Sequence[str], model: str | None = None) -> None:
+    """Say on stderr when the learned model (``--model``, else the packaged one) was trained on
+    conversations being evaluated."""
     if not prints:
         return
     from servio.analyze.learned.tagger import load_runtime
 
-    n = load_runtime().model.trained_on(prints)
+    n = load_runtime(str(Path(model).resolve()) if model else "").model.trained_on(prints)
     if n:
         print(f"servio: note: {n} of {len(prints)} conversations were in the learned model's training "
               "data, so these figures are in-sample; `servio eval --cv N` gives held-out figures",
@@ -419,13 +443,20 @@ def _note_in_sample(prints: Sequence[str]) -> None:
 
 
 def _cross_validate(args: argparse.Namespace) -> int:
+    """``servio eval --cv``: trains its own models on the folds, so the tagger options do not apply."""
     from servio.train import cross_validate, format_report
 
+    unused = [flag for flag, given in (("--lang", args.lang), ("--model", args.model),
+                                       ("--tagger", args.tagger != DEFAULT_TAGGER)) if given]
+    if unused:
+        raise UsageError(f"servio eval --cv trains the learned tagger on the folds and compares it with the "
+                         f"rules; {', '.join(unused)} cannot be used with it")
     report = cross_validate(
-        args.paths,
+        _paths(args),
         folds=args.cv,
         seed=args.seed,
         on_progress=lambda msg: print(f"servio: {msg}", file=sys.stderr),
+        read_options={"format": args.format, "options": _reader_options(args)},
     )
     print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
     return EXIT_OK

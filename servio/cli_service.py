@@ -26,7 +26,7 @@ def add_parsers(sub: Any, add_input: Any) -> None:
         description="Read, redact, analyse and store conversations. Idempotent by conversation "
         "id: re-importing changes nothing, an updated conversation is re-analysed.",
     )
-    add_input(p)
+    add_input(p, model=False)  # stored results name their tagger; a model file has no name to store
     p.add_argument(
         "--database", default=None, help=f"database URL (default: $SERVIO_DATABASE_URL or {DEFAULT_DATABASE})"
     )
@@ -199,6 +199,10 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         ("agent", args.agent) if args.agent else ("team", args.team) if args.team else ("period", None)
     )
     if args.database:
+        if args.model:
+            from servio.cli import UsageError
+
+            raise UsageError("--model tags files; the results in a database were tagged when imported")
         with _database_errors(args.database):
             results, conversations = _results_from_store(args)
     else:

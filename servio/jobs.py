@@ -11,11 +11,14 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import ContactType, Conversation, Language
 from servio.results import ConversationResult, StagedConversation, TaggedConversation
+
+if TYPE_CHECKING:
+    from servio.analyze.base import Tagger
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +29,7 @@ class JobOptions:
     strict: bool = False
     language: Language | None = None
     contact_type: ContactType | None = None
-    tagger: str = DEFAULT_TAGGER
+    tagger: str | Tagger = DEFAULT_TAGGER  # a registered name, or a configured tagger (``--model``)
     reader_options: Any = None
     on_problem: Callable[[Any], None] | None = None
     on_note: Callable[[Any], None] | None = None

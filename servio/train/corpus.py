@@ -55,14 +55,17 @@ class Matrix:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
-def read_labelled(paths: Sequence[str | Path]) -> tuple[list[Conversation], int]:
+def read_labelled(paths: Sequence[str | Path],
+                  read_options: dict[str, Any] | None = None) -> tuple[list[Conversation], int]:
     """Conversations with at least one labelled turn; a later file replaces an earlier one by id
-    (a correction export's record only on its ``corrected_turns``: see :func:`corrected`)."""
+    (a correction export's record only on its ``corrected_turns``: see :func:`corrected`).
+
+    ``read_options``: keywords of :func:`servio.ingest.read_all` (``format``, ``options``)."""
     from servio.ingest import read_all
 
     convs: list[Conversation] = []
     for path in paths:  # one file at a time: the same id in a later file is a correction
-        found, report = read_all([str(path)])
+        found, report = read_all([str(path)], **(read_options or {}))
         if report.problems:
             raise TrainingError(f"{len(report.problems)} unreadable record(s), first: {report.problems[0]}")
         convs.extend(found)
@@ -96,11 +99,13 @@ def corrected(earlier: Conversation, later: Conversation) -> Conversation:
     return replace(earlier, turns=turns)
 
 
-def build_corpus(paths: Sequence[str | Path], *, rules: bool = True, on_progress: Progress = None) -> Corpus:
-    """Read, analyse and (if ``rules``) rule-tag the labelled conversations in ``paths``."""
+def build_corpus(paths: Sequence[str | Path], *, rules: bool = True, on_progress: Progress = None,
+                 read_options: dict[str, Any] | None = None) -> Corpus:
+    """Read (with ``read_options``, see :func:`read_labelled`), analyse and (if ``rules``) rule-tag the
+    labelled conversations in ``paths``."""
     from servio.analyze.pipeline import prepare
 
-    convs, replaced = read_labelled(paths)
+    convs, replaced = read_labelled(paths, read_options)
     if not convs:
         raise TrainingError("no labelled conversations in " + ", ".join(map(str, paths)))
     _say(on_progress, f"analysing {len(convs)} conversations")

@@ -66,11 +66,12 @@ class CVReport:
 
 def cross_validate(paths: Sequence[str | Path], folds: int = 5, seed: int = 13, *,
                    splits: Sequence[str] = SPLITS, params: FitParams | None = None,
-                   on_progress: Progress = None) -> CVReport:
-    """Cross-validated per-stage P/R/F1 (bootstrap 95 % CIs), micro/macro F1 and kappa, per language."""
+                   on_progress: Progress = None, read_options: dict[str, Any] | None = None) -> CVReport:
+    """Cross-validated per-stage P/R/F1 (bootstrap 95 % CIs), micro/macro F1 and kappa, per language
+    (``read_options``: how to read ``paths``, see :func:`~servio.train.corpus.read_labelled`)."""
     start = time.perf_counter()
     params = params or FitParams()
-    corpus = build_corpus(paths, rules=True, on_progress=on_progress)
+    corpus = build_corpus(paths, rules=True, on_progress=on_progress, read_options=read_options)
     m = build_matrix(corpus, params.spec)
     reports = []
     for split in splits:
