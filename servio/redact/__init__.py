@@ -10,6 +10,7 @@ tagger still reads the sentence around it. Third-party kinds register with
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -102,11 +103,14 @@ def find(text: str, config: RedactionConfig | None = None) -> list[Finding]:
         return []
     candidates = [(e.priority, -(end - start), start, end, e.kind)
                   for e in entries for start, end in e.detect(text) if 0 <= start < end <= len(text)]
+    starts: list[int] = []  # the spans taken so far, in text order (they never overlap)
     taken: list[Finding] = []
     for _prio, _length, start, end, kind in sorted(candidates):
-        if all(end <= f.start or start >= f.end for f in taken):
-            taken.append(Finding(kind, start, end))
-    return sorted(taken, key=lambda f: f.start)
+        at = bisect.bisect_right(starts, start)
+        if (at == 0 or taken[at - 1].end <= start) and (at == len(taken) or end <= starts[at]):
+            starts.insert(at, start)
+            taken.insert(at, Finding(kind, start, end))
+    return taken
 
 
 def redact_text(text: str, config: RedactionConfig | None = None) -> tuple[str, list[Finding]]:
