@@ -97,10 +97,15 @@ class RedactionConfig:
 
 
 def find(text: str, config: RedactionConfig | None = None) -> list[Finding]:
-    """The spans to redact, non-overlapping, in text order (a higher-priority kind wins an overlap)."""
+    """The spans to redact, non-overlapping, in text order (a higher-priority kind wins an overlap).
+
+    Detectors read :func:`servio.redact.detectors.plain` text: Unicode digits,
+    spaces and dashes as ASCII.
+    """
     entries = (config or RedactionConfig()).active()
     if not text or not entries:
         return []
+    text = detectors.plain(text)  # same length: the spans fit the original
     candidates = [(e.priority, -(end - start), start, end, e.kind)
                   for e in entries for start, end in e.detect(text) if 0 <= start < end <= len(text)]
     starts: list[int] = []  # the spans taken so far, in text order (they never overlap)

@@ -10,7 +10,9 @@ same way a third party adds a kind.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
+import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -34,6 +36,34 @@ def settings() -> dict[str, Any]:
     """The redaction data file (tokens, IBAN lengths), read once."""
     with resources.files("servio.redact").joinpath("data/redaction.toml").open("rb") as handle:
         return tomllib.load(handle)
+
+
+_LOOKALIKES = {
+    **dict.fromkeys("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                    "\u202f\u205f\u3000", " "),  # no-break, thin, figure and other spaces
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d", "-"),  # hyphens, dashes, minus
+    "\uff0b": "+", "\uff20": "@", "\uff0e": ".",  # full-width plus, at and full stop
+}
+
+
+@cache
+def _ascii_table() -> dict[int, str]:
+    table = {ord(c): a for c, a in _LOOKALIKES.items()}
+    for code in range(128, sys.maxunicode + 1):
+        char = chr(code)
+        if char.isdecimal():
+            table[code] = str(unicodedata.decimal(char))
+    return table
+
+
+def plain(text: str) -> str:
+    """``text`` with Unicode digits, spaces, dashes, ``+`` and ``@`` as their ASCII twins, same length.
+
+    The detectors read this form, so ``5123\u00a04567`` (a no-break space, as
+    pasted from a web page) or full-width digits are found like plain ones;
+    the spans still point into the original text, character for character.
+    """
+    return text if text.isascii() else text.translate(_ascii_table())
 
 
 def _digits(text: str) -> str:

@@ -20,3 +20,30 @@ def test_many_findings_in_one_turn_take_linear_time() -> None:
     assert large < 0.5 or large < 8 * small
     out, findings = redact_text(line * 3000)
     assert len(findings) == 4 * 3000 and "5123" not in out
+
+
+ODD_CHARACTERS = [
+    ("helista 5123\u00a04567", "helista REDACTED-PHONE"),  # a no-break space, as pasted from a web page
+    ("tel +372\u00a05123\u00a04567.", "tel REDACTED-PHONE."),
+    ("tel +372\u202f5123\u202f4567", "tel REDACTED-PHONE"),  # a narrow no-break space
+    ("kaart 4111\u00a01111\u00a01111\u00a01111", "kaart REDACTED-CARD"),
+    ("kaart 4111\u20131111\u20131111\u20131111", "kaart REDACTED-CARD"),  # en dashes
+    ("konto EE38\u00a02200\u00a02210\u00a02014\u00a05685", "konto REDACTED-IBAN"),
+    # full-width digits
+    ("ik \uff14\uff19\uff11\uff10\uff14\uff11\uff15\uff10\uff12\uff17\uff11", "ik REDACTED-IDCODE"),
+    ("nr \u0665\u0661\u0662\u0663\u0664\u0665\u0666\u0667", "nr REDACTED-PHONE"),  # Arabic-Indic digits
+    ("mail mari\uff20example.ee", "mail REDACTED-EMAIL"),  # a full-width @
+]
+
+
+def test_unicode_spaces_dashes_and_digits_do_not_hide_personal_data() -> None:
+    for text, expected in ODD_CHARACTERS:
+        out, findings = redact_text(text)
+        assert out == expected, text
+        assert all(text[f.start:f.end].strip() for f in findings)
+
+
+def test_nul_and_control_characters_are_kept_and_do_not_break_redaction() -> None:
+    text = "a\x00b 5123 4567\x00 \x1b[0m mari@example.ee\x00"
+    assert redact_text(text)[0] == "a\x00b REDACTED-PHONE\x00 \x1b[0m REDACTED-EMAIL\x00"
+    assert redact_text("\x00" * 100_000)[0] == "\x00" * 100_000
