@@ -24,8 +24,12 @@ Span = tuple[int, int]
 
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w@])")
 _IDCODE = re.compile(r"(?<![\d\w])[1-6]\d{10}(?!\d)")
-_IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})(?= ?[A-Za-z0-9])")
-_CARD = re.compile(r"(?<![\d#+\w])\d(?:[ -]?\d){12,18}(?!\d)")
+# Between the groups of a card number or an IBAN: one or two spaces, a dash, or one line break
+# (an e-mail line wrapped inside the number), with a space either side; never a blank line.
+_GAP = r"(?: {1,2}|-| ?\r?\n ?)"
+_GAP_AT = re.compile(_GAP)
+_IBAN_START = re.compile(rf"(?<![A-Za-z0-9])([A-Za-z]{{2}})(\d{{2}})(?={_GAP}?[A-Za-z0-9])")
+_CARD = re.compile(rf"(?<![\d#+\w])\d(?:{_GAP}?\d){{12,18}}(?!\d)")
 _INTL_PHONE = re.compile(r"(?<![\w+])(?:\+|00)[1-9](?:[ .\-]?(?:\(\d{1,4}\)|\d)){6,16}(?!\d)")
 _EE_MOBILE = re.compile(r"(?<![\w#+/.,:-])5\d{2,3}(?:[ -]?\d{3,5})(?![\w/]|[.,:-]\d)")
 _PHONE_DIGITS = (8, 15)  # E.164 numbers, country code included
@@ -84,7 +88,7 @@ def idcode(text: str) -> Iterator[Span]:
 
 
 def iban(text: str) -> Iterator[Span]:
-    """IBANs written whole or in groups of four, in either case, that pass mod-97."""
+    """IBANs, whole or in groups (spaces, dashes, a line break between), either case, passing mod-97."""
     lengths: dict[str, int] = settings()["iban"]["lengths"]
     for m in _IBAN_START.finditer(text):
         country = m.group(1).upper()
@@ -105,9 +109,12 @@ def _iban_at(text: str, start: int, length: int | None, lengths: dict[str, int])
         if char.isascii() and char.isalnum():
             chars.append(char)
             ends.append(pos + 1)
-        elif not (char == " " and chars and pos + 1 < len(text) and text[pos + 1].isalnum()):
+            pos += 1
+            continue
+        gap = _GAP_AT.match(text, pos) if chars else None
+        if gap is None or gap.end() >= len(text) or not text[gap.end()].isalnum():
             break
-        pos += 1
+        pos = gap.end()
     sizes = [length] if length else range(len(chars), 14, -1)
     for size in sizes:
         if size > len(chars):
@@ -121,7 +128,7 @@ def _iban_at(text: str, start: int, length: int | None, lengths: dict[str, int])
 
 
 def card(text: str) -> Iterator[Span]:
-    """Payment card numbers: 13-19 digits (spaces or dashes allowed) that pass Luhn, starting 2-6."""
+    """Payment card numbers: 13-19 digits (spaces, dashes, a line break between) passing Luhn, from 2-6."""
     for m in _CARD.finditer(text):
         found = _card_in(m.group(), m.start())
         if found is not None:

@@ -38,6 +38,13 @@ FOUND = [
     ("+358401234567", "REDACTED-PHONE"),
     ("00358 40 123 4567", "REDACTED-PHONE"),
     ("0037251234567", "REDACTED-PHONE"),
+    ("kaart 4111 1111\n1111 1111 aitäh", "kaart REDACTED-CARD aitäh"),  # an e-mail line wrapped inside
+    ("kaart 4111 1111 1111\r\n1111", "kaart REDACTED-CARD"),
+    ("kaart 4111  1111  1111  1111", "kaart REDACTED-CARD"),  # two spaces between groups
+    ("konto EE38 2200\n2210 2014 5685 ok", "konto REDACTED-IBAN ok"),
+    ("konto EE38 2200 2210 2014\r\n5685", "konto REDACTED-IBAN"),
+    ("konto EE38  2200  2210  2014  5685", "konto REDACTED-IBAN"),
+    ("konto EE38-2200-2210-2014-5685", "konto REDACTED-IBAN"),
     ("kirjutage mari.maasikas@example.ee või info@firma.com", "kirjutage REDACTED-EMAIL või REDACTED-EMAIL"),
     ("<jaan.tamm+arve@post.example.co.uk>", "<REDACTED-EMAIL>"),
 ]
@@ -59,6 +66,8 @@ LEFT_ALONE = [
     "paketi kood 1234567",
     "tellimus 0012345678901",  # a leading 00 without spaces is not taken for a number dialled abroad
     "ISO 9001:2015 ja EN 1090-2",
+    "order 4111 1111\n\n1111 1111",  # a blank line between is two numbers
+    "arve EE38 2200\n\n2210 2014 5685",
 ]
 
 
