@@ -31,7 +31,8 @@ _GAP_AT = re.compile(_GAP)
 _IBAN_START = re.compile(rf"(?<![A-Za-z0-9])([A-Za-z]{{2}})(\d{{2}})(?={_GAP}?[A-Za-z0-9])")
 _CARD = re.compile(rf"(?<![\d#+\w])\d(?:{_GAP}?\d){{12,18}}(?!\d)")
 _INTL_PHONE = re.compile(r"(?<![\w+])(?:\+|00)[1-9](?:[ .\-]?(?:\(\d{1,4}\)|\d)){6,16}(?!\d)")
-_EE_MOBILE = re.compile(r"(?<![\w#+/.,:-])5\d{2,3}(?:[ -]?\d{3,5})(?![\w/]|[.,:-]\d)")
+# After "tel." or "Tel:" a number is a number; after a digit and a point, comma or colon it is a decimal.
+_EE_MOBILE = re.compile(r"(?<![\w#+/-])(?<![\d#+/-][.,:])5\d{2,3}(?:[ -]?\d{3,5})(?![\w/]|[.,:-]\d)")
 _PHONE_DIGITS = (8, 15)  # E.164 numbers, country code included
 
 

@@ -33,6 +33,8 @@ FOUND = [
     ("mu number on 51234567", "mu number on REDACTED-PHONE"),
     ("telefon 512 3456.", "telefon REDACTED-PHONE."),
     ("numbril 5123456-le", "numbril REDACTED-PHONE-le"),
+    ("tel.55512345, Tel:5123-4567", "tel.REDACTED-PHONE, Tel:REDACTED-PHONE"),
+    ("mob.:5123 456", "mob.:REDACTED-PHONE"),
     ("call +44 20 7946 0958 or +1 (888) 850-3958", "call REDACTED-PHONE or REDACTED-PHONE"),
     ("tel 00372 640 1100", "tel REDACTED-PHONE"),
     ("+358401234567", "REDACTED-PHONE"),
@@ -66,6 +68,8 @@ LEFT_ALONE = [
     "paketi kood 1234567",
     "tellimus 0012345678901",  # a leading 00 without spaces is not taken for a number dialled abroad
     "ISO 9001:2015 ja EN 1090-2",
+    "hind 1,5123456 ja 2.5123456 ja kell 10:5123456",  # after a digit and a point, comma or colon: a decimal
+    "vaata firma.ee/51234567 ja tellimus AB-5123456",  # a web address path, a code with a dash
     "order 4111 1111\n\n1111 1111",  # a blank line between is two numbers
     "arve EE38 2200\n\n2210 2014 5685",
 ]
