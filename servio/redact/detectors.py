@@ -23,7 +23,7 @@ from servio.redact.checks import iban_valid, isikukood_valid, luhn_valid
 Span = tuple[int, int]
 
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w@])")
-_IDCODE = re.compile(r"(?<![\d\w])[1-6]\d{10}(?!\d)")
+_IDCODE = re.compile(r"(?<!\d)[1-6]\d{10}(?!\d)")  # also glued to a word: "IK48505120078"
 # Between the groups of a card number or an IBAN: one or two spaces, a dash, or one line break
 # (an e-mail line wrapped inside the number), with a space either side; never a blank line.
 _GAP = r"(?: {1,2}|-| ?\r?\n ?)"

@@ -21,6 +21,8 @@ from servio.redact.checks import luhn_valid
 FOUND = [
     ("Minu isikukood on 37605030299, aitäh", "Minu isikukood on REDACTED-IDCODE, aitäh"),
     ("ik:48505120078.", "ik:REDACTED-IDCODE."),
+    ("IK48505120078, isikukoodiga48505120078", "IKREDACTED-IDCODE, isikukoodigaREDACTED-IDCODE"),
+    ("kood_48505120078_", "kood_REDACTED-IDCODE_"),
     ("IBAN EE382200221020145685 palun", "IBAN REDACTED-IBAN palun"),
     ("konto EE38 2200 2210 2014 5685.", "konto REDACTED-IBAN."),
     ("konto ee38 2200 2210 2014 5685 ja muu", "konto REDACTED-IBAN ja muu"),
@@ -54,6 +56,7 @@ FOUND = [
 LEFT_ALONE = [
     "Tellimus nr 37605030298 (vale kontrollnumber)",
     "arve 37613030299",  # not a date
+    "arve A37605030298 ja 937605030299",  # after a letter the checks still apply; a 12th digit is no code
     "order 12345678901 shipped",
     "order EE38 2200 2210 2014 5686",  # mod-97 fails
     "viide AB12 3456 7890 1234 5678",  # no such country, mod-97 fails
