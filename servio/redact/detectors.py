@@ -22,7 +22,10 @@ from servio.redact.checks import iban_valid, isikukood_valid, luhn_valid
 
 Span = tuple[int, int]
 
-_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w@])")
+# "@" and "." may be written "[at]", "(at)", "{at}" and "[dot]", "(dot)", "{dot}", a space either side.
+_AT = r"(?:@| ?[\[({](?i:at)[\])}] ?)"
+_DOT = r"(?:\.| ?[\[({](?i:dot)[\])}] ?)"
+_EMAIL = re.compile(rf"(?<![\w.%+-])[\w.%+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[^\W\d_]{{2,}}(?![\w@])")
 _IDCODE = re.compile(r"(?<!\d)[1-6]\d{10}(?!\d)")  # also glued to a word: "IK48505120078"
 # Between the groups of a card number or an IBAN: one or two spaces, a dash, or one line break
 # (an e-mail line wrapped inside the number), with a space either side; never a blank line.

@@ -51,6 +51,8 @@ FOUND = [
     ("konto EE38-2200-2210-2014-5685", "konto REDACTED-IBAN"),
     ("kirjutage mari.maasikas@example.ee või info@firma.com", "kirjutage REDACTED-EMAIL või REDACTED-EMAIL"),
     ("<jaan.tamm+arve@post.example.co.uk>", "<REDACTED-EMAIL>"),
+    ("Jaan.Tamm[at]Gmail.com või mari (at) firma [dot] ee.", "REDACTED-EMAIL või REDACTED-EMAIL."),
+    ("kiri: info{at}pood.example.ee", "kiri: REDACTED-EMAIL"),
 ]
 
 LEFT_ALONE = [
@@ -68,6 +70,7 @@ LEFT_ALONE = [
     "kell 15:30, 12.05.2024, versioon 5.123.4567",
     "tellimus 2024-5123-4567",
     "vaata www.example.com/abc või @firma",
+    "kohtume (at) kell 10 [at] kontoris, vaata [at]firma",  # no address around the (at)
     "paketi kood 1234567",
     "tellimus 0012345678901",  # a leading 00 without spaces is not taken for a number dialled abroad
     "ISO 9001:2015 ja EN 1090-2",
