@@ -21,6 +21,8 @@ from servio.redact.checks import luhn_valid
 FOUND = [
     ("Minu isikukood on 37605030299, aitäh", "Minu isikukood on REDACTED-IDCODE, aitäh"),
     ("ik:48505120078.", "ik:REDACTED-IDCODE."),
+    ("Lithuanian asmens kodas 38703181745", "Lithuanian asmens kodas REDACTED-IDCODE"),  # the same rules
+    ("IMEI 490154203237518", "IMEI REDACTED-CARD"),  # 15 digits passing Luhn: a device id, personal too
     ("IK48505120078, isikukoodiga48505120078", "IKREDACTED-IDCODE, isikukoodigaREDACTED-IDCODE"),
     ("kood_48505120078_", "kood_REDACTED-IDCODE_"),
     ("IBAN EE382200221020145685 palun", "IBAN REDACTED-IBAN palun"),
