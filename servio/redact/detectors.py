@@ -74,8 +74,11 @@ def plain(text: str) -> str:
     return text if text.isascii() else text.translate(_ascii_table())
 
 
+_NOT_DIGIT = re.compile(r"\D+")
+
+
 def _digits(text: str) -> str:
-    return "".join(c for c in text if c.isdigit())
+    return _NOT_DIGIT.sub("", text)
 
 
 def email(text: str) -> Iterator[Span]:
@@ -142,12 +145,20 @@ def card(text: str) -> Iterator[Span]:
 def _card_in(run: str, offset: int) -> Span | None:
     """The longest Luhn-valid group sequence of 13-19 digits in a digit run."""
     groups = [(g.start(), g.end()) for g in re.finditer(r"\d+", run)]
+    digits = _digits(run)
+    before = [0]  # digits before each group
+    for g_start, g_end in groups:
+        before.append(before[-1] + g_end - g_start)
     best: Span | None = None
     for i in range(len(groups)):
+        if digits[before[i]] not in "23456":
+            continue
         for j in range(len(groups) - 1, i - 1, -1):
-            start, end = groups[i][0], groups[j][1]
-            digits = _digits(run[start:end])
-            if 13 <= len(digits) <= 19 and digits[0] in "23456" and luhn_valid(digits):
+            count = before[j + 1] - before[i]
+            if count < 13:
+                break  # fewer groups only have fewer digits
+            if count <= 19 and luhn_valid(digits[before[i]:before[j + 1]]):
+                start, end = groups[i][0], groups[j][1]
                 if best is None or end - start > best[1] - best[0]:
                     best = (offset + start, offset + end)
                 break
