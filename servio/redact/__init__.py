@@ -135,7 +135,7 @@ def redact_text(text: str, config: RedactionConfig | None = None) -> tuple[str, 
 
 def redact_conversation(conv: Conversation, config: RedactionConfig | None = None
                         ) -> tuple[Conversation, Counter[str]]:
-    """The conversation with turn texts, authors and metadata strings redacted; counts by kind.
+    """The conversation with turn texts, authors and metadata strings (keys too) redacted; counts by kind.
 
     Ids (conversation, agent, team) are kept: they are how servio groups results.
     """
@@ -168,10 +168,22 @@ def _redact_value(value: Any, clean: Callable[[str], str]) -> Any:
     if isinstance(value, str):
         return clean(value)
     if isinstance(value, Mapping):
-        return {k: _redact_value(v, clean) for k, v in value.items()}
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            out[_free_key(clean(key), out) if isinstance(key, str) else key] = _redact_value(item, clean)
+        return out
     if isinstance(value, list | tuple):
         return type(value)(_redact_value(v, clean) for v in value)
     return value
+
+
+def _free_key(key: str, taken: Mapping[Any, Any]) -> str:
+    """``key``, or ``key-2``, ``key-3`` ... when two keys redact to the same token."""
+    candidate, n = key, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{key}-{n}"
+    return candidate
 
 
 def _register_builtins() -> None:

@@ -165,6 +165,17 @@ def test_a_conversation_is_redacted_in_text_author_and_metadata() -> None:
     assert redact_conversation(clean)[1] == {}  # redacting twice changes nothing more
 
 
+def test_metadata_keys_are_redacted_too() -> None:
+    # an export that maps participants' addresses to roles holds personal data in the keys
+    conv = Conversation(id="x3", turns=(Turn(Speaker.CUSTOMER, "Tere!"),),
+                        metadata={"participants": {"mari@example.ee": "customer", "kati@pank.ee": "agent",
+                                                   "bot": "system"}})
+    clean, counts = redact_conversation(conv)
+    assert clean.metadata["participants"] == {"REDACTED-EMAIL": "customer", "REDACTED-EMAIL-2": "agent",
+                                              "bot": "system"}
+    assert counts == {"email": 2}
+
+
 def test_a_conversation_without_personal_data_is_returned_as_is() -> None:
     conv = Conversation(id="x2", turns=(Turn(Speaker.CUSTOMER, "Tere!"),))
     assert redact_conversation(conv)[0] is conv
