@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation
-from servio.redact import RedactionConfig, redact_conversation
+from servio.redact import RedactionConfig, redact_conversation, redact_text
 from servio.results import ConversationResult
 from servio.store.convert import unstorable
 
@@ -142,13 +142,13 @@ def import_paths(
     store.start_import_job(job_id)
     run = _Run(job_id)
 
-    def problem(item: Problem) -> None:
-        run.problem(item)
+    def problem(item: Problem) -> None:  # the job keeps it redacted: a message may quote a value as typed
+        run.problem(_redacted_problem(item, redact))
         if on_problem is not None:
             on_problem(item)
 
     def note(item: Problem) -> None:  # e.g. an empty file or a file skipped: kept with the job, not skipped
-        run.problem(Problem(item.path, item.line, item.offset, f"note: {item.message}"))
+        run.problem(_redacted_problem(replace(item, message=f"note: {item.message}"), redact))
         if on_note is not None:
             on_note(item)
 
@@ -166,11 +166,20 @@ def import_paths(
                 on_progress(run.report(stream.report.skipped))
         skipped = stream.report.skipped
     except BaseException as exc:
-        store.finish_import_job(job_id, "failed", error=f"{type(exc).__name__}: {exc}",
-                                problems=run.take_pending())
+        error = _redacted_message(f"{type(exc).__name__}: {exc}", redact)
+        store.finish_import_job(job_id, "failed", error=error, problems=run.take_pending())
         raise
     store.finish_import_job(job_id, "done", skipped=skipped, problems=run.take_pending())
     return run.report(skipped)
+
+
+def _redacted_message(message: str, config: RedactionConfig) -> str:
+    """``message`` with personal data replaced, as in stored texts (readers quote bad values as typed)."""
+    return redact_text(message, config)[0] if config.enabled else message
+
+
+def _redacted_problem(item: Any, config: RedactionConfig) -> Any:
+    return replace(item, message=_redacted_message(item.message, config))
 
 
 def _redacted(conv: Conversation, config: RedactionConfig, run: _Run) -> Conversation:

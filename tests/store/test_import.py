@@ -222,3 +222,22 @@ def test_notes_about_the_input_are_kept_with_the_job(store: Store, tmp_path: Pat
     assert job is not None and job.status == "done"
     assert [p["message"] for p in job.problems] == ["note: empty file; nothing to read"]
     assert job.problems[0]["path"] == str(empty)
+
+
+def test_problem_messages_are_stored_redacted(store: Store, tmp_path: Path) -> None:
+    """A reader quotes a bad value as typed; the job row (and so GET /imports) must not keep personal data."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,speaker,text,timestamp\ne1,mari@firma.ee,tere,\ne2,customer,tere,tel 5123 4567\n",
+                   "utf-8")
+    seen: list[str] = []
+    report = import_paths(store, [bad], on_problem=lambda p: seen.append(str(p)),
+                          on_note=lambda p: seen.append(str(p)))
+    job = store.get_import_job(report.job_id)
+    assert job is not None and job.problems
+    stored = " ".join(p["message"] for p in job.problems)
+    assert "mari@firma.ee" not in stored and "5123 4567" not in stored
+    assert "REDACTED-EMAIL" in stored
+    assert any("mari@firma.ee" in s for s in seen)  # the operator's own terminal still sees what to fix
+    unredacted = import_paths(store, [bad], redact=RedactionConfig(enabled=False))
+    job = store.get_import_job(unredacted.job_id)
+    assert job is not None and "mari@firma.ee" in " ".join(p["message"] for p in job.problems)
