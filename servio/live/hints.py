@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -49,7 +49,8 @@ class HintRules:
 
     phases: tuple[tuple[int, ...], ...] = ((1, 2), (3, 4, 5), (6,), (7,))
     min_weight: float = 0.5
-    customer_covers: frozenset[int] = frozenset({4})
+    customer_covers: Mapping[int, frozenset[int]] = field(
+        default_factory=lambda: MappingProxyType({2: frozenset({3}), 4: frozenset({4})}))
     answer_customer: frozenset[int] = frozenset({7})
 
 
@@ -89,7 +90,8 @@ def hint_rules() -> HintRules:
     try:
         phases = tuple(tuple(int(s) for s in phase) for phase in raw["phases"])
         return HintRules(phases=phases, min_weight=float(raw["min_weight"]),
-                         customer_covers=frozenset(int(s) for s in raw["customer_covers"]),
+                         customer_covers=MappingProxyType({int(k): frozenset(int(s) for s in v)
+                                                           for k, v in raw["customer_covers"].items()}),
                          answer_customer=frozenset(int(s) for s in raw["answer_customer"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise HintDataError(f"servio/data/hints/shared.toml: bad or missing entry: {exc}") from exc
@@ -131,7 +133,8 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
     of ``answer_customer`` the agent has not carried, that stage. Otherwise
     the first stage the agent has not carried, from the start of the phase of
     the agent's furthest stage on, whose weight reaches ``min_weight`` and
-    that the customer has not covered (before the agent says anything: 1).
+    that the customer has not covered (``customer_covers``; before the agent
+    says anything: 1).
     """
     rules = rules or hint_rules()
     by_agent = agent_stages(turns, stages)
@@ -147,7 +150,7 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
     for stage in range(floor, len(ALL_STAGES) + 1):
         if stage in by_agent or weights.get(stage, 1.0) < rules.min_weight:
             continue
-        if stage in rules.customer_covers and stage in by_customer:
+        if rules.customer_covers.get(stage, frozenset()) & by_customer:
             continue
         return stage
     return None

@@ -128,3 +128,19 @@ def test_warnings_follow_the_failures_and_the_agents_progress() -> None:
     late = live_warnings(failures, frontier=6, texts=texts)
     assert [w.id for w in late] == ["solution_before_needs", "values_never_asked"]
     assert late[0].text == "a solution is being offered before the need is clear" and late[0].turn == 1
+
+
+def test_a_need_the_customer_already_described_needs_no_invitation() -> None:
+    # "Hi, my order hasn't arrived" / "Hello, this is Tom from ShopCo.": asking "How can I help?" now
+    # would ignore what the customer said; the next step is to clarify the need.
+    turns = _turns(C, A)
+    assert next_stage(turns, [frozenset({1, 3}), frozenset({1})], FULL) == 3
+    # a bare greeting from the customer does not say what they need: invite them
+    assert next_stage(turns, [frozenset({1}), frozenset({1})], FULL) == 2
+
+
+def test_live_greeting_after_a_stated_need_is_not_told_to_ask_how_to_help() -> None:
+    session = new_session("s", "o", SessionInfo(language=Language.ET, contact_type=ContactType.SUPPORT))
+    session.add_turn(C, "Tere, mu tellimus pole veel kohale jõudnud")
+    update = session.add_turn(A, "Tere, mina olen Kati.")
+    assert update.next_stage == 3
