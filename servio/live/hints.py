@@ -52,6 +52,7 @@ class HintRules:
     customer_covers: Mapping[int, frozenset[int]] = field(
         default_factory=lambda: MappingProxyType({2: frozenset({3}), 4: frozenset({4})}))
     answer_customer: frozenset[int] = frozenset({7})
+    reopen_on: frozenset[int] = frozenset({3})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,8 @@ def hint_rules() -> HintRules:
         return HintRules(phases=phases, min_weight=float(raw["min_weight"]),
                          customer_covers=MappingProxyType({int(k): frozenset(int(s) for s in v)
                                                            for k, v in raw["customer_covers"].items()}),
-                         answer_customer=frozenset(int(s) for s in raw["answer_customer"]))
+                         answer_customer=frozenset(int(s) for s in raw["answer_customer"]),
+                         reopen_on=frozenset(int(s) for s in raw["reopen_on"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise HintDataError(f"servio/data/hints/shared.toml: bad or missing entry: {exc}") from exc
     if sorted(s for phase in phases for s in phase) != [int(s) for s in ALL_STAGES]:
@@ -134,11 +136,16 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
     the first stage the agent has not carried, from the start of the phase of
     the agent's furthest stage on, whose weight reaches ``min_weight`` and
     that the customer has not covered (``customer_covers``; before the agent
-    says anything: 1).
+    says anything: 1). A customer turn carrying a stage of ``reopen_on`` after
+    the agent's goodbye (the last phase) counts the agent's stages afresh
+    from there, the opening phase excepted.
     """
     rules = rules or hint_rules()
-    by_agent = agent_stages(turns, stages)
-    by_customer = frozenset(s for turn, st in zip(turns, stages, strict=True)
+    start = _reopened_at(turns, stages, rules)
+    by_agent = agent_stages(turns[start:], stages[start:])
+    if start:  # a new need after the goodbye: the opening stays done, finding out starts again
+        by_agent |= agent_stages(turns, stages) & frozenset(rules.phases[0])
+    by_customer = frozenset(s for turn, st in zip(turns[start:], stages[start:], strict=True)
                             if turn.speaker is Speaker.CUSTOMER for s in st)
     last = _last_customer(turns)
     if last is not None:
@@ -154,6 +161,18 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
             continue
         return stage
     return None
+
+
+def _reopened_at(turns: Sequence[Turn], stages: Sequence[frozenset[int]], rules: HintRules) -> int:
+    """The index after the agent's last goodbye when a customer has raised a new need since, else 0."""
+    goodbye = frozenset(rules.phases[-1])
+    last = next((i for i in range(len(turns) - 1, -1, -1)
+                 if turns[i].speaker is Speaker.AGENT and stages[i] & goodbye), None)
+    if last is None:
+        return 0
+    reopened = any(turns[i].speaker is Speaker.CUSTOMER and stages[i] & rules.reopen_on
+                   for i in range(last + 1, len(turns)))
+    return last + 1 if reopened else 0
 
 
 def _last_customer(turns: Sequence[Turn]) -> int | None:

@@ -144,3 +144,16 @@ def test_live_greeting_after_a_stated_need_is_not_told_to_ask_how_to_help() -> N
     session.add_turn(C, "Tere, mu tellimus pole veel kohale jõudnud")
     update = session.add_turn(A, "Tere, mina olen Kati.")
     assert update.next_stage == 3
+
+
+def test_a_new_need_after_the_goodbye_starts_finding_out_again() -> None:
+    # "Bye, have a nice day!" / "Oh wait, the invoice is wrong too": not "All stages are covered"
+    turns = _turns(A, C, A, C, A, C)
+    stages = [frozenset({1, 2}), frozenset({3}), frozenset({3, 6, 7}), frozenset({7}), frozenset({7}),
+              frozenset({3})]
+    assert next_stage(turns, stages, FULL) == 3
+    # no new greeting is asked for; once the agent clarifies, the rest follows as usual
+    more = [*turns, Turn(speaker=A, text="x")]
+    assert next_stage(more, [*stages, frozenset({3})], FULL) == 4
+    # a customer's farewell after the goodbye reopens nothing
+    assert next_stage(turns, [*stages[:-1], frozenset({7})], FULL) is None
