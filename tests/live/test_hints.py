@@ -157,3 +157,21 @@ def test_a_new_need_after_the_goodbye_starts_finding_out_again() -> None:
     assert next_stage(more, [*stages, frozenset({3})], FULL) == 4
     # a customer's farewell after the goodbye reopens nothing
     assert next_stage(turns, [*stages[:-1], frozenset({7})], FULL) is None
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_hint_texts_read_in_two_seconds(language: str) -> None:
+    # an agent glances at the hint mid-chat: about 10 words at most
+    texts = hint_texts(language)
+    for text in [*texts.next.values(), texts.done]:
+        assert len(text.split()) <= 10, text
+
+
+def test_the_done_hint_does_not_claim_stages_the_agent_skipped() -> None:
+    session = new_session("s", "o", SessionInfo(language=Language.EN, contact_type=ContactType.SUPPORT))
+    session.add_turn(A, "Hi, I'm Anna from ShopCo, how can I help?")
+    session.add_turn(C, "I need to change my delivery address")
+    update = session.add_turn(A, "Done, I've changed the address. Anything else?")
+    assert update.next_stage is None and 3 not in update.agent_done
+    assert "all stages" not in update.hint.lower()
+    assert "goodbye" in update.hint
