@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
@@ -48,15 +49,33 @@ def csv_row(summary: ConversationSummary, result: ConversationResult) -> dict[st
     return row
 
 
-def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    """Write export rows as CSV with a header (formula-like text made safe); returns the number of rows."""
+def csv_chunks(rows: Iterable[dict[str, Any]], size: int = 64 * 1024) -> Iterator[str]:
+    """The CSV text of export rows, header first, in pieces of about ``size`` characters (for
+    streaming); formula-like text is made safe (:func:`spreadsheet_safe`)."""
+    buffer = io.StringIO()
     # CRLF (RFC 4180): the writer then quotes a CR inside a value instead of splitting the row
-    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(CSV_COLUMNS), lineterminator="\r\n")
     writer.writeheader()
-    n = 0
     for row in rows:
         writer.writerow(spreadsheet_safe(row))
-        n += 1
+        if buffer.tell() > size:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    """Write export rows as CSV (see :func:`csv_chunks`); returns the number of rows."""
+    n = 0
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal n
+        for row in rows:
+            n += 1
+            yield row
+
+    out.writelines(csv_chunks(counted()))
     return n
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -83,25 +80,11 @@ def list_conversations(request: Request, user: CurrentUser, filters: Annotated[F
             responses={200: {"content": {"text/csv": {"example": "id,started_at,language,...\n"}}}})
 def export_csv(request: Request, user: CurrentUser,
                filters: Annotated[Filters, Depends()]) -> StreamingResponse:
-    from servio.store.export import CSV_COLUMNS, spreadsheet_safe
+    from servio.store.export import csv_chunks
 
-    rows = map(spreadsheet_safe, request.app.state.store.export_rows(filters.build(user, limit=1)))
-    return StreamingResponse(_csv_lines(rows, CSV_COLUMNS), media_type="text/csv; charset=utf-8",
+    rows = request.app.state.store.export_rows(filters.build(user, limit=1))
+    return StreamingResponse(csv_chunks(rows), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="conversations.csv"'})
-
-
-def _csv_lines(rows: Iterator[dict[str, Any]], columns: tuple[str, ...]) -> Iterator[str]:
-    buffer = io.StringIO()
-    # CRLF (RFC 4180): the writer then quotes a CR inside a value instead of splitting the row
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-        if buffer.tell() > 64 * 1024:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
 
 
 def visible_conversation(request: Request, user: User, conversation_id: str) -> tuple[Any, Any]:
