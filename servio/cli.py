@@ -217,8 +217,8 @@ class _Session:
         if args.tagger not in available_taggers():
             raise UsageError(f"unknown tagger {args.tagger!r} (available: {', '.join(available_taggers())})")
         tagger = _model_tagger(args) if getattr(args, "model", None) else args.tagger
-        if getattr(args, "output", None) is not None:
-            check_output(args.output)
+        #: the output file checked before anything is read (None: stdout, or no output)
+        self.output = check_output(args.output) if getattr(args, "output", None) is not None else None
 
         self.problems: list[str] = []
         self.args = args
@@ -376,7 +376,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
     session = _Session(args)
     tagged = label(session.conversations(), session.options)
-    out = check_output(args.output)
+    out = session.output
     if out is None:
         write_tagged(tagged, sys.stdout)
         return session.finish()
