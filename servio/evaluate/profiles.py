@@ -72,16 +72,20 @@ def profile(results: Sequence[ConversationResult], *, kind: str, id: str, langua
 def _stage_profiles(
     results: Sequence[ConversationResult],
 ) -> tuple[tuple[StageProfile, ...], dict[int, float]]:
-    """Per stage: coverage and mean score; and the means of the stages that apply somewhere."""
+    """Per stage that applies somewhere: coverage and mean score; and those means.
+
+    A stage that applies nowhere (weight 0 in every contact type seen) is left
+    out: it has no mean, and 0 would read as "scored 0".
+    """
     out, means = [], {}
     for stage in ALL_STAGES:
         scores = [s for r in results for s in r.stage_scores if s.stage == stage]
         applies = [s.score for s in scores if s.weight > 0]
+        if not applies:
+            continue
         coverage = sum(1 for s in scores if s.present) / len(results)
-        mean = fmean(applies) if applies else 0.0
-        if applies:
-            means[int(stage)] = mean
-        out.append(StageProfile(stage=int(stage), coverage=coverage, mean_score=mean))
+        means[int(stage)] = fmean(applies)
+        out.append(StageProfile(stage=int(stage), coverage=coverage, mean_score=means[int(stage)]))
     return tuple(out), means
 
 

@@ -144,3 +144,15 @@ def test_each_agent_gets_the_summary_in_their_own_language() -> None:
     assert by_agent["tom"].language == "en" and by_agent["tom"].summary.startswith("Strong at")
     forced = {p.id: p for p in profiles(mixed, by="agent", language="en")}
     assert forced["kati"].summary.startswith("Strong at")
+
+
+def test_a_stage_that_never_applies_has_no_stage_profile() -> None:
+    """A stage weighted 0 in every conversation (values in information contacts) has no mean to show.
+
+    Its mean_score of 0.0 read as "scored 0" in `servio agents` and in the JSON.
+    """
+    (p,) = profiles([result(1, values_weight=0.0), result(2, values_weight=0.0)], language="en")
+    assert [s.stage for s in p.stages] == [1, 2, 3, 5, 6, 7]
+    (q,) = profiles([result(1, values_weight=0.0), result(2)], language="en")
+    values = next(s for s in q.stages if s.stage == Stage.VALUES)
+    assert values.mean_score == pytest.approx(50.0)  # the mean where it applies, not over both

@@ -28,3 +28,13 @@ def test_unknown_agent_is_named_in_the_table_language(results) -> None:
     assert "unknown agent" in en
     teams = render_profiles(profiles(rows, by="team"), Painter(False), "et")
     assert "(unknown)" not in teams and "[–]" in teams
+
+
+def test_a_stage_that_never_applies_shows_a_dash_not_zero() -> None:
+    rows = [make_result(f"i{i}", "ines", "Info", "2026-09-02", {1: 80, 2: 60, 3: 40, 6: 70, 7: 90},
+                        missing=(5,)) for i in range(2)]
+    table = render_profiles(profiles(rows, by="agent"), Painter(False), "en")
+    cells = table.splitlines()[1].split()
+    assert cells[:4] == ["ines", "Info", "2", "68"]
+    assert cells[4:11] == ["80", "60", "40", "–", "0", "70", "90"]
+    assert cells[11] == "options"
