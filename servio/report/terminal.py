@@ -153,15 +153,16 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
     for p in profiles:
         cells = []
         by_stage = {s.stage: s for s in p.stages}
+        even = p.strongest == p.weakest  # the summary says "even across the stages": mark none
         for s in ALL_STAGES:
             sp = by_stage.get(int(s))
             cell = f"{sp.mean_score:>4.0f}" if sp is not None else f"{'–':>4}"
-            if sp is not None and p.weakest == int(s):
+            if sp is not None and not even and p.weakest == int(s):
                 cell = paint(cell, 31, _BOLD)
-            elif sp is not None and p.strongest == int(s):
+            elif sp is not None and not even and p.strongest == int(s):
                 cell = paint(cell, 32)
             cells.append(cell)
-        weakest = info(p.weakest).short(language) if p.weakest else "–"
+        weakest = info(p.weakest).short(language) if p.weakest and not even else "–"
         label = f"{_profile_label(p, t):<{width}}" + ("" if teams else f"{p.team or '':<12}")
         lines.append(
             f"{label}{p.conversations:>5} {p.overall:>5.0f} "

@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from servio.evaluate.feedback import texts
 from servio.report.html import build_report
-from tests.report.conftest import make_conversation
+from tests.report.conftest import make_conversation, make_result
 
 
 class _Collector(HTMLParser):
@@ -90,3 +91,15 @@ def test_review_first_lists_only_conversations_below_the_mean(results) -> None:
     worst = html[html.index('id="worst"'):]
     # ann: a1 58, a2 72, a3 80 (mean 70): only a1 is below the mean
     assert "<h3>a1</h3>" in worst and "<h3>a2</h3>" not in worst and "<h3>a3</h3>" not in worst
+
+
+def test_even_profile_names_no_strongest_or_weakest_stage() -> None:
+    """Every stage at 100: the summary says "even", so no card may call attunement both best and worst."""
+    perfect = [make_result(f"p{i}", "pia", "North", "2026-09-0{i}", {s: 100.0 for s in range(1, 8)})
+               for i in (1, 2)]
+    html = build_report(perfect, None, scope="agent", id="pia", language="en")
+    headline = html[html.index('id="headline"'):html.index('id="profile"')]
+    assert "Even across the stages;" in headline
+    assert "Strongest stage" not in headline and "Weakest stage" not in headline
+    tip = texts("en")["stage"]["attunement"]["improve"]
+    assert tip and tip not in headline  # no coaching tip for an arbitrary stage

@@ -38,3 +38,11 @@ def test_a_stage_that_never_applies_shows_a_dash_not_zero() -> None:
     assert cells[:4] == ["ines", "Info", "2", "68"]
     assert cells[4:11] == ["80", "60", "40", "–", "0", "70", "90"]
     assert cells[11] == "options"
+
+
+def test_even_profile_has_no_weakest_stage_in_the_table() -> None:
+    even = [make_result("e1", "eva", "Info", "2026-09-02", {s: 50.0 for s in range(1, 8)})]
+    (p,) = profiles(even, by="agent", language="en")
+    row = render_profiles([p], Painter(False), "en").splitlines()[1].split()
+    assert p.summary.startswith("Even across the stages;")
+    assert row[-1] == "–"  # not "attunement", which the sentence does not call weak
