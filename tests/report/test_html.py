@@ -103,3 +103,20 @@ def test_even_profile_names_no_strongest_or_weakest_stage() -> None:
     assert "Strongest stage" not in headline and "Weakest stage" not in headline
     tip = texts("en")["stage"]["attunement"]["improve"]
     assert tip and tip not in headline  # no coaching tip for an arbitrary stage
+
+
+def test_review_first_names_failure_patterns_in_the_report_language() -> None:
+    """An Estonian conversation in an English report: its patterns read as in the pattern table."""
+    from dataclasses import replace
+
+    from servio.results import FailurePattern
+
+    low = replace(make_result("et1", "kati", "North", "2026-09-01", {1: 10, 3: 20}),
+                  language="et", failures=(FailurePattern("no_close", "vajadus selgitati, aga vestlus jäi "
+                                                                      "lõpetamata", 3),
+                                           FailurePattern("own_check", "Own words of a plug-in", 1)))
+    high = make_result("en1", "kati", "North", "2026-09-02", {1: 90, 3: 90})
+    html = build_report([low, high], None, scope="agent", id="kati", language="en")
+    worst = html[html.index('id="worst"'):]
+    assert "needs clarified, but no close" in worst and "lõpetamata" not in worst
+    assert "Own words of a plug-in" in worst  # a pattern without servio's text keeps its own
