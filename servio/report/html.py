@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     import jinja2
 
 LANGUAGES = ("et", "en")
+#: agents per heatmap chart: 25 rows (830 px) fit a printed A4 page below the section heading
+HEATMAP_ROWS = 25
 
 
 @cache
@@ -109,7 +111,9 @@ def _heatmap(chosen: Sequence[ConversationResult], language: str) -> str:
         values, _ = summary.stage_values(mine)
         label = strings(language)["unknown"] if prof.id == "(unknown)" else prof.id
         rows.append((label, values, prof.overall))
-    return charts.heatmap(rows, language=language)
+    # one chart per HEATMAP_ROWS agents: each fits an A4 page with its stage headings
+    return "".join(charts.heatmap(rows[i:i + HEATMAP_ROWS], language=language)
+                   for i in range(0, len(rows), HEATMAP_ROWS))
 
 
 def _worst_item(r: ConversationResult, conv: Conversation | None, language: str) -> dict[str, Any]:

@@ -120,3 +120,20 @@ def test_review_first_names_failure_patterns_in_the_report_language() -> None:
     worst = html[html.index('id="worst"'):]
     assert "needs clarified, but no close" in worst and "lõpetamata" not in worst
     assert "Own words of a plug-in" in worst  # a pattern without servio's text keeps its own
+
+
+def test_a_large_team_heatmap_is_split_into_page_sized_charts_each_with_its_headings() -> None:
+    """40 agents made one 1 280 px chart, taller than an A4 page: printed, its heading stood alone on a
+    page and the rows ran on to the next page cut through and without the stage names."""
+    team = [make_result(f"t{a}", f"agent{a:02d}", "Big", "2026-09-01", {1: a * 2.0, 3: 50.0})
+            for a in range(40)]
+    html = build_report(team, None, scope="team", id="Big", language="en")
+    section = html[html.index('id="heatmap"'):html.index('id="worst"')]
+    charts = section.split("<svg")[1:]
+    assert len(charts) == 2
+    for chart in charts:
+        assert "1 attunement" in chart and "overall" in chart
+        height = float(re.search(r'height="([\d.]+)"', chart).group(1))
+        assert height <= 900
+    assert sum(chart.count("agent") for chart in charts) >= 40
+    assert ">agent00<" in charts[0] and ">agent39<" in charts[1]
