@@ -146,7 +146,8 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
     t = ui_text(language)
     teams = bool(profiles) and all(p.kind == "team" for p in profiles)
     width = max([16, *(len(_profile_label(p, t)) + 2 for p in profiles)])
-    first = f"{t['team']:<{width}}" if teams else f"{t['who']:<{width}}{t['team']:<12}"
+    team_width = max([12, *(len(p.team or "") + 2 for p in profiles)])
+    first = f"{t['team']:<{width}}" if teams else f"{t['who']:<{width}}{t['team']:<{team_width}}"
     head = f"{first}{t['conversations_short']:>5} {t['overall_short']:>5} "
     head += " ".join(f"{int(s):>4}" for s in ALL_STAGES) + f"  {t['weakest']}"
     lines = [paint(head, _BOLD)]
@@ -163,7 +164,7 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
                 cell = paint(cell, 32)
             cells.append(cell)
         weakest = info(p.weakest).short(language) if p.weakest and not even else "–"
-        label = f"{_profile_label(p, t):<{width}}" + ("" if teams else f"{p.team or '':<12}")
+        label = f"{_profile_label(p, t):<{width}}" + ("" if teams else f"{p.team or '':<{team_width}}")
         lines.append(
             f"{label}{p.conversations:>5} {p.overall:>5.0f} "
             + " ".join(cells)

@@ -46,3 +46,14 @@ def test_even_profile_has_no_weakest_stage_in_the_table() -> None:
     row = render_profiles([p], Painter(False), "en").splitlines()[1].split()
     assert p.summary.startswith("Even across the stages;")
     assert row[-1] == "–"  # not "attunement", which the sentence does not call weak
+
+
+def test_a_long_team_name_keeps_the_columns_aligned() -> None:
+    rows = [make_result("l1", "kati", "Tõrva klienditugi", "2026-09-02", {1: 80, 3: 40}),
+            make_result("l2", "mart", "A", "2026-09-02", {1: 60, 3: 20})]
+    lines = render_profiles(profiles(rows, by="agent"), Painter(False), "en").splitlines()
+    head, kati, mart = lines[0], lines[1], lines[3]
+    end = head.index("conv") + len("conv")
+    assert "Tõrva klienditugi " in kati  # the name whole, with a space before the numbers
+    assert kati[end - 1] == "1" and mart[end - 1] == "1"  # conversation counts under "conv"
+    assert kati[end:end + 6].strip() == "60" and mart[end:end + 6].strip() == "40"  # overall, aligned
