@@ -224,13 +224,18 @@ def heatmap(rows: Sequence[tuple[str, Values, float]], *, language: str, title: 
 # ------------------------------------------------------------------ trend
 
 
+def trend_caption(points: Sequence[TrendPoint], *, language: str, bucket: str = "week") -> str:
+    """What the trend shows, in words: the mean overall score per bucket, each point with its count."""
+    t = strings(language)
+    listed = ", ".join(f"{p.label} {p.value:.0f} (n={p.count})" for p in points) or t["chart_trend_empty"]
+    return t["chart_trend_desc"].format(bucket=t.get(f"bucket_{bucket}", bucket), points=listed)
+
+
 def trend(points: Sequence[TrendPoint], *, language: str, bucket: str = "week", title: str | None = None,
           width: int = 560, height: int = 220) -> str:
     """A line of the mean overall score per time bucket, y from 0 to 100, each point labelled."""
     t = strings(language)
-    bucket_name = t.get(f"bucket_{bucket}", bucket)
-    listed = ", ".join(f"{p.label} {p.value:.0f} (n={p.count})" for p in points) or t["chart_trend_empty"]
-    desc = t["chart_trend_desc"].format(bucket=bucket_name, points=listed)
+    desc = trend_caption(points, language=language, bucket=bucket)
     head, tail = _open(width, height, title or t["chart_trend_title"], desc, "trend")
     left, right, top, bottom = 36, 16, 18, 34
     pad = 18  # keeps the first and last point clear of the axis labels and the edge

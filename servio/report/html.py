@@ -89,6 +89,7 @@ def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conv
         "radar": Markup(charts.profile_radar(ov.values, language=language)),
         "bars": Markup(charts.profile_bars(ov.values, coverage=ov.coverage, language=language)),
         "trend": Markup(charts.trend(ov.trend, language=language, bucket=ov.bucket)) if ov.trend else None,
+        "trend_caption": charts.trend_caption(ov.trend, language=language, bucket=ov.bucket),
         "agents": len({r.agent_id for r in chosen}),
         "heatmap": Markup(_heatmap(chosen, language)) if scope != "agent" else None,
         "worst": [_worst_item(r, conversations.get(r.conversation_id), language) for r in ov.worst],

@@ -137,3 +137,17 @@ def test_a_large_team_heatmap_is_split_into_page_sized_charts_each_with_its_head
         assert height <= 900
     assert sum(chart.count("agent") for chart in charts) >= 40
     assert ">agent00<" in charts[0] and ">agent39<" in charts[1]
+
+
+def test_profile_and_trend_charts_say_what_they_show_in_visible_text(results) -> None:
+    """The bars print a share (e.g. 67%) beside each score, and the trend points are weekly or daily means;
+    the SVG <title>/<desc> said so only to screen readers, so the page left the reader guessing."""
+    from servio.web.i18n import strings
+
+    for language in ("en", "et"):
+        t = strings(language)
+        html = build_report(results, None, scope="agent", id="ann", language=language)
+        text = " ".join(s.strip() for s in parse(re.sub(r"<svg.*?</svg>", "", html, flags=re.S)).text)
+        assert t["chart_bars_desc"] in text
+        # ann's conversations span 2026-09-01 .. 2026-10-15: one point per week
+        assert t["chart_trend_desc"].split("{bucket}")[0] + t["bucket_week"] in text
