@@ -96,3 +96,20 @@ def test_interest_advice_asks_for_a_clearer_invitation_not_a_clearer_customer() 
     for lang, bad in (("en", r"talk more clearly"), ("et", r"selgemalt rääkima")):
         text = _toml("servio.data.feedback", f"{lang}.toml")["stage"]["interest"]["improve"]
         assert not re.search(bad, text), text
+
+
+QUOTED = re.compile(r"„[^”“]*[”“]|\"[^\"]*\"|“[^”]*”")
+
+
+@pytest.mark.parametrize("lang", ["et", "en"])
+def test_an_indirect_question_ends_without_a_question_mark(lang: str) -> None:
+    # "Küsi, mis on kliendile kõige olulisem." / "Ask what matters most." report a question, they do
+    # not ask one; only a quoted question ("Kas see sobib?") keeps its question mark
+    pairs = [p for p in _pairs() if p[0] in ("feedback", "hints")]
+    texts = {f"{name}.{k}": v for name, et, en in pairs for k, v in (et if lang == "et" else en).items()
+             if isinstance(v, str)}
+    opener = re.compile(r"^(Küsi|Uuri|Ask|Find out)\b")
+    wrong = [key for key, text in texts.items()
+             for sentence in re.split(r"(?<=[.!?])\s+", QUOTED.sub("«»", text))
+             if opener.match(sentence) and "?" in sentence]
+    assert wrong == []
