@@ -113,3 +113,10 @@ def test_an_indirect_question_ends_without_a_question_mark(lang: str) -> None:
              for sentence in re.split(r"(?<=[.!?])\s+", QUOTED.sub("«»", text))
              if opener.match(sentence) and "?" in sentence]
     assert wrong == []
+
+
+def test_estonian_quotes_are_written_one_way() -> None:
+    # „…” as in the stage name „head aega” protseduur; not „…“, “…” or "…" (English quotes)
+    wrong = [key for key, text in _estonian_texts() if re.search(r"[“\"]", text)]
+    assert wrong == []
+    assert all(text.count("„") == text.count("”") for _, text in _estonian_texts())

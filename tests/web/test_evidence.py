@@ -28,10 +28,10 @@ def test_rule_evidence_is_shown_as_it_is() -> None:
 
 
 @pytest.mark.parametrize(("name", "en", "et"), [
-    ("lemma:aitama", "a form of “aitama”", "sõna „aitama“ mõni vorm"),
-    ("word:thanks", "the word “thanks”", "sõna „thanks“"),
-    ("char: te", "the letters “te”", "tähed „te“"),
-    ("bigram:how can", "the words “how can”", "sõnad „how can“"),
+    ("lemma:aitama", "a form of “aitama”", "sõna „aitama” mõni vorm"),
+    ("word:thanks", "the word “thanks”", "sõna „thanks”"),
+    ("char: te", "the letters “te”", "tähed „te”"),
+    ("bigram:how can", "the words “how can”", "sõnad „how can”"),
     ("cue:greeting", "cue greeting", "vihje greeting"),
     ("rule_stage:3", "the rule tagger gives stage 3 (needs)", "reeglimärgendaja järgi etapp 3 (vajadused)"),
     ("context:own.stage3", "the turn's own words point to stage 3 (needs)",
@@ -40,7 +40,7 @@ def test_rule_evidence_is_shown_as_it_is() -> None:
      "eelmine repliik näib olevat etapp 6 (lahendus)"),
     ("context:last_agent_turn", "the agent's last turn", "teenindaja viimane repliik"),
     ("prev:other", "previous turn: the other side", "eelmine repliik: teine pool"),
-    ("next:aitama", "next turn: a form of “aitama”", "järgmine repliik: sõna „aitama“ mõni vorm"),
+    ("next:aitama", "next turn: a form of “aitama”", "järgmine repliik: sõna „aitama” mõni vorm"),
     ("prev:same:rule_stage:1", "previous turn: the rule tagger gives stage 1 (attunement)",
      "eelmine repliik: reeglimärgendaja järgi etapp 1 (häälestumine)"),
     ("agent:question", "an agent's turn, the turn asks a question",
