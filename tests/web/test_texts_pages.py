@@ -104,3 +104,11 @@ def test_role_and_live_labels_are_in_the_page_language(client: TestClient, lang:
     assert who in _text(html)
     assert f'<label for="msg-customer">{customer}</label>' in html
     assert f'<label for="msg-agent">{agent}</label>' in html
+
+
+@pytest.mark.parametrize("lang", ["et", "en"])
+def test_timeline_description_reads_for_one_turn_too(lang: str) -> None:
+    from servio.web.i18n import strings
+
+    one = strings(lang)["chart_timeline_desc"].format(n=1)
+    assert not re.search(r"\b1 (turns|repliigist|repliiki)\b", one), one
