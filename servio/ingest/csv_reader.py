@@ -49,8 +49,7 @@ def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, in
         explicit = options.column(name)
         if explicit is not None:
             if header_key(explicit) not in keys:
-                return found, (f"column {explicit!r} for {name} not found; "
-                               f"available columns: {', '.join(header)}")
+                return found, f"column {explicit!r} for {name} not found; {_columns_note(header)}"
             found[name] = keys.index(header_key(explicit))
             continue
         for candidate in column_names()[name]:
@@ -62,8 +61,22 @@ def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, in
             looked = ", ".join(column_names()[required][:6])
             return found, (f"no {required} column (looked for {looked}, ...; name it with "
                            f"ReaderOptions.{required}_column or --column {required}=NAME); "
-                           f"available columns: {', '.join(header)}")
+                           f"{_columns_note(header)}")
     return found, None
+
+
+_SHOWN_COLUMNS = 12
+
+
+def _columns_note(header: list[str]) -> str:
+    """The header's column names for an error (at most a dozen), or that it is no header at all: a
+    first line of data (JSON forced through --format csv, a header-less export) is not echoed, since it
+    may hold a customer's words."""
+    if any(len(h) > 40 or any(ch in h for ch in '{}[]"') for h in header):
+        return "the first line does not look like a header of column names (is it CSV? see --format)"
+    shown = ", ".join(header[:_SHOWN_COLUMNS])
+    more = len(header) - _SHOWN_COLUMNS
+    return f"available columns: {shown}" + (f" and {more} more" if more > 0 else "")
 
 
 class _Feed:

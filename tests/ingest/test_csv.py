@@ -188,3 +188,27 @@ def test_bad_options_are_refused():
         ReaderOptions(speaker_values={"kati": "boss"})
     with pytest.raises(ValueError, match="unknown encoding"):
         ReaderOptions(encoding="latin-99")
+
+
+def test_a_first_line_that_is_no_header_is_not_echoed_whole(write):
+    # a JSON Lines file forced through --format csv: its first "header" is a whole conversation, and the
+    # error must not print the customer's words (privacy) nor a line of kilobytes
+    secret = "my card 4111 1111 1111 1111 was charged twice"
+    line = ('{"id": "c1",  "language": "en",  "turns": [{"speaker": "customer",  "text": "' + secret
+            + '"}],  "a": 1,  "b": 2,  "c": 3,  "d": 4,  "e": 5,  "f": 6,  "g": 7,  "h": 8,  "i": 9}\n')
+    path = write("conv.csv", line + line)
+    _, report = read_all([path], format="csv")
+    message = report.problems[0].message
+    assert "no text column" in message
+    assert secret not in message and "4111" not in message
+    assert "does not look like a header" in message and "--format" in message
+    assert len(message) < 400
+
+
+def test_many_columns_are_listed_up_to_a_dozen(write):
+    names = [f"veerg{i}" for i in range(1, 31)]
+    path = write("c.csv", ";".join(names) + "\n" + ";".join("x" * 30) + "\n")
+    _, report = read_all([path])
+    message = report.problems[0].message
+    assert "available columns: veerg1, veerg2," in message and "veerg12 and 18 more" in message
+    assert "veerg13" not in message
