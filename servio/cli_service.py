@@ -189,7 +189,7 @@ def _checked_settings(config: str | None, overrides: dict[str, Any]) -> Any:
 
 
 def cmd_report(args: argparse.Namespace, session: Any) -> int:
-    from servio.cli import check_output
+    from servio.cli import UsageError, check_output
     from servio.report.html import build_report
 
     if args.pdf:
@@ -198,10 +198,10 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
     scope, ident = (
         ("agent", args.agent) if args.agent else ("team", args.team) if args.team else ("period", None)
     )
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise UsageError(f"--from {args.date_from} is after --to {args.date_to}")
     if args.database:
         if args.model:
-            from servio.cli import UsageError
-
             raise UsageError("--model tags files; the results in a database were tagged when imported")
         with _database_errors(args.database):
             results, conversations = _results_from_store(args)
@@ -211,6 +211,7 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         pairs = list(score(session.conversations(), session.options))
         results = [r for _, r in pairs]
         conversations = {c.id: c for c, _ in pairs}
+    _check_selection(results, args, scope, ident)
     html = build_report(
         results,
         conversations,
@@ -235,6 +236,27 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
             print(f"servio: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
     return session.finish() if not args.database else EXIT_OK
+
+
+def _check_selection(results: list[Any], args: argparse.Namespace, scope: str, ident: str | None) -> None:
+    """A :class:`~servio.cli.UsageError` saying why, when the report would hold no conversation."""
+    from servio.cli import UsageError
+    from servio.report.summary import select
+
+    if select(results, scope=scope, id=ident, date_from=args.date_from, date_to=args.date_to):
+        return
+    source = "in the database" if args.database else "in the input"
+    if not results and not ident:
+        raise UsageError("nothing to report: " + ("the database holds no results" if args.database
+                                                  else "no conversation was read"))
+    if ident and not select(results, scope=scope, id=ident):
+        field = "agent_id" if scope == "agent" else "team"
+        known = sorted({str(getattr(r, field) or "") for r in results} - {""})
+        listed = f"; {scope}s: {', '.join(known[:10])}{' ...' if len(known) > 10 else ''}" if known else ""
+        raise UsageError(f"no conversation of {scope} {ident!r} {source}{listed}")
+    days = " ".join(part for part in (f"from {args.date_from}" if args.date_from else "",
+                                      f"to {args.date_to}" if args.date_to else "") if part)
+    raise UsageError(f"no conversation {days} {source}")
 
 
 @contextmanager

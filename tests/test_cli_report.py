@@ -1,0 +1,61 @@
+"""`servio report` refuses to write a report of nothing, and says why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from servio.cli import main
+
+CONV = {
+    "id": "r1", "language": "en", "channel": "chat", "agent_id": "kati", "team": "Tallinn",
+    "started_at": "2026-09-02T10:00:00+03:00",
+    "turns": [{"speaker": "agent", "text": "Hi, how can I help?"},
+              {"speaker": "customer", "text": "My invoice is wrong."},
+              {"speaker": "agent", "text": "I've corrected it. Anything else? Have a nice day!"}],
+}
+
+
+@pytest.fixture()
+def one(tmp_path: Path) -> Path:
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(CONV) + "\n", "utf-8")
+    return path
+
+
+def _report(args: list[str], out: Path) -> int:
+    return main(["report", *args, "-o", str(out), "--tagger", "rules", "--no-progress"])
+
+
+def test_an_empty_input_is_an_error_and_no_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "e.jsonl"
+    empty.write_text("", "utf-8")
+    out = tmp_path / "r.html"
+    assert _report([str(empty)], out) == 2
+    assert "nothing to report: no conversation was read" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_an_unknown_agent_is_named_with_the_agents_there_are(one: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.html"
+    assert _report([str(one), "--agent", "nobody"], out) == 2
+    err = capsys.readouterr().err
+    assert "no conversation of agent 'nobody'" in err and "agents: kati" in err
+    assert not out.exists()
+    assert _report([str(one), "--team", "Tartu"], out) == 2
+    assert "no conversation of team 'Tartu'" in capsys.readouterr().err and not out.exists()
+
+
+def test_days_that_hold_nothing_are_an_error(one: Path, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.html"
+    assert _report([str(one), "--from", "2026-10-01", "--to", "2026-09-01"], out) == 2
+    assert "--from 2026-10-01 is after --to 2026-09-01" in capsys.readouterr().err
+    assert _report([str(one), "--from", "2026-10-01"], out) == 2
+    assert "no conversation from 2026-10-01" in capsys.readouterr().err
+    assert not out.exists()
+    assert _report([str(one), "--from", "2026-09-01", "--to", "2026-09-30"], out) == 0
+    assert out.exists()
