@@ -351,9 +351,13 @@ def cmd_agents(args: argparse.Namespace) -> int:
 
     session = _Session(args)
     results = [r for _, r in score(session.conversations(), session.options)]
+    if not results:
+        raise UsageError("nothing to profile: no conversation was read")
     language = args.summary_lang or _majority_language(results)
     groups = ["agent", "team"] if args.by == "both" else [args.by]
-    found = {by: profiles(results, by=by, language=args.summary_lang) for by in groups}
+    # a table in one language: its summaries too (in JSON, each profile speaks its conversations' language)
+    found = {by: profiles(results, by=by, language=args.summary_lang if args.json else language)
+             for by in groups}
     if args.json:
         print(
             json.dumps(

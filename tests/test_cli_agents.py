@@ -1,0 +1,45 @@
+"""`servio agents`: one language per table, and no table of nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from servio.cli import main
+
+
+def _conv(cid: str, language: str, agent: str, texts: list[tuple[str, str]]) -> dict[str, object]:
+    return {"id": cid, "language": language, "channel": "chat", "agent_id": agent, "team": "T",
+            "turns": [{"speaker": s, "text": t} for s, t in texts]}
+
+
+ET = [("agent", "Tere! Kuidas saan aidata?"), ("customer", "Minu arve on vale."),
+      ("agent", "Parandasin arve. Kas saan veel aidata? Ilusat päeva!")]
+EN = [("agent", "Hi! How can I help?"), ("customer", "My invoice is wrong."),
+      ("agent", "I've corrected the invoice. Anything else? Have a nice day!")]
+
+
+def test_the_summaries_speak_the_table_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    convs = [_conv("e1", "et", "kati", ET), _conv("e2", "et", "kati", ET), _conv("n1", "en", "tom", EN)]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in convs), "utf-8")
+    assert main(["agents", str(path), "--tagger", "rules", "--color", "never", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("teenindaja")  # the table is Estonian: most conversations are
+    assert "Tugevaim etapp" in out or "ühtlasel tasemel" in out
+    for english in ("Strong at", "weak at", "most common issue", "Even across"):
+        assert english not in out
+    assert main(["agents", str(path), "--tagger", "rules", "--color", "never", "--no-progress",
+                 "--summary-lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("agent") and "Tugevaim" not in out
+
+
+def test_an_empty_input_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "e.jsonl"
+    empty.write_text("", "utf-8")
+    assert main(["agents", str(empty), "--no-progress"]) == 2
+    captured = capsys.readouterr()
+    assert "nothing to profile: no conversation was read" in captured.err and captured.out == ""
