@@ -64,7 +64,8 @@ def wait_signal(view: View, params: Mapping[str, Any]) -> int | None:
     last_agent = view.last_agent
     if last_agent is None:
         return None
-    waiting = view.first("wait_customer", [i for i in view.customer if i < last_agent])
+    waiting = next((i for i in view.customer
+                    if i < last_agent and view.has_besides("wait_customer", i, "duration_question")), None)
     channels = params.get("gap_channels", ("chat", "phone"))
     gap = _long_gap(view, float(params.get("max_gap_seconds", 300)), channels)
     found = [i for i in (waiting, gap) if i is not None]

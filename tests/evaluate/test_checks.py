@@ -82,6 +82,26 @@ def test_wait_signalled_by_the_customer(reply: str, expected: bool) -> None:
     assert run("wait_acknowledged", tagged) == (expected, 1)
 
 
+@pytest.mark.parametrize("question,language", [
+    ("Väga hea. Kaua see vahetus aega võtab?", "et"),
+    ("Kui kaua raha tagastamine võtab?", "et"),
+    ("How many days does the refund take?", "en"),
+    ("Great. How long will the repair take, hours?", "en"),
+])
+def test_a_question_about_how_long_something_takes_is_no_wait(question: str, language: str) -> None:
+    tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {5}, question), (A, {5}, "..."), language=language)
+    assert run("wait_acknowledged", tagged) == (None, None)
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Ootan juba kaua vastust. Kui kaua veel?", "et"),
+    ("I have been waiting for hours. How long will it take?", "en"),
+])
+def test_a_wait_beside_a_duration_question_is_still_a_wait(text: str, language: str) -> None:
+    tagged = convo((C, {3}, text), (A, {3}, "..."), language=language)
+    assert run("wait_acknowledged", tagged) == (False, 1)
+
+
 def test_wait_from_a_long_gap_in_chat() -> None:
     rows = ((C, {3}, "My order is missing."), (A, {3}, "Which order is it?"))
     late = convo(*rows, language="en", minutes=[0, 12])
@@ -127,6 +147,10 @@ def test_unprompted_not_applicable_when_the_customer_opened_with_the_need() -> N
     ("Millist mudelit te kasutate?", "et", True),
     ("Kas olete proovinud taaskäivitada?", "et", False),
     ("Rääkige palun, kuidas see juhtus.", "et", True),
+    ("Selge. Kui pikk see mõra praegu on ja kas see on otse juhi ees?", "et", True),
+    ("Kui suur on teie korter?", "et", True),
+    ("Kui vana see seade on?", "et", True),
+    ("Kui kiiresti te seda vajate?", "et", True),
     ("How often do you use it?", "en", True),
     ("Tell me a bit about your trip.", "en", True),
     ("Have you tried restarting it?", "en", False),
