@@ -112,3 +112,16 @@ def test_timeline_description_reads_for_one_turn_too(lang: str) -> None:
 
     one = strings(lang)["chart_timeline_desc"].format(n=1)
     assert not re.search(r"\b1 (turns|repliigist|repliiki)\b", one), one
+
+
+@pytest.mark.parametrize(("lang", "name"), [
+    ("et", "vajadus selgitati, aga vestlus jäi lõpetamata"),
+    ("en", "needs clarified, but no close"),
+])
+def test_conversation_page_names_failure_patterns_in_the_page_language(client: TestClient, lang: str,
+                                                                        name: str) -> None:
+    # the stored text is the pattern's name in the conversation's language ("no close" here); the page
+    # speaks its own language, as the conversation list does
+    html = client.get(f"/ui/conversations/a1?lang={lang}").text
+    items = re.findall(r"<li>([^<(]*)\(", html)  # the failure list: "name (turn N)"
+    assert name + " " in items and "no close " not in items
