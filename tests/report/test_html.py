@@ -151,3 +151,17 @@ def test_profile_and_trend_charts_say_what_they_show_in_visible_text(results) ->
         assert t["chart_bars_desc"] in text
         # ann's conversations span 2026-09-01 .. 2026-10-15: one point per week
         assert t["chart_trend_desc"].split("{bucket}")[0] + t["bucket_week"] in text
+
+
+@pytest.mark.parametrize(("language", "one", "label"), [("et", "1 vestlus ·", "Vestlusi"),
+                                                        ("en", "1 conversation ·", "Conversations")])
+def test_counts_of_conversations_read_as_written(language: str, one: str, label: str) -> None:
+    """"1 vestlust" and a card titled "Vestlust" (the form that only follows a number) are not Estonian."""
+    single = [make_result("c1", "pia", "North", "2026-09-01", {1: 80.0, 3: 40.0}, ("no_close",))]
+    html = build_report(single, None, scope="agent", id="pia", language=language)
+    text = re.sub(r"\s+", " ", " ".join(parse(html).text))
+    assert one in text
+    headline = html[html.index('id="headline"'):html.index('id="profile"')]
+    assert f'<div class="label">{label}</div>' in headline
+    patterns = html[html.index('id="patterns"'):]
+    assert f'<th scope="col">{label}</th>' in patterns
