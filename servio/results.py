@@ -303,6 +303,12 @@ class AgentProfile:
     language: str = "en"
     conversation_ids: tuple[str, ...] = field(default=())
 
+    @property
+    def even(self) -> bool:
+        """Every stage at the same mean: the summary says "even across the stages", and no stage is
+        named strongest or weakest (both fields then hold the same stage)."""
+        return self.strongest is not None and self.strongest == self.weakest
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,

@@ -79,7 +79,7 @@ def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conv
 
     ov = summary.overview(chosen, kind=scope, id=id or "all", language=language, worst=worst)
     p = ov.profile
-    even = p.strongest == p.weakest  # the summary says "even across the stages": name neither
+    even = p.even  # the summary says "even across the stages": name neither
     out: dict[str, Any] = {
         "ov": ov,
         "profile": p,

@@ -154,7 +154,7 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
     for p in profiles:
         cells = []
         by_stage = {s.stage: s for s in p.stages}
-        even = p.strongest == p.weakest  # the summary says "even across the stages": mark none
+        even = p.even  # the summary says "even across the stages": mark none
         for s in ALL_STAGES:
             sp = by_stage.get(int(s))
             cell = f"{sp.mean_score:>4.0f}" if sp is not None else f"{'–':>4}"
