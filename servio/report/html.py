@@ -53,8 +53,8 @@ def build_report(results: Sequence[ConversationResult],
         "t": t,
         "lang": language,
         "title": t[f"report_title_{scope}"].format(id=id or ""),
-        "period": _period(chosen, date_from, date_to, t),
-        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "period": _period(chosen, date_from, date_to, t, language),
+        "generated": datetime.now(UTC).strftime(f"{_day_format(language)} %H:%M UTC"),
         "n": len(chosen),
         "scope": scope,
     }
@@ -63,14 +63,20 @@ def build_report(results: Sequence[ConversationResult],
     return _env().get_template("report.html").render(**context)
 
 
+def _day_format(language: str) -> str:
+    """Days as each language writes them: Estonian 27.11.2026, English (ISO) 2026-11-27."""
+    return "%d.%m.%Y" if language == "et" else "%Y-%m-%d"
+
+
 def _period(chosen: Sequence[ConversationResult], date_from: date | str | None, date_to: date | str | None,
-            t: Mapping[str, str]) -> str:
+            t: Mapping[str, str], language: str) -> str:
     dates = [d for r in chosen if (d := summary.result_date(r)) is not None]
     lo = summary.as_date(date_from) or (min(dates) if dates else None)
     hi = summary.as_date(date_to) or (max(dates) if dates else None)
     if lo is None and hi is None:
         return t["report_all_dates"]
-    return f"{lo.isoformat() if lo else '…'} – {hi.isoformat() if hi else '…'}"
+    form = _day_format(language)
+    return f"{lo.strftime(form) if lo else '…'} – {hi.strftime(form) if hi else '…'}"
 
 
 def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conversation], *, scope: str,

@@ -165,3 +165,14 @@ def test_counts_of_conversations_read_as_written(language: str, one: str, label:
     assert f'<div class="label">{label}</div>' in headline
     patterns = html[html.index('id="patterns"'):]
     assert f'<th scope="col">{label}</th>' in patterns
+
+
+def test_estonian_report_writes_days_as_estonians_do() -> None:
+    results = [make_result("c1", "pia", "North", "2026-09-01", {1: 80.0}),
+               make_result("c2", "pia", "North", "2026-09-30", {1: 70.0})]
+    meta = re.sub(r"\s+", " ", " ".join(parse(build_report(results, None, scope="agent", id="pia",
+                                                          language="et")).text))
+    assert "01.09.2026 – 30.09.2026" in meta and "2026-09-01" not in meta
+    assert re.search(r"Koostatud \d\d\.\d\d\.\d{4} \d\d:\d\d UTC", meta)
+    english = " ".join(parse(build_report(results, None, scope="agent", id="pia", language="en")).text)
+    assert "2026-09-01 – 2026-09-30" in english
