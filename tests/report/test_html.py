@@ -73,6 +73,9 @@ def test_report_speaks_estonian_and_escapes_text(results) -> None:
     assert "Korduvad vead" in html
     assert "&lt;please&gt;" in html and "<please>" not in html
     assert "text &amp; more" in html  # the quoted turn, escaped
+    assert "<blockquote>„" in html and "<blockquote>“" not in html  # Estonian quotes: „…”
+    english = build_report(results, convs, scope="agent", id="ann", language="en")
+    assert "<blockquote>“" in english
 
 
 def test_empty_selection_says_so(results) -> None:
