@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from servio.evaluate.feedback import pattern_name
 from servio.web.backend import MemoryBackend
 from servio.web.evidence import describe
 from tests.report.conftest import make_conversation, make_result
@@ -54,7 +55,7 @@ def test_conversation_page_counts_turns_from_one(client: TestClient, lang: str, 
     assert f'aria-label="{word} 1, {agent}: ' in html and f'aria-label="{word} 0,' not in html
     coaching = html[html.index('id="coaching"'):]
     assert f'<a href="#turn-1">{word} 2</a>' in coaching  # Feedback.turn == 1
-    patterns = html[html.index("no close"):html.index('id="coaching"')]
+    patterns = html[html.index(pattern_name("no_close", lang)):html.index('id="coaching"')]
     assert f'(<a href="#turn-1">{word} 2</a>)' in patterns  # FailurePattern.turn == 1
     assert f"{word} 0" not in _visible(html)
 
