@@ -154,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(per-stage F1 with bootstrap intervals, kappa, per language)",
     )
     p.add_argument("--seed", type=int, default=13, help="random seed of --cv (default 13)")
+    p.add_argument("--train-also", nargs="+", default=[], metavar="PATH",
+                   help="with --cv: labelled conversations added to every training fold and never scored "
+                   "(the project's own training files, as the shipped model is trained)")
 
     sub.add_parser("formats", help="list the input formats servio reads")
     cli_service.add_parsers(sub, _add_input)
@@ -398,6 +401,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     if args.cv:
         return _cross_validate(args)
+    if args.train_also:
+        raise UsageError("--train-also adds training conversations to the folds of --cv; give --cv FOLDS")
     from servio.jobs import tagging_metrics
     from servio.report.metrics import render_metrics
 
@@ -461,6 +466,7 @@ def _cross_validate(args: argparse.Namespace) -> int:
         seed=args.seed,
         on_progress=lambda msg: print(f"servio: {msg}", file=sys.stderr),
         read_options={"format": args.format, "options": _reader_options(args)},
+        train_also=args.train_also,
     )
     print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
     return EXIT_OK

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from servio.train.corpus import Corpus, Matrix, Progress, _say, build_corpus, build_matrix
+from servio.train.errors import TrainingError
 from servio.train.fit import FitParams, fit_model, predict_convs
 from servio.train.folds import SPLITS, assign_folds, group_keys, strata_of
 from servio.train.scores import SetScores, score_set
@@ -66,29 +67,49 @@ class CVReport:
 
 def cross_validate(paths: Sequence[str | Path], folds: int = 5, seed: int = 13, *,
                    splits: Sequence[str] = SPLITS, params: FitParams | None = None,
-                   on_progress: Progress = None, read_options: dict[str, Any] | None = None) -> CVReport:
+                   on_progress: Progress = None, read_options: dict[str, Any] | None = None,
+                   train_also: Sequence[str | Path] = ()) -> CVReport:
     """Cross-validated per-stage P/R/F1 (bootstrap 95 % CIs), micro/macro F1 and kappa, per language
-    (``read_options``: how to read ``paths``, see :func:`~servio.train.corpus.read_labelled`)."""
+    (``read_options``: how to read ``paths``, see :func:`~servio.train.corpus.read_labelled`).
+
+    The conversations of ``train_also`` join every training fold and are never scored (the
+    project's own training conversations, say): the figures are those of ``paths`` alone.
+    """
     start = time.perf_counter()
     params = params or FitParams()
     corpus = build_corpus(paths, rules=True, on_progress=on_progress, read_options=read_options)
+    scored = len(corpus.conversations)
+    if train_also:
+        corpus = _joined(corpus, build_corpus(train_also, rules=True, on_progress=on_progress))
     m = build_matrix(corpus, params.spec)
     reports = []
     for split in splits:
-        pred = _cv_predictions(corpus, m, split, folds, seed, params, on_progress)
-        rules = _score(corpus, m, _rules(corpus), seed)
-        reports.append(SplitReport(split, _score(corpus, m, pred, seed), rules))
-    return CVReport(folds=folds, seed=seed, conversations=len(corpus.conversations),
-                    turns=int(m.labelled.sum()), splits=tuple(reports),
+        pred = _cv_predictions(corpus, m, split, folds, seed, params, on_progress, scored)
+        rules = _score(corpus, m, _rules(corpus), seed, scored)
+        reports.append(SplitReport(split, _score(corpus, m, pred, seed, scored), rules))
+    return CVReport(folds=folds, seed=seed, conversations=scored,
+                    turns=int(m.labelled[: m.offsets[scored]].sum()), splits=tuple(reports),
                     seconds=time.perf_counter() - start,
-                    params={"c": params.c, "context_c": params.context_c, "inner_folds": params.inner_folds})
+                    params={"c": params.c, "context_c": params.context_c, "inner_folds": params.inner_folds,
+                            "train_also": len(corpus.conversations) - scored})
+
+
+def _joined(scored: Corpus, extra: Corpus) -> Corpus:
+    """``scored`` followed by ``extra``; a conversation in both would be trained on and scored."""
+    both = {c.id for c in scored.conversations} & {c.id for c in extra.conversations}
+    if both:
+        raise TrainingError(f"{len(both)} conversation(s) are both evaluated and trained on only, e.g. "
+                            f"{sorted(both)[0]!r}: give each file once")
+    return Corpus(scored.conversations + extra.conversations, scored.analyses + extra.analyses,
+                  scored.rule_tags + extra.rule_tags, scored.replaced + extra.replaced)
 
 
 def _cv_predictions(corpus: Corpus, m: Matrix, split: str, folds: int, seed: int, params: FitParams,
-                    on_progress: Progress) -> np.ndarray:
+                    on_progress: Progress, scored: int) -> np.ndarray:
+    """Held-out predictions of the first ``scored`` conversations; the others are in every training fold."""
     convs = corpus.conversations
     groups, strata = group_keys(convs, split), strata_of(convs)
-    fold_of = assign_folds(groups, strata, folds, seed)
+    fold_of = assign_folds(groups[:scored], strata[:scored], folds, seed) + [-1] * (len(convs) - scored)
     pred = np.zeros(m.Y.shape, dtype=np.int8)
     for k in range(folds):
         _say(on_progress, f"{split} split: fold {k + 1}/{folds}")
@@ -104,12 +125,13 @@ def _rules(corpus: Corpus) -> np.ndarray:
     return np.asarray(rows, dtype=np.int8)
 
 
-def _score(corpus: Corpus, m: Matrix, pred: np.ndarray, seed: int) -> tuple[SetScores, ...]:
+def _score(corpus: Corpus, m: Matrix, pred: np.ndarray, seed: int, scored: int) -> tuple[SetScores, ...]:
+    """Scores of the first ``scored`` conversations, all and per language."""
     conv_of = np.repeat(np.arange(len(corpus.conversations)), np.diff(m.offsets))
     langs = np.repeat(np.asarray(corpus.languages), np.diff(m.offsets))
     out = []
-    for name in ("all", *sorted(set(corpus.languages))):
-        keep = m.labelled & ((langs == name) if name != "all" else True)
+    for name in ("all", *sorted(set(corpus.languages[:scored]))):
+        keep = m.labelled & (conv_of < scored) & ((langs == name) if name != "all" else True)
         out.append(score_set(name, m.Y[keep], pred[keep], conv_of[keep].tolist(), seed=seed))
     return tuple(out)
 
