@@ -254,8 +254,11 @@ LEARNED_MISSES = {
     "et: a question about what matters more is 4":
         "the stage-4 threshold is high (0.575: precision 0.92, recall 0.70 held out; model card) and a "
         "short either-or question without 'oluline' or 'tähtis' stays below it",
-    "et: asking whether the shop has something is 5":
-        "'kas teil ... on?' without a word such as 'laos' or 'olemas' stays below the stage-5 threshold",
+    "en: asking whether something exists or is offered is 5":
+        "a customer's possibility question after an agent question also gets 3 (gold often {3, 5})",
+    "et: 'aga kas ...' without a question mark asks what is possible: 5":
+        "after a proposal, 'ok aga kas ...' also gets 6: the 'ok' read as accepting it (the guide decides "
+        "only a bare 'ok')",
     "et: asking about the space the customer has is a question of limits: 5":
         "a short question about measurements gets no stage (few such questions in the training data)",
 }
