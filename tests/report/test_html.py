@@ -70,7 +70,7 @@ def test_report_speaks_estonian_and_escapes_text(results) -> None:
     html = build_report(results, convs, scope="agent", id="ann", language="et")
     assert '<html lang="et">' in html
     assert "Teenindusprotsessi raport: teenindaja ann" in html
-    assert "Korduvad vead" in html
+    assert "Tüüpvead" in html and "Korduvad vead" not in html
     assert "&lt;please&gt;" in html and "<please>" not in html
     assert "text &amp; more" in html  # the quoted turn, escaped
     assert "<blockquote>„" in html and "<blockquote>“" not in html  # Estonian quotes: „…”
