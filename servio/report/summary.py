@@ -125,9 +125,10 @@ def _bucket_end(start: date, bucket: str) -> date:
     return start + timedelta(days=6) if bucket == "week" else start
 
 
-def trend_points(results: Sequence[ConversationResult],
-                 href: Callable[[date, date], str] | None = None) -> tuple[tuple[TrendPoint, ...], str]:
-    """Mean overall score per day, week (spans over 3 weeks) or month (over 4 months), and the bucket."""
+def trend_points(results: Sequence[ConversationResult], href: Callable[[date, date], str] | None = None,
+                 language: str = "en") -> tuple[tuple[TrendPoint, ...], str]:
+    """Mean overall score per day, week (spans over 3 weeks) or month (over 4 months), and the bucket;
+    points are labelled as ``language`` writes days (Estonian 01.09.2026 and 09.2026, else ISO)."""
     dated = [(d, r) for r in results if (d := result_date(r)) is not None]
     if not dated:
         return (), "week"
@@ -138,7 +139,9 @@ def trend_points(results: Sequence[ConversationResult],
         groups.setdefault(_bucket_start(d, bucket), []).append(r.overall)
     points = []
     for start in sorted(groups):
-        label = start.strftime("%Y-%m") if bucket == "month" else start.isoformat()
+        et = language == "et"
+        label = start.strftime(("%m.%Y" if et else "%Y-%m") if bucket == "month" else
+                               ("%d.%m.%Y" if et else "%Y-%m-%d"))
         link = href(start, _bucket_end(start, bucket)) if href else None
         values = groups[start]
         points.append(TrendPoint(label=label, value=fmean(values), count=len(values), href=link))
@@ -154,7 +157,7 @@ def overview(results: Sequence[ConversationResult], *, kind: str, id: str, langu
     if not results:
         raise ValueError(f"no conversations for {kind} {id!r}")
     values, coverage = stage_values(results)
-    points, bucket = trend_points(results, trend_href)
+    points, bucket = trend_points(results, trend_href, language)
     mean = fmean(r.overall for r in results)
     ranked = sorted(results, key=lambda r: (r.overall, r.conversation_id))
     ranked = [r for r in ranked if r.overall < mean] or ranked[:1]  # below the selection's own mean

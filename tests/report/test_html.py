@@ -179,3 +179,20 @@ def test_estonian_report_writes_days_as_estonians_do() -> None:
     assert re.search(r"Koostatud \d\d\.\d\d\.\d{4} \d\d:\d\d UTC", meta)
     english = " ".join(parse(build_report(results, None, scope="agent", id="pia", language="en")).text)
     assert "2026-09-01 – 2026-09-30" in english
+
+
+@pytest.mark.parametrize(("language", "days", "months"), [
+    ("et", ["01.09.2026", "02.09.2026"], ["09.2026", "01.2027"]),
+    ("en", ["2026-09-01", "2026-09-02"], ["2026-09", "2027-01"]),
+])
+def test_trend_points_are_labelled_as_the_language_writes_days(language: str, days: list[str],
+                                                               months: list[str]) -> None:
+    from servio.report.summary import trend_points
+
+    two_days = [make_result(f"d{i}", "pia", "North", f"2026-09-0{i}", {1: 80.0}) for i in (1, 2)]
+    points, bucket = trend_points(two_days, language=language)
+    assert bucket == "day" and [p.label for p in points] == days
+    far = [make_result("m1", "pia", "North", "2026-09-10", {1: 80.0}),
+           make_result("m2", "pia", "North", "2027-01-20", {1: 70.0})]
+    points, bucket = trend_points(far, language=language)
+    assert bucket == "month" and [p.label for p in points] == months
