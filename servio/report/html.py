@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from servio.evaluate.profiles import profiles
 from servio.model import Conversation
 from servio.report import charts, summary
-from servio.report.numbers import turn_number
+from servio.report.numbers import day_text, turn_number
 from servio.results import ConversationResult, FailurePattern
 from servio.stages import info
 from servio.web.i18n import strings
@@ -54,7 +54,7 @@ def build_report(results: Sequence[ConversationResult],
         "lang": language,
         "title": t[f"report_title_{scope}"].format(id=id or ""),
         "period": _period(chosen, date_from, date_to, t, language),
-        "generated": datetime.now(UTC).strftime(f"{_day_format(language)} %H:%M UTC"),
+        "generated": _generated(datetime.now(UTC), language),
         "n": len(chosen),
         "scope": scope,
     }
@@ -63,9 +63,8 @@ def build_report(results: Sequence[ConversationResult],
     return _env().get_template("report.html").render(**context)
 
 
-def _day_format(language: str) -> str:
-    """Days as each language writes them: Estonian 27.11.2026, English (ISO) 2026-11-27."""
-    return "%d.%m.%Y" if language == "et" else "%Y-%m-%d"
+def _generated(now: datetime, language: str) -> str:
+    return f"{day_text(now.date(), language)} {now:%H:%M} UTC"
 
 
 def _period(chosen: Sequence[ConversationResult], date_from: date | str | None, date_to: date | str | None,
@@ -75,8 +74,7 @@ def _period(chosen: Sequence[ConversationResult], date_from: date | str | None, 
     hi = summary.as_date(date_to) or (max(dates) if dates else None)
     if lo is None and hi is None:
         return t["report_all_dates"]
-    form = _day_format(language)
-    return f"{lo.strftime(form) if lo else '…'} – {hi.strftime(form) if hi else '…'}"
+    return f"{day_text(lo, language) if lo else '…'} – {day_text(hi, language) if hi else '…'}"
 
 
 def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conversation], *, scope: str,

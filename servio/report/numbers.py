@@ -1,4 +1,4 @@
-"""Turn numbers for people: the one rule every view servio renders follows.
+"""Turn numbers and days for people: the one rule every view servio renders follows.
 
 Data keeps 0-based turn indexes: ``TurnTags.index``, ``Feedback.turn``,
 ``FailurePattern.turn``, the ``--json`` output, the HTTP API's JSON, URL paths
@@ -10,7 +10,17 @@ turn 1), so every view converts at the rendering edge with :func:`turn_number`
 
 from __future__ import annotations
 
+from datetime import date
+
 
 def turn_number(index: int) -> int:
     """The number a person reads for the turn at 0-based ``index``: ``index + 1``."""
     return index + 1
+
+
+def day_text(value: date, language: str, *, month: bool = False) -> str:
+    """A day (or with ``month`` its month) as ``language`` writes it: Estonian 27.11.2026 and 11.2026,
+    otherwise ISO 2026-11-27 and 2026-11 (the Jinja2 filter ``day_text`` in the templates)."""
+    if language == "et":
+        return value.strftime("%m.%Y" if month else "%d.%m.%Y")
+    return value.strftime("%Y-%m" if month else "%Y-%m-%d")

@@ -16,6 +16,7 @@ from statistics import fmean
 from servio.evaluate.feedback import pattern_name
 from servio.evaluate.profiles import failure_counts, profile
 from servio.report.charts import TrendPoint
+from servio.report.numbers import day_text
 from servio.results import AgentProfile, ConversationResult
 from servio.stages import ALL_STAGES
 
@@ -139,9 +140,7 @@ def trend_points(results: Sequence[ConversationResult], href: Callable[[date, da
         groups.setdefault(_bucket_start(d, bucket), []).append(r.overall)
     points = []
     for start in sorted(groups):
-        et = language == "et"
-        label = start.strftime(("%m.%Y" if et else "%Y-%m") if bucket == "month" else
-                               ("%d.%m.%Y" if et else "%Y-%m-%d"))
+        label = day_text(start, language, month=bucket == "month")
         link = href(start, _bucket_end(start, bucket)) if href else None
         values = groups[start]
         points.append(TrendPoint(label=label, value=fmean(values), count=len(values), href=link))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from servio.report.numbers import turn_number
+from servio.report.numbers import day_text, turn_number
 from servio.web.i18n import pick_language, strings
 from servio.web.pages import stage_list
 
@@ -38,6 +38,7 @@ class Renderer:
                                  lstrip_blocks=True, undefined=jinja2.StrictUndefined)
         env.globals["prefix"] = self.prefix
         env.filters["turn_no"] = turn_number  # turn numbers people read start at 1; ids and URLs keep 0
+        env.filters["day_text"] = day_text  # days as the page's language writes them
         return env
 
     def page(self, template: str, *, lang: str, **context: Any) -> str:
