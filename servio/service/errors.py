@@ -1,11 +1,19 @@
-"""Errors as JSON answers: store and live errors map to 4xx; anything unexpected is a logged 500."""
+"""Errors as JSON answers: store and live errors map to 4xx; anything unexpected is a logged 500.
+
+No answer repeats what the client sent: a 422 names each field (``loc``) and
+what is wrong with it (``msg``, ``type``) but never the value, which can be a
+customer's words, a password or a token.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, WebSocket, status
+from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from fastapi.responses import JSONResponse
 
 from servio.live import LiveError, SessionNotFoundError
@@ -13,9 +21,29 @@ from servio.store.types import NotFound, StoreError
 
 log = logging.getLogger("servio.service")
 
+#: The keys of one validation error in a 422 answer (pydantic's ``input``, ``ctx`` and ``url`` are left out).
+VALIDATION_KEYS = ("loc", "msg", "type")
+
 
 def _json(status: int, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status)
+
+
+def validation_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each error's field, message and type; never the value that was sent."""
+    return [{"loc": [part if isinstance(part, int) else str(part) for part in e.get("loc", ())],
+             "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in errors]
+
+
+async def _invalid(request: Request, exc: Exception) -> JSONResponse:
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    return JSONResponse({"detail": validation_errors(errors)}, status_code=422)
+
+
+async def _invalid_socket(websocket: WebSocket, exc: Exception) -> None:
+    errors = exc.errors() if isinstance(exc, WebSocketRequestValidationError) else []
+    fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in validation_errors(errors))
+    await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=f"invalid {fields}"[:120])
 
 
 async def _not_found(request: Request, exc: Exception) -> JSONResponse:
@@ -30,15 +58,33 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     ref = uuid.uuid4().hex[:12]
     log.exception("unexpected error %s on %s %s", ref, request.method, request.url.path)
     detail = f"internal error (reference {ref})"
-    if request.app.state.settings.development:
+    if getattr(getattr(request.app.state, "settings", None), "development", False):
         detail += f": {type(exc).__name__}: {exc}"
     return _json(500, detail)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Map servio's exceptions to HTTP answers."""
+    """Map servio's exceptions to HTTP answers; the OpenAPI schema shows the 422 answer as it is."""
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(WebSocketRequestValidationError, _invalid_socket)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(SessionNotFoundError, _not_found)
     app.add_exception_handler(StoreError, _bad_request)
     app.add_exception_handler(LiveError, _bad_request)
     app.add_exception_handler(Exception, _unexpected)
+    app.openapi = _without_inputs(app.openapi)  # type: ignore[method-assign]
+
+
+def _without_inputs(build: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
+    """``app.openapi`` whose ``ValidationError`` schema has only the keys a 422 answer carries."""
+
+    def openapi() -> dict[str, Any]:
+        schema = build()
+        error = schema.get("components", {}).get("schemas", {}).get("ValidationError")
+        if error is not None:
+            error["properties"] = {k: v for k, v in error["properties"].items() if k in VALIDATION_KEYS}
+            error["required"] = list(VALIDATION_KEYS)
+            error["description"] = "One problem: the field (loc), what is wrong (msg, type); never the value."
+        return schema
+
+    return openapi

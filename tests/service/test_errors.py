@@ -1,0 +1,81 @@
+"""Error answers name what is wrong and never repeat what was sent (a customer's words, a password, a token).
+
+The conversations and secrets here are invented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from servio.service import create_app
+from tests.service.conftest import make_settings
+
+SECRET = "Mu parool on hunter2-Kalamaja"  # what must never come back in an answer
+
+
+@pytest.fixture
+def api(store: Any) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    _, token = store.create_user("root", "admin")
+    with TestClient(create_app(make_settings(), store=store), raise_server_exceptions=False) as client:
+        yield client, {"Authorization": f"Bearer {token}"}
+
+
+def _session(client: TestClient, headers: dict[str, str]) -> str:
+    sid: str = client.post("/live/sessions", json={}, headers=headers).json()["id"]
+    return sid
+
+
+def _refused(answer: Any) -> list[dict[str, Any]]:
+    assert answer.status_code == 422, answer.text
+    assert SECRET not in answer.text
+    detail: list[dict[str, Any]] = answer.json()["detail"]
+    for error in detail:
+        assert set(error) == {"loc", "msg", "type"}, error
+    return detail
+
+
+def test_a_turn_missing_its_speaker_names_the_field_without_echoing_the_text(api: Any) -> None:
+    client, headers = api
+    answer = client.post(f"/live/sessions/{_session(client, headers)}/turns", json={"text": SECRET},
+                         headers=headers)
+    assert _refused(answer) == [{"loc": ["body", "speaker"], "msg": "Field required", "type": "missing"}]
+
+
+def test_a_bad_value_and_an_unknown_field_are_named_but_not_repeated(api: Any) -> None:
+    client, headers = api
+    body = {"speaker": SECRET, "text": "hello", "password": SECRET}
+    detail = _refused(client.post(f"/live/sessions/{_session(client, headers)}/turns", json=body,
+                                  headers=headers))
+    assert {(tuple(e["loc"]), e["type"]) for e in detail} == {(("body", "speaker"), "enum"),
+                                                               (("body", "password"), "extra_forbidden")}
+
+
+def test_query_parameters_and_user_names_are_not_repeated(api: Any) -> None:
+    client, headers = api
+    detail = _refused(client.get("/conversations", params={"score_min": SECRET}, headers=headers))
+    assert detail[0]["loc"] == ["query", "score_min"]
+    _refused(client.post("/users", json={"name": "\x01" + SECRET, "role": "agent"}, headers=headers))
+
+
+def test_a_body_that_is_not_json_is_refused_without_quoting_it(api: Any) -> None:
+    client, headers = api
+    answer = client.post(f"/live/sessions/{_session(client, headers)}/turns",
+                         content='{"speaker": "agent", "text": "' + SECRET, headers={
+                             **headers, "content-type": "application/json"})
+    assert _refused(answer)[0]["type"] == "json_invalid"
+
+
+def test_the_dashboards_path_parameters_are_not_repeated(api: Any) -> None:
+    client, _ = api
+    _refused(client.get(f"/ui/import/{SECRET}"))
+
+
+def test_the_openapi_schema_describes_the_422_answer_as_it_is(api: Any) -> None:
+    client, _ = api
+    error = client.get("/openapi.json").json()["components"]["schemas"]["ValidationError"]
+    assert set(error["properties"]) == {"loc", "msg", "type"}
+    assert set(error["required"]) == {"loc", "msg", "type"}
