@@ -20,6 +20,7 @@ from servio import __version__
 from servio.live import LiveSessions
 from servio.service.auth import TokenCache
 from servio.service.errors import install_error_handlers
+from servio.service.headers import SecurityHeadersMiddleware
 from servio.service.limits import LimitsMiddleware
 from servio.service.settings import Settings, load_settings
 
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     settings = settings or load_settings()
     settings.ensure_safe()
     app = FastAPI(title="servio", version=__version__, description=DESCRIPTION, openapi_tags=TAGS,
-                  lifespan=_lifespan, debug=False)
+                  lifespan=_lifespan, debug=False, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.store = store if store is not None else open_store(settings)
     app.state.live = LiveSessions(ttl=settings.live_session_ttl_seconds,
@@ -73,6 +74,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     _middleware(app, settings)
     install_error_handlers(app)
     _routers(app, settings)
+    from servio.service.apidocs import add_docs
+
+    add_docs(app)
     return app
 
 
@@ -92,6 +96,7 @@ def _middleware(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(CORSMiddleware, allow_origins=settings.origins,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(SecurityHeadersMiddleware)  # the outermost: also on the limits' and CORS answers
 
 
 def _routers(app: FastAPI, settings: Settings) -> None:

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError, WebSocketRequestValidatio
 from fastapi.responses import JSONResponse
 
 from servio.live import LiveError, SessionNotFoundError
+from servio.service.headers import headers_for
 from servio.store.types import NotFound, StoreError
 
 log = logging.getLogger("servio.service")
@@ -60,7 +61,10 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     detail = f"internal error (reference {ref})"
     if getattr(getattr(request.app.state, "settings", None), "development", False):
         detail += f": {type(exc).__name__}: {exc}"
-    return _json(500, detail)
+    answer = _json(500, detail)
+    # sent past the middleware (Starlette answers a 500 outside it): the security headers are added here
+    answer.headers.update(dict(headers_for("application/json")))
+    return answer
 
 
 def install_error_handlers(app: FastAPI) -> None:

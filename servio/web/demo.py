@@ -23,6 +23,7 @@ def demo_app(paths: Sequence[str | Path] | None = None, *, prefix: str = "/ui",
     from servio.jobs import JobOptions, read, score
     from servio.live import LiveSessions
     from servio.service.errors import install_error_handlers
+    from servio.service.headers import SecurityHeadersMiddleware
     from servio.web.backend import MemoryBackend
     from servio.web.routes import web_router
 
@@ -37,6 +38,7 @@ def demo_app(paths: Sequence[str | Path] | None = None, *, prefix: str = "/ui",
     app.state.web_backend = backend
     app.state.live = LiveSessions(tagger=tagger)
     install_error_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(web_router(prefix=prefix, open_access=True))
 
     @app.get("/", include_in_schema=False)

@@ -311,7 +311,9 @@ class _Ui:
                                 date_from=dates["date_from"], date_to=dates["date_to"])
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
-        return HTMLResponse(html)
+        from servio.service.headers import report_policy
+
+        return HTMLResponse(html, headers={"Content-Security-Policy": report_policy(html)})
 
 
 async def json_body(request: Request) -> Any:

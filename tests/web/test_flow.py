@@ -40,7 +40,7 @@ def test_import_view_correct_and_profile_changes(page: Any, base_url: str, shots
     for box in editor.locator("input[name=stage]").all():
         box.uncheck()
     editor.locator("button[type=submit]").click()
-    page.wait_for_function("document.getElementById('status').textContent.includes('→')")
+    page.wait_for_function("() => document.getElementById('status').textContent.includes('→')")
     after = page.inner_text("#overall")
     assert after != before
     assert f"{before} → {after}" in page.inner_text("#status")

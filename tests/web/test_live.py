@@ -10,7 +10,7 @@ def test_panel_updates_per_turn(page: Any, base_url: str, shots: Any) -> None:
     assert page.inner_text("#current") == "Nothing yet."
     page.fill("#msg-agent", "Hello, this is Anna from Brightline. How can I help you today?")
     page.press("#msg-agent", "Enter")  # Enter sends, as in a chat
-    page.wait_for_function("document.getElementById('live-overall').textContent !== '–'")
+    page.wait_for_function("() => document.getElementById('live-overall').textContent !== '–'")
     done = page.eval_on_selector_all("#done li.done", "items => items.map(i => i.dataset.stage)")
     assert "1" in done and "2" in done
     assert page.inner_text("#current") != "Nothing yet."
@@ -19,11 +19,11 @@ def test_panel_updates_per_turn(page: Any, base_url: str, shots: Any) -> None:
 
     page.fill("#msg-customer", "My internet has been down since yesterday evening.")
     page.click(".composer.customer button[type=submit]")
-    page.wait_for_function("document.querySelectorAll('#chat li').length === 2 && "
+    page.wait_for_function("() => document.querySelectorAll('#chat li').length === 2 && "
                            "document.querySelectorAll('#chat li .who')[1].dataset.done === '1'")
     page.fill("#msg-agent", "I'm sorry to hear that. What exactly happens when you try to connect?")
     page.click(".composer.agent button[type=submit]")
-    page.wait_for_function("document.querySelectorAll('#chat li .who')[2]?.dataset.done === '1'")
+    page.wait_for_function("() => document.querySelectorAll('#chat li .who')[2]?.dataset.done === '1'")
     done = page.eval_on_selector_all("#done li.done", "items => items.map(i => i.dataset.stage)")
     assert "3" in done
     assert page.locator("#done li[aria-current=step]").count() <= 1

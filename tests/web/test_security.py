@@ -26,3 +26,11 @@ def test_a_validation_error_names_the_field_without_repeating_the_value(demo: Te
     assert answer.status_code == 422
     assert SECRET not in answer.text
     assert [set(e) for e in answer.json()["detail"]] == [{"loc", "msg", "type"}]
+
+
+def test_every_answer_carries_the_security_headers(demo: TestClient) -> None:
+    from tests.service.test_headers import guarded
+
+    for path in ("/ui/team", "/ui/conversations", "/ui/live", "/ui/import/1", "/ui/import/x", "/"):
+        guarded(demo.get(path, follow_redirects=False))
+    assert guarded(demo.get("/ui/team"))["script-src"] == {"'self'"}

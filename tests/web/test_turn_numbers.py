@@ -90,7 +90,7 @@ def test_coaching_links_reach_their_turn_before_and_after_a_correction(page: Any
     last = page.locator("li.turn").last  # re-save its own stages: the scores stay, the coaching is redrawn
     last.locator("button.edit").click()
     last.locator("form.editor button[type=submit]").click()
-    page.wait_for_function("document.getElementById('status').textContent.includes('→')")
+    page.wait_for_function("() => document.getElementById('status').textContent.includes('→')")
     _follow_first_coaching_link(page)
     page.screenshot(path=str(shots / "turn-numbers-et-01-after.png"), full_page=False)
 
@@ -101,7 +101,7 @@ def _follow_first_coaching_link(page: Any) -> None:
     index = int(href.removeprefix("#turn-"))
     assert text == f"repliik {index + 1}"
     link.click()
-    page.wait_for_function(f"location.hash === '#turn-{index}'")
+    page.wait_for_function(f"() => location.hash === '#turn-{index}'")
     target = page.locator(":target")
     assert target.get_attribute("id") == f"turn-{index}"
     assert target.locator(".who").inner_text().startswith(f"{index + 1} · ")

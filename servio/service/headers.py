@@ -1,0 +1,93 @@
+"""Security headers on every HTTP answer of the service and the dashboard (plain ASGI middleware).
+
+Every answer gets ``X-Content-Type-Options: nosniff``, ``Referrer-Policy:
+no-referrer``, ``X-Frame-Options: DENY`` and, unless its route chose one,
+``Cache-Control: no-store`` (conversations, profiles and pages behind a
+sign-in must not stay in a browser's or proxy's cache) and a
+Content-Security-Policy: HTML pages may run only the dashboard's own script
+files; anything else (JSON, CSV) may load nothing at all. A route that
+needs another policy (the report's inline style block, the API docs) sets
+its own header, built with :func:`policy` and :func:`inline_hashes`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: Sent with every answer whatever its route says.
+ALWAYS = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
+#: Sent unless the route set its own.
+CACHE = "no-store"
+
+#: A dashboard page: its own scripts, styles and fetches; style attributes (stage colours) but no
+#: inline <style> or <script>; forms post only to the dashboard; never framed.
+PAGE: dict[str, str] = {
+    "default-src": "'none'", "script-src": "'self'", "connect-src": "'self'", "img-src": "'self' data:",
+    "style-src": "'self' 'unsafe-inline'", "style-src-elem": "'self'", "style-src-attr": "'unsafe-inline'",
+    "form-action": "'self'", "base-uri": "'none'", "frame-ancestors": "'none'",
+}
+#: Anything that is not HTML (JSON, CSV, text): nothing in it may load or run, nor be framed.
+DATA: dict[str, str] = {"default-src": "'none'", "base-uri": "'none'", "form-action": "'none'",
+                        "frame-ancestors": "'none'"}
+
+
+def policy(directives: Mapping[str, str]) -> str:
+    """A Content-Security-Policy header value from ``{directive: sources}``."""
+    return "; ".join(f"{name} {sources}" for name, sources in directives.items())
+
+
+def inline_hashes(html: str, tag: str) -> str:
+    """The CSP hash sources (``'sha256-...'``) of the plain inline ``<tag>`` elements of ``html``."""
+    found = re.findall(rf"<{tag}>(.*?)</{tag}>", html, flags=re.S)
+    digests = (base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() for text in found)
+    return " ".join(f"'sha256-{d}'" for d in dict.fromkeys(digests))
+
+
+def headers_for(content_type: str, present: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """The security headers an answer of ``content_type`` needs beyond the (lower-case) ``present`` ones."""
+    have = set(present)
+    chosen = {**ALWAYS, "cache-control": CACHE,
+              "content-security-policy": policy(PAGE if content_type.startswith("text/html") else DATA)}
+    return [(name, value) for name, value in chosen.items() if name in ALWAYS or name not in have]
+
+
+class SecurityHeadersMiddleware:
+    """Adds :func:`headers_for` to every HTTP answer (WebSocket messages are left alone)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = [(k, v) for k, v in message.get("headers", ())
+                       if k.decode("latin-1").lower() not in ALWAYS]
+                names = {k.decode("latin-1").lower() for k, _ in raw}
+                kind = next((v.decode("latin-1").lower() for k, v in raw if k.lower() == b"content-type"), "")
+                extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers_for(kind, names)]
+                message = {**message, "headers": raw + extra}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def report_policy(html: str) -> str:
+    """The policy of a self-contained report page: its own ``<style>`` blocks by hash, style attributes,
+    inline images, and no script at all."""
+    own = inline_hashes(html, "style") or "'none'"
+    return policy({**DATA, "style-src": "'unsafe-inline'", "style-src-elem": own,
+                   "style-src-attr": "'unsafe-inline'", "img-src": "data:"})
