@@ -1,7 +1,9 @@
 """Evidence in words a reviewer reads, in the interface language.
 
 The rule tagger's evidence names a cue or a rule and the text that matched;
-it is shown as it is. The learned tagger's evidence names model features
+it is shown as the cue's or rule's label (:mod:`servio.analyze.cue_labels`)
+and the matched text in quotes ("tervitus „tere”"). The learned tagger's
+evidence names model features
 ("lemma:aitama", "context:prev.stage3", "rule_stage:1"); each is turned into
 a short phrase ("a form of “aitama”", "the previous turn looks like stage 3
 (needs)") from the ``ev_*`` strings of :mod:`servio.web.i18n`. A feature this
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from servio.analyze.cue_labels import cue_label
 from servio.report.numbers import turn_number
 from servio.stages import info
 from servio.web.i18n import strings
@@ -20,14 +23,25 @@ from servio.web.i18n import strings
 _CONTEXT = re.compile(r"(own|prev|next|prev_other|next_other|before_max|after_max|rules)\.stage([1-7])")
 _TEXT_FEATURES = ("word", "lemma", "char", "bigram", "trigram")
 _SPEAKERS = ("agent", "customer", "system")
+#: Evidence kinds of the rule tagger: their ``cue`` is a cue id or a context-rule id.
+_RULE_KINDS = frozenset({"phrase", "lemma", "context"})
+_QUOTES = {"et": ("„", "”")}  # the quotation marks of a language; others get “…”
 
 
 def describe(kind: str, cue: str, match: str, language: str) -> str:
     """One line of evidence for the dashboard's stage chips."""
-    if kind != "feature":
-        return f"{kind}: {cue}" + (f" “{match}”" if match and match != cue else "")
-    t = strings(language)
-    return t["ev_model"].format(x=feature(cue, language, t))
+    if kind == "feature":
+        t = strings(language)
+        return t["ev_model"].format(x=feature(cue, language, t))
+    quoted = f" {_quote(match, language)}" if match and match != cue else ""
+    if kind in _RULE_KINDS:
+        return cue_label(cue, language) + quoted
+    return f"{kind}: {cue}{quoted}"  # another tagger's or a reviewer's evidence: as it is
+
+
+def _quote(text: str, language: str) -> str:
+    opening, closing = _QUOTES.get(language, ("“", "”"))
+    return f"{opening}{text}{closing}"
 
 
 def feature(name: str, language: str, t: Mapping[str, str] | None = None) -> str:
@@ -39,7 +53,7 @@ def feature(name: str, language: str, t: Mapping[str, str] | None = None) -> str
     if head in _TEXT_FEATURES and rest:
         return t[f"ev_{head}"].format(x=rest.strip())
     if head == "cue":
-        return t["ev_cue"].format(x=rest)
+        return t["ev_cue"].format(x=cue_label(rest, language))
     if head == "rule_stage" and rest.isdigit():
         return t["ev_rule_stage"].format(stage=_stage(rest, language, t))
     if head == "context":
