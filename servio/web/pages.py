@@ -40,10 +40,19 @@ def query(base: str, **params: Any) -> str:
     return f"{base}?{urlencode(kept)}" if kept else base
 
 
-def conversation_list(backend: Backend, f: ConversationFilter, language: str) -> dict[str, Any]:
-    """A page of conversations, the filter as given and the choices for the filter form."""
+def conversation_list(backend: Backend, f: ConversationFilter, language: str,
+                      own_agent: str | None = None) -> dict[str, Any]:
+    """A page of conversations, the filter as given and the choices for the filter form.
+
+    With ``own_agent`` (an agent user's id) the choices name only that agent and its team:
+    agents may not list the others (the API answers 403 to them for ``/agents`` and ``/teams``).
+    """
     page = backend.listing(f)
-    return {"page": page, "filter": f, "agents": backend.agents(), "teams": backend.teams(),
+    agents, teams = backend.agents(), backend.teams()
+    if own_agent is not None:
+        agents = [a for a in agents if a.id == own_agent]
+        teams = [t for t in teams if t.id in {a.team for a in agents}]
+    return {"page": page, "filter": f, "agents": agents, "teams": teams,
             "patterns": _pattern_choices(language)}
 
 

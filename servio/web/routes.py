@@ -230,7 +230,8 @@ class _Ui:
             f = _filter(q, user)
         except (StoreError, ValueError) as exc:
             raise HTTPException(422, str(exc)) from None
-        ctx = pages.conversation_list(self.backend(request), f, language_of(request))
+        own = user.agent_id if user.role == "agent" else None
+        ctx = pages.conversation_list(self.backend(request), f, language_of(request), own_agent=own)
         page, kept = ctx["page"], {k: v for k, v in q.items() if k != "offset"}
         prev_link = (pages.query(request.url.path, **kept, offset=max(0, f.offset - f.limit))
                      if f.offset else None)
@@ -354,6 +355,8 @@ def _filter(q: Any, user: User) -> ConversationFilter:
 
     agent = q.get("agent_id") or None
     if user.role == "agent":
+        if not user.agent_id:  # as the API: an agent user without an agent id sees nothing
+            raise HTTPException(403, "this agent user is not linked to an agent id")
         agent = user.agent_id
     return ConversationFilter(
         agent_id=agent, team=q.get("team") or None, date_from=day("date_from"), date_to=day("date_to"),

@@ -77,6 +77,15 @@ def test_an_agent_cannot_tell_anothers_conversation_from_a_missing_one(as_role: 
     assert "tom-1" not in eva.get("/ui/conversations").text
 
 
+def test_an_agent_is_not_shown_the_other_agents_and_teams(as_role: Any, app: Any,
+                                                          tokens: dict[str, str]) -> None:
+    page = as_role("agent").get("/ui/conversations").text  # the API refuses GET /agents, /teams to agents
+    assert ">tom<" not in page and ">eva<" in page
+    assert ">tom<" in as_role("reviewer").get("/ui/conversations").text
+    with TestClient(app) as api:
+        assert api.get("/agents", headers={"Authorization": f"Bearer {tokens['agent']}"}).status_code == 403
+
+
 DEEP = "[" * 5000 + "]" * 5000
 
 
