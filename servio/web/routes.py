@@ -208,9 +208,10 @@ class _Ui:
         if not paths:
             return JSONResponse({"detail": "choose at least one file"}, status_code=422)
         fmt = str(form.get("format") or "") or None
-        job = self.backend(request).start_import(paths, format=fmt, user=user)
-        from servio.web.uploads import remove_when_done
+        from servio.web.uploads import remove_now, remove_when_done
 
+        with remove_now(folder):  # if no job takes the files, nothing would ever remove them
+            job = self.backend(request).start_import(paths, format=fmt, user=user)
         remove_when_done(folder, lambda: self.backend(request).job(job.id))
         return JSONResponse(job.to_dict(), status_code=202)
 

@@ -7,7 +7,8 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +27,18 @@ async def save_uploads(files: Sequence[Any]) -> tuple[list[Path], Path]:
     """Write uploaded files (Starlette ``UploadFile``) to a new private folder; returns paths and folder."""
     folder = Path(tempfile.mkdtemp(prefix="servio-upload-"))
     paths = []
-    for n, upload in enumerate(files):
-        if not hasattr(upload, "read") or not getattr(upload, "filename", None):
-            continue
-        target = folder / safe_name(upload.filename, n)
-        with target.open("wb") as out:
-            while chunk := await upload.read(1 << 20):
-                out.write(chunk)
-        paths.append(target)
+    try:  # a failed copy (a full disk) must not leave a customer's files behind
+        for n, upload in enumerate(files):
+            if not hasattr(upload, "read") or not getattr(upload, "filename", None):
+                continue
+            target = folder / safe_name(upload.filename, n)
+            with target.open("wb") as out:
+                while chunk := await upload.read(1 << 20):
+                    out.write(chunk)
+            paths.append(target)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     if not paths:
         shutil.rmtree(folder, ignore_errors=True)
     return paths, folder
@@ -55,3 +60,13 @@ def remove_when_done(folder: Path, job: Callable[[], ImportJob], *, poll: float 
         shutil.rmtree(folder, ignore_errors=True)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+@contextmanager
+def remove_now(folder: Path) -> Iterator[None]:
+    """Delete ``folder`` at once if the block raises (no import job took its files), then re-raise."""
+    try:
+        yield
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise

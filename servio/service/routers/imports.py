@@ -149,13 +149,13 @@ async def create_import(
     options = _reader_options(language, column or [], agent_domain or [])
     store, settings = request.app.state.store, request.app.state.settings
     folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
-    try:
+    try:  # until a job owns the files (run_import removes them), a failure must not leave them behind
         saved = await _save(files, folder)
+        job = store.create_import_job([name for name, _ in saved], format=format, created_by=admin.id,
+                                      options={"tagger": settings.tagger, "redact": settings.redact})
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    job = store.create_import_job([name for name, _ in saved], format=format, created_by=admin.id,
-                                  options={"tagger": settings.tagger, "redact": settings.redact})
     args = (store, settings, job.id, [path for _, path in saved], folder, format, options)
     response.headers["Location"] = f"/imports/{job.id}"
     if wait:
