@@ -7,6 +7,7 @@ Chromium is looked up in ``$SERVIO_CHROMIUM``, then on ``PATH`` (``chromium``,
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -34,22 +35,36 @@ def find_chromium() -> str | None:
 
 
 def write_pdf(html: str, path: str | Path, *, timeout: float = 120.0) -> Path:
-    """Print ``html`` to a PDF at ``path`` (A4, as laid out by the report's print CSS); returns the path."""
+    """Print ``html`` to a PDF at ``path`` (A4, as laid out by the report's print CSS); returns the path.
+
+    Chromium prints to a temporary file beside ``path``, which replaces ``path``
+    only once the print has succeeded: a failed or killed print leaves an
+    earlier report there whole.
+    """
     browser = find_chromium()
     if browser is None:
         raise PdfError("writing a PDF needs Chromium: install it (Debian: apt-get install chromium) "
                        "or set SERVIO_CHROMIUM to its path; the HTML report works without it")
     out = Path(path).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    printed = out.with_name(f".{out.name}.{secrets.token_hex(6)}.tmp")  # made by Chromium, as out would be
+    try:
+        _print(browser, html, printed, timeout)
+        os.replace(printed, out)
+    finally:
+        printed.unlink(missing_ok=True)
+    return out
+
+
+def _print(browser: str, html: str, target: Path, timeout: float) -> None:
     with tempfile.TemporaryDirectory(prefix="servio-pdf-") as tmp:
         page = Path(tmp) / "report.html"
         page.write_text(html, encoding="utf-8")
-        cmd = [browser, *FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}", page.as_uri()]
+        cmd = [browser, *FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={target}", page.as_uri()]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as exc:
             raise PdfError(f"Chromium did not finish printing within {timeout:.0f} s") from exc
-    if done.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
+    if done.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
         tail = (done.stderr or "").strip().splitlines()[-3:]
         raise PdfError(f"Chromium could not print the PDF (exit {done.returncode}): {' | '.join(tail)}")
-    return out

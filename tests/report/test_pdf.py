@@ -23,3 +23,33 @@ def test_report_prints_to_a_pdf(results, tmp_path: Path) -> None:
     data = out.read_bytes()
     assert data.startswith(b"%PDF-")
     assert data.count(b"/Type /Page") - data.count(b"/Type /Pages") >= 1
+
+
+def _fake_chromium(tmp_path: Path, body: str, code: int) -> str:
+    """A stand-in browser that writes ``body`` where it is told to print, then exits with ``code``."""
+    script = tmp_path / "fake-chromium"
+    script.write_text("#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --print-to-pdf=*) "
+                      f"printf '%s' '{body}' > \"${{a#--print-to-pdf=}}\";; esac; done\nexit {code}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_a_failed_print_leaves_the_previous_report_whole(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "reports" / "team.pdf"
+    out.parent.mkdir()
+    out.write_bytes(b"%PDF-1.7 last week's good report")
+    monkeypatch.setenv("SERVIO_CHROMIUM", _fake_chromium(tmp_path, "%PDF-1.7 half a rep", 1))
+    with pytest.raises(pdf.PdfError):
+        pdf.write_pdf("<p>x</p>", out)
+    assert out.read_bytes() == b"%PDF-1.7 last week's good report"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["team.pdf"]  # no temporary file left
+
+
+def test_a_finished_print_replaces_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "team.pdf"
+    out.write_bytes(b"%PDF-1.7 old")
+    monkeypatch.setenv("SERVIO_CHROMIUM", _fake_chromium(tmp_path, "%PDF-1.7 new", 0))
+    assert pdf.write_pdf("<p>x</p>", out) == out.resolve()
+    assert out.read_bytes() == b"%PDF-1.7 new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fake-chromium", "team.pdf"]
