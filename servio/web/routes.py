@@ -213,12 +213,16 @@ class _Ui:
         with remove_now(folder):  # if no job takes the files, nothing would ever remove them
             job = self.backend(request).start_import(paths, format=fmt, user=user)
         remove_when_done(folder, lambda: self.backend(request).job(job.id))
-        return JSONResponse(job.to_dict(), status_code=202)
+        from servio.service.routers.imports import job_out
+
+        return JSONResponse(job_out(job), status_code=202)
 
     async def import_status(self, request: Request, job_id: int) -> Response:
         self.need_user(request, self.importers)  # a job lists file names and bad records: importers only
+        from servio.service.routers.imports import job_out
+
         try:
-            return JSONResponse(self.backend(request).job(job_id).to_dict())
+            return JSONResponse(job_out(self.backend(request).job(job_id)))
         except NotFound as exc:
             raise HTTPException(404, str(exc)) from None
 

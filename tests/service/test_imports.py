@@ -145,3 +145,14 @@ def test_file_names_cannot_escape_the_upload_folder(client: TestClient, users: U
 
 def test_unknown_job_is_404(client: TestClient, users: Users) -> None:
     assert client.get("/imports/12345", headers=users.headers("admin")).status_code == 404
+
+
+def test_a_job_never_shows_the_upload_folder(store: Any) -> None:
+    from servio.service.routers.imports import job_out
+
+    folder = "/var/tmp/servio-upload-k3j2/"
+    job = store.create_import_job([folder + "000-chats.csv"], format=None, created_by=None)
+    store.finish_import_job(job.id, "failed", error=f"cannot read '{folder}000-chats.csv': I/O error")
+    shown = job_out(store.get_import_job(job.id))
+    assert "servio-upload-" not in str(shown) and "/var/tmp" not in str(shown), shown
+    assert shown["paths"] == ["000-chats.csv"] and "'000-chats.csv'" in shown["error"]

@@ -86,6 +86,25 @@ def test_an_agent_is_not_shown_the_other_agents_and_teams(as_role: Any, app: Any
         assert api.get("/agents", headers={"Authorization": f"Bearer {tokens['agent']}"}).status_code == 403
 
 
+def test_an_import_job_does_not_show_where_the_server_keeps_uploads(as_role: Any, app: Any,
+                                                                    tokens: dict[str, str]) -> None:
+    import tempfile
+    import time
+
+    root = as_role("admin")
+    record = b'{"id": "no-turns"}\n'  # one bad record, so that the job reports a problem with its file
+    job = root.post("/ui/import", files=[("files", ("chats.jsonl", record))], headers=JSON).json()
+    deadline = time.monotonic() + 30
+    while (seen := root.get(f"/ui/import/{job['id']}").json())["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert seen["problems"] and "chats.jsonl" in seen["problems"][0]["path"]
+    with TestClient(app) as api:
+        listed = api.get("/imports", headers={"Authorization": f"Bearer {tokens['admin']}"}).text
+    for answer in (str(job), str(seen), listed):
+        assert "servio-upload-" not in answer and tempfile.gettempdir() not in answer, answer
+
+
 DEEP = "[" * 5000 + "]" * 5000
 
 

@@ -35,15 +35,20 @@ router = APIRouter(tags=["imports"])
 
 UPLOAD_PREFIX = "servio-upload-"
 _TEMP_PATH = re.compile(r"^.*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
+_ANY_TEMP_PATH = re.compile(r"[^\s'\"]*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _CHUNK = 1024 * 1024
 
 
 def job_out(job: ImportJob, redacted: dict[str, int] | None = None) -> dict[str, Any]:
-    """A job as the API shows it: upload folders stripped from paths, problems also as CLI-style lines."""
+    """A job as the API and the dashboard show it: upload folders stripped from paths (where the server
+    keeps uploads is nobody's business), problems also as CLI-style lines."""
     data = job.to_dict()
     problems = [dict(p, path=_TEMP_PATH.sub("", str(p.get("path", "")))) for p in data["problems"]]
     data["problems"] = problems
+    data["paths"] = [_TEMP_PATH.sub("", str(p)) for p in data["paths"]]
+    if data.get("error"):
+        data["error"] = _ANY_TEMP_PATH.sub("", str(data["error"]))
     data["messages"] = [_line(p) for p in problems]
     data["redacted"] = redacted
     return data
