@@ -78,6 +78,23 @@ def add_parsers(sub: Any, add_input: Any) -> None:
     p.add_argument("paths", nargs="+", metavar="DATA", help="labelled JSON Lines files")
     p.add_argument("-o", "--output", required=True, help="model file to write (JSON)")
     p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+    p.add_argument("--live", action="store_true",
+                   help="train the live model: it tags the newest turn of a chat in progress, with no "
+                   "later turn to read (trained on every chat so far that ends in a labelled turn)")
+
+
+def _write_whole(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a file beside it that replaces ``path`` only when complete: a
+    stopped run leaves the earlier report whole (as ``servio tag -o`` and the PDF do)."""
+    from pathlib import Path
+
+    out = Path(path)
+    tmp = out.with_name(out.name + ".part")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _day(value: str) -> date:
@@ -224,8 +241,7 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
     if args.output == "-":
         sys.stdout.write(html)
     else:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(html)
+        _write_whole(args.output, html)
         print(f"servio: wrote {args.output}", file=sys.stderr)
     if args.pdf:
         from servio.report.pdf import PdfError, write_pdf
@@ -296,6 +312,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         Path(args.output),
         seed=args.seed,
         on_progress=lambda msg: print(f"servio: {msg}", file=sys.stderr),
+        live=args.live,
     )
     print(json.dumps(report.to_dict(), indent=2, default=str))
     return EXIT_OK

@@ -59,3 +59,22 @@ def test_days_that_hold_nothing_are_an_error(one: Path, tmp_path: Path,
     assert not out.exists()
     assert _report([str(one), "--from", "2026-09-01", "--to", "2026-09-30"], out) == 0
     assert out.exists()
+
+
+def test_a_report_that_fails_to_write_leaves_the_earlier_one_whole(
+        one: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "r.html"
+    assert _report([str(one)], out) == 0
+    earlier = out.read_text("utf-8")
+    assert "<html" in earlier.lower()
+
+    def full_disk(self: Path, text: str, encoding: str | None = None) -> int:
+        Path.write_bytes(self, text.encode("utf-8")[:100])  # half of it lands, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    with pytest.raises(OSError):
+        _report([str(one)], out)
+    monkeypatch.undo()
+    assert out.read_text("utf-8") == earlier
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("r.html")] == ["r.html"]
