@@ -108,8 +108,15 @@ class Settings(BaseSettings):
         return self.mode == "development"
 
     def ensure_safe(self) -> None:
-        """Raise :class:`UnsafeSettingsError` if these settings must not serve outside development."""
+        """Raise :class:`UnsafeSettingsError` if these settings must not serve: production mode with the
+        default secret, a short one or an open dashboard; development mode on an address other machines
+        reach (its known default secret and its error details would reach the network)."""
         if self.development:
+            if not _loopback(self.host):
+                raise UnsafeSettingsError(
+                    f"refusing to listen on {self.host} in development mode, which has a known secret key "
+                    "and shows error details: listen on 127.0.0.1, or set SERVIO_MODE=production and "
+                    "SERVIO_SECRET_KEY")
             return
         if self.open_dashboard:
             raise UnsafeSettingsError("refusing to start in production mode with an open dashboard; "
@@ -121,6 +128,18 @@ class Settings(BaseSettings):
         if len(secret) < MIN_SECRET_LENGTH:
             raise UnsafeSettingsError(f"refusing to start in production mode: SERVIO_SECRET_KEY must have "
                                       f"at least {MIN_SECRET_LENGTH} characters")
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (localhost, 127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:

@@ -73,6 +73,15 @@ def test_production_refuses_the_default_or_a_short_secret() -> None:
     create_app(make_settings())  # development accepts the default
 
 
+def test_development_mode_serves_this_machine_only() -> None:
+    for host in ("0.0.0.0", "192.168.1.20", "::", "servio.example.com"):
+        with pytest.raises(UnsafeSettingsError, match=f"refusing to listen on {host} in development"):
+            create_app(make_settings(host=host))
+    for host in ("127.0.0.1", "127.0.1.1", "localhost", "::1"):
+        create_app(make_settings(host=host))
+    create_app(make_settings(host="0.0.0.0", mode="production", secret_key=GOOD_SECRET))
+
+
 def test_open_dashboard_only_in_development(tmp_path: Path) -> None:
     with pytest.raises(UnsafeSettingsError, match="open dashboard"):
         create_app(make_settings(mode="production", secret_key=GOOD_SECRET, open_dashboard=True))
