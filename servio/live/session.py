@@ -4,8 +4,14 @@ Each new turn re-tags the whole chat so far with the same tagger and the same
 evaluation as the batch path (:func:`servio.analyze.analyze`,
 :func:`servio.evaluate.evaluate`); only the per-turn text analysis
 (tokens, lemmas) is cached, so a turn costs one text analysis plus one run of
-the tagger. ``tests/live`` checks that the stages equal ``analyze()`` on
-every prefix.
+the tagger. The newest turn is the exception: with the default learned tagger
+it is tagged by the live model (``servio/data/models/live.json``, trained on
+chats cut after each turn), since the batch model reads every turn knowing
+what follows it and, on a chat cut short, takes the newest turn for the last
+one; an agent's goodbye the batch model is nearly sure of stays (see
+:func:`~servio.analyze.learned.tagger.newest_turn_tags`). ``tests/live``
+checks that the earlier turns equal ``analyze()`` on every prefix, and the
+newest turn the live model's tags.
 """
 
 from __future__ import annotations
@@ -85,6 +91,7 @@ class LiveSession:
     info: SessionInfo
     max_turns: int
     tagger: Tagger
+    newest: Tagger | None = None  # tags the newest turn when set (see the module's docstring)
     turns: list[Turn] = field(default_factory=list)
     analyses: list[TurnAnalysis] = field(default_factory=list)
     stages: list[frozenset[int]] = field(default_factory=list)
@@ -120,6 +127,11 @@ class LiveSession:
         conv = self.conversation()
         prepared = self._prepare(conv)
         tags = self.tagger.tag(prepared)
+        if self.newest is not None:
+            from servio.analyze.learned.tagger import newest_turn_tags
+
+            live = self.newest.tag(prepared)[-1]
+            tags = (*tags[:-1], newest_turn_tags(tags[-1], live, conv.turns[-1].speaker))
         if conv.language is None:
             conv = conv.with_language(prepared.language)
         tagged = TaggedConversation(conversation=conv, turns=tags, tagger=self.tagger.name)
@@ -178,6 +190,13 @@ def _languages(conv: Conversation) -> tuple[Language, tuple[Language, ...]]:
 
 def new_session(session_id: str, owner: str, info: SessionInfo | None = None, *, max_turns: int = 500,
                 tagger: str | Tagger = DEFAULT_TAGGER) -> LiveSession:
-    """A fresh live session (the tagger is resolved once, as the batch path does)."""
+    """A fresh live session (the tagger is resolved once, as the batch path does; the default learned
+    tagger brings the live model for the newest turn)."""
+    resolved = resolve_tagger(tagger)
+    newest = None
+    if resolved.name == "learned":
+        from servio.analyze.learned.tagger import newest_turn_tagger
+
+        newest = newest_turn_tagger(resolved)
     return LiveSession(id=session_id, owner=owner, info=info or SessionInfo(), max_turns=max_turns,
-                       tagger=resolve_tagger(tagger), last_used=time.monotonic())
+                       tagger=resolved, newest=newest, last_used=time.monotonic())

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from servio.analyze.learned.model import fingerprint
-from servio.train.corpus import Progress, _say, build_corpus, build_matrix
+from servio.train.corpus import Progress, _say, build_corpus, build_matrix, prefix_corpus
 from servio.train.cv import CVReport, SplitReport, cross_validate, format_report
 from servio.train.errors import TrainingError
 from servio.train.fit import FitParams, fit_model
@@ -56,36 +56,48 @@ class TrainReport:
     sha256: str
     seconds: float
     params: dict[str, Any] = field(default_factory=dict)
+    kind: str = "stages"  # or "live": the model of the newest turn of a chat in progress
 
     def to_dict(self) -> dict[str, Any]:
         return {"output": str(self.output), "seed": self.seed, "conversations": self.conversations,
                 "turns": self.turns, "languages": self.languages, "labels": self.labels,
                 "replaced": self.replaced, "thresholds": list(self.thresholds),
                 "size_bytes": self.size_bytes, "sha256": self.sha256, "seconds": round(self.seconds, 1),
-                "params": self.params}
+                "params": self.params, "kind": self.kind}
 
 
 def train_model(paths: Sequence[str | Path], output: Path, *, seed: int = 13,
-                on_progress: Progress = None, params: FitParams | None = None) -> TrainReport:
-    """Train the stage model on the labelled conversations in ``paths`` and write it to ``output``."""
+                on_progress: Progress = None, params: FitParams | None = None,
+                live: bool = False) -> TrainReport:
+    """Train the stage model on the labelled conversations in ``paths`` and write it to ``output``.
+
+    ``live``: train the live model instead, on every chat so far that ends in a labelled turn, scored
+    on that newest turn only (see :func:`~servio.train.corpus.prefix_corpus`)."""
     start = time.perf_counter()
     params = params or FitParams()
     corpus = build_corpus(paths, rules=params.spec.rules, on_progress=on_progress)
-    m = build_matrix(corpus, params.spec)
     convs = corpus.conversations
+    groups, strata = group_keys(convs, "parallel"), strata_of(convs)
+    sources: tuple[int, ...] = tuple(range(len(convs)))
+    material = corpus
+    if live:
+        _say(on_progress, "cutting every conversation after each labelled turn (the live model)")
+        material, sources = prefix_corpus(corpus, rules=params.spec.rules)
+    m = build_matrix(material, params.spec)
     labelled = m.labelled
     labels = Counter(int(s) + 1 for row in m.Y[labelled] for s in row.nonzero()[0])
     languages = dict(sorted(Counter(corpus.languages).items()))
-    groups = group_keys(convs, "parallel")
     fit_params = {"c": params.c, "context_c": params.context_c,
                   "inner_folds": usable_folds(params.inner_folds, groups),
                   "second_pass": params.second_pass}
     meta = {"seed": seed, "conversations": len(convs), "turns": int(labelled.sum()),
             "languages": languages, "labels": {str(k): v for k, v in sorted(labels.items())},
             "params": fit_params, "fingerprints": sorted({fingerprint(c) for c in convs})}
+    if live:
+        meta["kind"] = "live"
     _say(on_progress, f"fitting on {len(convs)} conversations, {int(labelled.sum())} labelled turns")
-    model = fit_model(m, list(range(len(convs))), groups, strata_of(convs),
-                      params, seed, meta)
+    model = fit_model(m, list(range(len(sources))), [groups[k] for k in sources],
+                      [strata[k] for k in sources], params, seed, meta)
     output = Path(output)
     model.save(output)
     data = output.read_bytes()
@@ -93,4 +105,5 @@ def train_model(paths: Sequence[str | Path], output: Path, *, seed: int = 13,
                        languages=languages, labels=dict(sorted(labels.items())), replaced=corpus.replaced,
                        thresholds=tuple(round(float(t), 4) for t in model.thresholds),
                        size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                       seconds=time.perf_counter() - start, params=fit_params)
+                       seconds=time.perf_counter() - start, params=fit_params,
+                       kind="live" if live else "stages")

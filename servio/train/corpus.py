@@ -121,6 +121,35 @@ def build_corpus(paths: Sequence[str | Path], *, rules: bool = True, on_progress
     return Corpus(tuple(convs), analyses, tags, replaced)
 
 
+def prefix_corpus(corpus: Corpus, *, rules: bool = True) -> tuple[Corpus, tuple[int, ...]]:
+    """Every chat so far that ends in a labelled turn, labelled on that turn only, and the number of the
+    conversation each comes from: what the live tagger sees when a turn arrives (no later turn, the
+    newest turn last). The text analysis of the turns is reused; the rule tagger runs again on each
+    prefix, since its position rules read where the chat ends."""
+    tagger = None
+    if rules:
+        from servio.analyze.rules import RuleTagger
+
+        tagger = RuleTagger()
+    convs: list[Conversation] = []
+    analyses: list[ConversationAnalysis] = []
+    tags: list[tuple[TurnTags, ...]] = []
+    sources: list[int] = []
+    for k, (conv, analysis) in enumerate(zip(corpus.conversations, corpus.analyses, strict=True)):
+        for i, turn in enumerate(conv.turns):
+            if turn.stages is None:
+                continue
+            earlier = tuple(replace(t, stages=None) for t in conv.turns[:i])
+            prefix = replace(conv, id=f"{conv.id}@{i + 1}", turns=(*earlier, turn))
+            seen = ConversationAnalysis(conversation=prefix, language=analysis.language,
+                                        turns=analysis.turns[:i + 1])
+            convs.append(prefix)
+            analyses.append(seen)
+            tags.append(tagger.tag(seen) if tagger is not None else ())
+            sources.append(k)
+    return Corpus(tuple(convs), tuple(analyses), tuple(tags), corpus.replaced), tuple(sources)
+
+
 def build_matrix(corpus: Corpus, spec: FeatureSpec) -> Matrix:
     """Hash every turn of ``corpus`` into a sparse matrix with its gold labels."""
     from scipy.sparse import csr_matrix

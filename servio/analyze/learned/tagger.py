@@ -28,6 +28,9 @@ from servio.results import StageTag, TurnTags
 
 #: File name of the packaged model under ``servio/data/models/``.
 PACKAGED_MODEL = "stages.json"
+#: File name of the packaged live model (``servio train --live``): it tags the newest turn of a chat in
+#: progress, which has no later turn to read.
+PACKAGED_LIVE_MODEL = "live.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +109,9 @@ class Runtime:
         return self.model.from_first_pass(first, speakers, rules)
 
 
-def packaged_model_path() -> Path:
-    """Where the packaged model lives."""
-    return Path(str(resources.files("servio.data").joinpath("models", PACKAGED_MODEL)))
+def packaged_model_path(name: str = PACKAGED_MODEL) -> Path:
+    """Where a packaged model lives (the stage model unless ``name`` says otherwise)."""
+    return Path(str(resources.files("servio.data").joinpath("models", name)))
 
 
 @lru_cache(maxsize=8)
@@ -167,3 +170,34 @@ def _above(probabilities: np.ndarray, thresholds: np.ndarray,
     (ANNOTATION.md: "system lines ... get an empty set"), whatever its words."""
     return [[] if turn.turn.speaker is Speaker.SYSTEM else (np.flatnonzero(row) + 1).tolist()
             for turn, row in zip(analysis.turns, probabilities >= thresholds, strict=True)]
+
+
+def newest_turn_tagger(tagger: Tagger) -> Tagger | None:
+    """The tagger of the newest turn of a chat in progress, for ``tagger`` tagging the rest: the learned
+    tagger on the packaged live model when ``tagger`` is the learned tagger on the packaged model;
+    None otherwise (a chosen model or another tagger tags the newest turn like the others)."""
+    if not isinstance(tagger, LearnedTagger):
+        return None
+    cfg = tagger._learned_config()
+    live = packaged_model_path(PACKAGED_LIVE_MODEL)
+    if cfg.model_path or not live.is_file():
+        return None
+    return LearnedTagger(LearnedConfig(model_path=str(live), evidence=cfg.evidence))
+
+
+#: The batch model's stage-7 confidence from which an agent's goodbye stays on the newest turn.
+GOODBYE_KEPT = 0.8
+
+
+def newest_turn_tags(batch: TurnTags, live: TurnTags, speaker: Speaker) -> TurnTags:
+    """The tags of a chat's newest turn: the live model's, plus the batch model's goodbye (7) on an
+    agent's turn when the batch model is nearly sure of it (:data:`GOODBYE_KEPT`). A goodbye closes the
+    chat wherever it stands; the live model, which learnt from chats that mostly run longer, doubts one
+    that comes early ("Done, I've changed it. Anything else?" as the second agent turn). Held out on
+    the shared data this leaves micro-F1 where the live model alone has it (docs/live.md)."""
+    if speaker is not Speaker.AGENT or 7 in live.stages:
+        return live
+    kept = [t for t in batch.tags if t.stage == 7 and t.confidence >= GOODBYE_KEPT]
+    if not kept:
+        return live
+    return TurnTags(index=live.index, tags=tuple(sorted((*live.tags, *kept), key=lambda t: t.stage)))
