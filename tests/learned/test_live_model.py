@@ -2,6 +2,9 @@
 
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from servio.analyze import analyze
 from servio.analyze.learned.model import load_model
@@ -110,3 +113,21 @@ def test_a_question_as_the_newest_turn_is_not_taken_for_the_solution() -> None:
     assert live is not None
     assert 6 in analyze(conv).turns[-1].stages
     assert analyze(conv, tagger=live).turns[-1].stages == {1, 3}
+
+
+def test_a_live_turn_runs_the_rule_tagger_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from servio.live import SessionInfo, new_session
+
+    calls: list[int] = []
+    original = RuleTagger._tag
+
+    def counted(self: RuleTagger, analysis: Any) -> Any:
+        calls.append(len(analysis.turns))
+        return original(self, analysis)
+
+    monkeypatch.setattr(RuleTagger, "_tag", counted)
+    session = new_session("r", "o", SessionInfo(language=Language.EN))
+    assert session.newest is not None  # the batch and the live model both read the rule tagger's output
+    session.add_turn(Speaker.CUSTOMER, "Hi, my parcel has not arrived.")
+    session.add_turn(Speaker.AGENT, "Sorry to hear that! What is your order number?")
+    assert calls == [1, 2]

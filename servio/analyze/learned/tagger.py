@@ -78,7 +78,12 @@ class Runtime:
                     from servio.analyze.rules import RuleTagger
 
                     self._rules = RuleTagger()
-        return self._rules.tag(analysis)
+        last = _last_rule_tags
+        if last is not None and last[0] is analysis:
+            return last[1]
+        tags = self._rules.tag(analysis)
+        _remember_rule_tags(analysis, tags)
+        return tags
 
     def probabilities(self, analysis: ConversationAnalysis) -> np.ndarray:
         """Stage probabilities per turn (turns x 7), without building the features for evidence.
@@ -107,6 +112,17 @@ class Runtime:
         speakers = [t.turn.speaker.value for t in analysis.turns]
         rules = rule_matrix(rule_tags) if rule_tags is not None else None
         return self.model.from_first_pass(first, speakers, rules)
+
+
+#: The rule tagger's output on the last analysis any runtime tagged (every runtime runs the rule tagger
+#: with its default configuration): a live session tags the same chat with the batch and the live model,
+#: which would otherwise run the rule tagger on it twice. The analysis is held, so identity is safe.
+_last_rule_tags: tuple[ConversationAnalysis, Sequence[TurnTags]] | None = None
+
+
+def _remember_rule_tags(analysis: ConversationAnalysis, tags: Sequence[TurnTags]) -> None:
+    global _last_rule_tags
+    _last_rule_tags = (analysis, tags)  # one assignment: threads see the old pair or the new one
 
 
 def packaged_model_path(name: str = PACKAGED_MODEL) -> Path:
