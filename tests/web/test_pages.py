@@ -66,3 +66,17 @@ def test_agent_numbers_lead_to_their_conversations(page: Any, base_url: str) -> 
     pattern.click()
     page.wait_for_url("**failure=**")
     assert page.locator("table.list tbody tr").count() == count
+
+
+@pytest.mark.parametrize("lang", ["et", "en"])
+def test_heatmap_caption_wraps_on_a_phone(page: Any, base_url: str, lang: str) -> None:
+    # the caption said what the colours and numbers mean, but sat in the table's scroll box at the
+    # table's width: on a phone it ran off the screen mid-sentence
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{base_url}/team?lang={lang}")
+    caption = page.locator("#heat-caption")
+    box = caption.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert caption.evaluate("e => e.scrollWidth <= e.clientWidth")  # no line runs past its own box
+    assert len(caption.inner_text()) > 60  # the whole sentence, not a stub
+    assert page.locator("#heatmap").get_attribute("aria-describedby") == "heat-caption"
