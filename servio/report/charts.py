@@ -273,27 +273,33 @@ def trend(points: Sequence[TrendPoint], *, language: str, bucket: str = "week", 
 # ------------------------------------------------------------------ timeline
 
 
+SPEAKER_FILL = {"agent": "#24292f", "customer": "#afb8c1"}
+OTHER_SPEAKER_FILL = "#eaeef2"
+
+
 def timeline(turn_stages: Sequence[frozenset[int]], speakers: Sequence[str], *, language: str,
              title: str | None = None, href: Callable[[int], str] | None = None, max_width: int = 760) -> str:
     """A compact stage-coloured strip: one column per turn, one row per stage, the speaker on top.
 
     ``speakers`` holds ``agent``/``customer``/``system`` per turn; ``href(i)`` links a column by its
-    0-based index; the labels a person reads number the turns from 1.
+    0-based index; the labels a person reads number the turns from 1. A key above the strip names the
+    speaker marks' colours.
     """
     t = strings(language)
     n = len(turn_stages)
-    left, top, row = 96, 24, 14
+    left, top, row = 96, 34, 14
     col = max(6.0, min(26.0, (max_width - left - 8) / max(1, n)))
-    width, height = left + col * n + 8, top + row * len(ALL_STAGES) + 20
+    key, key_width = _speaker_key(speakers, t, x=left, row_y=top - 4)
+    width, height = max(left + col * n, left + key_width) + 8, top + row * len(ALL_STAGES) + 20
     title = title or t["chart_timeline_title"]
     head, tail = _open(width, height, title, t["chart_timeline_desc"].format(n=n), "timeline")
-    parts = [head]
+    parts = [head, key]
     for k, s in enumerate(ALL_STAGES):
         parts.append(f'<text x="{left - 6}" y="{top + k * row + 11}" text-anchor="end" fill="{INK}" '
                      f'font-size="10">{s} {escape(info(s).short(language))}</text>')
     for i, (stages, who) in enumerate(zip(turn_stages, speakers, strict=True)):
         x = left + i * col
-        fill = {"agent": "#24292f", "customer": "#afb8c1"}.get(who, "#eaeef2")
+        fill = SPEAKER_FILL.get(who, OTHER_SPEAKER_FILL)
         cells = [f'<rect x="{x + 0.5:.1f}" y="{top - 12}" width="{col - 1:.1f}" height="8" fill="{fill}"/>']
         for k, s in enumerate(ALL_STAGES):
             colour = info(s).colour if s in stages else "#f6f8fa"
@@ -308,6 +314,26 @@ def timeline(turn_stages: Sequence[frozenset[int]], speakers: Sequence[str], *, 
                      f'fill="{MUTED}" font-size="9">{turn_number(i)}</text>')
     parts.append(tail)
     return "".join(parts)
+
+
+def _speaker_key(speakers: Sequence[str], t: Mapping[str, str], *, x: float, row_y: float
+                 ) -> tuple[str, float]:
+    """The speaker row's label (at ``row_y``) and the key above it: a swatch and a name per speaker there.
+
+    Returns the SVG and the key's width from ``x``.
+    """
+    order = [w for w in SPEAKER_FILL if w in speakers] + sorted(set(speakers) - set(SPEAKER_FILL))
+    parts = [f'<g class="key"><text x="{x - 6}" y="{row_y}" text-anchor="end" fill="{INK}" '
+             f'font-size="10">{escape(t["chart_speaker"])}</text>']
+    at = x
+    for who in order:
+        name, fill = t.get(who, who), SPEAKER_FILL.get(who, OTHER_SPEAKER_FILL)
+        parts.append(f'<rect x="{at:.1f}" y="2" width="10" height="8" fill="{fill}" stroke="{GRID}" '
+                     f'stroke-width="0.5"/><text x="{at + 14:.1f}" y="10" fill="{INK}" '
+                     f'font-size="10">{escape(name)}</text>')
+        at += 14 + 6.5 * len(name) + 8  # 6.5 px a letter at 10 px: room to spare
+    parts.append("</g>")
+    return "".join(parts), at - x
 
 
 def _ticks(n: int) -> list[int]:

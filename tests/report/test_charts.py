@@ -107,3 +107,32 @@ def test_timeline_colours_each_stage_of_each_turn() -> None:
     first = [r.get("fill") for r in groups[0].iter(f"{NS}rect")]
     assert info(1).colour in first and info(2).colour in first and info(3).colour not in first
     assert "turn 3, agent: needs" in (groups[2].get("aria-label") or "")  # index 2 is the third turn
+
+
+@pytest.mark.parametrize(("lang", "agent", "customer"), [("et", "teenindaja", "klient"),
+                                                         ("en", "agent", "customer")])
+@pytest.mark.parametrize("n_turns", [1, 2, 40])
+def test_timeline_has_a_key_to_the_speaker_marks(lang: str, agent: str, customer: str, n_turns: int) -> None:
+    # the top row marks who speaks, in two greys a reader could not tell apart without a key
+    who = ["agent", "customer"] * n_turns
+    root = parse(charts.timeline([frozenset({1})] * len(who), who, language=lang, href=lambda i: f"#t{i}"))
+    marks = {w: [r.get("fill") for r in a.iter(f"{NS}rect")][0]
+             for w, a in zip(who, root.findall(f"{NS}a"), strict=True)}
+    assert marks["agent"] != marks["customer"]
+    key = root.find(f"{NS}g[@class='key']")
+    assert key is not None, "no key to the speaker marks"
+    items = dict(zip(texts(key)[1:], [r.get("fill") for r in key.iter(f"{NS}rect")], strict=True))
+    assert items == {agent: marks["agent"], customer: marks["customer"]}
+    # the key fits inside the chart, even for a one-turn conversation
+    width = float(root.get("width") or 0)
+    assert all(float(r.get("x") or 0) + float(r.get("width") or 0) <= width for r in key.iter(f"{NS}rect"))
+    last = [t for t in key.iter(f"{NS}text")][-1]
+    assert float(last.get("x") or 0) + 6.5 * len("".join(last.itertext())) <= width
+
+
+def test_timeline_key_names_only_the_speakers_there() -> None:
+    who = ["system", "agent", "customer"]
+    root = parse(charts.timeline([frozenset()] * 3, who, language="en"))
+    assert texts(root.find(f"{NS}g[@class='key']"))[1:] == ["agent", "customer", "system"]
+    root = parse(charts.timeline([frozenset()] * 2, ["agent", "agent"], language="en"))
+    assert texts(root.find(f"{NS}g[@class='key']"))[1:] == ["agent"]

@@ -125,3 +125,14 @@ def test_conversation_page_names_failure_patterns_in_the_page_language(client: T
     html = client.get(f"/ui/conversations/a1?lang={lang}").text
     items = re.findall(r"<li>([^<(]*)\(", html)  # the failure list: "name (turn N)"
     assert name + " " in items and "no close " not in items
+
+
+@pytest.mark.parametrize(("lang", "key"), [("et", ["kõneleja", "teenindaja", "klient"]),
+                                           ("en", ["speaker", "agent", "customer"])])
+def test_conversation_timeline_names_its_speaker_colours(client: TestClient, lang: str,
+                                                       key: list[str]) -> None:
+    html = client.get(f"/ui/conversations/a1?lang={lang}").text
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    found = re.search(r'<g class="key">(.*?)</g>', svg)
+    assert found, "the speaker strip has no key"
+    assert re.findall(r">([^<]+)</text>", found.group(1)) == key
