@@ -99,6 +99,11 @@ function renderScores(answer) {
       present.append(s.present ? present.dataset.present
                                : el("span", { class: "absent" }, present.dataset.absent));
     }
+    const why = document.getElementById(`why-${s.stage}`);  // "present, but: <failed checks>" beside a 0
+    if (why) {
+      why.hidden = !s.why;
+      why.firstElementChild.textContent = s.why || "";
+    }
   });
   const list = document.getElementById("coaching");
   if (!list) { return; }
