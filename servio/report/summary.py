@@ -17,8 +17,9 @@ from servio.evaluate.feedback import pattern_name
 from servio.evaluate.profiles import failure_counts, profile
 from servio.report.charts import TrendPoint
 from servio.report.numbers import day_text
-from servio.results import AgentProfile, ConversationResult
+from servio.results import AgentProfile, ConversationResult, StageScore
 from servio.stages import ALL_STAGES
+from servio.web.i18n import strings
 
 SCOPES = ("agent", "team", "period")
 
@@ -169,3 +170,16 @@ def overview(results: Sequence[ConversationResult], *, kind: str, id: str, langu
         bucket=bucket,
         worst=tuple(ranked[:worst]),
     )
+
+
+def present_but(score: StageScore, language: str) -> str:
+    """Why a stage the agent carried shows 0, in words: "present, but: <the failed checks>"; else "".
+
+    A check is named by ``check_<id>`` in the interface strings, else by its id.
+    """
+    if not (score.present and score.weight > 0 and round(score.score) == 0):
+        return ""
+    t = strings(language)
+    failed = dict.fromkeys(t.get(f"check_{c.id}", c.id.replace("_", " "))
+                           for c in score.checks if not c.passed)
+    return t["present_but"].format(checks="; ".join(failed)) if failed else t["present_but_no_check"]

@@ -16,6 +16,7 @@ from importlib import resources
 from servio.evaluate.profiles import UNKNOWN
 from servio.model import Conversation, Speaker
 from servio.report.numbers import turn_number
+from servio.report.summary import present_but
 from servio.results import AgentProfile, ConversationResult
 from servio.stages import ALL_STAGES, info
 
@@ -84,7 +85,9 @@ def render_scorecard(result: ConversationResult, paint: Painter) -> str:
             lines.append(f"  {s.stage} {name:<12} {paint(t['not_applicable'], _DIM)}")
             continue
         mark = "✓" if s.present else "✗"
-        lines.append(f"  {s.stage} {name:<12} {paint(_bar(s.score), meta.ansi)} {s.score:5.0f}  {mark}")
+        why = present_but(s, result.language)  # "✓" beside a 0 needs its reason
+        lines.append(f"  {s.stage} {name:<12} {paint(_bar(s.score), meta.ansi)} {s.score:5.0f}  {mark}"
+                     + (f"  {paint(why, _DIM)}" if why else ""))
     lines.append(
         f"  {t['overall']:<14} {result.overall:5.0f} / 100   ({t['contact_type']}: "
         f"{t.get('ct_' + result.contact_type, result.contact_type)})"

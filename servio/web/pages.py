@@ -17,12 +17,11 @@ from servio.evaluate.feedback import pattern_name, texts
 from servio.evaluate.profiles import profile
 from servio.model import Conversation
 from servio.report import charts, summary
-from servio.results import ConversationResult, StageScore
+from servio.results import ConversationResult
 from servio.stages import ALL_STAGES, info
 from servio.store.types import ConversationFilter
 from servio.web.backend import Backend
 from servio.web.evidence import describe
-from servio.web.i18n import strings
 
 Link = Callable[..., str]
 
@@ -86,20 +85,10 @@ def conversation_view(conv: Conversation, result: ConversationResult, corrected:
 
 
 def _scores(result: ConversationResult, language: str) -> list[dict[str, Any]]:
-    t = strings(language)
     return [{"stage": s.stage, "name": info(s.stage).short(language), "score": s.score, "present": s.present,
              "applies": s.weight > 0, "colour": info(s.stage).colour, "turns": list(s.turns),
-             "why": _why(s, t)}
+             "why": summary.present_but(s, language)}
             for s in result.stage_scores]
-
-
-def _why(s: StageScore, t: Mapping[str, str]) -> str:
-    """Why a stage the agent carried shows 0: the checks it failed ("present, but: …"), else ""."""
-    if not (s.present and s.weight > 0 and round(s.score) == 0):
-        return ""
-    failed = [t.get(f"check_{c.id}", c.id.replace("_", " ")) for c in s.checks if not c.passed]
-    return t["present_but"].format(checks="; ".join(dict.fromkeys(failed))) if failed \
-        else t["present_but_no_check"]
 
 
 def _feedback(result: ConversationResult, language: str) -> list[dict[str, Any]]:

@@ -57,3 +57,20 @@ def test_a_long_team_name_keeps_the_columns_aligned() -> None:
     assert "Tõrva klienditugi " in kati  # the name whole, with a space before the numbers
     assert kati[end - 1] == "1" and mart[end - 1] == "1"  # conversation counts under "conv"
     assert kati[end:end + 6].strip() == "60" and mart[end:end + 6].strip() == "40"  # overall, aligned
+
+
+def test_scorecard_says_why_a_present_stage_scores_0() -> None:
+    # "✓" beside a 0 read as a contradiction: the line names the checks that failed
+    from servio.report.terminal import render_scorecard
+    from servio.results import CheckResult
+
+    base = make_result("w1", "kati", "A", "2026-09-02", {1: 100, 5: 0, 6: 100})
+    scores = tuple(replace(s, checks=(CheckResult("acceptance_sought", 5, False),)) if s.stage == 5 else s
+                   for s in base.stage_scores)
+    for lang, why in (("en", "present, but: no agreement sought"),
+                      ("et", "olemas, kuid: kliendi nõusolekut ei küsitud")):
+        card = render_scorecard(replace(base, stage_scores=scores, language=lang), Painter(False))
+        lines = card.splitlines()
+        five = next(line for line in lines if line.strip().startswith("5 "))
+        assert five.split()[-len(why.split()) - 1:] == ["✓", *why.split()]
+        assert sum(why in line for line in lines) == 1  # only the stage at 0 gets it
