@@ -17,7 +17,7 @@ from servio.evaluate.profiles import profiles
 from servio.model import Conversation
 from servio.report import charts, summary
 from servio.report.numbers import day_text, turn_number
-from servio.results import ConversationResult, FailurePattern
+from servio.results import ConversationResult
 from servio.stages import info
 from servio.web.i18n import strings
 
@@ -142,16 +142,8 @@ def _worst_item(r: ConversationResult, conv: Conversation | None, language: str)
         "timeline": Markup(charts.timeline(stages, speakers, language=language, max_width=640)) if stages
         else "",
         "coaching": coaching,
-        "patterns": sorted({f.id: _pattern_label(f, language) for f in r.failures}.values()),
+        "patterns": summary.pattern_labels(r.failures, language),
     }
-
-
-def _pattern_label(failure: FailurePattern, language: str) -> str:
-    """The pattern's name in the report's language (as in the pattern table), else its own text."""
-    from servio.evaluate.feedback import pattern_name, texts
-
-    known = failure.id in texts(language).get("pattern", {})
-    return pattern_name(failure.id, language) if known else failure.text
 
 
 def _shorten(text: str, width: int) -> str:

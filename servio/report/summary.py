@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import fmean
 
-from servio.evaluate.feedback import pattern_name
+from servio.evaluate.feedback import pattern_name, texts
 from servio.evaluate.profiles import failure_counts, profile
 from servio.report.charts import TrendPoint
 from servio.report.numbers import day_text
-from servio.results import AgentProfile, ConversationResult, StageScore
+from servio.results import AgentProfile, ConversationResult, FailurePattern, StageScore
 from servio.stages import ALL_STAGES
 from servio.web.i18n import strings
 
@@ -183,3 +183,13 @@ def present_but(score: StageScore, language: str) -> str:
     failed = dict.fromkeys(t.get(f"check_{c.id}", c.id.replace("_", " "))
                            for c in score.checks if not c.passed)
     return t["present_but"].format(checks="; ".join(failed)) if failed else t["present_but_no_check"]
+
+
+def pattern_labels(failures: Iterable[FailurePattern], language: str) -> list[str]:
+    """The failures' names in ``language``, once each, sorted; a pattern without a name there keeps its text.
+
+    A stored failure's text is in the conversation's language, not necessarily the page's.
+    """
+    known = texts(language).get("pattern", {})
+    names = {f.id: pattern_name(f.id, language) if f.id in known else f.text for f in failures}
+    return sorted(names.values())

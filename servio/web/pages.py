@@ -126,7 +126,8 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
         "weakest": info(weakest) if weakest else None,
         "weakest_tip": str(texts(language)["stage"][info(weakest).key].get("improve", "")) if weakest else "",
         "pattern_links": {p.id: to_list(failure=p.id) for p in ov.patterns},
-        "worst": [(r, link("conversation", id=r.conversation_id)) for r in ov.worst],
+        "worst": [(r, link("conversation", id=r.conversation_id),
+                   summary.pattern_labels(r.failures, language)) for r in ov.worst],
         "missing_counts": {s: round((1 - ov.coverage[s]) * len(results)) for s in ov.values},
     }
 

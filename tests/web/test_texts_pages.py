@@ -136,3 +136,16 @@ def test_conversation_timeline_names_its_speaker_colours(client: TestClient, lan
     found = re.search(r'<g class="key">(.*?)</g>', svg)
     assert found, "the speaker strip has no key"
     assert re.findall(r">([^<]+)</text>", found.group(1)) == key
+
+
+@pytest.mark.parametrize(("lang", "name"), [
+    ("et", "vajadus selgitati, aga vestlus jäi lõpetamata"),
+    ("en", "needs clarified, but no close"),
+])
+def test_review_first_names_failure_patterns_in_the_page_language(client: TestClient, lang: str,
+                                                                   name: str) -> None:
+    # the list under "review first" printed each failure's stored text, in the conversation's language
+    # (Estonian names on an English page); the pattern table above it already spoke the page's
+    html = client.get(f"/ui/agents/ann?lang={lang}").text
+    section = _text(html[html.index('id="h-worst"'):])
+    assert name in section and "no close" not in section.replace(name, "")
