@@ -80,3 +80,16 @@ def test_heatmap_caption_wraps_on_a_phone(page: Any, base_url: str, lang: str) -
     assert caption.evaluate("e => e.scrollWidth <= e.clientWidth")  # no line runs past its own box
     assert len(caption.inner_text()) > 60  # the whole sentence, not a stub
     assert page.locator("#heatmap").get_attribute("aria-describedby") == "heat-caption"
+
+
+@pytest.mark.parametrize("lang", ["et", "en"])
+def test_scorecard_score_and_bar_share_a_line_on_a_phone(page: Any, base_url: str, lang: str) -> None:
+    # with the longer Estonian names a "100" and its bar broke onto two lines, a bar under each number
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{base_url}/conversations/ex-en-02?lang={lang}")
+    for stage in range(1, 8):
+        number = page.locator(f"#score-{stage}").bounding_box()
+        bar = page.locator(f"#bar-{stage}").locator("xpath=..").bounding_box()
+        assert number and bar and bar["y"] < number["y"] + number["height"], (stage, number, bar)
+    table = page.locator("table.scorecard").bounding_box()
+    assert table and table["x"] + table["width"] <= 390
