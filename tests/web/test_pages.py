@@ -93,3 +93,18 @@ def test_scorecard_score_and_bar_share_a_line_on_a_phone(page: Any, base_url: st
         assert number and bar and bar["y"] < number["y"] + number["height"], (stage, number, bar)
     table = page.locator("table.scorecard").bounding_box()
     assert table and table["x"] + table["width"] <= 390
+
+
+@pytest.mark.parametrize("lang", ["et", "en"])
+def test_conversation_list_rows_stay_short_on_a_phone(page: Any, base_url: str, lang: str) -> None:
+    # the table scrolls sideways on a phone, yet it squeezed the failure-pattern column to a word or two
+    # a line, so a row with three patterns stood 400 px tall
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{base_url}/conversations?lang={lang}")
+    heights = page.eval_on_selector_all("table.list tbody tr",
+                                        "rs => rs.map(r => r.getBoundingClientRect().height)")
+    widths = page.eval_on_selector_all("table.list tbody td:last-child",
+                                        "cs => cs.map(c => c.getBoundingClientRect().width)")
+    assert max(heights) <= 200, max(heights)
+    assert min(widths) >= 200, min(widths)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls, not the page
