@@ -273,7 +273,8 @@ def trend(points: Sequence[TrendPoint], *, language: str, bucket: str = "week", 
 # ------------------------------------------------------------------ timeline
 
 
-SPEAKER_FILL = {"agent": "#24292f", "customer": "#afb8c1"}
+#: Speaker row fills: each keeps 3:1 against the white page and against the other (WCAG non-text contrast).
+SPEAKER_FILL = {"agent": "#24292f", "customer": "#8c959f"}
 OTHER_SPEAKER_FILL = "#eaeef2"
 
 

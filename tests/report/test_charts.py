@@ -136,3 +136,25 @@ def test_timeline_key_names_only_the_speakers_there() -> None:
     assert texts(root.find(f"{NS}g[@class='key']"))[1:] == ["agent", "customer", "system"]
     root = parse(charts.timeline([frozenset()] * 2, ["agent", "agent"], language="en"))
     assert texts(root.find(f"{NS}g[@class='key']"))[1:] == ["agent"]
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_speaker_fills_are_told_apart_from_the_page_and_from_each_other() -> None:
+    from servio.report.charts import SPEAKER_FILL
+
+    agent, customer = SPEAKER_FILL["agent"], SPEAKER_FILL["customer"]
+    for fill in (agent, customer):
+        assert _contrast(fill, "#ffffff") >= 3.0, fill
+    assert _contrast(agent, customer) >= 3.0
