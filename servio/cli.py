@@ -387,13 +387,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
     if out is None:
         write_tagged(tagged, sys.stdout)
         return session.finish()
-    tmp = out.with_name(out.name + ".part")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            n = write_tagged(tagged, fh)
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)  # a stopped run (--strict, an error) leaves no half-written file
+    from servio.files import written_whole
+
+    with written_whole(out) as fh:  # a stopped run (--strict, an error) leaves no half-written file
+        n = write_tagged(tagged, fh)
     print(f"servio: wrote {n} conversations to {out}", file=sys.stderr)
     return session.finish()
 

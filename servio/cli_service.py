@@ -83,20 +83,6 @@ def add_parsers(sub: Any, add_input: Any) -> None:
                    "later turn to read (trained on every chat so far that ends in a labelled turn)")
 
 
-def _write_whole(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a file beside it that replaces ``path`` only when complete: a
-    stopped run leaves the earlier report whole (as ``servio tag -o`` and the PDF do)."""
-    from pathlib import Path
-
-    out = Path(path)
-    tmp = out.with_name(out.name + ".part")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _day(value: str) -> date:
     """A ``YYYY-MM-DD`` command-line day; argparse turns the error into a usage message."""
     try:
@@ -241,7 +227,10 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
     if args.output == "-":
         sys.stdout.write(html)
     else:
-        _write_whole(args.output, html)
+        from servio.files import written_whole
+
+        with written_whole(args.output) as fh:  # a failed write leaves the earlier report whole
+            fh.write(html)
         print(f"servio: wrote {args.output}", file=sys.stderr)
     if args.pdf:
         from servio.report.pdf import PdfError, write_pdf

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,11 +69,30 @@ def test_a_report_that_fails_to_write_leaves_the_earlier_one_whole(
     earlier = out.read_text("utf-8")
     assert "<html" in earlier.lower()
 
-    def full_disk(self: Path, text: str, encoding: str | None = None) -> int:
-        Path.write_bytes(self, text.encode("utf-8")[:100])  # half of it lands, then the disk is full
-        raise OSError(28, "No space left on device")
+    real_open = Path.open
 
-    monkeypatch.setattr(Path, "write_text", full_disk)
+    class FullDisk:
+        """The report's file: part of it lands, then the disk is full."""
+
+        def __init__(self, fh: Any) -> None:
+            self.fh = fh
+
+        def __enter__(self) -> FullDisk:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.fh.close()
+
+        def write(self, text: str) -> int:
+            self.fh.write(text[:100])
+            self.fh.flush()
+            raise OSError(28, "No space left on device")
+
+    def open_on_full_disk(self: Path, *args: Any, **kwargs: Any) -> Any:
+        fh = real_open(self, *args, **kwargs)
+        return FullDisk(fh) if "w" in (args[0] if args else kwargs.get("mode", "r")) else fh
+
+    monkeypatch.setattr(Path, "open", open_on_full_disk)
     with pytest.raises(OSError):
         _report([str(one)], out)
     monkeypatch.undo()
