@@ -309,6 +309,16 @@ class AgentProfile:
         named strongest or weakest (both fields then hold the same stage)."""
         return self.strongest is not None and self.strongest == self.weakest
 
+    @property
+    def named_strongest(self) -> int | None:
+        """The strongest stage as people are told it: None for an even profile."""
+        return None if self.even else self.strongest
+
+    @property
+    def named_weakest(self) -> int | None:
+        """The weakest stage as people are told it: None for an even profile."""
+        return None if self.even else self.weakest
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,

@@ -83,13 +83,12 @@ def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conv
 
     ov = summary.overview(chosen, kind=scope, id=id or "all", language=language, worst=worst)
     p = ov.profile
-    even = p.even  # the summary says "even across the stages": name neither
     out: dict[str, Any] = {
         "ov": ov,
         "profile": p,
-        "strongest": info(p.strongest).name(language) if p.strongest and not even else None,
-        "weakest": info(p.weakest) if p.weakest and not even else None,
-        "weakest_tip": "" if even else _stage_tip(p.weakest, language),
+        "strongest": info(p.named_strongest).name(language) if p.named_strongest else None,
+        "weakest": info(p.named_weakest) if p.named_weakest else None,
+        "weakest_tip": _stage_tip(p.named_weakest, language),
         "radar": Markup(charts.profile_radar(ov.values, language=language)),
         "bars": Markup(charts.profile_bars(ov.values, coverage=ov.coverage, language=language)),
         "trend": Markup(charts.trend(ov.trend, language=language, bucket=ov.bucket)) if ov.trend else None,

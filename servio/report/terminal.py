@@ -157,16 +157,15 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
     for p in profiles:
         cells = []
         by_stage = {s.stage: s for s in p.stages}
-        even = p.even  # the summary says "even across the stages": mark none
         for s in ALL_STAGES:
             sp = by_stage.get(int(s))
             cell = f"{sp.mean_score:>4.0f}" if sp is not None else f"{'–':>4}"
-            if sp is not None and not even and p.weakest == int(s):
+            if sp is not None and p.named_weakest == int(s):
                 cell = paint(cell, 31, _BOLD)
-            elif sp is not None and not even and p.strongest == int(s):
+            elif sp is not None and p.named_strongest == int(s):
                 cell = paint(cell, 32)
             cells.append(cell)
-        weakest = info(p.weakest).short(language) if p.weakest and not even else "–"
+        weakest = info(p.named_weakest).short(language) if p.named_weakest else "–"
         label = f"{_profile_label(p, t):<{width}}" + ("" if teams else f"{p.team or '':<{team_width}}")
         lines.append(
             f"{label}{p.conversations:>5} {p.overall:>5.0f} "

@@ -115,7 +115,7 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
                           trend_href=lambda a, b: to_list(date_from=a.isoformat(), date_to=b.isoformat()))
     stage_links = {s: to_list(missing_stage=s) if ov.coverage[s] < 1 else to_list(sort="overall")
                    for s in ov.values}
-    weakest = None if ov.profile.even else ov.profile.weakest
+    weakest = ov.profile.named_weakest
     return {
         "kind": kind, "id": id, "ov": ov, "profile": ov.profile, "n": len(results),
         "all_link": to_list(), "stage_links": stage_links,
