@@ -27,7 +27,7 @@ async def save_uploads(files: Sequence[Any]) -> tuple[list[Path], Path]:
     """Write uploaded files (Starlette ``UploadFile``) to a new private folder; returns paths and folder."""
     folder = Path(tempfile.mkdtemp(prefix="servio-upload-"))
     paths = []
-    try:  # a failed copy (a full disk) must not leave a customer's files behind
+    with remove_now(folder):  # a failed copy (a full disk) must not leave a customer's files behind
         for n, upload in enumerate(files):
             if not hasattr(upload, "read") or not getattr(upload, "filename", None):
                 continue
@@ -36,9 +36,6 @@ async def save_uploads(files: Sequence[Any]) -> tuple[list[Path], Path]:
                 while chunk := await upload.read(1 << 20):
                     out.write(chunk)
             paths.append(target)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
     if not paths:
         shutil.rmtree(folder, ignore_errors=True)
     return paths, folder
