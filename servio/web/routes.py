@@ -27,7 +27,7 @@ from servio.web.render import Renderer, language_of
 TOKEN_COOKIE = "servio_token"
 LANG_COOKIE = "servio_lang"
 STATIC = {"app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
-          "live.js": "text/javascript; charset=utf-8"}
+          "live.js": "text/javascript; charset=utf-8", "icon.svg": "image/svg+xml"}
 #: JSON nesting allowed in a body when the app has no service settings (the service's default).
 DEFAULT_JSON_DEPTH = 32
 #: The user of an open dashboard (``open_access=True``, development only): a reviewer without an id.

@@ -108,3 +108,13 @@ def test_conversation_list_rows_stay_short_on_a_phone(page: Any, base_url: str, 
     assert max(heights) <= 200, max(heights)
     assert min(widths) >= 200, min(widths)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls, not the page
+
+
+def test_pages_name_an_icon_the_dashboard_serves(page: Any, base_url: str) -> None:
+    # without one the browser asks for /favicon.ico, gets 404 and shows a blank tab icon
+    page.goto(f"{base_url}/team")
+    href = page.locator("link[rel=icon]").get_attribute("href")
+    assert href and href.startswith("/") and href.endswith(".svg")
+    answer = page.request.get(base_url.removesuffix("/ui") + href)
+    assert answer.status == 200 and answer.headers["content-type"].startswith("image/svg+xml")
+    assert "<svg" in answer.text()
