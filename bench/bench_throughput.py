@@ -6,6 +6,8 @@ and times whole child processes, start-up included, each pinned to one core:
 * baseline: read the JSON and tokenise every turn with a regular expression (the limit);
 * servio tag (the default, learned tagger, and --tagger rules) and servio analyze --json,
   on everything and on Estonian alone;
+* servio tag --workers N on every core of the machine (not pinned: the one-core figures
+  above are the targets; this line shows what a machine's other cores add);
 * EstNLTK's Text morphological pipeline per conversation (Estonian alone).
 
 Prints conversations per second, ratios against the baseline of the same run,
@@ -52,15 +54,21 @@ def write_corpus(lines: list[str], repeat: int, folder: Path, name: str) -> tupl
     return path, len(lines) * repeat
 
 
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def run_child(cmd: list[str]) -> tuple[float, float]:
-    """Seconds and peak RSS (MiB) of one child process pinned to one core."""
+    """Seconds and peak RSS (MiB, of its largest process) of one child process, pinned to one core
+    unless it runs ``--workers``."""
 
     def pin() -> None:
         if hasattr(os, "sched_setaffinity"):
             os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=pin)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=None if "--workers" in cmd else pin)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -99,6 +107,10 @@ def main() -> None:
                 (f"servio analyze --json ({scope})", n,
                  servio + ["analyze", str(path), "--json", "--no-progress"], args.runs),
             ]
+            if cores() > 1:
+                runs.append((f"servio tag --workers {cores()}, {cores()} cores ({scope})", n,
+                             servio + ["tag", str(path), "-o", out, "--no-progress", "--workers", "0"],
+                             args.runs))
         if not args.skip_estnltk:
             runs.append(("EstNLTK Text morph pipeline (et)", n_et, child + ["estnltk", str(et_path)], 1))
         report(runs)

@@ -90,6 +90,12 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
+def _add_workers(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="tag and score in N processes, 0 for one per core (default 1); the output is the "
+                   "same, in the same order")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every servio command."""
     parser = argparse.ArgumentParser(
@@ -107,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Tag, score and coach each conversation.",
     )
     _add_input(p)
+    _add_workers(p)
     p.add_argument("--json", action="store_true", help="one JSON result per line instead of text")
     p.add_argument(
         "--contact-type",
@@ -122,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         "strongest and weakest stage, failure patterns.",
     )
     _add_input(p)
+    _add_workers(p)
     p.add_argument("--by", choices=["agent", "team", "both"], default="both", help="group by (default: both)")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.add_argument("--summary-lang", choices=["et", "en"], help="language of the summary sentences")
@@ -134,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         "'stages' per turn. Stages present in the input are ignored.",
     )
     _add_input(p, examples=False)
+    _add_workers(p)
     p.add_argument("-o", "--output", required=True, help="output .jsonl file ('-' for stdout)")
 
     p = sub.add_parser(
@@ -143,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         "per-stage precision, recall and F1, micro and macro F1, confusion.",
     )
     _add_input(p, examples=False)
+    _add_workers(p)
     p.add_argument("--json", action="store_true", help="JSON instead of tables")
 
     p.add_argument(
@@ -234,6 +244,7 @@ class _Session:
             reader_options=_reader_options(args),
             on_problem=self._problem,
             on_note=self._note,
+            workers=_workers(args),
         )
         self.count = 0
         self.stream: Any = None
@@ -273,6 +284,16 @@ class _Session:
         read, skipped = self.count, len(self.problems)
         print(f"servio: {read} conversation{'s' * (read != 1)} read, {skipped} skipped", file=sys.stderr)
         return EXIT_SKIPPED if self.problems else EXIT_OK
+
+
+def _workers(args: argparse.Namespace) -> int:
+    """``--workers``: 1 where a command has no such option."""
+    from servio.parallel import resolve_workers
+
+    try:
+        return resolve_workers(getattr(args, "workers", 1))
+    except ValueError:
+        raise UsageError(f"--workers must be 0 (one per core) or more, not {args.workers}") from None
 
 
 def _contact_type(value: str | None) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -33,6 +34,16 @@ class JobOptions:
     reader_options: Any = None
     on_problem: Callable[[Any], None] | None = None
     on_note: Callable[[Any], None] | None = None
+    workers: int = 1  # processes that tag and score (reading and output stay in this one)
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysis:
+    """What a worker process needs of :class:`JobOptions` (the callbacks stay in the main process)."""
+
+    tagger: str | Tagger
+    language: Language | None
+    contact_type: ContactType | None
 
 
 @dataclass(slots=True)
@@ -66,29 +77,48 @@ def read(paths: Sequence[str | Path], opts: JobOptions) -> Iterator[Conversation
 
 def tag(conversations: Iterable[Conversation], opts: JobOptions) -> Iterator[TaggedConversation]:
     """Tag each conversation's turns with stages."""
-    from servio.analyze import analyze
-
-    for conv in conversations:
-        yield analyze(conv, tagger=opts.tagger, language=opts.language)
+    return _mapped(_tag_one, conversations, opts)
 
 
 def label(conversations: Iterable[Conversation], opts: JobOptions) -> Iterator[StagedConversation]:
     """The stage set of each conversation's turns, without evidence (what ``servio tag`` writes)."""
-    from servio.analyze import analyze_stages
-
-    for conv in conversations:
-        yield analyze_stages(conv, tagger=opts.tagger, language=opts.language)
+    return _mapped(_label_one, conversations, opts)
 
 
 def score(
     conversations: Iterable[Conversation], opts: JobOptions
 ) -> Iterator[tuple[Conversation, ConversationResult]]:
     """Tag and evaluate each conversation: its scorecard, failure patterns and feedback."""
+    return _mapped(_score_one, conversations, opts)
+
+
+def _mapped(work: Callable[[_Analysis, Conversation], Any], conversations: Iterable[Conversation],
+            opts: JobOptions) -> Iterator[Any]:
+    """``work`` on each conversation, in ``opts.workers`` processes, in input order."""
+    from servio.parallel import ordered_map
+
+    analysis = _Analysis(tagger=opts.tagger, language=opts.language, contact_type=opts.contact_type)
+    return ordered_map(partial(work, analysis), conversations, opts.workers)
+
+
+def _tag_one(analysis: _Analysis, conv: Conversation) -> TaggedConversation:
+    from servio.analyze import analyze
+
+    return analyze(conv, tagger=analysis.tagger, language=analysis.language)
+
+
+def _label_one(analysis: _Analysis, conv: Conversation) -> StagedConversation:
+    from servio.analyze import analyze_stages
+
+    return analyze_stages(conv, tagger=analysis.tagger, language=analysis.language)
+
+
+def _score_one(analysis: _Analysis, conv: Conversation) -> tuple[Conversation, ConversationResult]:
     from servio.evaluate import evaluate
 
-    for tagged in tag(conversations, opts):
-        contact_type = opts.contact_type or tagged.conversation.contact_type
-        yield tagged.conversation, evaluate(tagged, contact_type=contact_type)
+    tagged = _tag_one(analysis, conv)
+    contact_type = analysis.contact_type or tagged.conversation.contact_type
+    return tagged.conversation, evaluate(tagged, contact_type=contact_type)
 
 
 def tagged_record(tagged: TaggedConversation | StagedConversation) -> dict[str, Any]:

@@ -88,6 +88,11 @@ class Conversation:
         if not isinstance(self.metadata, MappingProxyType):
             object.__setattr__(self, "metadata", _frozen_mapping(self.metadata))
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled with its metadata as a plain dict (for worker processes); rebuilt frozen."""
+        return (Conversation, (self.id, self.turns, self.language, self.channel, self.agent_id, self.team,
+                               self.contact_type, self.started_at, dict(self.metadata)))
+
     def with_language(self, language: Language) -> Conversation:
         """A copy with the conversation language set."""
         return replace(self, language=language)

@@ -1,0 +1,85 @@
+"""Work on several cores: an ordered, bounded map over worker processes.
+
+The CLI's batch jobs (``--workers``) send chunks of conversations to worker
+processes and get the results back in input order, so the output is the same
+as on one core. Only a few chunks are in flight at a time: a large input is
+never read into memory ahead of the work, and a reading error (``--strict``)
+stops the workers at once. Workers are started with ``spawn`` on every
+platform (a fork of a process that runs threads, such as a progress bar, is
+not safe); each worker loads the tagger once, on its first chunk.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from multiprocessing import get_context
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Items per task sent to a worker: large enough that sending is cheap, small enough for progress.
+CHUNK = 32
+#: Chunks in flight per worker.
+AHEAD = 2
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(len(os.sched_getaffinity(0)), 1)
+    return max(os.cpu_count() or 1, 1)
+
+
+def resolve_workers(workers: int) -> int:
+    """The number of worker processes for ``--workers``: 0 means every available core."""
+    if workers < 0:
+        raise ValueError(f"workers must be 0 (every core) or more, not {workers}")
+    return available_cores() if workers == 0 else workers
+
+
+def ordered_map(work: Callable[[T], R], items: Iterable[T], workers: int, chunk: int = CHUNK) -> Iterator[R]:
+    """``work`` of every item of ``items`` in ``workers`` processes, in input order.
+
+    With one worker this is ``map`` in this process, item by item. With more,
+    ``work`` (a module-level function, or a ``functools.partial`` of one with
+    picklable arguments) goes to the workers with chunks of ``chunk`` items; an
+    exception it raises is raised here, after the results before its chunk.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    if workers == 1:
+        yield from map(work, items)
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                               initializer=_ignore_interrupts)
+    pending: deque[Future[list[R]]] = deque()
+    try:
+        for part in _chunks(items, chunk):
+            pending.append(pool.submit(_apply, work, part))
+            if len(pending) >= workers * AHEAD:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _apply(work: Callable[[T], R], part: list[T]) -> list[R]:
+    return [work(item) for item in part]
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while part := list(islice(it, size)):
+        yield part
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them (no traceback from every worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
