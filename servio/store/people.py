@@ -45,24 +45,37 @@ def split_token(token: str) -> tuple[str, str] | None:
 def user_of(row: UserRow) -> User:
     """The plain user of a row."""
     return User(id=row.id, name=row.name, role=row.role, agent_id=row.agent_id, active=row.active,
-                created_at=row.created_at)
+                created_at=row.created_at, team=row.team)
 
 
-def add_user(session: Session, name: str, role: str, agent_id: str | None) -> UserRow:
-    """Insert a user (and the agent row it links to); raises :class:`StoreError` for bad input."""
-    name = (name or "").strip()
+def _check_user(name: str, role: str, agent_id: str | None, team: str | None) -> None:
     if not name:
         raise StoreError("a user needs a name")
     if role not in ROLES:
         raise StoreError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if role == "agent" and not agent_id:
         raise StoreError("a user with the agent role needs an agent_id")
+    if role == "team_lead" and not team:
+        raise StoreError("a user with the team_lead role needs a team")
+    if role != "team_lead" and team:
+        raise StoreError(f"only a team_lead user has a team, not a user with the {role} role")
+
+
+def add_user(session: Session, name: str, role: str, agent_id: str | None,
+             team: str | None = None) -> UserRow:
+    """Insert a user (and the agent or team row it links to); raises :class:`StoreError` for bad input."""
+    name, team = (name or "").strip(), (team or "").strip() or None
+    _check_user(name, role, agent_id, team)
     if session.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
         raise StoreError(f"a user named {name!r} exists")
     if agent_id and session.get(AgentRow, agent_id) is None:
         session.add(AgentRow(id=agent_id, team=None, created_at=utcnow()))
         session.flush()
-    row = UserRow(name=name, role=role, agent_id=agent_id or None, active=True, created_at=utcnow())
+    if team and session.get(TeamRow, team) is None:
+        session.add(TeamRow(id=team, created_at=utcnow()))
+        session.flush()
+    row = UserRow(name=name, role=role, agent_id=agent_id or None, team=team, active=True,
+                  created_at=utcnow())
     session.add(row)
     session.flush()
     return row
@@ -108,8 +121,18 @@ def revoke(session: Session, user_id: int, now: datetime | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def agents(session: Session) -> list[Agent]:
-    """Every agent with their latest team and number of stored conversations, by id."""
+def agents(session: Session, team: str | None = None) -> list[Agent]:
+    """Every agent with their latest team and number of stored conversations, by id.
+
+    With ``team``: only the agents with conversations of that team, each counted
+    over that team's conversations and shown in that team.
+    """
+    if team is not None:
+        within = session.execute(
+            select(ConversationRow.agent_id, func.count()).where(
+                ConversationRow.team == team, ConversationRow.agent_id.is_not(None))
+            .group_by(ConversationRow.agent_id).order_by(ConversationRow.agent_id))
+        return [Agent(id=str(a), team=team, conversations=int(n)) for a, n in within]
     counts = (select(ConversationRow.agent_id, func.count().label("n"))
               .group_by(ConversationRow.agent_id).subquery())
     rows = session.execute(
@@ -117,6 +140,11 @@ def agents(session: Session) -> list[Agent]:
         .outerjoin(counts, counts.c.agent_id == AgentRow.id).order_by(AgentRow.id)
     )
     return [Agent(id=a, team=t, conversations=int(n)) for a, t, n in rows]
+
+
+def agent_team(session: Session, agent_id: str) -> str | None:
+    """An agent's latest team (None for an unknown agent or one seen without a team)."""
+    return session.scalar(select(AgentRow.team).where(AgentRow.id == agent_id))
 
 
 def teams(session: Session) -> list[Team]:

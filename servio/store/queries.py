@@ -105,6 +105,11 @@ def filtered(f: ConversationFilter) -> Select[Any]:
     return select(c).where(and_(*conds)) if conds else select(c)
 
 
+def team_ids(team: str) -> Select[Any]:
+    """SELECT of the ids of one team's conversations (for ``IN`` conditions)."""
+    return select(ConversationRow.id).where(ConversationRow.team == team)
+
+
 def ordered(query: Select[Any], sort: str) -> Select[Any]:
     """``query`` ordered by a :data:`~servio.store.types.SORT_KEYS` key, nulls last, then by id."""
     column = getattr(ConversationRow, sort.removeprefix("-"))

@@ -166,11 +166,12 @@ class FeedbackRow(Base):
 
 class UserRow(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('admin', 'reviewer', 'agent')", name="role"),)
+    __table_args__ = (CheckConstraint("role IN ('admin', 'reviewer', 'team_lead', 'agent')", name="role"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(ID), unique=True)
     role: Mapped[str] = mapped_column(String(16))
     agent_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id"), index=True)
+    team: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))  # the team a team lead leads
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

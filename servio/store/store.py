@@ -196,17 +196,18 @@ class Store:
     # -- profiles ------------------------------------------------------------
 
     def profile(self, by: str, id: str, date_from: When = None, date_to: When = None, *,
-                language: str | None = None) -> AgentProfile | None:
+                language: str | None = None, team: str | None = None) -> AgentProfile | None:
         """The profile of one agent or team (``by``) over a period, or None without conversations.
 
         ``id`` ``"(unknown)"`` means conversations without an agent (team).
+        ``team`` counts only that team's conversations (a team lead's view).
         """
         from servio.evaluate.profiles import UNKNOWN, majority_language
         from servio.evaluate.profiles import profile as build
 
         if by not in ("agent", "team"):
             raise StoreError(f"profiles are by 'agent' or 'team', not {by!r}")
-        f = ConversationFilter(date_from=date_from, date_to=date_to)
+        f = ConversationFilter(date_from=date_from, date_to=date_to, team=team)
         column = ConversationRow.agent_id if by == "agent" else ConversationRow.team
         query = queries.filtered(f).where(column.is_(None) if id == UNKNOWN else column == id)
         results = self._light_results(query)
@@ -234,10 +235,18 @@ class Store:
             rows = list(session.scalars(queries.ordered(query, "id")))
             return list(queries.light_results(session, rows))
 
-    def agents(self) -> list[people.Agent]:
-        """Every known agent with their team and number of conversations."""
+    def agents(self, team: str | None = None) -> list[people.Agent]:
+        """Every known agent with their team and number of conversations.
+
+        With ``team``: the agents with conversations of that team, counted over those only.
+        """
         with self._read() as session:
-            return people.agents(session)
+            return people.agents(session, team)
+
+    def agent_team(self, agent_id: str) -> str | None:
+        """An agent's latest team, or None (unknown agent, or no team seen)."""
+        with self._read() as session:
+            return people.agent_team(session, agent_id)
 
     def teams(self) -> list[people.Team]:
         """Every known team with its number of conversations."""
@@ -259,25 +268,30 @@ class Store:
             return apply_correction(session, conversation_id, turn_index, after, user_id, who)
 
     def corrections(self, conversation_id: str | None = None, *, limit: int = 100,
-                    offset: int = 0) -> list[Correction]:
-        """Audit records of corrections, newest first (of one conversation, or all)."""
+                    offset: int = 0, team: str | None = None) -> list[Correction]:
+        """Audit records of corrections, newest first (of one conversation, or all; of one team's
+        conversations with ``team``)."""
         query = select(CorrectionRow).order_by(CorrectionRow.created_at.desc(), CorrectionRow.id.desc())
         if conversation_id is not None:
             query = query.where(CorrectionRow.conversation_id == conversation_id)
+        if team is not None:
+            query = query.where(CorrectionRow.conversation_id.in_(queries.team_ids(team)))
         with self._read() as session:
             return [correction_of(r) for r in session.scalars(query.limit(limit).offset(offset))]
 
-    def corrections_export(self, *, everything: bool = False) -> Iterator[dict[str, Any]]:
+    def corrections_export(self, *, everything: bool = False,
+                           team: str | None = None) -> Iterator[dict[str, Any]]:
         """Corrected conversations (all with ``everything``) as ``../shared/data`` JSON Lines records.
 
-        Turn ``stages`` are the reviewer's where corrected, else the tagger's.
+        Turn ``stages`` are the reviewer's where corrected, else the tagger's. ``team``
+        keeps that team's conversations only.
         """
         with self._read() as session:
-            if everything:
-                ids = list(session.scalars(select(ConversationRow.id).order_by(ConversationRow.id)))
-            else:
-                ids = list(session.scalars(select(CorrectionRow.conversation_id).distinct()
-                                           .order_by(CorrectionRow.conversation_id)))
+            column = ConversationRow.id if everything else CorrectionRow.conversation_id
+            query = select(column).distinct().order_by(column)
+            if team is not None:
+                query = query.where(column.in_(queries.team_ids(team)))
+            ids = list(session.scalars(query))
             for cid in ids:
                 loaded = queries.load(session, cid)
                 if loaded is not None and (everything or loaded.reviewed):
@@ -285,13 +299,15 @@ class Store:
 
     # -- users ----------------------------------------------------------------
 
-    def create_user(self, name: str, role: str, agent_id: str | None = None) -> tuple[User, str]:
-        """A new user (role ``admin``, ``reviewer`` or ``agent``) and their first API token, in plaintext.
+    def create_user(self, name: str, role: str, agent_id: str | None = None, *,
+                    team: str | None = None) -> tuple[User, str]:
+        """A new user (a role of :data:`~servio.store.types.ROLES`) and their first API token, in plaintext.
 
+        An ``agent`` needs ``agent_id``; a ``team_lead`` needs ``team`` (and only a team lead has one).
         The token is shown only here; the store keeps its salted hash.
         """
         with self._write() as session:
-            row = people.add_user(session, name, role, agent_id)
+            row = people.add_user(session, name, role, agent_id, team)
             token = people.add_token(session, row.id, self._pepper)
             return people.user_of(row), token
 

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 from servio.stages import ALL_STAGES
 
 #: The roles a user can have, most powerful first.
-ROLES: tuple[str, ...] = ("admin", "reviewer", "agent")
+ROLES: tuple[str, ...] = ("admin", "reviewer", "team_lead", "agent")
 #: Import job states: a job is ``pending`` until it starts, ``running`` while it
 #: commits batches, then ``done`` or ``failed``. A job whose process was killed
 #: stays ``running``; its counts are what had been committed.
@@ -160,7 +160,11 @@ class Team:
 
 @dataclass(frozen=True, slots=True)
 class User:
-    """A person who uses the service; ``agent_id`` links an agent user to their conversations."""
+    """A person who uses the service.
+
+    ``agent_id`` links an agent user to their conversations; ``team`` is the
+    team a ``team_lead`` user leads (the conversations whose team it is).
+    """
 
     id: int
     name: str
@@ -168,11 +172,12 @@ class User:
     agent_id: str | None
     active: bool
     created_at: datetime
+    team: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (never holds a token)."""
         return {"id": self.id, "name": self.name, "role": self.role, "agent_id": self.agent_id,
-                "active": self.active, "created_at": _iso(self.created_at)}
+                "team": self.team, "active": self.active, "created_at": _iso(self.created_at)}
 
 
 @dataclass(frozen=True, slots=True)
