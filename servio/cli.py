@@ -182,10 +182,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     from servio.analyze.base import TaggerError
     from servio.ingest import IngestError
+    from servio.parallel import WorkerError
 
     try:
         return int(_COMMANDS[args.command](args))
-    except (IngestError, TaggerError, UsageError) as exc:
+    except (IngestError, TaggerError, UsageError, WorkerError) as exc:
         print(f"servio: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:

@@ -16,6 +16,7 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from multiprocessing import get_context
 from typing import TypeVar
@@ -27,6 +28,10 @@ R = TypeVar("R")
 CHUNK = 32
 #: Chunks in flight per worker.
 AHEAD = 2
+
+
+class WorkerError(RuntimeError):
+    """A worker process stopped without an answer (killed, out of memory)."""
 
 
 def available_cores() -> int:
@@ -66,6 +71,9 @@ def ordered_map(work: Callable[[T], R], items: Iterable[T], workers: int, chunk:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+    except BrokenProcessPool as exc:
+        raise WorkerError("a worker process stopped without an answer (killed, or out of memory?); "
+                          "run again with fewer --workers") from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

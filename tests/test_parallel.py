@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from servio.cli import main
 from servio.examples import example_paths
 from servio.model import Conversation, Speaker, Turn
-from servio.parallel import ordered_map, resolve_workers
+from servio.parallel import WorkerError, ordered_map, resolve_workers
 
 
 def _square(x: int) -> int:
@@ -45,6 +46,17 @@ def test_a_worker_error_comes_after_the_results_before_its_chunk() -> None:
     assert [next(results) for _ in range(4)] == [0, 1, 2, 3]
     with pytest.raises(ValueError, match="seven"):
         list(results)
+
+
+def _dies_on_three(x: int) -> int:
+    if x == 3:
+        os._exit(1)  # a worker killed (out of memory, kill -9) sends no exception back
+    return x
+
+
+def test_a_worker_that_dies_is_a_clear_error() -> None:
+    with pytest.raises(WorkerError, match="fewer --workers"):
+        list(ordered_map(_dies_on_three, range(8), workers=2, chunk=2))
 
 
 def test_an_input_error_stops_the_workers() -> None:
