@@ -52,30 +52,68 @@ def ordered_map(work: Callable[[T], R], items: Iterable[T], workers: int, chunk:
     """``work`` of every item of ``items`` in ``workers`` processes, in input order.
 
     With one worker this is ``map`` in this process, item by item. With more,
-    ``work`` (a module-level function, or a ``functools.partial`` of one with
-    picklable arguments) goes to the workers with chunks of ``chunk`` items; an
-    exception it raises is raised here, after the results before its chunk.
+    see :meth:`Workers.map`; the processes stop when the results are taken or
+    the iterator is closed.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
     if workers == 1:
         yield from map(work, items)
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                               initializer=_ignore_interrupts)
-    pending: deque[Future[list[R]]] = deque()
-    try:
-        for part in _chunks(items, chunk):
-            pending.append(pool.submit(_apply, work, part))
-            if len(pending) >= workers * AHEAD:
+    with Workers(workers) as pool:
+        yield from pool.map(work, items, chunk)
+
+
+class Workers:
+    """Worker processes kept for several :meth:`map` calls (an import's batches), started on first use."""
+
+    def __init__(self, workers: int) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, work: Callable[[T], R], items: Iterable[T], chunk: int = CHUNK) -> Iterator[R]:
+        """``work`` of every item, in input order; in this process when there is one worker.
+
+        ``work`` (a module-level function, or a ``functools.partial`` of one
+        with picklable arguments) goes to the workers with chunks of ``chunk``
+        items, at most ``AHEAD`` chunks per worker in flight. An exception it
+        raises is raised here, after the results before its chunk.
+        """
+        if self.workers == 1:
+            yield from map(work, items)
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
+                                             initializer=_ignore_interrupts)
+        pending: deque[Future[list[R]]] = deque()
+        try:
+            for part in _chunks(items, chunk):
+                pending.append(self._pool.submit(_apply, work, part))
+                if len(pending) >= self.workers * AHEAD:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-    except BrokenProcessPool as exc:
-        raise WorkerError("a worker process stopped without an answer (killed, or out of memory?); "
-                          "run again with fewer --workers") from exc
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        except BrokenProcessPool as exc:
+            self.close()
+            raise WorkerError("a worker process stopped without an answer (killed, or out of memory?); "
+                              "run again with fewer --workers") from exc
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        """Stop the worker processes (after the chunks they are on)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _apply(work: Callable[[T], R], part: list[T]) -> list[R]:

@@ -13,7 +13,7 @@ import pytest
 from servio.cli import main
 from servio.examples import example_paths
 from servio.model import Conversation, Speaker, Turn
-from servio.parallel import WorkerError, ordered_map, resolve_workers
+from servio.parallel import WorkerError, Workers, ordered_map, resolve_workers
 
 
 def _square(x: int) -> int:
@@ -28,6 +28,17 @@ def _fails_on_seven(x: int) -> int:
 
 def test_ordered_map_keeps_the_input_order_across_workers() -> None:
     assert list(ordered_map(_square, range(100), workers=2, chunk=3)) == [x * x for x in range(100)]
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_workers_keep_their_processes_across_maps() -> None:
+    with Workers(2) as pool:
+        assert list(pool.map(_square, range(10), chunk=2)) == [x * x for x in range(10)]
+        pids = set(pool.map(_pid, range(40), chunk=2)) | set(pool.map(_pid, range(40), chunk=2))
+    assert len(pids) <= 2 and os.getpid() not in pids
 
 
 def test_one_worker_maps_in_this_process_item_by_item() -> None:
