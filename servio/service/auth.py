@@ -18,10 +18,13 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, WebSocket, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from servio.store.types import User
+from servio.service.scope import ADMIN, AGENT, REVIEWER, STAFF, TEAM_LEAD
+from servio.store.types import ROLES, User
 
-ADMIN, REVIEWER, AGENT = "admin", "reviewer", "agent"
-ALL_ROLES = (ADMIN, REVIEWER, AGENT)
+__all__ = ["ADMIN", "AGENT", "ALL_ROLES", "REVIEWER", "TEAM_LEAD", "Admin", "CurrentUser", "Importer",
+           "Reviewer", "Staff", "authenticate", "current_user", "require", "websocket_token"]
+
+ALL_ROLES = ROLES
 
 bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer <token>`. "
                     "Admins create users and tokens with `POST /users`.")
@@ -98,14 +101,14 @@ def websocket_token(websocket: WebSocket) -> str | None:
     return websocket.query_params.get("token")
 
 
-def require(*roles: str) -> Callable[..., Any]:
-    """A dependency that lets only users with one of ``roles`` through (403 for the others)."""
+def require(*roles: str, why: str = "") -> Callable[..., Any]:
+    """A dependency that lets only users with one of ``roles`` through (403 for the others, with ``why``)."""
     allowed = frozenset(roles)
 
     async def check(user: Annotated[User, Depends(current_user)]) -> User:
         if user.role not in allowed:
-            needed = " or ".join(sorted(allowed))
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs the role {needed}")
+            needed = " or ".join(r for r in ROLES if r in allowed)
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs the role {needed}{why}")
         return user
 
     return check
@@ -114,15 +117,6 @@ def require(*roles: str) -> Callable[..., Any]:
 CurrentUser = Annotated[User, Depends(current_user)]
 Admin = Annotated[User, Depends(require(ADMIN))]
 Reviewer = Annotated[User, Depends(require(ADMIN, REVIEWER))]
-
-
-def agent_scope(user: User, agent_id: str | None) -> str | None:
-    """The agent id a listing must be limited to: an agent's own (403 if they ask for another's)."""
-    if user.role != AGENT:
-        return agent_id
-    own = user.agent_id
-    if own is None:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "this agent user is not linked to an agent id")
-    if agent_id is not None and agent_id != own:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "agents see only their own conversations")
-    return own
+#: Admins, reviewers and team leads (a team lead within their team: see :class:`~servio.service.scope.Scope`).
+Staff = Annotated[User, Depends(require(*STAFF))]
+Importer = Annotated[User, Depends(require(ADMIN, why=": an import can write any team's conversations"))]

@@ -61,15 +61,16 @@ def make_settings(**overrides: Any) -> Settings:
 
 @pytest.fixture
 def users(filled_store: Any) -> Users:
-    """One user per role: admin, reviewer, agent (kati) and another agent (tom)."""
+    """One user per role: admin, reviewer, team lead of Online (tom's), agent (kati), another agent (tom)."""
     tokens, ids = {}, {}
-    for name, role, agent in (
-        ("root", "admin", None),
-        ("mari", "reviewer", None),
-        ("kati", "agent", "kati"),
-        ("tom", "agent", "tom"),
+    for name, role, agent, team in (
+        ("root", "admin", None, None),
+        ("mari", "reviewer", None, None),
+        ("lea", "team_lead", None, "Online"),
+        ("kati", "agent", "kati", None),
+        ("tom", "agent", "tom", None),
     ):
-        user, token = filled_store.create_user(name, role, agent)
+        user, token = filled_store.create_user(name, role, agent, team=team)
         key = role if name != "tom" else "other_agent"
         tokens[key], ids[key] = token, user.id
     return Users(tokens, ids)

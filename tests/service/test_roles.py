@@ -1,6 +1,7 @@
 """The role x endpoint matrix: every route, every role (and no token), the expected status.
 
-The agent is kati: her conversations are svc-et-*, tom's are svc-en-1/2.
+The agent is kati: her conversations are svc-et-* (team Tallinn), tom's are svc-en-1/2 (team Online).
+The team lead leads Online: tom's conversations, not kati's nor svc-en-3 (no team).
 """
 
 from __future__ import annotations
@@ -12,14 +13,19 @@ from fastapi.testclient import TestClient
 
 from tests.service.conftest import Users
 
-ROLES = ("admin", "reviewer", "agent", "anonymous")
-ALL = {"admin": 200, "reviewer": 200, "agent": 200, "anonymous": 401}
-STAFF = {"admin": 200, "reviewer": 200, "agent": 403, "anonymous": 401}
-ADMIN = {"admin": 200, "reviewer": 403, "agent": 403, "anonymous": 401}
+ROLES = ("admin", "reviewer", "team_lead", "agent", "anonymous")
+ALL = {"admin": 200, "reviewer": 200, "team_lead": 200, "agent": 200, "anonymous": 401}
+STAFF = {"admin": 200, "reviewer": 200, "team_lead": 200, "agent": 403, "anonymous": 401}
+ADMIN = {"admin": 200, "reviewer": 403, "team_lead": 403, "agent": 403, "anonymous": 401}
 
 
 def _with(expect: dict[str, int], code: int) -> dict[str, int]:
     return {role: (code if status == 200 else status) for role, status in expect.items()}
+
+
+def _lead(expect: dict[str, int], code: int) -> dict[str, int]:
+    """``expect`` with the team lead's answer replaced (another team's things)."""
+    return {**expect, "team_lead": code}
 
 
 STAGES = {"stages": [1, 2]}
@@ -34,17 +40,21 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/conversations?agent_id=tom", None, STAFF),
     ("GET", "/conversations.csv", None, ALL),
     ("GET", "/conversations.csv?team=Online", None, ALL),
-    ("GET", "/conversations/svc-et-1", None, ALL),
+    ("GET", "/conversations?team=Tallinn", None, _lead(ALL, 403)),
+    ("GET", "/conversations/svc-et-1", None, _lead(ALL, 404)),
     ("GET", "/conversations/svc-en-1", None, {**STAFF, "agent": 404}),
-    ("PUT", "/conversations/svc-et-1/turns/0/stages", STAGES, STAFF),
-    ("POST", "/conversations/svc-et-1/turns/0/stages", STAGES, STAFF),
+    ("GET", "/conversations/svc-en-3", None, {**STAFF, "team_lead": 404, "agent": 404}),
+    ("PUT", "/conversations/svc-et-1/turns/0/stages", STAGES, _lead(STAFF, 404)),
+    ("POST", "/conversations/svc-et-1/turns/0/stages", STAGES, _lead(STAFF, 404)),
     ("PUT", "/conversations/svc-en-1/turns/1/stages", STAGES, STAFF),
-    ("GET", "/conversations/svc-et-1/corrections", None, STAFF),
+    ("GET", "/conversations/svc-et-1/corrections", None, _lead(STAFF, 404)),
+    ("GET", "/conversations/svc-en-1/corrections", None, STAFF),
     ("GET", "/corrections", None, STAFF),
     ("GET", "/corrections/export", None, STAFF),
-    ("GET", "/agents/kati/profile", None, ALL),
+    ("GET", "/agents/kati/profile", None, _lead(ALL, 404)),
     ("GET", "/agents/tom/profile", None, STAFF),
-    ("GET", "/teams/Tallinn/profile", None, STAFF),
+    ("GET", "/teams/Tallinn/profile", None, _lead(STAFF, 403)),
+    ("GET", "/teams/Online/profile", None, STAFF),
     ("GET", "/agents", None, STAFF),
     ("GET", "/teams", None, STAFF),
     ("GET", "/users", None, ADMIN),
@@ -125,7 +135,7 @@ def test_the_matrix_covers_every_operation(client: TestClient) -> None:
 
 def test_live_sessions_are_private(client: TestClient, users: Users) -> None:
     other = client.post("/live/sessions", json={}, headers=users.headers("other_agent")).json()["id"]
-    for role in ("admin", "reviewer", "agent"):
+    for role in ("admin", "reviewer", "team_lead", "agent"):
         response = client.post(
             f"/live/sessions/{other}/turns",
             json={"speaker": "agent", "text": "Hi"},
@@ -137,7 +147,7 @@ def test_live_sessions_are_private(client: TestClient, users: Users) -> None:
 def test_websocket_needs_a_token(client: TestClient, users: Users) -> None:
     from starlette.websockets import WebSocketDisconnect
 
-    for role in ("admin", "reviewer", "agent"):
+    for role in ("admin", "reviewer", "team_lead", "agent"):
         with client.websocket_connect("/live/chat", headers=users.headers(role)) as ws:
             assert ws.receive_json()["type"] == "ready"
     for query in ("", "?token=", "?token=nonsense"):

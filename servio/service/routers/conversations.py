@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, sta
 from fastapi.responses import StreamingResponse
 
 from servio.model import ContactType
-from servio.service.auth import AGENT, CurrentUser, agent_scope
+from servio.service.auth import CurrentUser
 from servio.service.schemas.conversations import ConversationOut, ConversationPage
+from servio.service.scope import Scope
 from servio.service.shape import conversation_detail
 from servio.store.types import ConversationFilter, StoreError, User
 
@@ -53,8 +54,9 @@ class Filters:
         }
 
     def build(self, user: User, *, limit: int = 50, offset: int = 0) -> ConversationFilter:
-        """The store filter, limited to the user's own conversations for agents (400 for bad values)."""
-        values = dict(self.values, agent_id=agent_scope(user, self.values["agent_id"]))
+        """The store filter, limited to the user's scope (400 for bad values, 403 for another's)."""
+        agent_id, team = Scope.of(user).listing(self.values["agent_id"], self.values["team"])
+        values = dict(self.values, agent_id=agent_id, team=team)
         try:
             return ConversationFilter(**values, limit=limit, offset=offset)
         except StoreError as exc:
@@ -63,7 +65,7 @@ class Filters:
 
 @router.get("/conversations", response_model=ConversationPage, summary="List conversations",
             description="Scored conversations matching every filter given, one page at a time. "
-                        "Agents see only their own.")
+                        "Agents see only their own, team leads only their team's.")
 def list_conversations(request: Request, user: CurrentUser, filters: Annotated[Filters, Depends()],
                        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
                        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> Any:
@@ -88,9 +90,10 @@ def export_csv(request: Request, user: CurrentUser,
 
 
 def visible_conversation(request: Request, user: User, conversation_id: str) -> tuple[Any, Any]:
-    """A stored conversation and its result, or 404 (also for an agent asking for another's)."""
+    """A stored conversation and its result, or 404 (also for one out of the user's scope)."""
+    scope = Scope.of(user)
     found = request.app.state.store.get_conversation(conversation_id)
-    if found is None or (user.role == AGENT and found[0].agent_id != user.agent_id):
+    if found is None or not scope.sees(found[0].agent_id, found[0].team):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversation {conversation_id!r}")
     return found
 

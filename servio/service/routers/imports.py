@@ -27,7 +27,7 @@ from fastapi import (
 )
 from fastapi import Path as PathParam
 
-from servio.service.auth import Admin
+from servio.service.auth import Importer
 from servio.service.schemas.admin import ImportJobOut
 from servio.store.types import ImportJob
 
@@ -133,7 +133,7 @@ async def create_import(
     request: Request,
     response: Response,
     background: BackgroundTasks,
-    admin: Admin,
+    admin: Importer,
     files: Annotated[list[UploadFile], File(description="Conversation files.")],
     format: Annotated[str | None, Form(description="Force an input format (see `servio formats`).")] = None,
     language: Annotated[Literal["et", "en"] | None, Form(description="Treat every conversation as "
@@ -174,7 +174,7 @@ async def create_import(
 
 
 @router.get("/imports", response_model=list[ImportJobOut], summary="Import jobs", description="Newest first.")
-def list_imports(request: Request, admin: Admin,
+def list_imports(request: Request, admin: Importer,
                  status_: Annotated[Literal["pending", "running", "done", "failed"] | None,
                                     Query(alias="status")] = None,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 50,
@@ -186,7 +186,8 @@ def list_imports(request: Request, admin: Admin,
 @router.get("/imports/{job_id}", response_model=ImportJobOut, summary="One import job",
             description="Its status and what has been committed so far: conversations read, new, updated, "
                         "unchanged, bad records skipped, and the problems.")
-def get_import(request: Request, job_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], admin: Admin) -> Any:
+def get_import(request: Request, job_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
+               admin: Importer) -> Any:
     job = request.app.state.store.get_import_job(job_id)
     if job is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no import job with id {job_id}")

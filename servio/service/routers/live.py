@@ -14,9 +14,10 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from servio.live import LiveError, LiveSession, LiveSessions, SessionInfo, SessionNotFoundError
-from servio.service.auth import AGENT, CurrentUser, authenticate, websocket_token
+from servio.service.auth import CurrentUser, authenticate, websocket_token
 from servio.service.limits import json_depth_exceeds
 from servio.service.schemas.live import LiveSessionIn, LiveSessionOut, LiveTurnIn, LiveUpdateOut
+from servio.service.scope import Scope
 from servio.store.types import User
 
 router = APIRouter(tags=["live"])
@@ -31,13 +32,10 @@ def _owner(user: User) -> str:
     return f"user:{user.id}"
 
 
-def _info(body: LiveSessionIn, user: User) -> SessionInfo:
-    agent_id = body.agent_id
-    if user.role == AGENT:
-        if agent_id is not None and agent_id != user.agent_id:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "agents open live sessions for themselves only")
-        agent_id = user.agent_id
-    return SessionInfo(language=body.language, channel=body.channel, agent_id=agent_id, team=body.team,
+def _info(body: LiveSessionIn, user: User, store: Any) -> SessionInfo:
+    """What a session opens with, within the user's scope (403 outside it)."""
+    agent_id, team = Scope.of(user).live(body.agent_id, body.team, store.agent_team)
+    return SessionInfo(language=body.language, channel=body.channel, agent_id=agent_id, team=team,
                        contact_type=body.contact_type)
 
 
@@ -52,10 +50,12 @@ def _session_out(session: LiveSession, ttl: float) -> LiveSessionOut:
              summary="Start a live chat session",
              description="Opens a session for one chat. Send each turn to "
                          "`POST /live/sessions/{id}/turns` as it happens. Sessions live in memory: "
-                         "one idle for `live_session_ttl_seconds` is forgotten.")
+                         "one idle for `live_session_ttl_seconds` is forgotten. An agent's session is "
+                         "their own; a team lead's is for their team and only names an agent whose "
+                         "latest team is theirs.")
 async def create_session(request: Request, user: CurrentUser, body: LiveSessionIn | None = None) -> Any:
     live = _sessions(request)
-    session = live.create(_owner(user), _info(body or LiveSessionIn(), user))
+    session = live.create(_owner(user), _info(body or LiveSessionIn(), user, request.app.state.store))
     return _session_out(session, live.ttl)
 
 
@@ -94,7 +94,7 @@ async def live_socket(websocket: WebSocket, session_id: str) -> None:
     except HTTPException:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="a valid API token is required")
         return
-    info = _query_info(websocket, user)
+    info = _query_info(websocket, user, state.store)
     if info is None:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="bad session parameters")
         return
@@ -115,10 +115,10 @@ async def live_socket(websocket: WebSocket, session_id: str) -> None:
         return
 
 
-def _query_info(websocket: WebSocket, user: User) -> SessionInfo | None:
+def _query_info(websocket: WebSocket, user: User, store: Any) -> SessionInfo | None:
     params = {k: v for k, v in websocket.query_params.items() if k in LiveSessionIn.model_fields}
     try:
-        return _info(LiveSessionIn.model_validate(params), user)
+        return _info(LiveSessionIn.model_validate(params), user, store)
     except (ValidationError, HTTPException):
         return None
 

@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 
-from servio.service.auth import AGENT, CurrentUser, Reviewer
+from servio.service.auth import CurrentUser, Staff
 from servio.service.schemas.conversations import ProfileOut
+from servio.service.scope import Scope
 from servio.service.shape import profile_out
 
 router = APIRouter(tags=["profiles"])
@@ -22,10 +23,10 @@ Id = Annotated[str, Path(min_length=1, max_length=255)]
 
 
 def _profile(request: Request, by: str, id: str, date_from: Moment | None, date_to: Moment | None,
-             language: str | None) -> dict[str, Any]:
+             language: str | None, team: str | None) -> dict[str, Any]:
     if date_from is not None and date_to is not None and _as_date(date_from) > _as_date(date_to):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "date_from is after date_to")
-    found = request.app.state.store.profile(by, id, date_from, date_to, language=language)
+    found = request.app.state.store.profile(by, id, date_from, date_to, language=language, team=team)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversations of {by} {id!r} in that period")
     return profile_out(found, date_from, date_to)
@@ -38,29 +39,33 @@ def _as_date(value: Moment) -> date:
 @router.get("/agents/{agent_id:path}/profile", response_model=ProfileOut, summary="An agent's profile",
             description="Coverage and mean score of each stage over the agent's conversations in the "
                         "period, strongest and weakest stage, frequent failure patterns and a summary. "
-                        "Agents can read only their own.")
+                        "Agents can read only their own; a team lead's is computed over their team's "
+                        "conversations only (404 when the agent has none there).")
 def agent_profile(request: Request, agent_id: Id, user: CurrentUser, date_from: From = None,
                   date_to: To = None, language: Lang = None) -> Any:
-    if user.role == AGENT and agent_id != user.agent_id:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "agents can read only their own profile")
-    return _profile(request, "agent", agent_id, date_from, date_to, language)
+    team = Scope.of(user).agent_profile(agent_id)
+    return _profile(request, "agent", agent_id, date_from, date_to, language, team)
 
 
 @router.get("/teams/{team_id:path}/profile", response_model=ProfileOut, summary="A team's profile",
-            description="The same picture as an agent's profile over all of a team's conversations.")
-def team_profile(request: Request, team_id: Id, user: Reviewer, date_from: From = None, date_to: To = None,
+            description="The same picture as an agent's profile over all of a team's conversations. "
+                        "Team leads can read only their own team's.")
+def team_profile(request: Request, team_id: Id, user: Staff, date_from: From = None, date_to: To = None,
                  language: Lang = None) -> Any:
-    return _profile(request, "team", team_id, date_from, date_to, language)
+    Scope.of(user).team_profile(team_id)
+    return _profile(request, "team", team_id, date_from, date_to, language, None)
 
 
 @router.get("/agents", summary="Every agent", description="Agents seen in the data, with their team and "
-            "number of conversations.")
-def list_agents(request: Request, user: Reviewer) -> list[dict[str, Any]]:
-    return [{"id": a.id, "team": a.team, "conversations": a.conversations}
-            for a in request.app.state.store.agents()]
+            "number of conversations. A team lead gets the agents with conversations in their team, "
+            "counted over those.")
+def list_agents(request: Request, user: Staff) -> list[dict[str, Any]]:
+    agents = request.app.state.store.agents(team=Scope.of(user).team)
+    return [{"id": a.id, "team": a.team, "conversations": a.conversations} for a in agents]
 
 
 @router.get("/teams", summary="Every team", description="Teams seen in the data and their number of "
-            "conversations.")
-def list_teams(request: Request, user: Reviewer) -> list[dict[str, Any]]:
-    return [{"id": t.id, "conversations": t.conversations} for t in request.app.state.store.teams()]
+            "conversations (a team lead: their own team only).")
+def list_teams(request: Request, user: Staff) -> list[dict[str, Any]]:
+    teams = Scope.of(user).within(request.app.state.store.teams(), lambda t: t.id)
+    return [{"id": t.id, "conversations": t.conversations} for t in teams]

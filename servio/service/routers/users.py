@@ -32,7 +32,8 @@ def me(user: CurrentUser) -> Any:
 
 
 @router.get("/users", response_model=list[UserOut], summary="Every user",
-            description="Every user with role, linked agent id and whether active (never a token).")
+            description="Every user with role, linked agent id, team (team leads) and whether active "
+                        "(never a token).")
 def list_users(request: Request, admin: Admin) -> Any:
     return [u.to_dict() for u in request.app.state.store.list_users()]
 
@@ -40,12 +41,13 @@ def list_users(request: Request, admin: Admin) -> Any:
 @router.post("/users", response_model=TokenOut, status_code=201,
              summary="Create a user and their first token",
              description="The token is in the answer only; the store keeps a salted hash. An agent user "
-                         "sees the conversations whose agent id is the user's `agent_id`.")
+                         "sees the conversations whose agent id is the user's `agent_id`; a team_lead user "
+                         "needs a `team` and sees the conversations of that team.")
 def create_user(request: Request, body: UserIn, admin: Admin) -> Any:
     store = request.app.state.store
     if store.get_user(name=body.name) is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"a user named {body.name!r} exists already")
-    user, token = store.create_user(body.name, body.role, body.agent_id)
+    user, token = store.create_user(body.name, body.role, body.agent_id, team=body.team)
     _changed(request)
     return {"token": token, "user": user.to_dict()}
 

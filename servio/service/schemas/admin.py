@@ -5,21 +5,36 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-Role = Literal["admin", "reviewer", "agent"]
+Role = Literal["admin", "reviewer", "team_lead", "agent"]
 
 
 class UserIn(BaseModel):
-    """A new user; an agent user should name the agent id their conversations carry."""
+    """A new user; an agent user names the agent id their conversations carry, a team lead their team."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"name": "kati", "role": "agent", "agent_id": "kati"},
+                     {"name": "lea", "role": "team_lead", "team": "Tallinn"},
                      {"name": "mari", "role": "reviewer"}]})
 
     name: str = Field(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$")
     role: Role
     agent_id: str | None = Field(default=None, min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$")
+    team: str | None = Field(default=None, min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$",
+                             validate_default=True,
+                             description="The team a team_lead user leads (required for that role, and "
+                                         "only for it): they see that team's conversations.")
+
+    @field_validator("team")
+    @classmethod
+    def _team_for_team_leads(cls, team: str | None, info: ValidationInfo) -> str | None:
+        role = info.data.get("role")
+        if role == "team_lead" and team is None:
+            raise ValueError("a user with the team_lead role needs a team")
+        if role is not None and role != "team_lead" and team is not None:
+            raise ValueError(f"only a team_lead user has a team, not a user with the {role} role")
+        return team
 
 
 class UserPatch(BaseModel):
@@ -38,6 +53,7 @@ class UserOut(BaseModel):
     name: str
     role: Role
     agent_id: str | None
+    team: str | None = Field(default=None, description="The team a team_lead user leads.")
     active: bool
     created_at: datetime
 
