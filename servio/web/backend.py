@@ -50,8 +50,8 @@ class Backend(Protocol):
         """Every result of an agent, a team or all, within the dates."""
         ...
 
-    def agents(self) -> list[Agent]:
-        """Agents seen in the data."""
+    def agents(self, team: str | None = None) -> list[Agent]:
+        """Agents seen in the data; with ``team``, those with conversations of that team (counted there)."""
         ...
 
     def teams(self) -> list[Team]:
@@ -156,10 +156,10 @@ class MemoryBackend:
             return select(all_results, scope="team", id=team, date_from=date_from, date_to=date_to)
         return select(all_results, scope="period", date_from=date_from, date_to=date_to)
 
-    def agents(self) -> list[Agent]:
+    def agents(self, team: str | None = None) -> list[Agent]:
         seen: dict[str, list[ConversationResult]] = {}
         for _, r, _ in self.items.values():
-            if r.agent_id:
+            if r.agent_id and (team is None or r.team == team):
                 seen.setdefault(r.agent_id, []).append(r)
         return [Agent(id=a, team=next((r.team for r in rs if r.team), None), conversations=len(rs))
                 for a, rs in sorted(seen.items())]

@@ -30,10 +30,12 @@ def add_live(router: APIRouter, ui: _Ui) -> None:
         user = ui.json_post(request)
         from servio.live import SessionInfo
         from servio.model import Language
+        from servio.service.scope import Scope
 
         lang = (await _body(request)).get("language")
-        info = SessionInfo(language=Language(lang) if lang in ("et", "en") else None,
-                           agent_id=user.agent_id if user.role == "agent" else None)
+        agent_id, team = Scope.of(user).live(None, None, lambda _agent: None)  # the page names no agent
+        info = SessionInfo(language=Language(lang) if lang in ("et", "en") else None, agent_id=agent_id,
+                           team=team)
         session = request.app.state.live.create(_owner(user), info)
         return JSONResponse({"session_id": session.id}, status_code=201)
 

@@ -41,17 +41,21 @@ def query(base: str, **params: Any) -> str:
 
 
 def conversation_list(backend: Backend, f: ConversationFilter, language: str,
-                      own_agent: str | None = None) -> dict[str, Any]:
+                      own_agent: str | None = None, own_team: str | None = None) -> dict[str, Any]:
     """A page of conversations, the filter as given and the choices for the filter form.
 
     With ``own_agent`` (an agent user's id) the choices name only that agent and its team:
     agents may not list the others (the API answers 403 to them for ``/agents`` and ``/teams``).
+    With ``own_team`` (a team lead's team) they name that team and the agents with
+    conversations in it, as the API's ``/agents`` and ``/teams`` answer a team lead.
     """
     page = backend.listing(f)
-    agents, teams = backend.agents(), backend.teams()
+    agents, teams = backend.agents(team=own_team), backend.teams()
     if own_agent is not None:
         agents = [a for a in agents if a.id == own_agent]
         teams = [t for t in teams if t.id in {a.team for a in agents}]
+    if own_team is not None:
+        teams = [t for t in teams if t.id == own_team]
     return {"page": page, "filter": f, "agents": agents, "teams": teams,
             "patterns": _pattern_choices(language)}
 
@@ -100,9 +104,12 @@ def _feedback(result: ConversationResult, language: str) -> list[dict[str, Any]]
 
 
 def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_from: date | None,
-                 date_to: date | None, link: Link) -> dict[str, Any] | None:
-    """An agent's or team's profile with links from every number to the conversations behind it."""
-    key = {"agent_id": id} if kind == "agent" else {"team": id}
+                 date_to: date | None, link: Link, within: str | None = None) -> dict[str, Any] | None:
+    """An agent's or team's profile with links from every number to the conversations behind it.
+
+    ``within`` (a team lead's team) computes an agent's profile over that team's conversations only.
+    """
+    key = {"agent_id": id, "team": within} if kind == "agent" else {"team": id}
     results = backend.results(**key, date_from=date_from, date_to=date_to)
     if not results:
         return None

@@ -19,7 +19,8 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from servio.analyze.registry import DEFAULT_TAGGER
-from servio.store.types import ConversationFilter, NotFound, StoreError, User
+from servio.service.scope import STAFF, Scope
+from servio.store.types import ROLES, ConversationFilter, NotFound, StoreError, User
 from servio.web import pages
 from servio.web.backend import Backend
 from servio.web.render import Renderer, language_of
@@ -82,7 +83,7 @@ class _Ui:
                 return None
         return GUEST if self.open_access else None
 
-    def need_user(self, request: Request, roles: tuple[str, ...] = ("admin", "reviewer", "agent")) -> User:
+    def need_user(self, request: Request, roles: tuple[str, ...] = ROLES) -> User:
         user = self.user(request)
         if user is None:
             raise HTTPException(401, "sign in first")
@@ -95,7 +96,7 @@ class _Ui:
         """Roles that may import and read import jobs: admins (and an open dashboard's guest reviewer)."""
         return ("admin",) if not self.open_access else ("admin", "reviewer")
 
-    def json_post(self, request: Request, roles: tuple[str, ...] = ("admin", "reviewer", "agent")) -> User:
+    def json_post(self, request: Request, roles: tuple[str, ...] = ROLES) -> User:
         if request.headers.get("x-servio") != "1":
             raise HTTPException(403, "missing X-Servio header")
         return self.need_user(request, roles)
@@ -118,7 +119,8 @@ class _Ui:
         user = self.user(request)
         if user is None:
             return self.to_login(request)
-        html = self.render.page(template, lang=lang, user=user, path=request.url.path, **context)
+        html = self.render.page(template, lang=lang, user=user, path=request.url.path,
+                                can_import=user.role in self.importers, **context)
         response = HTMLResponse(html)
         if request.query_params.get("lang") == lang:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
@@ -230,13 +232,13 @@ class _Ui:
         user = self.viewer(request)
         if isinstance(user, Response):
             return user
-        q = request.query_params
+        q, scope = request.query_params, Scope.of(user)
         try:
-            f = _filter(q, user)
+            f = _filter(q, scope)
         except (StoreError, ValueError) as exc:
             raise HTTPException(422, str(exc)) from None
-        own = user.agent_id if user.role == "agent" else None
-        ctx = pages.conversation_list(self.backend(request), f, language_of(request), own_agent=own)
+        ctx = pages.conversation_list(self.backend(request), f, language_of(request),
+                                      own_agent=scope.agent_id, own_team=scope.team)
         page, kept = ctx["page"], {k: v for k, v in q.items() if k != "offset"}
         prev_link = (pages.query(request.url.path, **kept, offset=max(0, f.offset - f.limit))
                      if f.offset else None)
@@ -249,17 +251,25 @@ class _Ui:
         user = self.viewer(request)
         if isinstance(user, Response):
             return user
+        conv, result, corrected = self.visible(request, user, cid)
+        view = pages.conversation_view(conv, result, corrected, language_of(request))
+        return self.page(request, "conversation.html", **view, link=self.link,
+                         can_correct=Scope.of(user).staff)
+
+    def visible(self, request: Request, user: User, cid: str) -> Any:
+        """A conversation in the user's scope; 404 otherwise (as the API: not yours = not found)."""
+        scope = Scope.of(user)
         try:
             conv, result, corrected = self.backend(request).get(cid)
         except NotFound:
             raise HTTPException(404, f"no conversation {cid!r}") from None
-        if user.role == "agent" and result.agent_id != user.agent_id:  # as the API: not yours = not found
+        if not scope.sees(result.agent_id, result.team):
             raise HTTPException(404, f"no conversation {cid!r}")
-        view = pages.conversation_view(conv, result, corrected, language_of(request))
-        return self.page(request, "conversation.html", **view, link=self.link)
+        return conv, result, corrected
 
     async def correct(self, request: Request, cid: str, turn: int) -> Response:
-        user = self.json_post(request, ("admin", "reviewer"))
+        user = self.json_post(request, STAFF)
+        self.visible(request, user, cid)
         try:
             body = await json_body(request)
             stages = body.get("stages") if isinstance(body, dict) else None
@@ -279,9 +289,8 @@ class _Ui:
         user = self.viewer(request)
         if isinstance(user, Response):
             return user
-        if user.role == "agent" and agent_id != user.agent_id:
-            raise HTTPException(403, "agents see only their own profile")
-        ctx = pages.profile_page(self.backend(request), kind="agent", id=agent_id,
+        team = Scope.of(user).agent_profile(agent_id)
+        ctx = pages.profile_page(self.backend(request), kind="agent", id=agent_id, within=team,
                                  language=language_of(request), link=self.link, **_dates(request))
         if ctx is None:
             raise HTTPException(404, f"no conversations of agent {agent_id!r}")
@@ -291,26 +300,31 @@ class _Ui:
         user = self.viewer(request)
         if isinstance(user, Response):
             return user
-        if user.role == "agent":
-            return RedirectResponse(self.link("agent", id=user.agent_id), status_code=303)
-        team = request.query_params.get("team") or None
+        scope, q = Scope.of(user), request.query_params
+        if scope.agent_id is not None:
+            return RedirectResponse(self.link("agent", id=scope.agent_id), status_code=303)
+        team = q.get("team") or None
+        if scope.team is not None and team is None:  # a team lead starts on their own team's page
+            own = pages.query(request.url.path, **{**q, "team": scope.team})
+            return RedirectResponse(own, status_code=303)
+        if team is not None:
+            scope.team_profile(team)
         ctx = pages.team_page(self.backend(request), team=team, language=language_of(request), link=self.link,
                               **_dates(request))
-        return self.page(request, "team.html", **ctx, q=dict(request.query_params))
+        ctx["teams"] = scope.within(ctx["teams"], lambda t: t.id)
+        return self.page(request, "team.html", **ctx, q=dict(q), team_locked=scope.team is not None)
 
     async def report(self, request: Request) -> Response:
         user = self.need_user(request)
         q = request.query_params
         scope = q.get("scope", "period")
         key = q.get("id") or None
-        if user.role == "agent" and (scope != "agent" or key != user.agent_id):
-            raise HTTPException(403, "agents see only their own report")
+        within = _report_team(Scope.of(user), scope, key)
         from servio.report.html import build_report
 
         dates = _dates(request)
         backend = self.backend(request)
-        results = backend.results(agent_id=key if scope == "agent" else None,
-                                  team=key if scope == "team" else None, **dates)
+        results = backend.results(agent_id=key if scope == "agent" else None, team=within, **dates)
         results, conversations = pages.with_full_worst(backend, results)
         try:
             html = build_report(results, conversations, scope=scope, id=key, language=language_of(request),
@@ -351,20 +365,28 @@ def _dates(request: Request) -> dict[str, date | None]:
     return out
 
 
-def _filter(q: Any, user: User) -> ConversationFilter:
+def _report_team(scope: Scope, kind: str, key: str | None) -> str | None:
+    """The team a report's conversations are limited to; 403 for a report outside the user's scope."""
+    if scope.agent_id is not None and (kind != "agent" or key != scope.agent_id):
+        raise HTTPException(403, "agents see only their own report")
+    if kind == "team":
+        scope.team_profile(key or "")
+        return key
+    if scope.team is not None and kind != "agent":
+        raise HTTPException(403, "team leads see only their own team's report")
+    return scope.team
+
+
+def _filter(q: Any, scope: Scope) -> ConversationFilter:
     def num(key: str) -> float | None:
         return float(q[key]) if q.get(key) else None
 
     def day(key: str) -> date | None:
         return date.fromisoformat(q[key]) if q.get(key) else None
 
-    agent = q.get("agent_id") or None
-    if user.role == "agent":
-        if not user.agent_id:  # as the API: an agent user without an agent id sees nothing
-            raise HTTPException(403, "this agent user is not linked to an agent id")
-        agent = user.agent_id
+    agent, team = scope.listing(q.get("agent_id") or None, q.get("team") or None)
     return ConversationFilter(
-        agent_id=agent, team=q.get("team") or None, date_from=day("date_from"), date_to=day("date_to"),
+        agent_id=agent, team=team, date_from=day("date_from"), date_to=day("date_to"),
         contact_type=q.get("contact_type") or None,
         missing_stage=int(q["missing_stage"]) if q.get("missing_stage") else None,
         failure=q.get("failure") or None, score_min=num("score_min"), score_max=num("score_max"),

@@ -53,8 +53,8 @@ class StoreBackend:
         f = ConversationFilter(agent_id=agent_id, team=team, date_from=date_from, date_to=date_to)
         return self.store.results(f)
 
-    def agents(self) -> list[Agent]:
-        return list(self.store.agents())
+    def agents(self, team: str | None = None) -> list[Agent]:
+        return list(self.store.agents(team=team))
 
     def teams(self) -> list[Team]:
         return list(self.store.teams())
