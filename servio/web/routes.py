@@ -199,6 +199,11 @@ class _Ui:
     async def import_form(self, request: Request) -> Response:
         from servio.ingest import available_formats
 
+        user = self.viewer(request)
+        if isinstance(user, Response):
+            return user
+        if user.role not in self.importers:
+            raise HTTPException(403, "only an admin imports: an import can write any team's conversations")
         return self.page(request, "import.html", formats=available_formats())
 
     async def import_files(self, request: Request) -> Response:

@@ -126,6 +126,7 @@ def test_a_team_lead_cannot_import_and_is_not_offered_it(lead: TestClient, store
     job = store.create_import_job(["x.jsonl"], format=None, created_by=None)
     assert lead.get(f"/ui/import/{job.id}").status_code == 403
     assert 'href="/ui/import"' not in lead.get("/ui/team?team=North").text
+    assert lead.get("/ui/import").status_code == 403  # nor the upload form
 
 
 def test_a_live_session_is_the_teams(lead: TestClient) -> None:
