@@ -128,15 +128,43 @@ def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) 
     One migrator at a time: PostgreSQL takes an advisory lock, SQLite its write
     lock, so processes starting together wait for each other instead of both
     creating the tables.
+
+    On SQLite, foreign keys are off while migrating, as SQLite's documentation
+    asks for a table rebuilt by copy, drop and rename (Alembic's batch mode):
+    with them on, dropping the old ``users`` table would delete every API token
+    and blank the user of every correction. ``PRAGMA foreign_key_check`` runs
+    before the commit, so a migration cannot leave a dangling reference.
     """
     from alembic import command
 
     cfg = alembic_config(engine)
-    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-        cfg.attributes["connection"] = conn
-        (command.downgrade if downgrade else command.upgrade)(cfg, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.execution_options(**{WRITE_OPTION: True}).connect() as conn:
+        if sqlite:  # only outside a transaction; on the DB-API connection, so no BEGIN comes first
+            _sqlite_pragma(conn, "foreign_keys=OFF")
+        try:
+            with conn.begin():
+                if engine.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                cfg.attributes["connection"] = conn
+                (command.downgrade if downgrade else command.upgrade)(cfg, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StoreError(f"the migration to {revision} would leave {len(broken)} rows "
+                                         f"pointing at rows that do not exist (first: {tuple(broken[0])}); "
+                                         "nothing changed")
+        finally:
+            if sqlite:
+                _sqlite_pragma(conn, "foreign_keys=ON")
+
+
+def _sqlite_pragma(conn: Any, pragma: str) -> None:
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()
 
 
 def current_revision(engine: Engine) -> str | None:

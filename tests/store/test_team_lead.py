@@ -153,3 +153,17 @@ def test_corrections_and_their_export_within_a_team(store: Store) -> None:
     assert len(store.corrections()) == 2
     assert [r["id"] for r in store.corrections_export(team="Online")] == ["c3"]
     assert [r["id"] for r in store.corrections_export(everything=True, team="Online")] == ["c3", "c4", "c5"]
+
+
+def test_sqlite_enforces_foreign_keys_again_after_migrating(empty_url: str) -> None:
+    if not empty_url.startswith("sqlite"):
+        pytest.skip("the foreign-key pragma is SQLite's")
+    url, _ = _old_database(empty_url)
+    with Store(url) as store:
+        store.migrate()  # migrates with foreign keys off, on a pooled connection that is used again
+        for _ in range(3):
+            with store.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        with pytest.raises(IntegrityError), store.engine.begin() as conn:
+            conn.execute(text("INSERT INTO api_tokens (user_id, key_id, salt, secret_hash, created_at) "
+                              "VALUES (999, 'ffffffffffffffff', 's', 'h', '2026-01-01 00:00:00')"))
