@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "(the project's own training files, as the shipped model is trained)")
 
     sub.add_parser("formats", help="list the input formats servio reads")
-    cli_service.add_parsers(sub, _add_input)
+    cli_service.add_parsers(sub, _add_input, _add_workers)
     return parser
 
 

@@ -18,7 +18,7 @@ EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
 DEFAULT_DATABASE = "sqlite:///./servio.db"
 
 
-def add_parsers(sub: Any, add_input: Any) -> None:
+def add_parsers(sub: Any, add_input: Any, add_workers: Any) -> None:
     """Add ``import``, ``serve``, ``report`` and ``train`` to the subcommand parsers ``sub``."""
     p = sub.add_parser(
         "import",
@@ -27,6 +27,7 @@ def add_parsers(sub: Any, add_input: Any) -> None:
         "id: re-importing changes nothing, an updated conversation is re-analysed.",
     )
     add_input(p, model=False)  # stored results name their tagger; a model file has no name to store
+    add_workers(p)
     p.add_argument(
         "--database", default=None, help=f"database URL (default: $SERVIO_DATABASE_URL or {DEFAULT_DATABASE})"
     )
@@ -126,6 +127,7 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
         on_progress=progress if sys.stderr.isatty() and not args.no_progress else None,
         redact=RedactionConfig(enabled=not args.no_redact),
         tagger=args.tagger,
+        workers=session.options.workers,
     )
     print(
         f"\nservio: import job {report.job_id}: {report.read} read, {report.new} new, "

@@ -118,3 +118,18 @@ def test_the_cli_writes_the_same_with_two_workers(command: list[str], capsys: py
 def test_a_negative_worker_count_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", "--examples", "--workers", "-2"]) == 2
     assert "--workers" in capsys.readouterr().err
+
+
+def test_servio_import_with_two_workers_stores_what_one_does(tmp_path: Path) -> None:
+    from servio.store import Store
+
+    paths = [str(p) for p in example_paths()]
+    urls = [f"sqlite:///{tmp_path / f'w{n}.db'}" for n in (1, 2)]
+    for url, workers in zip(urls, ("1", "2"), strict=True):
+        assert main(["import", *paths, "--database", url, "--workers", workers, "--no-progress"]) == 0
+    stored = []
+    for url in urls:
+        with Store(url) as store:
+            ids = [s.id for s in store.list_conversations().items]
+            stored.append({i: store.get_conversation(i) for i in ids})
+    assert len(stored[0]) >= 20 and stored[0] == stored[1]

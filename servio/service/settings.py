@@ -66,6 +66,9 @@ class Settings(BaseSettings):
                                "the first live turn is not slow.")
     tagger: str = Field(default=DEFAULT_TAGGER, description="The stage tagger (a registered name) for "
                         "imports and live hints.")
+    import_workers: int = Field(default=1, ge=1, le=256, description="Worker processes that analyse each "
+                                "batch of an import (the results are the same; more use more cores and "
+                                "memory, each worker holding its own copy of the tagger).")
     auth_cache_seconds: float = Field(10.0, ge=0, description="How long a checked token is trusted without "
                                       "asking the database again (0: always ask).")
     trusted_proxies: str = Field(default="", description="Addresses of reverse proxies whose "

@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import islice
+from functools import partial
+from itertools import compress, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation
+from servio.parallel import Workers
 from servio.redact import RedactionConfig, redact_conversation, redact_text
 from servio.results import ConversationResult
 from servio.store.convert import unstorable
@@ -117,6 +119,7 @@ def import_paths(
     job_id: int | None = None,
     created_by: int | None = None,
     strict: bool = False,
+    workers: int = 1,
 ) -> ImportReport:
     """Import conversations from files and folders in any format servio reads.
 
@@ -127,13 +130,17 @@ def import_paths(
     committed batch; ``strict`` stops at the first bad record instead (the
     batches before it stay stored). ``job_id`` continues a job made with
     :meth:`Store.create_import_job` (e.g. by the service); otherwise a job is
-    created. Raises :class:`~servio.ingest.IngestError` for a missing path or
+    created. ``workers`` > 1 analyses each batch in that many worker
+    processes (the same results; reading, redaction and storing stay here).
+    Raises :class:`~servio.ingest.IngestError` for a missing path or
     unknown format, after marking the job failed.
     """
     from servio.ingest import Problem, read_conversations
 
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
     redact.active()  # unknown kinds fail before the job starts
     names = [str(paths)] if isinstance(paths, str | Path) else [str(p) for p in paths]
     if job_id is None:
@@ -152,14 +159,16 @@ def import_paths(
         if on_note is not None:
             on_note(item)
 
-    analyse = _guarded(analyser(tagger), run, problem, Problem)
+    analysis = _Guarded(tagger, run, problem, Problem, workers)
+    many = analysis.many if workers > 1 else None
     try:
         stream = read_conversations(paths, format=format, strict=strict, options=options, on_problem=problem,
                                     on_note=note)
         for batch in _batches(stream, batch_size):
             clean = [_redacted(conv, redact, run) for conv in batch]
-            outcomes = store.save_results(clean, analyse, tagger=tagger, job_id=job_id,
-                                          skipped=stream.report.skipped, problems=run.take_pending)
+            outcomes = store.save_results(clean, analysis.one, tagger=tagger, job_id=job_id,
+                                          skipped=stream.report.skipped, problems=run.take_pending,
+                                          analyse_many=many)
             run.read += len(batch)
             run.outcomes.update(outcomes)
             if on_progress is not None:
@@ -169,6 +178,8 @@ def import_paths(
         error = _redacted_message(f"{type(exc).__name__}: {exc}", redact)
         store.finish_import_job(job_id, "failed", error=error, problems=run.take_pending())
         raise
+    finally:
+        analysis.pool.close()
     store.finish_import_job(job_id, "done", skipped=skipped, problems=run.take_pending())
     return run.report(skipped)
 
@@ -188,22 +199,45 @@ def _redacted(conv: Conversation, config: RedactionConfig, run: _Run) -> Convers
     return clean
 
 
-def _guarded(analyse: Callable[[Conversation], ConversationResult], run: _Run,
-             problem: Callable[[Any], None], problem_type: type) -> Callable[[Conversation], Any]:
-    """``analyse`` turning an error on one conversation into a problem (and None) instead of a crash."""
+def _analysed_or_error(tagger: str, conv: Conversation) -> ConversationResult | str:
+    """The analysis of one conversation, or what went wrong (run in a worker process with ``workers``)."""
+    try:
+        return analyser(tagger)(conv)
+    except Exception as exc:  # one bad conversation must not stop the import
+        return f"{type(exc).__name__}: {exc}"
 
-    def run_one(conv: Conversation) -> ConversationResult | None:
+
+class _Guarded:
+    """The import's analysis: an error on one conversation becomes a problem (and None), not a crash;
+    with ``workers`` > 1 the conversations of a batch are analysed in worker processes."""
+
+    def __init__(self, tagger: str, run: _Run, problem: Callable[[Any], None], problem_type: type,
+                 workers: int) -> None:
+        self.tagger, self.run, self.problem, self.problem_type = tagger, run, problem, problem_type
+        self.pool = Workers(workers)
+
+    def one(self, conv: Conversation) -> ConversationResult | None:
+        """The result of one conversation, analysed here."""
+        return self._outcome(conv, _analysed_or_error(self.tagger, conv)) if self._storable(conv) else None
+
+    def many(self, convs: Sequence[Conversation]) -> list[ConversationResult | None]:
+        """The results of a batch, in order, analysed by the worker processes."""
+        ok = [self._storable(conv) for conv in convs]
+        found = iter(self.pool.map(partial(_analysed_or_error, self.tagger), list(compress(convs, ok))))
+        return [self._outcome(conv, next(found)) if keep else None
+                for conv, keep in zip(convs, ok, strict=True)]
+
+    def _storable(self, conv: Conversation) -> bool:
         reason = unstorable(conv)
         if reason is not None:
-            run.failed += 1
-            problem(problem_type("(store)", None, None, f"{reason}; skipped"))
-            return None
-        try:
-            return analyse(conv)
-        except Exception as exc:  # one bad conversation must not stop the import
-            run.failed += 1
-            message = f"conversation {conv.id!r} could not be analysed: {type(exc).__name__}: {exc}"
-            problem(problem_type("(analysis)", None, None, message))
-            return None
+            self.run.failed += 1
+            self.problem(self.problem_type("(store)", None, None, f"{reason}; skipped"))
+        return reason is None
 
-    return run_one
+    def _outcome(self, conv: Conversation, found: ConversationResult | str) -> ConversationResult | None:
+        if not isinstance(found, str):
+            return found
+        self.run.failed += 1
+        message = f"conversation {conv.id!r} could not be analysed: {found}"
+        self.problem(self.problem_type("(analysis)", None, None, message))
+        return None

@@ -34,6 +34,7 @@ from servio.store.types import (
 from servio.store.writer import known_versions
 
 Analyse = Callable[[Conversation], ConversationResult | None]
+AnalyseMany = Callable[[Sequence[Conversation]], Sequence[ConversationResult | None]]
 When = date | datetime | None
 _RETRIES = 3
 
@@ -131,12 +132,15 @@ class Store:
 
     def save_results(self, convs: Sequence[Conversation], analyse: Analyse, *, tagger: str = DEFAULT_TAGGER,
                      job_id: int | None = None, skipped: int | None = None,
-                     problems: Sequence[Any] | Callable[[], Sequence[Any]] = ()) -> list[str]:
+                     problems: Sequence[Any] | Callable[[], Sequence[Any]] = (),
+                     analyse_many: AnalyseMany | None = None) -> list[str]:
         """Store a batch in one transaction; returns each conversation's outcome in order.
 
         ``analyse`` is called only for conversations that are new or whose
         content hash or tagger changed; returning None marks it ``failed``
-        (not stored). With ``job_id`` the job's counts (and the reader's
+        (not stored). ``analyse_many``, when given, analyses those in one call
+        instead (in worker processes, say), a result or None each, in order.
+        With ``job_id`` the job's counts (and the reader's
         ``skipped`` total and ``problems``) advance in the same transaction;
         ``problems`` may be a callable, asked after the analysis so that the
         analysis' own problems are recorded with the batch.
@@ -148,7 +152,9 @@ class Store:
         digests = {c.id: content_hash(c) for c in convs}
         with self._read() as session:
             known = known_versions(session, ids)
-        results = {c.id: analyse(c) for c in convs if known.get(c.id) != (digests[c.id], tagger)}
+        todo = [c for c in convs if known.get(c.id) != (digests[c.id], tagger)]
+        found = analyse_many(todo) if analyse_many is not None and todo else [analyse(c) for c in todo]
+        results = dict(zip([c.id for c in todo], found, strict=True))
         step = jobs.Progress(skipped=skipped, problems=tuple(problems() if callable(problems) else problems))
         for attempt in range(_RETRIES):
             try:

@@ -44,7 +44,8 @@ def default_backend(request: Request) -> Backend:
         from servio.web.store_backend import StoreBackend
 
         settings = getattr(state, "settings", None)
-        backend = StoreBackend(state.store, tagger=getattr(settings, "tagger", DEFAULT_TAGGER))
+        backend = StoreBackend(state.store, tagger=getattr(settings, "tagger", DEFAULT_TAGGER),
+                               import_workers=getattr(settings, "import_workers", 1))
         state.web_backend = backend
     return backend
 

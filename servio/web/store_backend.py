@@ -32,9 +32,10 @@ from servio.store.types import (
 class StoreBackend:
     """Pages over a :class:`~servio.store.Store` (SQLite or PostgreSQL)."""
 
-    def __init__(self, store: Any, *, tagger: str = DEFAULT_TAGGER) -> None:
+    def __init__(self, store: Any, *, tagger: str = DEFAULT_TAGGER, import_workers: int = 1) -> None:
         self.store = store
         self.tagger = tagger
+        self.import_workers = import_workers
 
     def listing(self, f: ConversationFilter) -> Page[ConversationSummary]:
         page: Page[ConversationSummary] = self.store.list_conversations(f)
@@ -80,6 +81,7 @@ class StoreBackend:
         from servio.store import import_paths
 
         try:  # the store's importer: read -> redact -> analyse -> save, with the job's counts per batch
-            import_paths(self.store, paths, format=format, tagger=self.tagger, job_id=job_id)
+            import_paths(self.store, paths, format=format, tagger=self.tagger, job_id=job_id,
+                         workers=self.import_workers)
         except Exception:  # the importer has marked the job failed with the reason; the page shows it
             return

@@ -156,3 +156,18 @@ def test_a_job_never_shows_the_upload_folder(store: Any) -> None:
     shown = job_out(store.get_import_job(job.id))
     assert "servio-upload-" not in str(shown) and "/var/tmp" not in str(shown), shown
     assert shown["paths"] == ["000-chats.csv"] and "'000-chats.csv'" in shown["error"]
+
+
+def test_imports_with_worker_processes_store_what_one_process_does(filled_store: Any, users: Users) -> None:
+    from servio.store.importer import analyser
+
+    records = "\n".join(_record(f"w-{n}", text=f"Tere! Olen Kati. Kuidas saan aidata? ({n})")
+                        for n in range(6))
+    settings = make_settings(import_workers=2)
+    app = create_app(settings, store=filled_store)
+    with TestClient(app) as client:
+        job = _upload(client, users, [("w.jsonl", (records + "\n").encode())]).json()
+        assert (job["status"], job["read"], job["new"], job["problem_count"]) == ("done", 6, 6, 0)
+    for n in range(6):
+        conv, result = filled_store.get_conversation(f"w-{n}")
+        assert result == analyser(settings.tagger)(conv)

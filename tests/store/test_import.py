@@ -241,3 +241,28 @@ def test_problem_messages_are_stored_redacted(store: Store, tmp_path: Path) -> N
     unredacted = import_paths(store, [bad], redact=RedactionConfig(enabled=False))
     job = store.get_import_job(unredacted.job_id)
     assert job is not None and "mari@firma.ee" in " ".join(p["message"] for p in job.problems)
+
+
+def test_workers_store_the_same_results_and_problems(store: Store, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    convs = [conversation(n) for n in range(1, 8)] + [replace(conversation(8), id="x" * 300)]
+    path = write_jsonl(tmp_path / "c.jsonl", convs, bad_lines=1)
+    report = import_paths(store, path, batch_size=3, workers=2)
+    assert (report.read, report.skipped, report.new, report.failed) == (8, 1, 7, 1)
+    assert "longer than 255 characters" in report.problems[-1].message
+    for conv in convs[:7]:
+        stored, result = store.get_conversation(conv.id) or (None, None)
+        assert stored is not None and result == analyse(stored)
+    again = import_paths(store, path, batch_size=3, workers=2)
+    assert (again.new, again.unchanged, again.failed) == (0, 7, 1)
+
+
+def test_an_analysis_error_in_a_worker_is_a_problem_of_its_conversation(store: Store, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", [conversation(n) for n in range(1, 4)])
+    report = import_paths(store, path, workers=2, tagger="no-such-tagger")
+    assert (report.read, report.new, report.failed) == (3, 0, 3)
+    assert all("could not be analysed" in p.message and "no-such-tagger" in p.message
+               for p in report.problems)
+    job = store.get_import_job(report.job_id)
+    assert job is not None and job.status == "done" and job.problem_count == 3

@@ -111,7 +111,8 @@ def run_import(store: Any, settings: Any, job_id: int, paths: list[Path], folder
 
     try:
         return import_paths(store, paths, format=format, options=options, job_id=job_id,
-                            tagger=settings.tagger, redact=RedactionConfig(enabled=settings.redact))
+                            tagger=settings.tagger, redact=RedactionConfig(enabled=settings.redact),
+                            workers=settings.import_workers)
     except Exception:  # the importer marked the job failed with the error; the caller reads the job
         return None
     finally:
