@@ -14,12 +14,12 @@ from __future__ import annotations
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from multiprocessing import get_context
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -32,6 +32,10 @@ AHEAD = 2
 
 class WorkerError(RuntimeError):
     """A worker process stopped without an answer (killed, out of memory)."""
+
+
+_BROKEN = ("a worker process stopped without an answer (killed, or out of memory?); "
+           "run again with fewer workers")
 
 
 def available_cores() -> int:
@@ -97,11 +101,20 @@ class Workers:
                 yield from pending.popleft().result()
         except BrokenProcessPool as exc:
             self.close()
-            raise WorkerError("a worker process stopped without an answer (killed, or out of memory?); "
-                              "run again with fewer --workers") from exc
+            raise WorkerError(_BROKEN) from exc
         finally:
             for future in pending:
                 future.cancel()
+
+    def start(self, work: Callable[[T], R], items: Sequence[T], chunk: int = CHUNK) -> Started[R]:
+        """``work`` of every item sent to the workers now, without waiting (a bounded batch: all of it is
+        in flight); :meth:`Started.results` waits for them. With one worker nothing runs until then."""
+        if self.workers == 1 or not items:
+            return Started(lambda: list(map(work, items)), [])
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
+                                             initializer=_ignore_interrupts)
+        return Started(None, [self._pool.submit(_apply, work, part) for part in _chunks(items, chunk)])
 
     def close(self) -> None:
         """Stop the worker processes (after the chunks they are on)."""
@@ -114,6 +127,22 @@ class Workers:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class Started(Generic[R]):
+    """Work handed to :meth:`Workers.start`: its results, in input order, when they are ready."""
+
+    def __init__(self, here: Callable[[], list[R]] | None, futures: list[Future[list[R]]]) -> None:
+        self._here, self._futures = here, futures
+
+    def results(self) -> list[R]:
+        """Wait for every result (an exception of ``work`` is raised here)."""
+        if self._here is not None:
+            return self._here()
+        try:
+            return [r for future in self._futures for r in future.result()]
+        except BrokenProcessPool as exc:
+            raise WorkerError(_BROKEN) from exc
 
 
 def _apply(work: Callable[[T], R], part: list[T]) -> list[R]:

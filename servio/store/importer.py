@@ -9,17 +9,17 @@ same content are counted ``unchanged`` without being analysed again.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import compress, islice
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation
-from servio.parallel import Workers
+from servio.parallel import Started, Workers
 from servio.redact import RedactionConfig, redact_conversation, redact_text
 from servio.results import ConversationResult
 from servio.store.convert import unstorable
@@ -131,7 +131,8 @@ def import_paths(
     batches before it stay stored). ``job_id`` continues a job made with
     :meth:`Store.create_import_job` (e.g. by the service); otherwise a job is
     created. ``workers`` > 1 analyses each batch in that many worker
-    processes (the same results; reading, redaction and storing stay here).
+    processes, the next batch while this one is stored (the same results;
+    reading, redaction and storing stay here).
     Raises :class:`~servio.ingest.IngestError` for a missing path or
     unknown format, after marking the job failed.
     """
@@ -160,19 +161,10 @@ def import_paths(
             on_note(item)
 
     analysis = _Guarded(tagger, run, problem, Problem, workers)
-    many = analysis.many if workers > 1 else None
     try:
         stream = read_conversations(paths, format=format, strict=strict, options=options, on_problem=problem,
                                     on_note=note)
-        for batch in _batches(stream, batch_size):
-            clean = [_redacted(conv, redact, run) for conv in batch]
-            outcomes = store.save_results(clean, analysis.one, tagger=tagger, job_id=job_id,
-                                          skipped=stream.report.skipped, problems=run.take_pending,
-                                          analyse_many=many)
-            run.read += len(batch)
-            run.outcomes.update(outcomes)
-            if on_progress is not None:
-                on_progress(run.report(stream.report.skipped))
+        _Batches(store, stream, analysis, job_id, on_progress).run(batch_size, redact)
         skipped = stream.report.skipped
     except BaseException as exc:
         error = _redacted_message(f"{type(exc).__name__}: {exc}", redact)
@@ -218,14 +210,13 @@ class _Guarded:
 
     def one(self, conv: Conversation) -> ConversationResult | None:
         """The result of one conversation, analysed here."""
-        return self._outcome(conv, _analysed_or_error(self.tagger, conv)) if self._storable(conv) else None
+        return self.outcome(conv, _analysed_or_error(self.tagger, conv)) if self._storable(conv) else None
 
-    def many(self, convs: Sequence[Conversation]) -> list[ConversationResult | None]:
-        """The results of a batch, in order, analysed by the worker processes."""
-        ok = [self._storable(conv) for conv in convs]
-        found = iter(self.pool.map(partial(_analysed_or_error, self.tagger), list(compress(convs, ok))))
-        return [self._outcome(conv, next(found)) if keep else None
-                for conv, keep in zip(convs, ok, strict=True)]
+    def start(self, convs: Sequence[Conversation], needed: Sequence[bool]) -> _Started:
+        """The analyses of the ``needed`` conversations of a batch, sent to the workers now."""
+        sent = [conv for conv, need in zip(convs, needed, strict=True) if need and self._storable(conv)]
+        refused = {conv.id for conv, need in zip(convs, needed, strict=True) if need} - {c.id for c in sent}
+        return _Started(self, sent, refused, self.pool.start(partial(_analysed_or_error, self.tagger), sent))
 
     def _storable(self, conv: Conversation) -> bool:
         reason = unstorable(conv)
@@ -234,10 +225,83 @@ class _Guarded:
             self.problem(self.problem_type("(store)", None, None, f"{reason}; skipped"))
         return reason is None
 
-    def _outcome(self, conv: Conversation, found: ConversationResult | str) -> ConversationResult | None:
+    def outcome(self, conv: Conversation, found: ConversationResult | str) -> ConversationResult | None:
+        """``found`` as a result, or None with the conversation's problem recorded when it is an error."""
         if not isinstance(found, str):
             return found
         self.run.failed += 1
         message = f"conversation {conv.id!r} could not be analysed: {found}"
         self.problem(self.problem_type("(analysis)", None, None, message))
         return None
+
+
+class _Started:
+    """A batch's analyses under way in the workers; :meth:`many` hands them to the store."""
+
+    def __init__(self, guard: _Guarded, sent: list[Conversation], refused: set[str],
+                 started: Started[ConversationResult | str]) -> None:
+        self.guard, self.sent, self.refused, self.started = guard, sent, refused, started
+
+    def many(self, todo: Sequence[Conversation]) -> list[ConversationResult | None]:
+        """The results of ``todo`` (what the store found to analyse), in order; one stored meanwhile in
+        another version (a concurrent writer) is analysed here."""
+        found = dict(zip([c.id for c in self.sent], self.started.results(), strict=True))
+        out: list[ConversationResult | None] = []
+        for conv in todo:
+            if conv.id in found:
+                out.append(self.guard.outcome(conv, found.pop(conv.id)))
+            else:
+                out.append(None if conv.id in self.refused else self.guard.one(conv))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    read: int
+    clean: list[Conversation]
+    started: _Started | None
+
+
+class _Batches:
+    """Redact and store a stream's batches; with workers, the workers analyse the next batch while this
+    process stores the one before."""
+
+    def __init__(self, store: Store, stream: Any, analysis: _Guarded, job_id: int,
+                 on_progress: Callable[[ImportReport], None] | None) -> None:
+        self.store, self.stream, self.analysis, self.job_id = store, stream, analysis, job_id
+        self.on_progress = on_progress
+
+    def run(self, batch_size: int, redact: RedactionConfig) -> None:
+        """Store every batch; a read error (``strict``) stores the batches read before it, then is raised."""
+        ahead = 1 if self.analysis.pool.workers > 1 else 0
+        pending: deque[_Batch] = deque()
+        batches = _batches(self.stream, batch_size)
+        while True:
+            try:
+                batch = next(batches, None)
+            except Exception:
+                while pending:
+                    self._save(pending.popleft())
+                raise
+            if batch is None:
+                break
+            clean = [_redacted(conv, redact, self.analysis.run) for conv in batch]
+            started = None
+            if ahead:
+                needed = self.store.needs_analysis(clean, tagger=self.analysis.tagger)
+                started = self.analysis.start(clean, needed)
+            pending.append(_Batch(len(batch), clean, started))
+            while len(pending) > ahead:
+                self._save(pending.popleft())
+        while pending:
+            self._save(pending.popleft())
+
+    def _save(self, batch: _Batch) -> None:
+        run, skipped = self.analysis.run, self.stream.report.skipped
+        outcomes = self.store.save_results(
+            batch.clean, self.analysis.one, tagger=self.analysis.tagger, job_id=self.job_id, skipped=skipped,
+            problems=run.take_pending, analyse_many=batch.started.many if batch.started else None)
+        run.read += batch.read
+        run.outcomes.update(outcomes)
+        if self.on_progress is not None:
+            self.on_progress(run.report(skipped))

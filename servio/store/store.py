@@ -130,6 +130,14 @@ class Store:
         clean = storable_result(result)
         return self.save_results([conv], lambda _c: clean, tagger=tagger)[0]
 
+    def needs_analysis(self, convs: Sequence[Conversation], *, tagger: str = DEFAULT_TAGGER) -> list[bool]:
+        """Whether :meth:`save_results` would analyse each conversation now: new, or stored with other
+        content or by another tagger (an importer starts those analyses ahead)."""
+        convs = [storable(c) for c in convs]
+        with self._read() as session:
+            known = known_versions(session, [c.id for c in convs])
+        return [known.get(c.id) != (content_hash(c), tagger) for c in convs]
+
     def save_results(self, convs: Sequence[Conversation], analyse: Analyse, *, tagger: str = DEFAULT_TAGGER,
                      job_id: int | None = None, skipped: int | None = None,
                      problems: Sequence[Any] | Callable[[], Sequence[Any]] = (),

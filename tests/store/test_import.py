@@ -198,12 +198,14 @@ def test_a_conversation_too_big_for_the_schema_is_a_problem(store: Store, tmp_pa
         store.save_result(long_id, analyse(long_id))
 
 
-def test_strict_stops_at_the_first_bad_record_keeping_earlier_batches(store: Store, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_strict_stops_at_the_first_bad_record_keeping_earlier_batches(store: Store, tmp_path: Path,
+                                                                      workers: int) -> None:
     path = write_jsonl(tmp_path / "c.jsonl", [conversation(n) for n in range(1, 4)])
     path.write_text(path.read_text("utf-8") + "{broken\n" + path.read_text("utf-8").splitlines()[0]
                     .replace('"c1"', '"c9"') + "\n", encoding="utf-8")
-    with pytest.raises(IngestError):
-        import_paths(store, path, batch_size=2, strict=True)
+    with pytest.raises(IngestError):  # with workers, batch 1 waits to be stored while batch 2 is read
+        import_paths(store, path, batch_size=2, strict=True, workers=workers)
     assert [s.id for s in store.list_conversations(ConversationFilter(sort="id")).items] == ["c1", "c2"]
     job = store.list_import_jobs()[0]
     assert job.status == "failed" and job.new == 2 and "c.jsonl:4:" in (job.error or "")
