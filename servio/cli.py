@@ -21,6 +21,7 @@ from servio.analyze.registry import DEFAULT_TAGGER
 T = TypeVar("T")
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 class UsageError(Exception):
@@ -191,6 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C: outputs are written whole or not at all, so no traceback is needed
+        print("servio: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _paths(args: argparse.Namespace) -> list[str]:

@@ -66,7 +66,7 @@ def _dies_on_three(x: int) -> int:
 
 
 def test_a_worker_that_dies_is_a_clear_error() -> None:
-    with pytest.raises(WorkerError, match="fewer --workers"):
+    with pytest.raises(WorkerError, match="fewer workers"):
         list(ordered_map(_dies_on_three, range(8), workers=2, chunk=2))
 
 
@@ -133,3 +133,27 @@ def test_servio_import_with_two_workers_stores_what_one_does(tmp_path: Path) -> 
             ids = [s.id for s in store.list_conversations().items]
             stored.append({i: store.get_conversation(i) for i in ids})
     assert len(stored[0]) >= 20 and stored[0] == stored[1]
+
+
+def test_ctrl_c_stops_the_workers_and_leaves_no_output(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    lines = [x for p in example_paths() if p.suffix == ".jsonl" for x in p.read_text("utf-8").splitlines()]
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(json.dumps({**json.loads(x), "id": f"{json.loads(x)['id']}-{n}"})
+                             for n in range(400) for x in lines if x.strip()) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "servio.cli", "tag", str(big), "-o", str(out), "--workers", "2"]
+    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    part = out.with_name(out.name + ".part")
+    deadline = time.monotonic() + 60
+    while not (part.exists() and part.stat().st_size) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the workers' first results are written
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "servio: interrupted" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == [big]  # neither the output nor its .part file
