@@ -60,6 +60,7 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any) -> None:
         description="Write a report from files or from the database.",
     )
     add_input(p)
+    add_workers(p)
     p.add_argument("--database", default=None, help="read results from this database instead of files")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--agent", help="report on one agent")
