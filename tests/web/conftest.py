@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +40,19 @@ def base_url() -> Iterator[str]:
         pytest.fail(f"{reason}; make test promised a browser (SERVIO_REQUIRE_BROWSER)")
     if reason:
         pytest.skip(reason)
-    import uvicorn
 
     from servio.examples import example_gold_path
     from servio.web.demo import demo_app
 
-    app = demo_app([example_gold_path()])
+    with served_app(demo_app([example_gold_path()])) as origin:
+        yield f"{origin}/ui"
+
+
+@contextmanager
+def served_app(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread on a free loopback port; yields its origin."""
+    import uvicorn
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -56,9 +64,11 @@ def base_url() -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/ui"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

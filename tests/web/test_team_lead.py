@@ -9,9 +9,6 @@ ott also helped South once.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -148,28 +145,16 @@ def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
 
     if _skip_reason():
         pytest.skip(_skip_reason() or "")
-    import uvicorn
-
     from servio.store import Store
+    from tests.web.conftest import served_app
 
     store = Store(f"sqlite:///{tmp_path / 'servio.db'}")
     store.migrate()
     tokens = _fill(store)
     app = _app(store)
     app.include_router(web_router())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", tokens
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_app(app) as origin:
+        yield origin, tokens
     store.close()
 
 
