@@ -59,6 +59,22 @@ def test_heatmap_sorts_and_drills_down(page: Any, base_url: str) -> None:
     assert page.locator("form.filters select#f-missing option[selected]").count() == 1
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_sort_arrow_stays_on_the_line_of_its_header(page: Any, base_url: str, width: int) -> None:
+    # the arrow after each sortable header wrapped onto a line of its own ("attunement" / "↕")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{base_url}/team?lang=et")
+    below = page.eval_on_selector_all("#heatmap thead button.sort", """buttons => buttons.map(b => {
+        const range = document.createRange();
+        range.selectNodeContents(b);
+        const lines = [...range.getClientRects()].filter(r => r.width > 0);
+        const last = lines[lines.length - 1];
+        const padding = parseFloat(getComputedStyle(b).paddingBottom);
+        return (b.getBoundingClientRect().bottom - padding - last.bottom) / last.height;
+    })""")
+    assert len(below) >= 9 and max(below) < 0.5, below  # no line of the button below its text's last line
+
+
 def test_agent_numbers_lead_to_their_conversations(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/agents/tom?lang=en")
     pattern = page.locator("a[data-pattern]").first
