@@ -7,7 +7,10 @@ sign-in must not stay in a browser's or proxy's cache) and a
 Content-Security-Policy: HTML pages may run only the dashboard's own script
 files; anything else (JSON, CSV) may load nothing at all. A route that
 needs another policy (the report's inline style block, the API docs) sets
-its own header, built with :func:`policy` and :func:`inline_hashes`.
+its own header, built with :func:`policy` and :func:`inline_hashes`. An
+answer over HTTPS (directly, or from a trusted proxy that says so) also
+gets ``Strict-Transport-Security``: a browser that has seen servio over
+HTTPS never falls back to plain HTTP for it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from servio.service.limits import ASGIApp, Message, Receive, Scope, Send
 ALWAYS = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
 #: Sent unless the route set its own.
 CACHE = "no-store"
+#: Sent with every answer over HTTPS (a year; not to subdomains, which servio does not own).
+HSTS = ("strict-transport-security", "max-age=31536000")
 
 #: A dashboard page: its own scripts, styles and fetches; style attributes (stage colours) but no
 #: inline <style> or <script>; forms post only to the dashboard; never framed.
@@ -73,7 +78,10 @@ class SecurityHeadersMiddleware:
                        if k.decode("latin-1").lower() not in ALWAYS]
                 names = {k.decode("latin-1").lower() for k, _ in raw}
                 kind = next((v.decode("latin-1").lower() for k, v in raw if k.lower() == b"content-type"), "")
-                extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers_for(kind, names)]
+                chosen = headers_for(kind, names)
+                if scope.get("scheme") == "https":
+                    chosen.append(HSTS)
+                extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in chosen]
                 message = {**message, "headers": raw + extra}
             await send(message)
 

@@ -133,3 +133,14 @@ def test_the_api_docs_run_their_own_inline_script_by_hash_only(client: TestClien
     csp = guarded(answer)
     assert _hashes(answer.text, "script") <= csp["script-src"]
     assert csp["connect-src"] == {"'self'"}
+
+
+def test_answers_over_https_tell_the_browser_to_stay_on_https(filled_store: Any, users: Users) -> None:
+    app = create_app(make_settings(), store=filled_store)
+    with TestClient(app, base_url="https://servio.example") as secure, TestClient(app) as plain:
+        for client in (secure, plain):
+            answers = [client.get("/health"), client.get("/conversations", headers=users.headers("admin")),
+                       client.get("/conversations")]
+            for answer in answers:
+                expected = "max-age=31536000" if client is secure else None
+                assert answer.headers.get("strict-transport-security") == expected, answer.request.url
