@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -30,8 +30,9 @@ from servio.store.types import (
     Page,
     StoreError,
     User,
+    as_utc,
 )
-from servio.store.writer import known_versions
+from servio.store.writer import chunks, known_versions
 
 Analyse = Callable[[Conversation], ConversationResult | None]
 AnalyseMany = Callable[[Sequence[Conversation]], Sequence[ConversationResult | None]]
@@ -197,6 +198,25 @@ class Store:
         with self._write() as session:
             result = session.execute(delete(ConversationRow).where(ConversationRow.id == conversation_id))
             return bool(getattr(result, "rowcount", 0))
+
+    def started_before(self, moment: date | datetime) -> list[str]:
+        """Ids of the conversations that started before ``moment`` (a date: its midnight, naive: UTC),
+        or, for one whose start is unknown, were imported before it: what a retention period removes."""
+        cutoff = as_utc(moment)
+        row = ConversationRow
+        when = func.coalesce(row.started_at, row.imported_at)
+        with self._read() as session:
+            return list(session.scalars(select(row.id).where(when < cutoff).order_by(row.id)))
+
+    def delete_conversations(self, ids: Sequence[str]) -> int:
+        """Remove the conversations with these ids and everything stored about them, in one
+        transaction; returns how many there were."""
+        removed = 0
+        with self._write() as session:
+            for part in chunks(list(dict.fromkeys(ids))):
+                result = session.execute(delete(ConversationRow).where(ConversationRow.id.in_(part)))
+                removed += int(getattr(result, "rowcount", 0) or 0)
+        return removed
 
     def export_rows(self, filters: ConversationFilter | None = None) -> Iterator[dict[str, Any]]:
         """CSV rows (:data:`~servio.store.export.CSV_COLUMNS`) of every match; no limit or offset."""

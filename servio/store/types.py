@@ -49,6 +49,14 @@ def _utc(value: date | datetime | None, *, end: bool = False) -> datetime | None
     return value.astimezone(UTC)
 
 
+def as_utc(value: date | datetime) -> datetime:
+    """``value`` as an aware UTC datetime: a date is its midnight, a naive datetime is UTC."""
+    moment = _utc(value)
+    if moment is None:  # pragma: no cover - only None gives None
+        raise TypeError("a date or datetime is needed")
+    return moment
+
+
 @dataclass(frozen=True, slots=True)
 class ConversationFilter:
     """Which conversations to list; every field is optional and they combine with AND.

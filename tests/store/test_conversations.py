@@ -160,3 +160,29 @@ def test_lookups_and_filters_holding_nul_find_what_was_stored_under_its_replacem
     page = store.list_conversations(ConversationFilter(agent_id="a\x00b", team="t\x00"))
     assert [s.id for s in page.items] == ["c\ufffd32"]
     assert store.profile("agent", "a\x00b") is not None
+
+
+def test_conversations_are_deleted_together_with_everything_about_them(store: Store) -> None:
+    convs = [conversation(n) for n in (20, 21, 22)]
+    for conv in convs:
+        store.save_result(conv, analyse(conv))
+    store.correct_turn("c21", 0, [1], "mari")
+    assert store.delete_conversations(["c20", "c21", "c21", "nope"]) == 2
+    assert [s.id for s in store.list_conversations().items] == ["c22"]
+    assert store.corrections("c21") == []
+    assert store.delete_conversations([]) == 0
+
+
+def test_a_retention_period_finds_what_started_before_it_or_was_imported_before_it(store: Store) -> None:
+    from dataclasses import replace
+    from datetime import UTC, date, datetime
+
+    old = conversation(30, started=datetime(2024, 5, 1, 12, 0, tzinfo=UTC))
+    new = conversation(31, started=datetime(2026, 5, 1, 12, 0, tzinfo=UTC))
+    unknown = replace(conversation(32), started_at=None)
+    for conv in (old, new, unknown):
+        store.save_result(conv, analyse(conv))
+    assert store.started_before(date(2025, 1, 1)) == ["c30"]
+    # without a start time, the import time counts: imported just now, so kept until a cut-off after now
+    assert store.started_before(datetime(2099, 1, 1)) == ["c30", "c31", "c32"]
+    assert store.started_before(datetime(2024, 5, 1, 12, 0)) == []  # naive means UTC; "before" is strict
