@@ -143,3 +143,14 @@ def test_csv_has_one_row_per_conversation(client: TestClient, users: Users) -> N
     assert sorted(r["id"] for r in filtered) == sorted(
         c.id for c in conversations() if str(c.contact_type) == "sales"
     )
+
+
+def test_an_admin_deletes_a_conversation_for_good(client: TestClient, users: Users) -> None:
+    admin = users.headers("admin")
+    client.put("/conversations/svc-et-1/turns/0/stages", json={"stages": [1]}, headers=admin)
+    assert client.delete("/conversations/svc-et-1", headers=admin).status_code == 204
+    assert client.get("/conversations/svc-et-1", headers=admin).status_code == 404
+    assert client.get("/conversations/svc-et-1/corrections", headers=admin).status_code == 404
+    assert "svc-et-1" not in {c["id"] for c in client.get("/conversations", headers=admin).json()["items"]}
+    again = client.delete("/conversations/svc-et-1", headers=admin)
+    assert again.status_code == 404 and "svc-et-1" in again.json()["detail"]

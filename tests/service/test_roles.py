@@ -71,6 +71,7 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/live/sessions/{session}", None, ALL),
     ("POST", "/live/sessions/{session}/turns", {"speaker": "agent", "text": "Hello! How can I help?"}, ALL),
     ("DELETE", "/live/sessions/{session}", None, _with(ALL, 204)),
+    ("DELETE", "/conversations/svc-en-2", None, _with(ADMIN, 204)),  # the admin goes first: then it is gone
 ]
 
 

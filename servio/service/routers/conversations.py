@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, sta
 from fastapi.responses import StreamingResponse
 
 from servio.model import ContactType
-from servio.service.auth import CurrentUser
+from servio.service.auth import Admin, CurrentUser
 from servio.service.schemas.conversations import ConversationOut, ConversationPage
 from servio.service.scope import Scope
 from servio.service.shape import conversation_detail
@@ -108,3 +108,13 @@ def get_conversation(request: Request, conversation_id: ConversationId, user: Cu
     count = len(request.app.state.store.corrections(conversation_id, limit=1000)) if summary and \
         summary.corrected else 0
     return conversation_detail(conv, result, count)
+
+
+@router.delete("/conversations/{conversation_id:path}", status_code=204,
+               summary="Delete a conversation (admins)",
+               description="Removes the conversation, its turns, tags, scores and corrections for good, "
+                           "for example on a customer's request to erase their data. 404 when there is "
+                           "no such conversation. `servio delete --before DATE` removes by age.")
+def delete_conversation(request: Request, conversation_id: ConversationId, user: Admin) -> None:
+    if not request.app.state.store.delete_conversation(conversation_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversation {conversation_id!r}")
