@@ -513,6 +513,7 @@ _COMMANDS = {
     "import": _with_session(cli_service.cmd_import),
     "report": _with_session(cli_service.cmd_report),
     "serve": cli_service.cmd_serve,
+    "delete": cli_service.cmd_delete,
     "train": cli_service.cmd_train,
     "analyze": cmd_analyze,
     "agents": cmd_agents,

@@ -19,7 +19,7 @@ DEFAULT_DATABASE = "sqlite:///./servio.db"
 
 
 def add_parsers(sub: Any, add_input: Any, add_workers: Any) -> None:
-    """Add ``import``, ``serve``, ``report`` and ``train`` to the subcommand parsers ``sub``."""
+    """Add ``import``, ``serve``, ``report``, ``delete`` and ``train`` to the subcommand parsers ``sub``."""
     p = sub.add_parser(
         "import",
         help="import conversations into the database (redacting personal data)",
@@ -70,6 +70,22 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any) -> None:
     p.add_argument("--report-lang", choices=["et", "en"], default="en", help="language of the report")
     p.add_argument("-o", "--output", required=True, help="the HTML file to write ('-' for stdout)")
     p.add_argument("--pdf", help="also write a PDF here (needs Chromium)")
+
+    p = sub.add_parser(
+        "delete",
+        help="delete conversations from the database (a customer's erasure request, a retention period)",
+        description="Remove conversations and everything stored about them (turns, tags, scores, "
+        "corrections): by id, or every one that started before a day. Without --yes nothing is removed: "
+        "servio says what would be.",
+    )
+    p.add_argument("ids", nargs="*", metavar="ID", help="conversation ids")
+    p.add_argument("--before", type=_day, metavar="YYYY-MM-DD",
+                   help="every conversation that started before this day (UTC; one with no start time: "
+                   "imported before it)")
+    p.add_argument(
+        "--database", default=None, help=f"database URL (default: $SERVIO_DATABASE_URL or {DEFAULT_DATABASE})"
+    )
+    p.add_argument("--yes", action="store_true", help="really delete (default: only count)")
 
     p = sub.add_parser(
         "train",
@@ -290,6 +306,49 @@ def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, 
     backend = StoreBackend(Store(_database(args)))
     results = backend.results(agent_id=args.agent, team=args.team)
     return with_full_worst(backend, results)
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    """``servio delete``: what would go, or (``--yes``) its removal; unknown ids are reported, exit 1."""
+    from servio.cli import EXIT_OK, EXIT_SKIPPED, UsageError
+    from servio.store import Store
+
+    if not args.ids and args.before is None:
+        raise UsageError("servio delete: give conversation ids, or --before YYYY-MM-DD")
+    url = _database(args)
+    with _database_errors(url):
+        if _missing_sqlite_file(url):  # opening it would create an empty file
+            raise UsageError(f"{url}: no such database file")
+        store = Store(url)
+        if store.schema_revision() is None:
+            raise UsageError(f"{url}: no servio database here (nothing was imported into it)")
+        store.migrate()  # a database of an older servio is brought up to date first, as import and serve do
+        unknown = [i for i in dict.fromkeys(args.ids) if store.get_summary(i) is None]
+        chosen = {i for i in args.ids if i not in unknown}
+        if args.before is not None:
+            chosen.update(store.started_before(args.before))
+        targets = sorted(chosen)
+        removed = store.delete_conversations(targets) if args.yes else 0
+    for i in unknown:
+        print(f"servio: skipped: no conversation {i!r} in {url}", file=sys.stderr)
+    if args.yes:
+        print(f"servio: deleted {removed} conversation{'s' * (removed != 1)} from {url}", file=sys.stderr)
+    else:
+        shown = ", ".join(targets[:10]) + (f" and {len(targets) - 10} more" if len(targets) > 10 else "")
+        print(f"servio: would delete {len(targets)} conversation{'s' * (len(targets) != 1)}"
+              f"{': ' + shown if targets else ''}; nothing was deleted: add --yes to delete", file=sys.stderr)
+    return EXIT_SKIPPED if unknown else EXIT_OK
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    from pathlib import Path
+
+    from servio.store.engine import normalise_url
+
+    parsed = normalise_url(url)
+    name = parsed.database
+    return parsed.get_backend_name() == "sqlite" and name not in (None, "", ":memory:") and \
+        not Path(name).exists()
 
 
 def cmd_train(args: argparse.Namespace) -> int:
