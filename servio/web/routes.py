@@ -59,6 +59,9 @@ def web_router(*, prefix: str = "/ui", backend: Callable[[Request], Backend] | N
     from servio.web.live_routes import add_live
 
     add_live(router, ui)
+    from servio.web.users_routes import add_users
+
+    add_users(router, ui)
     return router
 
 
@@ -116,12 +119,15 @@ class _Ui:
         return RedirectResponse(target, status_code=303)
 
     def page(self, request: Request, template: str, **context: Any) -> Response:
+        from servio.web.users_routes import manages_users
+
         lang = language_of(request)
         user = self.user(request)
         if user is None:
             return self.to_login(request)
         html = self.render.page(template, lang=lang, user=user, path=request.url.path,
-                                can_import=user.role in self.importers, **context)
+                                can_import=user.role in self.importers, can_manage_users=manages_users(user),
+                                **context)
         response = HTMLResponse(html)
         if request.query_params.get("lang") == lang:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")

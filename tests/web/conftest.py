@@ -97,3 +97,39 @@ def shots(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("SERVIO_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def store_served(tmp_path: Path) -> Iterator[tuple[str, Any, str]]:
+    """The service (API and dashboard) on a new SQLite store with one admin, served by uvicorn.
+
+    Yields the origin, the store and the admin's token (the admin is named *root*).
+    """
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    from servio.service import Settings, create_app
+    from servio.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'servio.db'}")
+    store.migrate()
+    _, token = store.create_user("root", "admin")
+    settings = Settings(database_url="sqlite://", live_warm_up=False, rate_limit_per_minute=0,
+                        auth_cache_seconds=0, auto_migrate=False, tagger="rules")
+    try:
+        with served_app(create_app(settings, store=store)) as origin:
+            yield origin, store, token
+    finally:
+        store.close()
+
+
+def signed_in_page(browser: Any, origin: str, token: str, width: int = 1280) -> Any:
+    """A new page of a new browser context, signed in with ``token`` (close its ``.context`` when done)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(f"{origin}/ui/login?lang=en")
+    page.fill("input[name=token]", token)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/ui/login" not in url)
+    return page

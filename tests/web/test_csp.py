@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.web.conftest import signed_in_page
+
 WATCH = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation",
@@ -86,3 +88,23 @@ def test_live_page_hints_under_the_policy(watched: Any, base_url: str) -> None:
     page.press("#msg-agent", "Enter")
     page.wait_for_function("() => document.getElementById('live-overall').textContent !== '–'")
     _no_violation_and_inline_refused(page, console)
+
+
+def test_users_page_creates_and_confirms_under_the_policy(browser: Any, store_served: Any) -> None:
+    origin, _, token = store_served  # the Users page is for a signed-in admin: the service over a store
+    page = signed_in_page(browser, origin, token)
+    try:
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+        page.add_init_script(WATCH)
+        _open(page, f"{origin}/ui/users?lang=en")
+        page.fill("#u-name", "rita")
+        page.select_option("#u-role", "reviewer")
+        page.click("#user-form button[type=submit]")  # the answer adds the new user's row
+        page.locator("#token-box").wait_for(state="visible")
+        page.locator("tr[data-name='rita'] button[data-action='deactivate']").click()
+        page.click("#confirm-yes")
+        page.wait_for_function("() => document.getElementById('users-status').textContent.includes('rita')")
+        _no_violation_and_inline_refused(page, console)
+    finally:
+        page.context.close()

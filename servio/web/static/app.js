@@ -1,4 +1,4 @@
-/* servio dashboard: in-place stage corrections, sortable tables, import progress. No dependencies. */
+/* servio dashboard: in-place stage corrections, sortable tables, import progress, users. No dependencies. */
 "use strict";
 
 function post(url, body) {
@@ -7,7 +7,11 @@ function post(url, body) {
   else { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body || {}); }
   return fetch(url, opts).then(async (r) => {
     const data = await r.json().catch(() => ({}));
-    if (!r.ok) { throw new Error(data.detail || r.statusText || String(r.status)); }
+    if (!r.ok) {
+      const err = new Error(typeof data.detail === "string" ? data.detail : (r.statusText || String(r.status)));
+      err.field = data.field || null;  // the form field a refusal concerns (users page)
+      throw err;
+    }
     return data;
   });
 }
@@ -198,8 +202,135 @@ function showJob(job) {
   document.getElementById("job-link").hidden = job.status !== "done";
 }
 
+/* ---------- users page (admins): create, confirm an action, show a new token once ---------- */
+function setupUsers() {
+  const form = document.getElementById("user-form");
+  if (!form) { return; }
+  const status = document.getElementById("users-status");
+  const role = form.querySelector("#u-role");
+  const roleFields = () => form.querySelectorAll("[data-role]").forEach((f) => { f.hidden = f.dataset.role !== role.value; });
+  role.addEventListener("change", roleFields);
+  roleFields();
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    formError(form, null);
+    const body = { name: form.elements.name.value, role: role.value };
+    if (role.value === "agent") { body.agent_id = form.elements.agent_id.value; }
+    if (role.value === "team_lead") { body.team = form.elements.team.value; }
+    const submit = form.querySelector("button[type=submit]");
+    submit.disabled = true;
+    post(form.action, body).then((answer) => {
+      document.getElementById("user-rows").append(rowFrom(answer.row));
+      form.reset();
+      roleFields();
+      say(status, answer.message, false);
+      showToken(answer.token, answer.user.name);
+    }).catch((err) => formError(form, err)).finally(() => { submit.disabled = false; });
+  });
+  setupTokenBox();
+  setupUserActions(status);
+}
+
+function formError(form, err) {
+  const box = document.getElementById("user-form-error");
+  form.querySelectorAll("[aria-invalid]").forEach((f) => {
+    f.removeAttribute("aria-invalid");
+    f.setAttribute("aria-describedby", (f.getAttribute("aria-describedby") || "").replace(box.id, "").trim());
+  });
+  box.hidden = !err;
+  box.textContent = err ? err.message : "";
+  const field = err && err.field ? form.elements[err.field] : null;
+  if (field) {
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", `${field.getAttribute("aria-describedby") || ""} ${box.id}`.trim());
+    field.focus();
+  }
+}
+
+function say(status, text, bad) {
+  status.classList.toggle("bad", bad);
+  status.textContent = text;
+}
+
+function rowFrom(html) {
+  const holder = document.createElement("template");
+  holder.innerHTML = html.trim();  // the server's escaped row: no script runs from it (and CSP forbids one)
+  return holder.content.querySelector("tr");
+}
+
+function showToken(token, name) {
+  const box = document.getElementById("token-box");
+  const field = document.getElementById("token-value");
+  document.getElementById("token-h").textContent = fmt(box.dataset.title, { name });
+  document.getElementById("token-copy-status").textContent = "";
+  field.value = token;
+  box.hidden = false;
+  box.scrollIntoView({ block: "nearest" });
+  field.focus();
+  field.select();
+}
+
+function setupTokenBox() {
+  const box = document.getElementById("token-box");
+  const field = document.getElementById("token-value");
+  const copy = document.getElementById("token-copy");
+  const note = document.getElementById("token-copy-status");
+  copy.addEventListener("click", () => {
+    const fallback = () => {
+      field.select();
+      note.textContent = document.execCommand("copy") ? copy.dataset.copied : copy.dataset.failed;
+    };
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(field.value).then(() => { note.textContent = copy.dataset.copied; }, fallback);
+    } else { fallback(); }
+  });
+  document.getElementById("token-done").addEventListener("click", () => {
+    field.value = "";  // the token leaves the page: it is never shown again
+    box.hidden = true;
+    document.getElementById("u-name").focus();
+  });
+}
+
+function setupUserActions(status) {
+  const dialog = document.getElementById("confirm-dialog");
+  const yes = document.getElementById("confirm-yes");
+  let pending = null;
+  document.getElementById("user-rows").addEventListener("click", (ev) => {
+    const btn = ev.target.closest("button[data-action]");
+    if (!btn) { return; }
+    pending = btn;
+    document.getElementById("confirm-text").textContent = btn.dataset.confirm;
+    yes.textContent = btn.textContent;
+    yes.className = btn.classList.contains("danger") || btn.dataset.action === "deactivate" ? "danger" : "";
+    dialog.showModal();
+    document.getElementById("confirm-no").focus();  // the safe choice has the focus
+  });
+  document.getElementById("confirm-no").addEventListener("click", () => dialog.close());
+  yes.addEventListener("click", () => {
+    const btn = pending;
+    dialog.close();
+    if (btn) { userAction(btn, status); }
+  });
+}
+
+function userAction(btn, status) {
+  const row = btn.closest("tr");
+  const name = row.dataset.name;
+  post(btn.dataset.url, btn.dataset.body ? JSON.parse(btn.dataset.body) : {}).then((answer) => {
+    if (answer.row) {
+      const fresh = rowFrom(answer.row);
+      row.replaceWith(fresh);
+      const again = fresh.querySelector(`button[data-action="${btn.dataset.action === "deactivate" ? "activate" : "deactivate"}"]`);
+      (again || fresh.querySelector("button") || status).focus();
+    }
+    say(status, answer.message, false);
+    if (answer.token) { showToken(answer.token, name); }
+  }).catch((err) => say(status, fmt(status.dataset.failed, { error: err.message }), true));
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   setupCorrections();
   setupSorting();
   setupImport();
+  setupUsers();
 });
