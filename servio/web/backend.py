@@ -66,6 +66,10 @@ class Backend(Protocol):
         """Start importing files (in the background); returns the job to poll."""
         ...
 
+    def delete(self, conversation_id: str) -> bool:
+        """Remove a conversation with everything kept about it (erasure); False if there was none."""
+        ...
+
     def job(self, job_id: int) -> ImportJob:
         """An import job's progress and bad-record report."""
         ...
@@ -190,6 +194,10 @@ class MemoryBackend:
                               user_id=user.id, user_name=user.name, before=before, after=after,
                               overall_before=result.overall, overall_after=new.overall,
                               created_at=datetime.now(UTC))
+
+    def delete(self, conversation_id: str) -> bool:
+        with self._lock:
+            return self.items.pop(conversation_id, None) is not None
 
     def start_import(self, paths: Sequence[Path], *, format: str | None, user: User) -> ImportJob:
         from servio.web.memory_import import run_import

@@ -62,6 +62,9 @@ def web_router(*, prefix: str = "/ui", backend: Callable[[Request], Backend] | N
     from servio.web.users_routes import add_users
 
     add_users(router, ui)
+    from servio.web.erase_routes import add_erase
+
+    add_erase(router, ui)
     return router
 
 
@@ -126,7 +129,7 @@ class _Ui:
         if user is None:
             return self.to_login(request)
         html = self.render.page(template, lang=lang, user=user, path=request.url.path,
-                                can_import=user.role in self.importers, can_manage_users=manages_users(user),
+                                can_import=user.role in self.importers, signed_in_admin=manages_users(user),
                                 **context)
         response = HTMLResponse(html)
         if request.query_params.get("lang") == lang:

@@ -65,6 +65,9 @@ class StoreBackend:
         latest: Correction = self.store.corrections(conversation_id, limit=1)[0]
         return latest
 
+    def delete(self, conversation_id: str) -> bool:
+        return bool(self.store.delete_conversation(conversation_id))  # as DELETE /conversations/{id}
+
     def start_import(self, paths: Sequence[Path], *, format: str | None, user: User) -> ImportJob:
         job: ImportJob = self.store.create_import_job([str(p) for p in paths], format=format,
                                                       created_by=user.id or None)

@@ -292,25 +292,31 @@ function setupTokenBox() {
 }
 
 function setupUserActions(status) {
-  const dialog = document.getElementById("confirm-dialog");
-  const yes = document.getElementById("confirm-yes");
-  let pending = null;
   document.getElementById("user-rows").addEventListener("click", (ev) => {
     const btn = ev.target.closest("button[data-action]");
-    if (!btn) { return; }
-    pending = btn;
-    document.getElementById("confirm-text").textContent = btn.dataset.confirm;
-    yes.textContent = btn.textContent;
-    yes.className = btn.classList.contains("danger") || btn.dataset.action === "deactivate" ? "danger" : "";
-    dialog.showModal();
-    document.getElementById("confirm-no").focus();  // the safe choice has the focus
+    if (btn) { askFirst(btn, () => userAction(btn, status)); }
   });
-  document.getElementById("confirm-no").addEventListener("click", () => dialog.close());
-  yes.addEventListener("click", () => {
-    const btn = pending;
+}
+
+/* The confirmation step (templates/_confirm.html): the button's data-confirm question, its own words on
+   the "yes" button, Cancel focused; Escape cancels too. */
+function askFirst(btn, onYes) {
+  const dialog = document.getElementById("confirm-dialog");
+  const yes = document.getElementById("confirm-yes");
+  const no = document.getElementById("confirm-no");
+  document.getElementById("confirm-text").textContent = btn.dataset.confirm;
+  yes.textContent = btn.textContent;
+  yes.className = btn.classList.contains("danger") || btn.dataset.action === "deactivate" ? "danger" : "";
+  const done = (go) => () => {
+    yes.onclick = null;
+    no.onclick = null;
     dialog.close();
-    if (btn) { userAction(btn, status); }
-  });
+    if (go) { onYes(); }
+  };
+  yes.onclick = done(true);
+  no.onclick = done(false);
+  dialog.showModal();
+  no.focus();
 }
 
 function userAction(btn, status) {
@@ -328,9 +334,34 @@ function userAction(btn, status) {
   }).catch((err) => say(status, fmt(status.dataset.failed, { error: err.message }), true));
 }
 
+/* ---------- conversation page (admins): delete for good, then the list says so ---------- */
+const NOTICE = "servio-notice";
+
+function setupDelete() {
+  const btn = document.getElementById("delete-conversation");
+  if (!btn) { return; }
+  const status = document.getElementById("delete-status");
+  btn.addEventListener("click", () => askFirst(btn, () => {
+    post(btn.dataset.url, {}).then((answer) => {
+      sessionStorage.setItem(NOTICE, answer.message);  // shown once, by the page it goes to
+      window.location.assign(answer.next);
+    }).catch((err) => { status.textContent = fmt(status.dataset.failed, { error: err.message }); });
+  }));
+}
+
+function setupNotice() {
+  const notice = document.getElementById("notice");
+  const text = sessionStorage.getItem(NOTICE);
+  if (!notice || !text) { return; }
+  sessionStorage.removeItem(NOTICE);
+  notice.textContent = text;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   setupCorrections();
   setupSorting();
   setupImport();
   setupUsers();
+  setupDelete();
+  setupNotice();
 });
