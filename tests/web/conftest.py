@@ -48,6 +48,36 @@ def base_url() -> Iterator[str]:
         yield f"{origin}/ui"
 
 
+def store_app(store: Any, **overrides: Any) -> Any:
+    """The service with the dashboard over ``store``: no warm-up, no rate limit, no token cache, the rules."""
+    from servio.service import Settings, create_app
+
+    options: dict[str, Any] = {"database_url": "sqlite://", "live_warm_up": False, "rate_limit_per_minute": 0,
+                               "auth_cache_seconds": 0, "auto_migrate": False, "tagger": "rules"}
+    return create_app(Settings(**{**options, **overrides}), store=store)
+
+
+@contextmanager
+def cookie_clients(app: Any, tokens: dict[str, str]) -> Iterator[Any]:
+    """``client(role)`` (or ``client(role, token)``): a new test client of ``app`` signed in with that
+    role's dashboard cookie; every client is closed at the end."""
+    from fastapi.testclient import TestClient
+
+    clients: list[TestClient] = []
+
+    def client(role: str, token: str | None = None) -> TestClient:
+        c = TestClient(app, raise_server_exceptions=False)
+        c.cookies.set("servio_token", token or tokens[role])
+        clients.append(c)
+        return c
+
+    try:
+        yield client
+    finally:
+        for c in clients:
+            c.close()
+
+
 @contextmanager
 def served_app(app: Any) -> Iterator[str]:
     """``app`` served by uvicorn in a thread on a free loopback port; yields its origin."""

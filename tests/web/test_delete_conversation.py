@@ -16,8 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
-from servio.service import Settings, create_app
-from tests.web.conftest import signed_in_page
+from tests.web.conftest import cookie_clients, signed_in_page, store_app
 
 JSON = {"X-Servio": "1"}
 
@@ -45,20 +44,8 @@ def as_role(store: Any) -> Iterator[Any]:
               ("lea", "team_lead", None, "North"), ("eva", "agent", "eva", None))
     for name, role, agent, team in people:
         _, tokens[role] = store.create_user(name, role, agent, team=team)
-    settings = Settings(database_url="sqlite://", live_warm_up=False, rate_limit_per_minute=0,
-                        auth_cache_seconds=0, auto_migrate=False, tagger="rules")
-    app = create_app(settings, store=store)
-    clients: list[TestClient] = []
-
-    def client(role: str) -> TestClient:
-        c = TestClient(app, raise_server_exceptions=False)
-        c.cookies.set("servio_token", tokens[role])
-        clients.append(c)
-        return c
-
-    yield client
-    for c in clients:
-        c.close()
+    with cookie_clients(store_app(store), tokens) as client:
+        yield client
 
 
 def test_an_admin_deletes_a_conversation_for_good(as_role: Any, store: Any) -> None:

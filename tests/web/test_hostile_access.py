@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
-from servio.service import Settings, create_app
+from tests.web.conftest import cookie_clients, store_app
 
 JSON = {"X-Servio": "1"}
 
@@ -42,24 +42,13 @@ def tokens(store: Any) -> dict[str, str]:
 
 @pytest.fixture
 def app(store: Any, tokens: dict[str, str]) -> Any:
-    settings = Settings(database_url="sqlite://", live_warm_up=False, rate_limit_per_minute=0,
-                        auth_cache_seconds=0, auto_migrate=False, tagger="rules")
-    return create_app(settings, store=store)
+    return store_app(store)
 
 
 @pytest.fixture
 def as_role(app: Any, tokens: dict[str, str]) -> Iterator[Any]:
-    clients: list[TestClient] = []
-
-    def client(role: str) -> TestClient:
-        c = TestClient(app, raise_server_exceptions=False)
-        c.cookies.set("servio_token", tokens[role])
-        clients.append(c)
-        return c
-
-    yield client
-    for c in clients:
-        c.close()
+    with cookie_clients(app, tokens) as client:
+        yield client
 
 
 def test_only_those_who_may_import_can_read_an_import_job(as_role: Any, store: Any) -> None:

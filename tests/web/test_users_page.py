@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from servio.service import Settings, create_app
+from tests.web.conftest import cookie_clients, store_app
 
 JSON = {"X-Servio": "1"}
 OTHERS = ("reviewer", "team_lead", "agent")
@@ -33,24 +33,13 @@ def tokens(store: Any) -> dict[str, str]:
 
 @pytest.fixture
 def app(store: Any, tokens: dict[str, str]) -> Any:
-    settings = Settings(database_url="sqlite://", live_warm_up=False, rate_limit_per_minute=0,
-                        auth_cache_seconds=300, auto_migrate=False, tagger="rules")
-    return create_app(settings, store=store)
+    return store_app(store, auth_cache_seconds=300)
 
 
 @pytest.fixture
 def as_role(app: Any, tokens: dict[str, str]) -> Iterator[Any]:
-    clients: list[TestClient] = []
-
-    def client(role: str, token: str | None = None) -> TestClient:
-        c = TestClient(app, raise_server_exceptions=False)
-        c.cookies.set("servio_token", token or tokens[role])
-        clients.append(c)
-        return c
-
-    yield client
-    for c in clients:
-        c.close()
+    with cookie_clients(app, tokens) as client:
+        yield client
 
 
 def _id(store: Any, name: str) -> int:
