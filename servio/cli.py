@@ -93,8 +93,8 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool
 
 def _add_workers(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1, metavar="N",
-                   help="tag and score in N processes, 0 for one per core (default 1); the output is the "
-                   "same, in the same order")
+                   help="tag and score (eval --cv: fit the folds) in N processes, 0 for one per core "
+                   "(default 1); the output is the same, in the same order")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -490,6 +490,7 @@ def _cross_validate(args: argparse.Namespace) -> int:
         on_progress=lambda msg: print(f"servio: {msg}", file=sys.stderr),
         read_options={"format": args.format, "options": _reader_options(args)},
         train_also=args.train_also,
+        workers=_workers(args),
     )
     print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
     return EXIT_OK

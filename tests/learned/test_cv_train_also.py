@@ -73,3 +73,13 @@ def test_cli_train_also_needs_cv(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(args) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["conversations"] == 6 and report["params"]["train_also"] == 4
+
+
+def test_folds_fitted_in_worker_processes_give_the_same_report(tmp_path: Path) -> None:
+    scored, extra, _ = _split(tmp_path)
+    reports = [cross_validate([scored], folds=2, splits=("parallel",), params=FitParams(inner_folds=2),
+                              train_also=[extra], workers=workers).to_dict() for workers in (1, 2)]
+    for report in reports:
+        report.pop("seconds")
+    assert reports[0] == reports[1]
+    assert reports[0]["splits"][0]["learned"]  # a report with figures in it, not two empty ones
