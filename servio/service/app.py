@@ -7,6 +7,7 @@ CORS, error handlers and the routers.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sys
@@ -145,7 +146,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         from servio.service.bootstrap import warm_up
 
         warm_up()
-    yield
+    expiring = None
+    if settings.retention_days:
+        from servio.service.retention import keep_expiring
+
+        expiring = asyncio.create_task(keep_expiring(app.state.store, settings.retention_days))
+    try:
+        yield
+    finally:
+        if expiring is not None:
+            expiring.cancel()
 
 
 def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
                                "the first live turn is not slow.")
     tagger: str = Field(default=DEFAULT_TAGGER, description="The stage tagger (a registered name) for "
                         "imports and live hints.")
+    retention_days: int = Field(default=0, ge=0, le=36_500, description="Delete conversations that started "
+                                "more than this many days ago (imported, when the start is unknown), with "
+                                "everything stored about them, at start-up and then once a day; 0 keeps "
+                                "everything.")
     import_workers: int = Field(default=1, ge=1, le=256, description="Worker processes that analyse each "
                                 "batch of an import (the results are the same; more use more cores and "
                                 "memory, each worker holding its own copy of the tagger).")

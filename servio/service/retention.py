@@ -1,0 +1,42 @@
+"""A retention period: conversations older than ``SERVIO_RETENTION_DAYS`` leave the store, once a day.
+
+The service runs :func:`expire` at start-up and then every day in the
+background (in a thread, so that requests are not held up). Age counts from
+a conversation's start, or from its import when the start is unknown
+(:meth:`~servio.store.Store.started_before`); a deleted conversation takes
+its turns, tags, scores and corrections with it. ``servio delete --before``
+does the same by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+log = logging.getLogger("servio.retention")
+DAY_SECONDS = 86_400
+
+
+def expire(store: Any, days: int, now: datetime | None = None) -> int:
+    """Delete the conversations older than ``days`` days; returns how many went."""
+    if days < 1:
+        raise ValueError("a retention period is at least one day")
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+    removed: int = store.delete_conversations(store.started_before(cutoff))
+    if removed:
+        log.info("retention: deleted %d conversation(s) that started before %s", removed,
+                 cutoff.isoformat(timespec="seconds"))
+    return removed
+
+
+async def keep_expiring(store: Any, days: int, every: float = DAY_SECONDS) -> None:
+    """:func:`expire` now and then every ``every`` seconds, until cancelled; a failed run is logged and
+    the next one tried (the database may be away for a while)."""
+    while True:
+        try:
+            await asyncio.to_thread(expire, store, days)
+        except Exception:  # keep serving; the next day tries again
+            log.exception("retention: deleting old conversations failed")
+        await asyncio.sleep(every)

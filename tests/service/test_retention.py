@@ -1,0 +1,80 @@
+"""SERVIO_RETENTION_DAYS: conversations older than the period leave the store at start-up, then daily."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from servio.service import create_app
+from servio.service.retention import expire, keep_expiring
+from tests.service.conftest import make_settings
+from tests.store.helpers import analyse, conversation
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def _store_with_ages(store: Any, now: datetime = NOW) -> Any:
+    """c1 started 400 days before ``now``, c2 10 days before; c3 has no start time (imported now)."""
+    convs = [conversation(1, started=now - timedelta(days=400)),
+             conversation(2, started=now - timedelta(days=10)), replace(conversation(3), started_at=None)]
+    for conv in convs:
+        store.save_result(conv, analyse(conv))
+    return store
+
+
+def _ids(store: Any) -> list[str]:
+    return sorted(s.id for s in store.list_conversations().items)
+
+
+def test_expire_deletes_what_started_before_the_period(store: Any) -> None:
+    _store_with_ages(store)
+    store.correct_turn("c1", 0, [1], "mari")
+    assert expire(store, 365, now=NOW) == 1
+    assert _ids(store) == ["c2", "c3"] and store.corrections("c1") == []
+    assert expire(store, 365, now=NOW) == 0
+    assert expire(store, 5, now=NOW) == 1 and _ids(store) == ["c3"]  # c3 counts from its import: just now
+    with pytest.raises(ValueError):
+        expire(store, 0)
+
+
+def test_the_service_expires_at_start_up_only_when_a_period_is_set(store: Any) -> None:
+    _store_with_ages(store, datetime.now(UTC))  # the service counts from the clock
+    with TestClient(create_app(make_settings(), store=store)):
+        pass
+    assert _ids(store) == ["c1", "c2", "c3"]  # the default keeps everything
+    with TestClient(create_app(make_settings(retention_days=365), store=store)) as client:
+        for _ in range(100):  # the first run is a background task: give it a moment
+            if _ids(store) == ["c2", "c3"]:
+                break
+            client.get("/health")
+            time.sleep(0.02)
+    assert _ids(store) == ["c2", "c3"]
+
+
+def test_a_failed_run_is_logged_and_the_next_one_still_comes(caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[str] = []
+
+    class Flaky:
+        def started_before(self, cutoff: datetime) -> list[str]:
+            calls.append("run")
+            if len(calls) == 1:
+                raise RuntimeError("database away")
+            return []
+
+        def delete_conversations(self, ids: list[str]) -> int:
+            return 0
+
+    async def two_runs() -> None:
+        task = asyncio.create_task(keep_expiring(Flaky(), 30, every=0.01))
+        while len(calls) < 2:
+            await asyncio.sleep(0.01)
+        task.cancel()
+
+    asyncio.run(asyncio.wait_for(two_runs(), timeout=10))
+    assert len(calls) >= 2 and "deleting old conversations failed" in caplog.text
