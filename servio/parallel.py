@@ -88,13 +88,11 @@ class Workers:
         if self.workers == 1:
             yield from map(work, items)
             return
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
-                                             initializer=_ignore_interrupts)
+        pool = self._executor()
         pending: deque[Future[list[R]]] = deque()
         try:
             for part in _chunks(items, chunk):
-                pending.append(self._pool.submit(_apply, work, part))
+                pending.append(pool.submit(_apply, work, part))
                 if len(pending) >= self.workers * AHEAD:
                     yield from pending.popleft().result()
             while pending:
@@ -111,10 +109,15 @@ class Workers:
         in flight); :meth:`Started.results` waits for them. With one worker nothing runs until then."""
         if self.workers == 1 or not items:
             return Started(lambda: list(map(work, items)), [])
+        pool = self._executor()
+        return Started(None, [pool.submit(_apply, work, part) for part in _chunks(items, chunk)])
+
+    def _executor(self) -> ProcessPoolExecutor:
+        """The worker processes, started on first use."""
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
                                              initializer=_ignore_interrupts)
-        return Started(None, [self._pool.submit(_apply, work, part) for part in _chunks(items, chunk)])
+        return self._pool
 
     def close(self) -> None:
         """Stop the worker processes (after the chunks they are on)."""

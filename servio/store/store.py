@@ -135,9 +135,13 @@ class Store:
         """Whether :meth:`save_results` would analyse each conversation now: new, or stored with other
         content or by another tagger (an importer starts those analyses ahead)."""
         convs = [storable(c) for c in convs]
+        return self._changed(convs, {c.id: content_hash(c) for c in convs}, tagger)
+
+    def _changed(self, convs: Sequence[Conversation], digests: dict[str, str], tagger: str) -> list[bool]:
+        """Per conversation: not stored yet, or stored with another content hash or tagger."""
         with self._read() as session:
             known = known_versions(session, [c.id for c in convs])
-        return [known.get(c.id) != (content_hash(c), tagger) for c in convs]
+        return [known.get(c.id) != (digests[c.id], tagger) for c in convs]
 
     def save_results(self, convs: Sequence[Conversation], analyse: Analyse, *, tagger: str = DEFAULT_TAGGER,
                      job_id: int | None = None, skipped: int | None = None,
@@ -159,9 +163,7 @@ class Store:
         if len(set(ids)) != len(ids):
             raise StoreError("a batch holds the same conversation id twice")
         digests = {c.id: content_hash(c) for c in convs}
-        with self._read() as session:
-            known = known_versions(session, ids)
-        todo = [c for c in convs if known.get(c.id) != (digests[c.id], tagger)]
+        todo = [c for c, changed in zip(convs, self._changed(convs, digests, tagger), strict=True) if changed]
         found = analyse_many(todo) if analyse_many is not None and todo else [analyse(c) for c in todo]
         results = dict(zip([c.id for c in todo], found, strict=True))
         step = jobs.Progress(skipped=skipped, problems=tuple(problems() if callable(problems) else problems))
@@ -195,9 +197,7 @@ class Store:
 
     def delete_conversation(self, conversation_id: str) -> bool:
         """Remove a conversation with everything stored about it; False if there was none."""
-        with self._write() as session:
-            result = session.execute(delete(ConversationRow).where(ConversationRow.id == conversation_id))
-            return bool(getattr(result, "rowcount", 0))
+        return self.delete_conversations([conversation_id]) == 1
 
     def started_before(self, moment: date | datetime) -> list[str]:
         """Ids of the conversations that started before ``moment`` (a date: its midnight, naive: UTC),
