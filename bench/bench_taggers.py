@@ -12,7 +12,7 @@ stage sets alone (``analyze_stages``, what ``servio tag`` runs), in this
 process pinned to one core, after one warm-up pass (the packaged learned
 model; the e5 arm embeds and classifies). Reads ../shared/data at run time.
 
-    python bench/bench_taggers.py [--data ../shared/data] [--folds 5] [--repeat 3]
+    python bench/bench_taggers.py [--data ../shared/data] [--folds 5] [--repeat 3] [--skip-embed]
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--repeat", type=int, default=3, help="timed passes over the data for speed")
+    ap.add_argument("--skip-embed", action="store_true", help="leave out the e5 embedding arm")
     args = ap.parse_args()
     if not args.data.is_dir():
         raise SystemExit(f"no data folder at {args.data}")
@@ -106,7 +107,7 @@ def main() -> None:
     from servio.analyze.learned.tagger import LearnedTagger
     from servio.analyze.rules import RuleTagger
     from servio.train.corpus import build_corpus, build_matrix
-    from servio.train.cv import _cv_predictions, _rules
+    from servio.train.cv import held_out_predictions, rule_predictions
     from servio.train.fit import FitParams
     from servio.train.folds import assign_folds, group_keys, strata_of
 
@@ -116,11 +117,11 @@ def main() -> None:
     m = build_matrix(corpus, params.spec)
     langs = np.repeat(np.asarray(corpus.languages), np.diff(m.offsets))
     gold = m.Y.astype(bool)
-    learned = _cv_predictions(corpus, m, "parallel", args.folds, args.seed, params, None)
-    preds = {"rules": _rules(corpus).astype(bool), "learned": learned.astype(bool)}
+    learned = held_out_predictions(corpus, m, "parallel", args.folds, args.seed, params)
+    preds = {"rules": rule_predictions(corpus).astype(bool), "learned": learned.astype(bool)}
     convs = list(corpus.conversations)
     fold_of = assign_folds(group_keys(convs, "parallel"), strata_of(convs), args.folds, args.seed)
-    e5 = e5_predictions(corpus, m, fold_of, args.folds, args.seed)
+    e5 = None if args.skip_embed else e5_predictions(corpus, m, fold_of, args.folds, args.seed)
     if e5 is not None:
         preds["e5"] = e5[0].astype(bool)
     speeds: dict[str, dict[str, float]] = {}
@@ -149,7 +150,7 @@ def main() -> None:
         alone = {lang: sets["learned"][lang] / e5[1] for lang in ("en", "et")}
         print(f"learned tag + score is {ratio['en']:.0f}x (en) and {ratio['et']:.0f}x (et) the speed of the "
               f"e5 embedding step alone; its stage sets {alone['en']:.0f}x (en) and {alone['et']:.0f}x (et)")
-    if e5 is None:
+    if e5 is None and not args.skip_embed:
         print("e5: skipped (pip install '.[embed]' to include multilingual-e5-small embeddings)")
 
 

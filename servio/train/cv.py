@@ -86,8 +86,9 @@ def cross_validate(paths: Sequence[str | Path], folds: int = 5, seed: int = 13, 
     m = build_matrix(corpus, params.spec)
     reports = []
     for split in splits:
-        pred = _cv_predictions(corpus, m, split, folds, seed, params, on_progress, scored, workers)
-        rules = _score(corpus, m, _rules(corpus), seed, scored)
+        pred = held_out_predictions(corpus, m, split, folds, seed, params, on_progress=on_progress,
+                                    scored=scored, workers=workers)
+        rules = _score(corpus, m, rule_predictions(corpus), seed, scored)
         reports.append(SplitReport(split, _score(corpus, m, pred, seed, scored), rules))
     return CVReport(folds=folds, seed=seed, conversations=scored,
                     turns=int(m.labelled[: m.offsets[scored]].sum()), splits=tuple(reports),
@@ -106,14 +107,18 @@ def _joined(scored: Corpus, extra: Corpus) -> Corpus:
                   scored.rule_tags + extra.rule_tags, scored.replaced + extra.replaced)
 
 
-def _cv_predictions(corpus: Corpus, m: Matrix, split: str, folds: int, seed: int, params: FitParams,
-                    on_progress: Progress, scored: int, workers: int = 1) -> np.ndarray:
-    """Held-out predictions of the first ``scored`` conversations; the others are in every training fold.
-    The folds are fitted ``workers`` at a time, in worker processes when more than one (the same models:
-    every fit is seeded)."""
+def held_out_predictions(corpus: Corpus, m: Matrix, split: str, folds: int, seed: int, params: FitParams, *,
+                         on_progress: Progress = None, scored: int | None = None,
+                         workers: int = 1) -> np.ndarray:
+    """Held-out stage predictions (turn rows of ``m`` x 7, 0/1) of the first ``scored`` conversations
+    (all when None); the others are in every training fold and their rows stay 0. The folds are fitted
+    ``workers`` at a time, in worker processes when more than one (the same models: every fit is seeded).
+    """
     from servio.parallel import ordered_map
 
     convs = corpus.conversations
+    if scored is None:
+        scored = len(convs)
     groups, strata = group_keys(convs, split), strata_of(convs)
     fold_of = assign_folds(groups[:scored], strata[:scored], folds, seed) + [-1] * (len(convs) - scored)
     jobs = [([i for i, f in enumerate(fold_of) if f != k], [i for i, f in enumerate(fold_of) if f == k])
@@ -138,7 +143,8 @@ def _held_out(m: Matrix, groups: Sequence[str], strata: Sequence[str], params: F
     return (predict_convs(model, m, test) >= model.thresholds).astype(np.int8)
 
 
-def _rules(corpus: Corpus) -> np.ndarray:
+def rule_predictions(corpus: Corpus) -> np.ndarray:
+    """The rule tagger's stages (turn rows x 7, 0/1) of every conversation of ``corpus``."""
     rows = [[int(s in tt.stages) for s in range(1, 8)] for tags in corpus.rule_tags for tt in tags]
     return np.asarray(rows, dtype=np.int8)
 
