@@ -311,18 +311,12 @@ def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, 
 def cmd_delete(args: argparse.Namespace) -> int:
     """``servio delete``: what would go, or (``--yes``) its removal; unknown ids are reported, exit 1."""
     from servio.cli import EXIT_OK, EXIT_SKIPPED, UsageError
-    from servio.store import Store
 
     if not args.ids and args.before is None:
         raise UsageError("servio delete: give conversation ids, or --before YYYY-MM-DD")
     url = _database(args)
     with _database_errors(url):
-        if _missing_sqlite_file(url):  # opening it would create an empty file
-            raise UsageError(f"{url}: no such database file")
-        store = Store(url)
-        if store.schema_revision() is None:
-            raise UsageError(f"{url}: no servio database here (nothing was imported into it)")
-        store.migrate()  # a database of an older servio is brought up to date first, as import and serve do
+        store = existing_store(url)
         unknown = [i for i in dict.fromkeys(args.ids) if store.get_summary(i) is None]
         chosen = {i for i in args.ids if i not in unknown}
         if args.before is not None:
@@ -338,6 +332,22 @@ def cmd_delete(args: argparse.Namespace) -> int:
         print(f"servio: would delete {len(targets)} conversation{'s' * (len(targets) != 1)}"
               f"{': ' + shown if targets else ''}; nothing was deleted: add --yes to delete", file=sys.stderr)
     return EXIT_SKIPPED if unknown else EXIT_OK
+
+
+def existing_store(url: str, *, pepper: str | None = None) -> Any:
+    """The :class:`~servio.store.Store` at ``url``, brought up to date as import and serve do; a
+    :class:`~servio.cli.UsageError` for a SQLite file that does not exist (opening it would create an
+    empty one) or a database without servio's tables. Call it within :func:`_database_errors`."""
+    from servio.cli import UsageError
+    from servio.store import Store
+
+    if _missing_sqlite_file(url):
+        raise UsageError(f"{url}: no such database file")
+    store = Store(url, pepper=pepper)
+    if store.schema_revision() is None:
+        raise UsageError(f"{url}: no servio database here (servio serve or servio import makes one)")
+    store.migrate()
+    return store
 
 
 def _missing_sqlite_file(url: str) -> bool:
