@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from servio import __version__, cli_service
+from servio import __version__, cli_service, cli_users
 from servio.analyze.registry import DEFAULT_TAGGER
 
 T = TypeVar("T")
@@ -171,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("formats", help="list the input formats servio reads")
     cli_service.add_parsers(sub, _add_input, _add_workers)
+    cli_users.add_parser(sub)
     return parser
 
 
@@ -516,6 +517,7 @@ _COMMANDS = {
     "serve": cli_service.cmd_serve,
     "delete": cli_service.cmd_delete,
     "train": cli_service.cmd_train,
+    "users": cli_users.cmd_users,
     "analyze": cmd_analyze,
     "agents": cmd_agents,
     "tag": cmd_tag,
