@@ -90,3 +90,19 @@ def test_the_token_cache_forgets_on_every_change(filled_store: object, users: Us
             f"/users/{users.ids['reviewer']}", json={"active": False}, headers=users.headers("admin")
         )
         assert client.get("/me", headers=headers).status_code == 401
+
+
+def test_admins_cannot_revoke_their_own_tokens(client: TestClient, users: Users) -> None:
+    response = client.delete(f"/users/{users.ids['admin']}/tokens", headers=users.headers("admin"))
+    assert response.status_code == 400
+    assert "servio users token" in response.json()["detail"]
+    assert client.get("/me", headers=users.headers("admin")).status_code == 200  # still signed in
+
+
+def test_an_admin_revokes_another_admins_tokens(client: TestClient, users: Users,
+                                                filled_store: object) -> None:
+    other, token = filled_store.create_user("toomas", "admin")  # type: ignore[attr-defined]
+    assert client.get("/me", headers=_bearer(token)).status_code == 200
+    revoked = client.delete(f"/users/{other.id}/tokens", headers=users.headers("admin"))
+    assert revoked.status_code == 200 and revoked.json() == {"revoked": 1}
+    assert client.get("/me", headers=_bearer(token)).status_code == 401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request, status
@@ -80,9 +81,16 @@ def issue_token(request: Request, user_id: UserId, admin: Admin) -> Any:
 
 
 @router.delete("/users/{user_id}/tokens", summary="Revoke every token of a user",
-               description="Returns how many tokens were live.")
+               description="Returns how many tokens were live. An admin cannot revoke their own tokens "
+                           "(400): that would sign them out for good.")
 def revoke_tokens(request: Request, user_id: UserId, admin: Admin) -> dict[str, int]:
     _user(request, user_id)
+    if user_id == admin.id:  # every token includes the one this request is made with
+        name = shlex.quote(admin.name)
+        raise HTTPException(status.HTTP_400_BAD_REQUEST,
+                            "you cannot revoke your own tokens: that would sign you out for good; another "
+                            f"admin can, or on the server: servio users revoke {name}, then servio users "
+                            f"token {name}")
     revoked = int(request.app.state.store.revoke_tokens(user_id))
     _changed(request)
     return {"revoked": revoked}
