@@ -1,4 +1,4 @@
-"""`servio report` refuses to write a report of nothing, and says why."""
+"""`servio report` refuses to write a report of nothing, and says why; --workers leaves its bytes alone."""
 
 from __future__ import annotations
 
@@ -98,3 +98,14 @@ def test_a_report_that_fails_to_write_leaves_the_earlier_one_whole(
     monkeypatch.undo()
     assert out.read_text("utf-8") == earlier
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("r.html")] == ["r.html"]
+
+
+def test_a_report_with_two_workers_is_the_same_bytes_as_with_one(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764590400")  # the made-at time: the same in every run
+    outs = [tmp_path / "one.html", tmp_path / "two.html"]
+    for out, workers in zip(outs, ("1", "2"), strict=True):
+        assert main(["report", "--examples", "--workers", workers, "-o", str(out), "--no-progress"]) == 0
+    first = outs[0].read_bytes()
+    assert b"<svg" in first and b"Generated 2025-12-01 12:00 UTC" in first
+    assert first == outs[1].read_bytes()

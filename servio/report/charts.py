@@ -8,7 +8,6 @@ the interface strings (:mod:`servio.web.i18n`) in the requested language.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,26 @@ Values = Mapping[int, float | None]  # stage -> score 0..100, None when the stag
 INK = "#1f2328"
 MUTED = "#57606a"
 GRID = "#d0d7de"
-_ids = itertools.count(1)
+
+
+class ChartIds:
+    """The numbers of one page's charts (a report, a dashboard page), each kind counted from 1.
+
+    A chart's ``<title>``/``<desc>`` ids carry its kind and number. Pass one ``ChartIds`` to every
+    chart of a page: the ids are then unique in the page and depend only on the page, not on what
+    else was drawn in the process. A chart drawn without one is number 1 of its kind, which is
+    enough for a page with at most one chart of each kind.
+    """
+
+    __slots__ = ("_counts",)
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+
+    def next(self, kind: str) -> int:
+        """The next number of a chart of ``kind`` on this page: 1, 2, …"""
+        self._counts[kind] = self._counts.get(kind, 0) + 1
+        return self._counts[kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +92,9 @@ def heat_colour(score: float | None) -> tuple[str, str]:
 # ------------------------------------------------------------------ svg pieces
 
 
-def _open(width: float, height: float, title: str, desc: str, css_class: str) -> tuple[str, str]:
-    n = next(_ids)
+def _open(width: float, height: float, title: str, desc: str, css_class: str,
+          ids: ChartIds | None) -> tuple[str, str]:
+    n = (ids if ids is not None else ChartIds()).next(css_class)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" '
         f'viewBox="0 0 {width:g} {height:g}" '
@@ -100,13 +119,14 @@ def _fmt(v: float | None) -> str:
 
 
 def profile_radar(values: Values, *, language: str, title: str | None = None,
-                  links: Mapping[int, str] | None = None, size: int = 360) -> str:
+                  links: Mapping[int, str] | None = None, size: int = 360,
+                  ids: ChartIds | None = None) -> str:
     """The seven-stage profile as a radar: one axis per stage, rings at 25/50/75/100."""
     t = strings(language)
     width = size + 140
     cx, cy, r = width / 2, size / 2, size / 2 - 50
     desc = _profile_desc(values, language)
-    head, tail = _open(width, size, title or t["chart_profile_title"], desc, "radar")
+    head, tail = _open(width, size, title or t["chart_profile_title"], desc, "radar", ids)
     parts = [head]
     angle: dict[int, float] = {s: -math.pi / 2 + 2 * math.pi * i / len(ALL_STAGES)
                                for i, s in enumerate(ALL_STAGES)}
@@ -155,14 +175,15 @@ def _profile_desc(values: Values, language: str) -> str:
 
 
 def profile_bars(values: Values, *, language: str, coverage: Mapping[int, float] | None = None,
-                 title: str | None = None, links: Mapping[int, str] | None = None, width: int = 440) -> str:
+                 title: str | None = None, links: Mapping[int, str] | None = None, width: int = 440,
+                 ids: ChartIds | None = None) -> str:
     """The seven-stage profile as horizontal bars in the stage colours, score (and coverage) printed."""
     t = strings(language)
     row, top, left = 30, 8, 120
     track = width - left - (96 if coverage else 44)
     height = top + row * len(ALL_STAGES) + 8
     desc = _profile_desc(values, language) + " " + t["chart_bars_desc"]
-    head, tail = _open(width, height, title or t["chart_profile_title"], desc, "bars")
+    head, tail = _open(width, height, title or t["chart_profile_title"], desc, "bars", ids)
     parts = [head]
     for i, s in enumerate(ALL_STAGES):
         meta, v = info(s), values.get(s)
@@ -188,7 +209,7 @@ def profile_bars(values: Values, *, language: str, coverage: Mapping[int, float]
 
 
 def heatmap(rows: Sequence[tuple[str, Values, float]], *, language: str, title: str | None = None,
-            link: Callable[[str, int | None], str] | None = None) -> str:
+            link: Callable[[str, int | None], str] | None = None, ids: ChartIds | None = None) -> str:
     """Agents (rows) × stages (columns) plus the overall score; every cell prints its value.
 
     ``rows`` are ``(label, stage values, overall)``; ``link(label, stage)`` gives a cell's
@@ -197,7 +218,8 @@ def heatmap(rows: Sequence[tuple[str, Values, float]], *, language: str, title: 
     t = strings(language)
     cell_w, cell_h, left, top = 62, 30, 130, 78
     width, height = left + cell_w * (len(ALL_STAGES) + 1) + 4, top + cell_h * len(rows) + 4
-    head, tail = _open(width, height, title or t["chart_heatmap_title"], t["chart_heatmap_desc"], "heatmap")
+    head, tail = _open(width, height, title or t["chart_heatmap_title"], t["chart_heatmap_desc"], "heatmap",
+                       ids)
     parts = [head]
     columns: list[tuple[int | None, str]] = [(s, f"{s} {info(s).short(language)}") for s in ALL_STAGES]
     columns.append((None, t["overall"]))
@@ -232,11 +254,11 @@ def trend_caption(points: Sequence[TrendPoint], *, language: str, bucket: str = 
 
 
 def trend(points: Sequence[TrendPoint], *, language: str, bucket: str = "week", title: str | None = None,
-          width: int = 560, height: int = 220) -> str:
+          width: int = 560, height: int = 220, ids: ChartIds | None = None) -> str:
     """A line of the mean overall score per time bucket, y from 0 to 100, each point labelled."""
     t = strings(language)
     desc = trend_caption(points, language=language, bucket=bucket)
-    head, tail = _open(width, height, title or t["chart_trend_title"], desc, "trend")
+    head, tail = _open(width, height, title or t["chart_trend_title"], desc, "trend", ids)
     left, right, top, bottom = 36, 16, 18, 34
     pad = 18  # keeps the first and last point clear of the axis labels and the edge
     pw, ph = width - left - right, height - top - bottom
@@ -279,7 +301,8 @@ OTHER_SPEAKER_FILL = "#eaeef2"
 
 
 def timeline(turn_stages: Sequence[frozenset[int]], speakers: Sequence[str], *, language: str,
-             title: str | None = None, href: Callable[[int], str] | None = None, max_width: int = 760) -> str:
+             title: str | None = None, href: Callable[[int], str] | None = None, max_width: int = 760,
+             ids: ChartIds | None = None) -> str:
     """A compact stage-coloured strip: one column per turn, one row per stage, the speaker on top.
 
     ``speakers`` holds ``agent``/``customer``/``system`` per turn; ``href(i)`` links a column by its
@@ -293,7 +316,7 @@ def timeline(turn_stages: Sequence[frozenset[int]], speakers: Sequence[str], *, 
     key, key_width = _speaker_key(speakers, t, x=left, row_y=top - 4)
     width, height = max(left + col * n, left + key_width) + 8, top + row * len(ALL_STAGES) + 20
     title = title or t["chart_timeline_title"]
-    head, tail = _open(width, height, title, t["chart_timeline_desc"].format(n=n), "timeline")
+    head, tail = _open(width, height, title, t["chart_timeline_desc"].format(n=n), "timeline", ids)
     parts = [head, key]
     for k, s in enumerate(ALL_STAGES):
         parts.append(f'<text x="{left - 6}" y="{top + k * row + 11}" text-anchor="end" fill="{INK}" '

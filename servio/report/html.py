@@ -9,13 +9,14 @@ strings and the coaching data in the report's language.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from servio.evaluate.profiles import profiles
 from servio.model import Conversation
 from servio.report import charts, summary
+from servio.report.clock import made_at
 from servio.report.numbers import day_text, turn_number
 from servio.results import ConversationResult
 from servio.stages import info
@@ -44,7 +45,11 @@ def build_report(results: Sequence[ConversationResult],
                  conversations: Mapping[str, Conversation] | None = None, *, scope: str = "period",
                  id: str | None = None, date_from: date | str | None = None,
                  date_to: date | str | None = None, language: str = "en", worst: int = 5) -> str:
-    """A self-contained HTML report of one agent, one team or all conversations within the dates."""
+    """A self-contained HTML report of one agent, one team or all conversations within the dates.
+
+    The same input gives the same bytes when ``$SOURCE_DATE_EPOCH`` is set: the report says it was made
+    then (else now, see :mod:`servio.report.clock`) and numbers its charts from 1.
+    """
     if language not in LANGUAGES:
         raise ValueError(f"language must be 'et' or 'en', not {language!r}")
     chosen = summary.select(results, scope=scope, id=id, date_from=date_from, date_to=date_to)
@@ -54,12 +59,14 @@ def build_report(results: Sequence[ConversationResult],
         "lang": language,
         "title": t[f"report_title_{scope}"].format(id=id or ""),
         "period": _period(chosen, date_from, date_to, t, language),
-        "generated": _generated(datetime.now(UTC), language),
+        "generated": _generated(made_at(), language),
         "n": len(chosen),
         "scope": scope,
     }
     if chosen:
-        context.update(_body(chosen, conversations or {}, scope=scope, id=id, language=language, worst=worst))
+        body = _body(chosen, conversations or {}, charts.ChartIds(), scope=scope, id=id, language=language,
+                     worst=worst)
+        context.update(body)
     return _env().get_template("report.html").render(**context)
 
 
@@ -77,8 +84,8 @@ def _period(chosen: Sequence[ConversationResult], date_from: date | str | None, 
     return f"{day_text(lo, language) if lo else '…'} – {day_text(hi, language) if hi else '…'}"
 
 
-def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conversation], *, scope: str,
-          id: str | None, language: str, worst: int) -> dict[str, Any]:
+def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conversation],
+          ids: charts.ChartIds, *, scope: str, id: str | None, language: str, worst: int) -> dict[str, Any]:
     from markupsafe import Markup
 
     ov = summary.overview(chosen, kind=scope, id=id or "all", language=language, worst=worst)
@@ -89,13 +96,14 @@ def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conv
         "strongest": info(p.named_strongest).name(language) if p.named_strongest else None,
         "weakest": info(p.named_weakest) if p.named_weakest else None,
         "weakest_tip": _stage_tip(p.named_weakest, language),
-        "radar": Markup(charts.profile_radar(ov.values, language=language)),
-        "bars": Markup(charts.profile_bars(ov.values, coverage=ov.coverage, language=language)),
-        "trend": Markup(charts.trend(ov.trend, language=language, bucket=ov.bucket)) if ov.trend else None,
+        "radar": Markup(charts.profile_radar(ov.values, language=language, ids=ids)),
+        "bars": Markup(charts.profile_bars(ov.values, coverage=ov.coverage, language=language, ids=ids)),
+        "trend": Markup(charts.trend(ov.trend, language=language, bucket=ov.bucket, ids=ids))
+        if ov.trend else None,
         "trend_caption": charts.trend_caption(ov.trend, language=language, bucket=ov.bucket),
         "agents": len({r.agent_id for r in chosen}),
-        "heatmap": Markup(_heatmap(chosen, language)) if scope != "agent" else None,
-        "worst": [_worst_item(r, conversations.get(r.conversation_id), language) for r in ov.worst],
+        "heatmap": Markup(_heatmap(chosen, language, ids)) if scope != "agent" else None,
+        "worst": [_worst_item(r, conversations.get(r.conversation_id), language, ids) for r in ov.worst],
     }
     return out
 
@@ -108,7 +116,7 @@ def _stage_tip(stage: int | None, language: str) -> str:
     return str(texts(language)["stage"][info(stage).key].get("improve", ""))
 
 
-def _heatmap(chosen: Sequence[ConversationResult], language: str) -> str:
+def _heatmap(chosen: Sequence[ConversationResult], language: str, ids: charts.ChartIds) -> str:
     rows = []
     for prof in profiles(chosen, by="agent", language=language):
         mine = [r for r in chosen if (r.agent_id or "(unknown)") == prof.id]
@@ -116,11 +124,12 @@ def _heatmap(chosen: Sequence[ConversationResult], language: str) -> str:
         label = strings(language)["unknown"] if prof.id == "(unknown)" else prof.id
         rows.append((label, values, prof.overall))
     # one chart per HEATMAP_ROWS agents: each fits an A4 page with its stage headings
-    return "".join(charts.heatmap(rows[i:i + HEATMAP_ROWS], language=language)
+    return "".join(charts.heatmap(rows[i:i + HEATMAP_ROWS], language=language, ids=ids)
                    for i in range(0, len(rows), HEATMAP_ROWS))
 
 
-def _worst_item(r: ConversationResult, conv: Conversation | None, language: str) -> dict[str, Any]:
+def _worst_item(r: ConversationResult, conv: Conversation | None, language: str,
+                ids: charts.ChartIds) -> dict[str, Any]:
     from markupsafe import Markup
 
     speakers = [str(turn.speaker) for turn in conv.turns] if conv else ["system"] * len(r.turns)
@@ -138,8 +147,8 @@ def _worst_item(r: ConversationResult, conv: Conversation | None, language: str)
     return {
         "r": r,
         "date": summary.result_date(r),
-        "timeline": Markup(charts.timeline(stages, speakers, language=language, max_width=640)) if stages
-        else "",
+        "timeline": Markup(charts.timeline(stages, speakers, language=language, max_width=640, ids=ids))
+        if stages else "",
         "coaching": coaching,
         "patterns": summary.pattern_labels(r.failures, language),
     }

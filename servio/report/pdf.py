@@ -2,16 +2,25 @@
 
 Chromium is looked up in ``$SERVIO_CHROMIUM``, then on ``PATH`` (``chromium``,
 ``chromium-browser``, ``google-chrome``), then at ``/usr/bin/chromium``.
+
+Chromium writes the time it printed into the PDF's document information
+(``/CreationDate``, ``/ModDate``) and has no option to set it; every other byte
+follows from the HTML. With ``$SOURCE_DATE_EPOCH`` set, :func:`write_pdf` writes
+that time over both dates in place, so the same HTML gives the same PDF bytes.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import subprocess
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
+
+from servio.report.clock import source_date
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -37,6 +46,8 @@ def find_chromium() -> str | None:
 def write_pdf(html: str, path: str | Path, *, timeout: float = 120.0) -> Path:
     """Print ``html`` to a PDF at ``path`` (A4, as laid out by the report's print CSS); returns the path.
 
+    With ``$SOURCE_DATE_EPOCH`` set, the PDF's dates are that time (:func:`pin_dates`).
+
     Chromium prints to a temporary file beside ``path``, which replaces ``path``
     only once the print has succeeded: a failed or killed print leaves an
     earlier report there whole.
@@ -50,6 +61,9 @@ def write_pdf(html: str, path: str | Path, *, timeout: float = 120.0) -> Path:
     printed = out.with_name(f".{out.name}.{secrets.token_hex(6)}.tmp")  # made by Chromium, as out would be
     try:
         _print(browser, html, printed, timeout)
+        when = source_date()
+        if when is not None:
+            printed.write_bytes(pin_dates(printed.read_bytes(), when))
         os.replace(printed, out)
     finally:
         printed.unlink(missing_ok=True)
@@ -68,3 +82,27 @@ def _print(browser: str, html: str, target: Path, timeout: float) -> None:
     if done.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
         tail = (done.stderr or "").strip().splitlines()[-3:]
         raise PdfError(f"Chromium could not print the PDF (exit {done.returncode}): {' | '.join(tail)}")
+
+
+_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\((D:[0-9]{4}[^)]*)\)")
+
+
+def pin_dates(data: bytes, when: datetime) -> bytes:
+    """``data`` (a PDF) with its ``/CreationDate`` and ``/ModDate`` set to ``when`` (UTC), every offset kept.
+
+    Each date is rewritten in the room the old one took (``D:YYYYMMDDHHmmSS+00'00'``, or the shorter
+    ``...Z`` form), padded with spaces after the string, so the cross-reference table stays right. A
+    date too short for either form is left as it is.
+    """
+    stamp = when.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+    forms = (f"D:{stamp}+00'00'".encode(), f"D:{stamp}Z".encode())
+
+    def pinned(m: re.Match[bytes]) -> bytes:
+        room = len(m.group(2))
+        new = next((f for f in forms if len(f) <= room), None)
+        if new is None:
+            return m.group(0)
+        key = m.group(0)[:m.start(2) - m.start(0)]  # "/CreationDate ("
+        return key + new + b")" + b" " * (room - len(new))
+
+    return _DATE.sub(pinned, data)
