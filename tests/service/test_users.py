@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from tests.service.conftest import Users
@@ -106,3 +108,23 @@ def test_an_admin_revokes_another_admins_tokens(client: TestClient, users: Users
     revoked = client.delete(f"/users/{other.id}/tokens", headers=users.headers("admin"))
     assert revoked.status_code == 200 and revoked.json() == {"revoked": 1}
     assert client.get("/me", headers=_bearer(token)).status_code == 401
+
+
+def test_disabling_the_last_active_admin_is_409(filled_store: object, users: Users) -> None:
+    """Reachable only when the requesting admin is no longer active in the database, as when
+    ``servio users disable`` ran while the token cache still vouches for them."""
+    from servio.service import create_app
+    from tests.service.conftest import make_settings
+
+    store: Any = filled_store
+    other, _ = store.create_user("toomas", "admin")
+    app = create_app(make_settings(auth_cache_seconds=600), store=store)
+    with TestClient(app) as client:
+        assert client.get("/me", headers=users.headers("admin")).status_code == 200  # now cached
+        store.set_user_active(users.ids["admin"], False)  # another process: this cache does not know
+        response = client.patch(f"/users/{other.id}", json={"active": False}, headers=users.headers("admin"))
+        assert response.status_code == 409 and "last active admin" in response.json()["detail"]
+        assert store.get_user(other.id).active
+        store.set_user_active(users.ids["admin"], True)
+        assert client.patch(f"/users/{other.id}", json={"active": False},
+                            headers=users.headers("admin")).status_code == 200

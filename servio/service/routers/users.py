@@ -60,11 +60,16 @@ def get_user(request: Request, user_id: UserId, admin: Admin) -> Any:
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, summary="Enable or disable a user",
-              description="A disabled user's tokens stop working at once.")
+              description="A disabled user's tokens stop working at once. An admin cannot disable "
+                          "themselves (400), nor the last active admin (409).")
 def patch_user(request: Request, user_id: UserId, body: UserPatch, admin: Admin) -> Any:
-    _user(request, user_id)
+    target = _user(request, user_id)
     if user_id == admin.id and body.active is False:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "you cannot disable yourself")
+    if body.active is False and target.role == "admin" and target.active and not any(
+            u.role == "admin" and u.active and u.id != user_id for u in request.app.state.store.list_users()):
+        # only when the requesting admin is disabled already and a token cache still vouches for them
+        raise HTTPException(status.HTTP_409_CONFLICT, f"{target.name!r} is the last active admin")
     user = request.app.state.store.set_user_active(user_id, body.active) if body.active is not None \
         else _user(request, user_id)
     _changed(request)
