@@ -30,10 +30,10 @@ ROLE_CHOICES = ("admin", "reviewer", "team_lead", "agent")
 _OPTIONS = {"name": "NAME", "role": "--role", "agent_id": "--agent-id", "team": "--team"}
 
 _EPILOG = """\
-a lost admin token (the way back in; run it where the service's settings are):
-  servio users token admin             prints a new token for the user admin
-  servio users enable admin            if admin was disabled
-  servio users revoke admin            signs out every old token of admin (then: users token)
+a lost admin token, on the server with the service's settings (SERVIO_SECRET_KEY or --config):
+  servio users enable admin            only if admin was disabled
+  servio users revoke admin            only if the old token may be in the wrong hands
+  T=$(servio users token admin)        a new token for admin, shown once
 """
 
 
