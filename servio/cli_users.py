@@ -190,12 +190,7 @@ def _revoke(run: _Run) -> int:
 
 
 def _disable(run: _Run) -> int:
-    user = run.user()
-    if user.role == "admin" and user.active and not any(
-            u.role == "admin" and u.active and u.id != user.id for u in run.store.list_users()):
-        raise Refused(f"{user.name!r} is the last active admin in {run.url}: nobody could manage users "
-                      "any more; add or enable another admin first (servio users add NAME --role admin)")
-    return _set_active(run, user, False)
+    return _set_active(run, run.user(), False)
 
 
 def _enable(run: _Run) -> int:
@@ -207,7 +202,13 @@ def _set_active(run: _Run, user: Any, active: bool) -> int:
     if user.active == active:
         run.say(f"{user.name!r} is {word} already")
         return EXIT_OK
-    run.store.set_user_active(user.id, active)
+    from servio.store import LastAdmin
+
+    try:
+        run.store.set_user_active(user.id, active)
+    except LastAdmin as exc:
+        raise Refused(f"{exc} (servio users add NAME --role admin, or servio users enable NAME); "
+                      f"database {run.url}") from exc
     run.say(f"{word} {user.name!r} in {run.url}")
     return EXIT_OK
 

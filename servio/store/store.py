@@ -26,6 +26,7 @@ from servio.store.types import (
     ConversationSummary,
     Correction,
     ImportJob,
+    LastAdmin,
     NotFound,
     Page,
     StoreError,
@@ -373,11 +374,19 @@ class Store:
             return [people.user_of(r) for r in session.scalars(select(UserRow).order_by(UserRow.id))]
 
     def set_user_active(self, user_id: int, active: bool) -> User:
-        """Enable or disable a user (a disabled user's tokens stop working)."""
+        """Enable or disable a user (a disabled user's tokens stop working); disabling the last active
+        admin raises :class:`LastAdmin` and changes nothing (checked in the same transaction, with the
+        active admins' rows locked where the database can)."""
         with self._write() as session:
             row = session.get(UserRow, user_id)
             if row is None:
                 raise NotFound(f"no user with id {user_id}")
+            if not active and row.role == "admin" and row.active:
+                others = select(UserRow.id).where(UserRow.role == "admin", UserRow.active.is_(True),
+                                                  UserRow.id != user_id)
+                if session.scalars(others.with_for_update()).first() is None:
+                    raise LastAdmin(f"{row.name!r} is the last active admin: nobody could manage users any "
+                                    "more; add or enable another admin first")
             row.active = bool(active)
             return people.user_of(row)
 

@@ -37,6 +37,10 @@ class NotFound(StoreError):
     """The conversation, user or job named does not exist."""
 
 
+class LastAdmin(StoreError):
+    """The change would leave no active admin, so nobody could manage users any more."""
+
+
 def _utc(value: date | datetime | None, *, end: bool = False) -> datetime | None:
     """A filter bound as an aware UTC datetime; a date covers its whole day, naive means UTC."""
     if value is None:

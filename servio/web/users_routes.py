@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
-from servio.store.types import ROLES, StoreError, User
+from servio.store.types import ROLES, LastAdmin, StoreError, User
 from servio.web.i18n import strings
 from servio.web.render import language_of
 
@@ -156,7 +156,10 @@ class _UsersPages:
             raise HTTPException(422, "send {\"active\": true|false}")
         if user.id == me.id and not active:
             return self.refused(request, Refusal("users_error_self_deactivate", status=400))
-        user = self.store(request).set_user_active(user.id, active)
+        try:
+            user = self.store(request).set_user_active(user.id, active)
+        except LastAdmin:  # only when this admin was disabled meanwhile and the token cache still trusts them
+            return self.refused(request, Refusal("users_error_last_admin", status=409, name=user.name))
         self.changed(request)
         key = "users_activated" if active else "users_deactivated"
         return JSONResponse({"user": user.to_dict(), "row": self.row(request, user, me),

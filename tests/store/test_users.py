@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from servio.store import NotFound, Store, StoreError
+from servio.store import LastAdmin, NotFound, Store, StoreError
 from servio.store.schema import TokenRow
 
 
@@ -83,3 +83,18 @@ def test_unknown_users_are_not_found(store: Store) -> None:
     with pytest.raises(NotFound):
         store.set_user_active(99, False)
     assert store.get_user(99) is None
+
+
+def test_the_last_active_admin_cannot_be_disabled(store: Store) -> None:
+    ann, _ = store.create_user("ann", "admin")
+    bob, _ = store.create_user("bob", "admin")
+    rita, _ = store.create_user("rita", "reviewer")
+    store.set_user_active(bob.id, False)
+    with pytest.raises(LastAdmin, match="'ann' is the last active admin"):
+        store.set_user_active(ann.id, False)
+    assert store.get_user(ann.id).active  # nothing changed
+    store.set_user_active(rita.id, False)  # other roles are not counted, nor kept
+    store.set_user_active(bob.id, True)
+    assert not store.set_user_active(ann.id, False).active  # with another active admin it may go
+    with pytest.raises(LastAdmin):
+        store.set_user_active(bob.id, False)

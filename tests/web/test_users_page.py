@@ -247,6 +247,20 @@ def test_an_admin_cannot_lock_themselves_out(as_role: Any, app: Any, store: Any,
     assert deactivate.split()[-1] in own.lower()  # the own row says so instead of offering the buttons
 
 
+@pytest.mark.parametrize(("lang", "words"), [("et", "viimane aktiivne administraator"),
+                                              ("en", "the last active admin")])
+def test_the_last_active_admin_is_not_deactivated(as_role: Any, store: Any, lang: str, words: str) -> None:
+    """Only reachable when this admin was disabled elsewhere (``servio users disable``) and the token cache
+    still trusts them: deactivating the only other admin would leave nobody to manage users."""
+    root = as_role("admin")
+    other, _ = store.create_user("olga", "admin")
+    assert root.get("/ui/users").status_code == 200  # root's token is in the cache now
+    store.set_user_active(_id(store, "root"), False)  # another process
+    off = root.post(f"/ui/users/{other.id}/active?lang={lang}", json={"active": False}, headers=JSON)
+    assert off.status_code == 409 and words in off.json()["detail"].lower() and "olga" in off.json()["detail"]
+    assert store.get_user(other.id).active
+
+
 def test_unknown_or_malformed_user_ids_are_not_found(as_role: Any) -> None:
     root = as_role("admin")
     for uid in ("999999", "abc", "0", "-1", "99999999999999999999"):

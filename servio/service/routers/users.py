@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Request, status
 
 from servio.service.auth import Admin, CurrentUser
 from servio.service.schemas.admin import TokenOut, UserIn, UserOut, UserPatch
-from servio.store.types import User
+from servio.store.types import LastAdmin, User
 
 router = APIRouter(tags=["users"])
 
@@ -66,12 +66,12 @@ def patch_user(request: Request, user_id: UserId, body: UserPatch, admin: Admin)
     target = _user(request, user_id)
     if user_id == admin.id and body.active is False:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "you cannot disable yourself")
-    if body.active is False and target.role == "admin" and target.active and not any(
-            u.role == "admin" and u.active and u.id != user_id for u in request.app.state.store.list_users()):
-        # only when the requesting admin is disabled already and a token cache still vouches for them
-        raise HTTPException(status.HTTP_409_CONFLICT, f"{target.name!r} is the last active admin")
-    user = request.app.state.store.set_user_active(user_id, body.active) if body.active is not None \
-        else _user(request, user_id)
+    try:  # the last active admin: only when the requesting admin is disabled already and a token cache
+        # still vouches for them (the store checks it in the same transaction as the change)
+        user = request.app.state.store.set_user_active(user_id, body.active) if body.active is not None \
+            else target
+    except LastAdmin as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     _changed(request)
     return user.to_dict()
 
