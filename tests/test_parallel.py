@@ -115,12 +115,6 @@ def test_the_cli_writes_the_same_with_two_workers(command: list[str], capsys: py
         assert len([json.loads(line) for line in outputs[0].splitlines()]) >= 20
 
 
-def test_a_report_from_files_takes_workers(tmp_path: Path) -> None:
-    out = tmp_path / "r.html"  # (its bytes hold the minute it was made and per-process chart numbers)
-    assert main(["report", "--examples", "--workers", "2", "-o", str(out), "--no-progress"]) == 0
-    assert "<svg" in out.read_text("utf-8")
-
-
 def test_a_negative_worker_count_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", "--examples", "--workers", "-2"]) == 2
     assert "--workers" in capsys.readouterr().err

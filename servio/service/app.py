@@ -177,7 +177,8 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
         print("  the dashboard is open (development): no token needed in the browser", file=sys.stderr)
     if token is not None:
         print(f"  the database had no user: created user 'admin' with the token below (shown once)\n"
-              f"  {token}\n  try: curl -H 'Authorization: Bearer {token}' {url}/conversations",
+              f"  {token}\n  try: curl -H 'Authorization: Bearer {token}' {url}/conversations\n"
+              "  lost it? `servio users token admin` on this machine, with the same settings, gives a new one",
               file=sys.stderr)
     options: dict[str, Any] = {"log_level": "info", "ws": "auto", "ws_max_size": 1024 * 1024,
                                "proxy_headers": bool(settings.trusted_proxies)}

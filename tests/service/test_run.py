@@ -45,6 +45,7 @@ def test_run_serves_and_announces_the_first_admin(tmp_path: Path) -> None:
         proc.terminate()
         _out, err = proc.communicate(timeout=20)
     assert f"serving {base}" in err
+    assert "lost it? `servio users token admin`" in err  # the way back in, named where the token is shown
     token = re.search(r"\n  (servio_\S+)\n", err)
     assert token, err
     # the announced token is an admin's (checked against the store the server used)
