@@ -68,3 +68,12 @@ def test_live_bench_runs_in_process(data: Path) -> None:
     out = run_bench("bench_live.py", "--data", str(data), "--sessions", "4", "--turns", "4",
                     "--skip-network")
     assert "live hints: 4 concurrent sessions" in out
+
+
+def test_source_bench_holds_out_each_file(data: Path) -> None:
+    out = run_bench("bench_sources.py", "--data", str(data))
+    assert "held out en_examples.jsonl" in out and "held out et_examples.jsonl" in out
+    rows = [line.split() for line in out.splitlines() if line.startswith(("en_examples", "et_examples"))]
+    assert {r[1] for r in rows} == {"en", "et"}
+    for row in rows:
+        assert 0.0 <= float(row[3]) <= 1.0 and 0.0 < float(row[4]) <= 1.0
