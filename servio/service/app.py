@@ -178,7 +178,7 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
     if token is not None:
         print(f"  the database had no user: created user 'admin' with the token below (shown once)\n"
               f"  {token}\n  try: curl -H 'Authorization: Bearer {token}' {url}/conversations\n"
-              "  lost it? `servio users token admin` on this machine, with the same settings, gives a new one",
+              "  lost it? `servio users token admin` on this machine (same settings) gives a new one",
               file=sys.stderr)
     options: dict[str, Any] = {"log_level": "info", "ws": "auto", "ws_max_size": 1024 * 1024,
                                "proxy_headers": bool(settings.trusted_proxies)}
