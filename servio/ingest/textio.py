@@ -19,6 +19,8 @@ from typing import BinaryIO
 from servio.ingest.base import ReaderOptions, Reporter
 
 HEAD_BYTES = 64 * 1024
+_CLEAN_MIN = 8  # bytes: random data rarely holds this many printable bytes in a row
+_NUL_LINE = "NUL bytes in the line: damaged or binary data"
 _CHUNK = 1 << 20
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _CONTROL = set(range(0, 9)) | {11} | set(range(14, 27)) | set(range(28, 32)) | {127}
@@ -40,13 +42,32 @@ class Line:
 
 
 def looks_binary(head: bytes) -> bool:
-    """True when ``head`` is not text: NUL bytes or many control bytes, without a UTF-16 mark."""
+    """True when ``head`` is not text: NUL bytes or many control bytes, without a UTF-16 mark, and
+    fewer than half of its lines clean text. A text file with a few damaged lines (a corrupt record,
+    the zero bytes a crash leaves at the end) is text: :func:`text_lines` reports those lines."""
     if not head or head.startswith(_UTF16_BOMS):
         return False
-    if b"\x00" in head:
+    if b"\x00" not in head and _controls(head) <= max(8, len(head) // 20):
+        return False
+    lines = [line for line in head.split(b"\n") if line.strip()]
+    clean = sum(1 for line in lines if _is_clean(line))
+    return clean * 2 < len(lines)
+
+
+def _controls(data: bytes) -> int:
+    return sum(1 for b in data if b in _CONTROL)
+
+
+def _is_clean(line: bytes) -> bool:
+    """A line of text: no NUL or control bytes, valid UTF-8 or mostly printable ASCII (a Windows-1257
+    export), and long enough that random bytes are not clean by chance."""
+    if len(line.strip()) < _CLEAN_MIN or b"\x00" in line or _controls(line):
+        return False
+    try:
+        line.decode("utf-8")
         return True
-    control = sum(1 for b in head if b in _CONTROL)
-    return control > max(8, len(head) // 20)
+    except UnicodeDecodeError:
+        return sum(1 for b in line if 32 <= b < 127 or b in b"\t\r") * 5 >= len(line) * 4
 
 
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
@@ -142,6 +163,9 @@ def text_lines(
             raw = _strip_eol(raw)
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]
+            if b"\x00" in raw:  # never decoded: no reader could use it, and CSV parsing stops at a NUL
+                yield Line(number, offset, "", _NUL_LINE)
+                continue
             text, error = _decode(raw, encoding)
             yield Line(number, offset, text, error)
 
@@ -157,5 +181,8 @@ def _wide_lines(path: Path, encoding: str, limit: int, report: Reporter) -> Iter
     if text.startswith("\ufeff"):
         text = text[1:]
     for number, line in enumerate(text.splitlines(), start=1):
+        if "\x00" in line:
+            yield Line(number, None, "", _NUL_LINE)
+            continue
         yield Line(number, None, line, f"not valid {encoding}" if "\ufffd" in line else None)
 

@@ -71,6 +71,45 @@ def test_binary_file_in_a_folder_next_to_good_files(write, tmp_path):
     assert "binary data" in report.notes[0].message  # an unknown extension in a folder is only noted
 
 
+def test_a_corrupt_line_of_nul_bytes_loses_only_itself(write):
+    """A text file with one damaged record near its start (NUL and control bytes, as a crashed
+    writer leaves them) is text with one bad line, not a binary file: the records around it are read."""
+    lines = [_record("a"), "\x00\x01\x02garbage\x00\x00", _record("b"), _record("c")]
+    convs, report = read_all([write("damaged.jsonl", "\n".join(lines) + "\n")])
+    assert [c.id for c in convs] == ["a", "b", "c"]
+    assert (report.read, report.skipped) == (3, 1)
+    assert report.problems[0].line == 2 and "NUL bytes" in report.problems[0].message
+
+
+def test_a_damaged_line_in_a_file_of_cyrillic_text_loses_only_itself(write):
+    lines = [_record("a", "Здравствуйте, чем могу помочь?"), "\x00\x00",
+             _record("b", "Спасибо, до свидания!")]
+    convs, report = read_all([write("ru.jsonl", "\n".join(lines) + "\n")])
+    assert [c.id for c in convs] == ["a", "b"] and report.problems[0].line == 2
+
+
+def test_a_block_of_nul_bytes_at_the_end_loses_nothing_else(write):
+    """After a crash or power loss a file can end in a run of zero bytes where its last write was."""
+    good = "".join(_record(f"c{i}") + "\n" for i in range(3))
+    convs, report = read_all([write("crashed.jsonl", good.encode() + b"\x00" * 4096)])
+    assert [c.id for c in convs] == ["c0", "c1", "c2"]
+    assert report.problems[0].line == 4 and "NUL bytes" in report.problems[0].message
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("chat.csv", "vestlus;roll;tekst\n1;klient;tere\n2;\x00\x00\x01;\x00\n1;teenindaja;Tere!\n"),
+    ("chat.txt", "Klient: tere, mul on küsimus\n\x00\x00\x00\x01\nTeenindaja: Tere! Kuidas saan aidata?\n"),
+])
+def test_nul_bytes_in_a_csv_row_or_a_transcript_line(write, name, text):
+    csv = name.endswith(".csv")
+    options = ReaderOptions(id_column="vestlus", speaker_column="roll", text_column="tekst") if csv else None
+    convs, report = read_all([write(name, text)], options=options)
+    expected = ["tere", "Tere!"] if csv else ["tere, mul on küsimus", "Tere! Kuidas saan aidata?"]
+    assert len(convs) == 1 and [t.text for t in convs[0].turns] == expected
+    assert report.problems[0].line == (3 if csv else 2)
+    assert "NUL bytes" in report.problems[0].message
+
+
 @pytest.mark.parametrize("content", ["", "\n\n  \n", "\ufeff"])
 def test_empty_file_is_a_note_even_when_strict(write, content):
     path = write("empty.jsonl", content)
