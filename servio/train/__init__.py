@@ -92,7 +92,8 @@ def train_model(paths: Sequence[str | Path], output: Path, *, seed: int = 13,
                   "second_pass": params.second_pass}
     meta = {"seed": seed, "conversations": len(convs), "turns": int(labelled.sum()),
             "languages": languages, "labels": {str(k): v for k, v in sorted(labels.items())},
-            "params": fit_params, "fingerprints": sorted({fingerprint(c) for c in convs})}
+            "params": fit_params, "fingerprints": sorted({fingerprint(c) for c in convs}),
+            "made_with": made_with()}
     if live:
         meta["kind"] = "live"
     _say(on_progress, f"fitting on {len(convs)} conversations, {int(labelled.sum())} labelled turns")
@@ -107,3 +108,14 @@ def train_model(paths: Sequence[str | Path], output: Path, *, seed: int = 13,
                        size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
                        seconds=time.perf_counter() - start, params=fit_params,
                        kind="live" if live else "stages")
+
+
+def made_with() -> dict[str, str]:
+    """The versions of the libraries a fit's numbers depend on (``major.minor``): the same data, seed and
+    versions give the same model bytes; other versions may round differently."""
+    import numpy
+    import scipy
+    import sklearn
+
+    return {name: ".".join(module.__version__.split(".")[:2])
+            for name, module in (("numpy", numpy), ("scikit-learn", sklearn), ("scipy", scipy))}
