@@ -183,12 +183,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     from servio.analyze.base import TaggerError
+    from servio.files import WriteError
     from servio.ingest import IngestError
     from servio.parallel import WorkerError
 
     try:
         return int(_COMMANDS[args.command](args))
-    except (IngestError, TaggerError, UsageError, WorkerError) as exc:
+    except (IngestError, TaggerError, UsageError, WorkerError, WriteError) as exc:
         print(f"servio: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:

@@ -237,6 +237,46 @@ def test_tag_output_that_is_a_folder_is_a_clear_error(
     assert list(tmp_path.glob("*.part")) == []
 
 
+def test_tag_output_that_cannot_be_created_is_a_clear_error(
+    gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the checks before reading cannot see (a read-only file system, a quota, /proc) is still one
+    line naming the file, not a traceback."""
+    out = tmp_path / "out.jsonl"
+    real_open = Path.open
+
+    def refused(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "out.jsonl.part":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", refused)
+    assert main(["tag", str(gold_file), "-o", str(out), "--tagger", "rules", "--no-progress"]) == 2
+    assert f"servio: error: {out}: cannot write: Permission denied" in capsys.readouterr().err
+    assert list(tmp_path.glob("out.jsonl*")) == []
+
+
+def test_tag_on_a_full_disk_leaves_the_earlier_output_whole(
+    gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import io
+
+    out = tmp_path / "out.jsonl"
+    out.write_text("earlier\n", "utf-8")
+
+    class Full(io.StringIO):
+        def close(self) -> None:  # the buffered bytes reach the disk on close: that is where it fails
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: Full() if self.name == "out.jsonl.part"
+                        else real_open(self, *a, **k))
+    assert main(["tag", str(gold_file), "-o", str(out), "--tagger", "rules", "--no-progress"]) == 2
+    assert f"{out}: cannot write: No space left on device" in capsys.readouterr().err
+    assert out.read_text("utf-8") == "earlier\n"
+
+
 def test_tag_strict_leaves_no_part_file(gold_file: Path, tmp_path: Path) -> None:
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_text(gold_file.read_text("utf-8") + "{broken\n", "utf-8")
