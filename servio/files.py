@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+#: Errors of writing itself (a full disk or quota, a file too large, the device failing).
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
-class WriteError(Exception):
-    """An output file cannot be written (no such folder, no permission, a full disk); nothing was
-    left in its place."""
+
+class WriteError(OSError):
+    """An output file cannot be written (no such folder, no permission, a full disk); the file it
+    would have replaced is left as it was."""
 
 
 @contextmanager
 def written_whole(path: str | Path) -> Iterator[IO[str]]:
     """A UTF-8 text file for ``path``: written beside it as ``<name>.part``, which replaces ``path`` only
     when the block ends without an error, so that a stopped run (an error, ``--strict``, a full disk)
-    leaves an earlier file whole and no half-written one. Failing to create, flush or move the file
-    raises :class:`WriteError` naming it."""
+    leaves an earlier file whole and no half-written one. Failing to create, write, flush or move the
+    file raises :class:`WriteError` naming it."""
     out = Path(path)
     tmp = out.with_name(out.name + ".part")
     try:
@@ -26,26 +30,21 @@ def written_whole(path: str | Path) -> Iterator[IO[str]]:
             fh = tmp.open("w", encoding="utf-8")
         except OSError as exc:
             raise WriteError(_cannot(out, exc)) from None
-        with _closed_or_error(fh, out):
-            yield fh
+        try:
+            with fh:
+                yield fh
+        except WriteError:
+            raise
+        except OSError as exc:
+            if exc.errno not in _WRITE_ERRNOS:
+                raise
+            raise WriteError(_cannot(out, exc)) from None
         try:
             tmp.replace(out)
         except OSError as exc:
             raise WriteError(_cannot(out, exc)) from None
     finally:
         tmp.unlink(missing_ok=True)
-
-
-@contextmanager
-def _closed_or_error(fh: IO[str], out: Path) -> Iterator[None]:
-    """Close ``fh`` after the block; a failed flush on close (a full disk) is a :class:`WriteError`."""
-    try:
-        yield
-    finally:
-        try:
-            fh.close()
-        except OSError as exc:
-            raise WriteError(_cannot(out, exc)) from None
 
 
 def _cannot(out: Path, exc: OSError) -> str:
