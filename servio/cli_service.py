@@ -294,8 +294,10 @@ def _database_errors(url: str) -> Iterator[None]:
     try:
         yield
     except (StoreError, SQLAlchemyError) as exc:
+        from servio.store.engine import shown_url
+
         reason = getattr(exc, "orig", None) or exc
-        raise UsageError(f"cannot use the database {url}: {reason}") from None
+        raise UsageError(f"cannot use the database {shown_url(url)}: {reason}") from None
 
 
 def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
@@ -323,6 +325,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
             chosen.update(store.started_before(args.before))
         targets = sorted(chosen)
         removed = store.delete_conversations(targets) if args.yes else 0
+        url = store.url  # for the messages: without a password
     for i in unknown:
         print(f"servio: skipped: no conversation {i!r} in {url}", file=sys.stderr)
     if args.yes:
@@ -342,10 +345,10 @@ def existing_store(url: str, *, pepper: str | None = None) -> Any:
     from servio.store import Store
 
     if _missing_sqlite_file(url):
-        raise UsageError(f"{url}: no such database file")
+        raise UsageError(f"{url}: no such database file")  # a SQLite URL holds no password
     store = Store(url, pepper=pepper)
     if store.schema_revision() is None:
-        raise UsageError(f"{url}: no servio database here (servio serve or servio import makes one)")
+        raise UsageError(f"{store.url}: no servio database here (servio serve or servio import makes one)")
     store.migrate()
     return store
 

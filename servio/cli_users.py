@@ -79,7 +79,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         with _database_errors(url):
             store = existing_store(url, pepper=settings.secret_key.get_secret_value())
             try:
-                return action(_Run(store, url, args, settings))
+                return action(_Run(store, store.url, args, settings))  # store.url: no password shown
             finally:
                 store.close()
     except Refused as exc:

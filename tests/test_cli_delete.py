@@ -66,3 +66,29 @@ def test_nothing_chosen_is_a_usage_error(database: str, capsys: pytest.CaptureFi
     assert main(["delete", "--yes", "--database", database]) == 2
     assert "give conversation ids" in capsys.readouterr().err
 
+
+
+@pytest.mark.parametrize("command", [["import", "--no-progress"], ["delete", "c1"], ["users", "list"]])
+def test_a_database_password_never_shows_in_messages(command: list[str], capsys: pytest.CaptureFixture[str],
+                                                    tmp_path: Path) -> None:
+    """The URL of a database that cannot be opened is named in the error, its password masked (terminal
+    output ends up in CI logs and tickets)."""
+    from servio.examples import example_gold_path
+
+    url = "postgresql://servio:s3cret-pw@127.0.0.1:1/servio"
+    args = [command[0], *([str(example_gold_path())] if command[0] == "import" else []), *command[1:],
+            "--database", url]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "cannot use the database postgresql://servio:***@127.0.0.1:1/servio" in err
+    assert "s3cret-pw" not in err
+
+
+def test_an_unparsable_url_is_masked_too() -> None:
+    from servio.store.engine import normalise_url, shown_url
+    from servio.store.types import StoreError
+
+    assert shown_url("postgresql://a:pw@h/db") == "postgresql://a:***@h/db"
+    with pytest.raises(StoreError) as info:
+        normalise_url("postgresql://a:pw@h:notaport/db")
+    assert "pw@" not in str(info.value)

@@ -7,6 +7,7 @@ readers (the API) and one writer (an import) can share a file.
 
 from __future__ import annotations
 
+import re
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -33,13 +34,30 @@ def normalise_url(url: str | URL) -> URL:
     try:
         parsed = make_url(url) if isinstance(url, str) else url
     except Exception as exc:  # sqlalchemy raises ArgumentError; keep the message, not the type
-        raise StoreError(f"not a database URL: {exc}") from None
+        raise StoreError(f"not a database URL: {_masked(str(exc))}") from None
     backend = parsed.get_backend_name()
     if backend in ("postgresql", "postgres"):
         return parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite":
         return parsed
     raise StoreError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql://...")
+
+
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+
+
+def shown_url(url: str | URL) -> str:
+    """``url`` as messages and logs may show it: any password replaced by ``***``."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL SQLAlchemy can parse: mask what looks like a password
+        return _masked(url)
+
+
+def _masked(text: str) -> str:
+    return _PASSWORD.sub(r"\1***@", text)
 
 
 def sqlite_url(path: str | Path) -> str:
