@@ -386,3 +386,22 @@ def test_serve_with_bad_settings_says_so_without_a_traceback(
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("servio: error: ") and expected in err and "Traceback" not in err
+
+
+def test_tag_into_a_named_pipe_writes_through_it_and_leaves_it_a_pipe(gold_file: Path,
+                                                                    tmp_path: Path) -> None:
+    """`-o /dev/null` or a pipe is written in place: replacing it with a regular file (the whole-file
+    rename) would, run as root, turn /dev/null into a file."""
+    import os
+    import stat
+    import threading
+
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text("utf-8")), daemon=True)
+    reader.start()
+    assert main(["tag", str(gold_file), "-o", str(pipe), "--tagger", "rules", "--no-progress"]) == 0
+    reader.join(timeout=60)
+    assert stat.S_ISFIFO(pipe.stat().st_mode) and not (tmp_path / "pipe.jsonl.part").exists()
+    assert received and len(received[0].splitlines()) == len(gold_file.read_text("utf-8").splitlines())
