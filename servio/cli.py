@@ -53,7 +53,8 @@ status is 1 if anything was skipped, --strict stops at the first problem.
 
 
 def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool = True) -> None:
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders of conversations")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders of conversations; - reads standard input")
     if examples:
         p.add_argument("--examples", action="store_true", help="use the bundled example conversations")
     p.add_argument("--format", help="force the input format (default: detect); see 'servio formats'")
@@ -190,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(_COMMANDS[args.command](args))
     except (IngestError, TaggerError, UsageError, WorkerError, WriteError) as exc:
-        print(f"servio: error: {exc}", file=sys.stderr)
+        print(f"servio: error: {shown(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
@@ -200,7 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _paths(args: argparse.Namespace) -> list[str]:
-    paths = list(args.paths)
+    if args.paths.count("-") > 1:
+        raise UsageError("'-' (standard input) can be given once")
+    paths = [_stdin_file() if path == "-" else path for path in args.paths]
     if getattr(args, "examples", False):
         from servio.examples import example_paths
 
@@ -209,6 +212,36 @@ def _paths(args: argparse.Namespace) -> list[str]:
         alternative = " or --examples" if hasattr(args, "examples") else ""
         raise UsageError(f"servio {args.command}: give at least one PATH{alternative}")
     return paths
+
+
+#: The files standard input was copied to in this process (see :func:`_stdin_file`).
+_STDIN_FILES: list[str] = []
+
+
+def shown(message: str) -> str:
+    """``message`` with the file standard input was copied to named ``<stdin>``, as the user gave it."""
+    for path in _STDIN_FILES:
+        message = message.replace(path, "<stdin>")
+    return message
+
+
+def _stdin_file() -> str:
+    """Standard input copied to a file named ``stdin`` in a temporary folder (removed at exit): readers
+    detect formats from a file's first bytes; messages name it ``<stdin>`` (:func:`shown`)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UsageError("'-' reads conversations from standard input, but nothing is piped in "
+                         "(e.g. cat chats.jsonl | servio tag - -o tagged.jsonl)")
+    folder = Path(tempfile.mkdtemp(prefix="servio-stdin-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "stdin"
+    with path.open("wb") as fh:
+        shutil.copyfileobj(sys.stdin.buffer, fh)
+    _STDIN_FILES.append(str(path))
+    return str(path)
 
 
 def check_output(path: str) -> Path | None:
@@ -258,10 +291,10 @@ class _Session:
 
     def _problem(self, problem: Any) -> None:
         self.problems.append(str(problem))
-        print(f"servio: skipped: {problem}", file=sys.stderr)
+        print(f"servio: skipped: {shown(str(problem))}", file=sys.stderr)
 
     def _note(self, note: Any) -> None:
-        print(f"servio: note: {note}", file=sys.stderr)
+        print(f"servio: note: {shown(str(note))}", file=sys.stderr)
 
     def paths(self) -> list[str]:
         return _paths(self.args)

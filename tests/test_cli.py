@@ -405,3 +405,42 @@ def test_tag_into_a_named_pipe_writes_through_it_and_leaves_it_a_pipe(gold_file:
     reader.join(timeout=60)
     assert stat.S_ISFIFO(pipe.stat().st_mode) and not (tmp_path / "pipe.jsonl.part").exists()
     assert received and len(received[0].splitlines()) == len(gold_file.read_text("utf-8").splitlines())
+
+
+class _Piped:
+    """Standard input with bytes piped in (not a terminal)."""
+
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self.buffer = io.BytesIO(data)
+
+    def isatty(self) -> bool:
+        return False
+
+
+def test_dash_reads_conversations_from_standard_input(gold_file: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    good = gold_file.read_bytes()
+    lines = len(good.splitlines())
+    monkeypatch.setattr(sys, "stdin", _Piped(good + b"{broken\n"))
+    out = tmp_path / "out.jsonl"
+    assert main(["tag", "-", "-o", str(out), "--tagger", "rules", "--no-progress"]) == 1  # one skipped
+    err = capsys.readouterr().err
+    assert f"servio: skipped: <stdin>:{lines + 1}: invalid JSON" in err  # named as given, not a temp path
+    assert len(out.read_text("utf-8").splitlines()) == lines
+
+
+def test_dash_without_piped_input_or_twice_is_a_usage_error(monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    class Terminal(_Piped):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(b""))
+    assert main(["analyze", "-", "--no-progress"]) == 2  # refused instead of waiting for typed input
+    assert "nothing is piped in" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", _Piped(b""))
+    assert main(["analyze", "-", "-", "--no-progress"]) == 2
+    assert "'-' (standard input) can be given once" in capsys.readouterr().err
