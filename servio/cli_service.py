@@ -165,24 +165,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.open_dashboard:
         overrides["open_dashboard"] = True
     settings = _checked_settings(args.config, overrides)
-    if args.examples:
-        from servio.examples import example_paths
-        from servio.redact import RedactionConfig
-        from servio.service.app import open_store
-        from servio.store import import_paths
-
-        store = open_store(settings)
-        store.migrate()
-        report = import_paths(
-            store,
-            [str(p) for p in example_paths()],
-            tagger=settings.tagger,
-            redact=RedactionConfig(enabled=settings.redact),
-        )
-        print(f"servio: examples imported ({report.new} new, {report.unchanged} unchanged)", file=sys.stderr)
-        store.close()
-    run(settings)
+    with _database_errors(settings.database_url):  # at start-up; requests handle their own errors
+        if args.examples:
+            _import_examples(settings)
+        run(settings)
     return EXIT_OK
+
+
+def _import_examples(settings: Any) -> None:
+    from servio.examples import example_paths
+    from servio.redact import RedactionConfig
+    from servio.service.app import open_store
+    from servio.store import import_paths
+
+    store = open_store(settings)
+    store.migrate()
+    report = import_paths(
+        store,
+        [str(p) for p in example_paths()],
+        tagger=settings.tagger,
+        redact=RedactionConfig(enabled=settings.redact),
+    )
+    print(f"servio: examples imported ({report.new} new, {report.unchanged} unchanged)", file=sys.stderr)
+    store.close()
 
 
 def _checked_settings(config: str | None, overrides: dict[str, Any]) -> Any:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -97,3 +98,16 @@ def test_a_websocket_token_in_the_query_stays_out_of_the_server_log(tmp_path: Pa
         _out, err = proc.communicate(timeout=20)
     assert "WebSocket /live/chat-1" in err  # the connection is logged ...
     assert token.split(".")[1] not in err  # ... but not the secret part of the token
+
+
+def test_serve_with_a_database_it_cannot_reach_is_one_clear_error(
+        monkeypatch: Any, capsys: Any) -> None:
+    """Not a traceback, and the password stays out of it."""
+    from servio.cli import main
+
+    monkeypatch.setenv("SERVIO_LIVE_WARM_UP", "false")
+    url = "postgresql://servio:s3cret-pw@127.0.0.1:1/servio"
+    assert main(["serve", "--database", url, "--port", str(_free_port())]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("servio: error: cannot use the database postgresql://servio:***@127.0.0.1:1/servio")
+    assert "Traceback" not in err and "s3cret-pw" not in err
