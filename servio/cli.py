@@ -470,6 +470,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if getattr(session.options.tagger, "name", session.options.tagger) == "learned":
         conversations = _fingerprinted(conversations, prints)
     metrics = tagging_metrics(conversations, session.options)
+    if not metrics:  # nothing to measure against: an error, as for servio train, not an empty table
+        session.finish()
+        raise UsageError("no conversation to evaluate: servio eval needs gold 'stages' on every turn "
+                         "(the format of ../shared/data; servio tag writes predicted ones)")
     if args.json:
         print(json.dumps({k: m.to_dict() for k, m in metrics.items()}, indent=2))
     else:

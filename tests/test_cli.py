@@ -325,6 +325,22 @@ def test_database_that_cannot_be_opened_is_a_clear_error(
     assert "unsupported database 'nonsense'" in capsys.readouterr().err
 
 
+def test_eval_of_unlabelled_conversations_is_an_error_not_an_empty_table(
+    gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain = tmp_path / "plain.jsonl"
+    rows = [json.loads(line) for line in gold_file.read_text("utf-8").splitlines()]
+    for row in rows:
+        for turn in row["turns"]:
+            turn.pop("stages", None)
+    plain.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    assert main(["eval", str(plain), "--json", "--tagger", "rules", "--no-progress"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no empty JSON or table for a script to mistake for a result
+    assert "servio: error: no conversation to evaluate: servio eval needs gold 'stages'" in captured.err
+    assert f"0 conversations read, {len(rows)} skipped" in captured.err
+
+
 def test_eval_names_the_file_and_line_of_a_conversation_without_gold(
     gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
