@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation
@@ -32,6 +32,9 @@ from servio.store.types import (
     Team,
     User,
 )
+
+if TYPE_CHECKING:
+    from servio.ingest import ReaderOptions
 
 
 class Backend(Protocol):
@@ -62,8 +65,9 @@ class Backend(Protocol):
         """Set one turn's stages as a reviewer and re-score the conversation."""
         ...
 
-    def start_import(self, paths: Sequence[Path], *, format: str | None, user: User) -> ImportJob:
-        """Start importing files (in the background); returns the job to poll."""
+    def start_import(self, paths: Sequence[Path], *, format: str | None, user: User,
+                     options: ReaderOptions | None = None) -> ImportJob:
+        """Start importing files (in the background), read with ``options``; returns the job to poll."""
         ...
 
     def delete(self, conversation_id: str) -> bool:
@@ -199,10 +203,11 @@ class MemoryBackend:
         with self._lock:
             return self.items.pop(conversation_id, None) is not None
 
-    def start_import(self, paths: Sequence[Path], *, format: str | None, user: User) -> ImportJob:
+    def start_import(self, paths: Sequence[Path], *, format: str | None, user: User,
+                     options: ReaderOptions | None = None) -> ImportJob:
         from servio.web.memory_import import run_import
 
-        return run_import(self, paths, format=format, user=user)
+        return run_import(self, paths, format=format, user=user, options=options)
 
     def job(self, job_id: int) -> ImportJob:
         try:

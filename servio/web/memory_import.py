@@ -16,21 +16,23 @@ from typing import TYPE_CHECKING, Any
 from servio.store.types import ImportJob, User
 
 if TYPE_CHECKING:
+    from servio.ingest import ReaderOptions
     from servio.web.backend import MemoryBackend
 
 MAX_PROBLEMS = 200
 
 
 def run_import(backend: MemoryBackend, paths: Sequence[Path], *, format: str | None, user: User,
-               wait: bool = False) -> ImportJob:
-    """Create a job and run it in a background thread (or inline with ``wait``); returns the new job."""
+               options: ReaderOptions | None = None, wait: bool = False) -> ImportJob:
+    """Create a job and run it in a background thread (or inline with ``wait``), reading with ``options``;
+    returns the new job."""
     now = datetime.now(UTC)
     job = ImportJob(id=len(backend.jobs) + 1, status="pending", paths=tuple(str(p) for p in paths),
                     format=format, created_by=user.id, read=0, skipped=0, new=0, updated=0, unchanged=0,
                     problems=(), problem_count=0, error=None, created_at=now, started_at=None,
                     finished_at=None, updated_at=now)
     backend.jobs[job.id] = job
-    worker = threading.Thread(target=_run, args=(backend, job.id, list(paths), format), daemon=True)
+    worker = threading.Thread(target=_run, args=(backend, job.id, list(paths), format, options), daemon=True)
     worker.start()
     if wait:
         worker.join()
@@ -41,7 +43,8 @@ def _set(backend: MemoryBackend, job_id: int, **changes: Any) -> None:
     backend.jobs[job_id] = replace(backend.jobs[job_id], updated_at=datetime.now(UTC), **changes)
 
 
-def _run(backend: MemoryBackend, job_id: int, paths: list[Path], format: str | None) -> None:
+def _run(backend: MemoryBackend, job_id: int, paths: list[Path], format: str | None,
+         options: ReaderOptions | None) -> None:
     from servio.jobs import JobOptions, read, score
 
     problems: list[dict[str, Any]] = []
@@ -55,7 +58,7 @@ def _run(backend: MemoryBackend, job_id: int, paths: list[Path], format: str | N
              problems=tuple(problems[:MAX_PROBLEMS]))
 
     _set(backend, job_id, status="running", started_at=datetime.now(UTC))
-    opts = JobOptions(format=format, on_problem=on_problem, tagger=backend.tagger)
+    opts = JobOptions(format=format, reader_options=options, on_problem=on_problem, tagger=backend.tagger)
     try:
         for conv, result in score(read(paths, opts), opts):
             known = conv.id in backend.items

@@ -214,13 +214,17 @@ class _Ui:
             return user
         if user.role not in self.importers:
             raise HTTPException(403, "only an admin imports: an import can write any team's conversations")
-        return self.page(request, "import.html", formats=available_formats())
+        from servio.service.reading import column_hints
+
+        return self.page(request, "import.html", formats=available_formats(), column_hints=column_hints())
 
     async def import_files(self, request: Request) -> Response:
         user = self.json_post(request, self.importers)
+        from servio.service.reading import form_reader_options
         from servio.web.uploads import save_uploads
 
         form = await request.form()
+        options = form_reader_options(form)  # as POST /imports reads them; a bad one is refused before saving
         paths, folder = await save_uploads(form.getlist("files"))
         if not paths:
             return JSONResponse({"detail": "choose at least one file"}, status_code=422)
@@ -228,7 +232,7 @@ class _Ui:
         from servio.web.uploads import remove_now, remove_when_done
 
         with remove_now(folder):  # if no job takes the files, nothing would ever remove them
-            job = self.backend(request).start_import(paths, format=fmt, user=user)
+            job = self.backend(request).start_import(paths, format=fmt, user=user, options=options)
         remove_when_done(folder, lambda: self.backend(request).job(job.id))
         from servio.service.routers.imports import job_out
 

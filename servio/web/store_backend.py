@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation
@@ -27,6 +27,9 @@ from servio.store.types import (
     Team,
     User,
 )
+
+if TYPE_CHECKING:
+    from servio.ingest import ReaderOptions
 
 
 class StoreBackend:
@@ -68,10 +71,11 @@ class StoreBackend:
     def delete(self, conversation_id: str) -> bool:
         return bool(self.store.delete_conversation(conversation_id))  # as DELETE /conversations/{id}
 
-    def start_import(self, paths: Sequence[Path], *, format: str | None, user: User) -> ImportJob:
+    def start_import(self, paths: Sequence[Path], *, format: str | None, user: User,
+                     options: ReaderOptions | None = None) -> ImportJob:
         job: ImportJob = self.store.create_import_job([str(p) for p in paths], format=format,
                                                       created_by=user.id or None)
-        threading.Thread(target=self._run, args=(job.id, list(paths), format), daemon=True).start()
+        threading.Thread(target=self._run, args=(job.id, list(paths), format, options), daemon=True).start()
         return job
 
     def job(self, job_id: int) -> ImportJob:
@@ -80,11 +84,11 @@ class StoreBackend:
             raise NotFound(f"no import job {job_id}")
         return job
 
-    def _run(self, job_id: int, paths: list[Path], format: str | None) -> None:
+    def _run(self, job_id: int, paths: list[Path], format: str | None, options: ReaderOptions | None) -> None:
         from servio.store import import_paths
 
         try:  # the store's importer: read -> redact -> analyse -> save, with the job's counts per batch
-            import_paths(self.store, paths, format=format, tagger=self.tagger, job_id=job_id,
+            import_paths(self.store, paths, format=format, options=options, tagger=self.tagger, job_id=job_id,
                          workers=self.import_workers)
         except Exception:  # the importer has marked the job failed with the reason; the page shows it
             return

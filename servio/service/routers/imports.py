@@ -28,6 +28,7 @@ from fastapi import (
 from fastapi import Path as PathParam
 
 from servio.service.auth import Importer
+from servio.service.reading import reader_options
 from servio.service.schemas.admin import ImportJobOut
 from servio.store.types import ImportJob
 
@@ -86,23 +87,6 @@ async def _save(files: list[UploadFile], folder: Path) -> list[tuple[str, Path]]
     return saved
 
 
-def _reader_options(language: str | None, columns: list[str], agent_domains: list[str]) -> Any:
-    from servio.ingest import IngestError, ReaderOptions
-    from servio.model import Language
-
-    mapping = {}
-    for item in columns:
-        field, eq, header = item.partition("=")
-        if not eq or not field.strip() or not header.strip():
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"column must be FIELD=NAME, not {item!r}")
-        mapping[field.strip()] = header.strip()
-    try:
-        return ReaderOptions.from_cli(columns=mapping, agent_domains=agent_domains,
-                                      language=Language(language) if language else None)
-    except IngestError as exc:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
-
-
 def run_import(store: Any, settings: Any, job_id: int, paths: list[Path], folder: Path, format: str | None,
                options: Any) -> Any:
     """Import saved uploads into the job, then remove them; returns the import report (None on failure)."""
@@ -152,7 +136,7 @@ async def create_import(
                             f"{', '.join(available_formats())}")
     if not files:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "upload at least one file")
-    options = _reader_options(language, column or [], agent_domain or [])
+    options = reader_options(language, column or [], agent_domain or [])
     store, settings = request.app.state.store, request.app.state.settings
     folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
     try:  # until a job owns the files (run_import removes them), a failure must not leave them behind

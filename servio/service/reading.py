@@ -1,0 +1,72 @@
+"""How to read uploaded files, from a form: the API's ``POST /imports`` and the dashboard's import page.
+
+Both turn the same three choices (the language, CSV column names, the agents'
+e-mail domains) into one :class:`~servio.ingest.ReaderOptions`, refusing a bad
+value with a 400 whose ``detail`` says what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from fastapi import HTTPException, status
+
+if TYPE_CHECKING:
+    from servio.ingest import ReaderOptions
+    from servio.model import Language
+
+#: The CSV fields the dashboard's form offers a column input for (``column.<field>``).
+FORM_COLUMNS = ("id", "speaker", "text", "timestamp", "agent")
+_LIST = re.compile(r"[\s,;]+")
+
+
+def reader_options(language: str | None, columns: Iterable[str],
+                   agent_domains: Iterable[str]) -> ReaderOptions:
+    """Reader options from a language (``et``/``en``), ``FIELD=NAME`` column mappings and agent domains."""
+    from servio.ingest import IngestError, ReaderOptions
+
+    mapping = {}
+    for item in columns:
+        field, eq, header = item.partition("=")
+        if not eq or not field.strip() or not header.strip():
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"column must be FIELD=NAME, not {item!r}")
+        mapping[field.strip()] = header.strip()
+    lang = _language(language)
+    try:
+        return ReaderOptions.from_cli(columns=mapping, agent_domains=agent_domains, language=lang)
+    except IngestError as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
+
+
+def _language(value: str | None) -> Language | None:
+    from servio.model import Language
+
+    try:
+        return Language(value) if value else None
+    except ValueError:
+        known = " or ".join(str(v) for v in Language)
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"language must be {known}, not {value!r}") from None
+
+
+def form_reader_options(form: Any) -> ReaderOptions:
+    """Reader options from the dashboard's form (Starlette ``FormData``); empty fields are not choices.
+
+    ``language``; ``column.<field>=NAME`` (one input per field) and ``column=FIELD=NAME`` as the API
+    takes it; ``agent_domain``, several separated by commas or spaces.
+    """
+    columns = [str(v) for v in form.getlist("column") if str(v).strip()]
+    columns += [f"{key.removeprefix('column.')}={value}" for key, value in form.multi_items()
+                if key.startswith("column.") and str(value).strip()]
+    domains = [d for value in form.getlist("agent_domain") for d in _LIST.split(str(value)) if d]
+    return reader_options(str(form.get("language") or "").strip() or None, columns, domains)
+
+
+def column_hints(count: int = 3) -> dict[str, str]:
+    """The first usual header names of each field the form offers, for its placeholders."""
+    from servio.ingest.vocab import column_names
+
+    names = column_names()
+    return {field: ", ".join(names["agent_id" if field == "agent" else field][:count]) + ", …"
+            for field in FORM_COLUMNS}
