@@ -156,19 +156,28 @@ function setupImport() {
   const form = document.getElementById("import-form");
   if (!form) { return; }
   const box = document.getElementById("job");
+  const refused = document.getElementById("import-error");
+  const submit = form.querySelector("button[type=submit]");
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const data = new FormData(form);
+    const data = new FormData(form);  // empty options go as "" and the server reads them as not chosen
     if (!form.querySelector("#files").files.length) { return; }
-    form.querySelector("button[type=submit]").disabled = true;
+    submit.disabled = true;
+    refused.hidden = true;
     box.hidden = false;
-    post(form.action, data).then((job) => poll(job.id)).catch((err) => showJob({ status: "failed", error: err.message }));
+    post(form.action, data).then((job) => poll(job.id)).catch((err) => {
+      // no job was started (a bad option, no file): say why beside the form, and let it be sent again
+      box.hidden = true;
+      refused.textContent = err.message;
+      refused.hidden = false;
+      submit.disabled = false;
+    });
   });
   function poll(id) {
     fetch(`${form.action}/${id}`, { credentials: "same-origin" }).then((r) => r.json()).then((job) => {
       showJob(job);
       if (job.status === "pending" || job.status === "running") { setTimeout(() => poll(id), 400); }
-      else { form.querySelector("button[type=submit]").disabled = false; }
+      else { submit.disabled = false; }
     });
   }
 }
