@@ -414,7 +414,7 @@ def cmd_agents(args: argparse.Namespace) -> int:
     from servio.report.terminal import Painter, render_profiles
 
     session = _Session(args)
-    results = [r for _, r in score(session.conversations(), session.options)]
+    results = [r for _, r in score(session.conversations(), session.options, evidence=False)]
     if not results:
         raise UsageError("nothing to profile: no conversation was read")
     language = args.summary_lang or _majority_language(results)

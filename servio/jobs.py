@@ -44,6 +44,7 @@ class _Analysis:
     tagger: str | Tagger
     language: Language | None
     contact_type: ContactType | None
+    evidence: bool = True
 
 
 @dataclass(slots=True)
@@ -86,25 +87,30 @@ def label(conversations: Iterable[Conversation], opts: JobOptions) -> Iterator[S
 
 
 def score(
-    conversations: Iterable[Conversation], opts: JobOptions
+    conversations: Iterable[Conversation], opts: JobOptions, *, evidence: bool = True
 ) -> Iterator[tuple[Conversation, ConversationResult]]:
-    """Tag and evaluate each conversation: its scorecard, failure patterns and feedback."""
-    return _mapped(_score_one, conversations, opts)
+    """Tag and evaluate each conversation: its scorecard, failure patterns and feedback.
+
+    ``evidence=False`` (profiles, reports): the results' tags may carry no evidence, which scoring
+    never reads; the learned tagger is then about twice as fast.
+    """
+    return _mapped(_score_one, conversations, opts, evidence=evidence)
 
 
 def _mapped(work: Callable[[_Analysis, Conversation], Any], conversations: Iterable[Conversation],
-            opts: JobOptions) -> Iterator[Any]:
+            opts: JobOptions, *, evidence: bool = True) -> Iterator[Any]:
     """``work`` on each conversation, in ``opts.workers`` processes, in input order."""
     from servio.parallel import ordered_map
 
-    analysis = _Analysis(tagger=opts.tagger, language=opts.language, contact_type=opts.contact_type)
+    analysis = _Analysis(tagger=opts.tagger, language=opts.language, contact_type=opts.contact_type,
+                         evidence=evidence)
     return ordered_map(partial(work, analysis), conversations, opts.workers)
 
 
 def _tag_one(analysis: _Analysis, conv: Conversation) -> TaggedConversation:
     from servio.analyze import analyze
 
-    return analyze(conv, tagger=analysis.tagger, language=analysis.language)
+    return analyze(conv, tagger=analysis.tagger, language=analysis.language, evidence=analysis.evidence)
 
 
 def _label_one(analysis: _Analysis, conv: Conversation) -> StagedConversation:

@@ -43,3 +43,17 @@ def test_an_empty_input_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["agents", str(empty), "--no-progress"]) == 2
     captured = capsys.readouterr()
     assert "nothing to profile: no conversation was read" in captured.err and captured.out == ""
+
+
+def test_agents_profiles_are_those_of_fully_tagged_conversations(capsys: pytest.CaptureFixture[str]) -> None:
+    """`servio agents` tags without evidence (profiles never read it): the same profiles as from the
+    tags with evidence."""
+    from servio.evaluate import profiles
+    from servio.examples import example_paths
+    from servio.jobs import JobOptions, read, score
+
+    assert main(["agents", "--examples", "--json", "--no-progress"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    opts = JobOptions()
+    results = [r for _, r in score(read([str(p) for p in example_paths()], opts), opts, evidence=True)]
+    assert shown["agent"] == [p.to_dict() for p in profiles(results, by="agent")]

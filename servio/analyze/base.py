@@ -94,9 +94,14 @@ class Tagger(ABC):
         """The frozen configuration of this tagger."""
         return self._config
 
-    def tag(self, analysis: ConversationAnalysis) -> tuple[TurnTags, ...]:
-        """Tag every turn of ``analysis``; the result is validated (one TurnTags per turn, in order)."""
-        return validate_output(self.name, analysis, self._guarded(self._tag, analysis))
+    def tag(self, analysis: ConversationAnalysis, *, evidence: bool = True) -> tuple[TurnTags, ...]:
+        """Tag every turn of ``analysis``; the result is validated (one TurnTags per turn, in order).
+
+        With ``evidence=False`` the tagger may leave the evidence out where that is cheaper (scores and
+        profiles never read it); the stages and confidences are those of ``evidence=True``.
+        """
+        step = self._tag if evidence else self._tag_without_evidence
+        return validate_output(self.name, analysis, self._guarded(step, analysis), evidence=evidence)
 
     @abstractmethod
     def _tag(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
@@ -106,6 +111,10 @@ class Tagger(ABC):
         """The stage set of every turn, without confidences or evidence: the same sets as
         :meth:`tag` gives, validated the same way."""
         return validate_stages(self.name, analysis, self._guarded(self._stages, analysis))
+
+    def _tag_without_evidence(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
+        """The tags of :meth:`_tag`, evidence optional (override when they come cheaper without it)."""
+        return self._tag(analysis)
 
     def _stages(self, analysis: ConversationAnalysis) -> Sequence[frozenset[int]]:
         """The stage sets of :meth:`_tag` (override when they come cheaper without the evidence)."""
@@ -154,8 +163,10 @@ def _check_declaration(cls: type[Tagger]) -> None:
                           "subclassing TaggerConfig")
 
 
-def validate_output(name: str, analysis: ConversationAnalysis, out: object) -> tuple[TurnTags, ...]:
-    """Check a tagger's output against the contract; raise :class:`TaggerError` naming ``name``."""
+def validate_output(name: str, analysis: ConversationAnalysis, out: object, *,
+                    evidence: bool = True) -> tuple[TurnTags, ...]:
+    """Check a tagger's output against the contract; raise :class:`TaggerError` naming ``name``
+    (``evidence=False``: tags may come without evidence)."""
     where = f"tagger {name!r} on conversation {analysis.conversation.id!r}"
     items = _one_per_turn(where, analysis, out, "TurnTags")
     for i, tt in enumerate(items):
@@ -163,7 +174,7 @@ def validate_output(name: str, analysis: ConversationAnalysis, out: object) -> t
             raise TaggerError(f"{where}: item {i} is {type(tt).__name__}, not TurnTags")
         if tt.index != i:
             raise TaggerError(f"{where}: item {i} has index {tt.index} (must be in turn order)")
-        _validate_tags(f"{where}, turn index {i}", tt.tags)
+        _validate_tags(f"{where}, turn index {i}", tt.tags, evidence)
     return cast("tuple[TurnTags, ...]", tuple(items))
 
 
@@ -193,7 +204,7 @@ def _check_stage(where: str, stage: object) -> None:
         raise TaggerError(f"{where}: stage {stage!r} is not in 1..7")
 
 
-def _validate_tags(where: str, tags: object) -> None:
+def _validate_tags(where: str, tags: object, evidence: bool = True) -> None:
     if not isinstance(tags, tuple):
         raise TaggerError(f"{where}: tags must be a tuple")
     seen: set[int] = set()
@@ -207,7 +218,7 @@ def _validate_tags(where: str, tags: object) -> None:
         conf = tag.confidence
         if not isinstance(conf, int | float) or math.isnan(conf) or not 0.0 <= conf <= 1.0:
             raise TaggerError(f"{where}: confidence {conf!r} of stage {tag.stage} is not in [0, 1]")
-        if not tag.evidence:
+        if evidence and not tag.evidence:
             raise TaggerError(f"{where}: stage {tag.stage} has no evidence")
         if not all(isinstance(e, Evidence) for e in tag.evidence):
             raise TaggerError(f"{where}: evidence of stage {tag.stage} must be Evidence objects")

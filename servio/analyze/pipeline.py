@@ -31,11 +31,12 @@ DEFAULT_LANGUAGE = Language.EN
 
 
 def analyze(conversation: Conversation, *, tagger: str | Tagger = DEFAULT_TAGGER,
-            language: Language | None = None) -> TaggedConversation:
-    """Tag every turn of ``conversation`` with its stages."""
+            language: Language | None = None, evidence: bool = True) -> TaggedConversation:
+    """Tag every turn of ``conversation`` with its stages (``evidence=False``: the tagger may leave the
+    evidence out, for scores and profiles, which never read it)."""
     resolved = resolve_tagger(tagger)
     prepared = prepare(conversation, language=language, needs=resolved.needs)
-    turns = resolved.tag(prepared)
+    turns = resolved.tag(prepared, evidence=evidence)
     return TaggedConversation(conversation=_with_language(prepared), turns=turns, tagger=resolved.name)
 
 

@@ -118,6 +118,36 @@ def test_stages_are_the_sets_of_tag_without_building_evidence(monkeypatch: pytes
     assert all(s.conversation.language is not None and s.tagger == "learned" for s in staged)
 
 
+def test_tags_without_evidence_have_the_stages_and_confidences_of_tag(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scores and profiles never read evidence: ``evidence=False`` gives the same tags without it,
+    and never works it out."""
+    from servio.analyze.learned import tagger as learned_tagger
+    from servio.evaluate import evaluate
+
+    convs, _ = read_all([str(example_gold_path())])
+    tagger = LearnedTagger()
+    full = [analyze(c, tagger=tagger) for c in convs]
+
+    def no_evidence(*args: object, **kwargs: object) -> None:
+        raise AssertionError("tags without evidence must not explain")
+
+    monkeypatch.setattr(learned_tagger, "explain_turns", no_evidence)
+    bare = [analyze(c, tagger=tagger, evidence=False) for c in convs]
+    for a, b in zip(full, bare, strict=True):
+        assert [t.stages for t in a.turns] == [t.stages for t in b.turns]
+        for ta, tb in zip(a.turns, b.turns, strict=True):
+            assert [x.confidence for x in ta.tags] == pytest.approx([x.confidence for x in tb.tags], abs=2e-4)
+            assert all(x.evidence for x in ta.tags) and not any(x.evidence for x in tb.tags)
+        scored = [{k: v for k, v in evaluate(x).to_dict().items() if k != "turns"} for x in (a, b)]
+        assert scored[0] == scored[1]  # scorecard, failure patterns and feedback alike
+    with pytest.raises(TaggerError, match="has no evidence"):  # the full contract still asks for it
+        from servio.analyze.base import validate_output
+        from servio.analyze.pipeline import prepare
+
+        validate_output("learned", prepare(convs[0], needs=tagger.needs), bare[0].turns)
+
+
 def test_system_lines_get_no_stage() -> None:
     """ANNOTATION.md: system lines get an empty set, even when their words look like a solution or a
     goodbye (the packaged model gave this one stage 6 before the rule was applied)."""

@@ -159,6 +159,16 @@ class LearnedTagger(Tagger):
             out.append(TurnTags(index=i, tags=tags))
         return out
 
+    def _tag_without_evidence(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
+        """The stages and confidences of :meth:`_tag` from the cheaper probabilities of :meth:`_stages`
+        (the same float-rounding caveat), with no evidence."""
+        runtime = self._runtime()
+        probs = runtime.probabilities(analysis)
+        stages = _above(probs, runtime.model.thresholds, analysis)
+        return [TurnTags(index=i, tags=tuple(StageTag(stage=s, confidence=round(row[s - 1], 4))
+                                             for s in wanted))
+                for i, (row, wanted) in enumerate(zip(probs.tolist(), stages, strict=True))]
+
     def _stages(self, analysis: ConversationAnalysis) -> Sequence[frozenset[int]]:
         """The stage sets of :meth:`_tag` without working out their evidence (the first pass is summed
         in another order, so a probability within float rounding of its threshold could fall the other
