@@ -63,7 +63,7 @@ def form_reader_options(form: Any) -> ReaderOptions:
     return reader_options(str(form.get("language") or "").strip() or None, columns, domains)
 
 
-def column_hints(count: int = 3) -> dict[str, str]:
+def column_hints(count: int = 2) -> dict[str, str]:
     """The first usual header names of each field the form offers, for its placeholders."""
     from servio.ingest.vocab import column_names
 
