@@ -397,7 +397,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     session = _Session(args)
     paint = Painter(_colour(args))
     legend_done = False
-    for conv, result in score(session.conversations(), session.options):
+    # the terminal shows stages, scores and feedback, never the evidence: only --json needs it worked out
+    for conv, result in score(session.conversations(), session.options, evidence=args.json):
         if args.json:
             print(json.dumps(result.to_dict(), ensure_ascii=False))
             continue

@@ -157,6 +157,25 @@ def test_analyze_text_shows_timeline_and_scorecard(
     assert "[1] [2]" in out
 
 
+def test_analyze_text_is_the_same_without_evidence_and_json_keeps_it(
+    gold_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terminal view never shows evidence, so it is tagged without (faster); --json keeps it."""
+    import servio.jobs
+
+    assert main(["analyze", str(gold_file), "--color", "never", "--no-progress"]) == 0
+    quick = capsys.readouterr().out
+    real = servio.jobs.score
+    monkeypatch.setattr(servio.jobs, "score", lambda convs, opts, evidence=True: real(convs, opts))
+    assert main(["analyze", str(gold_file), "--color", "never", "--no-progress"]) == 0
+    assert capsys.readouterr().out == quick
+    monkeypatch.undo()
+    assert main(["analyze", str(gold_file), "--json", "--no-progress"]) == 0
+    tags = [t for line in capsys.readouterr().out.splitlines() for turn in json.loads(line)["turns"]
+            for t in turn["tags"]]
+    assert tags and all(t["evidence"] for t in tags)
+
+
 def test_analyze_text_counts_turns_from_one_and_json_indexes_from_zero(
     gold_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
