@@ -1,5 +1,8 @@
 """How to read uploaded files, from a form: the API's ``POST /imports`` and the dashboard's import page.
 
+Both save an upload under the same name (:func:`upload_name`), so a file gives the same conversation
+ids (``<stem>-<n>`` when the file has none) whichever way it was imported.
+
 Both turn the same three choices (the language, CSV column names, the agents'
 e-mail domains) into one :class:`~servio.ingest.ReaderOptions`, refusing a bad
 value with a 400 whose ``detail`` says what is wrong.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException, status
@@ -70,3 +74,33 @@ def column_hints(count: int = 2) -> dict[str, str]:
     names = column_names()
     return {field: ", ".join(names["agent_id" if field == "agent" else field][:count]) + ", …"
             for field in FORM_COLUMNS}
+
+
+_UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+_NAME_MAX = 100  # characters (a letter may take several bytes)
+
+
+def upload_name(name: str | None, index: int, taken: set[str]) -> str:
+    """A safe file name for upload number ``index``: its own name without folders (``/`` or ``\\``) or
+    odd characters (letters of any language stay), made unique among ``taken`` (updated, ignoring case)."""
+    base = _UNSAFE_NAME.sub("_", Path((name or "").replace("\\", "/")).name).strip("._") or f"upload-{index}"
+    if len(base) > _NAME_MAX:  # a file system takes 255 bytes at most; keep the extension, the format hint
+        stem, dot, ext = base.rpartition(".")
+        base = f"{stem[:_NAME_MAX - 12]}.{ext[:10]}" if dot and stem else base[:_NAME_MAX]
+    candidate, n = base, 1
+    while candidate.casefold() in taken:
+        stem, dot, ext = base.rpartition(".")
+        candidate = f"{stem}-{n}.{ext}" if dot and stem else f"{base}-{n}"
+        n += 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def checked_format(name: str | None) -> str | None:
+    """``name`` when it is a format servio reads (``None``: detect); a 400 naming the known ones."""
+    from servio.ingest import available_formats
+
+    if name is not None and name not in available_formats():
+        raise HTTPException(status.HTTP_400_BAD_REQUEST,
+                            f"unknown format {name!r}; known: {', '.join(available_formats())}")
+    return name

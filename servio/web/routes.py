@@ -220,15 +220,15 @@ class _Ui:
 
     async def import_files(self, request: Request) -> Response:
         user = self.json_post(request, self.importers)
-        from servio.service.reading import form_reader_options
+        from servio.service.reading import checked_format, form_reader_options
         from servio.web.uploads import save_uploads
 
         form = await request.form()
         options = form_reader_options(form)  # as POST /imports reads them; a bad one is refused before saving
+        fmt = checked_format(str(form.get("format") or "") or None)
         paths, folder = await save_uploads(form.getlist("files"))
         if not paths:
             return JSONResponse({"detail": "choose at least one file"}, status_code=422)
-        fmt = str(form.get("format") or "") or None
         from servio.web.uploads import remove_now, remove_when_done
 
         with remove_now(folder):  # if no job takes the files, nothing would ever remove them

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 import threading
@@ -14,24 +13,19 @@ from typing import Any
 
 from servio.store.types import ImportJob
 
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_name(name: str, n: int) -> str:
-    """A file name without folders or odd characters, numbered to keep uploads apart."""
-    base = _SAFE.sub("_", Path(name.replace("\\", "/")).name).strip("._") or "upload"
-    return f"{n:03d}-{base[:100]}"
-
 
 async def save_uploads(files: Sequence[Any]) -> tuple[list[Path], Path]:
     """Write uploaded files (Starlette ``UploadFile``) to a new private folder; returns paths and folder."""
+    from servio.service.reading import upload_name
+
     folder = Path(tempfile.mkdtemp(prefix="servio-upload-"))
     paths = []
+    taken: set[str] = set()
     with remove_now(folder):  # a failed copy (a full disk) must not leave a customer's files behind
         for n, upload in enumerate(files):
             if not hasattr(upload, "read") or not getattr(upload, "filename", None):
                 continue
-            target = folder / safe_name(upload.filename, n)
+            target = folder / upload_name(upload.filename, n, taken)  # the API's names: the same ids
             with target.open("wb") as out:
                 while chunk := await upload.read(1 << 20):
                     out.write(chunk)

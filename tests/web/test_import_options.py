@@ -134,7 +134,8 @@ def check_agent_domain(client: TestClient) -> None:
 
 def check_refusals(client: TestClient) -> list[str]:
     details = []
-    for form in ({"column.colour": "x"}, {"column": "nonsense"}, {"column": "colour=x"}, {"language": "fi"}):
+    for form in ({"column.colour": "x"}, {"column": "nonsense"}, {"column": "colour=x"}, {"language": "fi"},
+                 {"format": "pdf"}):
         answer = upload(client, "vestlused.csv", ODD_CSV, **form)
         assert answer.status_code in (400, 422), (form, answer.text)
         detail = answer.json()["detail"]
@@ -143,6 +144,7 @@ def check_refusals(client: TestClient) -> list[str]:
     assert "unknown column field 'colour'" in details[0] and "known fields:" in details[0]
     assert details[1] == "column must be FIELD=NAME, not 'nonsense'"  # the API's message
     assert details[3] == "language must be et or en, not 'fi'"
+    assert details[4].startswith("unknown format 'pdf'; known: ")  # the API's message; no job that fails
     return details
 
 
@@ -161,6 +163,17 @@ def test_the_agents_mail_domain_decides_who_is_the_agent(admin: TestClient) -> N
 def test_a_bad_option_is_refused_and_starts_no_job(admin: TestClient, store: Any) -> None:
     check_refusals(admin)
     assert store.list_import_jobs() == []
+
+
+def test_a_file_without_ids_gives_the_ids_the_api_and_the_cli_give(admin: TestClient, tmp_path: Path) -> None:
+    """Uploads keep their file name (not a numbered one): a conversation without an id is
+    ``<file stem>-<n>`` however it was imported, so importing the file again updates it."""
+    from servio.ingest import read_all
+
+    (tmp_path / "kiri.eml").write_bytes(AGENT_MAIL)
+    expected = {c.id for c in read_all([tmp_path / "kiri.eml"])[0]}
+    finished(admin, "kiri.eml", AGENT_MAIL)
+    assert set(stored(admin)) == expected == {"kiri-1"}
 
 
 def test_empty_optional_fields_are_ignored(admin: TestClient) -> None:

@@ -9,10 +9,10 @@ from importlib import resources
 
 import pytest
 
+from servio.service.reading import upload_name
 from servio.store.types import ConversationFilter, User
 from servio.web.backend import MemoryBackend
 from servio.web.i18n import pick_language, strings
-from servio.web.uploads import safe_name
 from tests.report.conftest import make_conversation, make_result
 
 REVIEWER = User(id=7, name="rita", role="reviewer", agent_id=None, active=True,
@@ -40,11 +40,19 @@ def test_language_choice(candidates: tuple[str | None, ...], expected: str) -> N
 
 
 @pytest.mark.parametrize(("name", "expected"), [
-    ("chats.jsonl", "000-chats.jsonl"), ("../../etc/passwd", "000-passwd"), ("C:\\x\\y.csv", "000-y.csv"),
-    ("..", "000-upload"), ("vestlused õhtu.txt", "000-vestlused_htu.txt"),
+    ("chats.jsonl", "chats.jsonl"), ("../../etc/passwd", "passwd"), ("C:\\x\\y.csv", "y.csv"),
+    ("..", "upload-0"), ("vestlused õhtu.txt", "vestlused_õhtu.txt"), ("x" * 300 + ".csv", "x" * 88 + ".csv"),
 ])
 def test_upload_names_cannot_escape_their_folder(name: str, expected: str) -> None:
-    assert safe_name(name, 0) == expected
+    """The dashboard saves uploads under the API's names: a file gives the same conversation ids
+    (``<stem>-<n>``) whichever way it was imported."""
+    assert upload_name(name, 0, set()) == expected
+
+
+def test_two_uploads_of_one_name_are_kept_apart() -> None:
+    taken: set[str] = set()
+    assert [upload_name(n, i, taken) for i, n in enumerate(["a.csv", "A.csv", "a.csv"])] == \
+        ["a.csv", "A-1.csv", "a-2.csv"]
 
 
 @pytest.fixture

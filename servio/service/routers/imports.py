@@ -28,7 +28,7 @@ from fastapi import (
 from fastapi import Path as PathParam
 
 from servio.service.auth import Importer
-from servio.service.reading import reader_options
+from servio.service.reading import checked_format, reader_options, upload_name
 from servio.service.schemas.admin import ImportJobOut
 from servio.store.types import ImportJob
 
@@ -37,7 +37,6 @@ router = APIRouter(tags=["imports"])
 UPLOAD_PREFIX = "servio-upload-"
 _TEMP_PATH = re.compile(r"^.*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 _ANY_TEMP_PATH = re.compile(r"[^\s'\"]*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
-_UNSAFE = re.compile(r"[^\w.\-]+")
 _CHUNK = 1024 * 1024
 
 
@@ -64,22 +63,11 @@ def _line(problem: dict[str, Any]) -> str:
     return f"{where}: {problem.get('message', '')}"
 
 
-def _safe_name(name: str | None, index: int, taken: set[str]) -> str:
-    base = _UNSAFE.sub("_", Path(name or "").name).strip("._") or f"upload-{index}"
-    candidate, n = base, 1
-    while candidate.casefold() in taken:
-        stem, dot, ext = base.rpartition(".")
-        candidate = f"{stem}-{n}.{ext}" if dot and stem else f"{base}-{n}"
-        n += 1
-    taken.add(candidate.casefold())
-    return candidate
-
-
 async def _save(files: list[UploadFile], folder: Path) -> list[tuple[str, Path]]:
     taken: set[str] = set()
     saved = []
     for i, upload in enumerate(files):
-        target = folder / _safe_name(upload.filename, i, taken)
+        target = folder / upload_name(upload.filename, i, taken)
         with target.open("wb") as out:
             while chunk := await upload.read(_CHUNK):
                 out.write(chunk)
@@ -129,11 +117,7 @@ async def create_import(
                                                    "agents (repeatable).")] = None,
     wait: Annotated[bool, Query(description="Import before answering and return the finished job.")] = False,
 ) -> Any:
-    from servio.ingest import available_formats
-
-    if format is not None and format not in available_formats():
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"unknown format {format!r}; known: "
-                            f"{', '.join(available_formats())}")
+    checked_format(format)
     if not files:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "upload at least one file")
     options = reader_options(language, column or [], agent_domain or [])
