@@ -60,8 +60,8 @@ def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, in
         if required not in found:
             looked = ", ".join(column_names()[required][:6])
             return found, (f"no {required} column (looked for {looked}, ...; name it with "
-                           f"ReaderOptions.{required}_column or --column {required}=NAME); "
-                           f"{_columns_note(header)}")
+                           f"--column {required}=NAME, on the dashboard under More reading options, "
+                           f"or ReaderOptions.{required}_column); {_columns_note(header)}")
     return found, None
 
 
