@@ -35,10 +35,12 @@ if TYPE_CHECKING:
 class StoreBackend:
     """Pages over a :class:`~servio.store.Store` (SQLite or PostgreSQL)."""
 
-    def __init__(self, store: Any, *, tagger: str = DEFAULT_TAGGER, import_workers: int = 1) -> None:
+    def __init__(self, store: Any, *, tagger: str = DEFAULT_TAGGER, import_workers: int = 1,
+                 redact: bool = True) -> None:
         self.store = store
         self.tagger = tagger
         self.import_workers = import_workers
+        self.redact = redact  # the service's ``redact`` setting, as POST /imports follows it
 
     def listing(self, f: ConversationFilter) -> Page[ConversationSummary]:
         page: Page[ConversationSummary] = self.store.list_conversations(f)
@@ -74,7 +76,8 @@ class StoreBackend:
     def start_import(self, paths: Sequence[Path], *, format: str | None, user: User,
                      options: ReaderOptions | None = None) -> ImportJob:
         job: ImportJob = self.store.create_import_job([str(p) for p in paths], format=format,
-                                                      created_by=user.id or None)
+                                                      created_by=user.id or None,
+                                                      options={"tagger": self.tagger, "redact": self.redact})
         threading.Thread(target=self._run, args=(job.id, list(paths), format, options), daemon=True).start()
         return job
 
@@ -85,10 +88,11 @@ class StoreBackend:
         return job
 
     def _run(self, job_id: int, paths: list[Path], format: str | None, options: ReaderOptions | None) -> None:
+        from servio.redact import RedactionConfig
         from servio.store import import_paths
 
         try:  # the store's importer: read -> redact -> analyse -> save, with the job's counts per batch
             import_paths(self.store, paths, format=format, options=options, tagger=self.tagger, job_id=job_id,
-                         workers=self.import_workers)
+                         workers=self.import_workers, redact=RedactionConfig(enabled=self.redact))
         except Exception:  # the importer has marked the job failed with the reason; the page shows it
             return

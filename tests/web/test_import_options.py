@@ -233,3 +233,20 @@ def test_uploads_are_not_left_behind_when_an_option_is_refused(admin: TestClient
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert upload(admin, "a.csv", ODD_CSV, language="fi").status_code in (400, 422)
     assert [p for p in tmp_path.iterdir() if p.name.startswith("servio-upload-")] == []
+
+
+@pytest.mark.parametrize("redact", [True, False])
+def test_the_dashboard_import_follows_the_redact_setting_as_the_api_does(store: Any, tokens: dict[str, str],
+                                                                        redact: bool) -> None:
+    """An e-mail address in a chat is redacted unless the service runs with ``redact = false``; the
+    job records what it ran with, as API jobs do."""
+    chat = ("vestlus,rääkija,sõnum\n"
+            "r1,klient,Tere! Minu e-post on mari.maasikas@post.example\n"
+            "r1,teenindaja,Aitäh, kirjutan teile sinna.\n").encode()
+    with cookie_clients(store_app(store, redact=redact), tokens) as clients:
+        client = clients("admin")
+        job = finished(client, "kiri.csv", chat)
+        conv, _ = stored(client)["r1"]
+    assert ("mari.maasikas@post.example" in conv.turns[0].text) is not redact
+    recorded = store.get_import_job(job["id"]).options
+    assert recorded["redact"] is redact and recorded["tagger"] == "rules"
