@@ -49,10 +49,8 @@ def _writing(target: Path, out: Path) -> Iterator[IO[str]]:
     try:
         with fh:
             yield fh
-    except WriteError:
-        raise
     except OSError as exc:
-        if exc.errno not in _WRITE_ERRNOS:
+        if exc.errno not in _WRITE_ERRNOS:  # a WriteError (errno None) or another kind of error
             raise
         raise WriteError(_cannot(out, exc)) from None
 

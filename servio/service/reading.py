@@ -77,6 +77,7 @@ def column_hints(count: int = 2) -> dict[str, str]:
 
 
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+_CHUNK = 1024 * 1024
 _NAME_MAX = 100  # characters (a letter may take several bytes)
 
 
@@ -94,6 +95,20 @@ def upload_name(name: str | None, index: int, taken: set[str]) -> str:
         n += 1
     taken.add(candidate.casefold())
     return candidate
+
+
+async def save_uploads_in(folder: Path, files: Iterable[Any]) -> list[Path]:
+    """Copy uploaded files (Starlette ``UploadFile``) into ``folder`` under :func:`upload_name` names,
+    a chunk at a time; the paths in upload order."""
+    taken: set[str] = set()
+    paths = []
+    for index, upload in enumerate(files):
+        target = folder / upload_name(upload.filename, index, taken)
+        with target.open("wb") as out:
+            while chunk := await upload.read(_CHUNK):
+                out.write(chunk)
+        paths.append(target)
+    return paths
 
 
 def checked_format(name: str | None) -> str | None:

@@ -16,20 +16,12 @@ from servio.store.types import ImportJob
 
 async def save_uploads(files: Sequence[Any]) -> tuple[list[Path], Path]:
     """Write uploaded files (Starlette ``UploadFile``) to a new private folder; returns paths and folder."""
-    from servio.service.reading import upload_name
+    from servio.service.reading import save_uploads_in
 
     folder = Path(tempfile.mkdtemp(prefix="servio-upload-"))
-    paths = []
-    taken: set[str] = set()
+    chosen = [u for u in files if hasattr(u, "read") and getattr(u, "filename", None)]  # not an empty input
     with remove_now(folder):  # a failed copy (a full disk) must not leave a customer's files behind
-        for n, upload in enumerate(files):
-            if not hasattr(upload, "read") or not getattr(upload, "filename", None):
-                continue
-            target = folder / upload_name(upload.filename, n, taken)  # the API's names: the same ids
-            with target.open("wb") as out:
-                while chunk := await upload.read(1 << 20):
-                    out.write(chunk)
-            paths.append(target)
+        paths = await save_uploads_in(folder, chosen)  # the API's names: a file gives the same ids
     if not paths:
         shutil.rmtree(folder, ignore_errors=True)
     return paths, folder

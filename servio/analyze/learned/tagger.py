@@ -162,9 +162,7 @@ class LearnedTagger(Tagger):
     def _tag_without_evidence(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
         """The stages and confidences of :meth:`_tag` from the cheaper probabilities of :meth:`_stages`
         (the same float-rounding caveat), with no evidence."""
-        runtime = self._runtime()
-        probs = runtime.probabilities(analysis)
-        stages = _above(probs, runtime.model.thresholds, analysis)
+        probs, stages = self._predicted(analysis)
         return [TurnTags(index=i, tags=tuple(StageTag(stage=s, confidence=round(row[s - 1], 4))
                                              for s in wanted))
                 for i, (row, wanted) in enumerate(zip(probs.tolist(), stages, strict=True))]
@@ -173,9 +171,13 @@ class LearnedTagger(Tagger):
         """The stage sets of :meth:`_tag` without working out their evidence (the first pass is summed
         in another order, so a probability within float rounding of its threshold could fall the other
         way; none does on the shared data or the examples)."""
+        return [frozenset(stages) for stages in self._predicted(analysis)[1]]
+
+    def _predicted(self, analysis: ConversationAnalysis) -> tuple[np.ndarray, list[list[int]]]:
+        """Stage probabilities per turn (from per-word sums, no evidence) and the stages they reach."""
         runtime = self._runtime()
         probs = runtime.probabilities(analysis)
-        return [frozenset(stages) for stages in _above(probs, runtime.model.thresholds, analysis)]
+        return probs, _above(probs, runtime.model.thresholds, analysis)
 
     def _learned_config(self) -> LearnedConfig:
         cfg = self.config

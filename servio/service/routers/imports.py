@@ -28,7 +28,7 @@ from fastapi import (
 from fastapi import Path as PathParam
 
 from servio.service.auth import Importer
-from servio.service.reading import checked_format, reader_options, upload_name
+from servio.service.reading import checked_format, reader_options, save_uploads_in
 from servio.service.schemas.admin import ImportJobOut
 from servio.store.types import ImportJob
 
@@ -37,7 +37,6 @@ router = APIRouter(tags=["imports"])
 UPLOAD_PREFIX = "servio-upload-"
 _TEMP_PATH = re.compile(r"^.*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 _ANY_TEMP_PATH = re.compile(r"[^\s'\"]*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
-_CHUNK = 1024 * 1024
 
 
 def job_out(job: ImportJob, redacted: dict[str, int] | None = None) -> dict[str, Any]:
@@ -61,18 +60,6 @@ def _line(problem: dict[str, Any]) -> str:
     elif problem.get("offset") is not None:
         where = f"{where}@byte {problem['offset']}"
     return f"{where}: {problem.get('message', '')}"
-
-
-async def _save(files: list[UploadFile], folder: Path) -> list[tuple[str, Path]]:
-    taken: set[str] = set()
-    saved = []
-    for i, upload in enumerate(files):
-        target = folder / upload_name(upload.filename, i, taken)
-        with target.open("wb") as out:
-            while chunk := await upload.read(_CHUNK):
-                out.write(chunk)
-        saved.append((target.name, target))
-    return saved
 
 
 def run_import(store: Any, settings: Any, job_id: int, paths: list[Path], folder: Path, format: str | None,
@@ -124,7 +111,7 @@ async def create_import(
     store, settings = request.app.state.store, request.app.state.settings
     folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
     try:  # until a job owns the files (run_import removes them), a failure must not leave them behind
-        saved = await _save(files, folder)
+        saved = [(p.name, p) for p in await save_uploads_in(folder, files)]
         job = store.create_import_job([name for name, _ in saved], format=format, created_by=admin.id,
                                       options={"tagger": settings.tagger, "redact": settings.redact})
     except BaseException:
