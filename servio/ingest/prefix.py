@@ -69,3 +69,18 @@ def parse_prefix(line: str, options: ReaderOptions) -> Prefixed | None:
     speaker, author = found
     return Prefixed(speaker, author.strip() if author else None, match["ts"] or match["ts2"],
                     match["text"].strip())
+
+
+def unknown_label(line: str) -> str | None:
+    """The label of a line that opens like a turn of someone not known (``John Smith: hi``), else ``None``.
+
+    Only name-like labels count (each word capitalised or a number: ``Kati``, ``Speaker 3``), so that
+    ``see on: ...`` in running text is not taken for a speaker. Call it when :func:`parse_prefix` found none.
+    """
+    match = _PREFIX.match(line)
+    if match is None:
+        return None
+    words = match["label"].split()
+    if len(words) > _MAX_LABEL_WORDS or not all(w[0].isupper() or w[0].isdigit() for w in words):
+        return None
+    return match["label"]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.fields import FieldError, build_conversation, conversation_fields, derived_id
-from servio.ingest.prefix import parse_prefix, resolve_label
+from servio.ingest.prefix import parse_prefix, resolve_label, unknown_label
 from servio.ingest.textio import decode_head, text_lines
 from servio.ingest.vocab import field_aliases, header_key, mapping_hint
 from servio.model import Channel, Conversation, Speaker, Turn
@@ -39,6 +39,11 @@ def _seconds(groups: tuple[str | None, ...]) -> float:
 
 def _clean(text: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+def _unknown(kind: str, label: str) -> str:
+    hint = f"map it with ReaderOptions.speaker_values or {mapping_hint(label)}"
+    return f"unknown {kind} {label!r} ({hint}); cue skipped"
 
 
 @dataclass(slots=True)
@@ -102,6 +107,8 @@ class _SubtitleReader:
         prefixed = parse_prefix(_clean(text), options)
         if prefixed is not None:
             state.speaker = (prefixed.speaker, prefixed.author)
+        elif unknown_label(_clean(text)) is not None:
+            state.speaker = None
 
     def _cue(self, path: Path, number: int, payload: list[str], times: tuple[float, float], state: _State,
              options: ReaderOptions, report: Reporter) -> None:
@@ -113,13 +120,16 @@ class _SubtitleReader:
                 found = resolve_label(voice, None, options)
                 state.speaker = found  # None after an unknown voice: the next unlabelled cue is not guessed
                 if found is None:
-                    report.problem(path, f"unknown voice {voice!r} (map it with ReaderOptions.speaker_values "
-                                         f"or {mapping_hint(voice)}); cue skipped", line=number)
+                    report.problem(path, _unknown("voice", voice), line=number)
                     continue
             else:
                 prefixed = parse_prefix(spoken, options)
                 if prefixed is not None:
                     state.speaker, spoken = (prefixed.speaker, prefixed.author), prefixed.text
+                elif (label := unknown_label(spoken)) is not None:
+                    state.speaker = None  # not the previous speaker's words, nor the next unlabelled cue's
+                    report.problem(path, _unknown("speaker", label), line=number)
+                    continue
             if state.speaker is None:
                 report.problem(path, "cue names no speaker and the cue before names no known one; "
                                      "cue skipped", line=number)

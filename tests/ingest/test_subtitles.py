@@ -90,3 +90,29 @@ def test_cue_after_a_skipped_cue_does_not_take_an_older_speaker(write):
     assert [p.line for p in report.problems] == [6, 9]
     assert "unknown voice 'Robot 7'" in report.problems[0].message
     assert "names no speaker" in report.problems[1].message
+
+
+ZOOM_VTT = VTT_HEAD + "\n\n".join([
+    "1\n00:00:00.000 --> 00:00:03.500\nKati Kask: Hello, this is Kati from Laine Bank.",
+    "2\n00:00:03.600 --> 00:00:07.000\nJohn Smith: Hi, my card is blocked.",
+    "3\n00:00:07.100 --> 00:00:09.000\nand I need it today.",
+    "4\n00:00:09.100 --> 00:00:11.000\nKati Kask: Let me check.",
+]) + "\n"
+
+
+def test_cue_naming_an_unknown_speaker_is_not_given_to_the_previous_one(write):
+    """Zoom writes "Name: text" in the cue; an unmapped name is a problem that says how to map it, and
+    neither its cue nor the unlabelled cue after it is read as the previous speaker's words."""
+    path = write("zoom.vtt", ZOOM_VTT)
+    convs, report = read_all([path], options=ReaderOptions(speaker_values={"kati kask": "agent"}))
+    assert [(t.speaker, t.text) for t in convs[0].turns] == [
+        (Speaker.AGENT, "Hello, this is Kati from Laine Bank."), (Speaker.AGENT, "Let me check.")]
+    assert [p.line for p in report.problems] == [8, 12]
+    assert "unknown speaker 'John Smith'" in report.problems[0].message
+    assert "--speaker 'John Smith=agent'" in report.problems[0].message
+    both = ReaderOptions(speaker_values={"kati kask": "agent", "john smith": "customer"})
+    convs, report = read_all([path], options=both)
+    assert report.problems == ()
+    assert [t.speaker for t in convs[0].turns] == [Speaker.AGENT, Speaker.CUSTOMER, Speaker.CUSTOMER,
+                                                   Speaker.AGENT]
+
