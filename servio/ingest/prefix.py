@@ -1,7 +1,8 @@
 """Speaker prefixes in transcript lines: ``[10:32] Teenindaja (Kati): tere``.
 
 A prefix is an optional time (``[10:32]``, ``(10:32:05)``, ``10:32``,
-``[2024-03-01 10:32]``), a label and a colon. The label is a speaker word
+``[2024-03-01 10:32]``), a label and a colon; a label in square brackets
+(``[SPEAKER_00]``, as speech-to-text tools write them) may leave the colon out. The label is a speaker word
 (``Klient``, ``Agent``, ``Süsteem``... from ``data/speakers.toml``) or a name
 mapped in ``ReaderOptions.speaker_values``; a role word may carry the
 author's name in brackets (``Teenindaja (Kati):``) or after it, capitalised
@@ -22,9 +23,10 @@ _PREFIX = re.compile(
     r"""^\s*
     (?:[\[(](?P<ts>\d[\d:.,\-T/ ]{3,24}?)[\])]\s*(?:[-–]\s*)?
       |(?P<ts2>\d{1,2}:\d{2}(?::\d{2})?)\s+(?:[-–]\s*)?)?
-    (?P<label>""" + _WORD + r"""(?:[ \t]+[\w'’.\-]+)*?)
-    [ \t]*(?:\((?P<paren>[^()]{1,60})\))?
-    [ \t]*:(?:\s+|$)(?P<text>.*)$""",
+    (?:\[(?P<bracketed>""" + _WORD + r"""(?:[ \t]+[\w'’.\-]+)*?)\][ \t]*(?P<colon>:)?
+      |(?P<label>""" + _WORD + r"""(?:[ \t]+[\w'’.\-]+)*?)
+       [ \t]*(?:\((?P<paren>[^()]{1,60})\))?
+       [ \t]*:)(?:\s+|$)(?P<text>.*)$""",
     re.X,
 )
 _MAX_LABEL_WORDS = 4
@@ -60,7 +62,7 @@ def parse_prefix(line: str, options: ReaderOptions) -> Prefixed | None:
     match = _PREFIX.match(line)
     if match is None:
         return None
-    label = match["label"]
+    label = match["label"] or match["bracketed"]
     if len(label.split()) > _MAX_LABEL_WORDS:
         return None
     found = resolve_label(label, match["paren"], options)
@@ -80,7 +82,10 @@ def unknown_label(line: str) -> str | None:
     match = _PREFIX.match(line)
     if match is None:
         return None
-    words = match["label"].split()
+    if match["bracketed"] and not match["colon"]:
+        return None  # "[Music]", "[laughs]": a caption's sound note, not a speaker
+    label = match["label"] or match["bracketed"]
+    words = label.split()
     if len(words) > _MAX_LABEL_WORDS or not all(w[0].isupper() or w[0].isdigit() for w in words):
         return None
-    return match["label"]
+    return str(label)

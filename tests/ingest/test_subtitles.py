@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from servio.ingest import ReaderOptions, read_all
+from servio.ingest.prefix import unknown_label
 from servio.model import Channel, Language, Speaker
 
 VTT_HEAD = "WEBVTT\n\n"
@@ -116,3 +117,26 @@ def test_cue_naming_an_unknown_speaker_is_not_given_to_the_previous_one(write):
     assert [t.speaker for t in convs[0].turns] == [Speaker.AGENT, Speaker.CUSTOMER, Speaker.CUSTOMER,
                                                    Speaker.AGENT]
 
+
+def test_bracketed_diarisation_labels_in_srt(write):
+    """Speech-to-text services write "[SPEAKER_00]: text" (or without the colon); mapped, they are read."""
+    text = ("1\n00:00:00,500 --> 00:00:03,000\n[SPEAKER_00]: Tere, Jüri kuuleb.\n\n"
+            "2\n00:00:03,200 --> 00:00:06,000\n[SPEAKER_01] Tere, mu internet ei tööta.\n\n"
+            "3\n00:00:06,100 --> 00:00:08,000\n[SPEAKER_00]: Millisel aadressil?\n")
+    path = write("stt.srt", text)
+    convs, report = read_all([path])
+    assert convs == [] and "unknown speaker 'SPEAKER_00'" in report.problems[0].message
+    options = ReaderOptions(speaker_values={"SPEAKER_00": "agent", "SPEAKER_01": "customer"})
+    convs, report = read_all([path], options=options)
+    assert report.problems == ()
+    assert [(t.speaker, t.author, t.text) for t in convs[0].turns] == [
+        (Speaker.AGENT, "SPEAKER_00", "Tere, Jüri kuuleb."),
+        (Speaker.CUSTOMER, "SPEAKER_01", "Tere, mu internet ei tööta."),
+        (Speaker.AGENT, "SPEAKER_00", "Millisel aadressil?"),
+    ]
+
+
+def test_a_bracketed_sound_note_is_not_an_unknown_speaker():
+    assert unknown_label("[Music]") is None and unknown_label("[Laughter] yes") is None
+    assert unknown_label("[SPEAKER_02]: hello") == "SPEAKER_02"
+    assert unknown_label("John Smith: hi") == "John Smith" and unknown_label("see on: hea") is None
