@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from servio.ingest.base import ReaderOptions, Reporter
@@ -191,8 +192,17 @@ class CsvReader:
 
     def _conversation(self, group_id: str, group: _Group, options: ReaderOptions) -> Conversation:
         fields, _ = conversation_fields({**group.raw, "id": group_id})
-        return build_conversation(fields, group.turns, options, default_id=group_id,
+        return build_conversation(fields, _in_time_order(group.turns), options, default_id=group_id,
                                   metadata=group.times.metadata())
+
+
+def _in_time_order(turns: list[Turn]) -> list[Turn]:
+    """The turns by timestamp when every one has a comparable date and time (exports listing the newest
+    first), else as the rows came; rows with the same time keep their order."""
+    stamps = [t.timestamp for t in turns]
+    if any(s is None for s in stamps) or len({s.tzinfo is None for s in stamps if s is not None}) > 1:
+        return turns
+    return sorted(turns, key=lambda t: t.timestamp or datetime.min)
 
 
 def _speaker(value: str, options: ReaderOptions) -> tuple[Speaker, str | None]:

@@ -212,3 +212,23 @@ def test_many_columns_are_listed_up_to_a_dozen(write):
     message = report.problems[0].message
     assert "available columns: veerg1, veerg2," in message and "veerg12 and 18 more" in message
     assert "veerg13" not in message
+
+
+def test_rows_out_of_time_order_are_read_in_time_order(write):
+    """Exports listing newest first (or sorted by author) give the turns in the order they were said."""
+    path = write("newest_first.csv", (
+        "conversation_id,created_at,speaker,body\n"
+        "215,2026-11-28 10:05:00,customer,\"No, thanks, bye!\"\n"
+        "215,2026-11-28 10:03:00,agent,Your refund was sent today. Anything else?\n"
+        "216,28.11.2026 11:00,customer,Tere\n"
+        "215,2026-11-28 10:00:00,customer,\"Hello, where is my refund?\"\n"
+        "216,,agent,Tere!\n"  # a row without a time: the file's order is kept
+        "216,28.11.2026 10:59,customer,Kas olete avatud?\n"
+    ))
+    convs, report = read_all([path])
+    assert report.problems == ()
+    first, second = convs
+    assert [t.text for t in first.turns] == [
+        "Hello, where is my refund?", "Your refund was sent today. Anything else?", "No, thanks, bye!"]
+    assert first.started_at == datetime(2026, 11, 28, 10, 0)
+    assert [t.text for t in second.turns] == ["Tere", "Tere!", "Kas olete avatud?"]
