@@ -232,3 +232,29 @@ def test_rows_out_of_time_order_are_read_in_time_order(write):
         "Hello, where is my refund?", "Your refund was sent today. Anything else?", "No, thanks, bye!"]
     assert first.started_at == datetime(2026, 11, 28, 10, 0)
     assert [t.text for t in second.turns] == ["Tere", "Tere!", "Kas olete avatud?"]
+
+
+def test_help_desk_exports_read_without_options(write):
+    """The column names and role words of ticket and chat tools' exports (Zendesk-style ticket comments,
+    Intercom-style conversation parts) are known, so such a file needs no --column or --speaker."""
+    tickets = write("tickets.csv", (
+        "Ticket ID,Comment ID,Author,Author Role,Created At,Body,Assignee,Group\n"
+        "10231,1,Mari Maasikas,end-user,2026-11-28T12:01:00Z,\"Tere!\nMinu tellimus ei ole kohale jõudnud.\","
+        "Kati Kask,Tugi\n"
+        "10231,2,Kati Kask,agent,2026-11-28T12:05:00Z,\"Tere, Mari! Vaatan kohe järele.\",Kati Kask,Tugi\n"
+        "10232,1,Jaan Tamm,requester,2026-11-28T13:00:00Z,Kas pood on avatud?,Jüri Jõgi,Tugi\n"
+        "10232,2,Jüri Jõgi,admin,2026-11-28T13:02:00Z,\"Jah, kell 10-18.\",Jüri Jõgi,Tugi\n"
+    ))
+    parts = write("parts.csv", (
+        "conversation_id,created_at,author_type,author_name,body\n"
+        "215,2026-11-28 10:00:00,lead,Anna,\"Hello, where is my refund?\"\n"
+        "215,2026-11-28 10:01:00,bot,Operator,A teammate will reply soon.\n"
+        "215,2026-11-28 10:03:00,admin,Kati,Your refund was sent today.\n"
+    ))
+    convs, report = read_all([tickets, parts])
+    assert report.problems == ()
+    assert [[t.speaker.value for t in c.turns] for c in convs] == [
+        ["customer", "agent"], ["customer", "agent"], ["customer", "system", "agent"]]
+    assert [c.agent_id for c in convs] == ["Kati Kask", "Jüri Jõgi", None]  # the Assignee column
+    assert convs[0].turns[0].author == "Mari Maasikas" and convs[0].team == "Tugi"
+    assert [t.author for t in convs[2].turns] == ["Anna", "Operator", "Kati"]  # author_name
