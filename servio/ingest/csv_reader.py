@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from servio.ingest.base import ReaderOptions, Reporter
+from servio.ingest.email_text import html_to_text
 from servio.ingest.fields import (
     FieldError,
     TurnTimes,
@@ -27,6 +29,8 @@ _DELIMITERS = (",", ";", "\t")
 _FIELD_ORDER = ("text", "speaker", "id", "timestamp", "author", "agent_id", "team", "channel", "language",
                 "stages", "contact_type")
 _CONVERSATION_FIELDS = ("agent_id", "team", "channel", "language", "contact_type")
+# a message cell exported as HTML (chat tools' message bodies): read as its visible text
+_HTML_CELL = re.compile(r"<(?:p|div|span|br|html|body|ul|ol|table|h[1-6])\b[^<>]*>", re.I)
 
 
 def guess_delimiter(line: str) -> str:
@@ -177,6 +181,8 @@ class CsvReader:
         return groups
 
     def _turn(self, cells: dict[str, str], group: _Group, options: ReaderOptions) -> Turn:
+        if _HTML_CELL.match(cells["text"]):
+            cells["text"] = html_to_text(cells["text"]).strip()
         if not cells["text"]:
             raise FieldError("empty text")
         speaker, author = _speaker(cells["speaker"], options)

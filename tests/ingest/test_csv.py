@@ -258,3 +258,19 @@ def test_help_desk_exports_read_without_options(write):
     assert [c.agent_id for c in convs] == ["Kati Kask", "Jüri Jõgi", None]  # the Assignee column
     assert convs[0].turns[0].author == "Mari Maasikas" and convs[0].team == "Tugi"
     assert [t.author for t in convs[2].turns] == ["Anna", "Operator", "Kati"]  # author_name
+
+
+def test_html_message_cells_are_read_as_their_text(write):
+    """Chat tools export message bodies as HTML (<p>...</p>); the tagger should read words, not markup."""
+    path = write("html.csv", (
+        "conversation_id,speaker,body\n"
+        "215,customer,\"<p>Hello, where is my refund?</p>\"\n"
+        "215,agent,\"<p>Hi Anna! It was sent today.</p><p>Anything else?<br>Kati</p>\"\n"
+        "215,customer,<P class=\"x\">No, thanks &amp; bye!</P>\n"
+        "215,customer,<3 you are great & fast\n"
+    ).replace('<P class="x">No, thanks &amp; bye!</P>', '"<P class=""x"">No, thanks &amp; bye!</P>"'))
+    convs, report = read_all([path])
+    assert report.problems == ()
+    assert [t.text for t in convs[0].turns] == [
+        "Hello, where is my refund?", "Hi Anna! It was sent today.\n\nAnything else?\nKati",
+        "No, thanks & bye!", "<3 you are great & fast"]
