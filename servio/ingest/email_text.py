@@ -168,12 +168,23 @@ def clean_body(text: str, *, keep_signoff: bool = True) -> tuple[str, str | None
     return body, name
 
 
+_SUBJECT_PREFIX = re.compile(r"^\s*([\w]{1,10})\s*(?:\[\d+\])?\s*:\s*")
+
+
+def subject_is_reply(subject: str) -> bool:
+    """True when the subject opens with a reply's prefix (``Re:``, ``Vs:``), not a forward's (``FW:``)."""
+    match = _SUBJECT_PREFIX.match(subject)
+    cues = email_cues()["subject"]
+    word = norm(match[1]) if match else ""
+    return word in {norm(p) for p in cues["prefixes"]} and word not in {norm(p) for p in cues["forwards"]}
+
+
 def subject_key(subject: str) -> tuple[str, bool]:
     """A subject without reply/forward prefixes (``Re:``, ``Vs:``, ``FW:``), and whether it had one."""
     prefixes = {norm(p) for p in email_cues()["subject"]["prefixes"]}
     text, replied = subject.strip(), False
     while True:
-        match = re.match(r"^\s*([\w]{1,10})\s*(?:\[\d+\])?\s*:\s*", text)
+        match = _SUBJECT_PREFIX.match(text)
         if match is None or norm(match[1]) not in prefixes:
             return norm(text), replied
         text, replied = text[match.end():], True

@@ -11,7 +11,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from servio.ingest.base import ReaderOptions
-from servio.ingest.email_text import clean_body, html_to_text, subject_key
+from servio.ingest.email_text import clean_body, html_to_text, subject_is_reply, subject_key
 from servio.model import Speaker
 
 _MSG_ID = re.compile(r"<[^<>\s]+>")
@@ -164,7 +164,7 @@ def speakers(thread: Sequence[Mail], options: ReaderOptions) -> list[Speaker]:
     Without configuration the thread's starter is taken to be the customer
     and the two parties to alternate: when the first message here is itself
     a reply to messages that are not here, its depth (the number of
-    References/In-Reply-To ids, 1 for a bare ``Re:`` subject) says whose turn
+    References/In-Reply-To ids, 1 for a bare ``Re:`` subject, 0 for ``FW:``) says whose turn
     it is: even depth is the customer, odd the agent. Every other sender is
     the other party.
     """
@@ -173,7 +173,7 @@ def speakers(thread: Sequence[Mail], options: ReaderOptions) -> list[Speaker]:
     if not thread:
         return []
     first = thread[0]
-    depth = len(first.refs) or int(subject_key(first.subject)[1])
+    depth = len(first.refs) or int(subject_is_reply(first.subject))
     first_role = Speaker.AGENT if depth % 2 else Speaker.CUSTOMER
     other = Speaker.CUSTOMER if first_role is Speaker.AGENT else Speaker.AGENT
     return [first_role if m.address == first.address else other for m in thread]

@@ -138,3 +138,24 @@ def test_eight_bit_text_without_a_declared_charset_is_utf8(write):
 def test_windows_1257_text_without_a_declared_charset(write):
     eml = write("arve.eml", _NO_CHARSET.encode("cp1257"))
     assert "üle vaadata? Aitäh" in read_all([eml])[0][0].turns[0].text
+
+
+def test_a_forwarded_message_starts_a_thread_of_its_own(write):
+    """A customer forwarding an offer to support ("FW:", "Edasi:") is the customer: a forward is not a
+    reply, so without an agent domain it is not taken for the agent's answer as a "Re:" would be."""
+    mail = (
+        "From: Jaan Tamm <jaan@example.com>\nTo: tugi@pank.example\nSubject: {subject}\n"
+        "Date: Fri, 27 Nov 2026 16:00:00 +0200\nMessage-ID: <b1@example.com>\n\n"
+        "Hello, see below - is this offer still valid?\n\nJaan\n\n"
+        "---------- Forwarded message ---------\nFrom: Pank <info@pank.example>\n"
+        "Subject: Loan offer\n\nDear customer, our loan rate is 5%.\n"
+    )
+    roles = {}
+    for subject in ("FW: Loan offer", "Fwd: RE: Loan offer", "Edasi: Laenupakkumine", "Re: Loan offer",
+                    "Vs: FW: Loan offer"):
+        convs, _ = read_all([write("fw.eml", mail.format(subject=subject))])
+        roles[subject] = convs[0].turns[0].speaker
+        assert convs[0].turns[0].text == "Hello, see below - is this offer still valid?\n\nJaan"
+    assert roles == {"FW: Loan offer": Speaker.CUSTOMER, "Fwd: RE: Loan offer": Speaker.CUSTOMER,
+                     "Edasi: Laenupakkumine": Speaker.CUSTOMER, "Re: Loan offer": Speaker.AGENT,
+                     "Vs: FW: Loan offer": Speaker.AGENT}
