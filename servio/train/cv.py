@@ -31,6 +31,7 @@ class SplitReport:
     split: str
     learned: tuple[SetScores, ...]
     rules: tuple[SetScores, ...]
+    same_as: str = ""  # an earlier split that grouped the conversations the same way (the same folds)
 
     def scores(self, tagger: str, name: str) -> SetScores:
         """Scores of ``tagger`` (``learned``/``rules``) on set ``name`` (``all``, ``en``, ``et``)."""
@@ -63,7 +64,8 @@ class CVReport:
         return {"folds": self.folds, "seed": self.seed, "conversations": self.conversations,
                 "turns": self.turns, "seconds": round(self.seconds, 1), "params": self.params,
                 "splits": [{"split": s.split, "learned": [x.to_dict() for x in s.learned],
-                            "rules": [x.to_dict() for x in s.rules]} for s in self.splits]}
+                            "rules": [x.to_dict() for x in s.rules],
+                            **({"same_as": s.same_as} if s.same_as else {})} for s in self.splits]}
 
 
 def cross_validate(paths: Sequence[str | Path], folds: int = 5, seed: int = 13, *,
@@ -84,17 +86,28 @@ def cross_validate(paths: Sequence[str | Path], folds: int = 5, seed: int = 13, 
     if train_also:
         corpus = _joined(corpus, build_corpus(train_also, rules=True, on_progress=on_progress))
     m = build_matrix(corpus, params.spec)
-    reports = []
+    reports: list[SplitReport] = []
+    rules = _score(corpus, m, rule_predictions(corpus), seed, scored)
     for split in splits:
+        same = next((r for r in reports if _same_groups(corpus, r.split, split)), None)
+        if same is not None:  # the same groups give the same folds and, seeded, the same models
+            _say(on_progress, f"{split} split: the same folds as the {same.split} split "
+                              "(no translated pairs)")
+            reports.append(SplitReport(split, same.learned, same.rules, same_as=same.same_as or same.split))
+            continue
         pred = held_out_predictions(corpus, m, split, folds, seed, params, on_progress=on_progress,
                                     scored=scored, workers=workers)
-        rules = _score(corpus, m, rule_predictions(corpus), seed, scored)
         reports.append(SplitReport(split, _score(corpus, m, pred, seed, scored), rules))
     return CVReport(folds=folds, seed=seed, conversations=scored,
                     turns=int(m.labelled[: m.offsets[scored]].sum()), splits=tuple(reports),
                     seconds=time.perf_counter() - start,
                     params={"c": params.c, "context_c": params.context_c, "inner_folds": params.inner_folds,
                             "train_also": len(corpus.conversations) - scored})
+
+
+def _same_groups(corpus: Corpus, one: str, other: str) -> bool:
+    """Whether splits ``one`` and ``other`` put the conversations of ``corpus`` in the same groups."""
+    return group_keys(corpus.conversations, one) == group_keys(corpus.conversations, other)
 
 
 def _joined(scored: Corpus, extra: Corpus) -> Corpus:
@@ -161,11 +174,18 @@ def _score(corpus: Corpus, m: Matrix, pred: np.ndarray, seed: int, scored: int) 
 
 
 def format_report(report: CVReport) -> str:
-    """A plain-text table of a :class:`CVReport`."""
+    """A plain-text table of a :class:`CVReport`: one block per split and language (all turns too when
+    there is more than one language); a split with the same folds as an earlier one says so instead."""
     lines = [f"{report.folds}-fold cross-validation, seed {report.seed}: {report.conversations} "
              f"conversations, {report.turns} labelled turns ({report.seconds:.0f} s)"]
     for sp in report.splits:
+        if sp.same_as:
+            lines.append(f"\n[{sp.split} split] the same folds as the {sp.same_as} split (no conversation "
+                         "has a translation among the others): the same figures")
+            continue
         for learned in sp.learned:
+            if learned.name == "all" and len(sp.learned) == 2:  # one language: its block says the same
+                continue
             rules = sp.scores("rules", learned.name)
             lines.append(f"\n[{sp.split} split] {learned.name}: {learned.conversations} conversations, "
                          f"{learned.turns} turns")
