@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from servio.ingest.base import ReaderOptions, Reporter
+from servio.ingest.base import COLUMN_FIELDS, ReaderOptions, Reporter
 from servio.ingest.email_text import html_to_text
 from servio.ingest.fields import (
     FieldError,
@@ -22,12 +22,20 @@ from servio.ingest.fields import (
 )
 from servio.ingest.prefix import parse_prefix
 from servio.ingest.textio import Line, decode_head, text_lines
-from servio.ingest.vocab import column_names, header_key, mapping_hint, speaker_examples, speaker_for
+from servio.ingest.vocab import (
+    column_names,
+    enum_aliases,
+    header_key,
+    mapping_hint,
+    norm,
+    speaker_examples,
+    speaker_for,
+)
 from servio.model import Conversation, Speaker, Turn
 
 _DELIMITERS = (",", ";", "\t")
 _FIELD_ORDER = ("text", "speaker", "id", "timestamp", "author", "agent_id", "team", "channel", "language",
-                "stages", "contact_type")
+                "stages", "contact_type", "public", "private")
 _CONVERSATION_FIELDS = ("agent_id", "team", "channel", "language", "contact_type")
 # a message cell exported as HTML (chat tools' message bodies): read as its visible text
 _HTML_CELL = re.compile(r"<(?:p|div|span|br|html|body|ul|ol|table|h[1-6])\b[^<>]*>", re.I)
@@ -51,7 +59,7 @@ def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, in
     keys = [header_key(h) for h in header]
     found: dict[str, int] = {}
     for name in _FIELD_ORDER:
-        explicit = options.column(name)
+        explicit = options.column(name) if name in COLUMN_FIELDS else None
         if explicit is not None:
             if header_key(explicit) not in keys:
                 return found, f"column {explicit!r} for {name} not found; {_columns_note(header)}"
@@ -157,11 +165,15 @@ class CsvReader:
         groups: dict[str, _Group] = {}
         current = derived_id(path, 1)
         bad_times: list[tuple[int, str]] = []
+        internal: list[int] = []
         for number, row in rows:
             cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
             if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
                 report.problem(path, f"row has {len(row)} fields but the header has {len(header)} "
                                      "(an unquoted delimiter in the text?); row skipped", line=number)
+                continue
+            if _internal(cells):
+                internal.append(number)
                 continue
             current = cells.get("id") or current
             group = groups.get(current) or _Group(line=number)
@@ -174,6 +186,9 @@ class CsvReader:
             if cells.get("timestamp") and turn.timestamp is None and not group.times.clocks[-1]:
                 bad_times.append((number, cells["timestamp"]))
             group.turns.append(turn)
+        if internal:
+            report.note(path, f"{len(internal)} internal note row(s) left out (its Public or Private column "
+                              "says the customer did not see them)", line=internal[0])
         if bad_times:
             line, value = bad_times[0]
             report.note(path, f"{len(bad_times)} timestamp(s) not understood (first: {value!r}); "
@@ -209,6 +224,13 @@ def _in_time_order(turns: list[Turn]) -> list[Turn]:
     if any(s is None for s in stamps) or len({s.tzinfo is None for s in stamps if s is not None}) > 1:
         return turns
     return sorted(turns, key=lambda t: t.timestamp or datetime.min)
+
+
+def _internal(cells: dict[str, str]) -> bool:
+    """True for a row its Public (or Private) cell marks as an internal note; an unknown value is kept."""
+    flags = enum_aliases("flag")
+    return (flags.get(norm(cells.get("public", ""))) == "false"
+            or flags.get(norm(cells.get("private", ""))) == "true")
 
 
 def _speaker(value: str, options: ReaderOptions) -> tuple[Speaker, str | None]:

@@ -274,3 +274,26 @@ def test_html_message_cells_are_read_as_their_text(write):
     assert [t.text for t in convs[0].turns] == [
         "Hello, where is my refund?", "Hi Anna! It was sent today.\n\nAnything else?\nKati",
         "No, thanks & bye!", "<3 you are great & fast"]
+
+
+def test_internal_note_rows_are_left_out_with_a_note(write):
+    """Ticket exports hold the agents' internal notes beside the public replies; the customer never saw
+    them, so they are not turns of the conversation. One note per file counts them."""
+    path = write("comments.csv", (
+        "Ticket ID,Author Role,Public,Body\n"
+        "7,end-user,true,Tere! Kus mu pakk on?\n"
+        "7,agent,false,Internal: courier delayed\n"
+        "7,agent,TRUE,\"Tere! Pakk jõuab homme, vabandame.\"\n"
+        "8,end-user,1,Aitäh!\n"
+        "8,agent,0,close this\n"
+    ))
+    convs, report = read_all([path])
+    assert report.problems == ()
+    assert [[t.text for t in c.turns] for c in convs] == [
+        ["Tere! Kus mu pakk on?", "Tere! Pakk jõuab homme, vabandame."], ["Aitäh!"]]
+    assert len(report.notes) == 1 and report.notes[0].line == 3
+    assert "2 internal note row(s)" in report.notes[0].message
+    private = write("private.csv",
+                    "id;speaker;is_private;message\n1;klient;ei;Tere\n1;teenindaja;jah;märkus\n")
+    convs, report = read_all([private])
+    assert [t.text for t in convs[0].turns] == ["Tere"] and len(report.notes) == 1
