@@ -20,9 +20,9 @@ from pathlib import Path
 
 from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.fields import FieldError, TurnTimes, build_conversation, conversation_fields, derived_id
-from servio.ingest.prefix import parse_prefix
+from servio.ingest.prefix import parse_prefix, unknown_label
 from servio.ingest.textio import decode_head, text_lines
-from servio.ingest.vocab import field_aliases, header_key
+from servio.ingest.vocab import field_aliases, header_key, mapping_hint
 from servio.model import Conversation, Speaker, Turn
 
 SEPARATOR = re.compile(r"^\s*(?:-{3,}|={3,})\s*$")
@@ -105,8 +105,11 @@ class TranscriptReader:
         elif block.turns:
             block.turns[-1].lines.append(text.rstrip())
         elif text.strip() and not text.lstrip().startswith("#"):
-            report.problem(path, "text before the first speaker prefix ('Klient:', 'Agent:', ...); "
-                                 "line skipped", line=number)
+            label = unknown_label(text)
+            what = (f"unknown speaker {label!r} (map it with ReaderOptions.speaker_values or "
+                    f"{mapping_hint(label)})" if label is not None
+                    else "text before the first speaker prefix ('Klient:', 'Agent:', ...)")
+            report.problem(path, f"{what}; line skipped", line=number)
 
     def _flush(self, path: Path, block: _Block, options: ReaderOptions,
                report: Reporter) -> Iterator[Conversation]:

@@ -92,3 +92,18 @@ def test_ids_are_stable_file_stem_and_block_index(write):
     text = "---\nKlient: a\n---\n---\nKlient: b\n"
     convs, _ = read_all([write("calls.txt", text)])
     assert [c.id for c in convs] == ["calls-1", "calls-2"]
+
+
+def test_lines_before_any_known_speaker_name_the_mapping_that_reads_them(write):
+    """A chat transcript by names ("Kati Kask: ...") says which --speaker would read it, not only that
+    the text comes before a speaker prefix."""
+    path = write("chat.txt", "Chat transcript\nKati Kask: Tere! Kuidas saan aidata?\nMari: Tere.\n")
+    convs, report = read_all([path])
+    assert convs == [] and [p.line for p in report.problems] == [1, 2, 3]
+    assert "text before the first speaker prefix" in report.problems[0].message
+    assert "unknown speaker 'Kati Kask'" in report.problems[1].message
+    assert "--speaker 'Kati Kask=agent'" in report.problems[1].message
+    assert "unknown speaker 'Mari'" in report.problems[2].message
+    mapped = ReaderOptions(speaker_values={"Kati Kask": "agent", "Mari": "customer"})
+    convs, report = read_all([path], options=mapped)
+    assert [t.speaker for t in convs[0].turns] == [Speaker.AGENT, Speaker.CUSTOMER]
