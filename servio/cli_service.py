@@ -99,6 +99,8 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any) -> None:
     p.add_argument("--live", action="store_true",
                    help="train the live model: it tags the newest turn of a chat in progress, with no "
                    "later turn to read (trained on every chat so far that ends in a labelled turn)")
+    p.add_argument("--json", action="store_true",
+                   help="print the training report as JSON (file, data, labels, thresholds, checksum)")
 
 
 def _day(value: str) -> date:
@@ -384,5 +386,5 @@ def cmd_train(args: argparse.Namespace) -> int:
         on_progress=lambda msg: print(f"servio: {msg}", file=sys.stderr),
         live=args.live,
     )
-    print(json.dumps(report.to_dict(), indent=2, default=str))
+    print(json.dumps(report.to_dict(), indent=2, default=str) if args.json else report.summary())
     return EXIT_OK

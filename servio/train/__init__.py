@@ -40,6 +40,11 @@ __all__ = [
 ]
 
 
+#: Below this many gold turns a stage's threshold and figures rest on too few examples (the model card
+#: holds per-stage F1 to its target only from this many).
+FEW_GOLD = 20
+
+
 @dataclass(frozen=True, slots=True)
 class TrainReport:
     """What :func:`train_model` did: the data it used, the model it wrote."""
@@ -64,6 +69,28 @@ class TrainReport:
                 "replaced": self.replaced, "thresholds": list(self.thresholds),
                 "size_bytes": self.size_bytes, "sha256": self.sha256, "seconds": round(self.seconds, 1),
                 "params": self.params, "kind": self.kind}
+
+    def summary(self) -> str:
+        """What a person reads after ``servio train``: the file written, the data it learnt from and the
+        stages with too few gold turns to trust (``to_dict`` has the rest)."""
+        model = "live model" if self.kind == "live" else "stage model"
+        languages = ", ".join(f"{lang} {n}" for lang, n in self.languages.items())
+        few = [s for s in range(1, 8) if self.labels.get(s, 0) < FEW_GOLD]
+        lines = [
+            f"wrote the {model} {self.output} ({self.size_bytes / 1024:.0f} KiB, sha256 {self.sha256[:12]}) "
+            f"in {self.seconds:.0f} s",
+            f"  learnt from {self.conversations} conversations ({languages}), {self.turns} labelled turns, "
+            f"seed {self.seed}" + (f"; {self.replaced} replaced by a later file" if self.replaced else ""),
+            "  gold turns per stage: " + "  ".join(f"{s}: {self.labels.get(s, 0)}" + ("*" if s in few else "")
+                                                   for s in range(1, 8)),
+            "  thresholds:           " + "  ".join(f"{s}: {t:.2f}" for s, t in enumerate(self.thresholds, 1)),
+        ]
+        if few:
+            lines.append(f"  * fewer than {FEW_GOLD} gold turns: the model knows these stages from few "
+                         "examples; label more of them")
+        lines.append(f"  measure it: servio eval --cv 5 DATA...; use it: servio tag IN -o OUT.jsonl "
+                     f"--model {self.output}")
+        return "\n".join(lines)
 
 
 def train_model(paths: Sequence[str | Path], output: Path, *, seed: int = 13,
