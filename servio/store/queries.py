@@ -100,8 +100,9 @@ def filtered(f: ConversationFilter) -> Select[Any]:
         conds.append(c.overall <= f.score_max)
     if f.missing_stage is not None:
         conds.append(_missing(f.missing_stage))
-    if f.failure is not None:
-        conds.append(exists().where(FailureRow.conversation_id == c.id, FailureRow.pattern == f.failure))
+    if f.failure is not None:  # IN, not a correlated EXISTS: SQLite ran that per conversation over every
+        # row of the pattern (its index), 23 s for 20,000 conversations; IN reads the pattern's rows once
+        conds.append(c.id.in_(select(FailureRow.conversation_id).where(FailureRow.pattern == f.failure)))
     return select(c).where(and_(*conds)) if conds else select(c)
 
 
