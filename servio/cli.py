@@ -92,6 +92,12 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
+def _add_scorecard(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scorecard", metavar="FILE",
+                   help="score with this scorecard (TOML: stage weights per contact type, checks on or "
+                   "off, your own checks; see docs/scorecard.md) instead of servio's default")
+
+
 def _add_workers(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="tag and score (eval --cv: fit the folds) in N processes, 0 for one per core "
@@ -116,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_input(p)
     _add_workers(p)
+    _add_scorecard(p)
     p.add_argument("--json", action="store_true", help="one JSON result per line instead of text")
     p.add_argument(
         "--contact-type",
@@ -132,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_input(p)
     _add_workers(p)
+    _add_scorecard(p)
     p.add_argument("--by", choices=["agent", "team", "both"], default="both", help="group by (default: both)")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.add_argument("--summary-lang", choices=["et", "en"], help="language of the summary sentences")
@@ -171,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "(the project's own training files, as the shipped model is trained)")
 
     sub.add_parser("formats", help="list the input formats servio reads")
-    cli_service.add_parsers(sub, _add_input, _add_workers)
+    cli_service.add_parsers(sub, _add_input, _add_workers, _add_scorecard)
     cli_users.add_parser(sub)
     return parser
 
@@ -285,6 +293,7 @@ class _Session:
             on_problem=self._problem,
             on_note=self._note,
             workers=_workers(args),
+            scorecard=_scorecard(args),
         )
         self.count = 0
         self.stream: Any = None
@@ -334,6 +343,23 @@ def _workers(args: argparse.Namespace) -> int:
         return resolve_workers(getattr(args, "workers", 1))
     except ValueError:
         raise UsageError(f"--workers must be 0 (one per core) or more, not {args.workers}") from None
+
+
+def _scorecard(args: argparse.Namespace) -> str | None:
+    """``--scorecard``: the file's path, read now so that a bad file stops the run before any reading."""
+    given = getattr(args, "scorecard", None)
+    if not given:
+        return None
+    from servio.evaluate import ScorecardError
+    from servio.jobs import scorecard
+
+    path = str(Path(given).resolve())
+    try:
+        card = scorecard(path)
+    except ScorecardError as exc:
+        raise UsageError(str(exc).replace(path, given, 1)) from None
+    print(f"servio: scoring with the scorecard {card.name!r} ({given})", file=sys.stderr)
+    return path
 
 
 def _contact_type(value: str | None) -> Any:

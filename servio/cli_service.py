@@ -18,7 +18,7 @@ EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
 DEFAULT_DATABASE = "sqlite:///./servio.db"
 
 
-def add_parsers(sub: Any, add_input: Any, add_workers: Any) -> None:
+def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) -> None:
     """Add ``import``, ``serve``, ``report``, ``delete`` and ``train`` to the subcommand parsers ``sub``."""
     p = sub.add_parser(
         "import",
@@ -61,6 +61,7 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any) -> None:
     )
     add_input(p)
     add_workers(p)
+    add_scorecard(p)
     p.add_argument("--database", default=None, help="read results from this database instead of files")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--agent", help="report on one agent")
@@ -232,6 +233,8 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
     if args.database:
         if args.model:
             raise UsageError("--model tags files; the results in a database were tagged when imported")
+        if args.scorecard:
+            raise UsageError("--scorecard scores files; the results in a database were scored when imported")
         with _database_errors(args.database):
             results, conversations = _results_from_store(args)
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from servio.results import ConversationResult, StagedConversation, TaggedConvers
 
 if TYPE_CHECKING:
     from servio.analyze.base import Tagger
+    from servio.evaluate.scorecard import Scorecard
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class JobOptions:
     on_problem: Callable[[Any], None] | None = None
     on_note: Callable[[Any], None] | None = None
     workers: int = 1  # processes that tag and score (reading and output stay in this one)
+    scorecard: str | None = None  # a scorecard TOML file (see docs/scorecard.md); None: the default
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class _Analysis:
     language: Language | None
     contact_type: ContactType | None
     evidence: bool = True
+    scorecard: str | None = None
 
 
 @dataclass(slots=True)
@@ -103,7 +106,7 @@ def _mapped(work: Callable[[_Analysis, Conversation], Any], conversations: Itera
     from servio.parallel import ordered_map
 
     analysis = _Analysis(tagger=opts.tagger, language=opts.language, contact_type=opts.contact_type,
-                         evidence=evidence)
+                         evidence=evidence, scorecard=opts.scorecard)
     return ordered_map(partial(work, analysis), conversations, opts.workers)
 
 
@@ -124,7 +127,17 @@ def _score_one(analysis: _Analysis, conv: Conversation) -> tuple[Conversation, C
 
     tagged = _tag_one(analysis, conv)
     contact_type = analysis.contact_type or tagged.conversation.contact_type
-    return tagged.conversation, evaluate(tagged, contact_type=contact_type)
+    card = scorecard(analysis.scorecard) if analysis.scorecard else None
+    return tagged.conversation, evaluate(tagged, contact_type=contact_type, scorecard=card)
+
+
+@lru_cache(maxsize=4)
+def scorecard(path: str) -> Scorecard:
+    """The scorecard of a TOML file, read once per process (a worker process reads it once too);
+    :class:`~servio.evaluate.ScorecardError` names the file and what is wrong."""
+    from servio.evaluate import load_scorecard
+
+    return load_scorecard(path)
 
 
 def tagged_record(tagged: TaggedConversation | StagedConversation) -> dict[str, Any]:
