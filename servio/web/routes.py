@@ -144,6 +144,8 @@ class _Ui:
         return pages.query(self.prefix + paths[name], **params)
 
     # -- pages ---------------------------------------------------------------
+    # Handlers that read the store are plain functions: FastAPI runs them in its thread pool, so a
+    # page reading a large store for seconds does not stop the server answering everyone else.
 
     def add_pages(self, r: APIRouter) -> None:
         r.add_api_route("", self.home, methods=["GET"])
@@ -239,7 +241,7 @@ class _Ui:
 
         return JSONResponse(job_out(job), status_code=202)
 
-    async def import_status(self, request: Request, job_id: int) -> Response:
+    def import_status(self, request: Request, job_id: int) -> Response:
         self.need_user(request, self.importers)  # a job lists file names and bad records: importers only
         from servio.service.routers.imports import job_out
 
@@ -248,7 +250,7 @@ class _Ui:
         except NotFound as exc:
             raise HTTPException(404, str(exc)) from None
 
-    async def conversations(self, request: Request) -> Response:
+    def conversations(self, request: Request) -> Response:
         user = self.viewer(request)
         if isinstance(user, Response):
             return user
@@ -267,7 +269,7 @@ class _Ui:
         return self.page(request, "conversations.html", **ctx, q=dict(q), link=self.link, prev_link=prev_link,
                          next_link=next_link)
 
-    async def conversation(self, request: Request, cid: str) -> Response:
+    def conversation(self, request: Request, cid: str) -> Response:
         user = self.viewer(request)
         if isinstance(user, Response):
             return user
@@ -305,7 +307,7 @@ class _Ui:
         answer.update(turn=turn, stages=list(corr.after), overall_before=round(corr.overall_before, 1))
         return JSONResponse(answer)
 
-    async def agent(self, request: Request, agent_id: str) -> Response:
+    def agent(self, request: Request, agent_id: str) -> Response:
         user = self.viewer(request)
         if isinstance(user, Response):
             return user
@@ -316,7 +318,7 @@ class _Ui:
             raise HTTPException(404, f"no conversations of agent {agent_id!r}")
         return self.page(request, "profile.html", **ctx, q=dict(request.query_params))
 
-    async def team(self, request: Request) -> Response:
+    def team(self, request: Request) -> Response:
         user = self.viewer(request)
         if isinstance(user, Response):
             return user
@@ -334,7 +336,7 @@ class _Ui:
         ctx["teams"] = scope.within(ctx["teams"], lambda t: t.id)
         return self.page(request, "team.html", **ctx, q=dict(q), team_locked=scope.team is not None)
 
-    async def report(self, request: Request) -> Response:
+    def report(self, request: Request) -> Response:
         user = self.need_user(request)
         q = request.query_params
         scope = q.get("scope", "period")
