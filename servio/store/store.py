@@ -262,13 +262,12 @@ class Store:
 
     def results(self, filters: ConversationFilter | None = None) -> list[ConversationResult]:
         """The results of every conversation matching ``filters`` (its paging fields are ignored), by id;
-        turn texts are not loaded: what profiles and charts need."""
+        without turns, feedback or the stage scores' turns and checks: what profiles and charts need."""
         return self._light_results(queries.filtered(filters or ConversationFilter()))
 
     def _light_results(self, query: Any) -> list[ConversationResult]:
         with self._read() as session:
-            rows = list(session.scalars(queries.ordered(query, "id")))
-            return list(queries.light_results(session, rows))
+            return list(queries.light_results(session, queries.light_rows(session, query)))
 
     def agents(self, team: str | None = None) -> list[people.Agent]:
         """Every known agent with their team and number of conversations.
