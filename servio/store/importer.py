@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from servio.store.store import Store
 
 
+#: A job's error when its run was stopped (Ctrl-C): its counts are what was stored.
+INTERRUPTED = "interrupted: the counts are what was stored; import the same files again to finish"
+
+
 @dataclass(frozen=True, slots=True)
 class ImportReport:
     """What an import did: conversations read and stored, records skipped, the problems, redactions.
@@ -167,7 +171,8 @@ def import_paths(
         _Batches(store, stream, analysis, job_id, on_progress).run(batch_size, redact)
         skipped = stream.report.skipped
     except BaseException as exc:
-        error = _redacted_message(f"{type(exc).__name__}: {exc}", redact)
+        error = INTERRUPTED if isinstance(exc, KeyboardInterrupt | SystemExit) else \
+            _redacted_message(f"{type(exc).__name__}: {exc}", redact)
         store.finish_import_job(job_id, "failed", error=error, problems=run.take_pending())
         raise
     finally:

@@ -268,3 +268,18 @@ def test_an_analysis_error_in_a_worker_is_a_problem_of_its_conversation(store: S
                for p in report.problems)
     job = store.get_import_job(report.job_id)
     assert job is not None and job.status == "done" and job.problem_count == 3
+
+
+def test_an_interrupted_import_says_what_happened_and_how_to_finish(store: Store, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", [conversation(n) for n in range(1, 6)])
+
+    def interrupt(report):  # Ctrl-C after the first committed batch
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_paths(store, path, batch_size=2, on_progress=interrupt)
+    job = store.list_import_jobs()[0]
+    assert (job.status, job.new) == ("failed", 2)
+    assert "interrupted" in (job.error or "") and "again" in (job.error or ""), job.error
+    again = import_paths(store, path, batch_size=2)
+    assert (again.new, again.unchanged) == (3, 2)
