@@ -142,6 +142,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     hide_tokens_in_server_logs()
     if settings.auto_migrate:
         app.state.store.migrate()
+        # a run killed with the last server (or by kill, docker stop) would show as running for ever
+        if stale := app.state.store.fail_stale_import_jobs():
+            log.warning("%d import job(s) left running by a stopped run marked failed", stale)
     if settings.live_warm_up:
         from servio.service.bootstrap import warm_up
 

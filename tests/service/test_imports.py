@@ -171,3 +171,23 @@ def test_imports_with_worker_processes_store_what_one_process_does(filled_store:
     for n in range(6):
         conv, result = filled_store.get_conversation(f"w-{n}")
         assert result == analyser(settings.tagger)(conv)
+
+
+def test_the_service_fails_import_jobs_a_dead_run_left_running_when_it_starts(store: Any) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from servio.store.schema import ImportJobRow, utcnow
+
+    dead, alive = store.create_import_job(["killed.jsonl"]), store.create_import_job(["going.jsonl"])
+    for job in (dead, alive):
+        store.start_import_job(job.id)
+    with store.engine.begin() as conn:  # the killed run's last batch was an hour ago
+        conn.execute(update(ImportJobRow).where(ImportJobRow.id == dead.id)
+                     .values(updated_at=utcnow() - timedelta(hours=1)))
+    with TestClient(create_app(make_settings(auto_migrate=True), store=store)):
+        pass
+    failed, running = store.get_import_job(dead.id), store.get_import_job(alive.id)
+    assert failed.status == "failed" and "import the same files again" in failed.error
+    assert running.status == "running"  # an import another process is carrying out right now
