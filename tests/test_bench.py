@@ -77,3 +77,12 @@ def test_source_bench_holds_out_each_file(data: Path) -> None:
     assert {r[1] for r in rows} == {"en", "et"}
     for row in rows:
         assert 0.0 <= float(row[3]) <= 1.0 and 0.0 < float(row[4]) <= 1.0
+
+
+def test_store_bench_times_every_workload_against_the_first_page(data: Path) -> None:
+    out = run_bench("bench_store.py", "--data", str(data), "--conversations", "120", "--runs", "1")
+    assert "120 conversations stored" in out
+    for workload in ("baseline: conversation list, first page", "list ?missing_stage=4",
+                     "Store.results, everyone", "team page, everyone", "agent page",
+                     "CSV export, everything"):
+        assert workload in out
