@@ -72,6 +72,12 @@ def test_the_wheel_says_it_is_typed(built: tuple[list[str], set[str], set[str]])
     assert "servio/py.typed" in built[1]
 
 
+def test_the_sdist_holds_the_whole_checkout(built: tuple[list[str], set[str], set[str]]) -> None:
+    """An sdist rebuilds the wheel and runs the tests: docs, tests with their fixtures, training data."""
+    files, _, in_sdist = built
+    assert sorted({n for n in files if not n.startswith(".git")} - in_sdist) == []
+
+
 def test_importing_the_reading_step_stays_cheap() -> None:
     code = (
         "import sys, servio, servio.ingest, servio.results;"
