@@ -196,3 +196,16 @@ def test_trend_points_are_labelled_as_the_language_writes_days(language: str, da
            make_result("m2", "pia", "North", "2027-01-20", {1: 70.0})]
     points, bucket = trend_points(far, language=language)
     assert bucket == "month" and [p.label for p in points] == months
+
+
+@pytest.mark.parametrize(("language", "more"), [("en", "and 20 more"), ("et", "ja veel 20")])
+def test_a_pattern_shown_by_many_conversations_lists_a_few_ids_and_counts_the_rest(language: str,
+                                                                                  more: str) -> None:
+    """A year of a contact centre: 8,404 ids in one cell made the report 74,000 px long (400 KB of ids)."""
+    team = [make_result(f"c{n:03d}", f"agent{n % 3}", "Big", "2026-09-01", {1: 50.0, 3: 40.0},
+                        failures=("no_close",)) for n in range(30)]
+    html = build_report(team, None, scope="team", id="Big", language=language)
+    row = html[html.index('id="patterns"'):html.index("</table>", html.index('id="patterns"'))]
+    assert ">30<" in row  # the count still counts every conversation
+    assert len(re.findall(r"c\d{3}", row)) == 10
+    assert more in row
