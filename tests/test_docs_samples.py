@@ -84,3 +84,12 @@ def test_dashboard_mounting_sample_serves_the_pages(workdir: Path) -> None:
         assert signed_in.status_code == 200
         assert signed_in.url.path == "/ui/team"
 
+
+def test_reports_sample_builds_the_agents_report(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import servio.report.pdf
+
+    printed: list[tuple[str, str]] = []
+    monkeypatch.setattr(servio.report.pdf, "write_pdf", lambda html, path: printed.append((html, path)))
+    namespace = run(sample("docs/reports.md", "## From Python"), "reports")
+    assert printed == [(namespace["html"], "kati-september.pdf")]
+    assert "kati" in namespace["html"]
