@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from servio.examples import example_gold_path, example_paths
+from servio.results import ConversationResult
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENTS = ("kati", "liis", "marko", "priya", "sarah", "tom")  # the bundled examples' agents
@@ -70,6 +71,18 @@ def test_privacy_sample_gives_what_its_comments_say(workdir: Path) -> None:
     assert claims, "the sample shows no result"
     for expression, shown in claims:
         assert repr(eval(expression, namespace)) == shown.strip()
+
+
+def test_scorecard_sample_scores_with_the_own_card(workdir: Path) -> None:
+    (workdir / "our-scorecard.toml").write_text(
+        'name = "Rattapood"\nextends = "default"\n[[check]]\nid = "thanks"\nenabled = false\n', "utf-8")
+    namespace = run(sample("docs/scorecard.md", "default scorecard."), "scorecard")
+    assert isinstance(namespace["result"], ConversationResult)
+    checks = {c.id for s in namespace["result"].stage_scores for c in s.checks}
+    assert "farewell" in checks and "thanks" not in checks  # scored with the own card
+    teams = sorted({c.team for c in namespace["conversations"]})
+    assert len(teams) > 1 and [p.id for p in namespace["team_view"]] == teams
+    assert all(p.language == "et" for p in namespace["team_view"])
 
 
 def test_dashboard_mounting_sample_serves_the_pages(workdir: Path) -> None:
