@@ -266,7 +266,8 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         from servio.report.pdf import PdfError, write_pdf
 
         try:
-            print(f"servio: wrote {write_pdf(html, args.pdf)}", file=sys.stderr)
+            write_pdf(html, args.pdf)
+            print(f"servio: wrote {args.pdf}", file=sys.stderr)  # as given, like the HTML file above
         except PdfError as exc:
             print(f"servio: error: {exc}", file=sys.stderr)
             return EXIT_ERROR

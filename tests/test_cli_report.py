@@ -110,3 +110,19 @@ def test_a_report_with_two_workers_is_the_same_bytes_as_with_one(tmp_path: Path,
     first = outs[0].read_bytes()
     assert b"<svg" in first and b"Generated 2025-12-01 12:00 UTC" in first
     assert first == outs[1].read_bytes()
+
+
+def test_both_files_written_are_named_as_given(one: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import servio.report.pdf as pdf
+
+    def fake_pdf(html: str, out: Any) -> Path:  # no Chromium needed: the message is under test
+        Path(out).write_bytes(b"%PDF-1.4\n")
+        return Path(out).resolve()
+
+    monkeypatch.setattr(pdf, "write_pdf", fake_pdf)
+    monkeypatch.chdir(tmp_path)
+    assert _report([str(one), "--pdf", "r.pdf"], Path("r.html")) == 0
+    err = capsys.readouterr().err
+    assert "servio: wrote r.html\n" in err and "servio: wrote r.pdf\n" in err
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")

@@ -83,6 +83,9 @@ def _default_tagger(name: str) -> Tagger:
 def prepare(conversation: Conversation, *, language: Language | None = None,
             needs: frozenset[str] = frozenset({"analysis"})) -> ConversationAnalysis:
     """Decide the languages and (if ``needs`` says so) analyse the text of every turn."""
+    if not isinstance(conversation, Conversation):
+        raise TypeError(f"servio analyses a servio.model.Conversation (servio.ingest.read_all reads them), "
+                        f"not {type(conversation).__name__}")
     conv_lang, turn_langs = _languages(conversation, language)
     texts: list[TextAnalysis] | list[None] = [None] * len(turn_langs)
     if "analysis" in needs:

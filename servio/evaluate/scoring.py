@@ -22,6 +22,9 @@ from servio.results import CheckResult, ConversationResult, FailurePattern, Stag
 def evaluate(tagged: TaggedConversation, *, contact_type: ContactType | str | None = None,
              scorecard: Scorecard | None = None) -> ConversationResult:
     """Score one tagged conversation, name its failure patterns and coach the agent."""
+    if not isinstance(tagged, TaggedConversation):
+        raise TypeError(f"evaluate() scores the TaggedConversation that servio.analyze.analyze() returns, "
+                        f"not {type(tagged).__name__}")
     card = scorecard or default_scorecard()
     conv = tagged.conversation
     if len(tagged.turns) != len(conv.turns):

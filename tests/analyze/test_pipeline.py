@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
+
 from servio.analyze import ConversationAnalysis, Tagger, analyze, analyze_many, prepare
 from servio.model import Conversation, Language, Speaker, Turn
 from servio.results import Evidence, StageTag, TaggedConversation, TurnTags
@@ -76,3 +78,9 @@ def test_analyze_many_is_lazy_and_in_order() -> None:
 
 def test_tagging_is_deterministic() -> None:
     assert analyze(ET) == analyze(ET)
+
+
+def test_something_else_than_a_conversation_is_a_clear_type_error() -> None:
+    for wrong in ("Tere! Kuidas saan aidata?", {"id": "x", "turns": []}):
+        with pytest.raises(TypeError, match=r"servio\.model\.Conversation .*not (str|dict)"):
+            analyze(wrong)  # type: ignore[arg-type]

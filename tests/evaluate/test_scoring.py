@@ -128,3 +128,9 @@ def test_round_trip_through_json() -> None:
     assert again.started_at == "2026-03-02T09:30:00"
     assert [f.to_dict() for f in again.failures] == [f.to_dict() for f in result.failures]
     assert again.feedback == result.feedback
+
+
+def test_an_untagged_conversation_is_a_clear_type_error() -> None:
+    expected = r"TaggedConversation that servio\.analyze\.analyze\(\) returns, not Conversation"
+    with pytest.raises(TypeError, match=expected):
+        evaluate(ET_GOOD.conversation)  # type: ignore[arg-type]
