@@ -45,17 +45,38 @@ def _children(session: Session, model: Any, conv_id: str) -> list[Any]:
     return list(session.scalars(select(model).where(model.conversation_id == conv_id)))
 
 
+#: The tables holding a conversation's parts, in the order :func:`_loaded` takes them.
+CHILDREN: tuple[Any, ...] = (TurnRow, StageTagRow, StageScoreRow, FailureRow, FeedbackRow, CorrectionRow)
+
+
 def load(session: Session, conv_id: str, *, lock: bool = False) -> Loaded | None:
     """Everything stored about one conversation, or None."""
     query = select(ConversationRow).where(ConversationRow.id == conv_id)
     row = session.scalar(query.with_for_update() if lock else query)
     if row is None:
         return None
-    conv = conversation_of(row, _children(session, TurnRow, conv_id))
-    tags = turn_tags_of(row.turn_count, _children(session, StageTagRow, conv_id))
-    result = result_of(row, tags, _children(session, StageScoreRow, conv_id),
-                       _children(session, FailureRow, conv_id), _children(session, FeedbackRow, conv_id))
-    corrections = _children(session, CorrectionRow, conv_id)
+    return _loaded(row, *(_children(session, model, conv_id) for model in CHILDREN))
+
+
+def load_many(session: Session, conv_ids: Sequence[str]) -> Iterator[Loaded]:
+    """Everything stored about each of ``conv_ids`` that exists, in their order: seven queries per
+    :data:`~servio.store.writer.CHUNK` conversations instead of seven per conversation."""
+    for part in chunks(list(conv_ids)):
+        rows = {r.id: r for r in session.scalars(select(ConversationRow).where(ConversationRow.id.in_(part)))}
+        kids: dict[Any, dict[str, list[Any]]] = {}
+        for model in CHILDREN:
+            kids[model] = {cid: [] for cid in part}
+            for child in session.scalars(select(model).where(model.conversation_id.in_(part))):
+                kids[model][child.conversation_id].append(child)
+        for cid in part:
+            if cid in rows:
+                yield _loaded(rows[cid], *(kids[model][cid] for model in CHILDREN))
+
+
+def _loaded(row: ConversationRow, turns: list[Any], tags: list[Any], scores: list[Any], failures: list[Any],
+            feedback: list[Any], corrections: list[Any]) -> Loaded:
+    conv = conversation_of(row, turns)
+    result = result_of(row, turn_tags_of(row.turn_count, tags), scores, failures, feedback)
     return Loaded(row, conv, result, reviewed_turns(conv, corrections))
 
 

@@ -325,10 +325,8 @@ class Store:
             query = select(column).distinct().order_by(column)
             if team is not None:
                 query = query.where(column.in_(queries.team_ids(team)))
-            ids = list(session.scalars(query))
-            for cid in ids:
-                loaded = queries.load(session, cid)
-                if loaded is not None and (everything or loaded.reviewed):
+            for loaded in queries.load_many(session, list(session.scalars(query))):
+                if everything or loaded.reviewed:
                     yield export_record(loaded.conversation, loaded.result, loaded.reviewed)
 
     # -- users ----------------------------------------------------------------
