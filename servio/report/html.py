@@ -8,7 +8,7 @@ strings and the coaching data in the report's language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -44,14 +44,18 @@ def _env() -> jinja2.Environment:
 
 
 def build_report(results: Sequence[ConversationResult],
-                 conversations: Mapping[str, Conversation] | None = None, *, scope: str = "period",
+                 conversations: Mapping[str, Conversation] | Iterable[Conversation] | None = None, *,
+                 scope: str = "period",
                  id: str | None = None, date_from: date | str | None = None,
                  date_to: date | str | None = None, language: str = "en", worst: int = 5) -> str:
     """A self-contained HTML report of one agent, one team or all conversations within the dates.
 
     The same input gives the same bytes when ``$SOURCE_DATE_EPOCH`` is set: the report says it was made
     then (else now, see :mod:`servio.report.clock`) and numbers its charts from 1.
+    ``conversations`` (for quotes and speakers) map ids to conversations or are any iterable of them,
+    such as the list :func:`servio.ingest.read_all` returns; anything else is a TypeError.
     """
+    by_id = _by_id(conversations)
     if language not in LANGUAGES:
         raise ValueError(f"language must be 'et' or 'en', not {language!r}")
     chosen = summary.select(results, scope=scope, id=id, date_from=date_from, date_to=date_to)
@@ -67,10 +71,27 @@ def build_report(results: Sequence[ConversationResult],
         "pattern_ids": PATTERN_IDS,
     }
     if chosen:
-        body = _body(chosen, conversations or {}, charts.ChartIds(), scope=scope, id=id, language=language,
+        body = _body(chosen, by_id, charts.ChartIds(), scope=scope, id=id, language=language,
                      worst=worst)
         context.update(body)
     return _env().get_template("report.html").render(**context)
+
+
+def _by_id(conversations: Mapping[str, Conversation] | Iterable[Conversation] | None,
+           ) -> Mapping[str, Conversation]:
+    if conversations is None:
+        return {}
+    if isinstance(conversations, Mapping):
+        return conversations
+    if isinstance(conversations, str | bytes) or not isinstance(conversations, Iterable):
+        raise TypeError("conversations must map ids to Conversations or be an iterable of Conversations, "
+                        f"not {type(conversations).__name__}")
+    by_id: dict[str, Conversation] = {}
+    for c in conversations:
+        if not isinstance(c, Conversation):
+            raise TypeError(f"conversations must be Conversations, not {type(c).__name__}")
+        by_id[c.id] = c
+    return by_id
 
 
 def _generated(now: datetime, language: str) -> str:

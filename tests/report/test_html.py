@@ -209,3 +209,20 @@ def test_a_pattern_shown_by_many_conversations_lists_a_few_ids_and_counts_the_re
     assert ">30<" in row  # the count still counts every conversation
     assert len(re.findall(r"c\d{3}", row)) == 10
     assert more in row
+
+
+def test_conversations_may_be_a_list_as_read_all_gives_them(results, monkeypatch) -> None:
+    """read_all returns a list: build_report keys it by id itself, the same report as from a mapping."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # the same "made at" in all three
+    convs = [make_conversation(c) for c in ("a1", "a2", "a3")]
+    from_list = build_report(results, convs, scope="agent", id="ann", language="en")
+    from_iterator = build_report(results, iter(convs), scope="agent", id="ann", language="en")
+    from_mapping = build_report(results, {c.id: c for c in convs}, scope="agent", id="ann", language="en")
+    assert from_list == from_iterator == from_mapping
+    assert "text &amp; more" in from_list  # the quoted turn came from the list
+
+
+@pytest.mark.parametrize("conversations", ["a1", 42, [make_conversation("a1"), "a2"]])
+def test_conversations_of_another_kind_are_refused_clearly(results, conversations) -> None:
+    with pytest.raises(TypeError, match="conversations"):
+        build_report(results, conversations, scope="agent", id="ann", language="en")
