@@ -78,7 +78,8 @@ def select(results: Iterable[ConversationResult], *, scope: str = "period", id: 
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
     if scope in ("agent", "team") and not id:
-        raise ValueError(f"a {scope} report needs the {scope}'s id")
+        article = "an" if scope == "agent" else "a"
+        raise ValueError(f"{article} {scope} report needs the {scope}'s id")
     lo, hi = as_date(date_from), as_date(date_to)
     out = []
     for r in results:

@@ -89,6 +89,14 @@ def test_bad_arguments_are_refused(results, kwargs) -> None:
         build_report(results, None, **{"scope": "period", "id": None, "language": "en", **kwargs})
 
 
+@pytest.mark.parametrize(("scope", "message"), [("agent", "an agent report needs the agent's id"),
+                                               ("team", "a team report needs the team's id")])
+def test_a_missing_id_is_named_in_good_english(results, scope, message) -> None:
+    with pytest.raises(ValueError) as caught:
+        build_report(results, None, scope=scope, id=None, language="en")
+    assert str(caught.value) == message
+
+
 def test_review_first_lists_only_conversations_below_the_mean(results) -> None:
     html = build_report(results, None, scope="agent", id="ann", language="en")
     worst = html[html.index('id="worst"'):]
