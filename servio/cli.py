@@ -22,6 +22,11 @@ T = TypeVar("T")
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during a command that stops on it as on Ctrl-C (an import records where it stopped)."""
 
 
 class UsageError(Exception):
@@ -203,9 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
-    except KeyboardInterrupt:  # Ctrl-C: outputs are written whole or not at all, so no traceback is needed
-        print("servio: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:  # Ctrl-C: outputs are written whole or not at all, so no traceback
+        terminated = isinstance(exc, Terminated)
+        print(f"servio: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 def _paths(args: argparse.Namespace) -> list[str]:

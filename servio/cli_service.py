@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -119,23 +121,42 @@ def _database(args: argparse.Namespace) -> str:
 
 
 def cmd_import(args: argparse.Namespace, session: Any) -> int:
-    from servio.redact import RedactionConfig
-    from servio.store import Store, import_paths
+    from servio.store import Store
 
     with _database_errors(_database(args)):
         store = Store(_database(args))
         store.migrate()
 
+    started = time.monotonic()
+
     def progress(report: Any) -> None:
+        seconds = time.monotonic() - started
         print(
             f"\rservio: {report.read} read, {report.new} new, {report.updated} updated, "
-            f"{report.unchanged} unchanged",
+            f"{report.unchanged} unchanged ({report.read / max(seconds, 1e-9):.0f}/s, {_clock(seconds)})",
             end="",
             file=sys.stderr,
             flush=True,
         )
 
-    report = import_paths(
+    with _sigterm_stops():
+        report = _imported(args, session, store, progress)
+    print(
+        f"\nservio: import job {report.job_id}: {report.read} read, {report.new} new, "
+        f"{report.updated} updated, {report.unchanged} unchanged, {report.skipped} skipped, "
+        f"{report.failed} failed; "
+        f"redacted {sum(report.redacted.values())} values into {store.url} "
+        f"in {_clock(time.monotonic() - started)}",
+        file=sys.stderr,
+    )
+    return EXIT_SKIPPED if report.skipped or report.failed else EXIT_OK
+
+
+def _imported(args: argparse.Namespace, session: Any, store: Any, progress: Any) -> Any:
+    from servio.redact import RedactionConfig
+    from servio.store import import_paths
+
+    return import_paths(
         store,
         session.paths(),
         batch_size=args.batch_size,
@@ -149,14 +170,36 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
         tagger=args.tagger,
         workers=session.options.workers,
     )
-    print(
-        f"\nservio: import job {report.job_id}: {report.read} read, {report.new} new, "
-        f"{report.updated} updated, {report.unchanged} unchanged, {report.skipped} skipped, "
-        f"{report.failed} failed; "
-        f"redacted {sum(report.redacted.values())} values into {store.url}",
-        file=sys.stderr,
-    )
-    return EXIT_SKIPPED if report.skipped or report.failed else EXIT_OK
+
+
+def _clock(seconds: float) -> str:
+    """``seconds`` as people read a duration: ``42 s``, ``3 min 05 s``, ``1 h 02 min``."""
+    s = int(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """While inside, SIGTERM (``kill``, a service manager stopping a job) stops like Ctrl-C: the import
+    records how far it got instead of dying with its job left "running"."""
+    from servio.cli import Terminated
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (servio.cli.main called from a thread): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
