@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
@@ -361,7 +361,12 @@ def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, 
     from servio.web.store_backend import StoreBackend
 
     backend = StoreBackend(Store(_database(args)))
-    results = backend.results(agent_id=args.agent, team=args.team)
+    # the database keeps the days to read (a year of a big centre need not all be read for one month);
+    # a day more on each side, as it bounds days in UTC and the report its conversations' own days
+    day = timedelta(days=1)
+    results = backend.results(agent_id=args.agent, team=args.team,
+                              date_from=args.date_from - day if args.date_from else None,
+                              date_to=args.date_to + day if args.date_to else None)
     return with_full_worst(backend, results)
 
 

@@ -126,3 +126,36 @@ def test_both_files_written_are_named_as_given(one: Path, tmp_path: Path, monkey
     err = capsys.readouterr().err
     assert "servio: wrote r.html\n" in err and "servio: wrote r.pdf\n" in err
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_report_from_the_database_reads_only_around_its_days(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import servio.report.html as html
+    from servio.web.store_backend import StoreBackend
+
+    starts = {"aug": "2026-08-20T10:00:00+03:00", "edge": "2026-09-01T00:30:00+03:00",
+              "sep": "2026-09-15T10:00:00+03:00", "last": "2026-09-30T23:30:00+03:00",
+              "oct": "2026-10-20T10:00:00+03:00"}
+    data = tmp_path / "month.jsonl"
+    data.write_text("".join(json.dumps({**CONV, "id": k, "started_at": v}) + "\n" for k, v in starts.items()))
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    assert main(["import", str(data), "--database", db, "--tagger", "rules", "--no-progress"]) == 0
+    asked: list[dict[str, Any]] = []
+    given: list[list[str]] = []
+    read, build = StoreBackend.results, html.build_report
+
+    def spy_read(self: Any, **kw: Any) -> Any:
+        asked.append(kw)
+        return read(self, **kw)
+
+    def spy_build(results: Any, *args: Any, **kw: Any) -> str:
+        given.append(sorted(r.conversation_id for r in results))
+        return str(build(results, *args, **kw))
+
+    monkeypatch.setattr(StoreBackend, "results", spy_read)
+    monkeypatch.setattr(html, "build_report", spy_build)
+    out = tmp_path / "r.html"
+    month = ["--from", "2026-09-01", "--to", "2026-09-30"]
+    assert main(["report", "--database", db, "--team", "Tallinn", *month, "-o", str(out)]) == 0
+    assert asked[0]["date_from"] is not None and asked[0]["date_to"] is not None  # bounded in the database
+    assert given == [["edge", "last", "sep"]]  # the month's days as the conversations lived them
