@@ -95,9 +95,9 @@ def test_agent_profile_round_trip() -> None:
 
 def test_import_servio_is_light() -> None:
     code = (
-        "import sys, servio, servio.model, servio.results, servio.stages, servio.cli;"
-        "heavy = [m for m in ('estnltk', 'Stemmer', 'tqdm', 'sqlalchemy', 'fastapi')"
-        " if m in sys.modules];"
+        "import sys, servio, servio.model, servio.results, servio.stages, servio.cli, servio.ingest;"
+        "heavy = [m for m in ('estnltk', 'Stemmer', 'tqdm', 'sqlalchemy', 'fastapi', 'numpy', 'sklearn',"
+        " 'scipy', 'jinja2') if m in sys.modules];"
         "print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

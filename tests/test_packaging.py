@@ -76,14 +76,3 @@ def test_the_sdist_holds_the_whole_checkout(built: tuple[list[str], set[str], se
     """An sdist rebuilds the wheel and runs the tests: docs, tests with their fixtures, training data."""
     files, _, in_sdist = built
     assert sorted({n for n in files if not n.startswith(".git")} - in_sdist) == []
-
-
-def test_importing_the_reading_step_stays_cheap() -> None:
-    code = (
-        "import sys, servio, servio.ingest, servio.results;"
-        "heavy = [m for m in ('estnltk', 'numpy', 'sklearn', 'scipy', 'fastapi', 'sqlalchemy', 'jinja2')"
-        " if m in sys.modules];"
-        "print(','.join(heavy))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
