@@ -22,9 +22,13 @@ from servio.service.scope import ADMIN, AGENT, REVIEWER, STAFF, TEAM_LEAD
 from servio.store.types import ROLES, User
 
 __all__ = ["ADMIN", "AGENT", "ALL_ROLES", "REVIEWER", "TEAM_LEAD", "Admin", "CurrentUser", "Importer",
-           "Reviewer", "Staff", "authenticate", "current_user", "require", "websocket_token"]
+           "Reviewer", "Staff", "TokenCache", "authenticate", "current_user", "require", "token_cache",
+           "websocket_token"]
 
 ALL_ROLES = ROLES
+#: seconds a token is trusted when the app has no settings (``Settings.auth_cache_seconds``' default)
+DEFAULT_CACHE_SECONDS = 10.0
+_creating = threading.Lock()
 
 bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer <token>`. "
                     "Admins create users and tokens with `POST /users`.")
@@ -72,12 +76,28 @@ def _unauthorized(message: str = "a valid API token is required") -> HTTPExcepti
     return HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
 
 
+def token_cache(state: Any) -> TokenCache:
+    """The app's ``state.token_cache``, made on first use for an app of one's own that set none.
+
+    Its entries last ``state.settings.auth_cache_seconds`` when the app has settings, else
+    :data:`DEFAULT_CACHE_SECONDS`.
+    """
+    cache: TokenCache | None = getattr(state, "token_cache", None)
+    if cache is None:
+        with _creating:  # one cache even for first requests that come together, so that a change clears all
+            cache = getattr(state, "token_cache", None)
+            if cache is None:
+                ttl = getattr(getattr(state, "settings", None), "auth_cache_seconds", DEFAULT_CACHE_SECONDS)
+                cache = state.token_cache = TokenCache(ttl)
+    return cache
+
+
 def authenticate(state: Any, token: str | None) -> User:
     """The active user holding ``token``; raises 401 otherwise."""
     if not token:
         raise _unauthorized()
     digest = hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-    cache: TokenCache = state.token_cache
+    cache = token_cache(state)
     user = cache.get(digest)
     if user is None:
         user = state.store.user_by_token(token)

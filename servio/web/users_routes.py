@@ -110,7 +110,9 @@ class _UsersPages:
 
     @staticmethod
     def changed(request: Request) -> None:
-        request.app.state.token_cache.clear()  # as servio.service.routers.users does after every change
+        from servio.service.auth import token_cache
+
+        token_cache(request.app.state).clear()  # as servio.service.routers.users does after every change
 
     def row(self, request: Request, user: User, me: User) -> str:
         return self.ui.render.page("_user_row.html", lang=language_of(request), u=user, me=me)
