@@ -141,7 +141,10 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
 
 def team_page(backend: Backend, *, team: str | None, language: str, date_from: date | None,
               date_to: date | None, link: Link) -> dict[str, Any]:
-    """The agents × stages table of a team (or of everyone), each cell linked to its conversations."""
+    """The agents × stages table of a team (or of everyone), each cell linked to its conversations.
+
+    Everyone's table also names each agent's team (the one most of their conversations name).
+    """
     results = backend.results(team=team, date_from=date_from, date_to=date_to)
     groups: dict[str, list[ConversationResult]] = {}
     for r in results:
@@ -150,12 +153,13 @@ def team_page(backend: Backend, *, team: str | None, language: str, date_from: d
     rows = []
     for agent, mine in sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0])):
         values, _ = summary.stage_values(mine)
-        overall = profile(mine, kind="agent", id=agent or "?", language=language).overall
+        prof = profile(mine, kind="agent", id=agent or "?", language=language)
         cells = [_cell(values.get(int(s)),
                        link("conversations", agent_id=agent, team=team, missing_stage=int(s), **dates)
                        if agent else None) for s in ALL_STAGES]
-        rows.append({"agent": agent, "n": len(mine), "cells": cells, "overall": _cell(overall, None),
-                     "agent_link": link("agent", id=agent) if agent else None,
+        rows.append({"agent": agent, "n": len(mine), "cells": cells, "overall": _cell(prof.overall, None),
+                     "agent_link": link("agent", id=agent) if agent else None, "team": prof.team,
+                     "team_link": link("team", team=prof.team, **dates) if prof.team else None,
                      "list_link": link("conversations", agent_id=agent, team=team, **dates)
                      if agent else None})
     return {"team": team, "rows": rows, "teams": backend.teams(), "n": len(results)}

@@ -43,10 +43,10 @@ def test_radar_on_wide_screens_bars_everywhere(page: Any, base_url: str, width: 
 
 def test_heatmap_sorts_and_drills_down(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/team?lang=en")
-    header = page.locator("#heatmap thead th").nth(8)  # overall
+    header = page.locator("#heatmap thead th").nth(9)  # overall, after the agent, the team and 7 stages
     header.locator("button").click()
     values = [float(v) for v in page.eval_on_selector_all(
-        "#heatmap tbody tr td:nth-of-type(8)", "cells => cells.map(c => c.dataset.value)")]
+        "#heatmap tbody tr td:nth-of-type(9)", "cells => cells.map(c => c.dataset.value)")]
     assert values == sorted(values)
     assert header.get_attribute("aria-sort") == "ascending"
     header.locator("button").click()

@@ -64,7 +64,29 @@ def test_the_stage_headings_stay_in_view_down_to_the_last_agent(page: Any, origi
     assert last.is_visible()
     last_box = last.bounding_box()
     assert 0 <= last_box["y"] <= 900, "the last agent cannot be scrolled into view"
-    heading = page.locator("#heatmap thead th").nth(4).bounding_box()  # stage 4 values
+    heading = page.locator("#heatmap thead th").nth(5).bounding_box()  # stage 4 values (after agent, team)
     assert 0 <= heading["y"] and heading["y"] + heading["height"] <= last_box["y"], \
         f"the stage headings are out of view (y={heading['y']:.0f}) beside the last agent"
     page.screenshot(path=str(shots / f"team-{AGENTS}-agents-{width}.png"))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_everyone_tells_each_agents_team_and_sorts_by_it(page: Any, origin: str, shots: Any,
+                                                         width: int) -> None:
+    # a team lead looking at everyone could not tell which of the 12 teams an agent belonged to
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{origin}/ui/team?lang=en")
+    header = page.locator("#heatmap thead th").nth(1)
+    assert header.inner_text().startswith("Team")
+    first = page.locator("#heatmap tbody tr").first
+    agent, team = first.locator("th").bounding_box(), first.locator("td").first.bounding_box()
+    assert first.locator("td").first.inner_text() == "team-0"  # agent000 works in team-0
+    assert team["x"] + team["width"] <= width, "the team is off the screen beside the first agent"
+    assert abs(team["y"] - agent["y"]) < 2 and team["height"] < 2 * agent["height"]  # one line, same row
+    header.locator("button").click()
+    texts = "cells => cells.map(c => c.innerText)"
+    teams = page.eval_on_selector_all("#heatmap tbody tr td:first-of-type", texts)
+    agents = page.eval_on_selector_all("#heatmap tbody tr th", texts)
+    assert teams == sorted(teams) and teams[0] == "team-0" and teams[-1] == "team-9"
+    assert agents[:3] == ["agent000", "agent012", "agent024"]  # by agent within a team, as the page began
+    page.screenshot(path=str(shots / f"team-{AGENTS}-agents-by-team-{width}.png"))

@@ -133,8 +133,8 @@ function setupSorting() {
         const th = btn.closest("th");
         const col = Number(btn.dataset.col);
         const numeric = btn.dataset.type === "num";
-        const dir = th.getAttribute("aria-sort") === "descending" || (numeric && th.getAttribute("aria-sort") === "none")
-          ? "ascending" : "descending";
+        // a first click sorts up (weakest first, teams A to Z), the next one down
+        const dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
         table.querySelectorAll("thead th").forEach((h) => h.setAttribute("aria-sort", "none"));
         th.setAttribute("aria-sort", dir);
         const body = table.tBodies[0];
