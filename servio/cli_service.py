@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import time
@@ -34,6 +35,9 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) 
         "--database", default=None, help=f"database URL (default: $SERVIO_DATABASE_URL or {DEFAULT_DATABASE})"
     )
     p.add_argument("--no-redact", action="store_true", help="store personal data as it is (not recommended)")
+    p.add_argument("--scorecard", metavar="FILE", default=os.environ.get("SERVIO_SCORECARD") or None,
+                   help="score with this scorecard (docs/scorecard.md; default: $SERVIO_SCORECARD, else "
+                   "servio's); conversations stored with another one are scored again")
     p.add_argument(
         "--batch-size", type=int, default=200, help="conversations per committed batch (default 200)"
     )
@@ -115,16 +119,16 @@ def _day(value: str) -> date:
 
 
 def _database(args: argparse.Namespace) -> str:
-    import os
-
     return args.database or os.environ.get("SERVIO_DATABASE_URL") or DEFAULT_DATABASE
 
 
 def cmd_import(args: argparse.Namespace, session: Any) -> int:
+    from servio.jobs import scorecard
     from servio.store import Store
 
+    card = scorecard(session.options.scorecard) if session.options.scorecard else None
     with _database_errors(_database(args)):
-        store = Store(_database(args))
+        store = Store(_database(args), scorecard=card)
         store.migrate()
 
     started = time.monotonic()
@@ -258,7 +262,23 @@ def _checked_settings(config: str | None, overrides: dict[str, Any]) -> Any:
         raise UsageError(str(exc)) from None
     except ValueError as exc:  # tomllib.TOMLDecodeError
         raise UsageError(f"{where}{exc}") from None
+    _checked_scorecard(settings)
     return settings
+
+
+def _checked_scorecard(settings: Any) -> None:
+    """The scorecard setting read once before serving, so that a bad file is one clear error."""
+    if not settings.scorecard:
+        return
+    from servio.cli import UsageError
+    from servio.evaluate import ScorecardError
+    from servio.jobs import scorecard
+
+    try:
+        card = scorecard(settings.scorecard)
+    except ScorecardError as exc:
+        raise UsageError(f"scorecard setting: {exc}") from None
+    print(f"servio: scoring with the scorecard {card.name!r} ({settings.scorecard})", file=sys.stderr)
 
 
 def cmd_report(args: argparse.Namespace, session: Any) -> int:

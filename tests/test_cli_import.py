@@ -53,3 +53,21 @@ def test_a_finished_import_says_how_long_it_took(tmp_path: Path, capsys: pytest.
 ])
 def test_durations_read_as_people_say_them(seconds: float, shown: str) -> None:
     assert _clock(seconds) == shown
+
+
+def test_import_scores_with_the_scorecard_given_or_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    card = tmp_path / "card.toml"
+    card.write_text('name = "Oma"\nextends = "default"\n[weights.support]\nvalues = 0\n', "utf-8")
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    args = ["import", "--examples", "--database", url, "--tagger", "rules", "--no-progress"]
+    assert main([*args, "--scorecard", str(card)]) == 0
+    assert f"scoring with the scorecard 'Oma' ({card})" in capsys.readouterr().err
+    monkeypatch.setenv("SERVIO_SCORECARD", str(card))
+    assert main(args) == 0  # the same scorecard, from the environment: nothing to score again
+    assert " 0 updated," in capsys.readouterr().err
+    monkeypatch.delenv("SERVIO_SCORECARD")
+    assert main(args) == 0  # the default scorecard again: every conversation is scored again
+    assert " 0 unchanged," in capsys.readouterr().err
+    jobs = Store(url).list_import_jobs()
+    assert [("scorecard" in j.options) for j in jobs] == [False, True, True]  # newest first

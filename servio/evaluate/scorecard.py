@@ -7,6 +7,8 @@ its own file, usually with ``extends = "default"`` and only what it changes
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -69,10 +71,18 @@ class Scorecard:
     disabled_patterns: frozenset[str] = frozenset()
     pattern_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: str = ""
+    digest: str = ""  # of the settings it was read from: the same settings, the same digest
+    raw: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)  # those settings
     _index: dict[str, CheckSpec] = field(default_factory=dict, compare=False, repr=False)
     _plans: dict[str, tuple[tuple[int, float, tuple[tuple[CheckSpec, CheckFn], ...]], ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as the settings it was read from (worker processes score with it too)."""
+        if self.raw is None:
+            raise TypeError(f"scorecard {self.name!r} was not read from settings and cannot be pickled")
+        return scorecard_from_dict, (dict(self.raw), self.source)
 
     def weight(self, contact_type: str, stage: int) -> float:
         """The weight of ``stage`` for ``contact_type``; 0 means not applicable."""
@@ -188,7 +198,16 @@ def scorecard_from_dict(raw: Mapping[str, Any], source: str = "<dict>") -> Score
         disabled_patterns=frozenset(disabled),
         pattern_params=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in patterns.items()}),
         source=source,
+        digest=_digest(raw),
+        raw=raw,
     )
+
+
+def _digest(raw: Mapping[str, Any]) -> str:
+    """A short fingerprint of a scorecard's settings (its name and ``extends`` aside: what scores)."""
+    settings = {k: v for k, v in raw.items() if k not in ("name", "extends")}
+    text = json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def _stage(value: Any, where: str) -> int:

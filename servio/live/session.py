@@ -20,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from servio.analyze.base import ConversationAnalysis, Tagger, TurnAnalysis
 from servio.analyze.pipeline import DEFAULT_LANGUAGE, resolve_tagger
@@ -28,6 +28,9 @@ from servio.analyze.registry import DEFAULT_TAGGER
 from servio.live.hints import Hint, LiveWarning, agent_stages, hint_for
 from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
 from servio.results import ConversationResult, TaggedConversation, TurnTags
+
+if TYPE_CHECKING:
+    from servio.evaluate.scorecard import Scorecard
 
 
 class LiveError(ValueError):
@@ -92,6 +95,7 @@ class LiveSession:
     max_turns: int
     tagger: Tagger
     newest: Tagger | None = None  # tags the newest turn when set (see the module's docstring)
+    scorecard: Scorecard | None = None  # what the chat is scored with (None: the default scorecard)
     turns: list[Turn] = field(default_factory=list)
     analyses: list[TurnAnalysis] = field(default_factory=list)
     stages: list[frozenset[int]] = field(default_factory=list)
@@ -135,7 +139,7 @@ class LiveSession:
         if conv.language is None:
             conv = conv.with_language(prepared.language)
         tagged = TaggedConversation(conversation=conv, turns=tags, tagger=self.tagger.name)
-        return tagged, evaluate(tagged, contact_type=self.info.contact_type)
+        return tagged, evaluate(tagged, contact_type=self.info.contact_type, scorecard=self.scorecard)
 
     def _prepare(self, conv: Conversation) -> ConversationAnalysis:
         """What :func:`servio.analyze.prepare` builds, reusing the text analysis of earlier turns."""
@@ -189,7 +193,7 @@ def _languages(conv: Conversation) -> tuple[Language, tuple[Language, ...]]:
 
 
 def new_session(session_id: str, owner: str, info: SessionInfo | None = None, *, max_turns: int = 500,
-                tagger: str | Tagger = DEFAULT_TAGGER) -> LiveSession:
+                tagger: str | Tagger = DEFAULT_TAGGER, scorecard: Scorecard | None = None) -> LiveSession:
     """A fresh live session (the tagger is resolved once, as the batch path does; the default learned
     tagger brings the live model for the newest turn)."""
     resolved = resolve_tagger(tagger)
@@ -199,4 +203,4 @@ def new_session(session_id: str, owner: str, info: SessionInfo | None = None, *,
 
         newest = newest_turn_tagger(resolved)
     return LiveSession(id=session_id, owner=owner, info=info or SessionInfo(), max_turns=max_turns,
-                       tagger=resolved, newest=newest, last_used=time.monotonic())
+                       tagger=resolved, newest=newest, last_used=time.monotonic(), scorecard=scorecard)

@@ -8,11 +8,15 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from servio.analyze.base import Tagger
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.live.session import LiveError, LiveSession, LiveUpdate, SessionInfo, new_session
 from servio.model import Speaker
+
+if TYPE_CHECKING:
+    from servio.evaluate.scorecard import Scorecard
 
 
 class SessionNotFoundError(LiveError):
@@ -33,8 +37,10 @@ class LiveSessions:
     """
 
     def __init__(self, *, ttl: float = 1800.0, max_sessions: int = 10_000, max_turns: int = 500,
-                 tagger: str | Tagger = DEFAULT_TAGGER, clock: Callable[[], float] = time.monotonic) -> None:
+                 tagger: str | Tagger = DEFAULT_TAGGER, clock: Callable[[], float] = time.monotonic,
+                 scorecard: Scorecard | None = None) -> None:
         self.ttl = ttl
+        self.scorecard = scorecard  # what sessions score with (None: the default scorecard)
         self.max_sessions = max_sessions
         self.max_turns = max_turns
         self.tagger = tagger
@@ -52,7 +58,8 @@ class LiveSessions:
                session_id: str | None = None) -> LiveSession:
         """A new session (with a random id unless ``session_id`` is given); evicts the oldest when full."""
         sid = session_id or secrets.token_urlsafe(12)
-        session = new_session(sid, owner, info, max_turns=self.max_turns, tagger=self.tagger)
+        session = new_session(sid, owner, info, max_turns=self.max_turns, tagger=self.tagger,
+                              scorecard=self.scorecard)
         now = self._clock()
         session.last_used = now
         with self._lock:

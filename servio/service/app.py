@@ -26,6 +26,7 @@ from servio.service.limits import LimitsMiddleware
 from servio.service.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from servio.evaluate.scorecard import Scorecard
     from servio.store import Store
 
 log = logging.getLogger("servio.service")
@@ -67,10 +68,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app = FastAPI(title="servio", version=__version__, description=DESCRIPTION, openapi_tags=TAGS,
                   lifespan=_lifespan, debug=False, docs_url=None, redoc_url=None)
     app.state.settings = settings
-    app.state.store = store if store is not None else open_store(settings)
+    card = settings_scorecard(settings)
+    app.state.store = store if store is not None else open_store(settings, card)
     app.state.live = LiveSessions(ttl=settings.live_session_ttl_seconds,
                                   max_sessions=settings.live_max_sessions,
-                                  max_turns=settings.live_max_turns, tagger=settings.tagger)
+                                  max_turns=settings.live_max_turns, tagger=settings.tagger,
+                                  scorecard=card)
     app.state.token_cache = TokenCache(settings.auth_cache_seconds)
     _middleware(app, settings)
     install_error_handlers(app)
@@ -81,11 +84,23 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     return app
 
 
-def open_store(settings: Settings) -> Store:
-    """The store of ``settings``: its database URL, token hashes peppered with the secret key."""
+def open_store(settings: Settings, scorecard: Scorecard | None = None) -> Store:
+    """The store of ``settings``: its database URL, token hashes peppered with the secret key, and the
+    scorecard imports and corrections score with (``settings.scorecard`` unless one is given)."""
     from servio.store import Store
 
-    return Store(settings.database_url, pepper=settings.secret_key.get_secret_value())
+    card = scorecard if scorecard is not None else settings_scorecard(settings)
+    return Store(settings.database_url, pepper=settings.secret_key.get_secret_value(), scorecard=card)
+
+
+def settings_scorecard(settings: Settings) -> Scorecard | None:
+    """The scorecard file of ``settings.scorecard`` (None: the default); raises
+    :class:`~servio.evaluate.ScorecardError` naming the file and what is wrong."""
+    if not settings.scorecard:
+        return None
+    from servio.evaluate import load_scorecard
+
+    return load_scorecard(settings.scorecard)
 
 
 def _middleware(app: FastAPI, settings: Settings) -> None:

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
                                "the first live turn is not slow.")
     tagger: str = Field(default=DEFAULT_TAGGER, description="The stage tagger (a registered name) for "
                         "imports and live hints.")
+    scorecard: str = Field(default="", description="A scorecard TOML file (docs/scorecard.md) that imports, "
+                           "corrections and live hints score with; empty: servio's default scorecard.")
     retention_days: int = Field(default=0, ge=0, le=36_500, description="Delete conversations that started "
                                 "more than this many days ago (imported, when the start is unknown), with "
                                 "everything stored about them, at start-up and then once a day; 0 keeps "

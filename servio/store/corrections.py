@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,9 @@ from servio.store.convert import turn_hash
 from servio.store.schema import CorrectionRow, utcnow
 from servio.store.types import Correction, NotFound, StoreError
 from servio.store.writer import rescore
+
+if TYPE_CHECKING:
+    from servio.evaluate.scorecard import Scorecard
 
 #: Evidence ``kind`` of a stage set by a reviewer (``cue`` holds the reviewer's name).
 REVIEWER = "reviewer"
@@ -44,23 +47,25 @@ def reviewer_tags(index: int, stages: Sequence[int], who: str) -> TurnTags:
     return TurnTags(index=index, tags=tags)
 
 
-def rescored(conv: Conversation, turns: Sequence[TurnTags], tagger: str) -> ConversationResult:
+def rescored(conv: Conversation, turns: Sequence[TurnTags], tagger: str,
+             scorecard: Scorecard | None = None) -> ConversationResult:
     """The result of ``conv`` with the given turn tags, by the same evaluation as an import."""
     from servio.evaluate import evaluate
 
     tagged = TaggedConversation(conversation=conv, turns=tuple(turns), tagger=tagger)
-    return evaluate(tagged, contact_type=conv.contact_type)
+    return evaluate(tagged, contact_type=conv.contact_type, scorecard=scorecard)
 
 
 def with_corrections(conv: Conversation, result: ConversationResult, tagger: str,
-                     latest: Mapping[int, CorrectionRow]) -> tuple[ConversationResult, frozenset[int]]:
+                     latest: Mapping[int, CorrectionRow], scorecard: Scorecard | None = None
+                     ) -> tuple[ConversationResult, frozenset[int]]:
     """``result`` with the corrections in force applied and re-scored; and the corrected turns."""
     if not latest:
         return result, frozenset()
     turns = list(result.turns)
     for index, corr in latest.items():
         turns[index] = reviewer_tags(index, check_stages(corr.after), corr.user_name)
-    return rescored(conv, turns, tagger), frozenset(latest)
+    return rescored(conv, turns, tagger, scorecard), frozenset(latest)
 
 
 def correction_of(row: CorrectionRow) -> Correction:
@@ -86,7 +91,8 @@ def export_record(conv: Conversation, result: ConversationResult, reviewed: froz
 
 
 def apply_correction(session: Session, conversation_id: str, turn_index: int, after: tuple[int, ...],
-                     user_id: int | None, who: str) -> ConversationResult:
+                     user_id: int | None, who: str, *,
+                     scorecard: Scorecard | None = None) -> ConversationResult:
     """Set one turn's stages, store the re-scored result and the audit record (inside a transaction)."""
     loaded = queries.load(session, conversation_id, lock=True)
     if loaded is None:
@@ -96,7 +102,7 @@ def apply_correction(session: Session, conversation_id: str, turn_index: int, af
     turns = list(loaded.result.turns)
     before = tuple(sorted(turns[turn_index].stages))
     turns[turn_index] = reviewer_tags(turn_index, after, who)
-    result = rescored(loaded.conversation, turns, loaded.row.tagger)
+    result = rescored(loaded.conversation, turns, loaded.row.tagger, scorecard)
     now = utcnow()
     rescore(session, conversation_id, result, loaded.reviewed | {turn_index}, now)
     session.add(CorrectionRow(

@@ -25,6 +25,7 @@ from servio.results import ConversationResult
 from servio.store.convert import unstorable
 
 if TYPE_CHECKING:
+    from servio.evaluate.scorecard import Scorecard
     from servio.ingest import Problem, ReaderOptions
     from servio.store.store import Store
 
@@ -63,14 +64,16 @@ class ImportReport:
                 "problems": [str(p) for p in self.problems], "redacted": dict(self.redacted)}
 
 
-def analyser(tagger: str = DEFAULT_TAGGER) -> Callable[[Conversation], ConversationResult]:
-    """The batch path's analysis of one conversation: :func:`analyze` then :func:`evaluate`."""
+def analyser(tagger: str = DEFAULT_TAGGER,
+             scorecard: Scorecard | None = None) -> Callable[[Conversation], ConversationResult]:
+    """The batch path's analysis of one conversation: :func:`analyze` then :func:`evaluate` (with
+    ``scorecard``, else the default one)."""
     from servio.analyze import analyze
     from servio.evaluate import evaluate
 
     def run(conv: Conversation) -> ConversationResult:
         tagged = analyze(conv, tagger=tagger)
-        return evaluate(tagged, contact_type=conv.contact_type)
+        return evaluate(tagged, contact_type=conv.contact_type, scorecard=scorecard)
 
     return run
 
@@ -150,7 +153,8 @@ def import_paths(
     names = [str(paths)] if isinstance(paths, str | Path) else [str(p) for p in paths]
     if job_id is None:
         job_id = store.create_import_job(names, format=format, created_by=created_by,
-                                         options={"tagger": tagger, "batch_size": batch_size}).id
+                                         options={"tagger": tagger, "batch_size": batch_size,
+                                                  **scorecard_option(store)}).id
     store.start_import_job(job_id)
     run = _Run(job_id)
 
@@ -164,7 +168,7 @@ def import_paths(
         if on_note is not None:
             on_note(item)
 
-    analysis = _Guarded(tagger, run, problem, Problem, workers)
+    analysis = _Guarded(tagger, store.scorecard, run, problem, Problem, workers)
     try:
         stream = read_conversations(paths, format=format, strict=strict, options=options, on_problem=problem,
                                     on_note=note)
@@ -196,10 +200,17 @@ def _redacted(conv: Conversation, config: RedactionConfig, run: _Run) -> Convers
     return clean
 
 
-def _analysed_or_error(tagger: str, conv: Conversation) -> ConversationResult | str:
+def scorecard_option(store: Store) -> dict[str, str]:
+    """The import job's record of the scorecard it scores with, when it is not the default one."""
+    card = store.scorecard
+    return {} if card is None else {"scorecard": f"{card.name} ({card.digest})"}
+
+
+def _analysed_or_error(tagger: str, scorecard: Scorecard | None,
+                       conv: Conversation) -> ConversationResult | str:
     """The analysis of one conversation, or what went wrong (run in a worker process with ``workers``)."""
     try:
-        return analyser(tagger)(conv)
+        return analyser(tagger, scorecard)(conv)
     except Exception as exc:  # one bad conversation must not stop the import
         return f"{type(exc).__name__}: {exc}"
 
@@ -208,20 +219,23 @@ class _Guarded:
     """The import's analysis: an error on one conversation becomes a problem (and None), not a crash;
     with ``workers`` > 1 the conversations of a batch are analysed in worker processes."""
 
-    def __init__(self, tagger: str, run: _Run, problem: Callable[[Any], None], problem_type: type,
-                 workers: int) -> None:
+    def __init__(self, tagger: str, scorecard: Scorecard | None, run: _Run, problem: Callable[[Any], None],
+                 problem_type: type, workers: int) -> None:
         self.tagger, self.run, self.problem, self.problem_type = tagger, run, problem, problem_type
+        self.scorecard = scorecard
         self.pool = Workers(workers)
 
     def one(self, conv: Conversation) -> ConversationResult | None:
         """The result of one conversation, analysed here."""
-        return self.outcome(conv, _analysed_or_error(self.tagger, conv)) if self._storable(conv) else None
+        found = _analysed_or_error(self.tagger, self.scorecard, conv) if self._storable(conv) else None
+        return None if found is None else self.outcome(conv, found)
 
     def start(self, convs: Sequence[Conversation], needed: Sequence[bool]) -> _Started:
         """The analyses of the ``needed`` conversations of a batch, sent to the workers now."""
         sent = [conv for conv, need in zip(convs, needed, strict=True) if need and self._storable(conv)]
         refused = {conv.id for conv, need in zip(convs, needed, strict=True) if need} - {c.id for c in sent}
-        return _Started(self, sent, refused, self.pool.start(partial(_analysed_or_error, self.tagger), sent))
+        work = partial(_analysed_or_error, self.tagger, self.scorecard)
+        return _Started(self, sent, refused, self.pool.start(work, sent))
 
     def _storable(self, conv: Conversation) -> bool:
         reason = unstorable(conv)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,16 +18,20 @@ from servio.store.schema import CorrectionRow, utcnow
 from servio.store.types import StoreError
 from servio.store.writer import Prepared, known_versions, write
 
+if TYPE_CHECKING:
+    from servio.evaluate.scorecard import Scorecard
+
 Analyse = Callable[[Conversation], ConversationResult | None]
 
 
 def write_batch(session: Session, convs: Sequence[Conversation], digests: dict[str, str],
                 results: dict[str, ConversationResult | None], analyse: Analyse, tagger: str,
-                step: jobs.Progress, job_id: int | None) -> list[str]:
+                step: jobs.Progress, job_id: int | None, *, scorecard: Scorecard | None = None) -> list[str]:
     """Store what changed in ``convs`` and advance the job; each conversation's outcome, in order.
 
     ``results`` holds the analyses made before the transaction; a conversation
-    that changed meanwhile (another writer) is analysed here.
+    that changed meanwhile (another writer) is analysed here. ``tagger`` is the
+    analysis key stored beside each result; ``scorecard`` re-scores corrected turns.
     """
     known = known_versions(session, list(digests))
     changed = [c.id for c in convs if c.id in known and known[c.id] != (digests[c.id], tagger)]
@@ -43,7 +48,7 @@ def write_batch(session: Session, convs: Sequence[Conversation], digests: dict[s
         reason = unstorable(conv)
         if reason is not None:
             raise StoreError(reason)
-        result, reviewed = with_corrections(conv, result, tagger, in_force.get(conv.id, {}))
+        result, reviewed = with_corrections(conv, result, tagger, in_force.get(conv.id, {}), scorecard)
         items.append(Prepared(conv, result, digests[conv.id], tagger, reviewed))
         outcomes.append("updated" if conv.id in known else "new")
     write(session, items, set(known), utcnow())

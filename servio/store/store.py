@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -35,6 +35,15 @@ from servio.store.types import (
 )
 from servio.store.writer import chunks, known_versions
 
+if TYPE_CHECKING:
+    from servio.evaluate.scorecard import Scorecard
+
+def _scores_as_default(card: Scorecard) -> bool:
+    from servio.evaluate.scorecard import default_scorecard
+
+    return card.digest == default_scorecard().digest
+
+
 Analyse = Callable[[Conversation], ConversationResult | None]
 AnalyseMany = Callable[[Sequence[Conversation]], Sequence[ConversationResult | None]]
 When = date | datetime | None
@@ -50,8 +59,10 @@ class Store:
     synchronous and thread-safe; each call is its own transaction.
     """
 
-    def __init__(self, url: str, *, pepper: str | bytes | None = None, echo: bool = False) -> None:
+    def __init__(self, url: str, *, pepper: str | bytes | None = None, echo: bool = False,
+                 scorecard: Scorecard | None = None) -> None:
         self._url = engines.normalise_url(url)
+        self._scorecard = scorecard if scorecard is not None and not _scores_as_default(scorecard) else None
         self._pepper = pepper.encode("utf-8") if isinstance(pepper, str) else (pepper or b"")
         self._echo = echo
         self._engine: Engine | None = None
@@ -119,6 +130,17 @@ class Store:
         with Session(self._writer, expire_on_commit=False) as session, session.begin():
             yield session
 
+    @property
+    def scorecard(self) -> Scorecard | None:
+        """The scorecard that imports and corrections score with; None: servio's default (also when the
+        one given scores as the default does)."""
+        return self._scorecard
+
+    def analysis_key(self, tagger: str) -> str:
+        """What a stored result is made with: the tagger, and the scorecard's digest when it is not the
+        default one. A conversation stored under another key is analysed again when imported again."""
+        return tagger if self._scorecard is None else f"{tagger}+{self._scorecard.digest}"
+
     # -- conversations -----------------------------------------------------
 
     def save_result(self, conv: Conversation, result: ConversationResult, *,
@@ -134,15 +156,15 @@ class Store:
 
     def needs_analysis(self, convs: Sequence[Conversation], *, tagger: str = DEFAULT_TAGGER) -> list[bool]:
         """Whether :meth:`save_results` would analyse each conversation now: new, or stored with other
-        content or by another tagger (an importer starts those analyses ahead)."""
+        content or by another tagger or scorecard (an importer starts those analyses ahead)."""
         convs = [storable(c) for c in convs]
-        return self._changed(convs, {c.id: content_hash(c) for c in convs}, tagger)
+        return self._changed(convs, {c.id: content_hash(c) for c in convs}, self.analysis_key(tagger))
 
-    def _changed(self, convs: Sequence[Conversation], digests: dict[str, str], tagger: str) -> list[bool]:
-        """Per conversation: not stored yet, or stored with another content hash or tagger."""
+    def _changed(self, convs: Sequence[Conversation], digests: dict[str, str], key: str) -> list[bool]:
+        """Per conversation: not stored yet, or stored with another content hash or analysis key."""
         with self._read() as session:
             known = known_versions(session, [c.id for c in convs])
-        return [known.get(c.id) != (digests[c.id], tagger) for c in convs]
+        return [known.get(c.id) != (digests[c.id], key) for c in convs]
 
     def save_results(self, convs: Sequence[Conversation], analyse: Analyse, *, tagger: str = DEFAULT_TAGGER,
                      job_id: int | None = None, skipped: int | None = None,
@@ -151,7 +173,7 @@ class Store:
         """Store a batch in one transaction; returns each conversation's outcome in order.
 
         ``analyse`` is called only for conversations that are new or whose
-        content hash or tagger changed; returning None marks it ``failed``
+        content hash, tagger or scorecard (:meth:`analysis_key`) changed; returning None marks it ``failed``
         (not stored). ``analyse_many``, when given, analyses those in one call
         instead (in worker processes, say), a result or None each, in order.
         With ``job_id`` the job's counts (and the reader's
@@ -164,14 +186,16 @@ class Store:
         if len(set(ids)) != len(ids):
             raise StoreError("a batch holds the same conversation id twice")
         digests = {c.id: content_hash(c) for c in convs}
-        todo = [c for c, changed in zip(convs, self._changed(convs, digests, tagger), strict=True) if changed]
+        key = self.analysis_key(tagger)
+        todo = [c for c, changed in zip(convs, self._changed(convs, digests, key), strict=True) if changed]
         found = analyse_many(todo) if analyse_many is not None and todo else [analyse(c) for c in todo]
         results = dict(zip([c.id for c in todo], found, strict=True))
         step = jobs.Progress(skipped=skipped, problems=tuple(problems() if callable(problems) else problems))
         for attempt in range(_RETRIES):
             try:
                 with self._write() as session:
-                    return write_batch(session, convs, digests, results, analyse, tagger, step, job_id)
+                    return write_batch(session, convs, digests, results, analyse, key, step, job_id,
+                                       scorecard=self._scorecard)
             except (IntegrityError, OperationalError):
                 # Most likely a concurrent writer stored the same new ids first: look again and
                 # update instead. A batch that is wrong in itself fails every attempt and raises.
@@ -299,7 +323,8 @@ class Store:
         after = check_stages(stages)
         user_id, who = (user.id, user.name) if isinstance(user, User) else (None, str(user))
         with self._write() as session:
-            return apply_correction(session, conversation_id, turn_index, after, user_id, who)
+            return apply_correction(session, conversation_id, turn_index, after, user_id, who,
+                                    scorecard=self._scorecard)
 
     def corrections(self, conversation_id: str | None = None, *, limit: int = 100,
                     offset: int = 0, team: str | None = None) -> list[Correction]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation
 from servio.results import ConversationResult
+from servio.store.importer import scorecard_option
 from servio.store.types import (
     Agent,
     ConversationFilter,
@@ -77,7 +78,8 @@ class StoreBackend:
                      options: ReaderOptions | None = None) -> ImportJob:
         job: ImportJob = self.store.create_import_job([str(p) for p in paths], format=format,
                                                       created_by=user.id or None,
-                                                      options={"tagger": self.tagger, "redact": self.redact})
+                                                      options={"tagger": self.tagger, "redact": self.redact,
+                                                               **scorecard_option(self.store)})
         threading.Thread(target=self._run, args=(job.id, list(paths), format, options), daemon=True).start()
         return job
 

@@ -59,8 +59,8 @@ def test_importing_again_changes_nothing_and_a_changed_conversation_is_updated(
     analysed: list[str] = []
     real = importer_module.analyser
 
-    def counting(tagger: str = "rules"):
-        run = real(tagger)
+    def counting(tagger: str = "rules", scorecard=None):
+        run = real(tagger, scorecard)
         return lambda conv: analysed.append(conv.id) or run(conv)
 
     monkeypatch.setattr(importer_module, "analyser", counting)
@@ -117,8 +117,8 @@ def test_a_conversation_the_analysis_cannot_handle_is_a_problem(
         store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = importer_module.analyser
 
-    def flaky(tagger: str = "rules"):
-        run = real(tagger)
+    def flaky(tagger: str = "rules", scorecard=None):
+        run = real(tagger, scorecard)
 
         def one(conv):
             if conv.id == "c2":

@@ -30,6 +30,7 @@ from fastapi import Path as PathParam
 from servio.service.auth import Importer
 from servio.service.reading import checked_format, reader_options, save_uploads_in
 from servio.service.schemas.admin import ImportJobOut
+from servio.store.importer import scorecard_option
 from servio.store.types import ImportJob
 
 router = APIRouter(tags=["imports"])
@@ -113,7 +114,8 @@ async def create_import(
     try:  # until a job owns the files (run_import removes them), a failure must not leave them behind
         saved = [(p.name, p) for p in await save_uploads_in(folder, files)]
         job = store.create_import_job([name for name, _ in saved], format=format, created_by=admin.id,
-                                      options={"tagger": settings.tagger, "redact": settings.redact})
+                                      options={"tagger": settings.tagger, "redact": settings.redact,
+                                               **scorecard_option(store)})
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
