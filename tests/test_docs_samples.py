@@ -76,7 +76,7 @@ def test_privacy_sample_gives_what_its_comments_say(workdir: Path) -> None:
 def test_scorecard_sample_scores_with_the_own_card(workdir: Path) -> None:
     (workdir / "our-scorecard.toml").write_text(
         'name = "Rattapood"\nextends = "default"\n[[check]]\nid = "thanks"\nenabled = false\n', "utf-8")
-    namespace = run(sample("docs/scorecard.md", "default scorecard."), "scorecard")
+    namespace = run(sample("docs/scorecard.md", "From Python:"), "scorecard")
     assert isinstance(namespace["result"], ConversationResult)
     checks = {c.id for s in namespace["result"].stage_scores for c in s.checks}
     assert "farewell" in checks and "thanks" not in checks  # scored with the own card
