@@ -229,10 +229,11 @@ class ConversationResult:
     started_at: str | None = None
 
     def score_of(self, stage: int) -> StageScore:
+        """The score of ``stage`` (1..7); KeyError for anything else."""
         for s in self.stage_scores:
             if s.stage == stage:
                 return s
-        raise KeyError(stage)
+        raise KeyError(f"no stage {stage!r} in the result of {self.conversation_id!r} (stages are 1..7)")
 
     def to_dict(self) -> dict[str, Any]:
         return {

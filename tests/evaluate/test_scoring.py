@@ -134,3 +134,8 @@ def test_an_untagged_conversation_is_a_clear_type_error() -> None:
     expected = r"TaggedConversation that servio\.analyze\.analyze\(\) returns, not Conversation"
     with pytest.raises(TypeError, match=expected):
         evaluate(ET_GOOD.conversation)  # type: ignore[arg-type]
+
+
+def test_asking_for_a_stage_that_does_not_exist_says_which_stages_there_are() -> None:
+    with pytest.raises(KeyError, match=r"no stage 9 in the result of .* \(stages are 1\.\.7\)"):
+        evaluate(ET_GOOD).score_of(9)
