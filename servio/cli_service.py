@@ -266,6 +266,15 @@ def _checked_settings(config: str | None, overrides: dict[str, Any]) -> Any:
     return settings
 
 
+def _scorecard_name(path: str | None) -> str | None:
+    """The name of the scorecard file ``path`` (already read by the session), for a report to show."""
+    if not path:
+        return None
+    from servio.jobs import scorecard
+
+    return scorecard(path).name
+
+
 def _checked_scorecard(settings: Any) -> None:
     """The scorecard setting read once before serving, so that a bad file is one clear error."""
     if not settings.scorecard:
@@ -316,6 +325,7 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         date_from=args.date_from,
         date_to=args.date_to,
         language=args.report_lang,
+        scorecard=_scorecard_name(session.options.scorecard) if not args.database else None,
     )
     if args.output == "-":
         sys.stdout.write(html)

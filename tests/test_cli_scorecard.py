@@ -86,3 +86,13 @@ def test_a_report_from_the_database_refuses_it(card: Path, tmp_path: Path,
     assert main(["report", "--database", db, "--scorecard", str(card), "-o", str(tmp_path / "r.html")]) == 2
     assert "scored when imported" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_report_from_files_names_the_scorecard(card: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    own, default = tmp_path / "own.html", tmp_path / "default.html"
+    common = ["report", "--examples", "--tagger", "rules", "--no-progress"]
+    assert main([*common, "--scorecard", str(card), "-o", str(own)]) == 0
+    assert main([*common, "-o", str(default)]) == 0
+    assert "· Scorecard: Rattapood</p>" in own.read_text("utf-8")
+    assert "Scorecard:" not in default.read_text("utf-8")

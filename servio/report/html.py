@@ -47,13 +47,15 @@ def build_report(results: Sequence[ConversationResult],
                  conversations: Mapping[str, Conversation] | Iterable[Conversation] | None = None, *,
                  scope: str = "period",
                  id: str | None = None, date_from: date | str | None = None,
-                 date_to: date | str | None = None, language: str = "en", worst: int = 5) -> str:
+                 date_to: date | str | None = None, language: str = "en", worst: int = 5,
+                 scorecard: str | None = None) -> str:
     """A self-contained HTML report of one agent, one team or all conversations within the dates.
 
     The same input gives the same bytes when ``$SOURCE_DATE_EPOCH`` is set: the report says it was made
     then (else now, see :mod:`servio.report.clock`) and numbers its charts from 1.
     ``conversations`` (for quotes and speakers) map ids to conversations or are any iterable of them,
     such as the list :func:`servio.ingest.read_all` returns; anything else is a TypeError.
+    ``scorecard`` names the scorecard the results were scored with, when it is not the default one.
     """
     by_id = _by_id(conversations)
     if language not in LANGUAGES:
@@ -69,6 +71,7 @@ def build_report(results: Sequence[ConversationResult],
         "n": len(chosen),
         "scope": scope,
         "pattern_ids": PATTERN_IDS,
+        "scorecard": scorecard,
     }
     if chosen:
         body = _body(chosen, by_id, charts.ChartIds(), scope=scope, id=id, language=language,
