@@ -106,3 +106,21 @@ def test_websocket_refuses_bad_parameters(client: TestClient, users: Users) -> N
 def test_websocket_refuses_bad_tokens(client: TestClient) -> None:
     with pytest.raises(WebSocketDisconnect), client.websocket_connect("/live/x?token=nonsense") as ws:
         ws.receive_json()
+
+
+@pytest.mark.parametrize("change", ["disable", "revoke"])
+def test_an_open_websocket_stops_when_its_user_is_disabled_or_revoked(client: TestClient, users: Users,
+                                                                      change: str) -> None:
+    admin, kati = users.headers("admin"), users.ids["agent"]
+    with client.websocket_connect(f"/live/chat-9?token={users.tokens['agent']}") as ws:
+        assert ws.receive_json()["type"] == "ready"
+        ws.send_json({"speaker": "agent", "text": "Hello, how can I help?"})
+        assert ws.receive_json()["type"] == "update"
+        if change == "disable":
+            assert client.patch(f"/users/{kati}", json={"active": False}, headers=admin).status_code == 200
+        else:
+            assert client.delete(f"/users/{kati}/tokens", headers=admin).json() == {"revoked": 1}
+        ws.send_json({"speaker": "customer", "text": "My bill is wrong."})
+        with pytest.raises(WebSocketDisconnect) as closed:  # the next turn is refused, not answered
+            ws.receive_json()
+        assert closed.value.code == 1008

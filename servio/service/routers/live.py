@@ -88,9 +88,9 @@ async def add_turn(request: Request, session_id: str, turn: LiveTurnIn, user: Cu
 @router.websocket("/live/{session_id}")
 async def live_socket(websocket: WebSocket, session_id: str) -> None:
     """One chat over a WebSocket: send turns as JSON, receive one update per turn (docs/live.md)."""
-    state = websocket.app.state
+    state, token = websocket.app.state, websocket_token(websocket)
     try:
-        user = authenticate(state, websocket_token(websocket))
+        user = authenticate(state, token)
     except HTTPException:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="a valid API token is required")
         return
@@ -110,9 +110,22 @@ async def live_socket(websocket: WebSocket, session_id: str) -> None:
     try:
         while True:
             raw = await websocket.receive_text()
+            if not _still_valid(state, token):  # disabled or revoked since the socket opened
+                await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="token no longer valid")
+                return
             await websocket.send_json(_answer(live, session.id, owner, raw, depth))
     except WebSocketDisconnect:
         return
+
+
+def _still_valid(state: Any, token: str | None) -> bool:
+    """Whether the socket's token still authenticates (from the token cache: no database round trip
+    for most turns; a change through the API clears the cache, so it is seen at the next turn)."""
+    try:
+        authenticate(state, token)
+    except HTTPException:
+        return False
+    return True
 
 
 def _query_info(websocket: WebSocket, user: User, store: Any) -> SessionInfo | None:
