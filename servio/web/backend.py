@@ -140,8 +140,13 @@ class MemoryBackend:
                 n += 1
         return n
 
+    def _snapshot(self) -> list[tuple[Conversation, ConversationResult, frozenset[int]]]:
+        # pages read in worker threads while an import thread adds: iterating the dict itself could fail
+        with self._lock:
+            return list(self.items.values())
+
     def listing(self, f: ConversationFilter) -> Page[ConversationSummary]:
-        rows = [summary_of(c, r, bool(done), self._loaded) for c, r, done in self.items.values()]
+        rows = [summary_of(c, r, bool(done), self._loaded) for c, r, done in self._snapshot()]
         rows = [s for s in rows if matches(s, f)]
         key = f.sort.removeprefix("-")
         key = "started_at" if key in ("updated_at", "imported_at") else key
@@ -157,7 +162,7 @@ class MemoryBackend:
 
     def results(self, *, agent_id: str | None = None, team: str | None = None, date_from: date | None = None,
                 date_to: date | None = None) -> list[ConversationResult]:
-        all_results = [r for _, r, _ in self.items.values()]
+        all_results = [r for _, r, _ in self._snapshot()]
         if agent_id is not None:
             return select(all_results, scope="agent", id=agent_id, date_from=date_from, date_to=date_to)
         if team is not None:
@@ -166,7 +171,7 @@ class MemoryBackend:
 
     def agents(self, team: str | None = None) -> list[Agent]:
         seen: dict[str, list[ConversationResult]] = {}
-        for _, r, _ in self.items.values():
+        for _, r, _ in self._snapshot():
             if r.agent_id and (team is None or r.team == team):
                 seen.setdefault(r.agent_id, []).append(r)
         return [Agent(id=a, team=next((r.team for r in rs if r.team), None), conversations=len(rs))
@@ -174,7 +179,7 @@ class MemoryBackend:
 
     def teams(self) -> list[Team]:
         counts: dict[str, int] = {}
-        for _, r, _ in self.items.values():
+        for _, r, _ in self._snapshot():
             if r.team:
                 counts[r.team] = counts.get(r.team, 0) + 1
         return [Team(id=t, conversations=n) for t, n in sorted(counts.items())]

@@ -63,3 +63,43 @@ def test_other_requests_are_answered_while_a_page_reads(path: str) -> None:
     assert other.status_code == 200
     assert slow["answer"].status_code in (200, 404)
     assert held.released_in_time, f"{path} held the event loop: no other request was answered meanwhile"
+
+
+def test_memory_backend_pages_read_while_an_import_adds() -> None:
+    """Pages now read in worker threads while an upload's import thread adds to the same dict: each read
+    must see a whole snapshot, not fail with 'dictionary changed size during iteration' (a 500)."""
+    import sys
+    from dataclasses import replace
+
+    from servio.analyze import analyze
+    from servio.evaluate import evaluate
+    from servio.store.types import ConversationFilter
+    from tests.web.test_team_lead import _chat
+
+    conv = _chat("seed", "eva", "North")
+    result = evaluate(analyze(conv), contact_type=conv.contact_type)
+    backend, stop, errors = MemoryBackend(), threading.Event(), []
+
+    def add() -> None:
+        i = 0
+        while not stop.is_set():
+            i += 1
+            backend.add([(replace(conv, id=f"c{i}"), replace(result, conversation_id=f"c{i}"))])
+
+    reads = (lambda: backend.listing(ConversationFilter()), backend.teams, backend.agents, backend.results)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, so the two interleave
+    adder = threading.Thread(target=add)
+    adder.start()
+    try:
+        for _ in range(150):
+            for read in reads:
+                try:
+                    read()
+                except RuntimeError as exc:
+                    errors.append(str(exc))
+    finally:
+        stop.set()
+        adder.join()
+        sys.setswitchinterval(switch)
+    assert len(backend.items) > 10 and errors == []
