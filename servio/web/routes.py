@@ -244,8 +244,11 @@ class _Ui:
     def import_status(self, request: Request, job_id: int) -> Response:
         self.need_user(request, self.importers)  # a job lists file names and bad records: importers only
         from servio.service.routers.imports import job_out
+        from servio.web.users_routes import MAX_ID
 
         try:
+            if not 0 < job_id <= MAX_ID:  # no job has such an id, and the database could not even look
+                raise NotFound(f"no import job {job_id}")
             return JSONResponse(job_out(self.backend(request).job(job_id)))
         except NotFound as exc:
             raise HTTPException(404, str(exc)) from None

@@ -140,3 +140,11 @@ def test_report_download_is_self_contained(admin: TestClient) -> None:
     assert "<script" not in report.text and "<link" not in report.text
     assert 'class="chart timeline"' in report.text  # the weakest conversations are loaded in full
     assert 'class="coach"' in report.text
+
+
+def test_an_import_job_id_out_of_the_databases_range_is_not_found(admin: TestClient) -> None:
+    # SQLite takes 64-bit integers, PostgreSQL's job ids 32-bit: beyond them the query failed (500)
+    for job_id in ("0", "-3", "2147483648", "9223372036854775808", "99999999999999999999"):
+        answer = admin.get(f"/ui/import/{job_id}")
+        assert answer.status_code == 404, (job_id, answer.text)
+        assert answer.json()["detail"] == f"no import job {job_id}"
