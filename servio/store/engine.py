@@ -21,6 +21,8 @@ from servio.store.types import StoreError
 #: Key of the PostgreSQL advisory lock held while migrating (one migrator at a time).
 MIGRATION_LOCK = 0x5E7210
 SQLITE_BUSY_MS = 30_000
+#: How long emptying the write-ahead log after a deletion waits for other connections (ms).
+CHECKPOINT_WAIT_MS = 1_000
 #: Execution option marking a connection that will write (SQLite: ``BEGIN IMMEDIATE``).
 WRITE_OPTION = "servio_write"
 
@@ -108,6 +110,9 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        # deleted rows are overwritten with zeros, whatever the library's build chose: an erased
+        # conversation's text must not stay readable in the file's free pages
+        cur.execute("PRAGMA secure_delete=ON")
         if not memory:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -175,6 +180,24 @@ def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) 
         finally:
             if sqlite:
                 _sqlite_pragma(conn, "foreign_keys=ON")
+
+
+def empty_wal(engine: Engine) -> None:
+    """SQLite: copy the write-ahead log into the file and empty it (a ``TRUNCATE`` checkpoint).
+
+    The log keeps the pages as they were written until then, so rows just deleted (an erasure)
+    could still be read from it. Best effort: while another connection reads or writes, the
+    checkpoint waits :data:`CHECKPOINT_WAIT_MS` at most (not the busy timeout: the deletion's
+    caller would wait as long) and leaves the rest of the log to a later checkpoint.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:  # outside a transaction: a checkpoint cannot run inside one
+        _sqlite_pragma(conn, f"busy_timeout={CHECKPOINT_WAIT_MS}")
+        try:
+            _sqlite_pragma(conn, "wal_checkpoint(TRUNCATE)")
+        finally:
+            _sqlite_pragma(conn, f"busy_timeout={SQLITE_BUSY_MS}")
 
 
 def _sqlite_pragma(conn: Any, pragma: str) -> None:

@@ -241,6 +241,8 @@ class Store:
             for part in chunks(list(dict.fromkeys(ids))):
                 result = session.execute(delete(ConversationRow).where(ConversationRow.id.in_(part)))
                 removed += int(getattr(result, "rowcount", 0) or 0)
+        if removed:  # SQLite's write-ahead log still holds the rows as they were written
+            engines.empty_wal(self.engine)
         return removed
 
     def export_rows(self, filters: ConversationFilter | None = None) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,60 @@
+"""An erased conversation leaves no readable copy of its text in a SQLite file or its write-ahead log.
+
+SQLite keeps a deleted row's bytes in the file's free pages unless ``secure_delete`` is on, and
+whether it is on by default depends on how the library was built (Debian's is, python.org's and
+many others are not). A customer's erasure request must not depend on that; the store turns it on.
+The test makes every new connection start with it off, as such a build does. The write-ahead log
+holds the pages as they were written until a checkpoint empties it, so a deletion empties it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
+
+
+def _chat(i: int) -> Conversation:
+    turns = ((Speaker.AGENT, "Hello, this is Eva. How can I help?"),
+             (Speaker.CUSTOMER, f"My name is Zorbalina{i:02d} Quux and I live at Tamme {i}."),
+             (Speaker.AGENT, "Thank you, I have fixed it. Goodbye!"))
+    return Conversation(id=f"e{i:02d}", turns=tuple(Turn(speaker=s, text=t) for s, t in turns),
+                        language=Language.EN, channel=Channel.CHAT, agent_id="eva", team="North",
+                        contact_type=ContactType.SUPPORT, started_at=datetime(2026, 9, 1, tzinfo=UTC))
+
+
+def test_a_deleted_conversations_text_is_gone_from_the_sqlite_file(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from servio.analyze import analyze
+    from servio.evaluate import evaluate
+    from servio.store import Store
+
+    plain_connect = sqlite3.connect
+
+    def build_without_secure_delete(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = plain_connect(*args, **kwargs)
+        conn.execute("PRAGMA secure_delete=OFF")
+        return conn
+
+    monkeypatch.setattr(sqlite3.dbapi2, "connect", build_without_secure_delete)  # what SQLAlchemy calls
+    path = tmp_path / "erase.db"
+    store = Store(f"sqlite:///{path}")
+    store.migrate()
+    convs = [_chat(i) for i in range(30)]
+    store.save_results(convs, lambda c: evaluate(analyze(c), contact_type=c.contact_type))
+    assert store.delete_conversation("e07")
+    try:  # while the service runs: the file and its write-ahead log (which held the rows as written)
+        for name in ("erase.db", "erase.db-wal"):
+            data = (tmp_path / name).read_bytes() if (tmp_path / name).exists() else b""
+            assert data.count(b"Zorbalina07") == 0, name
+        assert store.get_conversation("e08") is not None
+    finally:
+        store.close()
+    data = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("erase.db"))
+    assert data.count(b"Zorbalina08") >= 1  # the others are there: the search would find it
+    assert data.count(b"Zorbalina07") == 0
