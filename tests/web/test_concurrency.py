@@ -9,6 +9,7 @@ request would wait for the read instead, and the read would give up waiting.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import httpx
@@ -80,26 +81,83 @@ def test_memory_backend_pages_read_while_an_import_adds() -> None:
     result = evaluate(analyze(conv), contact_type=conv.contact_type)
     backend, stop, errors = MemoryBackend(), threading.Event(), []
 
-    def add() -> None:
-        i = 0
+    changes = 0
+
+    def add() -> None:  # adds (and, to stay small, deletes) conversations: the dict changes size each time
+        nonlocal changes
         while not stop.is_set():
-            i += 1
-            backend.add([(replace(conv, id=f"c{i}"), replace(result, conversation_id=f"c{i}"))])
+            changes += 1
+            cid = f"c{changes % 200}"
+            if not backend.delete(cid):
+                backend.add([(replace(conv, id=cid), replace(result, conversation_id=cid))])
 
     reads = (lambda: backend.listing(ConversationFilter()), backend.teams, backend.agents, backend.results)
     switch = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # switch threads as often as possible, so the two interleave
     adder = threading.Thread(target=add)
     adder.start()
+    deadline, rounds = time.monotonic() + 20, 0
     try:
-        for _ in range(150):
+        while time.monotonic() < deadline and (rounds < 100 or changes < 300):
             for read in reads:
                 try:
                     read()
                 except RuntimeError as exc:
                     errors.append(str(exc))
+            rounds += 1
+            time.sleep(0.001)  # let the import thread in between rounds too
     finally:
         stop.set()
         adder.join()
         sys.setswitchinterval(switch)
-    assert len(backend.items) > 10 and errors == []
+    assert changes >= 300 and errors == []
+
+
+class HeldWrites(Held):
+    """A backend whose deletions and corrections wait until ``release`` is set (or :data:`WAIT` passes)."""
+
+    def delete(self, conversation_id: str) -> Any:
+        self._hold()
+        return self.inner.delete(conversation_id)
+
+    def correct(self, *args: Any) -> Any:
+        self._hold()
+        return self.inner.correct(*args)
+
+
+@pytest.mark.parametrize("action", ["delete", "correct"])
+def test_other_requests_are_answered_while_a_post_writes(action: str, tmp_path: Any) -> None:
+    """A deletion (which waits for readers to empty SQLite's log) or a correction (re-scoring, then
+    waiting for the write lock while an import writes) must not hold the event loop either."""
+    from servio.analyze import analyze
+    from servio.evaluate import evaluate
+    from servio.store import Store
+    from tests.web.test_team_lead import _chat
+
+    held = HeldWrites()
+    conv = _chat("held-1", "eva", "North")
+    held.inner.add([(conv, evaluate(analyze(conv), contact_type=conv.contact_type))])
+    store = Store(f"sqlite:///{tmp_path / 'users.db'}")
+    store.migrate()
+    _, token = store.create_user("root", "admin")
+    app = FastAPI()
+    app.state.store = store
+    app.include_router(web_router(backend=lambda _request: held))
+    url, body = {"delete": ("/ui/conversations/held-1/delete", {}),
+                 "correct": ("/ui/conversations/held-1/turns/0", {"stages": [1]})}[action]
+    try:
+        with served_app(app) as origin:
+            slow: dict[str, Any] = {}
+            post = lambda: httpx.post(origin + url, json=body, timeout=60,  # noqa: E731
+                                      headers={"X-Servio": "1", "Cookie": f"servio_token={token}"})
+            writer = threading.Thread(target=lambda: slow.update(answer=post()))
+            writer.start()
+            assert held.entered.wait(30), f"the {action} never reached its backend"
+            other = httpx.get(f"{origin}/ui/login", timeout=60)
+            held.release.set()
+            writer.join(60)
+    finally:
+        store.close()
+    assert other.status_code == 200
+    assert slow["answer"].status_code == 200, slow["answer"].text
+    assert held.released_in_time, f"the {action} held the event loop: no other request was answered meanwhile"
