@@ -30,7 +30,10 @@ def add_erase(router: APIRouter, ui: _Ui) -> None:
         user = ui.json_post(request, ADMINS)
         if not manages_users(user):
             raise HTTPException(403, "deleting a conversation needs a signed-in admin")
-        if not ui.backend(request).delete(cid):
+        from starlette.concurrency import run_in_threadpool
+
+        # in the thread pool: a deletion may wait for the database (readers, an import's writes)
+        if not await run_in_threadpool(ui.backend(request).delete, cid):
             raise HTTPException(404, f"no conversation {cid!r}")
         message = strings(language_of(request))["deleted_notice"].format(id=cid)
         return JSONResponse({"deleted": cid, "next": ui.link("conversations"), "message": message})

@@ -294,9 +294,16 @@ class _Ui:
 
     async def correct(self, request: Request, cid: str, turn: int) -> Response:
         user = self.json_post(request, STAFF)
+        body = await json_body(request)
+        from starlette.concurrency import run_in_threadpool
+
+        # in the thread pool: re-scoring, and waiting for the write lock while an import writes
+        return await run_in_threadpool(self.corrected, request, user, cid, turn, body)
+
+    def corrected(self, request: Request, user: User, cid: str, turn: int, body: Any) -> Response:
+        """Apply a correction and answer with the new scores (see :meth:`correct`)."""
         self.visible(request, user, cid)
         try:
-            body = await json_body(request)
             stages = body.get("stages") if isinstance(body, dict) else None
             if not isinstance(stages, list):
                 raise StoreError("send {\"stages\": [1..7, ...]}")
