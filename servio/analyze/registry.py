@@ -24,7 +24,9 @@ DEFAULT_TAGGER = "learned"
 
 _factories: dict[str, TaggerFactory] = {}
 _lock = threading.Lock()
+_load_lock = threading.RLock()  # held while the built-ins and entry points register
 _loaded = False
+_loading = False
 
 
 def register_tagger(name: str, factory: TaggerFactory, *, replace: bool = False) -> None:
@@ -66,17 +68,23 @@ def available_taggers() -> tuple[str, ...]:
 
 
 def _ensure_loaded() -> None:
-    global _loaded
+    """Register the built-ins and the entry points once; other threads wait until they are all there
+    (a registration made while loading, in the loading thread, goes straight through)."""
+    global _loaded, _loading
     if _loaded:
         return
-    with _lock:
-        if _loaded:
+    with _load_lock:
+        if _loaded or _loading:
             return
-        _loaded = True
-    from servio.analyze import builtins
+        _loading = True
+        try:
+            from servio.analyze import builtins
 
-    builtins.register_builtins()
-    _load_entry_points()
+            builtins.register_builtins()
+            _load_entry_points()
+            _loaded = True
+        finally:
+            _loading = False
 
 
 def _load_entry_points() -> None:

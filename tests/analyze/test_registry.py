@@ -77,3 +77,24 @@ def test_bad_registrations_are_refused() -> None:
 def test_configuration_reaches_the_built_in() -> None:
     tagger = get_tagger("rules", context=False)
     assert isinstance(tagger, RuleTagger) and tagger.config.context is False  # type: ignore[attr-defined]
+
+
+def test_threads_asking_at_once_in_a_new_process_all_see_the_built_in_taggers() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import threading\n"
+        "from servio.analyze import registry\n"
+        "barrier, seen = threading.Barrier(8), []\n"
+        "def ask():\n"
+        "    barrier.wait()\n"
+        "    seen.append(len(registry.available_taggers()))\n"
+        "threads = [threading.Thread(target=ask) for _ in range(8)]\n"
+        "[t.start() for t in threads]\n"
+        "[t.join() for t in threads]\n"
+        "print(min(seen))\n"
+    )
+    for _ in range(3):  # a fresh process each time: the race is on the first look-up
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert int(out.stdout) >= 2
