@@ -10,25 +10,13 @@ import pytest
 
 from servio.cli import main
 
-CARD = """\
-name = "Rattapood"
-extends = "default"
-
-[weights.support]
-values = 0
-[weights.sales]
-values = 0
-[weights.complaint]
-values = 0
-[weights.information]
-values = 0
-"""
+CARD = Path(__file__).parent / "fixtures" / "scorecards" / "no_values.toml"
 
 
 @pytest.fixture
 def card(tmp_path: Path) -> Path:
     path = tmp_path / "rattapood.toml"
-    path.write_text(CARD, "utf-8")
+    path.write_text(CARD.read_text("utf-8"), "utf-8")
     return path
 
 

@@ -14,24 +14,13 @@ from servio.store import Store, import_paths
 
 from .helpers import conversation, write_jsonl
 
-NO_VALUES = """\
-name = "Ilma väärtusteta"
-extends = "default"
-[weights.support]
-values = 0
-[weights.sales]
-values = 0
-[weights.complaint]
-values = 0
-[weights.information]
-values = 0
-"""
+NO_VALUES = Path(__file__).parent.parent / "fixtures" / "scorecards" / "no_values.toml"
 
 
 @pytest.fixture
 def card(tmp_path: Path) -> Scorecard:
     path = tmp_path / "card.toml"
-    path.write_text(NO_VALUES, "utf-8")
+    path.write_text(NO_VALUES.read_text("utf-8"), "utf-8")
     return load_scorecard(path)
 
 
@@ -48,7 +37,7 @@ def test_imports_and_corrections_score_with_the_stores_scorecard(store_url: str,
         report = import_paths(store, path, tagger="rules")
         assert report.new == 3 and _values_weights(store) == {0.0}
         job = store.get_import_job(report.job_id)
-        assert job is not None and job.options["scorecard"] == f"Ilma väärtusteta ({card.digest})"
+        assert job is not None and job.options["scorecard"] == f"Rattapood ({card.digest})"
         corrected = store.correct_turn("c1", 1, [3, 4], "Mari")
         assert corrected.score_of(4).weight == 0.0  # re-scored with the same card
         again = import_paths(store, path, tagger="rules")
