@@ -354,8 +354,12 @@ def _workers(args: argparse.Namespace) -> int:
 def _scorecard(args: argparse.Namespace) -> str | None:
     """``--scorecard``: the file's path, read now so that a bad file stops the run before any reading."""
     given = getattr(args, "scorecard", None)
-    if not given:
-        return None
+    return read_scorecard(given) if given else None
+
+
+def read_scorecard(given: str, where: str = "") -> str:
+    """The resolved path of scorecard file ``given``, read now (a :class:`UsageError` naming the file and,
+    after ``where``, what is wrong) and named on stderr; the jobs read it from their cache."""
     from servio.evaluate import ScorecardError
     from servio.jobs import scorecard
 
@@ -363,7 +367,7 @@ def _scorecard(args: argparse.Namespace) -> str | None:
     try:
         card = scorecard(path)
     except ScorecardError as exc:
-        raise UsageError(str(exc).replace(path, given, 1)) from None
+        raise UsageError(where + str(exc).replace(path, given, 1)) from None
     print(f"servio: scoring with the scorecard {card.name!r} ({given})", file=sys.stderr)
     return path
 

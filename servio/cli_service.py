@@ -277,17 +277,10 @@ def _scorecard_name(path: str | None) -> str | None:
 
 def _checked_scorecard(settings: Any) -> None:
     """The scorecard setting read once before serving, so that a bad file is one clear error."""
-    if not settings.scorecard:
-        return
-    from servio.cli import UsageError
-    from servio.evaluate import ScorecardError
-    from servio.jobs import scorecard
+    if settings.scorecard:
+        from servio.cli import read_scorecard
 
-    try:
-        card = scorecard(settings.scorecard)
-    except ScorecardError as exc:
-        raise UsageError(f"scorecard setting: {exc}") from None
-    print(f"servio: scoring with the scorecard {card.name!r} ({settings.scorecard})", file=sys.stderr)
+        read_scorecard(settings.scorecard, where="scorecard setting: ")
 
 
 def cmd_report(args: argparse.Namespace, session: Any) -> int:
