@@ -5,13 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from typing import cast
 
 from servio.language.english import english_stem
 from servio.language.estonian import estonian_lemmas
 from servio.language.fold import fold
 from servio.language.lexicon import lexicon
-from servio.language.tokens import TOKEN_RE, Token, raw_tokens, token_kind
+from servio.language.tokens import (
+    CHUNK_RE,
+    SIGNATURE_MARKS,
+    TOKEN_RE,
+    Token,
+    chunk_tokens,
+    raw_tokens,
+    token_kind,
+)
 from servio.model import Language
 
 URL_PLACEHOLDER = "<url>"
@@ -77,28 +86,142 @@ def _question_index(language: Language) -> dict[str, tuple[tuple[str, ...], ...]
 
 def analyze_text(text: str, language: Language) -> TextAnalysis:
     """Tokenise ``text``, lemmatise its words in ``language`` and build the matching strings."""
-    if type(language) is not Language:
-        language = Language(language)  # also accepts "et" / "en"
-    return _analysis(text, _tokens(raw_tokens(text), language), language)
+    return analyze_texts([text], [language])[0]
 
 
 def analyze_texts(texts: Sequence[str], languages: Sequence[Language]) -> list[TextAnalysis]:
     """:func:`analyze_text` for each text in its language, with all words not seen before lemmatised
-    in one batch per language (a lemma does not depend on its batch: same result, fewer Vabamorf calls)."""
+    in one batch per language (a lemma does not depend on its batch: same result, fewer Vabamorf calls).
+
+    A text is read chunk by chunk (its whitespace-separated parts) and each chunk's tokens and strings
+    are remembered per language, so a turn costs a look-up per chunk. A text that may end in a closing
+    signature ("- Mari", the one token that depends on where the text ends: ``tokens.CHUNK_RE``) is
+    tokenised whole.
+    """
     langs = [lang if type(lang) is Language else Language(lang) for lang in languages]
-    pairs = [raw_tokens(text) for text in texts]
-    found = [_cached_tokens(text_pairs, lang) for text_pairs, lang in zip(pairs, langs, strict=True)]
+    chunked = [_chunks(text) for text in texts]
+    found = [list(map(_chunks_of(lang).get, chunks)) if chunks is not None else []
+             for chunks, lang in zip(chunked, langs, strict=True)]
+    whole = [raw_tokens(text) if chunks is None else () for text, chunks in zip(texts, chunked, strict=True)]
+    if any(None in entries for entries in found) or any(whole):
+        _learn(chunked, found, whole, langs)
+    rows = zip(texts, chunked, found, whole, langs, strict=True)
+    return [_from_chunks(text, chunks, cast("list[_Chunk]", entries), lang) if chunks is not None
+            else _from_tokens(text, tuple(_token(pair, lang) for pair in pairs), lang)
+            for text, chunks, entries, pairs, lang in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """What a text's chunk brings to its analysis (see :func:`_from_chunks`)."""
+
+    tokens: tuple[Token, ...]
+    folded: str  # the tokens' norms joined by spaces, links as "<url>"
+    clean: str  # the chunk with its links replaced by "<url>"
+    link: bool  # a token is a link
+    mentions: bool  # every token is a mention, and there is one
+    opens: bool  # a token starts at the chunk's first character
+
+
+#: Per language: chunk -> what it brings (a chunk's tokens never depend on the text around it).
+_chunk_cache: dict[Language, dict[str, _Chunk]] = {}
+
+
+def _chunks_of(language: Language) -> dict[str, _Chunk]:
+    cache = _chunk_cache.get(language)
+    if cache is None:
+        cache = _chunk_cache.setdefault(language, {})
+    return cache
+
+
+def _chunks(text: str) -> list[str] | None:
+    """The chunks of ``text``, or None when one of its last two opens with a closing signature's mark."""
+    chunks = text.split()
+    for chunk in chunks[-2:]:
+        if chunk[0] in SIGNATURE_MARKS:
+            return None
+    return chunks
+
+
+def _learn(chunked: list[list[str] | None], found: list[list[_Chunk | None]],
+           whole: list[tuple[tuple[str, str], ...]], langs: list[Language]) -> None:
+    """Fill in ``found``'s missing chunks and remember them, after lemmatising the new words of those
+    chunks and of the texts tokenised whole, in one batch per language."""
+    pairs_of: dict[tuple[Language, str], tuple[tuple[str, str], ...]] = {}
+    for chunks, entries, lang in zip(chunked, found, langs, strict=True):
+        for chunk, entry in zip(chunks or (), entries, strict=True):
+            if entry is None and (lang, chunk) not in pairs_of:
+                pairs_of[lang, chunk] = chunk_tokens(chunk)
     new: dict[Language, list[str]] = {}
-    for text_pairs, toks, lang in zip(pairs, found, langs, strict=True):
-        if not all(toks):  # tokens are always truthy: all() is a C-level test for a missing one
-            new.setdefault(lang, []).extend(
-                c for (c, k), t in zip(text_pairs, toks, strict=True) if t is None and k == "word")
-    made = {lang: _lemmatised_words(words, lang) for lang, words in new.items() if words}
-    return [_analysis(text, _complete(text_pairs, toks, lang, made.get(lang, {})), lang)
-            for text, text_pairs, toks, lang in zip(texts, pairs, found, langs, strict=True)]
+    chunk_pairs = ((lang, pairs) for (lang, _), pairs in pairs_of.items())
+    for lang, pairs in chain(chunk_pairs, zip(langs, whole, strict=True)):
+        known = _token_cache.get(lang, {})
+        new.setdefault(lang, []).extend(c for c, k in pairs if k == "word" and (c, k) not in known)
+    for lang, words in new.items():
+        if words:
+            _lemmatised_words(words, lang)
+    made = {key: _chunk(key[1], pairs, key[0]) for key, pairs in pairs_of.items()}
+    for chunks, entries, lang in zip(chunked, found, langs, strict=True):
+        if None in entries:
+            known_chunks = zip(chunks or (), entries, strict=True)
+            entries[:] = [entry or made[lang, chunk] for chunk, entry in known_chunks]
 
 
-def _analysis(text: str, tokens: tuple[Token, ...], language: Language) -> TextAnalysis:
+def _chunk(chunk: str, pairs: tuple[tuple[str, str], ...], language: Language) -> _Chunk:
+    """What ``chunk`` brings (its words are lemmatised by now), remembered for ``language``."""
+    tokens = tuple(_token(pair, language) for pair in pairs)
+    link = any(t.kind == "url" for t in tokens)
+    made = _Chunk(tokens=tokens,
+                  folded=" ".join(URL_PLACEHOLDER if t.kind == "url" else t.norm for t in tokens),
+                  clean=_links_replaced(chunk) if link else chunk, link=link,
+                  mentions=bool(tokens) and all(t.kind == "mention" for t in tokens),
+                  opens=CHUNK_RE.match(chunk) is not None)
+    cache = _chunks_of(language)
+    if len(cache) >= _TOKEN_CACHE_LIMIT:
+        cache.clear()
+    cache[chunk] = made
+    return made
+
+
+def _links_replaced(chunk: str) -> str:
+    """``chunk`` with each link token replaced by "<url>"."""
+    parts: list[str] = []
+    pos = 0
+    for m in CHUNK_RE.finditer(chunk):
+        if token_kind(m) == "url":
+            parts += [chunk[pos : m.start()], URL_PLACEHOLDER]
+            pos = m.end()
+    parts.append(chunk[pos:])
+    return "".join(parts)
+
+
+def _token(pair: tuple[str, str], language: Language) -> Token:
+    """The token of a (chunk, kind) pair: remembered, else made (a word's lemma must be known by now)."""
+    found = _token_cache.get(language, {}).get(pair)
+    return found if found is not None else _plain_token(pair[0], pair[1], language)
+
+
+def _from_chunks(text: str, chunks: list[str], entries: list[_Chunk], language: Language) -> TextAnalysis:
+    """The analysis of ``text`` put together from its chunks, equal to what :func:`_from_tokens` makes
+    of its tokens (which it falls back on where a leading mention ends inside a chunk)."""
+    tokens = tuple(chain.from_iterable([entry.tokens for entry in entries]))
+    skip = 0
+    while skip < len(entries) and entries[skip].mentions:
+        skip += 1
+    kept = entries[skip:] if skip else entries
+    if kept and kept[0].tokens and kept[0].tokens[0].kind == "mention":
+        return _from_tokens(text, tokens, language)
+    if skip or any(entry.link for entry in entries):
+        if not kept or not kept[0].opens:  # the clean text starts at the first kept token
+            return _from_tokens(text, tokens, language)
+        clean = " ".join([entry.clean for entry in kept])
+    else:
+        clean = " ".join(chunks)
+    folded = " ".join(filter(None, [entry.folded for entry in kept]))
+    return TextAnalysis(text, clean, clean.lower(), folded, tokens, language)
+
+
+def _from_tokens(text: str, tokens: tuple[Token, ...], language: Language) -> TextAnalysis:
     lead = _leading_mentions(tokens)
     kept = tokens[lead:] if lead else tokens
     norms = [t.norm if t.kind != "url" else URL_PLACEHOLDER for t in kept]
@@ -132,35 +255,6 @@ def _leading_mentions(tokens: tuple[Token, ...]) -> int:
     while n < len(tokens) and tokens[n].kind == "mention":
         n += 1
     return n
-
-
-def _tokens(pairs: Sequence[tuple[str, str]], language: Language) -> tuple[Token, ...]:
-    found = _cached_tokens(pairs, language)
-    if all(found):
-        return tuple(cast("list[Token]", found))
-    new_words = [c for (c, k), t in zip(pairs, found, strict=True) if t is None and k == "word"]
-    return _complete(pairs, found, language, _lemmatised_words(new_words, language))
-
-
-def _cached_tokens(pairs: Sequence[tuple[str, str]], language: Language) -> list[Token | None]:
-    """The remembered token of each (chunk, kind) pair, None where there is none yet."""
-    cache = _token_cache.get(language)
-    if cache is None:
-        cache = _token_cache.setdefault(language, {})
-    return list(map(cache.get, pairs))
-
-
-def _complete(pairs: Sequence[tuple[str, str]], found: list[Token | None], language: Language,
-              words: dict[str, Token]) -> tuple[Token, ...]:
-    """``found`` with each missing token filled in: words from ``words``, others made here."""
-    if all(found):
-        return tuple(cast("list[Token]", found))
-    out = []
-    for tok, (chunk, kind) in zip(found, pairs, strict=True):
-        if tok is None:
-            tok = words[chunk] if kind == "word" else _plain_token(chunk, kind, language)
-        out.append(tok)
-    return tuple(out)
 
 
 def _plain_token(chunk: str, kind: str, language: Language) -> Token:

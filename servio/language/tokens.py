@@ -30,8 +30,9 @@ _WORD = rf"{_L}++(?:['’]{_L}+)*+(?:-{_L}+)*+"
 # e-mail address or a domain fall through to the later alternatives ("word2").
 # Every token starts with a non-space character, so the leading look-ahead only
 # skips the whitespace between tokens at once instead of trying each alternative there.
-TOKEN_RE = re.compile(
-    rf"""
+def _token_pattern(closing: str) -> str:
+    """The tokeniser's pattern; ``closing`` is the look-ahead that puts a closing signature at the end."""
+    return rf"""
     (?=\S)(?:
     (?P<word>(?!xD\b|XD\b){_WORD})(?![@+\d_]|[.\-]\w|://)
     |(?P<email>[\w.+-]++@[\w-]+(?:\.[\w-]+)+)
@@ -40,13 +41,23 @@ TOKEN_RE = re.compile(
     |(?P<mention>(?<![\w@])@\w+)
     |(?P<hashtag>(?<![\w#])\#{_L}\w*)
     |(?P<number>\#?\+?\d+(?:[.,:/\-]\d+)*(?:%|{_L}+)?)
-    |(?P<signature>(?<![\w^])\^{_L}[\w]{{0,11}}\b|(?<!\S)[-–—~*]\s?[A-ZÕÄÖÜŠŽ]{_L}{{0,15}}(?=\s*\Z))
+    |(?P<signature>(?<![\w^])\^{_L}[\w]{{0,11}}\b|(?<!\S)[-–—~*]\s?[A-ZÕÄÖÜŠŽ]{_L}{{0,15}}{closing})
     |(?P<emoji>{_EMOJI}|{_EMOTICON})
     |(?P<word2>{_WORD})
     |(?P<punct>[.!?]+|[^\w\s])
-    )""",
-    re.VERBOSE,
-)
+    )"""
+
+
+TOKEN_RE = re.compile(_token_pattern(r"(?=\s*\Z)"), re.VERBOSE)
+
+#: Characters that open a closing signature ("-Mari", "– KA"), the one token that depends on where the
+#: text ends (and that may hold a space).
+SIGNATURE_MARKS = frozenset("-–—~*")
+#: ``TOKEN_RE`` for one whitespace-free chunk of a text: the same alternatives without the closing
+#: signature. No other alternative matches across whitespace, and each of their look-arounds treats the
+#: whitespace past a chunk's edge as it treats the edge of a text, so a text's tokens are its chunks'
+#: tokens in order wherever no closing signature can stand (see ``servio.language.analysis``).
+CHUNK_RE = re.compile(_token_pattern("(?!)"), re.VERBOSE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +92,9 @@ def raw_tokens(text: str) -> tuple[tuple[str, str], ...]:
     """(text, kind) pairs for ``text`` in order; recent texts are cached for detection and analysis."""
     kinds = _KIND_BY_INDEX
     return tuple([(m.group(), kinds[m.lastindex or 0]) for m in TOKEN_RE.finditer(text)])
+
+
+def chunk_tokens(chunk: str) -> tuple[tuple[str, str], ...]:
+    """(text, kind) pairs of one whitespace-free chunk of a text, read with :data:`CHUNK_RE`."""
+    kinds = _KIND_BY_INDEX
+    return tuple([(m.group(), kinds[m.lastindex or 0]) for m in CHUNK_RE.finditer(chunk)])
