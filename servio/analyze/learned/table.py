@@ -1,0 +1,268 @@
+"""The row table of :class:`~servio.analyze.learned.scores.FirstPass`: summed weight rows per word form.
+
+A word always brings the same first-pass rows: the sum of its word and lemma
+rows, the sum of its character n-gram rows, and the rows of its lemma seen
+from the next turn (``prev:lemma:…``) and from the previous one
+(``next:lemma:…``). :class:`RowTable` sums them once per word form and keeps
+them as four consecutive rows of one float32 array; the same array holds the
+row of each token kind (``kind:url``), of each lemma bigram (and trigram) and
+the summed rows of the small groups that have few distinct values (a turn's
+structure, cue hits and neighbour names, keyed by what defines them). A row
+has one column per stage and a last one that counts the features summed in
+it, so summing rows also sums the group sizes. A conversation then becomes a
+list of row numbers (see :meth:`RowTable.stream`) and the first pass a few
+array operations over it.
+
+Every sum here adds the same rows in the same order as the featuriser's named
+features would be added, so the scores are equal bit for bit, not just up to
+rounding.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Hashable, Sequence
+from itertools import repeat
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from servio.language.fold import fold
+
+if TYPE_CHECKING:
+    from servio.analyze.learned.features import Featurizer
+    from servio.language import TextAnalysis, Token
+
+#: Code of a token that brings no feature (punctuation, mentions); never a row of its own.
+SKIP = 0
+#: Rows (left at zero) that stand for the start and the end of a turn in a stream of codes.
+START, END = 1, 2
+#: Code a dict look-up returns for a token not seen yet (no row or kind code is this low).
+MISSING = -(1 << 62)
+_SKIP_KINDS = frozenset({"punct", "mention"})
+
+
+class RowTable:
+    """Summed first-pass weight rows per word form, token kind, lemma n-gram and small feature group.
+
+    Row numbers index :attr:`rows`. A token's code is the first of its word's four rows (``LEX, CHAR,
+    PREV, NEXT``), minus its kind's row for another kind of token, or :data:`SKIP`. Not thread-safe: the
+    caller locks, and takes :attr:`rows` only after its last addition (growing replaces the array).
+    """
+
+    def __init__(self, featurizer: Featurizer, weights: np.ndarray) -> None:
+        self.featurizer = featurizer
+        self.weights = weights
+        self._mask = featurizer.spec.size - 1
+        self._char_range = (featurizer.spec.char_min, featurizer.spec.char_max)
+        self._char_crc = zlib.crc32(b"char:")
+        # Token objects are shared per word form by the language layer, and Token's hash is computed in
+        # Python from its four strings: keying on id() lets one C-level map() look up a whole turn. The
+        # token is kept alive in ``_alive`` beside its code, so its id cannot be reused while the code
+        # is kept. ``_forms`` finds the word of an equal token that is another object.
+        self._codes: dict[int, int] = {}
+        self._alive: list[Token] = []
+        self._forms: dict[tuple[str, str], int] = {}
+        self._kinds: dict[str, int] = {}
+        self._grams: dict[str, int] = {}  # character n-gram -> bucket of its ``char:`` name
+        self._slices: dict[int, tuple[slice, ...]] = {}  # string length -> its n-grams' slices
+        self._lemma_ids: dict[str, int] = {}
+        self._lemma_names: list[str] = []
+        self._lemma_buckets: list[tuple[int, int, int]] = []  # per lemma id: its lemma, prev and next buckets
+        self._lemma_id("<s>")  # lemma ids 0 and 1 stand for the start and end marks
+        self._lemma_id("</s>")
+        self._ngrams: dict[tuple[int, ...], int] = {}  # lemma id pair (or triple) -> row
+        # Per small group, a key that determines its names -> the row of their summed weight rows
+        self.structures: dict[Hashable, int] = {}
+        self.cues: dict[Hashable, int] = {}
+        self.neighbours: dict[Hashable, int] = {}
+        self._stages = weights.shape[1]
+        self._near = 1.0 if featurizer.spec.neighbours else 0.0  # the size a PREV or NEXT row adds
+        self.rows = np.zeros((1024, self._stages + 1), dtype=np.float32)  # stage sums, then their count
+        self.lemmas = np.zeros(1024, dtype=np.int64)  # per word row: its lemma id; 0/1 at START/END
+        self.lemmas[END] = 1
+        self._used = END + 1
+
+    def __len__(self) -> int:
+        """How many entries the table holds (what bounds its memory)."""
+        groups = len(self.structures) + len(self.cues) + len(self.neighbours)
+        return len(self._codes) + len(self._ngrams) + len(self._grams) + groups
+
+    def stream(self, texts: Sequence[TextAnalysis | None]) -> tuple[np.ndarray, list[int]]:
+        """The codes of a conversation's tokens, each text between :data:`START` and :data:`END` (a
+        turn without a text has one :data:`SKIP`), and how many codes each turn has."""
+        codes, counts = self._look_up(texts)
+        if (codes == MISSING).any():
+            self._add_tokens(texts)
+            codes, counts = self._look_up(texts)
+        return codes, counts
+
+    def _look_up(self, texts: Sequence[TextAnalysis | None]) -> tuple[np.ndarray, list[int]]:
+        get = self._codes.get
+        out: list[int] = []
+        counts: list[int] = []
+        for ta in texts:
+            if ta is None:  # one SKIP code: every turn has a code
+                out.append(SKIP)
+                counts.append(1)
+                continue
+            out.append(START)
+            out.extend(map(get, map(id, ta.tokens), repeat(MISSING)))
+            out.append(END)
+            counts.append(len(ta.tokens) + 2)
+        return np.fromiter(out, dtype=np.int64, count=len(out)), counts
+
+    def _add_tokens(self, texts: Sequence[TextAnalysis | None]) -> None:
+        """Give every token of ``texts`` a code, summing the rows of the words not seen yet."""
+        new: dict[tuple[str, str], list[Token]] = {}
+        for ta in texts:
+            for tok in ta.tokens if ta is not None else ():
+                if id(tok) in self._codes:
+                    continue
+                if tok.kind != "word":
+                    self._remember(tok, SKIP if tok.kind in _SKIP_KINDS else -self._kind_row(tok.kind))
+                elif (tok.norm, tok.lemma) in self._forms:
+                    self._remember(tok, self._forms[tok.norm, tok.lemma])
+                else:
+                    new.setdefault((tok.norm, tok.lemma), []).append(tok)
+        if new:
+            base = self._add_words(list(new))
+            for k, (form, toks) in enumerate(new.items()):
+                self._forms[form] = base + 4 * k
+                for tok in toks:
+                    self._remember(tok, base + 4 * k)
+
+    def _remember(self, tok: Token, code: int) -> None:
+        self._codes[id(tok)] = code
+        self._alive.append(tok)
+
+    def _kind_row(self, kind: str) -> int:
+        row = self._kinds.get(kind)
+        if row is None:
+            row = self._kinds[kind] = self._append(self._named([_bucket(f"kind:{kind}", self._mask)]))
+        return row
+
+    def _named(self, buckets: list[int]) -> np.ndarray:
+        """One row per bucket: its weight row and a count of 1."""
+        block = np.ones((len(buckets), self._stages + 1), dtype=np.float32)
+        block[:, :-1] = self.weights[buckets]
+        return block
+
+    def _add_words(self, forms: Sequence[tuple[str, str]]) -> int:
+        """Append the four rows of each (norm, lemma) word form; the first row of the first form."""
+        mask, w = self._mask, self.weights
+        lemma_ids = [self._lemma_id(fold(lemma)) for _, lemma in forms]
+        lemma_buckets = self._lemma_buckets
+        lex = [(_bucket(f"word:{norm}", mask), lemma_buckets[i][0])
+               for (norm, _), i in zip(forms, lemma_ids, strict=True)]
+        near = [lemma_buckets[i][1:] for i in lemma_ids]
+        grams, sizes = self._gram_buckets([norm for norm, _ in forms])
+        k = len(forms)
+        block = np.zeros((k, 4, self._stages + 1), dtype=np.float32)
+        pairs = w[lex]
+        block[:, 0, :-1] = pairs[:, 0] + pairs[:, 1]
+        block[:, 1, :-1] = _gram_sums(w[grams], sizes)
+        block[:, 2:, :-1] = w[near]
+        block[:, :, -1] = [2, 0, self._near, self._near]
+        block[:, 1, -1] = sizes
+        base = self._append(block.reshape(4 * k, -1))
+        self.lemmas[base:base + 4 * k:4] = lemma_ids
+        return base
+
+    def _gram_buckets(self, norms: Sequence[str]) -> tuple[list[int], list[int]]:
+        """Buckets of the ``char:`` n-gram names of each word, in the featuriser's order, and how many
+        each word has."""
+        grams: list[str] = []
+        sizes: list[int] = []
+        for norm in norms:
+            padded = f" {norm} "
+            slices = self._slices.get(len(padded)) or self._slices_of(len(padded))
+            grams += map(padded.__getitem__, slices)
+            sizes.append(len(slices))
+        crc, mask = self._char_crc, self._mask
+        for g in set(grams).difference(self._grams):
+            self._grams[g] = zlib.crc32(g.encode("utf-8"), crc) & mask
+        return list(map(self._grams.__getitem__, grams)), sizes
+
+    def _slices_of(self, n: int) -> tuple[slice, ...]:
+        """The character n-grams of an ``n``-character string, as ``_char_ngrams`` orders them."""
+        lo, hi = self._char_range
+        found = self._slices[n] = tuple(slice(a, a + k) for k in range(lo, hi + 1) for a in range(n - k + 1))
+        return found
+
+    def _lemma_id(self, folded: str) -> int:
+        found = self._lemma_ids.get(folded)
+        if found is None:
+            found = self._lemma_ids[folded] = len(self._lemma_names)
+            self._lemma_names.append(folded)
+            name, mask = f"lemma:{folded}", self._mask
+            self._lemma_buckets.append((_bucket(name, mask), _bucket(f"prev:{name}", mask),
+                                        _bucket(f"next:{name}", mask)))
+        return found
+
+    def ngram_rows(self, keys: list[tuple[int, ...]]) -> list[int]:
+        """The rows of lemma n-grams given by lemma ids: a pair for a bigram, a triple for a trigram."""
+        found = list(map(self._ngrams.get, keys))
+        if None in found:
+            new = list(dict.fromkeys(k for k, f in zip(keys, found, strict=True) if f is None))
+            names = self._lemma_names
+            mask = self._mask
+            kind = {2: "bigram:", 3: "trigram:"}
+            buckets = [_bucket(kind[len(key)] + " ".join([names[i] for i in key]), mask) for key in new]
+            base = self._append(self._named(buckets))
+            self._ngrams.update(zip(new, range(base, base + len(new)), strict=True))
+            found = list(map(self._ngrams.get, keys))
+        return found  # type: ignore[return-value]  # every n-gram has a row now
+
+    def add(self, groups: dict[Hashable, int], key: Hashable, names: list[str], in_order: bool = True) -> int:
+        """Remember in ``groups`` (:attr:`structures`, :attr:`cues` or :attr:`neighbours`) the row holding
+        the summed weight rows of ``names`` and how many they are, under a ``key`` that determines them.
+        The rows are added in order (as ``np.add.reduceat`` adds them), or as ``ndarray.sum`` adds them
+        (pairwise from 8 rows on) when not ``in_order``: each group is summed as it always was."""
+        row = SKIP  # row 0 is never written: zero, of size 0
+        if names:
+            rows = self.weights[self.featurizer.indices(names)]
+            block = np.full((1, self._stages + 1), len(names), dtype=np.float32)
+            block[:, :-1] = np.add.reduceat(rows, [0], axis=0) if in_order else rows.sum(axis=0)
+            row = self._append(block)
+        groups[key] = row
+        return row
+
+    def _append(self, block: np.ndarray) -> int:
+        """Add rows at the end (growing the arrays as needed); the number of the first."""
+        start = self._used
+        end = start + len(block)
+        if end > len(self.rows):
+            size = max(end, 2 * len(self.rows))
+            self.rows = _grown(self.rows, size)
+            self.lemmas = _grown(self.lemmas, size)
+        self.rows[start:end] = block
+        self._used = end
+        return start
+
+
+def _grown(arr: np.ndarray, size: int) -> np.ndarray:
+    out = np.zeros((size, *arr.shape[1:]), dtype=arr.dtype)
+    out[:len(arr)] = arr
+    return out
+
+
+def _bucket(name: str, mask: int) -> int:
+    """The bucket of a feature name (as :meth:`Featurizer.index` computes it, without filling its cache)."""
+    return zlib.crc32(name.encode("utf-8")) & mask
+
+
+def _gram_sums(rows: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
+    """Per word, the sum of its ``sizes[j]`` consecutive n-gram rows, added as ``ndarray.sum(axis=0)`` adds
+    one word's rows (the featuriser's order, so the sums are equal bit for bit): words with as many
+    n-grams are summed together, ``sum(axis=1)`` over a (words, n-grams, stages) array."""
+    out = np.zeros((len(sizes), rows.shape[1]), dtype=np.float32)
+    ends = np.cumsum(sizes)
+    by_size: dict[int, list[int]] = {}
+    for j, size in enumerate(sizes):
+        if size:
+            by_size.setdefault(size, []).append(j)
+    for size, words in by_size.items():
+        at = (ends[words] - size)[:, None] + np.arange(size)
+        out[words] = rows[at].sum(axis=1)
+    return out
