@@ -33,7 +33,7 @@ from servio.analyze.learned.features import (
     structure_parts,
     turn_positions,
 )
-from servio.analyze.learned.table import END, SKIP, RowTable
+from servio.analyze.learned.table import BIGRAM_KEY, END, SKIP, RowTable
 from servio.language.lexicon import lexicon
 from servio.model import Speaker
 
@@ -84,40 +84,38 @@ class FirstPass:
                 self._table = RowTable(self.featurizer, self.weights)  # only between conversations
             table = self._table
             codes, counts = table.stream([t.text for t in analysis.turns])
-            owner = np.repeat(np.arange(n), counts)  # the turn of each code
+            owner = np.repeat(_TURNS[:n] if n <= len(_TURNS) else np.arange(n), counts)  # each code's turn
             words = codes > END
             word_rows, word_turns = codes[words], owner[words]
             ngrams, ngram_turns = _ngrams(table, codes, owner, spec) if spec.bigrams else (_NONE, _NONE)
-            lengths = np.array(counts, dtype=np.int64)
-            nw = np.add.reduceat(words, np.cumsum(lengths) - lengths, dtype=np.int64)  # every turn has a code
-            rules = rule_tags if spec.rules else None
-            singles = _singles(table, analysis, rules, nw.tolist(), spec.neighbours)
+            singles = _singles(table, analysis, rule_tags if spec.rules else None,
+                               np.bincount(word_turns, minlength=n).tolist(), spec.neighbours)
             rows = table.rows
         kinds = codes < SKIP
         # Runs of rows, one per feature family and turn (family-major, each family in turn order): the
-        # words' LEX and CHAR rows, n-grams, the structure, cue-hit and neighbour rows, token kinds, then
-        # the words' PREV and NEXT rows (added to the neighbouring turns' NEAR group below).
-        idx = np.concatenate(((word_rows + _COLUMN[:2]).ravel(), ngrams, singles, -codes[kinds],
-                              (word_rows + _COLUMN[2:]).ravel()))
-        runs = np.concatenate(((word_turns + _RUN[:2] * n).ravel(), ngram_turns + _NGRAM * n,
-                               np.arange(_STRUCTURE * n, (_NEAR + 1) * n), owner[kinds] + 6 * n,
-                               (word_turns + _RUN[2:] * n).ravel()))
-        starts = np.flatnonzero(np.concatenate(([True], runs[1:] != runs[:-1])))
+        # words' LEX, CHAR, PREV and NEXT rows, n-grams, token kinds, then the structure, cue-hit and
+        # neighbour rows (one each).
+        idx = np.concatenate(((word_rows + _WORD_ROWS).ravel(), ngrams, -codes[kinds], singles))
+        runs = np.concatenate(((word_turns + _WORD_ROWS * n).ravel(), ngram_turns + 4 * n,
+                               owner[kinds] + 5 * n, np.arange(6 * n, 9 * n)))
+        starts = np.flatnonzero(np.concatenate((_TRUE, runs[1:] != runs[:-1])))
         summed = np.zeros((9 * n, rows.shape[1]), dtype=np.float32)
         summed[runs[starts]] += np.add.reduceat(rows.take(idx, axis=0), starts, axis=0)
         summed = summed.reshape(9, n, -1)
-        sums = summed[:_GROUPS].transpose(1, 0, 2).copy()  # turns x groups x (stages, size)
-        sums[:, _LEX] += summed[6]
-        sums[1:, _NEAR] += summed[7, :-1]
-        sums[:-1, _NEAR] += summed[8, 1:]
+        sums = summed.take(_FAMILY_OF_GROUP, axis=0).transpose(1, 0, 2)  # turns x groups x (stages, size)
+        sums[:, _LEX] += summed[5]  # the token kinds are lexical features too
+        sums[1:, _NEAR] += summed[2, :-1]  # a turn's words are prev: features of the next turn
+        sums[:-1, _NEAR] += summed[3, 1:]  # and next: features of the previous one
         sizes = sums[:, :, -1]
         scale = np.divide(self._group_weights, np.sqrt(sizes), out=np.zeros_like(sizes), where=sizes > 0)
         return np.einsum("tg,tgs->ts", scale, np.ascontiguousarray(sums[:, :, :-1]))
 
 
 _NONE = np.zeros(0, dtype=np.int64)
-_COLUMN = np.arange(4)[:, None]  # a word's LEX, CHAR, PREV and NEXT rows follow each other
-_RUN = np.array([0, 1, 7, 8])[:, None]  # the runs of those rows: LEX, CHAR, then after the kinds
+_TRUE = np.ones(1, dtype=bool)
+_TURNS = np.arange(1024)
+_WORD_ROWS = np.arange(4)[:, None]  # a word's LEX, CHAR, PREV and NEXT rows follow each other
+_FAMILY_OF_GROUP = np.array([0, 1, 4, 6, 7, 8])  # LEX, CHAR, n-grams, structure, cue hits, neighbours
 
 
 def _ngrams(table: RowTable, codes: np.ndarray, owner: np.ndarray,
@@ -128,17 +126,16 @@ def _ngrams(table: RowTable, codes: np.ndarray, owner: np.ndarray,
     seq, turn = codes[marked], owner[marked]
     lemma = table.lemmas.take(seq)
     inner = seq[:-1] != END  # no n-gram runs from one turn's END mark into the next turn
-    pairs: list[tuple[int, ...]] = list(zip(lemma[:-1][inner].tolist(), lemma[1:][inner].tolist(),
-                                            strict=True))
-    rows = np.fromiter(table.ngram_rows(pairs), dtype=np.int64, count=len(pairs))
+    keys = (lemma[:-1] * BIGRAM_KEY + lemma[1:])[inner].tolist()
+    rows = np.fromiter(table.bigram_rows(keys), dtype=np.int64, count=len(keys))
     turns = turn[:-1][inner]
     if spec.trigrams:
         inner3 = inner[:-1] & (seq[1:-1] != END)
-        triples: list[tuple[int, ...]] = list(zip(lemma[:-2][inner3].tolist(), lemma[1:-1][inner3].tolist(),
-                                                  lemma[2:][inner3].tolist(), strict=True))
+        triples = list(zip(lemma[:-2][inner3].tolist(), lemma[1:-1][inner3].tolist(),
+                           lemma[2:][inner3].tolist(), strict=True))
         turns = np.concatenate((turns, turn[:-2][inner3]))
         order = np.argsort(turns, kind="stable")  # per turn: its bigrams, then its trigrams
-        return np.concatenate((rows, table.ngram_rows(triples)))[order], turns[order]
+        return np.concatenate((rows, table.trigram_rows(triples)))[order], turns[order]
     return rows, turns
 
 

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Hashable, Sequence
-from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,9 +36,12 @@ if TYPE_CHECKING:
 SKIP = 0
 #: Rows (left at zero) that stand for the start and the end of a turn in a stream of codes.
 START, END = 1, 2
-#: Code a dict look-up returns for a token not seen yet (no row or kind code is this low).
-MISSING = -(1 << 62)
 _SKIP_KINDS = frozenset({"punct", "mention"})
+#: A bigram of lemma ids a, b is keyed ``a * BIGRAM_KEY + b``: one int, cheaper to hash and compare than a
+#: pair. Unique while b < BIGRAM_KEY, and an int64 while a < 2**30 (lemma ids count the distinct lemmas
+#: of a table that starts over at 200,000 entries). Odd with mixed low bits, so that keys spread over a
+#: dict's slots (a plain ``a << 32 | b`` puts every bigram ending in the same lemma in one slot).
+BIGRAM_KEY = 0x1_9E37_79B1
 
 
 class RowTable:
@@ -71,7 +73,8 @@ class RowTable:
         self._lemma_buckets: list[tuple[int, int, int]] = []  # per lemma id: its lemma, prev and next buckets
         self._lemma_id("<s>")  # lemma ids 0 and 1 stand for the start and end marks
         self._lemma_id("</s>")
-        self._ngrams: dict[tuple[int, ...], int] = {}  # lemma id pair (or triple) -> row
+        self._bigrams: dict[int, int] = {}  # a * BIGRAM_KEY + b of lemma ids a, b -> row
+        self._trigrams: dict[tuple[int, int, int], int] = {}  # lemma ids -> row
         # Per small group, a key that determines its names -> the row of their summed weight rows
         self.structures: dict[Hashable, int] = {}
         self.cues: dict[Hashable, int] = {}
@@ -86,20 +89,22 @@ class RowTable:
     def __len__(self) -> int:
         """How many entries the table holds (what bounds its memory)."""
         groups = len(self.structures) + len(self.cues) + len(self.neighbours)
-        return len(self._codes) + len(self._ngrams) + len(self._grams) + groups
+        return len(self._codes) + len(self._bigrams) + len(self._trigrams) + len(self._grams) + groups
 
     def stream(self, texts: Sequence[TextAnalysis | None]) -> tuple[np.ndarray, list[int]]:
         """The codes of a conversation's tokens, each text between :data:`START` and :data:`END` (a
         turn without a text has one :data:`SKIP`), and how many codes each turn has."""
         codes, counts = self._look_up(texts)
-        if (codes == MISSING).any():
+        try:
+            return np.fromiter(codes, dtype=np.int64, count=len(codes)), counts
+        except TypeError:  # a token not seen yet: its code is None
             self._add_tokens(texts)
-            codes, counts = self._look_up(texts)
-        return codes, counts
+        codes, counts = self._look_up(texts)
+        return np.fromiter(codes, dtype=np.int64, count=len(codes)), counts
 
-    def _look_up(self, texts: Sequence[TextAnalysis | None]) -> tuple[np.ndarray, list[int]]:
+    def _look_up(self, texts: Sequence[TextAnalysis | None]) -> tuple[list[int | None], list[int]]:
         get = self._codes.get
-        out: list[int] = []
+        out: list[int | None] = []
         counts: list[int] = []
         for ta in texts:
             if ta is None:  # one SKIP code: every turn has a code
@@ -107,10 +112,10 @@ class RowTable:
                 counts.append(1)
                 continue
             out.append(START)
-            out.extend(map(get, map(id, ta.tokens), repeat(MISSING)))
+            out.extend(map(get, map(id, ta.tokens)))
             out.append(END)
             counts.append(len(ta.tokens) + 2)
-        return np.fromiter(out, dtype=np.int64, count=len(out)), counts
+        return out, counts
 
     def _add_tokens(self, texts: Sequence[TextAnalysis | None]) -> None:
         """Give every token of ``texts`` a code, summing the rows of the words not seen yet."""
@@ -200,19 +205,30 @@ class RowTable:
                                         _bucket(f"next:{name}", mask)))
         return found
 
-    def ngram_rows(self, keys: list[tuple[int, ...]]) -> list[int]:
-        """The rows of lemma n-grams given by lemma ids: a pair for a bigram, a triple for a trigram."""
-        found = list(map(self._ngrams.get, keys))
+    def bigram_rows(self, keys: list[int]) -> list[int]:
+        """The rows of lemma bigrams given as ``a * BIGRAM_KEY + b`` of their lemma ids."""
+        found = list(map(self._bigrams.get, keys))
         if None in found:
             new = list(dict.fromkeys(k for k, f in zip(keys, found, strict=True) if f is None))
-            names = self._lemma_names
-            mask = self._mask
-            kind = {2: "bigram:", 3: "trigram:"}
-            buckets = [_bucket(kind[len(key)] + " ".join([names[i] for i in key]), mask) for key in new]
-            base = self._append(self._named(buckets))
-            self._ngrams.update(zip(new, range(base, base + len(new)), strict=True))
-            found = list(map(self._ngrams.get, keys))
-        return found  # type: ignore[return-value]  # every n-gram has a row now
+            self._add_ngrams(self._bigrams, new, [divmod(k, BIGRAM_KEY) for k in new])
+            found = list(map(self._bigrams.get, keys))
+        return found  # type: ignore[return-value]  # every bigram has a row now
+
+    def trigram_rows(self, keys: list[tuple[int, int, int]]) -> list[int]:
+        """The rows of lemma trigrams given by their lemma ids."""
+        found = list(map(self._trigrams.get, keys))
+        if None in found:
+            new = list(dict.fromkeys(k for k, f in zip(keys, found, strict=True) if f is None))
+            self._add_ngrams(self._trigrams, new, new)
+            found = list(map(self._trigrams.get, keys))
+        return found  # type: ignore[return-value]  # every trigram has a row now
+
+    def _add_ngrams(self, rows: dict[Any, int], keys: list[Any], lemma_ids: Sequence[Sequence[int]]) -> None:
+        names, mask = self._lemma_names, self._mask
+        kind = "bigram:" if rows is self._bigrams else "trigram:"
+        buckets = [_bucket(kind + " ".join([names[i] for i in ids]), mask) for ids in lemma_ids]
+        base = self._append(self._named(buckets))
+        rows.update(zip(keys, range(base, base + len(keys)), strict=True))
 
     def add(self, groups: dict[Hashable, int], key: Hashable, names: list[str], in_order: bool = True) -> int:
         """Remember in ``groups`` (:attr:`structures`, :attr:`cues` or :attr:`neighbours`) the row holding
