@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 _LEX, _CHAR, _NGRAM, _STRUCTURE, _RULES, _NEAR = range(6)  # feature groups, in the featuriser's order
 _GROUPS = 6
-_NORM, _CUE, _STAGE = attrgetter("norm"), attrgetter("cue"), attrgetter("stage")
+_NORM, _CUE, _STAGE, _TAGS = attrgetter("norm"), attrgetter("cue"), attrgetter("stage"), attrgetter("tags")
 _TABLE_LIMIT = 200_000
 #: structure_parts' buckets of a turn's index (and distance to the end) up to 9, and of its word count
 #: up to 41: keys that give the same buckets give the same structure names.
@@ -71,6 +71,7 @@ class FirstPass:
         self._group_weights = np.array([spec.lexical_weight, spec.char_weight, spec.lexical_weight, 1.0,
                                         spec.rule_weight, 1.0], dtype=np.float32)
         self._table = RowTable(featurizer, weights)
+        self._scales = _scales(self._group_weights, 1024)
         self._lock = threading.Lock()
 
     def scores(self, analysis: ConversationAnalysis, rule_tags: Sequence[TurnTags] | None) -> np.ndarray:
@@ -106,11 +107,25 @@ class FirstPass:
         sums[:, _LEX] += summed[5]  # the token kinds are lexical features too
         sums[1:, _NEAR] += summed[2, :-1]  # a turn's words are prev: features of the next turn
         sums[:-1, _NEAR] += summed[3, 1:]  # and next: features of the previous one
-        sizes = sums[:, :, -1]
-        scale = np.divide(self._group_weights, np.sqrt(sizes), out=np.zeros_like(sizes), where=sizes > 0)
+        sizes = sums[:, :, -1].astype(np.intp)
+        try:
+            scale = self._scales[_GROUP, sizes]
+        except IndexError:  # a group larger than any before
+            self._scales = _scales(self._group_weights, 2 * int(sizes.max()))
+            scale = self._scales[_GROUP, sizes]
         return np.einsum("tg,tgs->ts", scale, np.ascontiguousarray(sums[:, :, :-1]))
 
 
+def _scales(group_weights: np.ndarray, sizes: int) -> np.ndarray:
+    """Per group and group size below ``sizes``, ``group weight / sqrt(size)`` (0 for an empty group), in
+    float32 as ``_pack`` in the featuriser computes it: a turn's scales become one table look-up."""
+    size = np.arange(sizes, dtype=np.float32)[None, :]
+    weights = group_weights[:, None]
+    return np.divide(weights, np.sqrt(size), out=np.zeros((len(group_weights), sizes), dtype=np.float32),
+                     where=size > 0)
+
+
+_GROUP = np.arange(_GROUPS)
 _NONE = np.zeros(0, dtype=np.int64)
 _TRUE = np.ones(1, dtype=bool)
 _TURNS = np.arange(1024)
@@ -159,7 +174,8 @@ def _singles(table: RowTable, analysis: ConversationAnalysis, rule_tags: Sequenc
     if rule_tags is None:
         rows += [SKIP] * n
     else:
-        keys = [tuple([(tag.stage, *map(_CUE, tag.evidence)) for tag in tt.tags]) for tt in rule_tags]
+        keys = [tuple([(tag.stage, *map(_CUE, tag.evidence)) for tag in tags]) if tags else ()
+                for tags in map(_TAGS, rule_tags)]
         rows += _rows(table, table.cues, keys, lambda i: rule_names(rule_tags, i))
     if not neighbours:
         rows += [SKIP] * n

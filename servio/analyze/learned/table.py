@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Hashable, Sequence
+from itertools import compress, repeat
+from operator import is_
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -98,7 +100,7 @@ class RowTable:
         try:
             return np.fromiter(codes, dtype=np.int64, count=len(codes)), counts
         except TypeError:  # a token not seen yet: its code is None
-            self._add_tokens(texts)
+            self._add_tokens(texts, codes)
         codes, counts = self._look_up(texts)
         return np.fromiter(codes, dtype=np.int64, count=len(codes)), counts
 
@@ -117,12 +119,21 @@ class RowTable:
             counts.append(len(ta.tokens) + 2)
         return out, counts
 
-    def _add_tokens(self, texts: Sequence[TextAnalysis | None]) -> None:
-        """Give every token of ``texts`` a code, summing the rows of the words not seen yet."""
+    def _add_tokens(self, texts: Sequence[TextAnalysis | None], codes: list[int | None]) -> None:
+        """Give every token of ``texts`` without one in ``codes`` (see :meth:`_look_up`) a code, summing
+        the rows of the words not seen yet."""
         new: dict[tuple[str, str], list[Token]] = {}
+        start = 0
         for ta in texts:
-            for tok in ta.tokens if ta is not None else ():
-                if id(tok) in self._codes:
+            if ta is None:
+                start += 1
+                continue
+            found = codes[start + 1:start + 1 + len(ta.tokens)]
+            start += len(ta.tokens) + 2
+            if None not in found:
+                continue
+            for tok, code in zip(ta.tokens, found, strict=True):
+                if code is not None or id(tok) in self._codes:
                     continue
                 if tok.kind != "word":
                     self._remember(tok, SKIP if tok.kind in _SKIP_KINDS else -self._kind_row(tok.kind))
@@ -150,7 +161,7 @@ class RowTable:
     def _named(self, buckets: list[int]) -> np.ndarray:
         """One row per bucket: its weight row and a count of 1."""
         block = np.ones((len(buckets), self._stages + 1), dtype=np.float32)
-        block[:, :-1] = self.weights[buckets]
+        block[:, :-1] = self.weights.take(buckets, axis=0)
         return block
 
     def _add_words(self, forms: Sequence[tuple[str, str]]) -> int:
@@ -164,10 +175,10 @@ class RowTable:
         grams, sizes = self._gram_buckets([norm for norm, _ in forms])
         k = len(forms)
         block = np.zeros((k, 4, self._stages + 1), dtype=np.float32)
-        pairs = w[lex]
+        pairs = w.take(lex, axis=0)  # take: much faster than fancy indexing on rows of 7 floats
         block[:, 0, :-1] = pairs[:, 0] + pairs[:, 1]
-        block[:, 1, :-1] = _gram_sums(w[grams], sizes)
-        block[:, 2:, :-1] = w[near]
+        block[:, 1, :-1] = _gram_sums(w.take(grams, axis=0), sizes)
+        block[:, 2:, :-1] = w.take(near, axis=0)
         block[:, :, -1] = [2, 0, self._near, self._near]
         block[:, 1, -1] = sizes
         base = self._append(block.reshape(4 * k, -1))
@@ -184,10 +195,13 @@ class RowTable:
             slices = self._slices.get(len(padded)) or self._slices_of(len(padded))
             grams += map(padded.__getitem__, slices)
             sizes.append(len(slices))
-        crc, mask = self._char_crc, self._mask
-        for g in set(grams).difference(self._grams):
-            self._grams[g] = zlib.crc32(g.encode("utf-8"), crc) & mask
-        return list(map(self._grams.__getitem__, grams)), sizes
+        found = list(map(self._grams.get, grams))
+        if None in found:
+            crc, mask = self._char_crc, self._mask
+            for g in set(compress(grams, map(is_, found, repeat(None)))):
+                self._grams[g] = zlib.crc32(g.encode("utf-8"), crc) & mask
+            found = list(map(self._grams.__getitem__, grams))
+        return found, sizes  # type: ignore[return-value]  # every n-gram has a bucket now
 
     def _slices_of(self, n: int) -> tuple[slice, ...]:
         """The character n-grams of an ``n``-character string, as ``_char_ngrams`` orders them."""
@@ -224,9 +238,10 @@ class RowTable:
         return found  # type: ignore[return-value]  # every trigram has a row now
 
     def _add_ngrams(self, rows: dict[Any, int], keys: list[Any], lemma_ids: Sequence[Sequence[int]]) -> None:
-        names, mask = self._lemma_names, self._mask
+        names, mask, crc = self._lemma_names, self._mask, zlib.crc32
         kind = "bigram:" if rows is self._bigrams else "trigram:"
-        buckets = [_bucket(kind + " ".join([names[i] for i in ids]), mask) for ids in lemma_ids]
+        buckets = [crc((kind + " ".join([names[i] for i in ids])).encode("utf-8")) & mask
+                   for ids in lemma_ids]
         base = self._append(self._named(buckets))
         rows.update(zip(keys, range(base, base + len(keys)), strict=True))
 
@@ -269,16 +284,14 @@ def _bucket(name: str, mask: int) -> int:
 
 
 def _gram_sums(rows: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
-    """Per word, the sum of its ``sizes[j]`` consecutive n-gram rows, added as ``ndarray.sum(axis=0)`` adds
-    one word's rows (the featuriser's order, so the sums are equal bit for bit): words with as many
-    n-grams are summed together, ``sum(axis=1)`` over a (words, n-grams, stages) array."""
-    out = np.zeros((len(sizes), rows.shape[1]), dtype=np.float32)
-    ends = np.cumsum(sizes)
-    by_size: dict[int, list[int]] = {}
-    for j, size in enumerate(sizes):
-        if size:
-            by_size.setdefault(size, []).append(j)
-    for size, words in by_size.items():
-        at = (ends[words] - size)[:, None] + np.arange(size)
-        out[words] = rows[at].sum(axis=1)
-    return out
+    """Per word, the sum of its ``sizes[j]`` consecutive n-gram rows, added in order as ``ndarray.sum``
+    adds one word's rows (the featuriser's sums, so equal bit for bit): ``sum(axis=1)`` over a (words,
+    n-grams, stages) array padded with zero rows after each word's last n-gram, which add nothing."""
+    counts = np.asarray(sizes, dtype=np.int64)
+    width = int(counts.max(initial=0))
+    if not width:
+        return np.zeros((len(counts), rows.shape[1]), dtype=np.float32)
+    position = np.arange(width)
+    at = np.where(position < counts[:, None], (np.cumsum(counts) - counts)[:, None] + position, len(rows))
+    padded = np.concatenate((rows, np.zeros((1, rows.shape[1]), dtype=np.float32)))
+    return padded.take(at, axis=0).sum(axis=1)
