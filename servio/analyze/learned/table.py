@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Hashable, Sequence
-from itertools import compress, repeat
-from operator import is_
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from servio.analyze.learned.grams import gram_buckets
 from servio.language.fold import fold
 
 if TYPE_CHECKING:
@@ -59,7 +58,6 @@ class RowTable:
         self.weights = weights
         self._mask = featurizer.spec.size - 1
         self._char_range = (featurizer.spec.char_min, featurizer.spec.char_max)
-        self._char_crc = zlib.crc32(b"char:")
         # Token objects are shared per word form by the language layer, and Token's hash is computed in
         # Python from its four strings: keying on id() lets one C-level map() look up a whole turn. The
         # token is kept alive in ``_alive`` beside its code, so its id cannot be reused while the code
@@ -68,8 +66,6 @@ class RowTable:
         self._alive: list[Token] = []
         self._forms: dict[tuple[str, str], int] = {}
         self._kinds: dict[str, int] = {}
-        self._grams: dict[str, int] = {}  # character n-gram -> bucket of its ``char:`` name
-        self._slices: dict[int, tuple[slice, ...]] = {}  # string length -> its n-grams' slices
         self._lemma_ids: dict[str, int] = {}
         self._lemma_names: list[str] = []
         self._lemma_buckets: list[tuple[int, int, int]] = []  # per lemma id: its lemma, prev and next buckets
@@ -91,7 +87,7 @@ class RowTable:
     def __len__(self) -> int:
         """How many entries the table holds (what bounds its memory)."""
         groups = len(self.structures) + len(self.cues) + len(self.neighbours)
-        return len(self._codes) + len(self._bigrams) + len(self._trigrams) + len(self._grams) + groups
+        return len(self._codes) + len(self._bigrams) + len(self._trigrams) + groups
 
     def stream(self, texts: Sequence[TextAnalysis | None]) -> tuple[np.ndarray, list[int]]:
         """The codes of a conversation's tokens, each text between :data:`START` and :data:`END` (a
@@ -172,7 +168,8 @@ class RowTable:
         lex = [(_bucket(f"word:{norm}", mask), lemma_buckets[i][0])
                for (norm, _), i in zip(forms, lemma_ids, strict=True)]
         near = [lemma_buckets[i][1:] for i in lemma_ids]
-        grams, sizes = self._gram_buckets([norm for norm, _ in forms])
+        lo, hi = self._char_range
+        grams, sizes = gram_buckets([f" {norm} " for norm, _ in forms], lo, hi, mask)
         k = len(forms)
         block = np.zeros((k, 4, self._stages + 1), dtype=np.float32)
         pairs = w.take(lex, axis=0)  # take: much faster than fancy indexing on rows of 7 floats
@@ -184,30 +181,6 @@ class RowTable:
         base = self._append(block.reshape(4 * k, -1))
         self.lemmas[base:base + 4 * k:4] = lemma_ids
         return base
-
-    def _gram_buckets(self, norms: Sequence[str]) -> tuple[list[int], list[int]]:
-        """Buckets of the ``char:`` n-gram names of each word, in the featuriser's order, and how many
-        each word has."""
-        grams: list[str] = []
-        sizes: list[int] = []
-        for norm in norms:
-            padded = f" {norm} "
-            slices = self._slices.get(len(padded)) or self._slices_of(len(padded))
-            grams += map(padded.__getitem__, slices)
-            sizes.append(len(slices))
-        found = list(map(self._grams.get, grams))
-        if None in found:
-            crc, mask = self._char_crc, self._mask
-            for g in set(compress(grams, map(is_, found, repeat(None)))):
-                self._grams[g] = zlib.crc32(g.encode("utf-8"), crc) & mask
-            found = list(map(self._grams.__getitem__, grams))
-        return found, sizes  # type: ignore[return-value]  # every n-gram has a bucket now
-
-    def _slices_of(self, n: int) -> tuple[slice, ...]:
-        """The character n-grams of an ``n``-character string, as ``_char_ngrams`` orders them."""
-        lo, hi = self._char_range
-        found = self._slices[n] = tuple(slice(a, a + k) for k in range(lo, hi + 1) for a in range(n - k + 1))
-        return found
 
     def _lemma_id(self, folded: str) -> int:
         found = self._lemma_ids.get(folded)
@@ -283,11 +256,11 @@ def _bucket(name: str, mask: int) -> int:
     return zlib.crc32(name.encode("utf-8")) & mask
 
 
-def _gram_sums(rows: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
+def _gram_sums(rows: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Per word, the sum of its ``sizes[j]`` consecutive n-gram rows, added in order as ``ndarray.sum``
     adds one word's rows (the featuriser's sums, so equal bit for bit): ``sum(axis=1)`` over a (words,
     n-grams, stages) array padded with zero rows after each word's last n-gram, which add nothing."""
-    counts = np.asarray(sizes, dtype=np.int64)
+    counts = sizes
     width = int(counts.max(initial=0))
     if not width:
         return np.zeros((len(counts), rows.shape[1]), dtype=np.float32)
