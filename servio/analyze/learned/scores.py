@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Sequence
-from functools import cache, lru_cache
+from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from servio.analyze.base import ConversationAnalysis, TurnAnalysis
     from servio.language import TextAnalysis
     from servio.model import Language
-    from servio.results import TurnTags
+    from servio.results import StageTag, TurnTags
 
 _LEX, _CHAR, _NGRAM, _STRUCTURE, _RULES, _NEAR = range(6)  # feature groups, in the featuriser's order
 _GROUPS = 6
@@ -162,7 +163,7 @@ def _singles(table: RowTable, analysis: ConversationAnalysis, rule_tags: Sequenc
     n = len(turns)
     speakers = [t.turn.speaker for t in turns]
     texts = [t.text for t in turns]
-    questions = list(map(_is_question, texts))
+    questions = [False if ta is None else "?" in ta.clean or _opens_question(ta) for ta in texts]
     lazy: dict[str, Any] = {}
 
     def structure(i: int) -> list[str]:
@@ -174,16 +175,16 @@ def _singles(table: RowTable, analysis: ConversationAnalysis, rule_tags: Sequenc
     if rule_tags is None:
         rows += [SKIP] * n
     else:
-        keys = [tuple([(tag.stage, *map(_CUE, tag.evidence)) for tag in tags]) if tags else ()
-                for tags in map(_TAGS, rule_tags)]
+        keys = [_cue_key(tags) if tags else () for tags in map(_TAGS, rule_tags)]
         rows += _rows(table, table.cues, keys, lambda i: rule_names(rule_tags, i))
     if not neighbours:
         rows += [SKIP] * n
     else:
         stages = [tuple(map(_STAGE, tt.tags)) for tt in rule_tags] if rule_tags is not None else [()] * n
-        states = [None, *zip(speakers, questions, stages, strict=True), None]
         no_lemmas: list[list[str]] = [[] for _ in turns]
-        keys = list(zip(speakers, states, states[2:], strict=False))  # states has one more at each end
+        # flat keys (a tuple's hash is not kept: nested ones cost more to hash and compare)
+        keys = list(zip(speakers, [None, *speakers], [None, *questions], [None, *stages],
+                        [*speakers[1:], None], [*questions[1:], None], [*stages[1:], None], strict=False))
         rows += _rows(table, table.neighbours, keys,
                       lambda i: neighbour_names(analysis, no_lemmas, questions, rule_tags, i))
     return np.fromiter(rows, dtype=np.int64, count=3 * n)
@@ -220,22 +221,34 @@ def _structure_keys(turns: Sequence[TurnAnalysis], texts: Sequence[TextAnalysis 
 
 
 @lru_cache(maxsize=256)
-def _positions(n: int) -> tuple[tuple[str, str, int], ...]:
-    """The index, distance-to-end and share buckets of each turn of an ``n``-turn conversation."""
-    return tuple((_POSITIONS[min(i, 9)], _POSITIONS[min(n - 1 - i, 9)], 5 * i // n) for i in range(n))
+def _positions(n: int) -> tuple[int, ...]:
+    """The index, distance-to-end and share buckets of each turn of an ``n``-turn conversation, as one
+    int (buckets of ``_POSITIONS`` by their first index)."""
+    first = {bucket: _POSITIONS.index(bucket) for bucket in _POSITIONS}
+    return tuple(100 * first[_POSITIONS[min(i, 9)]] + 10 * first[_POSITIONS[min(n - 1 - i, 9)]] + 5 * i // n
+                 for i in range(n))
+
+
+def _cue_key(tags: Sequence[StageTag]) -> tuple[int | str, ...]:
+    """What a turn's cue-hit names are made of: each tag's stage (an int) then its cues (strings)."""
+    if len(tags) == 1:
+        return (tags[0].stage, *map(_CUE, tags[0].evidence))
+    return tuple(chain.from_iterable((tag.stage, *map(_CUE, tag.evidence)) for tag in tags))
 
 
 def _is_question(ta: TextAnalysis | None) -> bool:
     """``ta.is_question``, answered at once for a text with no "?" and no question opener among its
     token norms (most texts): the property itself builds a list of the norms first."""
-    if ta is None:
-        return False
-    if "?" in ta.clean:
-        return True
-    return not _openers(ta.language).isdisjoint(map(_NORM, ta.tokens)) and ta.is_question
+    return ta is not None and ("?" in ta.clean or _opens_question(ta))
 
 
-@cache
-def _openers(language: Language) -> frozenset[str]:
-    """The first words of the question openers of ``language`` (what ``is_question`` looks for)."""
-    return frozenset(q[0] for q in lexicon(language).question_starts)
+def _opens_question(ta: TextAnalysis) -> bool:
+    """``ta.is_question`` for a text without "?": False at once when no token norm is a question opener."""
+    openers = _OPENERS.get(ta.language)
+    if openers is None:
+        openers = _OPENERS[ta.language] = frozenset(q[0] for q in lexicon(ta.language).question_starts)
+    return not openers.isdisjoint(map(_NORM, ta.tokens)) and ta.is_question
+
+
+#: Per language, the first words of its question openers (what ``is_question`` looks for).
+_OPENERS: dict[Language, frozenset[str]] = {}

@@ -66,7 +66,8 @@ class RowTable:
         self._alive: list[Token] = []
         self._forms: dict[tuple[str, str], int] = {}
         self._kinds: dict[str, int] = {}
-        self._lemma_ids: dict[str, int] = {}
+        self._lemma_ids: dict[str, int] = {}  # folded lemma -> id
+        self._raw_lemmas: dict[str, int] = {}  # lemma as the token has it -> id of its folded form
         self._lemma_names: list[str] = []
         self._lemma_buckets: list[tuple[int, int, int]] = []  # per lemma id: its lemma, prev and next buckets
         self._lemma_id("<s>")  # lemma ids 0 and 1 stand for the start and end marks
@@ -163,7 +164,7 @@ class RowTable:
     def _add_words(self, forms: Sequence[tuple[str, str]]) -> int:
         """Append the four rows of each (norm, lemma) word form; the first row of the first form."""
         mask, w = self._mask, self.weights
-        lemma_ids = [self._lemma_id(fold(lemma)) for _, lemma in forms]
+        lemma_ids = [self._lemma_id(lemma) for _, lemma in forms]
         lemma_buckets = self._lemma_buckets
         lex = [(_bucket(f"word:{norm}", mask), lemma_buckets[i][0])
                for (norm, _), i in zip(forms, lemma_ids, strict=True)]
@@ -182,14 +183,19 @@ class RowTable:
         self.lemmas[base:base + 4 * k:4] = lemma_ids
         return base
 
-    def _lemma_id(self, folded: str) -> int:
-        found = self._lemma_ids.get(folded)
+    def _lemma_id(self, lemma: str) -> int:
+        """The id of a word's folded lemma (ids are numbered in order of first sight)."""
+        found = self._raw_lemmas.get(lemma)
         if found is None:
-            found = self._lemma_ids[folded] = len(self._lemma_names)
-            self._lemma_names.append(folded)
-            name, mask = f"lemma:{folded}", self._mask
-            self._lemma_buckets.append((_bucket(name, mask), _bucket(f"prev:{name}", mask),
-                                        _bucket(f"next:{name}", mask)))
+            folded = fold(lemma)
+            found = self._lemma_ids.get(folded)
+            if found is None:
+                found = self._lemma_ids[folded] = len(self._lemma_names)
+                self._lemma_names.append(folded)
+                name, mask = f"lemma:{folded}", self._mask
+                self._lemma_buckets.append((_bucket(name, mask), _bucket(f"prev:{name}", mask),
+                                            _bucket(f"next:{name}", mask)))
+            self._raw_lemmas[lemma] = found
         return found
 
     def bigram_rows(self, keys: list[int]) -> list[int]:
@@ -197,7 +203,9 @@ class RowTable:
         found = list(map(self._bigrams.get, keys))
         if None in found:
             new = list(dict.fromkeys(k for k, f in zip(keys, found, strict=True) if f is None))
-            self._add_ngrams(self._bigrams, new, [divmod(k, BIGRAM_KEY) for k in new])
+            names = self._lemma_names
+            self._add_ngrams(self._bigrams, new, [f"bigram:{names[k // BIGRAM_KEY]} {names[k % BIGRAM_KEY]}"
+                                                  for k in new])
             found = list(map(self._bigrams.get, keys))
         return found  # type: ignore[return-value]  # every bigram has a row now
 
@@ -206,16 +214,16 @@ class RowTable:
         found = list(map(self._trigrams.get, keys))
         if None in found:
             new = list(dict.fromkeys(k for k, f in zip(keys, found, strict=True) if f is None))
-            self._add_ngrams(self._trigrams, new, new)
+            names = self._lemma_names
+            self._add_ngrams(self._trigrams, new,
+                             [f"trigram:{names[a]} {names[b]} {names[c]}" for a, b, c in new])
             found = list(map(self._trigrams.get, keys))
         return found  # type: ignore[return-value]  # every trigram has a row now
 
-    def _add_ngrams(self, rows: dict[Any, int], keys: list[Any], lemma_ids: Sequence[Sequence[int]]) -> None:
-        names, mask, crc = self._lemma_names, self._mask, zlib.crc32
-        kind = "bigram:" if rows is self._bigrams else "trigram:"
-        buckets = [crc((kind + " ".join([names[i] for i in ids])).encode("utf-8")) & mask
-                   for ids in lemma_ids]
-        base = self._append(self._named(buckets))
+    def _add_ngrams(self, rows: dict[Any, int], keys: list[Any], names: list[str]) -> None:
+        """Give each new n-gram key a row: the weight row of its name."""
+        crc, mask = zlib.crc32, self._mask
+        base = self._append(self._named([crc(name.encode("utf-8")) & mask for name in names]))
         rows.update(zip(keys, range(base, base + len(keys)), strict=True))
 
     def add(self, groups: dict[Hashable, int], key: Hashable, names: list[str], in_order: bool = True) -> int:
