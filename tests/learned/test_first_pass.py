@@ -55,10 +55,11 @@ def test_a_small_table_grows_and_keeps_its_rows() -> None:
     spec = SPECS[0]
     model = _model(spec)
     first = FirstPass(Featurizer(spec), model.weights)
-    first._table = first._table[:2]  # start tiny: every conversation grows it
+    table = first._table
+    table.rows, table.lemmas = table.rows[:3], table.lemmas[:3]  # start tiny: every conversation grows it
     analyses = [prepare(c) for c in _conversations()]
     before = [first.scores(a, None) for a in analyses]
-    assert len(first._table) > 2
+    assert len(table.rows) > 3 and len(table.lemmas) == len(table.rows)
     np.testing.assert_array_equal(np.stack([first.scores(analyses[0], None)]), np.stack([before[0]]))
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 N_STAGES = 7
 _SLOTS = ("own", "prev", "next", "prev_other", "next_other", "before_max", "after_max", "rules")
+_SPEAKERS = frozenset({"agent", "customer", "system"})
 _FLAGS = ("agent", "customer", "first_agent_turn", "last_agent_turn", "first_customer_turn",
           "last_customer_turn", "first_turn", "last_turn")
 
@@ -34,7 +35,8 @@ CONTEXT_NAMES: tuple[str, ...] = tuple(
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """The logistic function, elementwise."""
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+    # np.minimum/np.maximum: the values of np.clip, without its Python-level argument handling
+    return 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(z, -30.0), 30.0)))
 
 
 def context_matrix(logits: np.ndarray, speakers: Sequence[str],
@@ -56,19 +58,10 @@ def context_matrix(logits: np.ndarray, speakers: Sequence[str],
         out[:-1, 42:49] = after[1:]
     if rules is not None and n:
         out[:, 49:56] = rules
-    last_seen: dict[str, int] = {}
-    for i, sp in enumerate(speakers):
-        other = _other_before(last_seen, sp, max)
-        if other is not None:
-            out[i, 21:28] = probs[other]
-        last_seen[sp] = i
-    next_seen: dict[str, int] = {}
-    for i in range(n - 1, -1, -1):
-        sp = speakers[i]
-        other = _other_before(next_seen, sp, min)
-        if other is not None:
-            out[i, 28:35] = probs[other]
-        next_seen[sp] = i
+    for first, backward in ((21, False), (28, True)):  # the other speaker's previous turn, then next
+        rows, others = _other_speaker(speakers, backward)
+        if rows:
+            out[rows, first:first + 7] = probs[others]
     _flags(out, speakers)
     return out
 
@@ -76,10 +69,50 @@ def context_matrix(logits: np.ndarray, speakers: Sequence[str],
 def rule_matrix(rule_tags: Sequence[TurnTags]) -> np.ndarray:
     """The rule tagger's stages as a turns x 7 array of 0/1."""
     out = np.zeros((len(rule_tags), N_STAGES), dtype=np.float32)
-    for i, tt in enumerate(rule_tags):
-        for s in tt.stages:
-            out[i, s - 1] = 1.0
+    rows = [i for i, tt in enumerate(rule_tags) for _ in tt.tags]
+    if rows:
+        out[rows, [tag.stage - 1 for tt in rule_tags for tag in tt.tags]] = 1.0
     return out
+
+
+def _other_speaker(speakers: Sequence[str], backward: bool) -> tuple[list[int], list[int]]:
+    """The turns that have an earlier (``backward``: a later) turn of another speaker, and the nearest
+    such turn of each: agent and customer look at each other, a system line at both, and system lines
+    are never looked at."""
+    if not _SPEAKERS.issuperset(speakers):
+        return _other_speaker_generic(speakers, backward)
+    nearest = min if backward else max
+    rows: list[int] = []
+    others: list[int] = []
+    agent = customer = None
+    for i in range(len(speakers) - 1, -1, -1) if backward else range(len(speakers)):
+        sp = speakers[i]
+        if sp == "agent":
+            j, agent = customer, i
+        elif sp == "customer":
+            j, customer = agent, i
+        else:
+            j = agent if customer is None else customer if agent is None else nearest(agent, customer)
+        if j is not None:
+            rows.append(i)
+            others.append(j)
+    return rows, others
+
+
+def _other_speaker_generic(speakers: Sequence[str], backward: bool) -> tuple[list[int], list[int]]:
+    """:func:`_other_speaker` for any speaker names (a turn's nearest other speaker among all seen)."""
+    nearest = min if backward else max
+    rows: list[int] = []
+    others: list[int] = []
+    seen: dict[str, int] = {}
+    for i in range(len(speakers) - 1, -1, -1) if backward else range(len(speakers)):
+        sp = speakers[i]
+        other = _other_before(seen, sp, nearest)
+        if other is not None:
+            rows.append(i)
+            others.append(other)
+        seen[sp] = i
+    return rows, others
 
 
 def _other_before(seen: dict[str, int], speaker: str, nearest: Callable[[list[int]], int]) -> int | None:
@@ -90,13 +123,16 @@ def _other_before(seen: dict[str, int], speaker: str, nearest: Callable[[list[in
 
 def _flags(out: np.ndarray, speakers: Sequence[str]) -> None:
     base = 7 * len(_SLOTS)
+    n = len(speakers)
     agents = [i for i, s in enumerate(speakers) if s == "agent"]
     customers = [i for i, s in enumerate(speakers) if s == "customer"]
-    for i, sp in enumerate(speakers):
-        out[i, base] = sp == "agent"
-        out[i, base + 1] = sp == "customer"
-    marks = (agents[:1], agents[-1:], customers[:1], customers[-1:], [0], [len(speakers) - 1])
-    for k, at in enumerate(marks):
+    out[agents, base] = 1.0
+    out[customers, base + 1] = 1.0
+    rows: list[int] = []
+    cols: list[int] = []
+    for k, at in enumerate((agents[:1], agents[-1:], customers[:1], customers[-1:], [0], [n - 1])):
         for i in at:
-            if 0 <= i < len(speakers):
-                out[i, base + 2 + k] = 1.0
+            if 0 <= i < n:
+                rows.append(i)
+                cols.append(base + 2 + k)
+    out[rows, cols] = 1.0

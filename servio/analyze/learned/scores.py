@@ -1,24 +1,26 @@
-"""First-pass scores from per-word sums of weight rows, without building feature names.
+"""First-pass scores from summed weight rows, without building feature names.
 
 The first pass of a :class:`~servio.analyze.learned.model.StageModel` is, per
 turn, a sum over feature groups of ``group weight / sqrt(group size)`` times
 the sum of the group's weight rows (see ``_pack`` in
-:mod:`~servio.analyze.learned.features`). A word always brings the same rows:
-its word and lemma rows, its character n-gram rows, and the rows of its lemma
-seen from the next turn (``prev:lemma:…``) and from the previous one
-(``next:lemma:…``). :class:`FirstPass` sums those once per word and keeps the
-sums in a table, so a turn costs one look-up per word plus the few features
-that depend on the conversation (token kinds, bigrams, structure, cue hits,
-neighbours). The result equals ``StageModel.first_pass`` over the
-featuriser's features up to float rounding. The tagger uses it when only
-the stage sets are asked for (``servio tag``, ``servio eval``); tagging
-with evidence builds the named features, since the evidence ranks them.
+:mod:`~servio.analyze.learned.features`). :class:`FirstPass` keeps those rows
+summed per word form, token kind, lemma n-gram and small group in a
+:class:`~servio.analyze.learned.table.RowTable`, so a conversation costs one
+dictionary look-up per token, one per lemma bigram and three per turn, then a
+few array operations. The result equals ``StageModel.first_pass`` over the
+featuriser's features up to float rounding (the groups are summed
+separately). The tagger uses it when only the stage sets are asked for
+(``servio tag``, ``servio eval``); tagging with evidence builds the named
+features, since the evidence ranks them.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,20 +30,29 @@ from servio.analyze.learned.features import (
     Featurizer,
     names_of_structure,
     neighbour_names,
-    ngram_names,
     rule_names,
     structure_parts,
     turn_positions,
 )
+from servio.analyze.learned.table import BIGRAM_KEY, END, SKIP, RowTable
+from servio.language.lexicon import lexicon
+from servio.model import Speaker
 
 if TYPE_CHECKING:
-    from servio.analyze.base import ConversationAnalysis
-    from servio.results import TurnTags
+    from servio.analyze.base import ConversationAnalysis, TurnAnalysis
+    from servio.language import TextAnalysis
+    from servio.model import Language
+    from servio.results import StageTag, TurnTags
 
 _LEX, _CHAR, _NGRAM, _STRUCTURE, _RULES, _NEAR = range(6)  # feature groups, in the featuriser's order
 _GROUPS = 6
-_PREV, _NEXT = 2, 3  # rows of a word's table entry after its lexical and character sums
+_NORM, _CUE, _STAGE, _TAGS = attrgetter("norm"), attrgetter("cue"), attrgetter("stage"), attrgetter("tags")
 _TABLE_LIMIT = 200_000
+#: structure_parts' buckets of a turn's index (and distance to the end) up to 9, and of its word count
+#: up to 41: keys that give the same buckets give the same structure names.
+_POSITIONS = ("0", "1", "2", "4", "4", "8", "8", "8", "8", ">8")
+_WORDS = tuple("0" if n == 0 else "2" if n <= 2 else "5" if n <= 5 else "10" if n <= 10
+               else "20" if n <= 20 else "40" if n <= 40 else ">40" for n in range(42))
 
 
 def supported(spec: FeatureSpec) -> bool:
@@ -60,121 +71,184 @@ class FirstPass:
         spec = featurizer.spec
         self._group_weights = np.array([spec.lexical_weight, spec.char_weight, spec.lexical_weight, 1.0,
                                         spec.rule_weight, 1.0], dtype=np.float32)
-        self._ids: dict[tuple[str, ...], int] = {}  # a word's (word name, lemma name) -> its table row
-        self._structures: dict[tuple[str, str, tuple[str, ...]], tuple[np.ndarray, int]] = {}
-        self._chars: list[int] = []  # character n-grams per table row
-        self._table = np.zeros((1024, 4, weights.shape[1]), dtype=np.float32)
+        self._table = RowTable(featurizer, weights)
+        self._scales = _scales(self._group_weights, 1024)
         self._lock = threading.Lock()
 
     def scores(self, analysis: ConversationAnalysis, rule_tags: Sequence[TurnTags] | None) -> np.ndarray:
         """Per turn, the first-pass score of each stage before the bias (turns x stages)."""
-        spec, feat = self.featurizer.spec, self.featurizer
-        turns = analysis.turns
-        n = len(turns)
-        words = [feat.words(t) for t in turns]
+        spec = self.featurizer.spec
+        n = len(analysis.turns)
+        if not n:
+            return np.zeros((0, self.weights.shape[1]), dtype=np.float32)
         with self._lock:  # row numbers and the table they index belong together
-            if len(self._ids) + sum(len(entries) for entries, _ in words) > _TABLE_LIMIT:
-                self._reset()  # only between conversations: a conversation's rows share one table
-            rows = [[self._row(e) for e in entries] for entries, _ in words]
-            table, chars = self._table, self._chars
-        sizes = np.zeros((n, _GROUPS), dtype=np.float32)
-        names: list[str] = []
-        groups: list[int] = []
-        where = turn_positions(analysis)
-        questions = [t.text is not None and t.text.is_question for t in turns]
+            if len(self._table) > _TABLE_LIMIT:
+                self._table = RowTable(self.featurizer, self.weights)  # only between conversations
+            table = self._table
+            codes, counts = table.stream([t.text for t in analysis.turns])
+            owner = np.repeat(_TURNS[:n] if n <= len(_TURNS) else np.arange(n), counts)  # each code's turn
+            words = codes > END
+            word_rows, word_turns = codes[words], owner[words]
+            ngrams, ngram_turns = _ngrams(table, codes, owner, spec) if spec.bigrams else (_NONE, _NONE)
+            singles = _singles(table, analysis, rule_tags if spec.rules else None,
+                               np.bincount(word_turns, minlength=n).tolist(), spec.neighbours)
+            rows = table.rows
+        kinds = codes < SKIP
+        # Runs of rows, one per feature family and turn (family-major, each family in turn order): the
+        # words' LEX, CHAR, PREV and NEXT rows, n-grams, token kinds, then the structure, cue-hit and
+        # neighbour rows (one each).
+        idx = np.concatenate(((word_rows + _WORD_ROWS).ravel(), ngrams, -codes[kinds], singles))
+        runs = np.concatenate(((word_turns + _WORD_ROWS * n).ravel(), ngram_turns + 4 * n,
+                               owner[kinds] + 5 * n, np.arange(6 * n, 9 * n)))
+        starts = np.flatnonzero(np.concatenate((_TRUE, runs[1:] != runs[:-1])))
+        summed = np.zeros((9 * n, rows.shape[1]), dtype=np.float32)
+        summed[runs[starts]] += np.add.reduceat(rows.take(idx, axis=0), starts, axis=0)
+        summed = summed.reshape(9, n, -1)
+        sums = summed.take(_FAMILY_OF_GROUP, axis=0).transpose(1, 0, 2)  # turns x groups x (stages, size)
+        sums[:, _LEX] += summed[5]  # the token kinds are lexical features too
+        sums[1:, _NEAR] += summed[2, :-1]  # a turn's words are prev: features of the next turn
+        sums[:-1, _NEAR] += summed[3, 1:]  # and next: features of the previous one
+        sizes = sums[:, :, -1].astype(np.intp)
+        try:
+            scale = self._scales[_GROUP, sizes]
+        except IndexError:  # a group larger than any before
+            self._scales = _scales(self._group_weights, 2 * int(sizes.max()))
+            scale = self._scales[_GROUP, sizes]
+        return np.einsum("tg,tgs->ts", scale, np.ascontiguousarray(sums[:, :, :-1]))
+
+
+def _scales(group_weights: np.ndarray, sizes: int) -> np.ndarray:
+    """Per group and group size below ``sizes``, ``group weight / sqrt(size)`` (0 for an empty group), in
+    float32 as ``_pack`` in the featuriser computes it: a turn's scales become one table look-up."""
+    size = np.arange(sizes, dtype=np.float32)[None, :]
+    weights = group_weights[:, None]
+    return np.divide(weights, np.sqrt(size), out=np.zeros((len(group_weights), sizes), dtype=np.float32),
+                     where=size > 0)
+
+
+_GROUP = np.arange(_GROUPS)
+_NONE = np.zeros(0, dtype=np.int64)
+_TRUE = np.ones(1, dtype=bool)
+_TURNS = np.arange(1024)
+_WORD_ROWS = np.arange(4)[:, None]  # a word's LEX, CHAR, PREV and NEXT rows follow each other
+_FAMILY_OF_GROUP = np.array([0, 1, 4, 6, 7, 8])  # LEX, CHAR, n-grams, structure, cue hits, neighbours
+
+
+def _ngrams(table: RowTable, codes: np.ndarray, owner: np.ndarray,
+            spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of each turn's lemma bigrams (then trigrams), in the order of ``ngram_names``, and
+    their turns."""
+    marked = codes > SKIP  # the words and each text's START and END marks, in order
+    seq, turn = codes[marked], owner[marked]
+    lemma = table.lemmas.take(seq)
+    inner = seq[:-1] != END  # no n-gram runs from one turn's END mark into the next turn
+    keys = (lemma[:-1] * BIGRAM_KEY + lemma[1:])[inner].tolist()
+    rows = np.fromiter(table.bigram_rows(keys), dtype=np.int64, count=len(keys))
+    turns = turn[:-1][inner]
+    if spec.trigrams:
+        inner3 = inner[:-1] & (seq[1:-1] != END)
+        triples = list(zip(lemma[:-2][inner3].tolist(), lemma[1:-1][inner3].tolist(),
+                           lemma[2:][inner3].tolist(), strict=True))
+        turns = np.concatenate((turns, turn[:-2][inner3]))
+        order = np.argsort(turns, kind="stable")  # per turn: its bigrams, then its trigrams
+        return np.concatenate((rows, table.trigram_rows(triples)))[order], turns[order]
+    return rows, turns
+
+
+def _singles(table: RowTable, analysis: ConversationAnalysis, rule_tags: Sequence[TurnTags] | None,
+             words: list[int], neighbours: bool) -> np.ndarray:
+    """The rows of the structure, cue-hit and neighbour groups of every turn (all structures, then all
+    cue hits, then all neighbours), each looked up by a small key that determines its names."""
+    turns = analysis.turns
+    n = len(turns)
+    speakers = [t.turn.speaker for t in turns]
+    texts = [t.text for t in turns]
+    questions = [False if ta is None else "?" in ta.clean or _opens_question(ta) for ta in texts]
+    lazy: dict[str, Any] = {}
+
+    def structure(i: int) -> list[str]:
+        where = lazy.get("where") or lazy.setdefault("where", turn_positions(analysis))
+        return names_of_structure(structure_parts(turns[i], where, i, questions[i]))
+
+    keys = _structure_keys(turns, texts, speakers, questions, words)
+    rows = _rows(table, table.structures, keys, structure, in_order=False)
+    if rule_tags is None:
+        rows += [SKIP] * n
+    else:
+        keys = [_cue_key(tags) if tags else () for tags in map(_TAGS, rule_tags)]
+        rows += _rows(table, table.cues, keys, lambda i: rule_names(rule_tags, i))
+    if not neighbours:
+        rows += [SKIP] * n
+    else:
+        stages = [tuple(map(_STAGE, tt.tags)) for tt in rule_tags] if rule_tags is not None else [()] * n
         no_lemmas: list[list[str]] = [[] for _ in turns]
-        structures: list[np.ndarray] = []
-        use_rules = spec.rules and rule_tags is not None
-        for i, turn in enumerate(turns):
-            entries, kinds = words[i]
-            own: list[tuple[int, list[str]]] = []  # in group order, so that segment numbers never go down
-            if turn.text is not None:
-                nw = len(entries)
-                sizes[i, _LEX] = 2 * nw + len(kinds)
-                sizes[i, _CHAR] = sum(chars[r] for r in rows[i])
-                own.append((_LEX, kinds))
-                if spec.bigrams:
-                    own.append((_NGRAM, ngram_names([e[4] for e in entries], spec.trigrams)))
-            structure, sizes[i, _STRUCTURE] = self._structure(structure_parts(turn, where, i, questions[i]))
-            structures.append(structure)
-            if use_rules and rule_tags is not None:
-                own.append((_RULES, rule_names(rule_tags, i)))
-            if spec.neighbours:
-                near = neighbour_names(analysis, no_lemmas, questions, rule_tags if use_rules else None, i)
-                own.append((_NEAR, near))
-                sizes[i, _NEAR] += (len(rows[i - 1]) if i > 0 else 0) + (len(rows[i + 1]) if i + 1 < n else 0)
-            for g, group_names in own:
-                if g != _LEX:
-                    sizes[i, g] += len(group_names)
-                names.extend(group_names)
-                groups.extend([i * _GROUPS + g] * len(group_names))
-        flat = np.zeros((n * _GROUPS, self.weights.shape[1]), dtype=np.float32)
-        if names:
-            _segment_sums(flat, np.asarray(groups, dtype=np.intp), self.weights[feat.indices(names)])
-        sums = flat.reshape(n, _GROUPS, -1)
-        if structures:
-            sums[:, _STRUCTURE] += np.stack(structures)
-        _add_word_sums(sums, table, rows)
-        scale = np.divide(self._group_weights, np.sqrt(sizes), out=np.zeros_like(sizes), where=sizes > 0)
-        return np.einsum("tg,tgs->ts", scale, sums)
-
-    def _structure(self, parts: tuple[str, str, tuple[str, ...]]) -> tuple[np.ndarray, int]:
-        """The summed weight rows of a turn's structure names, and how many there are (by their parts)."""
-        found = self._structures.get(parts)
-        if found is None:
-            if len(self._structures) >= _TABLE_LIMIT:
-                self._structures.clear()
-            names = names_of_structure(parts)
-            found = (self.weights[self.featurizer.indices(names)].sum(axis=0), len(names))
-            self._structures[parts] = found
-        return found
-
-    def _reset(self) -> None:
-        """Forget every word's row (the table is bounded; a new one starts small)."""
-        self._ids = {}
-        self._chars = []
-        self._table = np.zeros((1024, *self._table.shape[1:]), dtype=np.float32)
-
-    def _row(self, entry: tuple[Any, ...]) -> int:
-        """The table row of a featuriser word entry, summed on first sight."""
-        key = entry[0]
-        found = self._ids.get(key)
-        if found is not None:
-            return found
-        row = len(self._chars)
-        if row == len(self._table):
-            grown = np.zeros((2 * row, *self._table.shape[1:]), dtype=np.float32)
-            grown[:row] = self._table
-            self._table = grown
-        feat, w = self.featurizer, self.weights
-        lemma_name = key[1]
-        self._table[row, _LEX] = w[list(entry[1])].sum(axis=0)
-        self._table[row, _CHAR] = w[list(entry[3])].sum(axis=0) if entry[3] else 0.0
-        self._table[row, _PREV] = w[feat.index(f"prev:{lemma_name}")]
-        self._table[row, _NEXT] = w[feat.index(f"next:{lemma_name}")]
-        self._chars.append(len(entry[3]))
-        self._ids[key] = row
-        return row
+        # flat keys (a tuple's hash is not kept: nested ones cost more to hash and compare)
+        keys = list(zip(speakers, [None, *speakers], [None, *questions], [None, *stages],
+                        [*speakers[1:], None], [*questions[1:], None], [*stages[1:], None], strict=False))
+        rows += _rows(table, table.neighbours, keys,
+                      lambda i: neighbour_names(analysis, no_lemmas, questions, rule_tags, i))
+    return np.fromiter(rows, dtype=np.int64, count=3 * n)
 
 
-def _add_word_sums(sums: np.ndarray, table: np.ndarray, rows: Sequence[Sequence[int]]) -> None:
-    """Add each turn's word rows to its lexical and character groups, and to its neighbours' groups
-    (a turn's words are ``prev:`` features of the next turn and ``next:`` features of the previous)."""
-    counts = [len(r) for r in rows]
-    flat = [r for turn_rows in rows for r in turn_rows]
-    if not flat:
-        return
-    owners = np.repeat(np.arange(len(rows)), counts)
-    per_turn = np.zeros((len(rows), 4, sums.shape[2]), dtype=np.float32)
-    _segment_sums(per_turn, owners, table[flat])
-    sums[:, _LEX] += per_turn[:, _LEX]
-    sums[:, _CHAR] += per_turn[:, _CHAR]
-    sums[1:, _NEAR] += per_turn[:-1, _PREV]
-    sums[:-1, _NEAR] += per_turn[1:, _NEXT]
+def _rows(table: RowTable, groups: dict[Hashable, int], keys: list[Hashable],
+          names: Callable[[int], list[str]], in_order: bool = True) -> list[int]:
+    """The row of each key in ``groups``, added from ``names(i)`` (the names of turn i) if new."""
+    found = list(map(groups.get, keys))
+    if None in found:
+        for i, row in enumerate(found):
+            if row is None:
+                row = groups.get(keys[i])  # an earlier turn may have added it
+                found[i] = table.add(groups, keys[i], names(i), in_order) if row is None else row
+    return found  # type: ignore[return-value]  # no None left
 
 
-def _segment_sums(out: np.ndarray, segments: np.ndarray, rows: np.ndarray) -> None:
-    """``out[k] += sum of rows[j] with segments[j] == k``, for segment numbers that never go down
-    (``np.add.reduceat`` over the runs: several times faster than ``np.add.at``)."""
-    starts = np.flatnonzero(np.concatenate(([True], segments[1:] != segments[:-1])))
-    out[segments[starts]] += np.add.reduceat(rows, starts, axis=0)
+def _structure_keys(turns: Sequence[TurnAnalysis], texts: Sequence[TextAnalysis | None],
+                    speakers: list[Speaker], questions: list[bool], words: list[int]) -> list[Hashable]:
+    """Per turn, what its structure names are made of (see ``structure_parts``), cheaply."""
+    n = len(turns)
+    for i, ta in enumerate(texts):
+        if ta is None:
+            words[i] = len(turns[i].turn.text.split())
+    marks = [0] * n  # first and last agent turn: bits 0 and 1; first and last customer turn: 2 and 3
+    for bit, who in ((0, Speaker.AGENT), (2, Speaker.CUSTOMER)):
+        if who in speakers:
+            marks[speakers.index(who)] |= 1 << bit
+            marks[n - 1 - speakers[::-1].index(who)] |= 2 << bit
+    ends = [q and ta is not None and ta.clean.rstrip().endswith("?")
+            for q, ta in zip(questions, texts, strict=True)]
+    return list(zip(speakers, [t.language for t in turns], _positions(n),
+                    [_WORDS[min(k, 41)] for k in words], questions, ends, marks, strict=True))
+
+
+@lru_cache(maxsize=256)
+def _positions(n: int) -> tuple[int, ...]:
+    """The index, distance-to-end and share buckets of each turn of an ``n``-turn conversation, as one
+    int (buckets of ``_POSITIONS`` by their first index)."""
+    first = {bucket: _POSITIONS.index(bucket) for bucket in _POSITIONS}
+    return tuple(100 * first[_POSITIONS[min(i, 9)]] + 10 * first[_POSITIONS[min(n - 1 - i, 9)]] + 5 * i // n
+                 for i in range(n))
+
+
+def _cue_key(tags: Sequence[StageTag]) -> tuple[int | str, ...]:
+    """What a turn's cue-hit names are made of: each tag's stage (an int) then its cues (strings)."""
+    if len(tags) == 1:
+        return (tags[0].stage, *map(_CUE, tags[0].evidence))
+    return tuple(chain.from_iterable((tag.stage, *map(_CUE, tag.evidence)) for tag in tags))
+
+
+def _is_question(ta: TextAnalysis | None) -> bool:
+    """``ta.is_question``, answered at once for a text with no "?" and no question opener among its
+    token norms (most texts): the property itself builds a list of the norms first."""
+    return ta is not None and ("?" in ta.clean or _opens_question(ta))
+
+
+def _opens_question(ta: TextAnalysis) -> bool:
+    """``ta.is_question`` for a text without "?": False at once when no token norm is a question opener."""
+    openers = _OPENERS.get(ta.language)
+    if openers is None:
+        openers = _OPENERS[ta.language] = frozenset(q[0] for q in lexicon(ta.language).question_starts)
+    return not openers.isdisjoint(map(_NORM, ta.tokens)) and ta.is_question
+
+
+#: Per language, the first words of its question openers (what ``is_question`` looks for).
+_OPENERS: dict[Language, frozenset[str]] = {}

@@ -109,7 +109,7 @@ class Runtime:
 
     def _second_pass(self, analysis: ConversationAnalysis, rule_tags: Sequence[TurnTags] | None,
                      first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        speakers = [t.turn.speaker.value for t in analysis.turns]
+        speakers = [t.turn.speaker for t in analysis.turns]  # str enum members: no .value look-up
         rules = rule_matrix(rule_tags) if rule_tags is not None else None
         return self.model.from_first_pass(first, speakers, rules)
 
