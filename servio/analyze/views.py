@@ -10,8 +10,9 @@ import bisect
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from itertools import compress
-from typing import TYPE_CHECKING, TypeVar, cast
+from itertools import accumulate, chain, compress, count
+from operator import attrgetter
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from servio.analyze.base import ConversationAnalysis, TurnAnalysis
 from servio.analyze.patterns import ANCHOR_LEN
@@ -29,13 +30,10 @@ _SPACES_RE = re.compile(" {2,}")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$|[\"')\]])|\n+")
 _WORD_RE = re.compile(r"\w+")
 _FOLDED_LEMMAS: dict[str, str] = {}  # lemma -> folded lemma (a bounded cache; folding is pure)
-_KEY_MEMOS: dict[frozenset[str] | None, dict[str, tuple[str, ...]]] = {}
 _KEY_CACHE_LIMIT = 100_000
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 _PIECE_MEMOS: dict[frozenset[str], dict[str, bool]] = {}  # lemma-view piece -> holds a wanted key
-_GROUP = re.Match.group
-_START = re.Match.start
 _SLASH_SIGNATURE = re.compile(r"(?:^|\s)/[A-Z][A-Za-z]{1,3}\b")  # Twitter agents' "/JP"
 #: Token kinds that carry words (the rest: punct, emoji, url, mention, email, number, hashtag).
 WORD_KINDS = frozenset({"word"})
@@ -61,15 +59,15 @@ class Sentences:
 class LazySentences:
     """:class:`Sentences` of a view, split only when first asked for (most lemma views never are)."""
 
-    __slots__ = ("_text", "_starters", "_value")
+    __slots__ = ("_text", "_starters", "_wanted", "_value")
 
-    def __init__(self, text: str, starters: frozenset[str]) -> None:
-        self._text, self._starters = text, starters
+    def __init__(self, text: str, starters: frozenset[str], wanted: frozenset[str] | None = None) -> None:
+        self._text, self._starters, self._wanted = text, starters, wanted
         self._value: Sentences | None = None
 
     def _get(self) -> Sentences:
         if self._value is None:
-            self._value = _sentences(self._text, self._starters, count_words=False)
+            self._value = _sentences(_index(self._text, self._wanted), self._starters, count_words=False)
         return self._value
 
     @property
@@ -181,45 +179,104 @@ def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemma
     text = _text_view(ta)
     pieces = _lemma_pieces(ta) if with_lemmas else []
     lemmas = " ".join(pieces)
-    lemma_keys = keys[1] if keys else None
-    text_words = _words(text)
-    text_sentences = _sentences(text, question_starters, count_words=True, words=text_words)
+    text_keys, lemma_keys = keys if keys else (None, None)
+    text_index = _index(text, text_keys)
+    text_sentences = _sentences(text_index, question_starters, count_words=True)
     kinds = [tok.kind for tok in ta.tokens]
     words = sum(kinds.count(k) for k in WORD_KINDS)
     has_link, has_signature = "url" in kinds, "signature" in kinds
     return TurnView(
         index=turn.index, speaker=turn.turn.speaker.value, language=turn.language.value,
-        text=text, lemmas=lemmas, text_starts=_word_starts(text, keys[0] if keys else None, text_words),
-        lemma_starts=_word_starts(lemmas, lemma_keys) if _may_hold_keys(pieces, lemma_keys) else {},
+        text=text, lemmas=lemmas, text_starts=text_index.starts,
+        lemma_starts=_index(lemmas, lemma_keys).starts if _may_hold_keys(pieces, lemma_keys) else {},
         text_sentences=text_sentences,
-        lemma_sentences=LazySentences(lemmas, question_starters),
+        lemma_sentences=LazySentences(lemmas, question_starters, lemma_keys),
         words=words, has_link=has_link,
         has_signature=has_signature or ("/" in ta.text and bool(_SLASH_SIGNATURE.search(ta.text))),
         is_question=any(text_sentences.questions),
     )
 
 
-def _words(text: str) -> tuple[list[re.Match[str]], list[str]]:
-    """The word matches of ``text`` and their words, shared by the sentence split and the word index."""
-    matches = list(_WORD_RE.finditer(text))
-    return matches, list(map(_GROUP, matches))
+class _Chunk(NamedTuple):
+    """What one space-separated chunk of a view holds: remembered per chunk (a word form, mostly),
+    so a turn costs one dictionary look-up per chunk instead of regex passes over its whole text.
+
+    Word runs (``\\w+``) and sentence marks never hold a space, so a view's words and marks are
+    those of its chunks, in order; a mark at a chunk's end is followed by a space or the text's end,
+    both of which its look-ahead accepts, so a chunk is scanned with a space after it.
+    """
+
+    step: int  # its length plus the space after it
+    words: tuple[str, ...]  # its word runs, in order
+    keyed: tuple[tuple[int, str], ...]  # (offset in the chunk, key) of each wanted key of its words
+    marks: tuple[tuple[int, int, bool, int], ...]  # sentence marks: (start, end, holds "?", words before)
 
 
-def _word_starts(text: str, wanted: frozenset[str] | None = None,
-                 words_of_text: tuple[list[re.Match[str]], list[str]] | None = None) -> dict[str, list[int]]:
-    """Where words start, by index key (see :func:`~servio.analyze.patterns.word_keys`);
-    only keys in ``wanted`` when given."""
-    out: dict[str, list[int]] = {}
-    matches, words = words_of_text if words_of_text is not None else _words(text)
-    keys = _remembered(_memo_for(_KEY_MEMOS, wanted), words, lambda word: _wanted_keys(word, wanted))
-    for m, word_keys in compress(zip(matches, keys, strict=True), keys):  # only words some cue looks at
-        for key in word_keys:
-            found = out.get(key)
+class _Index(NamedTuple):
+    """A view's words, where the wanted word keys start, and its sentence marks (start, end, holds
+    "?", number of words before the mark), all in text order."""
+
+    words: list[str]
+    starts: dict[str, list[int]]
+    marks: list[tuple[int, int, bool, int]]
+    length: int
+
+
+#: per wanted key set: chunk -> its _Chunk (a bounded cache: chunks are word forms, mostly)
+_CHUNK_MEMOS: dict[frozenset[str] | None, dict[str, _Chunk]] = {}
+_STEP_OF = attrgetter("step")
+_WORDS_OF = attrgetter("words")
+_KEYED_OF = attrgetter("keyed")
+_MARKS_OF = attrgetter("marks")
+
+
+def _chunk(chunk: str, wanted: frozenset[str] | None) -> _Chunk:
+    found = list(_WORD_RE.finditer(chunk))
+    starts = [m.start() for m in found]
+    marks = tuple((m.start(), m.end(), "?" in m.group(), bisect.bisect_left(starts, m.start()))
+                  for m in _SENTENCE_END.finditer(chunk + " "))
+    return _Chunk(step=len(chunk) + 1, words=tuple(m.group() for m in found),
+                  keyed=tuple((m.start(), key) for m in found for key in _wanted_keys(m.group(), wanted)),
+                  marks=marks)
+
+
+def _chunks(chunks: list[str], wanted: frozenset[str] | None) -> list[_Chunk]:
+    """The :class:`_Chunk` of every chunk, from the memo of ``wanted`` (missing ones made first)."""
+    memo = _memo_for(_CHUNK_MEMOS, wanted)
+    found = list(map(memo.get, chunks))
+    if all(found):  # a _Chunk is a non-empty tuple: all() is a C-level test for a missing one
+        return cast("list[_Chunk]", found)
+    if len(memo) >= _KEY_CACHE_LIMIT:
+        memo.clear()
+    for chunk in chunks:
+        if chunk not in memo:
+            memo[chunk] = _chunk(chunk, wanted)
+    return list(map(memo.__getitem__, chunks))
+
+
+def _index(text: str, wanted: frozenset[str] | None) -> _Index:
+    """The :class:`_Index` of ``text``, with word starts only for keys in ``wanted`` (all when None)."""
+    infos = _chunks(text.split(" "), wanted)
+    offsets = list(accumulate(map(_STEP_OF, infos), initial=0))  # where each chunk starts
+    starts: dict[str, list[int]] = {}
+    keyed = list(map(_KEYED_OF, infos))
+    for offset, pairs in compress(zip(offsets, keyed, strict=False), keyed):  # chunks with wanted words
+        for at, key in pairs:
+            found = starts.get(key)
             if found is None:
-                out[key] = [m.start()]
+                starts[key] = [offset + at]
             else:
-                found.append(m.start())
-    return out
+                found.append(offset + at)
+    per_chunk = list(map(_WORDS_OF, infos))
+    marks: list[tuple[int, int, bool, int]] = []
+    chunk_marks = list(map(_MARKS_OF, infos))
+    if any(chunk_marks):
+        before = list(accumulate(map(len, per_chunk), initial=0))  # words before each chunk
+        for k in compress(count(), chunk_marks):
+            offset, words_before = offsets[k], before[k]
+            for s, e, asks, n in chunk_marks[k]:
+                marks.append((offset + s, offset + e, asks, words_before + n))
+    return _Index(list(chain.from_iterable(per_chunk)), starts, marks, len(text))
 
 
 def _wanted_keys(word: str, wanted: frozenset[str] | None) -> tuple[str, ...]:
@@ -307,42 +364,32 @@ def _lemma_pieces(ta: TextAnalysis) -> list[str]:
     return parts
 
 
-def _sentences(text: str, starters: frozenset[str], count_words: bool,
-               words: tuple[list[re.Match[str]], list[str]] | None = None) -> Sentences:
-    """Sentence ends, question forms and (with ``count_words``) word counts of ``text``.
+def _sentences(index: _Index, starters: frozenset[str], count_words: bool) -> Sentences:
+    """Sentence ends, question forms and (with ``count_words``) word counts of a view.
 
-    ``words`` (from :func:`_words`) saves a regex pass: word runs never cross a sentence
-    mark, so the words of a sentence are the text's word matches inside its span.
+    A sentence runs from one sentence mark to the next (or the text's end); one without a word
+    (trailing punctuation) extends the sentence before it. No word starts inside a mark, so the
+    words of a sentence are those counted between its marks.
     """
     ends: list[int] = []
     questions: list[bool] = []
     counts: list[int] = []
-    start = 0
-    pieces = [(start, m.start(), m.group(0), (start := m.end())) for m in _SENTENCE_END.finditer(text)]
-    if start < len(text):
-        pieces.append((start, len(text), "", len(text)))
-    if count_words and words is None:
-        words = _words(text)
-    word_starts = list(map(_START, words[0])) if words is not None else []
-    for body_start, body_end, end, end_pos in pieces:
-        if words is not None:
-            i = bisect.bisect_left(word_starts, body_start)
-            n = bisect.bisect_left(word_starts, body_end, i) - i
-            first = words[1][i] if n else None
-        else:
-            first = _first_word(text[body_start:body_end])
+    words = index.words
+    done = 0  # words before the current sentence
+    marks = index.marks
+    last = marks[-1][1] if marks else 0
+    if last < index.length:  # text after the last mark: a sentence without a mark
+        marks = [*marks, (index.length, index.length, False, len(words))]
+    for _, end_pos, asks, before in marks:
+        n, first = before - done, words[done] if before > done else None
+        done = before
         if first is None:
             if ends:  # trailing punctuation: extend the previous sentence
                 ends[-1] = end_pos
-                questions[-1] = questions[-1] or "?" in end
+                questions[-1] = questions[-1] or asks
             continue
         ends.append(end_pos)
-        questions.append("?" in end or first in starters)
+        questions.append(asks or first in starters)
         if count_words:
             counts.append(n)
     return Sentences(ends=tuple(ends), questions=tuple(questions), words=tuple(counts))
-
-
-def _first_word(body: str) -> str | None:
-    first = _WORD_RE.search(body)
-    return first.group() if first is not None else None
