@@ -66,15 +66,20 @@ def agent_questions(ctx: Context) -> None:
 def _claimed_sentences(st: TurnState, stages: set[int]) -> set[int]:
     """Numbers of the (text-view) sentences holding a cue of one of ``stages`` or a chaser."""
     out: set[int] = set()
-    aligned = len(st.view.text_sentences.ends) == len(st.view.lemma_sentences.ends)
     for hit in st.hits:
         if not (set(hit.cue.stages) & stages or hit.cue.signal in ("chaser", "claims_question")):
             continue
-        if hit.view == "phrase" or aligned:
+        if hit.view == "phrase" or _aligned(st):
             out.add(hit.sentence)
         elif hit.in_question:
             out.update(i for i, q in enumerate(st.view.text_sentences.questions) if q)
     return out
+
+
+def _aligned(st: TurnState) -> bool:
+    """Whether the lemma view has as many sentences as the text view (asked only for lemma hits:
+    the lemma view is split into sentences on demand)."""
+    return len(st.view.text_sentences.ends) == len(st.view.lemma_sentences.ends)
 
 
 def agent_signature(ctx: Context) -> None:

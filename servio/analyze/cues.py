@@ -127,6 +127,11 @@ class CueSet:
     lemma_keys: frozenset[str] = frozenset()
 
     @property
+    def lemma_triggers(self) -> frozenset[str] | None:
+        """Keys of which a lemma view needs one for any lemma pattern to be tried (None: always)."""
+        return None if self.lemma_always else frozenset(self.lemma_index)
+
+    @property
     def uses_lemmas(self) -> bool:
         """Whether any cue matches on lemmas (otherwise the lemma view is not built)."""
         return bool(self.lemma_index or self.lemma_always)

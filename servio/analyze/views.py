@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, count
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from servio.analyze.base import ConversationAnalysis, TurnAnalysis
@@ -21,6 +21,7 @@ from servio.language.analysis import URL_PLACEHOLDER
 
 if TYPE_CHECKING:
     from servio.language import TextAnalysis
+    from servio.language.tokens import Token
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 _QUOTE_RE = re.compile("[’‘`“”„«»]")  # a cheap test before the (slow, dict-driven) translate
@@ -32,8 +33,8 @@ _WORD_RE = re.compile(r"\w+")
 _FOLDED_LEMMAS: dict[str, str] = {}  # lemma -> folded lemma (a bounded cache; folding is pure)
 _KEY_CACHE_LIMIT = 100_000
 _K = TypeVar("_K")
+_I = TypeVar("_I")
 _V = TypeVar("_V")
-_PIECE_MEMOS: dict[frozenset[str], dict[str, bool]] = {}  # lemma-view piece -> holds a wanted key
 _SLASH_SIGNATURE = re.compile(r"(?:^|\s)/[A-Z][A-Za-z]{1,3}\b")  # Twitter agents' "/JP"
 #: Token kinds that carry words (the rest: punct, emoji, url, mention, email, number, hashtag).
 WORD_KINDS = frozenset({"word"})
@@ -168,27 +169,33 @@ def positions(analysis: ConversationAnalysis, end_window: int,
 
 
 def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemmas: bool = True,
-               keys: tuple[frozenset[str], frozenset[str]] | None = None) -> TurnView:
+               keys: tuple[frozenset[str], frozenset[str]] | None = None,
+               lemma_triggers: frozenset[str] | None = None) -> TurnView:
     """The matching views of one analysed turn (the lemma view only if ``with_lemmas``).
 
-    ``keys`` (text keys, lemma keys) limits the word-start index to the words cues look at.
+    ``keys`` (text keys, lemma keys) limits the word-start index to the words cues look at;
+    the lemma view's index is built only when it holds one of ``lemma_triggers`` (any word
+    when None): without one, no lemma pattern is tried.
     """
     ta = turn.text
     if ta is None:
         raise ValueError("the rule tagger needs the text analysis of every turn")
     text = _text_view(ta)
-    pieces = _lemma_pieces(ta) if with_lemmas else []
-    lemmas = " ".join(pieces)
     text_keys, lemma_keys = keys if keys else (None, None)
+    lemmas, triggered = "", False
+    if with_lemmas:
+        parts = _lemma_parts(ta.tokens, lemma_triggers)
+        lemmas = " ".join(chain.from_iterable(map(_PIECE_OF, parts)))
+        triggered = any(map(_HOLDS_OF, parts))
     text_index = _index(text, text_keys)
     text_sentences = _sentences(text_index, question_starters, count_words=True)
-    kinds = [tok.kind for tok in ta.tokens]
+    kinds = list(map(_KIND_OF, ta.tokens))
     words = sum(kinds.count(k) for k in WORD_KINDS)
     has_link, has_signature = "url" in kinds, "signature" in kinds
     return TurnView(
         index=turn.index, speaker=turn.turn.speaker.value, language=turn.language.value,
         text=text, lemmas=lemmas, text_starts=text_index.starts,
-        lemma_starts=_index(lemmas, lemma_keys).starts if _may_hold_keys(pieces, lemma_keys) else {},
+        lemma_starts=_index(lemmas, lemma_keys).starts if triggered else {},
         text_sentences=text_sentences,
         lemma_sentences=LazySentences(lemmas, question_starters, lemma_keys),
         words=words, has_link=has_link,
@@ -224,6 +231,7 @@ class _Index(NamedTuple):
 
 #: per wanted key set: chunk -> its _Chunk (a bounded cache: chunks are word forms, mostly)
 _CHUNK_MEMOS: dict[frozenset[str] | None, dict[str, _Chunk]] = {}
+_KIND_OF = attrgetter("kind")
 _STEP_OF = attrgetter("step")
 _WORDS_OF = attrgetter("words")
 _KEYED_OF = attrgetter("keyed")
@@ -285,7 +293,7 @@ def _wanted_keys(word: str, wanted: frozenset[str] | None) -> tuple[str, ...]:
     return tuple(k for k in (word, prefix) if wanted is None or k in wanted)
 
 
-def _memo_for(memos: dict[_K, dict[str, _V]], wanted: _K) -> dict[str, _V]:
+def _memo_for(memos: dict[_K, dict[_I, _V]], wanted: _K) -> dict[_I, _V]:
     """The memo of one key set in ``memos`` (cue sets are few and live as long as the process)."""
     memo = memos.get(wanted)
     if memo is None:
@@ -293,19 +301,6 @@ def _memo_for(memos: dict[_K, dict[str, _V]], wanted: _K) -> dict[str, _V]:
             memos.clear()
         memo = memos[wanted] = {}
     return memo
-
-
-def _remembered(memo: dict[str, _V], items: list[str], compute: Callable[[str], _V]) -> list[_V]:
-    """``memo[item]`` for every item, the missing ones computed first (the memo is bounded)."""
-    found = list(map(memo.get, items))
-    if None in found:
-        if len(memo) >= _KEY_CACHE_LIMIT:
-            memo.clear()
-        for item in items:
-            if item not in memo:
-                memo[item] = compute(item)
-        found = list(map(memo.get, items))
-    return cast("list[_V]", found)
 
 
 def _text_view(ta: TextAnalysis) -> str:
@@ -333,35 +328,44 @@ def _folded_lemma(lemma: str) -> str:
     return found
 
 
-def _may_hold_keys(pieces: list[str], wanted: frozenset[str] | None) -> bool:
-    """Whether a word of ``pieces`` (the lemma view's parts) has a key in ``wanted`` (all words when
-    None); pieces are remembered per key set, so most turns are ruled out by dictionary look-ups."""
-    if wanted is None:
-        return bool(pieces)
-    def holds(piece: str) -> bool:
-        return any(_wanted_keys(w, wanted) for w in _WORD_RE.findall(piece))
-
-    flags: list[bool] = _remembered(_memo_for(_PIECE_MEMOS, wanted), pieces, holds)
-    return any(flags)
+#: One token's part of the lemma view: the token (held, so that its id is not reused while its
+#: entry lives), its piece (empty: none) and whether the piece holds a trigger key.
+_LemmaPart = tuple["Token", tuple[str, ...], bool]
+#: per trigger key set: id(token) -> its _LemmaPart. Keyed by id because tokens are shared per word
+#: form and an int hashes at once (a Token's dataclass hash is a Python call); bounded.
+_LEMMA_MEMOS: dict[frozenset[str] | None, dict[int, _LemmaPart]] = {}
+_PIECE_OF = itemgetter(1)
+_HOLDS_OF = itemgetter(2)
 
 
-def _lemma_pieces(ta: TextAnalysis) -> list[str]:
-    """The parts of the lemma view, joined by single spaces: folded lemmas, punctuation, numbers, links."""
-    parts: list[str] = []
-    folded = _FOLDED_LEMMAS
-    for tok in ta.tokens:
-        if tok.kind == "word":
-            lemma = tok.lemma or tok.norm
-            parts.append(folded.get(lemma) or _folded_lemma(lemma))
-        elif tok.kind == "punct":
-            parts.append(tok.text)
-        elif tok.kind == "number":
-            parts.append(tok.text)
-        elif tok.kind == "url":
-            parts.append("url")
-        elif tok.kind == "hashtag":
-            parts.append(tok.norm.lstrip("#"))
-    return parts
+def _lemma_parts(tokens: tuple[Token, ...], triggers: frozenset[str] | None) -> list[_LemmaPart]:
+    """The :data:`_LemmaPart` of every token, from the memo of ``triggers`` (missing ones made first)."""
+    memo = _memo_for(_LEMMA_MEMOS, triggers)
+    found = list(map(memo.get, map(id, tokens)))
+    if all(found):  # a part is a non-empty tuple: all() is a C-level test for a missing one
+        return cast("list[_LemmaPart]", found)
+    if len(memo) >= _KEY_CACHE_LIMIT:
+        memo.clear()
+    for tok in tokens:
+        if id(tok) not in memo:
+            piece = _lemma_piece(tok)
+            holds = bool(piece) and (triggers is None or any(
+                _wanted_keys(w, triggers) for w in _WORD_RE.findall(piece[0])))
+            memo[id(tok)] = (tok, piece, holds)
+    return [memo[id(tok)] for tok in tokens]
+
+
+def _lemma_piece(tok: Token) -> tuple[str, ...]:
+    """A token's part of the lemma view (folded lemma, punctuation, number or link), if any."""
+    if tok.kind == "word":
+        return (_folded_lemma(tok.lemma or tok.norm),)
+    if tok.kind in ("punct", "number"):
+        return (tok.text,)
+    if tok.kind == "url":
+        return ("url",)
+    if tok.kind == "hashtag":
+        return (tok.norm.lstrip("#"),)
+    return ()
 
 
 def _sentences(index: _Index, starters: frozenset[str], count_words: bool) -> Sentences:
