@@ -89,7 +89,7 @@ class RuleTagger(_Tagger):
                               keys=(cues.text_keys, cues.lemma_keys), lemma_triggers=cues.lemma_triggers)
             state = TurnState(view=view, position=pos, hits=match_turn(cues, view, pos))
             if use_context:
-                run_rules(state, tuple(states), settings)
+                run_rules(state, states, settings)  # the turns before this one (it is appended after)
             else:
                 from_cues(state)
             states.append(state)

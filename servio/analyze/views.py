@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from itertools import accumulate, chain, compress, count
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
@@ -40,9 +39,12 @@ _SLASH_SIGNATURE = re.compile(r"(?:^|\s)/[A-Z][A-Za-z]{1,3}\b")  # Twitter agent
 WORD_KINDS = frozenset({"word"})
 
 
-@dataclass(frozen=True, slots=True)
-class Sentences:
-    """Sentence spans of one view: ``ends[i]`` is where sentence ``i`` ends; ``questions[i]`` its form."""
+class Sentences(NamedTuple):
+    """Sentence spans of one view: ``ends[i]`` is where sentence ``i`` ends; ``questions[i]`` its form.
+
+    This and the other per-turn records here are NamedTuples: immutable like frozen dataclasses,
+    and several times cheaper to build (the tagger builds them for every turn).
+    """
 
     ends: tuple[int, ...]
     questions: tuple[bool, ...]
@@ -84,11 +86,10 @@ class LazySentences:
         return self._get().index_at(pos)
 
 
-@dataclass(frozen=True, slots=True)
-class TurnView:
+class TurnView(NamedTuple):
     """One turn prepared for cue matching."""
 
-    index: int
+    turn_index: int
     speaker: str
     language: str
     text: str
@@ -103,11 +104,10 @@ class TurnView:
     is_question: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
     """Where a turn stands in its conversation."""
 
-    index: int
+    turn_index: int
     total: int
     speaker: str
     first_agent: int | None
@@ -119,7 +119,7 @@ class Position:
 
     def holds(self, name: str) -> bool:
         """Whether the named position (as used in cue files) holds for this turn."""
-        i, agent, customer = self.index, self.speaker == "agent", self.speaker == "customer"
+        i, agent, customer = self.turn_index, self.speaker == "agent", self.speaker == "customer"
         match name:
             case "first_agent_turn":
                 return agent and i == self.first_agent
@@ -158,14 +158,11 @@ def positions(analysis: ConversationAnalysis, end_window: int,
     speakers = [t.turn.speaker.value for t in analysis.turns]
     agents = [i for i, s in enumerate(speakers) if s == "agent"]
     customers = [i for i, s in enumerate(speakers) if s == "customer"]
-    return tuple(
-        Position(index=i, total=len(speakers), speaker=s,
-                 first_agent=agents[0] if agents else None, last_agent=agents[-1] if agents else None,
-                 first_customer=customers[0] if customers else None,
-                 last_customer=customers[-1] if customers else None, end_window=end_window,
-                 closing_window=closing_window)
-        for i, s in enumerate(speakers)
-    )
+    first_agent, last_agent = (agents[0], agents[-1]) if agents else (None, None)
+    first_customer, last_customer = (customers[0], customers[-1]) if customers else (None, None)
+    total = len(speakers)
+    return tuple([Position(i, total, s, first_agent, last_agent, first_customer, last_customer, end_window,
+                           closing_window) for i, s in enumerate(speakers)])
 
 
 def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemmas: bool = True,
@@ -193,7 +190,7 @@ def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemma
     words = sum(kinds.count(k) for k in WORD_KINDS)
     has_link, has_signature = "url" in kinds, "signature" in kinds
     return TurnView(
-        index=turn.index, speaker=turn.turn.speaker.value, language=turn.language.value,
+        turn_index=turn.index, speaker=turn.turn.speaker.value, language=turn.language.value,
         text=text, lemmas=lemmas, text_starts=text_index.starts,
         lemma_starts=_index(lemmas, lemma_keys).starts if triggered else {},
         text_sentences=text_sentences,
