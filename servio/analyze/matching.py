@@ -32,6 +32,7 @@ class _Entry(NamedTuple):
 
     cue: Cue
     pattern: CuePattern
+    regex: re.Pattern[str]  # the pattern's ``at`` regex when leading, else its ``search`` regex
     anchor: str | None  # the leading pattern's only anchor (None: several, or not leading)
     conditional: bool  # whether the cue has word-count or position conditions to check
     gates: tuple[frozenset[str], ...]  # the pattern's gates besides the one that made it a candidate
@@ -100,7 +101,8 @@ def _plan(cues: CueSet, kind: str, index: Mapping[str, tuple[tuple[int, int], ..
         known = {frozenset(gate.get((i, j), ())), pattern.anchors if pattern.leading else frozenset()}
         gates = tuple(g for g in pattern.gates if g not in known)  # those two are tested anyway
         asks = kind == "phrase" and cue.question is True
-        entries.append(_Entry(cue, pattern, anchor, conditional, gates, pattern.literals, asks))
+        regex = pattern.at if pattern.leading else pattern.search
+        entries.append(_Entry(cue, pattern, regex, anchor, conditional, gates, pattern.literals, asks))
     numbered = {key: tuple(number[p] for p in found if p in number) for key, found in index.items()}
     return _ViewPlan(by_key={key: found for key, found in numbered.items() if found},
                      always=tuple(number[p] for p in always if p in number), entries=tuple(entries))
@@ -116,7 +118,7 @@ def _scan(plan: _ViewPlan, view: TurnView, position: Position, kind: str, text: 
     entries = plan.entries
     present = starts.keys()
     for n in sorted(candidates):
-        cue, pattern, anchor, conditional, gates, literals, asks = entries[n]
+        cue, pattern, regex, anchor, conditional, gates, literals, asks = entries[n]
         if cue.id in hits:
             continue
         # tests that rule a pattern out before its regex runs: a match needs them all
@@ -132,17 +134,29 @@ def _scan(plan: _ViewPlan, view: TurnView, position: Position, kind: str, text: 
                 ok = checked[cue.id] = _applies(cue, view, position)
             if not ok:
                 continue
+        matches: Iterable[re.Match[str] | None]
         if anchor is not None:  # the usual case: a leading pattern with one anchor word
             at = starts.get(anchor)
             if at is None:
                 continue
             if len(at) == 1:
-                m = pattern.at.match(text, at[0])
-                hit = None if m is None else _hit(cue, pattern, m, text, sentences, kind)
+                m = regex.match(text, at[0])
+                if m is None:
+                    continue
+                matches = (m,)
             else:
-                hit = _first(cue, pattern, map(pattern.at.match, repeat(text), at), text, sentences, kind)
+                matches = map(regex.match, repeat(text), at)
+        elif pattern.leading:
+            common = present & pattern.anchors
+            if not common:
+                continue
+            # word starts are listed in text order: those of several keys are merged
+            at = starts[common.pop()] if len(common) == 1 else sorted(chain.from_iterable(
+                starts[k] for k in common))
+            matches = map(regex.match, repeat(text), at)
         else:
-            hit = _find(cue, pattern, text, sentences, kind, starts)
+            matches = regex.finditer(text)
+        hit = _first(cue, pattern, matches, text, sentences, kind)
         if hit is not None:
             hits[cue.id] = hit
 
@@ -158,42 +172,17 @@ def _lacks(text: str, literals: tuple[frozenset[str], ...]) -> bool:
     return False
 
 
-def _find(cue: Cue, pattern: CuePattern, text: str, sentences: Sentences | LazySentences, kind: str,
-          starts: Mapping[str, list[int]]) -> Hit | None:
-    matches: Iterable[re.Match[str] | None]
-    if pattern.leading:
-        common = starts.keys() & pattern.anchors
-        if not common:
-            return None
-        if len(common) == 1:
-            at = starts[common.pop()]  # built in text order: already sorted
-        else:
-            at = sorted(chain.from_iterable(starts[k] for k in common))
-        matches = map(pattern.at.match, repeat(text), at)
-    else:
-        matches = pattern.search.finditer(text)
-    return _first(cue, pattern, matches, text, sentences, kind)
-
-
 def _first(cue: Cue, pattern: CuePattern, matches: Iterable[re.Match[str] | None], text: str,
            sentences: Sentences | LazySentences, kind: str) -> Hit | None:
-    """The hit of the first match that the cue's question condition accepts."""
+    """The hit of the first match, unless the cue wants (or refuses) a question and the match's
+    sentence is not (is) one: then of the first match whose sentence suits the cue."""
     for m in matches:
         if m is None:
             continue
-        hit = _hit(cue, pattern, m, text, sentences, kind)
-        if hit is not None:
-            return hit
-    return None
-
-
-def _hit(cue: Cue, pattern: CuePattern, m: re.Match[str], text: str, sentences: Sentences | LazySentences,
-         kind: str) -> Hit | None:
-    """The hit of ``m``, unless the cue wants (or refuses) a question and its sentence is not (is) one."""
-    n = sentences.index_at(m.start())
-    q = sentences.questions[n] if sentences.questions else False
-    if cue.question is None or cue.question == q:
-        return Hit(cue, kind, m.group(0), q, n, m.end() / max(len(text), 1), pattern.source)
+        n = sentences.index_at(m.start())
+        q = sentences.questions[n] if sentences.questions else False
+        if cue.question is None or cue.question == q:
+            return Hit(cue, kind, m.group(0), q, n, m.end() / max(len(text), 1), pattern.source)
     return None
 
 
