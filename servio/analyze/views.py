@@ -59,6 +59,9 @@ class Sentences(NamedTuple):
         return self.questions[self.index_at(pos)] if self.questions else False
 
 
+_NO_SENTENCES = Sentences((), (), ())  # those of an empty view
+
+
 class LazySentences:
     """:class:`Sentences` of a view, split only when first asked for (most lemma views never are)."""
 
@@ -93,7 +96,7 @@ class TurnView(NamedTuple):
     speaker: str
     language: str
     text: str
-    lemmas: str
+    lemmas: str  # empty when no lemma pattern can be tried on the turn (its lemmas hold no trigger)
     text_starts: Mapping[str, list[int]]
     lemma_starts: Mapping[str, list[int]]
     text_sentences: Sentences
@@ -179,23 +182,23 @@ def build_view(turn: TurnAnalysis, question_starters: frozenset[str], with_lemma
         raise ValueError("the rule tagger needs the text analysis of every turn")
     text = _text_view(ta)
     text_keys, lemma_keys = keys if keys else (None, None)
-    lemmas, triggered = "", False
+    lemmas, lemma_starts = "", {}
+    lemma_sentences: Sentences | LazySentences = _NO_SENTENCES
     if with_lemmas:
         parts = _lemma_parts(ta.tokens, lemma_triggers)
-        lemmas = " ".join(chain.from_iterable(map(_PIECE_OF, parts)))
-        triggered = any(map(_HOLDS_OF, parts))
+        if any(map(_HOLDS_OF, parts)):  # else no lemma pattern is tried: the lemma view stays empty
+            lemmas = " ".join(chain.from_iterable(map(_PIECE_OF, parts)))
+            lemma_starts = _index(lemmas, lemma_keys, with_sentences=False).starts
+            lemma_sentences = LazySentences(lemmas, question_starters, lemma_keys)
     text_index = _index(text, text_keys)
     text_sentences = _sentences(text_index, question_starters, count_words=True)
     kinds = list(map(_KIND_OF, ta.tokens))
-    words = sum(kinds.count(k) for k in WORD_KINDS)
     has_link, has_signature = "url" in kinds, "signature" in kinds
     return TurnView(
         turn_index=turn.index, speaker=turn.turn.speaker.value, language=turn.language.value,
-        text=text, lemmas=lemmas, text_starts=text_index.starts,
-        lemma_starts=_index(lemmas, lemma_keys).starts if triggered else {},
-        text_sentences=text_sentences,
-        lemma_sentences=LazySentences(lemmas, question_starters, lemma_keys),
-        words=words, has_link=has_link,
+        text=text, lemmas=lemmas, text_starts=text_index.starts, lemma_starts=lemma_starts,
+        text_sentences=text_sentences, lemma_sentences=lemma_sentences,
+        words=sum(map(kinds.count, WORD_KINDS)), has_link=has_link,
         has_signature=has_signature or ("/" in ta.text and bool(_SLASH_SIGNATURE.search(ta.text))),
         is_question=any(text_sentences.questions),
     )
@@ -259,8 +262,9 @@ def _chunks(chunks: list[str], wanted: frozenset[str] | None) -> list[_Chunk]:
     return list(map(memo.__getitem__, chunks))
 
 
-def _index(text: str, wanted: frozenset[str] | None) -> _Index:
-    """The :class:`_Index` of ``text``, with word starts only for keys in ``wanted`` (all when None)."""
+def _index(text: str, wanted: frozenset[str] | None, with_sentences: bool = True) -> _Index:
+    """The :class:`_Index` of ``text``, with word starts only for keys in ``wanted`` (all when None);
+    without its words and sentence marks unless ``with_sentences``."""
     infos = _chunks(text.split(" "), wanted)
     offsets = list(accumulate(map(_STEP_OF, infos), initial=0))  # where each chunk starts
     starts: dict[str, list[int]] = {}
@@ -272,6 +276,8 @@ def _index(text: str, wanted: frozenset[str] | None) -> _Index:
                 starts[key] = [offset + at]
             else:
                 found.append(offset + at)
+    if not with_sentences:
+        return _Index([], starts, [], len(text))
     per_chunk = list(map(_WORDS_OF, infos))
     marks: list[tuple[int, int, bool, int]] = []
     chunk_marks = list(map(_MARKS_OF, infos))
