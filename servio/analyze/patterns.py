@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import re._constants as _C  # the parsed form of a regex, read by required_literals
 import re._parser as _sre_parser
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,8 +99,12 @@ def wrap(regex: str) -> str:
 
 def anchor_key(word: str, prefix: bool = False) -> str:
     """The index key of a word: the word itself, or for a prefix (``wait*``) its first
-    ``ANCHOR_LEN`` characters followed by ``*``."""
-    return word[:ANCHOR_LEN] + "*" if prefix else word
+    ``ANCHOR_LEN`` characters followed by ``*``.
+
+    Keys are interned, as are the rule views' word keys: a key looked up in an index then
+    matches the stored one by identity, without reading either string again.
+    """
+    return sys.intern(word[:ANCHOR_LEN] + "*" if prefix else word)
 
 
 def word_keys(word: str) -> tuple[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections.abc import Mapping
 from itertools import accumulate, chain, compress, count
 from operator import attrgetter, itemgetter
@@ -293,7 +294,7 @@ def _index(text: str, wanted: frozenset[str] | None, with_sentences: bool = True
 def _wanted_keys(word: str, wanted: frozenset[str] | None) -> tuple[str, ...]:
     """The index keys of ``word`` (as :func:`~servio.analyze.patterns.word_keys`) that are wanted."""
     prefix = word[:ANCHOR_LEN] + "*"
-    return tuple(k for k in (word, prefix) if wanted is None or k in wanted)
+    return tuple(sys.intern(k) for k in (word, prefix) if wanted is None or k in wanted)  # see anchor_key
 
 
 def _memo_for(memos: dict[_K, dict[_I, _V]], wanted: _K) -> dict[_I, _V]:
