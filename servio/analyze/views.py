@@ -240,6 +240,8 @@ _MARKS_OF = attrgetter("marks")
 
 
 def _chunk(chunk: str, wanted: frozenset[str] | None) -> _Chunk:
+    if chunk.isalnum():  # one word (the usual case, as for re's \w): no regex needed
+        return _Chunk(len(chunk) + 1, (chunk,), tuple((0, key) for key in _wanted_keys(chunk, wanted)), ())
     found = list(_WORD_RE.finditer(chunk))
     starts = [m.start() for m in found]
     marks = tuple((m.start(), m.end(), "?" in m.group(), bisect.bisect_left(starts, m.start()))
