@@ -125,11 +125,9 @@ class CueSet:
     lemma_always: tuple[tuple[int, int], ...]
     text_keys: frozenset[str] = frozenset()
     lemma_keys: frozenset[str] = frozenset()
-
-    @property
-    def lemma_triggers(self) -> frozenset[str] | None:
-        """Keys of which a lemma view needs one for any lemma pattern to be tried (None: always)."""
-        return None if self.lemma_always else frozenset(self.lemma_index)
+    #: keys of which a lemma view needs one for any lemma pattern to be tried (None: always);
+    #: one object per cue set, as it keys the views' memos
+    lemma_triggers: frozenset[str] | None = None
 
     @property
     def uses_lemmas(self) -> bool:
@@ -210,6 +208,7 @@ def _build_set(lang: str, source: str, cues: list[Cue], anchors: list[tuple[_Anc
         lemma_index=MappingProxyType({k: tuple(v) for k, v in indexes[1].items()}),
         text_always=tuple(always[0]), lemma_always=tuple(always[1]),
         text_keys=frozenset(keys[0]), lemma_keys=frozenset(keys[1]),
+        lemma_triggers=None if always[1] else frozenset(indexes[1]),
     )
 
 
