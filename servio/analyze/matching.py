@@ -135,25 +135,26 @@ def _scan(plan: _ViewPlan, view: TurnView, position: Position, kind: str, text: 
             if not ok:
                 continue
         matches: Iterable[re.Match[str] | None]
-        if anchor is not None:  # the usual case: a leading pattern with one anchor word
-            at = starts.get(anchor)
-            if at is None:
-                continue
-            if len(at) == 1:
+        if pattern.leading:  # tried only where one of its anchor words starts
+            if anchor is not None:
+                found = starts.get(anchor)
+                if found is None:
+                    continue
+                at = found
+            else:
+                common = present & pattern.anchors
+                if not common:
+                    continue
+                # word starts are listed in text order: those of several keys are merged
+                at = starts[common.pop()] if len(common) == 1 else sorted(chain.from_iterable(
+                    starts[k] for k in common))
+            if len(at) == 1:  # the usual case: one word start to try
                 m = regex.match(text, at[0])
                 if m is None:
                     continue
                 matches = (m,)
             else:
                 matches = map(regex.match, repeat(text), at)
-        elif pattern.leading:
-            common = present & pattern.anchors
-            if not common:
-                continue
-            # word starts are listed in text order: those of several keys are merged
-            at = starts[common.pop()] if len(common) == 1 else sorted(chain.from_iterable(
-                starts[k] for k in common))
-            matches = map(regex.match, repeat(text), at)
         else:
             matches = regex.finditer(text)
         hit = _first(cue, pattern, matches, text, sentences, kind)
