@@ -241,7 +241,7 @@ _MARKS_OF = attrgetter("marks")
 
 def _chunk(chunk: str, wanted: frozenset[str] | None) -> _Chunk:
     if chunk.isalnum():  # one word (the usual case, as for re's \w): no regex needed
-        return _Chunk(len(chunk) + 1, (chunk,), tuple((0, key) for key in _wanted_keys(chunk, wanted)), ())
+        return _Chunk(len(chunk) + 1, (chunk,), tuple([(0, key) for key in _wanted_keys(chunk, wanted)]), ())
     found = list(_WORD_RE.finditer(chunk))
     starts = [m.start() for m in found]
     marks = tuple((m.start(), m.end(), "?" in m.group(), bisect.bisect_left(starts, m.start()))
@@ -296,7 +296,11 @@ def _index(text: str, wanted: frozenset[str] | None, with_sentences: bool = True
 def _wanted_keys(word: str, wanted: frozenset[str] | None) -> tuple[str, ...]:
     """The index keys of ``word`` (as :func:`~servio.analyze.patterns.word_keys`) that are wanted."""
     prefix = word[:ANCHOR_LEN] + "*"
-    return tuple(sys.intern(k) for k in (word, prefix) if wanted is None or k in wanted)  # see anchor_key
+    if wanted is None:
+        return sys.intern(word), sys.intern(prefix)  # interned: see patterns.anchor_key
+    if word in wanted:
+        return (sys.intern(word), sys.intern(prefix)) if prefix in wanted else (sys.intern(word),)
+    return (sys.intern(prefix),) if prefix in wanted else ()
 
 
 def _memo_for(memos: dict[_K, dict[_I, _V]], wanted: _K) -> dict[_I, _V]:
