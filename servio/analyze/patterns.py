@@ -262,13 +262,13 @@ def required_literals(regex: str) -> tuple[frozenset[str], ...]:
     parsed regex: a cheap substring test that skips a raw pattern (which has no word gates) on
     texts it cannot match. Empty when nothing is known for certain (then the regex always runs).
     """
-    try:
+    try:  # the parsed form is CPython's internal one: anything unexpected means nothing is known
         parsed = _sre_parser.parse(regex)
-    except (re.error, RecursionError):
+        if parsed.state.flags & re.IGNORECASE:
+            return ()
+        return tuple(dict.fromkeys(_literal_sets(list(parsed))))
+    except (re.error, RecursionError, AttributeError, TypeError, ValueError, IndexError):
         return ()
-    if parsed.state.flags & re.IGNORECASE:
-        return ()
-    return tuple(dict.fromkeys(_literal_sets(list(parsed))))
 
 
 def _literal_sets(items: list[tuple[Any, Any]]) -> list[frozenset[str]]:
