@@ -10,7 +10,7 @@ every stage it adds carries ``Evidence(kind="context", cue=<rule id>)``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from servio.analyze.state import Context, Settings, TurnState
 
@@ -66,15 +66,20 @@ def agent_questions(ctx: Context) -> None:
 def _claimed_sentences(st: TurnState, stages: set[int]) -> set[int]:
     """Numbers of the (text-view) sentences holding a cue of one of ``stages`` or a chaser."""
     out: set[int] = set()
-    aligned = len(st.view.text_sentences.ends) == len(st.view.lemma_sentences.ends)
     for hit in st.hits:
         if not (set(hit.cue.stages) & stages or hit.cue.signal in ("chaser", "claims_question")):
             continue
-        if hit.view == "phrase" or aligned:
+        if hit.view == "phrase" or _aligned(st):
             out.add(hit.sentence)
         elif hit.in_question:
             out.update(i for i, q in enumerate(st.view.text_sentences.questions) if q)
     return out
+
+
+def _aligned(st: TurnState) -> bool:
+    """Whether the lemma view has as many sentences as the text view (asked only for lemma hits:
+    the lemma view is split into sentences on demand)."""
+    return len(st.view.text_sentences.ends) == len(st.view.lemma_sentences.ends)
 
 
 def agent_signature(ctx: Context) -> None:
@@ -303,11 +308,23 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def run_rules(state: TurnState, earlier: tuple[TurnState, ...], settings: Settings) -> TurnState:
+#: The rules that only ever act on one speaker's turns (each returns at once on another's).
+_ONLY: dict[Rule, str] = {
+    system_empty: "system", customer_thanks: "customer", agent_signature: "agent", agent_questions: "agent",
+    customer_reaction: "customer", customer_opening: "customer", customer_content: "customer",
+    price_is_an_option: "agent", agent_default: "agent", solution_refers_to_values: "agent",
+    dm_link_is_a_request: "agent",
+}
+#: :data:`RULES` by speaker, without those that cannot act on that speaker's turns (saves calls).
+_RULES_FOR = {speaker: tuple(r for r in RULES if _ONLY.get(r, speaker) == speaker)
+              for speaker in ("agent", "customer", "system")}
+
+
+def run_rules(state: TurnState, earlier: Sequence[TurnState], settings: Settings) -> TurnState:
     """Apply :data:`RULES` to one turn's state, in order, until one ends the turn."""
     from_cues(state)
-    ctx = Context(state=state, earlier=earlier, settings=settings)
-    for rule in RULES:
+    ctx = Context(state, earlier, settings)
+    for rule in _RULES_FOR.get(state.view.speaker, RULES):
         if state.done:
             break
         rule(ctx)

@@ -62,6 +62,11 @@ class CuePattern:
     regex: str
     leading: bool
     anchors: frozenset[str]
+    #: keys one of which each of the pattern's simple required items needs (see
+    #: :class:`~servio.analyze.patterns.Compiled`), and for a raw regex the strings of which a
+    #: match holds one each: cheap tests that spare the regex on texts it cannot match
+    gates: tuple[frozenset[str], ...] = ()
+    literals: tuple[frozenset[str], ...] = ()
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -106,7 +111,8 @@ class CueSet:
     An index maps a gate key (see :class:`~servio.analyze.patterns.Compiled`)
     to the ``(cue number, pattern number)`` pairs that need it; ``*_always``
     lists the patterns without a gate; ``*_keys`` are all the word keys the
-    cues look at (gates and leading anchors): other words need not be indexed.
+    cues look at (gates, leading anchors and the patterns' other ``gates``):
+    other words need not be indexed.
     """
 
     language: str
@@ -119,6 +125,9 @@ class CueSet:
     lemma_always: tuple[tuple[int, int], ...]
     text_keys: frozenset[str] = frozenset()
     lemma_keys: frozenset[str] = frozenset()
+    #: keys of which a lemma view needs one for any lemma pattern to be tried (None: always);
+    #: one object per cue set, as it keys the views' memos
+    lemma_triggers: frozenset[str] | None = None
 
     @property
     def uses_lemmas(self) -> bool:
@@ -192,12 +201,14 @@ def _build_set(lang: str, source: str, cues: list[Cue], anchors: list[tuple[_Anc
         for view, patterns in enumerate((cue.text_patterns, cue.lemma_patterns)):
             for p in patterns:
                 keys[view] |= p.anchors
+                keys[view].update(*p.gates)  # so that a view tells whether a gate's words are there
     return CueSet(
         language=lang, source=source, cues=tuple(cues), question_starters=starters,
         text_index=MappingProxyType({k: tuple(v) for k, v in indexes[0].items()}),
         lemma_index=MappingProxyType({k: tuple(v) for k, v in indexes[1].items()}),
         text_always=tuple(always[0]), lemma_always=tuple(always[1]),
         text_keys=frozenset(keys[0]), lemma_keys=frozenset(keys[1]),
+        lemma_triggers=None if always[1] else frozenset(indexes[1]),
     )
 
 
@@ -241,7 +252,7 @@ def _patterns(value: Any, where: str, key: str, fold: Any) -> tuple[tuple[CuePat
         try:
             compiled = compile_pattern(_WORDS_RE.sub(lambda m: fold(m.group(0)).lower(), item.lower()))
             pattern = CuePattern(source=item, regex=compiled.regex, leading=compiled.leading,
-                                 anchors=compiled.anchors)
+                                 anchors=compiled.anchors, gates=compiled.gates, literals=compiled.literals)
             _ = pattern.at if pattern.leading else pattern.search  # the one the tagger uses: check it now
             compiled_all.append(pattern)
         except (PatternError, re.error) as exc:

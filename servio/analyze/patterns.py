@@ -27,7 +27,11 @@ skip cues cheaply, so each turn only runs the few regexes that can match.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import re._constants as _C  # the parsed form of a regex, read by required_literals
+import re._parser as _sre_parser
+import sys
+from dataclasses import dataclass, field
+from typing import Any
 
 #: Characters that separate two words inside one sentence.
 SEP = r"[^\w.!?\n]+"
@@ -35,6 +39,7 @@ NUMBER = r"\d+(?:[.,:]\d+)*"
 ANCHOR_LEN = 3
 _WORD_RE = re.compile(r"^\*?[\w'\-]+\*?$")
 _TOKEN_RE = re.compile(r"\(|\)\??|\||~\d*|[!?]+|\^|[^\s()|!?^]+")
+_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT)
 #: Zero-width: the start of the text or of a sentence (after . ! ? or a line break, and spaces).
 CARET = r"(?:^|(?<=[.!?\n])|(?<=[.!?\n] )|(?<=[.!?\n]  ))"
 
@@ -57,6 +62,10 @@ class Compiled:
     anchors: frozenset[str]
     leading: bool = False
     gate: frozenset[str] = frozenset()
+    #: every required item's keys (the gate among them): a match needs one key of each
+    gates: tuple[frozenset[str], ...] = ()
+    #: for a raw regular expression (which has no gates): strings a match needs one of each
+    literals: tuple[frozenset[str], ...] = ()
 
 
 def compile_pattern(pattern: str) -> Compiled:
@@ -66,7 +75,8 @@ def compile_pattern(pattern: str) -> Compiled:
             re.compile(pattern[3:])
         except re.error as exc:
             raise PatternError(f"bad regular expression {pattern[3:]!r}: {exc}") from exc
-        return Compiled(regex=pattern[3:], anchors=frozenset(), leading=False)
+        return Compiled(regex=pattern[3:], anchors=frozenset(), leading=False,
+                        literals=required_literals(pattern[3:]))
     stripped = pattern.replace(",", " ").strip()
     tokens = [(m.group(0), m.start() > 0 and stripped[m.start() - 1].isspace())
               for m in _TOKEN_RE.finditer(stripped)]
@@ -78,7 +88,8 @@ def compile_pattern(pattern: str) -> Compiled:
         raise PatternError(f"unexpected {tokens[parser.pos][0]!r} in {pattern!r}")
     anchored = seq.anchored and bool(seq.anchors)
     return Compiled(regex=seq.regex, anchors=frozenset(seq.anchors) if anchored else frozenset(),
-                    leading=anchored and seq.leading, gate=frozenset(seq.gate or ()))
+                    leading=anchored and seq.leading, gate=frozenset(seq.gate or ()),
+                    gates=tuple(dict.fromkeys(frozenset(g) for g in seq.required)))
 
 
 def wrap(regex: str) -> str:
@@ -88,8 +99,12 @@ def wrap(regex: str) -> str:
 
 def anchor_key(word: str, prefix: bool = False) -> str:
     """The index key of a word: the word itself, or for a prefix (``wait*``) its first
-    ``ANCHOR_LEN`` characters followed by ``*``."""
-    return word[:ANCHOR_LEN] + "*" if prefix else word
+    ``ANCHOR_LEN`` characters followed by ``*``.
+
+    Keys are interned, as are the rule views' word keys: a key looked up in an index then
+    matches the stored one by identity, without reading either string again.
+    """
+    return sys.intern(word[:ANCHOR_LEN] + "*" if prefix else word)
 
 
 def word_keys(word: str) -> tuple[str, str]:
@@ -110,6 +125,11 @@ class _Node:
     caret: bool = False  # the zero-width start-of-sentence assertion
     gate: set[str] | None = None  # keys one of which every match needs (None: no such set)
     gate_score: int = 0  # how selective the gate is (the length of its shortest word)
+    #: a word, or a group of single words, whose key the text holds whenever the node matches
+    #: at a word start and nothing glued follows it (see :func:`_join`)
+    simple: bool = False
+    open_end: bool = False  # a simple node whose key also needs a non-word character after it
+    required: list[set[str]] = field(default_factory=list)  # a sequence's simple required items' gates
 
 
 class _Parser:
@@ -175,7 +195,8 @@ class _Parser:
         regex = "(?:" + "|".join(a.regex for a, _ in alts) + ")"
         glued_regex = "(?:" + "|".join((SEP if lead else "") + a.regex for a, lead in alts) + ")"
         return _Node(regex, anchors, anchored, optional=closing == ")?", glued_regex=glued_regex,
-                     leading=leading, gate=gate, gate_score=score)
+                     leading=leading, gate=gate, gate_score=score, simple=all(a.simple for a, _ in alts),
+                     open_end=any(a.open_end for a, _ in alts))
 
 
 def _word(tok: str) -> _Node:
@@ -187,8 +208,10 @@ def _word(tok: str) -> _Node:
     lead = re.match(r"\w+", word)
     if lead is None or (prefix and lead.group(0) == word and len(word) < ANCHOR_LEN):
         return _Node(regex, set(), False)  # too short a prefix to index: no anchor
-    key = anchor_key(lead.group(0), prefix=prefix and lead.group(0) == word)
-    return _Node(regex, {key}, True, leading=lead.start() == 0, gate={key}, gate_score=len(lead.group(0)))
+    whole = lead.group(0) == word
+    key = anchor_key(lead.group(0), prefix=prefix and whole)
+    return _Node(regex, {key}, True, leading=lead.start() == 0, gate={key}, gate_score=len(lead.group(0)),
+                 simple=True, open_end=whole and not prefix)
 
 
 def _join(items: list[_Node]) -> _Node:
@@ -199,12 +222,19 @@ def _join(items: list[_Node]) -> _Node:
     leading = True
     gate: set[str] | None = None
     gate_score = 0
-    for node in items:
+    required: list[set[str]] = []
+    for k, node in enumerate(items):
         if node.caret:
             regex += node.regex
             continue
-        if not node.optional and node.gate is not None and node.gate_score > gate_score:
-            gate, gate_score = node.gate, node.gate_score
+        if not node.optional and node.gate is not None:
+            if node.gate_score > gate_score:
+                gate, gate_score = node.gate, node.gate_score
+            # the text holds a simple node's key when the node starts at a word start (it is not glued
+            # to the item before) and, for a whole word, ends at a word end (nothing glued follows)
+            glued_after = k + 1 < len(items) and items[k + 1].glued
+            if node.simple and not node.glued and not (node.open_end and glued_after):
+                required.append(node.gate)
         body = node.glued_regex if node.glued and node.glued_regex else node.regex
         sep = SEP if need_sep and not node.glued else ""
         if node.gap:
@@ -222,4 +252,51 @@ def _join(items: list[_Node]) -> _Node:
             anchored = node.anchored and not node.optional
     if not anchored:
         anchors = set()
-    return _Node(regex, anchors, anchored, leading=leading and anchored, gate=gate, gate_score=gate_score)
+    single = len(items) == 1 and items[0].simple and not items[0].glued and not items[0].optional
+    return _Node(regex, anchors, anchored, leading=leading and anchored, gate=gate, gate_score=gate_score,
+                 simple=single, open_end=single and items[0].open_end, required=required)
+
+
+def required_literals(regex: str) -> tuple[frozenset[str], ...]:
+    """Sets of strings of which every match of ``regex`` holds one member each, read from the
+    parsed regex: a cheap substring test that skips a raw pattern (which has no word gates) on
+    texts it cannot match. Empty when nothing is known for certain (then the regex always runs).
+    """
+    try:  # the parsed form is CPython's internal one: anything unexpected means nothing is known
+        parsed = _sre_parser.parse(regex)
+        if parsed.state.flags & re.IGNORECASE:
+            return ()
+        return tuple(dict.fromkeys(_literal_sets(list(parsed))))
+    except (re.error, RecursionError, AttributeError, TypeError, ValueError, IndexError):
+        return ()
+
+
+def _literal_sets(items: list[tuple[Any, Any]]) -> list[frozenset[str]]:
+    """The literal sets every match of a parsed sequence needs (one member of each)."""
+    out: list[frozenset[str]] = []
+    run = ""
+    for op, arg in items:
+        if op is _C.LITERAL:
+            run += chr(arg)
+            continue
+        if run:
+            out.append(frozenset({run}))
+            run = ""
+        if op is _C.SUBPATTERN and not arg[1] and not arg[2]:  # a group without inline flags
+            out.extend(_literal_sets(list(arg[3])))
+        elif op in _REPEATS and arg[0] >= 1:
+            out.extend(_literal_sets(list(arg[2])))
+        elif op is _C.BRANCH:
+            alternatives = [_best(_literal_sets(list(alt))) for alt in arg[1]]
+            if all(alternatives):
+                out.append(frozenset().union(*alternatives))  # type: ignore[arg-type]
+        elif op is _C.IN and all(kind is _C.LITERAL for kind, _ in arg):
+            out.append(frozenset(chr(c) for _, c in arg))
+    if run:
+        out.append(frozenset({run}))
+    return out
+
+
+def _best(sets: list[frozenset[str]]) -> frozenset[str] | None:
+    """The most selective of ``sets`` (longest shortest member), None if there is none."""
+    return max(sets, key=lambda s: min(map(len, s)), default=None)

@@ -86,10 +86,10 @@ class RuleTagger(_Tagger):
             if cues is None:
                 cues = by_language[turn.language] = self.cue_set(turn.language.value)
             view = build_view(turn, cues.question_starters, with_lemmas=cues.uses_lemmas,
-                              keys=(cues.text_keys, cues.lemma_keys))
+                              keys=(cues.text_keys, cues.lemma_keys), lemma_triggers=cues.lemma_triggers)
             state = TurnState(view=view, position=pos, hits=match_turn(cues, view, pos))
             if use_context:
-                run_rules(state, tuple(states), settings)
+                run_rules(state, states, settings)  # the turns before this one (it is appended after)
             else:
                 from_cues(state)
             states.append(state)
