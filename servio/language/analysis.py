@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain
+from operator import attrgetter
 from typing import cast
 
 from servio.language.english import english_stem
@@ -123,6 +124,7 @@ class _Chunk:
     opens: bool  # a token starts at the chunk's first character
 
 
+_TOKENS_OF, _LINK_OF, _FOLDED_OF = attrgetter("tokens"), attrgetter("link"), attrgetter("folded")
 #: Per language: chunk -> what it brings (a chunk's tokens never depend on the text around it).
 _chunk_cache: dict[Language, dict[str, _Chunk]] = {}
 
@@ -204,20 +206,20 @@ def _token(pair: tuple[str, str], language: Language) -> Token:
 def _from_chunks(text: str, chunks: list[str], entries: list[_Chunk], language: Language) -> TextAnalysis:
     """The analysis of ``text`` put together from its chunks, equal to what :func:`_from_tokens` makes
     of its tokens (which it falls back on where a leading mention ends inside a chunk)."""
-    tokens = tuple(chain.from_iterable([entry.tokens for entry in entries]))
+    tokens = tuple(chain.from_iterable(map(_TOKENS_OF, entries)))
     skip = 0
     while skip < len(entries) and entries[skip].mentions:
         skip += 1
     kept = entries[skip:] if skip else entries
     if kept and kept[0].tokens and kept[0].tokens[0].kind == "mention":
         return _from_tokens(text, tokens, language)
-    if skip or any(entry.link for entry in entries):
+    if skip or any(map(_LINK_OF, entries)):
         if not kept or not kept[0].opens:  # the clean text starts at the first kept token
             return _from_tokens(text, tokens, language)
         clean = " ".join([entry.clean for entry in kept])
     else:
         clean = " ".join(chunks)
-    folded = " ".join(filter(None, [entry.folded for entry in kept]))
+    folded = " ".join(filter(None, map(_FOLDED_OF, kept)))
     return TextAnalysis(text, clean, clean.lower(), folded, tokens, language)
 
 
