@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
 from pathlib import Path
 from typing import NamedTuple
 
@@ -196,8 +197,10 @@ def _above(probabilities: np.ndarray, thresholds: np.ndarray,
            analysis: ConversationAnalysis) -> list[list[int]]:
     """The stages (1..7) whose probability reaches its threshold, per turn; none on a system line
     (ANNOTATION.md: "system lines ... get an empty set"), whatever its words."""
-    return [[] if turn.turn.speaker is Speaker.SYSTEM else (np.flatnonzero(row) + 1).tolist()
-            for turn, row in zip(analysis.turns, probabilities >= thresholds, strict=True)]
+    reached = (probabilities >= thresholds).tolist()  # plain lists: a numpy call per turn costs more
+    stages = range(1, probabilities.shape[1] + 1)
+    return [[] if turn.turn.speaker is Speaker.SYSTEM else list(compress(stages, row))
+            for turn, row in zip(analysis.turns, reached, strict=True)]
 
 
 def newest_turn_tagger(tagger: Tagger) -> Tagger | None:
