@@ -111,7 +111,7 @@ def test_stages_are_the_sets_of_tag_without_building_evidence(monkeypatch: pytes
     def no_evidence(*args: object, **kwargs: object) -> None:
         raise AssertionError("the stage sets alone need no evidence")
 
-    monkeypatch.setattr(learned_tagger, "explain_turns", no_evidence)
+    monkeypatch.setattr(learned_tagger, "explain_rows", no_evidence)
     staged = [analyze_stages(c, tagger=tagger) for c in convs]
     assert [s.stages for s in staged] == [tuple(tt.stages for tt in t.turns) for t in tagged]
     assert any(s for st in staged for s in st.stages)
@@ -132,7 +132,7 @@ def test_tags_without_evidence_have_the_stages_and_confidences_of_tag(
     def no_evidence(*args: object, **kwargs: object) -> None:
         raise AssertionError("tags without evidence must not explain")
 
-    monkeypatch.setattr(learned_tagger, "explain_turns", no_evidence)
+    monkeypatch.setattr(learned_tagger, "explain_rows", no_evidence)
     bare = [analyze(c, tagger=tagger, evidence=False) for c in convs]
     for a, b in zip(full, bare, strict=True):
         assert [t.stages for t in a.turns] == [t.stages for t in b.turns]

@@ -61,9 +61,13 @@ class StageModel:
         turn, in turn order (what the first pass sums and the evidence ranks)."""
         if not features:
             return np.zeros((0, N_STAGES), dtype=np.float32)
-        idx = np.concatenate([f.indices for f in features])
-        val = np.concatenate([f.values for f in features])
-        return self.weights[idx] * val[:, None]
+        return self.weighted(np.concatenate([f.indices for f in features]),
+                             np.concatenate([f.values for f in features]))
+
+    def weighted(self, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """:meth:`contributions` of features given by their buckets and values (``take``: the same rows
+        as fancy indexing, about three times faster on rows of 7 floats)."""
+        return self.weights.take(indices, axis=0) * values[:, None]
 
     def first_pass(self, features: Sequence[TurnFeatures],
                    contributions: np.ndarray | None = None) -> np.ndarray:
@@ -72,9 +76,15 @@ class StageModel:
         if not features:
             return np.zeros((0, N_STAGES), dtype=np.float32)
         contrib = self.contributions(features) if contributions is None else contributions
-        starts = np.cumsum([0] + [len(f.indices) for f in features[:-1]])
-        sums = np.add.reduceat(contrib, starts, axis=0)
-        empty = np.array([len(f.indices) == 0 for f in features])
+        return self.summed(contrib, [len(f.indices) for f in features])
+
+    def summed(self, contributions: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
+        """First-pass logits from :meth:`contributions` of turns of ``sizes`` features each."""
+        if not sizes:
+            return np.zeros((0, N_STAGES), dtype=np.float32)
+        starts = np.cumsum([0, *sizes[:-1]])
+        sums = np.add.reduceat(contributions, starts, axis=0)
+        empty = np.array([size == 0 for size in sizes])
         sums[empty] = 0.0
         return sums + self.bias
 

@@ -20,8 +20,9 @@ import numpy as np
 
 from servio.analyze.base import ConversationAnalysis, Tagger, TaggerConfig, TaggerError
 from servio.analyze.learned.context import rule_matrix
-from servio.analyze.learned.explain import explain_turns
-from servio.analyze.learned.features import Featurizer, TurnFeatures
+from servio.analyze.learned.explain import explain_rows
+from servio.analyze.learned.features import Featurizer
+from servio.analyze.learned.flat import FlatFeatures, FlatFeaturizer
 from servio.analyze.learned.model import ModelError, StageModel, load_model
 from servio.analyze.learned.scores import FirstPass, supported
 from servio.model import Speaker
@@ -49,7 +50,7 @@ class LearnedConfig(TaggerConfig):
 class Prediction(NamedTuple):
     """What :meth:`Runtime.predict` works out for one conversation."""
 
-    features: list[TurnFeatures]
+    features: FlatFeatures
     contributions: np.ndarray  # per feature row of every turn, per stage (see StageModel.contributions)
     probabilities: np.ndarray  # turns x 7
     context: np.ndarray  # the second-pass inputs, turns x len(CONTEXT_NAMES)
@@ -58,13 +59,16 @@ class Prediction(NamedTuple):
 class Runtime:
     """A loaded model with its featuriser (and the rule tagger when the model uses cue hits).
 
-    :meth:`predict` builds every feature by name, for the evidence; :meth:`probabilities` sums the
-    first pass from per-word sums (:class:`~servio.analyze.learned.scores.FirstPass`) instead.
+    :meth:`predict` builds every feature by name, for the evidence (through
+    :class:`~servio.analyze.learned.flat.FlatFeaturizer`: the featuriser's features, from cached parts);
+    :meth:`probabilities` sums the first pass from per-word sums
+    (:class:`~servio.analyze.learned.scores.FirstPass`) instead.
     """
 
     def __init__(self, model: StageModel) -> None:
         self.model = model
         self.featurizer = Featurizer(model.spec)
+        self.flat = FlatFeaturizer(self.featurizer)
         self._first = FirstPass(self.featurizer, model.weights) if supported(model.spec) else None
         self._rules: Tagger | None = None
         self._lock = threading.Lock()
@@ -103,9 +107,9 @@ class Runtime:
     def predict(self, analysis: ConversationAnalysis) -> Prediction:
         """Features, their first-pass contributions, stage probabilities and second-pass inputs."""
         rule_tags = self.rule_tags(analysis)
-        feats = self.featurizer.conversation(analysis, rule_tags)
-        contributions = self.model.contributions(feats)
-        probs, ctx = self._second_pass(analysis, rule_tags, self.model.first_pass(feats, contributions))
+        feats = self.flat.conversation(analysis, rule_tags)
+        contributions = self.model.weighted(feats.indices, feats.values)
+        probs, ctx = self._second_pass(analysis, rule_tags, self.model.summed(contributions, feats.sizes))
         return Prediction(feats, contributions, probs, ctx)
 
     def _second_pass(self, analysis: ConversationAnalysis, rule_tags: Sequence[TurnTags] | None,
@@ -152,7 +156,8 @@ class LearnedTagger(Tagger):
         runtime = self._runtime()
         feats, contributions, probs, ctx = runtime.predict(analysis)
         stages = _above(probs, runtime.model.thresholds, analysis)
-        evidence = explain_turns(runtime.model, feats, ctx, stages, cfg.evidence, contributions)
+        evidence = explain_rows(runtime.model, feats.names, feats.sizes, ctx, stages, cfg.evidence,
+                                contributions)
         out = []
         for i, (row, wanted, turn_evidence) in enumerate(zip(probs.tolist(), stages, evidence, strict=True)):
             tags = tuple(StageTag(stage=s, confidence=round(row[s - 1], 4), evidence=ev)
