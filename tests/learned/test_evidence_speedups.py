@@ -152,9 +152,8 @@ def _tied_model(rng: np.random.Generator, spec: FeatureSpec) -> StageModel:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_explain_rows_is_the_plain_ranking_where_values_tie(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_explain_rows_is_the_plain_ranking_where_values_tie(seed: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(seed)
     spec = FeatureSpec(bits=6)
     model = _tied_model(rng, spec)

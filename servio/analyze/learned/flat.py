@@ -18,6 +18,7 @@ buckets and one of values (tests pin it to ``Featurizer.conversation``).
 from __future__ import annotations
 
 import threading
+from array import array
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from itertools import chain
 from operator import itemgetter
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
     from servio.results import TurnTags
 
 _CACHE_LIMIT = 200_000
+#: The ``array`` type code of a native 4-byte int, which ``np.frombuffer(..., dtype=np.int32)`` reads.
+_INT32 = next(code for code in "il" if array(code).itemsize == 4)
 _SKIP_KINDS = frozenset({"punct", "mention"})
 _NONE: tuple[()] = ()
 _NO_BUCKETS = b""
@@ -211,8 +214,8 @@ class FlatFeaturizer:
         return entry
 
     def _buckets(self, names: Sequence[str]) -> bytes:
-        """The buckets of ``names`` as native int32 bytes."""
-        return np.array([self.featurizer.index(name) for name in names], dtype=np.int32).tobytes()
+        """The buckets of ``names`` as native int32 bytes (``array``: cheaper than numpy for a few)."""
+        return array(_INT32, map(self.featurizer.index, names)).tobytes()
 
     def _ngram_group(self, words: list[_Entry]) -> tuple[list[str], bytes]:
         """Names and buckets of a turn's lemma bigrams (then trigrams), as ``ngram_names`` gives them."""
