@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from servio.analyze.learned.context import CONTEXT_NAMES
+from servio.analyze.learned.context import CONTEXT_NAMES, N_STAGES
 from servio.analyze.learned.features import TurnFeatures
 from servio.analyze.learned.model import StageModel
 from servio.results import Evidence
@@ -87,7 +87,7 @@ def explain_rows(model: StageModel, names: Sequence[Sequence[str]], sizes: Seque
     return out
 
 
-_ROWS = np.arange(len(CONTEXT_NAMES))[:, None]  # row numbers for picking one column per row
+_ROWS = np.arange(N_STAGES)[:, None]  # a row number per stage, for picking columns row by row
 
 
 def _strongest_features(own: np.ndarray, negated: np.ndarray,
