@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from servio.analyze.registry import DEFAULT_TAGGER
-from servio.model import ContactType, Conversation, Language
+from servio.model import Channel, ContactType, Conversation, Language
 from servio.results import ConversationResult, StagedConversation, TaggedConversation
 
 if TYPE_CHECKING:
@@ -145,7 +145,9 @@ def tagged_record(tagged: TaggedConversation | StagedConversation) -> dict[str, 
     conv = tagged.conversation
     record: dict[str, Any] = {"id": conv.id}
     record["language"] = str(conv.language) if conv.language else None
-    record["channel"] = str(conv.channel)
+    given = conv.metadata.get("channel")  # an unknown channel the reader kept (read as "other")
+    unknown = conv.channel is Channel.OTHER and isinstance(given, str)
+    record["channel"] = given if unknown else str(conv.channel)
     for key, value in (("agent_id", conv.agent_id), ("team", conv.team)):
         if value is not None:
             record[key] = value

@@ -14,6 +14,7 @@ from servio.ingest.email_text import html_to_text
 from servio.ingest.fields import (
     FieldError,
     TurnTimes,
+    ValueNotes,
     build_conversation,
     conversation_fields,
     derived_id,
@@ -156,9 +157,11 @@ class CsvReader:
         groups = self._group(path, rows, header[1], columns, options, report)
         if not groups:
             report.note(path, "no readable rows after the header", line=header[0])
+        unknown = ValueNotes()
         for group_id, group in groups.items():
             report.at(group.line)
-            yield self._conversation(group_id, group, options)
+            yield self._conversation(group_id, group, options, unknown)
+        unknown.report(path, report)
 
     def _group(self, path: Path, rows: Iterator[tuple[int, list[str]]], header: list[str],
                columns: dict[str, int], options: ReaderOptions, report: Reporter) -> dict[str, _Group]:
@@ -204,17 +207,20 @@ class CsvReader:
         stages = parse_stages(cells["stages"]) if "stages" in cells else None
         language = turn_language(cells.get("language"))
         given = {k: cells[k] for k in _CONVERSATION_FIELDS if cells.get(k) and k not in group.raw}
-        conversation_fields(given)
+        conversation_fields(given, [])  # an unknown channel or contact type is noted once per conversation
         # checks done: from here on the row is a turn, so its time may be recorded
         group.raw.update(given)
         timestamp = group.times.resolve(cells.get("timestamp"))
         return Turn(speaker, cells["text"], author=cells.get("author") or author, timestamp=timestamp,
                     stages=stages, language=language)
 
-    def _conversation(self, group_id: str, group: _Group, options: ReaderOptions) -> Conversation:
-        fields, _ = conversation_fields({**group.raw, "id": group_id})
+    def _conversation(self, group_id: str, group: _Group, options: ReaderOptions,
+                      unknown: ValueNotes) -> Conversation:
+        notes: list[str] = []
+        fields, kept = conversation_fields({**group.raw, "id": group_id}, notes)
+        unknown.add(notes, group.line)
         return build_conversation(fields, _in_time_order(group.turns), options, default_id=group_id,
-                                  metadata=group.times.metadata())
+                                  metadata={**kept, **group.times.metadata()})
 
 
 def _in_time_order(turns: list[Turn]) -> list[Turn]:

@@ -9,7 +9,7 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from servio.ingest.base import ReaderOptions
+from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.timeparse import combine, parse_datetime, parse_when
 from servio.ingest.vocab import enum_aliases, field_aliases, header_key, norm
 from servio.model import Channel, ContactType, Conversation, Language, Turn
@@ -33,15 +33,45 @@ def _text(value: Any, key: str) -> str:
 
 
 def enum_value(kind: str, value: Any) -> str:
-    """The canonical value of ``language``/``channel``/``contact_type`` for an accepted spelling."""
+    """The canonical value of ``language``/``channel``/``contact_type`` for an accepted spelling.
+
+    A language may also be a locale or language tag (``en-GB``, ``et_EE``): its first part counts.
+    """
     if not isinstance(value, str):
         raise FieldError(f"{kind} must be a string, not {type(value).__name__}")
     aliases = enum_aliases(kind)
     found = aliases.get(norm(value))
+    if found is None and kind == "language":
+        found = aliases.get(_LANGUAGE_TAG.split(norm(value), maxsplit=1)[0])
     if found is None:
         choices = ", ".join(sorted(set(aliases.values())))
         raise FieldError(f"{kind} {value!r} is not one of {choices}")
     return found
+
+
+_LANGUAGE_TAG = re.compile(r"[-_]")
+#: What an unknown channel or contact type becomes (the field is descriptive: the conversation is kept).
+_FALLBACK = {"channel": ("other", "read as 'other'"),
+             "contact_type": (None, "the contact type is detected from the text")}
+
+
+class ValueNotes:
+    """The unknown channels and contact types of one file, to report once per value when it is read."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, list[int | None]] = {}
+
+    def add(self, messages: Sequence[str], line: int | None = None) -> None:
+        """Remember ``messages`` (from :func:`conversation_fields`) of the conversation at ``line``."""
+        for message in messages:
+            self._seen.setdefault(message, []).append(line)
+
+    def report(self, path: Path, report: Reporter) -> None:
+        """One note per message: where it was first seen and how many conversations had it."""
+        for message, lines in self._seen.items():
+            more = f" ({len(lines)} conversations)" if len(lines) > 1 else ""
+            report.note(path, f"{message}{more}", line=lines[0])
+        self._seen.clear()
 
 
 def parse_timestamp(value: Any, key: str) -> datetime:
@@ -52,14 +82,18 @@ def parse_timestamp(value: Any, key: str) -> datetime:
     return parsed
 
 
-def conversation_fields(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def conversation_fields(raw: Mapping[str, Any],
+                        notes: list[str] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Split raw conversation keys into :class:`Conversation` fields and extra metadata.
 
     Keys are matched through ``data/fields.toml`` (``agent`` and ``teenindaja``
     mean ``agent_id``, ``timestamp`` means ``started_at``...). The first
     spelling of a field wins; later ones stay in metadata. A date without a
     time (``# date: 2026-11-16``) goes to ``day``: the date of clock-only turn
-    times, not the start of the conversation.
+    times, not the start of the conversation. A channel or contact type that is
+    none of servio's stays in metadata under its key, the channel is ``other``
+    and the contact type is left to detection, and a message saying so goes to
+    ``notes`` (without ``notes``, it is a :class:`FieldError`).
     """
     aliases = field_aliases()
     fields: dict[str, Any] = {}
@@ -70,6 +104,15 @@ def conversation_fields(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[st
             extra[key] = value
         elif value is None or value == "":
             continue
+        elif name in ("channel", "contact_type") and notes is not None:
+            try:
+                fields[name] = enum_value(name, value)
+            except FieldError as exc:
+                fallback, what = _FALLBACK[name]
+                if fallback is not None:
+                    fields[name] = fallback
+                extra[key] = value
+                notes.append(f"{exc}; {what}")
         elif name in ("language", "channel", "contact_type"):
             fields[name] = enum_value(name, value)
         elif name == "started_at":

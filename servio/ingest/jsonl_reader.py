@@ -14,6 +14,7 @@ from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.fields import (
     FieldError,
     TurnTimes,
+    ValueNotes,
     build_conversation,
     conversation_fields,
     derived_id,
@@ -21,6 +22,7 @@ from servio.ingest.fields import (
     turn_language,
 )
 from servio.ingest.textio import decode_head, text_lines
+from servio.ingest.vocab import speaker_for
 from servio.model import Conversation, Speaker, Turn
 
 _TURN_KEYS = {"speaker", "text", "stages", "author", "timestamp", "language"}
@@ -42,6 +44,9 @@ def _speaker(value: Any, options: ReaderOptions) -> Speaker:
             return Speaker(key)
         except ValueError:
             pass
+        found = speaker_for(value, options)  # the speaker words every reader shares ("bot", "klient")
+        if found is not None:
+            return found
     raise FieldError(f"speaker {value!r} is not one of agent, customer, system")
 
 
@@ -71,8 +76,12 @@ def _turn(raw: Any, times: TurnTimes, options: ReaderOptions) -> Turn:
     )
 
 
-def conversation_from_dict(record: Any, options: ReaderOptions, default_id: str) -> Conversation:
-    """A conversation from one decoded JSON object; :class:`FieldError` says what is wrong."""
+def conversation_from_dict(record: Any, options: ReaderOptions, default_id: str,
+                           notes: list[str] | None = None) -> Conversation:
+    """A conversation from one decoded JSON object; :class:`FieldError` says what is wrong.
+
+    With ``notes``, an unknown channel or contact type is a message there instead of an error
+    (see :func:`~servio.ingest.fields.conversation_fields`)."""
     if not isinstance(record, dict):
         raise FieldError(f"expected a JSON object, got {type(record).__name__}")
     turns_raw = record.get("turns")
@@ -81,7 +90,7 @@ def conversation_from_dict(record: Any, options: ReaderOptions, default_id: str)
     if not turns_raw:
         raise FieldError("'turns' is empty")
     head = {k: v for k, v in record.items() if k != "turns"}
-    fields, extra = conversation_fields(head)
+    fields, extra = conversation_fields(head, notes)
     times = TurnTimes(fields.get("started_at") or fields.get("day"))
     turns = []
     for i, raw in enumerate(turns_raw, start=1):
@@ -118,6 +127,7 @@ class JsonLinesReader:
                 yield from self._read_items(path, whole, options, report)
                 return
         index = 0
+        unknown = ValueNotes()
         for line in text_lines(path, options, report, fallback=False):
             if line.error is None and not line.text.strip():
                 continue
@@ -125,13 +135,15 @@ class JsonLinesReader:
             if line.error is not None:
                 report.problem(path, f"{line.error}; line skipped", line=line.number)
                 continue
-            conv = self._parse_line(path, line.text, line.number, index, options, report)
+            conv = self._parse_line(path, line.text, line.number, index, options, report, unknown)
             if conv is not None:
                 report.at(line.number, line.offset)
                 yield conv
+        unknown.report(path, report)
 
     def _parse_line(
-        self, path: Path, text: str, number: int, index: int, options: ReaderOptions, report: Reporter
+        self, path: Path, text: str, number: int, index: int, options: ReaderOptions, report: Reporter,
+        unknown: ValueNotes,
     ) -> Conversation | None:
         try:
             record = json.loads(text)
@@ -141,11 +153,14 @@ class JsonLinesReader:
             message = f"invalid JSON{cut}: {exc.msg} (column {exc.colno}); line skipped"
             report.problem(path, message, line=number)
             return None
+        notes: list[str] = []
         try:
-            return conversation_from_dict(record, options, derived_id(path, index))
+            conv = conversation_from_dict(record, options, derived_id(path, index), notes)
         except FieldError as exc:
             report.problem(path, f"{exc}; conversation skipped", line=number)
             return None
+        unknown.add(notes, number)
+        return conv
 
     def _whole_json(self, path: Path, options: ReaderOptions) -> Any:
         """A ``.json`` file parsed whole if it is one object or a list; ``None`` to read it as lines."""
@@ -162,12 +177,16 @@ class JsonLinesReader:
         self, path: Path, data: Any, options: ReaderOptions, report: Reporter
     ) -> Iterator[Conversation]:
         items = data if isinstance(data, list) else [data]
+        unknown = ValueNotes()
         for index, record in enumerate(items, start=1):
+            notes: list[str] = []
             try:
-                conv = conversation_from_dict(record, options, derived_id(path, index))
+                conv = conversation_from_dict(record, options, derived_id(path, index), notes)
             except FieldError as exc:
                 report.problem(path, f"item {index}: {exc}; conversation skipped")
                 continue
+            unknown.add(notes)
             report.at(None, None)
             yield conv
+        unknown.report(path, report)
 

@@ -145,10 +145,13 @@ class _SubtitleReader:
             report.problem(path, "no cue with a speaker and text; file skipped")
             return
         try:
-            fields, extra = conversation_fields(state.headers)
+            notes: list[str] = []
+            fields, extra = conversation_fields(state.headers, notes)
         except FieldError as exc:
             report.problem(path, f"NOTE header: {exc}; file skipped")
             return
+        for note in notes:
+            report.note(path, f"NOTE header: {note}")
         base = fields.get("started_at")
         turns = [t if base is None else Turn(t.speaker, t.text, t.author, base + timedelta(seconds=s))
                  for t, s, _, _ in state.turns]

@@ -118,10 +118,13 @@ class TranscriptReader:
                 report.problem(path, "conversation has headers but no turns; skipped", line=block.line)
             return
         try:
-            fields, extra = conversation_fields(block.headers)
+            notes: list[str] = []
+            fields, extra = conversation_fields(block.headers, notes)
         except FieldError as exc:
             report.problem(path, f"header: {exc}; conversation skipped", line=block.line)
             return
+        for note in notes:
+            report.note(path, f"header: {note}", line=block.line)
         times = TurnTimes(fields.get("started_at") or fields.get("day"))
         turns = []
         for pending in block.turns:

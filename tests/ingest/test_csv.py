@@ -297,3 +297,15 @@ def test_internal_note_rows_are_left_out_with_a_note(write):
                     "id;speaker;is_private;message\n1;klient;ei;Tere\n1;teenindaja;jah;märkus\n")
     convs, report = read_all([private])
     assert [t.text for t in convs[0].turns] == ["Tere"] and len(report.notes) == 1
+
+
+def test_an_unknown_channel_keeps_the_rows_with_one_note_per_value(write):
+    rows = ["id;speaker;text;channel", "a;customer;Tere;Facebook", "a;agent;Tere!;Facebook",
+            "b;customer;Hei;Facebook", "c;customer;Hello;telefon"]
+    convs, report = read_all([write("chan.csv", "\n".join(rows))])
+    assert report.problems == () and [len(c.turns) for c in convs] == [2, 1, 1]
+    assert [str(c.channel) for c in convs] == ["other", "other", "phone"]
+    assert convs[0].metadata == {"channel": "Facebook"}
+    assert [(n.line, n.message) for n in report.notes] == [
+        (2, "channel 'Facebook' is not one of chat, email, other, phone, twitter; read as 'other' "
+            "(2 conversations)")]

@@ -104,8 +104,52 @@ def test_json_array_and_single_object(write):
 def test_speaker_values_extend_the_jsonl_speakers(write):
     from servio.ingest import ReaderOptions
 
-    record = {"id": "s", "turns": [{"speaker": "Klient", "text": "tere"}]}
+    record = {"id": "s", "turns": [{"speaker": "Kati", "text": "tere"}]}
     path = write("s.jsonl", json.dumps(record))
     assert read_all([path])[1].skipped == 1
-    convs, report = read_all([path], options=ReaderOptions(speaker_values={"klient": "customer"}))
-    assert report.skipped == 0 and convs[0].turns[0].speaker is Speaker.CUSTOMER
+    convs, report = read_all([path], options=ReaderOptions(speaker_values={"kati": "agent"}))
+    assert report.skipped == 0 and convs[0].turns[0].speaker is Speaker.AGENT
+
+
+def test_jsonl_reads_the_speaker_words_every_reader_shares(write):
+    # an export of another tool: role words of speakers.toml, any case; a typo is still a problem
+    turns = [{"speaker": "Klient", "text": "tere"}, {"speaker": "bot", "text": "Ootel"},
+             {"speaker": "Teenindaja", "text": "Tere!"}]
+    good = write("words.jsonl", json.dumps({"id": "w", "turns": turns}))
+    convs, report = read_all([good])
+    assert report.skipped == 0
+    assert [t.speaker for t in convs[0].turns] == [Speaker.CUSTOMER, Speaker.SYSTEM, Speaker.AGENT]
+    bad = write("typo.jsonl", json.dumps({"id": "t", "turns": [{"speaker": "agnet", "text": "hi"}]}))
+    convs, report = read_all([bad])
+    assert convs == []
+    assert "speaker 'agnet' is not one of agent, customer, system" in report.problems[0].message
+
+
+def test_an_unknown_channel_or_contact_type_is_a_note_not_a_lost_conversation(write):
+    turns = [{"speaker": "agent", "text": "Hi!"}]
+    lines = [{"id": "w1", "channel": "WhatsApp", "turns": turns},
+             {"id": "w2", "channel": "WhatsApp", "contact_type": "billing", "turns": turns},
+             {"id": "w3", "channel": "e-post", "turns": turns}]
+    path = write("chan.jsonl", "\n".join(json.dumps(x) for x in lines))
+    convs, report = read_all([path])
+    assert [c.id for c in convs] == ["w1", "w2", "w3"] and report.skipped == 0
+    assert [str(c.channel) for c in convs] == ["other", "other", "email"]
+    assert convs[0].metadata["channel"] == "WhatsApp" and convs[1].contact_type is None
+    assert convs[1].metadata["contact_type"] == "billing"
+    notes = [(n.line, n.message) for n in report.notes]
+    assert notes == [
+        (1, "channel 'WhatsApp' is not one of chat, email, other, phone, twitter; read as 'other' "
+            "(2 conversations)"),
+        (2, "contact_type 'billing' is not one of complaint, information, sales, support; "
+            "the contact type is detected from the text"),
+    ]
+
+
+def test_a_language_tag_counts_by_its_first_part(write):
+    turns = [{"speaker": "agent", "text": "Hi!"}]
+    tags = ["en-GB", "et_EE", "EN-us", "fi-FI"]
+    lines = [{"id": f"l{i}", "language": tag, "turns": turns} for i, tag in enumerate(tags)]
+    path = write("tags.jsonl", "\n".join(json.dumps(x) for x in lines))
+    convs, report = read_all([path])
+    assert [str(c.language) for c in convs] == ["en", "et", "en"]
+    assert report.problems[0].message == "language 'fi-FI' is not one of en, et; conversation skipped"
