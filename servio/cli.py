@@ -403,8 +403,10 @@ def _reader_options(args: argparse.Namespace) -> Any:
 
     columns = _pairs(args.column, "--column", "FIELD=NAME")
     speakers = _pairs(getattr(args, "speaker", []), "--speaker", "NAME=ROLE")
+    # servio tag writes its own stages and ignores any in the input: a bad label there loses nothing
+    gold = getattr(args, "command", None) != "tag"
     return ReaderOptions.from_cli(columns=columns, agent_domains=list(args.agent_domain),
-                                  speaker_values=speakers)
+                                  speaker_values=speakers, gold_stages=gold)
 
 
 def _pairs(items: Sequence[str], option: str, form: str) -> dict[str, str]:

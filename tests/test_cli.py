@@ -96,6 +96,27 @@ def test_tag_writes_the_annotation_format_ignoring_input_stages(gold_file: Path,
     assert 7 in written[0]["turns"][-1]["stages"]
 
 
+def test_tag_ignores_input_stages_it_could_not_read(gold_file: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """servio tag ignores the input's stages, so a malformed label loses no conversation there;
+    servio eval, which scores against them, still reports it."""
+    rows = [json.loads(line) for line in gold_file.read_text("utf-8").splitlines()]
+    rows[0]["turns"][0]["stages"] = [0]
+    rows[1]["turns"][1]["stages"] = ["3"]
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["tag", str(odd), "-o", str(out), "--no-progress"]) == 0
+    written = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [w["id"] for w in written] == ["cli-et-1", "cli-en-1"]
+    assert written[0]["turns"][0]["stages"] == [1, 2]
+    capsys.readouterr()
+    assert main(["eval", str(odd), "--no-progress"]) == 2  # both conversations skipped: nothing to score
+    err = capsys.readouterr().err
+    assert "odd.jsonl:1: turn 1: stages [0] are not stage numbers 1..7" in err
+    assert """odd.jsonl:2: turn 2: stages ["3"] are not stage numbers 1..7""" in err
+
+
 def test_tag_keeps_extra_keys_where_they_were(tmp_path: Path) -> None:
     """Keys servio does not know stay in the output: a turn's on that turn, a conversation's on it."""
     row = json.loads(json.dumps(GOLD[1]))

@@ -101,6 +101,7 @@ class ReaderOptions:
     ``language`` and ``channel`` fill in what a source does not say.
     ``agent_addresses``/``agent_domains`` decide who is the agent in e-mail.
     ``max_record_bytes`` bounds one line (text formats) or one message (e-mail).
+    ``gold_stages`` off leaves the turns' labelled ``stages`` unread (and unchecked).
     """
 
     id_column: str | None = None
@@ -123,6 +124,7 @@ class ReaderOptions:
     agent_domains: frozenset[str] = frozenset()
     keep_signoff: bool = True
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    gold_stages: bool = True  # read the turns' gold ``stages``; ``servio tag`` ignores them (off)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "speaker_values", _speaker_map(self.speaker_values))

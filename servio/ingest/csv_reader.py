@@ -204,7 +204,7 @@ class CsvReader:
         if not cells["text"]:
             raise FieldError("empty text")
         speaker, author = _speaker(cells["speaker"], options)
-        stages = parse_stages(cells["stages"]) if "stages" in cells else None
+        stages = parse_stages(cells["stages"]) if "stages" in cells and options.gold_stages else None
         language = turn_language(cells.get("language"))
         given = {k: cells[k] for k in _CONVERSATION_FIELDS if cells.get(k) and k not in group.raw}
         conversation_fields(given, [])  # an unknown channel or contact type is noted once per conversation

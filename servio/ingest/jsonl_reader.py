@@ -71,7 +71,7 @@ def _turn(raw: Any, times: TurnTimes, options: ReaderOptions) -> Turn:
         text=raw["text"],
         author=author or None,
         timestamp=timestamp,
-        stages=parse_stages(raw["stages"]) if raw.get("stages") is not None else None,
+        stages=parse_stages(raw["stages"]) if options.gold_stages and raw.get("stages") is not None else None,
         language=turn_language(raw.get("language")),
     )
 
