@@ -209,6 +209,11 @@ def test_next_step_wordings(text: str, language: str) -> None:
     ("Please restart the router.", "en", True),
     ("Please try clearing the cache.", "en", True),
     ("Please try again.", "en", False),
+    # a menu path to follow, and what happens next stated as a fact
+    ("Saate selle tellida Laine äpis: Teenused → Reisipaketid → Türgi.", "et", True),
+    ("Pakett hakkab kehtima, kui telefon esimest korda võrku läheb.", "et", True),
+    ("You can switch it off under Settings -> Privacy.", "en", True),
+    ("See on parem > kui see teine, arvan ma.", "et", False),  # a bare ">" compares as often as it leads
 ])
 def test_instructions_are_concrete(text: str, language: str, expected: bool) -> None:
     tagged = convo((C, {3}, "..."), (A, {6}, text), language=language)
