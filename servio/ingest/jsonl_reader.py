@@ -50,13 +50,22 @@ def _speaker(value: Any, options: ReaderOptions) -> Speaker:
     raise FieldError(f"speaker {value!r} is not one of agent, customer, system")
 
 
-def _turn(raw: Any, times: TurnTimes, options: ReaderOptions) -> Turn:
+#: The note for a turn without text (an attachment, a sticker) that is read as an empty turn.
+EMPTY_TURN_NOTE = "a turn without text (null or no 'text': an attachment?) was read as an empty turn"
+
+
+def _turn(raw: Any, times: TurnTimes, options: ReaderOptions, notes: list[str] | None = None) -> Turn:
     if not isinstance(raw, dict):
         raise FieldError(f"is a {type(raw).__name__}, not an object")
-    if "text" not in raw:
+    text = raw.get("text")
+    if text is None and notes is not None:  # kept, so that the turns keep their numbers
+        text = ""
+        if EMPTY_TURN_NOTE not in notes:
+            notes.append(EMPTY_TURN_NOTE)
+    elif "text" not in raw:
         raise FieldError("has no 'text'")
-    if not isinstance(raw["text"], str):
-        raise FieldError(f"text must be a string, not {type(raw['text']).__name__}")
+    if not isinstance(text, str):
+        raise FieldError(f"text must be a string, not {type(text).__name__}")
     author = raw.get("author")
     if author is not None and not isinstance(author, str):
         raise FieldError(f"author must be a string, not {type(author).__name__}")
@@ -68,7 +77,7 @@ def _turn(raw: Any, times: TurnTimes, options: ReaderOptions) -> Turn:
         raise FieldError(f"timestamp {stamp!r} is not a date and time (use ISO 8601)")
     return Turn(
         speaker=_speaker(raw.get("speaker"), options),
-        text=raw["text"],
+        text=text,
         author=author or None,
         timestamp=timestamp,
         stages=parse_stages(raw["stages"]) if options.gold_stages and raw.get("stages") is not None else None,
@@ -95,7 +104,7 @@ def conversation_from_dict(record: Any, options: ReaderOptions, default_id: str,
     turns = []
     for i, raw in enumerate(turns_raw, start=1):
         try:
-            turns.append(_turn(raw, times, options))
+            turns.append(_turn(raw, times, options, notes))
         except FieldError as exc:
             raise FieldError(f"turn {i}: {exc}") from None
         extra_turn = set(raw) - _TURN_KEYS

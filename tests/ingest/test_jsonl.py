@@ -153,3 +153,18 @@ def test_a_language_tag_counts_by_its_first_part(write):
     convs, report = read_all([path])
     assert [str(c.language) for c in convs] == ["en", "et", "en"]
     assert report.problems[0].message == "language 'fi-FI' is not one of en, et; conversation skipped"
+
+
+def test_a_turn_without_text_is_an_empty_turn_with_one_note(write):
+    # exports write attachments as turns without text: the conversation and its turn numbers stay
+    agent = {"speaker": "agent", "text": "Tere!"}
+    lines = [{"id": "n1", "turns": [{"speaker": "customer", "text": None}, agent]},
+             {"id": "n2", "turns": [{"speaker": "customer"}, agent]},
+             {"id": "n3", "turns": [{"speaker": "agent", "text": 5}]}]
+    path = write("empty.jsonl", "\n".join(json.dumps(x) for x in lines))
+    convs, report = read_all([path])
+    assert [c.id for c in convs] == ["n1", "n2"] and [t.text for t in convs[0].turns] == ["", "Tere!"]
+    assert [(n.line, n.message) for n in report.notes] == [
+        (1, "a turn without text (null or no 'text': an attachment?) was read as an empty turn "
+            "(2 conversations)")]
+    assert "text must be a string, not int" in report.problems[0].message
