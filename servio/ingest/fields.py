@@ -104,17 +104,17 @@ def conversation_fields(raw: Mapping[str, Any],
             extra[key] = value
         elif value is None or value == "":
             continue
-        elif name in ("channel", "contact_type") and notes is not None:
+        elif name in ("language", "channel", "contact_type"):
             try:
                 fields[name] = enum_value(name, value)
             except FieldError as exc:
+                if notes is None or name not in _FALLBACK:
+                    raise
                 fallback, what = _FALLBACK[name]
                 if fallback is not None:
                     fields[name] = fallback
                 extra[key] = value
                 notes.append(f"{exc}; {what}")
-        elif name in ("language", "channel", "contact_type"):
-            fields[name] = enum_value(name, value)
         elif name == "started_at":
             stamp = parse_timestamp(value, key)
             fields["day" if isinstance(value, str) and ":" not in value else name] = stamp

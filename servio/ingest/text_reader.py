@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from servio.ingest.base import ReaderOptions, Reporter
-from servio.ingest.fields import FieldError, TurnTimes, build_conversation, conversation_fields, derived_id
+from servio.ingest.fields import (
+    FieldError,
+    TurnTimes,
+    ValueNotes,
+    build_conversation,
+    conversation_fields,
+    derived_id,
+)
 from servio.ingest.prefix import parse_prefix, unknown_label
 from servio.ingest.textio import decode_head, text_lines
 from servio.ingest.vocab import field_aliases, header_key, mapping_hint
@@ -73,6 +80,7 @@ class TranscriptReader:
     def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
         """Stream the file's conversations; lines before any speaker prefix are reported."""
         block = _Block(index=1, line=1)
+        unknown = ValueNotes()
         for line in text_lines(path, options, report, fallback=True):
             if line.error is not None:
                 report.problem(path, f"{line.error}; line skipped", line=line.number)
@@ -80,13 +88,14 @@ class TranscriptReader:
             text = line.text
             separator = SEPARATOR.match(text) is not None
             if separator or (block.turns and _is_header(text, block)):
-                yield from self._flush(path, block, options, report)
+                yield from self._flush(path, block, options, report, unknown)
                 used = bool(block.turns or block.headers)
                 block = _Block(index=block.index + used, line=line.number + separator)
                 if separator:
                     continue
             self._feed(path, block, text, line.number, options, report)
-        yield from self._flush(path, block, options, report)
+        yield from self._flush(path, block, options, report, unknown)
+        unknown.report(path, report)
 
     def _feed(self, path: Path, block: _Block, text: str, number: int, options: ReaderOptions,
               report: Reporter) -> None:
@@ -112,7 +121,7 @@ class TranscriptReader:
             report.problem(path, f"{what}; line skipped", line=number)
 
     def _flush(self, path: Path, block: _Block, options: ReaderOptions,
-               report: Reporter) -> Iterator[Conversation]:
+               report: Reporter, unknown: ValueNotes) -> Iterator[Conversation]:
         if not block.turns:
             if block.headers:
                 report.problem(path, "conversation has headers but no turns; skipped", line=block.line)
@@ -123,8 +132,7 @@ class TranscriptReader:
         except FieldError as exc:
             report.problem(path, f"header: {exc}; conversation skipped", line=block.line)
             return
-        for note in notes:
-            report.note(path, f"header: {note}", line=block.line)
+        unknown.add([f"header: {note}" for note in notes], block.line)
         times = TurnTimes(fields.get("started_at") or fields.get("day"))
         turns = []
         for pending in block.turns:

@@ -107,3 +107,14 @@ def test_lines_before_any_known_speaker_name_the_mapping_that_reads_them(write):
     mapped = ReaderOptions(speaker_values={"Kati Kask": "agent", "Mari": "customer"})
     convs, report = read_all([path], options=mapped)
     assert [t.speaker for t in convs[0].turns] == [Speaker.AGENT, Speaker.CUSTOMER]
+
+
+def test_an_unknown_channel_header_is_one_note_per_file(write):
+    text = ("# id: a\n# channel: WhatsApp\nKlient: tere\nTeenindaja: Tere!\n\n---\n\n"
+            "# id: b\n# channel: WhatsApp\nKlient: hei\n")
+    convs, report = read_all([write("chats.txt", text)])
+    assert [c.id for c in convs] == ["a", "b"] and report.problems == ()
+    assert [str(c.channel) for c in convs] == ["other", "other"]
+    assert [(n.line, n.message) for n in report.notes] == [
+        (1, "header: channel 'WhatsApp' is not one of chat, email, other, phone, twitter; read as 'other' "
+            "(2 conversations)")]
