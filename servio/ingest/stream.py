@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,9 @@ from servio.ingest.base import IngestError, Problem, ReaderOptions, ReadReport, 
 from servio.ingest.registry import detect_format, format_for_extension, get_reader
 from servio.ingest.textio import HEAD_BYTES, decode_head, looks_binary, read_head
 from servio.model import Conversation
+
+#: What :func:`servio.ingest.fields.derived_id` puts after the file's stem.
+_DERIVED = re.compile(r"-[1-9][0-9]*")
 
 
 def is_blank(head: bytes) -> bool:
@@ -79,8 +84,9 @@ class ConversationStream(Iterator[Conversation]):
     def _run(self) -> Iterator[Conversation]:
         for path, named in self._files:
             self._reporter.files += 1
-            for conv in self._read_file(path, named):
-                if self._duplicate(path, conv):
+            for read in self._read_file(path, named):
+                conv = self._duplicate(path, read)
+                if conv is None:
                     continue
                 self._reporter.read += 1
                 self._last = (path, self._reporter.line, self._reporter.offset)
@@ -98,15 +104,41 @@ class ConversationStream(Iterator[Conversation]):
         self._reporter.read -= 1
         self._reporter.problem(path, message, line=line, offset=offset)
 
-    def _duplicate(self, path: Path, conv: Conversation) -> bool:
+    def _duplicate(self, path: Path, conv: Conversation) -> Conversation | None:
+        """``conv`` as it joins the run, or None when its id was read before (a problem).
+
+        An id servio made from the file name (``<stem>-<n>``: the file names none) is not the
+        source's: another file of the same name (``2026-10-02/chat.txt`` after
+        ``2026-10-01/chat.txt``, ``chat.vtt`` beside ``chat.txt``) gets a longer one, with a note.
+        """
         first = self._seen.get(conv.id)
         if first is None:
             self._seen[conv.id] = str(path)
-            return False
+            return conv
         rep = self._reporter
+        if first != str(path) and _DERIVED.fullmatch(conv.id.removeprefix(path.stem)):
+            unique = self._qualified(path, conv.id.removeprefix(path.stem))
+            rep.note(path, f"conversation id {conv.id!r}, made from the file name, was taken by {first}; "
+                           f"this one is {unique!r}", line=rep.line, offset=rep.offset)
+            self._seen[unique] = str(path)
+            return replace(conv, id=unique)
         rep.problem(path, f"duplicate conversation id {conv.id!r} (first read from {first}); skipped",
                     line=rep.line, offset=rep.offset)
-        return True
+        return None
+
+    def _qualified(self, path: Path, number: str) -> str:
+        """The first free id of the file's ``number``-th conversation named by more of its path."""
+        names = [p for p in path.parent.parts if p not in ("/", "")]
+        for depth in range(1, len(names) + 1):
+            folder = "/".join(names[-depth:])
+            for name in (path.stem, path.name):
+                candidate = f"{folder}/{name}{number}"
+                if candidate not in self._seen:
+                    return candidate
+        count = 2
+        while f"{path.name}{number}~{count}" in self._seen:
+            count += 1
+        return f"{path.name}{number}~{count}"
 
     def _read_file(self, path: Path, named: bool) -> Iterator[Conversation]:
         rep = self._reporter

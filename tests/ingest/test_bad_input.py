@@ -178,6 +178,26 @@ def test_duplicate_ids_within_a_run(write):
         read_all([one, one], strict=True)
 
 
+def test_files_of_the_same_name_keep_their_conversations(write, tmp_path):
+    """Ids servio makes from file names are not the source's: daily export folders, one caption
+    file per meeting and a transcript beside its captions all keep their conversations."""
+    transcript = "Klient: Tere!\nTeenindaja: Tere, kuidas saan aidata?\n"
+    one = write("päevad/2026-10-01/chat.txt", transcript)
+    two = write("päevad/2026-10-02/chat.txt", transcript)
+    vtt = write("päevad/2026-10-02/chat.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Agent>Tere!\n")
+    convs, report = read_all([tmp_path / "päevad"])
+    assert [c.id for c in convs] == ["chat-1", "2026-10-02/chat-1", "2026-10-02/chat.vtt-1"]
+    assert (report.read, report.skipped, report.problems) == (3, 0, ())
+    notes = [n for n in report.notes if "made from the file name" in n.message]
+    assert [n.path for n in notes] == [str(two), str(vtt)]
+    assert f"was taken by {one}; this one is '2026-10-02/chat-1'" in notes[0].message
+    # the same file named twice is still a duplicate, and so is an id the source gave
+    assert read_all([one, one])[1].skipped == 1
+    first = write("a/tickets.jsonl", _record("T-1") + "\n")
+    second = write("b/tickets.jsonl", _record("T-1") + "\n")
+    assert read_all([first, second])[1].skipped == 1
+
+
 def test_unreadable_file_raises(write):
     path = write("locked.jsonl", _record("a"))
     path.chmod(0)
