@@ -144,8 +144,9 @@ class ConversationStream(Iterator[Conversation]):
         rep = self._reporter
         try:
             head = read_head(path)
-        except OSError as exc:
-            raise IngestError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        except OSError as exc:  # one unreadable file in a folder must not cost the others
+            rep.problem(path, f"cannot read: {exc.strerror or exc}; file skipped")
+            return
         if is_blank(head):
             rep.note(path, "empty file; nothing to read")
             return
@@ -158,7 +159,7 @@ class ConversationStream(Iterator[Conversation]):
         except IngestError:
             raise
         except OSError as exc:
-            raise IngestError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            rep.problem(path, f"cannot read: {exc.strerror or exc}; rest of the file skipped")
         except Exception as exc:  # noqa: BLE001 - a failing reader must not lose the other files
             failure = f"{type(exc).__name__}: {exc}"
             rep.problem(path, f"the {name} reader failed: {failure}; rest of the file skipped")

@@ -198,14 +198,41 @@ def test_files_of_the_same_name_keep_their_conversations(write, tmp_path):
     assert read_all([first, second])[1].skipped == 1
 
 
-def test_unreadable_file_raises(write):
+def test_an_unreadable_file_costs_only_itself(write, tmp_path, monkeypatch):
+    """No permission on one file of a folder: a problem for it, the files after it are read."""
+    from servio.ingest import stream
+
+    write("export/a.jsonl", _record("a") + "\n")
+    locked = write("export/b.jsonl", _record("b") + "\n")
+    write("export/c.jsonl", _record("c") + "\n")
+    real = stream.read_head
+
+    def read_head(path, *args):
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args)
+
+    monkeypatch.setattr(stream, "read_head", read_head)
+    convs, report = read_all([tmp_path / "export"])
+    assert [c.id for c in convs] == ["a", "c"]
+    assert (report.read, report.skipped) == (2, 1)
+    assert report.problems[0].path == str(locked)
+    assert report.problems[0].message == "cannot read: Permission denied; file skipped"
+    with pytest.raises(IngestError, match=r"b\.jsonl: cannot read: Permission denied"):
+        read_all([tmp_path / "export"], strict=True)
+
+
+def test_an_unreadable_file_on_disk(write):
+    """The same with a real file mode, where the tests do not run as root."""
     path = write("locked.jsonl", _record("a"))
+    other = write("open.jsonl", _record("b"))
     path.chmod(0)
     try:
         if os.access(path, os.R_OK):
             pytest.skip("running with permissions that ignore file modes")
-        with pytest.raises(IngestError, match="cannot read"):
-            read_all([path])
+        convs, report = read_all([path, other])
+        assert [c.id for c in convs] == ["b"] and report.skipped == 1
+        assert "cannot read" in report.problems[0].message
     finally:
         path.chmod(0o644)
 
