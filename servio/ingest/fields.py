@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, time
@@ -23,7 +24,21 @@ class FieldError(ValueError):
 
 def derived_id(path: Path, index: int) -> str:
     """The id of the ``index``-th (1-based) conversation of a file that names none: ``<stem>-<index>``."""
-    return f"{path.stem}-{index}"
+    return f"{readable_name(path.stem)}-{index}"
+
+
+def readable_name(name: str) -> str:
+    """A file name as text: one that is not UTF-8 on disk (a zip made on Windows gives ``k\xf5ne.txt``)
+    is read as Windows-1257, the Baltic code page, and any byte that is not a character there as U+FFFD.
+
+    Python keeps such bytes as lone surrogates, which no UTF-8 output (JSON Lines, the database) can
+    hold: an id built from them would break the output it is written to.
+    """
+    raw = os.fsencode(name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1257", errors="replace")
 
 
 def _text(value: Any, key: str) -> str:

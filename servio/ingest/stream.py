@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from servio.ingest.base import IngestError, Problem, ReaderOptions, ReadReport, Reporter
+from servio.ingest.fields import readable_name
 from servio.ingest.registry import detect_format, format_for_extension, get_reader
 from servio.ingest.textio import HEAD_BYTES, decode_head, looks_binary, read_head
 from servio.model import Conversation
@@ -116,8 +117,9 @@ class ConversationStream(Iterator[Conversation]):
             self._seen[conv.id] = str(path)
             return conv
         rep = self._reporter
-        if first != str(path) and _DERIVED.fullmatch(conv.id.removeprefix(path.stem)):
-            unique = self._qualified(path, conv.id.removeprefix(path.stem))
+        number = conv.id.removeprefix(readable_name(path.stem))
+        if first != str(path) and _DERIVED.fullmatch(number):
+            unique = self._qualified(path, number)
             rep.note(path, f"conversation id {conv.id!r}, made from the file name, was taken by {first}; "
                            f"this one is {unique!r}", line=rep.line, offset=rep.offset)
             self._seen[unique] = str(path)
@@ -128,17 +130,17 @@ class ConversationStream(Iterator[Conversation]):
 
     def _qualified(self, path: Path, number: str) -> str:
         """The first free id of the file's ``number``-th conversation named by more of its path."""
-        names = [p for p in path.parent.parts if p not in ("/", "")]
+        names = [readable_name(p) for p in path.parent.parts if p not in ("/", "")]
+        stem, name = readable_name(path.stem), readable_name(path.name)
         for depth in range(1, len(names) + 1):
             folder = "/".join(names[-depth:])
-            for name in (path.stem, path.name):
-                candidate = f"{folder}/{name}{number}"
+            for candidate in (f"{folder}/{stem}{number}", f"{folder}/{name}{number}"):
                 if candidate not in self._seen:
                     return candidate
         count = 2
-        while f"{path.name}{number}~{count}" in self._seen:
+        while f"{name}{number}~{count}" in self._seen:
             count += 1
-        return f"{path.name}{number}~{count}"
+        return f"{name}{number}~{count}"
 
     def _read_file(self, path: Path, named: bool) -> Iterator[Conversation]:
         rep = self._reporter

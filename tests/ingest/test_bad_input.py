@@ -198,6 +198,21 @@ def test_files_of_the_same_name_keep_their_conversations(write, tmp_path):
     assert read_all([first, second])[1].skipped == 1
 
 
+@pytest.mark.skipif(os.name != "posix", reason="file names as bytes")
+def test_a_file_name_that_is_not_utf8_gives_a_readable_id(tmp_path):
+    """A zip made on Windows leaves Windows-1257 file names: 'kõne.txt' is b'k\\xf5ne.txt' on disk."""
+    folder = tmp_path / "lahti"
+    folder.mkdir()
+    transcript = b"Klient: Tere!\nTeenindaja: Tere, kuidas saan aidata?\n"
+    for name in (b"k\xf5ne.txt", b"\x81.txt"):  # 0x81 is no character in Windows-1257
+        with open(os.fsencode(folder) + b"/" + name, "wb") as fh:
+            fh.write(transcript)
+    convs, report = read_all([folder])
+    assert sorted(c.id for c in convs) == ["kõne-1", "\ufffd-1"]
+    for conv in convs:
+        conv.id.encode("utf-8")  # what JSON Lines and the database need
+
+
 def test_an_unreadable_file_costs_only_itself(write, tmp_path, monkeypatch):
     """No permission on one file of a folder: a problem for it, the files after it are read."""
     from servio.ingest import stream
