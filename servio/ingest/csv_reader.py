@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -100,9 +101,24 @@ class _Feed:
         self._lines = iter(lines)
         self._path, self._report = path, report
         self.pulled: list[Line] = []
+        self._again: deque[Line] = deque()
+        self.exhausted = False  # the csv module asked for a line after the last one
+
+    def again(self, lines: Iterable[Line]) -> None:
+        """Give ``lines`` (already pulled) once more, before the rest of the file."""
+        self._again.extend(lines)
+        self.exhausted = False
 
     def __iter__(self) -> Iterator[str]:
-        for line in self._lines:
+        while True:
+            if self._again:
+                line = self._again.popleft()
+            else:
+                found = next(self._lines, None)
+                if found is None:
+                    self.exhausted = True
+                    return
+                line = found
             if line.error is not None and not line.text:
                 self._report.problem(self._path, f"{line.error}; line skipped", line=line.number)
                 continue
@@ -146,7 +162,7 @@ class CsvReader:
         delimiter = options.delimiter or ("\t" if path.suffix.casefold() == ".tsv" and "\t" in first.text
                                           else guess_delimiter(first.text))
         feed = _Feed(_chain(first, lines), path, report)
-        rows = _rows(csv.reader(feed, delimiter=delimiter), feed, path, report)
+        rows = _rows(feed, delimiter, path, report)
         header = next(rows, None)
         if header is None:
             return
@@ -256,9 +272,14 @@ def _chain(first: Line, rest: Iterator[Line]) -> Iterator[Line]:
     yield from rest
 
 
-def _rows(reader: Iterator[list[str]], feed: _Feed, path: Path,
-          report: Reporter) -> Iterator[tuple[int, list[str]]]:
-    """``(first line number, cells)`` per non-empty row; rows with undecodable bytes are reported."""
+def _rows(feed: _Feed, delimiter: str, path: Path, report: Reporter) -> Iterator[tuple[int, list[str]]]:
+    """``(first line number, cells)`` per non-empty row; rows with undecodable bytes are reported.
+
+    A quoted cell that is never closed would take every line after it into itself (the csv module
+    ends it at the end of the file): such a row is read as ending with its own line, and the lines
+    after it are read again as rows, with a note.
+    """
+    reader = csv.reader(feed, delimiter=delimiter)
     while True:
         feed.pulled.clear()
         try:
@@ -271,6 +292,15 @@ def _rows(reader: Iterator[list[str]], feed: _Feed, path: Path,
             if not feed.pulled:
                 return
             continue
+        if feed.exhausted and feed.pulled:  # a complete row ends at its newline, before the end
+            opened, rest = feed.pulled[0], feed.pulled[1:]
+            after = f", and the {len(rest)} line(s) after it as rows" if rest else ""
+            report.note(path, f"a quoted cell is never closed; read as ending with its line{after}",
+                        line=opened.number)
+            row = next(csv.reader([opened.text], delimiter=delimiter), [])
+            feed.again(rest)
+            feed.pulled[:] = [opened]
+            reader = csv.reader(feed, delimiter=delimiter)
         if not feed.pulled or not any(cell.strip() for cell in row):
             continue
         bad = next((ln for ln in feed.pulled if ln.error), None)

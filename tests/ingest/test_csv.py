@@ -54,6 +54,32 @@ def test_english_csv_with_quoted_newlines_and_stages(fixtures):
     assert [len(c.turns) for c in convs] == [3, 2]
 
 
+def test_a_quote_never_closed_does_not_swallow_the_rows_after_it(write):
+    """The csv module ends an open quote at the end of the file: every later row would become the
+    agent's words. The row ends with its line instead, the rest are rows, and a note says where."""
+    path = write("open_quote.csv", "conversation_id,speaker,text\n"
+                                   "c1,customer,Hello my order is late\n"
+                                   'c1,agent,"Sorry to hear that, checking now\n'
+                                   "c1,customer,Thanks\n"
+                                   "c2,customer,Where is my refund?\n"
+                                   "c2,agent,Refund was sent yesterday\n")
+    convs, report = read_all([path])
+    assert [c.id for c in convs] == ["c1", "c2"]
+    assert [(t.speaker, t.text) for t in convs[0].turns] == [
+        (Speaker.CUSTOMER, "Hello my order is late"), (Speaker.AGENT, "Sorry to hear that, checking now"),
+        (Speaker.CUSTOMER, "Thanks")]
+    assert len(convs[1].turns) == 2 and report.skipped == 0
+    (note,) = report.notes
+    assert note.line == 3 and "a quoted cell is never closed" in note.message
+    assert "the 3 line(s) after it as rows" in note.message
+
+
+def test_a_closed_quote_spanning_lines_to_the_end_is_one_cell(write):
+    path = write("multi.csv", 'conversation_id,speaker,text\nc1,customer,hi\nc1,agent,"line one\nline two"\n')
+    convs, report = read_all([path])
+    assert convs[0].turns[1].text == "line one\nline two" and report.notes == ()
+
+
 def test_missing_text_column_is_one_clear_problem(write):
     path = write("wrong.csv", "id,speaker,message_body\n1,agent,hello\n1,customer,hi\n")
     convs, report = read_all([path])
