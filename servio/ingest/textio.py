@@ -2,10 +2,12 @@
 
 Lines are read as bytes with a length bound, so one 50 MB line costs at
 most ``max_record_bytes`` of memory and is reported instead of parsed.
-Encoding: a UTF-8 or UTF-16 byte-order mark decides; otherwise the file is
-UTF-8 unless no line is valid non-ASCII UTF-8 while some line is not UTF-8
-at all, in which case it is read as Windows-1257 (Estonian Excel exports)
-when the caller allows the fallback.
+Encoding: a UTF-8 or UTF-16 byte-order mark decides; otherwise the first 50
+lines with non-ASCII bytes vote: the file is UTF-8 unless more of them are
+invalid UTF-8 than valid, in which case it is read as Windows-1257 (Estonian
+Excel exports) when the caller allows the fallback. A Windows-1257 line can
+be valid UTF-8 by accident ("OÜ" and a no-break space are the bytes of a
+Syriac letter), so one such line does not decide.
 """
 
 from __future__ import annotations
@@ -112,6 +114,10 @@ def _strip_eol(raw: bytes) -> bytes:
     return raw[:-1] if raw.endswith(b"\r") else raw
 
 
+#: How many lines with non-ASCII bytes vote on a file's encoding (the first ones).
+_VOTES = 50
+
+
 def choose_encoding(path: Path, limit: int, *, fallback: bool) -> str:
     """``utf-8``, ``utf-16`` or (with ``fallback``) ``cp1257`` for this file, by the rule above."""
     with path.open("rb") as fh:
@@ -121,17 +127,19 @@ def choose_encoding(path: Path, limit: int, *, fallback: bool) -> str:
         if start.startswith(codecs.BOM_UTF8) or not fallback:
             return "utf-8"
         fh.seek(0)
-        bad = False
+        valid = invalid = 0
         for _, _, raw, _ in raw_lines(fh, limit):
             if raw is None or raw.isascii():
                 continue
             try:
                 raw.decode("utf-8")
             except UnicodeDecodeError:
-                bad = True
-                continue
-            return "utf-8"
-    return "cp1257" if bad else "utf-8"
+                invalid += 1
+            else:
+                valid += 1
+            if max(valid, invalid) > _VOTES // 2:  # the majority of the first _VOTES is decided
+                break
+    return "cp1257" if invalid > valid else "utf-8"
 
 
 def _decode(raw: bytes, encoding: str) -> tuple[str, str | None]:

@@ -39,6 +39,20 @@ def test_windows_1257_export_is_detected_and_noted(fixtures):
     assert conv.metadata["turn_times"] == ["09:15", "09:16", "09:17"]  # clock only, no date known
 
 
+def test_a_windows_1257_line_that_is_valid_utf8_by_accident_does_not_decide(write):
+    """'Kala OÜ' and a no-break space are the bytes DC A0: one Syriac letter in UTF-8."""
+    rows = ["conversation_id;speaker;text", "1;customer;Tellija: Kala OÜ\u00a0",
+            "1;agent;Tere! Kõik on korras.", "1;customer;Aitäh, ilusat päeva!",
+            "2;customer;Kas šokolaadi tuuakse ka Võrru?"]
+    path = write("oy.csv", "\r\n".join(rows).encode("cp1257") + b"\r\n")
+    assert "\u00dc\u00a0".encode("cp1257").decode("utf-8") == "\u0720"  # the accident
+    convs, report = read_all([path])
+    assert report.problems == () and "Windows-1257" in report.notes[0].message
+    assert [t.text for t in convs[0].turns] == ["Tellija: Kala OÜ", "Tere! Kõik on korras.",
+                                                "Aitäh, ilusat päeva!"]
+    assert convs[1].turns[0].text == "Kas šokolaadi tuuakse ka Võrru?"
+
+
 def test_encoding_override(fixtures):
     convs, report = read_all([fixtures / "export_cp1257.csv"], options=ReaderOptions(encoding="cp1257"))
     assert report.notes == () and "šokolaadi" in convs[0].turns[0].text
