@@ -6,7 +6,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +166,10 @@ def turn_language(value: Any) -> Language | None:
     return Language(enum_value("language", value))
 
 
+#: How far a clock time may go back from the previous turn's before it is read as the next day.
+_BACKWARDS = timedelta(hours=12)
+
+
 class TurnTimes:
     """Collects turn times: full timestamps go on the turn, clock-only times into metadata.
 
@@ -177,16 +181,34 @@ class TurnTimes:
     def __init__(self, day: datetime | None) -> None:
         self.day = day
         self.clocks: list[str | None] = []
+        self._last: datetime | None = None
+        self._offsets: bool | None = None  # decided by the conversation's first clock time
 
     def resolve(self, raw: str | None) -> datetime | None:
-        """The turn's timestamp for a raw value; remembers clock-only values."""
+        """The turn's timestamp for a raw value; remembers clock-only values.
+
+        A clock time more than 12 hours before the previous turn's is on the next day (a chat
+        across midnight: 23:58, then 00:01). When the conversation's first clock time starts at
+        ``00:`` and falls before its given start (``started_at`` 14:30, then ``00:00:05``), the
+        clock times are offsets from that start, as in a call recording's transcript.
+        """
         value = parse_when(raw) if raw else None
         if isinstance(value, datetime):
             self.day = self.day or value
             self.clocks.append(None)
+            self._last = value
             return value
         if isinstance(value, time):
             stamp = combine(self.day, value)
+            if stamp is not None and self.day is not None:
+                if self._offsets is None:
+                    self._offsets = value.hour == 0 and stamp < self.day
+                if self._offsets:
+                    stamp = self.day + timedelta(hours=value.hour, minutes=value.minute, seconds=value.second,
+                                                 microseconds=value.microsecond)
+                while self._last is not None and self._last - stamp > _BACKWARDS:
+                    stamp += timedelta(days=1)
+                self._last = stamp
             self.clocks.append(None if stamp else raw.strip() if raw else None)
             return stamp
         self.clocks.append(None)
