@@ -87,7 +87,17 @@ def decode_head(head: bytes) -> str:
 
 
 def raw_lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, int, bytes | None, int]]:
-    """``(number, offset, bytes or None if longer than limit, length)`` per line, memory bounded."""
+    """``(number, offset, bytes or None if longer than limit, length)`` per line, memory bounded.
+
+    Lines end with LF or CRLF; a file whose start holds CRs and no LF at all ends them with CR
+    (old Mac line endings, as Excel for Mac's "CSV (Macintosh)" writes).
+    """
+    start = fh.tell()
+    head = fh.read(HEAD_BYTES)
+    fh.seek(start)
+    if b"\r" in head and b"\n" not in head:
+        yield from _cr_lines(fh, limit)
+        return
     offset = number = 0
     while True:
         chunk = fh.readline(limit + 1)
@@ -106,6 +116,31 @@ def raw_lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, int, bytes | None
             continue
         offset += length
         yield number, start, chunk, length
+
+
+def _cr_lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, int, bytes | None, int]]:
+    """:func:`raw_lines` for CR line endings."""
+    offset = number = 0
+    pending = b""
+    dropped = 0  # bytes of the current line already let go for being longer than the limit
+    while True:
+        chunk = fh.read(_CHUNK)
+        if chunk:
+            *parts, pending = (pending + chunk).split(b"\r")
+        else:  # the last line, unless the file ends with a CR
+            parts, pending = ([pending] if pending or dropped else []), b""
+        for part in parts:
+            number += 1
+            length = dropped + len(part) + (1 if chunk else 0)
+            raw = part + b"\r" if chunk else part
+            yield number, offset, raw if not dropped and len(part) <= limit else None, length
+            offset += length
+            dropped = 0
+        if not chunk:
+            return
+        if len(pending) > limit:
+            dropped += len(pending)
+            pending = b""
 
 
 def _strip_eol(raw: bytes) -> bytes:
