@@ -70,6 +70,12 @@ def sniff_format(head: bytes) -> str | None:
     return None
 
 
+#: Compressed files people export conversations in, by their first bytes.
+_ARCHIVES = ((b"\x1f\x8b", "gzip-compressed"), (b"PK\x03\x04", "a zip archive"),
+             (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"BZh", "bzip2-compressed"),
+             (b"\xfd7zXZ\x00", "xz-compressed"))
+
+
 def detect_format(path: Path, head: bytes) -> str:
     """The format of a file from its extension and its first bytes.
 
@@ -79,6 +85,9 @@ def detect_format(path: Path, head: bytes) -> str:
     for binary data or content no reader recognises.
     """
     if looks_binary(head):
+        archive = next((what for magic, what in _ARCHIVES if head.startswith(magic)), None)
+        if archive is not None:
+            raise IngestError(f"{path}: {archive}; unpack it and give servio the files inside")
         raise IngestError(f"{path}: binary data, not a conversation file")
     by_ext = format_for_extension(path)
     if by_ext is not None:

@@ -176,3 +176,19 @@ def test_stream_report_is_the_read_all_report(fixtures):
     convs, report = read_all([fixtures])
     assert ids == [c.id for c in convs] and stream.report == report
     assert report.read == 16 and report.files == 10
+
+
+def test_a_compressed_export_says_to_unpack_it(write):
+    import gzip
+    import io
+    import zipfile
+
+    line = b'{"id": "a", "turns": [{"speaker": "agent", "text": "Tere!"}]}\n'
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as zf:
+        zf.writestr("chats.jsonl", line)
+    files = [write("chats.jsonl.gz", gzip.compress(line)), write("chats.zip", packed.getvalue())]
+    _, report = read_all(files)
+    assert [p.message for p in report.problems] == [
+        "gzip-compressed; unpack it and give servio the files inside; file skipped",
+        "a zip archive; unpack it and give servio the files inside; file skipped"]
