@@ -191,6 +191,10 @@ class CsvReader:
                 report.problem(path, f"row has {len(row)} fields but the header has {len(header)} "
                                      "(an unquoted delimiter in the text?); row skipped", line=number)
                 continue
+            if columns["text"] >= len(row):
+                report.problem(path, f"row has {len(row)} field(s) but the header has {len(header)}, "
+                                     "so it has no text (a row cut short?); row skipped", line=number)
+                continue
             if _internal(cells):
                 internal.append(number)
                 continue

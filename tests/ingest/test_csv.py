@@ -349,3 +349,12 @@ def test_an_unknown_channel_keeps_the_rows_with_one_note_per_value(write):
     assert [(n.line, n.message) for n in report.notes] == [
         (2, "channel 'Facebook' is not one of chat, email, other, phone, twitter; read as 'other' "
             "(2 conversations)")]
+
+
+def test_a_row_cut_short_says_so(write):
+    path = write("short.csv", "conversation_id;speaker;channel;text\n1;Klient;chat;Tere\n1;Teenindaja\n")
+    convs, report = read_all([path])
+    assert len(convs[0].turns) == 1
+    (problem,) = report.problems
+    assert problem.line == 3
+    assert "row has 2 field(s) but the header has 4, so it has no text" in problem.message
