@@ -149,8 +149,9 @@ class Position(NamedTuple):
                 return i < self.total - self.end_window
             case "last_turn":
                 return i == self.total - 1
-            case "closing":
-                return i == self.last_agent or i >= self.total - self.closing_window
+            case "closing":  # the agent's first turn opens the contact when the agent writes again later
+                in_window = i >= self.total - self.closing_window and i != self.first_agent
+                return i == self.last_agent or in_window
             case "after_start":
                 return self.first_agent is not None and i > self.first_agent
         raise KeyError(name)

@@ -238,6 +238,41 @@ CASES = [
      [(C, "Internet ei toota juba kaks paeva."),
       (A, "Vabandame ebamugavuste parast! Palun oelge oma kliendinumber.")],
      1, {1, 3}),
+    ("thanks for getting in touch opens an e-mail thread's first reply: 1, not 7", "en",
+     [(C, "Hello,\n\nMy new debit card hasn't arrived. I ordered it three weeks ago.\n\nAlan"),
+      (A, "Hi Alan,\n\nThank you for getting in touch. Which address did you give when you ordered "
+          "the card?\n\nKind regards,\nSofia"),
+      (C, "Hi Sofia,\n\nMy old one, 4 Mill Lane.\n\nAlan"),
+      (A, "Hi Alan,\n\nI've cancelled that card and ordered a new one to 9 Park Road; it will arrive within "
+          "5 working days.\n\nHave a lovely weekend!\nSofia")], 1, {1, 3}),
+    ("thanks for getting in touch opens an e-mail thread's first reply: 1, not 7", "et",
+     [(C, "Tere\n\nMinu uus pangakaart pole kohale jõudnud, tellisin selle kolm nädalat tagasi.\n\nAlar"),
+      (A, "Tere, Alar!\n\nAitäh pöördumise eest. Millise aadressi kaardi tellimisel andsite?\n\n"
+          "Lugupidamisega\nSofia"),
+      (C, "Tere, Sofia!\n\nVana aadressi, Veski 4.\n\nAlar"),
+      (A, "Tere, Alar!\n\nSulgesin selle kaardi ja tellisin uue aadressile Pargi 9, see jõuab kohale "
+          "5 tööpäeva jooksul.\n\nMõnusat nädalavahetust!\nSofia")], 1, {1, 3}),
+    ("a well-wish closes a reply that answers in one message: 7", "en",
+     [(C, "Hello, could you send me my May payslip again? I deleted the e-mail.\n\nRuth"),
+      (A, "Hello Ruth,\n\nI've sent your May payslip to your e-mail address again just now.\n\n"
+          "Have a nice evening!\nMarko")], 1, {1, 6, 7}),
+    ("a well-wish closes a reply that answers in one message: 7", "et",
+     [(C, "Tere, kas saaksite mulle mai palgalehe uuesti saata? Kustutasin kirja ära.\n\nReet"),
+      (A, "Tere, Reet!\n\nSaatsin mai palgalehe just praegu uuesti teie e-posti aadressile.\n\n"
+          "Ilusat õhtut!\nMarko")], 1, {1, 6, 7}),
+    ("hoping to see the customer again is a well-wish: 7", "en",
+     [(C, "Can I still bring my dog on the 8:15 ferry tomorrow?"),
+      (A, "Pets on that crossing need a cabin, and the pet cabins are fully booked."),
+      (C, "Then please cancel my booking."),
+      (A, "I've cancelled it and refunded 64 EUR to your card. We hope to see you on board another time.")],
+     3, {6, 7}),
+    ("hoping to see the customer again is a well-wish: 7", "et",
+     [(C, "Kas homme kell 8.15 praamile saab veel koeraga tulla?"),
+      (A, "Lemmikloomaga saab sellel reisil sõita ainult kajutis ja lemmikloomakajutid on kõik broneeritud."),
+      (C, "Siis palun tühistage mu broneering."),
+      (A, "Tühistasin selle ja tagastasin teie kaardile 64 eurot. "
+          "Loodame teid mõni teine kord pardal näha.")],
+     3, {6, 7}),
 ]
 
 
@@ -254,13 +289,26 @@ LEARNED_MISSES = {
     "et: a question about what matters more is 4":
         "the stage-4 threshold is high (0.575: precision 0.92, recall 0.70 held out; model card) and a "
         "short either-or question without 'oluline' or 'tähtis' stays below it",
-    "en: asking whether something exists or is offered is 5":
-        "a customer's possibility question after an agent question also gets 3 (gold often {3, 5})",
     "et: 'aga kas ...' without a question mark asks what is possible: 5":
         "after a proposal, 'ok aga kas ...' also gets 6: the 'ok' read as accepting it (the guide decides "
         "only a bare 'ok')",
     "et: asking about the space the customer has is a question of limits: 5":
         "a short question about measurements gets no stage (few such questions in the training data)",
+    "en: asking about the space the customer has is a question of limits: 5":
+        "a short question about measurements gets no stage (few such questions in the training data; "
+        "stage 5 at 0.36 against its threshold 0.375)",
+    "en: what sometimes happens in general is 5":
+        "a short general statement without a policy word stays just below the stage-5 threshold "
+        "(0.35 against 0.375)",
+    "en: thanks for getting in touch opens an e-mail thread's first reply: 1, not 7":
+        "a question in the first reply of an e-mail thread also gets 6 (0.49 against 0.375): the training "
+        "data holds few e-mail threads",
+    "et: thanks for getting in touch opens an e-mail thread's first reply: 1, not 7":
+        "a question in the first reply of an e-mail thread also gets 6 (0.43 against 0.375): the training "
+        "data holds few e-mail threads",
+    "en: hoping to see the customer again is a well-wish: 7":
+        "a well-wish the training data hardly uses ('we hope to see you on board') stays below the stage-7 "
+        "threshold (0.32 against 0.55)",
 }
 
 
