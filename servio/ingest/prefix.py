@@ -6,7 +6,8 @@ A prefix is an optional time (``[10:32]``, ``(10:32:05)``, ``10:32``,
 (``Klient``, ``Agent``, ``Süsteem``... from ``data/speakers.toml``) or a name
 mapped in ``ReaderOptions.speaker_values``; a role word may carry the
 author's name in brackets (``Teenindaja (Kati):``) or after it, capitalised
-(``Agent Kati:``).
+(``Agent Kati:``). A speaker word or mapped name alone may also be followed by a spaced dash
+instead of the colon (``KLIENT - tere``), as some call-centre exports write it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ _PREFIX = re.compile(
     re.X,
 )
 _MAX_LABEL_WORDS = 4
+#: ``KLIENT - text``, ``[12:03] Teenindaja – text``: a speaker word (or mapped name) and a spaced dash.
+_DASHED = re.compile(
+    r"""^\s*
+    (?:[\[(](?P<ts>\d[\d:.,\-T/ ]{3,24}?)[\])]\s*
+      |(?P<ts2>\d{1,2}:\d{2}(?::\d{2})?)\s+)?
+    (?P<label>""" + _WORD + r""")[ \t]+[-–][ \t]+(?P<text>\S.*)$""",
+    re.X,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +70,12 @@ def parse_prefix(line: str, options: ReaderOptions) -> Prefixed | None:
     """The turn a line opens, or ``None`` when it has no speaker prefix."""
     match = _PREFIX.match(line)
     if match is None:
-        return None
+        dashed = _DASHED.match(line)
+        speaker = speaker_for(dashed["label"], options) if dashed else None
+        if dashed is None or speaker is None:
+            return None
+        author = None if is_role_word(dashed["label"]) else dashed["label"]
+        return Prefixed(speaker, author, dashed["ts"] or dashed["ts2"], dashed["text"].strip())
     label = match["label"] or match["bracketed"]
     if len(label.split()) > _MAX_LABEL_WORDS:
         return None
@@ -71,6 +85,20 @@ def parse_prefix(line: str, options: ReaderOptions) -> Prefixed | None:
     speaker, author = found
     return Prefixed(speaker, author.strip() if author else None, match["ts"] or match["ts2"],
                     match["text"].strip())
+
+
+def names_a_speaker(line: str) -> bool:
+    """True for a line whose unknown label (:func:`unknown_label`) can only be a speaker's: a bracketed
+    one (``[SPEAKER_01]:``), a name of two or more capitalised words (``Mari Maasikas:``) or a numbered
+    one (``Speaker 3:``).
+
+    A single capitalised word (``Nimi: Mari``, ``Tellimus: 123``) may as well be a line of the
+    previous turn's text.
+    """
+    match = _PREFIX.match(line)
+    if match is None or unknown_label(line) is None:
+        return False
+    return bool(match["bracketed"]) or len(match["label"].split()) >= 2
 
 
 def unknown_label(line: str) -> str | None:

@@ -27,7 +27,7 @@ from servio.ingest.fields import (
     conversation_fields,
     derived_id,
 )
-from servio.ingest.prefix import parse_prefix, unknown_label
+from servio.ingest.prefix import names_a_speaker, parse_prefix, unknown_label
 from servio.ingest.textio import decode_head, text_lines
 from servio.ingest.vocab import field_aliases, header_key, mapping_hint
 from servio.model import Conversation, Speaker, Turn
@@ -52,6 +52,7 @@ class _Block:
     line: int
     headers: dict[str, str] = field(default_factory=dict)
     turns: list[_Pending] = field(default_factory=list)
+    skipping: bool = False  # in the turn of an unknown speaker: its lines are not the previous turn's
 
 
 def _is_header(text: str, block: _Block) -> bool:
@@ -109,12 +110,24 @@ class TranscriptReader:
             return
         prefixed = parse_prefix(text, options)
         if prefixed is not None:
+            block.skipping = False
             block.turns.append(_Pending(number, prefixed.speaker, prefixed.author, prefixed.stamp,
                                         [prefixed.text] if prefixed.text else []))
+            return
+        label = unknown_label(text)
+        if block.turns and label is not None and (block.skipping or names_a_speaker(text)):
+            report.problem(path, f"unknown speaker {label!r} (map it with ReaderOptions.speaker_values or "
+                                 f"{mapping_hint(label)}); turn skipped, not read as the previous "
+                                 "speaker's words", line=number)
+            block.skipping = True
+        elif block.skipping:
+            return
         elif block.turns:
+            if label is not None:
+                report.note(path, f"{label + ':'!r} reads like a speaker label; kept as a line of the "
+                                  f"previous turn (if it is a speaker, {mapping_hint(label)})", line=number)
             block.turns[-1].lines.append(text.rstrip())
         elif text.strip() and not text.lstrip().startswith("#"):
-            label = unknown_label(text)
             what = (f"unknown speaker {label!r} (map it with ReaderOptions.speaker_values or "
                     f"{mapping_hint(label)})" if label is not None
                     else "text before the first speaker prefix ('Klient:', 'Agent:', ...)")

@@ -1,0 +1,54 @@
+"""Plain-text transcripts: who a line belongs to when its label is not a known speaker."""
+
+from __future__ import annotations
+
+from servio.ingest import ReaderOptions, read_all
+from servio.model import Speaker
+
+A, C = Speaker.AGENT, Speaker.CUSTOMER
+
+
+def _turns(convs):
+    return [(t.speaker, t.text) for t in convs[0].turns]
+
+
+def test_an_unknown_speaker_after_the_first_turn_is_not_the_previous_speakers_words(write):
+    text = ("Klient: Tere, kas saate aidata?\nTeenindaja Kati: Tere! Muidugi.\n"
+            "Mari Maasikas: Mul on küsimus arve kohta.\nSee on suur.\n"
+            "Kati: Mis küsimus?\nKlient: Arve on vale.\n[SPEAKER_01]: diarisation label\n")
+    convs, report = read_all([write("names.txt", text)])
+    assert _turns(convs) == [(C, "Tere, kas saate aidata?"), (A, "Tere! Muidugi."), (C, "Arve on vale.")]
+    assert [(p.line, p.message.split(";")[0]) for p in report.problems] == [
+        (3, "unknown speaker 'Mari Maasikas' (map it with ReaderOptions.speaker_values or "
+            "--speaker 'Mari Maasikas=agent' (or =customer, =system))"),
+        (5, "unknown speaker 'Kati' (map it with ReaderOptions.speaker_values or --speaker Kati=agent "
+            "(or =customer, =system))"),
+        (7, "unknown speaker 'SPEAKER_01' (map it with ReaderOptions.speaker_values or --speaker "
+            "SPEAKER_01=agent (or =customer, =system))")]
+    assert "not read as the previous speaker's words" in report.problems[0].message
+    mapped = ReaderOptions(speaker_values={"Mari Maasikas": C, "Kati": A, "SPEAKER_01": C})
+    convs, report = read_all([write("names.txt", text)], options=mapped)
+    assert report.problems == () and len(convs[0].turns) == 6
+    assert convs[0].turns[2] == convs[0].turns[2].__class__(C, "Mul on küsimus arve kohta.\nSee on suur.",
+                                                           author="Mari Maasikas")
+
+
+def test_a_single_word_label_inside_a_turn_stays_its_line_with_a_note(write):
+    text = "Klient: Saatke arve.\nTeenindaja: Teie andmed:\nNimi: Mari Maasikas\nAadress: Pärnu mnt 1\n"
+    convs, report = read_all([write("fields.txt", text)])
+    assert _turns(convs)[1] == (A, "Teie andmed:\nNimi: Mari Maasikas\nAadress: Pärnu mnt 1")
+    assert report.problems == () and [n.line for n in report.notes] == [3, 4]
+    assert "'Nimi:' reads like a speaker label; kept as a line of the previous" in report.notes[0].message
+
+
+def test_a_speaker_word_with_a_spaced_dash_opens_a_turn(write):
+    text = ("[12:03] Klient: Tere, mu arve on vale.\n[12:03] Teenindaja: Vaatan järele.\n"
+            "KLIENT - Aga miks see nii kallis on?\nTEENINDAJA – Tariif muutus.\n[12:05] Klient - Selge.\n"
+            "Kati - see ei ole kõneleja\n")
+    convs, report = read_all([write("dash.txt", text)])
+    assert _turns(convs) == [(C, "Tere, mu arve on vale."), (A, "Vaatan järele."),
+                             (C, "Aga miks see nii kallis on?"), (A, "Tariif muutus."),
+                             (C, "Selge.\nKati - see ei ole kõneleja")]
+    assert report.problems == ()
+    mapped = read_all([write("dash.txt", text)], options=ReaderOptions(speaker_values={"Kati": A}))[0]
+    assert mapped[0].turns[-1].text == "see ei ole kõneleja" and mapped[0].turns[-1].author == "Kati"
