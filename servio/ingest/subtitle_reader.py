@@ -54,20 +54,50 @@ class _State:
 
 
 def _blocks(path: Path, options: ReaderOptions, report: Reporter) -> Iterator[tuple[int, list[str]]]:
-    """``(first line number, lines)`` per blank-line separated block; bad lines are reported."""
+    """``(first line number, lines)`` per cue or header block; bad lines are reported.
+
+    Blocks are separated by blank lines; a timing line where the block already has one, or right under
+    a ``WEBVTT``/``NOTE`` header, starts a new block too (with the cue number above it), with a note:
+    hand-made and converted files lose blank lines, and the next cue would become the text of the last.
+    """
     start, lines = 0, []
     for line in text_lines(path, options, report, fallback=True):
         if line.error is not None:
             report.problem(path, f"{line.error}; line skipped", line=line.number)
             continue
-        if line.text.strip():
-            start = start or line.number
-            lines.append(line.text)
-        elif lines:
-            yield start, lines
-            start, lines = 0, []
+        if not line.text.strip():
+            if lines:
+                yield start, lines
+                start, lines = 0, []
+            continue
+        if lines and TIMING.match(line.text) and _holds_cue_or_header(lines):
+            keep = 1 if len(lines) > 1 and lines[-1].strip().isdigit() else 0
+            head, lines = lines[:len(lines) - keep], lines[len(lines) - keep:]
+            report.note(path, "a cue starts without a blank line before it; read as its own cue",
+                        line=line.number - keep)
+            yield start, head
+            start = line.number - keep
+        start = start or line.number
+        lines.append(line.text)
     if lines:
         yield start, lines
+
+
+def _holds_cue_or_header(lines: list[str]) -> bool:
+    first = lines[0].lstrip()
+    return first.startswith(("WEBVTT", "NOTE")) or any(TIMING.match(ln) for ln in lines)
+
+
+def _segments(payload: list[str], options: ReaderOptions) -> list[str]:
+    """A cue's text per speaker: a line with a speaker prefix (known or not) starts a new one, so that
+    ``Agent: Kas see on teie leping?`` / ``Klient: Jah.`` in one cue is two turns, not one."""
+    segments: list[list[str]] = []
+    for line in payload:
+        cleaned = _clean(line)
+        if not segments or parse_prefix(cleaned, options) is not None or unknown_label(cleaned) is not None:
+            segments.append([])
+        segments[-1].append(line)
+    return ["\n".join(seg) for seg in segments] or [""]
 
 
 class _SubtitleReader:
@@ -113,7 +143,8 @@ class _SubtitleReader:
     def _cue(self, path: Path, number: int, payload: list[str], times: tuple[float, float], state: _State,
              options: ReaderOptions, report: Reporter) -> None:
         text = "\n".join(payload)
-        voices = [(m[1].strip(), m[2]) for m in _VOICE.finditer(text)] or [(None, text)]
+        voices = ([(m[1].strip(), m[2]) for m in _VOICE.finditer(text)]
+                  or [(None, segment) for segment in _segments(payload, options)])
         for voice, body in voices:
             spoken = _clean(body)
             if voice is not None:
