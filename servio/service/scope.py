@@ -109,14 +109,18 @@ class Scope:
              agent_team: Callable[[str], str | None]) -> tuple[str | None, str | None]:
         """The agent and team a live session opens with; 403 out of scope.
 
-        An agent's session is their own. A team lead's session is for their team (the
-        default) and, if it names an agent, one whose latest team (``agent_team``) is
-        theirs; an agent with no known team is refused.
+        An agent's session is their own, in their latest team (``agent_team``) when one is
+        known (the default; another is refused). A team lead's session is for their team (the
+        default) and, if it names an agent, one whose latest team is theirs; an agent with no
+        known team is refused.
         """
         if self.agent_id is not None:
             if agent_id is not None and agent_id != self.agent_id:
                 raise forbidden("agents open live sessions for themselves only")
-            return self.agent_id, team
+            own = agent_team(self.agent_id)
+            if own is not None and team is not None and team != own:
+                raise forbidden("agents open live sessions in their own team only")
+            return self.agent_id, team if team is not None else own
         if self.team is not None:
             if team is not None and team != self.team:
                 raise forbidden("team leads open live sessions for their own team only")

@@ -68,6 +68,8 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/imports", None, ADMIN),
     ("GET", "/imports/{job}", None, ADMIN),
     ("POST", "/live/sessions", {"language": "en"}, _with(ALL, 201)),
+    ("POST", "/live/sessions", {"team": "Tallinn"}, _lead(_with(ALL, 201), 403)),
+    ("POST", "/live/sessions", {"team": "Online"}, {**_with(ALL, 201), "agent": 403}),
     ("GET", "/live/sessions/{session}", None, ALL),
     ("POST", "/live/sessions/{session}/turns", {"speaker": "agent", "text": "Hello! How can I help?"}, ALL),
     ("DELETE", "/live/sessions/{session}", None, _with(ALL, 204)),
