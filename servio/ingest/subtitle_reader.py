@@ -60,7 +60,7 @@ def _blocks(path: Path, options: ReaderOptions, report: Reporter) -> Iterator[tu
     a ``WEBVTT``/``NOTE`` header, starts a new block too (with the cue number above it), with a note:
     hand-made and converted files lose blank lines, and the next cue would become the text of the last.
     """
-    start, lines = 0, []
+    start, lines = 0, list[str]()
     for line in text_lines(path, options, report, fallback=True):
         if line.error is not None:
             report.problem(path, f"{line.error}; line skipped", line=line.number)
