@@ -112,6 +112,13 @@ def _middleware(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(CORSMiddleware, allow_origins=settings.origins,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"])
+    if settings.open_dashboard:
+        # A page on another site could point its own name at 127.0.0.1 (DNS rebinding) and read the
+        # token-free dashboard as the guest reviewer: answer only requests addressed to this machine.
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware,
+                           allowed_hosts=sorted({"localhost", "127.0.0.1", "[::1]", settings.host.lower()}))
     app.add_middleware(SecurityHeadersMiddleware)  # the outermost: also on the limits' and CORS answers
 
 

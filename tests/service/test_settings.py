@@ -91,9 +91,14 @@ def test_open_dashboard_only_in_development(tmp_path: Path) -> None:
         closed = client.get("/ui/team", follow_redirects=False)
         assert closed.status_code == 303 and closed.headers["location"].startswith("/ui/login")
     with TestClient(create_app(make_settings(open_dashboard=True, auto_migrate=True,
-                                                  database_url=f"sqlite:///{tmp_path / 'd.db'}"))) as client:
+                                             database_url=f"sqlite:///{tmp_path / 'd.db'}")),
+                    base_url="http://127.0.0.1:8000") as client:
         opened = client.get("/ui/team")
         assert opened.status_code == 200 and "<main" in opened.text and "login" not in str(opened.url)
+        # DNS rebinding: another site's name pointed at this machine does not reach the open dashboard
+        rebound = client.get("/ui/team", headers={"Host": "attacker.example:8000"})
+        assert rebound.status_code == 400 and "<main" not in rebound.text
+        assert client.get("/health", headers={"Host": "localhost:8000"}).status_code == 200
 
 
 def test_cors_is_off_by_default_and_on_when_configured() -> None:
