@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from importlib import resources
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -181,8 +181,20 @@ class _Ui:
 
     @staticmethod
     def not_cross_site(request: Request) -> None:
-        """403 for a form another site made the browser post (login CSRF: signing someone in as you)."""
-        if request.headers.get("sec-fetch-site") == "cross-site":
+        """403 for a form another site made the browser post (login CSRF: signing someone in as you).
+
+        Browsers say where a post comes from in ``Sec-Fetch-Site``: only ``same-origin`` (or a typed
+        address, ``none``) may sign in or out; a sibling subdomain (``same-site``) may not either.
+        Older browsers send no such header; for them the ``Origin`` header, when there is one, must
+        name this server's host.
+        """
+        site = request.headers.get("sec-fetch-site")
+        if site is not None:
+            if site not in ("same-origin", "none"):
+                raise HTTPException(403, "this form cannot be posted from another site")
+            return
+        origin = request.headers.get("origin")
+        if origin is not None and urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower():
             raise HTTPException(403, "this form cannot be posted from another site")
 
     async def login(self, request: Request) -> Response:

@@ -165,3 +165,19 @@ def test_another_site_cannot_sign_a_browser_in_or_out(app: Any, tokens: dict[str
         assert own.status_code == 303 and "servio_token=" in own.headers["set-cookie"]
         out = browser.post("/ui/logout", headers=cross, follow_redirects=False)
         assert out.status_code == 403 and "set-cookie" not in out.headers
+        sibling = browser.post("/ui/login", data={"token": tokens["reviewer"]},
+                               headers={"Sec-Fetch-Site": "same-site"}, follow_redirects=False)
+        assert sibling.status_code == 403  # another subdomain of the same site
+
+
+def test_an_old_browser_from_another_origin_cannot_sign_in(app: Any, tokens: dict[str, Any]) -> None:
+    """Without Sec-Fetch-Site (older browsers) the Origin header decides, when there is one."""
+    with TestClient(app) as browser:
+        forced = browser.post("/ui/login", data={"token": tokens["reviewer"]},
+                              headers={"Origin": "https://attacker.example"}, follow_redirects=False)
+        assert forced.status_code == 403 and "set-cookie" not in forced.headers
+        own = browser.post("/ui/login", data={"token": tokens["reviewer"]},
+                           headers={"Origin": "http://testserver"}, follow_redirects=False)
+        assert own.status_code == 303
+        bare = browser.post("/ui/login", data={"token": tokens["reviewer"]}, follow_redirects=False)
+        assert bare.status_code == 303  # scripts and tests send neither header
