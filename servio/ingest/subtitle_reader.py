@@ -88,6 +88,17 @@ def _holds_cue_or_header(lines: list[str]) -> bool:
     return first.startswith(("WEBVTT", "NOTE")) or any(TIMING.match(ln) for ln in lines)
 
 
+def _voices(text: str) -> list[tuple[str | None, str]]:
+    """``(voice, text)`` per voice tag of a cue; text after a closing ``</v>`` that no other voice tag
+    opens (``<v Klient>Aitäh.</v> ja head aega``) is still that voice's."""
+    matches = list(_VOICE.finditer(text))
+    out: list[tuple[str | None, str]] = []
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        out.append((match[1].strip(), match[2] + " " + text[match.end():end]))
+    return out
+
+
 def _segments(payload: list[str], options: ReaderOptions) -> list[str]:
     """A cue's text per speaker: a line with a speaker prefix (known or not) starts a new one, so that
     ``Agent: Kas see on teie leping?`` / ``Klient: Jah.`` in one cue is two turns, not one."""
@@ -143,8 +154,7 @@ class _SubtitleReader:
     def _cue(self, path: Path, number: int, payload: list[str], times: tuple[float, float], state: _State,
              options: ReaderOptions, report: Reporter) -> None:
         text = "\n".join(payload)
-        voices = ([(m[1].strip(), m[2]) for m in _VOICE.finditer(text)]
-                  or [(None, segment) for segment in _segments(payload, options)])
+        voices = (_voices(text) or [(None, segment) for segment in _segments(payload, options)])
         for voice, body in voices:
             spoken = _clean(body)
             if voice is not None:

@@ -44,3 +44,10 @@ def test_a_cue_right_under_the_webvtt_line_is_read(write):
     convs, report = read_all([write("call.vtt", text)])
     assert _turns(convs) == [(A, "Hello, this is Acme support."), (C, "Hi, my internet is down.")]
     assert report.problems == () and len(report.notes) == 1
+
+
+def test_text_after_a_closing_voice_tag_is_kept(write):
+    text = ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Klient>Aitäh.</v> ja head aega\n\n"
+            "00:00:03.000 --> 00:00:04.000\n<v Agent>Tere!</v><v Klient>Tere.</v>\n")
+    convs, report = read_all([write("call.vtt", text)])
+    assert _turns(convs) == [(C, "Aitäh. ja head aega"), (A, "Tere!"), (C, "Tere.")]
