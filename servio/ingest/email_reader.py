@@ -45,6 +45,14 @@ def _header_names(lines: Sequence[str]) -> list[str]:
     return names
 
 
+def _cut_note(mail: Mail) -> str:
+    """Where cleaning cut a message to nothing, for a problem's message."""
+    if mail.cut_all is None:
+        return ""
+    line = mail.cut_all if len(mail.cut_all) <= 80 else mail.cut_all[:77] + "..."
+    return f" (all its text was cut as a quote or signature from the line {line!r} on)"
+
+
 def _conversation(thread: list[Mail], index: int, path: Path, options: ReaderOptions) -> Conversation:
     roles = speakers(thread, options)
     turns = [
@@ -83,7 +91,8 @@ class EmlReader:
             report.problem(path, f"unreadable message: {exc}; file skipped")
             return
         if not mail.text:
-            report.problem(path, "no message text after removing quotes and signature; file skipped")
+            report.problem(path, f"no message text after removing quotes and signature{_cut_note(mail)}; "
+                                 "file skipped")
             return
         report.at(1)
         yield _conversation([mail], 1, path, options)
@@ -107,9 +116,14 @@ class MboxReader:
         for index, thread in enumerate(group_threads(mails), start=1):
             kept = [m for m in thread if m.text]
             for mail in thread:
-                if not mail.text:
-                    report.note(path, "message has no text after removing quotes and signature; left out",
+                if mail.text:
+                    continue
+                if mail.cut_all is None:
+                    report.note(path, "message has no text of its own (only quoted lines); left out",
                                 offset=mail.offset)
+                else:
+                    report.problem(path, "no message text after removing quotes and signature"
+                                         f"{_cut_note(mail)}; message skipped", offset=mail.offset)
             if not kept:
                 continue
             report.at(None, kept[0].offset)

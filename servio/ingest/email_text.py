@@ -1,8 +1,9 @@
 """The new text of an e-mail: body part choice, HTML to text, quoted replies and signatures cut.
 
 Cue phrases live in ``data/email.toml``. Order of cuts: the first reply
-attribution ("On ... wrote:", "... kirjutas:"), forward/Outlook separator
-or Outlook header block ends the new text; ``>`` lines are dropped; a
+attribution ("On ... wrote:", "... kirjutas:" with a date, time or address
+in it, or with ``>`` lines after it), forward/Outlook separator or Outlook
+header block ends the new text; ``>`` lines are dropped; a
 signature delimiter (``-- ``) or a mail-app line ("Sent from my iPhone")
 ends it; a closing formula ("Lugupidamisega", "Best regards") near the end
 keeps itself and the name line after it (``keep_signoff``) and drops the
@@ -69,6 +70,7 @@ def html_to_text(markup: str) -> str:
 @dataclass(frozen=True, slots=True)
 class _Cues:
     quote: tuple[re.Pattern[str], ...]
+    evidence: tuple[re.Pattern[str], ...]
     separators: frozenset[str]
     header_from: tuple[str, ...]
     header_fields: tuple[str, ...]
@@ -85,6 +87,7 @@ def _cues() -> _Cues:
     sig = raw["signature"]
     return _Cues(
         quote=tuple(re.compile(p, re.I) for p in raw["quote"]["patterns"]),
+        evidence=tuple(re.compile(p, re.I) for p in raw["quote"]["evidence"]),
         separators=frozenset(norm(s) for s in raw["quote"]["separators"]),
         header_from=tuple(norm(s) for s in raw["quote"]["header_from"]),
         header_fields=tuple(norm(s) for s in raw["quote"]["header_fields"]),
@@ -101,16 +104,33 @@ def _field_name(line: str) -> str:
     return norm(head.lstrip("*")) if sep else ""
 
 
+def _has_evidence(text: str, cues: _Cues) -> bool:
+    return any(e.search(text) for e in cues.evidence)
+
+
+def _attribution(text: str, cues: _Cues) -> bool:
+    """An attribution as mail clients write it: the phrase with a date, a time or an address."""
+    return any(p.match(text) for p in cues.quote) and _has_evidence(text, cues)
+
+
 def _quote_start(lines: list[str], i: int, cues: _Cues) -> bool:
     line = lines[i].strip()
-    if norm(line) in cues.separators:
+    if norm(line) in cues.separators or _attribution(line, cues):
         return True
-    pair = line + " " + lines[i + 1].strip() if i + 1 < len(lines) else line
-    if any(p.match(line) or p.match(pair) for p in cues.quote):
+    # a wrapped attribution starts here only if this line holds part of the
+    # evidence and the next line is not a whole attribution by itself (one
+    # opening with the address is the tail of a wrapped one): the customer's
+    # "Sobib!" above "E, 5. okt 2026 ... kirjutas:" is not cut
+    following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    whole = _attribution(following, cues) and not following.startswith("<")
+    if following and not whole and _has_evidence(line, cues) and _attribution(line + " " + following, cues):
         return True
+    if any(p.match(line) for p in cues.quote):
+        after = next((ln.strip() for ln in lines[i + 1:] if ln.strip()), "")
+        return after.startswith(">")
     if _field_name(line) in cues.header_from:
-        following = [_field_name(ln) for ln in lines[i + 1:i + 5]]
-        return sum(f in cues.header_fields for f in following) >= 2
+        fields = [_field_name(ln) for ln in lines[i + 1:i + 5]]
+        return sum(f in cues.header_fields for f in fields) >= 2
     return False
 
 
@@ -154,18 +174,42 @@ def _cut_signature(lines: list[str], keep_signoff: bool, cues: _Cues) -> tuple[l
     return lines, None
 
 
-def clean_body(text: str, *, keep_signoff: bool = True) -> tuple[str, str | None]:
-    """The new text of a message body and the signer's name if a signature gave one."""
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """A cleaned body: the new text, the signer's name, and where the cleaning cut.
+
+    ``cut_all`` is the line at which a quote or signature was taken to start
+    when that cut left nothing of text the sender did write (lines other than
+    blank and ``>`` ones); ``None`` otherwise. Such a message may be the
+    sender's words taken for a quote by mistake, so readers report it.
+    """
+
+    text: str
+    signer: str | None
+    cut_all: str | None
+
+
+def clean(text: str, *, keep_signoff: bool = True) -> Cleaned:
+    """The new text of a message body, the signer's name, and what was cut if it was all cut."""
     cues = _cues()
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for i in range(len(lines)):
-        if _quote_start(lines, i, cues):
-            lines = lines[:i]
-            break
+    own = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith(">")]
+    start = next((i for i in range(len(lines)) if _quote_start(lines, i, cues)), None)
+    cut = lines[start].strip() if start is not None else None
+    lines = lines[:start]
     lines = [ln.rstrip() for ln in lines if not ln.lstrip().startswith(">")]
+    kept = [ln.strip() for ln in lines if ln.strip()]
     lines, name = _cut_signature(lines, keep_signoff, cues)
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return body, name
+    if body or not own:
+        return Cleaned(body, name, None)
+    return Cleaned(body, name, kept[0] if kept else cut)
+
+
+def clean_body(text: str, *, keep_signoff: bool = True) -> tuple[str, str | None]:
+    """The new text of a message body and the signer's name if a signature gave one."""
+    cleaned = clean(text, keep_signoff=keep_signoff)
+    return cleaned.text, cleaned.signer
 
 
 _SUBJECT_PREFIX = re.compile(r"^\s*([\w]{1,10})\s*(?:\[\d+\])?\s*:\s*")

@@ -11,7 +11,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from servio.ingest.base import ReaderOptions
-from servio.ingest.email_text import clean_body, html_to_text, subject_is_reply, subject_key
+from servio.ingest.email_text import clean, html_to_text, subject_is_reply, subject_key
 from servio.model import Speaker
 
 _MSG_ID = re.compile(r"<[^<>\s]+>")
@@ -31,6 +31,7 @@ class Mail:
     subject: str
     text: str
     signer: str | None
+    cut_all: str | None = None  # see email_text.Cleaned
 
 
 def _header(msg: EmailMessage, name: str) -> str:
@@ -93,9 +94,10 @@ def mail_from_message(msg: EmailMessage, position: int, offset: int | None, opti
     name, address = parseaddr(_header(msg, "from"))
     refs = _MSG_ID.findall(_header(msg, "references")) + _MSG_ID.findall(_header(msg, "in-reply-to"))
     own = _MSG_ID.findall(_header(msg, "message-id"))
-    text, signer = clean_body(body_text(msg), keep_signoff=options.keep_signoff)
+    body = clean(body_text(msg), keep_signoff=options.keep_signoff)
     return Mail(position, offset, address.strip().casefold(), name.strip() or None, _date(msg),
-                own[0] if own else None, tuple(dict.fromkeys(refs)), _header(msg, "subject"), text, signer)
+                own[0] if own else None, tuple(dict.fromkeys(refs)), _header(msg, "subject"), body.text,
+                body.signer, body.cut_all)
 
 
 class _Union:

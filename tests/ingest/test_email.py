@@ -159,3 +159,66 @@ def test_a_forwarded_message_starts_a_thread_of_its_own(write):
     assert roles == {"FW: Loan offer": Speaker.CUSTOMER, "Fwd: RE: Loan offer": Speaker.CUSTOMER,
                      "Edasi: Laenupakkumine": Speaker.CUSTOMER, "Re: Loan offer": Speaker.AGENT,
                      "Vs: FW: Loan offer": Speaker.AGENT}
+
+
+def test_attribution_lines_must_look_like_one():
+    """A customer's own "... kirjutas mulle eile:" or "your agent wrote:" is text, not a quote: an
+    attribution carries a date, a time or an address, or is followed by ``>`` lines."""
+    et = ("Tere!\nTeie kolleeg Kati kirjutas mulle eile:\nmaksegraafik on tehtud. Aga seda pole!\n"
+          "Nõuan lepingu lõpetamist.\nMart")
+    assert clean_body(et)[0] == et
+    en = 'Still nothing.\nOn Monday your agent wrote:\n"it will arrive on Monday" - it did not.\nRefund me.'
+    assert clean_body(en)[0] == en
+    styles = [
+        "On Mon, Oct 5, 2026 at 10:00 AM Kati Kask <kati@shop.example> wrote:",      # Gmail en
+        "E, 5. okt 2026 kell 10:00 kirjutas Kati Kask <kati@shop.example>:",         # Gmail et
+        "E, 5. okt 2026 kell 11:00 Kati Kask <kati@shop.example> kirjutas:",         # Gmail et, other order
+        "E, 5. okt 2026 kell 11:00 Kati Kask <\nkati@shop.example> kirjutas:",       # ... wrapped
+        "E, 5. okt 2026 kell 11:00 Kati Kask\n<kati@shop.example> kirjutas:",       # ... wrapped before <
+        "On 5 Oct 2026, at 10:00, Kati Kask <kati@shop.example> wrote:",             # Apple Mail
+        "On 05.10.2026 10:00, Kati Kask wrote:",                                     # Thunderbird en
+        "05.10.2026 10:00, Kati Kask kirjutas:",                                     # Thunderbird et
+        "On 05.10.2026 10:00, Kati\nKask wrote:",                                    # ... wrapped
+        "Kati Kask kirjutas:",                                                       # no date, but > follows
+    ]
+    for style in styles:
+        assert clean_body(f"Sobib, aitäh!\n{style}\n> Kas sobib?\n> Kati")[0] == "Sobib, aitäh!", style
+        assert clean_body(f"Sobib, aitäh!\n\n{style}\n\n> Kas sobib?")[0] == "Sobib, aitäh!", style
+
+
+def test_a_reply_right_above_the_attribution_is_kept(write):
+    """The line before an attribution is not taken for the first half of a wrapped one."""
+    box = (
+        "From a@x.example Mon Oct 05 10:00:00 2026\nFrom: Oie <oie@mail.example>\nSubject: Arve\n"
+        "Date: Mon, 05 Oct 2026 10:00:00 +0300\nMessage-ID: <c1@x>\n\nMinu arve on liiga suur.\n\n"
+        "From a@x.example Mon Oct 05 11:00:00 2026\nFrom: Kati <kati@pood.example>\nSubject: Vs: Arve\n"
+        "Date: Mon, 05 Oct 2026 11:00:00 +0300\nMessage-ID: <a1@x>\nIn-Reply-To: <c1@x>\n\n"
+        "Kas maksegraafik sobib?\n\n"
+        "From a@x.example Mon Oct 05 12:00:00 2026\nFrom: Oie <oie@mail.example>\nSubject: Re: Vs: Arve\n"
+        "Date: Mon, 05 Oct 2026 12:00:00 +0300\nMessage-ID: <c2@x>\nIn-Reply-To: <a1@x>\n\n"
+        "Sobib, aitäh!\nE, 5. okt 2026 kell 11:00 Kati <kati@pood.example> kirjutas:\n"
+        "> Kas maksegraafik sobib?\n"
+    )
+    convs, report = read_all([write("arve.mbox", box)])
+    assert report.problems == () and report.notes == ()
+    assert [t.text for t in convs[0].turns] == ["Minu arve on liiga suur.", "Kas maksegraafik sobib?",
+                                                "Sobib, aitäh!"]
+    eml = write("vastus.eml", "From: Mart <mart@mail.example>\nSubject: Kaebus\n\nTere!\n"
+                              "Teie kolleeg Kati kirjutas mulle eile:\nmaksegraafik on tehtud.\nMart\n")
+    convs, report = read_all([eml])
+    assert report.problems == () and convs[0].turns[0].text.endswith("maksegraafik on tehtud.\nMart")
+
+
+def test_a_message_whose_text_was_all_cut_is_a_problem(write):
+    """Text the sender wrote that cleaning took entirely for a quote or signature is reported and
+    counted as skipped, not left out with a note: it may be the sender's words cut by mistake."""
+    head = ("From a@x.example Mon Oct 05 10:00:00 2026\n"
+            "From: {0}@x.example\nSubject: {1}\nMessage-ID: <{0}@x>\n")
+    box = (head.format("a", "one") + "\nHello\n\n"
+           + head.format("b", "Re: one") + "In-Reply-To: <a@x>\n\n"
+           "-----Original Message-----\nFrom: a@x.example\nHello\n")
+    convs, report = read_all([write("box.mbox", box)])
+    assert [[t.text for t in c.turns] for c in convs] == [["Hello"]]
+    assert report.skipped == 1 and len(report.problems) == 1
+    problem = report.problems[0]
+    assert problem.offset is not None and "-----Original Message-----" in problem.message
