@@ -119,7 +119,7 @@ class MboxReader:
                 if mail.text:
                     continue
                 if mail.cut_all is None:
-                    report.note(path, "message has no text of its own (only quoted lines); left out",
+                    report.note(path, "message has no text of its own (only quoted text); left out",
                                 offset=mail.offset)
                 else:
                     report.problem(path, "no message text after removing quotes and signature"

@@ -24,28 +24,43 @@ _BLOCK_TAGS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "b
 _VOID_TAGS = {"br", "hr", "img", "meta", "input", "link", "area", "base", "col", "wbr", "source"}
 _SKIP_TAGS = {"style", "script", "head", "title", "blockquote"}
 _NAME_TRIM = " \t,.!;:-–—"
+# Outlook (web and new desktop) puts the quoted message's header block in this
+# element and the quoted text after it, outside it: the rest of the body is the quote.
+_OUTLOOK_QUOTE = "divRplyFwdMsg"
 
 
 class _HtmlText(HTMLParser):
-    """Visible text of an HTML body; quoted blocks (``<blockquote>``, Gmail quotes) are left out."""
+    """Visible text of an HTML body; quoted blocks (``<blockquote>``, Gmail quotes) are left out.
+
+    Outlook's reply header (``<div id="divRplyFwdMsg">``) ends the text: the
+    quoted message follows it, not inside it.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skipping: list[str] = []
+        self._ended = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._ended:
+            return
+        classes = " ".join(v or "" for k, v in attrs if k in ("class", "id"))
+        if _OUTLOOK_QUOTE in classes and not self._skipping:
+            self._ended = True
+            return
         if tag in _VOID_TAGS:
             if not self._skipping and tag in _BLOCK_TAGS:
                 self.parts.append("\n")
             return
-        classes = " ".join(v or "" for k, v in attrs if k in ("class", "id"))
-        if self._skipping or tag in _SKIP_TAGS or "gmail_quote" in classes or "divRplyFwdMsg" in classes:
+        if self._skipping or tag in _SKIP_TAGS or "gmail_quote" in classes:
             self._skipping.append(tag)
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if self._ended:
+            return
         if self._skipping:
             if tag in self._skipping:
                 while self._skipping.pop() != tag:
@@ -54,7 +69,7 @@ class _HtmlText(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping:
+        if not self._skipping and not self._ended:
             self.parts.append(data)
 
 

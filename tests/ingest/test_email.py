@@ -222,3 +222,25 @@ def test_a_message_whose_text_was_all_cut_is_a_problem(write):
     assert report.skipped == 1 and len(report.problems) == 1
     problem = report.problems[0]
     assert problem.offset is not None and "-----Original Message-----" in problem.message
+
+
+def test_outlook_web_quote_is_cut_without_a_signature(write):
+    """OWA puts the quoted message's headers in <div id="divRplyFwdMsg"> and the quoted text after it:
+    all of that is the quote, even when no sign-off above it ends the reply."""
+    html = ('<html><body><div>Tere, Õie! Maksegraafik on koostatud.</div><div>Kati, Elekter AS</div>'
+            '<div id="appendonsend"></div><hr style="display:inline-block;width:98%" tabindex="-1">'
+            '<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri"><b>From:</b> Õie &lt;oie@mail.example&gt;'
+            '<br><b>Sent:</b> Monday, October 5, 2026 10:00 AM<br><b>Subject:</b> Arve</font>'
+            '<div>&nbsp;</div></div><div>Minu arve on liiga suur, tahan lepingu lõpetada!</div><p>Õie</p>'
+            '</body></html>')
+    assert html_to_text(html).split() == "Tere, Õie! Maksegraafik on koostatud. Kati, Elekter AS".split()
+    eml = write("owa.eml", "From: Kati <kati@elekter.example>\nSubject: RE: Arve\nIn-Reply-To: <c1@x>\n"
+                           "Content-Type: text/html; charset=utf-8\n\n" + html)
+    convs, report = read_all([eml])
+    assert report.problems == ()
+    assert convs[0].turns[0].text == "Tere, Õie! Maksegraafik on koostatud.\n\nKati, Elekter AS"
+    # Gmail and Apple Mail quote containers are left out, and an inline answer after them is kept
+    gmail = '<div>Sobib</div><div class="gmail_quote">On Mon wrote:<blockquote>vana</blockquote></div>'
+    cite = '<p>Jah.</p><blockquote type="cite">Kas sobib?</blockquote><p>Ja veel üks asi.</p>'
+    assert html_to_text(gmail).split() == ["Sobib"]
+    assert html_to_text(cite).split() == ["Jah.", "Ja", "veel", "üks", "asi."]
