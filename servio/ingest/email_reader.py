@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from servio.ingest.base import ReaderOptions, Reporter
-from servio.ingest.email_thread import Mail, group_threads, mail_from_message, speakers
+from servio.ingest.email_thread import Mail, group_threads, guessed_roles_doubt, mail_from_message, speakers
 from servio.ingest.fields import build_conversation, derived_id
 from servio.ingest.textio import decode_head
 from servio.model import Channel, Conversation, Turn
@@ -126,6 +126,9 @@ class MboxReader:
                                          f"{_cut_note(mail)}; message skipped", offset=mail.offset)
             if not kept:
                 continue
+            doubt = guessed_roles_doubt(kept, options)
+            if doubt:
+                report.note(path, doubt, offset=kept[0].offset)
             report.at(None, kept[0].offset)
             yield _conversation(kept, index, path, options)
 

@@ -160,6 +160,23 @@ def is_agent_address(address: str, options: ReaderOptions) -> bool:
     )
 
 
+def guessed_roles_doubt(thread: Sequence[Mail], options: ReaderOptions) -> str | None:
+    """Why the roles :func:`speakers` guesses for this thread may be wrong, or ``None``.
+
+    Unconfigured, a sender whose address is not the first message's is the
+    other side: a customer writing from a second address is read as the agent.
+    A thread of more than two addresses is where that happens.
+    """
+    if options.agent_addresses or options.agent_domains:
+        return None
+    count = len({m.address for m in thread})
+    if count <= 2:
+        return None
+    return (f"thread of {count} senders with no agent address or domain configured: roles were guessed "
+            "(every address other than the first message's sender is the other side, so a customer "
+            "writing from a second address is read as the agent); give --agent-domain")
+
+
 def speakers(thread: Sequence[Mail], options: ReaderOptions) -> list[Speaker]:
     """Who wrote each message: configured agent addresses/domains first.
 

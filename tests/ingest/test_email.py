@@ -244,3 +244,20 @@ def test_outlook_web_quote_is_cut_without_a_signature(write):
     cite = '<p>Jah.</p><blockquote type="cite">Kas sobib?</blockquote><p>Ja veel üks asi.</p>'
     assert html_to_text(gmail).split() == ["Sobib"]
     assert html_to_text(cite).split() == ["Jah.", "Ja", "veel", "üks", "asi."]
+
+
+def test_a_third_sender_without_agent_domain_is_noted(write):
+    """Without --agent-domain every sender but the thread's starter is taken for the agent, so the
+    customer writing from a second address would be the agent: a thread of three senders says so."""
+    head = "From x Mon Oct 05 1{0}:00:00 2026\nFrom: {1}\nSubject: {2}\nMessage-ID: <m{0}@x>\n"
+    box = (head.format(0, "Oie <oie@mail.example>", "Arve") + "\nArve on vale.\n\n"
+           + head.format(1, "Kati <kati@pood.example>", "Vs: Arve") + "In-Reply-To: <m0@x>\n\nVaatan üle.\n\n"
+           + head.format(2, "Oie <oie@work.example>", "Re: Vs: Arve") + "In-Reply-To: <m1@x>\n\nAitäh!\n")
+    path = write("arve.mbox", box)
+    convs, report = read_all([path])
+    assert [t.speaker for t in convs[0].turns] == [Speaker.CUSTOMER, Speaker.AGENT, Speaker.AGENT]
+    assert len(report.notes) == 1 and report.notes[0].offset == 0
+    assert "3 senders" in report.notes[0].message and "--agent-domain" in report.notes[0].message
+    convs, report = read_all([path], options=ReaderOptions(agent_domains=frozenset({"pood.example"})))
+    assert [t.speaker for t in convs[0].turns] == [Speaker.CUSTOMER, Speaker.AGENT, Speaker.CUSTOMER]
+    assert report.notes == ()
