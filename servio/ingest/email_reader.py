@@ -133,22 +133,57 @@ class MboxReader:
             yield _conversation(kept, index, path, options)
 
     def _mails(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Mail]:
-        import mailbox
+        for position, (start, raw, size) in enumerate(_mbox_messages(path, options.max_record_bytes)):
+            if raw is None:
+                report.problem(path, f"message of {size:,} bytes is over the limit of "
+                                     f"{options.max_record_bytes:,}; message skipped", offset=start)
+                continue
+            try:
+                msg = _parse(raw)
+                yield mail_from_message(msg, position, start, options)
+            except Exception as exc:  # noqa: BLE001 - the stdlib e-mail parser fails in many ways on bad input
+                report.problem(path, f"unreadable message: {exc}; message skipped", offset=start)
 
-        box = mailbox.mbox(str(path), create=False)
-        try:
-            keys = box.keys()
-            toc: dict[Any, tuple[int, int]] = getattr(box, "_toc", {})
-            for position, key in enumerate(keys):
-                start, stop = toc.get(key, (None, None))
-                if start is not None and stop is not None and stop - start > options.max_record_bytes:
-                    report.problem(path, f"message of {stop - start:,} bytes is over the limit of "
-                                         f"{options.max_record_bytes:,}; message skipped", offset=start)
-                    continue
-                try:
-                    msg = _parse(box.get_bytes(key))
-                    yield mail_from_message(msg, position, start, options)
-                except Exception as exc:  # noqa: BLE001 - the stdlib e-mail parser fails in many ways on bad input
-                    report.problem(path, f"unreadable message: {exc}; message skipped", offset=start)
-        finally:
-            box.close()
+
+#: An mbox separator: ``From <sender> <date>`` with a year or a clock time in it. A body line that
+#: merely begins with "From " ("From what I can tell, ...") is not one, though writers that do not
+#: escape it as ``>From`` leave it there; the standard library's mbox would split the message at it.
+_FROM_LINE = re.compile(rb"^From \S+.*(?:\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d)")
+
+
+_PIECE = 64 * 1024
+
+
+def _mbox_messages(path: Path, limit: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """``(byte offset, message bytes or None when over limit, size)`` per message of an mbox file.
+
+    A message starts at a ``From `` separator line (:data:`_FROM_LINE`) at the start of the file or
+    after a blank line; memory is bounded by ``limit`` per message.
+    """
+    start: int | None = None
+    parts: list[bytes] | None = []
+    size = offset = 0
+    blank_before = True
+    line_start = True
+    with path.open("rb") as fh:
+        while line := fh.readline(_PIECE):  # a long line comes in pieces: memory stays bounded
+            if line_start and blank_before and line.startswith(b"From ") and _FROM_LINE.match(line):
+                if start is not None:
+                    yield start, _joined(parts), size
+                start, parts, size = offset, [], 0
+            elif start is not None:
+                size += len(line)
+                if parts is not None:
+                    parts.append(line)
+                    if size > limit:
+                        parts = None
+            offset += len(line)
+            if line_start or line.strip():
+                blank_before = line_start and not line.strip()
+            line_start = line.endswith(b"\n")
+    if start is not None:
+        yield start, _joined(parts), size
+
+
+def _joined(parts: list[bytes] | None) -> bytes | None:
+    return None if parts is None else b"".join(parts)

@@ -261,3 +261,21 @@ def test_a_third_sender_without_agent_domain_is_noted(write):
     convs, report = read_all([path], options=ReaderOptions(agent_domains=frozenset({"pood.example"})))
     assert [t.speaker for t in convs[0].turns] == [Speaker.CUSTOMER, Speaker.AGENT, Speaker.CUSTOMER]
     assert report.notes == ()
+
+
+def test_a_body_line_beginning_with_from_does_not_split_an_mbox_message(write):
+    """Writers that do not escape it as '>From' leave 'From what I can tell' in a body; only a line of
+    a sender and a date after a blank line starts a message (Thunderbird writes 'From - <date>')."""
+    mbox = ("From john@example.com Mon Oct  5 10:00:00 2026\n"
+            "From: John <john@example.com>\nTo: help@example.org\nSubject: Router\n"
+            "Date: Mon, 05 Oct 2026 10:00:00 +0000\nMessage-ID: <j1@example.com>\n\n"
+            "Hi,\nmy router is broken.\n\nFrom what I can tell the lights are red.\n\nJohn\n\n"
+            "From - Mon Oct 05 11:00:00 2026\n"
+            "From: Help <help@example.org>\nTo: john@example.com\nSubject: Re: Router\n"
+            "Date: Mon, 05 Oct 2026 11:00:00 +0000\nMessage-ID: <h1@example.org>\n"
+            "In-Reply-To: <j1@example.com>\n\nHi John, I have sent you a new router.\n")
+    convs, report = read_all([write("box.mbox", mbox)])
+    assert len(convs) == 1 and report.problems == ()
+    first, second = convs[0].turns
+    assert "From what I can tell the lights are red." in first.text
+    assert second.text.startswith("Hi John, I have sent you a new router.")
