@@ -265,7 +265,7 @@ def _speaker(value: str, options: ReaderOptions) -> tuple[Speaker, str | None]:
     if speaker is not None:
         return speaker, None
     prefixed = parse_prefix(value + ":", options) if value else None
-    if prefixed is None:
+    if prefixed is None or prefixed.text:  # text left over: not a label ("Klient - Mari" is no author form)
         raise FieldError(f"speaker {value!r} is not known (known: {speaker_examples()}; "
                          f"map it with ReaderOptions.speaker_values or {mapping_hint(value)})")
     return prefixed.speaker, prefixed.author

@@ -53,6 +53,7 @@ class _Block:
     headers: dict[str, str] = field(default_factory=dict)
     turns: list[_Pending] = field(default_factory=list)
     skipping: bool = False  # in the turn of an unknown speaker: its lines are not the previous turn's
+    noted: set[str] = field(default_factory=set)  # single-word labels kept as text, noted once each
 
 
 def _is_header(text: str, block: _Block) -> bool:
@@ -123,7 +124,8 @@ class TranscriptReader:
         elif block.skipping:
             return
         elif block.turns:
-            if label is not None:
+            if label is not None and label not in block.noted:
+                block.noted.add(label)
                 report.note(path, f"{label + ':'!r} reads like a speaker label; kept as a line of the "
                                   f"previous turn (if it is a speaker, {mapping_hint(label)})", line=number)
             block.turns[-1].lines.append(text.rstrip())

@@ -358,3 +358,11 @@ def test_a_row_cut_short_says_so(write):
     (problem,) = report.problems
     assert problem.line == 3
     assert "row has 2 field(s) but the header has 4, so it has no text" in problem.message
+
+
+def test_a_speaker_cell_with_a_dash_is_not_a_role_and_author(write):
+    """'Klient - Mari' would read as the customer without the name: it stays an unknown speaker."""
+    path = write("dash.csv", "conversation_id;speaker;text\n1;Klient - Mari;Tere\n1;Teenindaja;Tere!\n")
+    convs, report = read_all([path])
+    assert [t.speaker for t in convs[0].turns] == [Speaker.AGENT]
+    assert "speaker 'Klient - Mari' is not known" in report.problems[0].message

@@ -34,9 +34,11 @@ def test_an_unknown_speaker_after_the_first_turn_is_not_the_previous_speakers_wo
 
 
 def test_a_single_word_label_inside_a_turn_stays_its_line_with_a_note(write):
-    text = "Klient: Saatke arve.\nTeenindaja: Teie andmed:\nNimi: Mari Maasikas\nAadress: Pärnu mnt 1\n"
+    text = ("Klient: Saatke arve.\nTeenindaja: Teie andmed:\nNimi: Mari Maasikas\nAadress: Pärnu mnt 1\n"
+            "Klient: Ja teine arve?\nTeenindaja: Ka see:\nNimi: Mari Maasikas\n")
     convs, report = read_all([write("fields.txt", text)])
     assert _turns(convs)[1] == (A, "Teie andmed:\nNimi: Mari Maasikas\nAadress: Pärnu mnt 1")
+    assert _turns(convs)[3] == (A, "Ka see:\nNimi: Mari Maasikas")  # noted once per label
     assert report.problems == () and [n.line for n in report.notes] == [3, 4]
     assert "'Nimi:' reads like a speaker label; kept as a line of the previous" in report.notes[0].message
 
