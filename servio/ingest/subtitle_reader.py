@@ -28,6 +28,7 @@ TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s.*)?$")
 _VOICE = re.compile(r"<v(?:\.[\w.\-]+)?[ \t]+([^>]+)>(.*?)(?:</v>|(?=<v[\s.])|$)", re.S)
 _TAG = re.compile(r"<[^>]*>")
 _NUMBER_OR_TIME = re.compile(r"^\s*\d+(?:\s*$|:\d)")  # a cue number, or a (broken) timing line
+_SOUND = re.compile(r"^\s*(?:\[[^\]]*\]|\([^)]*\)|♪[^♪]*♪?)\s*$")
 _NOTE_PAIR = re.compile(r"^(?:NOTE\s+)?(?P<key>[\w\- ]{1,30}?)\s*:\s*(?P<value>.+?)\s*$")
 
 
@@ -51,6 +52,7 @@ class _State:
     headers: dict[str, str] = field(default_factory=dict)
     turns: list[tuple[Turn, float, float, int]] = field(default_factory=list)
     speaker: tuple[Speaker, str | None] | None = None
+    sounds: int = 0
 
 
 def _blocks(path: Path, options: ReaderOptions, report: Reporter) -> Iterator[tuple[int, list[str]]]:
@@ -171,6 +173,9 @@ class _SubtitleReader:
                     state.speaker = None  # not the previous speaker's words, nor the next unlabelled cue's
                     report.problem(path, _unknown("speaker", label), line=number)
                     continue
+            if _SOUND.match(spoken):  # "[Muusika]", "(laughs)": a caption's sound note, nobody's words
+                state.sounds += 1
+                continue
             if state.speaker is None:
                 report.problem(path, "cue names no speaker and the cue before names no known one; "
                                      "cue skipped", line=number)
@@ -182,6 +187,9 @@ class _SubtitleReader:
 
     def _finish(self, path: Path, state: _State, options: ReaderOptions,
                 report: Reporter) -> Iterator[Conversation]:
+        if state.sounds:
+            report.note(path, f"{state.sounds} cue(s) holding only a sound note ('[Muusika]', '(laughs)') "
+                              "left out")
         if not state.turns:
             report.problem(path, "no cue with a speaker and text; file skipped")
             return

@@ -51,3 +51,13 @@ def test_text_after_a_closing_voice_tag_is_kept(write):
             "00:00:03.000 --> 00:00:04.000\n<v Agent>Tere!</v><v Klient>Tere.</v>\n")
     convs, report = read_all([write("call.vtt", text)])
     assert _turns(convs) == [(C, "Aitäh. ja head aega"), (A, "Tere!"), (C, "Tere.")]
+
+
+def test_a_cue_of_only_a_sound_note_is_nobodys_turn(write):
+    text = ("1\n00:00:01,000 --> 00:00:02,000\nTeenindaja: Palun oodake.\n\n"
+            "2\n00:00:02,500 --> 00:00:09,000\n[Muusika]\n\n"
+            "3\n00:00:09,500 --> 00:00:11,000\n(naerab) Tänan ootamast!\n")
+    convs, report = read_all([write("call.srt", text)])
+    assert _turns(convs) == [(A, "Palun oodake."), (A, "(naerab) Tänan ootamast!")]
+    assert [n.message for n in report.notes] == [
+        "1 cue(s) holding only a sound note ('[Muusika]', '(laughs)') left out"]
