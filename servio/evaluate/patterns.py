@@ -104,11 +104,20 @@ def values_never_asked(view: View, params: Mapping[str, Any]) -> Shown:
         return _NOT
     if value_question(view, params)[0] or view.customer_turns(4):
         return _NOT
-    offered = several_options(view, params)
-    offered_choice = offered[0] and view.contact_type in params.get("offered_choice_types", ("complaint",))
-    if not (customer_has_choice(view, params) or offered_choice):
+    if not real_choice(view, params):
         return _NOT
-    return True, view.first_solution if view.first_solution is not None else offered[1]
+    return True, view.first_solution if view.first_solution is not None else several_options(view, params)[1]
+
+
+def real_choice(view: View, params: Mapping[str, Any]) -> bool:
+    """Whether the customer had a real choice to make, where values apply (SERVICE_PROCESS.md: "at
+    least one question about priorities or criteria where the customer has a choice to make"): a
+    choice contact type, a customer asking for alternatives, or (in a complaint) several remedies on
+    offer. ``params`` are the ``values_never_asked`` pattern's."""
+    if customer_has_choice(view, params):
+        return True
+    offered_types = params.get("offered_choice_types", ("complaint",))
+    return view.contact_type in offered_types and bool(several_options(view, params)[0])
 
 
 @register_pattern("agent_vanishes", stage=7)

@@ -8,14 +8,16 @@ stage weights; a stage of weight 0 is not applicable and left out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from servio.evaluate.contact_type import contact_type_of, conversation_language
 from servio.evaluate.feedback import coach, pattern_name
+from servio.evaluate.patterns import real_choice
 from servio.evaluate.registry import CheckFn, registered_patterns
 from servio.evaluate.scorecard import CheckSpec, Scorecard, default_scorecard
 from servio.evaluate.view import View
-from servio.model import ContactType
+from servio.model import ContactType, Speaker
 from servio.results import CheckResult, ConversationResult, FailurePattern, StageScore, TaggedConversation
 
 
@@ -35,8 +37,12 @@ def evaluate(tagged: TaggedConversation, *, contact_type: ContactType | str | No
     view = View(tagged, cues=card.cues, language=language, contact_type="")
     ctype = ContactType(contact_type) if contact_type is not None else contact_type_of(view)
     view.contact_type = str(ctype)
+    if view.contact_type in ANSWER_IS_SOLUTION and not view.agent_turns(6):
+        view.with_stage(6, _answers(view))
     plan = card.plan(str(ctype))
-    scores = tuple(stage_score(view, stage, weight, checks) for stage, weight, checks in plan)
+    values = card.pattern_params.get("values_never_asked", {})
+    scores = tuple(stage_score(view, stage, _applicable(view, stage, weight, values), checks)
+                   for stage, weight, checks in plan)
     return ConversationResult(
         conversation_id=conv.id,
         language=language,
@@ -50,6 +56,33 @@ def evaluate(tagged: TaggedConversation, *, contact_type: ContactType | str | No
         feedback=coach(scores, language, card),
         started_at=conv.started_at.isoformat() if conv.started_at is not None else None,
     )
+
+
+#: Contact types whose solution is the answer: an agent's statement of what is possible or how
+#: things are (stage 5 by the annotation guide, "the shop is open 10-16 on Saturdays") that answers
+#: the customer's question is what an information request asked for. It counts as the solution when
+#: no turn is tagged 6; the tags shown are not changed.
+ANSWER_IS_SOLUTION = ("information",)
+
+
+def _answers(view: View) -> list[int]:
+    """Agent turns tagged 5 that follow a customer's question or need (3 or 5)."""
+    found, asked = [], False
+    for i, speaker in enumerate(view.speakers):
+        if speaker is Speaker.CUSTOMER:
+            asked = asked or bool(view.stages[i] & {3, 5})
+        elif speaker is Speaker.AGENT and asked and 5 in view.stages[i]:
+            found.append(i)
+    return found
+
+
+def _applicable(view: View, stage: int, weight: float, values_params: Mapping[str, Any]) -> float:
+    """``weight``, or 0 (not applicable) for values the agent rightly left alone: the customer had
+    no real choice to make (SERVICE_PROCESS.md) and nobody raised one."""
+    if stage == 4 and weight > 0 and not view.agent_turns(4) and not view.customer_turns(4):
+        if not real_choice(view, values_params):
+            return 0.0
+    return weight
 
 
 def stage_score(view: View, stage: int, weight: float,

@@ -46,6 +46,14 @@ class View:
         self._by_stage: dict[int, tuple[int, ...]] = {}
         self._questions: dict[int, tuple[str, ...]] = {}
 
+    def with_stage(self, stage: int, turns: Iterable[int]) -> None:
+        """Count ``stage`` as carried by ``turns`` too, for scoring (the tags shown stay as tagged)."""
+        stages = list(self.stages)
+        for i in turns:
+            stages[i] = stages[i] | {stage}
+        self.stages = tuple(stages)
+        self._by_stage.clear()
+
     # -- where the stages are -------------------------------------------------
     def agent_turns(self, stage: int) -> tuple[int, ...]:
         """Indexes of the agent turns that carry ``stage``."""

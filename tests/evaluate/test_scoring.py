@@ -59,10 +59,53 @@ def test_checks_that_do_not_apply_are_left_out_of_the_share() -> None:
 def test_overall_is_the_weighted_mean_of_applicable_stages() -> None:
     result = evaluate(ET_WEAK, contact_type="complaint")
     card = load_scorecard()
-    weights = {s: card.weight("complaint", s) for s in Stage}
+    # a complaint with one remedy and no priorities raised: values do not apply (no real choice)
+    weights = {s: 0.0 if s is Stage.VALUES else card.weight("complaint", s) for s in Stage}
     expected = sum(weights[s] * result.score_of(s).score for s in Stage) / sum(weights.values())
     assert result.overall == pytest.approx(expected)
     assert [s.weight for s in result.stage_scores] == [weights[s] for s in Stage]
+    assert card.weight("complaint", Stage.VALUES) > 0
+
+
+# SERVICE_PROCESS.md: values are asked "where the customer has a choice to make"
+_RESET = [(C, {3}, "I can't log in, I forgot my password."),
+          (A, {1, 3}, "Hi! Which e-mail address is your account under?"), (C, {3}, "anna@example.com"),
+          (A, {6}, "I've sent a reset link to anna@example.com. Does that work for you?"),
+          (C, {6, 7}, "Got it, thanks!"), (A, {7}, "Great, have a nice day!")]
+
+
+def test_values_do_not_apply_where_the_customer_has_no_choice_to_make() -> None:
+    result = evaluate(convo(*_RESET, language="en"), contact_type="support")
+    values = result.score_of(Stage.VALUES)
+    assert values.weight == 0 and not values.present
+    assert all(item.stage != Stage.VALUES for item in result.feedback)
+    card = load_scorecard()
+    counted = {s.stage: card.weight("support", Stage(s.stage)) for s in result.stage_scores}
+    with_values = sum(counted[s.stage] * s.score for s in result.stage_scores) / sum(counted.values())
+    assert result.overall > with_values  # a values score of 0 no longer pulls the reset down
+
+
+def test_values_apply_to_a_sale_a_request_for_alternatives_or_values_raised() -> None:
+    assert evaluate(convo(*_RESET, language="en"), contact_type="sales").score_of(Stage.VALUES).weight > 0
+    options = [(C, {3, 5}, "I can't log in. What are my options?"), *_RESET[1:]]
+    assert evaluate(convo(*options, language="en"), contact_type="support").score_of(Stage.VALUES).weight > 0
+    asked = [*_RESET[:3], (A, {4}, "Is speed or security more important to you?"), *_RESET[3:]]
+    scored = evaluate(convo(*asked, language="en"), contact_type="support").score_of(Stage.VALUES)
+    assert scored.weight > 0 and scored.present
+
+
+def test_the_answer_to_an_information_request_is_its_solution() -> None:
+    """The guide tags "we're open 10-16 on Saturdays" 5 (how things are in general); for an
+    information request that answer is what was asked for."""
+    rows = [(C, {5}, "Kas olete laupäeval avatud?"), (A, {1, 5}, "Tere! Laupäeval oleme avatud kell 10–16."),
+            (C, {7}, "Aitäh!"), (A, {7}, "Palun, ilusat päeva!")]
+    result = evaluate(convo(*rows), contact_type="information")
+    solution = result.score_of(Stage.SOLUTION)
+    assert solution.present and solution.turns == (1,)
+    assert result.turns[1].stages == frozenset({1, 5})  # the tags shown are not changed
+    assert not [item for item in result.feedback if item.stage == Stage.SOLUTION and item.kind == "missing"]
+    support = evaluate(convo(*rows), contact_type="support").score_of(Stage.SOLUTION)
+    assert not support.present  # elsewhere a statement of what is possible is not a solution
 
 
 def test_result_carries_the_conversation_facts() -> None:
