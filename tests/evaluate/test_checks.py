@@ -63,6 +63,13 @@ def test_greeting_fails_without_any_agent_turn() -> None:
     ("Hi there, you're chatting with Leo. What can I do for you?", "en", True),
     ("Sorry to hear that, please DM us your order number. ^SW", "en", True),
     ("Hi! How can I help?", "en", False),
+    ("Tere, Kati klienditoest. Kuidas saan aidata?", "et", True),
+    ("Tere, Mart Elisa poest!", "et", True),
+    ("Tere, vaatan kohe, mis juhtus.", "et", False),
+    ("Hi, Kate from support. How can I help?", "en", True),
+    ("Kate here, how can I help?", "en", True),
+    ("Hi, nothing to worry about, I'll check.", "en", False),
+    ("Thanks from all of us for waiting.", "en", False),
 ])
 def test_self_introduction(text: str, language: str, expected: bool) -> None:
     tagged = convo((A, {1, 2}, text), (C, {3}, "..."), language=language)
