@@ -23,6 +23,7 @@ from servio.service.scope import STAFF, Scope
 from servio.store.types import ROLES, ConversationFilter, NotFound, StoreError, User
 from servio.web import pages
 from servio.web.backend import Backend
+from servio.web.i18n import strings
 from servio.web.render import Renderer, language_of
 
 TOKEN_COOKIE = "servio_token"
@@ -288,7 +289,13 @@ class _Ui:
         user = self.viewer(request)
         if isinstance(user, Response):
             return user
-        conv, result, corrected = self.visible(request, user, cid)
+        try:
+            conv, result, corrected = self.visible(request, user, cid)
+        except HTTPException as exc:
+            if exc.status_code != 404:
+                raise
+            return self.missing(request, "no_conversation_here", cid,
+                                [(self.link("conversations"), "to_conversation_list")])
         view = pages.conversation_view(conv, result, corrected, language_of(request))
         return self.page(request, "conversation.html", **view, link=self.link,
                          can_correct=Scope.of(user).staff)
@@ -337,8 +344,19 @@ class _Ui:
         ctx = pages.profile_page(self.backend(request), kind="agent", id=agent_id, within=team,
                                  language=language_of(request), link=self.link, **_dates(request))
         if ctx is None:
-            raise HTTPException(404, f"no conversations of agent {agent_id!r}")
+            dated = any(_dates(request).values())
+            links = ([(self.link("agent", id=agent_id), "all_their_conversations")] if dated else [])
+            return self.missing(request, "agent_none_in_period" if dated else "agent_none_at_all", agent_id,
+                                [*links, (self.link("team"), "to_team_overview")])
         return self.page(request, "profile.html", **ctx, q=dict(request.query_params))
+
+    def missing(self, request: Request, key: str, id: str, links: list[tuple[str, str]]) -> Response:
+        """A 404 page in the page's language, with the menu and a way on (not the API's JSON)."""
+        texts = strings(language_of(request))
+        response = self.page(request, "error.html", message=texts[key].format(id=id),
+                             links=[(href, texts[label]) for href, label in links])
+        response.status_code = 404
+        return response
 
     def team(self, request: Request) -> Response:
         user = self.viewer(request)

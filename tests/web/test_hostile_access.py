@@ -64,6 +64,19 @@ def test_an_agent_cannot_tell_anothers_conversation_from_a_missing_one(as_role: 
     others, missing = eva.get("/ui/conversations/tom-1"), eva.get("/ui/conversations/no-such-id")
     assert (others.status_code, missing.status_code) == (404, 404)  # as GET /conversations/{id} answers
     assert "tom-1" not in eva.get("/ui/conversations").text
+    # a page with the menu and a way back, not the API's JSON; the same words for both
+    assert others.headers["content-type"].startswith("text/html") and "<nav" in others.text
+    assert others.text.replace("tom-1", "X") == missing.text.replace("no-such-id", "X")
+    assert "/ui/conversations" in missing.text and '"detail"' not in missing.text
+
+
+def test_an_agent_page_for_a_period_without_conversations_is_a_page(as_role: Any) -> None:
+    reviewer = as_role("reviewer")
+    for lang, words in (("en", "has no conversations in this period"), ("et", "pole selles ajavahemikus")):
+        empty = reviewer.get(f"/ui/agents/eva?date_from=2020-01-01&date_to=2020-01-31&lang={lang}")
+        assert empty.status_code == 404 and words in empty.text and "<nav" in empty.text
+        assert 'href="/ui/agents/eva"' in empty.text  # all their conversations
+    assert reviewer.get("/ui/agents/eva").status_code == 200
 
 
 def test_an_agent_is_not_shown_the_other_agents_and_teams(as_role: Any, app: Any,
