@@ -173,7 +173,7 @@ def _worst_item(r: ConversationResult, conv: Conversation | None, language: str,
                          "turn": fb.turn, "quote": quote, "colour": info(fb.stage).colour})
     return {
         "r": r,
-        "date": summary.result_date(r),
+        "date": day_text(day, language) if (day := summary.result_date(r)) is not None else None,
         "timeline": Markup(charts.timeline(stages, speakers, language=language, max_width=640, ids=ids))
         if stages else "",
         "coaching": coaching,

@@ -76,6 +76,10 @@ def test_report_speaks_estonian_and_escapes_text(results) -> None:
     assert "<blockquote>„" in html and "<blockquote>“" not in html  # Estonian quotes: „…”
     english = build_report(results, convs, scope="agent", id="ann", language="en")
     assert "<blockquote>“" in english
+    import re
+
+    worst = html[html.index('id="worst"'):]
+    assert re.search(r"· \d\d\.\d\d\.\d{4} ·", worst) and not re.search(r"\d{4}-\d\d-\d\d", worst)
 
 
 def test_empty_selection_says_so(results) -> None:

@@ -194,3 +194,11 @@ def test_an_old_browser_from_another_origin_cannot_sign_in(app: Any, tokens: dic
         assert own.status_code == 303
         bare = browser.post("/ui/login", data={"token": tokens["reviewer"]}, follow_redirects=False)
         assert bare.status_code == 303  # scripts and tests send neither header
+
+
+def test_the_team_page_says_when_a_period_has_no_conversations(as_role: Any) -> None:
+    reviewer = as_role("reviewer")
+    empty = reviewer.get("/ui/team?date_from=2020-01-01&date_to=2020-01-31&lang=en").text
+    assert "No conversations in this period or team." in empty and "No conversations yet" not in empty
+    assert 'href="/ui/team"' in empty
+    assert "No conversations" not in reviewer.get("/ui/team?lang=en").text
