@@ -277,19 +277,40 @@ def trend(points: Sequence[TrendPoint], *, language: str, bucket: str = "week", 
           for i, p in enumerate(points)]
     parts.append('<polyline fill="none" stroke="#2b5783" stroke-width="2.5" points="'
                  + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy) + '"/>')
-    every = max(1, math.ceil(len(points) / 8))
+    labelled = _date_labels(points, xy, pad)
     for i, (p, (x, y)) in enumerate(zip(points, xy, strict=True)):
         dot = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="#2b5783" stroke="#fff" stroke-width="1.5"/>'
                f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" fill="{INK}" font-size="11" '
                f'font-weight="600">{p.value:.0f}</text>')
-        if i % every == 0 or i == len(points) - 1:
-            anchor = "end" if i == len(points) - 1 and len(points) > 1 else "middle"
-            tx = x + pad if anchor == "end" else x
+        if i in labelled:
+            anchor, tx = labelled[i]
             dot += (f'<text x="{tx:.1f}" y="{height - 12}" text-anchor="{anchor}" fill="{MUTED}" '
                     f'font-size="10">{escape(p.label)}</text>')
         parts.append(_link(p.href, dot, f"{p.label}: {p.value:.0f} (n={p.count})"))
     parts.append(tail)
     return "".join(parts)
+
+
+def _date_labels(points: Sequence[TrendPoint], xy: Sequence[tuple[float, float]],
+                 pad: float) -> dict[int, tuple[str, float]]:
+    """Which points get a date under the axis (``{index: (anchor, x)}``): the last one (anchored at
+    its end), then every ``len/8``-th from the first, each only where it does not overlap a date
+    already placed (10 px text: about 6 px a character)."""
+    last = len(points) - 1
+    every = max(1, math.ceil(len(points) / 8))
+    taken: list[tuple[float, float]] = []
+    out: dict[int, tuple[str, float]] = {}
+    for i in [last, *range(0, last, every)]:
+        width = 6.0 * len(points[i].label)
+        x = xy[i][0]
+        if i == last and last > 0:
+            anchor, tx, span = "end", x + pad, (x + pad - width, x + pad)
+        else:
+            anchor, tx, span = "middle", x, (x - width / 2, x + width / 2)
+        if all(span[1] + 4 <= lo or span[0] >= hi + 4 for lo, hi in taken):
+            taken.append(span)
+            out[i] = (anchor, tx)
+    return out
 
 
 # ------------------------------------------------------------------ timeline

@@ -158,3 +158,20 @@ def test_speaker_fills_are_told_apart_from_the_page_and_from_each_other() -> Non
     for fill in (agent, customer):
         assert _contrast(fill, "#ffffff") >= 3.0, fill
     assert _contrast(agent, customer) >= 3.0
+
+
+def test_trend_dates_never_print_over_each_other() -> None:
+    """Estonian dates are ten characters wide: on a narrow chart some points go without one, never two
+    on top of each other (a report printed "02.11.20216.11.2026")."""
+    import re
+
+    from servio.report.charts import TrendPoint, trend
+
+    points = [TrendPoint(f"{d:02d}.11.2026", 60.0 + d, 1) for d in (2, 9, 16, 23, 30)] + [
+        TrendPoint("07.12.2026", 70.0, 2)]
+    svg = trend(points, language="et", width=300)
+    labels = [(float(x), anchor, text) for x, anchor, text in
+              re.findall(r'<text x="([\d.]+)" y="208" text-anchor="(\w+)"[^>]*>([^<]+)</text>', svg)]
+    assert labels[-1][2] == "07.12.2026" and len(labels) < len(points)
+    spans = sorted((x - 60 if a == "end" else x - 30, x if a == "end" else x + 30) for x, a, _ in labels)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
