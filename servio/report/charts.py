@@ -179,12 +179,17 @@ def profile_bars(values: Values, *, language: str, coverage: Mapping[int, float]
                  ids: ChartIds | None = None) -> str:
     """The seven-stage profile as horizontal bars in the stage colours, score (and coverage) printed."""
     t = strings(language)
-    row, top, left = 30, 8, 120
+    row, left = 30, 120
+    top = 24 if coverage is not None else 8  # room for the column heads over the printed numbers
     track = width - left - (96 if coverage else 44)
     height = top + row * len(ALL_STAGES) + 8
     desc = _profile_desc(values, language) + " " + t["chart_bars_desc"]
     head, tail = _open(width, height, title or t["chart_profile_title"], desc, "bars", ids)
     parts = [head]
+    if coverage is not None:  # say what the two numbers are: the grey one is no score
+        for dx, key in ((6, "score"), (42, "coverage")):
+            parts.append(f'<text x="{left + track + dx}" y="14" fill="{MUTED}" font-size="10">'
+                         f'{escape(t[key])}</text>')
     for i, s in enumerate(ALL_STAGES):
         meta, v = info(s), values.get(s)
         y = top + i * row
