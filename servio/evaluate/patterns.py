@@ -63,9 +63,10 @@ def no_introduction(view: View, params: Mapping[str, Any]) -> Shown:
 def only_closed_questions(view: View, params: Mapping[str, Any]) -> Shown:
     """The agent asks questions, but every one of them is a yes/no or either/or question.
 
-    Invitations, "anything else?" and requests for agreement are not questions about the need.
+    Invitations, "anything else?", requests for agreement and chasers ("are you still there?",
+    "does that answer your question?") are not questions about the need.
     """
-    skip = ("invitation", "anything_else", "acceptance")
+    skip = ("invitation", "anything_else", "acceptance", "chaser")
     asked = [i for i in view.agent if view.questions(i, skip=skip)]
     if len(asked) < int(params.get("min_questions", 1)) or any(view.asks_open(i) for i in view.agent):
         return _NOT

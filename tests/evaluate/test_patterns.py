@@ -110,3 +110,16 @@ def _default_raw() -> dict:  # type: ignore[type-arg]
 
     assert load_scorecard().name == "servio default"
     return tomllib.loads(resources.files("servio.data").joinpath("scorecard.toml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize(("language", "chaser"), [
+    ("en", "Are you still there?"), ("et", "Kas olete veel seal?"), ("en", "Does that answer your question?")])
+def test_a_chaser_is_no_closed_question_about_the_need(language: str, chaser: str) -> None:
+    def ids(*rows):  # type: ignore[no-untyped-def]
+        return [f.id for f in evaluate(convo(*rows, language=language), contact_type="support").failures]
+
+    base = [(C, {3}, "My bill is wrong." if language == "en" else "Mu arve on vale."),
+            (A, set(), chaser)]
+    assert "only_closed_questions" not in ids(*base)
+    closed = "Is it the March bill?" if language == "en" else "Kas see on märtsi arve?"
+    assert "only_closed_questions" in ids(*base, (A, {3}, closed))
