@@ -113,7 +113,8 @@ def _default_raw() -> dict:  # type: ignore[type-arg]
 
 
 @pytest.mark.parametrize(("language", "chaser"), [
-    ("en", "Are you still there?"), ("et", "Kas olete veel seal?"), ("en", "Does that answer your question?")])
+    ("en", "Are you still there?"), ("et", "Kas olete veel seal?"),
+    ("en", "Does that answer your question?")])
 def test_a_chaser_is_no_closed_question_about_the_need(language: str, chaser: str) -> None:
     def ids(*rows):  # type: ignore[no-untyped-def]
         return [f.id for f in evaluate(convo(*rows, language=language), contact_type="support").failures]
