@@ -7,10 +7,15 @@ import time
 from servio.redact import redact_text
 
 
-def _seconds(text: str) -> float:
-    start = time.perf_counter()
-    redact_text(text)
-    return time.perf_counter() - start
+def _seconds(text: str, runs: int = 3) -> float:
+    """The fastest of ``runs`` timings: a single run on a busy machine can be off by half (CI saw a
+    4x input take 9x once, passing on every rerun); the bound the tests set stays the same."""
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        redact_text(text)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def test_many_findings_in_one_turn_take_linear_time() -> None:
