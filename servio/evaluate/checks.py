@@ -137,10 +137,16 @@ def understanding_checked(view: View, params: Mapping[str, Any]) -> Outcome:
 
 @register_check("no_solution_first_turn")
 def no_solution_first_turn(view: View, params: Mapping[str, Any]) -> Outcome:
-    """No solution in the first agent turn, unless the customer had already stated the need completely."""
+    """No solution in the first agent turn, unless the customer had already stated the need completely.
+
+    When the agent opens the chat ("Tere! Kuidas saan aidata?"), the turn that counts is the agent's
+    first reply after the customer has spoken: the opening greeting never holds the premature pitch.
+    """
     first = view.first_agent
     if first is None:
         return None, None
+    if view.customer and view.customer[0] > first:
+        first = next((i for i in view.agent if i > view.customer[0]), first)
     if 6 not in view.stages[first]:
         return True, first
     return view.need_complete(first, int(params.get("complete_need_words", 12))), first

@@ -195,6 +195,16 @@ def test_solution_in_the_first_agent_turn() -> None:
     assert run("no_solution_first_turn", complete, complete_need_words=40) == (False, 1)
 
 
+def test_when_the_agent_opens_the_chat_its_first_reply_counts() -> None:
+    """Scoring audit: the opening greeting made the check pass although the first reply pitched."""
+    pitch = convo((A, {1, 2}, "Hi! How can I help?"), (C, {3}, "I need a new phone plan."),
+                  (A, {6}, "I'd recommend our Max plan, 25 euros a month."), language="en")
+    assert run("no_solution_first_turn", pitch) == (False, 2)
+    asks = convo((A, {1, 2}, "Hi! How can I help?"), (C, {3}, "I need a new phone plan."),
+                 (A, {3}, "What do you use your phone for most?"), language="en")
+    assert run("no_solution_first_turn", asks) == (True, 2)
+
+
 # -- 4 clarifying values --------------------------------------------------------------------------
 def test_value_question_by_cue_in_a_question() -> None:
     tagged = convo((C, {3}, "I need a laptop."), (A, {3}, "What matters most to you: battery or weight?"),
