@@ -87,25 +87,21 @@ def parse_prefix(line: str, options: ReaderOptions) -> Prefixed | None:
                     match["text"].strip())
 
 
-def names_a_speaker(line: str) -> bool:
-    """True for a line whose unknown label (:func:`unknown_label`) can only be a speaker's: a bracketed
-    one (``[SPEAKER_01]:``), a name of two or more capitalised words (``Mari Maasikas:``) or a numbered
-    one (``Speaker 3:``).
-
-    A single capitalised word (``Nimi: Mari``, ``Tellimus: 123``) may as well be a line of the
-    previous turn's text.
-    """
-    match = _PREFIX.match(line)
-    if match is None or unknown_label(line) is None:
-        return False
-    return bool(match["bracketed"]) or len(match["label"].split()) >= 2
-
-
 def unknown_label(line: str) -> str | None:
     """The label of a line that opens like a turn of someone not known (``John Smith: hi``), else ``None``.
 
     Only name-like labels count (each word capitalised or a number: ``Kati``, ``Speaker 3``), so that
     ``see on: ...`` in running text is not taken for a speaker. Call it when :func:`parse_prefix` found none.
+    """
+    found = unknown_speaker_label(line)
+    return found[0] if found is not None else None
+
+
+def unknown_speaker_label(line: str) -> tuple[str, bool] | None:
+    """:func:`unknown_label` and whether the label can only be a speaker's: a bracketed one
+    (``[SPEAKER_01]:``), a name of two or more capitalised words (``Mari Maasikas:``) or a numbered
+    one (``Speaker 3:``). A single capitalised word (``Nimi: Mari``, ``Tellimus: 123``) may as well
+    be a line of the previous turn's text.
     """
     match = _PREFIX.match(line)
     if match is None:
@@ -116,4 +112,4 @@ def unknown_label(line: str) -> str | None:
     words = label.split()
     if len(words) > _MAX_LABEL_WORDS or not all(w[0].isupper() or w[0].isdigit() for w in words):
         return None
-    return str(label)
+    return str(label), bool(match["bracketed"]) or len(words) >= 2

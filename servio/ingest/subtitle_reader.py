@@ -20,7 +20,7 @@ from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.fields import FieldError, build_conversation, conversation_fields, derived_id
 from servio.ingest.prefix import parse_prefix, resolve_label, unknown_label
 from servio.ingest.textio import decode_head, text_lines
-from servio.ingest.vocab import field_aliases, header_key, mapping_hint
+from servio.ingest.vocab import field_aliases, header_key, unknown_speaker
 from servio.model import Channel, Conversation, Speaker, Turn
 
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
@@ -43,8 +43,7 @@ def _clean(text: str) -> str:
 
 
 def _unknown(kind: str, label: str) -> str:
-    hint = f"map it with ReaderOptions.speaker_values or {mapping_hint(label)}"
-    return f"unknown {kind} {label!r} ({hint}); cue skipped"
+    return f"{unknown_speaker(label, kind)}; cue skipped"
 
 
 @dataclass(slots=True)

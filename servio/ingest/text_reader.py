@@ -27,9 +27,9 @@ from servio.ingest.fields import (
     conversation_fields,
     derived_id,
 )
-from servio.ingest.prefix import names_a_speaker, parse_prefix, unknown_label
+from servio.ingest.prefix import parse_prefix, unknown_speaker_label
 from servio.ingest.textio import decode_head, text_lines
-from servio.ingest.vocab import field_aliases, header_key, mapping_hint
+from servio.ingest.vocab import field_aliases, header_key, mapping_hint, unknown_speaker
 from servio.model import Conversation, Speaker, Turn
 
 SEPARATOR = re.compile(r"^\s*(?:-{3,}|={3,})\s*$")
@@ -115,10 +115,10 @@ class TranscriptReader:
             block.turns.append(_Pending(number, prefixed.speaker, prefixed.author, prefixed.stamp,
                                         [prefixed.text] if prefixed.text else []))
             return
-        label = unknown_label(text)
-        if block.turns and label is not None and (block.skipping or names_a_speaker(text)):
-            report.problem(path, f"unknown speaker {label!r} (map it with ReaderOptions.speaker_values or "
-                                 f"{mapping_hint(label)}); turn skipped, not read as the previous "
+        found = unknown_speaker_label(text)
+        label = found[0] if found is not None else None
+        if block.turns and found is not None and (block.skipping or found[1]):
+            report.problem(path, f"{unknown_speaker(found[0])}; turn skipped, not read as the previous "
                                  "speaker's words", line=number)
             block.skipping = True
         elif block.skipping:
@@ -130,8 +130,7 @@ class TranscriptReader:
                                   f"previous turn (if it is a speaker, {mapping_hint(label)})", line=number)
             block.turns[-1].lines.append(text.rstrip())
         elif text.strip() and not text.lstrip().startswith("#"):
-            what = (f"unknown speaker {label!r} (map it with ReaderOptions.speaker_values or "
-                    f"{mapping_hint(label)})" if label is not None
+            what = (unknown_speaker(label) if label is not None
                     else "text before the first speaker prefix ('Klient:', 'Agent:', ...)")
             report.problem(path, f"{what}; line skipped", line=number)
 

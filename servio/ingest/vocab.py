@@ -51,6 +51,11 @@ def mapping_hint(value: str) -> str:
     return f"--speaker {shlex.quote(value + '=agent')} (or =customer, =system)"
 
 
+def unknown_speaker(label: str, kind: str = "speaker") -> str:
+    """The problem text for a speaker label (or voice) no one mapped, with the mapping that reads it."""
+    return f"unknown {kind} {label!r} (map it with ReaderOptions.speaker_values or {mapping_hint(label)})"
+
+
 def is_role_word(value: str) -> bool:
     """True for a built-in role word ("Klient", "Agent"), false for a name mapped by the options."""
     return norm(value) in _speaker_words()
