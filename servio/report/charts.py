@@ -187,9 +187,9 @@ def profile_bars(values: Values, *, language: str, coverage: Mapping[int, float]
     head, tail = _open(width, height, title or t["chart_profile_title"], desc, "bars", ids)
     parts = [head]
     if coverage is not None:  # say what the two numbers are: the grey one is no score
-        for dx, key in ((6, "score"), (42, "coverage")):
+        for dx, head in ((6, t["score"]), (42, t["coverage_col"].lower())):  # the stage table's words
             parts.append(f'<text x="{left + track + dx}" y="14" fill="{MUTED}" font-size="10">'
-                         f'{escape(t[key])}</text>')
+                         f'{escape(head)}</text>')
     for i, s in enumerate(ALL_STAGES):
         meta, v = info(s), values.get(s)
         y = top + i * row
