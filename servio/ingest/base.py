@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,6 +183,10 @@ class ReaderOptions:
             raise IngestError(f"bad reader option: {exc}") from None
 
 
+#: the end of a problem message naming what is dropped ("; row skipped", "; conversation left out of eval")
+_SKIPPED = re.compile(r";\s*(?:[a-z ]+ )?(?:skipped|left out(?: [a-z ]+)?)$")
+
+
 class Reporter:
     """Collects problems and notes while readers run; raises at the first problem when strict.
 
@@ -210,7 +215,13 @@ class Reporter:
     def problem(
         self, path: str | Path, message: str, *, line: int | None = None, offset: int | None = None
     ) -> None:
-        """Record one dropped record; in strict mode raise :class:`IngestError` instead."""
+        """Record one dropped record; in strict mode raise :class:`IngestError` instead.
+
+        A message ends in what is dropped ("; row skipped"); in strict mode nothing
+        is skipped, reading stops, and the message says so.
+        """
+        if self.strict:
+            message = _SKIPPED.sub("", message) + "; reading stopped (strict)"
         item = Problem(str(path), line, offset, message)
         self._problems.append(item)
         if self.strict:

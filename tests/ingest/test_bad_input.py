@@ -10,7 +10,7 @@ import tracemalloc
 
 import pytest
 
-from servio.ingest import IngestError, ReaderOptions, read_all, read_conversations
+from servio.ingest import IngestError, ReaderOptions, Reporter, read_all, read_conversations
 
 
 def _record(cid: str | None, text: str = "Tere!") -> str:
@@ -38,6 +38,23 @@ def test_strict_raises_at_the_first_problem_naming_file_and_line(write):
     with pytest.raises(IngestError, match=r"cut\.jsonl:2: invalid JSON") as info:
         next(stream)
     assert seen == ["a"] and info.value.problem is not None and info.value.problem.line == 2
+
+
+@pytest.mark.parametrize(("dropped", "said"), [
+    ("invalid JSON: Expecting value (column 8); line skipped", "invalid JSON: Expecting value (column 8)"),
+    ("duplicate conversation id 'a'; skipped", "duplicate conversation id 'a'"),
+    ("cannot read: Permission denied; rest of the file skipped", "cannot read: Permission denied"),
+    ("no gold 'stages'; conversation left out of eval", "no gold 'stages'"),
+    ("a message that names nothing dropped", "a message that names nothing dropped"),
+])
+def test_strict_says_reading_stopped_not_what_a_lenient_run_skips(dropped, said):
+    """In strict mode nothing is skipped: the message must not say "; row skipped" as the run stops."""
+    with pytest.raises(IngestError) as info:
+        Reporter(strict=True).problem("in.jsonl", dropped, line=2)
+    assert str(info.value) == f"in.jsonl:2: {said}; reading stopped (strict)"
+    lenient = Reporter()
+    lenient.problem("in.jsonl", dropped, line=2)
+    assert lenient.summary().problems[0].message == dropped
 
 
 def test_wrong_csv_columns(write):
