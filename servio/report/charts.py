@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from html import escape
 
-from servio.report.numbers import turn_number
+from servio.report import buckets
+from servio.report.numbers import day_text, turn_number
 from servio.stages import ALL_STAGES, info
 from servio.web.i18n import strings
 
@@ -45,8 +47,10 @@ class ChartIds:
 
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
-    """One bucket of the trend: its label (a date), the mean score, how many conversations, a link."""
+    """One bucket of the trend: the day it starts, that day as a label (as the page writes days), the
+    mean score, how many conversations, a link to them. The chart places the point by ``start``."""
 
+    start: date
     label: str
     value: float
     count: int
@@ -93,10 +97,11 @@ def heat_colour(score: float | None) -> tuple[str, str]:
 
 
 def _open(width: float, height: float, title: str, desc: str, css_class: str,
-          ids: ChartIds | None) -> tuple[str, str]:
+          ids: ChartIds | None, extra_class: str | None = None) -> tuple[str, str]:
     n = (ids if ids is not None else ChartIds()).next(css_class)
+    classes = f"chart {css_class} {extra_class}" if extra_class else f"chart {css_class}"
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{classes}" '
         f'viewBox="0 0 {width:g} {height:g}" '
         f'width="{width:g}" height="{height:g}" role="img" aria-labelledby="t{css_class}{n} d{css_class}{n}" '
         f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="12">'
@@ -250,71 +255,162 @@ def heatmap(rows: Sequence[tuple[str, Values, float]], *, language: str, title: 
 
 # ------------------------------------------------------------------ trend
 
+TREND_INK = "#2b5783"
+GAP_FILL = "#f6f8fa"
+_AXIS_FONT, _DATE_FONT, _VALUE_FONT = 11, 11, 12
+_EM = 0.62  # a character's width per unit of font size: digits, dots and hyphens of system-ui, room to spare
+
+
+def _text_width(text: str, size: float) -> float:
+    return _EM * size * len(text)
+
+
+def trend_gaps(points: Sequence[TrendPoint], bucket: str) -> list[tuple[date, date]]:
+    """The stretches without conversations between the points: (first day, last day) of each run of
+    empty buckets, in date order. Raises ValueError for points out of date order or an unknown bucket."""
+    buckets.check(bucket)
+    out = []
+    for a, b in zip(points, points[1:], strict=False):
+        if b.start <= a.start:
+            raise ValueError(f"trend points must be in date order, one a bucket: {b.start} after {a.start}")
+        after = buckets.following(a.start, bucket)
+        if after < b.start:
+            out.append((after, b.start - timedelta(days=1)))
+    return out
+
+
+def _gap_text(gaps: Sequence[tuple[date, date]], language: str, bucket: str) -> str:
+    """The gaps in words: "2026-03-23 – 2026-05-31; 2026-07" (a month or a day alone when it is one)."""
+    words = []
+    for first, last in gaps:
+        lo, hi = (day_text(d, language, month=bucket == "month") for d in (first, last))
+        words.append(lo if lo == hi else f"{lo} – {hi}")
+    return "; ".join(words)
+
 
 def trend_caption(points: Sequence[TrendPoint], *, language: str, bucket: str = "week") -> str:
-    """What the trend shows, in words: the mean overall score per bucket, each point with its count."""
+    """What the trend shows, in words: the mean overall score per bucket, each point with its count,
+    then the days without conversations (where the line breaks)."""
     t = strings(language)
     listed = ", ".join(f"{p.label} {p.value:.0f} (n={p.count})" for p in points) or t["chart_trend_empty"]
-    return t["chart_trend_desc"].format(bucket=t.get(f"bucket_{bucket}", bucket), points=listed)
+    text = t["chart_trend_desc"].format(bucket=t.get(f"bucket_{bucket}", bucket), points=listed)
+    gaps = trend_gaps(points, bucket)
+    return f"{text} {t['chart_trend_gaps'].format(gaps=_gap_text(gaps, language, bucket))}" if gaps else text
 
 
 def trend(points: Sequence[TrendPoint], *, language: str, bucket: str = "week", title: str | None = None,
-          width: int = 560, height: int = 220, ids: ChartIds | None = None) -> str:
-    """A line of the mean overall score per time bucket, y from 0 to 100, each point labelled."""
+          width: int = 640, height: int = 240, screen: str | None = None, ids: ChartIds | None = None) -> str:
+    """A line of the mean overall score per time bucket, y from 0 to 100, each point labelled.
+
+    The x axis is time: each point stands at its bucket's first day, so a bucket without conversations
+    keeps its room. It has no point (no conversations is no score, not a score of 0), the line breaks
+    there and a grey band says "no conversations". ``screen`` ("wide" or "narrow") adds that class to the
+    chart, for style sheets that show one chart per screen width.
+    """
+    if screen not in (None, "wide", "narrow"):
+        raise ValueError(f"screen must be 'wide', 'narrow' or None, not {screen!r}")
+    trend_gaps(points, bucket)  # refuses points out of order and an unknown bucket
     t = strings(language)
     desc = trend_caption(points, language=language, bucket=bucket)
-    head, tail = _open(width, height, title or t["chart_trend_title"], desc, "trend", ids)
-    left, right, top, bottom = 36, 16, 18, 34
+    head, tail = _open(width, height, title or t["chart_trend_title"], desc, "trend", ids, screen)
+    left, right, top, bottom = 36, 16, 24, 36
     pad = 18  # keeps the first and last point clear of the axis labels and the edge
     pw, ph = width - left - right, height - top - bottom
-    parts = [head]
-    for g in (0, 25, 50, 75, 100):
-        y = top + ph * (1 - g / 100)
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" '
-                     f'font-size="10">{g}</text>')
+    parts = [head, *_trend_grid(left, width - right, top, ph)]
     if not points:
         parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{MUTED}">'
                      f'{escape(t["chart_trend_empty"])}</text>{tail}')
         return "".join(parts)
-    step = (pw - 2 * pad) / max(1, len(points) - 1)
-    xy = [(left + pad + (i * step if len(points) > 1 else pw / 2 - pad), top + ph * (1 - p.value / 100))
-          for i, p in enumerate(points)]
-    parts.append('<polyline fill="none" stroke="#2b5783" stroke-width="2.5" points="'
-                 + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy) + '"/>')
-    labelled = _date_labels(points, xy, pad)
+    first, days = points[0].start, (points[-1].start - points[0].start).days
+    xy = [(left + pad + (pw - 2 * pad) * (p.start - first).days / days if days else left + pw / 2,
+           top + ph * (1 - p.value / 100)) for p in points]
+    breaks = {i for i, (a, b) in enumerate(zip(points, points[1:], strict=False))
+              if buckets.following(a.start, bucket) < b.start}
+    parts += [_gap_band(xy[i][0], xy[i + 1][0], top, ph, t["chart_trend_gap"]) for i in sorted(breaks)]
+    parts += _trend_lines(xy, breaks)
+    dated = _date_labels(points, xy, pad, width, breaks)
+    valued = _value_labels(points, xy)
     for i, (p, (x, y)) in enumerate(zip(points, xy, strict=True)):
-        dot = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="#2b5783" stroke="#fff" stroke-width="1.5"/>'
-               f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" fill="{INK}" font-size="11" '
-               f'font-weight="600">{p.value:.0f}</text>')
-        if i in labelled:
-            anchor, tx = labelled[i]
-            dot += (f'<text x="{tx:.1f}" y="{height - 12}" text-anchor="{anchor}" fill="{MUTED}" '
-                    f'font-size="10">{escape(p.label)}</text>')
+        dot = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{TREND_INK}" stroke="#fff" stroke-width="1.5"/>'
+        if i in valued:
+            dot += (f'<text class="value" x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" fill="{INK}" '
+                    f'font-size="{_VALUE_FONT}" font-weight="600">{p.value:.0f}</text>')
+        if i in dated:
+            anchor, tx = dated[i]
+            dot += (f'<text class="date" x="{tx:.1f}" y="{height - 14}" text-anchor="{anchor}" '
+                    f'fill="{MUTED}" font-size="{_DATE_FONT}">{escape(p.label)}</text>')
         parts.append(_link(p.href, dot, f"{p.label}: {p.value:.0f} (n={p.count})"))
     parts.append(tail)
     return "".join(parts)
 
 
-def _date_labels(points: Sequence[TrendPoint], xy: Sequence[tuple[float, float]],
-                 pad: float) -> dict[int, tuple[str, float]]:
-    """Which points get a date under the axis (``{index: (anchor, x)}``): the last one (anchored at
-    its end), then every ``len/8``-th from the first, each only where it does not overlap a date
-    already placed (10 px text: about 6 px a character)."""
+def _trend_grid(x0: float, x1: float, top: float, ph: float) -> list[str]:
+    out = []
+    for g in (0, 25, 50, 75, 100):
+        y = top + ph * (1 - g / 100)
+        out.append(f'<line x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
+                   f'<text x="{x0 - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" '
+                   f'font-size="{_AXIS_FONT}">{g}</text>')
+    return out
+
+
+def _gap_band(xa: float, xb: float, top: float, ph: float, words: str) -> str:
+    """A grey band over the plot between two points with empty buckets between them, the grid hidden
+    under it, and "no conversations" written across it where that fits."""
+    lo, hi = xa + 9, xb - 9  # clear of the dots
+    band = (f'<g class="gap"><rect x="{lo:.1f}" y="{top - 4}" width="{max(0.0, hi - lo):.1f}" '
+            f'height="{ph + 8:.1f}" fill="{GAP_FILL}"/>')
+    if _text_width(words, _DATE_FONT) + 8 <= hi - lo:
+        band += (f'<text x="{(lo + hi) / 2:.1f}" y="{top + ph / 2 + 4:.1f}" text-anchor="middle" '
+                 f'fill="{MUTED}" font-size="{_DATE_FONT}">{escape(words)}</text>')
+    return band + "</g>"
+
+
+def _trend_lines(xy: Sequence[tuple[float, float]], breaks: set[int]) -> list[str]:
+    """One polyline per run of consecutive buckets (a run of one point is its dot alone)."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for i, point in enumerate(xy):
+        runs[-1].append(point)
+        if i in breaks:
+            runs.append([])
+    return [f'<polyline fill="none" stroke="{TREND_INK}" stroke-width="2.5" points="'
+            + " ".join(f"{x:.1f},{y:.1f}" for x, y in run) + '"/>' for run in runs if len(run) > 1]
+
+
+def _date_labels(points: Sequence[TrendPoint], xy: Sequence[tuple[float, float]], pad: float, width: float,
+                 breaks: set[int]) -> dict[int, tuple[str, float]]:
+    """Which points get a date under the axis (``{index: (anchor, x)}``): the last one (anchored at its
+    end), the first, the points either side of a gap, then the others from the left; each only where it
+    stays inside the chart and clear of a date already placed."""
     last = len(points) - 1
-    every = max(1, math.ceil(len(points) / 8))
+    edges = [j for i in sorted(breaks) for j in (i + 1, i)]
     taken: list[tuple[float, float]] = []
     out: dict[int, tuple[str, float]] = {}
-    for i in [last, *range(0, last, every)]:
-        width = 6.0 * len(points[i].label)
+    for i in dict.fromkeys([last, 0, *edges, *range(1, last)]):
+        w = _text_width(points[i].label, _DATE_FONT)
         x = xy[i][0]
         if i == last and last > 0:
-            anchor, tx, span = "end", x + pad, (x + pad - width, x + pad)
+            anchor, tx, span = "end", x + pad, (x + pad - w, x + pad)
         else:
-            anchor, tx, span = "middle", x, (x - width / 2, x + width / 2)
-        if all(span[1] + 4 <= lo or span[0] >= hi + 4 for lo, hi in taken):
+            anchor, tx, span = "middle", x, (x - w / 2, x + w / 2)
+        inside = span[0] >= 0 and span[1] <= width
+        if inside and all(span[1] + 4 <= lo or span[0] >= hi + 4 for lo, hi in taken):
             taken.append(span)
             out[i] = (anchor, tx)
+    return out
+
+
+def _value_labels(points: Sequence[TrendPoint], xy: Sequence[tuple[float, float]]) -> set[int]:
+    """Which points print their score above the dot: the last, the first, then the others from the left,
+    each only where it does not run into one already printed (the desc and the link say every score)."""
+    boxes: list[tuple[float, float, float, float]] = []
+    out: set[int] = set()
+    for i in dict.fromkeys([len(points) - 1, 0, *range(len(points))]):
+        w, (x, y) = _text_width(f"{points[i].value:.0f}", _VALUE_FONT), xy[i]
+        box = (x - w / 2 - 1, x + w / 2 + 1, y - 9 - _VALUE_FONT, y - 9 + 2)
+        if all(box[1] <= b[0] or b[1] <= box[0] or box[3] <= b[2] or b[3] <= box[2] for b in boxes):
+            boxes.append(box)
+            out.add(i)
     return out
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from statistics import fmean
 
 from servio.evaluate.feedback import pattern_name, texts
 from servio.evaluate.profiles import failure_counts, profile
+from servio.report import buckets
 from servio.report.charts import TrendPoint
 from servio.report.numbers import day_text
 from servio.results import AgentProfile, ConversationResult, FailurePattern, StageScore
@@ -113,25 +114,11 @@ def pattern_counts(results: Sequence[ConversationResult], language: str) -> tupl
     return tuple(out)
 
 
-def _bucket_start(d: date, bucket: str) -> date:
-    if bucket == "month":
-        return d.replace(day=1)
-    if bucket == "week":
-        return d - timedelta(days=d.weekday())
-    return d
-
-
-def _bucket_end(start: date, bucket: str) -> date:
-    if bucket == "month":
-        nxt = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return nxt - timedelta(days=1)
-    return start + timedelta(days=6) if bucket == "week" else start
-
-
 def trend_points(results: Sequence[ConversationResult], href: Callable[[date, date], str] | None = None,
                  language: str = "en") -> tuple[tuple[TrendPoint, ...], str]:
     """Mean overall score per day, week (spans over 3 weeks) or month (over 4 months), and the bucket;
-    points are labelled as ``language`` writes days (Estonian 01.09.2026 and 09.2026, else ISO)."""
+    a point per bucket with conversations (none for an empty one), at the bucket's first day, labelled as
+    ``language`` writes days (Estonian 01.09.2026 and 09.2026, else ISO)."""
     dated = [(d, r) for r in results if (d := result_date(r)) is not None]
     if not dated:
         return (), "week"
@@ -139,13 +126,13 @@ def trend_points(results: Sequence[ConversationResult], href: Callable[[date, da
     bucket = "month" if span > 120 else "week" if span > 21 else "day"
     groups: dict[date, list[float]] = {}
     for d, r in dated:
-        groups.setdefault(_bucket_start(d, bucket), []).append(r.overall)
+        groups.setdefault(buckets.start_of(d, bucket), []).append(r.overall)
     points = []
     for start in sorted(groups):
         label = day_text(start, language, month=bucket == "month")
-        link = href(start, _bucket_end(start, bucket)) if href else None
+        link = href(start, buckets.end_of(start, bucket)) if href else None
         values = groups[start]
-        points.append(TrendPoint(label=label, value=fmean(values), count=len(values), href=link))
+        points.append(TrendPoint(start=start, label=label, value=fmean(values), count=len(values), href=link))
     return tuple(points), bucket
 
 

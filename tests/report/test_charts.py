@@ -87,7 +87,10 @@ def test_contrast_matches_wcag_reference_values() -> None:
 
 
 def test_trend_plots_points_in_order_and_handles_no_data() -> None:
-    pts = [charts.TrendPoint("2026-09-01", 40, 3, "/x?from=1"), charts.TrendPoint("2026-09-08", 80, 1)]
+    from datetime import date
+
+    pts = [charts.TrendPoint(date(2026, 9, 1), "2026-09-01", 40, 3, "/x?from=1"),
+           charts.TrendPoint(date(2026, 9, 8), "2026-09-08", 80, 1)]
     root = parse(charts.trend(pts, language="en"))
     line = root.find(f"{NS}polyline")
     assert line is not None
@@ -163,15 +166,178 @@ def test_speaker_fills_are_told_apart_from_the_page_and_from_each_other() -> Non
 def test_trend_dates_never_print_over_each_other() -> None:
     """Estonian dates are ten characters wide: on a narrow chart some points go without one, never two
     on top of each other (a report printed "02.11.20216.11.2026")."""
-    import re
+    from datetime import date
 
     from servio.report.charts import TrendPoint, trend
 
-    points = [TrendPoint(f"{d:02d}.11.2026", 60.0 + d, 1) for d in (2, 9, 16, 23, 30)] + [
-        TrendPoint("07.12.2026", 70.0, 2)]
-    svg = trend(points, language="et", width=300)
-    labels = [(float(x), anchor, text) for x, anchor, text in
-              re.findall(r'<text x="([\d.]+)" y="208" text-anchor="(\w+)"[^>]*>([^<]+)</text>', svg)]
+    points = [TrendPoint(date(2026, 11, d), f"{d:02d}.11.2026", 60.0 + d, 1) for d in (2, 9, 16, 23, 30)] + [
+        TrendPoint(date(2026, 12, 7), "07.12.2026", 70.0, 2)]
+    labels = _date_spans(parse(trend(points, language="et", bucket="week", width=300)))
     assert labels[-1][2] == "07.12.2026" and len(labels) < len(points)
-    spans = sorted((x - 60 if a == "end" else x - 30, x if a == "end" else x + 30) for x, a, _ in labels)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in zip(labels, labels[1:], strict=False))
+
+
+# ------------------------------------------------------------------ the trend's time axis
+# A dashboard audit: three busy weeks in March and one in June were drawn as four weeks in a row, the
+# line joined across the empty weeks, so a team lead read a steady trend over a two-month gap.
+
+def _weeks(*mondays: str, value: float = 60.0) -> list[charts.TrendPoint]:
+    from datetime import date
+
+    return [charts.TrendPoint(start=date.fromisoformat(d), label=d, value=value + i, count=1, href=f"/w/{d}")
+            for i, d in enumerate(mondays)]
+
+
+MARCH_AND_JUNE = ("2026-03-02", "2026-03-09", "2026-03-16", "2026-06-01")
+
+
+def _dots(root: ET.Element) -> list[tuple[float, float]]:
+    return [(float(c.get("cx", 0)), float(c.get("cy", 0))) for c in root.iter(f"{NS}circle")]
+
+
+def _lines(root: ET.Element) -> list[list[tuple[float, float]]]:
+    return [[(float(x), float(y)) for x, y in (p.split(",") for p in line.get("points", "").split())]
+            for line in root.iter(f"{NS}polyline")]
+
+
+def _date_spans(root: ET.Element) -> list[tuple[float, float, str]]:
+    """Each date under the axis as (left, right, text), its width estimated at 0.62 em a character."""
+    out = []
+    for el in root.iter(f"{NS}text"):
+        if "date" not in (el.get("class") or "").split():
+            continue
+        text, x, size = "".join(el.itertext()), float(el.get("x", 0)), float(el.get("font-size", 12))
+        w = 0.62 * size * len(text)
+        left = {"start": x, "middle": x - w / 2, "end": x - w}[el.get("text-anchor", "start")]
+        out.append((left, left + w, text))
+    return sorted(out)
+
+
+def test_trend_places_points_by_date_not_by_index() -> None:
+    from datetime import date
+
+    days = [(date.fromisoformat(d) - date(2026, 3, 2)).days for d in MARCH_AND_JUNE]
+    for width in (640, 360):
+        root = parse(charts.trend(_weeks(*MARCH_AND_JUNE), language="en", bucket="week", width=width))
+        xs = [x for x, _ in _dots(root)]
+        assert len(xs) == 4
+        for x, d in zip(xs, days, strict=True):  # the distance from the first point grows with the days
+            assert (x - xs[0]) / (xs[-1] - xs[0]) == pytest.approx(d / days[-1], abs=0.005)
+        assert xs[3] - xs[2] > 8 * (xs[1] - xs[0])  # eleven weeks after 16 March, not one
+
+
+def test_trend_months_are_placed_by_their_days() -> None:
+    from datetime import date
+
+    starts = [date(2025, m, 1) for m in (1, 2, 3, 5, 6, 10)]
+    pts = [charts.TrendPoint(start=s, label=s.strftime("%m.%Y"), value=50, count=2) for s in starts]
+    xs = [x for x, _ in _dots(parse(charts.trend(pts, language="et", bucket="month")))]
+    days = [(s - starts[0]).days for s in starts]
+    for x, d in zip(xs, days, strict=True):
+        assert (x - xs[0]) / (xs[-1] - xs[0]) == pytest.approx(d / days[-1], abs=0.005)
+
+
+def test_a_gap_of_empty_buckets_breaks_the_line() -> None:
+    root = parse(charts.trend(_weeks(*MARCH_AND_JUNE), language="en", bucket="week"))
+    dots = _dots(root)
+    lines = _lines(root)
+    assert lines == [dots[:3]]  # March joined, nothing runs on to June
+    desc = root.find(f"{NS}desc")
+    assert desc is not None and "No conversations: 2026-03-23 – 2026-05-31." in (desc.text or "")
+    gap = root.find(f".//{NS}g[@class='gap']")
+    assert gap is not None, "the empty weeks are not marked"
+    band = gap.find(f"{NS}rect")
+    assert band is not None
+    left, right = float(band.get("x", 0)), float(band.get("x", 0)) + float(band.get("width", 0))
+    assert dots[2][0] < left < right < dots[3][0]
+    assert "no conversations" in texts(gap)
+
+
+def test_consecutive_buckets_stay_joined_and_every_gap_is_its_own_break() -> None:
+    from datetime import date
+
+    days = ["2026-04-01", "2026-04-02", "2026-04-04", "2026-04-05", "2026-04-06", "2026-04-09"]
+    pts = [charts.TrendPoint(start=date.fromisoformat(d), label=d, value=50, count=1) for d in days]
+    root = parse(charts.trend(pts, language="en", bucket="day"))
+    dots = _dots(root)
+    assert _lines(root) == [dots[0:2], dots[2:5]]  # the last day stands alone: a dot, no line
+    assert len(root.findall(f".//{NS}g[@class='gap']")) == 2
+    desc = root.find(f"{NS}desc")
+    assert desc is not None and "No conversations: 2026-04-03; 2026-04-07 – 2026-04-08." in (desc.text or "")
+
+
+def test_empty_buckets_are_not_drawn_as_a_score_of_zero() -> None:
+    root = parse(charts.trend(_weeks(*MARCH_AND_JUNE, value=70), language="en", bucket="week", height=240))
+    dots = _dots(root)
+    assert len(dots) == 4  # one dot a week with conversations, none for the eleven without
+    zero = max(float(line.get("y1", 0)) for line in root.iter(f"{NS}line"))  # the grid's 0 line
+    vertices = [v for line in _lines(root) for v in line]
+    assert all(v in dots for v in vertices)
+    assert all(y < zero - 50 for _, y in vertices + dots)  # scores of 70-73 stand well above 0
+    printed = ["".join(el.itertext()) for el in root.iter(f"{NS}text") if "value" in (el.get("class") or "")]
+    assert printed == ["70", "71", "72", "73"]
+
+
+@pytest.mark.parametrize("width", [300, 360, 640])
+@pytest.mark.parametrize(("language", "fmt"), [("et", "%d.%m.%Y"), ("en", "%Y-%m-%d")])
+def test_dates_never_overlap_when_points_crowd_and_spread(width: int, language: str, fmt: str) -> None:
+    from datetime import date, timedelta
+
+    starts = [date(2026, 3, 2) + timedelta(days=d) for d in (0, 1, 2, 3, 4, 6, 7, 9, 10, 11, 13, 14, 20)]
+    pts = [charts.TrendPoint(start=s, label=s.strftime(fmt), value=40 + i, count=1)
+           for i, s in enumerate(starts)]
+    root = parse(charts.trend(pts, language=language, bucket="day", width=width))
+    spans = _date_spans(root)
+    assert spans[0][2] == pts[0].label and spans[-1][2] == pts[-1].label  # the first and the last day
+    assert all(a[1] + 2 <= b[0] for a, b in zip(spans, spans[1:], strict=False)), spans
+    assert spans[0][0] >= 0 and spans[-1][1] <= width
+
+
+def test_the_point_before_a_gap_is_dated_when_there_is_room() -> None:
+    """The first and the last point are dated first, then the points either side of a gap."""
+    narrow = parse(charts.trend(_weeks(*MARCH_AND_JUNE), language="en", bucket="week", width=360))
+    assert [text for _, _, text in _date_spans(narrow)] == ["2026-03-02", "2026-06-01"]  # 16 March: no room
+    wide = parse(charts.trend(_weeks(*MARCH_AND_JUNE), language="en", bucket="week", width=640))
+    assert [text for _, _, text in _date_spans(wide)] == ["2026-03-02", "2026-03-16", "2026-06-01"]
+
+
+def test_scores_printed_over_crowded_points_never_overlap() -> None:
+    from datetime import date, timedelta
+
+    pts = [charts.TrendPoint(start=date(2026, 4, 1) + timedelta(days=d), label=f"{d}", value=60 + d % 2,
+                             count=1) for d in range(22)]
+    root = parse(charts.trend(pts, language="en", bucket="day", width=360))
+    boxes = []
+    for el in root.iter(f"{NS}text"):
+        if "value" in (el.get("class") or "").split():
+            x, y, size = float(el.get("x", 0)), float(el.get("y", 0)), float(el.get("font-size", 12))
+            w = 0.62 * size * len("".join(el.itertext()))
+            boxes.append((x - w / 2, x + w / 2, y - size, y))
+    assert 2 <= len(boxes) < len(pts)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2], (a, b)
+    desc = root.find(f"{NS}desc")
+    assert desc is not None and all(f"{p.label} {p.value:.0f} (n=1)" in (desc.text or "") for p in pts)
+
+
+@pytest.mark.parametrize("width", [360, 640])
+def test_one_bucket_is_one_dated_point_in_the_middle(width: int) -> None:
+    from datetime import date
+
+    pts = [charts.TrendPoint(start=date(2026, 5, 4), label="2026-05-04", value=64, count=3, href="/w")]
+    root = parse(charts.trend(pts, language="en", bucket="week", width=width))
+    [(x, _)] = _dots(root)
+    assert x == pytest.approx(36 + (width - 36 - 16) / 2, abs=0.1)
+    assert _lines(root) == [] and root.find(f".//{NS}g[@class='gap']") is None
+    assert [text for _, _, text in _date_spans(root)] == ["2026-05-04"]
+    assert [a.get("href") for a in root.iter(f"{NS}a")] == ["/w"]
+    assert "64" in texts(root)
+
+
+def test_trend_refuses_points_out_of_date_order_and_unknown_buckets() -> None:
+    pts = _weeks("2026-03-09", "2026-03-02")
+    with pytest.raises(ValueError, match="date order"):
+        charts.trend(pts, language="en", bucket="week")
+    with pytest.raises(ValueError, match="bucket"):
+        charts.trend(_weeks("2026-03-02"), language="en", bucket="fortnight")

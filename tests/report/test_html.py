@@ -213,6 +213,40 @@ def test_trend_points_are_labelled_as_the_language_writes_days(language: str, da
     assert bucket == "month" and [p.label for p in points] == months
 
 
+def test_trend_points_start_their_bucket_and_empty_buckets_have_none() -> None:
+    """Three busy weeks in March and one in June: four points, dated to their weeks' Mondays, and the
+    caption says which weeks had no conversations (the chart places the points by these dates)."""
+    from datetime import date
+
+    from servio.report.charts import trend_caption
+    from servio.report.summary import trend_points
+
+    days = ["2026-03-04", "2026-03-05", "2026-03-10", "2026-03-18", "2026-06-03"]
+    chosen = [make_result(f"w{i}", "pia", "North", d, {1: 40.0 + 10 * i}) for i, d in enumerate(days)]
+    asked: list[tuple[date, date]] = []
+
+    def href(first: date, last: date) -> str:
+        asked.append((first, last))
+        return f"/c?from={first}&to={last}"
+
+    points, bucket = trend_points(chosen, href=href)
+    assert bucket == "week"
+    assert [p.start for p in points] == [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16),
+                                         date(2026, 6, 1)]
+    assert [(p.value, p.count) for p in points] == [(45.0, 2), (60.0, 1), (70.0, 1), (80.0, 1)]
+    assert asked[-1] == (date(2026, 6, 1), date(2026, 6, 7))
+    assert trend_caption(points, language="en", bucket=bucket).endswith(
+        "2026-06-01 80 (n=1). No conversations: 2026-03-23 – 2026-05-31.")
+    assert trend_caption(points, language="et", bucket=bucket).endswith(
+        "Vestlusi pole: 23.03.2026 – 31.05.2026.")
+    months = [make_result(f"m{i}", "pia", "North", d, {1: 50.0}) for i, d in
+              enumerate(["2025-01-10", "2025-02-10", "2025-04-10", "2025-08-10"])]
+    points, bucket = trend_points(months, language="et")
+    assert bucket == "month" and [p.start.month for p in points] == [1, 2, 4, 8]
+    assert trend_caption(points, language="et", bucket=bucket).endswith(
+        "Vestlusi pole: 03.2025; 05.2025 – 07.2025.")
+
+
 @pytest.mark.parametrize(("language", "more"), [("en", "and 20 more"), ("et", "ja veel 20")])
 def test_a_pattern_shown_by_many_conversations_lists_a_few_ids_and_counts_the_rest(language: str,
                                                                                   more: str) -> None:
