@@ -329,11 +329,12 @@ def trend(points: Sequence[TrendPoint], *, language: str, bucket: str = "week", 
     parts += [_gap_band(xy[i][0], xy[i + 1][0], top, ph, t["chart_trend_gap"]) for i in sorted(breaks)]
     parts += _trend_lines(xy, breaks)
     dated = _date_labels(points, xy, pad, width, breaks)
-    valued = _value_labels(points, xy)
+    valued = _value_labels(points, xy, breaks, top + ph)
     for i, (p, (x, y)) in enumerate(zip(points, xy, strict=True)):
         dot = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{TREND_INK}" stroke="#fff" stroke-width="1.5"/>'
         if i in valued:
-            dot += (f'<text class="value" x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" fill="{INK}" '
+            anchor, tx, base = valued[i]
+            dot += (f'<text class="value" x="{tx:.1f}" y="{base:.1f}" text-anchor="{anchor}" fill="{INK}" '
                     f'font-size="{_VALUE_FONT}" font-weight="600">{p.value:.0f}</text>')
         if i in dated:
             anchor, tx = dated[i]
@@ -400,17 +401,36 @@ def _date_labels(points: Sequence[TrendPoint], xy: Sequence[tuple[float, float]]
     return out
 
 
-def _value_labels(points: Sequence[TrendPoint], xy: Sequence[tuple[float, float]]) -> set[int]:
-    """Which points print their score above the dot: the last, the first, then the others from the left,
-    each only where it does not run into one already printed (the desc and the link say every score)."""
+def _value_labels(points: Sequence[TrendPoint], xy: Sequence[tuple[float, float]], breaks: set[int],
+                  floor: float) -> dict[int, tuple[str, float, float]]:
+    """Where points print their score, ``{index: (anchor, x, baseline)}``, so that the line does not run
+    through the number: above the dot; below it in a dip (each neighbour higher), or beside it when that
+    would reach the 0 line; on a slope, up and to the side the line falls away from. The last, the
+    first, then the others from the left, each only where it does not run into one already printed
+    (the desc and the links say every score). ``floor`` is the y of the 0 line, ``breaks`` the indexes
+    after which the line breaks."""
+    cap = 0.75 * _VALUE_FONT  # the height of a digit
     boxes: list[tuple[float, float, float, float]] = []
-    out: set[int] = set()
+    out: dict[int, tuple[str, float, float]] = {}
     for i in dict.fromkeys([len(points) - 1, 0, *range(len(points))]):
-        w, (x, y) = _text_width(f"{points[i].value:.0f}", _VALUE_FONT), xy[i]
-        box = (x - w / 2 - 1, x + w / 2 + 1, y - 9 - _VALUE_FONT, y - 9 + 2)
+        (x, y), w = xy[i], _text_width(f"{points[i].value:.0f}", _VALUE_FONT)
+        before = xy[i - 1][1] if i > 0 and i - 1 not in breaks else None
+        after = xy[i + 1][1] if i + 1 < len(points) and i not in breaks else None
+        near = [v for v in (before, after) if v is not None]  # y grows downwards: smaller is higher
+        if near and all(v < y for v in near):  # a dip: under the dot, or beside it near the 0 line
+            below = y + 9 + cap <= floor - 2
+            anchor, tx, base = ("middle", x, y + 9 + cap) if below else ("start", x + 8, y + 4)
+        elif before is not None and after is not None and before > y > after:  # rising: upper left is free
+            anchor, tx, base = "end", x - 5, y - 7
+        elif before is not None and after is not None and before < y < after:  # falling: the upper right
+            anchor, tx, base = "start", x + 5, y - 7
+        else:
+            anchor, tx, base = "middle", x, y - 9
+        lo = {"start": tx, "middle": tx - w / 2, "end": tx - w}[anchor]
+        box = (lo - 1, lo + w + 1, base - cap - 2, base + 2)
         if all(box[1] <= b[0] or b[1] <= box[0] or box[3] <= b[2] or b[3] <= box[2] for b in boxes):
             boxes.append(box)
-            out.add(i)
+            out[i] = (anchor, tx, base)
     return out
 
 

@@ -304,15 +304,16 @@ def test_the_point_before_a_gap_is_dated_when_there_is_room() -> None:
 def test_scores_printed_over_crowded_points_never_overlap() -> None:
     from datetime import date, timedelta
 
-    pts = [charts.TrendPoint(start=date(2026, 4, 1) + timedelta(days=d), label=f"{d}", value=60 + d % 2,
-                             count=1) for d in range(22)]
+    pts = [charts.TrendPoint(start=date(2026, 4, 1) + timedelta(days=d), label=f"{d}", value=60.0 + d // 11,
+                             count=1) for d in range(22)]  # a flat line: every score wants the same place
     root = parse(charts.trend(pts, language="en", bucket="day", width=360))
     boxes = []
     for el in root.iter(f"{NS}text"):
         if "value" in (el.get("class") or "").split():
             x, y, size = float(el.get("x", 0)), float(el.get("y", 0)), float(el.get("font-size", 12))
             w = 0.62 * size * len("".join(el.itertext()))
-            boxes.append((x - w / 2, x + w / 2, y - size, y))
+            left = {"start": x, "middle": x - w / 2, "end": x - w}[el.get("text-anchor", "start")]
+            boxes.append((left, left + w, y - 0.75 * size, y))
     assert 2 <= len(boxes) < len(pts)
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
@@ -341,3 +342,26 @@ def test_trend_refuses_points_out_of_date_order_and_unknown_buckets() -> None:
         charts.trend(pts, language="en", bucket="week")
     with pytest.raises(ValueError, match="bucket"):
         charts.trend(_weeks("2026-03-02"), language="en", bucket="fortnight")
+
+
+def test_a_score_is_printed_where_the_line_does_not_run_through_it() -> None:
+    """Above a peak, below a dip, up and away from the line on a slope; beside a dip that nears the 0 line."""
+    from datetime import date
+
+    values = [50, 80, 40, 60, 70, 65, 3, 55]  # a peak, a dip, rising, a peak, falling, a dip to 3
+    pts = [charts.TrendPoint(start=date(2026, 4, 1 + i), label=f"{i}", value=v, count=1)
+           for i, v in enumerate(values)]
+    root = parse(charts.trend(pts, language="en", bucket="day", width=640))
+    dots = _dots(root)
+    printed = {"".join(el.itertext()): (el.get("text-anchor"), float(el.get("x", 0)), float(el.get("y", 0)))
+               for el in root.iter(f"{NS}text") if "value" in (el.get("class") or "").split()}
+    anchor, x, y = printed["80"]
+    assert anchor == "middle" and x == dots[1][0] and y < dots[1][1]  # peak: above
+    anchor, x, y = printed["40"]
+    assert anchor == "middle" and x == dots[2][0] and y > dots[2][1]  # dip: below
+    anchor, x, y = printed["70"]
+    assert anchor == "middle" and y < dots[4][1]  # peak again
+    anchor, x, y = printed["3"]
+    assert anchor == "start" and x > dots[6][0] and y < dots[6][1] + 6  # beside, not into the dates
+    assert [t for t, (a, _, _) in printed.items() if a == "end"] == ["60"]  # 40 -> 60 -> 70: up, left
+    assert [t for t, (a, _, _) in printed.items() if a == "start"] == ["65", "3"]  # 70 -> 65 -> 3: up, right
