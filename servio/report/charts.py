@@ -304,8 +304,8 @@ def trend(points: Sequence[TrendPoint], *, language: str, bucket: str = "week", 
 
     The x axis is time: each point stands at its bucket's first day, so a bucket without conversations
     keeps its room. It has no point (no conversations is no score, not a score of 0), the line breaks
-    there and a grey band says "no conversations". ``screen`` ("wide" or "narrow") adds that class to the
-    chart, for style sheets that show one chart per screen width.
+    there and a grey band says "no conversations". ``screen`` ("wide" or "narrow") adds that class for
+    the style sheets that show one chart per screen width (:func:`trend_for_screens`).
     """
     if screen not in (None, "wide", "narrow"):
         raise ValueError(f"screen must be 'wide', 'narrow' or None, not {screen!r}")
@@ -343,6 +343,17 @@ def trend(points: Sequence[TrendPoint], *, language: str, bucket: str = "week", 
         parts.append(_link(p.href, dot, f"{p.label}: {p.value:.0f} (n={p.count})"))
     parts.append(tail)
     return "".join(parts)
+
+
+def trend_for_screens(points: Sequence[TrendPoint], *, language: str, bucket: str = "week",
+                      ids: ChartIds | None = None) -> str:
+    """The trend twice: 640 wide for wide screens and 360 wide for phones, each laid out for its width
+    (its dates, scores and gaps placed for it). The style sheets show one: ``svg.trend.narrow`` under
+    600 px, ``svg.trend.wide`` otherwise and in print, so a phone gets a chart drawn at about its own size
+    instead of the wide one shrunk to unreadable 6 px type."""
+    ids = ids if ids is not None else ChartIds()
+    return (trend(points, language=language, bucket=bucket, ids=ids, screen="wide")
+            + trend(points, language=language, bucket=bucket, ids=ids, screen="narrow", width=360))
 
 
 def _trend_grid(x0: float, x1: float, top: float, ph: float) -> list[str]:

@@ -125,7 +125,7 @@ def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conv
         "weakest_tip": _stage_tip(p.named_weakest, language),
         "radar": Markup(charts.profile_radar(ov.values, language=language, ids=ids)),
         "bars": Markup(charts.profile_bars(ov.values, coverage=ov.coverage, language=language, ids=ids)),
-        "trend": Markup(charts.trend(ov.trend, language=language, bucket=ov.bucket, ids=ids))
+        "trend": Markup(charts.trend_for_screens(ov.trend, language=language, bucket=ov.bucket, ids=ids))
         if ov.trend else None,
         "trend_caption": charts.trend_caption(ov.trend, language=language, bucket=ov.bucket),
         "agents": len({r.agent_id for r in chosen}),

@@ -123,13 +123,14 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
     stage_links = {s: to_list(missing_stage=s) if ov.coverage[s] < 1 else to_list(sort="overall")
                    for s in ov.values}
     weakest = ov.profile.named_weakest
+    ids = charts.ChartIds()  # two trends on the page (wide and narrow): each chart's ids unique
     return {
         "kind": kind, "id": id, "ov": ov, "profile": ov.profile, "n": len(results),
         "all_link": to_list(), "stage_links": stage_links,
-        "radar": Markup(charts.profile_radar(ov.values, language=language, links=stage_links)),
+        "radar": Markup(charts.profile_radar(ov.values, language=language, links=stage_links, ids=ids)),
         "bars": Markup(charts.profile_bars(ov.values, language=language, coverage=ov.coverage,
-                                           links=stage_links)),
-        "trend": Markup(charts.trend(ov.trend, language=language, bucket=ov.bucket)),
+                                           links=stage_links, ids=ids)),
+        "trend": Markup(charts.trend_for_screens(ov.trend, language=language, bucket=ov.bucket, ids=ids)),
         "weakest": info(weakest) if weakest else None,
         "weakest_tip": str(texts(language)["stage"][info(weakest).key].get("improve", "")) if weakest else "",
         "pattern_links": {p.id: to_list(failure=p.id) for p in ov.patterns},

@@ -365,3 +365,23 @@ def test_a_score_is_printed_where_the_line_does_not_run_through_it() -> None:
     assert anchor == "start" and x > dots[6][0] and y < dots[6][1] + 6  # beside, not into the dates
     assert [t for t, (a, _, _) in printed.items() if a == "end"] == ["60"]  # 40 -> 60 -> 70: up, left
     assert [t for t, (a, _, _) in printed.items() if a == "start"] == ["65", "3"]  # 70 -> 65 -> 3: up, right
+
+
+def test_the_trend_for_screens_is_the_same_chart_laid_out_twice() -> None:
+    """640 wide for wide screens and print, 360 for phones (a 560-wide chart shrunk to a phone had 6 px
+    type): the same points, links and words in each, its own ids, its dates placed for its width."""
+    import re
+
+    ids = charts.ChartIds()
+    charts.profile_bars(VALUES, language="en", ids=ids)
+    both = charts.trend_for_screens(_weeks(*MARCH_AND_JUNE), language="en", bucket="week", ids=ids)
+    wide, narrow = (parse(svg) for svg in re.findall(r"<svg.*?</svg>", both, flags=re.S))
+    assert wide.get("class") == "chart trend wide" and narrow.get("class") == "chart trend narrow"
+    assert (wide.get("viewBox"), narrow.get("viewBox")) == ("0 0 640 240", "0 0 360 240")
+    assert wide.get("aria-labelledby") == "ttrend1 dtrend1"
+    assert narrow.get("aria-labelledby") == "ttrend2 dtrend2"
+    for root in (wide, narrow):
+        assert [a.get("href") for a in root.iter(f"{NS}a")] == [f"/w/{d}" for d in MARCH_AND_JUNE]
+        assert len(_dots(root)) == 4 and len(_lines(root)) == 1
+    assert wide.find(f"{NS}desc").text == narrow.find(f"{NS}desc").text  # type: ignore[union-attr]
+    assert len(_date_spans(narrow)) < len(_date_spans(wide))

@@ -11,7 +11,7 @@ PAGES = {
     "conversations": ("/conversations", ["form.filters", "table.list"]),
     "conversation": ("/conversations/ex-en-01", ["#overall", "svg.timeline", "table.scorecard", "#coaching",
                                                  ".turn .chip"]),
-    "agent": ("/agents/tom", ["#profile-overall", "svg.bars", "svg.trend", "#stage-table"]),
+    "agent": ("/agents/tom", ["#profile-overall", "svg.bars", "svg.trend:visible", "#stage-table"]),
     "live": ("/live", ["#msg-customer", "#msg-agent", "#done li", "#hint"]),
     "import": ("/import", ["#files", "#format"]),
 }
