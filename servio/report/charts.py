@@ -256,7 +256,7 @@ def heatmap(rows: Sequence[tuple[str, Values, float]], *, language: str, title: 
 # ------------------------------------------------------------------ trend
 
 TREND_INK = "#2b5783"
-GAP_FILL = "#f6f8fa"
+GAP_FILL = "#eef1f4"  # the bars' track: a band that shows on a phone, its words 5.6:1
 _AXIS_FONT, _DATE_FONT, _VALUE_FONT = 11, 11, 12
 _EM = 0.62  # a character's width per unit of font size: digits, dots and hyphens of system-ui, room to spare
 
@@ -304,8 +304,9 @@ def trend(points: Sequence[TrendPoint], *, language: str, bucket: str = "week", 
 
     The x axis is time: each point stands at its bucket's first day, so a bucket without conversations
     keeps its room. It has no point (no conversations is no score, not a score of 0), the line breaks
-    there and a grey band says "no conversations". ``screen`` ("wide" or "narrow") adds that class for
-    the style sheets that show one chart per screen width (:func:`trend_for_screens`).
+    there and a grey band says "no conversations"; a band too narrow to say so is named by a key above
+    the plot. ``screen`` ("wide" or "narrow") adds that class for the style sheets that show one chart
+    per screen width (:func:`trend_for_screens`).
     """
     if screen not in (None, "wide", "narrow"):
         raise ValueError(f"screen must be 'wide', 'narrow' or None, not {screen!r}")
@@ -315,32 +316,25 @@ def trend(points: Sequence[TrendPoint], *, language: str, bucket: str = "week", 
     head, tail = _open(width, height, title or t["chart_trend_title"], desc, "trend", ids, screen)
     left, right, top, bottom = 36, 16, 24, 36
     pad = 18  # keeps the first and last point clear of the axis labels and the edge
-    pw, ph = width - left - right, height - top - bottom
-    parts = [head, *_trend_grid(left, width - right, top, ph)]
+    pw, words = width - left - right, t["chart_trend_gap"]
     if not points:
-        parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{MUTED}">'
-                     f'{escape(t["chart_trend_empty"])}</text>{tail}')
-        return "".join(parts)
+        return "".join([head, *_trend_grid(left, width - right, top, height - top - bottom),
+                        f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{MUTED}">'
+                        f'{escape(t["chart_trend_empty"])}</text>', tail])
     first, days = points[0].start, (points[-1].start - points[0].start).days
-    xy = [(left + pad + (pw - 2 * pad) * (p.start - first).days / days if days else left + pw / 2,
-           top + ph * (1 - p.value / 100)) for p in points]
+    xs = [left + pad + (pw - 2 * pad) * (p.start - first).days / days if days else left + pw / 2
+          for p in points]
     breaks = {i for i, (a, b) in enumerate(zip(points, points[1:], strict=False))
               if buckets.following(a.start, bucket) < b.start}
-    parts += [_gap_band(xy[i][0], xy[i + 1][0], top, ph, t["chart_trend_gap"]) for i in sorted(breaks)]
+    keyed = any(not _band_says(words, xs[i], xs[i + 1]) for i in breaks)
+    top += 18 if keyed else 0  # a row above the plot for the key
+    ph = height - top - bottom
+    xy = [(x, top + ph * (1 - p.value / 100)) for x, p in zip(xs, points, strict=True)]
+    parts = [head, *([_gap_key(left, words)] if keyed else []), *_trend_grid(left, width - right, top, ph)]
+    parts += [_gap_band(xy[i][0], xy[i + 1][0], top, ph, words) for i in sorted(breaks)]
     parts += _trend_lines(xy, breaks)
-    dated = _date_labels(points, xy, pad, width, breaks)
-    valued = _value_labels(points, xy, breaks, top + ph)
-    for i, (p, (x, y)) in enumerate(zip(points, xy, strict=True)):
-        dot = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{TREND_INK}" stroke="#fff" stroke-width="1.5"/>'
-        if i in valued:
-            anchor, tx, base = valued[i]
-            dot += (f'<text class="value" x="{tx:.1f}" y="{base:.1f}" text-anchor="{anchor}" fill="{INK}" '
-                    f'font-size="{_VALUE_FONT}" font-weight="600">{p.value:.0f}</text>')
-        if i in dated:
-            anchor, tx = dated[i]
-            dot += (f'<text class="date" x="{tx:.1f}" y="{height - 14}" text-anchor="{anchor}" '
-                    f'fill="{MUTED}" font-size="{_DATE_FONT}">{escape(p.label)}</text>')
-        parts.append(_link(p.href, dot, f"{p.label}: {p.value:.0f} (n={p.count})"))
+    parts += _trend_marks(points, xy, _date_labels(points, xy, pad, width, breaks), height - 14,
+                          _value_labels(points, xy, breaks, top + ph))
     parts.append(tail)
     return "".join(parts)
 
@@ -356,6 +350,25 @@ def trend_for_screens(points: Sequence[TrendPoint], *, language: str, bucket: st
             + trend(points, language=language, bucket=bucket, ids=ids, screen="narrow", width=360))
 
 
+def _trend_marks(points: Sequence[TrendPoint], xy: Sequence[tuple[float, float]],
+                 dated: Mapping[int, tuple[str, float]], date_y: float,
+                 valued: Mapping[int, tuple[str, float, float]]) -> list[str]:
+    """Each point's dot, its score and its date where they were given room, linked to its conversations."""
+    out = []
+    for i, (p, (x, y)) in enumerate(zip(points, xy, strict=True)):
+        dot = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{TREND_INK}" stroke="#fff" stroke-width="1.5"/>'
+        if i in valued:
+            anchor, tx, base = valued[i]
+            dot += (f'<text class="value" x="{tx:.1f}" y="{base:.1f}" text-anchor="{anchor}" fill="{INK}" '
+                    f'font-size="{_VALUE_FONT}" font-weight="600">{p.value:.0f}</text>')
+        if i in dated:
+            anchor, tx = dated[i]
+            dot += (f'<text class="date" x="{tx:.1f}" y="{date_y}" text-anchor="{anchor}" '
+                    f'fill="{MUTED}" font-size="{_DATE_FONT}">{escape(p.label)}</text>')
+        out.append(_link(p.href, dot, f"{p.label}: {p.value:.0f} (n={p.count})"))
+    return out
+
+
 def _trend_grid(x0: float, x1: float, top: float, ph: float) -> list[str]:
     out = []
     for g in (0, 25, 50, 75, 100):
@@ -366,16 +379,27 @@ def _trend_grid(x0: float, x1: float, top: float, ph: float) -> list[str]:
     return out
 
 
+def _band_says(words: str, xa: float, xb: float) -> bool:
+    """Whether the band between points at ``xa`` and ``xb`` has room to write ``words`` across it."""
+    return _text_width(words, _DATE_FONT) + 8 <= (xb - 9) - (xa + 9)
+
+
 def _gap_band(xa: float, xb: float, top: float, ph: float, words: str) -> str:
     """A grey band over the plot between two points with empty buckets between them, the grid hidden
     under it, and "no conversations" written across it where that fits."""
     lo, hi = xa + 9, xb - 9  # clear of the dots
     band = (f'<g class="gap"><rect x="{lo:.1f}" y="{top - 4}" width="{max(0.0, hi - lo):.1f}" '
             f'height="{ph + 8:.1f}" fill="{GAP_FILL}"/>')
-    if _text_width(words, _DATE_FONT) + 8 <= hi - lo:
+    if _band_says(words, xa, xb):
         band += (f'<text x="{(lo + hi) / 2:.1f}" y="{top + ph / 2 + 4:.1f}" text-anchor="middle" '
                  f'fill="{MUTED}" font-size="{_DATE_FONT}">{escape(words)}</text>')
     return band + "</g>"
+
+
+def _gap_key(x: float, words: str) -> str:
+    """The key above the plot: a swatch of the gap's grey, "no conversations"."""
+    return (f'<g class="key"><rect x="{x}" y="6" width="16" height="12" fill="{GAP_FILL}" stroke="{GRID}"/>'
+            f'<text x="{x + 22}" y="16" fill="{MUTED}" font-size="{_DATE_FONT}">{escape(words)}</text></g>')
 
 
 def _trend_lines(xy: Sequence[tuple[float, float]], breaks: set[int]) -> list[str]:

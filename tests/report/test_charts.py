@@ -385,3 +385,27 @@ def test_the_trend_for_screens_is_the_same_chart_laid_out_twice() -> None:
         assert len(_dots(root)) == 4 and len(_lines(root)) == 1
     assert wide.find(f"{NS}desc").text == narrow.find(f"{NS}desc").text  # type: ignore[union-attr]
     assert len(_date_spans(narrow)) < len(_date_spans(wide))
+
+
+def test_a_gap_too_narrow_to_say_so_is_named_by_a_key() -> None:
+    """On a phone, tom's four weeks (September to November with empty weeks between) left grey bands
+    too narrow for "no conversations" and nothing said what the grey was."""
+    weeks = ("2026-09-07", "2026-10-12", "2026-11-02", "2026-11-23")
+    narrow = parse(charts.trend(_weeks(*weeks), language="et", bucket="week", width=360))
+    bands = narrow.findall(f".//{NS}g[@class='gap']")
+    assert len(bands) == 3 and any(not texts(b) for b in bands)
+    key = narrow.find(f"{NS}g[@class='key']")
+    assert key is not None and texts(key) == ["vestlusi pole"]
+    swatch, band = key.find(f"{NS}rect"), bands[0].find(f"{NS}rect")
+    assert swatch is not None and band is not None and swatch.get("fill") == band.get("fill")
+    top_of_plot = min(float(line.get("y1", 0)) for line in narrow.iter(f"{NS}line"))  # the 100 line
+    assert float(swatch.get("y", 0)) + float(swatch.get("height", 0)) < top_of_plot - 12  # clear of a 100
+    # every band says it itself: no key
+    wide = parse(charts.trend(_weeks(*MARCH_AND_JUNE), language="en", bucket="week", width=640))
+    assert wide.find(f"{NS}g[@class='key']") is None
+    assert all(texts(b) == ["no conversations"] for b in wide.findall(f".//{NS}g[@class='gap']"))
+
+
+def test_the_gap_band_and_its_words_stay_readable() -> None:
+    assert charts.contrast(charts.MUTED, charts.GAP_FILL) >= 4.5  # "no conversations" on the band
+    assert charts.GAP_FILL != "#ffffff" and charts.contrast("#ffffff", charts.GAP_FILL) > 1.1  # a band to see
