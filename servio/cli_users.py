@@ -63,8 +63,8 @@ def add_parser(sub: Any) -> None:
     add.add_argument("--agent-id", metavar="ID", help="(agent, required) the agent id of their conversations")
     add.add_argument("--team", help="(team_lead, required) the team they lead")
     for name, help in (("token", "another token for a user, on stdout (a lost token)"),
-                       ("revoke", "revoke every token of a user"),
-                       ("disable", "disable a user (their tokens stop working)"),
+                       ("revoke", "revoke every token of a user (and end their dashboard sessions)"),
+                       ("disable", "disable a user (their tokens stop working, dashboard sessions end)"),
                        ("enable", "enable a disabled user")):
         actions.add_parser(name, parents=[common], help=help).add_argument("name", metavar="NAME")
 
@@ -182,7 +182,8 @@ def _token(run: _Run) -> int:
 def _revoke(run: _Run) -> int:
     user = run.user()
     revoked = int(run.store.revoke_tokens(user.id))
-    run.say(f"revoked {revoked} token{'s' * (revoked != 1)} of {user.name!r} in {run.url}")
+    run.say(f"revoked {revoked} token{'s' * (revoked != 1)} of {user.name!r} in {run.url}, and ended "
+            "their dashboard sessions")
     if user.role == "admin":
         run.say(f"{user.name!r} is an admin: servio users token {shlex.quote(user.name)} gives them "
                 "a new token")

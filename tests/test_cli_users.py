@@ -146,6 +146,19 @@ def test_revoke_makes_every_old_token_fail(database: str, capsys: pytest.Capture
     assert "revoked 0 tokens" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["revoke", "disable"])
+def test_revoke_and_disable_sign_the_user_out_of_the_dashboard(
+        database: str, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    _add(database, capsys, "mari", "--role", "reviewer")
+    with _store(database) as store:
+        mari = store.get_user(name="mari")
+        assert mari is not None
+        session = store.start_session(mari.id)  # what signing in to the dashboard made
+    assert _users([command, "mari"], database) == 0
+    with _store(database) as store:
+        assert store.user_by_session(session) is None
+
+
 def test_revoking_an_admin_is_allowed_and_says_how_to_get_back_in(
         database: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert _users(["revoke", "admin"], database) == 0

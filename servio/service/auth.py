@@ -2,8 +2,13 @@
 
 Tokens are checked by the store (which keeps only salted hashes). A short
 in-memory cache of recent successful look-ups keeps a database round trip off
-every live-hint turn; every change to users or tokens through the API clears
-it, and entries expire after ``auth_cache_seconds``.
+every live-hint turn; every change to users or tokens through the API (and
+signing out of the dashboard) clears it, and entries expire after
+``auth_cache_seconds``.
+
+The dashboard signs in with an API token once and then holds a session of its
+own (:func:`start_session`, :func:`authenticate_session`, :func:`end_session`):
+the API takes API tokens only, the dashboard's cookie sessions only.
 """
 
 from __future__ import annotations
@@ -13,19 +18,22 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, WebSocket, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from servio.service.scope import ADMIN, AGENT, REVIEWER, STAFF, TEAM_LEAD
-from servio.store.types import ROLES, User
+from servio.store.types import ROLES, StoreError, User
 
 __all__ = ["ADMIN", "AGENT", "ALL_ROLES", "REVIEWER", "TEAM_LEAD", "Admin", "CurrentUser", "Importer",
-           "Reviewer", "Staff", "TokenCache", "authenticate", "current_user", "require", "token_cache",
-           "websocket_token"]
+           "Reviewer", "Staff", "TokenCache", "authenticate", "authenticate_session", "current_user",
+           "end_session", "require", "start_session", "token_cache", "websocket_token"]
 
 ALL_ROLES = ROLES
+#: What a dashboard session's entry in the token cache starts with (an API token's is its bare digest).
+SESSION_KEY = "session:"
 #: seconds a token is trusted when the app has no settings (``Settings.auth_cache_seconds``' default)
 DEFAULT_CACHE_SECONDS = 10.0
 _creating = threading.Lock()
@@ -92,11 +100,15 @@ def token_cache(state: Any) -> TokenCache:
     return cache
 
 
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
 def authenticate(state: Any, token: str | None) -> User:
-    """The active user holding ``token``; raises 401 otherwise."""
+    """The active user holding the API token ``token``; raises 401 otherwise (a dashboard session too)."""
     if not token:
         raise _unauthorized()
-    digest = hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+    digest = _digest(token)
     cache = token_cache(state)
     user = cache.get(digest)
     if user is None:
@@ -105,6 +117,47 @@ def authenticate(state: Any, token: str | None) -> User:
             raise _unauthorized("invalid, revoked or inactive API token")
         cache.put(digest, user)
     return user
+
+
+def authenticate_session(state: Any, token: str | None) -> User:
+    """The active user of the dashboard session ``token``; raises 401 otherwise (an API token too).
+
+    Sessions share the token cache under keys of their own (:data:`SESSION_KEY` and the digest), so a
+    cached session never answers for a bearer token, nor a cached API token for a session.
+    """
+    if not token:
+        raise _unauthorized("sign in first")
+    key = SESSION_KEY + _digest(token)
+    cache = token_cache(state)
+    user = cache.get(key)
+    if user is None:
+        user = state.store.user_by_session(token)
+        if user is None or not user.active:
+            raise _unauthorized("unknown, expired or ended dashboard session")
+        cache.put(key, user)
+    return user
+
+
+def start_session(state: Any, api_token: str, lifetime: timedelta, *, replacing: str | None = None) -> str:
+    """Sign in to the dashboard: a new session of the user of ``api_token``, lasting ``lifetime`` (401
+    for a token that is not a valid API token). The session the browser held before, ``replacing``,
+    ends: its cookie is overwritten, and a copy of it should not outlive it."""
+    user = authenticate(state, api_token)
+    try:
+        session: str = state.store.start_session(user.id, lifetime)
+    except StoreError:  # deactivated (or removed) since the token cache vouched for them
+        raise _unauthorized("invalid, revoked or inactive API token") from None
+    end_session(state, replacing)
+    return session
+
+
+def end_session(state: Any, token: str | None) -> None:
+    """Sign out: end the dashboard session ``token`` in the store and clear the token cache (as every
+    change to users or tokens does), so a copy of the cookie stops working at once."""
+    store = getattr(state, "store", None)
+    if token and store is not None:
+        store.end_session(token)
+        token_cache(state).clear()
 
 
 async def current_user(request: Request,

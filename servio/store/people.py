@@ -30,11 +30,12 @@ def hash_secret(secret: str, salt: str, pepper: bytes = b"") -> str:
     return hmac.new(bytes.fromhex(salt) + pepper, secret.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def split_token(token: str) -> tuple[str, str] | None:
-    """``(key id, secret)`` of a well-formed token, else None."""
-    if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX):
+def split_token(token: str, prefix: str = TOKEN_PREFIX) -> tuple[str, str] | None:
+    """``(key id, secret)`` of a well-formed token (an API token, or another kind with its ``prefix``),
+    else None."""
+    if not isinstance(token, str) or not token.startswith(prefix):
         return None
-    key_id, dot, secret = token[len(TOKEN_PREFIX):].partition(".")
+    key_id, dot, secret = token[len(prefix):].partition(".")
     if not dot or len(key_id) != 2 * _KEY_BYTES or not secret or len(secret) > 128:
         return None
     if any(c not in "0123456789abcdef" for c in key_id):
@@ -81,14 +82,19 @@ def add_user(session: Session, name: str, role: str, agent_id: str | None,
     return row
 
 
+def new_secret(pepper: bytes) -> tuple[str, str, str, str]:
+    """``(key id, secret, salt, hash of the secret)`` of a new random token."""
+    key_id = secrets.token_hex(_KEY_BYTES)
+    secret = secrets.token_urlsafe(_SECRET_BYTES)
+    salt = secrets.token_hex(_SALT_BYTES)
+    return key_id, secret, salt, hash_secret(secret, salt, pepper)
+
+
 def add_token(session: Session, user_id: int, pepper: bytes) -> str:
     """A new token for ``user_id``; returns the plaintext, which is not stored."""
     if session.get(UserRow, user_id) is None:
         raise NotFound(f"no user with id {user_id}")
-    key_id = secrets.token_hex(_KEY_BYTES)
-    secret = secrets.token_urlsafe(_SECRET_BYTES)
-    salt = secrets.token_hex(_SALT_BYTES)
-    digest = hash_secret(secret, salt, pepper)
+    key_id, secret, salt, digest = new_secret(pepper)
     session.add(TokenRow(user_id=user_id, key_id=key_id, salt=salt, secret_hash=digest, created_at=utcnow()))
     session.flush()
     return f"{TOKEN_PREFIX}{key_id}.{secret}"

@@ -189,6 +189,21 @@ class TokenRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class DashboardSessionRow(Base):
+    """A dashboard sign-in: found and checked as an API token is (key id, salted HMAC of the secret),
+    but never one; it ends at ``expires_at``, or sooner when its row is deleted (sign-out, revoking the
+    user's tokens, deactivating the user)."""
+
+    __tablename__ = "dashboard_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_id: Mapped[str] = mapped_column(String(32), unique=True)
+    salt: Mapped[str] = mapped_column(String(64))
+    secret_hash: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class CorrectionRow(Base):
     __tablename__ = "corrections"
     __table_args__ = (Index("ix_corrections_conversation_turn", "conversation_id", "turn_index"),)

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation
 from servio.results import AgentProfile, ConversationResult
+from servio.store import dashboard_sessions, jobs, people, queries
 from servio.store import engine as engines
-from servio.store import jobs, people, queries
 from servio.store.convert import content_hash, storable, storable_result
 from servio.store.corrections import apply_correction, check_stages, correction_of, export_record
 from servio.store.export import pair_up
 from servio.store.saving import write_batch
-from servio.store.schema import ConversationRow, CorrectionRow, ImportJobRow, UserRow
+from servio.store.schema import ConversationRow, CorrectionRow, ImportJobRow, UserRow, utcnow
 from servio.store.types import (
     ConversationFilter,
     ConversationSummary,
@@ -42,6 +42,11 @@ def _scores_as_default(card: Scorecard) -> bool:
     from servio.evaluate.scorecard import default_scorecard
 
     return card.digest == default_scorecard().digest
+
+
+def _now(moment: datetime | None) -> datetime:
+    """``moment`` in UTC (naive: UTC already), or now."""
+    return utcnow() if moment is None else as_utc(moment)
 
 
 Analyse = Callable[[Conversation], ConversationResult | None]
@@ -381,9 +386,32 @@ class Store:
             return people.add_token(session, user_id, self._pepper)
 
     def revoke_tokens(self, user_id: int) -> int:
-        """Revoke all of a user's tokens; returns how many were live."""
+        """Revoke all of a user's tokens and end their dashboard sessions; returns how many tokens were
+        live."""
         with self._write() as session:
+            dashboard_sessions.end_all(session, user_id)
             return people.revoke(session, user_id)
+
+    # -- dashboard sessions ---------------------------------------------------
+
+    def start_session(self, user_id: int, lifetime: timedelta = timedelta(hours=12), *,
+                      now: datetime | None = None) -> str:
+        """A new dashboard session of an active user (plaintext, for the cookie; the store keeps its
+        salted hash) that ends after ``lifetime``; expired sessions are removed in the same transaction.
+        Raises :class:`NotFound` for an unknown user, :class:`StoreError` for an inactive one."""
+        with self._write() as session:
+            return dashboard_sessions.add(session, user_id, self._pepper, lifetime, _now(now))
+
+    def user_by_session(self, token: str, *, now: datetime | None = None) -> User | None:
+        """The active user of a dashboard session that has neither expired nor ended, else None
+        (an API token is not a session)."""
+        with self._read() as session:
+            return dashboard_sessions.find(session, token, self._pepper, _now(now))
+
+    def end_session(self, token: str) -> bool:
+        """End a dashboard session (signing out); False when there was none to end."""
+        with self._write() as session:
+            return dashboard_sessions.end(session, token, self._pepper)
 
     def get_user(self, user_id: int | None = None, *, name: str | None = None) -> User | None:
         """A user by id or by name, or None."""
@@ -398,9 +426,9 @@ class Store:
             return [people.user_of(r) for r in session.scalars(select(UserRow).order_by(UserRow.id))]
 
     def set_user_active(self, user_id: int, active: bool) -> User:
-        """Enable or disable a user (a disabled user's tokens stop working); disabling the last active
-        admin raises :class:`LastAdmin` and changes nothing (checked in the same transaction, with the
-        active admins' rows locked where the database can)."""
+        """Enable or disable a user (a disabled user's tokens stop working and their dashboard sessions
+        end); disabling the last active admin raises :class:`LastAdmin` and changes nothing (checked in
+        the same transaction, with the active admins' rows locked where the database can)."""
         with self._write() as session:
             row = session.get(UserRow, user_id)
             if row is None:
@@ -412,6 +440,8 @@ class Store:
                     raise LastAdmin(f"{row.name!r} is the last active admin: nobody could manage users any "
                                     "more; add or enable another admin first")
             row.active = bool(active)
+            if not active:  # signing in again after being enabled takes an API token
+                dashboard_sessions.end_all(session, user_id)
             return people.user_of(row)
 
     # -- import jobs ------------------------------------------------------------

@@ -1,16 +1,17 @@
 """The dashboard's pages: a FastAPI router factory over a :class:`~servio.web.backend.Backend`.
 
 Handlers parse the request, call one function of :mod:`servio.web.pages` and
-render a template. People sign in by pasting an API token, kept in an
-HttpOnly cookie; JSON posts must carry the ``X-Servio: 1`` header (a request
-other sites cannot make without CORS consent).
+render a template. People sign in by pasting an API token; the server checks it
+and answers with a dashboard session of 12 hours (never the API token) in an
+HttpOnly cookie, which signing out ends on the server. JSON posts must carry the
+``X-Servio: 1`` header (a request other sites cannot make without CORS consent).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -26,7 +27,10 @@ from servio.web.backend import Backend
 from servio.web.i18n import strings
 from servio.web.render import Renderer, language_of
 
+#: The cookie holding the dashboard session (a session token, never an API token; the name is older).
 TOKEN_COOKIE = "servio_token"
+#: How long a dashboard session (and its cookie) lasts.
+SESSION_LIFETIME = timedelta(hours=12)
 LANG_COOKIE = "servio_lang"
 STATIC = {"app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
           "live.js": "text/javascript; charset=utf-8", "icon.svg": "image/svg+xml"}
@@ -82,12 +86,13 @@ class _Ui:
     # -- who and which language --------------------------------------------
 
     def user(self, request: Request) -> User | None:
+        """The user of the request's dashboard session (None: none, or one that expired or ended)."""
         token = request.cookies.get(TOKEN_COOKIE)
         if token:
-            from servio.service.auth import authenticate
+            from servio.service.auth import authenticate_session
 
             try:
-                return authenticate(request.app.state, token)
+                return authenticate_session(request.app.state, token)
             except HTTPException:
                 return None
         return GUEST if self.open_access else None
@@ -202,22 +207,29 @@ class _Ui:
         self.not_cross_site(request)
         form = await request.form()
         token, nxt = str(form.get("token", "")).strip(), str(form.get("next", ""))
-        from servio.service.auth import authenticate
+        from starlette.concurrency import run_in_threadpool
 
-        try:
-            authenticate(request.app.state, token)
+        from servio.service.auth import start_session
+
+        try:  # in the thread pool: a write, which may wait for the write lock while an import writes
+            session = await run_in_threadpool(start_session, request.app.state, token, SESSION_LIFETIME,
+                                              replacing=request.cookies.get(TOKEN_COOKIE))
         except HTTPException:
             html = self.render.page("login.html", lang=language_of(request), user=None, path=request.url.path,
                                     next=nxt, error="login_failed")
             return HTMLResponse(html, status_code=401)
         target = nxt if nxt.startswith(self.prefix + "/") else f"{self.prefix}/team"
         response = RedirectResponse(target, status_code=303)
-        response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict",
-                            secure=request.url.scheme == "https", max_age=12 * 3600)
+        response.set_cookie(TOKEN_COOKIE, session, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https",
+                            max_age=int(SESSION_LIFETIME.total_seconds()))
         return response
 
-    async def logout(self, request: Request) -> Response:
+    def logout(self, request: Request) -> Response:
         self.not_cross_site(request)
+        from servio.service.auth import end_session
+
+        end_session(request.app.state, request.cookies.get(TOKEN_COOKIE))  # a copy of the cookie is dead now
         response = RedirectResponse(f"{self.prefix}/login", status_code=303)
         response.delete_cookie(TOKEN_COOKIE)
         return response

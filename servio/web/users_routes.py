@@ -3,7 +3,8 @@
 The handlers call the store as the API's ``/users`` endpoints do (the same
 body model, the same store methods) and clear ``app.state.token_cache`` after
 every change to users or tokens, as the API does, so a deactivated user or a
-revoked token stops working at once. A new token is only ever in the JSON
+revoked token stops working at once (the store ends such a user's dashboard
+sessions in the same transaction). A new token is only ever in the JSON
 answer of the post that made it: never in a page, never logged.
 
 The checks people meet in the form (a team lead without a team, an agent

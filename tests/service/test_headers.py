@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from servio.service import create_app
 from tests.service.conftest import Users, make_settings
+from tests.web.conftest import sign_in
 
 COMMON = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
 
@@ -48,8 +49,7 @@ def guarded(answer: Any, *, cache: str = "no-store") -> dict[str, set[str]]:
 def browser(filled_store: Any, users: Users) -> Iterator[TestClient]:
     """A client signed in to the dashboard as the reviewer."""
     with TestClient(create_app(make_settings(), store=filled_store), raise_server_exceptions=False) as c:
-        c.cookies.set("servio_token", users.tokens["reviewer"])
-        yield c
+        yield sign_in(c, users.tokens["reviewer"])
 
 
 def test_api_answers_are_data_that_nothing_may_run_or_keep(client: TestClient, users: Users) -> None:
@@ -88,7 +88,7 @@ def test_answers_of_the_limits_and_of_an_unexpected_error_carry_them_too(filled_
 
 def test_dashboard_pages_run_only_servios_own_scripts(browser: TestClient, users: Users) -> None:
     admin = TestClient(browser.app, raise_server_exceptions=False)  # the import page is the importers'
-    admin.cookies.set("servio_token", users.tokens["admin"])
+    sign_in(admin, users.tokens["admin"])
     for path in ("/ui/team", "/ui/agents/kati", "/ui/conversations", "/ui/conversations/svc-et-1",
                  "/ui/live", "/ui/import", "/ui/login"):
         answer = (admin if path == "/ui/import" else browser).get(path)

@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from servio.service import create_app
 from servio.store.types import StoreError
 from tests.service.conftest import Users, make_settings
+from tests.web.conftest import sign_in
 
 RECORD = json.dumps({"id": "up-1", "language": "et", "turns": [
     {"speaker": "customer", "text": "Minu isikukood on 38001010000, helistage 5551234."}]}) + "\n"
@@ -66,7 +67,7 @@ def test_the_api_removes_the_upload_when_the_job_cannot_be_recorded(broken: Test
 
 def test_the_dashboard_removes_the_upload_when_the_job_cannot_be_recorded(broken: TestClient, users: Users,
                                                                           temp: Path) -> None:
-    broken.cookies.set("servio_token", users.tokens["admin"])
+    sign_in(broken, users.tokens["admin"])
     answer = broken.post("/ui/import", files=[("files", ("chats.jsonl", RECORD.encode()))],
                          headers={"X-Servio": "1"})
     assert answer.status_code >= 400, answer.text

@@ -14,7 +14,7 @@ from servio.store.engine import head_revision, normalise_url
 from servio.store.schema import Base
 
 TABLES = {"conversations", "turns", "stage_tags", "stage_scores", "failures", "feedback", "agents", "teams",
-          "users", "api_tokens", "corrections", "import_jobs"}
+          "users", "api_tokens", "dashboard_sessions", "corrections", "import_jobs"}
 
 
 def test_migrated_database_matches_the_models(store: Store) -> None:

@@ -57,19 +57,29 @@ def store_app(store: Any, **overrides: Any) -> Any:
     return create_app(Settings(**{**options, **overrides}), store=store)
 
 
+def sign_in(client: Any, token: str) -> Any:
+    """``client`` signed in to the dashboard through its sign-in form with the API token ``token``: the
+    cookie it gets holds a dashboard session, never the token. Returns the client."""
+    answer = client.post("/ui/login", data={"token": token}, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    session = client.cookies.get("servio_token")
+    assert session and token not in session, "the dashboard's cookie must not hold the API token"
+    return client
+
+
 @contextmanager
 def cookie_clients(app: Any, tokens: dict[str, str]) -> Iterator[Any]:
-    """``client(role)`` (or ``client(role, token)``): a new test client of ``app`` signed in with that
-    role's dashboard cookie; every client is closed at the end."""
+    """``client(role)`` (or ``client(role, token)``): a new test client of ``app`` signed in through the
+    sign-in form with that role's token (a dashboard session in its cookie); every client is closed at
+    the end."""
     from fastapi.testclient import TestClient
 
     clients: list[TestClient] = []
 
     def client(role: str, token: str | None = None) -> TestClient:
         c = TestClient(app, raise_server_exceptions=False)
-        c.cookies.set("servio_token", token or tokens[role])
         clients.append(c)
-        return c
+        return sign_in(c, token or tokens[role])
 
     try:
         yield client

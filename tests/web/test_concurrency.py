@@ -139,7 +139,8 @@ def test_other_requests_are_answered_while_a_post_writes(action: str, tmp_path: 
     held.inner.add([(conv, evaluate(analyze(conv), contact_type=conv.contact_type))])
     store = Store(f"sqlite:///{tmp_path / 'users.db'}")
     store.migrate()
-    _, token = store.create_user("root", "admin")
+    root, _ = store.create_user("root", "admin")
+    session = store.start_session(root.id)  # what signing in puts in the cookie
     app = FastAPI()
     app.state.store = store
     app.include_router(web_router(backend=lambda _request: held))
@@ -149,7 +150,7 @@ def test_other_requests_are_answered_while_a_post_writes(action: str, tmp_path: 
         with served_app(app) as origin:
             slow: dict[str, Any] = {}
             post = lambda: httpx.post(origin + url, json=body, timeout=60,  # noqa: E731
-                                      headers={"X-Servio": "1", "Cookie": f"servio_token={token}"})
+                                      headers={"X-Servio": "1", "Cookie": f"servio_token={session}"})
             writer = threading.Thread(target=lambda: slow.update(answer=post()))
             writer.start()
             assert held.entered.wait(30), f"the {action} never reached its backend"

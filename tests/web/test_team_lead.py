@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
 from servio.service import Settings, create_app
 from servio.web import web_router
+from tests.web.conftest import sign_in
 
 JSON = {"X-Servio": "1"}
 
@@ -58,8 +59,7 @@ def _app(store: Any) -> Any:
 def lead(store: Any) -> Iterator[TestClient]:
     tokens = _fill(store)
     with TestClient(_app(store), raise_server_exceptions=False) as client:
-        client.cookies.set("servio_token", tokens["team_lead"])
-        yield client
+        yield sign_in(client, tokens["team_lead"])
 
 
 def _options(html: str, select_id: str) -> list[str]:

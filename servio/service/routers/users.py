@@ -60,8 +60,8 @@ def get_user(request: Request, user_id: UserId, admin: Admin) -> Any:
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, summary="Enable or disable a user",
-              description="A disabled user's tokens stop working at once. An admin cannot disable "
-                          "themselves (400), nor the last active admin (409).")
+              description="A disabled user's tokens stop working at once and their dashboard sessions "
+                          "end. An admin cannot disable themselves (400), nor the last active admin (409).")
 def patch_user(request: Request, user_id: UserId, body: UserPatch, admin: Admin) -> Any:
     target = _user(request, user_id)
     if user_id == admin.id and body.active is False:
@@ -86,8 +86,9 @@ def issue_token(request: Request, user_id: UserId, admin: Admin) -> Any:
 
 
 @router.delete("/users/{user_id}/tokens", summary="Revoke every token of a user",
-               description="Returns how many tokens were live. An admin cannot revoke their own tokens "
-                           "(400): that would sign them out for good.")
+               description="Returns how many tokens were live; the user's dashboard sessions end too. "
+                           "An admin cannot revoke their own tokens (400): that would sign them out for "
+                           "good.")
 def revoke_tokens(request: Request, user_id: UserId, admin: Admin) -> dict[str, int]:
     _user(request, user_id)
     if user_id == admin.id:  # every token includes the one this request is made with
