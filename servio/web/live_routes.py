@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from servio.web.render import language_of
 
@@ -52,7 +53,9 @@ def add_live(router: APIRouter, ui: _Ui) -> None:
         if len(text) > MAX_TURN_CHARS:  # the API's limit: a longer turn would hold the event loop for seconds
             raise HTTPException(422, f"a turn holds at most {MAX_TURN_CHARS} characters")
         try:
-            update = request.app.state.live.add_turn(session_id, _owner(user), Speaker(speaker), text)
+            # in a worker thread, as the API does: the event loop stays free for everyone else
+            update = await run_in_threadpool(request.app.state.live.add_turn, session_id, _owner(user),
+                                             Speaker(speaker), text)
         except SessionNotFoundError as exc:
             raise HTTPException(404, str(exc)) from None
         except LiveError as exc:

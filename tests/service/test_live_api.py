@@ -124,3 +124,34 @@ def test_an_open_websocket_stops_when_its_user_is_disabled_or_revoked(client: Te
         with pytest.raises(WebSocketDisconnect) as closed:  # the next turn is refused, not answered
             ws.receive_json()
         assert closed.value.code == 1008
+
+
+def test_tagging_a_turn_runs_off_the_event_loop(client: TestClient, users: Users,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tagging grows with the chat (a long one takes seconds): on the event loop it would stall every
+    other request of the service meanwhile, so the HTTP and WebSocket turns run it in a worker thread."""
+    import asyncio
+
+    from servio.live import LiveSessions
+
+    seen: list[bool] = []
+    real = LiveSessions.add_turn
+
+    def add_turn(self: LiveSessions, *args: object, **kwargs: object) -> object:
+        try:
+            asyncio.get_running_loop()
+            seen.append(True)
+        except RuntimeError:
+            seen.append(False)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LiveSessions, "add_turn", add_turn)
+    headers = users.headers("agent")
+    session = client.post("/live/sessions", json={}, headers=headers).json()
+    turn = {"speaker": "agent", "text": CHAT[0][1]}
+    assert client.post(f"/live/sessions/{session['id']}/turns", json=turn, headers=headers).status_code == 200
+    with client.websocket_connect(f"/live/chat-9?token={users.tokens['agent']}") as ws:
+        ws.receive_json()
+        ws.send_json(turn)
+        assert ws.receive_json()["type"] == "update"
+    assert seen == [False, False], "a live turn was tagged on the event loop"

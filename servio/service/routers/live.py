@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from servio.live import LiveError, LiveSession, LiveSessions, SessionInfo, SessionNotFoundError
 from servio.service.auth import CurrentUser, authenticate, websocket_token
@@ -80,8 +81,10 @@ async def delete_session(request: Request, session_id: str, user: CurrentUser) -
                          "the chat's language and the warnings that show so far.")
 async def add_turn(request: Request, session_id: str, turn: LiveTurnIn, user: CurrentUser) -> JSONResponse:
     # answered as JSON directly: LiveUpdate.to_dict() is already the documented shape (tests check it)
-    update = _sessions(request).add_turn(session_id, _owner(user), turn.speaker, turn.text,
-                                         author=turn.author, timestamp=turn.timestamp)
+    # tagging the chat so far takes longer as it grows: in a worker thread, so the event loop (every other
+    # request) is not held while it runs; the session's own lock orders turns of one chat
+    update = await run_in_threadpool(_sessions(request).add_turn, session_id, _owner(user), turn.speaker,
+                                     turn.text, author=turn.author, timestamp=turn.timestamp)
     return JSONResponse(update.to_dict())
 
 
@@ -113,7 +116,7 @@ async def live_socket(websocket: WebSocket, session_id: str) -> None:
             if not _still_valid(state, token):  # disabled or revoked since the socket opened
                 await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="token no longer valid")
                 return
-            await websocket.send_json(_answer(live, session.id, owner, raw, depth))
+            await websocket.send_json(await run_in_threadpool(_answer, live, session.id, owner, raw, depth))
     except WebSocketDisconnect:
         return
 
