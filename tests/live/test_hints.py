@@ -159,6 +159,25 @@ def test_a_new_need_after_the_goodbye_starts_finding_out_again() -> None:
     assert next_stage(turns, [*stages[:-1], frozenset({7})], FULL) is None
 
 
+def test_a_question_about_options_after_the_goodbye_is_answered_with_options() -> None:
+    # "Thanks for choosing us, have a nice day!" / "Actually, is there a cheaper plan too?": the customer
+    # waits on an answer, so not "No step left" (live audit F19); options are what the question asks
+    turns = _turns(A, C, A, C, A, C)
+    stages = [frozenset({1, 2}), frozenset({3}), frozenset({3}), frozenset({3}), frozenset({6, 7}),
+              frozenset({5})]
+    assert next_stage(turns, stages, FULL) == 5
+    # it reopens the chat like a new need: once the agent has set out the options, finding out goes on
+    # from the start of its phase (the agent's stages count afresh after the goodbye)
+    more = [*turns, Turn(speaker=A, text="x")]
+    assert next_stage(more, [*stages, frozenset({5})], FULL) == 3
+
+
+def test_a_customer_question_about_options_calls_for_options() -> None:
+    # mid-chat too: a customer asking what is possible (5) is answered with what is possible
+    turns = _turns(A, C)
+    assert next_stage(turns, [frozenset({1, 2}), frozenset({3, 5})], FULL) == 5
+
+
 @pytest.mark.parametrize("language", ["et", "en"])
 def test_hint_texts_read_in_two_seconds(language: str) -> None:
     # an agent glances at the hint mid-chat: about 10 words at most
