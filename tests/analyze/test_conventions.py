@@ -273,6 +273,20 @@ CASES = [
       (A, "Tühistasin selle ja tagastasin teie kaardile 64 eurot. "
           "Loodame teid mõni teine kord pardal näha.")],
      3, {6, 7}),
+    ("a goodbye alone in the final agent turn is 7", "en",
+     [(C, "Hi, my router keeps dropping the connection."),
+      (A, "Hello, this is Anna from NetCo. When did it start?"),
+      (C, "Yesterday evening."),
+      (A, "I have reset your line from our side, it should be stable now."),
+      (C, "Thanks, it works."),
+      (A, "Goodbye.")], 5, {7}),
+    ("a goodbye alone in the final agent turn is 7", "et",
+     [(C, "Tere, ruuter katkestab pidevalt ühenduse."),
+      (A, "Tere, siin Anna NetCost. Millal see algas?"),
+      (C, "Eile õhtul."),
+      (A, "Lähtestasin teie liini meie poolt, nüüd peaks ühendus püsima."),
+      (C, "Aitäh, töötab."),
+      (A, "Head aega!")], 5, {7}),
 ]
 
 
@@ -287,8 +301,8 @@ LEARNED_MISSES = {
     "en: asking whether something is possible is 5, even put as 'tell me whether'":
         "a customer's possibility question after an agent question also gets 3 (gold often {3, 5})",
     "et: a question about what matters more is 4":
-        "the stage-4 threshold is high (0.575: precision 0.92, recall 0.70 held out; model card) and a "
-        "short either-or question without 'oluline' or 'tähtis' stays below it",
+        "a short either-or question without 'oluline' or 'tähtis' stays below the stage-4 threshold (0.33 "
+        "against 0.375; stage-4 recall 0.75 held out, model card)",
     "et: 'aga kas ...' without a question mark asks what is possible: 5":
         "after a proposal, 'ok aga kas ...' also gets 6: the 'ok' read as accepting it (the guide decides "
         "only a bare 'ok')",
@@ -296,19 +310,22 @@ LEARNED_MISSES = {
         "a short question about measurements gets no stage (few such questions in the training data)",
     "en: asking about the space the customer has is a question of limits: 5":
         "a short question about measurements gets no stage (few such questions in the training data; "
-        "stage 5 at 0.36 against its threshold 0.375)",
+        "stage 5 at 0.35 against its threshold 0.40)",
     "en: what sometimes happens in general is 5":
         "a short general statement without a policy word stays just below the stage-5 threshold "
-        "(0.35 against 0.375)",
+        "(0.34 against 0.40)",
     "en: thanks for getting in touch opens an e-mail thread's first reply: 1, not 7":
         "a question in the first reply of an e-mail thread also gets 6 (0.49 against 0.375): the training "
         "data holds few e-mail threads",
     "et: thanks for getting in touch opens an e-mail thread's first reply: 1, not 7":
         "a question in the first reply of an e-mail thread also gets 6 (0.43 against 0.375): the training "
         "data holds few e-mail threads",
+    "et: hoping to see the customer again is a well-wish: 7":
+        "'loodame teid ... näha' after an action gets stage 7 at 0.53, just under its threshold 0.575 (0.55 "
+        "in the model before; thresholds move by a grid step or two as the model is retrained)",
     "en: hoping to see the customer again is a well-wish: 7":
         "a well-wish the training data hardly uses ('we hope to see you on board') stays below the stage-7 "
-        "threshold (0.32 against 0.55)",
+        "threshold (0.29 against 0.575)",
 }
 
 

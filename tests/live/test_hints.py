@@ -186,12 +186,7 @@ def test_hint_texts_read_in_two_seconds(language: str) -> None:
         assert len(text.split()) <= 10, text
 
 
-@pytest.mark.parametrize("tagger", [
-    "rules",
-    pytest.param("learned", marks=pytest.mark.xfail(strict=True, reason=(
-        "the live model retrained with character 3-6-grams reads 'Anything else?' after an action as "
-        "a needs question (3, confidence 0.44; the guide: {6, 7}), so the chat counts stage 3 as done"))),
-])
+@pytest.mark.parametrize("tagger", ["rules", "learned"])
 def test_the_done_hint_does_not_claim_stages_the_agent_skipped(tagger: str) -> None:
     session = new_session("s", "o", SessionInfo(language=Language.EN, contact_type=ContactType.SUPPORT),
                           tagger=tagger)
