@@ -106,17 +106,8 @@ def _digest(token: str) -> str:
 
 def authenticate(state: Any, token: str | None) -> User:
     """The active user holding the API token ``token``; raises 401 otherwise (a dashboard session too)."""
-    if not token:
-        raise _unauthorized()
-    digest = _digest(token)
-    cache = token_cache(state)
-    user = cache.get(digest)
-    if user is None:
-        user = state.store.user_by_token(token)
-        if user is None or not user.active:
-            raise _unauthorized("invalid, revoked or inactive API token")
-        cache.put(digest, user)
-    return user
+    return _cached_user(state, token, "", "user_by_token", missing="a valid API token is required",
+                        refused="invalid, revoked or inactive API token")
 
 
 def authenticate_session(state: Any, token: str | None) -> User:
@@ -125,15 +116,22 @@ def authenticate_session(state: Any, token: str | None) -> User:
     Sessions share the token cache under keys of their own (:data:`SESSION_KEY` and the digest), so a
     cached session never answers for a bearer token, nor a cached API token for a session.
     """
+    return _cached_user(state, token, SESSION_KEY, "user_by_session", missing="sign in first",
+                        refused="unknown, expired or ended dashboard session")
+
+
+def _cached_user(state: Any, token: str | None, prefix: str, lookup: str, *,
+                 missing: str, refused: str) -> User:
+    """The active user the store's ``lookup`` finds for ``token``, cached under ``prefix`` + its digest."""
     if not token:
-        raise _unauthorized("sign in first")
-    key = SESSION_KEY + _digest(token)
+        raise _unauthorized(missing)
+    key = prefix + _digest(token)
     cache = token_cache(state)
     user = cache.get(key)
     if user is None:
-        user = state.store.user_by_session(token)
+        user = getattr(state.store, lookup)(token)
         if user is None or not user.active:
-            raise _unauthorized("unknown, expired or ended dashboard session")
+            raise _unauthorized(refused)
         cache.put(key, user)
     return user
 
