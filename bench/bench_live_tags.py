@@ -86,7 +86,9 @@ def main() -> None:
     tested = fold_of[src] >= 0
     ways = {"batch": batch_p >= batch_t, "live": live_p >= live_t}
     servio = ways["live"].copy()
-    servio[:, 6] |= (batch_p[:, 6] >= GOODBYE_KEPT) & (speakers == "agent")
+    # not on the agent's first turn, which opens a live chat (newest_turn_tags' first_agent_turn)
+    first = np.array([all(t.speaker.value != "agent" for t in c.turns[:-1]) for c in prefixes.conversations])
+    servio[:, 6] |= (batch_p[:, 6] >= GOODBYE_KEPT) & (speakers == "agent") & ~first
     ways["servio"] = servio
     report(ways, gold, tested, languages, speakers)
 

@@ -135,7 +135,9 @@ class LiveSession:
             from servio.analyze.learned.tagger import newest_turn_tags
 
             live = self.newest.tag(prepared)[-1]
-            tags = (*tags[:-1], newest_turn_tags(tags[-1], live, conv.turns[-1].speaker))
+            first = all(t.speaker is not Speaker.AGENT for t in conv.turns[:-1])
+            newest = newest_turn_tags(tags[-1], live, conv.turns[-1].speaker, first_agent_turn=first)
+            tags = (*tags[:-1], newest)
         if conv.language is None:
             conv = conv.with_language(prepared.language)
         tagged = TaggedConversation(conversation=conv, turns=tags, tagger=self.tagger.name)

@@ -100,6 +100,8 @@ def test_newest_turn_keeps_an_agents_goodbye_the_batch_model_is_sure_of() -> Non
     assert newest_turn_tags(sure, live, Speaker.CUSTOMER).stages == {6}  # only the agent's goodbye
     assert newest_turn_tags(sure, _tags((7, 0.5)), Speaker.AGENT).tags == _tags((7, 0.5)).tags
     assert newest_turn_tags(_tags((6, 0.9)), _tags(), Speaker.AGENT).stages == frozenset()
+    # the agent's first turn opens a live chat: the batch model's sure goodbye is not kept there
+    assert newest_turn_tags(sure, live, Speaker.AGENT, first_agent_turn=True).stages == {6}
 
 
 def test_a_question_as_the_newest_turn_is_not_taken_for_the_solution() -> None:

@@ -196,3 +196,18 @@ def test_the_done_hint_does_not_claim_stages_the_agent_skipped(tagger: str) -> N
     assert update.next_stage is None and 3 not in update.agent_done
     assert "all stages" not in update.hint.lower()
     assert "goodbye" in update.hint
+
+
+@pytest.mark.parametrize(("language", "customer", "agent"), [
+    ("et", "tere, mu tellimus on katki, aitah", "tere! olen Mari. mis juhtus?"),
+    ("et", "Tere, mu tellimus on katki, aitäh", "Tere, mina olen Mari. Mis juhtus?"),
+    ("en", "Hi, my order arrived broken, thanks", "Hi, I'm Mary from ShopCo. What happened?"),
+])
+def test_a_customer_thanks_in_the_first_message_does_not_make_the_greeting_a_goodbye(
+        language: str, customer: str, agent: str) -> None:
+    # live audit F5: the batch model took the agent's opening for the chat's last turn after the
+    # customer's "thanks", and the panel said "No step left" at the start of the chat
+    session = new_session("f5", "me", SessionInfo(language=Language(language)))
+    session.add_turn(C, customer)
+    update = session.add_turn(A, agent)
+    assert 7 not in update.stages and update.next_stage is not None

@@ -29,8 +29,9 @@ def _batch(conv: Conversation, n: int, language: Language | None) -> tuple[list[
     tagged = analyze(prefix)
     live = newest_turn_tagger(resolve_tagger("learned"))
     assert live is not None
+    first = all(t.speaker is not Speaker.AGENT for t in prefix.turns[:-1])
     newest = newest_turn_tags(tagged.turns[-1], analyze(prefix, tagger=live).turns[-1],
-                              prefix.turns[-1].speaker)
+                              prefix.turns[-1].speaker, first_agent_turn=first)
     tagged = TaggedConversation(conversation=tagged.conversation, turns=(*tagged.turns[:-1], newest),
                                 tagger=tagged.tagger)
     return [t.stages for t in tagged.turns], evaluate(tagged, contact_type=conv.contact_type).overall

@@ -225,13 +225,18 @@ def newest_turn_tagger(tagger: Tagger) -> Tagger | None:
 GOODBYE_KEPT = 0.8
 
 
-def newest_turn_tags(batch: TurnTags, live: TurnTags, speaker: Speaker) -> TurnTags:
+def newest_turn_tags(batch: TurnTags, live: TurnTags, speaker: Speaker, *,
+                     first_agent_turn: bool = False) -> TurnTags:
     """The tags of a chat's newest turn: the live model's, plus the batch model's goodbye (7) on an
     agent's turn when the batch model is nearly sure of it (:data:`GOODBYE_KEPT`). A goodbye closes the
     chat wherever it stands; the live model, which learnt from chats that mostly run longer, doubts one
     that comes early ("Done, I've changed it. Anything else?" as the second agent turn). Held out on
-    the shared data this leaves micro-F1 where the live model alone has it (docs/live.md)."""
-    if speaker is not Speaker.AGENT or 7 in live.stages:
+    the shared data this leaves micro-F1 where the live model alone has it (docs/live.md).
+
+    Not on the agent's first turn (``first_agent_turn``): it opens a live chat. The batch model reads
+    a newest turn as the last one, and after a customer's "..., thanks" it was sure that "Hi, I'm Mari.
+    What happened?" closed the chat, so the panel said "No step left" at the start (live audit F5)."""
+    if speaker is not Speaker.AGENT or 7 in live.stages or first_agent_turn:
         return live
     kept = [t for t in batch.tags if t.stage == 7 and t.confidence >= GOODBYE_KEPT]
     if not kept:
