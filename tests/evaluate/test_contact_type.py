@@ -23,6 +23,13 @@ from tests.evaluate.build import A, C, convo
     ("en", "What time do you open on Sunday?", ContactType.INFORMATION),
     ("en", "The app crashes every time I log in.", ContactType.SUPPORT),
     ("en", "I can't log in and I can't upgrade my plan", ContactType.SUPPORT),
+    # wanting a new thing is a sale, and an Estonian compound carries its product word at the end
+    ("et", "Vajan uut telefonipaketti.", ContactType.SALES),
+    ("et", "Tahaksin uut sülearvutit.", ContactType.SALES),
+    ("et", "Tahaksin uut sulearvutit.", ContactType.SALES),
+    ("et", "Kas teil kõnepaketid on ka perele?", ContactType.SALES),
+    ("en", "I'd like a new laptop.", ContactType.SALES),
+    ("en", "I want a new phone plan.", ContactType.SALES),
 ])
 def test_detected_from_the_customer_words(language: str, customer: str, expected: ContactType) -> None:
     tagged = convo((C, {3}, customer), (A, {6}, "..."), language=language)
