@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from servio.evaluate import evaluate, load_scorecard
+from servio.evaluate.cues import default_cues
+from servio.evaluate.patterns import customer_has_choice
 from servio.evaluate.registry import registered_patterns
 from servio.evaluate.scorecard import scorecard_from_dict
+from servio.evaluate.view import View
 from tests.evaluate.build import EN_GOOD, EN_WEAK, ET_GOOD, ET_WEAK, A, C, convo
 
 ALL = ["solution_before_needs", "no_close", "no_greeting", "no_introduction", "only_closed_questions",
@@ -124,3 +127,23 @@ def test_a_chaser_is_no_closed_question_about_the_need(language: str, chaser: st
     assert "only_closed_questions" not in ids(*base)
     closed = "Is it the March bill?" if language == "en" else "Kas see on märtsi arve?"
     assert "only_closed_questions" in ids(*base, (A, {3}, closed))
+
+
+@pytest.mark.parametrize("language,customer,choice", [
+    # a report that uses "instead" or "choose" is no request for alternatives (live audit F6)
+    ("en", "Oh wait, the invoice is wrong too, it shows 3 items instead of 2.", False),
+    ("en", "I can't choose a delivery slot in the app.", False),
+    ("et", "Ma ei saa äpis tarneaega valida.", False),
+    # a request or a question is
+    ("en", "Can I get a refund instead?", True),
+    ("en", "I'd rather have store credit instead of a repair.", True),
+    ("en", "Which one should I choose?", True),
+    ("et", "Aidake mul valida, palun.", True),
+    ("et", "Mis valikud mul on?", True),
+    ("et", "Ei oska valida kahe vahel.", True),
+    ("en", "Help choosing would be great.", True),
+])
+def test_alternatives_request_is_a_request(language: str, customer: str, choice: bool) -> None:
+    tagged = convo((C, {3}, customer), (A, {6}, "..."), language=language, contact_type="support")
+    view = View(tagged, cues=default_cues(), language=language, contact_type="support")
+    assert customer_has_choice(view, {}) is choice
