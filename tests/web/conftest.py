@@ -111,8 +111,11 @@ def served_app(app: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(base_url: str) -> Iterator[Any]:
+    """One Chromium for the tests of this folder. Closed when they are done, not at the end of the session:
+    Playwright's sync API keeps an event loop running in the main thread while it is open, and later tests
+    that call ``asyncio.run`` (tests/service) would fail when run after these."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
