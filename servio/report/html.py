@@ -8,10 +8,13 @@ strings and the coaching data in the report's language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup, escape
 
 from servio.evaluate.profiles import profiles
 from servio.model import Conversation
@@ -40,7 +43,22 @@ def _env() -> jinja2.Environment:
                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True,
                              lstrip_blocks=True)
     env.filters["turn_no"] = turn_number
+    env.filters["whole_dates"] = whole_dates
     return env
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?(?: \d{2}:\d{2})?")
+
+
+def whole_dates(text: str) -> Markup:
+    """``text`` escaped, each ISO date in a ``<span class="date">`` that the style sheet keeps on one
+    line: a browser may break a line after any hyphen, and "2026-10-" / "12" reads as two things."""
+    out, last = [], 0
+    for m in _ISO_DATE.finditer(text):
+        out += [escape(text[last:m.start()]), Markup('<span class="date">{}</span>').format(m.group(0))]
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 def build_report(results: Sequence[ConversationResult],

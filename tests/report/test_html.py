@@ -171,6 +171,22 @@ def test_profile_and_trend_charts_say_what_they_show_in_visible_text(results) ->
         assert t["chart_trend_desc"].split("{bucket}")[0] + t["bucket_week"] in text
 
 
+def test_dates_in_the_text_are_kept_on_one_line(results) -> None:
+    """A browser may break a line after any hyphen: on a phone the trend's caption showed "2026-10-" at
+    the end of one line and "12" at the start of the next. Each date of the caption, the period and the
+    time of writing is in a span the style sheet keeps whole; the text around it is escaped as before."""
+    from servio.report.html import whole_dates
+
+    assert str(whole_dates("a <b> 2026-10-12 (n=1), 2026-10 – 2026-11-29 09:25.")) == (
+        'a &lt;b&gt; <span class="date">2026-10-12</span> (n=1), <span class="date">2026-10</span> – '
+        '<span class="date">2026-11-29 09:25</span>.')
+    html = build_report(results, None, scope="agent", id="ann", language="en")
+    caption = re.search(r'<p class="caption">(Mean overall score per.*?)</p>', html, flags=re.S)
+    assert caption is not None
+    assert re.sub(r'<span class="date">\d{4}-\d{2}-\d{2}</span>', "", caption.group(1)).count("-") == 0
+    assert re.search(r"\.date\s*\{\s*white-space:\s*nowrap", html)
+
+
 @pytest.mark.parametrize(("language", "one", "label"), [("et", "1 vestlus ·", "Vestlusi"),
                                                         ("en", "1 conversation ·", "Conversations")])
 def test_counts_of_conversations_read_as_written(language: str, one: str, label: str) -> None:
