@@ -93,19 +93,38 @@ def test_websocket_chat(client: TestClient, users: Users) -> None:
     assert client.get("/live/sessions/chat-7", headers=users.headers("reviewer")).status_code == 404
 
 
-def test_websocket_refuses_bad_parameters(client: TestClient, users: Users) -> None:
-    token = users.tokens["agent"]
-    for query in ("language=fi", "contact_type=gossip", "agent_id=tom"):
-        with (
-            pytest.raises(WebSocketDisconnect),
-            client.websocket_connect(f"/live/x?token={token}&{query}") as ws,
-        ):
-            ws.receive_json()
-
-
-def test_websocket_refuses_bad_tokens(client: TestClient) -> None:
-    with pytest.raises(WebSocketDisconnect), client.websocket_connect("/live/x?token=nonsense") as ws:
+def _closed(client: TestClient, url: str, headers: dict[str, str] | None = None) -> WebSocketDisconnect:
+    """How servio closed the socket at ``url``: after accepting it, so the client reads the code and the
+    reason (closed before the handshake, uvicorn answers a bare HTTP 403 and a browser sees only 1006)."""
+    with (
+        client.websocket_connect(url, headers=headers or {}) as ws,
+        pytest.raises(WebSocketDisconnect) as closed,
+    ):
         ws.receive_json()
+    return closed.value
+
+
+@pytest.mark.parametrize(
+    "query,reason",
+    [
+        ("language=fi", "query parameter language: Input should be 'et' or 'en'"),
+        ("contact_type=gossip", "query parameter contact_type: Input should be"),
+        ("channel=pigeon", "query parameter channel: Input should be"),
+        ("agent_id=tom", "agents open live sessions for themselves only"),
+    ],
+)
+def test_websocket_refuses_bad_parameters_naming_them(client: TestClient, users: Users, query: str,
+                                                      reason: str) -> None:
+    closed = _closed(client, f"/live/x?token={users.tokens['agent']}&{query}")
+    assert closed.code == 1008
+    assert closed.reason.startswith(reason), closed.reason
+    assert query.split("=")[1] not in closed.reason  # the value sent is never repeated
+
+
+@pytest.mark.parametrize("query", ["", "?token=nonsense", "?token=servio_x.y"])
+def test_websocket_refuses_bad_tokens_with_1008(client: TestClient, query: str) -> None:
+    closed = _closed(client, f"/live/x{query}")
+    assert (closed.code, closed.reason) == (1008, "a valid API token is required")
 
 
 @pytest.mark.parametrize("change", ["disable", "revoke"])

@@ -90,31 +90,32 @@ async def add_turn(request: Request, session_id: str, turn: LiveTurnIn, user: Cu
 
 @router.websocket("/live/{session_id}")
 async def live_socket(websocket: WebSocket, session_id: str) -> None:
-    """One chat over a WebSocket: send turns as JSON, receive one update per turn (docs/live.md)."""
+    """One chat over a WebSocket: send turns as JSON, receive one update per turn (docs/live.md).
+
+    The handshake is accepted before the token and the query are checked, so a refusal is a close
+    frame with code 1008 and a reason the client can read: closed before the handshake, uvicorn
+    answers a bare HTTP 403 and a browser sees only code 1006.
+    """
+    await websocket.accept()
     state, token = websocket.app.state, websocket_token(websocket)
     try:
         user = authenticate(state, token)
     except HTTPException:
-        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="a valid API token is required")
-        return
-    info = _query_info(websocket, user, state.store)
-    if info is None:
-        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="bad session parameters")
+        await _refuse(websocket, "a valid API token is required")
         return
     live = _sessions(websocket)
     try:
-        session = live.get_or_create(session_id, _owner(user), info)
+        session = live.get_or_create(session_id, _owner(user), _query_info(websocket, user, state.store))
     except LiveError as exc:
-        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=str(exc)[:120])
+        await _refuse(websocket, str(exc))
         return
-    await websocket.accept()
     await websocket.send_json({"type": "ready", "session_id": session.id, "turns": len(session.turns)})
     owner, depth = _owner(user), state.settings.max_json_depth
     try:
         while True:
             raw = await websocket.receive_text()
             if not _still_valid(state, token):  # disabled or revoked since the socket opened
-                await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="token no longer valid")
+                await _refuse(websocket, "token no longer valid")
                 return
             await websocket.send_json(await run_in_threadpool(_answer, live, session.id, owner, raw, depth))
     except WebSocketDisconnect:
@@ -131,12 +132,29 @@ def _still_valid(state: Any, token: str | None) -> bool:
     return True
 
 
-def _query_info(websocket: WebSocket, user: User, store: Any) -> SessionInfo | None:
+async def _refuse(websocket: WebSocket, reason: str) -> None:
+    """Close with 1008 (policy violation) and ``reason``, cut to the 123 bytes a close frame carries."""
+    reason = reason.encode()[:123].decode(errors="ignore")
+    await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=reason)
+
+
+def _query_info(websocket: WebSocket, user: User, store: Any) -> SessionInfo:
+    """The session's set-up from the query parameters, as the HTTP body would give it; a
+    :class:`LiveError` naming the parameter (never its value) when one is bad or out of the user's scope."""
     params = {k: v for k, v in websocket.query_params.items() if k in LiveSessionIn.model_fields}
     try:
-        return _info(LiveSessionIn.model_validate(params), user, store)
-    except (ValidationError, HTTPException):
-        return None
+        body = LiveSessionIn.model_validate(params)
+    except ValidationError as exc:
+        raise LiveError("; ".join(_param_problem(e) for e in exc.errors(include_url=False))) from None
+    try:
+        return _info(body, user, store)
+    except HTTPException as exc:
+        raise LiveError(str(exc.detail)) from None
+
+
+def _param_problem(error: Any) -> str:
+    name = ".".join(str(part) for part in error["loc"])
+    return f"query parameter {name}: {error['msg']}"
 
 
 def _answer(live: LiveSessions, session_id: str, owner: str, raw: str, max_depth: int) -> dict[str, Any]:
