@@ -127,6 +127,19 @@ def test_websocket_refuses_bad_tokens_with_1008(client: TestClient, query: str) 
     assert (closed.code, closed.reason) == (1008, "a valid API token is required")
 
 
+def test_a_binary_frame_gets_an_error_and_the_socket_stays_open(client: TestClient, users: Users) -> None:
+    """Many client libraries send bytes as a binary frame: it used to end the socket with a server error."""
+    with client.websocket_connect(f"/live/chat-b?token={users.tokens['agent']}") as ws:
+        assert ws.receive_json()["type"] == "ready"
+        ws.send_bytes(b'{"speaker": "agent", "text": "Hello, how can I help?"}')
+        answer = ws.receive_json()
+        assert answer == {"type": "error", "status": 400,
+                          "detail": "binary frame: send each turn as JSON in a text frame"}
+        ws.send_json({"speaker": "agent", "text": "Hello, how can I help?"})
+        answer = ws.receive_json()
+        assert answer["type"] == "update" and answer["turn"] == 0  # the binary frame was not taken as a turn
+
+
 @pytest.mark.parametrize("change", ["disable", "revoke"])
 def test_an_open_websocket_stops_when_its_user_is_disabled_or_revoked(client: TestClient, users: Users,
                                                                       change: str) -> None:

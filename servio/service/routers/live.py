@@ -112,11 +112,14 @@ async def live_socket(websocket: WebSocket, session_id: str) -> None:
     await websocket.send_json({"type": "ready", "session_id": session.id, "turns": len(session.turns)})
     owner, depth = _owner(user), state.settings.max_json_depth
     try:
-        while True:
-            raw = await websocket.receive_text()
+        while (message := await websocket.receive())["type"] != "websocket.disconnect":
             if not _still_valid(state, token):  # disabled or revoked since the socket opened
                 await _refuse(websocket, "token no longer valid")
                 return
+            raw = message.get("text")
+            if raw is None:  # a binary frame: many clients send bytes that way
+                await websocket.send_json(_error(400, "binary frame: send each turn as JSON in a text frame"))
+                continue
             await websocket.send_json(await run_in_threadpool(_answer, live, session.id, owner, raw, depth))
     except WebSocketDisconnect:
         return
