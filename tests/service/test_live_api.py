@@ -121,6 +121,30 @@ def test_websocket_refuses_bad_parameters_naming_them(client: TestClient, users:
     assert query.split("=")[1] not in closed.reason  # the value sent is never repeated
 
 
+@pytest.mark.parametrize(
+    "query,reason",
+    [
+        ("lang=et", "unknown query parameter lang"),  # a typo was dropped: the language was detected instead
+        ("language=et&contact_typ=sales", "unknown query parameter contact_typ"),
+    ],
+)
+def test_websocket_refuses_unknown_parameters_like_the_http_body(client: TestClient, users: Users, query: str,
+                                                                 reason: str) -> None:
+    closed = _closed(client, f"/live/x?token={users.tokens['agent']}&{query}")
+    assert (closed.code, closed.reason) == (1008, reason)
+    http = client.post("/live/sessions", json={"lang": "et"}, headers=users.headers("agent"))
+    assert http.status_code == 422 and http.json()["detail"][0]["loc"] == ["body", "lang"]
+
+
+@pytest.mark.parametrize("path", ["x" * 129, "chat%207", "vestlus-%C3%A4"])
+def test_websocket_refuses_long_or_odd_session_ids(client: TestClient, users: Users, path: str) -> None:
+    closed = _closed(client, f"/live/{path}?token={users.tokens['agent']}")
+    assert closed.code == 1008
+    assert closed.reason.startswith("session_id: at most 128 characters of A-Z, a-z, 0-9"), closed.reason
+    with client.websocket_connect(f"/live/{'x' * 128}?token={users.tokens['agent']}") as ws:
+        assert ws.receive_json()["session_id"] == "x" * 128
+
+
 @pytest.mark.parametrize("query", ["", "?token=nonsense", "?token=servio_x.y"])
 def test_websocket_refuses_bad_tokens_with_1008(client: TestClient, query: str) -> None:
     closed = _closed(client, f"/live/x{query}")

@@ -144,7 +144,7 @@ async def _refuse(websocket: WebSocket, reason: str) -> None:
 def _query_info(websocket: WebSocket, user: User, store: Any) -> SessionInfo:
     """The session's set-up from the query parameters, as the HTTP body would give it; a
     :class:`LiveError` naming the parameter (never its value) when one is bad or out of the user's scope."""
-    params = {k: v for k, v in websocket.query_params.items() if k in LiveSessionIn.model_fields}
+    params = {k: v for k, v in websocket.query_params.items() if k != "token"}
     try:
         body = LiveSessionIn.model_validate(params)
     except ValidationError as exc:
@@ -157,6 +157,8 @@ def _query_info(websocket: WebSocket, user: User, store: Any) -> SessionInfo:
 
 def _param_problem(error: Any) -> str:
     name = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":  # as the HTTP body: a typo is refused, not silently dropped
+        return f"unknown query parameter {name}"
     return f"query parameter {name}: {error['msg']}"
 
 
