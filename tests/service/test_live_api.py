@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
@@ -9,6 +11,7 @@ from starlette.websockets import WebSocketDisconnect
 from servio.service.schemas.live import LiveUpdateOut
 from tests.service.conftest import Users
 
+BLANK = "a turn needs some visible text, not only spaces, control or zero-width characters"
 CHAT = [
     ("agent", "Tere! Siin Kati Laine Mobiilist. Kuidas saan teid aidata?"),
     ("customer", "tere, mul on vaja uut paketti, praegune saab alati enne kuu lõppu otsa"),
@@ -59,7 +62,11 @@ def test_http_errors(client: TestClient, users: Users) -> None:
         {"speaker": "agent", "text": "Hi", "extra": 1},
     ):
         assert client.post(url, json=body, headers=headers).status_code == 422
-    assert client.post(url, json={"speaker": "agent", "text": "   "}, headers=headers).status_code == 400
+    for blank in ("   \n\t ", "\u200b\u200b", "\x00\x01\x02"):  # refused like "", naming the field
+        refused = client.post(url, json={"speaker": "agent", "text": blank}, headers=headers)
+        assert refused.status_code == 422, blank
+        assert refused.json()["detail"] == [{"loc": ["body", "text"], "msg": BLANK, "type": "value_error"}]
+    assert client.get(f"/live/sessions/{sid}", headers=headers).json()["turns"] == 0
     assert client.post("/live/sessions", json={"language": "fi"}, headers=headers).status_code == 422
 
 
@@ -84,8 +91,10 @@ def test_websocket_chat(client: TestClient, users: Users) -> None:
         assert ws.receive_json()["status"] == 400
         ws.send_text('{"speaker": "agent"}')
         assert ws.receive_json()["status"] == 422
-        ws.send_text('{"speaker": "agent", "text": " "}')
-        assert ws.receive_json()["status"] == 400
+        for blank in (" ", "\u200b", "\x01"):
+            ws.send_json({"speaker": "agent", "text": blank})
+            assert ws.receive_json() == {"type": "error", "status": 422,
+                                         "detail": json.dumps([{"loc": ["text"], "msg": BLANK}])}
     # reconnecting continues the same chat; the HTTP endpoint sees it too
     with client.websocket_connect("/live/chat-7", headers=users.headers("agent")) as ws:
         assert ws.receive_json()["turns"] == 3

@@ -10,11 +10,13 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from servio.live import LiveError, LiveSession, LiveSessions, SessionInfo, SessionNotFoundError
+from servio.live.session import LiveFieldError
 from servio.service.auth import CurrentUser, authenticate, websocket_token
 from servio.service.limits import json_depth_exceeds
 from servio.service.schemas.live import LiveSessionIn, LiveSessionOut, LiveTurnIn, LiveUpdateOut
@@ -83,8 +85,11 @@ async def add_turn(request: Request, session_id: str, turn: LiveTurnIn, user: Cu
     # answered as JSON directly: LiveUpdate.to_dict() is already the documented shape (tests check it)
     # tagging the chat so far takes longer as it grows: in a worker thread, so the event loop (every other
     # request) is not held while it runs; the session's own lock orders turns of one chat
-    update = await run_in_threadpool(_sessions(request).add_turn, session_id, _owner(user), turn.speaker,
-                                     turn.text, author=turn.author, timestamp=turn.timestamp)
+    try:
+        update = await run_in_threadpool(_sessions(request).add_turn, session_id, _owner(user), turn.speaker,
+                                         turn.text, author=turn.author, timestamp=turn.timestamp)
+    except LiveFieldError as exc:  # e.g. no visible text: a 422 on the field, like the schema's own checks
+        raise RequestValidationError([_field_error(exc, "body")]) from None
     return JSONResponse(update.to_dict())
 
 
@@ -175,9 +180,17 @@ def _answer(live: LiveSessions, session_id: str, owner: str, raw: str, max_depth
                                timestamp=turn.timestamp)
     except SessionNotFoundError as exc:
         return _error(404, str(exc))
+    except LiveFieldError as exc:
+        error = _field_error(exc)
+        return _error(422, json.dumps([{"loc": error["loc"], "msg": error["msg"]}], ensure_ascii=False))
     except LiveError as exc:
         return _error(400, str(exc))
     return {"type": "update", **update.to_dict()}
+
+
+def _field_error(exc: LiveFieldError, *where: str) -> dict[str, Any]:
+    """``exc`` as one validation error (``loc``, ``msg``, ``type``) of the field it names."""
+    return {"loc": [*where, exc.field], "msg": exc.problem, "type": "value_error"}
 
 
 def _error(code: int, detail: str) -> dict[str, Any]:
