@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from servio.analyze.base import Tagger
 from servio.analyze.registry import DEFAULT_TAGGER
-from servio.live.session import LiveError, LiveSession, LiveUpdate, SessionInfo, new_session
+from servio.live.session import LiveError, LiveFieldError, LiveSession, LiveUpdate, SessionInfo, new_session
 from servio.model import Speaker
 
 if TYPE_CHECKING:
@@ -35,8 +35,8 @@ def check_session_id(session_id: str) -> None:
     """Refuse a client-chosen session id that is empty, too long or not plain ASCII (it is echoed in every
     update and ends up in URLs and logs); random ids (``secrets.token_urlsafe``) always pass."""
     if not _SESSION_ID.fullmatch(session_id):
-        raise LiveError(f"session_id: at most {MAX_SESSION_ID_CHARS} characters of A-Z, a-z, 0-9, "
-                        "'.', '_', ':' and '-'")
+        raise LiveFieldError("session_id", f"at most {MAX_SESSION_ID_CHARS} characters of A-Z, a-z, 0-9, "
+                                           "'.', '_', ':' and '-'")
 
 
 class LiveSessions:
