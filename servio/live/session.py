@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,29 @@ if TYPE_CHECKING:
 
 class LiveError(ValueError):
     """A turn or session the live path cannot take (too many turns, empty text, unknown session)."""
+
+
+class LiveFieldError(LiveError):
+    """A value the live path cannot take, naming the field it came in: ``str()`` is ``"<field>: <problem>"``,
+    and the API answers it as a 422 on that field."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+#: Unicode categories that show nothing on their own: controls, format characters (zero-width space and
+#: joiners, BOM, soft hyphen), surrogates, separators, and combining marks with no letter to sit on.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"})
+#: Letters and symbols drawn as blank: the Hangul fillers and the empty braille pattern.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether ``text`` has a character one can see (not only whitespace, control or zero-width ones)."""
+    return any(not ch.isspace() and ch not in _BLANK and unicodedata.category(ch) not in _INVISIBLE
+               for ch in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +128,11 @@ class LiveSession:
 
     def add_turn(self, speaker: Speaker, text: str, *, author: str | None = None,
                  timestamp: datetime | None = None) -> LiveUpdate:
-        """Add one turn and answer with the update (raises :class:`LiveError` for an unusable turn)."""
-        if not text.strip():
-            raise LiveError("a turn needs some text")
+        """Add one turn and answer with the update (raises :class:`LiveError` for an unusable turn, a
+        :class:`LiveFieldError` on ``text`` for one with nothing visible in it)."""
+        if not has_visible_text(text):
+            raise LiveFieldError("text", "a turn needs some visible text, not only spaces, control or "
+                                         "zero-width characters")
         started = time.perf_counter()
         with self.lock:
             if len(self.turns) >= self.max_turns:

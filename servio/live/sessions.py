@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from servio.analyze.base import Tagger
 from servio.analyze.registry import DEFAULT_TAGGER
-from servio.live.session import LiveError, LiveSession, LiveUpdate, SessionInfo, new_session
+from servio.live.session import LiveError, LiveFieldError, LiveSession, LiveUpdate, SessionInfo, new_session
 from servio.model import Speaker
 
 if TYPE_CHECKING:
@@ -24,6 +25,18 @@ class SessionNotFoundError(LiveError):
 
 
 Key = tuple[str, str]
+
+#: The longest session id a client may choose (a help desk's chat id, a UUID, with room for a prefix).
+MAX_SESSION_ID_CHARS = 128
+_SESSION_ID = re.compile(rf"[A-Za-z0-9._:-]{{1,{MAX_SESSION_ID_CHARS}}}")
+
+
+def check_session_id(session_id: str) -> None:
+    """Refuse a client-chosen session id that is empty, too long or not plain ASCII (it is echoed in every
+    update and ends up in URLs and logs); random ids (``secrets.token_urlsafe``) always pass."""
+    if not _SESSION_ID.fullmatch(session_id):
+        raise LiveFieldError("session_id", f"at most {MAX_SESSION_ID_CHARS} characters of A-Z, a-z, 0-9, "
+                                           "'.', '_', ':' and '-'")
 
 
 class LiveSessions:
@@ -56,8 +69,12 @@ class LiveSessions:
 
     def create(self, owner: str, info: SessionInfo | None = None,
                session_id: str | None = None) -> LiveSession:
-        """A new session (with a random id unless ``session_id`` is given); evicts the oldest when full."""
-        sid = session_id or secrets.token_urlsafe(12)
+        """A new session (with a random id unless ``session_id`` is given, which must pass
+        :func:`check_session_id`); evicts the oldest when full."""
+        if session_id is None:
+            sid = secrets.token_urlsafe(12)
+        else:
+            check_session_id(sid := session_id)
         session = new_session(sid, owner, info, max_turns=self.max_turns, tagger=self.tagger,
                               scorecard=self.scorecard)
         now = self._clock()

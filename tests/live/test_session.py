@@ -14,6 +14,7 @@ from servio.evaluate import evaluate
 from servio.examples import example_gold_path
 from servio.ingest import read_all
 from servio.live import LiveError, SessionInfo, new_session
+from servio.live.session import LiveFieldError
 from servio.model import Conversation, Language, Speaker
 from servio.results import TaggedConversation
 
@@ -107,6 +108,29 @@ def test_empty_text_and_too_many_turns_are_refused() -> None:
     with pytest.raises(LiveError, match="2 turns"):
         session.add_turn(Speaker.AGENT, "How can I help?")
     assert len(session.turns) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\t ", "\u200b\u200b", "\x00\x01\x02", "\ufeff", "\u200d \u2060\u00ad", "\u3164", "\u0301",
+     "\u2028\u00a0"],
+)
+def test_a_turn_with_nothing_visible_is_refused_naming_the_field(text: str) -> None:
+    """Zero-width or control characters alone were taken as a turn: as the agent's first, it fired 'not
+    greeted' and 'not introduced', pointing at a turn nobody could see."""
+    session = new_session("s", "o", SessionInfo(language=Language.EN))
+    with pytest.raises(LiveError, match="^text: a turn needs some visible text") as refused:
+        session.add_turn(Speaker.AGENT, text)
+    assert isinstance(refused.value, LiveFieldError) and refused.value.field == "text"
+    assert session.turns == []
+
+
+@pytest.mark.parametrize(
+    "text", ["?", "5", "ok", "\U0001f44d", "\u2764\ufe0f", "\u200bTere!\u200b", "\u0101", "e\u0301"]
+)
+def test_short_visible_turns_are_taken(text: str) -> None:
+    session = new_session("s", "o", SessionInfo(language=Language.EN))
+    assert session.add_turn(Speaker.CUSTOMER, text).turn == 0
 
 
 def test_to_dict_is_json_ready() -> None:

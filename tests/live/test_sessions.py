@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from servio.live import LiveError, LiveSessions, SessionInfo, SessionNotFoundError
+from servio.live.session import LiveFieldError
 from servio.model import Language, Speaker
 
 
@@ -71,6 +72,26 @@ def test_named_sessions_are_created_once_and_closed() -> None:
     live.close("c", "u")
     with pytest.raises(SessionNotFoundError):
         live.get("c", "u")
+
+
+@pytest.mark.parametrize("sid", ["x" * 129, "", "chat 7", "chat/7", "vestlus-ä", "chat\n7", "<b>"])
+def test_a_named_session_needs_a_short_plain_id(sid: str) -> None:
+    """A WebSocket client names its session in the path: it was kept (and echoed in every update) at any
+    length and with any characters."""
+    live = LiveSessions()
+    for open_session in (lambda: live.create("u", session_id=sid), lambda: live.get_or_create(sid, "u")):
+        with pytest.raises(LiveError, match="^session_id: at most 128 characters of A-Z") as refused:
+            open_session()
+        assert isinstance(refused.value, LiveFieldError) and refused.value.field == "session_id"
+    assert len(live) == 0
+
+
+@pytest.mark.parametrize("sid", ["x" * 128, "chat-7", "3f2b8c1e-9d4a-4e7b-8f00-1c2d3e4f5a6b", "t:12.4_a-B"])
+def test_ids_that_help_desks_use_name_a_session(sid: str) -> None:
+    live = LiveSessions()
+    assert live.get_or_create(sid, "u").id == sid
+    random_id = live.create("u").id
+    assert live.get_or_create(random_id, "u").id == random_id  # random ids are plain ones too
 
 
 def test_random_ids_are_distinct() -> None:

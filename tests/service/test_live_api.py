@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
@@ -9,6 +11,7 @@ from starlette.websockets import WebSocketDisconnect
 from servio.service.schemas.live import LiveUpdateOut
 from tests.service.conftest import Users
 
+BLANK = "a turn needs some visible text, not only spaces, control or zero-width characters"
 CHAT = [
     ("agent", "Tere! Siin Kati Laine Mobiilist. Kuidas saan teid aidata?"),
     ("customer", "tere, mul on vaja uut paketti, praegune saab alati enne kuu lõppu otsa"),
@@ -59,7 +62,11 @@ def test_http_errors(client: TestClient, users: Users) -> None:
         {"speaker": "agent", "text": "Hi", "extra": 1},
     ):
         assert client.post(url, json=body, headers=headers).status_code == 422
-    assert client.post(url, json={"speaker": "agent", "text": "   "}, headers=headers).status_code == 400
+    for blank in ("   \n\t ", "\u200b\u200b", "\x00\x01\x02"):  # refused like "", naming the field
+        refused = client.post(url, json={"speaker": "agent", "text": blank}, headers=headers)
+        assert refused.status_code == 422, blank
+        assert refused.json()["detail"] == [{"loc": ["body", "text"], "msg": BLANK, "type": "value_error"}]
+    assert client.get(f"/live/sessions/{sid}", headers=headers).json()["turns"] == 0
     assert client.post("/live/sessions", json={"language": "fi"}, headers=headers).status_code == 422
 
 
@@ -84,8 +91,10 @@ def test_websocket_chat(client: TestClient, users: Users) -> None:
         assert ws.receive_json()["status"] == 400
         ws.send_text('{"speaker": "agent"}')
         assert ws.receive_json()["status"] == 422
-        ws.send_text('{"speaker": "agent", "text": " "}')
-        assert ws.receive_json()["status"] == 400
+        for blank in (" ", "\u200b", "\x01"):
+            ws.send_json({"speaker": "agent", "text": blank})
+            assert ws.receive_json() == {"type": "error", "status": 422,
+                                         "detail": json.dumps([{"loc": ["text"], "msg": BLANK}])}
     # reconnecting continues the same chat; the HTTP endpoint sees it too
     with client.websocket_connect("/live/chat-7", headers=users.headers("agent")) as ws:
         assert ws.receive_json()["turns"] == 3
@@ -93,19 +102,75 @@ def test_websocket_chat(client: TestClient, users: Users) -> None:
     assert client.get("/live/sessions/chat-7", headers=users.headers("reviewer")).status_code == 404
 
 
-def test_websocket_refuses_bad_parameters(client: TestClient, users: Users) -> None:
-    token = users.tokens["agent"]
-    for query in ("language=fi", "contact_type=gossip", "agent_id=tom"):
-        with (
-            pytest.raises(WebSocketDisconnect),
-            client.websocket_connect(f"/live/x?token={token}&{query}") as ws,
-        ):
-            ws.receive_json()
-
-
-def test_websocket_refuses_bad_tokens(client: TestClient) -> None:
-    with pytest.raises(WebSocketDisconnect), client.websocket_connect("/live/x?token=nonsense") as ws:
+def _closed(client: TestClient, url: str, headers: dict[str, str] | None = None) -> WebSocketDisconnect:
+    """How servio closed the socket at ``url``: after accepting it, so the client reads the code and the
+    reason (closed before the handshake, uvicorn answers a bare HTTP 403 and a browser sees only 1006)."""
+    with (
+        client.websocket_connect(url, headers=headers or {}) as ws,
+        pytest.raises(WebSocketDisconnect) as closed,
+    ):
         ws.receive_json()
+    return closed.value
+
+
+@pytest.mark.parametrize(
+    "query,reason",
+    [
+        ("language=fi", "query parameter language: Input should be 'et' or 'en'"),
+        ("contact_type=gossip", "query parameter contact_type: Input should be"),
+        ("channel=pigeon", "query parameter channel: Input should be"),
+        ("agent_id=tom", "agents open live sessions for themselves only"),
+    ],
+)
+def test_websocket_refuses_bad_parameters_naming_them(client: TestClient, users: Users, query: str,
+                                                      reason: str) -> None:
+    closed = _closed(client, f"/live/x?token={users.tokens['agent']}&{query}")
+    assert closed.code == 1008
+    assert closed.reason.startswith(reason), closed.reason
+    assert query.split("=")[1] not in closed.reason  # the value sent is never repeated
+
+
+@pytest.mark.parametrize(
+    "query,reason",
+    [
+        ("lang=et", "unknown query parameter lang"),  # a typo was dropped: the language was detected instead
+        ("language=et&contact_typ=sales", "unknown query parameter contact_typ"),
+    ],
+)
+def test_websocket_refuses_unknown_parameters_like_the_http_body(client: TestClient, users: Users, query: str,
+                                                                 reason: str) -> None:
+    closed = _closed(client, f"/live/x?token={users.tokens['agent']}&{query}")
+    assert (closed.code, closed.reason) == (1008, reason)
+    http = client.post("/live/sessions", json={"lang": "et"}, headers=users.headers("agent"))
+    assert http.status_code == 422 and http.json()["detail"][0]["loc"] == ["body", "lang"]
+
+
+@pytest.mark.parametrize("path", ["x" * 129, "chat%207", "vestlus-%C3%A4"])
+def test_websocket_refuses_long_or_odd_session_ids(client: TestClient, users: Users, path: str) -> None:
+    closed = _closed(client, f"/live/{path}?token={users.tokens['agent']}")
+    assert closed.code == 1008
+    assert closed.reason.startswith("session_id: at most 128 characters of A-Z, a-z, 0-9"), closed.reason
+    with client.websocket_connect(f"/live/{'x' * 128}?token={users.tokens['agent']}") as ws:
+        assert ws.receive_json()["session_id"] == "x" * 128
+
+
+@pytest.mark.parametrize("query", ["", "?token=nonsense", "?token=servio_x.y"])
+def test_websocket_refuses_bad_tokens_with_1008(client: TestClient, query: str) -> None:
+    closed = _closed(client, f"/live/x{query}")
+    assert (closed.code, closed.reason) == (1008, "a valid API token is required")
+
+
+def test_a_binary_frame_gets_an_error_and_the_socket_stays_open(client: TestClient, users: Users) -> None:
+    """Many client libraries send bytes as a binary frame: it used to end the socket with a server error."""
+    with client.websocket_connect(f"/live/chat-b?token={users.tokens['agent']}") as ws:
+        assert ws.receive_json()["type"] == "ready"
+        ws.send_bytes(b'{"speaker": "agent", "text": "Hello, how can I help?"}')
+        answer = ws.receive_json()
+        assert answer == {"type": "error", "status": 400,
+                          "detail": "binary frame: send each turn as JSON in a text frame"}
+        ws.send_json({"speaker": "agent", "text": "Hello, how can I help?"})
+        answer = ws.receive_json()
+        assert answer["type"] == "update" and answer["turn"] == 0  # the binary frame was not taken as a turn
 
 
 @pytest.mark.parametrize("change", ["disable", "revoke"])

@@ -10,11 +10,13 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from servio.live import LiveError, LiveSession, LiveSessions, SessionInfo, SessionNotFoundError
+from servio.live.session import LiveFieldError
 from servio.service.auth import CurrentUser, authenticate, websocket_token
 from servio.service.limits import json_depth_exceeds
 from servio.service.schemas.live import LiveSessionIn, LiveSessionOut, LiveTurnIn, LiveUpdateOut
@@ -83,39 +85,46 @@ async def add_turn(request: Request, session_id: str, turn: LiveTurnIn, user: Cu
     # answered as JSON directly: LiveUpdate.to_dict() is already the documented shape (tests check it)
     # tagging the chat so far takes longer as it grows: in a worker thread, so the event loop (every other
     # request) is not held while it runs; the session's own lock orders turns of one chat
-    update = await run_in_threadpool(_sessions(request).add_turn, session_id, _owner(user), turn.speaker,
-                                     turn.text, author=turn.author, timestamp=turn.timestamp)
+    try:
+        update = await run_in_threadpool(_sessions(request).add_turn, session_id, _owner(user), turn.speaker,
+                                         turn.text, author=turn.author, timestamp=turn.timestamp)
+    except LiveFieldError as exc:  # e.g. no visible text: a 422 on the field, like the schema's own checks
+        raise RequestValidationError([_field_error(exc, "body")]) from None
     return JSONResponse(update.to_dict())
 
 
 @router.websocket("/live/{session_id}")
 async def live_socket(websocket: WebSocket, session_id: str) -> None:
-    """One chat over a WebSocket: send turns as JSON, receive one update per turn (docs/live.md)."""
+    """One chat over a WebSocket: send turns as JSON, receive one update per turn (docs/live.md).
+
+    The handshake is accepted before the token and the query are checked, so a refusal is a close
+    frame with code 1008 and a reason the client can read: closed before the handshake, uvicorn
+    answers a bare HTTP 403 and a browser sees only code 1006.
+    """
+    await websocket.accept()
     state, token = websocket.app.state, websocket_token(websocket)
     try:
         user = authenticate(state, token)
     except HTTPException:
-        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="a valid API token is required")
-        return
-    info = _query_info(websocket, user, state.store)
-    if info is None:
-        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="bad session parameters")
+        await _refuse(websocket, "a valid API token is required")
         return
     live = _sessions(websocket)
     try:
-        session = live.get_or_create(session_id, _owner(user), info)
+        session = live.get_or_create(session_id, _owner(user), _query_info(websocket, user, state.store))
     except LiveError as exc:
-        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=str(exc)[:120])
+        await _refuse(websocket, str(exc))
         return
-    await websocket.accept()
     await websocket.send_json({"type": "ready", "session_id": session.id, "turns": len(session.turns)})
     owner, depth = _owner(user), state.settings.max_json_depth
     try:
-        while True:
-            raw = await websocket.receive_text()
+        while (message := await websocket.receive())["type"] != "websocket.disconnect":
             if not _still_valid(state, token):  # disabled or revoked since the socket opened
-                await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="token no longer valid")
+                await _refuse(websocket, "token no longer valid")
                 return
+            raw = message.get("text")
+            if raw is None:  # a binary frame: many clients send bytes that way
+                await websocket.send_json(_error(400, "binary frame: send each turn as JSON in a text frame"))
+                continue
             await websocket.send_json(await run_in_threadpool(_answer, live, session.id, owner, raw, depth))
     except WebSocketDisconnect:
         return
@@ -131,12 +140,31 @@ def _still_valid(state: Any, token: str | None) -> bool:
     return True
 
 
-def _query_info(websocket: WebSocket, user: User, store: Any) -> SessionInfo | None:
-    params = {k: v for k, v in websocket.query_params.items() if k in LiveSessionIn.model_fields}
+async def _refuse(websocket: WebSocket, reason: str) -> None:
+    """Close with 1008 (policy violation) and ``reason``, cut to the 123 bytes a close frame carries."""
+    reason = reason.encode()[:123].decode(errors="ignore")
+    await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=reason)
+
+
+def _query_info(websocket: WebSocket, user: User, store: Any) -> SessionInfo:
+    """The session's set-up from the query parameters, as the HTTP body would give it; a
+    :class:`LiveError` naming the parameter (never its value) when one is bad or out of the user's scope."""
+    params = {k: v for k, v in websocket.query_params.items() if k != "token"}
     try:
-        return _info(LiveSessionIn.model_validate(params), user, store)
-    except (ValidationError, HTTPException):
-        return None
+        body = LiveSessionIn.model_validate(params)
+    except ValidationError as exc:
+        raise LiveError("; ".join(_param_problem(e) for e in exc.errors(include_url=False))) from None
+    try:
+        return _info(body, user, store)
+    except HTTPException as exc:
+        raise LiveError(str(exc.detail)) from None
+
+
+def _param_problem(error: Any) -> str:
+    name = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":  # as the HTTP body: a typo is refused, not silently dropped
+        return f"unknown query parameter {name}"
+    return f"query parameter {name}: {error['msg']}"
 
 
 def _answer(live: LiveSessions, session_id: str, owner: str, raw: str, max_depth: int) -> dict[str, Any]:
@@ -152,9 +180,17 @@ def _answer(live: LiveSessions, session_id: str, owner: str, raw: str, max_depth
                                timestamp=turn.timestamp)
     except SessionNotFoundError as exc:
         return _error(404, str(exc))
+    except LiveFieldError as exc:
+        error = _field_error(exc)
+        return _error(422, json.dumps([{"loc": error["loc"], "msg": error["msg"]}], ensure_ascii=False))
     except LiveError as exc:
         return _error(400, str(exc))
     return {"type": "update", **update.to_dict()}
+
+
+def _field_error(exc: LiveFieldError, *where: str) -> dict[str, Any]:
+    """``exc`` as one validation error (``loc``, ``msg``, ``type``) of the field it names."""
+    return {"loc": [*where, exc.field], "msg": exc.problem, "type": "value_error"}
 
 
 def _error(code: int, detail: str) -> dict[str, Any]:
