@@ -15,6 +15,11 @@ from servio.model import Conversation, Language, Speaker, Turn
         "paki jalgimise kood ei toota",
         "ootasin terve nadala ja pakki pole ikka",
         "@SkyBank @Tele2 miks mu kaart blokeeriti",
+        # a chat's first message is often a greeting alone: it sets the language of the first live hint
+        "Tsau",
+        "tšau!",
+        "Halloo?",
+        "Hommikust!",
     ],
 )
 def test_estonian(text):
