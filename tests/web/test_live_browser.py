@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.web.conftest import signed_in_page
+
 SETTLED = ("(n) => document.querySelectorAll('#chat li .who[data-done]').length >= n"
            " && !document.querySelector('#chat li.pending')")
 LONG_URL = "https://tracking.example.com/" + "a1b2c3d4e5" * 24
@@ -132,6 +134,24 @@ def test_after_the_session_is_gone_the_page_offers_a_clean_new_chat(page: Any, b
     page.press("#msg-customer", "Enter")
     page.wait_for_function(SETTLED, arg=1)
     assert page.locator("#chat li").count() == 1
+
+
+def test_a_turn_after_signing_out_says_so_in_the_page_language(store_served: tuple[str, Any, str],
+                                                               browser: Any) -> None:
+    # F17: any failure read "The live service did not answer: sign in first" (half English)
+    origin, _, token = store_served
+    page = signed_in_page(browser, origin, token)
+    try:
+        page.goto(f"{origin}/ui/live?lang=et")
+        _say(page, "agent", "Tere! Mina olen Kati.", 1)
+        page.context.clear_cookies()  # the dashboard session is gone (signed out elsewhere, or it ran out)
+        page.fill("#msg-customer", "Tere!")
+        page.press("#msg-customer", "Enter")
+        page.wait_for_selector("#live-error:not([hidden])")
+        assert "Oled välja logitud" in page.inner_text("#live-error-text")
+        assert page.input_value("#msg-customer") == "Tere!" and page.locator("#chat li").count() == 1
+    finally:
+        page.context.close()
 
 
 def test_new_chat_ends_the_session_on_the_server(page: Any, base_url: str) -> None:

@@ -28,9 +28,10 @@ document.addEventListener("DOMContentLoaded", () => {
     return fetch(url(path), opts).then(async (r) => {
       const data = await r.json().catch(() => ({}));
       if (!r.ok) {
-        // 404 and 422 come with a message in the page's language; anything else is "did not answer"
+        // 404 and 422 come with a message in the page's language; 401 is a dashboard sign-in that ended;
+        // anything else is "did not answer"
         const known = (r.status === 404 || r.status === 422) && typeof data.detail === "string";
-        const err = new Error(known ? data.detail : text.error);
+        const err = new Error(known ? data.detail : (r.status === 401 ? text.signedOut : text.error));
         err.status = r.status;
         err.field = data.field || null;
         throw err;
