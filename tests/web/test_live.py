@@ -2,7 +2,80 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+HEADERS = {"X-Servio": "1"}
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[TestClient]:
+    """The demo dashboard (open access, rule tagger) without a browser: the page's JSON endpoints."""
+    from servio.web.demo import demo_app
+
+    with TestClient(demo_app([], tagger="rules"), raise_server_exceptions=False) as client:
+        yield client
+
+
+def _open(demo: TestClient, body: dict[str, Any] | None = None, lang: str = "en") -> Any:
+    return demo.post(f"/ui/live/sessions?lang={lang}", json=body or {}, headers=HEADERS)
+
+
+def _turn(demo: TestClient, sid: str, body: dict[str, Any], lang: str = "en") -> Any:
+    return demo.post(f"/ui/live/sessions/{sid}/turns?lang={lang}", json=body, headers=HEADERS)
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"language": "fi"}, "language"), ({"contact_type": "smalltalk"}, "contact_type"),
+    ({"lang": "et"}, "lang")])
+def test_a_bad_session_field_is_refused_by_name(demo: TestClient, body: dict[str, Any], field: str) -> None:
+    # F24: a bad language was dropped silently (201, detected instead); contact_type was ignored
+    answer = _open(demo, body)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field and answer.json()["loc"] == ["body", field]
+    assert field in answer.json()["detail"]
+
+
+def test_the_session_uses_the_language_and_contact_type_given(demo: TestClient) -> None:
+    # F11: the page can set both; a support-sounding chat stays "sales" and English text gets Estonian hints
+    opened = _open(demo, {"language": "et", "contact_type": "sales"})
+    assert opened.status_code == 201, opened.text
+    update = _turn(demo, opened.json()["session_id"], {"speaker": "customer", "text": "My internet is down."})
+    assert update.status_code == 200, update.text
+    assert update.json()["contact_type"] == "sales" and update.json()["language"] == "et"
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"speaker": "system", "text": "Hello"}, "speaker"), ({"speaker": "agent"}, "text"),
+    ({"speaker": "agent", "text": " \n\t "}, "text"), ({"speaker": "agent", "text": "x" * 20_001}, "text"),
+    ({"speaker": "agent", "text": "Hi", "author": "Kati"}, "author")])
+def test_a_bad_turn_is_refused_by_name_in_the_page_language(demo: TestClient, body: dict[str, Any],
+                                                            field: str) -> None:
+    # F24: every bad turn got one generic English 422 ("send {speaker: ..., text: ...}")
+    sid = _open(demo).json()["session_id"]
+    for lang in ("en", "et"):
+        answer = _turn(demo, sid, body, lang)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["field"] == field, answer.json()
+    assert "send {" not in answer.json()["detail"]
+    if len(body.get("text", "")) > 20_000:
+        assert "20000" in answer.json()["detail"] and "liiga pikk" in answer.json()["detail"]
+    assert _turn(demo, sid, {"speaker": "agent", "text": "Hello!"}).json()["turn"] == 0  # nothing was kept
+
+
+def test_an_ended_session_is_gone_and_says_so_in_the_page_language(demo: TestClient) -> None:
+    # F18: "New chat" had no way to end the session on the server; F17: its 404 was English
+    sid = _open(demo).json()["session_id"]
+    assert _turn(demo, sid, {"speaker": "agent", "text": "Hello!"}).status_code == 200
+    assert demo.delete(f"/ui/live/sessions/{sid}", headers=HEADERS).status_code == 204
+    gone = _turn(demo, sid, {"speaker": "agent", "text": "Still there?"}, "et")
+    assert gone.status_code == 404
+    assert "vestlus on serveris lõppenud" in gone.json()["detail"] and sid not in gone.json()["detail"]
+    assert demo.delete(f"/ui/live/sessions/{sid}", headers=HEADERS).status_code == 404
+    assert demo.delete(f"/ui/live/sessions/{sid}").status_code == 403  # scripted requests carry X-Servio
 
 
 def test_panel_updates_per_turn(page: Any, base_url: str, shots: Any) -> None:
