@@ -70,6 +70,9 @@ class SessionInfo:
     agent_id: str | None = None
     team: str | None = None
     contact_type: ContactType | None = None
+    #: the language while the chat's text shows none ("OK", an order number), when ``language`` is not
+    #: set: the dashboard's own language on its live page; :data:`DEFAULT_LANGUAGE` when None
+    fallback_language: Language | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +174,7 @@ class LiveSession:
 
     def _prepare(self, conv: Conversation) -> ConversationAnalysis:
         """What :func:`servio.analyze.prepare` builds, reusing the text analysis of earlier turns."""
-        conv_lang, turn_langs = _languages(conv)
+        conv_lang, turn_langs = _languages(conv, self.info.fallback_language or DEFAULT_LANGUAGE)
         with_text = "analysis" in self.tagger.needs
         if with_text:
             from servio.language import analyze_text
@@ -206,14 +209,15 @@ class LiveSession:
         )
 
 
-def _languages(conv: Conversation) -> tuple[Language, tuple[Language, ...]]:
-    """The conversation's and each turn's language, decided as :func:`servio.analyze.prepare` does."""
+def _languages(conv: Conversation, fallback: Language) -> tuple[Language, tuple[Language, ...]]:
+    """The conversation's and each turn's language, decided as :func:`servio.analyze.prepare` does, with
+    ``fallback`` where the text shows no language."""
     if conv.language is not None:
         forced = Language(conv.language)
         return forced, tuple(t.language or forced for t in conv.turns)
     from servio.language import detect_conversation_language, turn_languages
 
-    conv_lang = detect_conversation_language(conv, DEFAULT_LANGUAGE)
+    conv_lang = detect_conversation_language(conv, fallback)
     per_turn = tuple(turn_languages(conv.with_language(conv_lang)))
     if len(per_turn) != len(conv.turns):
         per_turn = tuple(t.language or conv_lang for t in conv.turns)

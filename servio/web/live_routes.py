@@ -67,8 +67,9 @@ def add_live(router: APIRouter, ui: _Ui) -> None:
         if isinstance(body, Response):
             return body
         agent_id, team = Scope.of(user).live(None, None, lambda _agent: None)  # the page names no agent
+        # a chat whose first turns show no language ("OK", an order number) is in the page's language
         info = SessionInfo(language=body.language, contact_type=body.contact_type, agent_id=agent_id,
-                           team=team)
+                           team=team, fallback_language=Language(language_of(request)))
         session = request.app.state.live.create(_owner(user), info)
         return JSONResponse({"session_id": session.id, "language": body.language,
                              "contact_type": body.contact_type}, status_code=201)

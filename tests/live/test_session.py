@@ -76,6 +76,17 @@ def test_language_is_detected_and_hint_is_in_it() -> None:
     assert update.language == "en"
 
 
+@pytest.mark.parametrize("fallback", [Language.ET, Language.EN])
+def test_a_turn_without_language_follows_the_fallback_until_the_text_shows_one(fallback: Language) -> None:
+    # live audit F11: an Estonian chat that opened with "12345" (an order number) got English hints
+    session = new_session("s", "o", SessionInfo(fallback_language=fallback))
+    assert session.add_turn(Speaker.CUSTOMER, "12345").language == fallback
+    assert session.add_turn(Speaker.CUSTOMER, "OK").language == fallback
+    shown = session.add_turn(Speaker.AGENT, "Tere! Mina olen Kati. Kuidas saan teid aidata?")
+    assert shown.language == "et"  # the text decides once it shows a language
+    assert new_session("d", "o").add_turn(Speaker.CUSTOMER, "12345").language == "en"  # the batch default
+
+
 def test_changed_lists_earlier_turns_whose_stages_moved() -> None:
     session = new_session("s", "o", SessionInfo(language=Language.EN))
     seen: list[tuple[int, tuple[int, ...]]] = []

@@ -48,6 +48,15 @@ def test_the_session_uses_the_language_and_contact_type_given(demo: TestClient) 
     assert update.json()["contact_type"] == "sales" and update.json()["language"] == "et"
 
 
+@pytest.mark.parametrize("lang", ["et", "en"])
+def test_a_chat_that_shows_no_language_yet_is_in_the_page_language(demo: TestClient, lang: str) -> None:
+    # F11: "12345" or "OK" as the first turn gave English hints on the Estonian page
+    sid = _open(demo, lang=lang).json()["session_id"]
+    update = _turn(demo, sid, {"speaker": "customer", "text": "12345"}, lang)
+    assert update.status_code == 200, update.text
+    assert update.json()["language"] == lang
+
+
 @pytest.mark.parametrize(("body", "field"), [
     ({"speaker": "system", "text": "Hello"}, "speaker"), ({"speaker": "agent"}, "text"),
     ({"speaker": "agent", "text": " \n\t "}, "text"), ({"speaker": "agent", "text": "x" * 20_001}, "text"),
