@@ -176,31 +176,31 @@ class UserRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class TokenRow(Base):
-    """An API token: a public key id to find it, and a salted HMAC-SHA256 of its secret part."""
+class _KeyedSecret:
+    """The columns of a user's secret that is found by a public key id and checked against a salted
+    HMAC-SHA256 of its secret part: an API token and a dashboard session."""
 
-    __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     key_id: Mapped[str] = mapped_column(String(32), unique=True)
     salt: Mapped[str] = mapped_column(String(64))
     secret_hash: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TokenRow(_KeyedSecret, Base):
+    """An API token: a public key id to find it, and a salted HMAC-SHA256 of its secret part."""
+
+    __tablename__ = "api_tokens"
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class DashboardSessionRow(Base):
+class DashboardSessionRow(_KeyedSecret, Base):
     """A dashboard sign-in: found and checked as an API token is (key id, salted HMAC of the secret),
     but never one; it ends at ``expires_at``, or sooner when its row is deleted (sign-out, revoking the
     user's tokens, deactivating the user)."""
 
     __tablename__ = "dashboard_sessions"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    key_id: Mapped[str] = mapped_column(String(32), unique=True)
-    salt: Mapped[str] = mapped_column(String(64))
-    secret_hash: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
