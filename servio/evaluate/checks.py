@@ -222,13 +222,29 @@ def concrete_solution(view: View, params: Mapping[str, Any]) -> Outcome:
 def acceptance_sought(view: View, params: Mapping[str, Any]) -> Outcome:
     """The agent asks whether the solution suits the customer ("kas see sobib?", "does that work?").
 
-    The cue has to stand in a question, so "see sobib teile hästi" does not count.
+    The cue has to stand in a question, so "see sobib teile hästi" does not count. When the customer
+    accepted a proposal without being asked (chose one of the options offered, "Okei, teeme nii."),
+    the agreement is there and the check does not apply: neither praise nor advice to ask for it.
     """
     solution = view.first_solution
     if solution is None:
         return False, None
     turns = sorted({i for i in view.agent if i >= solution} | set(view.agent_turns(5)))
-    return _found(view.first_asking("acceptance", turns), solution)
+    asked = view.first_asking("acceptance", turns)
+    if asked is None and _customer_agreed(view, min(turns)):
+        return None, None  # the customer said yes unasked ("kuller koju on parem"): nothing to coach
+    return _found(asked, solution)
+
+
+def _customer_agreed(view: View, since: int) -> bool:
+    """Whether the customer accepted a proposal unasked: a customer turn after ``since`` that carries
+    stage 6, follows an agent turn of options or a solution and holds an agreement cue ("sobib",
+    "teeme nii", "sounds good")."""
+    for i in view.customer:
+        before = [a for a in view.agent if since <= a < i]
+        if before and view.stages[before[-1]] & {5, 6} and 6 in view.stages[i] and view.has("agreement", i):
+            return True
+    return False
 
 
 # -- 7 the goodbye procedure ----------------------------------------------------

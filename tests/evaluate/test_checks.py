@@ -178,6 +178,11 @@ def test_open_question_after_the_solution_does_not_count() -> None:
     ("Kas sain oigesti aru, et arve summa on topelt?", "et"),
     ("If I understand correctly, you were charged twice?", "en"),
     ("So you need it before Friday?", "en"),
+    # a recap with a colon or put as a tag question (CLI audit 2: ex-et-02 was told to do what it did)
+    ("Sain aru: hääl tuleb aeglaselt pidurdades, värinat ei ole. Õige?", "et"),
+    ("Hääl tuleb ainult pidurdades, eks?", "et"),
+    ("So it's mostly photos and videos, and two of you would use it.", "en"),
+    ("Natural dark brown, shoulder length, and you'd like it a bit lighter.", "en"),
 ])
 def test_understanding_checked(text: str, language: str) -> None:
     tagged = convo((C, {3}, "..."), (A, {3}, text), language=language)
@@ -267,6 +272,31 @@ def test_acceptance_sought() -> None:
     assert run("acceptance_sought", EN_WEAK) == (False, 3)
 
 
+@pytest.mark.parametrize("offer,language", [("Teisipäeval kell 11 on vaba. Panen kirja?", "et"),
+                                            ("Tuesday at 11 is free. Shall I book it?", "en")])
+def test_a_short_offer_put_as_a_question_seeks_agreement(offer: str, language: str) -> None:
+    tagged = convo((C, {3}, "..."), (A, {6}, offer), language=language)
+    assert run("acceptance_sought", tagged) == (True, 1)
+
+
+@pytest.mark.parametrize("answer,language,expected", [
+    # the customer chose or agreed unasked: nothing to coach (CLI audit 5: the advice came anyway)
+    ("kuller koju on parem", "et", (None, None)),
+    ("Okei, teeme nii.", "et", (None, None)),
+    ("reede 17 sobib", "et", (None, None)),
+    ("Sounds good, let's do that.", "en", (None, None)),
+    # not agreement: a refusal, or a bare yes answering something else
+    ("ei, see ei sobi mulle", "et", (False, 3)),
+    ("Jah, aga kust ma pidin seda teadma?", "et", (False, 3)),
+    ("That doesn't work for me.", "en", (False, 3)),
+])
+def test_acceptance_does_not_apply_when_the_customer_agreed_unasked(answer: str, language: str,
+                                                                     expected: tuple[object, object]) -> None:
+    tagged = convo((C, {3}, "..."), (A, {5}, "Saan teha kahte moodi: kuller või pakiautomaat."),
+                   (C, {6}, answer), (A, {6}, "Tegin uue saadetise."), language=language)
+    assert run("acceptance_sought", tagged) == expected
+
+
 # -- 7 the goodbye procedure ----------------------------------------------------------------------
 def test_closing_cues_only_count_at_the_close() -> None:
     tagged = convo(
@@ -284,6 +314,15 @@ def test_closing_cues_only_count_at_the_close() -> None:
                                        ("farewell", 13), ("agent_closes", 13)])
 def test_goodbye_checks_point_at_the_closing_turn(name: str, turn: int) -> None:
     assert run(name, ET_GOOD) == (True, turn)
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Aitäh! Nii et neljapäeval kell 7.30 pidurite kontroll. Kas saan veel aidata?", "et"),
+    ("So that's your patch test on Monday and the colour on Thursday at 4. Anything else?", "en"),
+])
+def test_a_recap_at_the_close_names_the_next_step(text: str, language: str) -> None:
+    tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {6}, "..."), (A, {7}, text), language=language)
+    assert run("next_step", tagged) == (True, 3)
 
 
 # -- generic data-driven checks -------------------------------------------------------------------

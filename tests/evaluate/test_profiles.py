@@ -55,7 +55,7 @@ def test_summary_sentence_in_estonian() -> None:
     assert p.language == "et"
     assert p.summary == ("Tugevaim etapp: vajaduste selgitamine ja kujundamine; "
                          "nõrgim: „head aega” protseduur. "
-                         "Kõige sagedasem probleem: lahendus enne vajaduse selgitamist (4 vestluses 9-st).")
+                         "Kõige sagedasem probleem: lahendus enne vajaduse selgitamist (9 vestlusest 4-s).")
 
 
 def test_summary_without_recurring_issues() -> None:

@@ -51,8 +51,8 @@ def _row(html: str, cid: str) -> str:
 
 
 @pytest.mark.parametrize(("lang", "names", "day"), [
-    ("et", "vajadus selgitati, aga vestlus jäi lõpetamata; ei küsitud, mis on kliendile oluline, kuigi tal "
-           "oli valik", "01.09.2026"),
+    ("et", "vajadus selgitati välja, aga vestlus jäi lõpetamata; ei küsitud, mis on kliendile oluline, "
+           "kuigi tal oli valik", "01.09.2026"),
     ("en", "needs clarified, but no close; values never asked when the customer had a choice", "2026-09-01"),
 ])
 def test_list_names_failure_patterns_and_dates_in_the_page_language(client: TestClient, lang: str,
@@ -115,7 +115,7 @@ def test_timeline_description_reads_for_one_turn_too(lang: str) -> None:
 
 
 @pytest.mark.parametrize(("lang", "name"), [
-    ("et", "vajadus selgitati, aga vestlus jäi lõpetamata"),
+    ("et", "vajadus selgitati välja, aga vestlus jäi lõpetamata"),
     ("en", "needs clarified, but no close"),
 ])
 def test_conversation_page_names_failure_patterns_in_the_page_language(client: TestClient, lang: str,
@@ -139,7 +139,7 @@ def test_conversation_timeline_names_its_speaker_colours(client: TestClient, lan
 
 
 @pytest.mark.parametrize(("lang", "name"), [
-    ("et", "vajadus selgitati, aga vestlus jäi lõpetamata"),
+    ("et", "vajadus selgitati välja, aga vestlus jäi lõpetamata"),
     ("en", "needs clarified, but no close"),
 ])
 def test_review_first_names_failure_patterns_in_the_page_language(client: TestClient, lang: str,
