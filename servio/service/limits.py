@@ -104,6 +104,13 @@ def address_key(scope: Scope) -> str:
     return "ip:" + (client[0] if client else "unknown")
 
 
+def too_large(limit: int) -> str:
+    """The 413 answer: the limit as people write sizes, what to do, and the exact byte count."""
+    mib = limit / (1024 * 1024)
+    shown = f"{mib:.0f} MB" if mib >= 1 else f"{limit / 1024:.0f} KB"
+    return f"the upload is larger than the limit of {shown} ({limit} bytes): split it into smaller files"
+
+
 async def _reply(send: Send, status: int, detail: str,
                  headers: list[tuple[bytes, bytes]] | None = None) -> None:
     body = json.dumps({"detail": detail}).encode()
@@ -141,7 +148,7 @@ class LimitsMiddleware:
             await _reply(send, 400, "bad Content-Length header")
             return
         if declared is not None and int(declared) > self.max_body_bytes:
-            await _reply(send, 413, f"request body larger than {self.max_body_bytes} bytes")
+            await _reply(send, 413, too_large(self.max_body_bytes))
             return
         if b"json" in headers.get(b"content-type", b""):
             await self._json(scope, receive, send)
@@ -173,7 +180,7 @@ class LimitsMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body_bytes:
-                await _reply(send, 413, f"request body larger than {self.max_body_bytes} bytes")
+                await _reply(send, 413, too_large(self.max_body_bytes))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -209,7 +216,7 @@ class LimitsMiddleware:
                     refused = True
                     if not started:
                         answered = True
-                        await _reply(send, 413, f"request body larger than {self.max_body_bytes} bytes")
+                        await _reply(send, 413, too_large(self.max_body_bytes))
                     return {"type": "http.disconnect"}
             return message
 

@@ -62,6 +62,15 @@ def test_too_large_bodies_are_413(small_app_client: TestClient) -> None:
     assert response.status_code == 413
     raw = small_app_client.post("/imports", content=b"x" * 5000, headers={"content-type": "text/plain"})
     assert raw.status_code == 413
+    # the limit as people write sizes and what to do, not only a byte count (dashboard audit F5)
+    assert "2 KB (2048 bytes): split it into smaller files" in raw.json()["detail"]
+
+
+def test_the_413_names_the_limit_in_megabytes() -> None:
+    from servio.service.limits import too_large
+
+    limit = too_large(50 * 1024 * 1024)
+    assert limit.startswith("the upload is larger than the limit of 50 MB (52428800 bytes)")
 
 
 def test_streamed_uploads_without_a_length_are_counted(filled_store: Any, users: Users) -> None:
