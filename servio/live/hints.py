@@ -90,15 +90,16 @@ def hint_rules() -> HintRules:
     raw = _read("shared.toml")
     try:
         phases = tuple(tuple(int(s) for s in phase) for phase in raw["phases"])
-        return HintRules(phases=phases, min_weight=float(raw["min_weight"]),
-                         customer_covers=MappingProxyType({int(k): frozenset(int(s) for s in v)
-                                                           for k, v in raw["customer_covers"].items()}),
-                         answer_customer=frozenset(int(s) for s in raw["answer_customer"]),
-                         reopen_on=frozenset(int(s) for s in raw["reopen_on"]))
+        rules = HintRules(phases=phases, min_weight=float(raw["min_weight"]),
+                          customer_covers=MappingProxyType({int(k): frozenset(int(s) for s in v)
+                                                            for k, v in raw["customer_covers"].items()}),
+                          answer_customer=frozenset(int(s) for s in raw["answer_customer"]),
+                          reopen_on=frozenset(int(s) for s in raw["reopen_on"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise HintDataError(f"servio/data/hints/shared.toml: bad or missing entry: {exc}") from exc
     if sorted(s for phase in phases for s in phase) != [int(s) for s in ALL_STAGES]:
         raise HintDataError("servio/data/hints/shared.toml: phases must hold every stage once")
+    return rules
 
 
 @cache

@@ -211,3 +211,26 @@ def test_a_customer_thanks_in_the_first_message_does_not_make_the_greeting_a_goo
     session.add_turn(C, customer)
     update = session.add_turn(A, agent)
     assert 7 not in update.stages and update.next_stage is not None
+
+
+@pytest.mark.parametrize("phases", [
+    [[1, 2], [3, 4], [6], [7]],  # stage 5 in no phase: its frontier would fall back to the start
+    [[1, 2], [3, 4, 5], [5, 6], [7]],  # stage 5 twice
+    [[1, 2], [3, 4, 5], [6], [7, 8]],  # no stage 8
+])
+def test_rules_with_phases_that_miss_or_repeat_a_stage_are_refused(
+        phases: list[list[int]], monkeypatch: pytest.MonkeyPatch) -> None:
+    # live audit F23: the check sat after a return inside the try and never ran
+    import tomllib
+    from importlib import resources
+
+    from servio.live import hints
+
+    raw = tomllib.loads(resources.files("servio.data").joinpath("hints", "shared.toml").read_text("utf-8"))
+    monkeypatch.setattr(hints, "_read", lambda name: {**raw, "phases": phases})
+    hints.hint_rules.cache_clear()
+    try:
+        with pytest.raises(hints.HintDataError, match="phases must hold every stage once"):
+            hints.hint_rules()
+    finally:
+        hints.hint_rules.cache_clear()
