@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from servio.model import Speaker, Turn
-from servio.results import ConversationResult, FailurePattern
+from servio.results import CheckResult, ConversationResult, FailurePattern
 from servio.stages import ALL_STAGES
 
 LANGUAGES = ("et", "en")
@@ -41,6 +41,16 @@ class HintTexts:
     next: Mapping[int, str]
     done: str
     warnings: Mapping[str, WarningText]
+    goodbye: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    goodbye_and: str = "and"
+
+    def goodbye_text(self, missing: Sequence[str]) -> str:
+        """What is left of the goodbye procedure, e.g. "Thank the customer and say goodbye"."""
+        parts = [self.goodbye[p] for p in missing]
+        if not parts:
+            return self.next[7]
+        text = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {self.goodbye_and} {parts[-1]}"
+        return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +124,15 @@ def hint_texts(language: str) -> HintTexts:
         warnings = {pid: WarningText(str(w["text"]), int(w.get("after_stage", 0)))
                     for pid, w in raw.get("warning", {}).items()}
         done = str(raw["done"]["text"])
+        goodbye = {str(k): str(v) for k, v in raw["goodbye"].items() if k != "and"}
+        goodbye_and = str(raw["goodbye"]["and"])
     except (KeyError, TypeError, ValueError) as exc:
         raise HintDataError(f"servio/data/hints/{name}: bad or missing entry: {exc}") from exc
     missing = [int(s) for s in ALL_STAGES if int(s) not in nexts]
     if missing:
         raise HintDataError(f"servio/data/hints/{name}: [next] has no text for stages {missing}")
-    return HintTexts(language, MappingProxyType(nexts), done, MappingProxyType(warnings))
+    return HintTexts(language, MappingProxyType(nexts), done, MappingProxyType(warnings),
+                     MappingProxyType(goodbye), goodbye_and)
 
 
 def agent_stages(turns: Sequence[Turn], stages: Sequence[frozenset[int]]) -> frozenset[int]:
@@ -129,7 +142,7 @@ def agent_stages(turns: Sequence[Turn], stages: Sequence[frozenset[int]]) -> fro
 
 
 def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights: Mapping[int, float],
-               rules: HintRules | None = None) -> int | None:
+               rules: HintRules | None = None, *, goodbye_open: bool = False) -> int | None:
     """The stage the agent could carry next, or None when none is left.
 
     When the customer's last turn (after the agent's last) carries a stage
@@ -140,6 +153,9 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
     says anything: 1). A customer turn carrying a stage of ``reopen_on`` after
     the agent's goodbye (the last phase) counts the agent's stages afresh
     from there, the opening phase excepted.
+
+    ``goodbye_open``: the agent's goodbye still misses parts of the procedure
+    (:func:`goodbye_missing`), so the last phase is reached but not done.
     """
     rules = rules or hint_rules()
     start = _reopened_at(turns, stages, rules)
@@ -148,12 +164,14 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
         by_agent |= agent_stages(turns, stages) & frozenset(rules.phases[0])
     by_customer = frozenset(s for turn, st in zip(turns[start:], stages[start:], strict=True)
                             if turn.speaker is Speaker.CUSTOMER for s in st)
+    frontier = max(by_agent, default=0)
+    if goodbye_open:  # "Anything else?" alone begins the goodbye; thanks and a farewell are still to come
+        by_agent -= frozenset(rules.phases[-1])
     last = _last_customer(turns)
     if last is not None:
         pending = sorted((stages[last] & rules.answer_customer) - by_agent)
         if pending and last > _last_agent(turns):
             return pending[0]
-    frontier = max(by_agent, default=0)
     floor = next((phase[0] for phase in rules.phases if frontier in phase), 1)
     for stage in range(floor, len(ALL_STAGES) + 1):
         if stage in by_agent or weights.get(stage, 1.0) < rules.min_weight:
@@ -201,7 +219,26 @@ def hint_for(turns: Sequence[Turn], result: ConversationResult) -> Hint:
     texts = hint_texts(language)
     stages = [t.stages for t in result.turns]
     weights = {s.stage: s.weight for s in result.stage_scores}
-    stage = next_stage(turns, stages, weights)
+    missing = goodbye_missing(result, texts)
+    stage = next_stage(turns, stages, weights, goodbye_open=bool(missing))
     frontier = max(agent_stages(turns, stages), default=0)
-    text = texts.next[stage] if stage is not None else texts.done
+    if stage is None:
+        text = texts.done
+    elif stage == 7 and missing and len(missing) < len(_goodbye_checks(result, texts)):
+        text = texts.goodbye_text(missing)
+    else:
+        text = texts.next[stage]
     return Hint(stage, text, live_warnings(result.failures, frontier, texts))
+
+
+def _goodbye_checks(result: ConversationResult, texts: HintTexts) -> list[CheckResult]:
+    """The scorecard's checks of the goodbye's parts that apply to the chat, in the order of the texts."""
+    checks = {c.id: c for score in result.stage_scores if score.stage == 7 for c in score.checks}
+    return [checks[part] for part in texts.goodbye if part in checks]
+
+
+def goodbye_missing(result: ConversationResult, texts: HintTexts) -> tuple[str, ...]:
+    """The parts of the goodbye procedure not done yet (SERVICE_PROCESS.md stage 7: a summary or the
+    next step, "anything else?", thanks, a farewell), as the scorecard's stage-7 checks of the same
+    ids judge them. A part whose check the scorecard leaves out (or that does not apply) is not asked for."""
+    return tuple(c.id for c in _goodbye_checks(result, texts) if not c.passed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from servio.live import SessionInfo, new_session
@@ -188,14 +190,77 @@ def test_hint_texts_read_in_two_seconds(language: str) -> None:
 
 @pytest.mark.parametrize("tagger", ["rules", "learned"])
 def test_the_done_hint_does_not_claim_stages_the_agent_skipped(tagger: str) -> None:
+    # the customer states the need completely, so the agent may act at once and never carry 3; once
+    # the goodbye is complete the done hint must not say that every stage is covered
     session = new_session("s", "o", SessionInfo(language=Language.EN, contact_type=ContactType.SUPPORT),
                           tagger=tagger)
     session.add_turn(A, "Hi, I'm Anna from ShopCo, how can I help?")
-    session.add_turn(C, "I need to change my delivery address")
+    session.add_turn(C, "Please change the delivery address of my order 12345 to Tamme 5 in Tartu.")
     update = session.add_turn(A, "Done, I've changed the address. Anything else?")
+    assert update.next_stage == 7  # "anything else?" alone is not the whole goodbye (live audit F2)
+    session.add_turn(C, "No, that's all.")
+    update = session.add_turn(A, "Your order will be delivered to Tamme 5. Thank you for contacting us, "
+                                 "have a nice day!")
     assert update.next_stage is None and 3 not in update.agent_done
+    assert update.hint == hint_texts("en").done
     assert "all stages" not in update.hint.lower()
     assert "goodbye" in update.hint
+
+
+@pytest.mark.parametrize(("language", "turns", "left"), [
+    ("en", ["Hi, I'm Kati from ShopCo. How can I help?", "My order 5512 arrived with a broken mug.",
+            "I'm sorry! What exactly is broken, the mug itself or the handle?",
+            "The mug is cracked right through.",
+            "I've sent a replacement mug free of charge, it arrives on Wednesday. Does that suit you?",
+            "Yes, thanks.", "Is there anything else I can help with?", "No, that's all."],
+     ["thanks", "farewell"]),
+    ("et", ["Tere! Mina olen Kati. Kuidas saan aidata?", "Soovin oma arvel aadressi muuta.",
+            "Muidugi. Mis aadressi soovite arvele?", "Tamme 5, Tartu.",
+            "Muutsin aadressi, järgmine arve tuleb juba uuele aadressile. Kas see sobib?", "Jah, aitäh!",
+            "Kokkuvõtteks: aadress on muudetud. Kas saan veel millegagi aidata?", "Ei, see on kõik."],
+     ["thanks", "farewell"]),
+])
+def test_anything_else_alone_leaves_the_thanks_and_the_farewell_to_do(
+        language: str, turns: list[str], left: list[str]) -> None:
+    # live audit F2: "Anything else?" is stage 7 by the guide, but the goodbye procedure (SERVICE_PROCESS.md)
+    # also thanks and says goodbye; "No step left" showed before either
+    session = new_session("f2", "me", SessionInfo(language=Language(language)))
+    texts = hint_texts(language)
+    for i, text in enumerate(turns):
+        update = session.add_turn(A if i % 2 == 0 else C, text)
+    assert 7 in update.agent_done
+    assert update.next_stage == 7
+    for part in left:
+        assert texts.goodbye[part] in update.hint.lower(), (part, update.hint)
+    assert texts.goodbye["anything_else"] not in update.hint  # done: not asked again
+    assert update.hint != texts.done
+
+
+def test_the_goodbye_is_done_once_thanks_and_farewell_follow() -> None:
+    session = new_session("f2", "me", SessionInfo(language=Language.ET))
+    for i, text in enumerate(["Tere! Mina olen Kati. Kuidas saan aidata?", "Soovin oma arvel aadressi muuta.",
+                              "Muidugi. Mis aadressi soovite arvele?", "Tamme 5, Tartu.",
+                              "Muutsin aadressi, järgmine arve tuleb juba uuele aadressile. Kas see sobib?",
+                              "Jah, aitäh!",
+                              "Kokkuvõtteks: aadress on muudetud. Kas saan veel millegagi aidata?",
+                              "Ei, see on kõik."]):
+        session.add_turn(A if i % 2 == 0 else C, text)
+    update = session.add_turn(A, "Aitäh, et pöördusite! Ilusat päeva!")
+    assert update.next_stage is None and update.hint == hint_texts("et").done
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_the_goodbye_parts_read_as_one_hint(language: str) -> None:
+    texts = hint_texts(language)
+    parts = list(texts.goodbye)
+    assert parts == ["next_step", "anything_else", "thanks", "farewell"]  # the order of SERVICE_PROCESS.md
+    assert texts.goodbye_text([]) == texts.next[7]
+    for n in range(1, len(parts)):  # every combination short of all four (then the [next] 7 text shows)
+        for missing in itertools.combinations(parts, n):
+            text = texts.goodbye_text(missing)
+            assert text[0].isupper() and len(text.split()) <= 10, text
+    assert texts.goodbye_text(["thanks", "farewell"]) == {
+        "en": "Thank the customer and say goodbye", "et": "Täna klienti ja jäta hüvasti"}[language]
 
 
 @pytest.mark.parametrize(("language", "customer", "agent"), [
