@@ -19,6 +19,9 @@ from servio.results import CheckResult, ConversationResult, FailurePattern
 from servio.stages import ALL_STAGES
 
 LANGUAGES = ("et", "en")
+# The failure pattern of a solution offered before the need was clarified (servio.evaluate); it knows
+# when a fully stated need excuses a direct answer and which contact types it leaves out.
+PREMATURE_PITCH = "solution_before_needs"
 
 
 class HintDataError(ValueError):
@@ -142,7 +145,8 @@ def agent_stages(turns: Sequence[Turn], stages: Sequence[frozenset[int]]) -> fro
 
 
 def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights: Mapping[int, float],
-               rules: HintRules | None = None, *, goodbye_open: bool = False) -> int | None:
+               rules: HintRules | None = None, *, goodbye_open: bool = False,
+               premature: int | None = None) -> int | None:
     """The stage the agent could carry next, or None when none is left.
 
     When the customer's last turn (after the agent's last) carries a stage
@@ -156,8 +160,16 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
 
     ``goodbye_open``: the agent's goodbye still misses parts of the procedure
     (:func:`goodbye_missing`), so the last phase is reached but not done.
+
+    ``premature``: the turn of a solution offered before the need was
+    clarified (the ``solution_before_needs`` pattern). The stages past finding
+    out that the agent carried from there until their first turn clarifying the
+    need (3) do not count, and finding out is where the agent stands: the hint
+    goes back to the need, not on to the goodbye.
     """
     rules = rules or hint_rules()
+    if premature is not None:
+        stages = _without_pitch(turns, stages, premature, rules)
     start = _reopened_at(turns, stages, rules)
     by_agent = agent_stages(turns[start:], stages[start:])
     if start:  # a new need after the goodbye: the opening stays done, finding out starts again
@@ -165,6 +177,8 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
     by_customer = frozenset(s for turn, st in zip(turns[start:], stages[start:], strict=True)
                             if turn.speaker is Speaker.CUSTOMER for s in st)
     frontier = max(by_agent, default=0)
+    if premature is not None:  # the pitch ended the opening; finding out is still to do
+        frontier = max(frontier, rules.phases[1][0])
     if goodbye_open:  # "Anything else?" alone begins the goodbye; thanks and a farewell are still to come
         by_agent -= frozenset(rules.phases[-1])
     last = _last_customer(turns)
@@ -180,6 +194,22 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
             continue
         return stage
     return None
+
+
+def _without_pitch(turns: Sequence[Turn], stages: Sequence[frozenset[int]], pitch: int,
+                   rules: HintRules) -> list[frozenset[int]]:
+    """The stages with those past finding out dropped from the agent's turns from a premature pitch up
+    to the agent's first later turn that clarifies the need (a pitch re-tagged {3, 6} stays a pitch)."""
+    finding_out = rules.phases[1]
+    later = frozenset(s for phase in rules.phases[2:] for s in phase)
+    out = list(stages)
+    for i in range(pitch, len(turns)):
+        if turns[i].speaker is not Speaker.AGENT:
+            continue
+        if i > pitch and finding_out[0] in stages[i]:
+            break
+        out[i] = stages[i] - later
+    return out
 
 
 def _reopened_at(turns: Sequence[Turn], stages: Sequence[frozenset[int]], rules: HintRules) -> int:
@@ -220,7 +250,8 @@ def hint_for(turns: Sequence[Turn], result: ConversationResult) -> Hint:
     stages = [t.stages for t in result.turns]
     weights = {s.stage: s.weight for s in result.stage_scores}
     missing = goodbye_missing(result, texts)
-    stage = next_stage(turns, stages, weights, goodbye_open=bool(missing))
+    premature = next((f.turn for f in result.failures if f.id == PREMATURE_PITCH), None)
+    stage = next_stage(turns, stages, weights, goodbye_open=bool(missing), premature=premature)
     frontier = max(agent_stages(turns, stages), default=0)
     if stage is None:
         text = texts.done

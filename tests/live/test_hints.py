@@ -101,7 +101,9 @@ def test_solution_first_warns_in_the_chat_language() -> None:
     assert "solution_before_needs" in ids
     text = next(w.text for w in update.warnings if w.id == "solution_before_needs")
     assert text == "a solution is being offered before the need is clear"
-    assert update.next_stage == 7
+    # the warning and the hint agree: back to the need, not on to the goodbye (live audit F1)
+    assert update.next_stage == 3
+    assert update.hint == hint_texts("en").next[3]
 
 
 def test_estonian_chat_gets_estonian_hints() -> None:
@@ -299,3 +301,54 @@ def test_rules_with_phases_that_miss_or_repeat_a_stage_are_refused(
             hints.hint_rules()
     finally:
         hints.hint_rules.cache_clear()
+
+
+def test_a_premature_pitch_does_not_count_as_the_solution() -> None:
+    # live audit F1: "I want to complain about my invoice" / "Switch to Premium" / "That's not what I
+    # asked": the pitch came before the need was clarified, so finding out is still to do
+    turns = _turns(C, A, C)
+    stages = [frozenset({1, 3}), frozenset({6}), frozenset({3, 6})]
+    assert next_stage(turns, stages, FULL) == 7  # without the evaluation's verdict: a solution is a solution
+    assert next_stage(turns, stages, FULL, premature=1) == 3
+    # the agent then asks about the need: values and options follow where they weigh enough
+    more = [*turns, Turn(speaker=A, text="x")]
+    assert next_stage(more, [*stages, frozenset({3})], FULL, premature=1) == 4
+    assert next_stage(more, [*stages, frozenset({3})], {**FULL, 4: 0.25}, premature=1) == 5
+    # a solution offered after the need was clarified counts again: the goodbye is next
+    after = [*more, Turn(speaker=C, text="x"), Turn(speaker=A, text="x")]
+    later = [*stages, frozenset({3}), frozenset({3}), frozenset({6})]
+    assert next_stage(after, later, {**FULL, 4: 0.25, 5: 0.25}, premature=1) == 7
+    # a turn that clarifies and solves at once ("Have you tried restarting it?" {3, 6}) counts in full
+    assert next_stage(more, [*stages, frozenset({3, 6})], FULL, premature=1) == 7
+    # but not the pitch itself, when later context re-tags it {3, 6}: it is still the premature solution
+    assert next_stage(turns, [stages[0], frozenset({3, 6}), stages[2]], FULL, premature=1) == 4
+
+
+@pytest.mark.parametrize(("language", "contact_type", "turns", "after"), [
+    ("et", ContactType.COMPLAINT,
+     ["Tere, tahan kaevata oma viimase arve üle.",
+      "Soovitan teil minna üle meie Premium paketile, see maksab 30 eurot.",
+      "Ma ei küsinud seda. Arvel on topelt tasu."], None),
+    ("en", ContactType.COMPLAINT,
+     ["Hello, I want to complain about my last invoice.",
+      "You should switch to our Premium plan, it costs 30 euros and includes everything.",
+      "That's not what I asked. The invoice charged me twice."], None),
+    ("en", ContactType.SALES,
+     ["Hi, I'm thinking about getting a new laptop.",
+      "Hi! Buy the MacBook Pro 16, it's 2999 euros and the best there is. Shall I order it?",
+      "Hmm, that's a lot. I mostly just browse and write emails."],
+     ("I see. What else do you use it for, and where?", 4)),
+])
+def test_after_a_premature_pitch_the_hint_goes_back_to_the_need(
+        language: str, contact_type: ContactType, turns: list[str], after: tuple[str, int] | None) -> None:
+    # live audit F1: the hint said "Recap ... say goodbye" after the pitch and after the customer's pushback
+    session = new_session("f1", "me", SessionInfo(language=Language(language), contact_type=contact_type))
+    for i, text in enumerate(turns):
+        update = session.add_turn(C if i % 2 == 0 else A, text)
+        if i:
+            assert "solution_before_needs" in [w.id for w in update.warnings]
+            assert update.next_stage == 3, (text, update.hint)
+            assert update.hint == hint_texts(language).next[3]
+    if after is not None:  # sales: once the need (and here the values) are asked, the options come next
+        update = session.add_turn(A, after[0])
+        assert update.next_stage == after[1], update.hint
