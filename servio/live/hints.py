@@ -22,6 +22,9 @@ LANGUAGES = ("et", "en")
 # The failure pattern of a solution offered before the need was clarified (servio.evaluate); it knows
 # when a fully stated need excuses a direct answer and which contact types it leaves out.
 PREMATURE_PITCH = "solution_before_needs"
+# Failure patterns that leave a stage unfinished while they show: only yes/no questions about the need
+# ("Is the router on?") have not clarified it, so the hint stays with the open question the warning asks for.
+UNFINISHED_BY = MappingProxyType({"only_closed_questions": 3})
 
 
 class HintDataError(ValueError):
@@ -145,7 +148,7 @@ def agent_stages(turns: Sequence[Turn], stages: Sequence[frozenset[int]]) -> fro
 
 
 def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights: Mapping[int, float],
-               rules: HintRules | None = None, *, goodbye_open: bool = False,
+               rules: HintRules | None = None, *, unfinished: frozenset[int] = frozenset(),
                premature: int | None = None) -> int | None:
     """The stage the agent could carry next, or None when none is left.
 
@@ -158,8 +161,10 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
     the agent's goodbye (the last phase) counts the agent's stages afresh
     from there, the opening phase excepted.
 
-    ``goodbye_open``: the agent's goodbye still misses parts of the procedure
-    (:func:`goodbye_missing`), so the last phase is reached but not done.
+    ``unfinished``: stages the agent has reached but not finished; they stay
+    the frontier but are not done: the goodbye while parts of the procedure
+    are missing (:func:`goodbye_missing`), needs while every question so far
+    is a yes/no one (the ``only_closed_questions`` pattern).
 
     ``premature``: the turn of a solution offered before the need was
     clarified (the ``solution_before_needs`` pattern). The stages past finding
@@ -179,8 +184,9 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
     frontier = max(by_agent, default=0)
     if premature is not None:  # the pitch ended the opening; finding out is still to do
         frontier = max(frontier, rules.phases[1][0])
-    if goodbye_open:  # "Anything else?" alone begins the goodbye; thanks and a farewell are still to come
-        by_agent -= frozenset(rules.phases[-1])
+    # "Anything else?" alone begins the goodbye, thanks and a farewell are still to come; "Is the router
+    # on?" begins finding out, an open question is still to come
+    by_agent -= unfinished
     last = _last_customer(turns)
     if last is not None:
         pending = sorted((stages[last] & rules.answer_customer) - by_agent)
@@ -251,7 +257,10 @@ def hint_for(turns: Sequence[Turn], result: ConversationResult) -> Hint:
     weights = {s.stage: s.weight for s in result.stage_scores}
     missing = goodbye_missing(result, texts)
     premature = next((f.turn for f in result.failures if f.id == PREMATURE_PITCH), None)
-    stage = next_stage(turns, stages, weights, goodbye_open=bool(missing), premature=premature)
+    unfinished = frozenset(UNFINISHED_BY[f.id] for f in result.failures if f.id in UNFINISHED_BY)
+    if missing:
+        unfinished |= {7}
+    stage = next_stage(turns, stages, weights, unfinished=unfinished, premature=premature)
     frontier = max(agent_stages(turns, stages), default=0)
     if stage is None:
         text = texts.done

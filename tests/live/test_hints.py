@@ -352,3 +352,31 @@ def test_after_a_premature_pitch_the_hint_goes_back_to_the_need(
     if after is not None:  # sales: once the need (and here the values) are asked, the options come next
         update = session.add_turn(A, after[0])
         assert update.next_stage == after[1], update.hint
+
+
+def test_an_unfinished_stage_stays_the_next_one() -> None:
+    turns = _turns(A, C, A)
+    stages = [frozenset({1}), frozenset({1, 3}), frozenset({3})]
+    assert next_stage(turns, stages, FULL) == 4
+    assert next_stage(turns, stages, FULL, unfinished=frozenset({3})) == 3
+
+
+@pytest.mark.parametrize(("language", "turns", "open_question"), [
+    ("en", ["Hello, this is Tom from NetCo.", "Hi, my internet is not working.", "Is the router on?", "Yes."],
+     "What exactly happens when you try to connect?"),
+    ("et", ["Tere, siin Tom NetCost.", "Tere, mu internet ei tööta.", "Kas ruuter on sees?", "Jah."],
+     "Mis täpselt juhtub, kui proovite ühenduda?"),
+])
+def test_only_closed_questions_keep_the_hint_on_the_need(language: str, turns: list[str],
+                                                         open_question: str) -> None:
+    # live audit F4: the warning said "ask an open one" while the hint had moved on to the options
+    info = SessionInfo(language=Language(language), contact_type=ContactType.SUPPORT)
+    session = new_session("f4", "me", info)
+    for i, text in enumerate(turns):
+        update = session.add_turn(A if i % 2 == 0 else C, text)
+    assert 3 in update.agent_done
+    assert "only_closed_questions" in [w.id for w in update.warnings]
+    assert update.next_stage == 3 and update.hint == hint_texts(language).next[3]
+    update = session.add_turn(A, open_question)
+    assert "only_closed_questions" not in [w.id for w in update.warnings]
+    assert update.next_stage == 5  # support: values weigh too little, the options come next
