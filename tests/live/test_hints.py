@@ -380,3 +380,27 @@ def test_only_closed_questions_keep_the_hint_on_the_need(language: str, turns: l
     update = session.add_turn(A, open_question)
     assert "only_closed_questions" not in [w.id for w in update.warnings]
     assert update.next_stage == 5  # support: values weigh too little, the options come next
+
+
+@pytest.mark.parametrize(("language", "hold", "greeting", "untrue"), [
+    ("en", "One moment please.", "Hi! I'm Kati from ShopCo. How can I help?",
+     ["has not been greeted", "have not introduced"]),
+    ("et", "Üks hetk palun.", "Tere! Mina olen Kati ShopCost. Kuidas saan aidata?",
+     ["pole tervitatud", "pole ennast"]),
+])
+def test_greeting_warnings_stay_true_after_a_late_greeting(language: str, hold: str, greeting: str,
+                                                           untrue: list[str]) -> None:
+    # live audit F16: a hold message came first, then the greeting and the introduction; the patterns
+    # (the agent's FIRST turn has none) still show, so their texts must say that, not "not greeted"
+    session = new_session("f16", "me", SessionInfo(language=Language(language)))
+    session.add_turn(A, hold)
+    update = session.add_turn(A, greeting)
+    assert {1, 2} <= set(update.agent_done)
+    shown = {w.id: w.text for w in update.warnings}
+    assert {"no_greeting", "no_introduction"} <= set(shown)
+    for text in shown.values():
+        assert not any(claim in text for claim in untrue), text
+    # they name the start of the chat, which stays true whatever the agent does later
+    start = {"en": ("first", "start"), "et": ("esimes", "alguses")}[language]
+    for pid in ("no_greeting", "no_introduction"):
+        assert any(word in shown[pid] for word in start), shown[pid]
