@@ -69,6 +69,8 @@ class HintRules:
         default_factory=lambda: MappingProxyType({2: frozenset({3}), 4: frozenset({4})}))
     answer_customer: frozenset[int] = frozenset({7})
     reopen_on: frozenset[int] = frozenset({3})
+    answer_is_solution: Mapping[str, frozenset[int]] = field(
+        default_factory=lambda: MappingProxyType({"information": frozenset({5})}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,10 @@ def hint_rules() -> HintRules:
                           customer_covers=MappingProxyType({int(k): frozenset(int(s) for s in v)
                                                             for k, v in raw["customer_covers"].items()}),
                           answer_customer=frozenset(int(s) for s in raw["answer_customer"]),
-                          reopen_on=frozenset(int(s) for s in raw["reopen_on"]))
+                          reopen_on=frozenset(int(s) for s in raw["reopen_on"]),
+                          answer_is_solution=MappingProxyType({
+                              str(k): frozenset(int(s) for s in v)
+                              for k, v in raw["answer_is_solution"].items()}))
     except (KeyError, TypeError, ValueError) as exc:
         raise HintDataError(f"servio/data/hints/shared.toml: bad or missing entry: {exc}") from exc
     if sorted(s for phase in phases for s in phase) != [int(s) for s in ALL_STAGES]:
@@ -149,7 +154,7 @@ def agent_stages(turns: Sequence[Turn], stages: Sequence[frozenset[int]]) -> fro
 
 def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights: Mapping[int, float],
                rules: HintRules | None = None, *, unfinished: frozenset[int] = frozenset(),
-               premature: int | None = None) -> int | None:
+               premature: int | None = None, contact_type: str | None = None) -> int | None:
     """The stage the agent could carry next, or None when none is left.
 
     When the customer's last turn (after the agent's last) carries a stage
@@ -171,8 +176,15 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
     out that the agent carried from there until their first turn clarifying the
     need (3) do not count, and finding out is where the agent stands: the hint
     goes back to the need, not on to the goodbye.
+
+    ``contact_type``: in a type of ``answer_is_solution`` an agent turn
+    carrying one of its stages after the customer has asked (a customer turn
+    of finding out) answers the question and counts as the solution (6).
     """
     rules = rules or hint_rules()
+    answers = rules.answer_is_solution.get(contact_type or "", frozenset())
+    if answers:
+        stages = _answers_as_solutions(turns, stages, answers, rules)
     if premature is not None:
         stages = _without_pitch(turns, stages, premature, rules)
     start = _reopened_at(turns, stages, rules)
@@ -200,6 +212,20 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
             continue
         return stage
     return None
+
+
+def _answers_as_solutions(turns: Sequence[Turn], stages: Sequence[frozenset[int]], answers: frozenset[int],
+                          rules: HintRules) -> list[frozenset[int]]:
+    """The stages with the solution (6) added to the agent's turns that answer a customer's question."""
+    asked = False
+    solution = frozenset(rules.phases[2])
+    out = list(stages)
+    for i, turn in enumerate(turns):
+        if turn.speaker is Speaker.CUSTOMER and stages[i] & frozenset(rules.phases[1]):
+            asked = True
+        elif turn.speaker is Speaker.AGENT and asked and stages[i] & answers:
+            out[i] = stages[i] | solution
+    return out
 
 
 def _without_pitch(turns: Sequence[Turn], stages: Sequence[frozenset[int]], pitch: int,
@@ -260,7 +286,8 @@ def hint_for(turns: Sequence[Turn], result: ConversationResult) -> Hint:
     unfinished = frozenset(UNFINISHED_BY[f.id] for f in result.failures if f.id in UNFINISHED_BY)
     if missing:
         unfinished |= {7}
-    stage = next_stage(turns, stages, weights, unfinished=unfinished, premature=premature)
+    stage = next_stage(turns, stages, weights, unfinished=unfinished, premature=premature,
+                       contact_type=result.contact_type)
     frontier = max(agent_stages(turns, stages), default=0)
     if stage is None:
         text = texts.done

@@ -404,3 +404,33 @@ def test_greeting_warnings_stay_true_after_a_late_greeting(language: str, hold: 
     start = {"en": ("first", "start"), "et": ("esimes", "alguses")}[language]
     for pid in ("no_greeting", "no_introduction"):
         assert any(word in shown[pid] for word in start), shown[pid]
+
+
+def test_in_an_information_request_the_answer_is_the_solution() -> None:
+    # "Can you tell me your opening hours?" / "We're open 10 to 16 on Saturdays." (5: what is possible)
+    turns = _turns(A, C, A)
+    stages = [frozenset({1, 2}), frozenset({3}), frozenset({5})]
+    information = {1: 1.0, 2: 0.5, 3: 0.5, 4: 0.0, 5: 0.5, 6: 2.0, 7: 1.0}
+    assert next_stage(turns, stages, information) == 3  # without the contact type: finding out goes on
+    assert next_stage(turns, stages, information, contact_type="information") == 7
+    assert next_stage(turns, stages, information, contact_type="support") == 3
+    # an agent's statement before the customer has asked anything answers nothing
+    assert next_stage(_turns(A), [frozenset({1, 5})], information, contact_type="information") == 3
+
+
+@pytest.mark.parametrize(("language", "question", "answer"), [
+    ("en", "Can you tell me your opening hours on Saturday?", "We're open 10 to 16 on Saturdays."),
+    ("en", "Do you deliver to Tartu?", "Yes, we deliver to Tartu, it takes two days."),
+    ("et", "Mis kell te laupäeval avatud olete?", "Laupäeval oleme avatud kella 10–16."),
+])
+def test_an_answered_information_request_goes_on_to_the_goodbye(language: str, question: str,
+                                                                 answer: str) -> None:
+    # live audit F21: after the answer the hint went back to "Ask openly what they need"
+    session = new_session("f21", "me", SessionInfo(language=Language(language)))
+    opening = {"en": "Hi, I'm Kati from ShopCo. How can I help?",
+               "et": "Tere, mina olen Kati ShopCost. Kuidas saan aidata?"}[language]
+    session.add_turn(A, opening)
+    session.add_turn(C, question)
+    update = session.add_turn(A, answer)
+    assert update.contact_type == "information"
+    assert update.next_stage == 7, update.hint
