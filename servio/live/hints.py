@@ -264,12 +264,19 @@ def _last_agent(turns: Sequence[Turn]) -> int:
     return next((i for i in range(len(turns) - 1, -1, -1) if turns[i].speaker is Speaker.AGENT), -1)
 
 
-def live_warnings(failures: Sequence[FailurePattern], frontier: int,
-                  texts: HintTexts) -> tuple[LiveWarning, ...]:
-    """The failure patterns that make sense mid-chat, in the chat's language."""
+def live_warnings(failures: Sequence[FailurePattern], frontier: int, texts: HintTexts,
+                  skipped: frozenset[int] = frozenset()) -> tuple[LiveWarning, ...]:
+    """The failure patterns that make sense mid-chat, in the chat's language.
+
+    ``skipped``: stages the hint skips for the contact type (weight below ``min_weight``); a pattern
+    about one of them is not shown, so the warnings do not ask for a step the hint leaves out.
+    """
+    stage_of = _pattern_stages() if skipped else {}
     out = []
     for failure in failures:
         shown = texts.warnings.get(failure.id)
+        if stage_of.get(failure.id) in skipped:
+            continue
         if shown is not None and frontier >= shown.after_stage:
             out.append(LiveWarning(failure.id, shown.text, failure.turn))
     return tuple(out)
@@ -295,7 +302,16 @@ def hint_for(turns: Sequence[Turn], result: ConversationResult) -> Hint:
         text = texts.goodbye_text(missing)
     else:
         text = texts.next[stage]
-    return Hint(stage, text, live_warnings(result.failures, frontier, texts))
+    rules = hint_rules()
+    skipped = frozenset(s for s, w in weights.items() if w < rules.min_weight)
+    return Hint(stage, text, live_warnings(result.failures, frontier, texts, skipped))
+
+
+def _pattern_stages() -> dict[str, int]:
+    """The stage each registered failure pattern concerns."""
+    from servio.evaluate import registered_patterns
+
+    return {p.id: p.stage for p in registered_patterns()}
 
 
 def _goodbye_checks(result: ConversationResult, texts: HintTexts) -> list[CheckResult]:

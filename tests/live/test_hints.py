@@ -434,3 +434,33 @@ def test_an_answered_information_request_goes_on_to_the_goodbye(language: str, q
     update = session.add_turn(A, answer)
     assert update.contact_type == "information"
     assert update.next_stage == 7, update.hint
+
+
+def test_no_warning_about_a_stage_the_hint_skips() -> None:
+    from servio.live.hints import live_warnings
+    from servio.results import FailurePattern
+
+    texts = hint_texts("en")
+    failures = [FailurePattern("values_never_asked", "values never asked", 4),
+                FailurePattern("one_option_pushed", "one option pushed", 4)]
+    assert [w.id for w in live_warnings(failures, 6, texts)] == ["values_never_asked", "one_option_pushed"]
+    assert [w.id for w in live_warnings(failures, 6, texts, skipped=frozenset({4}))] == ["one_option_pushed"]
+
+
+def test_a_support_chat_gets_no_values_warning_the_hint_would_not_ask_for() -> None:
+    # live audit F6: "it shows 3 items instead of 2" after an address change set off "the customer has a
+    # choice to make, but nobody asked what matters to them", while the hint skips values in support
+    session = new_session("f6", "me", SessionInfo(language=Language.EN))
+    for i, text in enumerate(["Hi, I'm Kati from ShopCo. How can I help?",
+                              "I'd like to change my delivery address to Tamme 5, Tartu.",
+                              "Done, I've changed the address to Tamme 5. Anything else?",
+                              "Oh wait, the invoice is wrong too, it shows 3 items instead of 2."]):
+        update = session.add_turn(A if i % 2 == 0 else C, text)
+    assert update.contact_type == "support" and update.next_stage == 3
+    assert "values_never_asked" not in [w.id for w in update.warnings]
+    # where values weigh enough (a sale) the warning stays
+    session = new_session("f6", "me", SessionInfo(language=Language.EN, contact_type=ContactType.SALES))
+    session.add_turn(C, "Hi, I'm thinking about getting a new laptop.")
+    update = session.add_turn(A, "Hi! Buy the MacBook Pro 16, it's 2999 euros and the best there is. "
+                                 "Shall I order it?")
+    assert "values_never_asked" in [w.id for w in update.warnings]
