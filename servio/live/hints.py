@@ -25,6 +25,8 @@ PREMATURE_PITCH = "solution_before_needs"
 # Failure patterns that leave a stage unfinished while they show: only yes/no questions about the need
 # ("Is the router on?") have not clarified it, so the hint stays with the open question the warning asks for.
 UNFINISHED_BY = MappingProxyType({"only_closed_questions": 3})
+# The part of the goodbye procedure that ends it (a scorecard check id and a key of [goodbye]).
+GOODBYE_END = "farewell"
 
 
 class HintDataError(ValueError):
@@ -173,13 +175,13 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
 
     ``premature``: the turn of a solution offered before the need was
     clarified (the ``solution_before_needs`` pattern). The stages past finding
-    out that the agent carried from there until their first turn clarifying the
-    need (3) do not count, and finding out is where the agent stands: the hint
+    out that the agent carried from there until their next turn of finding out
+    (3-5) do not count, and finding out is where the agent stands: the hint
     goes back to the need, not on to the goodbye.
 
     ``contact_type``: in a type of ``answer_is_solution`` an agent turn
-    carrying one of its stages after the customer has asked (a customer turn
-    of finding out) answers the question and counts as the solution (6).
+    carrying one of its stages after the customer's latest question (their
+    last turn of finding out) answers it and counts as the solution (6).
     """
     rules = rules or hint_rules()
     answers = rules.answer_is_solution.get(contact_type or "", frozenset())
@@ -216,29 +218,29 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
 
 def _answers_as_solutions(turns: Sequence[Turn], stages: Sequence[frozenset[int]], answers: frozenset[int],
                           rules: HintRules) -> list[frozenset[int]]:
-    """The stages with the solution (6) added to the agent's turns that answer a customer's question."""
-    asked = False
+    """The stages with the solution (6) added to the agent's turns that answer the customer's latest
+    question (their last turn of finding out): a question asked after an answer is still open."""
+    finding_out = frozenset(rules.phases[1])
+    asked = next((i for i in range(len(turns) - 1, -1, -1)
+                  if turns[i].speaker is Speaker.CUSTOMER and stages[i] & finding_out), None)
+    if asked is None:
+        return list(stages)
     solution = frozenset(rules.phases[2])
-    out = list(stages)
-    for i, turn in enumerate(turns):
-        if turn.speaker is Speaker.CUSTOMER and stages[i] & frozenset(rules.phases[1]):
-            asked = True
-        elif turn.speaker is Speaker.AGENT and asked and stages[i] & answers:
-            out[i] = stages[i] | solution
-    return out
+    return [st | solution if i > asked and turns[i].speaker is Speaker.AGENT and st & answers else st
+            for i, st in enumerate(stages)]
 
 
 def _without_pitch(turns: Sequence[Turn], stages: Sequence[frozenset[int]], pitch: int,
                    rules: HintRules) -> list[frozenset[int]]:
     """The stages with those past finding out dropped from the agent's turns from a premature pitch up
-    to the agent's first later turn that clarifies the need (a pitch re-tagged {3, 6} stays a pitch)."""
-    finding_out = rules.phases[1]
+    to the agent's first later turn of finding out (a pitch re-tagged {3, 6} stays a pitch)."""
+    finding_out = frozenset(rules.phases[1])
     later = frozenset(s for phase in rules.phases[2:] for s in phase)
     out = list(stages)
     for i in range(pitch, len(turns)):
         if turns[i].speaker is not Speaker.AGENT:
             continue
-        if i > pitch and finding_out[0] in stages[i]:
+        if i > pitch and finding_out & stages[i]:
             break
         out[i] = stages[i] - later
     return out
@@ -323,5 +325,10 @@ def _goodbye_checks(result: ConversationResult, texts: HintTexts) -> list[CheckR
 def goodbye_missing(result: ConversationResult, texts: HintTexts) -> tuple[str, ...]:
     """The parts of the goodbye procedure not done yet (SERVICE_PROCESS.md stage 7: a summary or the
     next step, "anything else?", thanks, a farewell), as the scorecard's stage-7 checks of the same
-    ids judge them. A part whose check the scorecard leaves out (or that does not apply) is not asked for."""
-    return tuple(c.id for c in _goodbye_checks(result, texts) if not c.passed)
+    ids judge them. A part whose check the scorecard leaves out (or that does not apply) is not asked for.
+    The farewell ends the procedure: once it is said, a part left out before it is a miss for the
+    report, not a step to go back for ("recap" after "have a nice day!")."""
+    checks = _goodbye_checks(result, texts)
+    if any(c.id == GOODBYE_END and c.passed for c in checks):
+        return ()
+    return tuple(c.id for c in checks if not c.passed)

@@ -209,13 +209,16 @@ def test_the_done_hint_does_not_claim_stages_the_agent_skipped(tagger: str) -> N
     assert "goodbye" in update.hint
 
 
-@pytest.mark.parametrize(("language", "turns", "left"), [
-    ("en", ["Hi, I'm Kati from ShopCo. How can I help?", "My order 5512 arrived with a broken mug.",
+# the audit's en_anything_else_only chat (live audit F2), up to the customer's "No, that's all."
+MUG_CHAT = ["Hi, I'm Kati from ShopCo. How can I help?", "My order 5512 arrived with a broken mug.",
             "I'm sorry! What exactly is broken, the mug itself or the handle?",
             "The mug is cracked right through.",
             "I've sent a replacement mug free of charge, it arrives on Wednesday. Does that suit you?",
-            "Yes, thanks.", "Is there anything else I can help with?", "No, that's all."],
-     ["thanks", "farewell"]),
+            "Yes, thanks.", "Is there anything else I can help with?", "No, that's all."]
+
+
+@pytest.mark.parametrize(("language", "turns", "left"), [
+    ("en", MUG_CHAT, ["thanks", "farewell"]),
     ("et", ["Tere! Mina olen Kati. Kuidas saan aidata?", "Soovin oma arvel aadressi muuta.",
             "Muidugi. Mis aadressi soovite arvele?", "Tamme 5, Tartu.",
             "Muutsin aadressi, järgmine arve tuleb juba uuele aadressile. Kas see sobib?", "Jah, aitäh!",
@@ -236,6 +239,16 @@ def test_anything_else_alone_leaves_the_thanks_and_the_farewell_to_do(
         assert texts.goodbye[part] in update.hint.lower(), (part, update.hint)
     assert texts.goodbye["anything_else"] not in update.hint  # done: not asked again
     assert update.hint != texts.done
+
+
+def test_the_farewell_ends_the_goodbye() -> None:
+    # "Anything else?" / "No, that's all." / "Thank you for contacting us, have a nice day!": the recap
+    # was left out (the next step came with the solution), but after the farewell it is no next step
+    session = new_session("f2", "me", SessionInfo(language=Language.EN))
+    for i, text in enumerate(MUG_CHAT):
+        session.add_turn(A if i % 2 == 0 else C, text)
+    update = session.add_turn(A, "Thank you for contacting us, have a nice day!")
+    assert update.next_stage is None and update.hint == hint_texts("en").done
 
 
 def test_the_goodbye_is_done_once_thanks_and_farewell_follow() -> None:
@@ -322,6 +335,9 @@ def test_a_premature_pitch_does_not_count_as_the_solution() -> None:
     assert next_stage(more, [*stages, frozenset({3, 6})], FULL, premature=1) == 7
     # but not the pitch itself, when later context re-tags it {3, 6}: it is still the premature solution
     assert next_stage(turns, [stages[0], frozenset({3, 6}), stages[2]], FULL, premature=1) == 4
+    # an agent who makes the options and limits explicit is back in finding out too: the solution that
+    # comes with them counts ("The charge is roaming outside the EU ... we can cancel half of it")
+    assert next_stage(more, [*stages, frozenset({5, 6})], {**FULL, 4: 0.25}, premature=1) == 7
 
 
 @pytest.mark.parametrize(("language", "contact_type", "turns", "after"), [
@@ -414,6 +430,9 @@ def test_in_an_information_request_the_answer_is_the_solution() -> None:
     assert next_stage(turns, stages, information) == 3  # without the contact type: finding out goes on
     assert next_stage(turns, stages, information, contact_type="information") == 7
     assert next_stage(turns, stages, information, contact_type="support") == 3
+    # a question the customer asks after the answer is still open: not the goodbye yet
+    more = _turns(A, C, A, C)
+    assert next_stage(more, [*stages, frozenset({5})], information, contact_type="information") != 7
     # an agent's statement before the customer has asked anything answers nothing
     assert next_stage(_turns(A), [frozenset({1, 5})], information, contact_type="information") == 3
 
