@@ -15,10 +15,18 @@ from types import MappingProxyType
 from typing import Any
 
 from servio.model import Speaker, Turn
-from servio.results import ConversationResult, FailurePattern
+from servio.results import CheckResult, ConversationResult, FailurePattern
 from servio.stages import ALL_STAGES
 
 LANGUAGES = ("et", "en")
+# The failure pattern of a solution offered before the need was clarified (servio.evaluate); it knows
+# when a fully stated need excuses a direct answer and which contact types it leaves out.
+PREMATURE_PITCH = "solution_before_needs"
+# Failure patterns that leave a stage unfinished while they show: only yes/no questions about the need
+# ("Is the router on?") have not clarified it, so the hint stays with the open question the warning asks for.
+UNFINISHED_BY = MappingProxyType({"only_closed_questions": 3})
+# The part of the goodbye procedure that ends it (a scorecard check id and a key of [goodbye]).
+GOODBYE_END = "farewell"
 
 
 class HintDataError(ValueError):
@@ -41,6 +49,16 @@ class HintTexts:
     next: Mapping[int, str]
     done: str
     warnings: Mapping[str, WarningText]
+    goodbye: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    goodbye_and: str = "and"
+
+    def goodbye_text(self, missing: Sequence[str]) -> str:
+        """What is left of the goodbye procedure, e.g. "Thank the customer and say goodbye"."""
+        parts = [self.goodbye[p] for p in missing]
+        if not parts:
+            return self.next[7]
+        text = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {self.goodbye_and} {parts[-1]}"
+        return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +71,8 @@ class HintRules:
         default_factory=lambda: MappingProxyType({2: frozenset({3}), 4: frozenset({4})}))
     answer_customer: frozenset[int] = frozenset({7})
     reopen_on: frozenset[int] = frozenset({3})
+    answer_is_solution: Mapping[str, frozenset[int]] = field(
+        default_factory=lambda: MappingProxyType({"information": frozenset({5})}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,15 +110,19 @@ def hint_rules() -> HintRules:
     raw = _read("shared.toml")
     try:
         phases = tuple(tuple(int(s) for s in phase) for phase in raw["phases"])
-        return HintRules(phases=phases, min_weight=float(raw["min_weight"]),
-                         customer_covers=MappingProxyType({int(k): frozenset(int(s) for s in v)
-                                                           for k, v in raw["customer_covers"].items()}),
-                         answer_customer=frozenset(int(s) for s in raw["answer_customer"]),
-                         reopen_on=frozenset(int(s) for s in raw["reopen_on"]))
+        rules = HintRules(phases=phases, min_weight=float(raw["min_weight"]),
+                          customer_covers=MappingProxyType({int(k): frozenset(int(s) for s in v)
+                                                            for k, v in raw["customer_covers"].items()}),
+                          answer_customer=frozenset(int(s) for s in raw["answer_customer"]),
+                          reopen_on=frozenset(int(s) for s in raw["reopen_on"]),
+                          answer_is_solution=MappingProxyType({
+                              str(k): frozenset(int(s) for s in v)
+                              for k, v in raw["answer_is_solution"].items()}))
     except (KeyError, TypeError, ValueError) as exc:
         raise HintDataError(f"servio/data/hints/shared.toml: bad or missing entry: {exc}") from exc
     if sorted(s for phase in phases for s in phase) != [int(s) for s in ALL_STAGES]:
         raise HintDataError("servio/data/hints/shared.toml: phases must hold every stage once")
+    return rules
 
 
 @cache
@@ -113,12 +137,15 @@ def hint_texts(language: str) -> HintTexts:
         warnings = {pid: WarningText(str(w["text"]), int(w.get("after_stage", 0)))
                     for pid, w in raw.get("warning", {}).items()}
         done = str(raw["done"]["text"])
+        goodbye = {str(k): str(v) for k, v in raw["goodbye"].items() if k != "and"}
+        goodbye_and = str(raw["goodbye"]["and"])
     except (KeyError, TypeError, ValueError) as exc:
         raise HintDataError(f"servio/data/hints/{name}: bad or missing entry: {exc}") from exc
     missing = [int(s) for s in ALL_STAGES if int(s) not in nexts]
     if missing:
         raise HintDataError(f"servio/data/hints/{name}: [next] has no text for stages {missing}")
-    return HintTexts(language, MappingProxyType(nexts), done, MappingProxyType(warnings))
+    return HintTexts(language, MappingProxyType(nexts), done, MappingProxyType(warnings),
+                     MappingProxyType(goodbye), goodbye_and)
 
 
 def agent_stages(turns: Sequence[Turn], stages: Sequence[frozenset[int]]) -> frozenset[int]:
@@ -128,7 +155,8 @@ def agent_stages(turns: Sequence[Turn], stages: Sequence[frozenset[int]]) -> fro
 
 
 def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights: Mapping[int, float],
-               rules: HintRules | None = None) -> int | None:
+               rules: HintRules | None = None, *, unfinished: frozenset[int] = frozenset(),
+               premature: int | None = None, contact_type: str | None = None) -> int | None:
     """The stage the agent could carry next, or None when none is left.
 
     When the customer's last turn (after the agent's last) carries a stage
@@ -139,20 +167,45 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
     says anything: 1). A customer turn carrying a stage of ``reopen_on`` after
     the agent's goodbye (the last phase) counts the agent's stages afresh
     from there, the opening phase excepted.
+
+    ``unfinished``: stages the agent has reached but not finished; they stay
+    the frontier but are not done: the goodbye while parts of the procedure
+    are missing (:func:`goodbye_missing`), needs while every question so far
+    is a yes/no one (the ``only_closed_questions`` pattern).
+
+    ``premature``: the turn of a solution offered before the need was
+    clarified (the ``solution_before_needs`` pattern). The stages past finding
+    out that the agent carried from there until their next turn of finding out
+    (3-5) do not count, and finding out is where the agent stands: the hint
+    goes back to the need, not on to the goodbye.
+
+    ``contact_type``: in a type of ``answer_is_solution`` an agent turn
+    carrying one of its stages after the customer's latest question (their
+    last turn of finding out) answers it and counts as the solution (6).
     """
     rules = rules or hint_rules()
+    answers = rules.answer_is_solution.get(contact_type or "", frozenset())
+    if answers:
+        stages = _answers_as_solutions(turns, stages, answers, rules)
+    if premature is not None:
+        stages = _without_pitch(turns, stages, premature, rules)
     start = _reopened_at(turns, stages, rules)
     by_agent = agent_stages(turns[start:], stages[start:])
     if start:  # a new need after the goodbye: the opening stays done, finding out starts again
         by_agent |= agent_stages(turns, stages) & frozenset(rules.phases[0])
     by_customer = frozenset(s for turn, st in zip(turns[start:], stages[start:], strict=True)
                             if turn.speaker is Speaker.CUSTOMER for s in st)
+    frontier = max(by_agent, default=0)
+    if premature is not None:  # the pitch ended the opening; finding out is still to do
+        frontier = max(frontier, rules.phases[1][0])
+    # "Anything else?" alone begins the goodbye, thanks and a farewell are still to come; "Is the router
+    # on?" begins finding out, an open question is still to come
+    by_agent -= unfinished
     last = _last_customer(turns)
     if last is not None:
         pending = sorted((stages[last] & rules.answer_customer) - by_agent)
         if pending and last > _last_agent(turns):
             return pending[0]
-    frontier = max(by_agent, default=0)
     floor = next((phase[0] for phase in rules.phases if frontier in phase), 1)
     for stage in range(floor, len(ALL_STAGES) + 1):
         if stage in by_agent or weights.get(stage, 1.0) < rules.min_weight:
@@ -161,6 +214,36 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
             continue
         return stage
     return None
+
+
+def _answers_as_solutions(turns: Sequence[Turn], stages: Sequence[frozenset[int]], answers: frozenset[int],
+                          rules: HintRules) -> list[frozenset[int]]:
+    """The stages with the solution (6) added to the agent's turns that answer the customer's latest
+    question (their last turn of finding out): a question asked after an answer is still open."""
+    finding_out = frozenset(rules.phases[1])
+    asked = next((i for i in range(len(turns) - 1, -1, -1)
+                  if turns[i].speaker is Speaker.CUSTOMER and stages[i] & finding_out), None)
+    if asked is None:
+        return list(stages)
+    solution = frozenset(rules.phases[2])
+    return [st | solution if i > asked and turns[i].speaker is Speaker.AGENT and st & answers else st
+            for i, st in enumerate(stages)]
+
+
+def _without_pitch(turns: Sequence[Turn], stages: Sequence[frozenset[int]], pitch: int,
+                   rules: HintRules) -> list[frozenset[int]]:
+    """The stages with those past finding out dropped from the agent's turns from a premature pitch up
+    to the agent's first later turn of finding out (a pitch re-tagged {3, 6} stays a pitch)."""
+    finding_out = frozenset(rules.phases[1])
+    later = frozenset(s for phase in rules.phases[2:] for s in phase)
+    out = list(stages)
+    for i in range(pitch, len(turns)):
+        if turns[i].speaker is not Speaker.AGENT:
+            continue
+        if i > pitch and finding_out & stages[i]:
+            break
+        out[i] = stages[i] - later
+    return out
 
 
 def _reopened_at(turns: Sequence[Turn], stages: Sequence[frozenset[int]], rules: HintRules) -> int:
@@ -183,12 +266,19 @@ def _last_agent(turns: Sequence[Turn]) -> int:
     return next((i for i in range(len(turns) - 1, -1, -1) if turns[i].speaker is Speaker.AGENT), -1)
 
 
-def live_warnings(failures: Sequence[FailurePattern], frontier: int,
-                  texts: HintTexts) -> tuple[LiveWarning, ...]:
-    """The failure patterns that make sense mid-chat, in the chat's language."""
+def live_warnings(failures: Sequence[FailurePattern], frontier: int, texts: HintTexts,
+                  skipped: frozenset[int] = frozenset()) -> tuple[LiveWarning, ...]:
+    """The failure patterns that make sense mid-chat, in the chat's language.
+
+    ``skipped``: stages the hint skips for the contact type (weight below ``min_weight``); a pattern
+    about one of them is not shown, so the warnings do not ask for a step the hint leaves out.
+    """
+    stage_of = _pattern_stages() if skipped else {}
     out = []
     for failure in failures:
         shown = texts.warnings.get(failure.id)
+        if stage_of.get(failure.id) in skipped:
+            continue
         if shown is not None and frontier >= shown.after_stage:
             out.append(LiveWarning(failure.id, shown.text, failure.turn))
     return tuple(out)
@@ -200,7 +290,45 @@ def hint_for(turns: Sequence[Turn], result: ConversationResult) -> Hint:
     texts = hint_texts(language)
     stages = [t.stages for t in result.turns]
     weights = {s.stage: s.weight for s in result.stage_scores}
-    stage = next_stage(turns, stages, weights)
+    missing = goodbye_missing(result, texts)
+    premature = next((f.turn for f in result.failures if f.id == PREMATURE_PITCH), None)
+    unfinished = frozenset(UNFINISHED_BY[f.id] for f in result.failures if f.id in UNFINISHED_BY)
+    if missing:
+        unfinished |= {7}
+    stage = next_stage(turns, stages, weights, unfinished=unfinished, premature=premature,
+                       contact_type=result.contact_type)
     frontier = max(agent_stages(turns, stages), default=0)
-    text = texts.next[stage] if stage is not None else texts.done
-    return Hint(stage, text, live_warnings(result.failures, frontier, texts))
+    if stage is None:
+        text = texts.done
+    elif stage == 7 and missing and len(missing) < len(_goodbye_checks(result, texts)):
+        text = texts.goodbye_text(missing)
+    else:
+        text = texts.next[stage]
+    rules = hint_rules()
+    skipped = frozenset(s for s, w in weights.items() if w < rules.min_weight)
+    return Hint(stage, text, live_warnings(result.failures, frontier, texts, skipped))
+
+
+def _pattern_stages() -> dict[str, int]:
+    """The stage each registered failure pattern concerns."""
+    from servio.evaluate import registered_patterns
+
+    return {p.id: p.stage for p in registered_patterns()}
+
+
+def _goodbye_checks(result: ConversationResult, texts: HintTexts) -> list[CheckResult]:
+    """The scorecard's checks of the goodbye's parts that apply to the chat, in the order of the texts."""
+    checks = {c.id: c for score in result.stage_scores if score.stage == 7 for c in score.checks}
+    return [checks[part] for part in texts.goodbye if part in checks]
+
+
+def goodbye_missing(result: ConversationResult, texts: HintTexts) -> tuple[str, ...]:
+    """The parts of the goodbye procedure not done yet (SERVICE_PROCESS.md stage 7: a summary or the
+    next step, "anything else?", thanks, a farewell), as the scorecard's stage-7 checks of the same
+    ids judge them. A part whose check the scorecard leaves out (or that does not apply) is not asked for.
+    The farewell ends the procedure: once it is said, a part left out before it is a miss for the
+    report, not a step to go back for ("recap" after "have a nice day!")."""
+    checks = _goodbye_checks(result, texts)
+    if any(c.id == GOODBYE_END and c.passed for c in checks):
+        return ()
+    return tuple(c.id for c in checks if not c.passed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from servio.live import SessionInfo, new_session
@@ -99,7 +101,9 @@ def test_solution_first_warns_in_the_chat_language() -> None:
     assert "solution_before_needs" in ids
     text = next(w.text for w in update.warnings if w.id == "solution_before_needs")
     assert text == "a solution is being offered before the need is clear"
-    assert update.next_stage == 7
+    # the warning and the hint agree: back to the need, not on to the goodbye (live audit F1)
+    assert update.next_stage == 3
+    assert update.hint == hint_texts("en").next[3]
 
 
 def test_estonian_chat_gets_estonian_hints() -> None:
@@ -188,14 +192,90 @@ def test_hint_texts_read_in_two_seconds(language: str) -> None:
 
 @pytest.mark.parametrize("tagger", ["rules", "learned"])
 def test_the_done_hint_does_not_claim_stages_the_agent_skipped(tagger: str) -> None:
+    # the customer states the need completely, so the agent may act at once and never carry 3; once
+    # the goodbye is complete the done hint must not say that every stage is covered
     session = new_session("s", "o", SessionInfo(language=Language.EN, contact_type=ContactType.SUPPORT),
                           tagger=tagger)
     session.add_turn(A, "Hi, I'm Anna from ShopCo, how can I help?")
-    session.add_turn(C, "I need to change my delivery address")
+    session.add_turn(C, "Please change the delivery address of my order 12345 to Tamme 5 in Tartu.")
     update = session.add_turn(A, "Done, I've changed the address. Anything else?")
+    assert update.next_stage == 7  # "anything else?" alone is not the whole goodbye (live audit F2)
+    session.add_turn(C, "No, that's all.")
+    update = session.add_turn(A, "Your order will be delivered to Tamme 5. Thank you for contacting us, "
+                                 "have a nice day!")
     assert update.next_stage is None and 3 not in update.agent_done
+    assert update.hint == hint_texts("en").done
     assert "all stages" not in update.hint.lower()
     assert "goodbye" in update.hint
+
+
+# the audit's en_anything_else_only chat (live audit F2), up to the customer's "No, that's all."
+MUG_CHAT = ["Hi, I'm Kati from ShopCo. How can I help?", "My order 5512 arrived with a broken mug.",
+            "I'm sorry! What exactly is broken, the mug itself or the handle?",
+            "The mug is cracked right through.",
+            "I've sent a replacement mug free of charge, it arrives on Wednesday. Does that suit you?",
+            "Yes, thanks.", "Is there anything else I can help with?", "No, that's all."]
+
+
+@pytest.mark.parametrize(("language", "turns", "left"), [
+    ("en", MUG_CHAT, ["thanks", "farewell"]),
+    ("et", ["Tere! Mina olen Kati. Kuidas saan aidata?", "Soovin oma arvel aadressi muuta.",
+            "Muidugi. Mis aadressi soovite arvele?", "Tamme 5, Tartu.",
+            "Muutsin aadressi, järgmine arve tuleb juba uuele aadressile. Kas see sobib?", "Jah, aitäh!",
+            "Kokkuvõtteks: aadress on muudetud. Kas saan veel millegagi aidata?", "Ei, see on kõik."],
+     ["thanks", "farewell"]),
+])
+def test_anything_else_alone_leaves_the_thanks_and_the_farewell_to_do(
+        language: str, turns: list[str], left: list[str]) -> None:
+    # live audit F2: "Anything else?" is stage 7 by the guide, but the goodbye procedure (SERVICE_PROCESS.md)
+    # also thanks and says goodbye; "No step left" showed before either
+    session = new_session("f2", "me", SessionInfo(language=Language(language)))
+    texts = hint_texts(language)
+    for i, text in enumerate(turns):
+        update = session.add_turn(A if i % 2 == 0 else C, text)
+    assert 7 in update.agent_done
+    assert update.next_stage == 7
+    for part in left:
+        assert texts.goodbye[part] in update.hint.lower(), (part, update.hint)
+    assert texts.goodbye["anything_else"] not in update.hint  # done: not asked again
+    assert update.hint != texts.done
+
+
+def test_the_farewell_ends_the_goodbye() -> None:
+    # "Anything else?" / "No, that's all." / "Thank you for contacting us, have a nice day!": the recap
+    # was left out (the next step came with the solution), but after the farewell it is no next step
+    session = new_session("f2", "me", SessionInfo(language=Language.EN))
+    for i, text in enumerate(MUG_CHAT):
+        session.add_turn(A if i % 2 == 0 else C, text)
+    update = session.add_turn(A, "Thank you for contacting us, have a nice day!")
+    assert update.next_stage is None and update.hint == hint_texts("en").done
+
+
+def test_the_goodbye_is_done_once_thanks_and_farewell_follow() -> None:
+    session = new_session("f2", "me", SessionInfo(language=Language.ET))
+    for i, text in enumerate(["Tere! Mina olen Kati. Kuidas saan aidata?", "Soovin oma arvel aadressi muuta.",
+                              "Muidugi. Mis aadressi soovite arvele?", "Tamme 5, Tartu.",
+                              "Muutsin aadressi, järgmine arve tuleb juba uuele aadressile. Kas see sobib?",
+                              "Jah, aitäh!",
+                              "Kokkuvõtteks: aadress on muudetud. Kas saan veel millegagi aidata?",
+                              "Ei, see on kõik."]):
+        session.add_turn(A if i % 2 == 0 else C, text)
+    update = session.add_turn(A, "Aitäh, et pöördusite! Ilusat päeva!")
+    assert update.next_stage is None and update.hint == hint_texts("et").done
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_the_goodbye_parts_read_as_one_hint(language: str) -> None:
+    texts = hint_texts(language)
+    parts = list(texts.goodbye)
+    assert parts == ["next_step", "anything_else", "thanks", "farewell"]  # the order of SERVICE_PROCESS.md
+    assert texts.goodbye_text([]) == texts.next[7]
+    for n in range(1, len(parts)):  # every combination short of all four (then the [next] 7 text shows)
+        for missing in itertools.combinations(parts, n):
+            text = texts.goodbye_text(missing)
+            assert text[0].isupper() and len(text.split()) <= 10, text
+    assert texts.goodbye_text(["thanks", "farewell"]) == {
+        "en": "Thank the customer and say goodbye", "et": "Täna klienti ja jäta hüvasti"}[language]
 
 
 @pytest.mark.parametrize(("language", "customer", "agent"), [
@@ -211,3 +291,195 @@ def test_a_customer_thanks_in_the_first_message_does_not_make_the_greeting_a_goo
     session.add_turn(C, customer)
     update = session.add_turn(A, agent)
     assert 7 not in update.stages and update.next_stage is not None
+
+
+@pytest.mark.parametrize("phases", [
+    [[1, 2], [3, 4], [6], [7]],  # stage 5 in no phase: its frontier would fall back to the start
+    [[1, 2], [3, 4, 5], [5, 6], [7]],  # stage 5 twice
+    [[1, 2], [3, 4, 5], [6], [7, 8]],  # no stage 8
+])
+def test_rules_with_phases_that_miss_or_repeat_a_stage_are_refused(
+        phases: list[list[int]], monkeypatch: pytest.MonkeyPatch) -> None:
+    # live audit F23: the check sat after a return inside the try and never ran
+    import tomllib
+    from importlib import resources
+
+    from servio.live import hints
+
+    raw = tomllib.loads(resources.files("servio.data").joinpath("hints", "shared.toml").read_text("utf-8"))
+    monkeypatch.setattr(hints, "_read", lambda name: {**raw, "phases": phases})
+    hints.hint_rules.cache_clear()
+    try:
+        with pytest.raises(hints.HintDataError, match="phases must hold every stage once"):
+            hints.hint_rules()
+    finally:
+        hints.hint_rules.cache_clear()
+
+
+def test_a_premature_pitch_does_not_count_as_the_solution() -> None:
+    # live audit F1: "I want to complain about my invoice" / "Switch to Premium" / "That's not what I
+    # asked": the pitch came before the need was clarified, so finding out is still to do
+    turns = _turns(C, A, C)
+    stages = [frozenset({1, 3}), frozenset({6}), frozenset({3, 6})]
+    assert next_stage(turns, stages, FULL) == 7  # without the evaluation's verdict: a solution is a solution
+    assert next_stage(turns, stages, FULL, premature=1) == 3
+    # the agent then asks about the need: values and options follow where they weigh enough
+    more = [*turns, Turn(speaker=A, text="x")]
+    assert next_stage(more, [*stages, frozenset({3})], FULL, premature=1) == 4
+    assert next_stage(more, [*stages, frozenset({3})], {**FULL, 4: 0.25}, premature=1) == 5
+    # a solution offered after the need was clarified counts again: the goodbye is next
+    after = [*more, Turn(speaker=C, text="x"), Turn(speaker=A, text="x")]
+    later = [*stages, frozenset({3}), frozenset({3}), frozenset({6})]
+    assert next_stage(after, later, {**FULL, 4: 0.25, 5: 0.25}, premature=1) == 7
+    # a turn that clarifies and solves at once ("Have you tried restarting it?" {3, 6}) counts in full
+    assert next_stage(more, [*stages, frozenset({3, 6})], FULL, premature=1) == 7
+    # but not the pitch itself, when later context re-tags it {3, 6}: it is still the premature solution
+    assert next_stage(turns, [stages[0], frozenset({3, 6}), stages[2]], FULL, premature=1) == 4
+    # an agent who makes the options and limits explicit is back in finding out too: the solution that
+    # comes with them counts ("The charge is roaming outside the EU ... we can cancel half of it")
+    assert next_stage(more, [*stages, frozenset({5, 6})], {**FULL, 4: 0.25}, premature=1) == 7
+
+
+@pytest.mark.parametrize(("language", "contact_type", "turns", "after"), [
+    ("et", ContactType.COMPLAINT,
+     ["Tere, tahan kaevata oma viimase arve üle.",
+      "Soovitan teil minna üle meie Premium paketile, see maksab 30 eurot.",
+      "Ma ei küsinud seda. Arvel on topelt tasu."], None),
+    ("en", ContactType.COMPLAINT,
+     ["Hello, I want to complain about my last invoice.",
+      "You should switch to our Premium plan, it costs 30 euros and includes everything.",
+      "That's not what I asked. The invoice charged me twice."], None),
+    ("en", ContactType.SALES,
+     ["Hi, I'm thinking about getting a new laptop.",
+      "Hi! Buy the MacBook Pro 16, it's 2999 euros and the best there is. Shall I order it?",
+      "Hmm, that's a lot. I mostly just browse and write emails."],
+     ("I see. What else do you use it for, and where?", 4)),
+])
+def test_after_a_premature_pitch_the_hint_goes_back_to_the_need(
+        language: str, contact_type: ContactType, turns: list[str], after: tuple[str, int] | None) -> None:
+    # live audit F1: the hint said "Recap ... say goodbye" after the pitch and after the customer's pushback
+    session = new_session("f1", "me", SessionInfo(language=Language(language), contact_type=contact_type))
+    for i, text in enumerate(turns):
+        update = session.add_turn(C if i % 2 == 0 else A, text)
+        if i:
+            assert "solution_before_needs" in [w.id for w in update.warnings]
+            assert update.next_stage == 3, (text, update.hint)
+            assert update.hint == hint_texts(language).next[3]
+    if after is not None:  # sales: once the need (and here the values) are asked, the options come next
+        update = session.add_turn(A, after[0])
+        assert update.next_stage == after[1], update.hint
+
+
+def test_an_unfinished_stage_stays_the_next_one() -> None:
+    turns = _turns(A, C, A)
+    stages = [frozenset({1}), frozenset({1, 3}), frozenset({3})]
+    assert next_stage(turns, stages, FULL) == 4
+    assert next_stage(turns, stages, FULL, unfinished=frozenset({3})) == 3
+
+
+@pytest.mark.parametrize(("language", "turns", "open_question"), [
+    ("en", ["Hello, this is Tom from NetCo.", "Hi, my internet is not working.", "Is the router on?", "Yes."],
+     "What exactly happens when you try to connect?"),
+    ("et", ["Tere, siin Tom NetCost.", "Tere, mu internet ei tööta.", "Kas ruuter on sees?", "Jah."],
+     "Mis täpselt juhtub, kui proovite ühenduda?"),
+])
+def test_only_closed_questions_keep_the_hint_on_the_need(language: str, turns: list[str],
+                                                         open_question: str) -> None:
+    # live audit F4: the warning said "ask an open one" while the hint had moved on to the options
+    info = SessionInfo(language=Language(language), contact_type=ContactType.SUPPORT)
+    session = new_session("f4", "me", info)
+    for i, text in enumerate(turns):
+        update = session.add_turn(A if i % 2 == 0 else C, text)
+    assert 3 in update.agent_done
+    assert "only_closed_questions" in [w.id for w in update.warnings]
+    assert update.next_stage == 3 and update.hint == hint_texts(language).next[3]
+    update = session.add_turn(A, open_question)
+    assert "only_closed_questions" not in [w.id for w in update.warnings]
+    assert update.next_stage == 5  # support: values weigh too little, the options come next
+
+
+@pytest.mark.parametrize(("language", "hold", "greeting", "untrue"), [
+    ("en", "One moment please.", "Hi! I'm Kati from ShopCo. How can I help?",
+     ["has not been greeted", "have not introduced"]),
+    ("et", "Üks hetk palun.", "Tere! Mina olen Kati ShopCost. Kuidas saan aidata?",
+     ["pole tervitatud", "pole ennast"]),
+])
+def test_greeting_warnings_stay_true_after_a_late_greeting(language: str, hold: str, greeting: str,
+                                                           untrue: list[str]) -> None:
+    # live audit F16: a hold message came first, then the greeting and the introduction; the patterns
+    # (the agent's FIRST turn has none) still show, so their texts must say that, not "not greeted"
+    session = new_session("f16", "me", SessionInfo(language=Language(language)))
+    session.add_turn(A, hold)
+    update = session.add_turn(A, greeting)
+    assert {1, 2} <= set(update.agent_done)
+    shown = {w.id: w.text for w in update.warnings}
+    assert {"no_greeting", "no_introduction"} <= set(shown)
+    for text in shown.values():
+        assert not any(claim in text for claim in untrue), text
+    # they name the start of the chat, which stays true whatever the agent does later
+    start = {"en": ("first", "start"), "et": ("esimes", "alguses")}[language]
+    for pid in ("no_greeting", "no_introduction"):
+        assert any(word in shown[pid] for word in start), shown[pid]
+
+
+def test_in_an_information_request_the_answer_is_the_solution() -> None:
+    # "Can you tell me your opening hours?" / "We're open 10 to 16 on Saturdays." (5: what is possible)
+    turns = _turns(A, C, A)
+    stages = [frozenset({1, 2}), frozenset({3}), frozenset({5})]
+    information = {1: 1.0, 2: 0.5, 3: 0.5, 4: 0.0, 5: 0.5, 6: 2.0, 7: 1.0}
+    assert next_stage(turns, stages, information) == 3  # without the contact type: finding out goes on
+    assert next_stage(turns, stages, information, contact_type="information") == 7
+    assert next_stage(turns, stages, information, contact_type="support") == 3
+    # a question the customer asks after the answer is still open: not the goodbye yet
+    more = _turns(A, C, A, C)
+    assert next_stage(more, [*stages, frozenset({5})], information, contact_type="information") != 7
+    # an agent's statement before the customer has asked anything answers nothing
+    assert next_stage(_turns(A), [frozenset({1, 5})], information, contact_type="information") == 3
+
+
+@pytest.mark.parametrize(("language", "question", "answer"), [
+    ("en", "Can you tell me your opening hours on Saturday?", "We're open 10 to 16 on Saturdays."),
+    ("en", "Do you deliver to Tartu?", "Yes, we deliver to Tartu, it takes two days."),
+    ("et", "Mis kell te laupäeval avatud olete?", "Laupäeval oleme avatud kella 10–16."),
+])
+def test_an_answered_information_request_goes_on_to_the_goodbye(language: str, question: str,
+                                                                 answer: str) -> None:
+    # live audit F21: after the answer the hint went back to "Ask openly what they need"
+    session = new_session("f21", "me", SessionInfo(language=Language(language)))
+    opening = {"en": "Hi, I'm Kati from ShopCo. How can I help?",
+               "et": "Tere, mina olen Kati ShopCost. Kuidas saan aidata?"}[language]
+    session.add_turn(A, opening)
+    session.add_turn(C, question)
+    update = session.add_turn(A, answer)
+    assert update.contact_type == "information"
+    assert update.next_stage == 7, update.hint
+
+
+def test_no_warning_about_a_stage_the_hint_skips() -> None:
+    from servio.live.hints import live_warnings
+    from servio.results import FailurePattern
+
+    texts = hint_texts("en")
+    failures = [FailurePattern("values_never_asked", "values never asked", 4),
+                FailurePattern("one_option_pushed", "one option pushed", 4)]
+    assert [w.id for w in live_warnings(failures, 6, texts)] == ["values_never_asked", "one_option_pushed"]
+    assert [w.id for w in live_warnings(failures, 6, texts, skipped=frozenset({4}))] == ["one_option_pushed"]
+
+
+def test_a_support_chat_gets_no_values_warning_the_hint_would_not_ask_for() -> None:
+    # live audit F6: "it shows 3 items instead of 2" after an address change set off "the customer has a
+    # choice to make, but nobody asked what matters to them", while the hint skips values in support
+    session = new_session("f6", "me", SessionInfo(language=Language.EN))
+    for i, text in enumerate(["Hi, I'm Kati from ShopCo. How can I help?",
+                              "I'd like to change my delivery address to Tamme 5, Tartu.",
+                              "Done, I've changed the address to Tamme 5. Anything else?",
+                              "Oh wait, the invoice is wrong too, it shows 3 items instead of 2."]):
+        update = session.add_turn(A if i % 2 == 0 else C, text)
+    assert update.contact_type == "support" and update.next_stage == 3
+    assert "values_never_asked" not in [w.id for w in update.warnings]
+    # where values weigh enough (a sale) the warning stays
+    session = new_session("f6", "me", SessionInfo(language=Language.EN, contact_type=ContactType.SALES))
+    session.add_turn(C, "Hi, I'm thinking about getting a new laptop.")
+    update = session.add_turn(A, "Hi! Buy the MacBook Pro 16, it's 2999 euros and the best there is. "
+                                 "Shall I order it?")
+    assert "values_never_asked" in [w.id for w in update.warnings]
