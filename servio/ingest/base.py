@@ -213,6 +213,9 @@ class Reporter:
         self.files = 0
         self.line: int | None = None
         self.offset: int | None = None
+        #: False while reading a file found in a folder walk, not named by the caller: a reader may then
+        #: note a file that is plainly not its kind (a CSV list of people) instead of reporting a problem
+        self.named = True
 
     def problem(
         self, path: str | Path, message: str, *, line: int | None = None, offset: int | None = None

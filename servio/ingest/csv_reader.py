@@ -168,6 +168,12 @@ class CsvReader:
         if header is None:
             return
         columns, error = map_columns(header[1], options)
+        if error is not None and _not_conversations(columns, options, report):
+            columns_note = _columns_note(header[1])
+            report.note(path, f"not a conversation file: no text or speaker column ({columns_note}; "
+                              "--column text=NAME and --column speaker=NAME name them); file skipped",
+                        line=header[0])
+            return
         if error is not None:
             report.problem(path, f"{error}; file skipped", line=header[0])
             return
@@ -262,6 +268,15 @@ def _in_time_order(turns: list[Turn]) -> list[Turn]:
     if any(s is None for s in stamps) or len({s.tzinfo is None for s in stamps if s is not None}) > 1:
         return turns
     return sorted(turns, key=lambda t: t.timestamp or datetime.min)
+
+
+def _not_conversations(columns: dict[str, int], options: ReaderOptions, report: Reporter) -> bool:
+    """True for a file found in a folder whose header has neither a text nor a speaker column, none
+    being named in the options: another kind of table (a list of people), as a README is another kind
+    of file. Named on its own, or with one of the two, it is a conversation file with a problem."""
+    required = ("text", "speaker")
+    return (not report.named and not any(name in columns for name in required)
+            and not any(options.column(name) for name in required))
 
 
 def _internal(cells: dict[str, str]) -> bool:

@@ -414,3 +414,21 @@ def test_a_single_date_column_with_the_time_still_reads_and_a_bad_date_is_noted(
     assert report.problems == () and len(convs[0].turns) == 2
     assert convs[0].turns[0].timestamp == datetime(2026, 10, 3, 8, 0)
     assert len(report.notes) == 1 and report.notes[0].line == 3 and "'eile'" in report.notes[0].message
+
+
+def test_an_unrelated_csv_in_a_folder_is_only_noted(write, tmp_path):
+    """A CSV found in a folder whose header has neither a text nor a speaker column (a list of people)
+    is not a conversation file: a note, as for a README, not a skipped file (audit F19). Named on its
+    own, or with one of the two columns, it is still a problem."""
+    write("chats/vestlused.csv", "vestlus,rääkija,tekst\n1,klient,Tere\n1,teenindaja,Tere!\n")
+    people = write("chats/inimesed.csv", "nimi,vanus\nMari,34\nJüri,51\n")
+    half = write("chats/pool.csv", "vestlus,rääkija,sõnumi_sisu\n1,klient,Tere\n")
+    convs, report = read_all([tmp_path / "chats"])
+    assert [c.id for c in convs] == ["1"]
+    assert [(p.path, p.line) for p in report.problems] == [(str(half), 1)]  # a text column is missing
+    assert report.skipped == 1
+    notes = [n for n in report.notes if n.path == str(people)]
+    assert len(notes) == 1 and notes[0].message.endswith("file skipped")
+    assert "not a conversation file" in notes[0].message and "nimi, vanus" in notes[0].message
+    convs, report = read_all([people])
+    assert report.skipped == 1 and "no text column" in report.problems[0].message
