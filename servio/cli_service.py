@@ -343,7 +343,7 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
 def _check_selection(results: list[Any], args: argparse.Namespace, scope: str, ident: str | None) -> None:
     """A :class:`~servio.cli.UsageError` saying why, when the report would hold no conversation."""
     from servio.cli import UsageError
-    from servio.report.summary import select
+    from servio.report.summary import result_date, select
 
     if select(results, scope=scope, id=ident, date_from=args.date_from, date_to=args.date_to):
         return
@@ -358,7 +358,9 @@ def _check_selection(results: list[Any], args: argparse.Namespace, scope: str, i
         raise UsageError(f"no conversation of {scope} {ident!r} {source}{listed}")
     days = " ".join(part for part in (f"from {args.date_from}" if args.date_from else "",
                                       f"to {args.date_to}" if args.date_to else "") if part)
-    raise UsageError(f"no conversation {days} {source}")
+    undated = sum(1 for r in select(results, scope=scope, id=ident) if result_date(r) is None)
+    why = f"; {undated} conversation{' has' if undated == 1 else 's have'} no date" if undated else ""
+    raise UsageError(f"no conversation {days} {source}{why}")
 
 
 @contextmanager

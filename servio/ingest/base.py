@@ -16,7 +16,8 @@ DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024
 #: Field names accepted by :meth:`ReaderOptions.from_cli` and their option attributes.
 COLUMN_FIELDS: Mapping[str, str] = MappingProxyType({
     "id": "id_column", "speaker": "speaker_column", "text": "text_column",
-    "timestamp": "timestamp_column", "author": "author_column", "agent": "agent_id_column",
+    "timestamp": "timestamp_column", "date": "date_column", "author": "author_column",
+    "agent": "agent_id_column",
     "agent_id": "agent_id_column", "team": "team_column", "channel": "channel_column",
     "language": "language_column", "stages": "stages_column", "contact_type": "contact_type_column",
 })
@@ -109,6 +110,7 @@ class ReaderOptions:
     speaker_column: str | None = None
     text_column: str | None = None
     timestamp_column: str | None = None
+    date_column: str | None = None  # a date beside a time-only timestamp column (Kuupäev + Kellaaeg)
     author_column: str | None = None
     agent_id_column: str | None = None
     team_column: str | None = None
@@ -163,7 +165,7 @@ class ReaderOptions:
         """Options from command-line style input; ``columns`` maps field names to header names.
 
         Field names are those of :data:`COLUMN_FIELDS` (``id``, ``speaker``,
-        ``text``, ``timestamp``, ``author``, ``agent``, ``team``, ``channel``,
+        ``text``, ``timestamp``, ``date``, ``author``, ``agent``, ``team``, ``channel``,
         ``language``, ``stages``, ``contact_type``). Raises :class:`IngestError`
         for an unknown field name or a bad value.
         """
@@ -211,6 +213,9 @@ class Reporter:
         self.files = 0
         self.line: int | None = None
         self.offset: int | None = None
+        #: False while reading a file found in a folder walk, not named by the caller: a reader may then
+        #: note a file that is plainly not its kind (a CSV list of people) instead of reporting a problem
+        self.named = True
 
     def problem(
         self, path: str | Path, message: str, *, line: int | None = None, offset: int | None = None

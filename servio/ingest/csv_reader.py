@@ -24,6 +24,7 @@ from servio.ingest.fields import (
 )
 from servio.ingest.prefix import parse_prefix
 from servio.ingest.textio import Line, decode_head, text_lines
+from servio.ingest.timeparse import parse_datetime
 from servio.ingest.vocab import (
     column_names,
     enum_aliases,
@@ -36,8 +37,8 @@ from servio.ingest.vocab import (
 from servio.model import Conversation, Speaker, Turn
 
 _DELIMITERS = (",", ";", "\t")
-_FIELD_ORDER = ("text", "speaker", "id", "timestamp", "author", "agent_id", "team", "channel", "language",
-                "stages", "contact_type", "public", "private")
+_FIELD_ORDER = ("text", "speaker", "id", "timestamp", "date", "author", "agent_id", "team", "channel",
+                "language", "stages", "contact_type", "public", "private")
 _CONVERSATION_FIELDS = ("agent_id", "team", "channel", "language", "contact_type")
 # a message cell exported as HTML (chat tools' message bodies): read as its visible text
 _HTML_CELL = re.compile(r"<(?:p|div|span|br|html|body|ul|ol|table|h[1-6])\b[^<>]*>", re.I)
@@ -167,6 +168,12 @@ class CsvReader:
         if header is None:
             return
         columns, error = map_columns(header[1], options)
+        if error is not None and _not_conversations(columns, options, report):
+            columns_note = _columns_note(header[1])
+            report.note(path, f"not a conversation file: no text or speaker column ({columns_note}; "
+                              "--column text=NAME and --column speaker=NAME name them); file skipped",
+                        line=header[0])
+            return
         if error is not None:
             report.problem(path, f"{error}; file skipped", line=header[0])
             return
@@ -184,6 +191,7 @@ class CsvReader:
         groups: dict[str, _Group] = {}
         current = derived_id(path, 1)
         bad_times: list[tuple[int, str]] = []
+        bad_dates: list[tuple[int, str]] = []
         internal: list[int] = []
         for number, row in rows:
             cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
@@ -208,6 +216,8 @@ class CsvReader:
             groups.setdefault(current, group)
             if cells.get("timestamp") and turn.timestamp is None and not group.times.clocks[-1]:
                 bad_times.append((number, cells["timestamp"]))
+            if cells.get("date") and parse_datetime(cells["date"]) is None:
+                bad_dates.append((number, cells["date"]))
             group.turns.append(turn)
         if internal:
             report.note(path, f"{len(internal)} internal note row(s) left out (its Public or Private column "
@@ -216,6 +226,11 @@ class CsvReader:
             line, value = bad_times[0]
             report.note(path, f"{len(bad_times)} timestamp(s) not understood (first: {value!r}); "
                               "turns kept without a time", line=line)
+        if bad_dates:
+            line, value = bad_dates[0]
+            column = header[columns["date"]]
+            report.note(path, f"{len(bad_dates)} date(s) in the {column!r} column not understood "
+                              f"(first: {value!r}); read as if the cell were empty", line=line)
         return groups
 
     def _turn(self, cells: dict[str, str], group: _Group, options: ReaderOptions) -> Turn:
@@ -230,7 +245,8 @@ class CsvReader:
         conversation_fields(given, [])  # an unknown channel or contact type is noted once per conversation
         # checks done: from here on the row is a turn, so its time may be recorded
         group.raw.update(given)
-        timestamp = group.times.resolve(cells.get("timestamp"))
+        day = parse_datetime(cells["date"]) if cells.get("date") else None
+        timestamp = group.times.resolve(cells.get("timestamp"), day)
         return Turn(speaker, cells["text"], author=cells.get("author") or author, timestamp=timestamp,
                     stages=stages, language=language)
 
@@ -239,6 +255,8 @@ class CsvReader:
         notes: list[str] = []
         fields, kept = conversation_fields({**group.raw, "id": group_id}, notes)
         unknown.add(notes, group.line)
+        if group.times.day is not None:  # a date column's date when no turn has a time
+            fields.setdefault("day", group.times.day)
         return build_conversation(fields, _in_time_order(group.turns), options, default_id=group_id,
                                   metadata={**kept, **group.times.metadata()})
 
@@ -250,6 +268,15 @@ def _in_time_order(turns: list[Turn]) -> list[Turn]:
     if any(s is None for s in stamps) or len({s.tzinfo is None for s in stamps if s is not None}) > 1:
         return turns
     return sorted(turns, key=lambda t: t.timestamp or datetime.min)
+
+
+def _not_conversations(columns: dict[str, int], options: ReaderOptions, report: Reporter) -> bool:
+    """True for a file found in a folder whose header has neither a text nor a speaker column, none
+    being named in the options: another kind of table (a list of people), as a README is another kind
+    of file. Named on its own, or with one of the two, it is a conversation file with a problem."""
+    required = ("text", "speaker")
+    return (not report.named and not any(name in columns for name in required)
+            and not any(options.column(name) for name in required))
 
 
 def _internal(cells: dict[str, str]) -> bool:

@@ -45,6 +45,12 @@ def _header_names(lines: Sequence[str]) -> list[str]:
     return names
 
 
+#: Why a message without any body text is skipped (an empty body, attachments only).
+_NO_TEXT = "message has no text (an empty body, or attachments only)"
+#: ... and when the file ends before its headers do.
+_CUT_SHORT = "message has no text: the file ends inside its headers (was the file cut short?)"
+
+
 def _cut_note(mail: Mail) -> str:
     """Where cleaning cut a message to nothing, for a problem's message."""
     if mail.cut_all is None:
@@ -90,6 +96,9 @@ class EmlReader:
         except Exception as exc:  # noqa: BLE001 - the stdlib e-mail parser fails in many ways on bad input
             report.problem(path, f"unreadable message: {exc}; file skipped")
             return
+        if mail.blank:
+            report.problem(path, f"{_NO_TEXT}; file skipped")
+            return
         if not mail.text:
             report.problem(path, f"no message text after removing quotes and signature{_cut_note(mail)}; "
                                  "file skipped")
@@ -112,13 +121,17 @@ class MboxReader:
 
     def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
         """Read every message (bad ones reported by byte offset) and yield one conversation per thread."""
-        mails = list(self._mails(path, options, report))
+        cut_short: set[int | None] = set()  # offsets of messages whose headers the file's end cut off
+        mails = list(self._mails(path, options, report, cut_short))
         for index, thread in enumerate(group_threads(mails), start=1):
             kept = [m for m in thread if m.text]
             for mail in thread:
                 if mail.text:
                     continue
-                if mail.cut_all is None:
+                if mail.blank:
+                    reason = _CUT_SHORT if mail.offset in cut_short else _NO_TEXT
+                    report.problem(path, f"{reason}; message skipped", offset=mail.offset)
+                elif mail.cut_all is None:
                     report.note(path, "message has no text of its own (only quoted text); left out",
                                 offset=mail.offset)
                 else:
@@ -132,12 +145,23 @@ class MboxReader:
             report.at(None, kept[0].offset)
             yield _conversation(kept, index, path, options)
 
-    def _mails(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Mail]:
-        for position, (start, raw, size) in enumerate(_mbox_messages(path, options.max_record_bytes)):
+    def _mails(self, path: Path, options: ReaderOptions, report: Reporter,
+               cut_short: set[int | None]) -> Iterator[Mail]:
+        """The file's messages; ``cut_short`` gets the offset of a last message the file ends in the
+        headers of, and a note says when the file ends in a message's text without a line break."""
+        unbroken = _ending(path) != b"\n"
+        messages = _with_last(_mbox_messages(path, options.max_record_bytes))
+        for position, (start, raw, size, last) in enumerate(messages):
             if raw is None:
                 report.problem(path, f"message of {size:,} bytes is over the limit of "
                                      f"{options.max_record_bytes:,}; message skipped", offset=start)
                 continue
+            if last and unbroken:
+                if _HEADERS_END.search(raw) is None:
+                    cut_short.add(start)
+                else:
+                    report.note(path, "the file does not end with a line break: its last message may be "
+                                      "cut short", offset=start)
             try:
                 msg = _parse(raw)
                 yield mail_from_message(msg, position, start, options)
@@ -183,6 +207,33 @@ def _mbox_messages(path: Path, limit: int) -> Iterator[tuple[int, bytes | None, 
             line_start = line.endswith(b"\n")
     if start is not None:
         yield start, _joined(parts), size
+
+
+#: The blank line that ends a message's headers.
+_HEADERS_END = re.compile(rb"\n\r?\n")
+
+
+_Message = tuple[int, bytes | None, int]
+
+
+def _with_last(messages: Iterator[_Message]) -> Iterator[tuple[int, bytes | None, int, bool]]:
+    """The messages, each with whether it is the file's last (one message read ahead)."""
+    previous = next(messages, None)
+    for message in messages:
+        assert previous is not None
+        yield (*previous, False)
+        previous = message
+    if previous is not None:
+        yield (*previous, True)
+
+
+def _ending(path: Path) -> bytes:
+    """The file's last byte (empty for an empty file)."""
+    with path.open("rb") as fh:
+        if fh.seek(0, 2) == 0:
+            return b""
+        fh.seek(-1, 2)
+        return fh.read(1)
 
 
 def _joined(parts: list[bytes] | None) -> bytes | None:

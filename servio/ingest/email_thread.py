@@ -32,6 +32,7 @@ class Mail:
     text: str
     signer: str | None
     cut_all: str | None = None  # see email_text.Cleaned
+    blank: bool = False  # no body text at all, not even a quote (an empty body, attachments only)
 
 
 def _header(msg: EmailMessage, name: str) -> str:
@@ -69,14 +70,23 @@ def _undeclared_8bit(part: MIMEPart) -> str | None:
         return payload.decode("cp1257", "replace")
 
 
+#: An HTML body's quote, which :func:`html_to_text` leaves out (see ``email_text._HtmlText``).
+_HTML_QUOTE = re.compile(r"<blockquote|gmail_quote|divRplyFwdMsg", re.I)
+
+
 def body_text(msg: EmailMessage) -> str:
     """The message's plain text (HTML converted when there is no plain part)."""
+    return _body(msg)[0]
+
+
+def _body(msg: EmailMessage) -> tuple[str, bool]:
+    """The message's plain text, and whether its body holds no text at all, not even a quote."""
     try:
         part = msg.get_body(preferencelist=("plain", "html"))
     except (KeyError, LookupError, ValueError):
         part = None
     if part is None:
-        return ""
+        return "", True
     content: Any = _undeclared_8bit(part)
     if content is None:
         try:
@@ -85,8 +95,11 @@ def body_text(msg: EmailMessage) -> str:
             payload = part.get_payload(decode=True)
             content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
     if not isinstance(content, str):
-        return ""
-    return html_to_text(content) if part.get_content_type() == "text/html" else content
+        return "", True
+    if part.get_content_type() != "text/html":
+        return content, not content.strip()
+    text = html_to_text(content)
+    return text, not text.strip() and _HTML_QUOTE.search(content) is None
 
 
 def mail_from_message(msg: EmailMessage, position: int, offset: int | None, options: ReaderOptions) -> Mail:
@@ -94,10 +107,11 @@ def mail_from_message(msg: EmailMessage, position: int, offset: int | None, opti
     name, address = parseaddr(_header(msg, "from"))
     refs = _MSG_ID.findall(_header(msg, "references")) + _MSG_ID.findall(_header(msg, "in-reply-to"))
     own = _MSG_ID.findall(_header(msg, "message-id"))
-    body = clean(body_text(msg), keep_signoff=options.keep_signoff)
+    text, blank = _body(msg)
+    body = clean(text, keep_signoff=options.keep_signoff)
     return Mail(position, offset, address.strip().casefold(), name.strip() or None, _date(msg),
                 own[0] if own else None, tuple(dict.fromkeys(refs)), _header(msg, "subject"), body.text,
-                body.signer, body.cut_all)
+                body.signer, body.cut_all, blank)
 
 
 class _Union:

@@ -184,20 +184,29 @@ class TurnTimes:
         self._last: datetime | None = None
         self._offsets: bool | None = None  # decided by the conversation's first clock time
 
-    def resolve(self, raw: str | None) -> datetime | None:
+    def resolve(self, raw: str | None, day: datetime | None = None) -> datetime | None:
         """The turn's timestamp for a raw value; remembers clock-only values.
 
         A clock time more than 12 hours before the previous turn's is on the next day (a chat
         across midnight: 23:58, then 00:01). When the conversation's first clock time starts at
         ``00:`` and falls before its given start (``started_at`` 14:30, then ``00:00:05``), the
         clock times are offsets from that start, as in a call recording's transcript.
+        ``day`` is the turn's own date (a CSV date column beside a time column): a clock time is
+        on that date, and it dates the clock times of later turns that have none.
         """
         value = parse_when(raw) if raw else None
+        if day is not None:
+            self.day = self.day or day
         if isinstance(value, datetime):
             self.day = self.day or value
             self.clocks.append(None)
             self._last = value
             return value
+        if isinstance(value, time) and day is not None:
+            dated = combine(day, value)
+            self.clocks.append(None)
+            self._last = dated
+            return dated
         if isinstance(value, time):
             stamp = combine(self.day, value)
             if stamp is not None and self.day is not None:

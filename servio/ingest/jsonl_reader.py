@@ -55,7 +55,13 @@ def _speaker(value: Any, options: ReaderOptions) -> Speaker:
 EMPTY_TURN_NOTE = "a turn without text (null or no 'text': an attachment?) was read as an empty turn"
 
 
-def _turn(raw: Any, times: TurnTimes, options: ReaderOptions, notes: list[str] | None = None) -> Turn:
+#: How a JSON Lines time should look, for the note on one that cannot be read.
+_TIME_HINT = "use ISO 8601, e.g. 2026-10-01T10:32:00"
+
+
+def _turn(raw: Any, times: TurnTimes, options: ReaderOptions, notes: list[str] | None = None,
+          bad_times: list[Any] | None = None) -> Turn:
+    """One turn; with ``bad_times``, an unreadable timestamp is appended there and the turn has none."""
     if not isinstance(raw, dict):
         raise FieldError(f"is a {type(raw).__name__}, not an object")
     text = raw.get("text")
@@ -72,10 +78,15 @@ def _turn(raw: Any, times: TurnTimes, options: ReaderOptions, notes: list[str] |
         raise FieldError(f"author must be a string, not {type(author).__name__}")
     stamp = raw.get("timestamp")
     if stamp is not None and not isinstance(stamp, str):
-        raise FieldError(f"timestamp must be a string, not {type(stamp).__name__}")
+        if bad_times is None:
+            raise FieldError(f"timestamp must be a string, not {type(stamp).__name__}")
+        bad_times.append(stamp)
+        stamp = None
     timestamp = times.resolve(stamp)
     if stamp and timestamp is None and not times.clocks[-1]:
-        raise FieldError(f"timestamp {stamp!r} is not a date and time (use ISO 8601)")
+        if bad_times is None:
+            raise FieldError(f"timestamp {stamp!r} is not a date and time ({_TIME_HINT})")
+        bad_times.append(stamp)
     return Turn(
         speaker=_speaker(raw.get("speaker"), options),
         text=text,
@@ -87,11 +98,13 @@ def _turn(raw: Any, times: TurnTimes, options: ReaderOptions, notes: list[str] |
 
 
 def conversation_from_dict(record: Any, options: ReaderOptions, default_id: str,
-                           notes: list[str] | None = None) -> Conversation:
+                           notes: list[str] | None = None,
+                           bad_times: list[tuple[int, Any]] | None = None) -> Conversation:
     """A conversation from one decoded JSON object; :class:`FieldError` says what is wrong.
 
     With ``notes``, an unknown channel or contact type is a message there instead of an error
-    (see :func:`~servio.ingest.fields.conversation_fields`)."""
+    (see :func:`~servio.ingest.fields.conversation_fields`). With ``bad_times``, a turn timestamp
+    that cannot be read is ``(turn number, value)`` there and the turn is kept without a time."""
     if not isinstance(record, dict):
         raise FieldError(f"expected a JSON object, got {type(record).__name__}")
     turns_raw = record.get("turns")
@@ -104,15 +117,39 @@ def conversation_from_dict(record: Any, options: ReaderOptions, default_id: str,
     times = TurnTimes(fields.get("started_at") or fields.get("day"))
     turns = []
     for i, raw in enumerate(turns_raw, start=1):
+        bad: list[Any] | None = [] if bad_times is not None else None
         try:
-            turns.append(_turn(raw, times, options, notes))
+            turns.append(_turn(raw, times, options, notes, bad))
         except FieldError as exc:
             raise FieldError(f"turn {i}: {exc}") from None
+        if bad_times is not None and bad:
+            bad_times.extend((i, value) for value in bad)
         extra_turn = set(raw) - _TURN_KEYS
         if extra_turn:
             extra.setdefault("turn_extra", {})[str(i)] = {k: raw[k] for k in sorted(extra_turn)}
     return build_conversation(fields, turns, options, default_id=default_id,
                               metadata={**extra, **times.metadata()})
+
+
+class _BadTimes:
+    """The turn timestamps of one file that could not be read: one note per file, as the CSV reader's."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: tuple[int | None, str] | None = None
+
+    def add(self, found: list[tuple[int, Any]], line: int | None, where: str = "") -> None:
+        """Remember ``found`` (from :func:`conversation_from_dict`) of the record at ``line``/``where``."""
+        if found and self.first is None:
+            turn, value = found[0]
+            self.first = (line, f"{where}turn {turn}: timestamp {value!r}")
+        self.count += len(found)
+
+    def report(self, path: Path, report: Reporter) -> None:
+        if self.first is not None:
+            line, first = self.first
+            report.note(path, f"{self.count} turn timestamp(s) not understood (first: {first}; "
+                              f"{_TIME_HINT}); turns kept without a time", line=line)
 
 
 class JsonLinesReader:
@@ -138,6 +175,7 @@ class JsonLinesReader:
                 return
         index = 0
         unknown = ValueNotes()
+        bad_times = _BadTimes()
         for line in text_lines(path, options, report, fallback=False):
             if line.error is None and not line.text.strip():
                 continue
@@ -145,15 +183,16 @@ class JsonLinesReader:
             if line.error is not None:
                 report.problem(path, f"{line.error}; line skipped", line=line.number)
                 continue
-            conv = self._parse_line(path, line.text, line.number, index, options, report, unknown)
+            conv = self._parse_line(path, line.text, line.number, index, options, report, unknown, bad_times)
             if conv is not None:
                 report.at(line.number, line.offset)
                 yield conv
         unknown.report(path, report)
+        bad_times.report(path, report)
 
     def _parse_line(
         self, path: Path, text: str, number: int, index: int, options: ReaderOptions, report: Reporter,
-        unknown: ValueNotes,
+        unknown: ValueNotes, bad_times: _BadTimes,
     ) -> Conversation | None:
         try:
             record = json.loads(text)
@@ -164,12 +203,14 @@ class JsonLinesReader:
             report.problem(path, message, line=number)
             return None
         notes: list[str] = []
+        bad: list[tuple[int, Any]] = []
         try:
-            conv = conversation_from_dict(record, options, derived_id(path, index), notes)
+            conv = conversation_from_dict(record, options, derived_id(path, index), notes, bad)
         except FieldError as exc:
             report.problem(path, f"{exc}; conversation skipped", line=number)
             return None
         unknown.add(notes, number)
+        bad_times.add(bad, number)
         return conv
 
     def _whole_json(self, path: Path, options: ReaderOptions) -> Any:
@@ -188,15 +229,19 @@ class JsonLinesReader:
     ) -> Iterator[Conversation]:
         items = data if isinstance(data, list) else [data]
         unknown = ValueNotes()
+        bad_times = _BadTimes()
         for index, record in enumerate(items, start=1):
             notes: list[str] = []
+            bad: list[tuple[int, Any]] = []
             try:
-                conv = conversation_from_dict(record, options, derived_id(path, index), notes)
+                conv = conversation_from_dict(record, options, derived_id(path, index), notes, bad)
             except FieldError as exc:
                 report.problem(path, f"item {index}: {exc}; conversation skipped")
                 continue
             unknown.add(notes)
+            bad_times.add(bad, None, f"item {index}, ")
             report.at(None, None)
             yield conv
         unknown.report(path, report)
+        bad_times.report(path, report)
 

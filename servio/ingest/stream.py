@@ -156,6 +156,7 @@ class ConversationStream(Iterator[Conversation]):
         if name is None:
             return
         rep.at(None, None)
+        rep.named = named
         try:
             yield from get_reader(name).read(path, self._options, rep)
         except IngestError:

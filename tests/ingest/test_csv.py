@@ -366,3 +366,69 @@ def test_a_speaker_cell_with_a_dash_is_not_a_role_and_author(write):
     convs, report = read_all([path])
     assert [t.speaker for t in convs[0].turns] == [Speaker.AGENT]
     assert "speaker 'Klient - Mari' is not known" in report.problems[0].message
+
+
+def test_a_date_column_beside_a_time_column_dates_the_turns(write):
+    """Estonian Excel exports split the date (Kuupäev 01.10.2026) and the time (Kellaaeg 10:32) into two
+    columns: the turns get both (audit F1: the date was lost, and a report for the day found nothing)."""
+    rows = ("\ufeffVestluse ID;Kuupäev;Kellaaeg;Rääkija;Sõnum\r\n"
+            "V-1;01.10.2026;23:58;Teenindaja;Tere!\r\n"
+            "V-1;02.10.2026;00:01;Klient;Tere, mul on küsimus.\r\n"
+            "V-2;05.10.2026;9:05;Klient;Tere\r\n")
+    convs, report = read_all([write("eksport.csv", rows)])
+    assert report.problems == () and report.notes == ()
+    one, two = convs
+    assert [t.timestamp for t in one.turns] == [datetime(2026, 10, 1, 23, 58), datetime(2026, 10, 2, 0, 1)]
+    assert one.started_at == datetime(2026, 10, 1, 23, 58) and "turn_times" not in one.metadata
+    assert two.started_at == datetime(2026, 10, 5, 9, 5)
+    # merged date cells: a row with a time and no date is on the date of the rows before it
+    merged = write("merged.csv", "Kuupäev;Kellaaeg;Rääkija;Sõnum\n01.10.2026;23:58;klient;Tere\n"
+                                 ";00:02;teenindaja;Tere!\n")
+    convs, report = read_all([merged])
+    assert [t.timestamp for t in convs[0].turns] == [datetime(2026, 10, 1, 23, 58),
+                                                    datetime(2026, 10, 2, 0, 2)]
+
+
+def test_english_date_and_time_columns_and_the_date_option(write):
+    rows = "Date,Time,Speaker,Message\n2026-10-01,10:32,agent,Hi!\n2026-10-01,10:33:05,customer,Hello\n"
+    convs, report = read_all([write("export.csv", rows)])
+    assert report.problems == ()
+    assert [t.timestamp for t in convs[0].turns] == [datetime(2026, 10, 1, 10, 32),
+                                                    datetime(2026, 10, 1, 10, 33, 5)]
+    # a date column under another name is named with --column date=NAME (ReaderOptions.date_column)
+    odd = write("odd.csv", "Päev;Kell;Rääkija;Sõnum\n01.10.2026;10:32;klient;Tere\n")
+    options = ReaderOptions.from_cli(columns={"date": "Päev", "timestamp": "Kell"})
+    assert options.date_column == "Päev"
+    convs, report = read_all([odd], options=options)
+    assert report.problems == () and convs[0].turns[0].timestamp == datetime(2026, 10, 1, 10, 32)
+
+
+def test_a_single_date_column_with_the_time_still_reads_and_a_bad_date_is_noted(write):
+    single = write("kuupaev.csv", "Kuupäev;Rääkija;Sõnum\n01.10.2026 10:32;klient;Tere\n")
+    convs, report = read_all([single])
+    assert report.notes == () and convs[0].turns[0].timestamp == datetime(2026, 10, 1, 10, 32)
+    # a full timestamp wins over the date column; a date that cannot be read keeps the turn, with a note
+    rows = ("Kuupäev;Aeg;Rääkija;Sõnum\n01.10.2026;2026-10-03 08:00;klient;Tere\n"
+            "eile;10:33;teenindaja;Tere!\n")
+    convs, report = read_all([write("bad.csv", rows)])
+    assert report.problems == () and len(convs[0].turns) == 2
+    assert convs[0].turns[0].timestamp == datetime(2026, 10, 3, 8, 0)
+    assert len(report.notes) == 1 and report.notes[0].line == 3 and "'eile'" in report.notes[0].message
+
+
+def test_an_unrelated_csv_in_a_folder_is_only_noted(write, tmp_path):
+    """A CSV found in a folder whose header has neither a text nor a speaker column (a list of people)
+    is not a conversation file: a note, as for a README, not a skipped file (audit F19). Named on its
+    own, or with one of the two columns, it is still a problem."""
+    write("chats/vestlused.csv", "vestlus,rääkija,tekst\n1,klient,Tere\n1,teenindaja,Tere!\n")
+    people = write("chats/inimesed.csv", "nimi,vanus\nMari,34\nJüri,51\n")
+    half = write("chats/pool.csv", "vestlus,rääkija,sõnumi_sisu\n1,klient,Tere\n")
+    convs, report = read_all([tmp_path / "chats"])
+    assert [c.id for c in convs] == ["1"]
+    assert [(p.path, p.line) for p in report.problems] == [(str(half), 1)]  # a text column is missing
+    assert report.skipped == 1
+    notes = [n for n in report.notes if n.path == str(people)]
+    assert len(notes) == 1 and notes[0].message.endswith("file skipped")
+    assert "not a conversation file" in notes[0].message and "nimi, vanus" in notes[0].message
+    convs, report = read_all([people])
+    assert report.skipped == 1 and "no text column" in report.problems[0].message

@@ -279,3 +279,44 @@ def test_a_body_line_beginning_with_from_does_not_split_an_mbox_message(write):
     first, second = convs[0].turns
     assert "From what I can tell the lights are red." in first.text
     assert second.text.startswith("Hi John, I have sent you a new router.")
+
+
+_HEAD = ("From {0}@x.example Mon Oct 05 1{1}:00:00 2026\n"
+         "From: {0}@x.example\nSubject: {2}\nMessage-ID: <{0}@x>\n")
+
+
+def test_a_message_cut_short_or_without_a_body_is_a_problem_not_a_quote_note(write):
+    """An mbox cut off in the last message's headers lost that message: it is counted as skipped with a
+    reason that says so, not a note claiming "only quoted text" (audit F3). A message with an empty
+    body (attachments only) is skipped too; a message of only quoted text is still a note."""
+    first = _HEAD.format("a", 0, "Arve") + "\nMinu arve on vale.\n\n"
+    cut = first + _HEAD.format("b", 1, "Re: Arve") + "In-Reply-To: <a@x>\nContent-Type: text/pl"
+    convs, report = read_all([write("cut.mbox", cut)])
+    assert [[t.text for t in c.turns] for c in convs] == [["Minu arve on vale."]]
+    assert report.skipped == 1 and report.notes == ()
+    problem = report.problems[0]
+    assert problem.offset == len(first.encode())
+    assert "cut short" in problem.message and "quoted" not in problem.message
+    assert problem.message.endswith("; message skipped")
+    # cut in the text: that cannot be told from a whole message, but a file without a final line break
+    # earns a note
+    convs, report = read_all([write("mid.mbox", first + _HEAD.format("b", 1, "Re: Arve") + "\nAitäh, vaat")])
+    assert [t.text for t in convs[0].turns] == ["Minu arve on vale.", "Aitäh, vaat"] and report.skipped == 0
+    assert [n.offset for n in report.notes] == [len(first.encode())]
+    assert "cut short" in report.notes[0].message
+
+    empty = (first + _HEAD.format("c", 1, "Re: Arve") + "In-Reply-To: <a@x>\n\n\n"
+             + _HEAD.format("d", 2, "Re: Arve") + "In-Reply-To: <a@x>\n\n> Minu arve on vale.\n")
+    convs, report = read_all([write("empty.mbox", empty)])
+    assert [[t.text for t in c.turns] for c in convs] == [["Minu arve on vale."]]
+    assert report.skipped == 1 and "no text" in report.problems[0].message
+    assert "quoted" not in report.problems[0].message
+    quote_only = "message has no text of its own (only quoted text); left out"
+    assert [n.message for n in report.notes] == [quote_only]
+
+
+def test_an_eml_without_a_body_says_so(write):
+    eml = write("tyhi.eml", "From: a@x.example\nSubject: Arve\n\n")
+    convs, report = read_all([eml])
+    assert convs == [] and report.skipped == 1
+    assert "no text" in report.problems[0].message and "quotes" not in report.problems[0].message

@@ -87,10 +87,28 @@ def test_clock_time_with_a_known_date_becomes_a_timestamp(write):
     assert conv.started_at == datetime(2026, 10, 1, 10, 32)
 
 
-def test_bad_timestamp_is_a_problem(write):
-    record = {"id": "t1", "turns": [{"speaker": "agent", "text": "hi", "timestamp": "yesterday"}]}
-    convs, report = read_all([write("t.jsonl", json.dumps(record))])
-    assert convs == [] and "'yesterday'" in report.problems[0].message
+def test_a_bad_timestamp_keeps_the_turn_with_a_note(write):
+    """One unreadable turn timestamp does not cost the conversation (audit F15): as in CSV, the turn is
+    kept without a time and one note per file names the first (line, turn, field, value) and counts them."""
+    turns = [{"speaker": "customer", "text": "Tere", "timestamp": "2026-10-01T10:00:00"},
+             {"speaker": "agent", "text": "Tere!", "timestamp": "yesterday"},
+             {"speaker": "agent", "text": "Kuidas saan aidata?", "timestamp": 1790000000}]
+    lines = [json.dumps(GOOD), json.dumps({"id": "t1", "turns": turns}),
+             json.dumps({"id": "t2", "turns": [{"speaker": "agent", "text": "hi", "timestamp": "eile"}]})]
+    convs, report = read_all([write("t.jsonl", "\n".join(lines) + "\n")])
+    assert [c.id for c in convs] == ["g1", "t1", "t2"] and report.problems == ()
+    assert [t.timestamp for t in convs[1].turns] == [datetime(2026, 10, 1, 10, 0), None, None]
+    assert [t.text for t in convs[1].turns] == ["Tere", "Tere!", "Kuidas saan aidata?"]
+    assert len(report.notes) == 1
+    note = report.notes[0]
+    assert note.line == 2 and str(note).startswith(f"{report.notes[0].path}:2: ")
+    assert "3 turn timestamp(s) not understood" in note.message
+    assert "turn 2: timestamp 'yesterday'" in note.message and "kept without a time" in note.message
+    # a .json file names the item
+    items = write("t.json", json.dumps([{"id": "j1", "turns": turns[1:2]}]))
+    convs, report = read_all([items])
+    assert [c.id for c in convs] == ["j1"]
+    assert "item 1, turn 1: timestamp 'yesterday'" in report.notes[0].message
 
 
 def test_json_array_and_single_object(write):
