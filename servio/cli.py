@@ -32,6 +32,11 @@ class Terminated(KeyboardInterrupt):
 class UsageError(Exception):
     """A command line that cannot be run as given (printed as ``servio: error: ...``, exit status 2)."""
 
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1: ``1 conversation``, ``2 conversations``."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
 _DESCRIPTION = """\
 servio makes the seven-stage customer-service process visible.
 
@@ -337,7 +342,7 @@ class _Session:
 
     def finish(self) -> int:
         read, skipped = self.count, len(self.problems)
-        print(f"servio: {read} conversation{'s' * (read != 1)} read, {skipped} skipped", file=sys.stderr)
+        print(f"servio: {counted(read, 'conversation')} read, {skipped} skipped", file=sys.stderr)
         return EXIT_SKIPPED if self.problems else EXIT_OK
 
 
@@ -491,7 +496,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
     with written_whole(out) as fh:  # a stopped run (--strict, an error) leaves no half-written file
         n = write_tagged(tagged, fh)
-    print(f"servio: wrote {n} conversations to {out}", file=sys.stderr)
+    print(f"servio: wrote {counted(n, 'conversation')} to {out}", file=sys.stderr)
     return session.finish()
 
 
@@ -547,7 +552,8 @@ def _note_in_sample(prints: Sequence[str], model: str | None = None) -> None:
 
     n = load_runtime(str(Path(model).resolve()) if model else "").model.trained_on(prints)
     if n:
-        print(f"servio: note: {n} of {len(prints)} conversations were in the learned model's training "
+        print(f"servio: note: {n} of {counted(len(prints), 'conversation')} {'was' if n == 1 else 'were'} "
+              "in the learned model's training "
               "data, so these figures are in-sample; `servio eval --cv N` gives held-out figures",
               file=sys.stderr)
 

@@ -123,6 +123,7 @@ def _database(args: argparse.Namespace) -> str:
 
 
 def cmd_import(args: argparse.Namespace, session: Any) -> int:
+    from servio.cli import counted
     from servio.jobs import scorecard
     from servio.store import Store
 
@@ -149,7 +150,7 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
         f"\nservio: import job {report.job_id}: {report.read} read, {report.new} new, "
         f"{report.updated} updated, {report.unchanged} unchanged, {report.skipped} skipped, "
         f"{report.failed} failed; "
-        f"redacted {sum(report.redacted.values())} values into {store.url} "
+        f"redacted {counted(sum(report.redacted.values()), 'value')} into {store.url} "
         f"in {_clock(time.monotonic() - started)}",
         file=sys.stderr,
     )
