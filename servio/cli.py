@@ -308,13 +308,28 @@ class _Session:
         )
         self.count = 0
         self.stream: Any = None
+        #: the open progress bar (tqdm), if one is drawn on stderr
+        self.bar: Any = None
+        #: a counts line drawn with ``\r`` and no newline is on stderr (servio import's progress)
+        self.line_open = False
 
     def _problem(self, problem: Any) -> None:
         self.problems.append(str(problem))
-        print(f"servio: skipped: {shown(str(problem))}", file=sys.stderr)
+        self.say(f"servio: skipped: {shown(str(problem))}")
 
     def _note(self, note: Any) -> None:
-        print(f"servio: note: {shown(str(note))}", file=sys.stderr)
+        self.say(f"servio: note: {shown(str(note))}")
+
+    def say(self, line: str) -> None:
+        """``line`` on stderr, on a line of its own: an open progress bar is cleared first and drawn again
+        below it, an open counts line is erased (the next count draws it again)."""
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)  # tqdm: clear the bar, print, redraw the bar
+            return
+        if self.line_open:
+            print("\r\x1b[K", end="", file=sys.stderr)
+            self.line_open = False
+        print(line, file=sys.stderr)
 
     def paths(self) -> list[str]:
         return _paths(self.args)
@@ -335,10 +350,13 @@ class _Session:
         if show:
             from tqdm import tqdm
 
-            items = tqdm(items, unit=" conv", file=sys.stderr, leave=False, dynamic_ncols=True)
-        for item in items:
-            self.count += 1
-            yield item
+            items = self.bar = tqdm(items, unit=" conv", file=sys.stderr, leave=False, dynamic_ncols=True)
+        try:
+            for item in items:
+                self.count += 1
+                yield item
+        finally:
+            self.bar = None
 
     def finish(self) -> int:
         read, skipped = self.count, len(self.problems)

@@ -143,11 +143,13 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
             file=sys.stderr,
             flush=True,
         )
+        session.line_open = True  # a problem line erases it first, not glued to its end
 
     with _sigterm_stops():
         report = _imported(args, session, store, progress)
     print(
-        f"\nservio: import job {report.job_id}: {report.read} read, {report.new} new, "
+        ("\n" if session.line_open else "") +  # below the counts line, which stays
+        f"servio: import job {report.job_id}: {report.read} read, {report.new} new, "
         f"{report.updated} updated, {report.unchanged} unchanged, {report.skipped} skipped, "
         f"{report.failed} failed; "
         f"redacted {counted(sum(report.redacted.values()), 'value')} into {store.url} "

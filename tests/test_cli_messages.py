@@ -3,7 +3,10 @@ typed, help with examples (audit of the CLI, findings 6-9, 11-12)."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,3 +49,70 @@ def test_import_counts_one_redacted_value_in_the_singular(tmp_path: Path,
     url = f"sqlite:///{tmp_path / 's.db'}"
     assert main(["import", str(path), "--database", url, "--tagger", "rules", "--no-progress"]) == 0
     assert "redacted 1 value into" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    """Standard error as a terminal: servio draws its progress on it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _screen(written: str) -> list[str]:
+    """The lines a terminal shows for ``written``: ``\\r`` returns to the line's start, ``ESC[K`` erases
+    to its end, a later character overwrites an earlier one."""
+    lines: list[list[str]] = [[]]
+    col = 0
+    text = re.sub(r"\x1b\[\?25[lh]", "", written)
+    i = 0
+    while i < len(text):
+        if text.startswith("\x1b[K", i):
+            del lines[-1][col:]
+            i += 3
+            continue
+        ch = text[i]
+        i += 1
+        if ch == "\r":
+            col = 0
+        elif ch == "\n":
+            lines.append([])
+            col = 0
+        else:
+            row = lines[-1]
+            row[col:col + 1] = [ch]
+            col += 1
+    return ["".join(row).rstrip() for row in lines]
+
+
+def _mixed(tmp_path: Path) -> Path:
+    """Forty good conversations with a bad line among them, read while the bar is drawn."""
+    rows = [json.dumps({**ONE, "id": f"m-{i}"}, ensure_ascii=False) for i in range(40)]
+    rows[20] = '{"id": "bad", "turns": [{"speaker": "agnet", "text": "Tere"}]}'
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+def test_a_problem_line_on_a_terminal_is_not_glued_to_the_progress_bar(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["tag", str(_mixed(tmp_path)), "-o", str(tmp_path / "out.jsonl"), "--tagger", "rules"]) == 1
+    written = terminal.getvalue()
+    assert "conv" in written  # the bar was drawn
+    lines = _screen(written)
+    assert any(line.startswith("servio: skipped: ") for line in lines), lines
+    assert not any("servio:" in line and not line.startswith("servio:") for line in lines), lines
+
+
+def test_a_problem_line_during_an_import_is_not_glued_to_its_counts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    assert main(["import", str(_mixed(tmp_path)), "--database", url, "--tagger", "rules",
+                 "--batch-size", "5"]) == 1
+    lines = _screen(terminal.getvalue())
+    assert any(line.startswith("servio: skipped: ") for line in lines), lines
+    assert any(line.startswith("servio: import job 1: ") for line in lines), lines
+    assert not any("servio:" in line[1:] for line in lines), lines
