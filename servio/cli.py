@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -237,10 +238,23 @@ def _paths(args: argparse.Namespace) -> list[str]:
 _STDIN_FILES: list[str] = []
 
 
+#: Remedies in the readers' messages meant for the Python API or the dashboard, and what a command-line user
+#: reads instead: the ``--option`` beside them is theirs (the readers' messages serve every front end)
+_OTHER_AUDIENCES = (
+    (re.compile(r"ReaderOptions\.speaker_values or "), ""),  # "map it with --speaker 'X=agent' ..."
+    (re.compile(r", on the dashboard under More reading options, or ReaderOptions\.\w+"), ""),
+    (re.compile(r" \(format= in Python\)"), ""),
+    (re.compile(r" \(ReaderOptions\.max_record_bytes\)"), ""),  # no option changes it on the command line
+)
+
+
 def shown(message: str) -> str:
-    """``message`` with the file standard input was copied to named ``<stdin>``, as the user gave it."""
+    """``message`` in the command line's words: the file standard input was copied to named ``<stdin>``,
+    as the user gave it, and remedies named by the options of the command line only."""
     for path in _STDIN_FILES:
         message = message.replace(path, "<stdin>")
+    for pattern, words in _OTHER_AUDIENCES:
+        message = pattern.sub(words, message)
     return message
 
 
@@ -423,9 +437,14 @@ def _model_tagger(args: argparse.Namespace) -> Any:
 
 def _reader_options(args: argparse.Namespace) -> Any:
     from servio.ingest import ReaderOptions
+    from servio.model import Speaker
 
     columns = _pairs(args.column, "--column", "FIELD=NAME")
     speakers = _pairs(getattr(args, "speaker", []), "--speaker", "NAME=ROLE")
+    roles = {s.value for s in Speaker}
+    for name, role in speakers.items():
+        if role.casefold() not in roles:
+            raise UsageError(f"--speaker {name}={role}: the role must be agent, customer or system")
     # servio tag writes its own stages and ignores any in the input: a bad label there loses nothing
     gold = getattr(args, "command", None) != "tag"
     return ReaderOptions.from_cli(columns=columns, agent_domains=list(args.agent_domain),
@@ -589,7 +608,7 @@ def _cross_validate(args: argparse.Namespace) -> int:
         _paths(args),
         folds=args.cv,
         seed=args.seed,
-        on_progress=lambda msg: print(f"servio: {msg}", file=sys.stderr),
+        on_progress=lambda msg: print(f"servio: {shown(msg)}", file=sys.stderr),
         read_options={"format": args.format, "options": _reader_options(args)},
         train_also=args.train_also,
         workers=_workers(args),

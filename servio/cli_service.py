@@ -453,7 +453,7 @@ def _missing_sqlite_file(url: str) -> bool:
 def cmd_train(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from servio.cli import check_output
+    from servio.cli import check_output, shown
     from servio.train import train_model
 
     check_output(args.output)
@@ -461,7 +461,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         args.paths,
         Path(args.output),
         seed=args.seed,
-        on_progress=lambda msg: print(f"servio: {msg}", file=sys.stderr),
+        on_progress=lambda msg: print(f"servio: {shown(msg)}", file=sys.stderr),
         live=args.live,
     )
     print(json.dumps(report.to_dict(), indent=2, default=str) if args.json else report.summary())

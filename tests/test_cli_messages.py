@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from servio.cli import counted, main
+from servio.cli import counted, main, shown
 
 ONE = {"id": "m-1", "language": "et", "agent_id": "kati", "team": "Tallinn", "turns": [
     {"speaker": "agent", "text": "Tere! Kuidas saan aidata?", "stages": [1, 2]},
@@ -116,3 +116,31 @@ def test_a_problem_line_during_an_import_is_not_glued_to_its_counts(
     assert any(line.startswith("servio: skipped: ") for line in lines), lines
     assert any(line.startswith("servio: import job 1: ") for line in lines), lines
     assert not any("servio:" in line[1:] for line in lines), lines
+
+
+def test_remedies_name_the_options_of_the_command_line_only(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "kone.txt").write_text("Teenindaja: Tere!\nMari Maasikas: tere\nKlient: aitäh\n", "utf-8")
+    (folder / "inimesed.csv").write_text("nimi,vanus\nMari,40\n", "utf-8")
+    (folder / "README.md").write_text("# Vestlused\n\nSiin on oktoobri vestlused.\n", "utf-8")
+    assert main(["analyze", str(folder), "--tagger", "rules", "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "--speaker 'Mari Maasikas=agent'" in err and "--column text=NAME" in err
+    assert "--format NAME" in err
+    for other in ("ReaderOptions", "Python", "dashboard"):
+        assert other not in err
+
+
+def test_the_record_size_limit_names_no_python_option() -> None:
+    message = "x.jsonl:1: line is 20,000,066 bytes, over the limit of 16,777,216 " \
+              "(ReaderOptions.max_record_bytes); line skipped"
+    assert shown(message) == "x.jsonl:1: line is 20,000,066 bytes, over the limit of 16,777,216; line skipped"
+
+
+def test_a_bad_speaker_role_is_named_as_typed(one_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(one_file), "--speaker", "kati=boss", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "servio: error: --speaker kati=boss: the role must be agent, customer or system" in err
+    assert "speaker_values" not in err and "reader option" not in err
