@@ -159,8 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "tag",
         help="write conversations with predicted stages per turn (JSON Lines)",
-        description="Tag every turn and write the ../shared/data JSON Lines format with "
-        "'stages' per turn. Stages present in the input are ignored.",
+        description="Tag every turn and write the conversations as JSON Lines, one per line, with the "
+        "predicted 'stages' of each turn (servio's own input format: docs/formats.md, jsonl). Stages "
+        "present in the input are ignored.",
     )
     _add_input(p, examples=False)
     _add_workers(p)
@@ -553,8 +554,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     metrics = tagging_metrics(conversations, session.options)
     if not metrics:  # nothing to measure against: an error, as for servio train, not an empty table
         session.finish()
-        raise UsageError("no conversation to evaluate: servio eval needs gold 'stages' on every turn "
-                         "(the format of ../shared/data; servio tag writes predicted ones)")
+        raise UsageError("no conversation to evaluate: servio eval needs gold 'stages' on every turn (the "
+                         "stages 1-7 a person labelled): a 'stages' list on each turn in JSON Lines, e.g. "
+                         "{\"speaker\": \"agent\", \"text\": \"Tere!\", \"stages\": [1]}, or a stages "
+                         "column in CSV (docs/formats.md); servio tag writes predicted ones")
     if args.json:
         print(json.dumps({k: m.to_dict() for k, m in metrics.items()}, indent=2))
     else:

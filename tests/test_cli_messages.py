@@ -3,6 +3,7 @@ typed, help with examples (audit of the CLI, findings 6-9, 11-12)."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import re
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from servio.cli import counted, main, shown
+from servio.cli import build_parser, counted, main, shown
 
 ONE = {"id": "m-1", "language": "et", "agent_id": "kati", "team": "Tallinn", "turns": [
     {"speaker": "agent", "text": "Tere! Kuidas saan aidata?", "stages": [1, 2]},
@@ -144,3 +145,26 @@ def test_a_bad_speaker_role_is_named_as_typed(one_file: Path, capsys: pytest.Cap
     err = capsys.readouterr().err
     assert "servio: error: --speaker kati=boss: the role must be agent, customer or system" in err
     assert "speaker_values" not in err and "reader option" not in err
+
+
+def _help(command: str) -> str:
+    """``servio COMMAND --help`` as printed."""
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return str(sub.choices[command].format_help())
+
+
+def test_tag_help_names_the_output_format_not_a_developer_folder() -> None:
+    text = _help("tag")
+    assert "shared/data" not in text
+    assert "JSON Lines" in text and "docs/formats.md" in text
+
+
+def test_eval_without_gold_says_what_gold_labels_look_like(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "kone.txt"
+    path.write_text("Teenindaja: Tere!\nKlient: tere\n", "utf-8")
+    assert main(["eval", str(path), "--tagger", "rules", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "shared/data" not in err
+    assert '"stages": [1]' in err and "docs/formats.md" in err
