@@ -499,7 +499,7 @@ def cmd_agents(args: argparse.Namespace) -> int:
     results = [r for _, r in score(session.conversations(), session.options, evidence=False)]
     if not results:
         raise UsageError("nothing to profile: no conversation was read")
-    language = args.summary_lang or _majority_language(results)
+    language = args.summary_lang or majority_language(results)
     groups = ["agent", "team"] if args.by == "both" else [args.by]
     # a table in one language: its summaries too (in JSON, each profile speaks its conversations' language)
     found = {by: profiles(results, by=by, language=args.summary_lang if args.json else language)
@@ -516,7 +516,8 @@ def cmd_agents(args: argparse.Namespace) -> int:
     return session.finish()
 
 
-def _majority_language(results: Sequence[Any]) -> str:
+def majority_language(results: Sequence[Any]) -> str:
+    """``et`` when more than half of ``results`` are Estonian conversations, else ``en`` (a tie: ``en``)."""
     et = sum(1 for r in results if r.language == "et")
     return "et" if et * 2 > len(results) else "en"
 

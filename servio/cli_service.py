@@ -74,7 +74,9 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) 
     who.add_argument("--team", help="report on one team")
     p.add_argument("--from", dest="date_from", type=_day, help="first day (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", type=_day, help="last day (YYYY-MM-DD)")
-    p.add_argument("--report-lang", choices=["et", "en"], default="en", help="language of the report")
+    p.add_argument("--report-lang", choices=["et", "en"],
+                   help="language of the report (default: the language of most of its conversations, "
+                   "as servio agents chooses)")
     p.add_argument("-o", "--output", required=True, help="the HTML file to write ('-' for stdout)")
     p.add_argument("--pdf", help="also write a PDF here (needs Chromium)")
 
@@ -287,8 +289,9 @@ def _checked_scorecard(settings: Any) -> None:
 
 
 def cmd_report(args: argparse.Namespace, session: Any) -> int:
-    from servio.cli import UsageError, check_output
+    from servio.cli import UsageError, check_output, majority_language
     from servio.report.html import build_report
+    from servio.report.summary import select
 
     if args.pdf:
         check_output(args.pdf)
@@ -313,6 +316,9 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         results = [r for _, r in pairs]
         conversations = {c.id: c for c, _ in pairs}
     _check_selection(results, args, scope, ident)
+    # the report's own conversations choose its language: an English team's report in a mostly Estonian input
+    language = args.report_lang or majority_language(
+        select(results, scope=scope, id=ident, date_from=args.date_from, date_to=args.date_to))
     html = build_report(
         results,
         conversations,
@@ -320,7 +326,7 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         id=ident,
         date_from=args.date_from,
         date_to=args.date_to,
-        language=args.report_lang,
+        language=language,
         scorecard=_scorecard_name(session.options.scorecard) if not args.database else None,
     )
     if args.output == "-":
