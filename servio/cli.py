@@ -63,6 +63,15 @@ status is 1 if anything was skipped, --strict stops at the first problem.
 """
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, descriptions wrapped to the terminal, an ``examples:`` epilog kept line by line."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
 def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool = True) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files or folders of conversations; - reads standard input")
@@ -70,7 +79,8 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool
         p.add_argument("--examples", action="store_true", help="use the bundled example conversations")
     p.add_argument("--format", help="force the input format (default: detect); see 'servio formats'")
     p.add_argument("--strict", action="store_true", help="stop at the first bad record")
-    p.add_argument("--lang", choices=["et", "en"], help="treat every conversation as this language")
+    p.add_argument("--lang", choices=["et", "en"],
+                   help="treat every conversation as this language (default: detect per conversation)")
     p.add_argument("--tagger", default=DEFAULT_TAGGER,
                    help=f"stage tagger to use: learned or rules (default: {DEFAULT_TAGGER})")
     if model:
@@ -129,7 +139,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "analyze",
         help="stage timeline, scorecard and coaching per conversation",
-        description="Tag, score and coach each conversation.",
+        description="Tag, score and coach each conversation: a stage timeline, the scorecard and "
+        "coaching, in the conversation's language.",
+        epilog="""\
+examples:
+  servio analyze --examples                  the bundled example conversations
+  servio analyze chats.csv --column text=Sõnum --speaker Kati=agent
+  servio analyze transcripts/ --json > results.jsonl
+  servio analyze calls/ --contact-type sales --color never
+""",
     )
     _add_input(p)
     _add_workers(p)
@@ -140,21 +158,31 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["support", "sales", "complaint", "information"],
         help="score every conversation as this contact type (default: detect)",
     )
-    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour output")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                   help="colour output (default: auto, on a terminal unless NO_COLOR is set)")
 
     p = sub.add_parser(
         "agents",
         help="per-stage profile of every agent and team",
         description="Profile agents and teams: coverage and mean score per stage, "
         "strongest and weakest stage, failure patterns.",
+        epilog="""\
+examples:
+  servio agents --examples                   every agent, then every team
+  servio agents exports/ --by team --summary-lang en
+  servio agents exports/ --by agent --json > profiles.json
+""",
     )
     _add_input(p)
     _add_workers(p)
     _add_scorecard(p)
     p.add_argument("--by", choices=["agent", "team", "both"], default="both", help="group by (default: both)")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
-    p.add_argument("--summary-lang", choices=["et", "en"], help="language of the summary sentences")
-    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour output")
+    p.add_argument("--summary-lang", choices=["et", "en"],
+                   help="language of the table and its summary sentences (default: the language of most "
+                   "conversations; with --json, each profile's own)")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                   help="colour output (default: auto, on a terminal unless NO_COLOR is set)")
 
     p = sub.add_parser(
         "tag",
@@ -162,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Tag every turn and write the conversations as JSON Lines, one per line, with the "
         "predicted 'stages' of each turn (servio's own input format: docs/formats.md, jsonl). Stages "
         "present in the input are ignored.",
+        epilog="""\
+examples:
+  servio tag chats.csv -o tagged.jsonl
+  servio tag transcripts/ -o tagged.jsonl --workers 0
+  cat chats.jsonl | servio tag - -o - > tagged.jsonl
+""",
     )
     _add_input(p, examples=False)
     _add_workers(p)
@@ -171,7 +205,14 @@ def build_parser() -> argparse.ArgumentParser:
         "eval",
         help="precision, recall and F1 of the tagger against gold labels",
         description="Tag gold-labelled conversations and compare with their 'stages': "
-        "per-stage precision, recall and F1, micro and macro F1, confusion.",
+        "per-stage precision, recall and F1, micro and macro F1, and which stages were predicted "
+        "on turns of each gold stage.",
+        epilog="""\
+examples:
+  servio eval gold.jsonl                     the learned tagger against your labels
+  servio eval gold.jsonl --tagger rules
+  servio eval gold.jsonl --cv 5              held-out figures: learned against rules
+""",
     )
     _add_input(p, examples=False)
     _add_workers(p)
@@ -193,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("formats", help="list the input formats servio reads")
     cli_service.add_parsers(sub, _add_input, _add_workers, _add_scorecard)
     cli_users.add_parser(sub)
+    for command in sub.choices.values():
+        if command.formatter_class is argparse.HelpFormatter:
+            command.formatter_class = _HelpFormatter
     return parser
 
 

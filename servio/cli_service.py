@@ -28,6 +28,12 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) 
         help="import conversations into the database (redacting personal data)",
         description="Read, redact, analyse and store conversations. Idempotent by conversation "
         "id: re-importing changes nothing, an updated conversation is re-analysed.",
+        epilog="""\
+examples:
+  servio import exports/                     into ./servio.db, personal data redacted
+  servio import chats.csv --database sqlite:///qa.db --column text=Sõnum
+  servio import new.jsonl --scorecard rattapood.toml
+""",
     )
     add_input(p, model=False)  # stored results name their tagger; a model file has no name to store
     add_workers(p)
@@ -46,6 +52,11 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) 
         "serve",
         help="run the API, the dashboard and live hints",
         description="Serve the REST API, the dashboard (/ui) and live stage hints.",
+        epilog="""\
+examples:
+  servio serve --examples                    http://127.0.0.1:8000/ui with the bundled examples
+  servio serve --config servio.toml
+""",
     )
     p.add_argument(
         "--database", default=None, help=f"database URL (default: $SERVIO_DATABASE_URL or {DEFAULT_DATABASE})"
@@ -63,17 +74,28 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) 
     p = sub.add_parser(
         "report",
         help="a self-contained HTML (and PDF) report for an agent, a team or a period",
-        description="Write a report from files or from the database.",
+        description="Write a self-contained HTML report (-o) from files or from the database: on one "
+        "agent (--agent), one team (--team) or, without either, every conversation; --from and --to "
+        "choose the days. It is in the language of most of its conversations unless --report-lang says.",
+        epilog="""\
+examples:
+  servio report exports/ -o september.html --from 2026-09-01 --to 2026-09-30
+  servio report exports/ --team Tallinn -o tallinn.html --pdf tallinn.pdf
+  servio report --database sqlite:///servio.db --agent kati --report-lang en -o kati.html
+""",
     )
     add_input(p)
     add_workers(p)
     add_scorecard(p)
-    p.add_argument("--database", default=None, help="read results from this database instead of files")
+    p.add_argument("--database", default=None,
+                   help="read results from this database instead of files (default: the files given)")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--agent", help="report on one agent")
     who.add_argument("--team", help="report on one team")
-    p.add_argument("--from", dest="date_from", type=_day, help="first day (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", type=_day, help="last day (YYYY-MM-DD)")
+    p.add_argument("--from", dest="date_from", type=_day, metavar="DAY",
+                   help="first day, YYYY-MM-DD (default: from the first conversation)")
+    p.add_argument("--to", dest="date_to", type=_day, metavar="DAY",
+                   help="last day, inclusive, YYYY-MM-DD (default: to the last conversation)")
     p.add_argument("--report-lang", choices=["et", "en"],
                    help="language of the report (default: the language of most of its conversations, "
                    "as servio agents chooses)")
@@ -86,6 +108,11 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) 
         description="Remove conversations and everything stored about them (turns, tags, scores, "
         "corrections): by id, or every one that started before a day. Without --yes nothing is removed: "
         "servio says what would be.",
+        epilog="""\
+examples:
+  servio delete INC-2026-0412 --yes          a customer's erasure request
+  servio delete --before 2025-11-27          how many started before that day?
+""",
     )
     p.add_argument("ids", nargs="*", metavar="ID", help="conversation ids")
     p.add_argument("--before", type=_day, metavar="YYYY-MM-DD",
@@ -101,6 +128,11 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) 
         help="train the learned stage tagger on labelled conversations",
         description="Train the learned tagger deterministically on gold-labelled files "
         "(reviewer corrections included; later files win for the same id).",
+        epilog="""\
+examples:
+  servio train gold.jsonl corrections.jsonl -o model.json
+  servio tag chats.jsonl -o tagged.jsonl --model model.json
+""",
     )
     p.add_argument("paths", nargs="+", metavar="DATA", help="labelled JSON Lines files")
     p.add_argument("-o", "--output", required=True, help="model file to write (JSON)")

@@ -7,6 +7,7 @@ import argparse
 import io
 import json
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -168,3 +169,39 @@ def test_eval_without_gold_says_what_gold_labels_look_like(tmp_path: Path,
     err = capsys.readouterr().err
     assert "shared/data" not in err
     assert '"stages": [1]' in err and "docs/formats.md" in err
+
+
+MAIN_COMMANDS = ["analyze", "agents", "tag", "eval", "report", "import", "serve", "delete", "train"]
+
+
+def _examples(command: str) -> list[str]:
+    """The command lines of ``servio COMMAND --help``'s examples, without pipes, redirections and notes."""
+    text = _help(command)
+    assert "\nexamples:\n" in text, f"servio {command} --help shows no examples"
+    lines = text.split("\nexamples:\n", 1)[1].splitlines()
+    found = []
+    for line in lines:
+        if not line.startswith("  "):
+            break
+        start = line.index("servio ")  # "cat x | servio tag - ..." starts at servio
+        command_line = re.split(r"\s{2,}| > | \| ", line[start:])[0]
+        found.append(command_line)
+    return found
+
+
+@pytest.mark.parametrize("command", MAIN_COMMANDS)
+def test_every_command_help_shows_examples_that_parse(command: str) -> None:
+    examples = _examples(command)
+    assert len(examples) >= 2
+    assert any(line.startswith(f"servio {command} ") for line in examples)
+    for line in examples:
+        args = build_parser().parse_args(shlex.split(line)[1:])  # a typo in an example exits here
+        assert args.command
+
+
+def test_help_states_the_defaults_of_the_language_options() -> None:
+    report = " ".join(_help("report").split())
+    assert "--report-lang {et,en} language of the report (default: the language of most" in report
+    agents = " ".join(_help("agents").split())
+    assert "(default: the language of most conversations" in agents
+    assert "(default: auto" in agents
