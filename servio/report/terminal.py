@@ -84,8 +84,9 @@ def render_scorecard(result: ConversationResult, paint: Painter) -> str:
         if s.weight == 0:
             lines.append(f"  {s.stage} {name:<12} {paint(t['not_applicable'], _DIM)}")
             continue
-        mark = "✓" if s.present else "✗"
-        why = present_but(s, result.language)  # "✓" beside a 0 needs its reason
+        why = present_but(s, result.language)
+        # a stage carried but scored 0 is no success: "!" (yellow) and its reason, not a "✓" beside a 0
+        mark = paint("!", 33) if why else "✓" if s.present else "✗"
         lines.append(f"  {s.stage} {name:<12} {paint(_bar(s.score), meta.ansi)} {s.score:5.0f}  {mark}"
                      + (f"  {paint(why, _DIM)}" if why else ""))
     lines.append(

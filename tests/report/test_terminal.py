@@ -63,7 +63,7 @@ def test_a_long_team_name_keeps_the_columns_aligned() -> None:
 
 
 def test_scorecard_says_why_a_present_stage_scores_0() -> None:
-    # "✓" beside a 0 read as a contradiction: the line names the checks that failed
+    # "✓" beside a 0 read as a contradiction: the line marks it "!" and names the checks that failed
     from servio.report.terminal import render_scorecard
     from servio.results import CheckResult
 
@@ -75,5 +75,7 @@ def test_scorecard_says_why_a_present_stage_scores_0() -> None:
         card = render_scorecard(replace(base, stage_scores=scores, language=lang), Painter(False))
         lines = card.splitlines()
         five = next(line for line in lines if line.strip().startswith("5 "))
-        assert five.split()[-len(why.split()) - 1:] == ["✓", *why.split()]
+        assert five.split()[-len(why.split()) - 2:] == ["0", "!", *why.split()]
+        assert "✓" not in five
         assert sum(why in line for line in lines) == 1  # only the stage at 0 gets it
+        assert sum("!" in line for line in lines) == 1 and sum("✓" in line for line in lines) == 2
