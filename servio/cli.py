@@ -205,8 +205,8 @@ examples:
         "eval",
         help="precision, recall and F1 of the tagger against gold labels",
         description="Tag gold-labelled conversations and compare with their 'stages': "
-        "per-stage precision, recall and F1, micro and macro F1, and which stages were predicted "
-        "on turns of each gold stage.",
+        "per-stage precision, recall and F1, micro and macro F1, and how often each gold stage and "
+        "each predicted stage share a turn (co-occurrence, not a confusion matrix: docs/cli.md).",
         epilog="""\
 examples:
   servio eval gold.jsonl                     the learned tagger against your labels
