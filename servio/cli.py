@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -31,6 +32,11 @@ class Terminated(KeyboardInterrupt):
 
 class UsageError(Exception):
     """A command line that cannot be run as given (printed as ``servio: error: ...``, exit status 2)."""
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1: ``1 conversation``, ``2 conversations``."""
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 _DESCRIPTION = """\
 servio makes the seven-stage customer-service process visible.
@@ -57,6 +63,15 @@ status is 1 if anything was skipped, --strict stops at the first problem.
 """
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, descriptions wrapped to the terminal, an ``examples:`` epilog kept line by line."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
 def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool = True) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files or folders of conversations; - reads standard input")
@@ -64,7 +79,8 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool
         p.add_argument("--examples", action="store_true", help="use the bundled example conversations")
     p.add_argument("--format", help="force the input format (default: detect); see 'servio formats'")
     p.add_argument("--strict", action="store_true", help="stop at the first bad record")
-    p.add_argument("--lang", choices=["et", "en"], help="treat every conversation as this language")
+    p.add_argument("--lang", choices=["et", "en"],
+                   help="treat every conversation as this language (default: detect per conversation)")
     p.add_argument("--tagger", default=DEFAULT_TAGGER,
                    help=f"stage tagger to use: learned or rules (default: {DEFAULT_TAGGER})")
     if model:
@@ -123,7 +139,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "analyze",
         help="stage timeline, scorecard and coaching per conversation",
-        description="Tag, score and coach each conversation.",
+        description="Tag, score and coach each conversation: a stage timeline, the scorecard and "
+        "coaching, in the conversation's language.",
+        epilog="""\
+examples:
+  servio analyze --examples                  the bundled example conversations
+  servio analyze chats.csv --column text=Sõnum --speaker Kati=agent
+  servio analyze transcripts/ --json > results.jsonl
+  servio analyze calls/ --contact-type sales --color never
+""",
     )
     _add_input(p)
     _add_workers(p)
@@ -134,27 +158,44 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["support", "sales", "complaint", "information"],
         help="score every conversation as this contact type (default: detect)",
     )
-    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour output")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                   help="colour output (default: auto, on a terminal unless NO_COLOR is set)")
 
     p = sub.add_parser(
         "agents",
         help="per-stage profile of every agent and team",
         description="Profile agents and teams: coverage and mean score per stage, "
         "strongest and weakest stage, failure patterns.",
+        epilog="""\
+examples:
+  servio agents --examples                   every agent, then every team
+  servio agents exports/ --by team --summary-lang en
+  servio agents exports/ --by agent --json > profiles.json
+""",
     )
     _add_input(p)
     _add_workers(p)
     _add_scorecard(p)
     p.add_argument("--by", choices=["agent", "team", "both"], default="both", help="group by (default: both)")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
-    p.add_argument("--summary-lang", choices=["et", "en"], help="language of the summary sentences")
-    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour output")
+    p.add_argument("--summary-lang", choices=["et", "en"],
+                   help="language of the table and its summary sentences (default: the language of most "
+                   "conversations; with --json, each profile's own)")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                   help="colour output (default: auto, on a terminal unless NO_COLOR is set)")
 
     p = sub.add_parser(
         "tag",
         help="write conversations with predicted stages per turn (JSON Lines)",
-        description="Tag every turn and write the ../shared/data JSON Lines format with "
-        "'stages' per turn. Stages present in the input are ignored.",
+        description="Tag every turn and write the conversations as JSON Lines, one per line, with the "
+        "predicted 'stages' of each turn (servio's own input format: docs/formats.md, jsonl). Stages "
+        "present in the input are ignored.",
+        epilog="""\
+examples:
+  servio tag chats.csv -o tagged.jsonl
+  servio tag transcripts/ -o tagged.jsonl --workers 0
+  cat chats.jsonl | servio tag - -o - > tagged.jsonl
+""",
     )
     _add_input(p, examples=False)
     _add_workers(p)
@@ -164,7 +205,14 @@ def build_parser() -> argparse.ArgumentParser:
         "eval",
         help="precision, recall and F1 of the tagger against gold labels",
         description="Tag gold-labelled conversations and compare with their 'stages': "
-        "per-stage precision, recall and F1, micro and macro F1, confusion.",
+        "per-stage precision, recall and F1, micro and macro F1, and how often each gold stage and "
+        "each predicted stage share a turn (co-occurrence, not a confusion matrix: docs/cli.md).",
+        epilog="""\
+examples:
+  servio eval gold.jsonl                     the learned tagger against your labels
+  servio eval gold.jsonl --tagger rules
+  servio eval gold.jsonl --cv 5              held-out figures: learned against rules
+""",
     )
     _add_input(p, examples=False)
     _add_workers(p)
@@ -186,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("formats", help="list the input formats servio reads")
     cli_service.add_parsers(sub, _add_input, _add_workers, _add_scorecard)
     cli_users.add_parser(sub)
+    for command in sub.choices.values():
+        if command.formatter_class is argparse.HelpFormatter:
+            command.formatter_class = _HelpFormatter
     return parser
 
 
@@ -232,10 +283,23 @@ def _paths(args: argparse.Namespace) -> list[str]:
 _STDIN_FILES: list[str] = []
 
 
+#: Remedies in the readers' messages meant for the Python API or the dashboard, and what a command-line user
+#: reads instead: the ``--option`` beside them is theirs (the readers' messages serve every front end)
+_OTHER_AUDIENCES = (
+    (re.compile(r"ReaderOptions\.speaker_values or "), ""),  # "map it with --speaker 'X=agent' ..."
+    (re.compile(r", on the dashboard under More reading options, or ReaderOptions\.\w+"), ""),
+    (re.compile(r" \(format= in Python\)"), ""),
+    (re.compile(r" \(ReaderOptions\.max_record_bytes\)"), ""),  # no option changes it on the command line
+)
+
+
 def shown(message: str) -> str:
-    """``message`` with the file standard input was copied to named ``<stdin>``, as the user gave it."""
+    """``message`` in the command line's words: the file standard input was copied to named ``<stdin>``,
+    as the user gave it, and remedies named by the options of the command line only."""
     for path in _STDIN_FILES:
         message = message.replace(path, "<stdin>")
+    for pattern, words in _OTHER_AUDIENCES:
+        message = pattern.sub(words, message)
     return message
 
 
@@ -303,13 +367,28 @@ class _Session:
         )
         self.count = 0
         self.stream: Any = None
+        #: the open progress bar (tqdm), if one is drawn on stderr
+        self.bar: Any = None
+        #: a counts line drawn with ``\r`` and no newline is on stderr (servio import's progress)
+        self.line_open = False
 
     def _problem(self, problem: Any) -> None:
         self.problems.append(str(problem))
-        print(f"servio: skipped: {shown(str(problem))}", file=sys.stderr)
+        self.say(f"servio: skipped: {shown(str(problem))}")
 
     def _note(self, note: Any) -> None:
-        print(f"servio: note: {shown(str(note))}", file=sys.stderr)
+        self.say(f"servio: note: {shown(str(note))}")
+
+    def say(self, line: str) -> None:
+        """``line`` on stderr, on a line of its own: an open progress bar is cleared first and drawn again
+        below it, an open counts line is erased (the next count draws it again)."""
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)  # tqdm: clear the bar, print, redraw the bar
+            return
+        if self.line_open:
+            print("\r\x1b[K", end="", file=sys.stderr)
+            self.line_open = False
+        print(line, file=sys.stderr)
 
     def paths(self) -> list[str]:
         return _paths(self.args)
@@ -330,14 +409,17 @@ class _Session:
         if show:
             from tqdm import tqdm
 
-            items = tqdm(items, unit=" conv", file=sys.stderr, leave=False, dynamic_ncols=True)
-        for item in items:
-            self.count += 1
-            yield item
+            items = self.bar = tqdm(items, unit=" conv", file=sys.stderr, leave=False, dynamic_ncols=True)
+        try:
+            for item in items:
+                self.count += 1
+                yield item
+        finally:
+            self.bar = None
 
     def finish(self) -> int:
         read, skipped = self.count, len(self.problems)
-        print(f"servio: {read} conversation{'s' * (read != 1)} read, {skipped} skipped", file=sys.stderr)
+        print(f"servio: {counted(read, 'conversation')} read, {skipped} skipped", file=sys.stderr)
         return EXIT_SKIPPED if self.problems else EXIT_OK
 
 
@@ -400,9 +482,14 @@ def _model_tagger(args: argparse.Namespace) -> Any:
 
 def _reader_options(args: argparse.Namespace) -> Any:
     from servio.ingest import ReaderOptions
+    from servio.model import Speaker
 
     columns = _pairs(args.column, "--column", "FIELD=NAME")
     speakers = _pairs(getattr(args, "speaker", []), "--speaker", "NAME=ROLE")
+    roles = {s.value for s in Speaker}
+    for name, role in speakers.items():
+        if role.casefold() not in roles:
+            raise UsageError(f"--speaker {name}={role}: the role must be agent, customer or system")
     # servio tag writes its own stages and ignores any in the input: a bad label there loses nothing
     gold = getattr(args, "command", None) != "tag"
     return ReaderOptions.from_cli(columns=columns, agent_domains=list(args.agent_domain),
@@ -456,7 +543,7 @@ def cmd_agents(args: argparse.Namespace) -> int:
     results = [r for _, r in score(session.conversations(), session.options, evidence=False)]
     if not results:
         raise UsageError("nothing to profile: no conversation was read")
-    language = args.summary_lang or _majority_language(results)
+    language = args.summary_lang or majority_language(results)
     groups = ["agent", "team"] if args.by == "both" else [args.by]
     # a table in one language: its summaries too (in JSON, each profile speaks its conversations' language)
     found = {by: profiles(results, by=by, language=args.summary_lang if args.json else language)
@@ -473,7 +560,8 @@ def cmd_agents(args: argparse.Namespace) -> int:
     return session.finish()
 
 
-def _majority_language(results: Sequence[Any]) -> str:
+def majority_language(results: Sequence[Any]) -> str:
+    """``et`` when more than half of ``results`` are Estonian conversations, else ``en`` (a tie: ``en``)."""
     et = sum(1 for r in results if r.language == "et")
     return "et" if et * 2 > len(results) else "en"
 
@@ -491,7 +579,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
     with written_whole(out) as fh:  # a stopped run (--strict, an error) leaves no half-written file
         n = write_tagged(tagged, fh)
-    print(f"servio: wrote {n} conversations to {out}", file=sys.stderr)
+    print(f"servio: wrote {counted(n, 'conversation')} to {out}", file=sys.stderr)
     return session.finish()
 
 
@@ -511,8 +599,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     metrics = tagging_metrics(conversations, session.options)
     if not metrics:  # nothing to measure against: an error, as for servio train, not an empty table
         session.finish()
-        raise UsageError("no conversation to evaluate: servio eval needs gold 'stages' on every turn "
-                         "(the format of ../shared/data; servio tag writes predicted ones)")
+        raise UsageError("no conversation to evaluate: servio eval needs gold 'stages' on every turn (the "
+                         "stages 1-7 a person labelled): a 'stages' list on each turn in JSON Lines, e.g. "
+                         "{\"speaker\": \"agent\", \"text\": \"Tere!\", \"stages\": [1]}, or a stages "
+                         "column in CSV (docs/formats.md); servio tag writes predicted ones")
     if args.json:
         print(json.dumps({k: m.to_dict() for k, m in metrics.items()}, indent=2))
     else:
@@ -547,7 +637,8 @@ def _note_in_sample(prints: Sequence[str], model: str | None = None) -> None:
 
     n = load_runtime(str(Path(model).resolve()) if model else "").model.trained_on(prints)
     if n:
-        print(f"servio: note: {n} of {len(prints)} conversations were in the learned model's training "
+        print(f"servio: note: {n} of {counted(len(prints), 'conversation')} {'was' if n == 1 else 'were'} "
+              "in the learned model's training "
               "data, so these figures are in-sample; `servio eval --cv N` gives held-out figures",
               file=sys.stderr)
 
@@ -565,7 +656,7 @@ def _cross_validate(args: argparse.Namespace) -> int:
         _paths(args),
         folds=args.cv,
         seed=args.seed,
-        on_progress=lambda msg: print(f"servio: {msg}", file=sys.stderr),
+        on_progress=lambda msg: print(f"servio: {shown(msg)}", file=sys.stderr),
         read_options={"format": args.format, "options": _reader_options(args)},
         train_also=args.train_also,
         workers=_workers(args),

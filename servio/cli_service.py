@@ -28,6 +28,12 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) 
         help="import conversations into the database (redacting personal data)",
         description="Read, redact, analyse and store conversations. Idempotent by conversation "
         "id: re-importing changes nothing, an updated conversation is re-analysed.",
+        epilog="""\
+examples:
+  servio import exports/                     into ./servio.db, personal data redacted
+  servio import chats.csv --database sqlite:///qa.db --column text=Sõnum
+  servio import new.jsonl --scorecard rattapood.toml
+""",
     )
     add_input(p, model=False)  # stored results name their tagger; a model file has no name to store
     add_workers(p)
@@ -46,6 +52,11 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) 
         "serve",
         help="run the API, the dashboard and live hints",
         description="Serve the REST API, the dashboard (/ui) and live stage hints.",
+        epilog="""\
+examples:
+  servio serve --examples                    http://127.0.0.1:8000/ui with the bundled examples
+  servio serve --config servio.toml
+""",
     )
     p.add_argument(
         "--database", default=None, help=f"database URL (default: $SERVIO_DATABASE_URL or {DEFAULT_DATABASE})"
@@ -63,18 +74,31 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) 
     p = sub.add_parser(
         "report",
         help="a self-contained HTML (and PDF) report for an agent, a team or a period",
-        description="Write a report from files or from the database.",
+        description="Write a self-contained HTML report (-o) from files or from the database: on one "
+        "agent (--agent), one team (--team) or, without either, every conversation; --from and --to "
+        "choose the days. It is in the language of most of its conversations unless --report-lang says.",
+        epilog="""\
+examples:
+  servio report exports/ -o september.html --from 2026-09-01 --to 2026-09-30
+  servio report exports/ --team Tallinn -o tallinn.html --pdf tallinn.pdf
+  servio report --database sqlite:///servio.db --agent kati --report-lang en -o kati.html
+""",
     )
     add_input(p)
     add_workers(p)
     add_scorecard(p)
-    p.add_argument("--database", default=None, help="read results from this database instead of files")
+    p.add_argument("--database", default=None,
+                   help="read results from this database instead of files (default: the files given)")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--agent", help="report on one agent")
     who.add_argument("--team", help="report on one team")
-    p.add_argument("--from", dest="date_from", type=_day, help="first day (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", type=_day, help="last day (YYYY-MM-DD)")
-    p.add_argument("--report-lang", choices=["et", "en"], default="en", help="language of the report")
+    p.add_argument("--from", dest="date_from", type=_day, metavar="DAY",
+                   help="first day, YYYY-MM-DD (default: from the first conversation)")
+    p.add_argument("--to", dest="date_to", type=_day, metavar="DAY",
+                   help="last day, inclusive, YYYY-MM-DD (default: to the last conversation)")
+    p.add_argument("--report-lang", choices=["et", "en"],
+                   help="language of the report (default: the language of most of its conversations, "
+                   "as servio agents chooses)")
     p.add_argument("-o", "--output", required=True, help="the HTML file to write ('-' for stdout)")
     p.add_argument("--pdf", help="also write a PDF here (needs Chromium)")
 
@@ -84,6 +108,11 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) 
         description="Remove conversations and everything stored about them (turns, tags, scores, "
         "corrections): by id, or every one that started before a day. Without --yes nothing is removed: "
         "servio says what would be.",
+        epilog="""\
+examples:
+  servio delete INC-2026-0412 --yes          a customer's erasure request
+  servio delete --before 2025-11-27          how many started before that day?
+""",
     )
     p.add_argument("ids", nargs="*", metavar="ID", help="conversation ids")
     p.add_argument("--before", type=_day, metavar="YYYY-MM-DD",
@@ -99,6 +128,11 @@ def add_parsers(sub: Any, add_input: Any, add_workers: Any, add_scorecard: Any) 
         help="train the learned stage tagger on labelled conversations",
         description="Train the learned tagger deterministically on gold-labelled files "
         "(reviewer corrections included; later files win for the same id).",
+        epilog="""\
+examples:
+  servio train gold.jsonl corrections.jsonl -o model.json
+  servio tag chats.jsonl -o tagged.jsonl --model model.json
+""",
     )
     p.add_argument("paths", nargs="+", metavar="DATA", help="labelled JSON Lines files")
     p.add_argument("-o", "--output", required=True, help="model file to write (JSON)")
@@ -123,6 +157,7 @@ def _database(args: argparse.Namespace) -> str:
 
 
 def cmd_import(args: argparse.Namespace, session: Any) -> int:
+    from servio.cli import counted
     from servio.jobs import scorecard
     from servio.store import Store
 
@@ -142,14 +177,16 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
             file=sys.stderr,
             flush=True,
         )
+        session.line_open = True  # a problem line erases it first, not glued to its end
 
     with _sigterm_stops():
         report = _imported(args, session, store, progress)
     print(
-        f"\nservio: import job {report.job_id}: {report.read} read, {report.new} new, "
+        ("\n" if session.line_open else "") +  # below the counts line, which stays
+        f"servio: import job {report.job_id}: {report.read} read, {report.new} new, "
         f"{report.updated} updated, {report.unchanged} unchanged, {report.skipped} skipped, "
         f"{report.failed} failed; "
-        f"redacted {sum(report.redacted.values())} values into {store.url} "
+        f"redacted {counted(sum(report.redacted.values()), 'value')} into {store.url} "
         f"in {_clock(time.monotonic() - started)}",
         file=sys.stderr,
     )
@@ -284,8 +321,9 @@ def _checked_scorecard(settings: Any) -> None:
 
 
 def cmd_report(args: argparse.Namespace, session: Any) -> int:
-    from servio.cli import UsageError, check_output
+    from servio.cli import UsageError, check_output, majority_language
     from servio.report.html import build_report
+    from servio.report.summary import select
 
     if args.pdf:
         check_output(args.pdf)
@@ -310,6 +348,9 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         results = [r for _, r in pairs]
         conversations = {c.id: c for c, _ in pairs}
     _check_selection(results, args, scope, ident)
+    # the report's own conversations choose its language: an English team's report in a mostly Estonian input
+    language = args.report_lang or majority_language(
+        select(results, scope=scope, id=ident, date_from=args.date_from, date_to=args.date_to))
     html = build_report(
         results,
         conversations,
@@ -317,7 +358,7 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         id=ident,
         date_from=args.date_from,
         date_to=args.date_to,
-        language=args.report_lang,
+        language=language,
         scorecard=_scorecard_name(session.options.scorecard) if not args.database else None,
     )
     if args.output == "-":
@@ -452,7 +493,7 @@ def _missing_sqlite_file(url: str) -> bool:
 def cmd_train(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from servio.cli import check_output
+    from servio.cli import check_output, shown
     from servio.train import train_model
 
     check_output(args.output)
@@ -460,7 +501,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         args.paths,
         Path(args.output),
         seed=args.seed,
-        on_progress=lambda msg: print(f"servio: {msg}", file=sys.stderr),
+        on_progress=lambda msg: print(f"servio: {shown(msg)}", file=sys.stderr),
         live=args.live,
     )
     print(json.dumps(report.to_dict(), indent=2, default=str) if args.json else report.summary())

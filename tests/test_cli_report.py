@@ -106,7 +106,8 @@ def test_a_report_with_two_workers_is_the_same_bytes_as_with_one(tmp_path: Path,
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764590400")  # the made-at time: the same in every run
     outs = [tmp_path / "one.html", tmp_path / "two.html"]
     for out, workers in zip(outs, ("1", "2"), strict=True):
-        assert main(["report", "--examples", "--workers", workers, "-o", str(out), "--no-progress"]) == 0
+        assert main(["report", "--examples", "--workers", workers, "--report-lang", "en", "-o", str(out),
+                     "--no-progress"]) == 0
     first = outs[0].read_bytes()
     assert b"<svg" in first and b"Generated 2025-12-01 12:00 UTC" in first
     assert first == outs[1].read_bytes()
@@ -159,3 +160,30 @@ def test_a_report_from_the_database_reads_only_around_its_days(tmp_path: Path,
     assert main(["report", "--database", db, "--team", "Tallinn", *month, "-o", str(out)]) == 0
     assert asked[0]["date_from"] is not None and asked[0]["date_to"] is not None  # bounded in the database
     assert given == [["edge", "last", "sep"]]  # the month's days as the conversations lived them
+
+
+def _estonian(i: int, team: str = "Tartu") -> dict[str, Any]:
+    return {"id": f"et{i}", "language": "et", "channel": "chat", "agent_id": "mari", "team": team,
+            "started_at": "2026-09-03T10:00:00+03:00",
+            "turns": [{"speaker": "agent", "text": "Tere! Kuidas saan aidata?"},
+                      {"speaker": "customer", "text": "Mu arve on vale."},
+                      {"speaker": "agent", "text": "Parandasin selle ära. Head päeva!"}]}
+
+
+@pytest.fixture()
+def mostly_estonian(tmp_path: Path) -> Path:
+    """Two Estonian conversations of team Tartu and one English one of team Tallinn."""
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in (_estonian(1), _estonian(2), CONV)), "utf-8")
+    return path
+
+
+def test_a_report_is_in_the_language_of_most_of_its_conversations(mostly_estonian: Path,
+                                                                  tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    assert _report([str(mostly_estonian)], out) == 0
+    assert '<html lang="et">' in out.read_text("utf-8")
+    assert _report([str(mostly_estonian), "--team", "Tallinn"], out) == 0  # the team's conversations decide
+    assert '<html lang="en">' in out.read_text("utf-8")
+    assert _report([str(mostly_estonian), "--report-lang", "en"], out) == 0  # the option wins
+    assert '<html lang="en">' in out.read_text("utf-8")

@@ -79,7 +79,7 @@ def test_a_report_from_the_database_refuses_it(card: Path, tmp_path: Path,
 def test_a_report_from_files_names_the_scorecard(card: Path, tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     own, default = tmp_path / "own.html", tmp_path / "default.html"
-    common = ["report", "--examples", "--tagger", "rules", "--no-progress"]
+    common = ["report", "--examples", "--tagger", "rules", "--no-progress", "--report-lang", "en"]
     assert main([*common, "--scorecard", str(card), "-o", str(own)]) == 0
     assert main([*common, "-o", str(default)]) == 0
     assert "· Scorecard: Rattapood</p>" in own.read_text("utf-8")

@@ -7,9 +7,17 @@ from typing import Any
 
 from servio.stages import info
 
+#: What the stage table under the scores counts (:mod:`servio.evaluate.metrics`: co-occurrence, not errors)
+CO_OCCURRENCE_CAPTION = """\
+gold and predicted stages on the same turn (rows: gold, columns: predicted):
+  a turn adds 1 for every pair of one of its gold stages and one of its predicted stages,
+  so a turn labelled [1, 3] and tagged [1, 3] adds to 1→3 and 3→1 as well as to 1→1 and 3→3.
+  A cell off the diagonal is not always a mistake: P and R above count the mistakes."""
+
 
 def render_metrics(metrics: Mapping[str, Any]) -> str:
-    """Per-language tables: per-stage P/R/F1 with support, micro/macro F1 and the confusion."""
+    """Per-language tables: per-stage P/R/F1 with support, micro/macro F1 and the co-occurrence of gold and
+    predicted stages (labelled as such: with several gold stages per turn, it is no confusion matrix)."""
     blocks = [_render_one(scope, m) for scope, m in metrics.items()]
     return "\n\n".join(blocks) if blocks else "no gold-labelled conversations found"
 
@@ -23,7 +31,7 @@ def _render_one(scope: str, m: Any) -> str:
     lines.append(f"{'macro F1':<24}{'':>14}{m.macro_f1:>7.3f}")
     lines.append(f"{'exact set match':<24}{'':>14}{m.exact_match:>7.3f}")
     lines.append("")
-    lines.append("confusion (rows gold, columns predicted, same turn):")
+    lines.append(CO_OCCURRENCE_CAPTION)
     labels = ["1", "2", "3", "4", "5", "6", "7", "none"]
     lines.append("      " + "".join(f"{lab:>6}" for lab in labels))
     for lab, row in zip(labels, m.confusion, strict=True):

@@ -16,7 +16,7 @@ from importlib import resources
 from servio.evaluate.profiles import UNKNOWN
 from servio.model import Conversation, Speaker
 from servio.report.numbers import turn_number
-from servio.report.summary import present_but
+from servio.report.summary import present_but, strings
 from servio.results import AgentProfile, ConversationResult
 from servio.stages import ALL_STAGES, info
 
@@ -84,8 +84,9 @@ def render_scorecard(result: ConversationResult, paint: Painter) -> str:
         if s.weight == 0:
             lines.append(f"  {s.stage} {name:<12} {paint(t['not_applicable'], _DIM)}")
             continue
-        mark = "✓" if s.present else "✗"
-        why = present_but(s, result.language)  # "✓" beside a 0 needs its reason
+        why = present_but(s, result.language)
+        # a stage carried but scored 0 is no success: "!" (yellow) and its reason, not a "✓" beside a 0
+        mark = paint("!", 33) if why else "✓" if s.present else "✗"
         lines.append(f"  {s.stage} {name:<12} {paint(_bar(s.score), meta.ansi)} {s.score:5.0f}  {mark}"
                      + (f"  {paint(why, _DIM)}" if why else ""))
     lines.append(
@@ -137,18 +138,21 @@ def render_legend(language: str, paint: Painter) -> str:
     return "  ".join(paint.stage(s, f"[{int(s)}] {info(s).short(language)}") for s in ALL_STAGES)
 
 
-def _profile_label(p: AgentProfile, t: dict[str, str]) -> str:
-    """An agent's id, a team's in brackets; the group of conversations with none named as such."""
+def _profile_label(p: AgentProfile, t: dict[str, str], language: str) -> str:
+    """An agent's id, a team's after the word team ("team Tallinn", "meeskond Tallinn"); the group of
+    conversations with no agent or no team named as such in the table's language."""
     if p.kind == "agent":
         return t["unknown_agent"] if p.id == UNKNOWN else p.id
-    return "[–]" if p.id == UNKNOWN else f"[{p.id}]"
+    if p.id == UNKNOWN:  # "team (unknown)", "meeskond (teadmata)", as the reports say it
+        return t.get("no_team") or f"{t['team']} {strings(language)['unknown']}"
+    return f"{t['team']} {p.id}"
 
 
 def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: str = "en") -> str:
     """A table: one row per agent or team, per-stage mean score, weakest stage, and the summary."""
     t = ui_text(language)
     teams = bool(profiles) and all(p.kind == "team" for p in profiles)
-    width = max([16, *(len(_profile_label(p, t)) + 2 for p in profiles)])
+    width = max([16, *(len(_profile_label(p, t, language)) + 2 for p in profiles)])
     team_width = max([12, *(len(p.team or "") + 2 for p in profiles)])
     first = f"{t['team']:<{width}}" if teams else f"{t['who']:<{width}}{t['team']:<{team_width}}"
     head = f"{first}{t['conversations_short']:>5} {t['overall_short']:>5} "
@@ -166,7 +170,8 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
                 cell = paint(cell, 32)
             cells.append(cell)
         weakest = info(p.named_weakest).short(language) if p.named_weakest else "–"
-        label = f"{_profile_label(p, t):<{width}}" + ("" if teams else f"{p.team or '':<{team_width}}")
+        label = f"{_profile_label(p, t, language):<{width}}"
+        label += "" if teams else f"{p.team or '':<{team_width}}"
         lines.append(
             f"{label}{p.conversations:>5} {p.overall:>5.0f} "
             + " ".join(cells)

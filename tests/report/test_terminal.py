@@ -15,7 +15,7 @@ def test_team_table_is_headed_team_and_has_no_team_column(results) -> None:
         table = render_profiles(profiles(results, by="team"), plain, language)
         head = table.splitlines()[0].split()
         assert head[0] == heading and agent_heading not in head and head.count(heading) == 1
-        assert "[North]" in table
+        assert f"\n{heading} North " in table and "[North]" not in table  # a team named as one, in words
         agents = render_profiles(profiles(results, by="agent"), plain, language).splitlines()[0].split()
         assert agents[:2] == [agent_heading, heading]
 
@@ -27,7 +27,10 @@ def test_unknown_agent_is_named_in_the_table_language(results) -> None:
     assert "teenindaja teadmata" in et and "(unknown)" not in et
     assert "unknown agent" in en
     teams = render_profiles(profiles(rows, by="team"), Painter(False), "et")
-    assert "(unknown)" not in teams and "[–]" in teams
+    assert "(unknown)" not in teams and "[–]" not in teams
+    assert "\nmeeskond (teadmata) " in teams  # not a bare dash a team lead cannot read
+    teams = render_profiles(profiles(rows, by="team"), Painter(False), "en")
+    assert "\nteam (unknown) " in teams
 
 
 def test_a_stage_that_never_applies_shows_a_dash_not_zero() -> None:
@@ -60,7 +63,7 @@ def test_a_long_team_name_keeps_the_columns_aligned() -> None:
 
 
 def test_scorecard_says_why_a_present_stage_scores_0() -> None:
-    # "✓" beside a 0 read as a contradiction: the line names the checks that failed
+    # "✓" beside a 0 read as a contradiction: the line marks it "!" and names the checks that failed
     from servio.report.terminal import render_scorecard
     from servio.results import CheckResult
 
@@ -72,5 +75,7 @@ def test_scorecard_says_why_a_present_stage_scores_0() -> None:
         card = render_scorecard(replace(base, stage_scores=scores, language=lang), Painter(False))
         lines = card.splitlines()
         five = next(line for line in lines if line.strip().startswith("5 "))
-        assert five.split()[-len(why.split()) - 1:] == ["✓", *why.split()]
+        assert five.split()[-len(why.split()) - 2:] == ["0", "!", *why.split()]
+        assert "✓" not in five
         assert sum(why in line for line in lines) == 1  # only the stage at 0 gets it
+        assert sum("!" in line for line in lines) == 1 and sum("✓" in line for line in lines) == 2
