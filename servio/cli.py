@@ -93,7 +93,7 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool
         default=[],
         metavar="FIELD=NAME",
         help="CSV column mapping, e.g. --column text=Message (fields: id, speaker, text, "
-        "timestamp, author, agent, team, channel, language, stages, contact_type)",
+        "timestamp, date, author, agent, team, channel, language, stages, contact_type)",
     )
     p.add_argument(
         "--agent-domain",

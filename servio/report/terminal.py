@@ -16,7 +16,7 @@ from importlib import resources
 from servio.evaluate.profiles import UNKNOWN
 from servio.model import Conversation, Speaker
 from servio.report.numbers import turn_number
-from servio.report.summary import present_but, strings
+from servio.report.summary import present_but
 from servio.results import AgentProfile, ConversationResult
 from servio.stages import ALL_STAGES, info
 
@@ -139,13 +139,11 @@ def render_legend(language: str, paint: Painter) -> str:
 
 
 def _profile_label(p: AgentProfile, t: dict[str, str], language: str) -> str:
-    """An agent's id, a team's after the word team ("team Tallinn", "meeskond Tallinn"); the group of
-    conversations with no agent or no team named as such in the table's language."""
-    if p.kind == "agent":
-        return t["unknown_agent"] if p.id == UNKNOWN else p.id
-    if p.id == UNKNOWN:  # "team (unknown)", "meeskond (teadmata)", as the reports say it
-        return t.get("no_team") or f"{t['team']} {strings(language)['unknown']}"
-    return f"{t['team']} {p.id}"
+    """An agent's or a team's id under its column's heading; the group of conversations with no agent or
+    no team named as such in the table's language ("teenindaja teadmata", "no team")."""
+    if p.id == UNKNOWN:
+        return t["unknown_agent"] if p.kind == "agent" else t["no_team"]
+    return p.id
 
 
 def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: str = "en") -> str:

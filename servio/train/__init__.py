@@ -79,7 +79,8 @@ class TrainReport:
         lines = [
             f"wrote the {model} {self.output} ({self.size_bytes / 1024:.0f} KiB, sha256 {self.sha256[:12]}) "
             f"in {self.seconds:.0f} s",
-            f"  learnt from {self.conversations} conversations ({languages}), {self.turns} labelled turns, "
+            f"  learnt from {self.conversations} conversation{'' if self.conversations == 1 else 's'} "
+            f"({languages}), {self.turns} labelled turns, "
             f"seed {self.seed}" + (f"; {self.replaced} replaced by a later file" if self.replaced else ""),
             "  gold turns per stage: " + "  ".join(f"{s}: {self.labels.get(s, 0)}" + ("*" if s in few else "")
                                                    for s in range(1, 8)),
