@@ -515,6 +515,16 @@ def _colour(args: argparse.Namespace) -> bool:
     return sys.stdout.isatty()
 
 
+def _text_width() -> int:
+    """Columns to fill: the terminal's width (at least 60) when standard output is one; 100 otherwise, so
+    a file or a pipe gets the same lines on every machine."""
+    if sys.stdout.isatty():
+        import shutil
+
+        return max(60, shutil.get_terminal_size((100, 24)).columns)
+    return 100
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     from servio.jobs import score
     from servio.report.terminal import Painter, render_conversation, render_legend
@@ -530,7 +540,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if not legend_done:
             print(render_legend(result.language, paint) + "\n")
             legend_done = True
-        print(render_conversation(conv, result, paint))
+        print(render_conversation(conv, result, paint, _text_width()))
     return session.finish()
 
 
@@ -556,7 +566,7 @@ def cmd_agents(args: argparse.Namespace) -> int:
         )
     else:
         paint = Painter(_colour(args))
-        print("\n\n".join(render_profiles(ps, paint, language) for ps in found.values()))
+        print("\n\n".join(render_profiles(ps, paint, language, _text_width()) for ps in found.values()))
     return session.finish()
 
 

@@ -96,25 +96,34 @@ def render_scorecard(result: ConversationResult, paint: Painter) -> str:
     return "\n".join(lines)
 
 
-def render_feedback(result: ConversationResult, paint: Painter) -> str:
-    """Failure patterns and coaching items, each pointing at a turn (numbered from 1) or a stage."""
+def _wrapped(text: str, width: int, indent: str, hanging: str) -> str:
+    """``text`` filled to ``width`` columns, its first line after ``indent`` and the rest after ``hanging``:
+    a long line of advice folds under itself instead of wrapping to the terminal's left edge."""
+    return textwrap.fill(text, width=max(40, width), initial_indent=indent, subsequent_indent=hanging,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def render_feedback(result: ConversationResult, paint: Painter, width: int = 100) -> str:
+    """Failure patterns and coaching items, each pointing at a turn (numbered from 1) or a stage, folded
+    to ``width`` columns."""
     t = ui_text(result.language)
     lines = []
     for f in result.failures:
         where = f" ({t['turn']} {turn_number(f.turn)})" if f.turn is not None else ""
-        lines.append(paint(f"  ! {f.text}{where}", 31))
+        lines.append(paint(_wrapped(f"{f.text}{where}", width, "  ! ", "    "), 31))
     for item in result.feedback:
         if item.turn is not None:
             where = f"{t['turn']} {turn_number(item.turn)}"
         else:
             where = info(item.stage).short(result.language)
         mark = {"praise": "+", "improve": "→", "missing": "○"}.get(item.kind, "·")
-        lines.append(f"  {mark} [{where}] {item.text}")
+        lines.append(_wrapped(f"[{where}] {item.text}", width, f"  {mark} ", "    "))
     return "\n".join(lines)
 
 
-def render_conversation(conv: Conversation, result: ConversationResult, paint: Painter) -> str:
-    """The full terminal view of one analysed conversation."""
+def render_conversation(conv: Conversation, result: ConversationResult, paint: Painter,
+                        width: int = 100) -> str:
+    """The full terminal view of one analysed conversation, for a terminal ``width`` columns wide."""
     t = ui_text(result.language)
     who = ", ".join(x for x in (result.agent_id, result.team) if x) or t["unknown_agent"]
     title = (
@@ -122,12 +131,12 @@ def render_conversation(conv: Conversation, result: ConversationResult, paint: P
     )
     parts = [
         title,
-        render_timeline(conv, result, paint),
+        render_timeline(conv, result, paint, width),
         "",
         paint(t["scorecard"], _BOLD),
         render_scorecard(result, paint),
     ]
-    fb = render_feedback(result, paint)
+    fb = render_feedback(result, paint, width)
     if fb:
         parts += ["", paint(t["feedback"], _BOLD), fb]
     return "\n".join(parts) + "\n"
@@ -146,8 +155,10 @@ def _profile_label(p: AgentProfile, t: dict[str, str], language: str) -> str:
     return p.id
 
 
-def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: str = "en") -> str:
-    """A table: one row per agent or team, per-stage mean score, weakest stage, and the summary."""
+def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: str = "en",
+                    width: int = 100) -> str:
+    """A table: one row per agent or team, per-stage mean score, weakest stage, and the summary folded to
+    ``width`` columns under its row."""
     t = ui_text(language)
     teams = bool(profiles) and all(p.kind == "team" for p in profiles)
     width = max([16, *(len(_profile_label(p, t, language)) + 2 for p in profiles)])
@@ -176,5 +187,5 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
             + f"  {weakest}"
         )
         if p.summary:
-            lines.append(paint(f"    {p.summary}", _DIM))
+            lines.append(paint(_wrapped(p.summary, width, "    ", "    "), _DIM))
     return "\n".join(lines)

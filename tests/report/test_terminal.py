@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from servio.evaluate import profiles
 from servio.report.terminal import Painter, render_profiles
 from tests.report.conftest import make_result
@@ -55,7 +57,8 @@ def test_a_long_team_name_keeps_the_columns_aligned() -> None:
     rows = [make_result("l1", "kati", "Tõrva klienditugi", "2026-09-02", {1: 80, 3: 40}),
             make_result("l2", "mart", "A", "2026-09-02", {1: 60, 3: 20})]
     lines = render_profiles(profiles(rows, by="agent"), Painter(False), "en").splitlines()
-    head, kati, mart = lines[0], lines[1], lines[3]
+    head = lines[0]
+    kati, mart = (next(line for line in lines if line.startswith(name)) for name in ("kati", "mart"))
     end = head.index("conv") + len("conv")
     assert "Tõrva klienditugi " in kati  # the name whole, with a space before the numbers
     assert kati[end - 1] == "1" and mart[end - 1] == "1"  # conversation counts under "conv"
@@ -79,3 +82,29 @@ def test_scorecard_says_why_a_present_stage_scores_0() -> None:
         assert "✓" not in five
         assert sum(why in line for line in lines) == 1  # only the stage at 0 gets it
         assert sum("!" in line for line in lines) == 1 and sum("✓" in line for line in lines) == 2
+
+
+@pytest.mark.parametrize("width", [60, 100, 160])
+def test_summaries_fold_to_the_width_under_their_row(results, width: int) -> None:  # type: ignore[no-untyped-def]
+    """CLI audit 10: summary lines of about 200 characters wrapped raggedly to the terminal's left edge."""
+    table = render_profiles(profiles(results, by="agent"), Painter(False), "en", width)
+    summary = [line for line in table.splitlines()[1:] if line.startswith("    ")]
+    assert summary and all(len(line) <= width for line in summary)
+    words = " ".join(line.strip() for line in summary).split()
+    assert words == " ".join(p.summary for p in profiles(results, by="agent") if p.summary).split()
+
+
+def test_the_cli_fills_the_terminal_and_keeps_files_at_100_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import shutil
+    import sys
+
+    from servio import cli
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
+    assert cli._text_width() == 100
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(100, 24): os.terminal_size((180, 50)))
+    assert cli._text_width() == 180
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(100, 24): os.terminal_size((30, 50)))
+    assert cli._text_width() == 60
