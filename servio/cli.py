@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -255,7 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(_COMMANDS[args.command](args))
     except (IngestError, TaggerError, UsageError, WorkerError, WriteError) as exc:
-        print(f"servio: error: {shown(str(exc))}", file=sys.stderr)
+        print(f"servio: error: {shown(exc.text('cli') if isinstance(exc, IngestError) else str(exc))}",
+              file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
@@ -283,24 +283,15 @@ def _paths(args: argparse.Namespace) -> list[str]:
 _STDIN_FILES: list[str] = []
 
 
-#: Remedies in the readers' messages meant for the Python API or the dashboard, and what a command-line user
-#: reads instead: the ``--option`` beside them is theirs (the readers' messages serve every front end)
-_OTHER_AUDIENCES = (
-    (re.compile(r"ReaderOptions\.speaker_values or "), ""),  # "map it with --speaker 'X=agent' ..."
-    (re.compile(r", on the dashboard under More reading options, or ReaderOptions\.\w+"), ""),
-    (re.compile(r" \(format= in Python\)"), ""),
-    (re.compile(r" \(ReaderOptions\.max_record_bytes\)"), ""),  # no option changes it on the command line
-)
-
-
 def shown(message: str) -> str:
     """``message`` in the command line's words: the file standard input was copied to named ``<stdin>``,
-    as the user gave it, and remedies named by the options of the command line only."""
+    as the user gave it, and a reader's remedy said with the command line's options
+    (:mod:`servio.ingest.remedies`)."""
+    from servio.ingest.remedies import render
+
     for path in _STDIN_FILES:
         message = message.replace(path, "<stdin>")
-    for pattern, words in _OTHER_AUDIENCES:
-        message = pattern.sub(words, message)
-    return message
+    return render(message, "cli")
 
 
 def _stdin_file() -> str:
@@ -373,11 +364,11 @@ class _Session:
         self.line_open = False
 
     def _problem(self, problem: Any) -> None:
-        self.problems.append(str(problem))
-        self.say(f"servio: skipped: {shown(str(problem))}")
+        self.problems.append(shown(problem.text("cli")))
+        self.say(f"servio: skipped: {self.problems[-1]}")
 
     def _note(self, note: Any) -> None:
-        self.say(f"servio: note: {shown(str(note))}")
+        self.say(f"servio: note: {shown(note.text('cli'))}")
 
     def say(self, line: str) -> None:
         """``line`` on stderr, on a line of its own: an open progress bar is cleared first and drawn again

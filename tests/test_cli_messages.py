@@ -136,8 +136,10 @@ def test_remedies_name_the_options_of_the_command_line_only(tmp_path: Path,
 
 
 def test_the_record_size_limit_names_no_python_option() -> None:
-    message = "x.jsonl:1: line is 20,000,066 bytes, over the limit of 16,777,216 " \
-              "(ReaderOptions.max_record_bytes); line skipped"
+    from servio.ingest.remedies import remedy
+
+    message = (f"x.jsonl:1: line is 20,000,066 bytes, over the limit of 16,777,216{remedy('record_size')}; "
+               "line skipped")
     assert shown(message) == "x.jsonl:1: line is 20,000,066 bytes, over the limit of 16,777,216; line skipped"
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
+from servio.ingest.remedies import Audience, render
 from servio.model import Channel, Conversation, Language, Speaker
 
 DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024
@@ -30,14 +31,23 @@ class Problem:
     path: str
     line: int | None
     offset: int | None
+    #: what is wrong; a remedy in it is a token that :meth:`text` says in a front end's words
     message: str
 
     def __str__(self) -> str:
+        return self.text("python")
+
+    def text(self, audience: Audience = "python") -> str:
+        """Where and what, with the remedy said for ``audience`` (see :mod:`servio.ingest.remedies`)."""
+        return self.located(render(self.message, audience))
+
+    def located(self, message: str) -> str:
+        """``message`` after where the problem is: ``path:line: ``, ``path@byte N: `` or ``path: ``."""
         if self.line is not None:
-            return f"{self.path}:{self.line}: {self.message}"
+            return f"{self.path}:{self.line}: {message}"
         if self.offset is not None:
-            return f"{self.path}@byte {self.offset}: {self.message}"
-        return f"{self.path}: {self.message}"
+            return f"{self.path}@byte {self.offset}: {message}"
+        return f"{self.path}: {message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +84,21 @@ class ReadReport:
 
 
 class IngestError(Exception):
-    """Input that cannot be read: a missing path, an unknown format name, or (strict) a bad record."""
+    """Input that cannot be read: a missing path, an unknown format name, or (strict) a bad record.
+
+    ``str()`` says a remedy in its message for Python callers; :meth:`text` for another front end."""
 
     def __init__(self, message: str, problem: Problem | None = None) -> None:
         super().__init__(message)
+        self.message = message
         self.problem = problem
+
+    def __str__(self) -> str:
+        return self.text("python")
+
+    def text(self, audience: Audience = "python") -> str:
+        """The message with its remedy said for ``audience`` (see :mod:`servio.ingest.remedies`)."""
+        return render(self.message, audience)
 
 
 def _speaker_map(values: Mapping[str, str | Speaker]) -> Mapping[str, Speaker]:
@@ -230,7 +250,7 @@ class Reporter:
         item = Problem(str(path), line, offset, message)
         self._problems.append(item)
         if self.strict:
-            raise IngestError(str(item), item)
+            raise IngestError(item.located(item.message), item)
         if self._on_problem is not None:
             self._on_problem(item)
 

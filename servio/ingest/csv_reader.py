@@ -23,13 +23,13 @@ from servio.ingest.fields import (
     turn_language,
 )
 from servio.ingest.prefix import parse_prefix
+from servio.ingest.remedies import remedy
 from servio.ingest.textio import Line, decode_head, text_lines
 from servio.ingest.timeparse import parse_datetime
 from servio.ingest.vocab import (
     column_names,
     enum_aliases,
     header_key,
-    mapping_hint,
     norm,
     speaker_examples,
     speaker_for,
@@ -75,9 +75,8 @@ def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, in
     for required in ("text", "speaker"):
         if required not in found:
             looked = ", ".join(column_names()[required][:6])
-            return found, (f"no {required} column (looked for {looked}, ...; name it with "
-                           f"--column {required}=NAME, on the dashboard under More reading options, "
-                           f"or ReaderOptions.{required}_column); {_columns_note(header)}")
+            return found, (f"no {required} column (looked for {looked}, ...; {remedy('column', required)}); "
+                           f"{_columns_note(header)}")
     return found, None
 
 
@@ -170,9 +169,9 @@ class CsvReader:
         columns, error = map_columns(header[1], options)
         if error is not None and _not_conversations(columns, options, report):
             columns_note = _columns_note(header[1])
-            report.note(path, f"not a conversation file: no text or speaker column ({columns_note}; "
-                              "--column text=NAME and --column speaker=NAME name them); file skipped",
-                        line=header[0])
+            report.note(path, f"not a conversation file: no text or speaker column ({columns_note}; if it "
+                              f"is one, {remedy('column', 'text')} and {remedy('column', 'speaker')}); "
+                              "file skipped", line=header[0])
             return
         if error is not None:
             report.problem(path, f"{error}; file skipped", line=header[0])
@@ -294,7 +293,7 @@ def _speaker(value: str, options: ReaderOptions) -> tuple[Speaker, str | None]:
     prefixed = parse_prefix(value + ":", options) if value else None
     if prefixed is None or prefixed.text:  # text left over: not a label ("Klient - Mari" is no author form)
         raise FieldError(f"speaker {value!r} is not known (known: {speaker_examples()}; "
-                         f"map it with ReaderOptions.speaker_values or {mapping_hint(value)})")
+                         f"{remedy('speaker', value)})")
     return prefixed.speaker, prefixed.author
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.email_thread import Mail, group_threads, guessed_roles_doubt, mail_from_message, speakers
 from servio.ingest.fields import build_conversation, derived_id
+from servio.ingest.remedies import remedy
 from servio.ingest.textio import decode_head
 from servio.model import Channel, Conversation, Turn
 
@@ -88,8 +89,8 @@ class EmlReader:
         size = path.stat().st_size
         if size > options.max_record_bytes:
             limit = options.max_record_bytes
-            report.problem(path, f"message of {size:,} bytes is over the limit of {limit:,} "
-                                 "(ReaderOptions.max_record_bytes); file skipped")
+            report.problem(path, f"message of {size:,} bytes is over the limit of {limit:,}"
+                                 f"{remedy('record_size')}; file skipped")
             return
         try:
             mail = mail_from_message(_parse(path.read_bytes()), 0, 0, options)

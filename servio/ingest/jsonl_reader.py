@@ -21,8 +21,9 @@ from servio.ingest.fields import (
     parse_stages,
     turn_language,
 )
+from servio.ingest.remedies import remedy
 from servio.ingest.textio import decode_head, text_lines
-from servio.ingest.vocab import mapping_hint, speaker_for
+from servio.ingest.vocab import speaker_for
 from servio.model import Conversation, Speaker, Turn
 
 _TURN_KEYS = {"speaker", "text", "stages", "author", "timestamp", "language"}
@@ -47,7 +48,7 @@ def _speaker(value: Any, options: ReaderOptions) -> Speaker:
         found = speaker_for(value, options)  # the speaker words every reader shares ("bot", "klient")
         if found is not None:
             return found
-    hint = f"; map it with {mapping_hint(value)}" if isinstance(value, str) and value.strip() else ""
+    hint = f"; {remedy('speaker', value)}" if isinstance(value, str) and value.strip() else ""
     raise FieldError(f"speaker {value!r} is not one of agent, customer, system{hint}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from servio.ingest.base import IngestError, Reader
+from servio.ingest.remedies import remedy
 from servio.ingest.textio import looks_binary
 
 _READERS: dict[str, Reader] = {}
@@ -97,6 +98,5 @@ def detect_format(path: Path, head: bytes) -> str:
     found = sniff_format(head)
     if found is None:
         known = ", ".join(available_formats())
-        raise IngestError(f"{path}: cannot tell the format (known: {known}); choose one with --format NAME "
-                          "(format= in Python)")
+        raise IngestError(f"{path}: cannot tell the format (known: {known}); {remedy('format')}")
     return found

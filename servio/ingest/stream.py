@@ -177,7 +177,7 @@ class ConversationStream(Iterator[Conversation]):
         try:
             return detect_format(path, head)
         except IngestError as exc:
-            message = str(exc).removeprefix(f"{path}: ")
+            message = exc.message.removeprefix(f"{path}: ")
             if named or format_for_extension(path) is not None:
                 rep.problem(path, f"{message}; file skipped")
             else:

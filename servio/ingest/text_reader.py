@@ -28,8 +28,9 @@ from servio.ingest.fields import (
     derived_id,
 )
 from servio.ingest.prefix import parse_prefix, unknown_speaker_label
+from servio.ingest.remedies import remedy
 from servio.ingest.textio import decode_head, text_lines
-from servio.ingest.vocab import field_aliases, header_key, mapping_hint, unknown_speaker
+from servio.ingest.vocab import field_aliases, header_key, unknown_speaker
 from servio.model import Conversation, Speaker, Turn
 
 SEPARATOR = re.compile(r"^\s*(?:-{3,}|={3,})\s*$")
@@ -127,7 +128,8 @@ class TranscriptReader:
             if label is not None and label not in block.noted:
                 block.noted.add(label)
                 report.note(path, f"{label + ':'!r} reads like a speaker label; kept as a line of the "
-                                  f"previous turn (if it is a speaker, {mapping_hint(label)})", line=number)
+                                  f"previous turn (if it is a speaker, {remedy('speaker', label)})",
+                            line=number)
             block.turns[-1].lines.append(text.rstrip())
         elif text.strip() and not text.lstrip().startswith("#"):
             what = (unknown_speaker(label) if label is not None

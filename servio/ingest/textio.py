@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from servio.ingest.base import ReaderOptions, Reporter
+from servio.ingest.remedies import remedy
 
 HEAD_BYTES = 64 * 1024
 _CLEAN_MIN = 8  # bytes: random data rarely holds this many printable bytes in a row
@@ -200,8 +201,8 @@ def text_lines(
     with path.open("rb") as fh:
         for number, offset, raw, length in raw_lines(fh, limit):
             if raw is None:
-                yield Line(number, offset, "", f"line is {length:,} bytes, over the limit of {limit:,} "
-                                                "(ReaderOptions.max_record_bytes)")
+                yield Line(number, offset, "", f"line is {length:,} bytes, over the limit of {limit:,}"
+                                                f"{remedy('record_size')}")
                 continue
             raw = _strip_eol(raw)
             if number == 1 and raw.startswith(codecs.BOM_UTF8):

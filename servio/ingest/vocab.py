@@ -8,6 +8,7 @@ from importlib import resources
 from typing import Any
 
 from servio.ingest.base import ReaderOptions
+from servio.ingest.remedies import remedy
 from servio.model import Speaker
 
 
@@ -44,16 +45,9 @@ def speaker_for(value: str, options: ReaderOptions) -> Speaker | None:
     return options.speaker_values.get(key) or _speaker_words().get(key)
 
 
-def mapping_hint(value: str) -> str:
-    """How to map an unknown speaker ``value`` on the command line: ``--speaker Kati=agent``."""
-    import shlex
-
-    return f"--speaker {shlex.quote(value + '=agent')} (or =customer, =system)"
-
-
 def unknown_speaker(label: str, kind: str = "speaker") -> str:
     """The problem text for a speaker label (or voice) no one mapped, with the mapping that reads it."""
-    return f"unknown {kind} {label!r} (map it with ReaderOptions.speaker_values or {mapping_hint(label)})"
+    return f"unknown {kind} {label!r} ({remedy('speaker', label)})"
 
 
 def is_role_word(value: str) -> bool:

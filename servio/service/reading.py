@@ -41,7 +41,7 @@ def reader_options(language: str | None, columns: Iterable[str],
     try:
         return ReaderOptions.from_cli(columns=mapping, agent_domains=agent_domains, language=lang)
     except IngestError as exc:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, exc.text("service")) from None
 
 
 def _language(value: str | None) -> Language | None:

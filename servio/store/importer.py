@@ -158,13 +158,18 @@ def import_paths(
     store.start_import_job(job_id)
     run = _Run(job_id)
 
-    def problem(item: Problem) -> None:  # the job keeps it redacted: a message may quote a value as typed
-        run.problem(_redacted_problem(item, redact))
+    from servio.ingest.remedies import render
+
+    # the job keeps a problem redacted (a message may quote a value as typed) and its remedy in the words of
+    # the service, whose dashboard and API show the job: the import form's fields, not the command line's
+    def problem(item: Problem) -> None:
+        run.problem(_redacted_problem(replace(item, message=render(item.message, "service")), redact))
         if on_problem is not None:
             on_problem(item)
 
     def note(item: Problem) -> None:  # e.g. an empty file or a file skipped: kept with the job, not skipped
-        run.problem(_redacted_problem(replace(item, message=f"note: {item.message}"), redact))
+        said = render(item.message, "service")
+        run.problem(_redacted_problem(replace(item, message=f"note: {said}"), redact))
         if on_note is not None:
             on_note(item)
 

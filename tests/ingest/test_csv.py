@@ -102,7 +102,8 @@ def test_missing_text_column_is_one_clear_problem(write):
     assert problem.line == 1
     assert "no text column" in problem.message
     assert "available columns: id, speaker, message_body" in problem.message
-    assert "--column text=NAME" in problem.message
+    assert "--column text=NAME" in problem.text("cli") and "ReaderOptions.text_column" in str(problem)
+    assert "on the dashboard under More reading options" in problem.text("service")
 
 
 def test_explicit_columns_and_speaker_values(write):
@@ -146,7 +147,7 @@ def test_bad_rows_are_reported_and_the_rest_read(write):
     convs, report = read_all([path])
     assert [t.text for t in convs[0].turns] == ["Hello", "Thanks"]
     assert [p.line for p in report.problems] == [3, 4, 5, 6]
-    messages = [p.message for p in report.problems]
+    messages = [str(p) for p in report.problems]
     assert "speaker 'robotnik' is not known" in messages[0] and "speaker_values" in messages[0]
     assert "empty text" in messages[1]
     assert "6 fields but the header has 4" in messages[2]

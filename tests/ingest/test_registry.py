@@ -92,7 +92,9 @@ def test_folders_are_walked_sorted_without_hidden_entries(write, tmp_path):
     # the same unknown file named explicitly is a problem, not a note
     _, named = read_all([tmp_path / "README.md"])
     assert len(named.problems) == 1 and "cannot tell the format" in named.problems[0].message
-    assert "--format NAME" in named.problems[0].message  # the CLI user's way out, not only format=
+    assert "--format NAME" in named.problems[0].text("cli")  # each front end's way out
+    assert "format=" in str(named.problems[0])
+    assert "(on the dashboard: Format)" in named.problems[0].text("service")
 
 
 def test_problem_str_and_report_merge():

@@ -110,7 +110,7 @@ def test_cue_naming_an_unknown_speaker_is_not_given_to_the_previous_one(write):
         (Speaker.AGENT, "Hello, this is Kati from Laine Bank."), (Speaker.AGENT, "Let me check.")]
     assert [p.line for p in report.problems] == [8, 12]
     assert "unknown speaker 'John Smith'" in report.problems[0].message
-    assert "--speaker 'John Smith=agent'" in report.problems[0].message
+    assert "--speaker 'John Smith=agent'" in report.problems[0].text("cli")
     both = ReaderOptions(speaker_values={"kati kask": "agent", "john smith": "customer"})
     convs, report = read_all([path], options=both)
     assert report.problems == ()

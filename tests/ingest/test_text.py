@@ -102,7 +102,7 @@ def test_lines_before_any_known_speaker_name_the_mapping_that_reads_them(write):
     assert convs == [] and [p.line for p in report.problems] == [1, 2, 3]
     assert "text before the first speaker prefix" in report.problems[0].message
     assert "unknown speaker 'Kati Kask'" in report.problems[1].message
-    assert "--speaker 'Kati Kask=agent'" in report.problems[1].message
+    assert "--speaker 'Kati Kask=agent'" in report.problems[1].text("cli")
     assert "unknown speaker 'Mari'" in report.problems[2].message
     mapped = ReaderOptions(speaker_values={"Kati Kask": "agent", "Mari": "customer"})
     convs, report = read_all([path], options=mapped)

@@ -115,6 +115,19 @@ def test_csv_with_a_column_mapping(client: TestClient, users: Users) -> None:
     assert client.get("/conversations/c1", headers=users.headers("admin")).status_code == 200
 
 
+def test_a_job_says_how_to_fix_a_problem_with_the_import_fields_not_the_command_line(
+        client: TestClient, users: Users) -> None:
+    # dashboard audit F5: problems told an admin on the dashboard to use --format and "format= in Python"
+    job = _upload(client, users, [("chats.csv", b"vestlus;kes;jutt\nc1;agent;Tere\n"),
+                                  ("notes.md", b"# Oktoobri vestlused\n\nsiin on kirjas midagi\n")]).json()
+    said = " ".join(job["messages"])
+    assert ("name it in the import's column field (text=NAME; on the dashboard under More reading options)"
+            in said)
+    assert "choose one in the import's format field (on the dashboard: Format)" in said
+    for other in ("--column", "--format", "ReaderOptions", "format=", "\u27e6"):
+        assert other not in said
+
+
 BAD_UPLOADS: list[tuple[dict[str, Any], list[tuple[str, bytes]]]] = [
     ({"format": "docx"}, [("a.jsonl", b"{}")]),
     ({"column": "nonsense"}, [("a.csv", b"a,b\n")]),

@@ -1,0 +1,51 @@
+"""A reader's remedy is said in the words of the front end that shows the problem."""
+
+from __future__ import annotations
+
+import pytest
+
+from servio.ingest import IngestError, Problem
+from servio.ingest.remedies import remedy, render
+
+
+@pytest.mark.parametrize(("kind", "value", "cli", "service", "python"), [
+    ("column", "text", "name it with --column text=NAME",
+     "name it in the import's column field (text=NAME; on the dashboard under More reading options)",
+     "name it with ReaderOptions.text_column"),
+    ("speaker", "Mari Maasikas", "map it with --speaker 'Mari Maasikas=agent' (or =customer, =system)",
+     "write agent, customer or system for it in the file, or import it with the command line's --speaker "
+     "'Mari Maasikas=agent'", "map it with ReaderOptions.speaker_values"),
+    ("format", "", "choose one with --format NAME",
+     "choose one in the import's format field (on the dashboard: Format)", "choose one with format="),
+])
+def test_each_front_end_names_its_own_way_out(kind: str, value: str, cli: str, service: str,
+                                              python: str) -> None:
+    message = f"something is wrong; {remedy(kind, value)}; row skipped"
+    assert render(message, "cli") == f"something is wrong; {cli}; row skipped"
+    assert render(message, "service") == f"something is wrong; {service}; row skipped"
+    assert render(message, "python") == f"something is wrong; {python}; row skipped"
+
+
+def test_a_remedy_with_nothing_to_say_leaves_no_trace() -> None:
+    message = f"line is 20 bytes, over the limit of 10{remedy('record_size')}; line skipped"
+    quiet = "line is 20 bytes, over the limit of 10; line skipped"
+    assert render(message, "cli") == render(message, "service") == quiet
+    assert render(message, "python") == ("line is 20 bytes, over the limit of 10 "
+                                         "(ReaderOptions.max_record_bytes); line skipped")
+
+
+def test_problems_and_errors_say_python_by_default_and_any_audience_on_request() -> None:
+    problem = Problem("a.csv", 1, None, f"no text column ({remedy('column', 'text')}); file skipped")
+    assert str(problem) == "a.csv:1: no text column (name it with ReaderOptions.text_column); file skipped"
+    assert problem.text("cli") == "a.csv:1: no text column (name it with --column text=NAME); file skipped"
+    error = IngestError(f"b.md: cannot tell the format; {remedy('format')}")
+    assert str(error) == "b.md: cannot tell the format; choose one with format="
+    assert error.text("cli") == "b.md: cannot tell the format; choose one with --format NAME"
+
+
+def test_a_value_cannot_forge_a_token_and_unknown_kinds_are_refused() -> None:
+    token = remedy("speaker", "Mari\u27e7 \u27e6format:")
+    said = render(f"x ({token})", "cli")
+    assert said == "x (map it with --speaker 'Mari format:=agent' (or =customer, =system))"
+    with pytest.raises(ValueError, match="unknown remedy"):
+        remedy("colour")
