@@ -52,15 +52,20 @@ def json_depth_exceeds(data: bytes | str, limit: int) -> bool:
     return False
 
 
+def now() -> float:
+    """The buckets' clock (seconds, monotonic); tests replace it to count requests without racing it."""
+    return time.monotonic()
+
+
 class TokenBucket:
     """Per-key token buckets: ``rate`` requests a minute, bursts up to ``rate``; at most ``max_keys`` kept."""
 
     def __init__(self, rate_per_minute: int, *, max_keys: int = 100_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] | None = None) -> None:
         self.capacity = float(rate_per_minute)
         self.refill = rate_per_minute / 60.0
         self.max_keys = max_keys
-        self._clock = clock
+        self._clock = clock or (lambda: now())
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
 
