@@ -70,6 +70,16 @@ def test_greeting_fails_without_any_agent_turn() -> None:
     ("Kate here, how can I help?", "en", True),
     ("Hi, nothing to worry about, I'll check.", "en", False),
     ("Thanks from all of us for waiting.", "en", False),
+    # "I'm" or "ma olen" names nobody in "I'm sorry", "I'm checking", "ma olen kontrollinud" (live audit)
+    ("Hi, I'm Kati from ShopCo.", "en", True),
+    ("I am Tom, how can I help?", "en", True),
+    ("One moment please, I'm checking.", "en", False),
+    ("I'm sorry to hear that, what happened?", "en", False),
+    ("Tere, mina olen Kati.", "et", True),
+    ("Olen Kati Elisast, kuidas saan aidata?", "et", True),
+    ("Ma olen kontrollinud teie tellimust.", "et", False),
+    ("Olen edastanud teie pöördumise.", "et", False),
+    ("Kirjutan seoses teie tellimusega.", "et", False),
 ])
 def test_self_introduction(text: str, language: str, expected: bool) -> None:
     tagged = convo((A, {1, 2}, text), (C, {3}, "..."), language=language)
