@@ -326,9 +326,16 @@ def test_goodbye_checks_point_at_the_closing_turn(name: str, turn: int) -> None:
     assert run(name, ET_GOOD) == (True, turn)
 
 
+def test_a_wish_for_what_comes_next_is_a_farewell() -> None:
+    tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {6}, "..."), (A, {7}, "Thanks, enjoy the trip!"),
+                   language="en")
+    assert run("farewell", tagged) == (True, 3)
+
+
 @pytest.mark.parametrize("text,language", [
     ("Aitäh! Nii et neljapäeval kell 7.30 pidurite kontroll. Kas saan veel aidata?", "et"),
     ("So that's your patch test on Monday and the colour on Thursday at 4. Anything else?", "en"),
+    ("Your new card arrives on Thursday. Anything else?", "en"),
 ])
 def test_a_recap_at_the_close_names_the_next_step(text: str, language: str) -> None:
     tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {6}, "..."), (A, {7}, text), language=language)
