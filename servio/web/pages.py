@@ -120,8 +120,8 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
 
     ov = summary.overview(results, kind=kind, id=id, language=language,
                           trend_href=lambda a, b: to_list(date_from=a.isoformat(), date_to=b.isoformat()))
-    stage_links = {s: to_list(missing_stage=s) if ov.coverage[s] < 1 else to_list(sort="overall")
-                   for s in ov.values}
+    applies, missing = applicable_and_missing(results)
+    stage_links = {s: to_list(missing_stage=s) if missing[s] else to_list(sort="overall") for s in ov.values}
     weakest = ov.profile.named_weakest
     ids = charts.ChartIds()  # two trends on the page (wide and narrow): each chart's ids unique
     return {
@@ -136,8 +136,27 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
         "pattern_links": {p.id: to_list(failure=p.id) for p in ov.patterns},
         "worst": [(r, link("conversation", id=r.conversation_id),
                    summary.pattern_labels(r.failures, language)) for r in ov.worst],
-        "missing_counts": {s: round((1 - ov.coverage[s]) * len(results)) for s in ov.values},
+        # over the conversations where the stage applies: the list behind "missing in n" holds n
+        "missing_counts": missing,
+        "present_shares": {s: (applies[s] - missing[s]) / applies[s] if applies[s] else None
+                           for s in ov.values},
     }
+
+
+def applicable_and_missing(results: list[ConversationResult]) -> tuple[dict[int, int], dict[int, int]]:
+    """Per stage: in how many conversations it applies, and in how many of those it was not carried.
+
+    The second is what the conversation list's ``missing_stage`` filter lists (a stage that does not
+    apply to a conversation, such as values in a complaint, is not missing from it).
+    """
+    applies = {int(s): 0 for s in ALL_STAGES}
+    missing = {int(s): 0 for s in ALL_STAGES}
+    for r in results:
+        for score in r.stage_scores:
+            if score.weight > 0:
+                applies[int(score.stage)] += 1
+                missing[int(score.stage)] += not score.present
+    return applies, missing
 
 
 def team_page(backend: Backend, *, team: str | None, language: str, date_from: date | None,
