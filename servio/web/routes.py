@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -133,11 +133,26 @@ class _Ui:
             return self.to_login(request)
         return user
 
-    def to_login(self, request: Request) -> Response:
-        """The redirect to the sign-in page, which comes back to this path (as sent: ids stay encoded)."""
-        raw = request.scope.get("raw_path") or request.url.path.encode()
-        target = pages.query(f"{self.prefix}/login", next=raw.decode("latin-1"))
+    def to_login(self, request: Request, *, drop: tuple[str, ...] = ()) -> Response:
+        """The redirect to the sign-in page, which comes back to this path and query (as sent: ids stay
+        encoded, and a shared link's filters survive signing in); ``drop`` leaves query keys out."""
+        raw = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        if drop:
+            from urllib.parse import parse_qsl
+
+            query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in drop])
+        target = pages.query(f"{self.prefix}/login", next=f"{raw}?{query}" if query else raw)
         return RedirectResponse(target, status_code=303)
+
+    def safe_next(self, nxt: str) -> str:
+        """``nxt`` if it is a path of this dashboard (with its query), else the team page: signing in never
+        leads to another site (``//host``, ``/ui/..\\host``, a scheme) nor out of the dashboard."""
+        parts = urlsplit(nxt)
+        if (nxt.startswith(self.prefix + "/") and not parts.scheme and not parts.netloc
+                and "\\" not in nxt and not any(ord(c) < 32 for c in nxt)):
+            return nxt
+        return f"{self.prefix}/team"
 
     def guarded(self, handler: Callable[..., Any]) -> Callable[..., Any]:
         """``handler`` (a GET page) answering its refusals with a page in the page's language.
@@ -214,6 +229,7 @@ class _Ui:
         if user is None:
             return self.to_login(request)
         html = self.render.page(template, lang=lang, user=user, path=request.url.path,
+                                query=request.query_params.multi_items(),
                                 can_import=user.role in self.importers, signed_in_admin=manages_users(user),
                                 **context)
         response = HTMLResponse(html)
@@ -260,6 +276,7 @@ class _Ui:
     async def login_form(self, request: Request) -> Response:
         lang = language_of(request)
         html = self.render.page("login.html", lang=lang, user=None, path=request.url.path,
+                                query=request.query_params.multi_items(),
                                 next=request.query_params.get("next", ""), error=None)
         return HTMLResponse(html)
 
@@ -294,10 +311,9 @@ class _Ui:
                                               replacing=request.cookies.get(TOKEN_COOKIE))
         except HTTPException:
             html = self.render.page("login.html", lang=language_of(request), user=None, path=request.url.path,
-                                    next=nxt, error="login_failed")
+                                    query=[("next", nxt)] if nxt else [], next=nxt, error="login_failed")
             return HTMLResponse(html, status_code=401)
-        target = nxt if nxt.startswith(self.prefix + "/") else f"{self.prefix}/team"
-        response = RedirectResponse(target, status_code=303)
+        response = RedirectResponse(self.safe_next(nxt), status_code=303)
         response.set_cookie(TOKEN_COOKIE, session, httponly=True, samesite="strict",
                             secure=request.url.scheme == "https",
                             max_age=int(SESSION_LIFETIME.total_seconds()))
