@@ -481,9 +481,14 @@ class _Ui:
         return self.page(request, "team.html", **ctx, q=dict(q), team_locked=scope.team is not None)
 
     def report(self, request: Request) -> Response:
-        user = self.viewer(request)
-        if isinstance(user, Response):
-            return user
+        """The HTML report; ``download=1`` sends it as a file (the pages' "Download report" link).
+
+        Signed out, the browser goes to the sign-in page and from there to the report shown in the tab:
+        a link with a ``download`` attribute saved the sign-in page as the report instead.
+        """
+        user = self.user(request)
+        if user is None:
+            return self.to_login(request, drop=("download",))
         q = request.query_params
         scope = q.get("scope", "period")
         key = q.get("id") or None
@@ -501,7 +506,17 @@ class _Ui:
             raise PageRefusal(422, "bad_filters") from None
         from servio.service.headers import report_policy
 
-        return HTMLResponse(html, headers={"Content-Security-Policy": report_policy(html)})
+        headers = {"Content-Security-Policy": report_policy(html)}
+        if q.get("download") == "1":
+            headers["Content-Disposition"] = _attachment(f"servio-{scope}-{key or 'all'}.html")
+        return HTMLResponse(html, headers=headers)
+
+
+def _attachment(name: str) -> str:
+    """A ``Content-Disposition`` saving the answer as ``name``: ASCII for every browser, and the name as
+    it is (an id in Estonian letters, with spaces or a slash) where the browser reads ``filename*``."""
+    plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name.replace('/', '_'), safe='')}"
 
 
 async def json_body(request: Request) -> Any:
