@@ -351,14 +351,19 @@ class _Ui:
         paths, folder = await save_uploads(form.getlist("files"))
         if not paths:
             return JSONResponse({"detail": "choose at least one file"}, status_code=422)
-        from servio.web.uploads import remove_now, remove_when_done
+        from starlette.concurrency import run_in_threadpool
+
+        from servio.web.uploads import expected_records, remove_now, remove_when_done
 
         with remove_now(folder):  # if no job takes the files, nothing would ever remove them
+            # the total the page shows beside the counts ("records read: 1200 of 4000"), where known;
+            # counted before the job starts, which removes the files when it ends
+            expected = await run_in_threadpool(expected_records, paths, fmt)
             job = self.backend(request).start_import(paths, format=fmt, user=user, options=options)
         remove_when_done(folder, lambda: self.backend(request).job(job.id))
         from servio.service.routers.imports import job_out
 
-        return JSONResponse(job_out(job), status_code=202)
+        return JSONResponse({**job_out(job), "expected": expected}, status_code=202)
 
     def import_status(self, request: Request, job_id: int) -> Response:
         self.need_user(request, self.importers)  # a job lists file names and bad records: importers only
