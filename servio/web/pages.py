@@ -161,7 +161,8 @@ def applicable_and_missing(results: list[ConversationResult]) -> tuple[dict[int,
 
 def team_page(backend: Backend, *, team: str | None, language: str, date_from: date | None,
               date_to: date | None, link: Link) -> dict[str, Any]:
-    """The agents × stages table of a team (or of everyone), each cell linked to its conversations.
+    """The agents × stages table of a team (or of everyone), each cell linked to its conversations
+    (those missing the stage, or when none does, all of the agent's, lowest score first).
 
     Everyone's table also names each agent's team (the one most of their conversations name).
     """
@@ -173,10 +174,17 @@ def team_page(backend: Backend, *, team: str | None, language: str, date_from: d
     rows = []
     for agent, mine in sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0])):
         values, _ = summary.stage_values(mine)
+        _, missing = applicable_and_missing(mine)
         prof = profile(mine, kind="agent", id=agent or "?", language=language)
-        cells = [_cell(values.get(int(s)),
-                       link("conversations", agent_id=agent, team=team, missing_stage=int(s), **dates)
-                       if agent else None) for s in ALL_STAGES]
+        # a cell leads to the conversations behind its number: those missing the stage when there are
+        # some (the list was empty for every cell without, a red 0 of a stage carried but scored 0
+        # included); otherwise the agent's conversations, lowest score first
+        cells = [dict(_cell(values.get(int(s)),
+                            (link("conversations", agent_id=agent, team=team, missing_stage=int(s), **dates)
+                             if missing[int(s)] else
+                             link("conversations", agent_id=agent, team=team, sort="overall", **dates))
+                            if agent else None), missing=missing[int(s)], n=len(mine))
+                 for s in ALL_STAGES]
         rows.append({"agent": agent, "n": len(mine), "cells": cells, "overall": _cell(prof.overall, None),
                      "agent_link": link("agent", id=agent) if agent else None, "team": prof.team,
                      "team_link": link("team", team=prof.team, **dates) if prof.team else None,
