@@ -131,6 +131,9 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
         "bars": Markup(charts.profile_bars(ov.values, language=language, coverage=ov.coverage,
                                            links=stage_links, ids=ids)),
         "trend": Markup(charts.trend_for_screens(ov.trend, language=language, bucket=ov.bucket, ids=ids)),
+        # the report's words under the chart (weekly or monthly means, n per point): on the page as well,
+        # not only in the chart's description for screen readers
+        "trend_caption": charts.trend_caption(ov.trend, language=language, bucket=ov.bucket),
         "weakest": info(weakest) if weakest else None,
         "weakest_tip": str(texts(language)["stage"][info(weakest).key].get("improve", "")) if weakest else "",
         "pattern_links": {p.id: to_list(failure=p.id) for p in ov.patterns},

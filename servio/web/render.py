@@ -41,6 +41,9 @@ class Renderer:
         env.globals["prefix"] = self.prefix
         env.filters["turn_no"] = turn_number  # turn numbers people read start at 1; ids and URLs keep 0
         env.filters["day_text"] = day_text  # days as the page's language writes them
+        from servio.report.html import whole_dates
+
+        env.filters["whole_dates"] = whole_dates  # an ISO date in a caption stays on one line
         return env
 
     def page(self, template: str, *, lang: str, query: Iterable[tuple[str, str]] = (), **context: Any) -> str:
