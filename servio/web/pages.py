@@ -193,7 +193,30 @@ def team_page(backend: Backend, *, team: str | None, language: str, date_from: d
                      "team_link": link("team", team=prof.team, **dates) if prof.team else None,
                      "list_link": link("conversations", agent_id=agent, team=team, **dates)
                      if agent else None})
-    return {"team": team, "rows": rows, "teams": backend.teams(), "n": len(results)}
+    return {"team": team, "rows": rows, "teams": backend.teams(), "n": len(results),
+            "total": _team_total(results, team=team, language=language, dates=dates, link=link)}
+
+
+def _team_total(results: list[ConversationResult], *, team: str | None, language: str,
+                dates: dict[str, date | None], link: Link) -> dict[str, Any] | None:
+    """The team's own numbers (or everyone's): mean overall, conversations, each stage's mean and the
+    weakest stage, each linked as the heatmap's cells are (as the team report and the API's profile)."""
+    if not results:
+        return None
+    prof = profile(results, kind="team", id=team or "", language=language)
+    values, _ = summary.stage_values(results)
+    _, missing = applicable_and_missing(results)
+
+    def stage_link(s: int) -> str:
+        return (link("conversations", team=team, missing_stage=s, **dates) if missing[s]
+                else link("conversations", team=team, sort="overall", **dates))
+
+    cells = [dict(_cell(values.get(int(s)), stage_link(int(s))), missing=missing[int(s)], n=len(results))
+             for s in ALL_STAGES]
+    weakest = info(prof.weakest) if prof.weakest else None
+    return {"overall": _cell(prof.overall, link("conversations", team=team, sort="overall", **dates)),
+            "n": len(results), "cells": cells, "list_link": link("conversations", team=team, **dates),
+            "weakest": weakest, "weakest_link": stage_link(int(weakest.stage)) if weakest else None}
 
 
 def _cell(value: float | None, href: str | None) -> dict[str, Any]:
