@@ -107,3 +107,9 @@ def test_after_signing_out_the_link_opens_the_sign_in_page_in_chromium(browser: 
         assert downloads == []
     finally:
         page.context.close()
+
+
+def test_without_a_period_the_link_carries_no_empty_dates(demo: TestClient) -> None:
+    # the sign-in page's next= read "…&date_from=&date_to=…" after a signed-out click
+    _, query = _report_link(demo.get("/ui/agents/kati?lang=en").text)
+    assert query == {"scope": "agent", "id": "kati", "lang": "en", "download": "1"}
