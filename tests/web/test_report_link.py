@@ -30,7 +30,7 @@ def _report_link(page: str) -> tuple[str, dict[str, str]]:
     tag = re.search(r'<a id="report-link"[^>]*>', page)
     assert tag, page
     href = html.unescape(re.search(r'href="([^"]+)"', tag.group(0)).group(1))
-    return tag.group(0), dict(parse_qsl(urlsplit(href).query))
+    return tag.group(0), dict(parse_qsl(urlsplit(href).query, keep_blank_values=True))
 
 
 @pytest.mark.parametrize(("path", "scope", "key"), [
