@@ -82,6 +82,8 @@ def web_router(*, prefix: str = "/ui", backend: Callable[[Request], Backend] | N
     from servio.web.erase_routes import add_erase
 
     add_erase(router, ui)
+    # last: any other address under the prefix is the dashboard's "not found" page, not the API's JSON
+    router.add_api_route("/{rest:path}", ui.guarded(ui.unknown), methods=["GET"])
     return router
 
 
@@ -196,6 +198,7 @@ class _Ui:
             message = self.forbidden_text(user, texts)
         elif status == 404:
             message = texts["page_not_found"]
+            links.append((self.link("team"), "to_team_overview"))
         else:  # a refusal no page names in words: what went wrong, in general
             message, status = texts["bad_filters"], 422
             links.append((request.url.path, "clear_filters"))
@@ -263,6 +266,10 @@ class _Ui:
         r.add_api_route("/agents/{agent_id:path}", self.guarded(self.agent), methods=["GET"])
         r.add_api_route("/team", self.guarded(self.team), methods=["GET"])
         r.add_api_route("/report", self.guarded(self.report), methods=["GET"])
+
+    async def unknown(self, request: Request, rest: str) -> Response:
+        """An address under the prefix that no page has (see :meth:`guarded`: the not-found page)."""
+        raise HTTPException(404, "no such page")
 
     async def home(self, request: Request) -> Response:
         return RedirectResponse(f"{self.prefix}/team", status_code=303)

@@ -153,3 +153,15 @@ def test_the_report_after_signing_out_sends_the_copied_cookie_to_sign_in(clients
     answer = copy.get("/ui/report?scope=agent&id=eva", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"].startswith("/ui/login?next=")
     assert "sign in first" not in answer.text
+
+
+@pytest.mark.parametrize("path", ["/ui/nothing", "/ui/agents", "/ui/team/North"])
+def test_an_address_no_page_has_is_the_not_found_page(clients: Any, path: str) -> None:
+    answer = clients("reviewer").get(f"{path}?lang=et")
+    assert _page(answer, 404, "et") == "Sellist lehte siin pole."
+    assert "/ui/team" in _links(answer.text)
+
+
+def test_signed_out_an_unknown_address_goes_to_sign_in_first(clients: Any) -> None:
+    answer = clients(None).get("/ui/nothing", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/ui/login?next=%2Fui%2Fnothing"
