@@ -120,8 +120,8 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
 
     ov = summary.overview(results, kind=kind, id=id, language=language,
                           trend_href=lambda a, b: to_list(date_from=a.isoformat(), date_to=b.isoformat()))
-    stage_links = {s: to_list(missing_stage=s) if ov.coverage[s] < 1 else to_list(sort="overall")
-                   for s in ov.values}
+    applies, missing = applicable_and_missing(results)
+    stage_links = {s: to_list(missing_stage=s) if missing[s] else to_list(sort="overall") for s in ov.values}
     weakest = ov.profile.named_weakest
     ids = charts.ChartIds()  # two trends on the page (wide and narrow): each chart's ids unique
     return {
@@ -131,18 +131,41 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
         "bars": Markup(charts.profile_bars(ov.values, language=language, coverage=ov.coverage,
                                            links=stage_links, ids=ids)),
         "trend": Markup(charts.trend_for_screens(ov.trend, language=language, bucket=ov.bucket, ids=ids)),
+        # the report's words under the chart (weekly or monthly means, n per point): on the page as well,
+        # not only in the chart's description for screen readers
+        "trend_caption": charts.trend_caption(ov.trend, language=language, bucket=ov.bucket),
         "weakest": info(weakest) if weakest else None,
         "weakest_tip": str(texts(language)["stage"][info(weakest).key].get("improve", "")) if weakest else "",
         "pattern_links": {p.id: to_list(failure=p.id) for p in ov.patterns},
         "worst": [(r, link("conversation", id=r.conversation_id),
                    summary.pattern_labels(r.failures, language)) for r in ov.worst],
-        "missing_counts": {s: round((1 - ov.coverage[s]) * len(results)) for s in ov.values},
+        # over the conversations where the stage applies: the list behind "missing in n" holds n
+        "missing_counts": missing,
+        "present_shares": {s: (applies[s] - missing[s]) / applies[s] if applies[s] else None
+                           for s in ov.values},
     }
+
+
+def applicable_and_missing(results: list[ConversationResult]) -> tuple[dict[int, int], dict[int, int]]:
+    """Per stage: in how many conversations it applies, and in how many of those it was not carried.
+
+    The second is what the conversation list's ``missing_stage`` filter lists (a stage that does not
+    apply to a conversation, such as values in a complaint, is not missing from it).
+    """
+    applies = {int(s): 0 for s in ALL_STAGES}
+    missing = {int(s): 0 for s in ALL_STAGES}
+    for r in results:
+        for score in r.stage_scores:
+            if score.weight > 0:
+                applies[int(score.stage)] += 1
+                missing[int(score.stage)] += not score.present
+    return applies, missing
 
 
 def team_page(backend: Backend, *, team: str | None, language: str, date_from: date | None,
               date_to: date | None, link: Link) -> dict[str, Any]:
-    """The agents × stages table of a team (or of everyone), each cell linked to its conversations.
+    """The agents × stages table of a team (or of everyone), each cell linked to its conversations
+    (those missing the stage, or when none does, all of the agent's, lowest score first).
 
     Everyone's table also names each agent's team (the one most of their conversations name).
     """
@@ -154,16 +177,46 @@ def team_page(backend: Backend, *, team: str | None, language: str, date_from: d
     rows = []
     for agent, mine in sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0])):
         values, _ = summary.stage_values(mine)
+        _, missing = applicable_and_missing(mine)
         prof = profile(mine, kind="agent", id=agent or "?", language=language)
-        cells = [_cell(values.get(int(s)),
-                       link("conversations", agent_id=agent, team=team, missing_stage=int(s), **dates)
-                       if agent else None) for s in ALL_STAGES]
+        # a cell leads to the conversations behind its number: those missing the stage when there are
+        # some (the list was empty for every cell without, a red 0 of a stage carried but scored 0
+        # included); otherwise the agent's conversations, lowest score first
+        cells = [dict(_cell(values.get(int(s)),
+                            (link("conversations", agent_id=agent, team=team, missing_stage=int(s), **dates)
+                             if missing[int(s)] else
+                             link("conversations", agent_id=agent, team=team, sort="overall", **dates))
+                            if agent else None), missing=missing[int(s)], n=len(mine))
+                 for s in ALL_STAGES]
         rows.append({"agent": agent, "n": len(mine), "cells": cells, "overall": _cell(prof.overall, None),
                      "agent_link": link("agent", id=agent) if agent else None, "team": prof.team,
                      "team_link": link("team", team=prof.team, **dates) if prof.team else None,
                      "list_link": link("conversations", agent_id=agent, team=team, **dates)
                      if agent else None})
-    return {"team": team, "rows": rows, "teams": backend.teams(), "n": len(results)}
+    return {"team": team, "rows": rows, "teams": backend.teams(), "n": len(results),
+            "total": _team_total(results, team=team, language=language, dates=dates, link=link)}
+
+
+def _team_total(results: list[ConversationResult], *, team: str | None, language: str,
+                dates: dict[str, date | None], link: Link) -> dict[str, Any] | None:
+    """The team's own numbers (or everyone's): mean overall, conversations, each stage's mean and the
+    weakest stage, each linked as the heatmap's cells are (as the team report and the API's profile)."""
+    if not results:
+        return None
+    prof = profile(results, kind="team", id=team or "", language=language)
+    values, _ = summary.stage_values(results)
+    _, missing = applicable_and_missing(results)
+
+    def stage_link(s: int) -> str:
+        return (link("conversations", team=team, missing_stage=s, **dates) if missing[s]
+                else link("conversations", team=team, sort="overall", **dates))
+
+    cells = [dict(_cell(values.get(int(s)), stage_link(int(s))), missing=missing[int(s)], n=len(results))
+             for s in ALL_STAGES]
+    weakest = info(prof.weakest) if prof.weakest else None
+    return {"overall": _cell(prof.overall, link("conversations", team=team, sort="overall", **dates)),
+            "n": len(results), "cells": cells, "list_link": link("conversations", team=team, **dates),
+            "weakest": weakest, "weakest_link": stage_link(int(weakest.stage)) if weakest else None}
 
 
 def _cell(value: float | None, href: str | None) -> dict[str, Any]:

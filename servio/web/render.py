@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from servio.report.numbers import day_text, turn_number
-from servio.web.i18n import pick_language, strings
+from servio.web.i18n import LANGUAGES, pick_language, strings
 from servio.web.pages import stage_list
 
 if TYPE_CHECKING:
@@ -39,9 +41,16 @@ class Renderer:
         env.globals["prefix"] = self.prefix
         env.filters["turn_no"] = turn_number  # turn numbers people read start at 1; ids and URLs keep 0
         env.filters["day_text"] = day_text  # days as the page's language writes them
+        from servio.report.html import whole_dates
+
+        env.filters["whole_dates"] = whole_dates  # an ISO date in a caption stays on one line
         return env
 
-    def page(self, template: str, *, lang: str, **context: Any) -> str:
-        """The HTML of ``template`` in ``lang``."""
+    def page(self, template: str, *, lang: str, query: Iterable[tuple[str, str]] = (), **context: Any) -> str:
+        """The HTML of ``template`` in ``lang``; ``query`` is the page's query string, which the language
+        links keep (changing only ``lang``: a filtered page stays filtered in the other language)."""
         t = strings(lang)
-        return self.env.get_template(template).render(t=t, lang=lang, stages=stage_list(lang), **context)
+        kept = [(k, v) for k, v in query if k != "lang"]
+        lang_links = {code: "?" + urlencode([*kept, ("lang", code)]) for code in LANGUAGES}
+        return self.env.get_template(template).render(t=t, lang=lang, stages=stage_list(lang),
+                                                      lang_links=lang_links, **context)

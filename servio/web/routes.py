@@ -9,19 +9,21 @@ HttpOnly cookie, which signing out ends on the server. JSON posts must carry the
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.service.scope import STAFF, Scope
-from servio.store.types import ROLES, ConversationFilter, NotFound, StoreError, User
+from servio.store.types import ROLES, SORT_KEYS, ConversationFilter, NotFound, StoreError, User
 from servio.web import pages
 from servio.web.backend import Backend
 from servio.web.i18n import strings
@@ -56,6 +58,15 @@ def default_backend(request: Request) -> Backend:
     return backend
 
 
+class PageRefusal(Exception):
+    """A page that cannot be shown as asked: the HTTP status and what to say, as a key of the interface
+    strings and its values (``field`` values are keys too: the label the form shows)."""
+
+    def __init__(self, status: int, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.status, self.key, self.values = status, key, values
+
+
 def web_router(*, prefix: str = "/ui", backend: Callable[[Request], Backend] | None = None,
                open_access: bool = False) -> APIRouter:
     """The dashboard's pages under ``prefix``; ``open_access`` lets anyone in as a reviewer (no token)."""
@@ -71,6 +82,8 @@ def web_router(*, prefix: str = "/ui", backend: Callable[[Request], Backend] | N
     from servio.web.erase_routes import add_erase
 
     add_erase(router, ui)
+    # last: any other address under the prefix is the dashboard's "not found" page, not the API's JSON
+    router.add_api_route("/{rest:path}", ui.guarded(ui.unknown), methods=["GET"])
     return router
 
 
@@ -122,11 +135,94 @@ class _Ui:
             return self.to_login(request)
         return user
 
-    def to_login(self, request: Request) -> Response:
-        """The redirect to the sign-in page, which comes back to this path (as sent: ids stay encoded)."""
-        raw = request.scope.get("raw_path") or request.url.path.encode()
-        target = pages.query(f"{self.prefix}/login", next=raw.decode("latin-1"))
+    def to_login(self, request: Request, *, drop: tuple[str, ...] = ()) -> Response:
+        """The redirect to the sign-in page, which comes back to this path and query (as sent: ids stay
+        encoded, and a shared link's filters survive signing in); ``drop`` leaves query keys out."""
+        raw = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        if drop:
+            from urllib.parse import parse_qsl
+
+            query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in drop])
+        target = pages.query(f"{self.prefix}/login", next=f"{raw}?{query}" if query else raw)
         return RedirectResponse(target, status_code=303)
+
+    def safe_next(self, nxt: str) -> str:
+        """``nxt`` if it is a path of this dashboard (with its query), else the team page: signing in never
+        leads to another site (``//host``, ``/ui/..\\host``, a scheme) nor out of the dashboard."""
+        parts = urlsplit(nxt)
+        if (nxt.startswith(self.prefix + "/") and not parts.scheme and not parts.netloc
+                and "\\" not in nxt and not any(ord(c) < 32 for c in nxt)):
+            return nxt
+        return f"{self.prefix}/team"
+
+    def guarded(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        """``handler`` (a GET page) answering its refusals with a page in the page's language.
+
+        A 403 or 422 of a page (another team's page, From after To in the filter form, a date that is
+        no date) was the API's bare English JSON, and a 401 of the report the same: a person following
+        a link gets the error page 404s get, and the sign-in page when signed out.
+        """
+        if inspect.iscoroutinefunction(handler):
+            @functools.wraps(handler)
+            async def run_async(request: Request, *args: Any, **kwargs: Any) -> Response:
+                try:
+                    return await handler(request, *args, **kwargs)
+                except (HTTPException, PageRefusal) as exc:
+                    return self.refused(request, exc)
+            return run_async
+
+        @functools.wraps(handler)
+        def run(request: Request, *args: Any, **kwargs: Any) -> Response:
+            try:
+                return handler(request, *args, **kwargs)
+            except (HTTPException, PageRefusal) as exc:
+                return self.refused(request, exc)
+        return run
+
+    def refused(self, request: Request, exc: HTTPException | PageRefusal) -> Response:
+        """The error page for a refusal of a page (see :meth:`guarded`); the sign-in page for a 401."""
+        status = exc.status if isinstance(exc, PageRefusal) else exc.status_code
+        user = self.user(request)
+        if status == 401 or user is None:
+            return self.to_login(request)
+        texts = strings(language_of(request))
+        links: list[tuple[str, str]] = []
+        if isinstance(exc, PageRefusal):
+            values = {k: texts.get(v, v) if k.endswith("field") or k.endswith("label") else v
+                      for k, v in exc.values.items()}
+            message = texts[exc.key].format(**values)
+            if status == 422:
+                links.append((request.url.path, "clear_filters"))
+        elif status == 403:
+            message = self.forbidden_text(user, texts)
+        elif status == 404:
+            message = texts["page_not_found"]
+            links.append((self.link("team"), "to_team_overview"))
+        else:  # a refusal no page names in words: what went wrong, in general
+            message, status = texts["bad_filters"], 422
+            links.append((request.url.path, "clear_filters"))
+        if status == 403 and user.role == "agent" and user.agent_id:
+            links.append((self.link("agent", id=user.agent_id), "to_own_page"))
+        elif status == 403 and user.role == "team_lead" and user.team:
+            links.append((self.link("team", team=user.team), "to_own_team"))
+        elif status == 403:
+            links.append((self.link("team"), "to_team_overview"))
+        title = {403: "forbidden_title", 404: "not_found_title"}.get(status, "bad_address_title")
+        response = self.page(request, "error.html", title=texts[title], message=message,
+                             links=[(href, texts[label]) for href, label in links])
+        response.status_code = status
+        return response
+
+    @staticmethod
+    def forbidden_text(user: User, texts: Any) -> str:
+        """Why a page is not for ``user``, from what their role may see."""
+        if user.role == "agent":
+            return str(texts["forbidden_agent" if user.agent_id else "forbidden_agent_unlinked"])
+        if user.role == "team_lead":
+            return texts["forbidden_team_lead"].format(team=user.team) if user.team else \
+                str(texts["forbidden_team_lead_unlinked"])
+        return str(texts["forbidden_admin"])
 
     def page(self, request: Request, template: str, **context: Any) -> Response:
         from servio.web.users_routes import manages_users
@@ -136,6 +232,7 @@ class _Ui:
         if user is None:
             return self.to_login(request)
         html = self.render.page(template, lang=lang, user=user, path=request.url.path,
+                                query=request.query_params.multi_items(),
                                 can_import=user.role in self.importers, signed_in_admin=manages_users(user),
                                 **context)
         response = HTMLResponse(html)
@@ -160,15 +257,19 @@ class _Ui:
         r.add_api_route("/login", self.login_form, methods=["GET"])
         r.add_api_route("/login", self.login, methods=["POST"])
         r.add_api_route("/logout", self.logout, methods=["POST"])
-        r.add_api_route("/import", self.import_form, methods=["GET"])
+        r.add_api_route("/import", self.guarded(self.import_form), methods=["GET"])
         r.add_api_route("/import", self.import_files, methods=["POST"])
         r.add_api_route("/import/{job_id}", self.import_status, methods=["GET"])
-        r.add_api_route("/conversations", self.conversations, methods=["GET"])
-        r.add_api_route("/conversations/{cid:path}", self.conversation, methods=["GET"])
+        r.add_api_route("/conversations", self.guarded(self.conversations), methods=["GET"])
+        r.add_api_route("/conversations/{cid:path}", self.guarded(self.conversation), methods=["GET"])
         r.add_api_route("/conversations/{cid:path}/turns/{turn}", self.correct, methods=["POST"])
-        r.add_api_route("/agents/{agent_id:path}", self.agent, methods=["GET"])
-        r.add_api_route("/team", self.team, methods=["GET"])
-        r.add_api_route("/report", self.report, methods=["GET"])
+        r.add_api_route("/agents/{agent_id:path}", self.guarded(self.agent), methods=["GET"])
+        r.add_api_route("/team", self.guarded(self.team), methods=["GET"])
+        r.add_api_route("/report", self.guarded(self.report), methods=["GET"])
+
+    async def unknown(self, request: Request, rest: str) -> Response:
+        """An address under the prefix that no page has (see :meth:`guarded`: the not-found page)."""
+        raise HTTPException(404, "no such page")
 
     async def home(self, request: Request) -> Response:
         return RedirectResponse(f"{self.prefix}/team", status_code=303)
@@ -182,6 +283,7 @@ class _Ui:
     async def login_form(self, request: Request) -> Response:
         lang = language_of(request)
         html = self.render.page("login.html", lang=lang, user=None, path=request.url.path,
+                                query=request.query_params.multi_items(),
                                 next=request.query_params.get("next", ""), error=None)
         return HTMLResponse(html)
 
@@ -216,10 +318,9 @@ class _Ui:
                                               replacing=request.cookies.get(TOKEN_COOKIE))
         except HTTPException:
             html = self.render.page("login.html", lang=language_of(request), user=None, path=request.url.path,
-                                    next=nxt, error="login_failed")
+                                    query=[("next", nxt)] if nxt else [], next=nxt, error="login_failed")
             return HTMLResponse(html, status_code=401)
-        target = nxt if nxt.startswith(self.prefix + "/") else f"{self.prefix}/team"
-        response = RedirectResponse(target, status_code=303)
+        response = RedirectResponse(self.safe_next(nxt), status_code=303)
         response.set_cookie(TOKEN_COOKIE, session, httponly=True, samesite="strict",
                             secure=request.url.scheme == "https",
                             max_age=int(SESSION_LIFETIME.total_seconds()))
@@ -240,8 +341,8 @@ class _Ui:
         user = self.viewer(request)
         if isinstance(user, Response):
             return user
-        if user.role not in self.importers:
-            raise HTTPException(403, "only an admin imports: an import can write any team's conversations")
+        if user.role not in self.importers:  # an import can write any team's conversations
+            raise PageRefusal(403, "forbidden_admin")
         from servio.service.reading import column_hints
 
         return self.page(request, "import.html", formats=available_formats(), column_hints=column_hints())
@@ -257,14 +358,19 @@ class _Ui:
         paths, folder = await save_uploads(form.getlist("files"))
         if not paths:
             return JSONResponse({"detail": "choose at least one file"}, status_code=422)
-        from servio.web.uploads import remove_now, remove_when_done
+        from starlette.concurrency import run_in_threadpool
+
+        from servio.web.uploads import expected_records, remove_now, remove_when_done
 
         with remove_now(folder):  # if no job takes the files, nothing would ever remove them
+            # the total the page shows beside the counts ("records read: 1200 of 4000"), where known;
+            # counted before the job starts, which removes the files when it ends
+            expected = await run_in_threadpool(expected_records, paths, fmt)
             job = self.backend(request).start_import(paths, format=fmt, user=user, options=options)
         remove_when_done(folder, lambda: self.backend(request).job(job.id))
         from servio.service.routers.imports import job_out
 
-        return JSONResponse(job_out(job), status_code=202)
+        return JSONResponse({**job_out(job), "expected": expected}, status_code=202)
 
     def import_status(self, request: Request, job_id: int) -> Response:
         self.need_user(request, self.importers)  # a job lists file names and bad records: importers only
@@ -283,10 +389,7 @@ class _Ui:
         if isinstance(user, Response):
             return user
         q, scope = request.query_params, Scope.of(user)
-        try:
-            f = _filter(q, scope)
-        except (StoreError, ValueError) as exc:
-            raise HTTPException(422, str(exc)) from None
+        f = _filter(q, scope)
         ctx = pages.conversation_list(self.backend(request), f, language_of(request),
                                       own_agent=scope.agent_id, own_team=scope.team)
         page, kept = ctx["page"], {k: v for k, v in q.items() if k != "offset"}
@@ -365,7 +468,8 @@ class _Ui:
     def missing(self, request: Request, key: str, id: str, links: list[tuple[str, str]]) -> Response:
         """A 404 page in the page's language, with the menu and a way on (not the API's JSON)."""
         texts = strings(language_of(request))
-        response = self.page(request, "error.html", message=texts[key].format(id=id),
+        response = self.page(request, "error.html", title=texts["not_found_title"],
+                             message=texts[key].format(id=id),
                              links=[(href, texts[label]) for href, label in links])
         response.status_code = 404
         return response
@@ -389,7 +493,14 @@ class _Ui:
         return self.page(request, "team.html", **ctx, q=dict(q), team_locked=scope.team is not None)
 
     def report(self, request: Request) -> Response:
-        user = self.need_user(request)
+        """The HTML report; ``download=1`` sends it as a file (the pages' "Download report" link).
+
+        Signed out, the browser goes to the sign-in page and from there to the report shown in the tab:
+        a link with a ``download`` attribute saved the sign-in page as the report instead.
+        """
+        user = self.user(request)
+        if user is None:
+            return self.to_login(request, drop=("download",))
         q = request.query_params
         scope = q.get("scope", "period")
         key = q.get("id") or None
@@ -403,11 +514,21 @@ class _Ui:
         try:
             html = build_report(results, conversations, scope=scope, id=key, language=language_of(request),
                                 date_from=dates["date_from"], date_to=dates["date_to"])
-        except ValueError as exc:
-            raise HTTPException(422, str(exc)) from None
+        except ValueError:
+            raise PageRefusal(422, "bad_filters") from None
         from servio.service.headers import report_policy
 
-        return HTMLResponse(html, headers={"Content-Security-Policy": report_policy(html)})
+        headers = {"Content-Security-Policy": report_policy(html)}
+        if q.get("download") == "1":
+            headers["Content-Disposition"] = _attachment(f"servio-{scope}-{key or 'all'}.html")
+        return HTMLResponse(html, headers=headers)
+
+
+def _attachment(name: str) -> str:
+    """A ``Content-Disposition`` saving the answer as ``name``: ASCII for every browser, and the name as
+    it is (an id in Estonian letters, with spaces or a slash) where the browser reads ``filename*``."""
+    plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name.replace('/', '_'), safe='')}"
 
 
 async def json_body(request: Request) -> Any:
@@ -429,13 +550,29 @@ async def json_body(request: Request) -> Any:
 
 
 def _dates(request: Request) -> dict[str, date | None]:
+    """``date_from`` and ``date_to`` of the query; a refusal naming the field for a date that is no date,
+    and for From after To."""
+    return _date_pair(request.query_params)
+
+
+#: The label (a key of the interface strings) of each filter a refusal names.
+FIELD_LABELS = {"date_from": "filter_from", "date_to": "filter_to", "score_min": "filter_score_min",
+                "score_max": "filter_score_max", "missing_stage": "filter_missing_stage",
+                "sort": "filter_sort", "limit": "filter_limit", "offset": "filter_offset"}
+
+
+def _date_pair(q: Any) -> dict[str, date | None]:
     out: dict[str, date | None] = {}
     for key in ("date_from", "date_to"):
-        raw = request.query_params.get(key) or ""
+        raw = q.get(key) or ""
         try:
             out[key] = date.fromisoformat(raw) if raw else None
         except ValueError:
-            raise HTTPException(422, f"{key} must be a date like 2026-09-30") from None
+            raise PageRefusal(422, "bad_date", field=FIELD_LABELS[key]) from None
+    start, end = out["date_from"], out["date_to"]
+    if start is not None and end is not None and start > end:
+        raise PageRefusal(422, "dates_reversed", from_label="filter_from", to_label="filter_to",
+                          date_from=start.isoformat(), date_to=end.isoformat())
     return out
 
 
@@ -452,17 +589,36 @@ def _report_team(scope: Scope, kind: str, key: str | None) -> str | None:
 
 
 def _filter(q: Any, scope: Scope) -> ConversationFilter:
-    def num(key: str) -> float | None:
-        return float(q[key]) if q.get(key) else None
+    """The conversation list's filter from the query; a refusal that names the field for a bad value."""
+    def num(key: str, kind: Callable[[str], Any] = float) -> Any:
+        if not q.get(key):
+            return None
+        try:
+            value = kind(q[key])
+        except ValueError:
+            raise PageRefusal(422, "bad_number" if kind is float else "bad_whole_number",
+                              field=FIELD_LABELS[key]) from None
+        if kind is float and value != value:  # NaN
+            raise PageRefusal(422, "bad_number", field=FIELD_LABELS[key])
+        return value
 
-    def day(key: str) -> date | None:
-        return date.fromisoformat(q[key]) if q.get(key) else None
-
+    dates = _date_pair(q)
+    stage = num("missing_stage", int)
+    if stage is not None and not 1 <= stage <= 7:
+        raise PageRefusal(422, "bad_choice", field=FIELD_LABELS["missing_stage"])
+    sort = q.get("sort") or "-started_at"
+    if sort.removeprefix("-") not in SORT_KEYS:
+        raise PageRefusal(422, "bad_choice", field=FIELD_LABELS["sort"])
+    limit, offset = num("limit", int), num("offset", int)
+    if limit is not None and limit < 1:
+        raise PageRefusal(422, "bad_whole_number", field=FIELD_LABELS["limit"])
     agent, team = scope.listing(q.get("agent_id") or None, q.get("team") or None)
-    return ConversationFilter(
-        agent_id=agent, team=team, date_from=day("date_from"), date_to=day("date_to"),
-        contact_type=q.get("contact_type") or None,
-        missing_stage=int(q["missing_stage"]) if q.get("missing_stage") else None,
-        failure=q.get("failure") or None, score_min=num("score_min"), score_max=num("score_max"),
-        language=q.get("language") or None, limit=min(200, int(q.get("limit") or 50)),
-        offset=max(0, int(q.get("offset") or 0)), sort=q.get("sort") or "-started_at")
+    try:
+        return ConversationFilter(
+            agent_id=agent, team=team, date_from=dates["date_from"], date_to=dates["date_to"],
+            contact_type=q.get("contact_type") or None, missing_stage=stage,
+            failure=q.get("failure") or None, score_min=num("score_min"), score_max=num("score_max"),
+            language=q.get("language") or None, limit=min(200, limit or 50),
+            offset=max(0, offset or 0), sort=sort)
+    except StoreError:  # an offset past the last page the store will count to
+        raise PageRefusal(422, "bad_filters") from None

@@ -27,6 +27,24 @@ async def save_uploads(files: Sequence[Any]) -> tuple[list[Path], Path]:
     return paths, folder
 
 
+#: Files read as one conversation per non-blank line (``.json`` is read whole: its count is unknown).
+LINE_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def expected_records(paths: Sequence[Path], format: str | None) -> int | None:
+    """How many records the upload holds, where that is known without reading it: the non-blank lines of
+    JSON Lines files; None when any file is of another kind (the import page then shows counts only)."""
+    if format not in (None, "jsonl"):
+        return None
+    total = 0
+    for path in paths:
+        if path.suffix.casefold() not in LINE_SUFFIXES:
+            return None
+        with path.open("rb") as f:
+            total += sum(1 for line in f if line.strip())
+    return total
+
+
 def remove_when_done(folder: Path, job: Callable[[], ImportJob], *, poll: float = 0.5,
                      give_up: float = 6 * 3600) -> None:
     """Delete ``folder`` in the background once the job is ``done`` or ``failed``."""

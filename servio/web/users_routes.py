@@ -72,7 +72,7 @@ def new_user_fields(body: dict[str, Any]) -> dict[str, Any]:
 def add_users(router: APIRouter, ui: _Ui) -> None:
     """Add ``/users`` (the page and creating), ``/users/{id}/active``, ``/tokens`` and ``/tokens/revoke``."""
     pages = _UsersPages(ui)
-    router.add_api_route("/users", pages.page, methods=["GET"])
+    router.add_api_route("/users", ui.guarded(pages.page), methods=["GET"])  # a refusal as a page
     router.add_api_route("/users", pages.create, methods=["POST"])
     router.add_api_route("/users/{user_id}/active", pages.set_active, methods=["POST"])
     router.add_api_route("/users/{user_id}/tokens", pages.issue, methods=["POST"])
@@ -132,6 +132,10 @@ class _UsersPages:
         user = self.ui.viewer(request)
         if isinstance(user, Response):
             return user
+        if not manages_users(user):  # the page says so in its language (the posts answer JSON)
+            from servio.web.routes import PageRefusal
+
+            raise PageRefusal(403, "forbidden_admin")
         me = self.admin(request, post=False)
         store = self.store(request)
         return self.ui.page(request, "users.html", users=store.list_users(), me=me, roles=FORM_ROLES,

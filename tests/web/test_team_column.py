@@ -32,17 +32,18 @@ class Centre(MemoryBackend):
 
 
 class _Rows(HTMLParser):
-    """The heatmap's header texts and, per body row, its cells' texts."""
+    """The heatmap's header texts, per body row its cells' texts, and the foot's (the team's own row)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.head: list[str] = []
         self.rows: list[list[str]] = []
+        self.foot: list[str] = []
         self.part = ""
         self.cell: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("thead", "tbody"):
+        if tag in ("thead", "tbody", "tfoot"):
             self.part = tag
         elif tag == "tr" and self.part == "tbody":
             self.rows.append([])
@@ -52,7 +53,8 @@ class _Rows(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("th", "td") and self.cell is not None:
             text = " ".join("".join(self.cell).split())
-            (self.head if self.part == "thead" else self.rows[-1]).append(text)
+            parts = {"thead": self.head, "tfoot": self.foot}
+            (parts[self.part] if self.part in parts else self.rows[-1]).append(text)
             self.cell = None
 
     def handle_data(self, data: str) -> None:

@@ -80,7 +80,7 @@ def test_an_admin_sees_every_user_in_the_page_language(as_role: Any, store: Any)
     assert page.status_code == 200
     assert 'href="/ui/users"' in page.text  # the nav link
     lea, mari = _row(page.text, "lea"), _row(page.text, "mari")
-    assert "tiimijuht" in lea and "North" in lea and "aktiivne" in lea
+    assert "meeskonnajuht" in lea and "North" in lea and "aktiivne" in lea
     assert "teenindaja" in mari and "mari" in mari
     created = store.get_user(name="lea").created_at
     assert created.strftime("%d.%m.%Y") in lea
@@ -156,9 +156,9 @@ def test_a_created_users_token_is_in_the_answer_only(as_role: Any, app: Any, sto
 
 
 @pytest.mark.parametrize(("body", "field", "et", "en"), [
-    ({"name": "tiit", "role": "team_lead"}, "team", "tiimijuhil peab olema tiim",
+    ({"name": "tiit", "role": "team_lead"}, "team", "meeskonnajuhil peab olema meeskond",
      "a team lead needs a team"),
-    ({"name": "tiit", "role": "team_lead", "team": "  "}, "team", "tiimijuhil peab olema tiim",
+    ({"name": "tiit", "role": "team_lead", "team": "  "}, "team", "meeskonnajuhil peab olema meeskond",
      "a team lead needs a team"),
     ({"name": "kati", "role": "agent"}, "agent_id", "teenindajal peab olema teenindaja tunnus",
      "an agent needs an agent id"),
@@ -166,7 +166,7 @@ def test_a_created_users_token_is_in_the_answer_only(as_role: Any, app: Any, sto
      "a user named “rita” exists already"),
     ({"name": " ", "role": "reviewer"}, "name", "kasutajal peab olema nimi", "a user needs a name"),
     ({"name": "x", "role": "boss"}, "role", "vali roll", "choose a role"),
-    ({"name": "x", "role": "reviewer", "team": "North"}, "team", "tiim on ainult tiimijuhil",
+    ({"name": "x", "role": "reviewer", "team": "North"}, "team", "meeskond on ainult meeskonnajuhil",
      "only a team lead has a team"),
 ])
 def test_the_servers_checks_come_back_in_the_page_language(as_role: Any, store: Any, body: dict[str, Any],

@@ -158,6 +158,7 @@ function setupImport() {
   const box = document.getElementById("job");
   const refused = document.getElementById("import-error");
   const submit = form.querySelector("button[type=submit]");
+  let expected = null;  // the records the upload holds, when the server could count them
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const data = new FormData(form);  // empty options go as "" and the server reads them as not chosen
@@ -165,7 +166,7 @@ function setupImport() {
     submit.disabled = true;
     refused.hidden = true;
     box.hidden = false;
-    post(form.action, data).then((job) => poll(job.id)).catch((err) => {
+    post(form.action, data).then((job) => { expected = job.expected; poll(job.id); }).catch((err) => {
       // no job was started (a bad option, no file): say why beside the form, and let it be sent again
       box.hidden = true;
       refused.textContent = err.message;
@@ -175,19 +176,31 @@ function setupImport() {
   });
   function poll(id) {
     fetch(`${form.action}/${id}`, { credentials: "same-origin" }).then((r) => r.json()).then((job) => {
-      showJob(job);
+      showJob(job, expected);
       if (job.status === "pending" || job.status === "running") { setTimeout(() => poll(id), 400); }
       else { submit.disabled = false; }
     });
   }
 }
 
-function showJob(job) {
+function showJob(job, expected) {
   const status = document.getElementById("job-status");
-  status.textContent = status.dataset[job.status] || job.status;
-  status.dataset.state = job.status;
+  // done, but nothing stored: say so and why, not "done" with a full bar and a link to nothing
+  const stored = (job.new || 0) + (job.updated || 0) + (job.unchanged || 0);
+  const nothing = job.status === "done" && stored === 0;
+  status.textContent = nothing
+    ? fmt(job.problem_count ? status.dataset.nothing : status.dataset.nothingEmpty, { n: job.problem_count })
+    : (status.dataset[job.status] || job.status);
+  status.dataset.state = nothing ? "nothing" : job.status;
+  document.getElementById("job").classList.toggle("warn", nothing);
   const bar = document.getElementById("job-progress");
+  const handled = (job.read || 0) + (job.skipped || 0);
+  bar.hidden = nothing;
   if (job.status === "done" || job.status === "failed") { bar.max = 1; bar.value = 1; }
+  else if (expected) { bar.max = expected; bar.value = Math.min(handled, expected); }
+  const total = document.getElementById("job-total");
+  total.hidden = !expected;
+  if (expected) { total.textContent = fmt(total.dataset.text, { done: handled, total: expected }); }
   ["read", "new", "updated", "unchanged", "skipped"].forEach((k) => {
     if (k in job) { document.getElementById(`job-${k}`).textContent = job[k]; }
   });
@@ -208,7 +221,7 @@ function showJob(job) {
   const extra = (job.problem_count || 0) - problems.length;
   more.hidden = extra <= 0;
   more.textContent = fmt(more.dataset.text, { n: extra });
-  document.getElementById("job-link").hidden = job.status !== "done";
+  document.getElementById("job-link").hidden = job.status !== "done" || nothing;
 }
 
 /* ---------- users page (admins): create, confirm an action, show a new token once ---------- */
