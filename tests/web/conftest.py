@@ -125,13 +125,22 @@ def browser(base_url: str) -> Iterator[Any]:
         b.close()
 
 
-@pytest.fixture()
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+@contextmanager
+def browser_page(browser: Any, width: int = 1280, height: int = 900, locale: str = "en-GB") -> Iterator[Any]:
+    """A page of a new browser context of that size and locale (20 s timeouts), closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
     pg = context.new_page()
     pg.set_default_timeout(20_000)
-    yield pg
-    context.close()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    with browser_page(browser) as pg:
+        yield pg
 
 
 @pytest.fixture()

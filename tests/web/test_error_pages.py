@@ -10,23 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
 from tests.web.conftest import sign_in, store_app
-
-
-def _chat(cid: str, agent: str, team: str, day: int) -> Conversation:
-    turns = ((Speaker.AGENT, f"Hello, this is {agent.title()}. How can I help?"),
-             (Speaker.CUSTOMER, "My bill is wrong."),
-             (Speaker.AGENT, "I have fixed the bill. Anything else? Goodbye!"))
-    return Conversation(id=cid, turns=tuple(Turn(speaker=s, text=t) for s, t in turns), language=Language.EN,
-                        channel=Channel.CHAT, agent_id=agent, team=team, contact_type=ContactType.SUPPORT,
-                        started_at=datetime(2026, 9, day, 10, 0, tzinfo=UTC))
+from tests.web.test_team_lead import _chat
 
 
 @pytest.fixture

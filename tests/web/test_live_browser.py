@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import signed_in_page
+from tests.web.conftest import browser_page, signed_in_page
 
 SETTLED = ("(n) => document.querySelectorAll('#chat li .who[data-done]').length >= n"
            " && !document.querySelector('#chat li.pending')")
@@ -18,11 +18,8 @@ LONG_URL = "https://tracking.example.com/" + "a1b2c3d4e5" * 24
 
 @pytest.fixture()
 def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="et-EE")
-    pg = context.new_page()
-    pg.set_default_timeout(20_000)
-    yield pg
-    context.close()
+    with browser_page(browser, 390, 844, "et-EE") as pg:
+        yield pg
 
 
 def _say(page: Any, who: str, text: str, n: int) -> None:

@@ -78,7 +78,7 @@ def test_after_signing_out_the_link_opens_the_sign_in_page_in_chromium(browser: 
                                                                        store_served: Any) -> None:
     from servio.analyze import analyze
     from servio.evaluate import evaluate
-    from tests.web.test_error_pages import _chat
+    from tests.web.test_team_lead import _chat
 
     origin, store, token = store_served
     store.save_results([_chat("eva-1", "eva", "North", 20)],
