@@ -161,9 +161,9 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
     ``width`` columns under its row."""
     t = ui_text(language)
     teams = bool(profiles) and all(p.kind == "team" for p in profiles)
-    width = max([16, *(len(_profile_label(p, t, language)) + 2 for p in profiles)])
+    name_width = max([16, *(len(_profile_label(p, t, language)) + 2 for p in profiles)])
     team_width = max([12, *(len(p.team or "") + 2 for p in profiles)])
-    first = f"{t['team']:<{width}}" if teams else f"{t['who']:<{width}}{t['team']:<{team_width}}"
+    first = f"{t['team']:<{name_width}}" if teams else f"{t['who']:<{name_width}}{t['team']:<{team_width}}"
     head = f"{first}{t['conversations_short']:>5} {t['overall_short']:>5} "
     head += " ".join(f"{int(s):>4}" for s in ALL_STAGES) + f"  {t['weakest']}"
     lines = [paint(head, _BOLD)]
@@ -179,7 +179,7 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
                 cell = paint(cell, 32)
             cells.append(cell)
         weakest = info(p.named_weakest).short(language) if p.named_weakest else "–"
-        label = f"{_profile_label(p, t, language):<{width}}"
+        label = f"{_profile_label(p, t, language):<{name_width}}"
         label += "" if teams else f"{p.team or '':<{team_width}}"
         lines.append(
             f"{label}{p.conversations:>5} {p.overall:>5.0f} "

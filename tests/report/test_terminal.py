@@ -90,6 +90,17 @@ def test_summaries_fold_to_the_width_under_their_row(results, width: int) -> Non
     table = render_profiles(profiles(results, by="agent"), Painter(False), "en", width)
     summary = [line for line in table.splitlines()[1:] if line.startswith("    ")]
     assert summary and all(len(line) <= width for line in summary)
+    # and the lines use the width: in each summary, every line but its last is filled to near it
+    blocks: list[list[str]] = []
+    for line in table.splitlines()[1:]:
+        if line.startswith("    "):
+            blocks[-1].append(line)
+        else:
+            blocks.append([])
+    folded = [line for block in blocks for line in block[:-1]]
+    longest = max(len(p.summary) + 4 for p in profiles(results, by="agent"))
+    assert bool(folded) == (longest > width)  # a summary that fits stays one line
+    assert all(len(line) > width - 25 for line in folded)
     words = " ".join(line.strip() for line in summary).split()
     assert words == " ".join(p.summary for p in profiles(results, by="agent") if p.summary).split()
 
