@@ -74,8 +74,9 @@ def render_timeline(conv: Conversation, result: ConversationResult, paint: Paint
     return "\n".join(lines)
 
 
-def render_scorecard(result: ConversationResult, paint: Painter) -> str:
-    """Each stage's score as a bar, its name in the conversation's language, and the overall score."""
+def render_scorecard(result: ConversationResult, paint: Painter, width: int = 100) -> str:
+    """Each stage's score as a bar, its name in the conversation's language, and the overall score; a
+    reason beside a bar folds to ``width`` columns under itself."""
     t = ui_text(result.language)
     lines = []
     for s in result.stage_scores:
@@ -87,8 +88,12 @@ def render_scorecard(result: ConversationResult, paint: Painter) -> str:
         why = present_but(s, result.language)
         # a stage carried but scored 0 is no success: "!" (yellow) and its reason, not a "✓" beside a 0
         mark = paint("!", 33) if why else "✓" if s.present else "✗"
-        lines.append(f"  {s.stage} {name:<12} {paint(_bar(s.score), meta.ansi)} {s.score:5.0f}  {mark}"
-                     + (f"  {paint(why, _DIM)}" if why else ""))
+        line = f"  {s.stage} {name:<12} {paint(_bar(s.score), meta.ansi)} {s.score:5.0f}  {mark}"
+        if why:  # the reason starts after the mark; its folded lines stand under its start
+            start = len(f"  {s.stage} {name:<12} {_bar(s.score)} {s.score:5.0f}  {mark}  ")
+            folded = _wrapped(why, width, " " * start, " " * start)[start:]
+            line += "  " + "\n".join(paint(part, _DIM) for part in folded.split("\n"))
+        lines.append(line)
     lines.append(
         f"  {t['overall']:<14} {result.overall:5.0f} / 100   ({t['contact_type']}: "
         f"{t.get('ct_' + result.contact_type, result.contact_type)})"
@@ -134,7 +139,7 @@ def render_conversation(conv: Conversation, result: ConversationResult, paint: P
         render_timeline(conv, result, paint, width),
         "",
         paint(t["scorecard"], _BOLD),
-        render_scorecard(result, paint),
+        render_scorecard(result, paint, width),
     ]
     fb = render_feedback(result, paint, width)
     if fb:

@@ -84,6 +84,30 @@ def test_scorecard_says_why_a_present_stage_scores_0() -> None:
         assert sum("!" in line for line in lines) == 1 and sum("✓" in line for line in lines) == 2
 
 
+def test_a_long_reason_beside_a_bar_folds_under_itself() -> None:
+    from servio.report.terminal import render_scorecard
+    from servio.results import CheckResult
+
+    base = make_result("w1", "kati", "A", "2026-09-02", {1: 100, 3: 0, 6: 100})
+    checks = ("open_question_before_solution", "understanding_checked", "no_solution_first_turn")
+    failed = tuple(CheckResult(c, 3, False) for c in checks)
+    scores = tuple(replace(s, checks=failed) if s.stage == 3 else s for s in base.stage_scores)
+    result = replace(base, stage_scores=scores, language="et")
+    card = render_scorecard(result, Painter(False), 70).splitlines()
+    three = next(i for i, line in enumerate(card) if line.strip().startswith("3 "))
+    start = card[three].index("olemas, kuid:")
+    after = []
+    for line in card[three + 1:]:
+        if line[:start].strip():
+            break
+        after.append(line)
+    assert after and all(len(line) <= 70 for line in [card[three], *after])
+    # the folded lines stand under the reason's start
+    assert all(line[:start].strip() == "" and line[start] != " " for line in after)
+    words = " ".join([card[three][start:], *(line.strip() for line in after)]).split()
+    assert words[:2] == ["olemas,", "kuid:"] and words[-1] == "vastuses"
+
+
 @pytest.mark.parametrize("width", [60, 100, 160])
 def test_summaries_fold_to_the_width_under_their_row(results, width: int) -> None:  # type: ignore[no-untyped-def]
     """CLI audit 10: summary lines of about 200 characters wrapped raggedly to the terminal's left edge."""
