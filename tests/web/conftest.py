@@ -125,6 +125,16 @@ def browser(base_url: str) -> Iterator[Any]:
         b.close()
 
 
+@pytest.fixture
+def tokens(store: Any) -> dict[str, str]:
+    """An admin (root), a reviewer (rita) and agent mari's user in ``store``: their tokens by role. A test
+    file that needs other people defines its own ``tokens``."""
+    out = {}
+    for name, role, agent in (("root", "admin", None), ("rita", "reviewer", None), ("mari", "agent", "mari")):
+        _, out[role] = store.create_user(name, role, agent)
+    return out
+
+
 @contextmanager
 def browser_page(browser: Any, width: int = 1280, height: int = 900, locale: str = "en-GB") -> Iterator[Any]:
     """A page of a new browser context of that size and locale (20 s timeouts), closed afterwards."""

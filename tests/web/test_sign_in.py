@@ -22,14 +22,6 @@ JSON = {"X-Servio": "1"}
 COOKIE = "servio_token"
 
 
-@pytest.fixture
-def tokens(store: Any) -> dict[str, str]:
-    out = {}
-    for name, role, agent in (("root", "admin", None), ("rita", "reviewer", None), ("mari", "agent", "mari")):
-        _, out[role] = store.create_user(name, role, agent)
-    return out
-
-
 @pytest.fixture(params=[0, 300], ids=["no-cache", "cache"])
 def app(request: pytest.FixtureRequest, store: Any, tokens: dict[str, str]) -> Any:
     """The service with its dashboard, without and with the token cache a deployment has (300 s: an ended

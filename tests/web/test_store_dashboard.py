@@ -20,14 +20,6 @@ JSON = {"X-Servio": "1"}
 
 
 @pytest.fixture
-def tokens(store: Any) -> dict[str, str]:
-    out = {}
-    for name, role, agent in (("root", "admin", None), ("rita", "reviewer", None), ("mari", "agent", "mari")):
-        _, out[role] = store.create_user(name, role, agent)
-    return out
-
-
-@pytest.fixture
 def app(store: Any, tokens: dict[str, str]) -> Any:
     settings = Settings(database_url="sqlite://", live_warm_up=False, rate_limit_per_minute=0,
                         auth_cache_seconds=0, auto_migrate=False)
