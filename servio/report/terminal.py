@@ -7,6 +7,7 @@ in the conversation's language.
 
 from __future__ import annotations
 
+import re
 import textwrap
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -103,9 +104,18 @@ def render_scorecard(result: ConversationResult, paint: Painter, width: int = 10
 
 def _wrapped(text: str, width: int, indent: str, hanging: str) -> str:
     """``text`` filled to ``width`` columns, its first line after ``indent`` and the rest after ``hanging``:
-    a long line of advice folds under itself instead of wrapping to the terminal's left edge."""
-    return textwrap.fill(text, width=max(40, width), initial_indent=indent, subsequent_indent=hanging,
-                         break_long_words=False, break_on_hyphens=False)
+    a long line of advice folds under itself instead of wrapping to the terminal's left edge. A short
+    bracketed group ("(6 vestlusest 2-s)", "[turn 3]") stays on one line."""
+    kept = _SHORT_GROUP.sub(lambda m: m.group().replace(" ", _NBSP), text)
+    filled = textwrap.fill(kept, width=max(40, width), initial_indent=indent, subsequent_indent=hanging,
+                           break_long_words=False, break_on_hyphens=False)
+    return filled.replace(_NBSP, " ")
+
+
+#: A bracketed group of at most 24 characters, and the no-break space that holds it together while
+#: textwrap folds (textwrap breaks only at ASCII whitespace; servio's texts hold no no-break spaces).
+_SHORT_GROUP = re.compile(r"[(\[][^()\[\]\n]{1,24}[)\]]")
+_NBSP = "\u00a0"
 
 
 def render_feedback(result: ConversationResult, paint: Painter, width: int = 100) -> str:

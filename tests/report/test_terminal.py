@@ -143,3 +143,16 @@ def test_the_cli_fills_the_terminal_and_keeps_files_at_100_columns(monkeypatch: 
     assert cli._text_width() == 180
     monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(100, 24): os.terminal_size((30, 50)))
     assert cli._text_width() == 60
+
+
+@pytest.mark.parametrize("width", range(40, 70, 3))
+def test_a_short_bracketed_group_is_not_split_across_lines(width: int) -> None:
+    from servio.report.terminal import _wrapped
+
+    text = ("Kõige sagedasem probleem: ei küsitud, mis on kliendile oluline, kuigi tal oli valik "
+            "(6 vestlusest 2-s). Vaata [voor 12] ja [turn 3].")
+    folded = _wrapped(text, width, "    ", "    ")
+    assert "(6 vestlusest 2-s)" in folded and "[voor 12]" in folded and "[turn 3]" in folded
+    assert "\u00a0" not in folded
+    assert " ".join(folded.split()) == " ".join(text.split())  # nothing lost, only folded
+    assert all(len(line) <= width for line in folded.splitlines())
