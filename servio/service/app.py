@@ -8,6 +8,7 @@ CORS, error handlers and the routers.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import re
 import sys
@@ -183,6 +184,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             expiring.cancel()
 
 
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging set-up plus servio's own loggers at INFO on the same handler: without it
+    servio's records (retention's deletions, import jobs marked failed at start-up, unexpected errors)
+    would meet Python's default WARNING level with no handler, and an operator would never see what
+    retention removed."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["servio"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
 def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
     """Serve the API with uvicorn on ``settings.host:settings.port`` until interrupted."""
     import uvicorn
@@ -200,13 +213,16 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
           f"  dashboard: {url}/ui/team   API docs: {url}/docs   health: {url}/health", file=sys.stderr)
     if settings.open_dashboard:
         print("  the dashboard is open (development): no token needed in the browser", file=sys.stderr)
+    if settings.retention_days:
+        print(f"  retention: conversations that started more than {settings.retention_days} days ago are "
+              "deleted at start-up and then daily (logged as servio.retention)", file=sys.stderr)
     if token is not None:
         print(f"  the database had no user: created user 'admin' with the token below (shown once)\n"
               f"  {token}\n  try: curl -H 'Authorization: Bearer {token}' {url}/conversations\n"
               "  lost it? `servio users token admin` on this machine (same settings) gives a new one",
               file=sys.stderr)
     options: dict[str, Any] = {"log_level": "info", "ws": "auto", "ws_max_size": 1024 * 1024,
-                               "proxy_headers": bool(settings.trusted_proxies)}
+                               "proxy_headers": bool(settings.trusted_proxies), "log_config": log_config()}
     if settings.trusted_proxies:
         options["forwarded_allow_ips"] = settings.trusted_proxies
     options.update(uvicorn_options)

@@ -78,3 +78,29 @@ def test_a_failed_run_is_logged_and_the_next_one_still_comes(caplog: pytest.LogC
 
     asyncio.run(asyncio.wait_for(two_runs(), timeout=10))
     assert len(calls) >= 2 and "deleting old conversations failed" in caplog.text
+
+
+def test_what_retention_deleted_reaches_the_server_log(store: Any,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """`servio serve` runs uvicorn with servio's loggers on its handler: docs/api.md promises the count
+    in the log, and without the set-up Python's default WARNING level dropped the INFO line."""
+    import logging
+    import logging.config
+
+    from servio.service.app import log_config
+
+    names = ("servio", "uvicorn", "uvicorn.error", "uvicorn.access")
+    saved = {name: (lg.handlers[:], lg.level, lg.propagate, lg.disabled)
+             for name in names for lg in [logging.getLogger(name)]}
+    _store_with_ages(store)
+    try:
+        logging.config.dictConfig(log_config())
+        assert expire(store, 365, now=NOW) == 1
+    finally:
+        for name, (handlers, level, propagate, disabled) in saved.items():
+            lg = logging.getLogger(name)
+            lg.handlers[:] = handlers
+            lg.setLevel(level)
+            lg.propagate, lg.disabled = propagate, disabled
+    err = capsys.readouterr().err
+    assert "retention: deleted 1 conversation(s) that started before 2025-" in err
