@@ -166,6 +166,19 @@ def test_a_team_lead_without_a_team_is_refused(client: TestClient, users: Users,
     assert any(e["loc"][-1] == "team" and "team_lead" in e["msg"] for e in errors), errors
 
 
+@pytest.mark.parametrize("body", [{"name": "x", "role": "agent"},
+                                  {"name": "x", "role": "agent", "agent_id": None}])
+def test_an_agent_without_an_agent_id_is_refused_like_a_team_lead_without_a_team(
+        client: TestClient, users: Users, body: dict) -> None:
+    answer = client.post("/users", json=body, headers=users.headers("admin"))  # was a 400 from the store
+    assert answer.status_code == 422, answer.text
+    errors = answer.json()["detail"]
+    assert any(e["loc"][-1] == "agent_id" and "agent role" in e["msg"] for e in errors), errors
+    made = client.post("/users", json={"name": "y", "role": "agent", "agent_id": "y"},
+                       headers=users.headers("admin"))
+    assert made.status_code == 201 and set(made.json()) == {"token", "user"}  # no token_id, always null
+
+
 def test_only_a_team_lead_has_a_team(client: TestClient, users: Users) -> None:
     answer = client.post("/users", json={"name": "x", "role": "reviewer", "team": "Online"},
                          headers=users.headers("admin"))

@@ -20,11 +20,21 @@ class UserIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$")
     role: Role
-    agent_id: str | None = Field(default=None, min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$")
+    agent_id: str | None = Field(default=None, min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$",
+                                 validate_default=True,
+                                 description="The agent id whose conversations an agent user sees (required "
+                                             "for that role).")
     team: str | None = Field(default=None, min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$",
                              validate_default=True,
                              description="The team a team_lead user leads (required for that role, and "
                                          "only for it): they see that team's conversations.")
+
+    @field_validator("agent_id")
+    @classmethod
+    def _agent_id_for_agents(cls, agent_id: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("role") == "agent" and agent_id is None:
+            raise ValueError("a user with the agent role needs an agent_id")
+        return agent_id
 
     @field_validator("team")
     @classmethod
@@ -62,7 +72,6 @@ class TokenOut(BaseModel):
     """A new API token: shown once, stored only as a hash."""
 
     token: str = Field(description="Send as `Authorization: Bearer <token>`; it cannot be shown again.")
-    token_id: int | None = None
     user: UserOut
 
 
