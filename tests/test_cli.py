@@ -178,6 +178,20 @@ def test_analyze_text_shows_timeline_and_scorecard(
     assert "[1] [2]" in out
 
 
+def test_analyze_shows_control_characters_of_the_data_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conv = {"id": "esc-\x1b]0;TITLE\x07", "language": "en", "agent_id": "ag\x1b[31m", "team": "T\x07",
+            "turns": [{"speaker": "agent", "text": "Hello \x1b[2J there, how can I help?"},
+                      {"speaker": "customer", "text": "my \x1b]8;;http://evil/\x07link\x1b]8;;\x07 broke"}]}
+    path = tmp_path / "esc.jsonl"
+    path.write_text(json.dumps(conv) + "\n", encoding="utf-8")
+    assert main(["analyze", str(path), "--color", "never", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "esc-\\x1b]0;TITLE\\x07" in out and "Hello \\x1b[2J there" in out
+
+
 def test_analyze_text_is_the_same_without_evidence_and_json_keeps_it(
     gold_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -50,6 +50,19 @@ class Painter:
         return self(text, info(stage).ansi)
 
 
+def shown(text: str) -> str:
+    """``text`` from a file or the database as a terminal may show it: control characters (other than
+    line breaks and tabs) and the bidirectional overrides written as escapes (``\\x1b``, ``\\u202e``).
+    A customer's chat or an agent id in an export could otherwise clear the screen, retitle the window,
+    plant a hyperlink or reorder what an operator reads."""
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _chips(stages: Iterable[int], paint: Painter) -> str:
     return " ".join(paint.stage(s, f"[{s}]") for s in sorted(stages)) or paint("[ ]", _DIM)
 
@@ -68,7 +81,8 @@ def render_timeline(conv: Conversation, result: ConversationResult, paint: Paint
         chips = _chips(tags.stages, paint)
         who = speaker_label[turn.speaker]
         head = f"{turn_number(tags.index):>3} {who:<11}"
-        body = textwrap.shorten(" ".join(turn.text.split()), width=max(30, width - 40), placeholder=" …")
+        body = textwrap.shorten(shown(" ".join(turn.text.split())), width=max(30, width - 40),
+                                placeholder=" …")
         if turn.speaker is Speaker.AGENT:
             head = paint(head, _BOLD)
         lines.append(f"{head} {chips:<}  {body}")
@@ -140,10 +154,9 @@ def render_conversation(conv: Conversation, result: ConversationResult, paint: P
                         width: int = 100) -> str:
     """The full terminal view of one analysed conversation, for a terminal ``width`` columns wide."""
     t = ui_text(result.language)
-    who = ", ".join(x for x in (result.agent_id, result.team) if x) or t["unknown_agent"]
-    title = (
-        paint(f"═══ {result.conversation_id}", _BOLD) + f"  {who}  ·  {result.language}  ·  {conv.channel}"
-    )
+    who = shown(", ".join(x for x in (result.agent_id, result.team) if x)) or t["unknown_agent"]
+    title = (paint(f"═══ {shown(result.conversation_id)}", _BOLD)
+             + f"  {who}  ·  {result.language}  ·  {conv.channel}")
     parts = [
         title,
         render_timeline(conv, result, paint, width),
@@ -167,7 +180,7 @@ def _profile_label(p: AgentProfile, t: dict[str, str], language: str) -> str:
     no team named as such in the table's language ("teenindaja teadmata", "no team")."""
     if p.id == UNKNOWN:
         return t["unknown_agent"] if p.kind == "agent" else t["no_team"]
-    return p.id
+    return shown(p.id)
 
 
 def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: str = "en",
@@ -177,7 +190,7 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
     t = ui_text(language)
     teams = bool(profiles) and all(p.kind == "team" for p in profiles)
     name_width = max([16, *(len(_profile_label(p, t, language)) + 2 for p in profiles)])
-    team_width = max([12, *(len(p.team or "") + 2 for p in profiles)])
+    team_width = max([12, *(len(shown(p.team or "")) + 2 for p in profiles)])
     first = f"{t['team']:<{name_width}}" if teams else f"{t['who']:<{name_width}}{t['team']:<{team_width}}"
     head = f"{first}{t['conversations_short']:>5} {t['overall_short']:>5} "
     head += " ".join(f"{int(s):>4}" for s in ALL_STAGES) + f"  {t['weakest']}"
@@ -195,7 +208,7 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
             cells.append(cell)
         weakest = info(p.named_weakest).short(language) if p.named_weakest else "–"
         label = f"{_profile_label(p, t, language):<{name_width}}"
-        label += "" if teams else f"{p.team or '':<{team_width}}"
+        label += "" if teams else f"{shown(p.team or ''):<{team_width}}"
         lines.append(
             f"{label}{p.conversations:>5} {p.overall:>5.0f} "
             + " ".join(cells)

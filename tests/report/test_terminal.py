@@ -156,3 +156,16 @@ def test_a_short_bracketed_group_is_not_split_across_lines(width: int) -> None:
     assert "\u00a0" not in folded
     assert " ".join(folded.split()) == " ".join(text.split())  # nothing lost, only folded
     assert all(len(line) <= width for line in folded.splitlines())
+
+
+def test_control_characters_from_the_data_are_shown_escaped_not_sent_to_the_terminal(results) -> None:
+    """A chat line or an agent id holding ESC/BEL sequences would clear the screen, retitle the window
+    or plant a hyperlink in an operator's terminal (security audit S1)."""
+    from servio.report.terminal import shown
+
+    assert shown("Hello \x1b[2J\x1b]0;TITLE\x07 \u202eevil\tok\n") == \
+        "Hello \\x1b[2J\\x1b]0;TITLE\\x07 \\u202eevil\tok\n"
+    rows = [replace(make_result("c\x1b]8;;http://x/\x07", "ag\x1b[31m", "T\x1b[41m", "2026-09-02", {1: 50}))]
+    for by in ("agent", "team"):
+        table = render_profiles(profiles(rows, by=by), Painter(False), "en")
+        assert "\x1b" not in table and "\\x1b[41m" in table
