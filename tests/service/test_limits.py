@@ -21,6 +21,14 @@ def test_json_depth_scanner() -> None:
     assert json_depth_exceeds("[" * 100 + "]" * 100, 32)
 
 
+def test_json_depth_scanner_skips_strings_with_escaped_backslashes_and_counts_siblings_right() -> None:
+    assert not json_depth_exceeds('{"a": "x\\\\", "b": "[[[[[[["}', 2)  # "x\\" ends at its second quote
+    assert json_depth_exceeds('{"a": "x\\\\", "b": [[[[[[]]]]]]}', 2)
+    assert not json_depth_exceeds(b"[" * 5 + b"]" * 5 + b"[" * 5 + b"]" * 5, 5)  # ten brackets, depth five
+    assert json_depth_exceeds(b"[" * 6 + b"]" * 6, 5)
+    assert not json_depth_exceeds(b"\xff" * 4096, 5)  # not UTF-8: no brackets, no depth
+
+
 def test_token_bucket_refills_over_time() -> None:
     now = [0.0]
     bucket = TokenBucket(60, clock=lambda: now[0])
@@ -64,6 +72,22 @@ def test_too_large_bodies_are_413(small_app_client: TestClient) -> None:
     assert raw.status_code == 413
     # the limit as people write sizes and what to do, not only a byte count (dashboard audit F5)
     assert "2 KB (2048 bytes): split it into smaller files" in raw.json()["detail"]
+
+
+def test_json_bodies_have_their_own_small_limit_before_any_scan() -> None:
+    """A JSON body is a request, never an upload: over 1 MB it is refused at once, also on /health and
+    without a token, even where uploads may be 50 MB (security audit S3: a 50 MB anonymous body held the
+    event loop for seconds while its depth was scanned)."""
+    from servio.service.limits import MAX_JSON_BYTES
+
+    client = TestClient(create_app(make_settings(max_upload_bytes=50 * 1024 * 1024)))
+    body = b"\xff" * (MAX_JSON_BYTES + 1)
+    for path in ("/health", "/live/sessions"):
+        answer = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert answer.status_code == 413, (path, answer.text)
+        assert "JSON body is larger than the limit of 1024 KB" in answer.json()["detail"]
+    ok = client.post("/live/sessions", content=b"{}", headers={"content-type": "application/json"})
+    assert ok.status_code == 401  # a small body goes on to authentication
 
 
 def test_the_413_names_the_limit_in_megabytes() -> None:
