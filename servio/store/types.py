@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any, Generic, TypeVar
 
 from servio.stages import ALL_STAGES
@@ -47,7 +47,9 @@ def _utc(value: date | datetime | None, *, end: bool = False) -> datetime | None
         return None
     if not isinstance(value, datetime):
         moment = datetime.combine(value, time.min, tzinfo=UTC)
-        return moment + timedelta(days=1) - timedelta(microseconds=1) if end else moment
+        # the day's last moment, built from the day itself: "the next midnight minus 1 µs" overflows on
+        # 9999-12-31, which any user could send as date_to (a 500 on every filtered page)
+        return datetime.combine(value, time.max, tzinfo=UTC) if end else moment
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)

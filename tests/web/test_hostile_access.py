@@ -167,6 +167,18 @@ def test_a_page_offset_too_large_for_the_database_is_refused(as_role: Any) -> No
     assert answer.status_code == 422, answer.text  # was a 500: too large for an SQL integer
 
 
+@pytest.mark.parametrize("path", ["/ui/team?", "/ui/conversations?", "/ui/agents/eva?",
+                                  "/ui/report?scope=period&"])
+def test_the_last_day_of_the_calendar_is_a_date_not_a_server_error(as_role: Any, app: Any,
+                                                                   tokens: dict[str, str], path: str) -> None:
+    days = "date_from=0001-01-01&date_to=9999-12-31"
+    answer = as_role("reviewer").get(f"{path}{days}")
+    assert answer.status_code == 200, answer.text  # was a 500: the day after 9999-12-31 overflowed
+    api = TestClient(app, headers={"Authorization": f"Bearer {tokens['reviewer']}"})
+    for url in ("/conversations", "/conversations.csv", "/agents/eva/profile", "/teams/North/profile"):
+        assert api.get(f"{url}?{days}").status_code == 200, url
+
+
 def test_another_site_cannot_sign_a_browser_in_or_out(app: Any, tokens: dict[str, str]) -> None:
     cross = {"Sec-Fetch-Site": "cross-site"}  # what a browser sends for a form posted from another site
     with TestClient(app) as browser:
