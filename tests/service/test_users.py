@@ -28,7 +28,8 @@ def test_new_user_gets_a_working_token(client: TestClient, users: Users) -> None
     assert all("token" not in u for u in listed)
     assert (
         client.post(
-            "/users", json={"name": "liis", "role": "agent", "agent_id": "other"}, headers=users.headers("admin")
+            "/users", json={"name": "liis", "role": "agent", "agent_id": "other"},
+            headers=users.headers("admin"),
         ).status_code
         == 409  # the name is taken (a body that is valid otherwise: an agent names its agent_id)
     )
