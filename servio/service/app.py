@@ -216,11 +216,14 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
     if settings.retention_days:
         print(f"  retention: conversations that started more than {settings.retention_days} days ago are "
               "deleted at start-up and then daily (logged as servio.retention)", file=sys.stderr)
-    if token is not None:
+    if token is not None and (settings.development or sys.stderr.isatty()):
         print(f"  the database had no user: created user 'admin' with the token below (shown once)\n"
               f"  {token}\n  try: curl -H 'Authorization: Bearer {token}' {url}/conversations\n"
               "  lost it? `servio users token admin` on this machine (same settings) gives a new one",
               file=sys.stderr)
+    elif token is not None:  # production into a log (journald, docker logs): no lasting admin token there
+        print("  the database had no user: created user 'admin'; its token is not written to a log: run\n"
+              "  `servio users token admin` on this machine (same settings) for one", file=sys.stderr)
     options: dict[str, Any] = {"log_level": "info", "ws": "auto", "ws_max_size": 1024 * 1024,
                                "proxy_headers": bool(settings.trusted_proxies), "log_config": log_config()}
     if settings.trusted_proxies:

@@ -59,6 +59,29 @@ def test_run_serves_and_announces_the_first_admin(tmp_path: Path) -> None:
     assert user is not None and user.role == "admin" and user.name == "admin"
 
 
+def test_in_production_the_first_admins_token_stays_out_of_a_log(tmp_path: Path) -> None:
+    """Under systemd or Docker stderr is a log that many can read and that is kept: the first admin's
+    token is not printed there, only how to get one (security audit S11)."""
+    port = _free_port()
+    env = dict(os.environ, SERVIO_DATABASE_URL=f"sqlite:///{tmp_path / 'servio.db'}", SERVIO_PORT=str(port),
+               SERVIO_LIVE_WARM_UP="false", SERVIO_MODE="production", SERVIO_SECRET_KEY="s" * 40)
+    code = "from servio.service import load_settings, run; run(load_settings(), log_level='warning')"
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=20)
+    assert "created user 'admin'" in err and "`servio users token admin`" in err, err
+    assert "servio_" not in err.replace("servio users", "")  # no token
+
+
 def test_a_websocket_token_in_the_query_stays_out_of_the_server_log(tmp_path: Path) -> None:
     import asyncio
     import json
