@@ -165,13 +165,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     hide_tokens_in_server_logs()
     if settings.auto_migrate:
         app.state.store.migrate()
-        # a run killed with the last server (or by kill, docker stop) would show as running for ever
-        if stale := app.state.store.fail_stale_import_jobs():
-            log.warning("%d import job(s) left running by a stopped run marked failed", stale)
     if settings.live_warm_up:
         from servio.service.bootstrap import warm_up
 
         warm_up()
+    # a run killed mid-import (kill -9, an OOM kill) leaves its job "running" and its raw upload on disk
+    from servio.service.housekeeping import keep_tidy
+
+    tidying = asyncio.create_task(keep_tidy(app.state.store))
     expiring = None
     if settings.retention_days:
         from servio.service.retention import keep_expiring
@@ -180,6 +181,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        tidying.cancel()
         if expiring is not None:
             expiring.cancel()
 
