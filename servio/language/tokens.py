@@ -30,14 +30,18 @@ _WORD = rf"{_L}++(?:['’]{_L}+)*+(?:-{_L}+)*+"
 # e-mail address or a domain fall through to the later alternatives ("word2").
 # Every token starts with a non-space character, so the leading look-ahead only
 # skips the whitespace between tokens at once instead of trying each alternative there.
+# E-mail and domain parts are bounded as the standards bound them (a local part of 64 characters,
+# labels of 63, here at most 11 labels): unbounded, the two alternatives rescanned the rest of a dotted
+# or hyphenated run ("a.a.a.…", "-.1-.1…") at every token start in it, so one 20,000-character turn
+# took seconds to tokenise and a 1 MB one hours (security audit S13).
 def _token_pattern(closing: str) -> str:
     """The tokeniser's pattern; ``closing`` is the look-ahead that puts a closing signature at the end."""
     return rf"""
     (?=\S)(?:
     (?P<word>(?!xD\b|XD\b){_WORD})(?![@+\d_]|[.\-]\w|://)
-    |(?P<email>[\w.+-]++@[\w-]+(?:\.[\w-]+)+)
+    |(?P<email>[\w.+-]{{1,64}}+@[\w-]{{1,63}}+(?:\.[\w-]{{1,63}}+){{1,10}})
     |(?P<url>(?:https?://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'’]
-        |\b[\w-]++(?:\.[\w-]+)*\.(?:ee|com|org|net|eu|io|co|uk|lv|lt|fi|ru|de|info|biz|app)\b(?:/[^\s<>"]*[^\s<>".,;:!?)\]'’])?)
+        |\b[\w-]{{1,63}}+(?:\.[\w-]{{1,63}}+){{0,10}}\.(?:ee|com|org|net|eu|io|co|uk|lv|lt|fi|ru|de|info|biz|app)\b(?:/[^\s<>"]*[^\s<>".,;:!?)\]'’])?)
     |(?P<mention>(?<![\w@])@\w+)
     |(?P<hashtag>(?<![\w#])\#{_L}\w*)
     |(?P<number>\#?\+?\d+(?:[.,:/\-]\d+)*(?:%|{_L}+)?)
