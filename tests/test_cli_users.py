@@ -76,6 +76,8 @@ def test_add_team_lead_keeps_the_team(database: str, capsys: pytest.CaptureFixtu
     (["lea", "--role", "team_lead"], "--team"),
     (["mari", "--role", "reviewer", "--team", "Tartu"], "only a team_lead"),
     (["bad\x07name", "--role", "reviewer"], "NAME: must not hold control characters"),
+    (["c1\u009b2J\u007f", "--role", "reviewer"], "NAME: must not hold control characters"),  # DEL, C1 too
+    (["kati", "--role", "agent", "--agent-id", "k\u0085"], "must not hold control characters"),
     (["x" * 256, "--role", "reviewer"], "NAME: String should have at most 255 characters"),
 ])
 def test_add_refuses_what_the_api_refuses(database: str, capsys: pytest.CaptureFixture[str],

@@ -10,6 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 Role = Literal["admin", "reviewer", "team_lead", "agent"]
 
 
+#: No control character in a name, an agent id or a team: C0, DEL and C1 (U+0080-U+009F, which terminals
+#: read as escape sequences too: ``servio users list`` prints names as they are).
+_NO_CONTROLS = r"^[^\x00-\x1f\x7f-\x9f]+$"
+
+
 class UserIn(BaseModel):
     """A new user; an agent user names the agent id their conversations carry, a team lead their team."""
 
@@ -18,13 +23,13 @@ class UserIn(BaseModel):
                      {"name": "lea", "role": "team_lead", "team": "Tallinn"},
                      {"name": "mari", "role": "reviewer"}]})
 
-    name: str = Field(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$")
+    name: str = Field(min_length=1, max_length=255, pattern=_NO_CONTROLS)
     role: Role
-    agent_id: str | None = Field(default=None, min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$",
+    agent_id: str | None = Field(default=None, min_length=1, max_length=255, pattern=_NO_CONTROLS,
                                  validate_default=True,
                                  description="The agent id whose conversations an agent user sees (required "
                                              "for that role).")
-    team: str | None = Field(default=None, min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$",
+    team: str | None = Field(default=None, min_length=1, max_length=255, pattern=_NO_CONTROLS,
                              validate_default=True,
                              description="The team a team_lead user leads (required for that role, and "
                                          "only for it): they see that team's conversations.")
