@@ -133,6 +133,12 @@ def test_the_api_docs_run_their_own_inline_script_by_hash_only(client: TestClien
     csp = guarded(answer)
     assert _hashes(answer.text, "script") <= csp["script-src"]
     assert csp["connect-src"] == {"'self'"}
+    # only the page's own script files, Swagger UI at a fixed version: not every file anyone publishes on
+    # the CDN, which would run on the dashboard's origin (security audit S6)
+    files = {s for s in csp["script-src"] if s.startswith("https://")}
+    assert files and all(s.endswith(".js") for s in files), csp["script-src"]
+    srcs = set(re.findall(r'<script src="([^"]+)"', answer.text))
+    assert srcs and srcs <= files and not any("swagger-ui-dist@5/" in s for s in srcs)
 
 
 def test_answers_over_https_tell_the_browser_to_stay_on_https(filled_store: Any, users: Users) -> None:
