@@ -117,8 +117,11 @@ class _Run:
 
 def _list(run: _Run) -> int:
     users = run.store.list_users()
-    if run.args.json:
-        print(json.dumps([u.to_dict() for u in users], indent=2, ensure_ascii=False))
+    if run.args.json:  # the API's user objects, written as the API writes them ("...Z" times)
+        from servio.service.schemas.admin import UserOut
+
+        out = [UserOut.model_validate(u.to_dict()).model_dump(mode="json") for u in users]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         print(_table(users))
     return EXIT_OK
@@ -126,7 +129,7 @@ def _list(run: _Run) -> int:
 
 def _table(users: list[Any]) -> str:
     """Users as aligned columns, one a line under a header (times in UTC)."""
-    rows = [("id", "name", "role", "team", "agent id", "active", "created")]
+    rows = [("id", "name", "role", "team", "agent id", "active", "created (UTC)")]
     rows += [(str(u.id), u.name, u.role, u.team or "-", u.agent_id or "-", "yes" if u.active else "no",
               u.created_at.strftime("%Y-%m-%d %H:%M")) for u in users]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

@@ -111,7 +111,7 @@ def test_list_shows_a_table_and_json(database: str, capsys: pytest.CaptureFixtur
     capsys.readouterr()
     assert _users(["list"], database) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["id", "name", "role", "team", "agent", "id", "active", "created"]
+    assert lines[0].split() == ["id", "name", "role", "team", "agent", "id", "active", "created", "(UTC)"]
     rows = {line.split()[1]: line.split() for line in lines[1:]}
     assert set(rows) == {"admin", "lea", "kati"}
     assert rows["lea"][2:5] == ["team_lead", "Tartu", "-"] and rows["lea"][5] == "yes"
@@ -123,6 +123,7 @@ def test_list_shows_a_table_and_json(database: str, capsys: pytest.CaptureFixtur
                                                 "agent_id": "kati-7", "team": None, "active": False,
                                                 "created_at": None}
     assert all("token" not in u for u in listed)
+    assert all(u["created_at"].endswith("Z") for u in listed)  # as GET /users writes it, not "+00:00"
 
 
 def test_token_issues_another_working_token(database: str, capsys: pytest.CaptureFixture[str]) -> None:
