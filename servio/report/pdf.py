@@ -54,6 +54,10 @@ def write_pdf(html: str, path: str | Path, *, timeout: float = 120.0) -> Path:
     """
     browser = find_chromium()
     if browser is None:
+        chosen = os.environ.get("SERVIO_CHROMIUM")
+        if chosen:
+            raise PdfError(f"SERVIO_CHROMIUM is {chosen!r}, which is not a file: set it to Chromium's path "
+                           "(or unset it to look on PATH); the HTML report works without it")
         raise PdfError("writing a PDF needs Chromium: install it (Debian: apt-get install chromium) "
                        "or set SERVIO_CHROMIUM to its path; the HTML report works without it")
     out = Path(path).resolve()

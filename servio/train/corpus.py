@@ -67,7 +67,8 @@ def read_labelled(paths: Sequence[str | Path],
     for path in paths:  # one file at a time: the same id in a later file is a correction
         found, report = read_all([str(path)], **(read_options or {}))
         if report.problems:
-            raise TrainingError(f"{len(report.problems)} unreadable record(s), first: {report.problems[0]}")
+            raise TrainingError(f"{len(report.problems)} unreadable record(s); training stops rather than "
+                                f"leave them out: fix them and train again. First: {report.problems[0]}")
         convs.extend(found)
     by_id: dict[str, Conversation] = {}
     replaced = 0
@@ -108,7 +109,7 @@ def build_corpus(paths: Sequence[str | Path], *, rules: bool = True, on_progress
     convs, replaced = read_labelled(paths, read_options)
     if not convs:
         raise TrainingError("no labelled conversations in " + ", ".join(map(str, paths)))
-    _say(on_progress, f"analysing {len(convs)} conversations")
+    _say(on_progress, f"analysing {len(convs)} conversation{'' if len(convs) == 1 else 's'}")
     analyses = tuple(prepare(c) for c in convs)
     tags: tuple[tuple[TurnTags, ...], ...] = ()
     if rules:

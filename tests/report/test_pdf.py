@@ -11,8 +11,16 @@ from servio.report.html import build_report
 
 
 def test_missing_chromium_gives_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SERVIO_CHROMIUM", str(tmp_path / "no-such-browser"))
+    monkeypatch.delenv("SERVIO_CHROMIUM", raising=False)
+    monkeypatch.setattr(pdf, "find_chromium", lambda: None)
     with pytest.raises(pdf.PdfError, match="needs Chromium"):
+        pdf.write_pdf("<p>x</p>", tmp_path / "out.pdf")
+
+
+def test_a_servio_chromium_that_points_nowhere_is_named(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SERVIO_CHROMIUM", str(tmp_path / "no-such-browser"))
+    with pytest.raises(pdf.PdfError, match="SERVIO_CHROMIUM is '.*no-such-browser', which is not a file"):
         pdf.write_pdf("<p>x</p>", tmp_path / "out.pdf")
 
 
