@@ -390,6 +390,13 @@ class _Session:
         self.stream = read(self.paths(), self.options)
         return self.progress(self.stream)
 
+    def scorable(self) -> Iterator[Any]:
+        """The conversations with something to score; one without any agent text is reported as skipped at
+        its file and line (``servio tag`` and ``eval`` read every conversation)."""
+        from servio.jobs import scorable
+
+        return scorable(self.conversations(), self.reject)
+
     def reject(self, message: str) -> None:
         """Report the conversation just read as skipped, at its file and line (``--strict``: stop)."""
         self.count -= 1
@@ -524,7 +531,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     paint = Painter(_colour(args))
     legend_done = False
     # the terminal shows stages, scores and feedback, never the evidence: only --json needs it worked out
-    for conv, result in score(session.conversations(), session.options, evidence=args.json):
+    for conv, result in score(session.scorable(), session.options, evidence=args.json):
         if args.json:
             print(json.dumps(result.to_dict(), ensure_ascii=False))
             continue
@@ -541,7 +548,7 @@ def cmd_agents(args: argparse.Namespace) -> int:
     from servio.report.terminal import Painter, render_profiles
 
     session = _Session(args)
-    results = [r for _, r in score(session.conversations(), session.options, evidence=False)]
+    results = [r for _, r in score(session.scorable(), session.options, evidence=False)]
     if not results:
         raise UsageError("nothing to profile: no conversation was read")
     language = args.summary_lang or majority_language(results)

@@ -344,7 +344,7 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         from servio.jobs import score
 
         # a report shows no evidence: the tags without it are the same and twice as quick
-        pairs = list(score(session.conversations(), session.options, evidence=False))
+        pairs = list(score(session.scorable(), session.options, evidence=False))
         results = [r for _, r in pairs]
         conversations = {c.id: c for c, _ in pairs}
     _check_selection(results, args, scope, ident)

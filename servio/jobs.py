@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from servio.analyze.registry import DEFAULT_TAGGER
-from servio.model import Channel, ContactType, Conversation, Language
+from servio.model import Channel, ContactType, Conversation, Language, Speaker
 from servio.results import ConversationResult, StagedConversation, TaggedConversation
 
 if TYPE_CHECKING:
     from servio.analyze.base import Tagger
     from servio.evaluate.scorecard import Scorecard
+    from servio.ingest import ConversationStream
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ class Counter:
             yield item
 
 
-def read(paths: Sequence[str | Path], opts: JobOptions) -> Iterator[Conversation]:
+def read(paths: Sequence[str | Path], opts: JobOptions) -> ConversationStream:
     """Stream conversations from files or folders in any supported format."""
     from servio.ingest import read_conversations
 
@@ -77,6 +78,49 @@ def read(paths: Sequence[str | Path], opts: JobOptions) -> Iterator[Conversation
         on_problem=opts.on_problem,
         on_note=opts.on_note,
     )
+
+
+def unscorable(conv: Conversation) -> str | None:
+    """Why ``conv`` has nothing to score, as a reading problem's message, or None.
+
+    A conversation whose turns hold no text (an export of attachments, empty strings), or none by the
+    agent (a customer who left before anyone answered, a bot's greeting, an agent labelled otherwise),
+    would score 0 on every stage and drag the agent's and team's means down for nothing they did.
+    """
+    from servio.ingest.remedies import remedy
+
+    said = _turns_with_text(conv)
+    if not said:
+        return "no turn has any text: nothing to score; conversation skipped"
+    if Speaker.AGENT not in said:
+        only = " and ".join(f"{n} {speaker} turn{'s' if n > 1 else ''}" for speaker, n in said.items())
+        return (f"no agent turn with text, only {only} ({remedy('agent')}): nothing to score; "
+                "conversation skipped")
+    return None
+
+
+def scorable(conversations: Iterable[Conversation], reject: Callable[[str], None]) -> Iterator[Conversation]:
+    """``conversations`` without those that have nothing to score (:func:`unscorable`), each of which is
+    handed to ``reject`` as it is read (``ConversationStream.reject``: a problem at its file and line).
+
+    For the jobs that score (``servio analyze``, ``agents``, ``report``, imports); ``servio tag`` writes
+    every conversation it reads, with empty stages where there is no text.
+    """
+    for conv in conversations:
+        reason = unscorable(conv)
+        if reason is None:
+            yield conv
+        else:
+            reject(reason)
+
+
+def _turns_with_text(conv: Conversation) -> dict[Speaker, int]:
+    """How many turns with visible text each speaker has, in order of first appearance."""
+    said: dict[Speaker, int] = {}
+    for turn in conv.turns:
+        if turn.text.strip():
+            said[turn.speaker] = said.get(turn.speaker, 0) + 1
+    return said
 
 
 def tag(conversations: Iterable[Conversation], opts: JobOptions) -> Iterator[TaggedConversation]:

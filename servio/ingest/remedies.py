@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Literal
 
 Audience = Literal["cli", "service", "python"]
-KINDS = ("column", "speaker", "format", "record_size")
+KINDS = ("column", "speaker", "agent", "format", "record_size")
 
 _TOKEN = re.compile("\u27e6(\\w+):([^\u27e7]*)\u27e7")
 

@@ -179,10 +179,13 @@ def _profile_desc(values: Values, language: str) -> str:
     return f"{t['chart_profile_desc']} " + "; ".join(parts) + "."
 
 
-def profile_bars(values: Values, *, language: str, coverage: Mapping[int, float] | None = None,
+def profile_bars(values: Values, *, language: str, coverage: Mapping[int, float | None] | None = None,
                  title: str | None = None, links: Mapping[int, str] | None = None, width: int = 440,
                  ids: ChartIds | None = None) -> str:
-    """The seven-stage profile as horizontal bars in the stage colours, score (and coverage) printed."""
+    """The seven-stage profile as horizontal bars in the stage colours, score (and coverage) printed.
+
+    ``coverage`` is a share (0..1) per stage, None (a dash) where the stage never applies.
+    """
     t = strings(language)
     row, left = 30, 120
     top = 24 if coverage is not None else 8  # room for the column heads over the printed numbers
@@ -207,8 +210,9 @@ def profile_bars(values: Values, *, language: str, coverage: Mapping[int, float]
         inner.append(f'<text x="{left + track + 6}" y="{y + 17}" fill="{INK}" font-weight="700">'
                      f'{_fmt(v)}</text>')
         if coverage is not None:
+            share = coverage.get(s)
             inner.append(f'<text x="{left + track + 42}" y="{y + 17}" fill="{MUTED}">'
-                         f'{coverage.get(s, 0) * 100:.0f}%</text>')
+                         f'{"–" if share is None else f"{share * 100:.0f}%"}</text>')
         label = f"{meta.name(language)}: {t['score']} {_fmt(v)}"
         parts.append(_link((links or {}).get(s), "".join(inner), label))
     parts.append(tail)

@@ -44,7 +44,8 @@ class Overview:
 
     profile: AgentProfile
     values: dict[int, float | None]
-    coverage: dict[int, float]
+    #: per stage, the share of the conversations where it applies in which it was present (None: never)
+    coverage: dict[int, float | None]
     patterns: tuple[PatternCount, ...]
     trend: tuple[TrendPoint, ...]
     bucket: str
@@ -93,15 +94,20 @@ def select(results: Iterable[ConversationResult], *, scope: str = "period", id: 
     return out
 
 
-def stage_values(results: Sequence[ConversationResult]) -> tuple[dict[int, float | None], dict[int, float]]:
-    """Per stage: mean score where it applies (None if it never does) and coverage (share present)."""
+def stage_values(results: Sequence[ConversationResult]
+                 ) -> tuple[dict[int, float | None], dict[int, float | None]]:
+    """Per stage: mean score where it applies and coverage, the share of those conversations in which it
+    was present (both None where it never applies).
+
+    Both count the conversations where the stage applies, as the dashboard's "Present in" and "Missing
+    in" do: values in a complaint neither lower the mean nor count as missing.
+    """
     values: dict[int, float | None] = {}
-    coverage: dict[int, float] = {}
+    coverage: dict[int, float | None] = {}
     for stage in ALL_STAGES:
-        scores = [s for r in results for s in r.stage_scores if s.stage == stage]
-        applies = [s.score for s in scores if s.weight > 0]
-        values[int(stage)] = fmean(applies) if applies else None
-        coverage[int(stage)] = sum(1 for s in scores if s.present) / len(results) if results else 0.0
+        applies = [s for r in results for s in r.stage_scores if s.stage == stage and s.weight > 0]
+        values[int(stage)] = fmean(s.score for s in applies) if applies else None
+        coverage[int(stage)] = sum(1 for s in applies if s.present) / len(applies) if applies else None
     return values, coverage
 
 

@@ -299,7 +299,10 @@ class _Batches:
         """Store every batch; a read error (``strict``) stores the batches read before it, then is raised."""
         ahead = 1 if self.analysis.pool.workers > 1 else 0
         pending: deque[_Batch] = deque()
-        batches = _batches(self.stream, batch_size)
+        from servio.jobs import scorable
+
+        # a conversation with no agent text would be stored with 0 on every stage: a problem at its line
+        batches = _batches(scorable(self.stream, self.stream.reject), batch_size)
         while True:
             try:
                 batch = next(batches, None)

@@ -20,7 +20,7 @@ def demo_app(paths: Sequence[str | Path] | None = None, *, prefix: str = "/ui",
     from fastapi import FastAPI
     from fastapi.responses import RedirectResponse
 
-    from servio.jobs import JobOptions, read, score
+    from servio.jobs import JobOptions, read, scorable, score
     from servio.live import LiveSessions
     from servio.service.errors import install_error_handlers
     from servio.service.headers import SecurityHeadersMiddleware
@@ -33,7 +33,8 @@ def demo_app(paths: Sequence[str | Path] | None = None, *, prefix: str = "/ui",
         paths = example_paths()
     backend = MemoryBackend(tagger=tagger)
     opts = JobOptions(tagger=tagger)
-    backend.add(score(read(list(paths), opts), opts))
+    stream = read(list(paths), opts)
+    backend.add(score(scorable(stream, stream.reject), opts))
     app = FastAPI(title="servio dashboard (demo)", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web_backend = backend
     app.state.live = LiveSessions(tagger=tagger)

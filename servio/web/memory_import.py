@@ -45,13 +45,14 @@ def _set(backend: MemoryBackend, job_id: int, **changes: Any) -> None:
 
 def _run(backend: MemoryBackend, job_id: int, paths: list[Path], format: str | None,
          options: ReaderOptions | None) -> None:
-    from servio.jobs import JobOptions, read, score
+    from servio.ingest.remedies import render
+    from servio.jobs import JobOptions, read, scorable, score
 
     problems: list[dict[str, Any]] = []
 
     def on_problem(problem: Any) -> None:
         record = {"path": str(getattr(problem, "path", "") or ""), "line": getattr(problem, "line", None),
-                  "message": str(getattr(problem, "message", problem))}
+                  "message": render(str(getattr(problem, "message", problem)), "service")}
         problems.append(record)
         job = backend.jobs[job_id]
         _set(backend, job_id, skipped=job.skipped + 1, problem_count=job.problem_count + 1,
@@ -60,7 +61,8 @@ def _run(backend: MemoryBackend, job_id: int, paths: list[Path], format: str | N
     _set(backend, job_id, status="running", started_at=datetime.now(UTC))
     opts = JobOptions(format=format, reader_options=options, on_problem=on_problem, tagger=backend.tagger)
     try:
-        for conv, result in score(read(paths, opts), opts):
+        stream = read(paths, opts)
+        for conv, result in score(scorable(stream, stream.reject), opts):
             known = conv.id in backend.items
             backend.add([(conv, result)])
             job = backend.jobs[job_id]

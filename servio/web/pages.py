@@ -120,7 +120,7 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
 
     ov = summary.overview(results, kind=kind, id=id, language=language,
                           trend_href=lambda a, b: to_list(date_from=a.isoformat(), date_to=b.isoformat()))
-    applies, missing = applicable_and_missing(results)
+    _, missing = applicable_and_missing(results)
     stage_links = {s: to_list(missing_stage=s) if missing[s] else to_list(sort="overall") for s in ov.values}
     weakest = ov.profile.named_weakest
     ids = charts.ChartIds()  # two trends on the page (wide and narrow): each chart's ids unique
@@ -139,10 +139,9 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
         "pattern_links": {p.id: to_list(failure=p.id) for p in ov.patterns},
         "worst": [(r, link("conversation", id=r.conversation_id),
                    summary.pattern_labels(r.failures, language)) for r in ov.worst],
-        # over the conversations where the stage applies: the list behind "missing in n" holds n
+        # over the conversations where the stage applies: the list behind "missing in n" holds n, and the
+        # table's "present in" is the bar chart's (ov.coverage)
         "missing_counts": missing,
-        "present_shares": {s: (applies[s] - missing[s]) / applies[s] if applies[s] else None
-                           for s in ov.values},
     }
 
 

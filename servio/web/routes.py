@@ -487,10 +487,31 @@ class _Ui:
             return RedirectResponse(own, status_code=303)
         if team is not None:
             scope.team_profile(team)
+            # a team no conversation names: not a heatmap titled with it, the selector on "everyone" and a
+            # report offered for it (a team lead's own team is theirs even before anything is imported)
+            if scope.team is None and not self.known_team(request, team):
+                return self.missing(request, "team_none_at_all", team,
+                                    [(self.link("team"), "to_team_overview")])
         ctx = pages.team_page(self.backend(request), team=team, language=language_of(request), link=self.link,
                               **_dates(request))
         ctx["teams"] = scope.within(ctx["teams"], lambda t: t.id)
         return self.page(request, "team.html", **ctx, q=dict(q), team_locked=scope.team is not None)
+
+    def known_team(self, request: Request, team: str) -> bool:
+        """Whether any conversation names ``team``."""
+        return any(t.id == team for t in self.backend(request).teams())
+
+    def nothing_to_report(self, request: Request, user: User, kind: str, key: str) -> Response:
+        """The 404 page of a team or agent report with no conversation behind it, as their pages answer."""
+        dated = any(_dates(request).values())
+        if kind == "agent":
+            links = [(self.link("agent", id=key), "all_their_conversations")] if dated else []
+            return self.missing(request, "agent_none_in_period" if dated else "agent_none_at_all", key,
+                                [*links, (self.link("team"), "to_team_overview")])
+        if Scope.of(user).team is None and not self.known_team(request, key):
+            return self.missing(request, "team_none_at_all", key, [(self.link("team"), "to_team_overview")])
+        return self.missing(request, "team_none_in_period", key,
+                            [(self.link("team", team=key), "all_team_conversations")])
 
     def report(self, request: Request) -> Response:
         """The HTML report; ``download=1`` sends it as a file (the pages' "Download report" link).
@@ -510,6 +531,9 @@ class _Ui:
         dates = _dates(request)
         backend = self.backend(request)
         results = backend.results(agent_id=key if scope == "agent" else None, team=within, **dates)
+        if not results and scope in ("agent", "team") and key is not None:
+            # not an empty "0 conversations" report where the agent's or team's page is not found
+            return self.nothing_to_report(request, user, scope, key)
         results, conversations = pages.with_full_worst(backend, results)
         try:
             html = build_report(results, conversations, scope=scope, id=key, language=language_of(request),

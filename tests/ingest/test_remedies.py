@@ -15,6 +15,10 @@ from servio.ingest.remedies import remedy, render
     ("speaker", "Mari Maasikas", "map it with --speaker 'Mari Maasikas=agent' (or =customer, =system)",
      "write agent, customer or system for it in the file, or import it with the command line's --speaker "
      "'Mari Maasikas=agent'", "map it with ReaderOptions.speaker_values"),
+    ("agent", "", "if the agent's turns have another label, map it with --speaker LABEL=agent; e-mail: "
+     "--agent-domain", "if the agent's turns have another label, write agent for it in the file; e-mail: the "
+     "import's agents' e-mail domain", "if the agent's turns have another label, map it with "
+     "ReaderOptions.speaker_values; e-mail: agent_domains"),
     ("format", "", "choose one with --format NAME",
      "choose one in the import's format field (on the dashboard: Format)", "choose one with format="),
 ])

@@ -409,3 +409,19 @@ def test_a_gap_too_narrow_to_say_so_is_named_by_a_key() -> None:
 def test_the_gap_band_and_its_words_stay_readable() -> None:
     assert charts.contrast(charts.MUTED, charts.GAP_FILL) >= 4.5  # "no conversations" on the band
     assert charts.GAP_FILL != "#ffffff" and charts.contrast("#ffffff", charts.GAP_FILL) > 1.1  # a band to see
+
+
+def test_coverage_is_the_share_where_the_stage_applies_and_a_dash_where_it_never_does() -> None:
+    # the bars printed present-in-all-conversations (33%) beside the table's present-where-it-applies (67%)
+    from servio.report.summary import stage_values
+    from tests.report.conftest import make_result
+
+    results = [make_result("a", "ann", "T", "2026-10-01", {4: 80.0}),  # values carried
+               make_result("b", "ann", "T", "2026-10-02", {1: 50.0}, missing=(4,)),  # applies, not carried
+               make_result("c", "ann", "T", "2026-10-03", {1: 70.0})]  # values do not apply (a complaint)
+    values, coverage = stage_values(results)
+    assert coverage[4] == 0.5 and values[4] == 40.0
+    assert coverage[1] == 1.0 and coverage[2] is None and values[2] is None
+    root = parse(charts.profile_bars(values, language="en", coverage=coverage))
+    printed = [t for t in texts(root) if t.endswith("%") or t == "–"]  # per stage: score dash, share
+    assert printed == ["100%", "–", "–", "–", "–", "50%", "–", "–", "–", "–", "–", "–"]

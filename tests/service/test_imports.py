@@ -128,6 +128,23 @@ def test_a_job_says_how_to_fix_a_problem_with_the_import_fields_not_the_command_
         assert other not in said
 
 
+def test_a_conversation_with_nothing_to_score_is_a_problem_not_a_zero(client: TestClient,
+                                                                       users: Users) -> None:
+    # dashboard audit F6: a bot's lone turn and an empty agent turn were stored and scored 0, silently
+    robot = json.dumps({"id": "badspeaker", "turns": [{"speaker": "robot", "text": "hi"}]})
+    empty = json.dumps({"id": "emptytext", "turns": [{"speaker": "agent", "text": ""}]})
+    body = "\n".join([_record("ok-1"), robot, empty, _record("ok-2")]) + "\n"
+    job = _upload(client, users, [("mixed.jsonl", body.encode())]).json()
+    assert (job["read"], job["skipped"], job["new"]) == (2, 2, 2)
+    assert job["messages"] == [
+        "mixed.jsonl:2: no agent turn with text, only 1 system turn (if the agent's turns have another "
+        "label, write agent for it in the file; e-mail: the import's agents' e-mail domain): nothing to "
+        "score; conversation skipped",
+        "mixed.jsonl:3: no turn has any text: nothing to score; conversation skipped"]
+    for cid, status in (("badspeaker", 404), ("emptytext", 404), ("ok-2", 200)):
+        assert client.get(f"/conversations/{cid}", headers=users.headers("admin")).status_code == status
+
+
 BAD_UPLOADS: list[tuple[dict[str, Any], list[tuple[str, bytes]]]] = [
     ({"format": "docx"}, [("a.jsonl", b"{}")]),
     ({"column": "nonsense"}, [("a.csv", b"a,b\n")]),

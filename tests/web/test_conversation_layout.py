@@ -9,10 +9,13 @@ import pytest
 #: the most room between the timeline's last line (the turn numbers) and the section under it
 MOST_GAP = 16
 
+# under the strip, or under the line saying it scrolls when a phone shows only part of it (test_phone_list)
 GAP = """() => {
   const svg = document.querySelector('.timeline-wrap svg.timeline').getBoundingClientRect();
+  const hint = document.getElementById('timeline-hint');
+  const above = hint && !hint.hidden ? hint.getBoundingClientRect().bottom : svg.bottom;
   const grid = document.querySelector('.conv-grid').getBoundingClientRect();
-  return grid.top - svg.bottom;
+  return grid.top - above;
 }"""
 
 

@@ -155,3 +155,37 @@ def test_an_address_no_page_has_is_the_not_found_page(clients: Any, path: str) -
 def test_signed_out_an_unknown_address_goes_to_sign_in_first(clients: Any) -> None:
     answer = clients(None).get("/ui/nothing", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/ui/login?next=%2Fui%2Fnothing"
+
+
+@pytest.mark.parametrize("role", ["admin", "reviewer"])
+def test_a_team_no_conversation_names_is_not_found_not_an_empty_overview(clients: Any, role: str) -> None:
+    # dashboard audit F14: "Team overview: Nope", the selector on "everyone" and a report offered for it
+    answer = clients(role).get("/ui/team?team=Nope&lang=en")
+    assert _page(answer, 404, "en") == "There is no team Nope: no conversation names it."
+    assert "report-link" not in answer.text and "/ui/team" in _links(answer.text)
+    et = clients(role).get("/ui/report?scope=team&id=Nope&lang=et")
+    assert _page(et, 404, "et") == "Meeskonda Nope ei ole: ükski vestlus ei kuulu sellele meeskonnale."
+    assert clients(role).get("/ui/team?team=North&lang=en").status_code == 200
+
+
+def test_a_report_of_an_agent_the_team_lead_cannot_see_is_not_found_as_their_page(clients: Any) -> None:
+    # dashboard audit F14: an empty 200 "0 conversations" report where /ui/agents/tom is 404
+    lead = clients("team_lead")
+    page = lead.get("/ui/agents/tom?lang=en")
+    report = lead.get("/ui/report?scope=agent&id=tom&download=1&lang=en")
+    assert _page(report, 404, "en") == _page(page, 404, "en") == (
+        "There are no conversations of agent tom that you may see.")
+    assert "content-disposition" not in report.headers
+    assert lead.get("/ui/report?scope=agent&id=eva").status_code == 200
+
+
+def test_a_report_of_an_empty_period_says_so_as_the_pages_do(clients: Any) -> None:
+    admin = clients("admin")
+    dates = "date_from=2027-01-01&date_to=2027-01-31&lang=en"
+    agent = admin.get(f"/ui/report?scope=agent&id=eva&{dates}")
+    assert _page(agent, 404, "en") == "Agent eva has no conversations in this period."
+    assert "/ui/agents/eva" in _links(agent.text)
+    team = admin.get(f"/ui/report?scope=team&id=North&{dates}")
+    assert _page(team, 404, "en") == "Team North has no conversations in this period."
+    assert "/ui/team?team=North" in _links(team.text)
+    assert admin.get("/ui/report?scope=team&id=North&lang=en").status_code == 200

@@ -123,11 +123,14 @@ def check_language(client: TestClient) -> None:
 
 
 def check_agent_domain(client: TestClient) -> None:
-    finished(client, "kiri.eml", AGENT_MAIL)
-    (conv, _), = stored(client).values()
-    assert conv.turns[0].speaker is Speaker.CUSTOMER
+    # without the domain the agent's lone message reads as a customer's: nothing to score, so the job says
+    # so and names the field that fixes it (it was stored with 0 on every stage)
+    job = finished(client, "kiri.eml", AGENT_MAIL)
+    assert (job["new"], job["skipped"]) == (0, 1) and stored(client) == {}
+    assert "no agent turn with text, only 1 customer turn" in job["problems"][0]["message"]
+    assert "the import's agents' e-mail domain" in job["problems"][0]["message"]
     job = finished(client, "kiri.eml", AGENT_MAIL, agent_domain="teenus.example")
-    assert job["updated"] == 1
+    assert job["new"] == 1
     (conv, _), = stored(client).values()
     assert conv.turns[0].speaker is Speaker.AGENT and conv.turns[0].author == "Kadri Kask"
 
@@ -172,7 +175,7 @@ def test_a_file_without_ids_gives_the_ids_the_api_and_the_cli_give(admin: TestCl
 
     (tmp_path / "kiri.eml").write_bytes(AGENT_MAIL)
     expected = {c.id for c in read_all([tmp_path / "kiri.eml"])[0]}
-    finished(admin, "kiri.eml", AGENT_MAIL)
+    finished(admin, "kiri.eml", AGENT_MAIL, agent_domain="teenus.example")
     assert set(stored(admin)) == expected == {"kiri-1"}
 
 
@@ -242,7 +245,7 @@ def test_the_dashboard_import_follows_the_redact_setting_as_the_api_does(store: 
     job records what it ran with, as API jobs do."""
     chat = ("vestlus,rääkija,sõnum\n"
             "r1,klient,Tere! Minu e-post on mari.maasikas@post.example\n"
-            "r1,teenindaja,Aitäh, kirjutan teile sinna.\n").encode()
+            "r1,teenindaja,\"Aitäh, kirjutan teile sinna.\"\n").encode()
     with cookie_clients(store_app(store, redact=redact), tokens) as clients:
         client = clients("admin")
         job = finished(client, "kiri.csv", chat)

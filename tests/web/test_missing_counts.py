@@ -71,3 +71,20 @@ def test_a_stage_missing_nowhere_it_applies_is_present_in_all(client: TestClient
     for score, present, missing in _stage_rows(client.get(f"/ui/agents/{agent}?lang=en").text):
         if re.sub(r"<[^>]+>", "", missing) == "0":
             assert present.strip() in ("100%", "–"), (agent, score, present)
+
+
+def _bar_shares(page: str) -> list[str]:
+    """The share printed beside each bar of the page's (or report's) bar chart, stage 1 first."""
+    svg = page.split('class="chart bars"', 1)[1].split("</svg>", 1)[0]
+    return re.findall(r'<text x="[\d.]+" y="[\d.]+" fill="#57606a">([^<]*)</text>', svg)
+
+
+@pytest.mark.parametrize("agent", ["liis", "kati", "marko", "tom"])
+def test_the_bars_and_the_report_print_the_tables_present_in(client: TestClient, agent: str) -> None:
+    # the bars printed the share of all conversations (liis's values: 40%) beside the table's 0%
+    page = client.get(f"/ui/agents/{agent}?lang=en").text
+    table = [present.strip() for _, present, _ in _stage_rows(page)]
+    assert _bar_shares(page) == table, agent
+    report = client.get(f"/ui/report?scope=agent&id={agent}&lang=et").text
+    assert _bar_shares(report) == table, agent
+    assert "mitmes protsendis vestlustest, kus etappi hinnatakse" in report  # the caption under the chart

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from html.parser import HTMLParser
 from typing import Any
 
@@ -10,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from servio.results import ConversationResult, StageScore
+from servio.store.types import Team
 from servio.web import web_router
 from servio.web.backend import MemoryBackend
 
@@ -29,6 +31,10 @@ RESULTS = [_result("a1", "ann", "South"), _result("e1", "eve", "North"), _result
 class Centre(MemoryBackend):
     def results(self, *, team: str | None = None, **_: Any) -> list[ConversationResult]:
         return [r for r in RESULTS if team is None or r.team == team]
+
+    def teams(self) -> list[Team]:  # the team page asks whether a team it is given exists
+        counts = Counter(r.team for r in RESULTS if r.team)
+        return [Team(id=t, conversations=n) for t, n in sorted(counts.items())]
 
 
 class _Rows(HTMLParser):

@@ -6,6 +6,7 @@ import re
 import tomllib
 from datetime import date
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +117,30 @@ def test_the_commands_the_sign_in_page_and_its_doc_name_exist() -> None:
     for lang in ("et", "en"):
         named |= set(re.findall(r"\bservio ([a-z]+) ", _raw(lang)["login_help"]))
     assert named and named <= set(sub.choices), named - set(sub.choices)
+
+
+def test_the_memory_import_skips_what_has_nothing_to_score_and_says_the_dashboards_remedy(
+        tmp_path: Path) -> None:
+    # dashboard audit F6: the demo dashboard's import stored a bot's lone turn and an empty agent turn as 0s,
+    # and showed a reader's remedy token raw instead of the words of the import form
+    import json
+
+    from servio.web.memory_import import run_import
+
+    rows = [{"id": "ok", "turns": [{"speaker": "agent", "text": "Tere! Mina olen Kati."}]},
+            {"id": "badspeaker", "turns": [{"speaker": "robot", "text": "hi"}]},
+            {"id": "emptytext", "turns": [{"speaker": "agent", "text": ""}]},
+            {"id": "unknown", "turns": [{"speaker": "Mari", "text": "tere"}]}]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    backend = MemoryBackend()
+    job = run_import(backend, [path], format=None, user=REVIEWER, wait=True)
+    assert (job.status, job.read, job.new, job.skipped) == ("done", 1, 1, 3)
+    assert set(backend.items) == {"ok"}
+    messages = [p["message"] for p in job.problems]
+    assert [p["line"] for p in job.problems] == [2, 3, 4]
+    assert messages[0].startswith("no agent turn with text, only 1 system turn (if the agent's turns have "
+                                  "another label, write agent for it in the file")
+    assert messages[1] == "no turn has any text: nothing to score; conversation skipped"
+    assert "write agent, customer or system for it in the file" in messages[2]
+    assert not any("\u27e6" in m for m in messages)

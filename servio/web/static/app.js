@@ -379,7 +379,27 @@ function setupNotice() {
   notice.textContent = text;
 }
 
+/* ---------- conversation list: on a phone the filters start folded unless one is set ---------- */
+function setupFilterFold() {
+  const fold = document.getElementById("filter-fold");
+  if (fold && fold.dataset.chosen === "0" && window.matchMedia("(max-width: 600px)").matches) {
+    fold.open = false;
+  }
+}
+
+/* ---------- conversation page: a timeline wider than the screen says that it scrolls ---------- */
+function setupTimelineHint() {
+  const wrap = document.getElementById("timeline-wrap");
+  const hint = document.getElementById("timeline-hint");
+  if (!wrap || !hint) { return; }
+  const check = () => { hint.hidden = wrap.scrollWidth <= wrap.clientWidth + 1; };
+  check();
+  window.addEventListener("resize", check);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  setupFilterFold();
+  setupTimelineHint();
   setupCorrections();
   setupSorting();
   setupImport();
