@@ -107,6 +107,24 @@ def test_an_old_job_without_codes_shows_its_stored_messages(store: Any,
     assert [p["message"] for p in shown["problems"]] == ["speaker 'x' is not known; row skipped", "odd"]
 
 
+def test_no_message_names_the_servers_upload_folder(admin: tuple[TestClient, str]) -> None:
+    """A duplicate id names the file it was first read from: the upload's name, not the server's folder."""
+    client, token = admin
+    record = b'{"id": "same", "turns": [{"speaker": "agent", "text": "Tere"}]}\n'
+    files = [("files", ("a.jsonl", record)), ("files", ("b.jsonl", record))]
+    job = client.post("/ui/import?lang=et", files=files, headers=JSON).json()
+    deadline = time.monotonic() + 60
+    while job["status"] in ("pending", "running"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.1)
+        job = client.get(f"/ui/import/{job['id']}?lang=et").json()
+    api = client.get(f"/imports/{job['id']}", headers={"Authorization": f"Bearer {token}"}).json()
+    assert "(esimest korda failist a.jsonl); jäeti vahele" in job["problems"][0]["message"]
+    assert "(first read from a.jsonl); skipped" in api["problems"][0]["message"]
+    for answer in (job, api):
+        assert "servio-upload-" not in str(answer), answer
+
+
 def test_the_open_demo_lists_import_problems_in_estonian_too(demo: TestClient) -> None:
     said = _said(_finished(demo, "et"))
     assert "rääkija 'kati' on tundmatu" in said and "real on 5 välja, päises aga 4" in said

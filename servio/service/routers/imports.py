@@ -48,6 +48,8 @@ def job_out(job: ImportJob, redacted: dict[str, int] | None = None, language: st
     data = job.to_dict()
     problems = [_said_in(dict(p, path=_TEMP_PATH.sub("", str(p.get("path", "")))), language)
                 for p in data["problems"]]
+    for p in problems:  # a message may name another upload ("first read from <folder>/a.jsonl")
+        p["message"] = _ANY_TEMP_PATH.sub("", str(p.get("message", "")))
     data["problems"] = problems
     data["paths"] = [_TEMP_PATH.sub("", str(p)) for p in data["paths"]]
     if data.get("error"):
