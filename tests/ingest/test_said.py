@@ -184,6 +184,9 @@ def test_a_remedy_is_said_in_the_services_estonian_and_falls_back_to_english() -
     assert render(message, "service") == render(message, "service", "en") == (
         "x; choose one in the import's format field (on the dashboard: Format)")
     assert render(message, "cli", "et") == render(message, "cli")  # the command line speaks English
+    column = render(f"no text column ({remedy('column', 'text')})", "service", "et")
+    assert column == ("no text column (kirjuta selle veeru nimi impordi veeruvälja (text=NIMI; töölaual: "
+                      "Veel lugemisvalikuid, CSV veerud))")
 
 
 def test_errors_carry_their_message_and_say_english() -> None:

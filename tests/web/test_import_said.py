@@ -119,7 +119,7 @@ def test_no_message_names_the_servers_upload_folder(admin: tuple[TestClient, str
         time.sleep(0.1)
         job = client.get(f"/ui/import/{job['id']}?lang=et").json()
     api = client.get(f"/imports/{job['id']}", headers={"Authorization": f"Bearer {token}"}).json()
-    assert "(esimest korda failist a.jsonl); jäeti vahele" in job["problems"][0]["message"]
+    assert "(esimest korda loetud failist a.jsonl); jäeti vahele" in job["problems"][0]["message"]
     assert "(first read from a.jsonl); skipped" in api["problems"][0]["message"]
     for answer in (job, api):
         assert "servio-upload-" not in str(answer), answer
