@@ -220,3 +220,15 @@ def test_a_plain_message_still_works_and_a_problem_equals_one_without_its_said()
     assert problem.said is None and problem.what("service", "et") == "something odd; line skipped"
     assert note == Problem("a.txt", None, None, "empty file; nothing to read")
     assert note.text("service", "et") == "a.txt: tühi fail; pole midagi lugeda"
+
+
+def test_the_estonian_messages_use_the_dashboards_words() -> None:
+    """A turn is a 'repliik', a team a 'meeskond', an agent a 'teenindaja', as on the dashboard."""
+    import tomllib
+    from importlib import resources
+
+    dashboard = tomllib.loads(resources.files("servio.web.i18n").joinpath("et.toml").read_text("utf-8"))
+    estonian = " ".join(messages("et").values()).lower()
+    assert dashboard["turn"] == "repliik" and "repliik" in estonian and "pöördumine" not in estonian
+    assert dashboard["users_agent_id"].lower() in estonian and "meeskond" in estonian
+    assert "tiim" not in estonian and "agendi" not in estonian and "kõne" not in estonian
