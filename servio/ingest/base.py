@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
 from servio.ingest.remedies import Audience, render
+from servio.ingest.said import Said
 from servio.model import Channel, Conversation, Language, Speaker
 
 DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024
@@ -31,15 +32,24 @@ class Problem:
     path: str
     line: int | None
     offset: int | None
-    #: what is wrong; a remedy in it is a token that :meth:`text` says in a front end's words
+    #: what is wrong, in English; a remedy in it is a token that :meth:`text` says in a front end's words
     message: str
+    #: the same as a message code and its values, to say in another language (None: only ``message``)
+    said: Said | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return self.text("python")
 
-    def text(self, audience: Audience = "python") -> str:
-        """Where and what, with the remedy said for ``audience`` (see :mod:`servio.ingest.remedies`)."""
-        return self.located(render(self.message, audience))
+    def text(self, audience: Audience = "python", language: str = "en") -> str:
+        """Where and what, with the remedy said for ``audience`` (see :mod:`servio.ingest.remedies`),
+        in ``language`` when the problem has its :attr:`said` (else in English)."""
+        return self.located(self.what(audience, language))
+
+    def what(self, audience: Audience = "python", language: str = "en") -> str:
+        """What is wrong, without where: the message in ``language`` with its remedy said for ``audience``."""
+        if language != "en" and self.said is not None:
+            return render(self.said.text(language), audience, language)
+        return render(self.message, audience)
 
     def located(self, message: str) -> str:
         """``message`` after where the problem is: ``path:line: ``, ``path@byte N: `` or ``path: ``."""
@@ -86,11 +96,13 @@ class ReadReport:
 class IngestError(Exception):
     """Input that cannot be read: a missing path, an unknown format name, or (strict) a bad record.
 
-    ``str()`` says a remedy in its message for Python callers; :meth:`text` for another front end."""
+    ``str()`` says a remedy in its message for Python callers; :meth:`text` for another front end.
+    Given a :class:`~servio.ingest.said.Said`, ``message`` is its English text and ``said`` keeps it."""
 
-    def __init__(self, message: str, problem: Problem | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Said, problem: Problem | None = None) -> None:
+        self.said = message if isinstance(message, Said) else None
+        self.message = str(message)
+        super().__init__(self.message)
         self.problem = problem
 
     def __str__(self) -> str:
@@ -194,7 +206,7 @@ class ReaderOptions:
             key = name.strip().casefold().replace("-", "_")
             if key not in COLUMN_FIELDS:
                 known = ", ".join(sorted(COLUMN_FIELDS))
-                raise IngestError(f"unknown column field {name!r}; known fields: {known}")
+                raise IngestError(Said("options.unknown_column_field", {"name": repr(name), "known": known}))
             kwargs[COLUMN_FIELDS[key]] = header
         kwargs["agent_domains"] = frozenset(agent_domains)
         kwargs["agent_addresses"] = frozenset(agent_addresses)
@@ -202,11 +214,22 @@ class ReaderOptions:
         try:
             return cls(**kwargs)  # type: ignore[arg-type]
         except (TypeError, ValueError) as exc:
-            raise IngestError(f"bad reader option: {exc}") from None
+            raise IngestError(Said("options.bad", {"detail": str(exc)})) from None
 
 
 #: the end of a problem message naming what is dropped ("; row skipped", "; conversation left out of eval")
 _SKIPPED = re.compile(r";\s*(?:[a-z ]+ )?(?:skipped|left out(?: [a-z ]+)?)$")
+
+
+def _stopped(said: Said | None, text: str) -> Said | None:
+    """The strict form of a problem's message: what was wrong, and that reading stopped. A message that
+    names what it drops is a ``skip.*`` frame around the reason; the strict one frames the reason alone.
+    None when that would not say ``text`` in English (the English text is the contract)."""
+    if said is None:
+        return None
+    reason = said.params.get("reason") if said.code.startswith("skip.") else said
+    stopped = Said("strict.stopped", {"reason": reason if reason is not None else said})
+    return stopped if stopped.text("en") == text else None
 
 
 class Reporter:
@@ -238,16 +261,20 @@ class Reporter:
         self.named = True
 
     def problem(
-        self, path: str | Path, message: str, *, line: int | None = None, offset: int | None = None
+        self, path: str | Path, message: str | Said, *, line: int | None = None, offset: int | None = None
     ) -> None:
         """Record one dropped record; in strict mode raise :class:`IngestError` instead.
 
         A message ends in what is dropped ("; row skipped"); in strict mode nothing
-        is skipped, reading stops, and the message says so.
+        is skipped, reading stops, and the message says so. A :class:`Said` is kept with
+        the problem to say it in another language; ``message`` is its English text.
         """
+        said = message if isinstance(message, Said) else None
+        text = str(message)
         if self.strict:
-            message = _SKIPPED.sub("", message) + "; reading stopped (strict)"
-        item = Problem(str(path), line, offset, message)
+            text = _SKIPPED.sub("", text) + "; reading stopped (strict)"
+            said = _stopped(said, text)
+        item = Problem(str(path), line, offset, text, said)
         self._problems.append(item)
         if self.strict:
             raise IngestError(item.located(item.message), item)
@@ -255,10 +282,11 @@ class Reporter:
             self._on_problem(item)
 
     def note(
-        self, path: str | Path, message: str, *, line: int | None = None, offset: int | None = None
+        self, path: str | Path, message: str | Said, *, line: int | None = None, offset: int | None = None
     ) -> None:
-        """Record a remark about the input that drops nothing."""
-        item = Problem(str(path), line, offset, message)
+        """Record a remark about the input that drops nothing (a :class:`Said` kept as by :meth:`problem`)."""
+        said = message if isinstance(message, Said) else None
+        item = Problem(str(path), line, offset, str(message), said)
         self._notes.append(item)
         if self._on_note is not None:
             self._on_note(item)

@@ -24,6 +24,7 @@ from servio.ingest.fields import (
 )
 from servio.ingest.prefix import parse_prefix
 from servio.ingest.remedies import remedy
+from servio.ingest.said import Said
 from servio.ingest.textio import Line, decode_head, text_lines
 from servio.ingest.timeparse import parse_datetime
 from servio.ingest.vocab import (
@@ -57,7 +58,7 @@ def guess_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
-def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, int], str | None]:
+def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, int], Said | None]:
     """Field -> column index for a header row, and an error naming the available columns if any."""
     keys = [header_key(h) for h in header]
     found: dict[str, int] = {}
@@ -65,7 +66,8 @@ def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, in
         explicit = options.column(name) if name in COLUMN_FIELDS else None
         if explicit is not None:
             if header_key(explicit) not in keys:
-                return found, f"column {explicit!r} for {name} not found; {_columns_note(header)}"
+                return found, Said("csv.column_not_found", {"column": repr(explicit), "field": name,
+                                                            "columns": _columns_note(header)})
             found[name] = keys.index(header_key(explicit))
             continue
         for candidate in column_names()[name]:
@@ -75,23 +77,26 @@ def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, in
     for required in ("text", "speaker"):
         if required not in found:
             looked = ", ".join(column_names()[required][:6])
-            return found, (f"no {required} column (looked for {looked}, ...; {remedy('column', required)}); "
-                           f"{_columns_note(header)}")
+            hint = remedy("column", required)
+            return found, Said("csv.no_column", {"field": required, "looked": looked, "remedy": hint,
+                                                 "columns": _columns_note(header)})
     return found, None
 
 
 _SHOWN_COLUMNS = 12
 
 
-def _columns_note(header: list[str]) -> str:
+def _columns_note(header: list[str]) -> Said:
     """The header's column names for an error (at most a dozen), or that it is no header at all: a
     first line of data (JSON forced through --format csv, a header-less export) is not echoed, since it
     may hold a customer's words."""
     if any(len(h) > 40 or any(ch in h for ch in '{}[]"') for h in header):
-        return "the first line does not look like a header of column names (is it CSV? see --format)"
+        return Said("csv.not_a_header")
     shown = ", ".join(header[:_SHOWN_COLUMNS])
     more = len(header) - _SHOWN_COLUMNS
-    return f"available columns: {shown}" + (f" and {more} more" if more > 0 else "")
+    if more > 0:
+        return Said("csv.columns_more", {"shown": shown, "more": more})
+    return Said("csv.columns", {"shown": shown})
 
 
 class _Feed:
@@ -120,7 +125,7 @@ class _Feed:
                     return
                 line = found
             if line.error is not None and not line.text:
-                self._report.problem(self._path, f"{line.error}; line skipped", line=line.number)
+                self._report.problem(self._path, Said("skip.line", {"reason": line.error}), line=line.number)
                 continue
             self.pulled.append(line)
             yield line.text + "\n"
@@ -157,7 +162,7 @@ class CsvReader:
         lines = text_lines(path, options, report, fallback=True)
         first = next((ln for ln in lines if ln.text.strip() or ln.error), None)
         if first is None:
-            report.note(path, "no rows; nothing to read")
+            report.note(path, Said("csv.no_rows"))
             return
         delimiter = options.delimiter or ("\t" if path.suffix.casefold() == ".tsv" and "\t" in first.text
                                           else guess_delimiter(first.text))
@@ -169,16 +174,17 @@ class CsvReader:
         columns, error = map_columns(header[1], options)
         if error is not None and _not_conversations(columns, options, report):
             columns_note = _columns_note(header[1])
-            report.note(path, f"not a conversation file: no text or speaker column ({columns_note}; if it "
-                              f"is one, {remedy('column', 'text')} and {remedy('column', 'speaker')}); "
-                              "file skipped", line=header[0])
+            reason = Said("csv.not_conversations", {"columns": columns_note,
+                                                    "remedy_text": remedy("column", "text"),
+                                                    "remedy_speaker": remedy("column", "speaker")})
+            report.note(path, Said("skip.file", {"reason": reason}), line=header[0])
             return
         if error is not None:
-            report.problem(path, f"{error}; file skipped", line=header[0])
+            report.problem(path, Said("skip.file", {"reason": error}), line=header[0])
             return
         groups = self._group(path, rows, header[1], columns, options, report)
         if not groups:
-            report.note(path, "no readable rows after the header", line=header[0])
+            report.note(path, Said("csv.no_readable_rows"), line=header[0])
         unknown = ValueNotes()
         for group_id, group in groups.items():
             report.at(group.line)
@@ -195,12 +201,12 @@ class CsvReader:
         for number, row in rows:
             cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
             if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-                report.problem(path, f"row has {len(row)} fields but the header has {len(header)} "
-                                     "(an unquoted delimiter in the text?); row skipped", line=number)
+                wide = Said("csv.wide_row", {"fields": len(row), "header": len(header)})
+                report.problem(path, Said("skip.row", {"reason": wide}), line=number)
                 continue
             if columns["text"] >= len(row):
-                report.problem(path, f"row has {len(row)} field(s) but the header has {len(header)}, "
-                                     "so it has no text (a row cut short?); row skipped", line=number)
+                short = Said("csv.short_row", {"fields": len(row), "header": len(header)})
+                report.problem(path, Said("skip.row", {"reason": short}), line=number)
                 continue
             if _internal(cells):
                 internal.append(number)
@@ -210,7 +216,7 @@ class CsvReader:
             try:
                 turn = self._turn(cells, group, options)
             except FieldError as exc:
-                report.problem(path, f"{exc}; row skipped", line=number)
+                report.problem(path, Said("skip.row", {"reason": exc.said or str(exc)}), line=number)
                 continue
             groups.setdefault(current, group)
             if cells.get("timestamp") and turn.timestamp is None and not group.times.clocks[-1]:
@@ -219,24 +225,23 @@ class CsvReader:
                 bad_dates.append((number, cells["date"]))
             group.turns.append(turn)
         if internal:
-            report.note(path, f"{len(internal)} internal note row(s) left out (its Public or Private column "
-                              "says the customer did not see them)", line=internal[0])
+            report.note(path, Said("csv.internal", {"count": len(internal)}), line=internal[0])
         if bad_times:
             line, value = bad_times[0]
-            report.note(path, f"{len(bad_times)} timestamp(s) not understood (first: {value!r}); "
-                              "turns kept without a time", line=line)
+            bad = Said("csv.bad_times", {"count": len(bad_times), "value": repr(value)})
+            report.note(path, bad, line=line)
         if bad_dates:
             line, value = bad_dates[0]
             column = header[columns["date"]]
-            report.note(path, f"{len(bad_dates)} date(s) in the {column!r} column not understood "
-                              f"(first: {value!r}); read as if the cell were empty", line=line)
+            report.note(path, Said("csv.bad_dates", {"count": len(bad_dates), "column": repr(column),
+                                                     "value": repr(value)}), line=line)
         return groups
 
     def _turn(self, cells: dict[str, str], group: _Group, options: ReaderOptions) -> Turn:
         if _HTML_CELL.match(cells["text"]):
             cells["text"] = html_to_text(cells["text"]).strip()
         if not cells["text"]:
-            raise FieldError("empty text")
+            raise FieldError(Said("csv.empty_text"))
         speaker, author = _speaker(cells["speaker"], options)
         stages = parse_stages(cells["stages"]) if "stages" in cells and options.gold_stages else None
         language = turn_language(cells.get("language"))
@@ -251,7 +256,7 @@ class CsvReader:
 
     def _conversation(self, group_id: str, group: _Group, options: ReaderOptions,
                       unknown: ValueNotes) -> Conversation:
-        notes: list[str] = []
+        notes: list[Said] = []
         fields, kept = conversation_fields({**group.raw, "id": group_id}, notes)
         unknown.add(notes, group.line)
         if group.times.day is not None:  # a date column's date when no turn has a time
@@ -292,8 +297,8 @@ def _speaker(value: str, options: ReaderOptions) -> tuple[Speaker, str | None]:
         return speaker, None
     prefixed = parse_prefix(value + ":", options) if value else None
     if prefixed is None or prefixed.text:  # text left over: not a label ("Klient - Mari" is no author form)
-        raise FieldError(f"speaker {value!r} is not known (known: {speaker_examples()}; "
-                         f"{remedy('speaker', value)})")
+        raise FieldError(Said("csv.unknown_speaker", {"value": repr(value), "known": speaker_examples(),
+                                                      "remedy": remedy("speaker", value)}))
     return prefixed.speaker, prefixed.author
 
 
@@ -318,15 +323,15 @@ def _rows(feed: _Feed, delimiter: str, path: Path, report: Reporter) -> Iterator
             return
         except csv.Error as exc:
             line = feed.pulled[0].number if feed.pulled else None
-            report.problem(path, f"CSV error: {exc}; row skipped", line=line)
+            error = Said("csv.error", {"detail": str(exc)})
+            report.problem(path, Said("skip.row", {"reason": error}), line=line)
             if not feed.pulled:
                 return
             continue
         if feed.exhausted and feed.pulled:  # a complete row ends at its newline, before the end
             opened, rest = feed.pulled[0], feed.pulled[1:]
-            after = f", and the {len(rest)} line(s) after it as rows" if rest else ""
-            report.note(path, f"a quoted cell is never closed; read as ending with its line{after}",
-                        line=opened.number)
+            unclosed = Said("csv.unclosed_more", {"count": len(rest)}) if rest else Said("csv.unclosed")
+            report.note(path, unclosed, line=opened.number)
             row = next(csv.reader([opened.text], delimiter=delimiter), [])
             feed.again(rest)
             feed.pulled[:] = [opened]
@@ -334,7 +339,7 @@ def _rows(feed: _Feed, delimiter: str, path: Path, report: Reporter) -> Iterator
         if not feed.pulled or not any(cell.strip() for cell in row):
             continue
         bad = next((ln for ln in feed.pulled if ln.error), None)
-        if bad is not None:
-            report.problem(path, f"{bad.error}; row skipped", line=bad.number)
+        if bad is not None and bad.error is not None:
+            report.problem(path, Said("skip.row", {"reason": bad.error}), line=bad.number)
             continue
         yield feed.pulled[0].number, row

@@ -17,6 +17,7 @@ from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.email_thread import Mail, group_threads, guessed_roles_doubt, mail_from_message, speakers
 from servio.ingest.fields import build_conversation, derived_id
 from servio.ingest.remedies import remedy
+from servio.ingest.said import Said
 from servio.ingest.textio import decode_head
 from servio.model import Channel, Conversation, Turn
 
@@ -47,17 +48,17 @@ def _header_names(lines: Sequence[str]) -> list[str]:
 
 
 #: Why a message without any body text is skipped (an empty body, attachments only).
-_NO_TEXT = "message has no text (an empty body, or attachments only)"
+_NO_TEXT = Said("email.no_text")
 #: ... and when the file ends before its headers do.
-_CUT_SHORT = "message has no text: the file ends inside its headers (was the file cut short?)"
+_CUT_SHORT = Said("email.cut_short")
 
 
-def _cut_note(mail: Mail) -> str:
-    """Where cleaning cut a message to nothing, for a problem's message."""
+def _all_cut(mail: Mail) -> Said:
+    """That cleaning cut a message to nothing, and where, for a problem's message."""
     if mail.cut_all is None:
-        return ""
+        return Said("email.all_cut")
     line = mail.cut_all if len(mail.cut_all) <= 80 else mail.cut_all[:77] + "..."
-    return f" (all its text was cut as a quote or signature from the line {line!r} on)"
+    return Said("email.all_cut_from", {"line": repr(line)})
 
 
 def _conversation(thread: list[Mail], index: int, path: Path, options: ReaderOptions) -> Conversation:
@@ -89,20 +90,20 @@ class EmlReader:
         size = path.stat().st_size
         if size > options.max_record_bytes:
             limit = options.max_record_bytes
-            report.problem(path, f"message of {size:,} bytes is over the limit of {limit:,}"
-                                 f"{remedy('record_size')}; file skipped")
+            too_big = Said("email.too_big", {"size": size, "limit": limit, "remedy": remedy("record_size")})
+            report.problem(path, Said("skip.file", {"reason": too_big}))
             return
         try:
             mail = mail_from_message(_parse(path.read_bytes()), 0, 0, options)
         except Exception as exc:  # noqa: BLE001 - the stdlib e-mail parser fails in many ways on bad input
-            report.problem(path, f"unreadable message: {exc}; file skipped")
+            unreadable = Said("email.unreadable", {"detail": str(exc)})
+            report.problem(path, Said("skip.file", {"reason": unreadable}))
             return
         if mail.blank:
-            report.problem(path, f"{_NO_TEXT}; file skipped")
+            report.problem(path, Said("skip.file", {"reason": _NO_TEXT}))
             return
         if not mail.text:
-            report.problem(path, f"no message text after removing quotes and signature{_cut_note(mail)}; "
-                                 "file skipped")
+            report.problem(path, Said("skip.file", {"reason": _all_cut(mail)}))
             return
         report.at(1)
         yield _conversation([mail], 1, path, options)
@@ -131,13 +132,11 @@ class MboxReader:
                     continue
                 if mail.blank:
                     reason = _CUT_SHORT if mail.offset in cut_short else _NO_TEXT
-                    report.problem(path, f"{reason}; message skipped", offset=mail.offset)
+                    report.problem(path, Said("skip.message", {"reason": reason}), offset=mail.offset)
                 elif mail.cut_all is None:
-                    report.note(path, "message has no text of its own (only quoted text); left out",
-                                offset=mail.offset)
+                    report.note(path, Said("email.only_quoted"), offset=mail.offset)
                 else:
-                    report.problem(path, "no message text after removing quotes and signature"
-                                         f"{_cut_note(mail)}; message skipped", offset=mail.offset)
+                    report.problem(path, Said("skip.message", {"reason": _all_cut(mail)}), offset=mail.offset)
             if not kept:
                 continue
             doubt = guessed_roles_doubt(kept, options)
@@ -154,20 +153,21 @@ class MboxReader:
         messages = _with_last(_mbox_messages(path, options.max_record_bytes))
         for position, (start, raw, size, last) in enumerate(messages):
             if raw is None:
-                report.problem(path, f"message of {size:,} bytes is over the limit of "
-                                     f"{options.max_record_bytes:,}; message skipped", offset=start)
+                limit = options.max_record_bytes
+                too_big = Said("email.too_big", {"size": size, "limit": limit, "remedy": ""})
+                report.problem(path, Said("skip.message", {"reason": too_big}), offset=start)
                 continue
             if last and unbroken:
                 if _HEADERS_END.search(raw) is None:
                     cut_short.add(start)
                 else:
-                    report.note(path, "the file does not end with a line break: its last message may be "
-                                      "cut short", offset=start)
+                    report.note(path, Said("email.no_final_break"), offset=start)
             try:
                 msg = _parse(raw)
                 yield mail_from_message(msg, position, start, options)
             except Exception as exc:  # noqa: BLE001 - the stdlib e-mail parser fails in many ways on bad input
-                report.problem(path, f"unreadable message: {exc}; message skipped", offset=start)
+                unreadable = Said("email.unreadable", {"detail": str(exc)})
+                report.problem(path, Said("skip.message", {"reason": unreadable}), offset=start)
 
 
 #: An mbox separator: ``From <sender> <date>`` with a year or a clock time in it. A body line that

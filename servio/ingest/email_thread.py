@@ -12,6 +12,7 @@ from typing import Any
 
 from servio.ingest.base import ReaderOptions
 from servio.ingest.email_text import clean, html_to_text, subject_is_reply, subject_key
+from servio.ingest.said import Said
 from servio.model import Speaker
 
 _MSG_ID = re.compile(r"<[^<>\s]+>")
@@ -174,7 +175,7 @@ def is_agent_address(address: str, options: ReaderOptions) -> bool:
     )
 
 
-def guessed_roles_doubt(thread: Sequence[Mail], options: ReaderOptions) -> str | None:
+def guessed_roles_doubt(thread: Sequence[Mail], options: ReaderOptions) -> Said | None:
     """Why the roles :func:`speakers` guesses for this thread may be wrong, or ``None``.
 
     Unconfigured, a sender whose address is not the first message's is the
@@ -186,9 +187,7 @@ def guessed_roles_doubt(thread: Sequence[Mail], options: ReaderOptions) -> str |
     count = len({m.address for m in thread})
     if count <= 2:
         return None
-    return (f"thread of {count} senders with no agent address or domain configured: roles were guessed "
-            "(every address other than the first message's sender is the other side, so a customer "
-            "writing from a second address is read as the agent); give --agent-domain")
+    return Said("email.guessed_roles", {"count": count})
 
 
 def speakers(thread: Sequence[Mail], options: ReaderOptions) -> list[Speaker]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from servio.ingest.base import ReaderOptions, Reporter
+from servio.ingest.said import Said
 from servio.ingest.timeparse import combine, parse_datetime, parse_when
 from servio.ingest.vocab import enum_aliases, field_aliases, header_key, norm
 from servio.model import Channel, ContactType, Conversation, Language, Turn
@@ -19,7 +20,13 @@ _STAGE_SPLIT = re.compile(r"[\s,;|/]+")
 
 
 class FieldError(ValueError):
-    """A value that does not fit its field; the message says which and why."""
+    """A value that does not fit its field; the message says which and why.
+
+    Given a :class:`~servio.ingest.said.Said`, ``str()`` is its English text and ``said`` keeps it."""
+
+    def __init__(self, message: str | Said) -> None:
+        self.said = message if isinstance(message, Said) else None
+        super().__init__(str(message))
 
 
 def derived_id(path: Path, index: int) -> str:
@@ -43,7 +50,7 @@ def readable_name(name: str) -> str:
 
 def _text(value: Any, key: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise FieldError(f"{key} must be a string, not {type(value).__name__}")
+        raise FieldError(Said("field.not_string", {"key": key, "type": type(value).__name__}))
     return str(value).strip()
 
 
@@ -53,30 +60,30 @@ def enum_value(kind: str, value: Any) -> str:
     A language may also be a locale or language tag (``en-GB``, ``et_EE``): its first part counts.
     """
     if not isinstance(value, str):
-        raise FieldError(f"{kind} must be a string, not {type(value).__name__}")
+        raise FieldError(Said("field.not_string", {"key": kind, "type": type(value).__name__}))
     aliases = enum_aliases(kind)
     found = aliases.get(norm(value))
     if found is None and kind == "language":
         found = aliases.get(_LANGUAGE_TAG.split(norm(value), maxsplit=1)[0])
     if found is None:
         choices = ", ".join(sorted(set(aliases.values())))
-        raise FieldError(f"{kind} {value!r} is not one of {choices}")
+        raise FieldError(Said("field.not_one_of", {"kind": kind, "value": repr(value), "choices": choices}))
     return found
 
 
 _LANGUAGE_TAG = re.compile(r"[-_]")
 #: What an unknown channel or contact type becomes (the field is descriptive: the conversation is kept).
-_FALLBACK = {"channel": ("other", "read as 'other'"),
-             "contact_type": (None, "the contact type is detected from the text")}
+_FALLBACK = {"channel": ("other", "field.fallback_channel"),
+             "contact_type": (None, "field.fallback_contact_type")}
 
 
 class ValueNotes:
     """The unknown channels and contact types of one file, to report once per value when it is read."""
 
     def __init__(self) -> None:
-        self._seen: dict[str, list[int | None]] = {}
+        self._seen: dict[Said, list[int | None]] = {}
 
-    def add(self, messages: Sequence[str], line: int | None = None) -> None:
+    def add(self, messages: Sequence[Said], line: int | None = None) -> None:
         """Remember ``messages`` (from :func:`conversation_fields`) of the conversation at ``line``."""
         for message in messages:
             self._seen.setdefault(message, []).append(line)
@@ -84,8 +91,8 @@ class ValueNotes:
     def report(self, path: Path, report: Reporter) -> None:
         """One note per message: where it was first seen and how many conversations had it."""
         for message, lines in self._seen.items():
-            more = f" ({len(lines)} conversations)" if len(lines) > 1 else ""
-            report.note(path, f"{message}{more}", line=lines[0])
+            more = Said("field.many", {"detail": message, "count": len(lines)}) if len(lines) > 1 else message
+            report.note(path, more, line=lines[0])
         self._seen.clear()
 
 
@@ -93,12 +100,12 @@ def parse_timestamp(value: Any, key: str) -> datetime:
     """A date and time from a string (ISO 8601 or ``dd.mm.yyyy hh:mm``)."""
     parsed = parse_datetime(value) if isinstance(value, str) else None
     if parsed is None:
-        raise FieldError(f"{key} {value!r} is not a date and time (use ISO 8601, e.g. 2024-03-01T10:32:00)")
+        raise FieldError(Said("field.not_datetime", {"key": key, "value": repr(value)}))
     return parsed
 
 
 def conversation_fields(raw: Mapping[str, Any],
-                        notes: list[str] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+                        notes: list[Said] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Split raw conversation keys into :class:`Conversation` fields and extra metadata.
 
     Keys are matched through ``data/fields.toml`` (``agent`` and ``teenindaja``
@@ -129,7 +136,7 @@ def conversation_fields(raw: Mapping[str, Any],
                 if fallback is not None:
                     fields[name] = fallback
                 extra[key] = value
-                notes.append(f"{exc}; {what}")
+                notes.append(Said(what, {"reason": exc.said or str(exc)}))
         elif name == "started_at":
             stamp = parse_timestamp(value, key)
             fields["day" if isinstance(value, str) and ":" not in value else name] = stamp
@@ -148,14 +155,14 @@ def parse_stages(value: Any) -> frozenset[int]:
         try:
             items = [int(p) for p in items]
         except ValueError:
-            raise FieldError(f"stages {value!r} must be stage numbers 1..7") from None
+            raise FieldError(Said("field.stages_text", {"value": repr(value)})) from None
     elif isinstance(value, list | tuple):
         items = value
     else:
-        raise FieldError(f"stages must be a list of stage numbers, not {type(value).__name__}")
+        raise FieldError(Said("field.stages_type", {"type": type(value).__name__}))
     bad = [s for s in items if isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= 7]
     if bad:
-        raise FieldError(f"stages {json.dumps(bad, default=str)} are not stage numbers 1..7")
+        raise FieldError(Said("field.stages_bad", {"values": json.dumps(bad, default=str)}))
     return frozenset(items)
 
 

@@ -22,6 +22,7 @@ from servio.ingest.fields import (
     turn_language,
 )
 from servio.ingest.remedies import remedy
+from servio.ingest.said import Said
 from servio.ingest.textio import decode_head, text_lines
 from servio.ingest.vocab import speaker_for
 from servio.model import Conversation, Speaker, Turn
@@ -48,45 +49,43 @@ def _speaker(value: Any, options: ReaderOptions) -> Speaker:
         found = speaker_for(value, options)  # the speaker words every reader shares ("bot", "klient")
         if found is not None:
             return found
-    hint = f"; {remedy('speaker', value)}" if isinstance(value, str) and value.strip() else ""
-    raise FieldError(f"speaker {value!r} is not one of agent, customer, system{hint}")
+    if isinstance(value, str) and value.strip():
+        hint = remedy("speaker", value)
+        raise FieldError(Said("jsonl.speaker_remedy", {"value": repr(value), "remedy": hint}))
+    raise FieldError(Said("jsonl.speaker", {"value": repr(value)}))
 
 
 #: The note for a turn without text (an attachment, a sticker) that is read as an empty turn.
-EMPTY_TURN_NOTE = "a turn without text (null or no 'text': an attachment?) was read as an empty turn"
+EMPTY_TURN_NOTE = Said("jsonl.empty_turn")
 
 
-#: How a JSON Lines time should look, for the note on one that cannot be read.
-_TIME_HINT = "use ISO 8601, e.g. 2026-10-01T10:32:00"
-
-
-def _turn(raw: Any, times: TurnTimes, options: ReaderOptions, notes: list[str] | None = None,
+def _turn(raw: Any, times: TurnTimes, options: ReaderOptions, notes: list[Said] | None = None,
           bad_times: list[Any] | None = None) -> Turn:
     """One turn; with ``bad_times``, an unreadable timestamp is appended there and the turn has none."""
     if not isinstance(raw, dict):
-        raise FieldError(f"is a {type(raw).__name__}, not an object")
+        raise FieldError(Said("jsonl.turn_not_object", {"type": type(raw).__name__}))
     text = raw.get("text")
     if text is None and notes is not None:  # kept, so that the turns keep their numbers
         text = ""
         if EMPTY_TURN_NOTE not in notes:
             notes.append(EMPTY_TURN_NOTE)
     elif "text" not in raw:
-        raise FieldError("has no 'text'")
+        raise FieldError(Said("jsonl.no_text"))
     if not isinstance(text, str):
-        raise FieldError(f"text must be a string, not {type(text).__name__}")
+        raise FieldError(Said("field.not_string", {"key": "text", "type": type(text).__name__}))
     author = raw.get("author")
     if author is not None and not isinstance(author, str):
-        raise FieldError(f"author must be a string, not {type(author).__name__}")
+        raise FieldError(Said("field.not_string", {"key": "author", "type": type(author).__name__}))
     stamp = raw.get("timestamp")
     if stamp is not None and not isinstance(stamp, str):
         if bad_times is None:
-            raise FieldError(f"timestamp must be a string, not {type(stamp).__name__}")
+            raise FieldError(Said("field.not_string", {"key": "timestamp", "type": type(stamp).__name__}))
         bad_times.append(stamp)
         stamp = None
     timestamp = times.resolve(stamp)
     if stamp and timestamp is None and not times.clocks[-1]:
         if bad_times is None:
-            raise FieldError(f"timestamp {stamp!r} is not a date and time ({_TIME_HINT})")
+            raise FieldError(Said("jsonl.bad_time", {"value": repr(stamp)}))
         bad_times.append(stamp)
     return Turn(
         speaker=_speaker(raw.get("speaker"), options),
@@ -99,7 +98,7 @@ def _turn(raw: Any, times: TurnTimes, options: ReaderOptions, notes: list[str] |
 
 
 def conversation_from_dict(record: Any, options: ReaderOptions, default_id: str,
-                           notes: list[str] | None = None,
+                           notes: list[Said] | None = None,
                            bad_times: list[tuple[int, Any]] | None = None) -> Conversation:
     """A conversation from one decoded JSON object; :class:`FieldError` says what is wrong.
 
@@ -107,12 +106,12 @@ def conversation_from_dict(record: Any, options: ReaderOptions, default_id: str,
     (see :func:`~servio.ingest.fields.conversation_fields`). With ``bad_times``, a turn timestamp
     that cannot be read is ``(turn number, value)`` there and the turn is kept without a time."""
     if not isinstance(record, dict):
-        raise FieldError(f"expected a JSON object, got {type(record).__name__}")
+        raise FieldError(Said("jsonl.not_object", {"type": type(record).__name__}))
     turns_raw = record.get("turns")
     if not isinstance(turns_raw, list):
-        raise FieldError("no 'turns' list" if turns_raw is None else "'turns' must be a list")
+        raise FieldError(Said("jsonl.no_turns" if turns_raw is None else "jsonl.turns_not_list"))
     if not turns_raw:
-        raise FieldError("'turns' is empty")
+        raise FieldError(Said("jsonl.turns_empty"))
     head = {k: v for k, v in record.items() if k != "turns"}
     fields, extra = conversation_fields(head, notes)
     times = TurnTimes(fields.get("started_at") or fields.get("day"))
@@ -122,7 +121,7 @@ def conversation_from_dict(record: Any, options: ReaderOptions, default_id: str,
         try:
             turns.append(_turn(raw, times, options, notes, bad))
         except FieldError as exc:
-            raise FieldError(f"turn {i}: {exc}") from None
+            raise FieldError(Said("jsonl.turn", {"index": i, "detail": exc.said or str(exc)})) from None
         if bad_times is not None and bad:
             bad_times.extend((i, value) for value in bad)
         extra_turn = set(raw) - _TURN_KEYS
@@ -137,20 +136,21 @@ class _BadTimes:
 
     def __init__(self) -> None:
         self.count = 0
-        self.first: tuple[int | None, str] | None = None
+        self.first: tuple[int | None, Said] | None = None
 
-    def add(self, found: list[tuple[int, Any]], line: int | None, where: str = "") -> None:
-        """Remember ``found`` (from :func:`conversation_from_dict`) of the record at ``line``/``where``."""
+    def add(self, found: list[tuple[int, Any]], line: int | None, item: int | None = None) -> None:
+        """Remember ``found`` (from :func:`conversation_from_dict`) of the record at ``line`` or ``item``."""
         if found and self.first is None:
             turn, value = found[0]
-            self.first = (line, f"{where}turn {turn}: timestamp {value!r}")
+            first = (Said("jsonl.first_bad_time", {"turn": turn, "value": repr(value)}) if item is None else
+                     Said("jsonl.first_bad_time_item", {"item": item, "turn": turn, "value": repr(value)}))
+            self.first = (line, first)
         self.count += len(found)
 
     def report(self, path: Path, report: Reporter) -> None:
         if self.first is not None:
             line, first = self.first
-            report.note(path, f"{self.count} turn timestamp(s) not understood (first: {first}; "
-                              f"{_TIME_HINT}); turns kept without a time", line=line)
+            report.note(path, Said("jsonl.bad_times", {"count": self.count, "first": first}), line=line)
 
 
 class JsonLinesReader:
@@ -182,7 +182,7 @@ class JsonLinesReader:
                 continue
             index += 1
             if line.error is not None:
-                report.problem(path, f"{line.error}; line skipped", line=line.number)
+                report.problem(path, Said("skip.line", {"reason": line.error}), line=line.number)
                 continue
             conv = self._parse_line(path, line.text, line.number, index, options, report, unknown, bad_times)
             if conv is not None:
@@ -199,16 +199,16 @@ class JsonLinesReader:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
             ended = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
-            cut = " (truncated?)" if ended else ""
-            message = f"invalid JSON{cut}: {exc.msg} (column {exc.colno}); line skipped"
-            report.problem(path, message, line=number)
+            code = "jsonl.invalid_cut" if ended else "jsonl.invalid"
+            invalid = Said(code, {"detail": exc.msg, "column": exc.colno})
+            report.problem(path, Said("skip.line", {"reason": invalid}), line=number)
             return None
-        notes: list[str] = []
+        notes: list[Said] = []
         bad: list[tuple[int, Any]] = []
         try:
             conv = conversation_from_dict(record, options, derived_id(path, index), notes, bad)
         except FieldError as exc:
-            report.problem(path, f"{exc}; conversation skipped", line=number)
+            report.problem(path, Said("skip.conversation", {"reason": exc.said or str(exc)}), line=number)
             return None
         unknown.add(notes, number)
         bad_times.add(bad, number)
@@ -232,15 +232,16 @@ class JsonLinesReader:
         unknown = ValueNotes()
         bad_times = _BadTimes()
         for index, record in enumerate(items, start=1):
-            notes: list[str] = []
+            notes: list[Said] = []
             bad: list[tuple[int, Any]] = []
             try:
                 conv = conversation_from_dict(record, options, derived_id(path, index), notes, bad)
             except FieldError as exc:
-                report.problem(path, f"item {index}: {exc}; conversation skipped")
+                item = Said("jsonl.item", {"index": index, "detail": exc.said or str(exc)})
+                report.problem(path, Said("skip.conversation", {"reason": item}))
                 continue
             unknown.add(notes)
-            bad_times.add(bad, None, f"item {index}, ")
+            bad_times.add(bad, None, index)
             report.at(None, None)
             yield conv
         unknown.report(path, report)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from servio.ingest.base import IngestError, Reader
 from servio.ingest.remedies import remedy
+from servio.ingest.said import Said
 from servio.ingest.textio import looks_binary
 
 _READERS: dict[str, Reader] = {}
@@ -36,7 +37,8 @@ def get_reader(name: str) -> Reader:
     """The reader registered as ``name``; :class:`IngestError` names the known formats otherwise."""
     reader = _READERS.get(name.strip().casefold())
     if reader is None:
-        raise IngestError(f"unknown format {name!r}; known formats: {', '.join(available_formats())}")
+        known = ", ".join(available_formats())
+        raise IngestError(Said("format.unknown", {"name": repr(name), "known": known}))
     return reader
 
 
@@ -72,9 +74,8 @@ def sniff_format(head: bytes) -> str | None:
 
 
 #: Compressed files people export conversations in, by their first bytes.
-_ARCHIVES = ((b"\x1f\x8b", "gzip-compressed"), (b"PK\x03\x04", "a zip archive"),
-             (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"BZh", "bzip2-compressed"),
-             (b"\xfd7zXZ\x00", "xz-compressed"))
+_ARCHIVES = ((b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip"), (b"7z\xbc\xaf\x27\x1c", "7z"), (b"BZh", "bzip2"),
+             (b"\xfd7zXZ\x00", "xz"))
 
 
 def detect_format(path: Path, head: bytes) -> str:
@@ -88,8 +89,9 @@ def detect_format(path: Path, head: bytes) -> str:
     if looks_binary(head):
         archive = next((what for magic, what in _ARCHIVES if head.startswith(magic)), None)
         if archive is not None:
-            raise IngestError(f"{path}: {archive}; unpack it and give servio the files inside")
-        raise IngestError(f"{path}: binary data, not a conversation file")
+            unpack = Said("format.archive", {"archive": Said(f"archive.{archive}")})
+            raise IngestError(Said("at_path", {"path": str(path), "detail": unpack}))
+        raise IngestError(Said("at_path", {"path": str(path), "detail": Said("format.binary")}))
     by_ext = format_for_extension(path)
     if by_ext is not None:
         if not head.strip() or _READERS[by_ext].sniff(head):
@@ -98,5 +100,6 @@ def detect_format(path: Path, head: bytes) -> str:
     found = sniff_format(head)
     if found is None:
         known = ", ".join(available_formats())
-        raise IngestError(f"{path}: cannot tell the format (known: {known}); {remedy('format')}")
+        undetected = Said("format.undetected", {"known": known, "remedy": remedy("format")})
+        raise IngestError(Said("at_path", {"path": str(path), "detail": undetected}))
     return found

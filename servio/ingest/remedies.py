@@ -5,7 +5,8 @@ its own way to fix a problem: ``--column text=NAME``, the import form's CSV colu
 ``ReaderOptions.text_column``. A reader writes the remedy as a token, :func:`remedy`, where it belongs
 in its message; a front end shows the message with :func:`render` for its users. The texts are data:
 ``servio/ingest/data/remedies.toml``. ``str()`` of a problem or an :class:`~servio.ingest.IngestError`
-is the Python rendering.
+is the Python rendering. A front end may also say them in another language (the dashboard in Estonian:
+``[service.et]``); where a language has no text of its own, the English one is said.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import shlex
 import tomllib
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 Audience = Literal["cli", "service", "python"]
 KINDS = ("column", "speaker", "agent", "format", "record_size")
@@ -31,11 +32,14 @@ def remedy(kind: str, value: str = "") -> str:
     return f"\u27e6{kind}:{value.replace(chr(0x27e6), '').replace(chr(0x27e7), '')}\u27e7"
 
 
-def render(message: str, audience: Audience) -> str:
-    """``message`` with each remedy said for ``audience``."""
+def render(message: str, audience: Audience, language: str = "en") -> str:
+    """``message`` with each remedy said for ``audience`` in ``language`` (English when it has none)."""
     if "\u27e6" not in message:
         return message
     texts = _texts()[audience]
+    own = texts.get(language) if language != "en" else None
+    if isinstance(own, dict):
+        texts = {**texts, **own}
 
     def said(m: re.Match[str]) -> str:
         kind, value = m.group(1), m.group(2)
@@ -45,6 +49,6 @@ def render(message: str, audience: Audience) -> str:
 
 
 @cache
-def _texts() -> dict[str, dict[str, str]]:
+def _texts() -> dict[str, dict[str, Any]]:
     raw = resources.files("servio.ingest").joinpath("data", "remedies.toml").read_text("utf-8")
     return tomllib.loads(raw)

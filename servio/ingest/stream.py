@@ -11,6 +11,7 @@ from typing import Any
 from servio.ingest.base import IngestError, Problem, ReaderOptions, ReadReport, Reporter
 from servio.ingest.fields import readable_name
 from servio.ingest.registry import detect_format, format_for_extension, get_reader
+from servio.ingest.said import Said
 from servio.ingest.textio import HEAD_BYTES, decode_head, looks_binary, read_head
 from servio.model import Conversation
 
@@ -50,7 +51,7 @@ def expand_paths(paths: Iterable[str | Path] | str | Path) -> list[tuple[Path, b
         elif path.exists():
             out.append((path, True))
         else:
-            raise IngestError(f"{path}: no such file or folder")
+            raise IngestError(Said("at_path", {"path": str(path), "detail": Said("file.missing")}))
     return out
 
 
@@ -93,7 +94,7 @@ class ConversationStream(Iterator[Conversation]):
                 self._last = (path, self._reporter.line, self._reporter.offset)
                 yield conv
 
-    def reject(self, message: str) -> None:
+    def reject(self, message: str | Said) -> None:
         """Drop the conversation last yielded as a bad record: a problem at its file and line.
 
         For a later step that finds a conversation unusable (``servio eval``: no
@@ -120,12 +121,12 @@ class ConversationStream(Iterator[Conversation]):
         number = conv.id.removeprefix(readable_name(path.stem))
         if first != str(path) and _DERIVED.fullmatch(number):
             unique = self._qualified(path, number)
-            rep.note(path, f"conversation id {conv.id!r}, made from the file name, was taken by {first}; "
-                           f"this one is {unique!r}", line=rep.line, offset=rep.offset)
+            taken = Said("stream.id_taken", {"id": repr(conv.id), "first": first, "unique": repr(unique)})
+            rep.note(path, taken, line=rep.line, offset=rep.offset)
             self._seen[unique] = str(path)
             return replace(conv, id=unique)
-        rep.problem(path, f"duplicate conversation id {conv.id!r} (first read from {first}); skipped",
-                    line=rep.line, offset=rep.offset)
+        duplicate = Said("stream.duplicate", {"id": repr(conv.id), "first": first})
+        rep.problem(path, Said("skip.bare", {"reason": duplicate}), line=rep.line, offset=rep.offset)
         return None
 
     def _qualified(self, path: Path, number: str) -> str:
@@ -147,10 +148,11 @@ class ConversationStream(Iterator[Conversation]):
         try:
             head = read_head(path)
         except OSError as exc:  # one unreadable file in a folder must not cost the others
-            rep.problem(path, f"cannot read: {exc.strerror or exc}; file skipped")
+            cannot = Said("file.cannot_read", {"detail": str(exc.strerror or exc)})
+            rep.problem(path, Said("skip.file", {"reason": cannot}))
             return
         if is_blank(head):
-            rep.note(path, "empty file; nothing to read")
+            rep.note(path, Said("file.empty"))
             return
         name = self._choose(path, head, named)
         if name is None:
@@ -162,26 +164,32 @@ class ConversationStream(Iterator[Conversation]):
         except IngestError:
             raise
         except OSError as exc:
-            rep.problem(path, f"cannot read: {exc.strerror or exc}; rest of the file skipped")
+            cannot = Said("file.cannot_read", {"detail": str(exc.strerror or exc)})
+            rep.problem(path, Said("skip.rest", {"reason": cannot}))
         except Exception as exc:  # noqa: BLE001 - a failing reader must not lose the other files
             failure = f"{type(exc).__name__}: {exc}"
-            rep.problem(path, f"the {name} reader failed: {failure}; rest of the file skipped")
+            failed = Said("file.reader_failed", {"reader": name, "failure": failure})
+            rep.problem(path, Said("skip.rest", {"reason": failed}))
 
     def _choose(self, path: Path, head: bytes, named: bool) -> str | None:
         rep = self._reporter
         if self._format:
             if looks_binary(head):
-                rep.problem(path, f"binary data, not {self._format}; file skipped")
+                binary = Said("file.binary_not", {"format": self._format})
+                rep.problem(path, Said("skip.file", {"reason": binary}))
                 return None
             return self._format
         try:
             return detect_format(path, head)
         except IngestError as exc:
-            message = exc.message.removeprefix(f"{path}: ")
+            said = exc.said
+            detail = said.params.get("detail") if said is not None and said.code == "at_path" else None
+            message = detail if detail is not None else exc.message.removeprefix(f"{path}: ")
+            skipped = Said("skip.file", {"reason": message})
             if named or format_for_extension(path) is not None:
-                rep.problem(path, f"{message}; file skipped")
+                rep.problem(path, skipped)
             else:
-                rep.note(path, f"{message}; file skipped")
+                rep.note(path, skipped)
             return None
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.fields import FieldError, build_conversation, conversation_fields, derived_id
 from servio.ingest.prefix import parse_prefix, resolve_label, unknown_label
+from servio.ingest.said import Said
 from servio.ingest.textio import decode_head, text_lines
 from servio.ingest.vocab import field_aliases, header_key, unknown_speaker
 from servio.model import Channel, Conversation, Speaker, Turn
@@ -42,8 +43,8 @@ def _clean(text: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", text)).split())
 
 
-def _unknown(kind: str, label: str) -> str:
-    return f"{unknown_speaker(label, kind)}; cue skipped"
+def _unknown(kind: str, label: str) -> Said:
+    return Said("skip.cue", {"reason": unknown_speaker(label, kind)})
 
 
 @dataclass(slots=True)
@@ -64,7 +65,7 @@ def _blocks(path: Path, options: ReaderOptions, report: Reporter) -> Iterator[tu
     start, lines = 0, list[str]()
     for line in text_lines(path, options, report, fallback=True):
         if line.error is not None:
-            report.problem(path, f"{line.error}; line skipped", line=line.number)
+            report.problem(path, Said("skip.line", {"reason": line.error}), line=line.number)
             continue
         if not line.text.strip():
             if lines:
@@ -74,8 +75,7 @@ def _blocks(path: Path, options: ReaderOptions, report: Reporter) -> Iterator[tu
         if lines and TIMING.match(line.text) and _holds_cue_or_header(lines):
             keep = 1 if len(lines) > 1 and lines[-1].strip().isdigit() else 0
             head, lines = lines[:len(lines) - keep], lines[len(lines) - keep:]
-            report.note(path, "a cue starts without a blank line before it; read as its own cue",
-                        line=line.number - keep)
+            report.note(path, Said("subtitle.no_blank_line"), line=line.number - keep)
             yield start, head
             start = line.number - keep
         start = start or line.number
@@ -127,8 +127,8 @@ class _SubtitleReader:
             timing_at = next((i for i, ln in enumerate(lines[:3]) if "-->" in ln), None)
             timing = TIMING.match(lines[timing_at]) if timing_at is not None else None
             if timing_at is None or timing is None:
-                report.problem(path, f"cue without a valid timing line ({self.timing_example}); "
-                                     "cue skipped", line=number)
+                no_timing = Said("subtitle.no_timing", {"example": self.timing_example})
+                report.problem(path, Said("skip.cue", {"reason": no_timing}), line=number)
                 self._skipped_speaker(lines, state, options)
                 continue
             start, end = _seconds(timing.groups()[:4]), _seconds(timing.groups()[4:])
@@ -176,8 +176,7 @@ class _SubtitleReader:
                 state.sounds += 1
                 continue
             if state.speaker is None:
-                report.problem(path, "cue names no speaker and the cue before names no known one; "
-                                     "cue skipped", line=number)
+                report.problem(path, Said("skip.cue", {"reason": Said("subtitle.no_speaker")}), line=number)
                 continue
             if not spoken:
                 continue
@@ -187,19 +186,19 @@ class _SubtitleReader:
     def _finish(self, path: Path, state: _State, options: ReaderOptions,
                 report: Reporter) -> Iterator[Conversation]:
         if state.sounds:
-            report.note(path, f"{state.sounds} cue(s) holding only a sound note ('[Muusika]', '(laughs)') "
-                              "left out")
+            report.note(path, Said("subtitle.sounds", {"count": state.sounds}))
         if not state.turns:
-            report.problem(path, "no cue with a speaker and text; file skipped")
+            report.problem(path, Said("skip.file", {"reason": Said("subtitle.no_cues")}))
             return
         try:
-            notes: list[str] = []
+            notes: list[Said] = []
             fields, extra = conversation_fields(state.headers, notes)
         except FieldError as exc:
-            report.problem(path, f"NOTE header: {exc}; file skipped")
+            header = Said("subtitle.note_header", {"detail": exc.said or str(exc)})
+            report.problem(path, Said("skip.file", {"reason": header}))
             return
         for note in notes:
-            report.note(path, f"NOTE header: {note}")
+            report.note(path, Said("subtitle.note_header", {"detail": note}))
         base = fields.get("started_at")
         turns = [t if base is None else Turn(t.speaker, t.text, t.author, base + timedelta(seconds=s))
                  for t, s, _, _ in state.turns]

@@ -29,6 +29,7 @@ from servio.ingest.fields import (
 )
 from servio.ingest.prefix import parse_prefix, unknown_speaker_label
 from servio.ingest.remedies import remedy
+from servio.ingest.said import Said
 from servio.ingest.textio import decode_head, text_lines
 from servio.ingest.vocab import field_aliases, header_key, unknown_speaker
 from servio.model import Conversation, Speaker, Turn
@@ -86,7 +87,7 @@ class TranscriptReader:
         unknown = ValueNotes()
         for line in text_lines(path, options, report, fallback=True):
             if line.error is not None:
-                report.problem(path, f"{line.error}; line skipped", line=line.number)
+                report.problem(path, Said("skip.line", {"reason": line.error}), line=line.number)
                 continue
             text = line.text
             separator = SEPARATOR.match(text) is not None
@@ -119,42 +120,42 @@ class TranscriptReader:
         found = unknown_speaker_label(text)
         label = found[0] if found is not None else None
         if block.turns and found is not None and (block.skipping or found[1]):
-            report.problem(path, f"{unknown_speaker(found[0])}; turn skipped, not read as the previous "
-                                 "speaker's words", line=number)
+            unknown_turn = Said("text.unknown_turn", {"reason": unknown_speaker(found[0])})
+            report.problem(path, unknown_turn, line=number)
             block.skipping = True
         elif block.skipping:
             return
         elif block.turns:
             if label is not None and label not in block.noted:
                 block.noted.add(label)
-                report.note(path, f"{label + ':'!r} reads like a speaker label; kept as a line of the "
-                                  f"previous turn (if it is a speaker, {remedy('speaker', label)})",
-                            line=number)
+                report.note(path, Said("text.label_kept", {"label": repr(label + ":"),
+                                                           "remedy": remedy("speaker", label)}), line=number)
             block.turns[-1].lines.append(text.rstrip())
         elif text.strip() and not text.lstrip().startswith("#"):
-            what = (unknown_speaker(label) if label is not None
-                    else "text before the first speaker prefix ('Klient:', 'Agent:', ...)")
-            report.problem(path, f"{what}; line skipped", line=number)
+            what = unknown_speaker(label) if label is not None else Said("text.before_prefix")
+            report.problem(path, Said("skip.line", {"reason": what}), line=number)
 
     def _flush(self, path: Path, block: _Block, options: ReaderOptions,
                report: Reporter, unknown: ValueNotes) -> Iterator[Conversation]:
         if not block.turns:
             if block.headers:
-                report.problem(path, "conversation has headers but no turns; skipped", line=block.line)
+                no_turns = Said("text.headers_no_turns")
+                report.problem(path, Said("skip.bare", {"reason": no_turns}), line=block.line)
             return
         try:
-            notes: list[str] = []
+            notes: list[Said] = []
             fields, extra = conversation_fields(block.headers, notes)
         except FieldError as exc:
-            report.problem(path, f"header: {exc}; conversation skipped", line=block.line)
+            header = Said("text.header", {"detail": exc.said or str(exc)})
+            report.problem(path, Said("skip.conversation", {"reason": header}), line=block.line)
             return
-        unknown.add([f"header: {note}" for note in notes], block.line)
+        unknown.add([Said("text.header", {"detail": note}) for note in notes], block.line)
         times = TurnTimes(fields.get("started_at") or fields.get("day"))
         turns = []
         for pending in block.turns:
             text = "\n".join(pending.lines).strip()
             if not text:
-                report.problem(path, "turn has no text; turn skipped", line=pending.line)
+                report.problem(path, Said("skip.turn", {"reason": Said("text.no_text")}), line=pending.line)
                 continue
             turns.append(Turn(pending.speaker, text, author=pending.author,
                               timestamp=times.resolve(pending.stamp)))

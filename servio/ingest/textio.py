@@ -20,10 +20,11 @@ from typing import BinaryIO
 
 from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.remedies import remedy
+from servio.ingest.said import Said
 
 HEAD_BYTES = 64 * 1024
 _CLEAN_MIN = 8  # bytes: random data rarely holds this many printable bytes in a row
-_NUL_LINE = "NUL bytes in the line: damaged or binary data"
+_NUL_LINE = Said("line.nul")
 _CHUNK = 1 << 20
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _CONTROL = set(range(0, 9)) | {11} | set(range(14, 27)) | set(range(28, 32)) | {127}
@@ -41,7 +42,7 @@ class Line:
     number: int
     offset: int | None
     text: str
-    error: str | None = None
+    error: Said | None = None
 
 
 def looks_binary(head: bytes) -> bool:
@@ -178,13 +179,14 @@ def choose_encoding(path: Path, limit: int, *, fallback: bool) -> str:
     return "cp1257" if invalid > valid else "utf-8"
 
 
-def _decode(raw: bytes, encoding: str) -> tuple[str, str | None]:
+def _decode(raw: bytes, encoding: str) -> tuple[str, Said | None]:
     try:
         return raw.decode(encoding), None
     except UnicodeDecodeError as exc:
         name = ENCODING_NAMES.get(encoding, encoding)
-        where = f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
-        return raw.decode(encoding, "surrogateescape"), f"not valid {name}: {where}"
+        byte = f"{raw[exc.start]:02x}"
+        error = Said("line.invalid", {"encoding": name, "byte": byte, "column": exc.start + 1})
+        return raw.decode(encoding, "surrogateescape"), error
 
 
 def text_lines(
@@ -197,12 +199,12 @@ def text_lines(
         yield from _wide_lines(path, encoding, limit, report)
         return
     if encoding == "cp1257" and options.encoding is None:
-        report.note(path, "not UTF-8; read as Windows-1257 (cp1257)")
+        report.note(path, Said("encoding.cp1257"))
     with path.open("rb") as fh:
         for number, offset, raw, length in raw_lines(fh, limit):
             if raw is None:
-                yield Line(number, offset, "", f"line is {length:,} bytes, over the limit of {limit:,}"
-                                                f"{remedy('record_size')}")
+                yield Line(number, offset, "", Said("line.too_long", {"length": length, "limit": limit,
+                                                                      "remedy": remedy("record_size")}))
                 continue
             raw = _strip_eol(raw)
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
@@ -218,9 +220,10 @@ def _wide_lines(path: Path, encoding: str, limit: int, report: Reporter) -> Iter
     """UTF-16/32 files are decoded whole (newlines are not single bytes), up to 4x the line limit."""
     size = path.stat().st_size
     if size > limit * 4:
-        yield Line(1, 0, "", f"{encoding} file of {size:,} bytes is over the limit of {limit * 4:,} bytes")
+        too_big = Said("line.wide_too_big", {"encoding": encoding, "size": size, "limit": limit * 4})
+        yield Line(1, 0, "", too_big)
         return
-    report.note(path, f"read as {ENCODING_NAMES.get(encoding, encoding)}")
+    report.note(path, Said("encoding.read_as", {"encoding": ENCODING_NAMES.get(encoding, encoding)}))
     text = path.read_bytes().decode(encoding, "replace")
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -228,5 +231,6 @@ def _wide_lines(path: Path, encoding: str, limit: int, report: Reporter) -> Iter
         if "\x00" in line:
             yield Line(number, None, "", _NUL_LINE)
             continue
-        yield Line(number, None, line, f"not valid {encoding}" if "\ufffd" in line else None)
+        invalid = Said("line.invalid_wide", {"encoding": encoding}) if "\ufffd" in line else None
+        yield Line(number, None, line, invalid)
 

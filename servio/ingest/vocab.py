@@ -9,6 +9,7 @@ from typing import Any
 
 from servio.ingest.base import ReaderOptions
 from servio.ingest.remedies import remedy
+from servio.ingest.said import Said
 from servio.model import Speaker
 
 
@@ -45,9 +46,10 @@ def speaker_for(value: str, options: ReaderOptions) -> Speaker | None:
     return options.speaker_values.get(key) or _speaker_words().get(key)
 
 
-def unknown_speaker(label: str, kind: str = "speaker") -> str:
-    """The problem text for a speaker label (or voice) no one mapped, with the mapping that reads it."""
-    return f"unknown {kind} {label!r} ({remedy('speaker', label)})"
+def unknown_speaker(label: str, kind: str = "speaker") -> Said:
+    """The problem for a speaker label (or a ``voice``) no one mapped, with the mapping that reads it."""
+    code = "speaker.unknown_voice" if kind == "voice" else "speaker.unknown"
+    return Said(code, {"label": repr(label), "remedy": remedy("speaker", label)})
 
 
 def is_role_word(value: str) -> bool:

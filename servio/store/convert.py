@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from servio.ingest.said import Said
 from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
 from servio.results import (
     CheckResult,
@@ -61,13 +62,20 @@ def storable(conv: Conversation) -> Conversation:
 
 def unstorable(conv: Conversation) -> str | None:
     """Why ``conv`` cannot be stored (an id, team or author longer than the schema allows), or None."""
-    named = [("conversation id", conv.id), ("agent id", conv.agent_id), ("team", conv.team)]
-    named += [(f"author of turn index {i}", t.author) for i, t in enumerate(conv.turns)]
+    reason = unstorable_said(conv)
+    return None if reason is None else str(reason)
+
+
+def unstorable_said(conv: Conversation) -> Said | None:
+    """:func:`unstorable` as a message to say in another language (:mod:`servio.ingest.said`)."""
+    named = [(Said("store.what_id"), conv.id), (Said("store.what_agent"), conv.agent_id),
+             (Said("store.what_team"), conv.team)]
+    named += [(Said("store.what_author", {"index": i}), t.author) for i, t in enumerate(conv.turns)]
     for what, value in named:
         if value is not None and len(value) > ID:
-            return f"conversation {conv.id[:40]!r}: {what} is longer than {ID} characters"
+            return Said("store.too_long", {"id": repr(conv.id[:40]), "what": what, "limit": ID})
     if not conv.id:
-        return "a conversation without an id cannot be stored"
+        return Said("store.no_id")
     return None
 
 
@@ -235,10 +243,17 @@ def result_of(row: ConversationRow, turns: tuple[TurnTags, ...], scores: Iterabl
 
 
 def problem_dict(problem: Any) -> dict[str, Any]:
-    """A reader problem (or any message) as the dict stored in an import job."""
+    """A reader problem (or any message) as the dict stored in an import job; with ``said`` when the
+    problem has its message as a code and values (:mod:`servio.ingest.said`), to show in another language."""
     keys = ("path", "line", "offset", "message")
     if isinstance(problem, Mapping):
-        return {k: problem.get(k) for k in keys}
-    if all(hasattr(problem, k) for k in keys):
-        return {k: getattr(problem, k) for k in keys}
-    return {"path": None, "line": None, "offset": None, "message": str(problem)}
+        out, said = {k: problem.get(k) for k in keys}, problem.get("said")
+    elif all(hasattr(problem, k) for k in keys):
+        out, said = {k: getattr(problem, k) for k in keys}, getattr(problem, "said", None)
+    else:
+        return {"path": None, "line": None, "offset": None, "message": str(problem)}
+    if isinstance(said, Said):
+        out["said"] = said.to_json()
+    elif isinstance(said, Mapping):
+        out["said"] = dict(said)
+    return out

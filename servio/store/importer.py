@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from servio.analyze.registry import DEFAULT_TAGGER
+from servio.ingest.said import Said
 from servio.model import Conversation
 from servio.parallel import Started, Workers
 from servio.redact import RedactionConfig, redact_conversation, redact_text
 from servio.results import ConversationResult
-from servio.store.convert import unstorable
+from servio.store.convert import unstorable_said
 
 if TYPE_CHECKING:
     from servio.evaluate.scorecard import Scorecard
@@ -169,7 +170,8 @@ def import_paths(
 
     def note(item: Problem) -> None:  # e.g. an empty file or a file skipped: kept with the job, not skipped
         said = render(item.message, "service")
-        run.problem(_redacted_problem(replace(item, message=f"note: {said}"), redact))
+        noted = Said("note", {"detail": item.said or item.message})
+        run.problem(_redacted_problem(replace(item, message=f"note: {said}", said=noted), redact))
         if on_note is not None:
             on_note(item)
 
@@ -196,7 +198,16 @@ def _redacted_message(message: str, config: RedactionConfig) -> str:
 
 
 def _redacted_problem(item: Any, config: RedactionConfig) -> Any:
-    return replace(item, message=_redacted_message(item.message, config))
+    """``item`` with personal data replaced in its message and in each text its ``said`` puts in; a ``said``
+    whose redacted English still holds something the redaction finds (a value split across two texts) is
+    dropped, so that no language says more than the message."""
+    said = getattr(item, "said", None)
+    if said is not None and config.enabled:
+        said = said.map_strings(lambda text: _redacted_message(text, config))
+        english = said.text("en")
+        if _redacted_message(english, config) != english:
+            said = None
+    return replace(item, message=_redacted_message(item.message, config), said=said)
 
 
 def _redacted(conv: Conversation, config: RedactionConfig, run: _Run) -> Conversation:
@@ -243,10 +254,11 @@ class _Guarded:
         return _Started(self, sent, refused, self.pool.start(work, sent))
 
     def _storable(self, conv: Conversation) -> bool:
-        reason = unstorable(conv)
+        reason = unstorable_said(conv)
         if reason is not None:
             self.run.failed += 1
-            self.problem(self.problem_type("(store)", None, None, f"{reason}; skipped"))
+            skipped = Said("skip.bare", {"reason": reason})
+            self.problem(self.problem_type("(store)", None, None, str(skipped), skipped))
         return reason is None
 
     def outcome(self, conv: Conversation, found: ConversationResult | str) -> ConversationResult | None:
@@ -254,8 +266,8 @@ class _Guarded:
         if not isinstance(found, str):
             return found
         self.run.failed += 1
-        message = f"conversation {conv.id!r} could not be analysed: {found}"
-        self.problem(self.problem_type("(analysis)", None, None, message))
+        message = Said("store.not_analysed", {"id": repr(conv.id), "detail": found})
+        self.problem(self.problem_type("(analysis)", None, None, str(message), message))
         return None
 
 

@@ -45,14 +45,20 @@ def _set(backend: MemoryBackend, job_id: int, **changes: Any) -> None:
 
 def _run(backend: MemoryBackend, job_id: int, paths: list[Path], format: str | None,
          options: ReaderOptions | None) -> None:
-    from servio.ingest.remedies import render
     from servio.jobs import JobOptions, read, scorable, score
 
     problems: list[dict[str, Any]] = []
 
     def on_problem(problem: Any) -> None:
+        from servio.ingest.remedies import render
+
+        # as the store keeps a job's problem: the remedy in the service's words, the message code and values
+        # to show it in the dashboard's language
         record = {"path": str(getattr(problem, "path", "") or ""), "line": getattr(problem, "line", None),
                   "message": render(str(getattr(problem, "message", problem)), "service")}
+        said = getattr(problem, "said", None)
+        if said is not None:
+            record["said"] = said.to_json()
         problems.append(record)
         job = backend.jobs[job_id]
         _set(backend, job_id, skipped=job.skipped + 1, problem_count=job.problem_count + 1,

@@ -370,7 +370,8 @@ class _Ui:
         remove_when_done(folder, lambda: self.backend(request).job(job.id))
         from servio.service.routers.imports import job_out
 
-        return JSONResponse({**job_out(job), "expected": expected}, status_code=202)
+        answer = job_out(job, language=language_of(request))
+        return JSONResponse({**answer, "expected": expected}, status_code=202)
 
     def import_status(self, request: Request, job_id: int) -> Response:
         self.need_user(request, self.importers)  # a job lists file names and bad records: importers only
@@ -380,7 +381,7 @@ class _Ui:
         try:
             if not 0 < job_id <= MAX_ID:  # no job has such an id, and the database could not even look
                 raise NotFound(f"no import job {job_id}")
-            return JSONResponse(job_out(self.backend(request).job(job_id)))
+            return JSONResponse(job_out(self.backend(request).job(job_id), language=language_of(request)))
         except NotFound as exc:
             raise HTTPException(404, str(exc)) from None
 

@@ -40,11 +40,16 @@ _TEMP_PATH = re.compile(r"^.*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 _ANY_TEMP_PATH = re.compile(r"[^\s'\"]*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 
 
-def job_out(job: ImportJob, redacted: dict[str, int] | None = None) -> dict[str, Any]:
+def job_out(job: ImportJob, redacted: dict[str, int] | None = None, language: str = "en") -> dict[str, Any]:
     """A job as the API and the dashboard show it: upload folders stripped from paths (where the server
-    keeps uploads is nobody's business), problems also as CLI-style lines."""
+    keeps uploads is nobody's business), problems also as CLI-style lines. The API's are in English; the
+    dashboard's in its page's ``language``, where a problem was stored with its message code and values
+    (older jobs keep their English messages)."""
     data = job.to_dict()
-    problems = [dict(p, path=_TEMP_PATH.sub("", str(p.get("path", "")))) for p in data["problems"]]
+    problems = [_said_in(dict(p, path=_TEMP_PATH.sub("", str(p.get("path", "")))), language)
+                for p in data["problems"]]
+    for p in problems:  # a message may name another upload ("first read from <folder>/a.jsonl")
+        p["message"] = _ANY_TEMP_PATH.sub("", str(p.get("message", "")))
     data["problems"] = problems
     data["paths"] = [_TEMP_PATH.sub("", str(p)) for p in data["paths"]]
     if data.get("error"):
@@ -52,6 +57,22 @@ def job_out(job: ImportJob, redacted: dict[str, int] | None = None) -> dict[str,
     data["messages"] = [_line(p) for p in problems]
     data["redacted"] = redacted
     return data
+
+
+def _said_in(problem: dict[str, Any], language: str) -> dict[str, Any]:
+    """``problem`` with its message in ``language`` and its remedy in the service's words there, when it
+    has its ``said``; without the ``said`` (the stored form is the job's, not the API's)."""
+    said = problem.pop("said", None)
+    if language == "en" or not isinstance(said, dict):
+        return problem
+    from servio.ingest.remedies import render
+    from servio.ingest.said import Said
+
+    try:
+        problem["message"] = render(Said.from_json(said).text(language), "service", language)
+    except (ValueError, KeyError, IndexError):  # a code or value this version does not know: as stored
+        pass
+    return problem
 
 
 def _line(problem: dict[str, Any]) -> str:

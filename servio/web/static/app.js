@@ -175,7 +175,9 @@ function setupImport() {
     });
   });
   function poll(id) {
-    fetch(`${form.action}/${id}`, { credentials: "same-origin" }).then((r) => r.json()).then((job) => {
+    // the job's problems in the page's language (its cookie may say another, or none)
+    const lang = encodeURIComponent(document.documentElement.lang || "");
+    fetch(`${form.action}/${id}?lang=${lang}`, { credentials: "same-origin" }).then((r) => r.json()).then((job) => {
       showJob(job, expected);
       if (job.status === "pending" || job.status === "running") { setTimeout(() => poll(id), 400); }
       else { submit.disabled = false; }
