@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from servio.analyze.base import Tagger
     from servio.evaluate.scorecard import Scorecard
     from servio.ingest import ConversationStream
+    from servio.ingest.said import Said
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,13 @@ def read(paths: Sequence[str | Path], opts: JobOptions) -> ConversationStream:
     )
 
 
-def unscorable(conv: Conversation) -> str | None:
+#: How a count of turns without the agent's is said (a message code per speaker, one turn or more).
+_TURN_COUNT = {(Speaker.CUSTOMER, True): "score.customer_one",
+               (Speaker.CUSTOMER, False): "score.customer_many",
+               (Speaker.SYSTEM, True): "score.system_one", (Speaker.SYSTEM, False): "score.system_many"}
+
+
+def unscorable(conv: Conversation) -> Said | None:
     """Why ``conv`` has nothing to score, as a reading problem's message, or None.
 
     A conversation whose turns hold no text (an export of attachments, empty strings), or none by the
@@ -88,18 +95,22 @@ def unscorable(conv: Conversation) -> str | None:
     would score 0 on every stage and drag the agent's and team's means down for nothing they did.
     """
     from servio.ingest.remedies import remedy
+    from servio.ingest.said import Said
 
     said = _turns_with_text(conv)
     if not said:
-        return "no turn has any text: nothing to score; conversation skipped"
+        return Said("skip.conversation", {"reason": Said("score.no_text")})
     if Speaker.AGENT not in said:
-        only = " and ".join(f"{n} {speaker} turn{'s' if n > 1 else ''}" for speaker, n in said.items())
-        return (f"no agent turn with text, only {only} ({remedy('agent')}): nothing to score; "
-                "conversation skipped")
+        counts = [Said(_TURN_COUNT[speaker, n == 1], {"count": n}) for speaker, n in said.items()]
+        only = (counts[0] if len(counts) == 1
+                else Said("score.both", {"first": counts[0], "second": counts[1]}))
+        reason = Said("score.no_agent", {"only": only, "remedy": remedy("agent")})
+        return Said("skip.conversation", {"reason": reason})
     return None
 
 
-def scorable(conversations: Iterable[Conversation], reject: Callable[[str], None]) -> Iterator[Conversation]:
+def scorable(conversations: Iterable[Conversation],
+             reject: Callable[[Any], None]) -> Iterator[Conversation]:
     """``conversations`` without those that have nothing to score (:func:`unscorable`), each of which is
     handed to ``reject`` as it is read (``ConversationStream.reject``: a problem at its file and line).
 

@@ -74,8 +74,12 @@ def test_what_has_nothing_to_score() -> None:
 
     assert unscorable(conv((Speaker.AGENT, "Tere!"))) is None
     assert unscorable(conv((Speaker.CUSTOMER, "Tere"), (Speaker.AGENT, "Tere!"))) is None
-    assert unscorable(conv((Speaker.AGENT, " \n"), (Speaker.SYSTEM, ""))) == (
+    assert str(unscorable(conv((Speaker.AGENT, " \n"), (Speaker.SYSTEM, "")))) == (
         "no turn has any text: nothing to score; conversation skipped")
     said = unscorable(conv((Speaker.SYSTEM, "Ootel"), (Speaker.CUSTOMER, "tere"), (Speaker.CUSTOMER, "?")))
-    assert said is not None and said.startswith("no agent turn with text, only 1 system turn and 2 customer "
-                                                "turns (\u27e6agent:\u27e7)")
+    assert said is not None and str(said).startswith("no agent turn with text, only 1 system turn and 2 "
+                                                     "customer turns (\u27e6agent:\u27e7)")
+    # said as data (servio.ingest.said), so the Estonian dashboard lists it in Estonian
+    assert said.text("et").startswith("teenindaja repliike tekstiga pole, ainult 1 süsteemi repliik ja 2 "
+                                      "kliendi repliiki (\u27e6agent:\u27e7): pole midagi hinnata; vestlus "
+                                      "jäeti vahele")

@@ -232,3 +232,12 @@ def test_the_estonian_messages_use_the_dashboards_words() -> None:
     assert dashboard["turn"] == "repliik" and "repliik" in estonian and "pöördumine" not in estonian
     assert dashboard["users_agent_id"].lower() in estonian and "meeskond" in estonian
     assert "tiim" not in estonian and "agendi" not in estonian and "kõne" not in estonian
+
+
+def test_every_remedy_the_dashboard_shows_has_its_estonian_words() -> None:
+    """A remedy kind added for the service without an Estonian text was said in English inside an
+    Estonian sentence on the dashboard (the 'agent' remedy of a conversation with nothing to score)."""
+    from servio.ingest.remedies import KINDS, _texts
+
+    service = _texts()["service"]
+    assert {k for k in KINDS if k in service} == set(service["et"]), "every service remedy in Estonian too"

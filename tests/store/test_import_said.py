@@ -15,7 +15,8 @@ from servio.store import Store, import_paths
 from servio.store.convert import problem_dict
 from tests.store.helpers import conversation, write_jsonl
 
-_BAD = "id,speaker,text,timestamp\ne1,mari@firma.ee,tere,\ne2,customer,tere,tel 5123 4567\n"
+_BAD = ("id,speaker,text,timestamp\ne1,mari@firma.ee,tere,\ne2,customer,tere,tel 5123 4567\n"
+        "e2,agent,Tere!,\n")  # e2 has an agent turn: a conversation without one is skipped as unscorable
 
 
 def _saids(store: Store, job_id: int) -> list[Said]:
