@@ -78,7 +78,7 @@ _ARCHIVES = ((b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip"), (b"7z\xbc\xaf\x27\x1
              (b"\xfd7zXZ\x00", "xz"))
 
 
-def detect_format(path: Path, head: bytes) -> str:
+def detect_format(path: str | Path, head: bytes) -> str:
     """The format of a file from its extension and its first bytes.
 
     The extension's format is kept when its sniffer agrees or no other
@@ -86,6 +86,7 @@ def detect_format(path: Path, head: bytes) -> str:
     extension; an unknown extension is sniffed. Raises :class:`IngestError`
     for binary data or content no reader recognises.
     """
+    path = Path(path)
     if looks_binary(head):
         archive = next((what for magic, what in _ARCHIVES if head.startswith(magic)), None)
         if archive is not None:

@@ -188,6 +188,11 @@ class ConversationStream(Iterator[Conversation]):
             skipped = Said("skip.file", {"reason": message})
             if named or format_for_extension(path) is not None:
                 rep.problem(path, skipped)
+            elif isinstance(detail, Said) and detail.code == "format.undetected":
+                # a README or a picture beside the data: not a conversation file, and --format would force
+                # that format on every file of the run, the good ones too
+                other = Said("format.not_conversations", {"known": detail.params["known"]})
+                rep.note(path, Said("skip.file", {"reason": other}))
             else:
                 rep.note(path, skipped)
             return None

@@ -89,6 +89,9 @@ def test_folders_are_walked_sorted_without_hidden_entries(write, tmp_path):
     assert [c.id for c in convs] == ["a-c", "a-z", "b"]
     assert report.problems == () and report.files == 5
     assert sorted(Path(n.path).name for n in report.notes) == ["README.md", "empty.jsonl"]
+    readme = next(n for n in report.notes if n.path.endswith("README.md"))
+    # not "choose one with --format NAME": that would force the format on every file of the run
+    assert "not a conversation file" in readme.message and "--format" not in readme.text("cli")
     # the same unknown file named explicitly is a problem, not a note
     _, named = read_all([tmp_path / "README.md"])
     assert len(named.problems) == 1 and "cannot tell the format" in named.problems[0].message
@@ -194,3 +197,7 @@ def test_a_compressed_export_says_to_unpack_it(write):
     assert [p.message for p in report.problems] == [
         "gzip-compressed; unpack it and give servio the files inside; file skipped",
         "a zip archive; unpack it and give servio the files inside; file skipped"]
+
+
+def test_detect_format_takes_a_path_as_text_too() -> None:
+    assert detect_format("chats.jsonl", b'{"id": "a"}') == detect_format(Path("chats.jsonl"), b'{"id": "a"}')
