@@ -234,7 +234,7 @@ class _Ui:
         html = self.render.page(template, lang=lang, user=user, path=request.url.path,
                                 query=request.query_params.multi_items(),
                                 can_import=user.role in self.importers, signed_in_admin=manages_users(user),
-                                **context)
+                                has_live=getattr(request.app.state, "live", None) is not None, **context)
         response = HTMLResponse(html)
         if request.query_params.get("lang") == lang:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
