@@ -102,6 +102,8 @@ class ConversationFilter:
         start, end = _utc(self.date_from), _utc(self.date_to, end=True)
         if start is not None and end is not None and start > end:
             raise StoreError("date_from is after date_to")
+        if self.score_min is not None and self.score_max is not None and self.score_min > self.score_max:
+            raise StoreError("score_min is above score_max")
 
     @property
     def start(self) -> datetime | None:
