@@ -40,7 +40,7 @@ _TEMP_PATH = re.compile(r"^.*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 _ANY_TEMP_PATH = re.compile(r"[^\s'\"]*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 
 
-def job_out(job: ImportJob, redacted: dict[str, int] | None = None) -> dict[str, Any]:
+def job_out(job: ImportJob) -> dict[str, Any]:
     """A job as the API and the dashboard show it: upload folders stripped from paths (where the server
     keeps uploads is nobody's business), problems also as CLI-style lines."""
     data = job.to_dict()
@@ -50,7 +50,6 @@ def job_out(job: ImportJob, redacted: dict[str, int] | None = None) -> dict[str,
     if data.get("error"):
         data["error"] = _ANY_TEMP_PATH.sub("", str(data["error"]))
     data["messages"] = [_line(p) for p in problems]
-    data["redacted"] = redacted
     return data
 
 
@@ -124,9 +123,9 @@ async def create_import(
     if wait:
         from starlette.concurrency import run_in_threadpool
 
-        report = await run_in_threadpool(run_import, *args)
+        await run_in_threadpool(run_import, *args)
         response.status_code = status.HTTP_200_OK
-        return job_out(store.get_import_job(job.id), report.redacted if report is not None else None)
+        return job_out(store.get_import_job(job.id))
     background.add_task(run_import, *args)
     return job_out(job)
 
