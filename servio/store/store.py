@@ -217,6 +217,14 @@ class Store:
             loaded = queries.load(session, conversation_id)
         return (loaded.conversation, loaded.result) if loaded is not None else None
 
+    def get_reviewed(self, conversation_id: str
+                     ) -> tuple[Conversation, ConversationResult, frozenset[int]] | None:
+        """A stored conversation, its current result and the turns whose correction still applies (a
+        re-import that changed a corrected turn ends its correction), or None."""
+        with self._read() as session:
+            loaded = queries.load(session, conversation_id)
+        return (loaded.conversation, loaded.result, loaded.reviewed) if loaded is not None else None
+
     def get_summary(self, conversation_id: str) -> ConversationSummary | None:
         """The listing row of one conversation (times of import and update, corrected or not), or None."""
         with self._read() as session:

@@ -48,12 +48,10 @@ class StoreBackend:
         return page
 
     def get(self, conversation_id: str) -> tuple[Conversation, ConversationResult, frozenset[int]]:
-        found = self.store.get_conversation(conversation_id)
+        found = self.store.get_reviewed(conversation_id)  # turns whose correction lapsed are the tagger's
         if found is None:
             raise NotFound(f"no conversation {conversation_id!r}")
-        conv, result = found
-        corrected = frozenset(c.turn_index for c in self.store.corrections(conversation_id, limit=1000))
-        return conv, result, corrected
+        return found
 
     def results(self, *, agent_id: str | None = None, team: str | None = None, date_from: date | None = None,
                 date_to: date | None = None) -> list[ConversationResult]:

@@ -99,10 +99,12 @@ def export_csv(request: Request, user: CurrentUser,
                              headers={"Content-Disposition": 'attachment; filename="conversations.csv"'})
 
 
-def visible_conversation(request: Request, user: User, conversation_id: str) -> tuple[Any, Any]:
-    """A stored conversation and its result, or 404 (also for one out of the user's scope)."""
+def visible_conversation(request: Request, user: User,
+                         conversation_id: str) -> tuple[Any, Any, frozenset[int]]:
+    """A stored conversation, its result and the turns whose correction is in force, or 404 (also for
+    one out of the user's scope)."""
     scope = Scope.of(user)
-    found = request.app.state.store.get_conversation(conversation_id)
+    found = request.app.state.store.get_reviewed(conversation_id)
     if found is None or not scope.sees(found[0].agent_id, found[0].team):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversation {conversation_id!r}")
     return found
@@ -113,11 +115,9 @@ def visible_conversation(request: Request, user: User, conversation_id: str) -> 
             description="Turns with their stages and the evidence behind each, stage scores with the "
                         "scorecard checks, failure patterns and coaching feedback.")
 def get_conversation(request: Request, conversation_id: ConversationId, user: CurrentUser) -> Any:
-    conv, result = visible_conversation(request, user, conversation_id)
-    summary = request.app.state.store.get_summary(conversation_id)
-    count = len(request.app.state.store.corrections(conversation_id, limit=1000)) if summary and \
-        summary.corrected else 0
-    return conversation_detail(conv, result, count)
+    conv, result, reviewed = visible_conversation(request, user, conversation_id)
+    trail = request.app.state.store.corrections(conversation_id, limit=1000)
+    return conversation_detail(conv, result, len(trail), corrected=bool(reviewed))
 
 
 @router.delete("/conversations/{conversation_id:path}", status_code=204,
