@@ -58,11 +58,12 @@ class StoreBackend:
         f = ConversationFilter(agent_id=agent_id, team=team, date_from=date_from, date_to=date_to)
         return self.store.results(f)
 
+    # the pickers offer who has conversations: one whose conversations were all erased is left out
     def agents(self, team: str | None = None) -> list[Agent]:
-        return list(self.store.agents(team=team))
+        return [a for a in self.store.agents(team=team) if a.conversations]
 
     def teams(self) -> list[Team]:
-        return list(self.store.teams())
+        return [t for t in self.store.teams() if t.conversations]
 
     def correct(self, conversation_id: str, turn: int, stages: Sequence[int], user: User) -> Correction:
         self.store.correct_turn(conversation_id, turn, stages, user)

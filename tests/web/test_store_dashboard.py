@@ -105,6 +105,16 @@ def test_a_correction_a_reimport_ended_is_no_longer_marked(admin: TestClient, st
     assert 'class="badge"' not in row
 
 
+def test_the_pickers_leave_out_agents_and_teams_whose_conversations_were_erased(admin: TestClient,
+                                                                               store: Any) -> None:
+    """D17: the filter form offered agents and teams with no conversation left."""
+    imported(admin)
+    assert "<option>mari</option>" in admin.get("/ui/conversations").text
+    assert store.delete_conversations(["web-en-1", "web-en-2"]) == 2
+    page = admin.get("/ui/conversations").text
+    assert "<option>mari</option>" not in page and "<option>North</option>" not in page
+
+
 def test_bad_corrections_are_refused(admin: TestClient) -> None:
     imported(admin)
     def post(path: str, stages: list[int], headers: dict[str, str] = JSON) -> int:
