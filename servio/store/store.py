@@ -78,7 +78,7 @@ class Store:
     @property
     def url(self) -> str:
         """The database URL with any password hidden."""
-        return self._url.render_as_string(hide_password=True)
+        return engines.shown_url(self._url)
 
     @property
     def dialect(self) -> str:

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.evaluate.registry import known_failure
-from servio.service.scope import STAFF, Scope
+from servio.service.scope import STAFF, Scope, needs_role
 from servio.store.types import ROLES, SORT_KEYS, ConversationFilter, NotFound, StoreError, User
 from servio.web import pages
 from servio.web.backend import Backend
@@ -116,7 +116,7 @@ class _Ui:
         if user is None:
             raise HTTPException(401, "sign in first")
         if user.role not in roles:
-            raise HTTPException(403, f"this needs the role {' or '.join(roles)}")
+            raise HTTPException(403, needs_role(roles))
         return user
 
     @property
