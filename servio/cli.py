@@ -79,7 +79,8 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool
     p.add_argument("--format", help="force the input format (default: detect); see 'servio formats'")
     p.add_argument("--strict", action="store_true", help="stop at the first bad record")
     p.add_argument("--lang", choices=["et", "en"],
-                   help="treat every conversation as this language (default: detect per conversation)")
+                   help="treat every conversation as this language (default: detect per conversation "
+                   "and turn)")
     p.add_argument("--tagger", default=DEFAULT_TAGGER,
                    help=f"stage tagger to use: learned or rules (default: {DEFAULT_TAGGER})")
     if model:
@@ -230,7 +231,17 @@ examples:
                    help="with --cv: labelled conversations added to every training fold and never scored "
                    "(the project's own training files, as the shipped model is trained)")
 
-    sub.add_parser("formats", help="list the input formats servio reads")
+    sub.add_parser(
+        "formats", help="list the input formats servio reads",
+        description="List the input formats servio reads, each with its file extensions (the content "
+        "decides when it clearly is another format, and for other extensions); --format NAME (import, "
+        "analyze, ...) forces one of these names.",
+        epilog="""\
+examples:
+  servio formats                             jsonl, csv, text, vtt, srt, eml, mbox and their extensions
+  servio analyze export.dat --format csv     read a file as one of them
+""",
+    )
     cli_service.add_parsers(sub, _add_input, _add_workers, _add_scorecard)
     cli_users.add_parser(sub)
     for command in sub.choices.values():

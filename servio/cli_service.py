@@ -334,6 +334,10 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise UsageError(f"--from {args.date_from} is after --to {args.date_to}")
     if args.database:
+        if args.paths or args.examples:
+            given = "the files given" if args.paths else "--examples"
+            raise UsageError(f"--database reports on the results stored there; {given} would not be read "
+                             "(give either files, --examples or --database)")
         if args.model:
             raise UsageError("--model tags files; the results in a database were tagged when imported")
         if args.scorecard:
@@ -422,11 +426,11 @@ def _database_errors(url: str) -> Iterator[None]:
 
 
 def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
-    from servio.store import Store
     from servio.web.pages import with_full_worst
     from servio.web.store_backend import StoreBackend
 
-    backend = StoreBackend(Store(_database(args)))
+    # opened as servio delete and users do: a mistyped SQLite path is no new empty file
+    backend = StoreBackend(existing_store(_database(args)))
     # the database keeps the days to read (a year of a big centre need not all be read for one month);
     # a day more on each side, as it bounds days in UTC and the report its conversations' own days
     day = timedelta(days=1)

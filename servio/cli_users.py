@@ -53,7 +53,8 @@ def add_parser(sub: Any) -> None:
         description="Manage users and API tokens on the database itself, without a token: whoever can "
         "open the database is trusted. Tokens use the service's secret key (SERVIO_SECRET_KEY or --config).",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    actions = p.add_subparsers(dest="users_command", title="actions", required=True)
+    # not required=True: argparse would name the dest ("users_command") instead of the actions
+    actions = p.add_subparsers(dest="users_command", title="actions")
     listing = actions.add_parser("list", parents=[common], help="every user: id, name, role, team, agent "
                                  "id, active, created")
     listing.add_argument("--json", action="store_true", help="JSON for machines")
@@ -71,6 +72,11 @@ def add_parser(sub: Any) -> None:
 
 def cmd_users(args: argparse.Namespace) -> int:
     """``servio users ACTION``: run it on the database of the service's settings."""
+    if args.users_command is None:
+        from servio.cli import UsageError
+
+        *first, last = _ACTIONS
+        raise UsageError(f"servio users: give an action: {', '.join(first)} or {last}")
     overrides = {"database_url": args.database} if args.database else {}
     settings = _checked_settings(args.config, overrides)
     url = settings.database_url

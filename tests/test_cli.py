@@ -370,12 +370,17 @@ def test_database_that_cannot_be_opened_is_a_clear_error(
     command: str, gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}"
-    args = [command, str(gold_file), "--database", url, "--tagger", "rules", "--no-progress"]
+    # a report reads the database instead of files (files beside --database are a usage error, D11)
+    given = [str(gold_file)] if command == "import" else []
+    args = [command, *given, "--database", url, "--tagger", "rules", "--no-progress"]
     args += ["-o", str(tmp_path / "r.html")] if command == "report" else []
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert f"servio: error: cannot use the database {url}: unable to open database file" in err
-    assert main([command, str(gold_file), "--database", "nonsense://x", *args[4:]]) == 2
+    if command == "import":
+        assert f"servio: error: cannot use the database {url}: unable to open database file" in err
+    else:  # nothing to read: the file is not made (D21)
+        assert f"servio: error: {url}: no such database file" in err
+    assert main([command, *given, "--database", "nonsense://x", *args[len(given) + 3:]]) == 2
     assert "unsupported database 'nonsense'" in capsys.readouterr().err
 
 

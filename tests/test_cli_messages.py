@@ -201,9 +201,19 @@ def test_every_command_help_shows_examples_that_parse(command: str) -> None:
         assert args.command
 
 
+def test_formats_help_has_a_description_and_examples_that_parse() -> None:
+    """Docs audit D18: cli.md says every COMMAND --help ends with examples; formats' had none."""
+    assert "file extensions" in _help("formats")
+    examples = _examples("formats")
+    assert examples[0] == "servio formats" and len(examples) >= 2
+    for line in examples:
+        assert build_parser().parse_args(shlex.split(line)[1:]).command
+
+
 def test_help_states_the_defaults_of_the_language_options() -> None:
     report = " ".join(_help("report").split())
     assert "--report-lang {et,en} language of the report (default: the language of most" in report
     agents = " ".join(_help("agents").split())
     assert "(default: the language of most conversations" in agents
     assert "(default: auto" in agents
+    assert "(default: detect per conversation and turn)" in " ".join(_help("analyze").split())  # as cli.md

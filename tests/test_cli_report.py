@@ -187,3 +187,39 @@ def test_a_report_is_in_the_language_of_most_of_its_conversations(mostly_estonia
     assert '<html lang="en">' in out.read_text("utf-8")
     assert _report([str(mostly_estonian), "--report-lang", "en"], out) == 0  # the option wins
     assert '<html lang="en">' in out.read_text("utf-8")
+
+
+@pytest.mark.parametrize("given", [["FILE"], ["--examples"]])
+def test_files_or_examples_with_a_database_are_a_usage_error(tmp_path: Path, one: Path, given: list[str],
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """D11: files beside --database were silently left unread and the report was of the database."""
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    assert main(["import", str(one), "--database", db, "--tagger", "rules", "--no-progress"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "r.html"
+    args = [str(one) if a == "FILE" else a for a in given]
+    assert _report([*args, "--database", db], out) == 2
+    err = capsys.readouterr().err
+    assert "--database reports on the results stored there" in err and "would not be read" in err
+    assert not out.exists()
+
+
+def test_a_missing_database_file_is_named_and_not_made(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """D21: a mistyped SQLite path made an empty file and said 'no such table: conversations'."""
+    missing = tmp_path / "nope.db"
+    out = tmp_path / "r.html"
+    assert _report(["--database", f"sqlite:///{missing}"], out) == 2
+    assert "no such database file" in capsys.readouterr().err
+    assert not missing.exists() and not out.exists()
+
+
+def test_a_database_without_servio_tables_is_named(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table t (x int)").connection.close()
+    assert _report(["--database", f"sqlite:///{other}"], tmp_path / "r.html") == 2
+    err = capsys.readouterr().err
+    assert "no servio database here" in err and "no such table" not in err

@@ -96,6 +96,15 @@ def test_dashboard_mounting_sample_serves_the_pages(workdir: Path) -> None:
         signed_in = client.post("/ui/login", data={"token": token, "next": "/ui/team"})
         assert signed_in.status_code == 200
         assert signed_in.url.path == "/ui/team"
+        # D14: the sample's live page works too (it set no app.state.live and its calls were a 500)
+        assert 'href="/ui/live"' in signed_in.text
+        opened = client.post("/ui/live/sessions", json={"language": "en", "contact_type": None},
+                             headers={"X-Servio": "1"})
+        assert opened.status_code == 201, opened.text
+        turn = client.post(f"/ui/live/sessions/{opened.json()['session_id']}/turns",
+                           json={"speaker": "customer", "text": "Hi, my invoice is wrong."},
+                           headers={"X-Servio": "1"})
+        assert turn.status_code == 200, turn.text
 
 
 def test_reports_sample_builds_the_agents_report(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -87,5 +87,21 @@ def registered_patterns() -> tuple[PatternEntry, ...]:
     return tuple(_PATTERNS.values())
 
 
+def pattern_ids() -> tuple[str, ...]:
+    """The ids of all registered failure patterns (what a ``failure`` filter may name)."""
+    return tuple(p.id for p in registered_patterns())
+
+
+def known_failure(pattern: str, listing: Callable[[Any], Any]) -> bool:
+    """Whether ``pattern`` is a failure pattern id: a registered one, or one stored conversations show
+    (scored where another pattern was registered); ``listing`` lists conversations for a
+    :class:`~servio.store.types.ConversationFilter`, as ``Store.list_conversations`` does."""
+    if pattern in pattern_ids():
+        return True
+    from servio.store.types import ConversationFilter
+
+    return bool(listing(ConversationFilter(failure=pattern, limit=1)).total)
+
+
 def _load_builtins() -> None:
     from servio.evaluate import checks, patterns  # noqa: F401  (registers the built-ins)

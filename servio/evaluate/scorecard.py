@@ -137,7 +137,10 @@ def _read_raw(path: Path, depth: int = 0) -> dict[str, Any]:
         parent = tomllib.loads(text)
     else:
         parent = _read_raw((path.parent / str(base)).resolve(), depth + 1)
-    return merge_raw(parent, raw)
+    merged = merge_raw(parent, raw)
+    if "name" not in raw and "name" in parent:  # not the base's name: it scores otherwise
+        merged["name"] = f"{parent['name']} + {path.name}"
+    return merged
 
 
 def merge_raw(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -223,7 +226,9 @@ def _weights(raw: Mapping[str, Any], source: str) -> Mapping[str, Mapping[int, f
     for ctype in CONTACT_TYPES:
         table = raw.get(ctype)
         if not isinstance(table, Mapping):
-            raise ScorecardError(f"{source}: [weights.{ctype}] is missing")
+            hint = "" if raw else (" (to change servio's scorecard rather than write a whole one, start "
+                                   'the file with extends = "default")')
+            raise ScorecardError(f"{source}: [weights.{ctype}] is missing{hint}")
         stages = {_stage(k, f"{source}: weights.{ctype}"): _number(v, f"{source}: weights.{ctype}.{k}")
                   for k, v in table.items()}
         missing = [s.name.lower() for s in Stage if int(s) not in stages]

@@ -24,7 +24,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, WebSocket, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from servio.service.scope import ADMIN, AGENT, REVIEWER, STAFF, TEAM_LEAD
+from servio.service.scope import ADMIN, AGENT, REVIEWER, STAFF, TEAM_LEAD, needs_role
 from servio.store.types import ROLES, StoreError, User
 
 __all__ = ["ADMIN", "AGENT", "ALL_ROLES", "REVIEWER", "TEAM_LEAD", "Admin", "CurrentUser", "Importer",
@@ -178,8 +178,8 @@ def require(*roles: str, why: str = "") -> Callable[..., Any]:
 
     async def check(user: Annotated[User, Depends(current_user)]) -> User:
         if user.role not in allowed:
-            needed = " or ".join(r for r in ROLES if r in allowed)
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs the role {needed}{why}")
+            needed = needs_role([r for r in ROLES if r in allowed])
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"{needed}{why}")
         return user
 
     return check

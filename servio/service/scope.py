@@ -26,6 +26,14 @@ STAFF = (ADMIN, REVIEWER, TEAM_LEAD)
 T = TypeVar("T")
 
 
+def needs_role(roles: Sequence[str]) -> str:
+    """What a 403 says the action needs: "this needs the role admin", "this needs one of the roles
+    admin, reviewer, team_lead"."""
+    if len(roles) == 1:
+        return f"this needs the role {roles[0]}"
+    return f"this needs one of the roles {', '.join(roles)}"
+
+
 def forbidden(message: str) -> HTTPException:
     """A 403 answer with ``message``."""
     return HTTPException(status.HTTP_403_FORBIDDEN, message)
@@ -97,7 +105,7 @@ class Scope:
     def team_profile(self, team: str) -> None:
         """403 unless the user may read ``team``'s profile (staff; a team lead their own team only)."""
         if not self.staff:
-            raise forbidden(f"this needs the role {' or '.join(STAFF)}")
+            raise forbidden(needs_role(STAFF))
         if self.team is not None and team != self.team:
             raise forbidden("team leads see only their own team's profile")
 

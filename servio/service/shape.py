@@ -15,8 +15,9 @@ def stage_name(stage: int, language: str) -> str:
 
 
 def conversation_detail(conv: Conversation, result: ConversationResult,
-                        corrections: int = 0) -> dict[str, Any]:
-    """A stored conversation with its turns, tags, evidence, scores, failure patterns and coaching."""
+                        corrections: int = 0, *, corrected: bool = False) -> dict[str, Any]:
+    """A stored conversation with its turns, tags, evidence, scores, failure patterns and coaching;
+    ``corrections`` counts its audit trail, ``corrected`` says whether a correction is still in force."""
     data = result.to_dict()
     turns = []
     for turn, tags in zip(conv.turns, result.turns, strict=True):
@@ -28,7 +29,8 @@ def conversation_detail(conv: Conversation, result: ConversationResult,
         "id": conv.id, "language": result.language, "channel": str(conv.channel), "agent_id": conv.agent_id,
         "team": conv.team, "contact_type": result.contact_type, "started_at": conv.started_at,
         "overall": data["overall"], "turns": turns, "stage_scores": scores, "failures": data["failures"],
-        "feedback": data["feedback"], "corrections": corrections, "metadata": _plain(dict(conv.metadata)),
+        "feedback": data["feedback"], "corrections": corrections, "corrected": corrected,
+        "metadata": _plain(dict(conv.metadata)),
     }
 
 

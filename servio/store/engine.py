@@ -11,6 +11,7 @@ import re
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -49,13 +50,15 @@ _PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
 
 
 def shown_url(url: str | URL) -> str:
-    """``url`` as messages and logs may show it: any password replaced by ``***``."""
-    if isinstance(url, URL):
-        return url.render_as_string(hide_password=True)
+    """``url`` as messages and logs may show it: any password replaced by ``***``; a SQLite file's
+    name as typed (``sqlite:///:memory:``, not ``%3Amemory%3A``)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = url if isinstance(url, URL) else make_url(url)
     except Exception:  # noqa: BLE001 - not a URL SQLAlchemy can parse: mask what looks like a password
-        return _masked(url)
+        return _masked(str(url))
+    text = parsed.render_as_string(hide_password=True)
+    # a SQLite URL holds no password; SQLAlchemy percent-encodes the ':' and '@' of its file name
+    return unquote(text) if parsed.get_backend_name() == "sqlite" else text
 
 
 def _masked(text: str) -> str:

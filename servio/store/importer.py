@@ -210,9 +210,9 @@ def _redacted_problem(item: Any, config: RedactionConfig) -> Any:
     return replace(item, message=_redacted_message(item.message, config), said=said)
 
 
-def _redacted(conv: Conversation, config: RedactionConfig, run: _Run) -> Conversation:
+def _redacted(conv: Conversation, config: RedactionConfig, replaced: Counter[str]) -> Conversation:
     clean, counts = redact_conversation(conv, config)
-    run.redacted.update(counts)
+    replaced.update(counts)
     return clean
 
 
@@ -296,6 +296,7 @@ class _Batch:
     read: int
     clean: list[Conversation]
     started: _Started | None
+    redacted: Counter[str]  # what the batch's redaction replaced, by kind (the job adds it up)
 
 
 class _Batches:
@@ -324,12 +325,14 @@ class _Batches:
                 raise
             if batch is None:
                 break
-            clean = [_redacted(conv, redact, self.analysis.run) for conv in batch]
+            replaced: Counter[str] = Counter()
+            clean = [_redacted(conv, redact, replaced) for conv in batch]
+            self.analysis.run.redacted.update(replaced)
             started = None
             if ahead:
                 needed = self.store.needs_analysis(clean, tagger=self.analysis.tagger)
                 started = self.analysis.start(clean, needed)
-            pending.append(_Batch(len(batch), clean, started))
+            pending.append(_Batch(len(batch), clean, started, replaced))
             while len(pending) > ahead:
                 self._save(pending.popleft())
         while pending:
@@ -339,7 +342,8 @@ class _Batches:
         run, skipped = self.analysis.run, self.stream.report.skipped
         outcomes = self.store.save_results(
             batch.clean, self.analysis.one, tagger=self.analysis.tagger, job_id=self.job_id, skipped=skipped,
-            problems=run.take_pending, analyse_many=batch.started.many if batch.started else None)
+            problems=run.take_pending, analyse_many=batch.started.many if batch.started else None,
+            redacted=batch.redacted)
         run.read += batch.read
         run.outcomes.update(outcomes)
         if self.on_progress is not None:

@@ -6,6 +6,7 @@ job's counts are always exactly what has been committed.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,6 +34,7 @@ class Progress:
     unchanged: int = 0
     skipped: int | None = None  # the reader's running total, when known
     problems: tuple[Any, ...] = ()
+    redacted: Mapping[str, int] | None = None  # personal data the batch's redaction replaced, by kind
 
 
 def job_of(row: ImportJobRow) -> ImportJob:
@@ -43,6 +45,7 @@ def job_of(row: ImportJobRow) -> ImportJob:
         unchanged=row.unchanged, problems=tuple(row.problems or ()), problem_count=row.problem_count,
         error=row.error, created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at,
         updated_at=row.updated_at, options=dict(row.options or {}),
+        redacted=None if row.redacted is None else {str(k): int(v) for k, v in row.redacted.items()},
     )
 
 
@@ -52,7 +55,8 @@ def create(session: Session, paths: Iterable[str], *, format: str | None, create
     now = utcnow()
     row = ImportJobRow(status="pending", paths=[str(p) for p in paths], format=format,
                        options=jsonable(dict(options or {})), created_by=created_by, read=0, skipped=0, new=0,
-                       updated=0, unchanged=0, problems=[], problem_count=0, created_at=now, updated_at=now)
+                       updated=0, unchanged=0, problems=[], problem_count=0, redacted={}, created_at=now,
+                       updated_at=now)
     session.add(row)
     session.flush()
     return row
@@ -89,6 +93,10 @@ def advance(session: Session, job_id: int, step: Progress) -> None:
     if step.skipped is not None:
         row.skipped = step.skipped
     _add_problems(row, step.problems)
+    if step.redacted:
+        total = Counter(row.redacted or {})
+        total.update(step.redacted)
+        row.redacted = dict(total)  # a new dict, so the JSON column is written
     row.updated_at = utcnow()
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from servio.model import Conversation
+from servio.model import Conversation, Speaker, Turn
 from servio.results import ConversationResult, FailurePattern, StageScore
 from servio.store.convert import (
     conversation_of,
@@ -87,9 +87,15 @@ def reviewed_turns(conv: Conversation, corrections: Sequence[CorrectionRow]) -> 
 
 def latest_corrections(conv: Conversation, corrections: Sequence[CorrectionRow]) -> dict[int, CorrectionRow]:
     """Per turn index, the latest correction that still applies to ``conv``."""
+    return latest_of([turn_hash(t) for t in conv.turns], corrections)
+
+
+def latest_of(hashes: Sequence[str], corrections: Sequence[CorrectionRow]) -> dict[int, CorrectionRow]:
+    """Per turn index, the latest correction that still applies to the turns of ``hashes`` (each turn's
+    :func:`~servio.store.convert.turn_hash`, in order)."""
     latest: dict[int, CorrectionRow] = {}
     for c in sorted(corrections, key=lambda c: (c.created_at, c.id)):
-        if c.turn_index < len(conv.turns) and c.turn_hash == turn_hash(conv.turns[c.turn_index]):
+        if c.turn_index < len(hashes) and c.turn_hash == hashes[c.turn_index]:
             latest[c.turn_index] = c
         else:
             latest.pop(c.turn_index, None)
@@ -148,6 +154,23 @@ def page(session: Session, f: ConversationFilter) -> Page[ConversationSummary]:
     return Page(items=tuple(summaries(session, rows)), total=int(total), limit=f.limit, offset=f.offset)
 
 
+def _corrected(session: Session, ids: Sequence[str]) -> set[str]:
+    """Those of ``ids`` with a correction still in force: one whose turn was not changed by a re-import
+    since (a lapsed correction stays in the audit trail, but the stages are the tagger's again)."""
+    by_id: dict[str, list[CorrectionRow]] = {}
+    for c in session.scalars(select(CorrectionRow).where(CorrectionRow.conversation_id.in_(ids))):
+        by_id.setdefault(c.conversation_id, []).append(c)
+    if not by_id:
+        return set()
+    turns: dict[str, dict[int, str]] = {cid: {} for cid in by_id}
+    t = TurnRow
+    for cid, idx, speaker, text in session.execute(select(t.conversation_id, t.idx, t.speaker, t.text).where(
+            t.conversation_id.in_(list(by_id)))):
+        turns[cid][idx] = turn_hash(Turn(Speaker(speaker), text))
+    return {cid for cid, rows in by_id.items()
+            if latest_of([turns[cid][i] for i in sorted(turns[cid])], rows)}
+
+
 def summaries(session: Session, rows: Sequence[ConversationRow]) -> list[ConversationSummary]:
     """Summaries of ``rows`` (three queries for the whole list)."""
     ids = [r.id for r in rows]
@@ -162,8 +185,7 @@ def summaries(session: Session, rows: Sequence[ConversationRow]) -> list[Convers
         for cid, pattern in session.execute(select(FailureRow.conversation_id, FailureRow.pattern).where(
                 FailureRow.conversation_id.in_(part)).order_by(FailureRow.position)):
             failures[cid].append(pattern)
-        corrected.update(session.scalars(select(CorrectionRow.conversation_id).where(
-            CorrectionRow.conversation_id.in_(part)).distinct()))
+        corrected.update(_corrected(session, part))
     return [
         ConversationSummary(
             id=r.id, language=r.language, channel=r.channel, agent_id=r.agent_id, team=r.team,

@@ -55,7 +55,7 @@ def write_batch(session: Session, convs: Sequence[Conversation], digests: dict[s
     if job_id is not None:
         counts = {k: outcomes.count(k) for k in ("new", "updated", "unchanged")}
         jobs.advance(session, job_id, jobs.Progress(read=len(convs), skipped=step.skipped,
-                                                   problems=step.problems, **counts))
+                                                   problems=step.problems, redacted=step.redacted, **counts))
     return outcomes
 
 

@@ -239,6 +239,8 @@ class ImportJobRow(Base):
     problems: Mapped[list[Any]] = mapped_column(JSON, default=list)
     problem_count: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    # personal data replaced so far, by kind (null: a job from before servio kept the counts)
+    redacted: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

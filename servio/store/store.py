@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -78,7 +78,7 @@ class Store:
     @property
     def url(self) -> str:
         """The database URL with any password hidden."""
-        return self._url.render_as_string(hide_password=True)
+        return engines.shown_url(self._url)
 
     @property
     def dialect(self) -> str:
@@ -174,7 +174,8 @@ class Store:
     def save_results(self, convs: Sequence[Conversation], analyse: Analyse, *, tagger: str = DEFAULT_TAGGER,
                      job_id: int | None = None, skipped: int | None = None,
                      problems: Sequence[Any] | Callable[[], Sequence[Any]] = (),
-                     analyse_many: AnalyseMany | None = None) -> list[str]:
+                     analyse_many: AnalyseMany | None = None,
+                     redacted: Mapping[str, int] | None = None) -> list[str]:
         """Store a batch in one transaction; returns each conversation's outcome in order.
 
         ``analyse`` is called only for conversations that are new or whose
@@ -184,7 +185,8 @@ class Store:
         With ``job_id`` the job's counts (and the reader's
         ``skipped`` total and ``problems``) advance in the same transaction;
         ``problems`` may be a callable, asked after the analysis so that the
-        analysis' own problems are recorded with the batch.
+        analysis' own problems are recorded with the batch; ``redacted`` (personal data
+        the batch's redaction replaced, by kind) adds to the job's counts.
         """
         convs = [storable(c) for c in convs]
         ids = [c.id for c in convs]
@@ -195,7 +197,8 @@ class Store:
         todo = [c for c, changed in zip(convs, self._changed(convs, digests, key), strict=True) if changed]
         found = analyse_many(todo) if analyse_many is not None and todo else [analyse(c) for c in todo]
         results = dict(zip([c.id for c in todo], found, strict=True))
-        step = jobs.Progress(skipped=skipped, problems=tuple(problems() if callable(problems) else problems))
+        step = jobs.Progress(skipped=skipped, problems=tuple(problems() if callable(problems) else problems),
+                             redacted=redacted)
         for attempt in range(_RETRIES):
             try:
                 with self._write() as session:
@@ -213,6 +216,14 @@ class Store:
         with self._read() as session:
             loaded = queries.load(session, conversation_id)
         return (loaded.conversation, loaded.result) if loaded is not None else None
+
+    def get_reviewed(self, conversation_id: str
+                     ) -> tuple[Conversation, ConversationResult, frozenset[int]] | None:
+        """A stored conversation, its current result and the turns whose correction still applies (a
+        re-import that changed a corrected turn ends its correction), or None."""
+        with self._read() as session:
+            loaded = queries.load(session, conversation_id)
+        return (loaded.conversation, loaded.result, loaded.reviewed) if loaded is not None else None
 
     def get_summary(self, conversation_id: str) -> ConversationSummary | None:
         """The listing row of one conversation (times of import and update, corrected or not), or None."""

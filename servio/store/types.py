@@ -102,6 +102,8 @@ class ConversationFilter:
         start, end = _utc(self.date_from), _utc(self.date_to, end=True)
         if start is not None and end is not None and start > end:
             raise StoreError("date_from is after date_to")
+        if self.score_min is not None and self.score_max is not None and self.score_min > self.score_max:
+            raise StoreError("score_min is above score_max")
 
     @property
     def start(self) -> datetime | None:
@@ -226,6 +228,8 @@ class ImportJob:
     problem). ``skipped`` counts bad input records. ``problems`` holds the
     first :data:`~servio.store.jobs.MAX_PROBLEMS` problems as dicts
     (``path``, ``line``, ``offset``, ``message``); ``problem_count`` all of them.
+    ``redacted`` counts the personal data replaced in the committed batches, by kind
+    (``{"phone": 2}``; None for a job from before servio kept these counts).
     """
 
     id: int
@@ -246,6 +250,7 @@ class ImportJob:
     finished_at: datetime | None
     updated_at: datetime
     options: Mapping[str, Any] = field(default_factory=dict)
+    redacted: Mapping[str, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -257,6 +262,7 @@ class ImportJob:
             "error": self.error, "created_at": _iso(self.created_at), "started_at": _iso(self.started_at),
             "finished_at": _iso(self.finished_at), "updated_at": _iso(self.updated_at),
             "options": dict(self.options),
+            "redacted": None if self.redacted is None else dict(self.redacted),
         }
 
 

@@ -84,7 +84,7 @@ class TrainReport:
             f"seed {self.seed}" + (f"; {self.replaced} replaced by a later file" if self.replaced else ""),
             "  gold turns per stage: " + "  ".join(f"{s}: {self.labels.get(s, 0)}" + ("*" if s in few else "")
                                                    for s in range(1, 8)),
-            "  thresholds:           " + "  ".join(f"{s}: {t:.2f}" for s, t in enumerate(self.thresholds, 1)),
+            "  thresholds:           " + "  ".join(f"{s}: {t:.3f}" for s, t in enumerate(self.thresholds, 1)),
         ]
         if few:
             lines.append(f"  * fewer than {FEW_GOLD} gold turns: the model knows these stages from few "

@@ -56,6 +56,8 @@ def add_live(router: APIRouter, ui: _Ui) -> None:
     ``POST /live/sessions/{id}/turns``."""
 
     async def live_page(request: Request) -> Response:
+        if _sessions(request) is None and ui.user(request) is not None:
+            return ui.missing(request, "live_off", "", [(ui.link("team"), "to_team_overview")])
         return ui.page(request, "live.html", contact_types=[c.value for c in ContactType])
 
     async def open_session(request: Request) -> Response:
@@ -63,6 +65,8 @@ def add_live(router: APIRouter, ui: _Ui) -> None:
         from servio.live import SessionInfo
         from servio.service.scope import Scope
 
+        if (live := _sessions(request)) is None:
+            return _refused(request, 404, "live_off")
         body = _valid(request, PageSessionIn, await _body(request))
         if isinstance(body, Response):
             return body
@@ -70,7 +74,7 @@ def add_live(router: APIRouter, ui: _Ui) -> None:
         # a chat whose first turns show no language ("OK", an order number) is in the page's language
         info = SessionInfo(language=body.language, contact_type=body.contact_type, agent_id=agent_id,
                            team=team, fallback_language=Language(language_of(request)))
-        session = request.app.state.live.create(_owner(user), info)
+        session = live.create(_owner(user), info)
         return JSONResponse({"session_id": session.id, "language": body.language,
                              "contact_type": body.contact_type}, status_code=201)
 
@@ -78,8 +82,10 @@ def add_live(router: APIRouter, ui: _Ui) -> None:
         user = ui.json_post(request)
         from servio.live import SessionNotFoundError
 
+        if (live := _sessions(request)) is None:
+            return _refused(request, 404, "live_off")
         try:
-            request.app.state.live.close(session_id, _owner(user))
+            live.close(session_id, _owner(user))
         except SessionNotFoundError:
             return _refused(request, 404, "live_expired")
         return Response(status_code=204)
@@ -89,12 +95,13 @@ def add_live(router: APIRouter, ui: _Ui) -> None:
         from servio.live import LiveError, SessionNotFoundError
         from servio.model import Speaker
 
+        if (live := _sessions(request)) is None:
+            return _refused(request, 404, "live_off")
         turn = _valid(request, PageTurnIn, await _body(request))
         if isinstance(turn, Response):
             return turn
         if not turn.text.strip():
             return _refused(request, 422, "live_bad_text", "text")
-        live = request.app.state.live
         try:
             if len(live.get(session_id, _owner(user)).turns) >= live.max_turns:
                 return _refused(request, 422, "live_full", n=live.max_turns)
@@ -113,6 +120,12 @@ def add_live(router: APIRouter, ui: _Ui) -> None:
     router.add_api_route("/live/sessions", open_session, methods=["POST"])
     router.add_api_route("/live/sessions/{session_id}", end_session, methods=["DELETE"])
     router.add_api_route("/live/sessions/{session_id}/turns", add_turn, methods=["POST"])
+
+
+def _sessions(request: Request) -> Any:
+    """The application's :class:`~servio.live.LiveSessions` (``app.state.live``), or None: an application
+    of one's own that mounts the pages without live sessions serves no live page (no menu entry, a 404)."""
+    return getattr(request.app.state, "live", None)
 
 
 def _owner(user: Any) -> str:

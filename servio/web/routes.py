@@ -22,7 +22,8 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from servio.analyze.registry import DEFAULT_TAGGER
-from servio.service.scope import STAFF, Scope
+from servio.evaluate.registry import known_failure
+from servio.service.scope import STAFF, Scope, needs_role
 from servio.store.types import ROLES, SORT_KEYS, ConversationFilter, NotFound, StoreError, User
 from servio.web import pages
 from servio.web.backend import Backend
@@ -115,7 +116,7 @@ class _Ui:
         if user is None:
             raise HTTPException(401, "sign in first")
         if user.role not in roles:
-            raise HTTPException(403, f"this needs the role {' or '.join(roles)}")
+            raise HTTPException(403, needs_role(roles))
         return user
 
     @property
@@ -234,7 +235,7 @@ class _Ui:
         html = self.render.page(template, lang=lang, user=user, path=request.url.path,
                                 query=request.query_params.multi_items(),
                                 can_import=user.role in self.importers, signed_in_admin=manages_users(user),
-                                **context)
+                                has_live=getattr(request.app.state, "live", None) is not None, **context)
         response = HTMLResponse(html)
         if request.query_params.get("lang") == lang:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
@@ -391,6 +392,8 @@ class _Ui:
             return user
         q, scope = request.query_params, Scope.of(user)
         f = _filter(q, scope)
+        if f.failure is not None and not known_failure(f.failure, self.backend(request).listing):
+            raise PageRefusal(422, "bad_choice", field="filter_failure")  # a typo is no empty list
         ctx = pages.conversation_list(self.backend(request), f, language_of(request),
                                       own_agent=scope.agent_id, own_team=scope.team)
         page, kept = ctx["page"], {k: v for k, v in q.items() if k != "offset"}
@@ -634,6 +637,10 @@ def _filter(q: Any, scope: Scope) -> ConversationFilter:
     sort = q.get("sort") or "-started_at"
     if sort.removeprefix("-") not in SORT_KEYS:
         raise PageRefusal(422, "bad_choice", field=FIELD_LABELS["sort"])
+    low, high = num("score_min"), num("score_max")
+    if low is not None and high is not None and low > high:
+        raise PageRefusal(422, "scores_reversed", min_label="filter_score_min", max_label="filter_score_max",
+                          score_min=f"{low:g}", score_max=f"{high:g}")
     limit, offset = num("limit", int), num("offset", int)
     if limit is not None and limit < 1:
         raise PageRefusal(422, "bad_whole_number", field=FIELD_LABELS["limit"])
@@ -642,7 +649,7 @@ def _filter(q: Any, scope: Scope) -> ConversationFilter:
         return ConversationFilter(
             agent_id=agent, team=team, date_from=dates["date_from"], date_to=dates["date_to"],
             contact_type=q.get("contact_type") or None, missing_stage=stage,
-            failure=q.get("failure") or None, score_min=num("score_min"), score_max=num("score_max"),
+            failure=q.get("failure") or None, score_min=low, score_max=high,
             language=q.get("language") or None, limit=min(200, limit or 50),
             offset=max(0, offset or 0), sort=sort)
     except StoreError:  # an offset past the last page the store will count to

@@ -48,23 +48,22 @@ class StoreBackend:
         return page
 
     def get(self, conversation_id: str) -> tuple[Conversation, ConversationResult, frozenset[int]]:
-        found = self.store.get_conversation(conversation_id)
+        found = self.store.get_reviewed(conversation_id)  # turns whose correction lapsed are the tagger's
         if found is None:
             raise NotFound(f"no conversation {conversation_id!r}")
-        conv, result = found
-        corrected = frozenset(c.turn_index for c in self.store.corrections(conversation_id, limit=1000))
-        return conv, result, corrected
+        return found
 
     def results(self, *, agent_id: str | None = None, team: str | None = None, date_from: date | None = None,
                 date_to: date | None = None) -> list[ConversationResult]:
         f = ConversationFilter(agent_id=agent_id, team=team, date_from=date_from, date_to=date_to)
         return self.store.results(f)
 
+    # the pickers offer who has conversations: one whose conversations were all erased is left out
     def agents(self, team: str | None = None) -> list[Agent]:
-        return list(self.store.agents(team=team))
+        return [a for a in self.store.agents(team=team) if a.conversations]
 
     def teams(self) -> list[Team]:
-        return list(self.store.teams())
+        return [t for t in self.store.teams() if t.conversations]
 
     def correct(self, conversation_id: str, turn: int, stages: Sequence[int], user: User) -> Correction:
         self.store.correct_turn(conversation_id, turn, stages, user)

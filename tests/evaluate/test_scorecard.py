@@ -89,6 +89,34 @@ def test_custom_file_overrides_a_weight_and_keeps_the_rest(custom: Path) -> None
     assert card.source == str(custom)
 
 
+def test_an_unnamed_card_that_extends_is_named_after_its_base_and_its_file(tmp_path: Path) -> None:
+    """D16: it was announced as 'servio default' although it scores otherwise."""
+    first = tmp_path / "sc2b.toml"
+    first.write_text('extends = "default"\n[[check]]\nid = "thanks"\nenabled = false\n', "utf-8")
+    card = load_scorecard(first)
+    assert card.name == "servio default + sc2b.toml" and card.check("thanks").enabled is False
+    second = tmp_path / "more.toml"
+    second.write_text('extends = "sc2b.toml"\n', "utf-8")
+    assert load_scorecard(second).name == "servio default + sc2b.toml + more.toml"
+    named = tmp_path / "named.toml"
+    named.write_text('extends = "sc2b.toml"\nname = "Oma"\n', "utf-8")
+    assert load_scorecard(named).name == "Oma"
+    assert load_scorecard(second).digest == card.digest  # the name is not what scores
+
+
+def test_a_card_with_no_weights_is_told_about_extends(tmp_path: Path) -> None:
+    path = tmp_path / "sc2.toml"
+    path.write_text('[[check]]\nid = "mentions_warranty"\nuse = "agent_says"\nstage = "solution"\n'
+                    'params = { group = "warranty" }\n[cues.en]\nwarranty = ["warranty"]\n', "utf-8")
+    with pytest.raises(ScorecardError, match=r'\[weights.support\] is missing .*extends = "default"'):
+        load_scorecard(path)
+    partial = tmp_path / "partial.toml"
+    partial.write_text("[weights.sales]\nattunement = 1\n", "utf-8")
+    with pytest.raises(ScorecardError) as caught:  # a file that has weights meant to be whole: no hint
+        load_scorecard(partial)
+    assert "extends" not in str(caught.value)
+
+
 def test_custom_file_disables_a_check(custom: Path) -> None:
     card = load_scorecard(custom)
     assert card.check("self_introduction").enabled is False

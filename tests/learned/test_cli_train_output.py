@@ -4,6 +4,7 @@ gold turns), and with ``--json`` the whole training report for scripts."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +28,8 @@ def test_train_prints_a_summary_naming_the_file_and_the_thin_stages(
     shown = "  ".join(f"{s}: {gold[s]}" + ("*" if gold[s] < 20 else "") for s in range(1, 8))
     assert f"gold turns per stage: {shown}" in text
     assert "fewer than 20 gold turns" in text
+    # the thresholds are on a 0.025 grid: two decimals showed 0.575 as 0.57 (docs audit D18)
+    assert re.search(r"thresholds: +1: \d\.\d{3}  2: \d\.\d{3}", text)
     assert f"--model {out}" in text
     with pytest.raises(json.JSONDecodeError):
         json.loads(text)

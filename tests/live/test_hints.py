@@ -483,3 +483,28 @@ def test_a_support_chat_gets_no_values_warning_the_hint_would_not_ask_for() -> N
     update = session.add_turn(A, "Hi! Buy the MacBook Pro 16, it's 2999 euros and the best there is. "
                                  "Shall I order it?")
     assert "values_never_asked" in [w.id for w in update.warnings]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), [
+    ("en", "Oh wait, the invoice is wrong too, it shows 3 items instead of 2.", 3),
+    ("en", "Actually yes, I have another problem. My invoice shows the wrong amount.", 3),
+    ("et", "Tegelikult jah, mul on veel üks probleem. Arvel on vale summa.", 3),
+    ("en", "Is there a cheaper plan too?", 5),
+    ("et", "Kas teil on ka odavam pakett?", 5),
+])
+def test_the_reopening_examples_of_live_md_reopen_with_the_default_tagger(language: str, text: str,
+                                                                         expected: int) -> None:
+    """docs/live.md hint rule 6 (docs audit D19): its examples, as a live session with the default tagger
+    answers them after "anything else?" (the short "Oh wait, the invoice is wrong too" gets no stage)."""
+    opening = {"en": ["Hi, my parcel has not arrived.",
+                      "Hi, I'm Tom from ShopCo. What is your order number?", "12345",
+                      "I've sent a new parcel, it arrives tomorrow.", "Anything else I can help with?"],
+               "et": ["Tere, mu pakk pole kohale jõudnud.",
+                      "Tere, mina olen Tom ShopCo-st. Mis on teie tellimuse number?", "12345",
+                      "Saatsin uue paki, see jõuab homme kohale.",
+                      "Kas saan veel millegagi aidata?"]}[language]
+    info = SessionInfo(language=Language(language), contact_type=ContactType.SUPPORT)
+    session = new_session("d19", "me", info)
+    for speaker, said in zip([C, A, C, A, A], opening, strict=True):
+        session.add_turn(speaker, said)
+    assert session.add_turn(C, text).next_stage == expected

@@ -81,6 +81,8 @@ BAD_FILTERS = [
     "contact_type=gossip",
     "date_from=yesterday",
     "date_from=2026-10-02&date_to=2026-10-01",
+    "failure=nope",
+    "score_min=80&score_max=20",
 ]
 
 
@@ -89,6 +91,33 @@ def test_bad_filters_are_client_errors(client: TestClient, users: Users) -> None
         q: client.get(f"/conversations?{q}", headers=users.headers(ADMIN)).status_code for q in BAD_FILTERS
     }
     assert {q: c for q, c in codes.items() if c not in (400, 422)} == {}
+
+
+@pytest.mark.parametrize("path", ["/conversations", "/conversations.csv"])
+def test_an_unknown_failure_id_is_a_422_that_lists_the_known_ones(client: TestClient, users: Users,
+                                                                  path: str) -> None:
+    """D12: a typo in a failure pattern id read as 'no conversation has this problem' (200, empty)."""
+    answer = client.get(f"{path}?failure=solution_before_need", headers=users.headers(ADMIN))
+    assert answer.status_code == 422, answer.text
+    [error] = answer.json()["detail"]
+    assert error["loc"] == ["query", "failure"]
+    assert "solution_before_needs" in error["msg"] and "no_greeting" in error["msg"]
+    assert "solution_before_need," not in error["msg"]  # the value sent is not repeated
+
+
+def test_a_stored_but_unregistered_failure_id_is_still_a_filter(client: TestClient, users: Users,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Conversations scored where a pattern of one's own was registered keep their id filterable."""
+    import servio.evaluate.registry as registry
+
+    monkeypatch.setattr(registry, "pattern_ids", lambda: ("no_close",))
+    answer = client.get("/conversations?failure=no_greeting", headers=users.headers(ADMIN))
+    assert answer.status_code == 200 and answer.json()["total"] > 0
+
+
+def test_score_min_above_score_max_is_a_400_like_reversed_dates(client: TestClient, users: Users) -> None:
+    answer = client.get("/conversations?score_min=80&score_max=20", headers=users.headers(ADMIN))
+    assert answer.status_code == 400 and answer.json()["detail"] == "score_min is above score_max"
 
 
 def test_an_agent_sees_only_their_own(client: TestClient, users: Users) -> None:

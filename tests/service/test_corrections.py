@@ -35,6 +35,32 @@ def test_correction_rescores_and_is_audited(client: TestClient, users: Users) ->
     assert next(c for c in listing if c["id"] == "svc-et-2")["corrected"] is True
 
 
+def test_corrected_turns_false_once_a_reimport_changed_the_corrected_turn(client: TestClient,
+                                                                          users: Users) -> None:
+    """D20: after a re-import changed the corrected turn, 'corrected' still said true."""
+    headers = users.headers("admin")
+    conv = client.get("/conversations/svc-et-2", headers=headers).json()
+    assert client.put("/conversations/svc-et-2/turns/1/stages", json={"stages": [1, 2, 3]},
+                      headers=headers).status_code == 200
+    detail = client.get("/conversations/svc-et-2", headers=headers).json()
+    assert detail["corrected"] is True and detail["corrections"] == 1
+    turns = [{"speaker": t["speaker"], "text": t["text"]} for t in conv["turns"]]
+    turns[1]["text"] += " Palun."
+    record = {"id": "svc-et-2", "language": "et", "agent_id": conv["agent_id"], "team": conv["team"],
+              "started_at": conv["started_at"], "turns": turns}
+    job = client.post("/imports?wait=true", headers=headers,
+                      files=[("files", ("u.jsonl", json.dumps(record, ensure_ascii=False).encode(), "x"))])
+    assert job.json()["updated"] == 1, job.text
+    detail = client.get("/conversations/svc-et-2", headers=headers).json()
+    assert detail["corrected"] is False and detail["corrections"] == 1  # the trail keeps it
+    kinds = {e["kind"] for tag in detail["turns"][1]["tags"] for e in tag["evidence"]}
+    assert "reviewer" not in kinds
+    listing = client.get("/conversations?limit=1000", headers=headers).json()["items"]
+    assert next(c for c in listing if c["id"] == "svc-et-2")["corrected"] is False
+    rows = client.get("/conversations.csv", headers=headers).text.splitlines()
+    assert next(r for r in rows if r.startswith("svc-et-2,")).endswith(",0")
+
+
 def test_audit_trail_keeps_every_change_newest_first(client: TestClient, users: Users) -> None:
     for stages in ([6], [], [5, 6]):
         ok = client.post(

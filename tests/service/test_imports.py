@@ -86,6 +86,18 @@ def test_personal_data_is_redacted_before_it_is_stored(client: TestClient, users
     assert "REDACTED-EMAIL" in stored and "REDACTED-PHONE" in stored
 
 
+def test_a_job_answered_202_keeps_its_redaction_counts(client: TestClient, users: Users) -> None:
+    """D10: only wait=true showed the counts; a job polled after a 202 said null ("nothing redacted")."""
+    text = "Tere! Helistage +372 5123 4567 või 5123 4568."
+    response = _upload(client, users, [("bg.jsonl", (_record("pii-bg", text=text) + "\n").encode())],
+                       wait=False)
+    assert response.status_code == 202 and response.json()["redacted"] == {}  # nothing committed yet
+    done = client.get(response.headers["location"], headers=users.headers("admin")).json()
+    assert done["status"] == "done" and done["redacted"] == {"phone": 2}
+    listed = client.get("/imports", headers=users.headers("admin")).json()
+    assert [j["redacted"] for j in listed if j["id"] == done["id"]] == [{"phone": 2}]
+
+
 def test_redaction_can_be_switched_off(filled_store: Any, users: Users) -> None:
     app = create_app(make_settings(redact=False), store=filled_store)
     with TestClient(app) as client:

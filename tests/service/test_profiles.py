@@ -43,3 +43,25 @@ def test_agent_and_team_lists(client: TestClient, users: Users) -> None:
     assert agents["kati"]["conversations"] == 3 and agents["tom"]["team"] == "Online"
     teams = {t["id"]: t["conversations"] for t in client.get("/teams", headers=users.headers("admin")).json()}
     assert teams == {"Tallinn": 3, "Online": 2}
+
+
+def test_the_404_names_the_period_only_when_one_was_given(client: TestClient, users: Users) -> None:
+    """D17: 'no conversations of agent 'nobody' in that period' when no period was given."""
+    headers = users.headers("admin")
+    assert client.get("/agents/nobody/profile", headers=headers).json()["detail"] == \
+        "no conversations of agent 'nobody'"
+    dated = client.get("/agents/kati/profile?date_from=2027-01-01&date_to=2027-01-31", headers=headers)
+    assert dated.json()["detail"] == "no conversations of agent 'kati' from 2027-01-01 to 2027-01-31"
+    assert client.get("/teams/Online/profile?date_from=2027-01-01", headers=headers).json()["detail"] == \
+        "no conversations of team 'Online' from 2027-01-01 on"
+
+
+def test_agents_and_teams_whose_conversations_were_all_erased_are_left_out(client: TestClient,
+                                                                          users: Users) -> None:
+    """D17: after erasure /agents and /teams (and the dashboard's pickers) listed them with 0."""
+    headers = users.headers("admin")
+    for cid in ("svc-en-1", "svc-en-2"):  # tom's, the whole of team Online
+        assert client.delete(f"/conversations/{cid}", headers=headers).status_code == 204
+    agents = {a["id"] for a in client.get("/agents", headers=headers).json()}
+    teams = {t["id"] for t in client.get("/teams", headers=headers).json()}
+    assert "tom" not in agents and "kati" in agents and teams == {"Tallinn"}

@@ -156,3 +156,12 @@ def test_websocket_needs_a_token(client: TestClient, users: Users) -> None:
     for query in ("", "?token=", "?token=nonsense"):
         with pytest.raises(WebSocketDisconnect), client.websocket_connect(f"/live/chat{query}") as ws:
             ws.receive_json()
+
+
+def test_a_refusal_names_the_roles_as_a_list(client: TestClient, users: Users) -> None:
+    """Docs audit D18: "this needs the role admin or reviewer or team_lead"."""
+    answer = client.get("/corrections", headers=users.headers("agent"))
+    assert answer.status_code == 403
+    assert answer.json()["detail"] == "this needs one of the roles admin, reviewer, team_lead"
+    answer = client.get("/users", headers=users.headers("reviewer"))
+    assert answer.status_code == 403 and answer.json()["detail"].startswith("this needs the role admin")

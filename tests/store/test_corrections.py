@@ -83,6 +83,27 @@ def test_corrections_survive_reimports_while_their_turn_is_unchanged(saved: Stor
     assert len(saved.corrections("c1")) == 1  # but its record stays
 
 
+def test_corrected_says_whether_a_correction_is_still_in_force(saved: Store) -> None:
+    """D20: 'corrected' stayed true after a re-import changed the corrected turn (stages the tagger's)."""
+    from servio.store import ConversationFilter
+
+    saved.correct_turn("c1", 2, [3, 7], "mari")
+    changed_elsewhere = conversation(1, turns=3, extra="It is the white router.")  # turn 1, not 2
+    saved.save_result(changed_elsewhere, analyse(changed_elsewhere))
+    summary = saved.get_summary("c1")
+    assert summary is not None and summary.corrected
+    assert (saved.get_reviewed("c1") or (None, None, None))[2] == {2}
+    turns = list(changed_elsewhere.turns)
+    turns[2] = replace(turns[2], text="Which devices lose the connection?")
+    changed_turn = replace(changed_elsewhere, turns=tuple(turns))
+    saved.save_result(changed_turn, analyse(changed_turn))
+    summary = saved.get_summary("c1")
+    assert summary is not None and not summary.corrected
+    assert [s.corrected for s in saved.list_conversations(ConversationFilter()).items] == [False]
+    assert (saved.get_reviewed("c1") or (None, None, None))[2] == frozenset()
+    assert len(saved.corrections("c1")) == 1  # the audit trail keeps it
+
+
 def test_export_uses_corrected_stages_where_corrected(saved: Store) -> None:
     other = conversation(2)
     saved.save_result(other, analyse(other))

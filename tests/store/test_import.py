@@ -162,6 +162,19 @@ def test_a_prepared_job_is_carried_out(store: Store, tmp_path: Path) -> None:
     assert store.delete_import_job(job.id) is True and store.get_import_job(job.id) is None
 
 
+def test_the_job_keeps_the_redaction_counts_of_every_batch(store: Store, tmp_path: Path) -> None:
+    """D10: the counts were only in the report import_paths returns (the API's wait=true answer)."""
+    convs = [conversation(n, extra="Call me on +372 5123 4567.") for n in range(1, 4)]
+    convs.append(conversation(4, extra="Write to mari.maasikas@example.ee."))
+    path = write_jsonl(tmp_path / "pii.jsonl", convs)
+    report = import_paths(store, path, batch_size=2)
+    job = store.get_import_job(report.job_id)
+    assert job is not None and job.redacted == report.redacted == {"phone": 3, "email": 1}
+    assert job.to_dict()["redacted"] == {"phone": 3, "email": 1}
+    again = import_paths(store, path, batch_size=2, redact=RedactionConfig(enabled=False))
+    assert store.get_import_job(again.job_id).redacted == {}  # type: ignore[union-attr]
+
+
 def test_every_format_servio_reads_can_be_imported(store: Store) -> None:
     from servio.examples import example_paths
 

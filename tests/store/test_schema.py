@@ -77,6 +77,14 @@ def test_the_password_is_hidden_in_the_url() -> None:
     assert "secret" not in Store("postgresql://u:secret@h/db").url
 
 
+def test_a_sqlite_url_is_shown_as_typed() -> None:
+    """Docs audit D18: servio import ... --database sqlite:///:memory: said 'into sqlite:///%3Amemory%3A'."""
+    from servio.store.engine import shown_url
+
+    assert Store("sqlite:///:memory:").url == shown_url("sqlite:///:memory:") == "sqlite:///:memory:"
+    assert Store("sqlite:////tmp/a@b.db").url == "sqlite:////tmp/a@b.db"
+
+
 @pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url", ""])
 def test_unsupported_urls_are_refused(url: str) -> None:
     with pytest.raises(StoreError):

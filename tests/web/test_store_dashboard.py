@@ -87,6 +87,34 @@ def test_import_lands_in_the_store_and_a_correction_rescores(admin: TestClient, 
     assert profile.status_code == 200 and "svg" in profile.text
 
 
+def test_a_correction_a_reimport_ended_is_no_longer_marked(admin: TestClient, store: Any) -> None:
+    """D20: the turn kept its 'corrected' mark (and the list its badge) with the tagger's stages back."""
+    from dataclasses import replace
+
+    imported(admin)
+    answer = admin.post("/ui/conversations/web-en-1/turns/0", json={"stages": []}, headers=JSON)
+    assert answer.status_code == 200
+    assert 'class="turn agent corrected"' in admin.get("/ui/conversations/web-en-1").text
+    conv, result = store.get_conversation("web-en-1")
+    turns = list(conv.turns)
+    turns[0] = replace(turns[0], text=turns[0].text + " Welcome!")
+    changed = replace(conv, turns=tuple(turns))
+    assert store.save_result(changed, result) == "updated"
+    assert 'corrected"' not in admin.get("/ui/conversations/web-en-1").text
+    row = admin.get("/ui/conversations?agent_id=mari&lang=en").text.split('web-en-1"', 1)[1].split("</td>")[0]
+    assert 'class="badge"' not in row
+
+
+def test_the_pickers_leave_out_agents_and_teams_whose_conversations_were_erased(admin: TestClient,
+                                                                               store: Any) -> None:
+    """D17: the filter form offered agents and teams with no conversation left."""
+    imported(admin)
+    assert "<option>mari</option>" in admin.get("/ui/conversations").text
+    assert store.delete_conversations(["web-en-1", "web-en-2"]) == 2
+    page = admin.get("/ui/conversations").text
+    assert "<option>mari</option>" not in page and "<option>North</option>" not in page
+
+
 def test_bad_corrections_are_refused(admin: TestClient) -> None:
     imported(admin)
     def post(path: str, stages: list[int], headers: dict[str, str] = JSON) -> int:

@@ -20,6 +20,7 @@ from tests.report.conftest import make_conversation, make_result
 def client() -> TestClient:
     from fastapi import FastAPI
 
+    from servio.live import LiveSessions
     from servio.web.routes import web_router
 
     backend = MemoryBackend()
@@ -31,6 +32,7 @@ def client() -> TestClient:
     ])
     app = FastAPI()
     app.state.web_backend = backend
+    app.state.live = LiveSessions(tagger="rules")  # the live page is served where there are live sessions
     app.include_router(web_router(prefix="/ui", open_access=True))
     return TestClient(app)
 

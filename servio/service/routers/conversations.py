@@ -6,8 +6,10 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
+from servio.evaluate.registry import known_failure, pattern_ids
 from servio.model import ContactType
 from servio.service.auth import Admin, CurrentUser
 from servio.service.schemas.conversations import ConversationOut, ConversationPage
@@ -53,8 +55,14 @@ class Filters:
             "channel": channel, "sort": sort,
         }
 
-    def build(self, user: User, *, limit: int = 50, offset: int = 0) -> ConversationFilter:
-        """The store filter, limited to the user's scope (400 for bad values, 403 for another's)."""
+    def build(self, user: User, store: Any, *, limit: int = 50, offset: int = 0) -> ConversationFilter:
+        """The store filter, limited to the user's scope (400 for bad values, 403 for another's, 422 for a
+        failure pattern id that is neither registered nor stored)."""
+        failure = self.values["failure"]
+        if failure is not None and not known_failure(failure, store.list_conversations):
+            raise RequestValidationError([{
+                "loc": ("query", "failure"), "type": "value_error",
+                "msg": f"failure must be a failure pattern id: {', '.join(pattern_ids())}"}])
         agent_id, team = Scope.of(user).listing(self.values["agent_id"], self.values["team"])
         values = dict(self.values, agent_id=agent_id, team=team)
         try:
@@ -69,7 +77,8 @@ class Filters:
 def list_conversations(request: Request, user: CurrentUser, filters: Annotated[Filters, Depends()],
                        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
                        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> Any:
-    page = request.app.state.store.list_conversations(filters.build(user, limit=limit, offset=offset))
+    store = request.app.state.store
+    page = store.list_conversations(filters.build(user, store, limit=limit, offset=offset))
     return {"items": [s.to_dict() for s in page.items], "total": page.total, "limit": page.limit,
             "offset": page.offset}
 
@@ -84,15 +93,18 @@ def export_csv(request: Request, user: CurrentUser,
                filters: Annotated[Filters, Depends()]) -> StreamingResponse:
     from servio.store.export import csv_chunks
 
-    rows = request.app.state.store.export_rows(filters.build(user, limit=1))
+    store = request.app.state.store
+    rows = store.export_rows(filters.build(user, store, limit=1))
     return StreamingResponse(csv_chunks(rows), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="conversations.csv"'})
 
 
-def visible_conversation(request: Request, user: User, conversation_id: str) -> tuple[Any, Any]:
-    """A stored conversation and its result, or 404 (also for one out of the user's scope)."""
+def visible_conversation(request: Request, user: User,
+                         conversation_id: str) -> tuple[Any, Any, frozenset[int]]:
+    """A stored conversation, its result and the turns whose correction is in force, or 404 (also for
+    one out of the user's scope)."""
     scope = Scope.of(user)
-    found = request.app.state.store.get_conversation(conversation_id)
+    found = request.app.state.store.get_reviewed(conversation_id)
     if found is None or not scope.sees(found[0].agent_id, found[0].team):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversation {conversation_id!r}")
     return found
@@ -103,11 +115,9 @@ def visible_conversation(request: Request, user: User, conversation_id: str) -> 
             description="Turns with their stages and the evidence behind each, stage scores with the "
                         "scorecard checks, failure patterns and coaching feedback.")
 def get_conversation(request: Request, conversation_id: ConversationId, user: CurrentUser) -> Any:
-    conv, result = visible_conversation(request, user, conversation_id)
-    summary = request.app.state.store.get_summary(conversation_id)
-    count = len(request.app.state.store.corrections(conversation_id, limit=1000)) if summary and \
-        summary.corrected else 0
-    return conversation_detail(conv, result, count)
+    conv, result, reviewed = visible_conversation(request, user, conversation_id)
+    trail = request.app.state.store.corrections(conversation_id, limit=1000)
+    return conversation_detail(conv, result, len(trail), corrected=bool(reviewed))
 
 
 @router.delete("/conversations/{conversation_id:path}", status_code=204,

@@ -24,9 +24,9 @@ def _correct(request: Request, conversation_id: str, turn: int, body: StagesIn, 
     store = request.app.state.store
     visible_conversation(request, user, conversation_id)
     store.correct_turn(conversation_id, turn, body.stages, user)
-    conv, result = store.get_conversation(conversation_id)
+    conv, result, reviewed = store.get_reviewed(conversation_id)
     records = store.corrections(conversation_id, limit=1000)
-    detail = conversation_detail(conv, result, len(records))
+    detail = conversation_detail(conv, result, len(records), corrected=bool(reviewed))
     return {"correction": records[0].to_dict(), "conversation": detail}
 
 

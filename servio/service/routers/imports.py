@@ -40,7 +40,7 @@ _TEMP_PATH = re.compile(r"^.*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 _ANY_TEMP_PATH = re.compile(r"[^\s'\"]*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 
 
-def job_out(job: ImportJob, redacted: dict[str, int] | None = None, language: str = "en") -> dict[str, Any]:
+def job_out(job: ImportJob, language: str = "en") -> dict[str, Any]:
     """A job as the API and the dashboard show it: upload folders stripped from paths (where the server
     keeps uploads is nobody's business), problems also as CLI-style lines. The API's are in English; the
     dashboard's in its page's ``language``, where a problem was stored with its message code and values
@@ -55,7 +55,6 @@ def job_out(job: ImportJob, redacted: dict[str, int] | None = None, language: st
     if data.get("error"):
         data["error"] = _ANY_TEMP_PATH.sub("", str(data["error"]))
     data["messages"] = [_line(p) for p in problems]
-    data["redacted"] = redacted
     return data
 
 
@@ -145,9 +144,9 @@ async def create_import(
     if wait:
         from starlette.concurrency import run_in_threadpool
 
-        report = await run_in_threadpool(run_import, *args)
+        await run_in_threadpool(run_import, *args)
         response.status_code = status.HTTP_200_OK
-        return job_out(store.get_import_job(job.id), report.redacted if report is not None else None)
+        return job_out(store.get_import_job(job.id))
     background.add_task(run_import, *args)
     return job_out(job)
 

@@ -28,8 +28,18 @@ def _profile(request: Request, by: str, id: str, date_from: Moment | None, date_
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "date_from is after date_to")
     found = request.app.state.store.profile(by, id, date_from, date_to, language=language, team=team)
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversations of {by} {id!r} in that period")
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            f"no conversations of {by} {id!r}{_period(date_from, date_to)}")
     return profile_out(found, date_from, date_to)
+
+
+def _period(date_from: Moment | None, date_to: Moment | None) -> str:
+    """The period asked for, as the end of a sentence ('' for none)."""
+    if date_from is not None and date_to is not None:
+        return f" from {date_from.isoformat()} to {date_to.isoformat()}"
+    if date_from is not None:
+        return f" from {date_from.isoformat()} on"
+    return f" up to {date_to.isoformat()}" if date_to is not None else ""
 
 
 def _as_date(value: Moment) -> date:
@@ -56,16 +66,17 @@ def team_profile(request: Request, team_id: Id, user: Staff, date_from: From = N
     return _profile(request, "team", team_id, date_from, date_to, language, None)
 
 
-@router.get("/agents", summary="Every agent", description="Agents seen in the data, with their team and "
-            "number of conversations. A team lead gets the agents with conversations in their team, "
-            "counted over those.")
+@router.get("/agents", summary="Every agent", description="Agents with stored conversations, with their "
+            "team and number of conversations. A team lead gets the agents with conversations in their "
+            "team, counted over those.")
 def list_agents(request: Request, user: Staff) -> list[dict[str, Any]]:
     agents = request.app.state.store.agents(team=Scope.of(user).team)
-    return [{"id": a.id, "team": a.team, "conversations": a.conversations} for a in agents]
+    # an agent whose conversations were all erased (or aged out) is no longer in the data
+    return [{"id": a.id, "team": a.team, "conversations": a.conversations} for a in agents if a.conversations]
 
 
-@router.get("/teams", summary="Every team", description="Teams seen in the data and their number of "
-            "conversations (a team lead: their own team only).")
+@router.get("/teams", summary="Every team", description="Teams with stored conversations and their "
+            "number (a team lead: their own team only).")
 def list_teams(request: Request, user: Staff) -> list[dict[str, Any]]:
     teams = Scope.of(user).within(request.app.state.store.teams(), lambda t: t.id)
-    return [{"id": t.id, "conversations": t.conversations} for t in teams]
+    return [{"id": t.id, "conversations": t.conversations} for t in teams if t.conversations]

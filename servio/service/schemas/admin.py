@@ -101,5 +101,6 @@ class ImportJobOut(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     updated_at: datetime
-    redacted: dict[str, int] | None = Field(default=None, description="Personal data replaced, by kind "
-                                            "(only in the answer of `wait=true`).")
+    redacted: dict[str, int] | None = Field(default=None, description="Personal data replaced so far, by "
+                                            "kind ({} when nothing was; null for a job from before servio "
+                                            "kept these counts).")

@@ -24,7 +24,8 @@ class ConversationSummaryOut(BaseModel):
     turns: int
     missing_stages: list[int] = Field(description="Applicable stages the agent never carried.")
     failures: list[str] = Field(description="Failure pattern ids that show.")
-    corrected: bool = Field(description="Whether a reviewer corrected any turn.")
+    corrected: bool = Field(description="Whether a reviewer's correction is in force on any turn (a "
+                            "correction ends when a re-import changes that turn).")
     imported_at: datetime
     updated_at: datetime
 
@@ -104,7 +105,11 @@ class ConversationOut(BaseModel):
     stage_scores: list[StageScoreOut]
     failures: list[FailureOut]
     feedback: list[FeedbackOut]
-    corrections: int = Field(default=0, description="How many reviewer corrections it has.")
+    corrections: int = Field(default=0, description="How many reviewer corrections its audit trail holds "
+                             "(those a re-import ended included).")
+    corrected: bool = Field(default=False, description="Whether a reviewer's correction is in force: "
+                            "one of its turns carries the stages a reviewer set (a correction ends when "
+                            "a re-import changes that turn's speaker or text).")
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
