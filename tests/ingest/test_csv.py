@@ -431,5 +431,8 @@ def test_an_unrelated_csv_in_a_folder_is_only_noted(write, tmp_path):
     notes = [n for n in report.notes if n.path == str(people)]
     assert len(notes) == 1 and notes[0].message.endswith("file skipped")
     assert "not a conversation file" in notes[0].message and "nimi, vanus" in notes[0].message
+    cli = notes[0].text("cli")  # each column's remedy once, not "name it with ... and name it with ..."
+    assert cli.count("name it with") == 2 and "and name it" not in cli
+    assert "the text column: name it with --column text=NAME" in cli
     convs, report = read_all([people])
     assert report.skipped == 1 and "no text column" in report.problems[0].message
