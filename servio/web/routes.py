@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.evaluate.registry import known_failure
+from servio.model import ContactType, Language
 from servio.service.scope import STAFF, Scope, needs_role
 from servio.store.types import ROLES, SORT_KEYS, ConversationFilter, NotFound, StoreError, User
 from servio.web import pages
@@ -637,6 +638,10 @@ def _filter(q: Any, scope: Scope) -> ConversationFilter:
     sort = q.get("sort") or "-started_at"
     if sort.removeprefix("-") not in SORT_KEYS:
         raise PageRefusal(422, "bad_choice", field=FIELD_LABELS["sort"])
+    # a value no conversation can have is a typo, not an empty list (the API answers 422 too)
+    for key, choices in (("contact_type", ContactType), ("language", Language)):
+        if q.get(key) and q[key] not in {c.value for c in choices}:
+            raise PageRefusal(422, "bad_choice", field=f"filter_{key}")
     low, high = num("score_min"), num("score_max")
     if low is not None and high is not None and low > high:
         raise PageRefusal(422, "scores_reversed", min_label="filter_score_min", max_label="filter_score_max",

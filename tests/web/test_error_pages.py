@@ -106,6 +106,8 @@ def test_from_after_to_names_both_fields_in_the_page_language(clients: Any, page
     ("missing_stage=9", "“Missing stage” must be one of the choices"),
     ("sort=secret", "“Sort” must be one of the choices"),
     ("failure=solution_before_need", "“Failure pattern” must be one of the choices"),  # D12: no empty list
+    ("contact_type=gossip", "“Contact type” must be one of the choices"),  # D25: as the API, a 422
+    ("language=de", "“Language” must be one of the choices"),
     ("score_min=80&score_max=20", "“Score at least” (80) is above “Score at most” (20)"),
 ])
 def test_a_bad_filter_names_its_field_never_a_python_error(clients: Any, query: str, words: str) -> None:
