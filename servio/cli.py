@@ -343,11 +343,11 @@ class _Session:
     """Input options, the problem log and the progress bar of one command run."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        from servio.analyze.registry import available_taggers
+        from servio.analyze.registry import available_taggers, has_tagger
         from servio.jobs import JobOptions
         from servio.model import Language
 
-        if args.tagger not in available_taggers():
+        if not has_tagger(args.tagger):
             raise UsageError(f"unknown tagger {args.tagger!r} (available: {', '.join(available_taggers())})")
         tagger = _model_tagger(args) if getattr(args, "model", None) else args.tagger
         #: the output file checked before anything is read (None: stdout, or no output)

@@ -7,6 +7,10 @@ never read into memory ahead of the work, and a reading error (``--strict``)
 stops the workers at once. Workers are started with ``spawn`` on every
 platform (a fork of a process that runs threads, such as a progress bar, is
 not safe); each worker loads the tagger once, on its first chunk.
+
+The process-pool machinery (``concurrent.futures``, ``multiprocessing``) is imported when workers
+are first started: a one-core run, the usual ``servio tag``, never needs it, and importing it
+is a noticeable part of the start-up of a short run.
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from multiprocessing import get_context
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -88,6 +92,8 @@ class Workers:
         if self.workers == 1:
             yield from map(work, items)
             return
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = self._executor()
         pending: deque[Future[list[R]]] = deque()
         try:
@@ -115,6 +121,9 @@ class Workers:
     def _executor(self) -> ProcessPoolExecutor:
         """The worker processes, started on first use."""
         if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
                                              initializer=_ignore_interrupts)
         return self._pool
@@ -142,6 +151,8 @@ class Started(Generic[R]):
         """Wait for every result (an exception of ``work`` is raised here)."""
         if self._here is not None:
             return self._here()
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return [r for future in self._futures for r in future.result()]
         except BrokenProcessPool as exc:

@@ -103,6 +103,12 @@ class Tagger(ABC):
         step = self._tag if evidence else self._tag_without_evidence
         return validate_output(self.name, analysis, self._guarded(step, analysis), evidence=evidence)
 
+    def guarded_tag(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
+        """The tags of :meth:`tag` (with evidence) on checked input, without validating them: for a
+        tagger whose output feeds another one inside servio (the rule tagger's, read by the learned
+        tagger as features), where the check would run on every conversation for nothing."""
+        return self._guarded(self._tag, analysis)
+
     @abstractmethod
     def _tag(self, analysis: ConversationAnalysis) -> Sequence[TurnTags]:
         """Produce one :class:`TurnTags` per turn (implemented by subclasses)."""

@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 
 from servio.ingest.base import COLUMN_FIELDS, ReaderOptions, Reporter
-from servio.ingest.email_text import html_to_text
 from servio.ingest.fields import (
     FieldError,
     TurnTimes,
@@ -239,6 +238,8 @@ class CsvReader:
 
     def _turn(self, cells: dict[str, str], group: _Group, options: ReaderOptions) -> Turn:
         if _HTML_CELL.match(cells["text"]):
+            from servio.ingest.email_text import html_to_text  # rare: spares every run html.parser
+
             cells["text"] = html_to_text(cells["text"]).strip()
         if not cells["text"]:
             raise FieldError(Said("csv.empty_text"))

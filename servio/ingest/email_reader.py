@@ -4,6 +4,10 @@ Each message is one turn with the quoted reply and the signature cut
 (:mod:`servio.ingest.email_text`). Roles: a sender at a configured agent
 address or domain is the agent; without configuration the first sender of
 a thread is the customer and every other sender the agent.
+
+The message machinery (:mod:`~servio.ingest.email_thread` and the stdlib ``email``
+package behind it) is imported when a mail file is read: every reader is registered
+at start-up, and most runs read no mail.
 """
 
 from __future__ import annotations
@@ -11,15 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from servio.ingest.base import ReaderOptions, Reporter
-from servio.ingest.email_thread import Mail, group_threads, guessed_roles_doubt, mail_from_message, speakers
 from servio.ingest.fields import build_conversation, derived_id
 from servio.ingest.remedies import remedy
 from servio.ingest.said import Said
 from servio.ingest.textio import decode_head
 from servio.model import Channel, Conversation, Turn
+
+if TYPE_CHECKING:
+    from servio.ingest.email_thread import Mail
 
 _HEADER_LINE = re.compile(r"^([!-9;-~]+):[ \t]")
 _KNOWN_HEADERS = {"from", "to", "subject", "date", "message-id", "received", "return-path", "mime-version",
@@ -62,6 +68,8 @@ def _all_cut(mail: Mail) -> Said:
 
 
 def _conversation(thread: list[Mail], index: int, path: Path, options: ReaderOptions) -> Conversation:
+    from servio.ingest.email_thread import speakers
+
     roles = speakers(thread, options)
     turns = [
         Turn(role, mail.text, author=mail.name or mail.signer or mail.address or None, timestamp=mail.date)
@@ -87,6 +95,8 @@ class EmlReader:
 
     def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
         """Read the message; its sender is the agent only when configured as one."""
+        from servio.ingest.email_thread import mail_from_message
+
         size = path.stat().st_size
         if size > options.max_record_bytes:
             limit = options.max_record_bytes
@@ -123,6 +133,8 @@ class MboxReader:
 
     def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
         """Read every message (bad ones reported by byte offset) and yield one conversation per thread."""
+        from servio.ingest.email_thread import group_threads, guessed_roles_doubt
+
         cut_short: set[int | None] = set()  # offsets of messages whose headers the file's end cut off
         mails = list(self._mails(path, options, report, cut_short))
         for index, thread in enumerate(group_threads(mails), start=1):
@@ -149,6 +161,8 @@ class MboxReader:
                cut_short: set[int | None]) -> Iterator[Mail]:
         """The file's messages; ``cut_short`` gets the offset of a last message the file ends in the
         headers of, and a note says when the file ends in a message's text without a line break."""
+        from servio.ingest.email_thread import mail_from_message
+
         unbroken = _ending(path) != b"\n"
         messages = _with_last(_mbox_messages(path, options.max_record_bytes))
         for position, (start, raw, size, last) in enumerate(messages):
