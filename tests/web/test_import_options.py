@@ -77,20 +77,21 @@ def demo() -> Iterator[TestClient]:
         yield client
 
 
-def upload(client: TestClient, name: str, body: bytes, **form: str) -> Any:
-    # in English: the dashboard lists a job's problems in the page's language, and Estonian is its default
-    return client.post("/ui/import?lang=en", files=[("files", (name, body))], data=form, headers=JSON)
+def upload(client: TestClient, name: str, body: bytes, lang: str = "en", **form: str) -> Any:
+    # in English unless asked: the dashboard lists a job's problems in its page's language (Estonian default)
+    return client.post(f"/ui/import?lang={lang}", files=[("files", (name, body))], data=form, headers=JSON)
 
 
-def finished(client: TestClient, name: str, body: bytes, **form: str) -> dict[str, Any]:
-    answer = upload(client, name, body, **form)
+def finished(client: TestClient, name: str, body: bytes, lang: str = "en", **form: str) -> dict[str, Any]:
+    """The job of an upload through the dashboard, polled as its page polls it until it ends."""
+    answer = upload(client, name, body, lang, **form)
     assert answer.status_code == 202, answer.text
     job: dict[str, Any] = answer.json()
     deadline = time.monotonic() + 60
     while job["status"] in ("pending", "running"):
         assert time.monotonic() < deadline, job
         time.sleep(0.1)
-        job = client.get(f"/ui/import/{job['id']}?lang=en").json()
+        job = client.get(f"/ui/import/{job['id']}?lang={lang}").json()
     assert job["status"] == "done", job
     return job
 

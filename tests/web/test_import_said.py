@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import cookie_clients, store_app
+from tests.web.test_import_options import finished
 
 JSON = {"X-Servio": "1"}
 #: One good turn, a speaker nobody knows, a row with a delimiter too many, and a time that is no time.
@@ -40,16 +41,7 @@ ENGLISH = [
 
 
 def _finished(client: TestClient, lang: str) -> dict[str, Any]:
-    answer = client.post(f"/ui/import?lang={lang}", files=[("files", ("chats.csv", BAD_CSV))], headers=JSON)
-    assert answer.status_code == 202, answer.text
-    job: dict[str, Any] = answer.json()
-    deadline = time.monotonic() + 60
-    while job["status"] in ("pending", "running"):
-        assert time.monotonic() < deadline, job
-        time.sleep(0.1)
-        job = client.get(f"/ui/import/{job['id']}?lang={lang}").json()
-    assert job["status"] == "done", job
-    return job
+    return finished(client, "chats.csv", BAD_CSV, lang)
 
 
 def _said(job: dict[str, Any]) -> str:
