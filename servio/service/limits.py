@@ -156,7 +156,8 @@ class LimitsMiddleware:
                 await self._too_many(scope, send, wait)
                 return
         if scope["type"] == "websocket":
-            await self.app(scope, receive, send)
+            rated = self._rated(scope, receive, send) if self.bucket is not None else receive
+            await self.app(scope, rated, send)
             return
         headers = dict(scope.get("headers", ()))
         declared = headers.get(b"content-length")
@@ -181,6 +182,25 @@ class LimitsMiddleware:
         if key.startswith("t:") and self.addresses is not None:
             wait = max(wait, self.addresses.take(address_key(scope)))
         return wait
+
+    def _rated(self, scope: Scope, receive: Receive, send: Send) -> Receive:
+        """``receive`` counting each WebSocket message against the same buckets as an HTTP request: one
+        over the rate is answered with an error frame (status 429, ``retry_after`` in seconds) and not
+        passed on, the socket stays open. Counted at the handshake only, one open socket sent turns
+        without any bound but the session's turn limit (security audit S2)."""
+        async def rated_receive() -> Message:
+            while True:
+                message = await receive()
+                if message["type"] != "websocket.receive":
+                    return message
+                wait = self._wait(scope)
+                if wait <= 0:
+                    return message
+                await send({"type": "websocket.send", "text": json.dumps({
+                    "type": "error", "status": 429, "detail": "rate limit exceeded; try again later",
+                    "retry_after": max(1, math.ceil(wait))})})
+
+        return rated_receive
 
     async def _too_many(self, scope: Scope, send: Send, wait: float) -> None:
         retry = str(max(1, math.ceil(wait))).encode()
