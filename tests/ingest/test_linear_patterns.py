@@ -22,7 +22,7 @@ import pytest
 from servio.ingest import read_all
 from servio.ingest.base import _SKIPPED, ReaderOptions
 from servio.ingest.email_text import _SUBJECT_PREFIX, subject_key
-from servio.ingest.prefix import _PREFIX, parse_prefix, unknown_speaker_label
+from servio.ingest.prefix import _DASHED, _PREFIX, parse_prefix, unknown_speaker_label
 from servio.ingest.subtitle_reader import _clean, _note_pair, _voice_tags
 from servio.ingest.text_reader import _header
 
@@ -38,6 +38,13 @@ OLD_PREFIX = re.compile(
       |(?P<label>""" + _WORD + r"""(?:[ \t]+[\w'’.\-]+)*?)
        [ \t]*(?:\((?P<paren>[^()]{1,60})\))?
        [ \t]*:)(?:\s+|$)(?P<text>.*)$""",
+    re.X,
+)
+OLD_DASHED = re.compile(
+    r"""^\s*
+    (?:[\[(](?P<ts>\d[\d:.,\-T/ ]{3,24}?)[\])]\s*
+      |(?P<ts2>\d{1,2}:\d{2}(?::\d{2})?)\s+)?
+    (?P<label>""" + _WORD + r""")[ \t]+[-–][ \t]+(?P<text>\S.*)$""",
     re.X,
 )
 OLD_HEADER = re.compile(r"^#\s*(?P<key>[^:#]{1,40}?)\s*:\s*(?P<value>.*?)\s*$")
@@ -150,7 +157,7 @@ EDGES = [
     "NOTE id:", "NOTE id: a\nb", "NOTE " + "k" * 30 + ": v", "NOTE " + "k" * 31 + ": v", "NOTE x\t y: v",
     "x y: v", "x\ty: v", "NOTE" + " " * 29 + "a: v",
     "[X] :y", "[X]:y", "[X] \ny", "[X]   y", "Klient: \nabc", "Klient:abc\ndef", "Agent Kati (Mari) : x",
-    "Agent Kati ( Mari ):x", "[10:32] - Klient: x", "10:32 – Klient: x",
+    "Agent Kati ( Mari ):x", "[10:32] - Klient: x", "10:32 – Klient: x", "KLIENT - tere", "Kati-Mari – x",
     "<v   >x", "<v >x", "<v\t\tKlient>a</v>b", "<v.loud Agent>x<v Klient>y",
     "<v a<v b>", "<<v a>", "<v \n a>x\n",
     "; row skipped", ";  left out of eval", "a; b ;c skipped", "; \n skipped",
@@ -168,6 +175,7 @@ def _same_match(old: re.Match[str] | None, new: re.Match[str] | None) -> None:
 def test_patterns_match_as_before(seed: int) -> None:
     for line in _lines(seed, 12_000) + EDGES:
         _same_match(OLD_PREFIX.match(line), _PREFIX.match(line))
+        _same_match(OLD_DASHED.match(line), _DASHED.match(line))
         _same_match(OLD_SUBJECT_PREFIX.match(line), _SUBJECT_PREFIX.match(line))
         assert OLD_SKIPPED.sub("", line) == _SKIPPED.sub("", line)
         old_header = OLD_HEADER.match(line)
