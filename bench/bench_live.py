@@ -111,7 +111,7 @@ def in_process(chats: list[tuple[str | None, Chat]], turns: int) -> None:
     from servio.service.bootstrap import warm_up
 
     warm_up()  # what the server does at start-up: load the models, freeze the GC's long-lived objects
-    live = LiveSessions(max_sessions=len(chats) + 1)
+    live = LiveSessions(max_sessions=len(chats) + 1, max_per_owner=len(chats) + 1)  # one owner: "bench"
     sessions = [live.create("bench", SessionInfo()) for _ in chats]
     run = Run()
     started = time.perf_counter()
@@ -153,6 +153,7 @@ def start_server(folder: Path, plain: bool = False) -> tuple[subprocess.Popen[by
         SERVIO_DATABASE_URL=url,
         SERVIO_RATE_LIMIT_PER_MINUTE="0",
         SERVIO_LIVE_MAX_SESSIONS="10000",
+        SERVIO_LIVE_MAX_SESSIONS_PER_USER="10000",  # every session is the one bench user's
         SERVIO_AUTO_MIGRATE="false",
     )
     env["SERVIO_PORT"] = str(port)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -19,31 +21,60 @@ class WriteError(OSError):
 
 @contextmanager
 def written_whole(path: str | Path) -> Iterator[IO[str]]:
-    """A UTF-8 text file for ``path``: written beside it as ``<name>.part``, which replaces ``path`` only
-    when the block ends without an error, so that a stopped run (an error, ``--strict``, a full disk)
+    """A UTF-8 text file for ``path``: written beside it as ``<name>.<random>.part``, which replaces ``path``
+    only when the block ends without an error, so that a stopped run (an error, ``--strict``, a full disk)
     leaves an earlier file whole and no half-written one. Something that is not a regular file
     (``/dev/null``, a named pipe) is written in place. Failing to create, write, flush or move the
     file raises :class:`WriteError` naming it."""
     out = Path(path)
     if out.exists() and not out.is_file():  # /dev/null, a named pipe: written in place, never replaced
-        yield from _writing(out, out)
+        yield from _writing(lambda: out.open("w", encoding="utf-8"), out)
         return
-    tmp = out.with_name(out.name + ".part")
+    tmp: Path | None = None
+
+    def part() -> IO[str]:
+        nonlocal tmp
+        tmp, fh = _open_part(out)
+        return fh
+
     try:
-        yield from _writing(tmp, out)
+        yield from _writing(part, out)
+        assert tmp is not None
         try:
             tmp.replace(out)
         except OSError as exc:
             raise WriteError(_cannot(out, exc)) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
 
 
-def _writing(target: Path, out: Path) -> Iterator[IO[str]]:
-    """``target`` open for UTF-8 text over the caller's block; failing to open, write or flush it is a
+def _open_part(out: Path) -> tuple[Path, IO[str]]:
+    """A new file beside ``out``, open for UTF-8 text: its name unpredictable and created exclusively
+    (``O_CREAT | O_EXCL``), so never through a link someone left in a shared folder. A fixed
+    ``<name>.part`` was opened through such a link, overwriting whatever it pointed to (security audit
+    S9). Its mode is what ``open()`` gives a new file (``0o666`` less the umask), not ``mkstemp``'s 0600."""
+    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f"{out.name}.", suffix=".part")
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        return Path(name), os.fdopen(fd, "w", encoding="utf-8")
+    except BaseException:
+        os.close(fd)
+        os.unlink(name)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _writing(opener: Callable[[], IO[str]], out: Path) -> Iterator[IO[str]]:
+    """The file ``opener`` opens, over the caller's block; failing to open, write or flush it is a
     :class:`WriteError` naming ``out``."""
     try:
-        fh = target.open("w", encoding="utf-8")
+        fh = opener()
     except OSError as exc:
         raise WriteError(_cannot(out, exc)) from None
     try:

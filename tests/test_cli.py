@@ -296,15 +296,14 @@ def test_tag_output_that_cannot_be_created_is_a_clear_error(
 ) -> None:
     """What the checks before reading cannot see (a read-only file system, a quota, /proc) is still one
     line naming the file, not a traceback."""
+    from servio import files
+
     out = tmp_path / "out.jsonl"
-    real_open = Path.open
 
-    def refused(self: Path, *args: object, **kwargs: object) -> object:
-        if self.name == "out.jsonl.part":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+    def refused(out: Path) -> object:  # creating the .part file beside the output
+        raise PermissionError(13, "Permission denied", str(out))
 
-    monkeypatch.setattr(Path, "open", refused)
+    monkeypatch.setattr(files, "_open_part", refused)
     assert main(["tag", str(gold_file), "-o", str(out), "--tagger", "rules", "--no-progress"]) == 2
     assert f"servio: error: {out}: cannot write: Permission denied" in capsys.readouterr().err
     assert list(tmp_path.glob("out.jsonl*")) == []
@@ -323,12 +322,31 @@ def test_tag_on_a_full_disk_leaves_the_earlier_output_whole(
         def close(self) -> None:  # the buffered bytes reach the disk on close: that is where it fails
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    real_open = Path.open
-    monkeypatch.setattr(Path, "open", lambda self, *a, **k: Full() if self.name == "out.jsonl.part"
-                        else real_open(self, *a, **k))
+    from servio import files
+
+    monkeypatch.setattr(files, "_open_part", lambda out: (out.with_name("out.jsonl.x.part"), Full()))
     assert main(["tag", str(gold_file), "-o", str(out), "--tagger", "rules", "--no-progress"]) == 2
     assert f"{out}: cannot write: No space left on device" in capsys.readouterr().err
     assert out.read_text("utf-8") == "earlier\n"
+
+
+def test_output_is_never_written_through_a_link_beside_it(gold_file: Path, tmp_path: Path) -> None:
+    # security audit S9: a fixed <name>.part was opened through a symlink another user left in a shared
+    # folder, overwriting the file it pointed to, and the output became a link to that file
+    import os
+    import stat
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    (tmp_path / "out.jsonl.part").symlink_to(victim)
+    assert main(["tag", str(gold_file), "-o", str(out), "--tagger", "rules", "--no-progress"]) == 0
+    assert victim.read_text("utf-8") == "precious\n"
+    assert not out.is_symlink() and out.read_text("utf-8").strip()
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask  # as open() makes a file, not mkstemp's 0600
+    assert sorted(p.name for p in tmp_path.glob("out.jsonl*")) == ["out.jsonl", "out.jsonl.part"]
 
 
 def test_tag_strict_leaves_no_part_file(gold_file: Path, tmp_path: Path) -> None:
@@ -336,7 +354,7 @@ def test_tag_strict_leaves_no_part_file(gold_file: Path, tmp_path: Path) -> None
     mixed.write_text(gold_file.read_text("utf-8") + "{broken\n", "utf-8")
     out = tmp_path / "out.jsonl"
     assert main(["tag", str(mixed), "-o", str(out), "--strict", "--tagger", "rules", "--no-progress"]) == 2
-    assert not out.exists() and not (tmp_path / "out.jsonl.part").exists()
+    assert not out.exists() and list(tmp_path.glob("out.jsonl*.part")) == []
 
 
 def test_report_bad_date_is_a_usage_error(gold_file: Path, tmp_path: Path,
@@ -478,7 +496,7 @@ def test_tag_into_a_named_pipe_writes_through_it_and_leaves_it_a_pipe(gold_file:
     reader.start()
     assert main(["tag", str(gold_file), "-o", str(pipe), "--tagger", "rules", "--no-progress"]) == 0
     reader.join(timeout=60)
-    assert stat.S_ISFIFO(pipe.stat().st_mode) and not (tmp_path / "pipe.jsonl.part").exists()
+    assert stat.S_ISFIFO(pipe.stat().st_mode) and list(tmp_path.glob("pipe.jsonl*.part")) == []
     assert received and len(received[0].splitlines()) == len(gold_file.read_text("utf-8").splitlines())
 
 

@@ -70,7 +70,9 @@ def test_a_report_that_fails_to_write_leaves_the_earlier_one_whole(
     earlier = out.read_text("utf-8")
     assert "<html" in earlier.lower()
 
-    real_open = Path.open
+    from servio import files
+
+    real_open_part = files._open_part
 
     class FullDisk:
         """The report's file: part of it lands, then the disk is full."""
@@ -89,11 +91,11 @@ def test_a_report_that_fails_to_write_leaves_the_earlier_one_whole(
             self.fh.flush()
             raise OSError(28, "No space left on device")
 
-    def open_on_full_disk(self: Path, *args: Any, **kwargs: Any) -> Any:
-        fh = real_open(self, *args, **kwargs)
-        return FullDisk(fh) if "w" in (args[0] if args else kwargs.get("mode", "r")) else fh
+    def open_on_full_disk(out: Path) -> Any:  # the .part file beside the report
+        part, fh = real_open_part(out)
+        return part, FullDisk(fh)
 
-    monkeypatch.setattr(Path, "open", open_on_full_disk)
+    monkeypatch.setattr(files, "_open_part", open_on_full_disk)
     assert _report([str(one)], out) == 2  # one clear line, not a traceback
     assert f"servio: error: {out}: cannot write: No space left on device" in capsys.readouterr().err
     monkeypatch.undo()

@@ -148,9 +148,9 @@ def test_ctrl_c_stops_the_workers_and_leaves_no_output(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "servio.cli", "tag", str(big), "-o", str(out), "--workers", "2"]
     proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    part = out.with_name(out.name + ".part")
     deadline = time.monotonic() + 60
-    while not (part.exists() and part.stat().st_size) and time.monotonic() < deadline:
+    while (not any(p.stat().st_size for p in tmp_path.glob("out.jsonl.*.part"))
+           and time.monotonic() < deadline):
         time.sleep(0.05)  # until the workers' first results are written
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)

@@ -19,15 +19,17 @@ from servio.ingest.base import ReaderOptions
 from servio.ingest.vocab import is_role_word, speaker_for
 from servio.model import Speaker
 
-_WORD = r"[^\W\d_][\w'’.\-]*"
+_WORD = r"[^\W\d_][\w'’.\-]*+"
+# Every repetition here is unambiguous (possessive, or followed by what it cannot match): a long run of
+# spaces in a line ("and also" + 100,000 spaces) made the adjacent ``[ \t]*`` and ``\s+`` try every split
+# of it, quadratic time inside ``_sre`` with the GIL held (security audit S12). What matches is unchanged.
 _PREFIX = re.compile(
-    r"""^\s*
-    (?:[\[(](?P<ts>\d[\d:.,\-T/ ]{3,24}?)[\])]\s*(?:[-–]\s*)?
-      |(?P<ts2>\d{1,2}:\d{2}(?::\d{2})?)\s+(?:[-–]\s*)?)?
-    (?:\[(?P<bracketed>""" + _WORD + r"""(?:[ \t]+[\w'’.\-]+)*?)\][ \t]*(?P<colon>:)?
-      |(?P<label>""" + _WORD + r"""(?:[ \t]+[\w'’.\-]+)*?)
-       [ \t]*(?:\((?P<paren>[^()]{1,60})\))?
-       [ \t]*:)(?:\s+|$)(?P<text>.*)$""",
+    r"""^\s*+
+    (?:[\[(](?P<ts>\d[\d:.,\-T/ ]{3,24}?)[\])]\s*+(?:[-–]\s*+)?
+      |(?P<ts2>\d{1,2}:\d{2}(?::\d{2})?)\s++(?:[-–]\s*+)?)?
+    (?:\[(?P<bracketed>""" + _WORD + r"""(?:[ \t]++[\w'’.\-]++)*?)\](?:[ \t]*+(?P<colon>:))?
+      |(?P<label>""" + _WORD + r"""(?:[ \t]++[\w'’.\-]++)*?)
+       [ \t]*+(?:\((?P<paren>[^()]{1,60})\)[ \t]*+)?:)(?:\s++|$)(?P<text>.*)$""",
     re.X,
 )
 _MAX_LABEL_WORDS = 4

@@ -26,11 +26,46 @@ from servio.model import Channel, Conversation, Speaker, Turn
 
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s.*)?$")
-_VOICE = re.compile(r"<v(?:\.[\w.\-]+)?[ \t]+([^>]+)>(.*?)(?:</v>|(?=<v[\s.])|$)", re.S)
+# The voice is read stripped, so one blank takes the place of ``[ \t]+``: that and ``[^>]+`` both took the
+# spaces of ``<v`` + 100,000 spaces, trying every split of them (security audit S12).
+_VOICE = re.compile(r"<v(?:\.[\w.\-]++)?[ \t]([^>]+)>(.*?)(?:</v>|(?=<v[\s.])|$)", re.S)
 _TAG = re.compile(r"<[^>]*>")
 _NUMBER_OR_TIME = re.compile(r"^\s*\d+(?:\s*$|:\d)")  # a cue number, or a (broken) timing line
 _SOUND = re.compile(r"^\s*(?:\[[^\]]*\]|\([^)]*\)|♪[^♪]*♪?)\s*$")
-_NOTE_PAIR = re.compile(r"^(?:NOTE\s+)?(?P<key>[\w\- ]{1,30}?)\s*:\s*(?P<value>.+?)\s*$")
+_NOTE_KEY = re.compile(r"[\w\- ]{1,30}")
+_NOTE_WORD = re.compile(r"NOTE(\s+)")
+
+
+def _note_pair(line: str) -> tuple[str, str] | None:
+    r"""``(key, value)`` of a ``NOTE started_at: 2024-03-01 10:00`` line, as the pattern
+    ``^(?:NOTE\s+)?(?P<key>[\w\- ]{1,30}?)\s*:\s*(?P<value>.+?)\s*$`` reads the stripped line, but in
+    linear time: with a long run of spaces the pattern tried every split of it (security audit S12)."""
+    head, colon, rest = line.strip().partition(":")  # neither the key nor the blanks hold a colon
+    value = rest.strip()
+    if not colon or not value or "\n" in value:
+        return None
+    note = _NOTE_WORD.match(head)
+    if note is not None:
+        after = head[note.end():]
+        if after and _NOTE_KEY.fullmatch(after.rstrip()):
+            return after.rstrip(), value
+        if not after and " " in note[1][1:]:
+            return " ", value  # "NOTE  :": a blank of the run is the key, the rest the blanks around it
+    key = head.rstrip()
+    return (key, value) if _NOTE_KEY.fullmatch(key) else None
+
+
+def _voice_tags(text: str) -> Iterator[re.Match[str]]:
+    """:data:`_VOICE`'s matches in ``text``, as ``finditer`` finds them; no tag starts after the last ``>``
+    (a tag needs one), where each ``<v`` would scan on to the end of the text (security audit S12)."""
+    pos, last = 0, text.rfind(">")
+    while last > 0 and (start := text.find("<v", pos, last)) >= 0:
+        match = _VOICE.match(text, start)
+        if match is None:
+            pos = start + 1
+            continue
+        yield match
+        pos = match.end()
 
 
 def _seconds(groups: tuple[str | None, ...]) -> float:
@@ -40,7 +75,8 @@ def _seconds(groups: tuple[str | None, ...]) -> float:
 
 
 def _clean(text: str) -> str:
-    return " ".join(html.unescape(_TAG.sub("", text)).split())
+    cut = text.rfind(">") + 1  # a tag ends at a ">": after the last one, each "<" would scan to the end
+    return " ".join(html.unescape(_TAG.sub("", text[:cut]) + text[cut:]).split())
 
 
 def _unknown(kind: str, label: str) -> Said:
@@ -92,7 +128,7 @@ def _holds_cue_or_header(lines: list[str]) -> bool:
 def _voices(text: str) -> list[tuple[str | None, str]]:
     """``(voice, text)`` per voice tag of a cue; text after a closing ``</v>`` that no other voice tag
     opens (``<v Klient>Aitäh.</v> ja head aega``) is still that voice's."""
-    matches = list(_VOICE.finditer(text))
+    matches = list(_voice_tags(text))
     out: list[tuple[str | None, str]] = []
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
@@ -142,7 +178,7 @@ class _SubtitleReader:
     def _skipped_speaker(lines: list[str], state: _State, options: ReaderOptions) -> None:
         """Take the speaker a skipped cue names: the unlabelled cue after it is not an older speaker's."""
         text = "\n".join(ln for ln in lines if not _NUMBER_OR_TIME.match(ln))
-        voice = _VOICE.search(text)
+        voice = next(_voice_tags(text), None)
         if voice is not None:
             state.speaker = resolve_label(voice[1].strip(), None, options)
             return
@@ -224,9 +260,9 @@ class VttReader(_SubtitleReader):
             return True
         if first.startswith("NOTE"):
             for line in lines:
-                match = _NOTE_PAIR.match(line.strip())
-                if match and header_key(match["key"]) in field_aliases():
-                    state.headers.setdefault(match["key"].strip(), match["value"])
+                pair = _note_pair(line)
+                if pair and header_key(pair[0]) in field_aliases():
+                    state.headers.setdefault(pair[0].strip(), pair[1])
             return True
         return False
 

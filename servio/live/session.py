@@ -123,6 +123,10 @@ class LiveSession:
     tagger: Tagger
     newest: Tagger | None = None  # tags the newest turn when set (see the module's docstring)
     scorecard: Scorecard | None = None  # what the chat is scored with (None: the default scorecard)
+    #: the characters all turns may hold together: each turn re-tags the whole chat, so this bounds what
+    #: one turn costs (a chat of 500 turns of 20,000 characters took seconds a turn, security audit S2)
+    max_chars: int = 100_000
+    chars: int = 0  # the characters of the turns so far
     turns: list[Turn] = field(default_factory=list)
     analyses: list[TurnAnalysis] = field(default_factory=list)
     stages: list[frozenset[int]] = field(default_factory=list)
@@ -140,11 +144,18 @@ class LiveSession:
         with self.lock:
             if len(self.turns) >= self.max_turns:
                 raise LiveError(f"session {self.id} already holds {self.max_turns} turns")
+            if self.chars + len(text) > self.max_chars:
+                raise LiveFieldError("text", f"with this turn the chat would hold more than "
+                                             f"{self.max_chars:,} characters, the most one live session "
+                                             f"takes ({self.chars:,} so far): start a new chat (a new "
+                                             "session) to go on")
             self.turns.append(Turn(speaker=speaker, text=text, author=author, timestamp=timestamp))
+            self.chars += len(text)
             try:
                 tagged, result = self._score()
             except Exception:
                 self.turns.pop()
+                self.chars -= len(text)
                 raise
             return self._update(tagged, result, time.perf_counter() - started)
 
@@ -225,7 +236,8 @@ def _languages(conv: Conversation, fallback: Language) -> tuple[Language, tuple[
 
 
 def new_session(session_id: str, owner: str, info: SessionInfo | None = None, *, max_turns: int = 500,
-                tagger: str | Tagger = DEFAULT_TAGGER, scorecard: Scorecard | None = None) -> LiveSession:
+                tagger: str | Tagger = DEFAULT_TAGGER, scorecard: Scorecard | None = None,
+                max_chars: int = 100_000) -> LiveSession:
     """A fresh live session (the tagger is resolved once, as the batch path does; the default learned
     tagger brings the live model for the newest turn)."""
     resolved = resolve_tagger(tagger)
@@ -235,4 +247,5 @@ def new_session(session_id: str, owner: str, info: SessionInfo | None = None, *,
 
         newest = newest_turn_tagger(resolved)
     return LiveSession(id=session_id, owner=owner, info=info or SessionInfo(), max_turns=max_turns,
-                       tagger=resolved, newest=newest, last_used=time.monotonic(), scorecard=scorecard)
+                       tagger=resolved, newest=newest, last_used=time.monotonic(), scorecard=scorecard,
+                       max_chars=max_chars)

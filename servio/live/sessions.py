@@ -46,16 +46,23 @@ class LiveSessions:
     ``(owner, session id)``: one user never sees another's session, and two
     users may name their sessions alike. When full, the least recently used
     session of the owner holding the most goes first, so one user opening
-    sessions in a loop cannot push everyone else's chats out.
+    sessions in a loop cannot push everyone else's chats out. One owner holds at
+    most ``max_per_owner``: opening one more ends that owner's least recently
+    used session, so one user cannot keep thousands of chats (and their cost)
+    open (security audit S2). Each session's turns hold at most ``max_chars``
+    characters together.
     """
 
     def __init__(self, *, ttl: float = 1800.0, max_sessions: int = 10_000, max_turns: int = 500,
                  tagger: str | Tagger = DEFAULT_TAGGER, clock: Callable[[], float] = time.monotonic,
-                 scorecard: Scorecard | None = None) -> None:
+                 scorecard: Scorecard | None = None, max_chars: int = 100_000,
+                 max_per_owner: int = 20) -> None:
         self.ttl = ttl
         self.scorecard = scorecard  # what sessions score with (None: the default scorecard)
         self.max_sessions = max_sessions
         self.max_turns = max_turns
+        self.max_chars = max_chars
+        self.max_per_owner = max_per_owner
         self.tagger = tagger
         self._clock = clock
         self._sessions: OrderedDict[Key, LiveSession] = OrderedDict()
@@ -70,13 +77,14 @@ class LiveSessions:
     def create(self, owner: str, info: SessionInfo | None = None,
                session_id: str | None = None) -> LiveSession:
         """A new session (with a random id unless ``session_id`` is given, which must pass
-        :func:`check_session_id`); evicts the oldest when full."""
+        :func:`check_session_id`); evicts the oldest when full, and the owner's oldest when the owner
+        holds ``max_per_owner``."""
         if session_id is None:
             sid = secrets.token_urlsafe(12)
         else:
             check_session_id(sid := session_id)
         session = new_session(sid, owner, info, max_turns=self.max_turns, tagger=self.tagger,
-                              scorecard=self.scorecard)
+                              scorecard=self.scorecard, max_chars=self.max_chars)
         now = self._clock()
         session.last_used = now
         with self._lock:
@@ -85,6 +93,8 @@ class LiveSessions:
                 raise LiveError(f"session {sid} exists already")
             self._sessions[(owner, sid)] = session
             self._owned[owner] += 1
+            while self._owned[owner] > self.max_per_owner:  # the owner's least recently used goes
+                self._drop(next(key for key in self._sessions if key[0] == owner))
             while len(self._sessions) > self.max_sessions:
                 self._evict()
         return session

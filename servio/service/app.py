@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.live = LiveSessions(ttl=settings.live_session_ttl_seconds,
                                   max_sessions=settings.live_max_sessions,
                                   max_turns=settings.live_max_turns, tagger=settings.tagger,
-                                  scorecard=card)
+                                  scorecard=card, max_chars=settings.live_max_session_chars,
+                                  max_per_owner=settings.live_max_sessions_per_user)
     app.state.token_cache = TokenCache(settings.auth_cache_seconds)
     _middleware(app, settings)
     install_error_handlers(app)

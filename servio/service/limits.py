@@ -30,6 +30,11 @@ MAX_JSON_BYTES = 1024 * 1024
 UNLIMITED_PATHS = frozenset({"/health"})
 #: One client address may send this many times the per-token rate in all (bounds floods of made-up tokens).
 ADDRESS_FACTOR = 10
+#: The dashboard's session cookie (``servio.web.routes.TOKEN_COOKIE``): signed-in pages are keyed by it.
+SESSION_COOKIE = "servio_token"
+#: Sign-in attempts (``POST /ui/login``): per address, a twentieth of the rate (at least 10 a minute).
+LOGIN_PATHS = frozenset({"/ui/login"})
+LOGIN_FACTOR = 20
 
 
 def json_depth_exceeds(data: bytes | str, limit: int) -> bool:
@@ -90,11 +95,17 @@ class TokenBucket:
 
 def client_key(scope: Scope) -> str:
     """The rate-limit key of a request: a digest of its token (header, or a WebSocket's ``token``
-    query parameter), else its client address."""
-    token = None
+    query parameter), else of its dashboard session cookie, else its client address.
+
+    Keyed by address, every signed-in dashboard user behind one address shared the bucket of all
+    anonymous requests from it: 600 of those put them all at 429 (security audit S10).
+    """
+    token = cookie = None
     for name, value in scope.get("headers", ()):
         if name == b"authorization" and value[:7].lower() == b"bearer ":
             token = value[7:].strip()
+        elif name == b"cookie" and cookie is None:
+            cookie = _session_cookie(value)
     if token is None and scope["type"] == "websocket":
         from urllib.parse import parse_qs
 
@@ -102,7 +113,18 @@ def client_key(scope: Scope) -> str:
         token = found[0].encode("latin-1") if found else None
     if token:
         return "t:" + hashlib.sha256(token).hexdigest()[:32]
+    if cookie:
+        return "s:" + hashlib.sha256(cookie).hexdigest()[:32]
     return address_key(scope)
+
+
+def _session_cookie(header: bytes) -> bytes | None:
+    """The value of the dashboard's session cookie in a ``Cookie`` header, if it has one."""
+    for part in header.split(b";"):
+        name, equals, value = part.strip().partition(b"=")
+        if equals and name == SESSION_COOKIE.encode() and value.strip(b'" '):
+            return value.strip(b'" ')
+    return None
 
 
 def address_key(scope: Scope) -> str:
@@ -145,6 +167,7 @@ class LimitsMiddleware:
         self.max_json_depth = max_json_depth
         self.bucket = TokenBucket(rate_per_minute) if rate_per_minute > 0 else None
         self.addresses = TokenBucket(rate_per_minute * ADDRESS_FACTOR) if rate_per_minute > 0 else None
+        self.logins = TokenBucket(max(10, rate_per_minute // LOGIN_FACTOR)) if rate_per_minute > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -156,7 +179,8 @@ class LimitsMiddleware:
                 await self._too_many(scope, send, wait)
                 return
         if scope["type"] == "websocket":
-            await self.app(scope, receive, send)
+            rated = self._rated(scope, receive, send) if self.bucket is not None else receive
+            await self.app(scope, rated, send)
             return
         headers = dict(scope.get("headers", ()))
         declared = headers.get(b"content-length")
@@ -175,12 +199,35 @@ class LimitsMiddleware:
         await self._counted(scope, receive, send)
 
     def _wait(self, scope: Scope) -> float:
-        """Seconds until this request may pass: its token's (or address's) bucket, and its address's."""
+        """Seconds until this request may pass: its token's, session's or (anonymous) address's bucket;
+        with a token or session also its address's, the outer bound of all of them (made-up ones too);
+        a sign-in attempt also the address's sign-in bucket."""
         key = client_key(scope)
         wait = self.bucket.take(key) if self.bucket is not None else 0.0
-        if key.startswith("t:") and self.addresses is not None:
+        if not key.startswith("ip:") and self.addresses is not None:
             wait = max(wait, self.addresses.take(address_key(scope)))
+        if scope.get("method") == "POST" and scope.get("path") in LOGIN_PATHS and self.logins is not None:
+            wait = max(wait, self.logins.take(address_key(scope)))
         return wait
+
+    def _rated(self, scope: Scope, receive: Receive, send: Send) -> Receive:
+        """``receive`` counting each WebSocket message against the same buckets as an HTTP request: one
+        over the rate is answered with an error frame (status 429, ``retry_after`` in seconds) and not
+        passed on, the socket stays open. Counted at the handshake only, one open socket sent turns
+        without any bound but the session's turn limit (security audit S2)."""
+        async def rated_receive() -> Message:
+            while True:
+                message = await receive()
+                if message["type"] != "websocket.receive":
+                    return message
+                wait = self._wait(scope)
+                if wait <= 0:
+                    return message
+                await send({"type": "websocket.send", "text": json.dumps({
+                    "type": "error", "status": 429, "detail": "rate limit exceeded; try again later",
+                    "retry_after": max(1, math.ceil(wait))})})
+
+        return rated_receive
 
     async def _too_many(self, scope: Scope, send: Send, wait: float) -> None:
         retry = str(max(1, math.ceil(wait))).encode()

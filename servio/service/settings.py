@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     live_max_sessions: int = Field(default=10_000, ge=1, description="Live sessions kept at once; the least "
                                    "recently used goes first.")
     live_max_turns: int = Field(default=500, ge=1, description="Turns one live session may hold.")
+    live_max_session_chars: int = Field(default=100_000, ge=1, description="Characters all turns of one "
+                                        "live session may hold together (each turn re-tags the whole "
+                                        "chat); a turn past it is refused with 422 on `text`.")
+    live_max_sessions_per_user: int = Field(default=20, ge=1, description="Live sessions one user may hold "
+                                            "at once; opening one more ends that user's least recently "
+                                            "used session.")
     live_warm_up: bool = Field(default=True, description="Load the language models at start-up so that "
                                "the first live turn is not slow.")
     tagger: str = Field(default=DEFAULT_TAGGER, description="The stage tagger (a registered name) for "

@@ -103,8 +103,11 @@ def add_live(router: APIRouter, ui: _Ui) -> None:
         if not turn.text.strip():
             return _refused(request, 422, "live_bad_text", "text")
         try:
-            if len(live.get(session_id, _owner(user)).turns) >= live.max_turns:
+            session = live.get(session_id, _owner(user))
+            if len(session.turns) >= live.max_turns:
                 return _refused(request, 422, "live_full", n=live.max_turns)
+            if session.chars + len(turn.text) > session.max_chars:  # each turn re-tags the chat (audit S2)
+                return _refused(request, 422, "live_chat_too_long", "text", n=session.max_chars)
             # in a worker thread, as the API does: the event loop stays free for everyone else
             update = await run_in_threadpool(live.add_turn, session_id, _owner(user), Speaker(turn.speaker),
                                              turn.text)

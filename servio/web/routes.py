@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -151,9 +151,12 @@ class _Ui:
 
     def safe_next(self, nxt: str) -> str:
         """``nxt`` if it is a path of this dashboard (with its query), else the team page: signing in never
-        leads to another site (``//host``, ``/ui/..\\host``, a scheme) nor out of the dashboard."""
+        leads to another site (``//host``, ``/ui/..\\host``, a scheme) nor out of the dashboard: a path with a
+        dot segment, percent-encoded or not, goes to the team page too (``/ui/../openapi.json`` left the
+        dashboard, security audit S8)."""
         parts = urlsplit(nxt)
-        if (nxt.startswith(self.prefix + "/") and not parts.scheme and not parts.netloc
+        dotted = any(segment in (".", "..") for segment in unquote(parts.path).split("/"))
+        if (nxt.startswith(self.prefix + "/") and not parts.scheme and not parts.netloc and not dotted
                 and "\\" not in nxt and not any(ord(c) < 32 for c in nxt)):
             return nxt
         return f"{self.prefix}/team"

@@ -112,3 +112,35 @@ def test_one_user_filling_the_store_evicts_their_own_sessions_not_others() -> No
     clock.now += 1
     bob = live.create("bob", SessionInfo())  # a newcomer still gets in: the biggest holder gives way
     assert live.get(bob.id, "bob") is bob and live.get("chat-1", "alice") is alice
+
+
+def test_a_session_holds_a_bounded_number_of_characters() -> None:
+    # security audit S2: each turn re-tags the whole chat; 500 turns of 20,000 characters cost seconds a turn
+    live = LiveSessions(max_chars=30, tagger="rules")
+    session = live.create("u", SessionInfo(language=Language.EN))
+    live.add_turn(session.id, "u", Speaker.CUSTOMER, "x" * 20)
+    with pytest.raises(LiveFieldError) as refused:
+        live.add_turn(session.id, "u", Speaker.AGENT, "y" * 11)
+    assert refused.value.field == "text" and "start a new chat" in refused.value.problem
+    assert "30" in refused.value.problem and len(session.turns) == 1 and session.chars == 20
+    assert live.add_turn(session.id, "u", Speaker.AGENT, "y" * 10).turn == 1  # up to the budget exactly
+
+
+def test_one_owner_holds_a_bounded_number_of_sessions() -> None:
+    # security audit S2: sessions were bounded only by the global 10,000, all of them one user's if they liked
+    clock = Clock()
+    live = LiveSessions(max_per_owner=3, clock=clock)
+    ids = []
+    for _ in range(3):
+        clock.now += 1
+        ids.append(live.create("u", SessionInfo()).id)
+    other = live.create("v", SessionInfo()).id
+    clock.now += 1
+    live.get(ids[0], "u")  # used: the least recently used is now the second
+    clock.now += 1
+    newest = live.create("u", SessionInfo()).id
+    with pytest.raises(SessionNotFoundError):
+        live.get(ids[1], "u")
+    for sid in (ids[0], ids[2], newest):
+        live.get(sid, "u")
+    assert live.get(other, "v") and len(live) == 4

@@ -150,3 +150,49 @@ def test_websocket_query_tokens_are_their_own_bucket() -> None:
     other = dict(scope, query_string=b"token=xyz")
     assert client_key(scope).startswith("t:") and client_key(scope) != client_key(other)
     assert client_key(dict(scope, query_string=b"")) == "ip:1.2.3.4"
+
+
+def test_the_session_cookie_name_is_the_dashboards() -> None:
+    from servio.service.limits import SESSION_COOKIE
+    from servio.web.routes import TOKEN_COOKIE
+
+    assert SESSION_COOKIE == TOKEN_COOKIE
+
+
+def test_dashboard_sessions_are_their_own_bucket() -> None:
+    from servio.service.limits import client_key
+
+    scope: dict[str, Any] = {"type": "http", "client": ("1.2.3.4", 1), "headers": [
+        (b"cookie", b"servio_lang=et; servio_token=servio_session_a.b")]}
+    other = dict(scope, headers=[(b"cookie", b'servio_token="servio_session_c.d"')])
+    assert client_key(scope).startswith("s:") and client_key(scope) != client_key(other)
+    assert client_key(dict(scope, headers=[(b"cookie", b"servio_lang=et; servio_token=")])) == "ip:1.2.3.4"
+    bearer = dict(scope, headers=[*scope["headers"], (b"authorization", b"Bearer abc")])
+    assert client_key(bearer).startswith("t:")  # a token names its user first
+
+
+def test_anonymous_requests_do_not_hold_up_signed_in_dashboard_users(small_app_client: TestClient,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # security audit S10: 600 anonymous requests from one address put every dashboard user behind it at 429
+    from servio.service import limits
+
+    monkeypatch.setattr(limits, "now", lambda: 1000.0)
+    anonymous = [small_app_client.get("/ui/login").status_code for _ in range(8)]
+    assert anonymous.count(429) == 3  # rate 5 a minute
+    cookie = {"Cookie": "servio_token=servio_session_abc.def"}
+    signed_in = small_app_client.get("/ui/conversations", headers=cookie, follow_redirects=False)
+    assert signed_in.status_code == 303  # on to sign in again (the session is made up), not 429
+    # made-up cookies are bounded by the address, as made-up tokens are: 10 x 5 in all
+    codes = [small_app_client.get("/ui/login", headers={"Cookie": f"servio_token=made-up-{i}"},
+                                  follow_redirects=False).status_code for i in range(60)]
+    assert codes.count(429) == 11  # 49 left of the address's 50 after the session's one
+
+
+def test_sign_in_attempts_have_their_own_stricter_bucket(monkeypatch: pytest.MonkeyPatch) -> None:
+    from servio.service import limits
+
+    monkeypatch.setattr(limits, "now", lambda: 1000.0)
+    client = TestClient(create_app(make_settings(rate_limit_per_minute=600)))
+    codes = [client.post("/ui/login", data={"name": "x", "token": "y"}).status_code for _ in range(35)]
+    assert codes.count(429) == 5 and 429 not in codes[:30]  # 600 // 20 = 30 a minute
+    assert client.get("/ui/login").status_code == 200  # other pages are not held up

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -220,3 +221,61 @@ def test_tagging_a_turn_runs_off_the_event_loop(client: TestClient, users: Users
         ws.send_json(turn)
         assert ws.receive_json()["type"] == "update"
     assert seen == [False, False], "a live turn was tagged on the event loop"
+
+
+def _budget_client(filled_store: Any, **settings: Any) -> TestClient:
+    from servio.service import create_app
+    from tests.service.conftest import make_settings
+
+    return TestClient(create_app(make_settings(tagger="rules", **settings), store=filled_store))
+
+
+def test_a_turn_past_the_session_budget_is_422_on_text(filled_store: Any, users: Users) -> None:
+    # security audit S2: turns of 20,000 characters up to 500 a session made each turn cost seconds of CPU
+    headers = users.headers("agent")
+    with _budget_client(filled_store, live_max_session_chars=60) as client:
+        sid = client.post("/live/sessions", json={"language": "en"}, headers=headers).json()["id"]
+        url = f"/live/sessions/{sid}/turns"
+        first = client.post(url, json={"speaker": "agent", "text": "x" * 50}, headers=headers)
+        assert first.status_code == 200
+        refused = client.post(url, json={"speaker": "customer", "text": "y" * 11}, headers=headers)
+        assert refused.status_code == 422
+        [error] = refused.json()["detail"]
+        assert error["loc"] == ["body", "text"] and "start a new chat" in error["msg"]
+        assert "60" in error["msg"]
+        assert client.get(f"/live/sessions/{sid}", headers=headers).json()["turns"] == 1
+        with client.websocket_connect(f"/live/{sid}?token={users.tokens['agent']}") as ws:
+            assert ws.receive_json()["turns"] == 1
+            ws.send_text(json.dumps({"speaker": "customer", "text": "y" * 11}))
+            answer = ws.receive_json()
+            assert answer["status"] == 422 and json.loads(answer["detail"])[0]["loc"] == ["text"]
+            ws.send_text(json.dumps({"speaker": "customer", "text": "y" * 10}))
+            assert ws.receive_json()["type"] == "update"
+
+
+def test_websocket_messages_count_against_the_rate_limit(filled_store: Any, users: Users,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # security audit S2: the rate was checked at the handshake only; 700 turns on one socket went unbounded
+    from servio.service import limits
+
+    monkeypatch.setattr(limits, "now", lambda: 1000.0)  # the buckets do not refill while the test runs
+    token = users.tokens["agent"]
+    with _budget_client(filled_store, rate_limit_per_minute=5) as client:
+        with client.websocket_connect(f"/live/chat-r?token={token}&language=en") as ws:  # the 1st request
+            assert ws.receive_json()["type"] == "ready"
+            answers = []
+            for _ in range(6):
+                ws.send_text(json.dumps({"speaker": "agent", "text": "Hello"}))
+                answers.append(ws.receive_json())
+        assert [a["type"] for a in answers] == ["update"] * 4 + ["error"] * 2
+        assert answers[-1]["status"] == 429 and answers[-1]["retry_after"] >= 1
+        assert client.get("/me", headers=users.headers("agent")).status_code == 429  # one bucket for both
+
+
+def test_one_user_holds_a_bounded_number_of_sessions(filled_store: Any, users: Users) -> None:
+    headers = users.headers("agent")
+    with _budget_client(filled_store, live_max_sessions_per_user=2) as client:
+        ids = [client.post("/live/sessions", json={}, headers=headers).json()["id"] for _ in range(3)]
+        codes = [client.get(f"/live/sessions/{sid}", headers=headers).status_code for sid in ids]
+        assert codes == [404, 200, 200]  # the oldest was ended
+        assert client.post("/live/sessions", json={}, headers=users.headers("reviewer")).status_code == 201

@@ -114,3 +114,20 @@ def test_panel_updates_per_turn(page: Any, base_url: str, shots: Any) -> None:
     page.click("#restart")
     assert page.locator("#chat li").count() == 0
     assert page.locator("#done li.done").count() == 0
+
+
+@pytest.mark.parametrize("lang", ["et", "en"])
+def test_a_turn_past_the_chat_budget_is_refused_by_name(demo: TestClient, lang: str) -> None:
+    # security audit S2: each turn re-tags the whole chat; a session holds a bounded number of characters
+    live = demo.app.state.live  # type: ignore[attr-defined]
+    saved, live.max_chars = live.max_chars, 30
+    try:
+        sid = _open(demo, lang=lang).json()["session_id"]
+    finally:
+        live.max_chars = saved
+    assert _turn(demo, sid, {"speaker": "agent", "text": "x" * 25}, lang).status_code == 200
+    answer = _turn(demo, sid, {"speaker": "customer", "text": "y" * 6}, lang)
+    assert answer.status_code == 422 and answer.json()["field"] == "text"
+    assert "30" in answer.json()["detail"]
+    assert ("uut vestlust" if lang == "et" else "new chat") in answer.json()["detail"]
+    assert _turn(demo, sid, {"speaker": "customer", "text": "y" * 5}, lang).json()["turn"] == 1

@@ -83,7 +83,10 @@ def test_signing_in_comes_back_to_the_path_and_its_query(served: tuple[TestClien
 
 @pytest.mark.parametrize("nxt", ["//evil.example/ui/", "https://evil.example/ui/team", "/ui/\\evil.example",
                                  "/uiteam", "/elsewhere?x=/ui/", "/ui/team\r\nSet-Cookie: a=b", "",
-                                 "ui/team"])
+                                 "ui/team",
+                                 # security audit S8: dot segments, percent-encoded or not, left the dashboard
+                                 "/ui/../openapi.json", "/ui/%2e%2e/openapi.json", "/ui/.%2E/docs",
+                                 "/ui/team/../../health", "/ui/./../me", "/ui/.."])
 def test_signing_in_never_goes_off_the_dashboard(served: tuple[TestClient, str], nxt: str) -> None:
     client, token = served
     back = client.post("/ui/login", data={"token": token, "next": nxt}, headers=SAME_ORIGIN,
