@@ -343,7 +343,7 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         if args.scorecard:
             raise UsageError("--scorecard scores files; the results in a database were scored when imported")
         with _database_errors(args.database):
-            results, conversations = _results_from_store(args)
+            results, conversations, known = _results_from_store(args)
     else:
         from servio.jobs import score
 
@@ -351,7 +351,8 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         pairs = list(score(session.scorable(), session.options, evidence=False))
         results = [r for _, r in pairs]
         conversations = {c.id: c for c, _ in pairs}
-    _check_selection(results, args, scope, ident)
+        known = None
+    _check_selection(results, args, scope, ident, known)
     # the report's own conversations choose its language: an English team's report in a mostly Estonian input
     language = args.report_lang or majority_language(
         select(results, scope=scope, id=ident, date_from=args.date_from, date_to=args.date_to))
@@ -385,8 +386,10 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
     return session.finish() if not args.database else EXIT_OK
 
 
-def _check_selection(results: list[Any], args: argparse.Namespace, scope: str, ident: str | None) -> None:
-    """A :class:`~servio.cli.UsageError` saying why, when the report would hold no conversation."""
+def _check_selection(results: list[Any], args: argparse.Namespace, scope: str, ident: str | None,
+                     known: list[str] | None = None) -> None:
+    """A :class:`~servio.cli.UsageError` saying why, when the report would hold no conversation; ``known``
+    names the agents or teams there are where ``results`` hold only the one asked for (a database)."""
     from servio.cli import UsageError
     from servio.report.summary import result_date, select
 
@@ -398,7 +401,8 @@ def _check_selection(results: list[Any], args: argparse.Namespace, scope: str, i
                                                   else "no conversation was read"))
     if ident and not select(results, scope=scope, id=ident):
         field = "agent_id" if scope == "agent" else "team"
-        known = sorted({str(getattr(r, field) or "") for r in results} - {""})
+        if known is None:
+            known = sorted({str(getattr(r, field) or "") for r in results} - {""})
         listed = f"; {scope}s: {', '.join(known[:10])}{' ...' if len(known) > 10 else ''}" if known else ""
         raise UsageError(f"no conversation of {scope} {ident!r} {source}{listed}")
     days = " ".join(part for part in (f"from {args.date_from}" if args.date_from else "",
@@ -425,7 +429,9 @@ def _database_errors(url: str) -> Iterator[None]:
         raise UsageError(f"cannot use the database {shown_url(url)}: {reason}") from None
 
 
-def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
+def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any], list[str] | None]:
+    """The results the report reads from the database, their conversations, and (when an agent or a team
+    was asked for) the agents or teams the database knows, for the error that names them."""
     from servio.web.pages import with_full_worst
     from servio.web.store_backend import StoreBackend
 
@@ -437,7 +443,11 @@ def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, 
     results = backend.results(agent_id=args.agent, team=args.team,
                               date_from=args.date_from - day if args.date_from else None,
                               date_to=args.date_to + day if args.date_to else None)
-    return with_full_worst(backend, results)
+    known = None
+    if not results and (args.agent or args.team):  # only what was asked for was read: say what there is
+        known = sorted(x.id for x in (backend.agents() if args.agent else backend.teams()))
+    full, conversations = with_full_worst(backend, results)
+    return full, conversations, known
 
 
 def cmd_delete(args: argparse.Namespace) -> int:

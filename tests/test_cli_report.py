@@ -225,3 +225,18 @@ def test_a_database_without_servio_tables_is_named(tmp_path: Path,
     assert _report(["--database", f"sqlite:///{other}"], tmp_path / "r.html") == 2
     err = capsys.readouterr().err
     assert "no servio database here" in err and "no such table" not in err
+
+
+def test_an_unknown_agent_or_team_in_the_database_names_those_there_are(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """From files the error listed the agents or teams there are; from a database, which reads only the one
+    asked for, it listed none (docs audit D23)."""
+    data = tmp_path / "c.jsonl"
+    data.write_text(json.dumps({**CONV, "id": "c1", "agent_id": "kati", "team": "Tartu"}) + "\n")
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    assert main(["import", str(data), "--database", db, "--tagger", "rules", "--no-progress"]) == 0
+    capsys.readouterr()
+    for option, name, listed in (("--team", "Nope", "teams: Tartu"), ("--agent", "nobody", "agents: kati")):
+        assert main(["report", "--database", db, option, name, "-o", str(tmp_path / "r.html")]) == 2
+        err = capsys.readouterr().err
+        assert f"no conversation of {option[2:]} '{name}' in the database; {listed}" in err
