@@ -13,10 +13,13 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from servio import __version__, cli_service, cli_users
 from servio.analyze.registry import DEFAULT_TAGGER
+
+if TYPE_CHECKING:
+    from servio.ingest.said import Said
 
 T = TypeVar("T")
 
@@ -408,7 +411,7 @@ class _Session:
 
         return scorable(self.conversations(), self.reject)
 
-    def reject(self, message: str) -> None:
+    def reject(self, message: str | Said) -> None:
         """Report the conversation just read as skipped, at its file and line (``--strict``: stop)."""
         self.count -= 1
         self.stream.reject(message)

@@ -51,15 +51,11 @@ def _run(backend: MemoryBackend, job_id: int, paths: list[Path], format: str | N
 
     def on_problem(problem: Any) -> None:
         from servio.ingest.remedies import render
+        from servio.store.convert import problem_dict
 
         # as the store keeps a job's problem: the remedy in the service's words, the message code and values
         # to show it in the dashboard's language
-        record = {"path": str(getattr(problem, "path", "") or ""), "line": getattr(problem, "line", None),
-                  "message": render(str(getattr(problem, "message", problem)), "service")}
-        said = getattr(problem, "said", None)
-        if said is not None:
-            record["said"] = said.to_json()
-        problems.append(record)
+        problems.append(problem_dict(replace(problem, message=render(problem.message, "service"))))
         job = backend.jobs[job_id]
         _set(backend, job_id, skipped=job.skipped + 1, problem_count=job.problem_count + 1,
              problems=tuple(problems[:MAX_PROBLEMS]))

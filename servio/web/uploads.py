@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from servio.service.housekeeping import UPLOAD_MAX_AGE, UPLOAD_PREFIX
 from servio.store.types import ImportJob
 
 
@@ -18,7 +19,7 @@ async def save_uploads(files: Sequence[Any]) -> tuple[list[Path], Path]:
     """Write uploaded files (Starlette ``UploadFile``) to a new private folder; returns paths and folder."""
     from servio.service.reading import save_uploads_in
 
-    folder = Path(tempfile.mkdtemp(prefix="servio-upload-"))
+    folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
     chosen = [u for u in files if hasattr(u, "read") and getattr(u, "filename", None)]  # not an empty input
     with remove_now(folder):  # a failed copy (a full disk) must not leave a customer's files behind
         paths = await save_uploads_in(folder, chosen)  # the API's names: a file gives the same ids
@@ -46,7 +47,7 @@ def expected_records(paths: Sequence[Path], format: str | None) -> int | None:
 
 
 def remove_when_done(folder: Path, job: Callable[[], ImportJob], *, poll: float = 0.5,
-                     give_up: float = 6 * 3600) -> None:
+                     give_up: float = UPLOAD_MAX_AGE) -> None:
     """Delete ``folder`` in the background once the job is ``done`` or ``failed``."""
 
     def watch() -> None:

@@ -28,6 +28,7 @@ from fastapi import (
 from fastapi import Path as PathParam
 
 from servio.service.auth import Importer
+from servio.service.housekeeping import UPLOAD_PREFIX
 from servio.service.reading import checked_format, reader_options, save_uploads_in
 from servio.service.schemas.admin import ImportJobOut
 from servio.store.importer import scorecard_option
@@ -35,7 +36,6 @@ from servio.store.types import ImportJob
 
 router = APIRouter(tags=["imports"])
 
-UPLOAD_PREFIX = "servio-upload-"
 _TEMP_PATH = re.compile(r"^.*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 _ANY_TEMP_PATH = re.compile(r"[^\s'\"]*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 
