@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from servio import __version__, cli_service, cli_users
+from servio import __version__, cli_database, cli_service, cli_users
 from servio.analyze.registry import DEFAULT_TAGGER
 
 if TYPE_CHECKING:
@@ -247,10 +247,19 @@ examples:
     )
     cli_service.add_parsers(sub, _add_input, _add_workers, _add_scorecard)
     cli_users.add_parser(sub)
+    cli_database.add_parser(sub)
+    _wrap_help(sub)
+    return parser
+
+
+def _wrap_help(sub: argparse._SubParsersAction) -> None:
+    """Give every command, and each action of one (``servio database copy``), :class:`_HelpFormatter`."""
     for command in sub.choices.values():
         if command.formatter_class is argparse.HelpFormatter:
             command.formatter_class = _HelpFormatter
-    return parser
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _wrap_help(action)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -708,6 +717,7 @@ _COMMANDS = {
     "delete": cli_service.cmd_delete,
     "train": cli_service.cmd_train,
     "users": cli_users.cmd_users,
+    "database": cli_database.cmd_database,
     "analyze": cmd_analyze,
     "agents": cmd_agents,
     "tag": cmd_tag,
