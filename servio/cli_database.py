@@ -76,7 +76,7 @@ def cmd_database(args: argparse.Namespace) -> int:
     width = max(len(t.name) for t in report.tables)
     for table in report.tables:
         print(f"{table.name:<{width}}  {table.rows:>10,}")
-    print(f"servio: copied {report.rows:,} rows of {len(report.tables)} tables into {report.target} in "
+    print(f"servio: copied {report.rows:,} rows of {len(report.tables)} tables into {shown_url(args.to)} in "
           f"{_clock(time.monotonic() - started)} (schema revision {report.revision}); API tokens and "
           "dashboard sessions work there with the same SERVIO_SECRET_KEY", file=sys.stderr)
     return EXIT_OK
