@@ -16,8 +16,7 @@ from servio.cli_service import DEFAULT_DATABASE, _clock, _database, _database_er
 
 _EPILOG = """\
 examples:
-  servio database copy --to postgresql://servio:PASSWORD@db.example.com/servio
-                                         the default ./servio.db into PostgreSQL
+  servio database copy --to postgresql://servio:PASSWORD@db/servio    ./servio.db into PostgreSQL
   servio database copy --database sqlite:///qa.db --to sqlite:///qa-copy.db
 
 Every table is copied with its ids: conversations and their analysis, agents and teams, users with

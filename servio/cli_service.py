@@ -82,6 +82,7 @@ examples:
   servio report exports/ -o september.html --from 2026-09-01 --to 2026-09-30
   servio report exports/ --team Tallinn -o tallinn.html --pdf tallinn.pdf
   servio report --database sqlite:///servio.db --agent kati --report-lang en -o kati.html
+  servio report exports/ --from 2026-10-01 --compare-from 2026-09-01 --compare-to 2026-09-30 -o oct.html
 """,
     )
     add_input(p)
@@ -96,6 +97,11 @@ examples:
                    help="first day, YYYY-MM-DD (default: from the first conversation)")
     p.add_argument("--to", dest="date_to", type=_day, metavar="DAY",
                    help="last day, inclusive, YYYY-MM-DD (default: to the last conversation)")
+    p.add_argument("--compare-from", type=_day, metavar="DAY",
+                   help="with --compare-to: compare with the conversations of another period (before a "
+                   "training, last month), chosen the same way: each stage's change and whether it is clear")
+    p.add_argument("--compare-to", type=_day, metavar="DAY",
+                   help="last day, inclusive, of the period to compare with")
     p.add_argument("--report-lang", choices=["et", "en"],
                    help="language of the report (default: the language of most of its conversations, "
                    "as servio agents chooses)")
@@ -333,6 +339,7 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
     )
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise UsageError(f"--from {args.date_from} is after --to {args.date_to}")
+    _check_comparison(args)
     if args.database:
         if args.paths or args.examples:
             given = "the files given" if args.paths else "--examples"
@@ -353,6 +360,11 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         conversations = {c.id: c for c, _ in pairs}
         known = None
     _check_selection(results, args, scope, ident, known)
+    if args.compare_from and not select(results, scope=scope, id=ident, date_from=args.compare_from,
+                                        date_to=args.compare_to):
+        source = "in the database" if args.database else "in the input"
+        raise UsageError(f"no conversation from {args.compare_from} to {args.compare_to} {source} to compare "
+                         f"with{f' ({scope} {ident})' if ident else ''}")
     # the report's own conversations choose its language: an English team's report in a mostly Estonian input
     language = args.report_lang or majority_language(
         select(results, scope=scope, id=ident, date_from=args.date_from, date_to=args.date_to))
@@ -365,6 +377,8 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         date_to=args.date_to,
         language=language,
         scorecard=_scorecard_name(session.options.scorecard) if not args.database else None,
+        compare_from=args.compare_from,
+        compare_to=args.compare_to,
     )
     if args.output == "-":
         sys.stdout.write(html)
@@ -384,6 +398,26 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
             print(f"servio: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
     return session.finish() if not args.database else EXIT_OK
+
+
+def _check_comparison(args: argparse.Namespace) -> None:
+    """A :class:`~servio.cli.UsageError` for a comparison period given by half, backwards, or overlapping
+    the report's own days (its conversations would be on both sides)."""
+    from servio.cli import UsageError
+
+    if (args.compare_from is None) != (args.compare_to is None):
+        raise UsageError("--compare-from and --compare-to go together: the first and last day of the period "
+                         "to compare with")
+    if args.compare_from is None:
+        return
+    if args.compare_from > args.compare_to:
+        raise UsageError(f"--compare-from {args.compare_from} is after --compare-to {args.compare_to}")
+    starts_after = args.date_from is not None and args.date_from > args.compare_to
+    ends_before = args.date_to is not None and args.date_to < args.compare_from
+    if not (starts_after or ends_before):
+        days = f"{args.date_from or 'the first conversation'} to {args.date_to or 'the last conversation'}"
+        raise UsageError(f"the period to compare with ({args.compare_from} to {args.compare_to}) overlaps "
+                         f"the report's own days ({days}): give --from and --to outside it")
 
 
 def _check_selection(results: list[Any], args: argparse.Namespace, scope: str, ident: str | None,
@@ -432,22 +466,36 @@ def _database_errors(url: str) -> Iterator[None]:
 def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any], list[str] | None]:
     """The results the report reads from the database, their conversations, and (when an agent or a team
     was asked for) the agents or teams the database knows, for the error that names them."""
+    from servio.report.summary import select
     from servio.web.pages import with_full_worst
     from servio.web.store_backend import StoreBackend
 
     # opened as servio delete and users do: a mistyped SQLite path is no new empty file
     backend = StoreBackend(existing_store(_database(args)))
-    # the database keeps the days to read (a year of a big centre need not all be read for one month);
-    # a day more on each side, as it bounds days in UTC and the report its conversations' own days
+    # the database keeps the days to read (a year of a big centre need not all be read for one month),
+    # those of the comparison too; a day more on each side, as it bounds days in UTC and the report its
+    # conversations' own days
     day = timedelta(days=1)
+    first, last = _days_read(args)
     results = backend.results(agent_id=args.agent, team=args.team,
-                              date_from=args.date_from - day if args.date_from else None,
-                              date_to=args.date_to + day if args.date_to else None)
+                              date_from=first - day if first else None, date_to=last + day if last else None)
     known = None
     if not results and (args.agent or args.team):  # only what was asked for was read: say what there is
         known = sorted(x.id for x in (backend.agents() if args.agent else backend.teams()))
-    full, conversations = with_full_worst(backend, results)
-    return full, conversations, known
+    # the weakest conversations the report quotes are among its own days' (not the comparison's)
+    full, conversations = with_full_worst(backend, select(results, date_from=args.date_from,
+                                                          date_to=args.date_to))
+    loaded = {r.conversation_id: r for r in full}
+    return [loaded.get(r.conversation_id, r) for r in results], conversations, known
+
+
+def _days_read(args: argparse.Namespace) -> tuple[date | None, date | None]:
+    """The first and last day a report reads: its own days and, with a comparison, that period's."""
+    if args.compare_from is None:
+        return args.date_from, args.date_to
+    first = min(args.date_from, args.compare_from) if args.date_from else None
+    last = max(args.date_to, args.compare_to) if args.date_to else None
+    return first, last
 
 
 def cmd_delete(args: argparse.Namespace) -> int:

@@ -177,7 +177,8 @@ def test_eval_without_gold_says_what_gold_labels_look_like(tmp_path: Path,
     assert '"stages": [1]' in err and "docs/formats.md" in err
 
 
-MAIN_COMMANDS = ["analyze", "agents", "tag", "eval", "report", "import", "serve", "delete", "train"]
+MAIN_COMMANDS = ["analyze", "agents", "tag", "eval", "report", "import", "serve", "delete", "train",
+                 "database"]
 
 
 def _examples(command: str) -> list[str]:

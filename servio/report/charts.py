@@ -219,6 +219,73 @@ def profile_bars(values: Values, *, language: str, coverage: Mapping[int, float 
     return "".join(parts)
 
 
+#: Colours of a change that its interval calls clear (GitHub's accessible green and red on white).
+UP, DOWN = "#1a7f37", "#cf222e"
+
+
+def signed(v: float | None) -> str:
+    """A change as printed: ``+12``, ``−8`` (a minus sign, not a hyphen), ``0``, or a dash."""
+    if v is None:
+        return "–"
+    r = round(v)
+    return f"+{r}" if r > 0 else f"−{-r}" if r < 0 else "0"
+
+
+def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, float | None, str]], *,
+                 language: str, earlier: str, later: str, width: int = 640,
+                 ids: ChartIds | None = None) -> str:
+    """An earlier period against a later one, a row per figure: a hollow grey dot at the earlier score, a
+    filled dot at the later one, a line between, and the change printed, in green or red where it is
+    clear (``verdict`` ``up`` or ``down``, see :mod:`servio.report.compare`), grey otherwise.
+
+    ``rows`` are ``(label, colour, before, after, change, verdict)``, scores 0..100 or None;
+    ``earlier`` and ``later`` name the two periods in the key.
+    """
+    t = strings(language)
+    row, left, top, right = 30, 150, 44, 70
+    track = width - left - right
+    height = top + row * len(rows) + 8
+    desc = t["chart_change_desc"] + " " + "; ".join(
+        f"{label}: {_fmt(b)} → {_fmt(a)} ({signed(c)}, {t['compare_' + verdict]})"
+        for label, _, b, a, c, verdict in rows) + "."
+    head, tail = _open(width, height, t["chart_change_title"], desc, "change", ids)
+    parts = [head]
+    # the key: what the two dots are
+    key_then = f'{escape(t["compare_earlier"])}: {escape(earlier)}'
+    key_now = f'{escape(t["compare_now"])}: {escape(later)}'
+    half = width * 0.5
+    parts.append(f'<circle cx="14" cy="12" r="5" fill="#ffffff" stroke="{MUTED}" stroke-width="2"/>'
+                 f'<text x="24" y="16" fill="{INK}">{key_then}</text>'
+                 f'<circle cx="{half + 14:.0f}" cy="12" r="5" fill="{INK}"/>'
+                 f'<text x="{half + 24:.0f}" y="16" fill="{INK}">{key_now}</text>')
+    for tick in (0, 25, 50, 75, 100):
+        x = left + track * tick / 100
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 8}" '
+                     f'stroke="{GRID}" stroke-dasharray="2 3"/><text x="{x:.1f}" y="{top - 10}" '
+                     f'text-anchor="middle" fill="{MUTED}" font-size="10">{tick}</text>')
+    for i, (label, colour, before, after, delta, verdict) in enumerate(rows):
+        y = top + i * row + row / 2
+        parts.append(f'<text x="{left - 10}" y="{y + 4:.0f}" text-anchor="end" fill="{INK}">'
+                     f'{escape(label)}</text>')
+        xb = None if before is None else left + track * min(max(before, 0), 100) / 100
+        xa = None if after is None else left + track * min(max(after, 0), 100) / 100
+        if xb is not None and xa is not None:
+            parts.append(f'<line x1="{xb:.1f}" y1="{y:.0f}" x2="{xa:.1f}" y2="{y:.0f}" stroke="{MUTED}" '
+                         f'stroke-width="2"/>')
+        if xb is not None:
+            parts.append(f'<circle cx="{xb:.1f}" cy="{y:.0f}" r="6" fill="#ffffff" stroke="{MUTED}" '
+                         f'stroke-width="2"/>')
+        if xa is not None:
+            parts.append(f'<circle cx="{xa:.1f}" cy="{y:.0f}" r="6" fill="{colour}" stroke="{INK}" '
+                         f'stroke-width="1"/>')
+        ink = UP if verdict == "up" else DOWN if verdict == "down" else MUTED
+        weight = "700" if verdict in ("up", "down") else "400"
+        parts.append(f'<text x="{width - 8}" y="{y + 4:.0f}" text-anchor="end" fill="{ink}" '
+                     f'font-weight="{weight}">{signed(delta)}</text>')
+    parts.append(tail)
+    return "".join(parts)
+
+
 # ------------------------------------------------------------------ heatmap
 
 

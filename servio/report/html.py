@@ -22,7 +22,7 @@ from servio.report import charts, summary
 from servio.report.clock import made_at
 from servio.report.numbers import day_text, turn_number
 from servio.results import ConversationResult
-from servio.stages import info
+from servio.stages import ALL_STAGES, info
 from servio.web.i18n import strings
 
 if TYPE_CHECKING:
@@ -66,7 +66,8 @@ def build_report(results: Sequence[ConversationResult],
                  scope: str = "period",
                  id: str | None = None, date_from: date | str | None = None,
                  date_to: date | str | None = None, language: str = "en", worst: int = 5,
-                 scorecard: str | None = None) -> str:
+                 scorecard: str | None = None, compare_from: date | str | None = None,
+                 compare_to: date | str | None = None) -> str:
     """A self-contained HTML report of one agent, one team or all conversations within the dates.
 
     The same input gives the same bytes when ``$SOURCE_DATE_EPOCH`` is set: the report says it was made
@@ -74,6 +75,8 @@ def build_report(results: Sequence[ConversationResult],
     ``conversations`` (for quotes and speakers) map ids to conversations or are any iterable of them,
     such as the list :func:`servio.ingest.read_all` returns; anything else is a TypeError.
     ``scorecard`` names the scorecard the results were scored with, when it is not the default one.
+    With ``compare_from`` and ``compare_to``, the report compares its conversations with those of that
+    earlier period, selected the same way (:mod:`servio.report.compare`).
     """
     by_id = _by_id(conversations)
     if language not in LANGUAGES:
@@ -91,10 +94,17 @@ def build_report(results: Sequence[ConversationResult],
         "pattern_ids": PATTERN_IDS,
         "scorecard": scorecard,
     }
+    if (compare_from is None) != (compare_to is None):
+        raise ValueError("a comparison needs both compare_from and compare_to")
     if chosen:
-        body = _body(chosen, by_id, charts.ChartIds(), scope=scope, id=id, language=language,
-                     worst=worst)
+        ids = charts.ChartIds()
+        body = _body(chosen, by_id, ids, scope=scope, id=id, language=language, worst=worst)
         context.update(body)
+        if compare_from is not None:
+            earlier = summary.select(results, scope=scope, id=id, date_from=compare_from, date_to=compare_to)
+            context["compare"] = _comparison(earlier, chosen, _period(earlier, compare_from, compare_to, t,
+                                                                      language),
+                                             context["period"], language, ids)
     return _env().get_template("report.html").render(**context)
 
 
@@ -151,6 +161,43 @@ def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conv
         "worst": [_worst_item(r, conversations.get(r.conversation_id), language, ids) for r in ov.worst],
     }
     return out
+
+
+def _comparison(earlier: Sequence[ConversationResult], chosen: Sequence[ConversationResult],
+                earlier_period: str, period: str, language: str, ids: charts.ChartIds) -> dict[str, Any]:
+    """The comparison section: its chart, its table (overall, then the stages) and the failure patterns."""
+    from markupsafe import Markup
+
+    from servio.evaluate.feedback import pattern_name
+    from servio.report.compare import compare
+
+    t = strings(language)
+    out: dict[str, Any] = {"earlier": earlier_period, "n_before": len(earlier), "n_after": len(chosen)}
+    if not earlier:
+        return out
+    cmp = compare(earlier, chosen)
+    figures = [(t["overall"].capitalize(), charts.INK, cmp.overall)]
+    figures += [(f"{s} {info(s).short(language)}", info(s).colour, cmp.stages[int(s)]) for s in ALL_STAGES]
+    out["chart"] = Markup(charts.change_chart(
+        [(label, colour, c.before, c.after, c.change, c.verdict) for label, colour, c in figures],
+        language=language, earlier=earlier_period, later=period, ids=ids))
+    out["rows"] = [{"label": label, "before": _score(c.before), "after": _score(c.after),
+                    "change": charts.signed(c.change), "verdict": c.verdict,
+                    "interval": "–" if c.low is None or c.high is None
+                    else f"{charts.signed(c.low)} … {charts.signed(c.high)}"}
+                   for label, _, c in figures]
+    out["patterns"] = [{"name": pattern_name(p.id, language), "before": p.before, "after": p.after,
+                        "before_share": _share(p.before, len(earlier)),
+                        "after_share": _share(p.after, len(chosen))} for p in cmp.patterns]
+    return out
+
+
+def _score(v: float | None) -> str:
+    return "–" if v is None else f"{v:.0f}"
+
+
+def _share(count: int, n: int) -> str:
+    return f"{100 * count / n:.0f}%" if n else "–"
 
 
 def _stage_tip(stage: int | None, language: str) -> str:
