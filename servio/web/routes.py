@@ -308,8 +308,9 @@ class _Ui:
 
         Browsers say where a post comes from in ``Sec-Fetch-Site``: only ``same-origin`` (or a typed
         address, ``none``) may sign in or out; a sibling subdomain (``same-site``) may not either.
-        Older browsers send no such header; for them the ``Origin`` header, when there is one, must
-        name this server's host.
+        Older browsers send no such header, nor does any browser to a plain-HTTP address that is not
+        this machine's; for them the ``Origin`` header, when there is one, must name this server's
+        host (servio's ``Referrer-Policy: same-origin`` lets it: ``no-referrer`` made it ``null``).
         """
         site = request.headers.get("sec-fetch-site")
         if site is not None:
