@@ -7,6 +7,11 @@ in its message; a front end shows the message with :func:`render` for its users.
 ``servio/ingest/data/remedies.toml``. ``str()`` of a problem or an :class:`~servio.ingest.IngestError`
 is the Python rendering. A front end may also say them in another language (the dashboard in Estonian:
 ``[service.et]``); where a language has no text of its own, the English one is said.
+
+A speaker remedy quotes the label as a ``--speaker`` mapping, except where the label would be of no use or
+would say too much (:func:`_unquotable`): then it says to map the label as the file writes it
+(``speaker_unquoted``). The service's problems are kept with an import job with personal data redacted,
+so its remedy for ``anna@example.com`` said ``--speaker REDACTED-EMAIL=agent``, which reads nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from typing import Any, Literal
 
 Audience = Literal["cli", "service", "python"]
 KINDS = ("column", "speaker", "agent", "format", "record_size")
+#: The texts a front end's table has: one per kind, and the speaker remedy that quotes no label.
+TEXTS = (*KINDS, "speaker_unquoted")
 
 _TOKEN = re.compile("\u27e6(\\w+):([^\u27e7]*)\u27e7")
 
@@ -43,9 +50,25 @@ def render(message: str, audience: Audience, language: str = "en") -> str:
 
     def said(m: re.Match[str]) -> str:
         kind, value = m.group(1), m.group(2)
+        if kind == "speaker" and _unquotable(value, audience):
+            kind = "speaker_unquoted"
         return texts.get(kind, "").format(value=value, quoted=shlex.quote(value + "=agent"))
 
     return _TOKEN.sub(said, message)
+
+
+def _unquotable(label: str, audience: Audience) -> bool:
+    """Whether a speaker remedy must not quote ``label``: it holds a redaction token (a redacted label,
+    which no file has), or, for the service, personal data that redaction will replace in the problem the
+    import job keeps (after the remedy is said, so the remedy cannot know the token). The command line's
+    remedy quotes such a label: it goes to the terminal of the person whose file it is, as the message
+    does, and is never stored."""
+    from servio.redact import RedactionConfig, available_kinds, find
+
+    config = RedactionConfig()
+    if any(config.token(kind) in label for kind in available_kinds()):
+        return True
+    return audience == "service" and bool(find(label, config))
 
 
 @cache

@@ -199,6 +199,24 @@ def log_config() -> dict[str, Any]:
     return config
 
 
+def cookie_notice(settings: Settings, *, tls: bool = False) -> str | None:
+    """What `servio serve` says at start-up about the dashboard's Secure cookie in production (None:
+    nothing to say). It cannot tell whether browsers reach it over HTTPS (a TLS proxy in front that is
+    not in ``trusted_proxies`` looks like plain HTTP and works), so it warns instead of refusing: a
+    dashboard reached over plain HTTP with a Secure cookie would send people back to the sign-in page."""
+    if settings.development or tls:
+        return None
+    if settings.cookie_secure is None:
+        return ("the dashboard's session cookie is Secure (SERVIO_COOKIE_SECURE is unset: always in "
+                "production), and browsers keep it only over HTTPS: if people reach this service over plain "
+                "http://, set SERVIO_COOKIE_SECURE=never, or they cannot stay signed in")
+    if settings.cookie_secure == "auto" and not settings.trusted_proxies:
+        return ("SERVIO_COOKIE_SECURE=auto: the dashboard's session cookie is Secure only for requests that "
+                "arrive as HTTPS; behind a TLS proxy, list it in SERVIO_TRUSTED_PROXIES (it must send "
+                "X-Forwarded-Proto), or set SERVIO_COOKIE_SECURE=always")
+    return None
+
+
 def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
     """Serve the API with uvicorn on ``settings.host:settings.port`` until interrupted."""
     import uvicorn
@@ -216,6 +234,8 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
           f"  dashboard: {url}/ui/team   API docs: {url}/docs   health: {url}/health", file=sys.stderr)
     if settings.open_dashboard:
         print("  the dashboard is open (development): no token needed in the browser", file=sys.stderr)
+    if (notice := cookie_notice(settings, tls=bool(uvicorn_options.get("ssl_certfile")))) is not None:
+        print(f"  {notice}", file=sys.stderr)
     if settings.retention_days:
         print(f"  retention: conversations that started more than {settings.retention_days} days ago are "
               "deleted at start-up and then daily (logged as servio.retention)", file=sys.stderr)

@@ -1,7 +1,7 @@
 """Security headers on every HTTP answer of the service and the dashboard (plain ASGI middleware).
 
 Every answer gets ``X-Content-Type-Options: nosniff``, ``Referrer-Policy:
-no-referrer``, ``X-Frame-Options: DENY`` and, unless its route chose one,
+same-origin`` (see :data:`REFERRER`), ``X-Frame-Options: DENY`` and, unless its route chose one,
 ``Cache-Control: no-store`` (conversations, profiles and pages behind a
 sign-in must not stay in a browser's or proxy's cache) and a
 Content-Security-Policy: HTML pages may run only the dashboard's own script
@@ -22,8 +22,12 @@ from collections.abc import Iterable, Mapping
 
 from servio.service.limits import ASGIApp, Message, Receive, Scope, Send
 
+#: Other sites get no address as a referrer; servio's own pages name themselves. ``no-referrer`` made a
+#: browser send ``Origin: null`` with the sign-in form, and over plain HTTP (where browsers send no
+#: ``Sec-Fetch-Site``) the sign-in check could then only refuse it: nobody could sign in.
+REFERRER = "same-origin"
 #: Sent with every answer whatever its route says.
-ALWAYS = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
+ALWAYS = {"x-content-type-options": "nosniff", "referrer-policy": REFERRER, "x-frame-options": "DENY"}
 #: Sent unless the route set its own.
 CACHE = "no-store"
 #: Sent with every answer over HTTPS (a year; not to subdomains, which servio does not own).

@@ -30,8 +30,11 @@ MAX_JSON_BYTES = 1024 * 1024
 UNLIMITED_PATHS = frozenset({"/health"})
 #: One client address may send this many times the per-token rate in all (bounds floods of made-up tokens).
 ADDRESS_FACTOR = 10
-#: The dashboard's session cookie (``servio.web.routes.TOKEN_COOKIE``): signed-in pages are keyed by it.
+#: The dashboard's session cookie (``servio.web.session_cookie.NAME``): signed-in pages are keyed by it.
 SESSION_COOKIE = "servio_token"
+#: Its name when it is Secure (``servio.web.session_cookie.SECURE_NAME``); either name keys a session.
+SECURE_SESSION_COOKIE = "__Host-" + SESSION_COOKIE
+_SESSION_COOKIES = (SESSION_COOKIE.encode(), SECURE_SESSION_COOKIE.encode())
 #: Sign-in attempts (``POST /ui/login``): per address, a twentieth of the rate (at least 10 a minute).
 LOGIN_PATHS = frozenset({"/ui/login"})
 LOGIN_FACTOR = 20
@@ -119,10 +122,10 @@ def client_key(scope: Scope) -> str:
 
 
 def _session_cookie(header: bytes) -> bytes | None:
-    """The value of the dashboard's session cookie in a ``Cookie`` header, if it has one."""
+    """The value of the dashboard's session cookie (of either name) in a ``Cookie`` header, if it has one."""
     for part in header.split(b";"):
         name, equals, value = part.strip().partition(b"=")
-        if equals and name == SESSION_COOKIE.encode() and value.strip(b'" '):
+        if equals and name in _SESSION_COOKIES and value.strip(b'" '):
             return value.strip(b'" ')
     return None
 

@@ -27,6 +27,8 @@ DEFAULT_SECRET = "servio-development-secret-change-me"
 MIN_SECRET_LENGTH = 32
 #: Environment variable naming a TOML settings file.
 CONFIG_FILE_ENV = "SERVIO_CONFIG_FILE"
+#: When the dashboard's session cookie is Secure (``SERVIO_COOKIE_SECURE``).
+CookiePolicy = Literal["auto", "always", "never"]
 
 
 class UnsafeSettingsError(RuntimeError):
@@ -85,6 +87,11 @@ class Settings(BaseSettings):
                                       "asking the database again (0: always ask).")
     trusted_proxies: str = Field(default="", description="Addresses of reverse proxies whose "
                                  "X-Forwarded-For names the client (comma-separated); empty trusts none.")
+    cookie_secure: CookiePolicy | None = Field(
+        default=None, description="When the dashboard's session cookie is Secure (and then named "
+        "__Host-servio_token): always; never (a dashboard reached over plain HTTP); auto: when the request "
+        "came over HTTPS, directly or from a proxy in trusted_proxies. Unset: always in production mode, "
+        "auto in development.")
     auto_migrate: bool = Field(default=True, description="Bring the database schema up to date at start-up.")
     open_dashboard: bool = Field(default=False, description="Development only: anyone who reaches the "
                                  "dashboard (/ui) is a reviewer without a token. Refused in production.")
@@ -121,6 +128,17 @@ class Settings(BaseSettings):
     def development(self) -> bool:
         """Whether the service runs in development mode."""
         return self.mode == "development"
+
+    @property
+    def cookie_policy(self) -> CookiePolicy:
+        """When the dashboard's session cookie is Secure: ``cookie_secure``, else the mode's default.
+
+        Production says ``always``: behind a TLS-terminating proxy (the usual deployment) servio sees plain
+        HTTP unless the proxy is in ``trusted_proxies`` and sends ``X-Forwarded-Proto``, so ``auto`` would
+        quietly leave the cookie without Secure there. Development says ``auto``: ``make run`` and the
+        tests talk plain HTTP, where a browser would not keep a Secure cookie.
+        """
+        return self.cookie_secure or ("auto" if self.development else "always")
 
     def ensure_safe(self) -> None:
         """Raise :class:`UnsafeSettingsError` if these settings must not serve: production mode with the

@@ -3,7 +3,8 @@
 Handlers parse the request, call one function of :mod:`servio.web.pages` and
 render a template. People sign in by pasting an API token; the server checks it
 and answers with a dashboard session of 12 hours (never the API token) in an
-HttpOnly cookie, which signing out ends on the server. JSON posts must carry the
+HttpOnly cookie, which signing out ends on the server (its name and Secure attribute:
+:mod:`servio.web.session_cookie`). JSON posts must carry the
 ``X-Servio: 1`` header (a request other sites cannot make without CORS consent).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
@@ -26,13 +28,12 @@ from servio.evaluate.registry import known_failure
 from servio.model import ContactType, Language
 from servio.service.scope import STAFF, Scope, needs_role
 from servio.store.types import ROLES, SORT_KEYS, ConversationFilter, NotFound, StoreError, User
-from servio.web import pages
+from servio.web import pages, session_cookie
 from servio.web.backend import Backend
 from servio.web.i18n import strings
 from servio.web.render import Renderer, language_of
 
-#: The cookie holding the dashboard session (a session token, never an API token; the name is older).
-TOKEN_COOKIE = "servio_token"
+_log = logging.getLogger("servio.web")
 #: How long a dashboard session (and its cookie) lasts.
 SESSION_LIFETIME = timedelta(hours=12)
 LANG_COOKIE = "servio_lang"
@@ -102,7 +103,7 @@ class _Ui:
 
     def user(self, request: Request) -> User | None:
         """The user of the request's dashboard session (None: none, or one that expired or ended)."""
-        token = request.cookies.get(TOKEN_COOKIE)
+        token = session_cookie.session(request)
         if token:
             from servio.service.auth import authenticate_session
 
@@ -287,10 +288,19 @@ class _Ui:
 
     async def login_form(self, request: Request) -> Response:
         lang = language_of(request)
+        dropped = session_cookie.dropped(request)  # signed in, but the browser did not keep the cookie
         html = self.render.page("login.html", lang=lang, user=None, path=request.url.path,
                                 query=request.query_params.multi_items(),
-                                next=request.query_params.get("next", ""), error=None)
-        return HTMLResponse(html)
+                                next=request.query_params.get("next", ""),
+                                error="login_cookie_dropped" if dropped else None)
+        response = HTMLResponse(html)
+        if dropped:
+            _log.warning("a browser that signed in to the dashboard over plain HTTP did not keep the "
+                         "session cookie, which is Secure (SERVIO_COOKIE_SECURE=%s): serve the dashboard "
+                         "over HTTPS, or set SERVIO_COOKIE_SECURE=never for a dashboard reached over plain "
+                         "HTTP", session_cookie.policy(request))
+            session_cookie.forget_check(response)
+        return response
 
     @staticmethod
     def not_cross_site(request: Request) -> None:
@@ -298,8 +308,9 @@ class _Ui:
 
         Browsers say where a post comes from in ``Sec-Fetch-Site``: only ``same-origin`` (or a typed
         address, ``none``) may sign in or out; a sibling subdomain (``same-site``) may not either.
-        Older browsers send no such header; for them the ``Origin`` header, when there is one, must
-        name this server's host.
+        Older browsers send no such header, nor does any browser to a plain-HTTP address that is not
+        this machine's; for them the ``Origin`` header, when there is one, must name this server's
+        host (servio's ``Referrer-Policy: same-origin`` lets it: ``no-referrer`` made it ``null``).
         """
         site = request.headers.get("sec-fetch-site")
         if site is not None:
@@ -316,28 +327,33 @@ class _Ui:
         token, nxt = str(form.get("token", "")).strip(), str(form.get("next", ""))
         from starlette.concurrency import run_in_threadpool
 
-        from servio.service.auth import start_session
+        from servio.service.auth import end_session, start_session
+
+        def sign_in() -> str:
+            session = start_session(request.app.state, token, SESSION_LIFETIME,
+                                    replacing=session_cookie.session(request))
+            for stale in session_cookie.stale(request):  # the other name's cookie goes too (set_session)
+                end_session(request.app.state, stale)
+            return session
 
         try:  # in the thread pool: a write, which may wait for the write lock while an import writes
-            session = await run_in_threadpool(start_session, request.app.state, token, SESSION_LIFETIME,
-                                              replacing=request.cookies.get(TOKEN_COOKIE))
+            session = await run_in_threadpool(sign_in)
         except HTTPException:
             html = self.render.page("login.html", lang=language_of(request), user=None, path=request.url.path,
                                     query=[("next", nxt)] if nxt else [], next=nxt, error="login_failed")
             return HTMLResponse(html, status_code=401)
         response = RedirectResponse(self.safe_next(nxt), status_code=303)
-        response.set_cookie(TOKEN_COOKIE, session, httponly=True, samesite="strict",
-                            secure=request.url.scheme == "https",
-                            max_age=int(SESSION_LIFETIME.total_seconds()))
+        session_cookie.set_session(response, request, session, int(SESSION_LIFETIME.total_seconds()))
         return response
 
     def logout(self, request: Request) -> Response:
         self.not_cross_site(request)
         from servio.service.auth import end_session
 
-        end_session(request.app.state, request.cookies.get(TOKEN_COOKIE))  # a copy of the cookie is dead now
+        for session in (session_cookie.session(request), *session_cookie.stale(request)):
+            end_session(request.app.state, session)  # a copy of the cookie is dead now
         response = RedirectResponse(f"{self.prefix}/login", status_code=303)
-        response.delete_cookie(TOKEN_COOKIE)
+        session_cookie.drop(response, request)
         return response
 
     async def import_form(self, request: Request) -> Response:

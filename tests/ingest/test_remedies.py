@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 
 from servio.ingest import IngestError, Problem
@@ -53,3 +55,39 @@ def test_a_value_cannot_forge_a_token_and_unknown_kinds_are_refused() -> None:
     assert said == "x (map it with --speaker 'Mari format:=agent' (or =customer, =system))"
     with pytest.raises(ValueError, match="unknown remedy"):
         remedy("colour")
+
+
+@pytest.mark.parametrize("label", ["anna.tamm@example.com", "Anna (+372 5123 4567)", "REDACTED-EMAIL",
+                                   "agent REDACTED-PHONE"])
+def test_a_speaker_remedy_never_quotes_a_label_that_is_or_will_be_redacted(label: str) -> None:
+    """The service's problems are kept redacted: ``--speaker REDACTED-EMAIL=agent`` (docs audit) reads
+    nothing, and the label itself must not come back through the remedy. The remedy says to map the label
+    as the file has it, in English and Estonian."""
+    message = f"speaker {label!r} is not known ({remedy('speaker', label)}); row skipped"
+    service = render(message, "service")
+    remedy_part = service.split("(", 1)[1]
+    assert label not in remedy_part and "=agent" in remedy_part
+    assert "--speaker LABEL=agent, with LABEL exactly as the file has it there" in remedy_part
+    estonian = render(message, "service", "et")
+    assert "--speaker SILT=agent, kus SILT on täpselt nii, nagu failis seal kirjas" in estonian
+    assert label not in estonian.split("(", 1)[1]
+    cli = render(message, "cli")
+    if "REDACTED-" in label:  # no file has it: no use on the command line either
+        assert "--speaker LABEL=agent, with LABEL exactly as the file has it (or =customer" in cli
+    else:  # the person's own file, on their own terminal, as the message says it: the mapping that works
+        assert f"--speaker {shlex.quote(label + '=agent')}" in cli
+
+
+def test_an_ordinary_label_is_still_quoted_for_every_front_end() -> None:
+    message = f"x ({remedy('speaker', 'Kati')})"
+    assert render(message, "service") == ("x (write agent, customer or system for it in the file, or import "
+                                          "it with the command line's --speaker Kati=agent)")
+    assert render(message, "cli") == "x (map it with --speaker Kati=agent (or =customer, =system))"
+
+
+
+def test_every_front_end_has_every_remedy_text() -> None:
+    from servio.ingest.remedies import TEXTS, _texts
+
+    for audience in ("cli", "service", "python"):
+        assert set(TEXTS) <= set(_texts()[audience]), audience

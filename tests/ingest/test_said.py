@@ -237,7 +237,8 @@ def test_the_estonian_messages_use_the_dashboards_words() -> None:
 def test_every_remedy_the_dashboard_shows_has_its_estonian_words() -> None:
     """A remedy kind added for the service without an Estonian text was said in English inside an
     Estonian sentence on the dashboard (the 'agent' remedy of a conversation with nothing to score)."""
-    from servio.ingest.remedies import KINDS, _texts
+    from servio.ingest.remedies import TEXTS, _texts
 
     service = _texts()["service"]
-    assert {k for k in KINDS if k in service} == set(service["et"]), "every service remedy in Estonian too"
+    assert {k for k in TEXTS if k in service} == set(service["et"]), "every service remedy in Estonian too"
+    assert "speaker_unquoted" in service["et"]

@@ -20,7 +20,9 @@ from servio.service import create_app
 from tests.service.conftest import Users, make_settings
 from tests.web.conftest import sign_in
 
-COMMON = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
+# same-origin, not no-referrer: other sites get no referrer either way, and no-referrer made the sign-in
+# form's Origin "null", which over plain HTTP (no Sec-Fetch-Site there) the sign-in check refused
+COMMON = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin", "x-frame-options": "DENY"}
 
 
 def policy(answer: Any) -> dict[str, set[str]]:

@@ -152,11 +152,11 @@ def test_websocket_query_tokens_are_their_own_bucket() -> None:
     assert client_key(dict(scope, query_string=b"")) == "ip:1.2.3.4"
 
 
-def test_the_session_cookie_name_is_the_dashboards() -> None:
-    from servio.service.limits import SESSION_COOKIE
-    from servio.web.routes import TOKEN_COOKIE
+def test_the_session_cookie_names_are_the_dashboards() -> None:
+    from servio.service.limits import SECURE_SESSION_COOKIE, SESSION_COOKIE
+    from servio.web.session_cookie import NAME, SECURE_NAME
 
-    assert SESSION_COOKIE == TOKEN_COOKIE
+    assert (SESSION_COOKIE, SECURE_SESSION_COOKIE) == (NAME, SECURE_NAME)
 
 
 def test_dashboard_sessions_are_their_own_bucket() -> None:

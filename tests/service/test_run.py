@@ -80,6 +80,8 @@ def test_in_production_the_first_admins_token_stays_out_of_a_log(tmp_path: Path)
         _out, err = proc.communicate(timeout=20)
     assert "created user 'admin'" in err and "`servio users token admin`" in err, err
     assert "servio_" not in err.replace("servio users", "")  # no token
+    # the dashboard's cookie is Secure by default in production: plain HTTP needs a setting, said at start
+    assert "set SERVIO_COOKIE_SECURE=never" in err, err
 
 
 def test_a_websocket_token_in_the_query_stays_out_of_the_server_log(tmp_path: Path) -> None:

@@ -153,3 +153,44 @@ def test_dashboard_reads_nothing_before_sign_in(tmp_path: Path) -> None:
             response = client.get(path, follow_redirects=False)
             assert response.status_code == 303, path
             assert response.headers["location"].startswith("/ui/login"), path
+
+
+@pytest.mark.parametrize(("mode", "value", "policy"), [
+    ("production", None, "always"), ("development", None, "auto"), ("production", "never", "never"),
+    ("production", "auto", "auto"), ("development", "always", "always")])
+def test_the_cookie_policy_is_the_setting_else_the_modes_default(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, mode: str, value: str | None, policy: str) -> None:
+    if value is not None:
+        monkeypatch.setenv("SERVIO_COOKIE_SECURE", value)
+    assert Settings(mode=mode).cookie_policy == policy
+    monkeypatch.delenv("SERVIO_COOKIE_SECURE", raising=False)
+    if value is not None:  # the TOML file says it too
+        config = tmp_path / "servio.toml"
+        config.write_text(f'cookie_secure = "{value}"\n', encoding="utf-8")
+        assert load_settings(config, mode=mode).cookie_policy == policy
+
+
+def test_a_cookie_policy_that_is_none_of_the_three_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SERVIO_COOKIE_SECURE", "yes")
+    with pytest.raises(ValueError, match="cookie_secure"):
+        Settings()
+
+
+@pytest.mark.parametrize(("options", "said"), [
+    ({}, "set SERVIO_COOKIE_SECURE=never"),  # production's default: always
+    ({"cookie_secure": "always"}, None),  # said on purpose
+    ({"cookie_secure": "never"}, None),
+    ({"cookie_secure": "auto"}, "list it in SERVIO_TRUSTED_PROXIES"),
+    ({"cookie_secure": "auto", "trusted_proxies": "10.0.0.2"}, None),
+])
+def test_servio_serve_in_production_says_what_the_secure_cookie_needs(options: dict[str, str],
+                                                                     said: str | None) -> None:
+    """Plain HTTP in production with a Secure cookie would be a sign-in that does not stick; servio cannot
+    see at start-up whether a TLS proxy is in front, so it says it (tests/service/test_run.py: printed)."""
+    from servio.service.app import cookie_notice
+
+    settings = Settings(mode="production", secret_key=GOOD_SECRET, **options)
+    notice = cookie_notice(settings)
+    assert (notice is None) if said is None else (notice is not None and said in notice)
+    assert cookie_notice(settings, tls=True) is None  # served over HTTPS by uvicorn itself
+    assert cookie_notice(Settings(**options)) is None  # development

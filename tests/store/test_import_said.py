@@ -74,3 +74,23 @@ def test_a_problem_without_a_code_and_an_old_row_keep_their_message_only() -> No
         "path": "a", "line": None, "offset": None, "message": "m"}
     said = Said("file.empty")
     assert problem_dict(Problem("a.txt", None, None, str(said), said))["said"] == said.to_json()
+
+
+def test_a_speaker_label_that_is_an_e_mail_address_is_not_in_the_jobs_remedy(store: Store,
+                                                                            tmp_path: Path) -> None:
+    """A transcript whose agent label is an e-mail address, imported with redaction on (the default): the
+    job's problem in English and as the dashboard says it in Estonian names no usable-looking
+    ``--speaker REDACTED-EMAIL=agent`` (docs audit) and not the address, but to map the label as the file
+    has it."""
+    from servio.service.routers.imports import job_out
+
+    chat = tmp_path / "chat.jsonl"
+    chat.write_text('{"id": "c1", "turns": [{"speaker": "anna.tamm@example.com", "text": "Tere! Kuidas saan '
+                    'aidata?"}, {"speaker": "customer", "text": "Mul on küsimus arve kohta."}]}\n', "utf-8")
+    job = store.get_import_job(import_paths(store, [chat]).job_id)
+    assert job is not None
+    shown = {lang: job_out(job, lang)["problems"][0]["message"] for lang in ("en", "et")}
+    for text in shown.values():
+        assert "anna" not in text and "REDACTED-EMAIL=agent" not in text and "'REDACTED-EMAIL'" in text
+    assert "--speaker LABEL=agent, with LABEL exactly as the file has it there" in shown["en"]
+    assert "--speaker SILT=agent, kus SILT on täpselt nii, nagu failis seal kirjas" in shown["et"]

@@ -20,6 +20,9 @@ import pytest
 
 CHROMIUM = os.environ.get("SERVIO_CHROMIUM", "/usr/bin/chromium")
 DATA = Path(__file__).parent / "data"
+#: A name the browser fixture's Chromium resolves to 127.0.0.1: a plain-HTTP address that, unlike
+#: 127.0.0.1 itself, browsers do not treat as secure (no Secure cookies, no Sec-Fetch-Site from it).
+PLAIN_HTTP_HOST = "servio.test"
 
 
 def _skip_reason() -> str | None:
@@ -120,7 +123,8 @@ def browser(base_url: str) -> Iterator[Any]:
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                    f"--host-resolver-rules=MAP {PLAIN_HTTP_HOST} 127.0.0.1"])
         yield b
         b.close()
 
