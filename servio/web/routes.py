@@ -551,17 +551,26 @@ class _Ui:
         key = q.get("id") or None
         within = _report_team(Scope.of(user), scope, key)
         from servio.report.html import build_report
+        from servio.report.summary import select
 
         dates = _dates(request)
+        compare = _compare_dates(q, dates)
         backend = self.backend(request)
-        results = backend.results(agent_id=key if scope == "agent" else None, team=within, **dates)
-        if not results and scope in ("agent", "team") and key is not None:
+        # with a comparison, its days are read too (the report picks each period's conversations)
+        read = dates if compare is None else _hull(dates, compare)
+        results = backend.results(agent_id=key if scope == "agent" else None, team=within, **read)
+        own = select(results, date_from=dates["date_from"], date_to=dates["date_to"]) if compare else results
+        if not own and scope in ("agent", "team") and key is not None:
             # not an empty "0 conversations" report where the agent's or team's page is not found
             return self.nothing_to_report(request, user, scope, key)
-        results, conversations = pages.with_full_worst(backend, results)
+        full, conversations = pages.with_full_worst(backend, own)  # the weakest of the report's own days
+        loaded = {r.conversation_id: r for r in full}
+        results = [loaded.get(r.conversation_id, r) for r in results]
         try:
             html = build_report(results, conversations, scope=scope, id=key, language=language_of(request),
-                                date_from=dates["date_from"], date_to=dates["date_to"])
+                                date_from=dates["date_from"], date_to=dates["date_to"],
+                                compare_from=compare["date_from"] if compare else None,
+                                compare_to=compare["date_to"] if compare else None)
         except ValueError:
             raise PageRefusal(422, "bad_filters") from None
         from servio.service.headers import report_policy
@@ -606,7 +615,8 @@ def _dates(request: Request) -> dict[str, date | None]:
 #: The label (a key of the interface strings) of each filter a refusal names.
 FIELD_LABELS = {"date_from": "filter_from", "date_to": "filter_to", "score_min": "filter_score_min",
                 "score_max": "filter_score_max", "missing_stage": "filter_missing_stage",
-                "sort": "filter_sort", "limit": "filter_limit", "offset": "filter_offset"}
+                "sort": "filter_sort", "limit": "filter_limit", "offset": "filter_offset",
+                "compare_from": "compare_form_from", "compare_to": "compare_form_to"}
 
 
 def _date_pair(q: Any) -> dict[str, date | None]:
@@ -622,6 +632,37 @@ def _date_pair(q: Any) -> dict[str, date | None]:
         raise PageRefusal(422, "dates_reversed", from_label="filter_from", to_label="filter_to",
                           date_from=start.isoformat(), date_to=end.isoformat())
     return out
+
+
+def _compare_dates(q: Any, dates: dict[str, date | None]) -> dict[str, date | None] | None:
+    """A report's comparison period (``compare_from``, ``compare_to``) as ``date_from``/``date_to``, None
+    without one; a refusal naming the field for a bad or missing date, reversed dates, or a period that
+    overlaps the report's own days (its conversations would be on both sides)."""
+    raw = {key: q.get(key) or "" for key in ("compare_from", "compare_to")}
+    if not any(raw.values()):
+        return None
+    out: dict[str, date | None] = {}
+    for key, value in raw.items():
+        try:
+            out[key] = date.fromisoformat(value)
+        except ValueError:
+            raise PageRefusal(422, "bad_date", field=FIELD_LABELS[key]) from None
+    start, end = out["compare_from"], out["compare_to"]
+    assert start is not None and end is not None  # parsed above
+    if start > end:
+        raise PageRefusal(422, "dates_reversed", from_label="compare_form_from", to_label="compare_form_to",
+                          date_from=start.isoformat(), date_to=end.isoformat())
+    own_from, own_to = dates["date_from"], dates["date_to"]
+    if not (own_from is not None and own_from > end or own_to is not None and own_to < start):
+        raise PageRefusal(422, "compare_overlaps", compare_from=start.isoformat(), compare_to=end.isoformat())
+    return {"date_from": start, "date_to": end}
+
+
+def _hull(a: dict[str, date | None], b: dict[str, date | None]) -> dict[str, date | None]:
+    """The days from the first of two periods' starts to the last of their ends (None: unbounded)."""
+    starts, ends = [a["date_from"], b["date_from"]], [a["date_to"], b["date_to"]]
+    return {"date_from": None if None in starts else min(d for d in starts if d is not None),
+            "date_to": None if None in ends else max(d for d in ends if d is not None)}
 
 
 def _report_team(scope: Scope, kind: str, key: str | None) -> str | None:
