@@ -80,6 +80,6 @@ def test_what_has_nothing_to_score() -> None:
     assert said is not None and str(said).startswith("no agent turn with text, only 1 system turn and 2 "
                                                      "customer turns (\u27e6agent:\u27e7)")
     # said as data (servio.ingest.said), so the Estonian dashboard lists it in Estonian
-    assert said.text("et").startswith("teenindaja repliike tekstiga pole, ainult 1 süsteemi repliik ja 2 "
+    assert said.text("et").startswith("tekstiga teenindaja repliike pole, on ainult 1 süsteemi repliik ja 2 "
                                       "kliendi repliiki (\u27e6agent:\u27e7): pole midagi hinnata; vestlus "
                                       "jäeti vahele")

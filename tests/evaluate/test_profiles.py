@@ -55,14 +55,14 @@ def test_summary_sentence_in_estonian() -> None:
     assert p.language == "et"
     assert p.summary == ("Tugevaim etapp: vajaduste selgitamine ja kujundamine; "
                          "nõrgim: „head aega” protseduur. "
-                         "Kõige sagedasem probleem: lahendus enne vajaduse selgitamist (9 vestlusest 4-s).")
+                         "Kõige sagedasem tüüpviga: lahendus enne vajaduse selgitamist (9 vestlusest 4-s).")
 
 
 def test_summary_without_recurring_issues() -> None:
     (en,) = profiles([result(1)], language="en")
     (et,) = profiles([result(1)], language="et")
     assert en.summary == "Strong at clarifying needs, weak at the goodbye procedure; no recurring issues."
-    assert et.summary.endswith("Korduvaid probleeme ei leitud.")
+    assert et.summary.endswith("Tüüpvigu ei leitud.")
 
 
 def test_summary_for_a_single_conversation_is_singular() -> None:

@@ -69,7 +69,7 @@ def test_a_speaker_remedy_never_quotes_a_label_that_is_or_will_be_redacted(label
     assert label not in remedy_part and "=agent" in remedy_part
     assert "--speaker LABEL=agent, with LABEL exactly as the file has it there" in remedy_part
     estonian = render(message, "service", "et")
-    assert "--speaker SILT=agent, kus SILT on täpselt nii, nagu failis seal kirjas" in estonian
+    assert "--speaker SILT=agent, kus SILT on kirjutatud täpselt nii nagu failis" in estonian
     assert label not in estonian.split("(", 1)[1]
     cli = render(message, "cli")
     if "REDACTED-" in label:  # no file has it: no use on the command line either

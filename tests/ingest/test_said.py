@@ -129,7 +129,8 @@ def test_the_estonian_of_a_problem_says_the_remedy_in_the_dashboards_words(write
     speaker, wide = report.problems
     assert speaker.what("service", "et").startswith("rääkija 'kati' on tundmatu (tuntud: admin, ")
     assert speaker.what("service", "et").endswith(
-        "kirjuta failis selle asemele teenindaja, klient või süsteem või impordi fail käsurealt võtmega "
+        "kirjuta failis selle asemele teenindaja, klient või süsteem; teine võimalus on importida fail "
+        "käsurealt võtmega "
         "--speaker kati=agent); rida jäeti vahele")
     assert wide.text("service", "et") == (f"{wide.path}:3: real on 4 välja, päises aga 3 (jutumärkideta "
                                           "eraldaja tekstis?); rida jäeti vahele")
@@ -185,8 +186,8 @@ def test_a_remedy_is_said_in_the_services_estonian_and_falls_back_to_english() -
         "x; choose one in the import's format field (on the dashboard: Format)")
     assert render(message, "cli", "et") == render(message, "cli")  # the command line speaks English
     column = render(f"no text column ({remedy('column', 'text')})", "service", "et")
-    assert column == ("no text column (kirjuta selle veeru nimi impordi veeruvälja (text=NIMI; töölaual: "
-                      "Veel lugemisvalikuid, CSV veerud))")
+    assert column == ("no text column (kirjuta selle veeru nimi impordi veeruväljale (text=NIMI; töölaual: "
+                      "Veel lugemisvalikuid, CSV-faili veerud))")
 
 
 def test_errors_carry_their_message_and_say_english() -> None:

@@ -65,7 +65,7 @@ def test_the_stores_own_problems_are_said_too(store: Store, tmp_path: Path) -> N
     (said,) = _saids(store, report.job_id)
     assert str(said) == report.problems[0].message == (
         f"conversation {'x' * 40!r}: conversation id is longer than 255 characters; skipped")
-    assert said.text("et") == f"vestlus {'x' * 40!r}: vestluse id on pikem kui 255 märki; jäeti vahele"
+    assert said.text("et") == f"vestlus {'x' * 40!r}: vestluse tunnus on pikem kui 255 märki; jäeti vahele"
 
 
 def test_a_problem_without_a_code_and_an_old_row_keep_their_message_only() -> None:
@@ -93,4 +93,4 @@ def test_a_speaker_label_that_is_an_e_mail_address_is_not_in_the_jobs_remedy(sto
     for text in shown.values():
         assert "anna" not in text and "REDACTED-EMAIL=agent" not in text and "'REDACTED-EMAIL'" in text
     assert "--speaker LABEL=agent, with LABEL exactly as the file has it there" in shown["en"]
-    assert "--speaker SILT=agent, kus SILT on täpselt nii, nagu failis seal kirjas" in shown["et"]
+    assert "--speaker SILT=agent, kus SILT on kirjutatud täpselt nii nagu failis" in shown["et"]

@@ -27,7 +27,7 @@ def test_rule_evidence_names_the_cue_in_the_interface_language() -> None:
     assert describe("phrase", "greeting", "tere", "et") == "tervitus „tere”"
     assert describe("phrase", "greeting", "hello", "en") == "a greeting “hello”"
     assert describe("lemma", "apology.trouble", "vabandama", "et") == \
-        "vabandus kliendi ebamugavuse pärast „vabandama”"
+        "vabandus kliendile tekkinud ebamugavuse pärast „vabandama”"
     assert describe("context", "customer.answers_question", "", "et") == "kliendi vastus küsimusele"
     assert describe("context", "customer.answers_question", "", "en") == "the customer answering a question"
 
@@ -66,7 +66,7 @@ def test_cue_features_name_the_cue_by_its_label(cue: str, et: str, en: str) -> N
     ("prev:same:rule_stage:1", "previous turn: the rule tagger gives stage 1 (attunement)",
      "eelmine repliik: reeglimärgendaja järgi etapp 1 (häälestumine)"),
     ("agent:question", "an agent's turn, the turn asks a question",
-     "teenindaja repliik, repliik esitab küsimuse"),
+     "teenindaja repliik, repliigis on küsimus"),
     ("words:>40", "more than 40 words", "üle 40 sõna"),
     ("share:0", "in part 1 of 5 of the conversation", "vestluse 1. viiendikus"),
     ("kind:url", "the turn has a link", "repliigis on link"),

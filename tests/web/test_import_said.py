@@ -26,7 +26,8 @@ BAD_CSV = ("id,speaker,text,timestamp\n"
 ESTONIAN = [
     "rida jäeti vahele",
     "rääkija 'kati' on tundmatu",
-    "kirjuta failis selle asemele teenindaja, klient või süsteem või impordi fail käsurealt võtmega "
+    "kirjuta failis selle asemele teenindaja, klient või süsteem; teine võimalus on importida fail "
+    "käsurealt võtmega "
     "--speaker kati=agent",
     "real on 5 välja, päises aga 4 (jutumärkideta eraldaja tekstis?); rida jäeti vahele",
     "märkus: ajatempleid, millest aru ei saadud: 1 (esimene: 'homme'); repliigid jäeti alles ilma ajata",

@@ -129,7 +129,7 @@ def test_conversation_page_names_failure_patterns_in_the_page_language(client: T
     assert name + " " in items and "no close " not in items
 
 
-@pytest.mark.parametrize(("lang", "key"), [("et", ["kõneleja", "teenindaja", "klient"]),
+@pytest.mark.parametrize(("lang", "key"), [("et", ["rääkija", "teenindaja", "klient"]),
                                            ("en", ["speaker", "agent", "customer"])])
 def test_conversation_timeline_names_its_speaker_colours(client: TestClient, lang: str,
                                                        key: list[str]) -> None:
