@@ -187,10 +187,12 @@ def test_dates_in_the_text_are_kept_on_one_line(results) -> None:
     assert re.search(r"\.date\s*\{\s*white-space:\s*nowrap", html)
 
 
-@pytest.mark.parametrize(("language", "one", "label"), [("et", "1 vestlus ·", "Vestlusi"),
-                                                        ("en", "1 conversation ·", "Conversations")])
-def test_counts_of_conversations_read_as_written(language: str, one: str, label: str) -> None:
-    """"1 vestlust" and a card titled "Vestlust" (the form that only follows a number) are not Estonian."""
+@pytest.mark.parametrize(("language", "one", "label", "ids"), [
+    ("et", "1 vestlus ·", "Vestlusi", "Vestlused"),
+    ("en", "1 conversation ·", "Conversations", "Conversations")])
+def test_counts_of_conversations_read_as_written(language: str, one: str, label: str, ids: str) -> None:
+    """"1 vestlust" and a card titled "Vestlust" (the form that only follows a number) are not Estonian; a
+    column listing conversations is headed by the plain plural ("Vestlused"), not the count's ("Vestlusi")."""
     single = [make_result("c1", "pia", "North", "2026-09-01", {1: 80.0, 3: 40.0}, ("no_close",))]
     html = build_report(single, None, scope="agent", id="pia", language=language)
     text = re.sub(r"\s+", " ", " ".join(parse(html).text))
@@ -198,7 +200,7 @@ def test_counts_of_conversations_read_as_written(language: str, one: str, label:
     headline = html[html.index('id="headline"'):html.index('id="profile"')]
     assert f'<div class="label">{label}</div>' in headline
     patterns = html[html.index('id="patterns"'):]
-    assert f'<th scope="col">{label}</th>' in patterns
+    assert f'<th scope="col">{ids}</th>' in patterns
 
 
 def test_estonian_report_writes_days_as_estonians_do() -> None:
