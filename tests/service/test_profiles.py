@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.service.conftest import Users
@@ -65,3 +68,47 @@ def test_agents_and_teams_whose_conversations_were_all_erased_are_left_out(clien
     agents = {a["id"] for a in client.get("/agents", headers=headers).json()}
     teams = {t["id"] for t in client.get("/teams", headers=headers).json()}
     assert "tom" not in agents and "kati" in agents and teams == {"Tallinn"}
+
+
+def test_a_period_compared_with_an_earlier_one(client: TestClient, users: Users) -> None:
+    from servio.report.compare import compare
+    from servio.store import ConversationFilter
+
+    query = "date_from=2026-10-01&date_to=2026-10-31&compare_from=2026-09-01&compare_to=2026-09-30"
+    body = client.get(f"/agents/kati/comparison?{query}", headers=users.headers("agent")).json()
+    assert body["kind"] == "agent" and body["id"] == "kati"
+    assert body["period"] == {"date_from": "2026-10-01", "date_to": "2026-10-31", "conversations": 1}
+    assert body["earlier"] == {"date_from": "2026-09-01", "date_to": "2026-09-30", "conversations": 2}
+    assert [s["stage"] for s in body["stages"]] == list(range(1, 8)) and body["overall"]["stage"] is None
+    store = client.app.state.store  # type: ignore[attr-defined]
+    def kati(start: date, end: date) -> list:
+        return store.results(ConversationFilter(agent_id="kati", date_from=start, date_to=end))
+
+    now, then = kati(date(2026, 10, 1), date(2026, 10, 31)), kati(date(2026, 9, 1), date(2026, 9, 30))
+    expected = compare(then, now)
+    assert body["overall"]["earlier"] == pytest.approx(expected.overall.before)
+    assert body["overall"]["now"] == pytest.approx(expected.overall.after)
+    assert body["overall"]["reading"] == "few"  # one conversation in October: no spread to judge by
+    for got in body["stages"]:
+        want = expected.stages[got["stage"]]
+        assert (got["earlier_conversations"], got["now_conversations"]) == (want.n_before, want.n_after)
+        assert got["change"] == (None if want.change is None else pytest.approx(want.change))
+    assert {p["id"]: (p["earlier"], p["now"]) for p in body["failure_patterns"]} == \
+        {p.id: (p.before, p.after) for p in expected.patterns}
+
+
+@pytest.mark.parametrize(("query", "status", "detail"), [
+    ("date_from=2026-10-01&compare_from=2026-09-01", 422, None),  # compare_to is required
+    ("date_from=2026-10-01&compare_from=2026-09-30&compare_to=2026-09-01", 400,
+     "compare_from is after compare_to"),
+    ("compare_from=2026-09-01&compare_to=2026-09-30", 400, "overlaps the period"),
+    ("date_from=2026-09-15&compare_from=2026-09-01&compare_to=2026-09-30", 400, "overlaps the period"),
+    ("date_from=2027-01-01&compare_from=2026-09-01&compare_to=2026-09-30", 404,
+     "no conversations of agent 'kati' from 2027-01-01 on"),
+])
+def test_a_comparison_that_cannot_be_made_says_why(client: TestClient, users: Users, query: str, status: int,
+                                                   detail: str | None) -> None:
+    answer = client.get(f"/agents/kati/comparison?{query}", headers=users.headers("admin"))
+    assert answer.status_code == status
+    if detail:
+        assert detail in answer.json()["detail"]

@@ -29,6 +29,7 @@ def _lead(expect: dict[str, int], code: int) -> dict[str, int]:
 
 
 STAGES = {"stages": [1, 2]}
+OCT_VS_SEPT = "date_from=2026-10-01&compare_from=2026-09-01&compare_to=2026-09-30"
 UPLOAD = ("files", b'{"id": "up-1", "turns": [{"speaker": "agent", "text": "Hello! How can I help?"}]}\n')
 # (method, path template, json body, expected status per role). {user} is a throwaway user's id,
 # {session} a live session of the calling user, {job} an import job.
@@ -55,6 +56,10 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/agents/tom/profile", None, STAFF),
     ("GET", "/teams/Tallinn/profile", None, _lead(STAFF, 403)),
     ("GET", "/teams/Online/profile", None, STAFF),
+    ("GET", f"/agents/kati/comparison?{OCT_VS_SEPT}", None, _lead(ALL, 404)),
+    ("GET", f"/agents/tom/comparison?{OCT_VS_SEPT}", None, STAFF),
+    ("GET", f"/teams/Tallinn/comparison?{OCT_VS_SEPT}", None, _lead(STAFF, 403)),
+    ("GET", f"/teams/Online/comparison?{OCT_VS_SEPT}", None, STAFF),
     ("GET", "/agents", None, STAFF),
     ("GET", "/teams", None, STAFF),
     ("GET", "/users", None, ADMIN),

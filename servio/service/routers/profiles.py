@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 
 from servio.service.auth import CurrentUser, Staff
-from servio.service.schemas.conversations import ProfileOut
+from servio.service.schemas.conversations import ComparisonOut, ProfileOut
 from servio.service.scope import Scope
 from servio.service.shape import profile_out
 
@@ -20,6 +20,8 @@ To = Annotated[Moment | None, Query(description="Period end, inclusive.")]
 Lang = Annotated[Literal["et", "en"] | None, Query(description="Language of the summary (default: the "
                                                    "conversations' majority language).")]
 Id = Annotated[str, Path(min_length=1, max_length=255)]
+CompareFrom = Annotated[Moment, Query(description="First day of the earlier period to compare with.")]
+CompareTo = Annotated[Moment, Query(description="Last day of the earlier period, inclusive.")]
 
 
 def _profile(request: Request, by: str, id: str, date_from: Moment | None, date_to: Moment | None,
@@ -64,6 +66,69 @@ def team_profile(request: Request, team_id: Id, user: Staff, date_from: From = N
                  language: Lang = None) -> Any:
     Scope.of(user).team_profile(team_id)
     return _profile(request, "team", team_id, date_from, date_to, language, None)
+
+
+@router.get("/agents/{agent_id:path}/comparison", response_model=ComparisonOut,
+            summary="An agent's period against an earlier one",
+            description="Each stage's mean score (where it applies) and the overall score in the period "
+                        "(date_from, date_to) and in an earlier one (compare_from, compare_to) that does not "
+                        "overlap it, the change with its 95% interval (Welch's t) and a reading: up or down "
+                        "when the change is clear, chance when it is not, few with fewer than two "
+                        "conversations on a side; and each failure pattern's conversations in both. The same "
+                        "figures as the comparison in a report (servio report --compare-from). Agents can "
+                        "read only their own; a team lead's counts their team's conversations only.")
+def agent_comparison(request: Request, agent_id: Id, user: CurrentUser, compare_from: CompareFrom,
+                     compare_to: CompareTo, date_from: From = None, date_to: To = None) -> Any:
+    team = Scope.of(user).agent_profile(agent_id)
+    return _comparison(request, "agent", agent_id, team, date_from, date_to, compare_from, compare_to)
+
+
+@router.get("/teams/{team_id:path}/comparison", response_model=ComparisonOut,
+            summary="A team's period against an earlier one",
+            description="The comparison of an agent's over all of a team's conversations. Team leads can "
+                        "read only their own team's.")
+def team_comparison(request: Request, team_id: Id, user: Staff, compare_from: CompareFrom,
+                    compare_to: CompareTo, date_from: From = None, date_to: To = None) -> Any:
+    Scope.of(user).team_profile(team_id)
+    return _comparison(request, "team", team_id, team_id, date_from, date_to, compare_from, compare_to)
+
+
+def _comparison(request: Request, kind: str, id: str, team: str | None, date_from: Moment | None,
+                date_to: Moment | None, compare_from: Moment, compare_to: Moment) -> dict[str, Any]:
+    from servio.report.compare import Change, compare
+    from servio.store import ConversationFilter
+
+    for start, end, names in ((date_from, date_to, "date_from is after date_to"),
+                              (compare_from, compare_to, "compare_from is after compare_to")):
+        if start is not None and end is not None and _as_date(start) > _as_date(end):
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, names)
+    after_start = date_from is not None and _as_date(date_from) > _as_date(compare_to)
+    before_end = date_to is not None and _as_date(date_to) < _as_date(compare_from)
+    if not (after_start or before_end):
+        raise HTTPException(status.HTTP_400_BAD_REQUEST,
+                            "the period to compare with (compare_from, compare_to) overlaps the period "
+                            "(date_from, date_to): give date_from and date_to outside it")
+    store = request.app.state.store
+    agent = id if kind == "agent" else None
+    now = store.results(ConversationFilter(agent_id=agent, team=team, date_from=date_from, date_to=date_to))
+    if not now:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversations of {kind} {id!r}"
+                            f"{_period(date_from, date_to)}")
+    earlier = store.results(ConversationFilter(agent_id=agent, team=team, date_from=compare_from,
+                                               date_to=compare_to))
+    cmp = compare(earlier, now)
+
+    def out(stage: int | None, c: Change) -> dict[str, Any]:
+        return {"stage": stage, "earlier": c.before, "now": c.after, "change": c.change, "low": c.low,
+                "high": c.high, "earlier_conversations": c.n_before, "now_conversations": c.n_after,
+                "reading": c.verdict}
+
+    return {"kind": kind, "id": id,
+            "period": {"date_from": date_from, "date_to": date_to, "conversations": cmp.n_after},
+            "earlier": {"date_from": compare_from, "date_to": compare_to, "conversations": cmp.n_before},
+            "overall": out(None, cmp.overall),
+            "stages": [out(stage, c) for stage, c in sorted(cmp.stages.items())],
+            "failure_patterns": [{"id": p.id, "earlier": p.before, "now": p.after} for p in cmp.patterns]}
 
 
 @router.get("/agents", summary="Every agent", description="Agents with stored conversations, with their "

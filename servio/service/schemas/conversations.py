@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -166,6 +166,48 @@ class FailureCountOut(BaseModel):
 
     id: str
     count: int
+
+
+class ChangeOut(BaseModel):
+    """One figure in an earlier period and now (servio.report.compare)."""
+
+    stage: int | None = Field(description="The stage 1..7; null for the overall score.")
+    earlier: float | None = Field(description="Mean in the earlier period (null: no conversation counts).")
+    now: float | None = Field(description="Mean in the period asked for.")
+    change: float | None = Field(description="now - earlier.")
+    low: float | None = Field(description="Lower end of the change's 95% interval (Welch's t), cut to -100; "
+                              "null with fewer than two conversations on a side.")
+    high: float | None = Field(description="Upper end of the interval, cut to 100.")
+    earlier_conversations: int = Field(description="Conversations the earlier mean is over (for a stage: "
+                                       "those where it applies).")
+    now_conversations: int
+    reading: Literal["up", "down", "chance", "few"] = Field(
+        description="up or down: the interval leaves out zero (a clear change); chance: it holds zero; few: "
+        "fewer than two conversations on a side.")
+
+
+class PatternChangeOut(BaseModel):
+    id: str
+    earlier: int = Field(description="Conversations showing the failure pattern in the earlier period.")
+    now: int
+
+
+class PeriodOut(BaseModel):
+    date_from: date | datetime | None
+    date_to: date | datetime | None
+    conversations: int
+
+
+class ComparisonOut(BaseModel):
+    """An agent's or a team's conversations of a period against an earlier one's, chosen the same way."""
+
+    kind: str = Field(description="agent or team.")
+    id: str
+    period: PeriodOut
+    earlier: PeriodOut
+    overall: ChangeOut
+    stages: list[ChangeOut]
+    failure_patterns: list[PatternChangeOut]
 
 
 class ProfileOut(BaseModel):
