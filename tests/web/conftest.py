@@ -69,6 +69,19 @@ def sign_in(client: Any, token: str) -> Any:
     assert session and token not in session, "the dashboard's cookie must not hold the API token"
     return client
 
+def lets_in(client: Any) -> bool:
+    """Whether the client's cookie lets it in: a page shows, and a JSON post passes the sign-in check.
+
+    Both or neither: a page that shows while the JSON post is 401 (or the other way round) fails here.
+    """
+    page = client.get("/ui/conversations", follow_redirects=False)
+    post = client.post("/ui/live/sessions", json={"language": "en"}, headers={"X-Servio": "1"})
+    if page.status_code == 200 and post.status_code == 201:
+        return True
+    assert page.status_code == 303 and page.headers["location"].startswith("/ui/login?next="), page.text
+    assert post.status_code == 401, post.text
+    return False
+
 
 @contextmanager
 def cookie_clients(app: Any, tokens: dict[str, str]) -> Iterator[Any]:

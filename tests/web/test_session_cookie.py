@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import store_app
+from tests.web.conftest import lets_in, store_app
 
 JSON = {"X-Servio": "1"}
 PLAIN, SECURE, CHECK = "servio_token", "__Host-servio_token", "servio_cookie_check"
@@ -78,17 +78,6 @@ def _set_cookies(answer: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _in(client: TestClient) -> bool:
-    """Whether the client is signed in: a page shows, and a JSON post passes the sign-in check."""
-    page = client.get("/ui/conversations", follow_redirects=False)
-    post = client.post("/ui/live/sessions", json={"language": "en"}, headers=JSON)
-    if page.status_code == 200 and post.status_code == 201:
-        return True
-    assert page.status_code == 303 and page.headers["location"].startswith("/ui/login?next="), page.text
-    assert post.status_code == 401, post.text
-    return False
-
-
 def _sign_in(client: TestClient, token: str) -> Any:
     answer = client.post("/ui/login", data={"token": token, "next": "/ui/team"}, follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/ui/team", answer.text
@@ -113,14 +102,14 @@ def test_the_cookie_is_secure_and_named_as_the_setting_says(
     assert (CHECK in cookies) is (secure and base == HTTP)
     if secure and base == HTTP:
         return  # test_a_browser_that_drops_the_cookie_is_told_why
-    assert _in(browser)
+    assert lets_in(browser)
     out = browser.post("/ui/logout", follow_redirects=False)
     assert out.status_code == 303
     dropped = _set_cookies(out)[name]
     assert dropped["value"] in ("", '""') and dropped["max-age"] == "0" and dropped["path"] == "/"
     assert dropped.get("secure", False) is secure  # a browser ignores a __Host- deletion without Secure
     assert store.user_by_session(cookie["value"]) is None  # ended on the server, not only in the browser
-    assert not _in(browser)
+    assert not lets_in(browser)
 
 
 @pytest.mark.parametrize("policy", [None, "always"])
@@ -163,7 +152,7 @@ def test_behind_a_tls_proxy_servio_is_not_told_about_always_works_and_says_nothi
     browser = clients(tls_proxy, HTTPS)
     cookies = _set_cookies(_sign_in(browser, tokens["reviewer"]))
     assert cookies[SECURE].get("secure") is True and CHECK in cookies
-    assert _in(browser)
+    assert lets_in(browser)
     page = browser.get("/ui/login?lang=en")
     assert page.status_code == 200 and "SERVIO_COOKIE_SECURE" not in page.text
     out = _set_cookies(browser.post("/ui/logout", follow_redirects=False))
@@ -201,7 +190,7 @@ def test_the_cookie_of_an_older_servio_asks_for_a_new_sign_in_and_goes(
     cookies = _set_cookies(_sign_in(browser, tokens["reviewer"]))
     assert cookies[PLAIN]["max-age"] == "0" and cookies[SECURE]["value"] != old
     assert store.user_by_session(old) is None
-    assert _in(browser)  # (the old cookie the test set by hand is still sent, and still not read)
+    assert lets_in(browser)  # (the old cookie the test set by hand is still sent, and still not read)
 
 
 def test_a_plain_cookie_is_not_read_where_the_cookie_is_secure(
@@ -212,9 +201,9 @@ def test_a_plain_cookie_is_not_read_where_the_cookie_is_secure(
     planted = store.start_session(root.id, timedelta(hours=12))
     browser = clients(_app(store, "production", "always"), HTTPS)
     browser.cookies.set(PLAIN, planted)
-    assert not _in(browser)
+    assert not lets_in(browser)
     browser.cookies.set(SECURE, planted)
-    assert _in(browser)
+    assert lets_in(browser)
 
 
 def test_signing_out_ends_the_sessions_of_both_names(store: Any, tokens: dict[str, str],

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from tests.web.conftest import sign_in, store_app
+from tests.web.conftest import lets_in, sign_in, store_app
 
 JSON = {"X-Servio": "1"}
 COOKIE = "servio_token"
@@ -51,20 +51,6 @@ def _signed_in(clients: Any, token: str) -> tuple[TestClient, str]:
     return c, str(c.cookies.get(COOKIE))
 
 
-def _in(client: TestClient) -> bool:
-    """Whether the client's cookie lets it in: a page shows, and a JSON post passes the sign-in check.
-
-    Both or neither: a page that shows while the JSON post is 401 (or the other way round) fails here.
-    """
-    page = client.get("/ui/conversations", follow_redirects=False)
-    post = client.post("/ui/live/sessions", json={"language": "en"}, headers=JSON)
-    if page.status_code == 200 and post.status_code == 201:
-        return True
-    assert page.status_code == 303 and page.headers["location"].startswith("/ui/login?next="), page.text
-    assert post.status_code == 401, post.text
-    return False
-
-
 def _api(app: Any, token: str) -> int:
     with TestClient(app) as api:
         return api.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code
@@ -85,7 +71,7 @@ def test_the_cookie_holds_a_session_not_the_api_token(clients: Any, tokens: dict
     assert tokens["reviewer"] not in cookie and tokens["reviewer"].partition(".")[2] not in cookie
     lowered = cookie.lower()
     assert "httponly" in lowered and "samesite=strict" in lowered and "max-age=43200" in lowered
-    assert _in(browser)
+    assert lets_in(browser)
     again = sign_in(clients(), tokens["reviewer"]).cookies.get(COOKIE)
     assert again != session  # every sign-in is a session of its own
 
@@ -93,23 +79,23 @@ def test_the_cookie_holds_a_session_not_the_api_token(clients: Any, tokens: dict
 def test_a_signed_out_cookie_no_longer_works(clients: Any, tokens: dict[str, str]) -> None:
     browser, session = _signed_in(clients, tokens["reviewer"])
     copy = clients(session)  # someone who copied the cookie
-    assert _in(copy)  # (with the cache on: the session is cached now)
+    assert lets_in(copy)  # (with the cache on: the session is cached now)
     out = browser.post("/ui/logout", follow_redirects=False)
     assert out.status_code == 303 and out.headers["location"] == "/ui/login"
-    assert not _in(copy)
-    assert not _in(clients(session))
+    assert not lets_in(copy)
+    assert not lets_in(clients(session))
     other, _ = _signed_in(clients, tokens["reviewer"])  # another sign-in of the same user goes on
-    assert _in(other)
+    assert lets_in(other)
 
 
 def test_signing_in_again_ends_the_session_the_browser_held(clients: Any, tokens: dict[str, str]) -> None:
     browser, first = _signed_in(clients, tokens["reviewer"])
     copy = clients(first)
-    assert _in(copy)
+    assert lets_in(copy)
     sign_in(browser, tokens["admin"])  # someone else signs in on the same browser
     second = browser.cookies.get(COOKIE)
-    assert second != first and _in(browser)
-    assert not _in(copy)
+    assert second != first and lets_in(browser)
+    assert not lets_in(copy)
 
 
 def test_an_expired_session_does_not_work(clients: Any, store: Any, tokens: dict[str, str]) -> None:
@@ -120,12 +106,12 @@ def test_an_expired_session_does_not_work(clients: Any, store: Any, tokens: dict
     _, session = _signed_in(clients, tokens["reviewer"])
     with store.engine.begin() as conn:
         conn.execute(update(DashboardSessionRow).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
-    assert not _in(clients(session))
+    assert not lets_in(clients(session))
 
 
 def test_a_session_is_not_an_api_token(app: Any, clients: Any, tokens: dict[str, str]) -> None:
     browser, session = _signed_in(clients, tokens["admin"])
-    assert _in(browser)  # (with the cache on: the session is cached now)
+    assert lets_in(browser)  # (with the cache on: the session is cached now)
     assert _api(app, session) == 401
     assert _api(app, tokens["admin"]) == 200
     with TestClient(app) as api:
@@ -138,7 +124,7 @@ def test_an_api_token_is_not_a_session(app: Any, clients: Any, tokens: dict[str,
     """The cookie of an older servio held the API token: it leads to the sign-in page now."""
     assert _api(app, tokens["reviewer"]) == 200  # (with the cache on: the token is cached now)
     old = clients(tokens["reviewer"])
-    assert not _in(old)
+    assert not lets_in(old)
     assert old.get("/ui/login").status_code == 200
 
 
@@ -146,21 +132,21 @@ def test_revoking_a_users_tokens_on_the_users_page_ends_their_sessions(
         clients: Any, store: Any, tokens: dict[str, str]) -> None:
     root, _ = _signed_in(clients, tokens["admin"])
     rita, _ = _signed_in(clients, tokens["reviewer"])
-    assert _in(rita)
+    assert lets_in(rita)
     answer = root.post(f"/ui/users/{_id(store, 'rita')}/tokens/revoke", json={}, headers=JSON)
     assert answer.status_code == 200 and answer.json()["revoked"] == 1
-    assert not _in(rita) and _in(root)
+    assert not lets_in(rita) and lets_in(root)
 
 
 def test_revoking_a_users_tokens_through_the_api_ends_their_sessions(
         app: Any, clients: Any, store: Any, tokens: dict[str, str]) -> None:
     rita, _ = _signed_in(clients, tokens["reviewer"])
-    assert _in(rita)
+    assert lets_in(rita)
     with TestClient(app) as api:
         gone = api.delete(f"/users/{_id(store, 'rita')}/tokens",
                           headers={"Authorization": f"Bearer {tokens['admin']}"})
     assert gone.status_code == 200 and gone.json() == {"revoked": 1}
-    assert not _in(rita)
+    assert not lets_in(rita)
 
 
 def test_deactivating_a_user_ends_their_sessions(app: Any, clients: Any, store: Any,
@@ -168,18 +154,18 @@ def test_deactivating_a_user_ends_their_sessions(app: Any, clients: Any, store: 
     root, _ = _signed_in(clients, tokens["admin"])
     rita, _ = _signed_in(clients, tokens["reviewer"])
     mari, _ = _signed_in(clients, tokens["agent"])
-    assert _in(rita) and _in(mari)
+    assert lets_in(rita) and lets_in(mari)
     off = root.post(f"/ui/users/{_id(store, 'rita')}/active", json={"active": False}, headers=JSON)
     assert off.status_code == 200, off.text
-    assert not _in(rita)
+    assert not lets_in(rita)
     with TestClient(app) as api:
         patched = api.patch(f"/users/{_id(store, 'mari')}", json={"active": False},
                             headers={"Authorization": f"Bearer {tokens['admin']}"})
     assert patched.status_code == 200, patched.text
-    assert not _in(mari)
+    assert not lets_in(mari)
     on = root.post(f"/ui/users/{_id(store, 'rita')}/active", json={"active": True}, headers=JSON)
-    assert on.status_code == 200 and not _in(rita)  # enabled again: she signs in again
-    assert _in(sign_in(clients(), tokens["reviewer"]))
+    assert on.status_code == 200 and not lets_in(rita)  # enabled again: she signs in again
+    assert lets_in(sign_in(clients(), tokens["reviewer"]))
 
 
 def test_ending_sessions_on_the_server_takes_them_out_without_a_cache(
@@ -192,7 +178,7 @@ def test_ending_sessions_on_the_server_takes_them_out_without_a_cache(
     mari, _ = _signed_in(clients, tokens["agent"])
     store.revoke_tokens(_id(store, "rita"))
     store.set_user_active(_id(store, "mari"), False)
-    assert not _in(rita) and not _in(mari)
+    assert not lets_in(rita) and not lets_in(mari)
 
 
 def test_signing_out_without_a_session_or_with_a_made_up_one_just_signs_out(clients: Any) -> None:
