@@ -171,8 +171,9 @@ def _corrected(session: Session, ids: Sequence[str]) -> set[str]:
             if latest_of([turns[cid][i] for i in sorted(turns[cid])], rows)}
 
 
-def summaries(session: Session, rows: Sequence[ConversationRow]) -> list[ConversationSummary]:
-    """Summaries of ``rows`` (three queries for the whole list)."""
+def summaries(session: Session, rows: Sequence[Any]) -> list[ConversationSummary]:
+    """Summaries of ``rows`` (conversation rows, or :func:`export_part`'s; three queries for the whole
+    list)."""
     ids = [r.id for r in rows]
     missing: dict[str, list[int]] = {i: [] for i in ids}
     failures: dict[str, list[str]] = {i: [] for i in ids}
@@ -194,6 +195,20 @@ def summaries(session: Session, rows: Sequence[ConversationRow]) -> list[Convers
             imported_at=r.imported_at, updated_at=r.updated_at)
         for r in rows
     ]
+
+
+#: What an export row reads of a conversation's row (:func:`summaries` and :func:`light_results`).
+EXPORT_COLUMNS = (ConversationRow.id, ConversationRow.language, ConversationRow.channel,
+                  ConversationRow.agent_id, ConversationRow.team, ConversationRow.contact_type,
+                  ConversationRow.started_at, ConversationRow.started_offset, ConversationRow.overall,
+                  ConversationRow.turn_count, ConversationRow.imported_at, ConversationRow.updated_at)
+
+
+def export_part(session: Session, ids: Sequence[str]) -> list[Any]:
+    """The :data:`EXPORT_COLUMNS` of the conversations ``ids`` (those that exist), in that order, as plain
+    rows: no ORM objects and no metadata JSON."""
+    found = {r.id: r for r in session.execute(select(*EXPORT_COLUMNS).where(ConversationRow.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 #: What a light result reads of a conversation's row (no metadata, hashes or times of import).

@@ -54,6 +54,8 @@ Analyse = Callable[[Conversation], ConversationResult | None]
 AnalyseMany = Callable[[Sequence[Conversation]], Sequence[ConversationResult | None]]
 When = date | datetime | None
 _RETRIES = 3
+#: Conversations an export reads at a time.
+EXPORT_PART = 500
 
 
 class Store:
@@ -272,12 +274,17 @@ class Store:
         return removed
 
     def export_rows(self, filters: ConversationFilter | None = None) -> Iterator[dict[str, Any]]:
-        """CSV rows (:data:`~servio.store.export.CSV_COLUMNS`) of every match; no limit or offset."""
+        """CSV rows (:data:`~servio.store.export.CSV_COLUMNS`) of every match; no limit or offset.
+
+        Only the matches' ids are held for the whole export (in one snapshot of the database); their
+        rows are read :data:`EXPORT_PART` at a time, as the rows are sent.
+        """
         f = filters or ConversationFilter()
-        with self._read() as session:
-            rows = list(session.scalars(queries.ordered(queries.filtered(f), f.sort)))
-            for start in range(0, len(rows), 500):
-                part = rows[start:start + 500]
+        with self._snapshot() as session:
+            order = queries.ordered(queries.filtered(f), f.sort).with_only_columns(ConversationRow.id)
+            ids = list(session.scalars(order))
+            for start in range(0, len(ids), EXPORT_PART):
+                part = queries.export_part(session, ids[start:start + EXPORT_PART])
                 yield from pair_up(queries.summaries(session, part), queries.light_results(session, part))
 
     # -- profiles ------------------------------------------------------------
