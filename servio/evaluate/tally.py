@@ -1,8 +1,8 @@
 """Profiles from counts and exact sums, so that a database's GROUP BY can stand in for the results.
 
 A :class:`Tally` holds what a profile needs of a set of conversations: how many, per stage how
-often it was scored, carried and applies, the failure patterns' counts, the teams and languages
-named, and the sums of the scores. :func:`tally` makes one from results; the store makes one
+often it applies and was carried and the sum of its scores, the failure patterns' counts, and the
+teams and languages named. :func:`tally` makes one from results; the store makes one
 from grouped rows (:mod:`servio.store.tallies`) without building a result per conversation.
 
 ``profile_of(tally(results), ...)`` equals ``profile(results, ...)`` exactly, not only to the
