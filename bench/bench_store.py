@@ -7,7 +7,8 @@ empties first), without analysing again. Then times, each the fastest of ``--run
 
 * baseline: the first page of the conversation list, no filter (what every visit does);
 * listings filtered by a failure pattern, a missing stage, a team and a score range, the last page;
-* ``Store.results`` of everyone (what the team page and reports read), a team's profile;
+* ``Store.results`` of everyone (what reports read), ``Store.tallies`` of everyone (what the team page
+  and the profiles read: counted by the database), every agent's profile, a team's profile;
 * the dashboard's team page of everyone and of one team, and an agent's page;
 * the CSV export of everything.
 
@@ -88,6 +89,8 @@ def workloads(store: Store, pattern: str) -> dict[str, Callable[[], Any]]:
             ConversationFilter(score_min=20, score_max=60, sort="-overall")),
         "list, last page": lambda: store.list_conversations(ConversationFilter(offset=last)),
         "Store.results, everyone": lambda: store.results(),
+        "Store.tallies, everyone": lambda: store.tallies(),
+        "agent profiles, everyone": lambda: store.profiles("agent"),
         "team profile": lambda: store.profile("team", team),
         "team page, everyone": lambda: pages.team_page(backend, team=None, language="en", date_from=None,
                                                        date_to=None, link=link),

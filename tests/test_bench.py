@@ -83,6 +83,7 @@ def test_store_bench_times_every_workload_against_the_first_page(data: Path) -> 
     out = run_bench("bench_store.py", "--data", str(data), "--conversations", "120", "--runs", "1")
     assert "120 conversations stored" in out
     for workload in ("baseline: conversation list, first page", "list ?missing_stage=4",
-                     "Store.results, everyone", "team page, everyone", "agent page",
+                     "Store.results, everyone", "Store.tallies, everyone", "agent profiles, everyone",
+                     "team page, everyone", "agent page",
                      "CSV export, everything"):
         assert workload in out

@@ -8,7 +8,7 @@ needs (4 of 9 conversations)."), built from templates in the feedback texts.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from statistics import fmean
 
 from servio.evaluate.feedback import pattern_name, texts
@@ -91,7 +91,12 @@ def _stage_profiles(
 
 def failure_counts(results: Sequence[ConversationResult]) -> tuple[tuple[str, int], ...]:
     """(pattern id, number of conversations showing it), most frequent first, ties in pattern order."""
-    counts = Counter(pid for r in results for pid in {f.id for f in r.failures})
+    return rank_failures(Counter(pid for r in results for pid in {f.id for f in r.failures}))
+
+
+def rank_failures(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """Conversations per pattern id as :func:`failure_counts` gives them: most frequent first, ties in
+    the order patterns are registered, then by id."""
     order = {e.id: n for n, e in enumerate(registered_patterns())}
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)), kv[0]))
     return tuple(ranked)

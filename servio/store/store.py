@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from servio.analyze.registry import DEFAULT_TAGGER
 from servio.model import Conversation
 from servio.results import AgentProfile, ConversationResult
-from servio.store import dashboard_sessions, jobs, people, queries
+from servio.store import dashboard_sessions, jobs, people, queries, tallies
 from servio.store import engine as engines
 from servio.store.convert import content_hash, storable, storable_result
 from servio.store.corrections import apply_correction, check_stages, correction_of, export_record
@@ -37,6 +37,7 @@ from servio.store.writer import chunks, known_versions
 
 if TYPE_CHECKING:
     from servio.evaluate.scorecard import Scorecard
+    from servio.evaluate.tally import Tally
 
 def _scores_as_default(card: Scorecard) -> bool:
     from servio.evaluate.scorecard import default_scorecard
@@ -53,6 +54,8 @@ Analyse = Callable[[Conversation], ConversationResult | None]
 AnalyseMany = Callable[[Sequence[Conversation]], Sequence[ConversationResult | None]]
 When = date | datetime | None
 _RETRIES = 3
+#: Conversations an export reads at a time.
+EXPORT_PART = 500
 
 
 class Store:
@@ -126,6 +129,15 @@ class Store:
     @contextmanager
     def _read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[Session]:
+        """A read whose statements all see the database as it was at the first (SQLite's read
+        transaction does; PostgreSQL's default, READ COMMITTED, gives each statement its own)."""
+        with self._read() as session:
+            if self.dialect == "postgresql":
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             yield session
 
     @contextmanager
@@ -262,12 +274,17 @@ class Store:
         return removed
 
     def export_rows(self, filters: ConversationFilter | None = None) -> Iterator[dict[str, Any]]:
-        """CSV rows (:data:`~servio.store.export.CSV_COLUMNS`) of every match; no limit or offset."""
+        """CSV rows (:data:`~servio.store.export.CSV_COLUMNS`) of every match; no limit or offset.
+
+        Only the matches' ids are held for the whole export (in one snapshot of the database); their
+        rows are read :data:`EXPORT_PART` at a time, as the rows are sent.
+        """
         f = filters or ConversationFilter()
-        with self._read() as session:
-            rows = list(session.scalars(queries.ordered(queries.filtered(f), f.sort)))
-            for start in range(0, len(rows), 500):
-                part = rows[start:start + 500]
+        with self._snapshot() as session:
+            order = queries.ordered(queries.filtered(f), f.sort).with_only_columns(ConversationRow.id)
+            ids = list(session.scalars(order))
+            for start in range(0, len(ids), EXPORT_PART):
+                part = queries.export_part(session, ids[start:start + EXPORT_PART])
                 yield from pair_up(queries.summaries(session, part), queries.light_results(session, part))
 
     # -- profiles ------------------------------------------------------------
@@ -279,28 +296,50 @@ class Store:
         ``id`` ``"(unknown)"`` means conversations without an agent (team).
         ``team`` counts only that team's conversations (a team lead's view).
         """
-        from servio.evaluate.profiles import UNKNOWN, majority_language
-        from servio.evaluate.profiles import profile as build
+        from servio.evaluate.profiles import UNKNOWN
+        from servio.evaluate.tally import combined, majority_language_of, profile_of
 
-        if by not in ("agent", "team"):
-            raise StoreError(f"profiles are by 'agent' or 'team', not {by!r}")
+        column = tallies.key_column(self._by(by))
         f = ConversationFilter(date_from=date_from, date_to=date_to, team=team)
-        column = ConversationRow.agent_id if by == "agent" else ConversationRow.team
         query = queries.filtered(f).where(column.is_(None) if id == UNKNOWN else column == id)
-        results = self._light_results(query)
-        if not results:
+        with self._snapshot() as session:
+            parts = tallies.tallies(session, query, by, ids=True)
+        if not parts:
             return None
-        return build(results, kind=by, id=id, language=language or majority_language(results))
+        t = combined(parts.values())
+        return profile_of(t, kind=by, id=id, language=language or majority_language_of(t))
 
     def profiles(self, by: str = "agent", date_from: When = None, date_to: When = None, *,
                  language: str | None = None) -> list[AgentProfile]:
         """Profiles of every agent or team with conversations in the period (sorted, unknown last)."""
-        from servio.evaluate.profiles import profiles as build
+        from servio.evaluate.profiles import UNKNOWN
+        from servio.evaluate.tally import combined, majority_language_of, profile_of
 
-        if by not in ("agent", "team"):
+        groups: dict[str, list[Tally]] = {}
+        for key, t in self.tallies(ConversationFilter(date_from=date_from, date_to=date_to), self._by(by),
+                                   ids=True).items():
+            groups.setdefault(key or UNKNOWN, []).append(t)  # an empty id is unknown too, as in profiles()
+        found = {key: combined(parts) for key, parts in groups.items()}
+        return [profile_of(found[k], kind=by, id=k, language=language or majority_language_of(found[k]))
+                for k in sorted(found, key=lambda k: (k == UNKNOWN, k))]
+
+    def tallies(self, filters: ConversationFilter | None = None, by: str = "agent", *,
+                ids: bool = False) -> dict[str | None, Tally]:
+        """Per agent or team (``by``; None: conversations without one) the counts and exact sums of the
+        conversations matching ``filters`` that profiles and the team page are made of
+        (:mod:`servio.evaluate.tally`), counted by the database; with ``ids``, the conversations' ids too.
+
+        Three statements whatever the number of conversations, in one snapshot of the database.
+        """
+        with self._snapshot() as session:
+            return tallies.tallies(session, queries.filtered(filters or ConversationFilter()), self._by(by),
+                                   ids=ids)
+
+    @staticmethod
+    def _by(by: str) -> str:
+        if by not in tallies.BY:
             raise StoreError(f"profiles are by 'agent' or 'team', not {by!r}")
-        query = queries.filtered(ConversationFilter(date_from=date_from, date_to=date_to))
-        return build(self._light_results(query), by=by, language=language)
+        return by
 
     def results(self, filters: ConversationFilter | None = None) -> list[ConversationResult]:
         """The results of every conversation matching ``filters`` (its paging fields are ignored), by id;

@@ -34,6 +34,7 @@ from servio.store.types import (
 )
 
 if TYPE_CHECKING:
+    from servio.evaluate.tally import Tally
     from servio.ingest import ReaderOptions
 
 
@@ -51,6 +52,12 @@ class Backend(Protocol):
     def results(self, *, agent_id: str | None = None, team: str | None = None, date_from: date | None = None,
                 date_to: date | None = None) -> list[ConversationResult]:
         """Every result of an agent, a team or all, within the dates."""
+        ...
+
+    def tallies(self, *, team: str | None = None, date_from: date | None = None,
+                date_to: date | None = None) -> dict[str | None, Tally]:
+        """Per agent (None: conversations without one) the tally of the results of a team or all, within
+        the dates: what :meth:`results` would give, counted (:mod:`servio.evaluate.tally`)."""
         ...
 
     def agents(self, team: str | None = None) -> list[Agent]:
@@ -168,6 +175,13 @@ class MemoryBackend:
         if team is not None:
             return select(all_results, scope="team", id=team, date_from=date_from, date_to=date_to)
         return select(all_results, scope="period", date_from=date_from, date_to=date_to)
+
+    def tallies(self, *, team: str | None = None, date_from: date | None = None,
+                date_to: date | None = None) -> dict[str | None, Tally]:
+        from servio.evaluate.tally import tallies
+
+        return tallies(self.results(team=team, date_from=date_from, date_to=date_to), lambda r: r.agent_id,
+                       ids=False)
 
     def agents(self, team: str | None = None) -> list[Agent]:
         seen: dict[str, list[ConversationResult]] = {}

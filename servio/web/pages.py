@@ -14,7 +14,13 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from servio.evaluate.feedback import pattern_name, texts
-from servio.evaluate.profiles import profile
+from servio.evaluate.tally import (
+    Tally,
+    applicable_and_missing_of,
+    combined,
+    profile_of,
+    stage_values_of,
+)
 from servio.model import Conversation
 from servio.report import charts, summary
 from servio.results import ConversationResult
@@ -167,17 +173,20 @@ def team_page(backend: Backend, *, team: str | None, language: str, date_from: d
     (those missing the stage, or when none does, all of the agent's, lowest score first).
 
     Everyone's table also names each agent's team (the one most of their conversations name).
+    Made of the backend's tallies per agent (:mod:`servio.evaluate.tally`): the same numbers as
+    from every result, without a result per conversation.
     """
-    results = backend.results(team=team, date_from=date_from, date_to=date_to)
-    groups: dict[str, list[ConversationResult]] = {}
-    for r in results:
-        groups.setdefault(r.agent_id or "", []).append(r)
+    groups: dict[str, list[Tally]] = {}
+    for key, part in backend.tallies(team=team, date_from=date_from, date_to=date_to).items():
+        groups.setdefault(key or "", []).append(part)  # no agent and an empty agent id: one row
+    agents = {agent: combined(parts) for agent, parts in groups.items()}
     dates = {"date_from": date_from, "date_to": date_to}
     rows = []
-    for agent, mine in sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0])):
-        values, _ = summary.stage_values(mine)
-        _, missing = applicable_and_missing(mine)
-        prof = profile(mine, kind="agent", id=agent or "?", language=language)
+    for agent, mine in sorted(agents.items(), key=lambda kv: (kv[0] == "", kv[0])):
+        values, _ = stage_values_of(mine)
+        _, missing = applicable_and_missing_of(mine)
+        prof = profile_of(mine, kind="agent", id=agent or "?", language=language)
+        n = mine.conversations
         # a cell leads to the conversations behind its number: those missing the stage when there are
         # some (the list was empty for every cell without, a red 0 of a stage carried but scored 0
         # included); otherwise the agent's conversations, lowest score first
@@ -185,36 +194,38 @@ def team_page(backend: Backend, *, team: str | None, language: str, date_from: d
                             (link("conversations", agent_id=agent, team=team, missing_stage=int(s), **dates)
                              if missing[int(s)] else
                              link("conversations", agent_id=agent, team=team, sort="overall", **dates))
-                            if agent else None), missing=missing[int(s)], n=len(mine))
+                            if agent else None), missing=missing[int(s)], n=n)
                  for s in ALL_STAGES]
-        rows.append({"agent": agent, "n": len(mine), "cells": cells, "overall": _cell(prof.overall, None),
+        rows.append({"agent": agent, "n": n, "cells": cells, "overall": _cell(prof.overall, None),
                      "agent_link": link("agent", id=agent) if agent else None, "team": prof.team,
                      "team_link": link("team", team=prof.team, **dates) if prof.team else None,
                      "list_link": link("conversations", agent_id=agent, team=team, **dates)
                      if agent else None})
-    return {"team": team, "rows": rows, "teams": backend.teams(), "n": len(results),
-            "total": _team_total(results, team=team, language=language, dates=dates, link=link)}
+    everyone = combined(agents.values())
+    return {"team": team, "rows": rows, "teams": backend.teams(), "n": everyone.conversations,
+            "total": _team_total(everyone, team=team, language=language, dates=dates, link=link)}
 
 
-def _team_total(results: list[ConversationResult], *, team: str | None, language: str,
-                dates: dict[str, date | None], link: Link) -> dict[str, Any] | None:
+def _team_total(everyone: Tally, *, team: str | None, language: str, dates: dict[str, date | None],
+                link: Link) -> dict[str, Any] | None:
     """The team's own numbers (or everyone's): mean overall, conversations, each stage's mean and the
     weakest stage, each linked as the heatmap's cells are (as the team report and the API's profile)."""
-    if not results:
+    if not everyone.conversations:
         return None
-    prof = profile(results, kind="team", id=team or "", language=language)
-    values, _ = summary.stage_values(results)
-    _, missing = applicable_and_missing(results)
+    n = everyone.conversations
+    prof = profile_of(everyone, kind="team", id=team or "", language=language)
+    values, _ = stage_values_of(everyone)
+    _, missing = applicable_and_missing_of(everyone)
 
     def stage_link(s: int) -> str:
         return (link("conversations", team=team, missing_stage=s, **dates) if missing[s]
                 else link("conversations", team=team, sort="overall", **dates))
 
-    cells = [dict(_cell(values.get(int(s)), stage_link(int(s))), missing=missing[int(s)], n=len(results))
+    cells = [dict(_cell(values.get(int(s)), stage_link(int(s))), missing=missing[int(s)], n=n)
              for s in ALL_STAGES]
     weakest = info(prof.weakest) if prof.weakest else None
     return {"overall": _cell(prof.overall, link("conversations", team=team, sort="overall", **dates)),
-            "n": len(results), "cells": cells, "list_link": link("conversations", team=team, **dates),
+            "n": n, "cells": cells, "list_link": link("conversations", team=team, **dates),
             "weakest": weakest, "weakest_link": stage_link(int(weakest.stage)) if weakest else None}
 
 

@@ -30,6 +30,7 @@ from servio.store.types import (
 )
 
 if TYPE_CHECKING:
+    from servio.evaluate.tally import Tally
     from servio.ingest import ReaderOptions
 
 
@@ -57,6 +58,12 @@ class StoreBackend:
                 date_to: date | None = None) -> list[ConversationResult]:
         f = ConversationFilter(agent_id=agent_id, team=team, date_from=date_from, date_to=date_to)
         return self.store.results(f)
+
+    def tallies(self, *, team: str | None = None, date_from: date | None = None,
+                date_to: date | None = None) -> dict[str | None, Tally]:
+        f = ConversationFilter(team=team, date_from=date_from, date_to=date_to)
+        found: dict[str | None, Tally] = self.store.tallies(f, "agent")  # counted by the database
+        return found
 
     # the pickers offer who has conversations: one whose conversations were all erased is left out
     def agents(self, team: str | None = None) -> list[Agent]:

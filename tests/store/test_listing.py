@@ -115,3 +115,20 @@ def test_export_has_one_row_per_conversation(filled: Store) -> None:
     parsed = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert tuple(parsed[0]) == CSV_COLUMNS
     assert parsed[0]["id"] == "c3" and parsed[0]["agent_id"] == "tom"
+
+
+@pytest.mark.parametrize("sort", ["id", "-overall", "started_at", "-updated_at"])
+def test_an_export_read_a_few_at_a_time_keeps_the_listing_order(filled: Store, sort: str,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export holds only the matches' ids and reads their rows a part at a time (2 here), in the
+    listing's order and with the listing's values."""
+    from servio.store import store as store_module
+
+    monkeypatch.setattr(store_module, "EXPORT_PART", 2)
+    listed = filled.list_conversations(ConversationFilter(sort=sort)).items
+    rows = list(filled.export_rows(ConversationFilter(sort=sort)))
+    assert [r["id"] for r in rows] == [s.id for s in listed] and len(rows) == 6
+    for row, summary in zip(rows, listed, strict=True):
+        assert (row["agent_id"], row["team"], row["turns"], row["overall"], row["channel"]) == (
+            summary.agent_id, summary.team or "", summary.turns, round(summary.overall, 1), summary.channel)
+        assert row["missing_stages"] == ";".join(str(s) for s in summary.missing_stages)

@@ -43,6 +43,10 @@ class Held:
         self._hold()
         return self.inner.listing(f)
 
+    def tallies(self, **kw: Any) -> Any:  # the team page's read
+        self._hold()
+        return self.inner.tallies(**kw)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
