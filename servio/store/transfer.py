@@ -77,6 +77,7 @@ def copy_database(source: Store, target: Store, *, batch: int = BATCH,
     if _same_database(source.engine.url, target.engine.url):
         raise StoreError(f"{target.url} is the database being copied: give another one to copy into")
     source.migrate()
+    _refuse_rows(target)  # before its schema is touched: a database in use is not migrated under its servio
     target.migrate()
     revision = source.schema_revision()
     if target.schema_revision() != revision:  # pragma: no cover - both were just migrated to head
@@ -84,11 +85,8 @@ def copy_database(source: Store, target: Store, *, batch: int = BATCH,
                          f"{target.schema_revision()})")
     copied: list[CopiedTable] = []
     with _snapshot(source) as reader, _writer(target) as writer:
-        held = [(t.name, n) for t in tables() if (n := _count(writer, t))]
-        if held:
-            listed = ", ".join(f"{name}: {n}" for name, n in held)
-            raise StoreError(f"{target.url} already holds servio data ({listed}); copy into an empty "
-                             "database (a new SQLite file, or a PostgreSQL database without servio's tables)")
+        if any(_count(writer, t) for t in tables()):  # rows written since the check above: refuse again
+            _refuse_rows(target)
         for table in tables():
             total = _count(reader, table)
             done = _copy_table(reader, writer, table, total, batch, progress)
@@ -100,6 +98,19 @@ def copy_database(source: Store, target: Store, *, batch: int = BATCH,
         if writer.dialect.name == "postgresql":
             _move_sequences(writer)
     return CopyReport(source=source.url, target=target.url, revision=revision, tables=tuple(copied))
+
+
+def _refuse_rows(target: Store) -> None:
+    """A :class:`StoreError` naming what the target holds, if any of servio's tables there has rows."""
+    from sqlalchemy import inspect
+
+    with target.engine.connect() as conn:
+        present = set(inspect(conn).get_table_names())
+        held = [(t.name, n) for t in tables() if t.name in present and (n := _count(conn, t))]
+    if held:
+        listed = ", ".join(f"{name}: {n}" for name, n in held)
+        raise StoreError(f"{target.url} already holds servio data ({listed}); copy into an empty "
+                         "database (a new SQLite file, or a PostgreSQL database without servio's tables)")
 
 
 def _copy_table(reader: Connection, writer: Connection, table: Table, total: int, batch: int,

@@ -103,6 +103,20 @@ def test_a_target_holding_data_is_refused_and_left_alone(source: Store, target: 
     assert _rows(target) == before
 
 
+def test_a_target_of_an_older_schema_holding_data_is_refused_before_it_is_migrated(source: Store,
+                                                                                   target: Store) -> None:
+    """A --to that names a database still run by an older servio must not be migrated under it."""
+    from sqlalchemy import text
+
+    _fill(source)
+    target.migrate("0003")
+    with target.engine.begin() as conn:
+        conn.execute(text("INSERT INTO teams (id, created_at) VALUES ('Tartu', CURRENT_TIMESTAMP)"))
+    with pytest.raises(StoreError, match=r"already holds servio data \(teams: 1\)"):
+        copy_database(source, target)
+    assert target.schema_revision() == "0003"
+
+
 def test_a_copy_that_fails_part_way_leaves_the_target_empty(source: Store, target: Store) -> None:
     _fill(source)
 
