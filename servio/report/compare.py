@@ -2,7 +2,8 @@
 training, last month against this one).
 
 Per stage and overall: the mean score in each, the change, and a 95 % confidence interval of the change
-(Welch's t, the two periods' conversations taken as independent samples), so that a report can tell a
+(Welch's t, the two periods' conversations taken as independent samples; a period whose scores are all
+the same gets the spread of :func:`_spread`), so that a report can tell a
 clear change from one that a handful of conversations could make by chance. Per failure pattern: the
 share of conversations showing it in each period. Pure functions, no I/O.
 """
@@ -103,14 +104,24 @@ def change(before: Sequence[float], after: Sequence[float], span: float = 100.0)
     mean_a = fmean(after) if after else None
     if mean_b is None or mean_a is None or len(before) < 2 or len(after) < 2:
         return Change(mean_b, mean_a, len(before), len(after))
-    vb, va = variance(before, mean_b) / len(before), variance(after, mean_a) / len(after)
+    vb, va = _spread(before, mean_b, span) / len(before), _spread(after, mean_a, span) / len(after)
     diff, se = mean_a - mean_b, math.sqrt(vb + va)
-    if se == 0:  # both samples constant: the difference is exact
-        return Change(mean_b, mean_a, len(before), len(after), diff, diff)
     df = (vb + va) ** 2 / (vb * vb / (len(before) - 1) + va * va / (len(after) - 1))  # Welch-Satterthwaite
     margin = t95(df) * se
     low, high = max(diff - margin, -span), min(diff + margin, span)
     return Change(mean_b, mean_a, len(before), len(after), low, high)
+
+
+def _spread(sample: Sequence[float], mean: float, span: float) -> float:
+    """The sample's variance; for a sample without any spread (every score the same, as stage scores of
+    0 or 100 often are), the variance of a 0-or-``span`` score whose share of ``span`` is the sample's,
+    after one more score at each end ((k + 1) / (n + 2), as the Agresti-Caffo interval for proportions
+    takes it): two conversations at 100 against two at 0 are no clear change, thirty against thirty are."""
+    found = variance(sample, mean)
+    if found > 0:
+        return found
+    share = (mean / span * len(sample) + 1) / (len(sample) + 2)
+    return share * (1 - share) * span * span
 
 
 def t95(df: float) -> float:

@@ -40,7 +40,12 @@ def test_unequal_variances_use_the_welch_satterthwaite_degrees_of_freedom() -> N
     ([60, 80, 70], [65, 75, 70], "chance"),
     ([70], [90, 95], "few"),  # one conversation before: no spread to judge by
     ([], [90, 95], "few"),
-    ([50, 50], [60, 60], "up"),  # no spread at all: the difference is exact
+    # no spread on a side: it gets that of a 0-or-100 score with its share, after one more score at each
+    # end (audit 17: two conversations at 100 against two at 0 were a "clear" change; Fisher's p = 0.33)
+    ([100, 100], [0, 0], "chance"),
+    ([100] * 5, [0] * 5, "down"),  # Fisher's exact test: p = 0.008
+    ([100] * 30, [0] * 30, "down"),
+    ([50, 50], [60, 60], "chance"),
     ([50, 50], [50, 50], "chance"),
 ])
 def test_verdicts(before: list[float], after: list[float], verdict: str) -> None:
