@@ -401,8 +401,8 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
 
 
 def _check_comparison(args: argparse.Namespace) -> None:
-    """A :class:`~servio.cli.UsageError` for a comparison period given by half, backwards, or overlapping
-    the report's own days (its conversations would be on both sides)."""
+    """A :class:`~servio.cli.UsageError` for a comparison period given by half, backwards, or not ending
+    before the report's first day (see :func:`servio.report.compare.earlier_problem`)."""
     from servio.cli import UsageError
 
     if (args.compare_from is None) != (args.compare_to is None):
@@ -410,14 +410,17 @@ def _check_comparison(args: argparse.Namespace) -> None:
                          "to compare with")
     if args.compare_from is None:
         return
-    if args.compare_from > args.compare_to:
+    from servio.report.compare import earlier_problem
+
+    problem = earlier_problem(args.date_from, args.compare_from, args.compare_to)
+    if problem == "reversed":
         raise UsageError(f"--compare-from {args.compare_from} is after --compare-to {args.compare_to}")
-    starts_after = args.date_from is not None and args.date_from > args.compare_to
-    ends_before = args.date_to is not None and args.date_to < args.compare_from
-    if not (starts_after or ends_before):
-        days = f"{args.date_from or 'the first conversation'} to {args.date_to or 'the last conversation'}"
-        raise UsageError(f"the period to compare with ({args.compare_from} to {args.compare_to}) overlaps "
-                         f"the report's own days ({days}): give --from and --to outside it")
+    if problem == "no_start":
+        raise UsageError(f"the period to compare with ({args.compare_from} to {args.compare_to}) is the "
+                         "earlier one: give --from, the report's first day, after it")
+    if problem == "not_before":
+        raise UsageError(f"the period to compare with ({args.compare_from} to {args.compare_to}) must end "
+                         f"before the report's first day (--from {args.date_from})")
 
 
 def _check_selection(results: list[Any], args: argparse.Namespace, scope: str, ident: str | None,

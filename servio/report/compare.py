@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from statistics import fmean, variance
 
 from servio.evaluate.profiles import failure_counts
@@ -76,6 +77,21 @@ class Comparison:
     overall: Change
     stages: dict[int, Change]
     patterns: tuple[PatternShare, ...]
+
+
+def earlier_problem(date_from: date | None, compare_from: date, compare_to: date) -> str | None:
+    """Why the days ``compare_from``..``compare_to`` cannot be the earlier period of a report that starts
+    on ``date_from`` (None: the first conversation): ``reversed`` (they run backwards), ``no_start`` (the
+    report has no first day, so every earlier period overlaps it) or ``not_before`` (they do not end
+    before it); None when they can. A later period is refused too: the comparison reads "earlier" and
+    "now", and its changes from the one to the other."""
+    if compare_from > compare_to:
+        return "reversed"
+    if date_from is None:
+        return "no_start"
+    if compare_to >= date_from:
+        return "not_before"
+    return None
 
 
 def compare(before: Sequence[ConversationResult], after: Sequence[ConversationResult]) -> Comparison:

@@ -199,7 +199,7 @@ class _Ui:
                       for k, v in exc.values.items()}
             message = texts[exc.key].format(**values)
             if status == 422:
-                links.append((request.url.path, "clear_filters"))
+                links.append((_without_filters(request), "clear_filters"))
         elif status == 403:
             message = self.forbidden_text(user, texts)
         elif status == 404:
@@ -207,7 +207,7 @@ class _Ui:
             links.append((self.link("team"), "to_team_overview"))
         else:  # a refusal no page names in words: what went wrong, in general
             message, status = texts["bad_filters"], 422
-            links.append((request.url.path, "clear_filters"))
+            links.append((_without_filters(request), "clear_filters"))
         if status == 403 and user.role == "agent" and user.agent_id:
             links.append((self.link("agent", id=user.agent_id), "to_own_page"))
         elif status == 403 and user.role == "team_lead" and user.team:
@@ -556,10 +556,14 @@ class _Ui:
         dates = _dates(request)
         compare = _compare_dates(q, dates)
         backend = self.backend(request)
-        # with a comparison, its days are read too (the report picks each period's conversations)
-        read = dates if compare is None else _hull(dates, compare)
-        results = backend.results(agent_id=key if scope == "agent" else None, team=within, **read)
-        own = select(results, date_from=dates["date_from"], date_to=dates["date_to"]) if compare else results
+        # the days read: the report's and any comparison's, and a day more on each side, as the store bounds
+        # days in UTC and the report takes each conversation's own day (as servio report --database does)
+        days = dates if compare is None else _hull(dates, compare)
+        day = timedelta(days=1)
+        results = backend.results(agent_id=key if scope == "agent" else None, team=within,
+                                  date_from=days["date_from"] - day if days["date_from"] else None,
+                                  date_to=days["date_to"] + day if days["date_to"] else None)
+        own = select(results, date_from=dates["date_from"], date_to=dates["date_to"])
         if not own and scope in ("agent", "team") and key is not None:
             # not an empty "0 conversations" report where the agent's or team's page is not found
             return self.nothing_to_report(request, user, scope, key)
@@ -634,6 +638,13 @@ def _date_pair(q: Any) -> dict[str, date | None]:
     return out
 
 
+def _without_filters(request: Request) -> str:
+    """The page asked for without its filters: a report keeps whose it is (``scope``, ``id``), since the
+    report of everyone is not everyone's to see."""
+    kept = {k: v for k in ("scope", "id") if (v := request.query_params.get(k))}
+    return request.url.path + (f"?{urlencode(kept)}" if kept else "")
+
+
 def _compare_dates(q: Any, dates: dict[str, date | None]) -> dict[str, date | None] | None:
     """A report's comparison period (``compare_from``, ``compare_to``) as ``date_from``/``date_to``, None
     without one; a refusal naming the field for a bad or missing date, reversed dates, or a period that
@@ -647,14 +658,18 @@ def _compare_dates(q: Any, dates: dict[str, date | None]) -> dict[str, date | No
             out[key] = date.fromisoformat(value)
         except ValueError:
             raise PageRefusal(422, "bad_date", field=FIELD_LABELS[key]) from None
+    from servio.report.compare import earlier_problem
+
     start, end = out["compare_from"], out["compare_to"]
     assert start is not None and end is not None  # parsed above
-    if start > end:
+    problem = earlier_problem(dates["date_from"], start, end)
+    if problem == "reversed":
         raise PageRefusal(422, "dates_reversed", from_label="compare_form_from", to_label="compare_form_to",
                           date_from=start.isoformat(), date_to=end.isoformat())
-    own_from, own_to = dates["date_from"], dates["date_to"]
-    if not (own_from is not None and own_from > end or own_to is not None and own_to < start):
-        raise PageRefusal(422, "compare_overlaps", compare_from=start.isoformat(), compare_to=end.isoformat())
+    if problem is not None:
+        own = dates["date_from"]
+        raise PageRefusal(422, f"compare_{problem}", compare_from=start.isoformat(),
+                          compare_to=end.isoformat(), date_from=own.isoformat() if own else "")
     return {"date_from": start, "date_to": end}
 
 

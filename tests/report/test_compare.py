@@ -165,9 +165,13 @@ def _jsonl(tmp_path: Path) -> Path:
     (["--compare-from", "2026-09-01"], "--compare-from and --compare-to go together"),
     (["--compare-from", "2026-09-10", "--compare-to", "2026-09-01"], "--compare-from 2026-09-10 is after"),
     (["--compare-from", "2026-09-01", "--compare-to", "2026-09-30"],
-     "overlaps the report's own days (the first conversation to the last conversation)"),
+     "is the earlier one: give --from, the report's first day, after it"),
     (["--from", "2026-10-01", "--compare-from", "2026-09-01", "--compare-to", "2026-10-01"],
-     "overlaps the report's own days (2026-10-01 to the last conversation)"),
+     "must end before the report's first day (--from 2026-10-01)"),
+    # a later period would be read as "earlier" and its changes backwards (audit 17 #7)
+    (["--from", "2026-09-01", "--to", "2026-09-10", "--compare-from", "2026-10-01",
+      "--compare-to", "2026-10-31"],
+     "must end before the report's first day (--from 2026-09-01)"),
     (["--from", "2026-10-01", "--compare-from", "2026-08-01", "--compare-to", "2026-08-31"],
      "no conversation from 2026-08-01 to 2026-08-31 in the input to compare with"),
 ])

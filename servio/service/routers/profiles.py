@@ -20,8 +20,12 @@ To = Annotated[Moment | None, Query(description="Period end, inclusive.")]
 Lang = Annotated[Literal["et", "en"] | None, Query(description="Language of the summary (default: the "
                                                    "conversations' majority language).")]
 Id = Annotated[str, Path(min_length=1, max_length=255)]
-CompareFrom = Annotated[Moment, Query(description="First day of the earlier period to compare with.")]
-CompareTo = Annotated[Moment, Query(description="Last day of the earlier period, inclusive.")]
+CompareFrom = Annotated[date, Query(description="First day of the earlier period to compare with.")]
+CompareTo = Annotated[date, Query(description="Last day of the earlier period, inclusive; before date_from.")]
+DayFrom = Annotated[date | None, Query(description="First day of the period (required: the earlier period "
+                                       "ends before it).")]
+DayTo = Annotated[date | None, Query(description="Last day of the period, inclusive (default: the last "
+                                     "conversation).")]
 
 
 def _profile(request: Request, by: str, id: str, date_from: Moment | None, date_to: Moment | None,
@@ -70,15 +74,16 @@ def team_profile(request: Request, team_id: Id, user: Staff, date_from: From = N
 
 @router.get("/agents/{agent_id:path}/comparison", response_model=ComparisonOut,
             summary="An agent's period against an earlier one",
-            description="Each stage's mean score (where it applies) and the overall score in the period "
-                        "(date_from, date_to) and in an earlier one (compare_from, compare_to) that does not "
-                        "overlap it, the change with its 95% interval (Welch's t) and a reading: up or down "
+            description="Each stage's mean score (where it applies) and the overall score in the days "
+                        "date_from..date_to and in earlier days compare_from..compare_to that end before "
+                        "date_from (each conversation counted on its own day), the change with its 95% "
+                        "interval (Welch's t) and a reading: up or down "
                         "when the change is clear, chance when it is not, few with fewer than two "
                         "conversations on a side; and each failure pattern's conversations in both. The same "
                         "figures as the comparison in a report (servio report --compare-from). Agents can "
                         "read only their own; a team lead's counts their team's conversations only.")
 def agent_comparison(request: Request, agent_id: Id, user: CurrentUser, compare_from: CompareFrom,
-                     compare_to: CompareTo, date_from: From = None, date_to: To = None) -> Any:
+                     compare_to: CompareTo, date_from: DayFrom = None, date_to: DayTo = None) -> Any:
     team = Scope.of(user).agent_profile(agent_id)
     return _comparison(request, "agent", agent_id, team, date_from, date_to, compare_from, compare_to)
 
@@ -88,34 +93,39 @@ def agent_comparison(request: Request, agent_id: Id, user: CurrentUser, compare_
             description="The comparison of an agent's over all of a team's conversations. Team leads can "
                         "read only their own team's.")
 def team_comparison(request: Request, team_id: Id, user: Staff, compare_from: CompareFrom,
-                    compare_to: CompareTo, date_from: From = None, date_to: To = None) -> Any:
+                    compare_to: CompareTo, date_from: DayFrom = None, date_to: DayTo = None) -> Any:
     Scope.of(user).team_profile(team_id)
     return _comparison(request, "team", team_id, team_id, date_from, date_to, compare_from, compare_to)
 
 
-def _comparison(request: Request, kind: str, id: str, team: str | None, date_from: Moment | None,
-                date_to: Moment | None, compare_from: Moment, compare_to: Moment) -> dict[str, Any]:
-    from servio.report.compare import Change, compare
+def _comparison(request: Request, kind: str, id: str, team: str | None, date_from: date | None,
+                date_to: date | None, compare_from: date, compare_to: date) -> dict[str, Any]:
+    """A report's comparison as JSON: days, each conversation in the period of its own day (as the report
+    counts it; the store bounds days in UTC, so a day more is read on each side)."""
+    from datetime import timedelta
+
+    from servio.report.compare import Change, compare, earlier_problem
+    from servio.report.summary import select
     from servio.store import ConversationFilter
 
-    for start, end, names in ((date_from, date_to, "date_from is after date_to"),
-                              (compare_from, compare_to, "compare_from is after compare_to")):
-        if start is not None and end is not None and _as_date(start) > _as_date(end):
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, names)
-    after_start = date_from is not None and _as_date(date_from) > _as_date(compare_to)
-    before_end = date_to is not None and _as_date(date_to) < _as_date(compare_from)
-    if not (after_start or before_end):
-        raise HTTPException(status.HTTP_400_BAD_REQUEST,
-                            "the period to compare with (compare_from, compare_to) overlaps the period "
-                            "(date_from, date_to): give date_from and date_to outside it")
-    store = request.app.state.store
-    agent = id if kind == "agent" else None
-    now = store.results(ConversationFilter(agent_id=agent, team=team, date_from=date_from, date_to=date_to))
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "date_from is after date_to")
+    problem = earlier_problem(date_from, compare_from, compare_to)
+    if problem is not None:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, {
+            "reversed": "compare_from is after compare_to",
+            "no_start": "give date_from: the period compared with the earlier one needs a first day",
+            "not_before": "the period to compare with (compare_from, compare_to) must end before date_from",
+        }[problem])
+    day = timedelta(days=1)
+    read = request.app.state.store.results(ConversationFilter(
+        agent_id=id if kind == "agent" else None, team=team, date_from=compare_from - day,
+        date_to=date_to + day if date_to is not None else None))
+    now = select(read, date_from=date_from, date_to=date_to)
     if not now:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversations of {kind} {id!r}"
                             f"{_period(date_from, date_to)}")
-    earlier = store.results(ConversationFilter(agent_id=agent, team=team, date_from=compare_from,
-                                               date_to=compare_to))
+    earlier = select(read, date_from=compare_from, date_to=compare_to)
     cmp = compare(earlier, now)
 
     def out(stage: int | None, c: Change) -> dict[str, Any]:
