@@ -46,12 +46,17 @@ def normalise_url(url: str | URL) -> URL:
     raise StoreError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql://...")
 
 
-_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+#: ``scheme://user:`` and everything up to the last ``@`` after it (a password may hold an unescaped ``@``).
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)\S*@")
+#: The same without a scheme (``user:password@host/db``, which no driver takes but a user may type).
+_BARE_PASSWORD = re.compile(r"(?:^|(?<=\s))([^:/@\s]+:)\S*@")
 
 
 def shown_url(url: str | URL) -> str:
     """``url`` as messages and logs may show it: any password replaced by ``***``; a SQLite file's
     name as typed (``sqlite:///:memory:``, not ``%3Amemory%3A``)."""
+    if isinstance(url, str) and url.split("://", 1)[-1].split("/", 1)[0].count("@") > 1:
+        return _masked(url)  # an unescaped '@' in the password: SQLAlchemy would take its rest for the host
     try:
         parsed = url if isinstance(url, URL) else make_url(url)
     except Exception:  # noqa: BLE001 - not a URL SQLAlchemy can parse: mask what looks like a password
@@ -62,7 +67,10 @@ def shown_url(url: str | URL) -> str:
 
 
 def _masked(text: str) -> str:
-    return _PASSWORD.sub(r"\1***@", text)
+    """``text`` with any password of a URL in it replaced by ``***`` (more, rather than less, when unsure)."""
+    if "://" in text:
+        return _PASSWORD.sub(r"\1***@", text)
+    return _BARE_PASSWORD.sub(r"\1***@", text)
 
 
 def sqlite_url(path: str | Path) -> str:

@@ -85,6 +85,20 @@ def test_a_sqlite_url_is_shown_as_typed() -> None:
     assert Store("sqlite:////tmp/a@b.db").url == "sqlite:////tmp/a@b.db"
 
 
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgresql://sv:pw@host/db", "postgresql://sv:***@host/db"),
+    # an unescaped '@' in the password (audit 17 #8): none of it shows, whether the URL parses or not
+    ("postgresql://sv:a@b@host/db", "postgresql://sv:***@host/db"),
+    ("postgresql://sv:S3cr@t:PW@127.0.0.1:1/t1", "postgresql://sv:***@127.0.0.1:1/t1"),
+    ("sv:pw@127.0.0.1:5432/db", "sv:***@127.0.0.1:5432/db"),  # no scheme: no driver takes it, but typed
+    ("postgresql://host/db", "postgresql://host/db"),
+])
+def test_passwords_are_never_shown(url: str, shown: str) -> None:
+    from servio.store.engine import shown_url
+
+    assert shown_url(url) == shown
+
+
 @pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url", ""])
 def test_unsupported_urls_are_refused(url: str) -> None:
     with pytest.raises(StoreError):
