@@ -233,7 +233,7 @@ def signed(v: float | None) -> str:
 
 def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, float | None, str]], *,
                  language: str, earlier: str, later: str, width: int = 640,
-                 ids: ChartIds | None = None) -> str:
+                 ids: ChartIds | None = None, extra_class: str | None = None) -> str:
     """An earlier period against a later one, a row per figure: a hollow grey dot at the earlier score, a
     filled dot at the later one, a line between, and the change printed, in green or red where it is
     clear (``verdict`` ``up`` or ``down``, see :mod:`servio.report.compare`), grey otherwise.
@@ -242,22 +242,23 @@ def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, floa
     ``earlier`` and ``later`` name the two periods in the key.
     """
     t = strings(language)
-    row, left, top, right = 30, 150, 44, 70
+    narrow = width < 500  # a phone's: the key on two lines, less room for the labels
+    row, left, top, right = 30, (116 if narrow else 150), (62 if narrow else 44), (40 if narrow else 70)
     track = width - left - right
     height = top + row * len(rows) + 8
     desc = t["chart_change_desc"] + " " + "; ".join(
         f"{label}: {_fmt(b)} → {_fmt(a)} ({signed(c)}, {t['compare_' + verdict]})"
         for label, _, b, a, c, verdict in rows) + "."
-    head, tail = _open(width, height, t["chart_change_title"], desc, "change", ids)
+    head, tail = _open(width, height, t["chart_change_title"], desc, "change", ids, extra_class)
     parts = [head]
     # the key: what the two dots are
     key_then = f'{escape(t["compare_earlier"])}: {escape(earlier)}'
     key_now = f'{escape(t["compare_now"])}: {escape(later)}'
-    half = width * 0.5
+    x_now, y_now = (0, 30) if narrow else (width * 0.5, 12)
     parts.append(f'<circle cx="14" cy="12" r="5" fill="#ffffff" stroke="{MUTED}" stroke-width="2"/>'
                  f'<text x="24" y="16" fill="{INK}">{key_then}</text>'
-                 f'<circle cx="{half + 14:.0f}" cy="12" r="5" fill="{INK}"/>'
-                 f'<text x="{half + 24:.0f}" y="16" fill="{INK}">{key_now}</text>')
+                 f'<circle cx="{x_now + 14:.0f}" cy="{y_now}" r="5" fill="{INK}"/>'
+                 f'<text x="{x_now + 24:.0f}" y="{y_now + 4}" fill="{INK}">{key_now}</text>')
     for tick in (0, 25, 50, 75, 100):
         x = left + track * tick / 100
         parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 8}" '

@@ -178,9 +178,11 @@ def _comparison(earlier: Sequence[ConversationResult], chosen: Sequence[Conversa
     cmp = compare(earlier, chosen)
     figures = [(t["overall"].capitalize(), charts.INK, cmp.overall)]
     figures += [(f"{s} {info(s).short(language)}", info(s).colour, cmp.stages[int(s)]) for s in ALL_STAGES]
-    out["chart"] = Markup(charts.change_chart(
-        [(label, colour, c.before, c.after, c.change, c.verdict) for label, colour, c in figures],
-        language=language, earlier=earlier_period, later=period, ids=ids))
+    rows = [(label, colour, c.before, c.after, c.change, c.verdict) for label, colour, c in figures]
+    # drawn twice, as the trend is: 640 wide, and 360 wide for phones (the style sheet shows one)
+    out["chart"] = Markup("".join(charts.change_chart(rows, language=language, earlier=earlier_period,
+                                                      later=period, width=width, ids=ids, extra_class=kind)
+                                  for width, kind in ((640, "wide"), (360, "narrow"))))
     out["rows"] = [{"label": label, "before": _score(c.before), "after": _score(c.after),
                     "change": charts.signed(c.change), "verdict": c.verdict,
                     "interval": "–" if c.low is None or c.high is None

@@ -120,7 +120,8 @@ def test_report_compares_its_days_with_the_earlier_period() -> None:
     assert "no_close" not in section and "needs clarified, but no close" in rows  # patterns by name
     assert ">6 (100%)<" in rows["needs clarified, but no close"]
     assert ">0 (0%)<" in rows["needs clarified, but no close"]
-    assert 'class="chart change"' in section and "7 goodbye: 27 → 88 (+61, clear improvement)" in section
+    assert 'class="chart change wide"' in section and 'class="chart change narrow"' in section
+    assert "7 goodbye: 27 → 88 (+61, clear improvement)" in section
 
 
 def test_report_compares_in_estonian() -> None:

@@ -59,7 +59,7 @@ def test_the_form_opens_the_report_with_the_comparison(demo: TestClient) -> None
     assert answer.status_code == 200
     section = re.search(r'<section id="compare".*?</section>', answer.text, re.S)
     assert section and "Compared with an earlier period" in section.group(0)
-    assert 'class="chart change"' in section.group(0)
+    assert 'class="chart change wide"' in section.group(0)
     # the report's own days are as before: the comparison adds, it does not widen the report
     own = {k: v for k, v in query.items() if not k.startswith("compare")}
     plain = demo.get("/ui/report?" + urlencode(own))

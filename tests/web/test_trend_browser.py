@@ -78,3 +78,20 @@ def test_the_report_shows_one_trend_for_the_screen(page: Any, base_url: str, wid
     assert chart["font"] >= 10.5 and len(chart["dates"]) >= 2 and _apart(chart["dates"])
     page.emulate_media(media="print")
     assert "wide" in _shown_trend(page)["cls"].split()  # print (and the PDF) takes the wide one
+
+
+@pytest.mark.parametrize(("width", "layout"), [(1280, "wide"), (390, "narrow")])
+def test_a_compared_report_fits_a_phone_and_its_chart_reads(page: Any, base_url: str, width: int,
+                                                            layout: str) -> None:
+    """Audit 17 #5: the comparison's table made the whole report scroll sideways at 390 px, and its chart's
+    type shrank to 5-6 px."""
+    query = "scope=agent&id=tom&lang=et&date_from=2026-10-01&compare_from=2026-09-01&compare_to=2026-09-30"
+    html = page.request.get(f"{base_url}/report?{query}").text()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.set_content(html)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    chart = page.locator("svg.change:visible")
+    assert chart.count() == 1 and layout in (chart.get_attribute("class") or "").split()
+    font = chart.evaluate("svg => svg.getScreenCTM().a * Math.min(...[...svg.querySelectorAll('text')]"
+                          ".map(t => parseFloat(getComputedStyle(t).fontSize)))")
+    assert font >= 9.5
