@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
@@ -469,7 +469,7 @@ def _database_errors(url: str) -> Iterator[None]:
 def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any], list[str] | None]:
     """The results the report reads from the database, their conversations, and (when an agent or a team
     was asked for) the agents or teams the database knows, for the error that names them."""
-    from servio.report.summary import select
+    from servio.report.summary import select, widened
     from servio.web.pages import with_full_worst
     from servio.web.store_backend import StoreBackend
 
@@ -478,10 +478,8 @@ def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, 
     # the database keeps the days to read (a year of a big centre need not all be read for one month),
     # those of the comparison too; a day more on each side, as it bounds days in UTC and the report its
     # conversations' own days
-    day = timedelta(days=1)
-    first, last = _days_read(args)
-    results = backend.results(agent_id=args.agent, team=args.team,
-                              date_from=first - day if first else None, date_to=last + day if last else None)
+    first, last = widened(*_days_read(args))
+    results = backend.results(agent_id=args.agent, team=args.team, date_from=first, date_to=last)
     known = None
     if not results and (args.agent or args.team):  # only what was asked for was read: say what there is
         known = sorted(x.id for x in (backend.agents() if args.agent else backend.teams()))

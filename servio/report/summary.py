@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from statistics import fmean
 
 from servio.evaluate.feedback import pattern_name, texts
@@ -60,6 +60,15 @@ def result_date(r: ConversationResult) -> date | None:
         return datetime.fromisoformat(r.started_at).date()
     except ValueError:
         return None
+
+
+def widened(date_from: date | None, date_to: date | None) -> tuple[date | None, date | None]:
+    """The days to ask a store for so that every conversation of ``date_from``..``date_to``, each on the day
+    it started on in its own time zone (as :func:`select` takes it), is among them: a day more on each
+    side, since a store bounds days in UTC; within the calendar (9999-12-31 has no day after it)."""
+    day = timedelta(days=1)
+    return (date_from - day if date_from is not None and date_from > date.min else date_from,
+            date_to + day if date_to is not None and date_to < date.max else date_to)
 
 
 def as_date(value: date | str | None) -> date | None:

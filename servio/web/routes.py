@@ -551,7 +551,7 @@ class _Ui:
         key = q.get("id") or None
         within = _report_team(Scope.of(user), scope, key)
         from servio.report.html import build_report
-        from servio.report.summary import select
+        from servio.report.summary import select, widened
 
         dates = _dates(request)
         compare = _compare_dates(q, dates)
@@ -559,10 +559,9 @@ class _Ui:
         # the days read: the report's and any comparison's, and a day more on each side, as the store bounds
         # days in UTC and the report takes each conversation's own day (as servio report --database does)
         days = dates if compare is None else _hull(dates, compare)
-        day = timedelta(days=1)
-        results = backend.results(agent_id=key if scope == "agent" else None, team=within,
-                                  date_from=days["date_from"] - day if days["date_from"] else None,
-                                  date_to=days["date_to"] + day if days["date_to"] else None)
+        first, last = widened(days["date_from"], days["date_to"])
+        results = backend.results(agent_id=key if scope == "agent" else None, team=within, date_from=first,
+                                  date_to=last)
         own = select(results, date_from=dates["date_from"], date_to=dates["date_to"])
         if not own and scope in ("agent", "team") and key is not None:
             # not an empty "0 conversations" report where the agent's or team's page is not found

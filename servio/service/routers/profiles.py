@@ -102,10 +102,8 @@ def _comparison(request: Request, kind: str, id: str, team: str | None, date_fro
                 date_to: date | None, compare_from: date, compare_to: date) -> dict[str, Any]:
     """A report's comparison as JSON: days, each conversation in the period of its own day (as the report
     counts it; the store bounds days in UTC, so a day more is read on each side)."""
-    from datetime import timedelta
-
     from servio.report.compare import Change, compare, earlier_problem
-    from servio.report.summary import select
+    from servio.report.summary import select, widened
     from servio.store import ConversationFilter
 
     if date_from is not None and date_to is not None and date_from > date_to:
@@ -117,10 +115,9 @@ def _comparison(request: Request, kind: str, id: str, team: str | None, date_fro
             "no_start": "give date_from: the period compared with the earlier one needs a first day",
             "not_before": "the period to compare with (compare_from, compare_to) must end before date_from",
         }[problem])
-    day = timedelta(days=1)
+    first, last = widened(compare_from, date_to)
     read = request.app.state.store.results(ConversationFilter(
-        agent_id=id if kind == "agent" else None, team=team, date_from=compare_from - day,
-        date_to=date_to + day if date_to is not None else None))
+        agent_id=id if kind == "agent" else None, team=team, date_from=first, date_to=last))
     now = select(read, date_from=date_from, date_to=date_to)
     if not now:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversations of {kind} {id!r}"
