@@ -469,34 +469,19 @@ def _database_errors(url: str) -> Iterator[None]:
 def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any], list[str] | None]:
     """The results the report reads from the database, their conversations, and (when an agent or a team
     was asked for) the agents or teams the database knows, for the error that names them."""
-    from servio.report.summary import select, widened
-    from servio.web.pages import with_full_worst
+    from servio.web.pages import report_results
     from servio.web.store_backend import StoreBackend
 
     # opened as servio delete and users do: a mistyped SQLite path is no new empty file
     backend = StoreBackend(existing_store(_database(args)))
-    # the database keeps the days to read (a year of a big centre need not all be read for one month),
-    # those of the comparison too; a day more on each side, as it bounds days in UTC and the report its
-    # conversations' own days
-    first, last = widened(*_days_read(args))
-    results = backend.results(agent_id=args.agent, team=args.team, date_from=first, date_to=last)
+    # the database keeps the days to read: a year of a big centre need not all be read for one month
+    results, conversations, _ = report_results(backend, agent_id=args.agent, team=args.team,
+                                               date_from=args.date_from, date_to=args.date_to,
+                                               compare_from=args.compare_from)
     known = None
     if not results and (args.agent or args.team):  # only what was asked for was read: say what there is
         known = sorted(x.id for x in (backend.agents() if args.agent else backend.teams()))
-    # the weakest conversations the report quotes are among its own days' (not the comparison's)
-    full, conversations = with_full_worst(backend, select(results, date_from=args.date_from,
-                                                          date_to=args.date_to))
-    loaded = {r.conversation_id: r for r in full}
-    return [loaded.get(r.conversation_id, r) for r in results], conversations, known
-
-
-def _days_read(args: argparse.Namespace) -> tuple[date | None, date | None]:
-    """The first and last day a report reads: its own days and, with a comparison, that period's."""
-    if args.compare_from is None:
-        return args.date_from, args.date_to
-    first = min(args.date_from, args.compare_from) if args.date_from else None
-    last = max(args.date_to, args.compare_to) if args.date_to else None
-    return first, last
+    return results, conversations, known
 
 
 def cmd_delete(args: argparse.Namespace) -> int:

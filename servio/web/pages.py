@@ -251,6 +251,21 @@ def with_full_worst(backend: Backend, results: list[ConversationResult], n: int 
     return [full.get(r.conversation_id, r) for r in results], conversations
 
 
+def report_results(backend: Backend, *, agent_id: str | None, team: str | None, date_from: date | None,
+                   date_to: date | None, compare_from: date | None = None,
+                   ) -> tuple[list[ConversationResult], dict[str, Conversation], list[ConversationResult]]:
+    """What a report reads from ``backend``: the results of its days and, with ``compare_from``, of its
+    earlier period too (which ends before ``date_from``), a day more on each side (a backend bounds days in
+    UTC, a report takes each conversation's own day); their conversations, with the weakest of the
+    report's own days loaded whole (:func:`with_full_worst`); and the results of its own days."""
+    first, last = summary.widened(compare_from or date_from, date_to)
+    results = backend.results(agent_id=agent_id, team=team, date_from=first, date_to=last)
+    own = summary.select(results, date_from=date_from, date_to=date_to)
+    full, conversations = with_full_worst(backend, own)
+    loaded = {r.conversation_id: r for r in full}
+    return [loaded.get(r.conversation_id, r) for r in results], conversations, own
+
+
 def score_update(result: ConversationResult, language: str) -> Mapping[str, Any]:
     """The JSON a correction answers with: the new overall and stage scores, and the coaching."""
     return {"overall": round(result.overall, 1),

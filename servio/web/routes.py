@@ -551,24 +551,16 @@ class _Ui:
         key = q.get("id") or None
         within = _report_team(Scope.of(user), scope, key)
         from servio.report.html import build_report
-        from servio.report.summary import select, widened
 
         dates = _dates(request)
         compare = _compare_dates(q, dates)
-        backend = self.backend(request)
-        # the days read: the report's and any comparison's, and a day more on each side, as the store bounds
-        # days in UTC and the report takes each conversation's own day (as servio report --database does)
-        days = dates if compare is None else _hull(dates, compare)
-        first, last = widened(days["date_from"], days["date_to"])
-        results = backend.results(agent_id=key if scope == "agent" else None, team=within, date_from=first,
-                                  date_to=last)
-        own = select(results, date_from=dates["date_from"], date_to=dates["date_to"])
+        results, conversations, own = pages.report_results(  # as servio report --database reads them
+            self.backend(request), agent_id=key if scope == "agent" else None, team=within,
+            date_from=dates["date_from"], date_to=dates["date_to"],
+            compare_from=compare["date_from"] if compare else None)
         if not own and scope in ("agent", "team") and key is not None:
             # not an empty "0 conversations" report where the agent's or team's page is not found
             return self.nothing_to_report(request, user, scope, key)
-        full, conversations = pages.with_full_worst(backend, own)  # the weakest of the report's own days
-        loaded = {r.conversation_id: r for r in full}
-        results = [loaded.get(r.conversation_id, r) for r in results]
         try:
             html = build_report(results, conversations, scope=scope, id=key, language=language_of(request),
                                 date_from=dates["date_from"], date_to=dates["date_to"],
@@ -646,8 +638,8 @@ def _without_filters(request: Request) -> str:
 
 def _compare_dates(q: Any, dates: dict[str, date | None]) -> dict[str, date | None] | None:
     """A report's comparison period (``compare_from``, ``compare_to``) as ``date_from``/``date_to``, None
-    without one; a refusal naming the field for a bad or missing date, reversed dates, or a period that
-    overlaps the report's own days (its conversations would be on both sides)."""
+    without one; a refusal naming the field for a bad or missing date, reversed dates, or a period that does
+    not end before the report's first day (:func:`servio.report.compare.earlier_problem`)."""
     raw = {key: q.get(key) or "" for key in ("compare_from", "compare_to")}
     if not any(raw.values()):
         return None
@@ -670,13 +662,6 @@ def _compare_dates(q: Any, dates: dict[str, date | None]) -> dict[str, date | No
         raise PageRefusal(422, f"compare_{problem}", compare_from=start.isoformat(),
                           compare_to=end.isoformat(), date_from=own.isoformat() if own else "")
     return {"date_from": start, "date_to": end}
-
-
-def _hull(a: dict[str, date | None], b: dict[str, date | None]) -> dict[str, date | None]:
-    """The days from the first of two periods' starts to the last of their ends (None: unbounded)."""
-    starts, ends = [a["date_from"], b["date_from"]], [a["date_to"], b["date_to"]]
-    return {"date_from": None if None in starts else min(d for d in starts if d is not None),
-            "date_to": None if None in ends else max(d for d in ends if d is not None)}
 
 
 def _report_team(scope: Scope, kind: str, key: str | None) -> str | None:
