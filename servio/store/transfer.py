@@ -77,16 +77,13 @@ def copy_database(source: Store, target: Store, *, batch: int = BATCH,
     if _same_database(source.engine.url, target.engine.url):
         raise StoreError(f"{target.url} is the database being copied: give another one to copy into")
     source.migrate()
-    _refuse_rows(target)  # before its schema is touched: a database in use is not migrated under its servio
+    with target.engine.connect() as conn:  # before its schema is touched: a database still run by an
+        _refuse_rows(target, conn)         # older servio must not be migrated under it
     target.migrate()
     revision = source.schema_revision()
-    if target.schema_revision() != revision:  # pragma: no cover - both were just migrated to head
-        raise StoreError(f"the databases are at different schema revisions ({revision} and "
-                         f"{target.schema_revision()})")
     copied: list[CopiedTable] = []
     with _snapshot(source) as reader, _writer(target) as writer:
-        if any(_count(writer, t) for t in tables()):  # rows written since the check above: refuse again
-            _refuse_rows(target)
+        _refuse_rows(target, writer)  # again, holding the write lock: rows may have come meanwhile
         for table in tables():
             total = _count(reader, table)
             done = _copy_table(reader, writer, table, total, batch, progress)
@@ -100,13 +97,12 @@ def copy_database(source: Store, target: Store, *, batch: int = BATCH,
     return CopyReport(source=source.url, target=target.url, revision=revision, tables=tuple(copied))
 
 
-def _refuse_rows(target: Store) -> None:
+def _refuse_rows(target: Store, conn: Connection) -> None:
     """A :class:`StoreError` naming what the target holds, if any of servio's tables there has rows."""
     from sqlalchemy import inspect
 
-    with target.engine.connect() as conn:
-        present = set(inspect(conn).get_table_names())
-        held = [(t.name, n) for t in tables() if t.name in present and (n := _count(conn, t))]
+    present = set(inspect(conn).get_table_names())
+    held = [(t.name, n) for t in tables() if t.name in present and (n := _count(conn, t))]
     if held:
         listed = ", ".join(f"{name}: {n}" for name, n in held)
         raise StoreError(f"{target.url} already holds servio data ({listed}); copy into an empty "
