@@ -116,7 +116,8 @@ def _link(href: str | None, inner: str, label: str) -> str:
     return f'<a href="{escape(href)}" aria-label="{escape(label)}">{inner}</a>'
 
 
-def _fmt(v: float | None) -> str:
+def score_text(v: float | None) -> str:
+    """A score as the charts and tables print it: a whole number, or a dash where there is none."""
     return "–" if v is None else f"{v:.0f}"
 
 
@@ -168,14 +169,14 @@ def _radar_point(s: int, v: float | None, at: Callable[[int, float], tuple[float
     dot = "" if v is None else (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{meta.colour}" '
                                 f'stroke="#fff" stroke-width="1.5"/>')
     label = (f'<text x="{lx:.1f}" y="{ly + dy:.1f}" text-anchor="{anchor}" fill="{INK}">{escape(name)} '
-             f'<tspan font-weight="700">{_fmt(v)}</tspan></text>')
+             f'<tspan font-weight="700">{score_text(v)}</tspan></text>')
     href = (links or {}).get(s)
-    return _link(href, dot + label, f"{meta.name(language)}: {_fmt(v)}")
+    return _link(href, dot + label, f"{meta.name(language)}: {score_text(v)}")
 
 
 def _profile_desc(values: Values, language: str) -> str:
     t = strings(language)
-    parts = [f"{info(s).short(language)} {_fmt(values.get(s))}" for s in ALL_STAGES]
+    parts = [f"{info(s).short(language)} {score_text(values.get(s))}" for s in ALL_STAGES]
     return f"{t['chart_profile_desc']} " + "; ".join(parts) + "."
 
 
@@ -208,12 +209,12 @@ def profile_bars(values: Values, *, language: str, coverage: Mapping[int, float 
             inner.append(f'<rect x="{left}" y="{y + 5}" width="{track * max(v, 0) / 100:.1f}" height="16" '
                          f'rx="3" fill="{meta.colour}"/>')
         inner.append(f'<text x="{left + track + 6}" y="{y + 17}" fill="{INK}" font-weight="700">'
-                     f'{_fmt(v)}</text>')
+                     f'{score_text(v)}</text>')
         if coverage is not None:
             share = coverage.get(s)
             inner.append(f'<text x="{left + track + 42}" y="{y + 17}" fill="{MUTED}">'
                          f'{"–" if share is None else f"{share * 100:.0f}%"}</text>')
-        label = f"{meta.name(language)}: {t['score']} {_fmt(v)}"
+        label = f"{meta.name(language)}: {t['score']} {score_text(v)}"
         parts.append(_link((links or {}).get(s), "".join(inner), label))
     parts.append(tail)
     return "".join(parts)
@@ -247,7 +248,7 @@ def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, floa
     track = width - left - right
     height = top + row * len(rows) + 8
     desc = t["chart_change_desc"] + " " + "; ".join(
-        f"{label}: {_fmt(b)} → {_fmt(a)} ({signed(c)}, {t['compare_' + verdict]})"
+        f"{label}: {score_text(b)} → {score_text(a)} ({signed(c)}, {t['compare_' + verdict]})"
         for label, _, b, a, c, verdict in rows) + "."
     head, tail = _open(width, height, t["chart_change_title"], desc, "change", ids, extra_class)
     parts = [head]
@@ -319,8 +320,9 @@ def heatmap(rows: Sequence[tuple[str, Values, float]], *, language: str, title: 
             x = left + j * cell_w
             cell = (f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{bg}"/>'
                     f'<text x="{x + cell_w / 2:.0f}" y="{y + 19}" text-anchor="middle" fill="{fg}" '
-                    f'font-weight="600">{_fmt(v)}</text>')
-            parts.append(_link(link(label, stage) if link else None, cell, f"{label}, {name}: {_fmt(v)}"))
+                    f'font-weight="600">{score_text(v)}</text>')
+            href = link(label, stage) if link else None
+            parts.append(_link(href, cell, f"{label}, {name}: {score_text(v)}"))
     parts.append(tail)
     return "".join(parts)
 

@@ -183,7 +183,8 @@ def _comparison(earlier: Sequence[ConversationResult], chosen: Sequence[Conversa
     out["chart"] = Markup("".join(charts.change_chart(rows, language=language, earlier=earlier_period,
                                                       later=period, width=width, ids=ids, extra_class=kind)
                                   for width, kind in ((640, "wide"), (360, "narrow"))))
-    out["rows"] = [{"label": label, "before": _score(c.before), "after": _score(c.after),
+    shown = charts.score_text
+    out["rows"] = [{"label": label, "before": shown(c.before), "after": shown(c.after),
                     "change": charts.signed(c.change), "verdict": c.verdict,
                     "interval": "–" if c.low is None or c.high is None
                     else f"{charts.signed(c.low)} … {charts.signed(c.high)}"}
@@ -192,10 +193,6 @@ def _comparison(earlier: Sequence[ConversationResult], chosen: Sequence[Conversa
                         "before_share": _share(p.before, len(earlier)),
                         "after_share": _share(p.after, len(chosen))} for p in cmp.patterns]
     return out
-
-
-def _score(v: float | None) -> str:
-    return "–" if v is None else f"{v:.0f}"
 
 
 def _share(count: int, n: int) -> str:
