@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from html import escape
 
 from servio.report import buckets
-from servio.report.numbers import day_text, turn_number
+from servio.report.numbers import day_text, percent_text, turn_number
 from servio.stages import ALL_STAGES, info
 from servio.web.i18n import strings
 
@@ -213,7 +213,7 @@ def profile_bars(values: Values, *, language: str, coverage: Mapping[int, float 
         if coverage is not None:
             share = coverage.get(s)
             inner.append(f'<text x="{left + track + 42}" y="{y + 17}" fill="{MUTED}">'
-                         f'{"–" if share is None else f"{share * 100:.0f}%"}</text>')
+                         f'{percent_text(share, language)}</text>')
         label = f"{meta.name(language)}: {t['score']} {score_text(v)}"
         parts.append(_link((links or {}).get(s), "".join(inner), label))
     parts.append(tail)

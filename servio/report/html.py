@@ -20,7 +20,7 @@ from servio.evaluate.profiles import profiles
 from servio.model import Conversation
 from servio.report import charts, summary
 from servio.report.clock import made_at
-from servio.report.numbers import day_text, turn_number
+from servio.report.numbers import day_text, percent_text, turn_number
 from servio.results import ConversationResult
 from servio.stages import ALL_STAGES, info
 from servio.web.i18n import strings
@@ -43,6 +43,7 @@ def _env() -> jinja2.Environment:
                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True,
                              lstrip_blocks=True)
     env.filters["turn_no"] = turn_number
+    env.filters["percent"] = percent_text
     env.filters["whole_dates"] = whole_dates
     return env
 
@@ -190,13 +191,13 @@ def _comparison(earlier: Sequence[ConversationResult], chosen: Sequence[Conversa
                     else f"{charts.signed(c.low)} … {charts.signed(c.high)}"}
                    for label, _, c in figures]
     out["patterns"] = [{"name": pattern_name(p.id, language), "before": p.before, "after": p.after,
-                        "before_share": _share(p.before, len(earlier)),
-                        "after_share": _share(p.after, len(chosen))} for p in cmp.patterns]
+                        "before_share": _share(p.before, len(earlier), language),
+                        "after_share": _share(p.after, len(chosen), language)} for p in cmp.patterns]
     return out
 
 
-def _share(count: int, n: int) -> str:
-    return f"{100 * count / n:.0f}%" if n else "–"
+def _share(count: int, n: int, language: str) -> str:
+    return percent_text(count / n if n else None, language)
 
 
 def _stage_tip(stage: int | None, language: str) -> str:

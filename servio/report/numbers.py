@@ -24,3 +24,12 @@ def day_text(value: date, language: str, *, month: bool = False) -> str:
     if language == "et":
         return value.strftime("%m.%Y" if month else "%d.%m.%Y")
     return value.strftime("%Y-%m" if month else "%Y-%m-%d")
+
+
+def percent_text(share: float | None, language: str) -> str:
+    """A share (0..1) as a whole percentage as ``language`` writes it: Estonian puts a space before
+    the sign ("33 %", a no-break space so the two never part), English none ("33%"); a dash where
+    there is none (the Jinja2 filter ``percent`` in the templates)."""
+    if share is None:
+        return "–"
+    return f"{share * 100:.0f}\u00a0%" if language == "et" else f"{share * 100:.0f}%"

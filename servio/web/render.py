@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from servio.report.numbers import day_text, turn_number
+from servio.report.numbers import day_text, percent_text, turn_number
 from servio.web.i18n import LANGUAGES, pick_language, strings
 from servio.web.pages import stage_list
 
@@ -41,6 +41,7 @@ class Renderer:
         env.globals["prefix"] = self.prefix
         env.filters["turn_no"] = turn_number  # turn numbers people read start at 1; ids and URLs keep 0
         env.filters["day_text"] = day_text  # days as the page's language writes them
+        env.filters["percent"] = percent_text  # "33 %" in Estonian, "33%" in English
         from servio.report.html import whole_dates
 
         env.filters["whole_dates"] = whole_dates  # an ISO date in a caption stays on one line

@@ -425,3 +425,13 @@ def test_coverage_is_the_share_where_the_stage_applies_and_a_dash_where_it_never
     root = parse(charts.profile_bars(values, language="en", coverage=coverage))
     printed = [t for t in texts(root) if t.endswith("%") or t == "–"]  # per stage: score dash, share
     assert printed == ["100%", "–", "–", "–", "–", "50%", "–", "–", "–", "–", "–", "–"]
+
+
+def test_estonian_shares_put_a_space_before_the_percent_sign() -> None:
+    # Estonian writes "50 %" (a no-break space, so the number and the sign never part); English "50%"
+    from servio.report.numbers import percent_text
+
+    assert percent_text(0.5, "et") == "50\u00a0%" and percent_text(0.5, "en") == "50%"
+    assert percent_text(1 / 3, "et") == "33\u00a0%" and percent_text(None, "et") == "–"
+    root = parse(charts.profile_bars({1: 60.0}, language="et", coverage={1: 0.5}))
+    assert [t for t in texts(root) if t.endswith("%")] == ["50\u00a0%"]

@@ -293,3 +293,10 @@ def test_conversations_may_be_a_list_as_read_all_gives_them(results, monkeypatch
 def test_conversations_of_another_kind_are_refused_clearly(results, conversations) -> None:
     with pytest.raises(TypeError, match="conversations"):
         build_report(results, conversations, scope="agent", id="ann", language="en")
+
+
+def test_estonian_report_writes_shares_with_a_space_before_the_percent_sign(results) -> None:
+    html = build_report(results, None, scope="agent", id="ann", language="et")
+    assert re.search(r'<td class="num">2</td><td class="num">67\u00a0%', html)  # 2 of ann's 3
+    words = re.sub(r"<[^>]+>", " ", html.split("<style>")[0] + html.split("</style>")[-1])
+    assert not re.search(r"\d%", words)

@@ -151,3 +151,13 @@ def test_review_first_names_failure_patterns_in_the_page_language(client: TestCl
     html = client.get(f"/ui/agents/ann?lang={lang}").text
     section = _text(html[html.index('id="h-worst"'):])
     assert name in section and "no close" not in section.replace(name, "")
+
+
+@pytest.mark.parametrize(("lang", "share"), [("et", "50\u00a0%"), ("en", "50%")])
+def test_agent_page_writes_shares_as_the_language_does(client: TestClient, lang: str, share: str) -> None:
+    # ann has two conversations, one with the failure patterns: each pattern is half of them
+    html = client.get(f"/ui/agents/ann?lang={lang}").text
+    start = html.index('data-pattern="no_close"')
+    assert share in html[start:html.index("</tr>", start)]
+    if lang == "et":
+        assert not re.search(r"\d%", _text(html))  # no share written the English way
