@@ -103,7 +103,8 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool
         action="append",
         default=[],
         metavar="DOMAIN",
-        help="e-mail: senders at this domain are agents (repeatable)",
+        help="senders (e-mail) and address labels (transcripts, CSV) at this domain are agents, other "
+             "addresses customers (repeatable)",
     )
     p.add_argument(
         "--speaker",

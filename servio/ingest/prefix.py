@@ -33,6 +33,16 @@ _PREFIX = re.compile(
     re.X,
 )
 _MAX_LABEL_WORDS = 4
+#: ``anna@example.com: text``, ``[10:32] <anna@example.com>: text``: an e-mail address as the label, as
+#: some chat and ticket exports write it. Always a speaker's (running text does not open with an address
+#: and a colon); read as agent or customer by ``--speaker`` or, as e-mail is, by ``--agent-domain``.
+_ADDRESS = re.compile(
+    r"""^\s*+
+    (?:[\[(](?P<ts>\d[\d:.,\-T/ ]{3,24}?)[\])]\s*+(?:[-–]\s*+)?
+      |(?P<ts2>\d{1,2}:\d{2}(?::\d{2})?)\s++(?:[-–]\s*+)?)?
+    <?(?P<address>[\w.+'\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8})>?[ \t]*+:(?:\s++|$)(?P<text>.*)$""",
+    re.X,
+)
 #: ``KLIENT - text``, ``[12:03] Teenindaja – text``: a speaker word (or mapped name) and a spaced dash.
 _DASHED = re.compile(
     r"""^\s*
@@ -68,8 +78,29 @@ def resolve_label(label: str, paren: str | None, options: ReaderOptions) -> tupl
     return role, paren or " ".join(words[1:])
 
 
+def address_speaker(address: str, options: ReaderOptions) -> Speaker | None:
+    """Who an e-mail address as a label is: mapped by ``--speaker``, else by the agent addresses and
+    domains as in e-mail (any other address is then the customer), else unknown (``None``)."""
+    from servio.ingest.email_thread import is_agent_address
+
+    mapped = speaker_for(address, options)
+    if mapped is not None:
+        return mapped
+    if options.agent_addresses or options.agent_domains:
+        return Speaker.AGENT if is_agent_address(address.casefold(), options) else Speaker.CUSTOMER
+    return None
+
+
 def parse_prefix(line: str, options: ReaderOptions) -> Prefixed | None:
     """The turn a line opens, or ``None`` when it has no speaker prefix."""
+    if "@" in line:
+        addressed = _ADDRESS.match(line)
+        if addressed is not None:
+            speaker = address_speaker(addressed["address"], options)
+            if speaker is None:
+                return None
+            return Prefixed(speaker, addressed["address"], addressed["ts"] or addressed["ts2"],
+                            addressed["text"].strip())
     match = _PREFIX.match(line)
     if match is None:
         dashed = _DASHED.match(line)
@@ -101,10 +132,12 @@ def unknown_label(line: str) -> str | None:
 
 def unknown_speaker_label(line: str) -> tuple[str, bool] | None:
     """:func:`unknown_label` and whether the label can only be a speaker's: a bracketed one
-    (``[SPEAKER_01]:``), a name of two or more capitalised words (``Mari Maasikas:``) or a numbered
-    one (``Speaker 3:``). A single capitalised word (``Nimi: Mari``, ``Tellimus: 123``) may as well
-    be a line of the previous turn's text.
+    (``[SPEAKER_01]:``), a name of two or more capitalised words (``Mari Maasikas:``), a numbered
+    one (``Speaker 3:``) or an e-mail address (``anna@example.com:``). A single capitalised word
+    (``Nimi: Mari``, ``Tellimus: 123``) may as well be a line of the previous turn's text.
     """
+    if "@" in line and (addressed := _ADDRESS.match(line)) is not None:
+        return addressed["address"], True
     match = _PREFIX.match(line)
     if match is None:
         return None

@@ -54,3 +54,31 @@ def test_a_speaker_word_with_a_spaced_dash_opens_a_turn(write):
     assert report.problems == ()
     mapped = read_all([write("dash.txt", text)], options=ReaderOptions(speaker_values={"Kati": A}))[0]
     assert mapped[0].turns[-1].text == "see ei ole kõneleja" and mapped[0].turns[-1].author == "Kati"
+
+
+def test_an_address_as_the_label_is_a_speaker_never_the_previous_speakers_words(write):
+    # some chat and ticket exports name each side by its e-mail address; the customer's line used to be
+    # joined to the agent's turn unseen (and redaction then hid the address in the middle of it)
+    text = ("kati@shop.ee: Tere! Kuidas saan aidata?\n[10:32] anna.tamm@example.com: Mu arve on vale.\n"
+            "Teine rida.\n<kati@shop.ee>: Vaatan kohe.\nKirjutage: info@shop.ee: see on tekst\n")
+    convs, report = read_all([write("addresses.txt", text)])
+    assert convs == [] or all("Mu arve" not in t.text for c in convs for t in c.turns)
+    assert [p.line for p in report.problems][:2] == [1, 2]
+    assert "unknown speaker 'anna.tamm@example.com'" in report.problems[1].text("cli")
+    by_domain = ReaderOptions(agent_domains=frozenset({"shop.ee"}))
+    convs, report = read_all([write("addresses.txt", text)], options=by_domain)
+    assert report.problems == ()
+    assert _turns(convs) == [(A, "Tere! Kuidas saan aidata?"), (C, "Mu arve on vale.\nTeine rida."),
+                             (A, "Vaatan kohe.\nKirjutage: info@shop.ee: see on tekst")]
+    assert [t.author for t in convs[0].turns] == ["kati@shop.ee", "anna.tamm@example.com", "kati@shop.ee"]
+    mapped = ReaderOptions(speaker_values={"kati@shop.ee": A, "Anna.Tamm@example.com": C})
+    assert _turns(read_all([write("addresses.txt", text)], options=mapped)[0]) == _turns(convs)
+
+
+def test_a_csv_speaker_column_of_addresses_reads_by_the_agent_domain(write):
+    text = "id;speaker;text\nc1;kati@shop.ee;Tere!\nc1;anna@example.com;Arve on vale.\n"
+    by_domain = ReaderOptions(agent_domains=frozenset({"shop.ee"}))
+    convs, report = read_all([write("rows.csv", text)], options=by_domain)
+    assert report.problems == () and _turns(convs) == [(A, "Tere!"), (C, "Arve on vale.")]
+    skipped = read_all([write("rows.csv", text)])[1]
+    assert [p.line for p in skipped.problems] == [2, 3]  # no domain given: not known, as before

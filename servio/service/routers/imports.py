@@ -121,8 +121,9 @@ async def create_import(
                                                          "this language.")] = None,
     column: Annotated[list[str] | None, Form(description="CSV column mapping FIELD=NAME, e.g. "
                                              "text=Message (repeatable).")] = None,
-    agent_domain: Annotated[list[str] | None, Form(description="E-mail: senders at this domain are "
-                                                   "agents (repeatable).")] = None,
+    agent_domain: Annotated[list[str] | None, Form(description="Senders (e-mail) and address labels "
+                                                   "(transcripts, CSV) at this domain are agents, other "
+                                                   "addresses customers (repeatable).")] = None,
     wait: Annotated[bool, Query(description="Import before answering and return the finished job.")] = False,
 ) -> Any:
     checked_format(format)
