@@ -9,9 +9,10 @@ it is tagged by the live model (``servio/data/models/live.json``, trained on
 chats cut after each turn), since the batch model reads every turn knowing
 what follows it and, on a chat cut short, takes the newest turn for the last
 one; an agent's goodbye the batch model is nearly sure of stays (see
-:func:`~servio.analyze.learned.tagger.newest_turn_tags`). ``tests/live``
-checks that the earlier turns equal ``analyze()`` on every prefix, and the
-newest turn the live model's tags.
+:func:`~servio.analyze.learned.tagger.newest_turn_tags`). The agent's only turn so far
+carries no goodbye once the customer has answered it (:func:`_opening_left_open`).
+``tests/live`` checks that the earlier turns equal ``analyze()`` on every prefix (but for
+that opening), and the newest turn the live model's tags.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import threading
 import time
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -178,6 +180,7 @@ class LiveSession:
             first = all(t.speaker is not Speaker.AGENT for t in conv.turns[:-1])
             newest = newest_turn_tags(tags[-1], live, conv.turns[-1].speaker, first_agent_turn=first)
             tags = (*tags[:-1], newest)
+        tags = _opening_left_open(tags, conv.turns)
         if conv.language is None:
             conv = conv.with_language(prepared.language)
         tagged = TaggedConversation(conversation=conv, turns=tags, tagger=self.tagger.name)
@@ -218,6 +221,22 @@ class LiveSession:
             hint=hint.text, warnings=hint.warnings, changed=changed, overall=result.overall,
             elapsed_ms=elapsed * 1000.0,
         )
+
+
+def _opening_left_open(tags: tuple[TurnTags, ...], turns: Sequence[Turn]) -> tuple[TurnTags, ...]:
+    """``tags`` without the goodbye (7) on the agent's only turn so far, when the customer has written since.
+
+    The tagger reads the chat so far as a whole conversation, so the agent's one turn is its last and an
+    opening "Hi, thanks for contacting us, I'm Tom." read as the goodbye the moment the customer answered
+    (the panel showed the goodbye done on turn 2, until the agent wrote again; audit m2). A live chat goes
+    on, and the guide counts "thanks for contacting us" at the start as attunement (1). Once the agent
+    writes again, the turn is tagged as in the batch path."""
+    agents = [i for i, t in enumerate(turns) if t.speaker is Speaker.AGENT]
+    if len(agents) != 1 or agents[0] == len(turns) - 1 or 7 not in tags[agents[0]].stages:
+        return tags
+    i = agents[0]
+    opening = TurnTags(index=tags[i].index, tags=tuple(t for t in tags[i].tags if t.stage != 7))
+    return (*tags[:i], opening, *tags[i + 1:])
 
 
 def _languages(conv: Conversation, fallback: Language) -> tuple[Language, tuple[Language, ...]]:

@@ -16,7 +16,7 @@ from servio.ingest import read_all
 from servio.live import LiveError, SessionInfo, new_session
 from servio.live.session import LiveFieldError
 from servio.model import Conversation, Language, Speaker
-from servio.results import TaggedConversation
+from servio.results import TaggedConversation, TurnTags
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +33,12 @@ def _batch(conv: Conversation, n: int, language: Language | None) -> tuple[list[
     first = all(t.speaker is not Speaker.AGENT for t in prefix.turns[:-1])
     newest = newest_turn_tags(tagged.turns[-1], analyze(prefix, tagger=live).turns[-1],
                               prefix.turns[-1].speaker, first_agent_turn=first)
-    tagged = TaggedConversation(conversation=tagged.conversation, turns=(*tagged.turns[:-1], newest),
-                                tagger=tagged.tagger)
+    turns = [*tagged.turns[:-1], newest]
+    agents = [i for i, t in enumerate(prefix.turns) if t.speaker is Speaker.AGENT]
+    if len(agents) == 1 and agents[0] < n - 1:  # the agent's only turn so far, answered: not yet a goodbye
+        opening = turns[agents[0]]
+        turns[agents[0]] = TurnTags(index=opening.index, tags=tuple(t for t in opening.tags if t.stage != 7))
+    tagged = TaggedConversation(conversation=tagged.conversation, turns=tuple(turns), tagger=tagged.tagger)
     return [t.stages for t in tagged.turns], evaluate(tagged, contact_type=conv.contact_type).overall
 
 
@@ -152,3 +156,19 @@ def test_to_dict_is_json_ready() -> None:
     data = update.to_dict()
     assert json.loads(json.dumps(data)) == data
     assert set(data) >= {"stages", "done", "next_stage", "hint", "warnings", "tags", "elapsed_ms"}
+
+
+@pytest.mark.parametrize(("opening", "answer"), [
+    ("Hi, thanks for contacting Planwise, I'm Tom.", "hi, I was charged twice this month"),
+    ("Tere, aitäh, et võtsite ühendust! Mina olen Mari.", "tere, mu arve on topelt"),
+])
+def test_the_agents_opening_is_not_the_goodbye_once_the_customer_answers(opening: str, answer: str) -> None:
+    # the tagger reads the chat so far as a whole conversation, whose last agent turn is its closing: the
+    # opening was shown as the goodbye done on turn 2 (audit m2); the guide counts it as attunement (1)
+    session = new_session("s", "owner")
+    session.add_turn(Speaker.AGENT, opening)
+    update = session.add_turn(Speaker.CUSTOMER, answer)
+    assert 1 in session.stages[0] and 7 not in session.stages[0]
+    assert 7 not in update.done and 7 not in update.agent_done
+    later = session.add_turn(Speaker.AGENT, "Could you tell me your account number?")
+    assert 7 not in later.done
