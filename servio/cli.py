@@ -593,9 +593,11 @@ def cmd_agents(args: argparse.Namespace) -> int:
 
 
 def majority_language(results: Sequence[Any]) -> str:
-    """``et`` when more than half of ``results`` are Estonian conversations, else ``en`` (a tie: ``en``)."""
-    et = sum(1 for r in results if r.language == "et")
-    return "et" if et * 2 > len(results) else "en"
+    """``et`` when more than half of ``results`` are Estonian conversations, else ``en`` (a tie: ``en``): the
+    rule of :func:`servio.report.content.report_language`, which the API's reports follow too."""
+    from servio.report.content import report_language
+
+    return report_language(results)
 
 
 def cmd_tag(args: argparse.Namespace) -> int:

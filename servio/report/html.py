@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from servio.evaluate.profiles import profiles
 from servio.model import Conversation
 from servio.report import charts, summary
-from servio.report.clock import made_at
+from servio.report.content import LANGUAGES, AgentRow, Earlier, Report, report_content
 from servio.report.numbers import day_text, percent_text, turn_number
 from servio.results import ConversationResult
 from servio.stages import ALL_STAGES, info
@@ -28,7 +27,6 @@ from servio.web.i18n import strings
 if TYPE_CHECKING:
     import jinja2
 
-LANGUAGES = ("et", "en")
 #: agents per heatmap chart: 25 rows (830 px) fit a printed A4 page below the section heading
 HEATMAP_ROWS = 25
 #: conversation ids listed per failure pattern, the rest counted: a year's 8,000 ids made 400 KB of the report
@@ -82,30 +80,37 @@ def build_report(results: Sequence[ConversationResult],
     by_id = _by_id(conversations)
     if language not in LANGUAGES:
         raise ValueError(f"language must be 'et' or 'en', not {language!r}")
-    chosen = summary.select(results, scope=scope, id=id, date_from=date_from, date_to=date_to)
+    report = report_content(results, scope=scope, id=id, date_from=date_from, date_to=date_to,
+                            language=language, worst=worst, compare_from=compare_from, compare_to=compare_to)
+    return render_report(report, by_id, scorecard=scorecard)
+
+
+def render_report(report: Report,
+                  conversations: Mapping[str, Conversation] | Iterable[Conversation] | None = None, *,
+                  scorecard: str | None = None) -> str:
+    """The self-contained HTML page of ``report`` (:func:`servio.report.content.report_content`);
+    ``conversations`` and ``scorecard`` as :func:`build_report` takes them."""
+    by_id = _by_id(conversations)
+    language = report.language
     t = strings(language)
     context: dict[str, Any] = {
         "t": t,
         "lang": language,
-        "title": t[f"report_title_{scope}"].format(id=id or ""),
-        "period": _period(chosen, date_from, date_to, t, language),
-        "generated": _generated(made_at(), language),
-        "n": len(chosen),
-        "scope": scope,
+        "title": t[f"report_title_{report.scope}"].format(id=report.id or ""),
+        "period": _period(report.first_day, report.last_day, t, language),
+        "generated": _generated(report.made_at, language),
+        "n": report.conversations,
+        "scope": report.scope,
         "pattern_ids": PATTERN_IDS,
         "scorecard": scorecard,
     }
-    if (compare_from is None) != (compare_to is None):
-        raise ValueError("a comparison needs both compare_from and compare_to")
-    if chosen:
+    if report.overview is not None:
         ids = charts.ChartIds()
-        body = _body(chosen, by_id, ids, scope=scope, id=id, language=language, worst=worst)
-        context.update(body)
-        if compare_from is not None:
-            earlier = summary.select(results, scope=scope, id=id, date_from=compare_from, date_to=compare_to)
-            context["compare"] = _comparison(earlier, chosen, _period(earlier, compare_from, compare_to, t,
-                                                                      language),
-                                             context["period"], language, ids)
+        context.update(_body(report, report.overview, by_id, ids))
+        if report.earlier is not None:
+            earlier = report.earlier
+            shown = _period(earlier.date_from, earlier.date_to, t, language)
+            context["compare"] = _comparison(earlier, shown, context["period"], language, ids)
     return _env().get_template("report.html").render(**context)
 
 
@@ -130,53 +135,48 @@ def _generated(now: datetime, language: str) -> str:
     return f"{day_text(now.date(), language)} {now:%H:%M} UTC"
 
 
-def _period(chosen: Sequence[ConversationResult], date_from: date | str | None, date_to: date | str | None,
-            t: Mapping[str, str], language: str) -> str:
-    dates = [d for r in chosen if (d := summary.result_date(r)) is not None]
-    lo = summary.as_date(date_from) or (min(dates) if dates else None)
-    hi = summary.as_date(date_to) or (max(dates) if dates else None)
+def _period(lo: date | None, hi: date | None, t: Mapping[str, str], language: str) -> str:
     if lo is None and hi is None:
         return t["report_all_dates"]
     return f"{day_text(lo, language) if lo else '…'} – {day_text(hi, language) if hi else '…'}"
 
 
-def _body(chosen: Sequence[ConversationResult], conversations: Mapping[str, Conversation],
-          ids: charts.ChartIds, *, scope: str, id: str | None, language: str, worst: int) -> dict[str, Any]:
+def _body(report: Report, ov: summary.Overview, conversations: Mapping[str, Conversation],
+          ids: charts.ChartIds) -> dict[str, Any]:
     from markupsafe import Markup
 
-    ov = summary.overview(chosen, kind=scope, id=id or "all", language=language, worst=worst)
+    language = report.language
     p = ov.profile
     out: dict[str, Any] = {
         "ov": ov,
         "profile": p,
         "strongest": info(p.named_strongest).name(language) if p.named_strongest else None,
         "weakest": info(p.named_weakest) if p.named_weakest else None,
-        "weakest_tip": _stage_tip(p.named_weakest, language),
+        "weakest_tip": report.tip,
         "radar": Markup(charts.profile_radar(ov.values, language=language, ids=ids)),
         "bars": Markup(charts.profile_bars(ov.values, coverage=ov.coverage, language=language, ids=ids)),
         "trend": Markup(charts.trend_for_screens(ov.trend, language=language, bucket=ov.bucket, ids=ids))
         if ov.trend else None,
         "trend_caption": charts.trend_caption(ov.trend, language=language, bucket=ov.bucket),
-        "agents": len({r.agent_id for r in chosen}),
-        "heatmap": Markup(_heatmap(chosen, language, ids)) if scope != "agent" else None,
+        "agents": report.agents,
+        "heatmap": Markup(_heatmap(report.heatmap, language, ids)) if report.scope != "agent" else None,
         "worst": [_worst_item(r, conversations.get(r.conversation_id), language, ids) for r in ov.worst],
     }
     return out
 
 
-def _comparison(earlier: Sequence[ConversationResult], chosen: Sequence[ConversationResult],
-                earlier_period: str, period: str, language: str, ids: charts.ChartIds) -> dict[str, Any]:
+def _comparison(earlier: Earlier, earlier_period: str, period: str, language: str,
+                ids: charts.ChartIds) -> dict[str, Any]:
     """The comparison section: its chart, its table (overall, then the stages) and the failure patterns."""
     from markupsafe import Markup
 
     from servio.evaluate.feedback import pattern_name
-    from servio.report.compare import compare
 
     t = strings(language)
-    out: dict[str, Any] = {"earlier": earlier_period, "n_before": len(earlier), "n_after": len(chosen)}
-    if not earlier:
+    cmp = earlier.comparison
+    out: dict[str, Any] = {"earlier": earlier_period, "n_before": cmp.n_before, "n_after": cmp.n_after}
+    if not cmp.n_before:
         return out
-    cmp = compare(earlier, chosen)
     figures = [(t["overall"].capitalize(), charts.INK, cmp.overall)]
     figures += [(f"{s} {info(s).short(language)}", info(s).colour, cmp.stages[int(s)]) for s in ALL_STAGES]
     rows = [(label, colour, c.before, c.after, c.change, c.verdict) for label, colour, c in figures]
@@ -191,8 +191,8 @@ def _comparison(earlier: Sequence[ConversationResult], chosen: Sequence[Conversa
                     else f"{charts.signed(c.low)} … {charts.signed(c.high)}"}
                    for label, _, c in figures]
     out["patterns"] = [{"name": pattern_name(p.id, language), "before": p.before, "after": p.after,
-                        "before_share": _share(p.before, len(earlier), language),
-                        "after_share": _share(p.after, len(chosen), language)} for p in cmp.patterns]
+                        "before_share": _share(p.before, cmp.n_before, language),
+                        "after_share": _share(p.after, cmp.n_after, language)} for p in cmp.patterns]
     return out
 
 
@@ -200,24 +200,12 @@ def _share(count: int, n: int, language: str) -> str:
     return percent_text(count / n if n else None, language)
 
 
-def _stage_tip(stage: int | None, language: str) -> str:
-    from servio.evaluate.feedback import texts
-
-    if stage is None:
-        return ""
-    return str(texts(language)["stage"][info(stage).key].get("improve", ""))
-
-
-def _heatmap(chosen: Sequence[ConversationResult], language: str, ids: charts.ChartIds) -> str:
-    rows = []
-    for prof in profiles(chosen, by="agent", language=language):
-        mine = [r for r in chosen if (r.agent_id or "(unknown)") == prof.id]
-        values, _ = summary.stage_values(mine)
-        label = strings(language)["unknown"] if prof.id == "(unknown)" else prof.id
-        rows.append((label, values, prof.overall))
+def _heatmap(rows: Sequence[AgentRow], language: str, ids: charts.ChartIds) -> str:
+    unknown = strings(language)["unknown"]
+    drawn = [(unknown if row.agent_id is None else row.agent_id, row.values, row.overall) for row in rows]
     # one chart per HEATMAP_ROWS agents: each fits an A4 page with its stage headings
-    return "".join(charts.heatmap(rows[i:i + HEATMAP_ROWS], language=language, ids=ids)
-                   for i in range(0, len(rows), HEATMAP_ROWS))
+    return "".join(charts.heatmap(drawn[i:i + HEATMAP_ROWS], language=language, ids=ids)
+                   for i in range(0, len(drawn), HEATMAP_ROWS))
 
 
 def _worst_item(r: ConversationResult, conv: Conversation | None, language: str,

@@ -110,3 +110,10 @@ def pin_dates(data: bytes, when: datetime) -> bytes:
         return key + new + b")" + b" " * (room - len(new))
 
     return _DATE.sub(pinned, data)
+
+
+def pdf_bytes(html: str, *, timeout: float = 120.0) -> bytes:
+    """``html`` printed as :func:`write_pdf` prints it (dates pinned the same way), as bytes: for an
+    answer over HTTP. Chromium prints into a private temporary folder that goes afterwards."""
+    with tempfile.TemporaryDirectory(prefix="servio-pdf-") as tmp:
+        return write_pdf(html, Path(tmp) / "report.pdf", timeout=timeout).read_bytes()

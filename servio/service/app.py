@@ -12,6 +12,7 @@ import copy
 import logging
 import re
 import sys
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,8 @@ TAGS = [
     {"name": "corrections", "description": "Reviewers correct a turn's stages; the audit trail and "
                                            "its export for retraining."},
     {"name": "profiles", "description": "Per-stage profiles of agents and teams over a period."},
+    {"name": "reports", "description": "The report of an agent, a team or a period as JSON, HTML or PDF, "
+                                       "for scheduled reporting."},
     {"name": "users", "description": "Users, roles and API tokens (admins)."},
     {"name": "live", "description": "Live stage hints during a chat (HTTP and WebSocket)."},
 ]
@@ -77,6 +80,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                                   scorecard=card, max_chars=settings.live_max_session_chars,
                                   max_per_owner=settings.live_max_sessions_per_user)
     app.state.token_cache = TokenCache(settings.auth_cache_seconds)
+    from servio.service.routers.reports import PDF_PRINTS
+
+    app.state.pdf_printers = threading.BoundedSemaphore(PDF_PRINTS)  # reports printed to PDF at once
     _middleware(app, settings)
     install_error_handlers(app)
     _routers(app, settings)
@@ -127,12 +133,21 @@ def _middleware(app: FastAPI, settings: Settings) -> None:
 def _routers(app: FastAPI, settings: Settings) -> None:
     from fastapi.responses import RedirectResponse
 
-    from servio.service.routers import conversations, corrections, health, imports, live, profiles, users
+    from servio.service.routers import (
+        conversations,
+        corrections,
+        health,
+        imports,
+        live,
+        profiles,
+        reports,
+        users,
+    )
     from servio.web import web_router
 
     # corrections before conversations: an id may hold "/", so GET /conversations/{id:path} would
     # also match /conversations/{id}/corrections
-    for module in (health, imports, corrections, conversations, profiles, users, live):
+    for module in (health, imports, corrections, conversations, profiles, reports, users, live):
         app.include_router(module.router)
     app.include_router(web_router(open_access=settings.open_dashboard))
 

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
+from urllib.parse import quote
 
 from servio.service.limits import ASGIApp, Message, Receive, Scope, Send
 
@@ -98,3 +99,10 @@ def report_policy(html: str) -> str:
     own = inline_hashes(html, "style") or "'none'"
     return policy({**DATA, "style-src": "'unsafe-inline'", "style-src-elem": own,
                    "style-src-attr": "'unsafe-inline'", "img-src": "data:"})
+
+
+def attachment(name: str) -> str:
+    """A ``Content-Disposition`` saving the answer as ``name``: ASCII for every browser, and the name as
+    it is (an id in Estonian letters, with spaces or a slash) where the browser reads ``filename*``."""
+    plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name.replace('/', '_'), safe='')}"

@@ -109,6 +109,19 @@ class Scope:
         if self.team is not None and team != self.team:
             raise forbidden("team leads see only their own team's profile")
 
+    def report(self, kind: str, key: str | None) -> str | None:
+        """The team a report of ``kind`` (agent, team, period) about ``key`` is limited to (None: every
+        team); 403 for a report outside the scope: an agent reads only their own, a team lead their
+        own team's and their team's agents' (over the team's conversations), not everyone's."""
+        if self.agent_id is not None and (kind != "agent" or key != self.agent_id):
+            raise forbidden("agents see only their own report")
+        if kind == "team":
+            self.team_profile(key or "")
+            return key
+        if self.team is not None and kind != "agent":
+            raise forbidden("team leads see only their own team's report")
+        return self.team
+
     def within(self, items: Sequence[T], team_of: Callable[[T], str | None]) -> list[T]:
         """The ``items`` (teams, agents) whose team is in scope."""
         return [i for i in items if self.team is None or team_of(i) == self.team]

@@ -549,7 +549,7 @@ class _Ui:
         q = request.query_params
         scope = q.get("scope", "period")
         key = q.get("id") or None
-        within = _report_team(Scope.of(user), scope, key)
+        within = Scope.of(user).report(scope, key)
         from servio.report.html import build_report
 
         dates = _dates(request)
@@ -568,19 +568,12 @@ class _Ui:
                                 compare_to=compare["date_to"] if compare else None)
         except ValueError:
             raise PageRefusal(422, "bad_filters") from None
-        from servio.service.headers import report_policy
+        from servio.service.headers import attachment, report_policy
 
         headers = {"Content-Security-Policy": report_policy(html)}
         if q.get("download") == "1":
-            headers["Content-Disposition"] = _attachment(f"servio-{scope}-{key or 'all'}.html")
+            headers["Content-Disposition"] = attachment(f"servio-{scope}-{key or 'all'}.html")
         return HTMLResponse(html, headers=headers)
-
-
-def _attachment(name: str) -> str:
-    """A ``Content-Disposition`` saving the answer as ``name``: ASCII for every browser, and the name as
-    it is (an id in Estonian letters, with spaces or a slash) where the browser reads ``filename*``."""
-    plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name.replace('/', '_'), safe='')}"
 
 
 async def json_body(request: Request) -> Any:
@@ -662,18 +655,6 @@ def _compare_dates(q: Any, dates: dict[str, date | None]) -> dict[str, date | No
         raise PageRefusal(422, f"compare_{problem}", compare_from=start.isoformat(),
                           compare_to=end.isoformat(), date_from=own.isoformat() if own else "")
     return {"date_from": start, "date_to": end}
-
-
-def _report_team(scope: Scope, kind: str, key: str | None) -> str | None:
-    """The team a report's conversations are limited to; 403 for a report outside the user's scope."""
-    if scope.agent_id is not None and (kind != "agent" or key != scope.agent_id):
-        raise HTTPException(403, "agents see only their own report")
-    if kind == "team":
-        scope.team_profile(key or "")
-        return key
-    if scope.team is not None and kind != "agent":
-        raise HTTPException(403, "team leads see only their own team's report")
-    return scope.team
 
 
 def _filter(q: Any, scope: Scope) -> ConversationFilter:

@@ -53,9 +53,9 @@ def test_the_report_comes_as_a_file_only_when_asked(demo: TestClient) -> None:
 
 
 def test_an_id_in_other_letters_names_the_file_safely(demo: TestClient) -> None:
-    from servio.web.routes import _attachment
+    from servio.service.headers import attachment
 
-    header = _attachment("servio-agent-Jüri Õun/2.html")
+    header = attachment("servio-agent-Jüri Õun/2.html")
     assert header.startswith('attachment; filename="servio-agent-J_ri__un_2.html"; filename*=UTF-8\'\'')
     assert "\n" not in header and "/" not in header.split("filename*=", 1)[1]
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from servio.service.auth import CurrentUser, Staff
 from servio.service.schemas.conversations import ComparisonOut, ProfileOut
 from servio.service.scope import Scope
-from servio.service.shape import profile_out
+from servio.service.shape import comparison_out, period_words, profile_out
 
 router = APIRouter(tags=["profiles"])
 
@@ -35,17 +35,8 @@ def _profile(request: Request, by: str, id: str, date_from: Moment | None, date_
     found = request.app.state.store.profile(by, id, date_from, date_to, language=language, team=team)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND,
-                            f"no conversations of {by} {id!r}{_period(date_from, date_to)}")
+                            f"no conversations of {by} {id!r}{period_words(date_from, date_to)}")
     return profile_out(found, date_from, date_to)
-
-
-def _period(date_from: Moment | None, date_to: Moment | None) -> str:
-    """The period asked for, as the end of a sentence ('' for none)."""
-    if date_from is not None and date_to is not None:
-        return f" from {date_from.isoformat()} to {date_to.isoformat()}"
-    if date_from is not None:
-        return f" from {date_from.isoformat()} on"
-    return f" up to {date_to.isoformat()}" if date_to is not None else ""
 
 
 def _as_date(value: Moment) -> date:
@@ -102,7 +93,7 @@ def _comparison(request: Request, kind: str, id: str, team: str | None, date_fro
                 date_to: date | None, compare_from: date, compare_to: date) -> dict[str, Any]:
     """A report's comparison as JSON: days, each conversation in the period of its own day (as the report
     counts it; the store bounds days in UTC, so a day more is read on each side)."""
-    from servio.report.compare import Change, compare, earlier_problem
+    from servio.report.compare import compare, earlier_problem
     from servio.report.summary import select, widened
     from servio.store import ConversationFilter
 
@@ -121,21 +112,13 @@ def _comparison(request: Request, kind: str, id: str, team: str | None, date_fro
     now = select(read, date_from=date_from, date_to=date_to)
     if not now:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversations of {kind} {id!r}"
-                            f"{_period(date_from, date_to)}")
+                            f"{period_words(date_from, date_to)}")
     earlier = select(read, date_from=compare_from, date_to=compare_to)
     cmp = compare(earlier, now)
-
-    def out(stage: int | None, c: Change) -> dict[str, Any]:
-        return {"stage": stage, "earlier": c.before, "now": c.after, "change": c.change, "low": c.low,
-                "high": c.high, "earlier_conversations": c.n_before, "now_conversations": c.n_after,
-                "reading": c.verdict}
-
     return {"kind": kind, "id": id,
             "period": {"date_from": date_from, "date_to": date_to, "conversations": cmp.n_after},
             "earlier": {"date_from": compare_from, "date_to": compare_to, "conversations": cmp.n_before},
-            "overall": out(None, cmp.overall),
-            "stages": [out(stage, c) for stage, c in sorted(cmp.stages.items())],
-            "failure_patterns": [{"id": p.id, "earlier": p.before, "now": p.after} for p in cmp.patterns]}
+            **comparison_out(cmp)}
 
 
 @router.get("/agents", summary="Every agent", description="Agents with stored conversations, with their "
