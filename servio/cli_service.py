@@ -122,8 +122,8 @@ examples:
     )
     p.add_argument("ids", nargs="*", metavar="ID", help="conversation ids")
     p.add_argument("--before", type=_day, metavar="YYYY-MM-DD",
-                   help="every conversation that started before this day (UTC; one with no start time: "
-                   "imported before it)")
+                   help="every conversation that started before this day, in its own time zone (one with "
+                   "no start time: imported before the day began in UTC)")
     p.add_argument(
         "--database", default=None, help=f"database URL (default: $SERVIO_DATABASE_URL or {DEFAULT_DATABASE})"
     )
