@@ -82,7 +82,7 @@ def report(request: Request, response: Response, user: CurrentUser, scope: Repor
 
     results, conversations, own = report_results(  # as the dashboard and servio report --database read
         default_backend(request), agent_id=id if scope == "agent" else None, team=within,
-        date_from=date_from, date_to=date_to, compare_from=compare_from)
+        date_from=date_from, date_to=date_to, compare_from=compare_from, compare_to=compare_to)
     if not own and scope != "period":
         raise HTTPException(status.HTTP_404_NOT_FOUND,
                             f"no conversations of {scope} {id!r}{period_words(date_from, date_to)}")
