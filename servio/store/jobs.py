@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from servio.store.convert import jsonable, problem_dict
 from servio.store.schema import ImportJobRow, utcnow
-from servio.store.types import JOB_STATES, ImportJob, JobBusy, NotFound, StoreError
+from servio.store.types import JOB_STATES, ImportJob, JobBusy, NotFound, StoreError, as_utc
 
 #: At most this many problems are kept on a job row (all are counted).
 MAX_PROBLEMS = 1000
@@ -156,6 +156,12 @@ def _deletable(now: datetime) -> ColumnElement[bool]:
     import writes into it any more. A running job's batches lock its row and advance it; deleting the row
     under them would make its next batch fail."""
     return or_(ImportJobRow.status.in_(ENDED), ImportJobRow.updated_at < now - STALE_AFTER)
+
+
+def busy(job: ImportJob, now: datetime | None = None) -> bool:
+    """Whether an import may still write into ``job`` (pending or running, with progress in the last
+    :data:`STALE_AFTER`): what :func:`remove` refuses."""
+    return job.status not in ENDED and as_utc(job.updated_at) >= (now or utcnow()) - STALE_AFTER
 
 
 def remove(session: Session, job_id: int) -> bool:
