@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -110,20 +111,29 @@ examples:
 
     p = sub.add_parser(
         "delete",
-        help="delete conversations from the database (a customer's erasure request, a retention period)",
+        help="delete conversations or import jobs from the database (a customer's erasure request, a "
+        "retention period)",
         description="Remove conversations and everything stored about them (turns, tags, scores, "
-        "corrections): by id, or every one that started before a day. Without --yes nothing is removed: "
-        "servio says what would be.",
+        "corrections): by id, or every one that started before a day; and import jobs, whose problems "
+        "quote speaker labels and other values as the files had them: by id, by a text they quote, or "
+        "every one that finished before a day. Without --yes nothing is removed: servio says what would be.",
         epilog="""\
 examples:
-  servio delete INC-2026-0412 --yes          a customer's erasure request
-  servio delete --before 2025-11-27          how many started before that day?
+  servio delete INC-2026-0412 --imports-quoting 'Mari Maasikas' --yes   a customer's erasure request
+  servio delete --before 2025-11-27 --imports-before 2025-11-27        how many are older than that day?
 """,
     )
     p.add_argument("ids", nargs="*", metavar="ID", help="conversation ids")
     p.add_argument("--before", type=_day, metavar="YYYY-MM-DD",
                    help="every conversation that started before this day, in its own time zone (one with "
                    "no start time: imported before the day began in UTC)")
+    p.add_argument("--import-job", type=_job_id, action="append", default=[], metavar="ID",
+                   help="an import job by id (repeatable); one still running is skipped")
+    p.add_argument("--imports-quoting", action="append", default=[], metavar="TEXT",
+                   help="every import job whose file names, problems or error hold this text, in any case "
+                   "(a customer's name; repeatable)")
+    p.add_argument("--imports-before", type=_day, metavar="YYYY-MM-DD",
+                   help="every import job that finished before this day (UTC)")
     p.add_argument(
         "--database", default=None, help=f"database URL (default: $SERVIO_DATABASE_URL or {DEFAULT_DATABASE})"
     )
@@ -156,6 +166,13 @@ def _day(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD): {value!r}") from None
+
+
+def _job_id(value: str) -> int:
+    """An import job id on the command line (a whole number from 1)."""
+    if not value.isdigit() or not 0 < int(value) < 2**31:
+        raise argparse.ArgumentTypeError(f"not an import job id (a whole number from 1): {value!r}")
+    return int(value)
 
 
 def _database(args: argparse.Namespace) -> str:
@@ -486,11 +503,16 @@ def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, 
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    """``servio delete``: what would go, or (``--yes``) its removal; unknown ids are reported, exit 1."""
+    """``servio delete``: what would go, or (``--yes``) its removal; unknown ids and import jobs still running
+    are reported, exit 1."""
     from servio.cli import EXIT_OK, EXIT_SKIPPED, UsageError
 
-    if not args.ids and args.before is None:
-        raise UsageError("servio delete: give conversation ids, or --before YYYY-MM-DD")
+    jobs_asked = bool(args.import_job or args.imports_quoting or args.imports_before)
+    if not args.ids and args.before is None and not jobs_asked:
+        raise UsageError("servio delete: give conversation ids, or --before YYYY-MM-DD, or import jobs "
+                         "(--import-job ID, --imports-quoting TEXT, --imports-before YYYY-MM-DD)")
+    if any(not text.strip() for text in args.imports_quoting):
+        raise UsageError("servio delete: --imports-quoting needs a text to look for")
     url = _database(args)
     with _database_errors(url):
         store = existing_store(url)
@@ -500,16 +522,62 @@ def cmd_delete(args: argparse.Namespace) -> int:
             chosen.update(store.started_before(args.before))
         targets = sorted(chosen)
         removed = store.delete_conversations(targets) if args.yes else 0
+        jobs = _import_jobs_to_delete(store, args) if jobs_asked else None
         url = store.url  # for the messages: without a password
     for i in unknown:
         print(f"servio: skipped: no conversation {i!r} in {url}", file=sys.stderr)
-    if args.yes:
-        print(f"servio: deleted {removed} conversation{'s' * (removed != 1)} from {url}", file=sys.stderr)
-    else:
-        shown = ", ".join(targets[:10]) + (f" and {len(targets) - 10} more" if len(targets) > 10 else "")
-        print(f"servio: would delete {len(targets)} conversation{'s' * (len(targets) != 1)}"
-              f"{': ' + shown if targets else ''}; nothing was deleted: add --yes to delete", file=sys.stderr)
-    return EXIT_SKIPPED if unknown else EXIT_OK
+    if args.ids or args.before is not None:
+        _say_deleted(targets, removed, "conversation", url, args.yes)
+    if jobs is not None:
+        for reason in jobs.skipped:
+            print(f"servio: skipped: {reason}", file=sys.stderr)
+        _say_deleted([str(j) for j in jobs.targets], jobs.removed, "import job", url, args.yes)
+    return EXIT_SKIPPED if unknown or (jobs is not None and jobs.skipped) else EXIT_OK
+
+
+def _say_deleted(targets: list[str], removed: int, what: str, url: str, done: bool) -> None:
+    if done:
+        print(f"servio: deleted {removed} {what}{'s' * (removed != 1)} from {url}", file=sys.stderr)
+        return
+    shown = ", ".join(targets[:10]) + (f" and {len(targets) - 10} more" if len(targets) > 10 else "")
+    print(f"servio: would delete {len(targets)} {what}{'s' * (len(targets) != 1)}"
+          f"{': ' + shown if targets else ''}; nothing was deleted: add --yes to delete", file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class _JobsToDelete:
+    targets: list[int]  # the jobs that go (with --yes) or would go
+    removed: int  # how many went
+    skipped: list[str]  # why a job asked for by id or text stays (unknown, still running)
+
+
+def _import_jobs_to_delete(store: Any, args: argparse.Namespace) -> _JobsToDelete:
+    """The import jobs ``servio delete`` was given (by id, quoted text, end before a day); with ``--yes``
+    deleted, each in its own transaction: a job still running when asked for is skipped and said so."""
+    from servio.store import JobBusy
+    from servio.store.jobs import busy
+
+    asked = list(dict.fromkeys(args.import_job))
+    for text in args.imports_quoting:
+        asked.extend(store.import_jobs_quoting(text))
+    ended = store.import_jobs_ended_before(args.imports_before) if args.imports_before else []
+    skipped: list[str] = []
+    targets: list[int] = []
+    for job_id in sorted(set(asked) | set(ended)):
+        job = store.get_import_job(job_id)
+        if job is None:
+            skipped.append(f"no import job {job_id} in {store.url}")
+        elif busy(job):
+            skipped.append(f"import job {job_id} is {job.status}: it can be deleted once it has finished")
+        else:
+            targets.append(job_id)
+    removed = 0
+    for job_id in targets if args.yes else ():
+        try:
+            removed += store.delete_import_job(job_id)
+        except JobBusy as exc:  # started again meanwhile
+            skipped.append(str(exc))
+    return _JobsToDelete(targets, removed, skipped)
 
 
 def existing_store(url: str, *, pepper: str | None = None) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -92,3 +92,96 @@ def test_an_unparsable_url_is_masked_too() -> None:
     with pytest.raises(StoreError) as info:
         normalise_url("postgresql://a:pw@h:notaport/db")
     assert "pw@" not in str(info.value)
+
+
+# -- import jobs: their problems quote speaker labels as typed (a customer's name), audit M3 --------------
+
+TRANSCRIPT = "Agent: Tere! Millega saan aidata?\nMari Maasikas: Tere, arve on liiga suur.\nAgent: Aitäh!\n"
+
+
+def _import_transcript(url: str, tmp_path: Path) -> int:
+    """Import a transcript whose unknown speaker label is a customer's name; the job's id."""
+    path = tmp_path / "call-88.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    assert main(["import", str(path), "--database", url, "--no-progress"]) == 1  # the name's turn is skipped
+    with Store(url) as store:
+        job = store.list_import_jobs(limit=1)[0]
+        assert "Mari Maasikas" in str(job.problems)
+        return int(job.id)
+
+
+def _jobs(url: str) -> list[int]:
+    with Store(url) as store:
+        return sorted(j.id for j in store.list_import_jobs())
+
+
+def test_import_jobs_quoting_a_name_are_named_first_and_deleted_with_yes(
+        database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    quoting = _import_transcript(database, tmp_path)
+    capsys.readouterr()
+    before = _jobs(database)
+    assert len(before) == 2
+    assert main(["delete", "--imports-quoting", "mari MAASIKAS", "--database", database]) == 0
+    err = capsys.readouterr().err
+    assert f"would delete 1 import job: {quoting}; nothing was deleted: add --yes to delete" in err
+    assert "conversation" not in err  # none were asked for
+    assert _jobs(database) == before
+    assert main(["delete", "call-88-1", "--imports-quoting", "Mari Maasikas", "--yes",
+                 "--database", database]) == 0
+    err = capsys.readouterr().err
+    assert "deleted 1 conversation from" in err and "deleted 1 import job from" in err
+    assert _jobs(database) == [j for j in before if j != quoting]
+    assert "call-88-1" not in _ids(database)
+
+
+def test_an_import_job_by_id_unknown_or_still_running_is_skipped(
+        database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store(database) as store:
+        running = store.create_import_job(["chats.jsonl"]).id
+        store.start_import_job(running)
+        done = store.list_import_jobs(status="done")[0].id
+    assert main(["delete", "--import-job", str(running), "--import-job", "999", "--import-job", str(done),
+                 "--yes", "--database", database]) == 1
+    err = capsys.readouterr().err
+    assert f"skipped: import job {running} is running: it can be deleted once it has finished" in err
+    assert "skipped: no import job 999 in sqlite:///" in err
+    assert "deleted 1 import job from" in err
+    assert _jobs(database) == [running]
+
+
+def test_imports_before_a_day_are_those_that_finished_before_it(
+        database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import update
+
+    from servio.store.schema import ImportJobRow
+
+    old = _jobs(database)[0]
+    recent = _import_transcript(database, tmp_path)
+    with Store(database) as store, store.engine.begin() as conn:
+        then = datetime(2025, 1, 5, 23, 59, tzinfo=UTC)
+        conn.execute(update(ImportJobRow).where(ImportJobRow.id == old)
+                     .values(created_at=then, started_at=then, finished_at=then, updated_at=then))
+    capsys.readouterr()
+    assert main(["delete", "--imports-before", "2025-01-06", "--database", database]) == 0
+    assert f"would delete 1 import job: {old};" in capsys.readouterr().err
+    assert main(["delete", "--imports-before", "2025-01-05", "--database", database]) == 0
+    assert "would delete 0 import jobs; nothing was deleted" in capsys.readouterr().err
+    assert main(["delete", "--imports-before", "2025-01-06", "--yes", "--database", database]) == 0
+    assert "deleted 1 import job from" in capsys.readouterr().err
+    assert _jobs(database) == [recent]
+
+
+@pytest.mark.parametrize("args,message", [(["--import-job", "abc"], "not an import job id"),
+                                          (["--import-job", "0"], "not an import job id"),
+                                          (["--imports-before", "5.1.2025"], "not a day")])
+def test_bad_import_job_options_are_usage_errors(database: str, args: list[str], message: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:  # argparse's usage error, before the database is opened
+        main(["delete", *args, "--database", database])
+    assert stop.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_an_empty_text_to_look_for_is_a_usage_error(database: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["delete", "--imports-quoting", " ", "--database", database]) == 2
+    assert "--imports-quoting needs a text to look for" in capsys.readouterr().err

@@ -252,8 +252,9 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
     if (notice := cookie_notice(settings, tls=bool(uvicorn_options.get("ssl_certfile")))) is not None:
         print(f"  {notice}", file=sys.stderr)
     if settings.retention_days:
-        print(f"  retention: conversations that started more than {settings.retention_days} days ago are "
-              "deleted at start-up and then daily (logged as servio.retention)", file=sys.stderr)
+        print(f"  retention: conversations that started more than {settings.retention_days} days ago, and "
+              "import jobs that finished before then, are deleted at start-up and then daily (logged as "
+              "servio.retention)", file=sys.stderr)
     if token is not None and (settings.development or sys.stderr.isatty()):
         print(f"  the database had no user: created user 'admin' with the token below (shown once)\n"
               f"  {token}\n  try: curl -H 'Authorization: Bearer {token}' {url}/conversations\n"

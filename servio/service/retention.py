@@ -1,11 +1,14 @@
-"""A retention period: conversations older than ``SERVIO_RETENTION_DAYS`` leave the store, once a day.
+"""A retention period: conversations and import jobs older than ``SERVIO_RETENTION_DAYS`` leave the store,
+once a day.
 
 The service runs :func:`expire` at start-up and then every day in the
 background (in a thread, so that requests are not held up). Age counts from
 a conversation's start, or from its import when the start is unknown
 (:meth:`~servio.store.Store.started_before`); a deleted conversation takes
-its turns, tags, scores and corrections with it. ``servio delete --before``
-does the same by hand.
+its turns, tags, scores and corrections with it. An import job goes when it
+finished before the same cut-off (its problems quote speaker labels and other
+values as typed, a customer's name among them). ``servio delete --before``
+and ``--imports-before`` do the same by hand.
 """
 
 from __future__ import annotations
@@ -13,21 +16,31 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 log = logging.getLogger("servio.retention")
 DAY_SECONDS = 86_400
 
 
-def expire(store: Any, days: int, now: datetime | None = None) -> int:
-    """Delete the conversations older than ``days`` days; returns how many went."""
+class Expired(NamedTuple):
+    """What one run of :func:`expire` deleted."""
+
+    conversations: int
+    import_jobs: int
+
+
+def expire(store: Any, days: int, now: datetime | None = None) -> Expired:
+    """Delete the conversations older than ``days`` days and the import jobs that finished before then;
+    returns how many of each went."""
     if days < 1:
         raise ValueError("a retention period is at least one day")
     cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
-    removed: int = store.delete_conversations(store.started_before(cutoff))
-    if removed:
-        log.info("retention: deleted %d conversation(s) that started before %s", removed,
-                 cutoff.isoformat(timespec="seconds"))
+    removed = Expired(int(store.delete_conversations(store.started_before(cutoff))),
+                      int(store.delete_import_jobs(store.import_jobs_ended_before(cutoff))))
+    if any(removed):
+        log.info("retention: deleted %d conversation(s) that started before %s and %d import job(s) that "
+                 "finished before then", removed.conversations, cutoff.isoformat(timespec="seconds"),
+                 removed.import_jobs)
     return removed
 
 
@@ -38,5 +51,5 @@ async def keep_expiring(store: Any, days: int, every: float = DAY_SECONDS) -> No
         try:
             await asyncio.to_thread(expire, store, days)
         except Exception:  # keep serving; the next day tries again
-            log.exception("retention: deleting old conversations failed")
+            log.exception("retention: deleting old conversations and import jobs failed")
         await asyncio.sleep(every)

@@ -78,8 +78,8 @@ class Settings(BaseSettings):
                            "corrections and live hints score with; empty: servio's default scorecard.")
     retention_days: int = Field(default=0, ge=0, le=36_500, description="Delete conversations that started "
                                 "more than this many days ago (imported, when the start is unknown), with "
-                                "everything stored about them, at start-up and then once a day; 0 keeps "
-                                "everything.")
+                                "everything stored about them, and the import jobs that finished before "
+                                "then, at start-up and then once a day; 0 keeps everything.")
     import_workers: int = Field(default=1, ge=1, le=256, description="Worker processes that analyse each "
                                 "batch of an import (the results are the same; more use more cores and "
                                 "memory, each worker holding its own copy of the tagger).")

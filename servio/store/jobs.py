@@ -1,4 +1,4 @@
-"""Import job rows: created, started, advanced with each committed batch, finished.
+"""Import job rows: created, started, advanced with each committed batch, finished, deleted.
 
 :func:`advance` runs in the same transaction as the batch it counts, so a
 job's counts are always exactly what has been committed.
@@ -7,21 +7,26 @@ job's counts are always exactly what has been committed.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from servio.store.convert import jsonable, problem_dict
 from servio.store.schema import ImportJobRow, utcnow
-from servio.store.types import JOB_STATES, ImportJob, NotFound, StoreError
+from servio.store.types import JOB_STATES, ImportJob, JobBusy, NotFound, StoreError, as_utc
 
 #: At most this many problems are kept on a job row (all are counted).
 MAX_PROBLEMS = 1000
 MAX_ERROR = 4000
+#: A job pending or running with no progress for this long has stopped (its process was killed): it is
+#: marked failed (:func:`fail_stale`) and may be deleted.
+STALE_AFTER = timedelta(minutes=15)
+#: The states of a job that has ended.
+ENDED = ("done", "failed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +149,71 @@ def fail_stale(session: Session, older_than: timedelta) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _deletable(now: datetime) -> ColumnElement[bool]:
+    """A job that has ended, or one that stopped without ending (no progress for :data:`STALE_AFTER`): no
+    import writes into it any more. A running job's batches lock its row and advance it; deleting the row
+    under them would make its next batch fail."""
+    return or_(ImportJobRow.status.in_(ENDED), ImportJobRow.updated_at < now - STALE_AFTER)
+
+
+def busy(job: ImportJob, now: datetime | None = None) -> bool:
+    """Whether an import may still write into ``job`` (pending or running, with progress in the last
+    :data:`STALE_AFTER`): what :func:`remove` refuses."""
+    return job.status not in ENDED and as_utc(job.updated_at) >= (now or utcnow()) - STALE_AFTER
+
+
+def remove(session: Session, job_id: int) -> bool:
+    """Delete one job that has ended; False if there is none, :class:`JobBusy` while it is still pending or
+    running (decided by the database in the same statement: a batch committing meanwhile is waited for)."""
+    gone = session.execute(delete(ImportJobRow).where(ImportJobRow.id == job_id, _deletable(utcnow()))
+                           .execution_options(synchronize_session=False))
+    if getattr(gone, "rowcount", 0):
+        return True
+    status = session.scalar(select(ImportJobRow.status).where(ImportJobRow.id == job_id))
+    if status is None:
+        return False
+    raise JobBusy(f"import job {job_id} is {status}: it can be deleted once it has finished (a job with no "
+                  f"progress for {int(STALE_AFTER.total_seconds() // 60)} minutes counts as stopped)")
+
+
+def remove_many(session: Session, ids: Sequence[int]) -> int:
+    """Delete the jobs with these ids that have ended (others are left as they are); how many went."""
+    if not ids:
+        return 0
+    gone = session.execute(delete(ImportJobRow).where(ImportJobRow.id.in_(list(ids)), _deletable(utcnow()))
+                           .execution_options(synchronize_session=False))
+    return int(getattr(gone, "rowcount", 0) or 0)
+
+
+def ended_before(session: Session, cutoff: datetime) -> list[int]:
+    """Ids of the jobs that ended before ``cutoff`` (what a retention period removes), oldest first."""
+    when = func.coalesce(ImportJobRow.finished_at, ImportJobRow.updated_at)
+    query = select(ImportJobRow.id).where(ImportJobRow.status.in_(ENDED), when < cutoff)
+    return list(session.scalars(query.order_by(ImportJobRow.id)))
+
+
+def quoting(session: Session, text: str) -> list[int]:
+    """Ids of the jobs whose file names, problems (messages and the values they quote) or error hold
+    ``text`` (any case), oldest first: the jobs that quote a person whose data is to be erased (a name as an
+    unknown speaker label, a name in a file name)."""
+    needle = text.casefold()
+    if not needle.strip():
+        raise StoreError("give a text to look for in import jobs")
+    query = select(ImportJobRow.id, ImportJobRow.paths, ImportJobRow.problems, ImportJobRow.error)
+    return [job_id for job_id, *held in session.execute(query.order_by(ImportJobRow.id))
+            if any(needle in s.casefold() for s in _strings(held))]
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in ``value`` (JSON: lists, objects' keys and values)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)

@@ -537,7 +537,7 @@ class Store:
                         step=jobs.Progress(skipped=skipped, problems=tuple(problems)))
             return jobs.job_of(jobs.load(session, job_id))
 
-    def fail_stale_import_jobs(self, older_than: timedelta = timedelta(minutes=15)) -> int:
+    def fail_stale_import_jobs(self, older_than: timedelta = jobs.STALE_AFTER) -> int:
         """Mark jobs still pending or running with no progress for ``older_than`` as failed; how many.
 
         A job whose process was killed stays ``running``; the service can call
@@ -547,7 +547,34 @@ class Store:
             return jobs.fail_stale(session, older_than)
 
     def delete_import_job(self, job_id: int) -> bool:
-        """Remove a job record (the conversations it stored stay); False if there was none."""
+        """Remove a job record, its problem list with it (the conversations it stored stay); False if there
+        was none. :class:`JobBusy` for a job still pending or running (one with no progress for 15 minutes
+        has stopped and may go): its import writes into the row."""
         with self._write() as session:
-            result = session.execute(delete(ImportJobRow).where(ImportJobRow.id == job_id))
-            return bool(getattr(result, "rowcount", 0))
+            removed = jobs.remove(session, job_id)
+        if removed:  # SQLite's write-ahead log still holds the problems as they were written
+            engines.empty_wal(self.engine)
+        return removed
+
+    def delete_import_jobs(self, ids: Sequence[int]) -> int:
+        """Remove the jobs with these ids that have ended, in one transaction (one still pending or running
+        stays); how many went."""
+        removed = 0
+        with self._write() as session:
+            for part in chunks(list(dict.fromkeys(ids))):
+                removed += jobs.remove_many(session, part)
+        if removed:
+            engines.empty_wal(self.engine)
+        return removed
+
+    def import_jobs_ended_before(self, moment: date | datetime) -> list[int]:
+        """Ids of the jobs that finished (done or failed) before ``moment`` (a date: its midnight, naive:
+        UTC): what a retention period removes with the conversations."""
+        with self._read() as session:
+            return jobs.ended_before(session, as_utc(moment))
+
+    def import_jobs_quoting(self, text: str) -> list[int]:
+        """Ids of the jobs whose file names, problems or error hold ``text``, in any case (a customer's
+        name, for an erasure request)."""
+        with self._read() as session:
+            return jobs.quoting(session, text)

@@ -41,6 +41,10 @@ class LastAdmin(StoreError):
     """The change would leave no active admin, so nobody could manage users any more."""
 
 
+class JobBusy(StoreError):
+    """The import job is still pending or running: deleting it would pull its row from under its import."""
+
+
 def _utc(value: date | datetime | None, *, end: bool = False) -> datetime | None:
     """A filter bound as an aware UTC datetime; a date covers its whole day, naive means UTC."""
     if value is None:

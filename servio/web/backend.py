@@ -10,8 +10,9 @@ plain types (:class:`~servio.store.types.ConversationFilter`, ``Page``,
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from servio.store.types import (
     ConversationSummary,
     Correction,
     ImportJob,
+    JobBusy,
     NotFound,
     Page,
     Team,
@@ -85,6 +87,15 @@ class Backend(Protocol):
         """An import job's progress and bad-record report."""
         ...
 
+    def recent_jobs(self, limit: int) -> list[ImportJob]:
+        """The newest ``limit`` import jobs, newest first."""
+        ...
+
+    def delete_job(self, job_id: int) -> bool:
+        """Remove an import job's record (its problems quote values as typed); False if there was none;
+        :class:`~servio.store.types.JobBusy` while it is still pending or running."""
+        ...
+
 
 def summary_of(conv: Conversation, r: ConversationResult, corrected: bool,
                when: datetime) -> ConversationSummary:
@@ -137,6 +148,7 @@ class MemoryBackend:
 
     items: dict[str, tuple[Conversation, ConversationResult, frozenset[int]]] = field(default_factory=dict)
     jobs: dict[int, ImportJob] = field(default_factory=dict)
+    job_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False)  # never reused
     tagger: str = DEFAULT_TAGGER
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _loaded: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -236,3 +248,14 @@ class MemoryBackend:
             return self.jobs[job_id]
         except KeyError:
             raise NotFound(f"no import job {job_id}") from None
+
+    def recent_jobs(self, limit: int) -> list[ImportJob]:
+        return [self.jobs[i] for i in sorted(list(self.jobs), reverse=True)[:limit]]
+
+    def delete_job(self, job_id: int) -> bool:
+        job = self.jobs.get(job_id)
+        if job is None:
+            return False
+        if job.status not in ("done", "failed"):  # its import thread still replaces it
+            raise JobBusy(f"import job {job_id} is {job.status}: it can be deleted once it has finished")
+        return self.jobs.pop(job_id, None) is not None

@@ -27,7 +27,7 @@ def run_import(backend: MemoryBackend, paths: Sequence[Path], *, format: str | N
     """Create a job and run it in a background thread (or inline with ``wait``), reading with ``options``;
     returns the new job."""
     now = datetime.now(UTC)
-    job = ImportJob(id=len(backend.jobs) + 1, status="pending", paths=tuple(str(p) for p in paths),
+    job = ImportJob(id=next(backend.job_ids), status="pending", paths=tuple(str(p) for p in paths),
                     format=format, created_by=user.id, read=0, skipped=0, new=0, updated=0, unchanged=0,
                     problems=(), problem_count=0, error=None, created_at=now, started_at=None,
                     finished_at=None, updated_at=now)

@@ -85,6 +85,9 @@ def web_router(*, prefix: str = "/ui", backend: Callable[[Request], Backend] | N
     from servio.web.erase_routes import add_erase
 
     add_erase(router, ui)
+    from servio.web.import_jobs import add_import_jobs
+
+    add_import_jobs(router, ui)
     # last: any other address under the prefix is the dashboard's "not found" page, not the API's JSON
     router.add_api_route("/{rest:path}", ui.guarded(ui.unknown), methods=["GET"])
     return router
@@ -364,9 +367,16 @@ class _Ui:
             return user
         if user.role not in self.importers:  # an import can write any team's conversations
             raise PageRefusal(403, "forbidden_admin")
-        from servio.service.reading import column_hints
+        from starlette.concurrency import run_in_threadpool
 
-        return self.page(request, "import.html", formats=available_formats(), column_hints=column_hints())
+        from servio.service.reading import column_hints
+        from servio.web.import_jobs import LISTED, job_rows, shown_job
+
+        # the earlier jobs, to open one (its bad records) and, for an erasure request, delete it
+        jobs = await run_in_threadpool(self.backend(request).recent_jobs, LISTED)
+        return self.page(request, "import.html", formats=available_formats(), column_hints=column_hints(),
+                         jobs=job_rows(jobs, language_of(request)), listed=LISTED,
+                         shown_job=shown_job(request.query_params.get("job")))
 
     async def import_files(self, request: Request) -> Response:
         user = self.json_post(request, self.importers)

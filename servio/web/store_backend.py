@@ -95,6 +95,13 @@ class StoreBackend:
             raise NotFound(f"no import job {job_id}")
         return job
 
+    def recent_jobs(self, limit: int) -> list[ImportJob]:
+        jobs: list[ImportJob] = self.store.list_import_jobs(limit=limit)
+        return jobs
+
+    def delete_job(self, job_id: int) -> bool:
+        return bool(self.store.delete_import_job(job_id))  # as DELETE /imports/{id}
+
     def _run(self, job_id: int, paths: list[Path], format: str | None, options: ReaderOptions | None) -> None:
         from servio.redact import RedactionConfig
         from servio.store import import_paths

@@ -28,6 +28,25 @@ def _store_with_ages(store: Any, now: datetime = NOW) -> Any:
     return store
 
 
+def _ended_job(store: Any, when: datetime, problem: str = "unknown speaker 'Mari Maasikas'") -> int:
+    """An import job that finished at ``when``, its problem list quoting a name."""
+    from sqlalchemy import update
+
+    from servio.store.schema import ImportJobRow
+
+    job = store.create_import_job(["kone.txt"])
+    store.start_import_job(job.id)
+    store.finish_import_job(job.id, problems=[problem])
+    with store.engine.begin() as conn:
+        conn.execute(update(ImportJobRow).where(ImportJobRow.id == job.id)
+                     .values(created_at=when, started_at=when, finished_at=when, updated_at=when))
+    return int(job.id)
+
+
+def _jobs(store: Any) -> list[int]:
+    return sorted(j.id for j in store.list_import_jobs())
+
+
 def _ids(store: Any) -> list[str]:
     return sorted(s.id for s in store.list_conversations().items)
 
@@ -35,26 +54,38 @@ def _ids(store: Any) -> list[str]:
 def test_expire_deletes_what_started_before_the_period(store: Any) -> None:
     _store_with_ages(store)
     store.correct_turn("c1", 0, [1], "mari")
-    assert expire(store, 365, now=NOW) == 1
+    assert expire(store, 365, now=NOW) == (1, 0)
     assert _ids(store) == ["c2", "c3"] and store.corrections("c1") == []
-    assert expire(store, 365, now=NOW) == 0
-    assert expire(store, 5, now=NOW) == 1 and _ids(store) == ["c3"]  # c3 counts from its import: just now
+    assert expire(store, 365, now=NOW) == (0, 0)
+    # c3 counts from its import: just now
+    assert expire(store, 5, now=NOW).conversations == 1 and _ids(store) == ["c3"]
     with pytest.raises(ValueError):
         expire(store, 0)
 
 
+def test_expire_deletes_the_import_jobs_that_finished_before_the_period(store: Any) -> None:
+    old, recent = _ended_job(store, NOW - timedelta(days=400)), _ended_job(store, NOW - timedelta(days=10))
+    running = store.create_import_job(["still.txt"]).id  # never finished: stays (housekeeping fails it first)
+    store.start_import_job(running)
+    assert _jobs(store) == sorted([old, recent, running])
+    assert expire(store, 365, now=NOW) == (0, 1)
+    assert _jobs(store) == sorted([recent, running])
+    assert expire(store, 5, now=NOW) == (0, 1) and _jobs(store) == [running]
+
+
 def test_the_service_expires_at_start_up_only_when_a_period_is_set(store: Any) -> None:
     _store_with_ages(store, datetime.now(UTC))  # the service counts from the clock
+    old, recent = (_ended_job(store, datetime.now(UTC) - timedelta(days=d)) for d in (400, 10))
     with TestClient(create_app(make_settings(), store=store)):
         pass
-    assert _ids(store) == ["c1", "c2", "c3"]  # the default keeps everything
+    assert _ids(store) == ["c1", "c2", "c3"] and _jobs(store) == [old, recent]  # the default keeps all
     with TestClient(create_app(make_settings(retention_days=365), store=store)) as client:
         for _ in range(100):  # the first run is a background task: give it a moment
-            if _ids(store) == ["c2", "c3"]:
+            if _ids(store) == ["c2", "c3"] and _jobs(store) == [recent]:
                 break
             client.get("/health")
             time.sleep(0.02)
-    assert _ids(store) == ["c2", "c3"]
+    assert _ids(store) == ["c2", "c3"] and _jobs(store) == [recent]
 
 
 def test_a_failed_run_is_logged_and_the_next_one_still_comes(caplog: pytest.LogCaptureFixture) -> None:
@@ -70,6 +101,12 @@ def test_a_failed_run_is_logged_and_the_next_one_still_comes(caplog: pytest.LogC
         def delete_conversations(self, ids: list[str]) -> int:
             return 0
 
+        def import_jobs_ended_before(self, cutoff: datetime) -> list[int]:
+            return []
+
+        def delete_import_jobs(self, ids: list[int]) -> int:
+            return 0
+
     async def two_runs() -> None:
         task = asyncio.create_task(keep_expiring(Flaky(), 30, every=0.01))
         while len(calls) < 2:
@@ -77,7 +114,7 @@ def test_a_failed_run_is_logged_and_the_next_one_still_comes(caplog: pytest.LogC
         task.cancel()
 
     asyncio.run(asyncio.wait_for(two_runs(), timeout=10))
-    assert len(calls) >= 2 and "deleting old conversations failed" in caplog.text
+    assert len(calls) >= 2 and "deleting old conversations and import jobs failed" in caplog.text
 
 
 def test_what_retention_deleted_reaches_the_server_log(store: Any,
@@ -95,7 +132,8 @@ def test_what_retention_deleted_reaches_the_server_log(store: Any,
     _store_with_ages(store)
     try:
         logging.config.dictConfig(log_config())
-        assert expire(store, 365, now=NOW) == 1
+        _ended_job(store, NOW - timedelta(days=400))
+        assert expire(store, 365, now=NOW) == (1, 1)
     finally:
         for name, (handlers, level, propagate, disabled) in saved.items():
             lg = logging.getLogger(name)
@@ -104,3 +142,4 @@ def test_what_retention_deleted_reaches_the_server_log(store: Any,
             lg.propagate, lg.disabled = propagate, disabled
     err = capsys.readouterr().err
     assert "retention: deleted 1 conversation(s) that started before 2025-" in err
+    assert "and 1 import job(s) that finished before then" in err

@@ -77,6 +77,7 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("POST", "/imports", UPLOAD, _with(ADMIN, 202)),
     ("GET", "/imports", None, ADMIN),
     ("GET", "/imports/{job}", None, ADMIN),
+    ("DELETE", "/imports/{job}", None, _with(ADMIN, 204)),
     ("POST", "/live/sessions", {"language": "en"}, _with(ALL, 201)),
     ("POST", "/live/sessions", {"team": "Tallinn"}, _lead(_with(ALL, 201), 403)),
     ("POST", "/live/sessions", {"team": "Online"}, {**_with(ALL, 201), "agent": 403}),

@@ -58,3 +58,38 @@ def test_a_deleted_conversations_text_is_gone_from_the_sqlite_file(tmp_path: Pat
     data = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("erase.db"))
     assert data.count(b"Zorbalina08") >= 1  # the others are there: the search would find it
     assert data.count(b"Zorbalina07") == 0
+
+
+def test_a_deleted_import_jobs_problems_are_gone_from_the_sqlite_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import job's problems quote a speaker label as typed (a customer's name, audit M3): deleting the
+    job leaves no copy in the file or its write-ahead log either."""
+    from servio.store import Store
+
+    plain_connect = sqlite3.connect
+
+    def build_without_secure_delete(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = plain_connect(*args, **kwargs)
+        conn.execute("PRAGMA secure_delete=OFF")
+        return conn
+
+    monkeypatch.setattr(sqlite3.dbapi2, "connect", build_without_secure_delete)
+    path = tmp_path / "erase.db"
+    store = Store(f"sqlite:///{path}")
+    store.migrate()
+    ids = []
+    for i in range(3):
+        job = store.create_import_job([f"call-{i}.txt"])
+        store.start_import_job(job.id)
+        store.finish_import_job(job.id, problems=[f"unknown speaker 'Zorbalina{i:02d} Quux'"])
+        ids.append(job.id)
+    assert store.delete_import_job(ids[1])
+    try:
+        for name in ("erase.db", "erase.db-wal"):
+            data = (tmp_path / name).read_bytes() if (tmp_path / name).exists() else b""
+            assert data.count(b"Zorbalina01") == 0, name
+    finally:
+        store.close()
+    data = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("erase.db"))
+    assert data.count(b"Zorbalina02") >= 1  # the others are there: the search would find it
+    assert data.count(b"Zorbalina01") == 0

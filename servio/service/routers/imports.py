@@ -32,7 +32,7 @@ from servio.service.housekeeping import UPLOAD_PREFIX
 from servio.service.reading import checked_format, reader_options, save_uploads_in
 from servio.service.schemas.admin import ImportJobOut
 from servio.store.importer import scorecard_option
-from servio.store.types import ImportJob
+from servio.store.types import ImportJob, JobBusy
 
 router = APIRouter(tags=["imports"])
 
@@ -171,3 +171,20 @@ def get_import(request: Request, job_id: Annotated[int, PathParam(ge=1, le=2**31
     if job is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no import job with id {job_id}")
     return job_out(job)
+
+
+@router.delete("/imports/{job_id}", status_code=204, summary="Delete an import job (admins)",
+               description="Removes the job's record: its counts, file names and problem list, which quote "
+                           "speaker labels and other values as the files had them (a customer's name, which "
+                           "redaction does not find). The conversations it stored stay. 404 when there is "
+                           "no such job, 409 while it is still pending or running.",
+               responses={404: {"description": "No such import job."},
+                          409: {"description": "The job is still pending or running."}})
+def delete_import(request: Request, job_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
+                  admin: Importer) -> None:
+    try:
+        removed = request.app.state.store.delete_import_job(job_id)
+    except JobBusy as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    if not removed:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no import job with id {job_id}")

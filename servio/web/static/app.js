@@ -177,12 +177,40 @@ function setupImport() {
   function poll(id) {
     // the job's problems in the page's language (its cookie may say another, or none)
     const lang = encodeURIComponent(document.documentElement.lang || "");
-    fetch(`${form.action}/${id}?lang=${lang}`, { credentials: "same-origin" }).then((r) => r.json()).then((job) => {
+    fetch(`${form.action}/${id}?lang=${lang}`, { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : null)).then((job) => {
+      if (!job) { box.hidden = true; submit.disabled = false; return; }  // a job deleted meanwhile, or none
       showJob(job, expected);
       if (job.status === "pending" || job.status === "running") { setTimeout(() => poll(id), 400); }
       else { submit.disabled = false; }
     });
   }
+  if (box.dataset.job) {  // an earlier job opened from the list (?job=ID)
+    box.hidden = false;
+    poll(box.dataset.job);
+  }
+  setupJobDelete(box);
+}
+
+/* Import page (admins): delete a job that has ended (its bad records quote names as the file had them) */
+function setupJobDelete(box) {
+  const btn = document.getElementById("delete-job");
+  if (!btn) { return; }
+  const status = document.getElementById("job-delete-status");
+  btn.addEventListener("click", () => {
+    const id = btn.dataset.job;
+    btn.dataset.confirm = fmt(btn.dataset.confirmText, { id });
+    askFirst(btn, () => {
+      post(btn.dataset.url.replace("{id}", encodeURIComponent(id)), {}).then((answer) => {
+        box.hidden = true;
+        const row = document.querySelector(`#earlier tr[data-job="${CSS.escape(String(id))}"]`);
+        if (row) { row.remove(); }
+        const notice = document.getElementById("import-notice");
+        notice.textContent = answer.message;
+        notice.setAttribute("tabindex", "-1");
+        notice.focus();
+      }).catch((err) => { status.textContent = fmt(status.dataset.failed, { error: err.message }); });
+    });
+  });
 }
 
 function showJob(job, expected) {
@@ -224,6 +252,12 @@ function showJob(job, expected) {
   more.hidden = extra <= 0;
   more.textContent = fmt(more.dataset.text, { n: extra });
   document.getElementById("job-link").hidden = job.status !== "done" || nothing;
+  const erase = document.getElementById("job-delete");
+  if (erase) {  // admins: once the job has ended, nothing writes into it any more
+    erase.hidden = job.status !== "done" && job.status !== "failed";
+    document.getElementById("delete-job").dataset.job = job.id;
+    document.getElementById("job-delete-status").textContent = "";
+  }
 }
 
 /* ---------- users page (admins): create, confirm an action, show a new token once ---------- */
