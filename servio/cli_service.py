@@ -122,8 +122,8 @@ examples:
     )
     p.add_argument("ids", nargs="*", metavar="ID", help="conversation ids")
     p.add_argument("--before", type=_day, metavar="YYYY-MM-DD",
-                   help="every conversation that started before this day (UTC; one with no start time: "
-                   "imported before it)")
+                   help="every conversation that started before this day, in its own time zone (one with "
+                   "no start time: imported before the day began in UTC)")
     p.add_argument(
         "--database", default=None, help=f"database URL (default: $SERVIO_DATABASE_URL or {DEFAULT_DATABASE})"
     )
@@ -474,10 +474,11 @@ def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, 
 
     # opened as servio delete and users do: a mistyped SQLite path is no new empty file
     backend = StoreBackend(existing_store(_database(args)))
-    # the database keeps the days to read: a year of a big centre need not all be read for one month
+    # the database bounds the days, each conversation's own: a year of a big centre is not read for a month
     results, conversations, _ = report_results(backend, agent_id=args.agent, team=args.team,
                                                date_from=args.date_from, date_to=args.date_to,
-                                               compare_from=args.compare_from)
+                                               compare_from=args.compare_from,
+                                               compare_to=args.compare_to)
     known = None
     if not results and (args.agent or args.team):  # only what was asked for was read: say what there is
         known = sorted(x.id for x in (backend.agents() if args.agent else backend.teams()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -66,6 +66,17 @@ class Turn:
     timestamp: datetime | None = None
     stages: frozenset[int] | None = None
     language: Language | None = None
+
+
+def local_day(moment: datetime | None) -> date | None:
+    """The calendar day ``moment`` falls on in its own time zone (its UTC offset as the source gave it; a
+    naive time: its own date), or None without one.
+
+    The one definition of the day a conversation happened: the store keeps it beside each conversation
+    (``conversations.started_day``, which every day filter uses) and reports on files select by it, so
+    01:30 on 1 October in Tallinn (22:30 UTC on 30 September) is October's everywhere.
+    """
+    return moment.date() if moment is not None else None
 
 
 @dataclass(frozen=True, slots=True)

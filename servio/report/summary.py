@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from statistics import fmean
 
 from servio.evaluate.feedback import pattern_name, texts
 from servio.evaluate.profiles import failure_counts, profile
+from servio.model import local_day
 from servio.report import buckets
 from servio.report.charts import TrendPoint
 from servio.report.numbers import day_text
@@ -53,22 +54,14 @@ class Overview:
 
 
 def result_date(r: ConversationResult) -> date | None:
-    """The calendar date a conversation started on, if known."""
+    """The calendar day a conversation started on in its own time zone (:func:`servio.model.local_day`, the
+    store's ``started_day``), if known."""
     if not r.started_at:
         return None
     try:
-        return datetime.fromisoformat(r.started_at).date()
+        return local_day(datetime.fromisoformat(r.started_at))
     except ValueError:
         return None
-
-
-def widened(date_from: date | None, date_to: date | None) -> tuple[date | None, date | None]:
-    """The days to ask a store for so that every conversation of ``date_from``..``date_to``, each on the day
-    it started on in its own time zone (as :func:`select` takes it), is among them: a day more on each
-    side, since a store bounds days in UTC; within the calendar (9999-12-31 has no day after it)."""
-    day = timedelta(days=1)
-    return (date_from - day if date_from is not None and date_from > date.min else date_from,
-            date_to + day if date_to is not None and date_to < date.max else date_to)
 
 
 def as_date(value: date | str | None) -> date | None:
@@ -85,7 +78,9 @@ def as_date(value: date | str | None) -> date | None:
 def select(results: Iterable[ConversationResult], *, scope: str = "period", id: str | None = None,
            date_from: date | str | None = None,
            date_to: date | str | None = None) -> list[ConversationResult]:
-    """The results of one agent (``scope="agent"``), one team or all (``period``), within the dates."""
+    """The results of one agent (``scope="agent"``), one team or all (``period``), within the dates: each
+    conversation on the day it started on in its own time zone (:func:`result_date`), as a store's day
+    filters take it; one without a start time is left out when a date is given."""
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
     if scope in ("agent", "team") and not id:

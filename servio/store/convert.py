@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from servio.ingest.said import Said
-from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
+from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn, local_day
 from servio.results import (
     CheckResult,
     ConversationResult,
@@ -133,6 +133,7 @@ def conversation_row(conv: Conversation, result: ConversationResult, *, digest: 
         "contact_type": result.contact_type,
         "declared_contact_type": str(conv.contact_type) if conv.contact_type is not None else None,
         "started_at": conv.started_at, "started_offset": _offset(conv.started_at),
+        "started_day": local_day(conv.started_at),
         "meta": jsonable(dict(conv.metadata)), "content_hash": digest, "tagger": tagger,
         "overall": float(result.overall), "turn_count": len(conv.turns),
         "imported_at": now, "updated_at": now,

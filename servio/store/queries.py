@@ -116,9 +116,14 @@ def filtered(f: ConversationFilter) -> Select[Any]:
                           (c.language, f.language), (c.channel, f.channel)):
         if value is not None:
             conds.append(column == value)
-    if f.start is not None:
+    # a day is the conversation's own (its started_day, indexed); a moment is a moment (started_at, UTC)
+    if f.first_day is not None:
+        conds.append(c.started_day >= f.first_day)
+    elif f.start is not None:
         conds.append(c.started_at >= f.start)
-    if f.end is not None:
+    if f.last_day is not None:
+        conds.append(c.started_day <= f.last_day)
+    elif f.end is not None:
         conds.append(c.started_at <= f.end)
     if f.score_min is not None:
         conds.append(c.overall >= f.score_min)
@@ -192,7 +197,7 @@ def summaries(session: Session, rows: Sequence[Any]) -> list[ConversationSummary
             id=r.id, language=r.language, channel=r.channel, agent_id=r.agent_id, team=r.team,
             contact_type=r.contact_type, started_at=r.started_at, overall=r.overall, turns=r.turn_count,
             missing_stages=tuple(missing[r.id]), failures=tuple(failures[r.id]), corrected=r.id in corrected,
-            imported_at=r.imported_at, updated_at=r.updated_at)
+            imported_at=r.imported_at, updated_at=r.updated_at, started_day=r.started_day)
         for r in rows
     ]
 
@@ -200,7 +205,8 @@ def summaries(session: Session, rows: Sequence[Any]) -> list[ConversationSummary
 #: What an export row reads of a conversation's row (:func:`summaries` and :func:`light_results`).
 EXPORT_COLUMNS = (ConversationRow.id, ConversationRow.language, ConversationRow.channel,
                   ConversationRow.agent_id, ConversationRow.team, ConversationRow.contact_type,
-                  ConversationRow.started_at, ConversationRow.started_offset, ConversationRow.overall,
+                  ConversationRow.started_at, ConversationRow.started_offset, ConversationRow.started_day,
+                  ConversationRow.overall,
                   ConversationRow.turn_count, ConversationRow.imported_at, ConversationRow.updated_at)
 
 

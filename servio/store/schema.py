@@ -4,18 +4,20 @@ Alembic migrations in ``servio/store/migrations/versions`` create exactly
 these tables; a test compares the migrated database with the models on both
 backends. Times are stored in UTC (``UTCDateTime``); the source's UTC offset
 of a conversation start or turn time is kept beside it so the original value
-comes back unchanged. See ``docs/storage.md``.
+comes back unchanged, and a conversation's local calendar day (``started_day``) is kept for
+filters by day. See ``docs/storage.md``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -93,6 +95,8 @@ class ConversationRow(Base):
     declared_contact_type: Mapped[str | None] = mapped_column(String(32))
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     started_offset: Mapped[int | None] = mapped_column(Integer)  # minutes east of UTC; None: naive
+    # the day it started on in its own time zone (servio.model.local_day): what every day filter bounds
+    started_day: Mapped[date | None] = mapped_column(Date, index=True)
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
     tagger: Mapped[str] = mapped_column(String(64), default="")

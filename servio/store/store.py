@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -253,13 +253,22 @@ class Store:
         return self.delete_conversations([conversation_id]) == 1
 
     def started_before(self, moment: date | datetime) -> list[str]:
-        """Ids of the conversations that started before ``moment`` (a date: its midnight, naive: UTC),
-        or, for one whose start is unknown, were imported before it: what a retention period removes."""
-        cutoff = as_utc(moment)
+        """Ids of the conversations that started before ``moment`` or, for one whose start is unknown, were
+        imported before it: what a retention period removes.
+
+        A date is a day: a conversation started before it when it started on an earlier day in its own
+        time zone (its ``started_day``, as every filter by day takes it), and one without a start time when
+        it was imported before the day's midnight in UTC. A datetime is a moment (naive: UTC).
+        """
         row = ConversationRow
-        when = func.coalesce(row.started_at, row.imported_at)
+        cutoff = as_utc(moment)
+        if isinstance(moment, datetime):
+            condition = func.coalesce(row.started_at, row.imported_at) < cutoff
+        else:
+            undated = and_(row.started_at.is_(None), row.imported_at < cutoff)
+            condition = or_(row.started_day < moment, undated)
         with self._read() as session:
-            return list(session.scalars(select(row.id).where(when < cutoff).order_by(row.id)))
+            return list(session.scalars(select(row.id).where(condition).order_by(row.id)))
 
     def delete_conversations(self, ids: Sequence[str]) -> int:
         """Remove the conversations with these ids and everything stored about them, in one

@@ -55,6 +55,11 @@ def _utc(value: date | datetime | None, *, end: bool = False) -> datetime | None
     return value.astimezone(UTC)
 
 
+def _day(value: date | datetime | None) -> date | None:
+    """``value`` if it is a day (a ``date`` and no ``datetime``), else None."""
+    return value if isinstance(value, date) and not isinstance(value, datetime) else None
+
+
 def as_utc(value: date | datetime) -> datetime:
     """``value`` as an aware UTC datetime: a date is its midnight, a naive datetime is UTC."""
     moment = _utc(value)
@@ -67,8 +72,11 @@ def as_utc(value: date | datetime) -> datetime:
 class ConversationFilter:
     """Which conversations to list; every field is optional and they combine with AND.
 
-    ``date_from``/``date_to`` bound ``started_at`` inclusively (a ``date``
-    covers its whole day; naive datetimes are UTC). ``missing_stage`` keeps
+    ``date_from``/``date_to`` are inclusive. A ``date`` is a calendar day, and a
+    conversation is on the day it started on in its own time zone (its
+    ``started_day``, :func:`servio.model.local_day`), whatever that day is in UTC;
+    a ``datetime`` bounds the moment ``started_at`` (naive means UTC).
+    Conversations without a start time match no bound. ``missing_stage`` keeps
     conversations where the agent never carries that stage although it
     applies to the contact type; ``failure`` keeps those showing a failure
     pattern id; ``score_min``/``score_max`` bound the overall score 0..100.
@@ -106,14 +114,24 @@ class ConversationFilter:
             raise StoreError("score_min is above score_max")
 
     @property
+    def first_day(self) -> date | None:
+        """``date_from`` when it is a day (a ``date``): the first local day a conversation may start on."""
+        return _day(self.date_from)
+
+    @property
+    def last_day(self) -> date | None:
+        """``date_to`` when it is a day (a ``date``): the last local day a conversation may start on."""
+        return _day(self.date_to)
+
+    @property
     def start(self) -> datetime | None:
-        """``date_from`` as an aware UTC datetime."""
-        return _utc(self.date_from)
+        """``date_from`` when it is a moment (a ``datetime``), as an aware UTC datetime."""
+        return None if self.first_day is not None else _utc(self.date_from)
 
     @property
     def end(self) -> datetime | None:
-        """``date_to`` as an aware UTC datetime (the last moment of a ``date``)."""
-        return _utc(self.date_to, end=True)
+        """``date_to`` when it is a moment (a ``datetime``), as an aware UTC datetime."""
+        return None if self.last_day is not None else _utc(self.date_to, end=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +162,17 @@ class ConversationSummary:
     corrected: bool
     imported_at: datetime
     updated_at: datetime
+    #: the day it started on in its own time zone (:func:`servio.model.local_day`), which day filters take
+    started_day: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (datetimes as ISO strings)."""
         return {
             "id": self.id, "language": self.language, "channel": self.channel,
             "agent_id": self.agent_id, "team": self.team, "contact_type": self.contact_type,
-            "started_at": _iso(self.started_at), "overall": round(self.overall, 1), "turns": self.turns,
+            "started_at": _iso(self.started_at),
+            "started_day": self.started_day.isoformat() if self.started_day is not None else None,
+            "overall": round(self.overall, 1), "turns": self.turns,
             "missing_stages": list(self.missing_stages), "failures": list(self.failures),
             "corrected": self.corrected, "imported_at": _iso(self.imported_at),
             "updated_at": _iso(self.updated_at),

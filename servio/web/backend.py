@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from servio.analyze.registry import DEFAULT_TAGGER
-from servio.model import Conversation
+from servio.model import Conversation, local_day
 from servio.report.summary import select
 from servio.results import ConversationResult
 from servio.store.types import (
@@ -96,12 +96,13 @@ def summary_of(conv: Conversation, r: ConversationResult, corrected: bool,
         team=r.team,
         contact_type=r.contact_type, started_at=started, overall=r.overall, turns=len(conv.turns),
         missing_stages=missing, failures=tuple(sorted({f.id for f in r.failures})), corrected=corrected,
-        imported_at=when, updated_at=when)
+        imported_at=when, updated_at=when, started_day=local_day(started))
 
 
 def matches(s: ConversationSummary, f: ConversationFilter) -> bool:
     """Whether a listing row passes every field of ``f`` (the store's semantics, in memory)."""
     when = s.started_at.astimezone(UTC) if s.started_at and s.started_at.tzinfo else s.started_at
+    day = local_day(s.started_at)  # in its own time zone, as the store's started_day
     checks = (
         f.agent_id is None or s.agent_id == f.agent_id,
         f.team is None or s.team == f.team,
@@ -112,6 +113,8 @@ def matches(s: ConversationSummary, f: ConversationFilter) -> bool:
         f.failure is None or f.failure in s.failures,
         f.score_min is None or s.overall >= f.score_min,
         f.score_max is None or s.overall <= f.score_max,
+        f.first_day is None or (day is not None and day >= f.first_day),
+        f.last_day is None or (day is not None and day <= f.last_day),
         f.start is None or (when is not None and when.replace(tzinfo=UTC) >= f.start),
         f.end is None or (when is not None and when.replace(tzinfo=UTC) <= f.end),
     )

@@ -268,18 +268,18 @@ def with_full_worst(backend: Backend, results: list[ConversationResult], n: int 
 
 
 def report_results(backend: Backend, *, agent_id: str | None, team: str | None, date_from: date | None,
-                   date_to: date | None, compare_from: date | None = None,
+                   date_to: date | None, compare_from: date | None = None, compare_to: date | None = None,
                    ) -> tuple[list[ConversationResult], dict[str, Conversation], list[ConversationResult]]:
-    """What a report reads from ``backend``: the results of its days and, with ``compare_from``, of its
-    earlier period too (which ends before ``date_from``), a day more on each side (a backend bounds days in
-    UTC, a report takes each conversation's own day); their conversations, with the weakest of the
-    report's own days loaded whole (:func:`with_full_worst`); and the results of its own days."""
-    first, last = summary.widened(compare_from or date_from, date_to)
-    results = backend.results(agent_id=agent_id, team=team, date_from=first, date_to=last)
-    own = summary.select(results, date_from=date_from, date_to=date_to)
+    """What a report reads from ``backend``: the results of its days and, with ``compare_from`` and
+    ``compare_to``, of its earlier period too (which ends before ``date_from``), each conversation on the
+    day it started on in its own time zone, as every backend bounds days; their conversations, with the
+    weakest of the report's own days loaded whole (:func:`with_full_worst`); and the results of its own
+    days."""
+    own = backend.results(agent_id=agent_id, team=team, date_from=date_from, date_to=date_to)
+    earlier = [] if compare_from is None or compare_to is None else backend.results(
+        agent_id=agent_id, team=team, date_from=compare_from, date_to=compare_to)
     full, conversations = with_full_worst(backend, own)
-    loaded = {r.conversation_id: r for r in full}
-    return [loaded.get(r.conversation_id, r) for r in results], conversations, own
+    return [*earlier, *full], conversations, own
 
 
 def score_update(result: ConversationResult, language: str) -> Mapping[str, Any]:

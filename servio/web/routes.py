@@ -557,7 +557,8 @@ class _Ui:
         results, conversations, own = pages.report_results(  # as servio report --database reads them
             self.backend(request), agent_id=key if scope == "agent" else None, team=within,
             date_from=dates["date_from"], date_to=dates["date_to"],
-            compare_from=compare["date_from"] if compare else None)
+            compare_from=compare["date_from"] if compare else None,
+            compare_to=compare["date_to"] if compare else None)
         if not own and scope in ("agent", "team") and key is not None:
             # not an empty "0 conversations" report where the agent's or team's page is not found
             return self.nothing_to_report(request, user, scope, key)

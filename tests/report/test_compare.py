@@ -203,15 +203,3 @@ def test_cli_compares_the_same_from_the_database(tmp_path: Path) -> None:
     assert main(["report", str(data), "-o", str(from_files), "--no-progress", *common]) == 0
     assert main(["report", "--database", url, "-o", str(from_db), *common]) == 0
     assert _section(from_db.read_text("utf-8")) == _section(from_files.read_text("utf-8"))
-
-
-def test_the_days_read_around_a_period_stay_in_the_calendar() -> None:
-    """A day more on each side (a store bounds days in UTC), but 9999-12-31 has no day after it: the report
-    route's widening turned the S4 fix (date_to=9999-12-31) back into a 500."""
-    from datetime import date
-
-    from servio.report.summary import widened
-
-    assert widened(date(2026, 10, 1), date(2026, 10, 31)) == (date(2026, 9, 30), date(2026, 11, 1))
-    assert widened(date.min, date.max) == (date.min, date.max)
-    assert widened(None, None) == (None, None)

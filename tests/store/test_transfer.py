@@ -186,3 +186,31 @@ def test_cli_names_a_missing_source_and_hides_passwords(tmp_path: Path,
 def test_cli_without_an_action_says_what_to_give(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["database"]) == 2
     assert "give an action: copy" in capsys.readouterr().err
+
+
+def test_a_source_at_0004_is_brought_to_this_schema_first_and_its_days_come_along(source: Store,
+                                                                                    target: Store) -> None:
+    """copy_database migrates the source before reading it (as import and serve would): a database of the
+    servio before started_day is filled by migration 0005 there, and its days arrive with the rows."""
+    from datetime import date
+
+    from servio.model import local_day
+    from servio.store import ConversationFilter
+
+    _fill(source)
+    try:
+        source.downgrade("0004")
+        assert source.schema_revision() == "0004"
+        report = copy_database(source, target)
+    finally:
+        source.migrate()  # the session's PostgreSQL database is shared by the tests after this one
+    assert report.revision == source.schema_revision() == target.schema_revision() == "0005"
+    assert _rows(target) == _rows(source)
+    days = {r["id"]: r["started_day"] for r in _rows(target)["conversations"]}
+    starts = {cid: found[0].started_at for cid in days if (found := source.get_conversation(cid)) is not None}
+    assert days == {cid: local_day(start) for cid, start in starts.items()}
+    assert None not in days.values()
+    first = min(days.values())
+    assert isinstance(first, date)
+    chosen = target.list_conversations(ConversationFilter(date_from=first, date_to=first)).items
+    assert [s.id for s in chosen] == [cid for cid, day in days.items() if day == first]

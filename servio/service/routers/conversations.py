@@ -33,9 +33,11 @@ class Filters:
         self,
         agent_id: Annotated[str | None, Query(max_length=255, description="Only this agent's.")] = None,
         team: Annotated[str | None, Query(max_length=255, description="Only this team's.")] = None,
-        date_from: Annotated[Moment | None, Query(description="Started at or after (a date covers its "
-                                                  "whole day; no zone means UTC).")] = None,
-        date_to: Annotated[Moment | None, Query(description="Started at or before.")] = None,
+        date_from: Annotated[Moment | None, Query(description="Started on or after this day, the day it "
+                                                  "started on in its own time zone; or at or after this "
+                                                  "date-time (no zone means UTC).")] = None,
+        date_to: Annotated[Moment | None, Query(description="Started on or before this day (its own), or "
+                                                "at or before this date-time.")] = None,
         contact_type: Annotated[ContactType | None, Query(description="support, sales, complaint or "
                                                           "information.")] = None,
         missing_stage: Annotated[int | None, Query(ge=1, le=7, description="Applicable stage the agent "

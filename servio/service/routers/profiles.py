@@ -15,8 +15,9 @@ from servio.service.shape import profile_out
 router = APIRouter(tags=["profiles"])
 
 Moment = date | datetime
-From = Annotated[Moment | None, Query(description="Period start (a date covers its whole day).")]
-To = Annotated[Moment | None, Query(description="Period end, inclusive.")]
+From = Annotated[Moment | None, Query(description="Period start: a day (each conversation on the day it "
+                                     "started on in its own time zone) or a date-time (no zone means UTC).")]
+To = Annotated[Moment | None, Query(description="Period end, inclusive: a day or a date-time.")]
 Lang = Annotated[Literal["et", "en"] | None, Query(description="Language of the summary (default: the "
                                                    "conversations' majority language).")]
 Id = Annotated[str, Path(min_length=1, max_length=255)]
@@ -100,10 +101,9 @@ def team_comparison(request: Request, team_id: Id, user: Staff, compare_from: Co
 
 def _comparison(request: Request, kind: str, id: str, team: str | None, date_from: date | None,
                 date_to: date | None, compare_from: date, compare_to: date) -> dict[str, Any]:
-    """A report's comparison as JSON: days, each conversation in the period of its own day (as the report
-    counts it; the store bounds days in UTC, so a day more is read on each side)."""
+    """A report's comparison as JSON: days, each conversation in the period of the day it started on in its
+    own time zone (as the store bounds days, and the report counts them)."""
     from servio.report.compare import Change, compare, earlier_problem
-    from servio.report.summary import select, widened
     from servio.store import ConversationFilter
 
     if date_from is not None and date_to is not None and date_from > date_to:
@@ -115,14 +115,13 @@ def _comparison(request: Request, kind: str, id: str, team: str | None, date_fro
             "no_start": "give date_from: the period compared with the earlier one needs a first day",
             "not_before": "the period to compare with (compare_from, compare_to) must end before date_from",
         }[problem])
-    first, last = widened(compare_from, date_to)
-    read = request.app.state.store.results(ConversationFilter(
-        agent_id=id if kind == "agent" else None, team=team, date_from=first, date_to=last))
-    now = select(read, date_from=date_from, date_to=date_to)
+    store, agent = request.app.state.store, id if kind == "agent" else None
+    now = store.results(ConversationFilter(agent_id=agent, team=team, date_from=date_from, date_to=date_to))
     if not now:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversations of {kind} {id!r}"
                             f"{_period(date_from, date_to)}")
-    earlier = select(read, date_from=compare_from, date_to=compare_to)
+    earlier = store.results(ConversationFilter(agent_id=agent, team=team, date_from=compare_from,
+                                               date_to=compare_to))
     cmp = compare(earlier, now)
 
     def out(stage: int | None, c: Change) -> dict[str, Any]:

@@ -20,6 +20,8 @@ class ConversationSummaryOut(BaseModel):
     team: str | None
     contact_type: str
     started_at: datetime | None
+    started_day: date | None = Field(description="The day it started on in its own time zone (the source's "
+                                     "UTC offset): the day that date_from and date_to count it on.")
     overall: float = Field(description="Overall score 0..100.")
     turns: int
     missing_stages: list[int] = Field(description="Applicable stages the agent never carried.")
