@@ -164,6 +164,8 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
         # over the conversations where the stage applies: the list behind "missing in n" holds n, and the
         # table's "present in" is the bar chart's (ov.coverage)
         "missing_counts": missing,
+        # counted in every figure above, but flagged: turns of them could not be read (docs/dashboard.md)
+        "incomplete": sum(1 for r in results if r.incomplete), "incomplete_link": to_list(incomplete=1),
     }
 
 
@@ -242,6 +244,8 @@ def _team_total(everyone: Tally, *, team: str | None, language: str, dates: dict
     weakest = info(prof.weakest) if prof.weakest else None
     return {"overall": _cell(prof.overall, link("conversations", team=team, sort="overall", **dates)),
             "n": n, "cells": cells, "list_link": link("conversations", team=team, **dates),
+            "incomplete": everyone.incomplete,
+            "incomplete_link": link("conversations", team=team, incomplete=1, **dates),
             "weakest": weakest, "weakest_link": stage_link(int(weakest.stage)) if weakest else None}
 
 
