@@ -87,3 +87,12 @@ def test_store_bench_times_every_workload_against_the_first_page(data: Path) -> 
                      "team page, everyone", "agent page",
                      "CSV export, everything"):
         assert workload in out
+
+
+def test_days_bench_times_the_migration_and_both_kinds_of_month(data: Path) -> None:
+    out = run_bench("bench_days.py", "--data", str(data), "--conversations", "120", "--runs", "1")
+    assert "120 conversations stored" in out and "migration 0004 -> 0005:" in out
+    for workload in ("back-fill alone, batches of 5000", "month by day: list, first page",
+                     "month UTC moments: Store.tallies, one team", "month by day: CSV export"):
+        assert workload in out
+    assert "started_day" in out.split("month UTC moments: CSV export")[1]  # the plans follow the table

@@ -126,3 +126,29 @@ def test_going_back_from_0005_drops_the_column_and_keeps_the_rows(empty_url: str
             assert conn.execute(text("SELECT count(*) FROM conversations")).scalar() == len(convs)
         store.migrate()
         assert _days(store) == {c.id: local_day(c.started_at) for c in convs}
+
+
+def test_the_migration_written_out_as_sql_fills_the_same_days(tmp_path: Any) -> None:
+    """``alembic upgrade 0004:0005 --sql`` (for a DBA to run) fills the days with one UPDATE: run on a
+    SQLite database at 0004, it gives what the migration gives."""
+    import io
+    import sqlite3
+
+    from alembic import command
+
+    from servio.store.engine import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'servio.db'}"
+    with Store(url) as store:
+        convs = _old(store)
+    cfg = alembic_config()
+    cfg.set_main_option("sqlalchemy.url", url)
+    cfg.output_buffer = io.StringIO()
+    command.upgrade(cfg, "0004:0005", sql=True)
+    script = cfg.output_buffer.getvalue()
+    assert "UPDATE conversations SET started_day" in script
+    with sqlite3.connect(tmp_path / "servio.db") as conn:
+        conn.executescript(script)
+    with Store(url) as store:
+        assert store.is_current()
+        assert _days(store) == {c.id: local_day(c.started_at) for c in convs}

@@ -10,7 +10,8 @@ own day: 01:30 on 1 October in Tallinn (22:30 UTC on 30 September) was October's
 September's on the team page. The column is filled here from ``started_at`` (UTC) plus ``started_offset``
 (minutes east of UTC; a time given without one, stored as it was given, is its own date) in one UPDATE
 per :data:`BATCH` conversations, by id, inside the database: nothing is loaded into Python but the ids
-that bound a batch. A conversation without a start time has none. Going back drops the column.
+that bound a batch (``alembic upgrade --sql`` writes one UPDATE for all). A conversation without a start
+time has none. Going back drops the column.
 """
 
 from __future__ import annotations
@@ -41,7 +42,12 @@ LOCAL_DAY = {
 def upgrade() -> None:
     with op.batch_alter_table("conversations") as batch:
         batch.add_column(sa.Column("started_day", sa.Date(), nullable=True))
-    backfill(op.get_bind())
+    context = op.get_context()
+    if context.as_sql:  # SQL written out for a DBA (alembic upgrade --sql): one statement, no ids to read
+        op.execute(f"UPDATE conversations SET started_day = {LOCAL_DAY[context.dialect.name]} "
+                   "WHERE started_at IS NOT NULL")
+    else:
+        backfill(op.get_bind())
     op.create_index(op.f("ix_conversations_started_day"), "conversations", ["started_day"])
 
 
