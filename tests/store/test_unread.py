@@ -109,3 +109,30 @@ def test_migration_0006_adds_the_columns_and_going_back_drops_them(empty_url: st
         assert back is not None and back[0].unread == ()
         assert store.save_results([_incomplete(1)], analyse) == ["updated"]
         assert store.list_conversations(ConversationFilter(incomplete=True, limit=10)).total == 1
+
+
+def test_migration_0006_written_out_as_sql_adds_the_columns(tmp_path: Path) -> None:
+    """``alembic upgrade 0005:0006 --sql`` (for a DBA to run) on a SQLite database at 0005: the columns come,
+    and the conversations already there count as complete."""
+    import io
+    import sqlite3
+
+    from alembic import command
+
+    from servio.store.engine import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'servio.db'}"
+    with Store(url) as store:
+        store.migrate()
+        store.save_results([conversation(1)], analyse)
+        store.downgrade("0005")
+    cfg = alembic_config()
+    cfg.set_main_option("sqlalchemy.url", url)
+    cfg.output_buffer = io.StringIO()
+    command.upgrade(cfg, "0005:0006", sql=True)
+    with sqlite3.connect(tmp_path / "servio.db") as conn:
+        conn.executescript(cfg.output_buffer.getvalue())
+    with Store(url) as store:
+        assert store.is_current() and {"unread", "unread_count"} <= _columns(store)
+        page = store.list_conversations(ConversationFilter(limit=10))
+        assert [(s.id, s.unread) for s in page.items] == [("c1", 0)]
