@@ -81,7 +81,12 @@ def local_day(moment: datetime | None) -> date | None:
 
 @dataclass(frozen=True, slots=True)
 class Conversation:
-    """A service contact: ordered turns plus what is known about it."""
+    """A service contact: ordered turns plus what is known about it.
+
+    ``unread`` says where each record of this conversation that a reader could not read and
+    skipped stands in the source (``file:line``, ``file@byte N`` or ``file``): a turn, row, cue or
+    message that is missing from ``turns``. A conversation with any is *incomplete*.
+    """
 
     id: str
     turns: tuple[Turn, ...]
@@ -92,21 +97,29 @@ class Conversation:
     contact_type: ContactType | None = None
     started_at: datetime | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    unread: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.turns, tuple):
             object.__setattr__(self, "turns", tuple(self.turns))
+        if not isinstance(self.unread, tuple):
+            object.__setattr__(self, "unread", tuple(self.unread))
         if not isinstance(self.metadata, MappingProxyType):
             object.__setattr__(self, "metadata", _frozen_mapping(self.metadata))
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickled with its metadata as a plain dict (for worker processes); rebuilt frozen."""
         return (Conversation, (self.id, self.turns, self.language, self.channel, self.agent_id, self.team,
-                               self.contact_type, self.started_at, dict(self.metadata)))
+                               self.contact_type, self.started_at, dict(self.metadata), self.unread))
 
     def with_language(self, language: Language) -> Conversation:
         """A copy with the conversation language set."""
         return replace(self, language=language)
+
+    @property
+    def incomplete(self) -> bool:
+        """True when a reader skipped records of this conversation (see ``unread``)."""
+        return bool(self.unread)
 
     @property
     def agent_turns(self) -> tuple[int, ...]:

@@ -196,7 +196,8 @@ class Feedback:
     """One coaching item in the conversation's language.
 
     Points at a turn (``turn``) or at a missing stage (``turn`` is None).
-    ``kind`` is ``praise``, ``improve`` or ``missing``.
+    ``kind`` is ``praise``, ``improve`` or ``missing``; or ``incomplete``, with ``stage`` 0, for the
+    notice that turns of the conversation could not be read (the first item, before any coaching).
     """
 
     stage: int
@@ -227,6 +228,13 @@ class ConversationResult:
     failures: tuple[FailurePattern, ...] = ()
     feedback: tuple[Feedback, ...] = ()
     started_at: str | None = None
+    #: where the records of the conversation a reader skipped are (``Conversation.unread``): scored without
+    unread: tuple[str, ...] = ()
+
+    @property
+    def incomplete(self) -> bool:
+        """True when records of the conversation could not be read: its scores may be wrong."""
+        return bool(self.unread)
 
     def score_of(self, stage: int) -> StageScore:
         """The score of ``stage`` (1..7); KeyError for anything else."""
@@ -248,6 +256,7 @@ class ConversationResult:
             "stage_scores": [s.to_dict() for s in self.stage_scores],
             "failures": [f.to_dict() for f in self.failures],
             "feedback": [f.to_dict() for f in self.feedback],
+            "unread": list(self.unread),
         }
 
     @classmethod
@@ -264,6 +273,7 @@ class ConversationResult:
             stage_scores=tuple(StageScore.from_dict(s) for s in d["stage_scores"]),
             failures=tuple(FailurePattern.from_dict(f) for f in d.get("failures", ())),
             feedback=tuple(Feedback.from_dict(f) for f in d.get("feedback", ())),
+            unread=tuple(str(w) for w in d.get("unread", ())),
         )
 
 
@@ -303,6 +313,7 @@ class AgentProfile:
     summary: str = ""
     language: str = "en"
     conversation_ids: tuple[str, ...] = field(default=())
+    incomplete: int = 0  # conversations counted whose reading skipped records (their scores may be wrong)
 
     @property
     def even(self) -> bool:
@@ -334,6 +345,7 @@ class AgentProfile:
             "summary": self.summary,
             "language": self.language,
             "conversation_ids": list(self.conversation_ids),
+            "incomplete": self.incomplete,
         }
 
     @classmethod
@@ -351,4 +363,5 @@ class AgentProfile:
             summary=d.get("summary", ""),
             language=d.get("language", "en"),
             conversation_ids=tuple(d.get("conversation_ids", ())),
+            incomplete=int(d.get("incomplete", 0)),
         )

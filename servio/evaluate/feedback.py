@@ -3,7 +3,8 @@
 Texts live in ``servio/data/feedback/{et,en}.toml``; a scorecard check may
 carry its own. Praise comes first (at most a couple of stages done well),
 then improvements ordered by importance: the stage weight times the share
-of the stage score the failed check (or the missing stage) costs.
+of the stage score the failed check (or the missing stage) costs. A conversation
+that lost turns on reading gets a notice before all of them (:func:`incomplete_notice`).
 """
 
 from __future__ import annotations
@@ -61,13 +62,43 @@ def check_text(card: Scorecard, check_id: str, kind: str, language: str) -> str 
     return None
 
 
-def coach(scores: Sequence[StageScore], language: str, card: Scorecard) -> tuple[Feedback, ...]:
-    """Praise for the best stages, then improvements by importance, in ``language``."""
+def coach(scores: Sequence[StageScore], language: str, card: Scorecard,
+          unread: Sequence[str] = ()) -> tuple[Feedback, ...]:
+    """Praise for the best stages, then improvements by importance, in ``language``; first of all, when
+    records of the conversation could not be read (``unread``), the :func:`incomplete_notice`."""
     applicable = [s for s in scores if s.weight > 0]
     settings = card.feedback
     praise = _praise(applicable, language, card)[: settings.max_praise]
     improve = _improvements(applicable, language, card)[: settings.max_improve]
-    return tuple(praise + improve)
+    notice = [incomplete_notice(unread, language)] if unread else []
+    return tuple(notice + praise + improve)
+
+
+#: Where an incomplete conversation's notice names at most this many lost records.
+SHOWN_UNREAD = 3
+
+
+def unread_text(unread: Sequence[str], language: str) -> str:
+    """Where records of a conversation were lost, for people: ``chats.csv:12, chats.csv:16`` (the file's
+    name, not its folders: an upload's is a temporary one), the first :data:`SHOWN_UNREAD` and how many
+    more."""
+    shown = ", ".join(_file_name(w) for w in unread[:SHOWN_UNREAD])
+    more = len(unread) - SHOWN_UNREAD
+    if more <= 0:
+        return shown
+    return str(texts(language)["incomplete"]["more"]).format(shown=shown, more=more)
+
+
+def _file_name(where: str) -> str:
+    return where.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def incomplete_notice(unread: Sequence[str], language: str) -> Feedback:
+    """The first item of an incomplete conversation's feedback (kind ``incomplete``, stage 0): how many
+    of its turns could not be read and where, so that no score or advice blames the agent for them unsaid."""
+    entry = texts(language)["incomplete"]
+    template = str(entry["one" if len(unread) == 1 else "many"])
+    return Feedback(0, "incomplete", template.format(count=len(unread), where=unread_text(unread, language)))
 
 
 def _praise(scores: Sequence[StageScore], language: str, card: Scorecard) -> list[Feedback]:

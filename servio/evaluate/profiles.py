@@ -66,6 +66,7 @@ def profile(results: Sequence[ConversationResult], *, kind: str, id: str, langua
         summary=summary_sentence(strongest, weakest, failures, len(results), language),
         language=language,
         conversation_ids=tuple(r.conversation_id for r in results),
+        incomplete=sum(1 for r in results if r.incomplete),
     )
 
 

@@ -53,8 +53,9 @@ def evaluate(tagged: TaggedConversation, *, contact_type: ContactType | str | No
         stage_scores=scores,
         overall=overall_score(scores),
         failures=find_patterns(view, card, language),
-        feedback=coach(scores, language, card),
+        feedback=coach(scores, language, card, conv.unread),
         started_at=conv.started_at.isoformat() if conv.started_at is not None else None,
+        unread=conv.unread,
     )
 
 

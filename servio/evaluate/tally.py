@@ -69,6 +69,7 @@ class Tally:
     teams: Mapping[str, Seen]
     languages: Mapping[str, Seen]
     ids: tuple[tuple[int, str], ...] = ()
+    incomplete: int = 0  # conversations whose reading skipped records (``ConversationResult.incomplete``)
 
     @property
     def conversation_ids(self) -> tuple[str, ...]:
@@ -89,11 +90,14 @@ class TallyBuilder:
     teams: dict[str, list[int]] = field(default_factory=dict)
     languages: dict[str, list[int]] = field(default_factory=dict)
     ids: list[tuple[int, str]] = field(default_factory=list)
+    incomplete: int = 0
 
     def conversation(self, position: int, id: str, overall: float, team: str | None,
-                     language: str | None) -> None:
-        """One conversation at ``position`` (its place among all those tallied together)."""
+                     language: str | None, incomplete: bool = False) -> None:
+        """One conversation at ``position`` (its place among all those tallied together); ``incomplete``
+        when records of it could not be read."""
         self.conversations += 1
+        self.incomplete += bool(incomplete)
         self.overall[overall] = self.overall.get(overall, 0) + 1
         for seen, name in ((self.teams, team), (self.languages, language)):
             if name:  # as profiles count them: a conversation without a team names none
@@ -128,7 +132,8 @@ class TallyBuilder:
                   for stage, c in counts.items()}
         return Tally(conversations=self.conversations, overall=_exact(self.overall), stages=stages,
                      failures=dict(self.failures), teams={k: Seen(*v) for k, v in self.teams.items()},
-                     languages={k: Seen(*v) for k, v in self.languages.items()}, ids=tuple(sorted(self.ids)))
+                     languages={k: Seen(*v) for k, v in self.languages.items()}, ids=tuple(sorted(self.ids)),
+                     incomplete=self.incomplete)
 
 
 def _exact(counts: Mapping[float, int]) -> Fraction:
@@ -140,7 +145,7 @@ def _exact(counts: Mapping[float, int]) -> Fraction:
 
 
 def _add(builder: TallyBuilder, position: int, r: ConversationResult) -> None:
-    builder.conversation(position, r.conversation_id, r.overall, r.team, r.language)
+    builder.conversation(position, r.conversation_id, r.overall, r.team, r.language, r.incomplete)
     for s in r.stage_scores:
         builder.stage(s.stage, s.score, s.present, s.weight > 0)
     for pattern in {f.id for f in r.failures}:
@@ -178,7 +183,8 @@ def combined(parts: Iterable[Tally]) -> Tally:
                  overall=sum((t.overall for t in items), Fraction(0)), stages=stages, failures=failures,
                  teams=_seen_together(t.teams for t in items),
                  languages=_seen_together(t.languages for t in items),
-                 ids=tuple(sorted(x for t in items for x in t.ids)))
+                 ids=tuple(sorted(x for t in items for x in t.ids)),
+                 incomplete=sum(t.incomplete for t in items))
 
 
 def _seen_together(parts: Iterable[Mapping[str, Seen]]) -> dict[str, Seen]:
@@ -252,5 +258,5 @@ def profile_of(t: Tally, *, kind: str, id: str, language: str) -> AgentProfile:
         kind=kind, id=id, team=team, conversations=t.conversations, overall=_mean(t.overall, t.conversations),
         stages=tuple(stages), strongest=strongest, weakest=weakest, failures=failures,
         summary=summary_sentence(strongest, weakest, failures, t.conversations, language),
-        language=language, conversation_ids=t.conversation_ids,
+        language=language, conversation_ids=t.conversation_ids, incomplete=t.incomplete,
     )

@@ -53,11 +53,16 @@ class Problem:
 
     def located(self, message: str) -> str:
         """``message`` after where the problem is: ``path:line: ``, ``path@byte N: `` or ``path: ``."""
+        return f"{self.where}: {message}"
+
+    @property
+    def where(self) -> str:
+        """Where the problem is: ``path:line``, ``path@byte N`` or ``path``."""
         if self.line is not None:
-            return f"{self.path}:{self.line}: {message}"
+            return f"{self.path}:{self.line}"
         if self.offset is not None:
-            return f"{self.path}@byte {self.offset}: {message}"
-        return f"{self.path}: {message}"
+            return f"{self.path}@byte {self.offset}"
+        return self.path
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +243,10 @@ class Reporter:
 
     Readers call :meth:`problem` for every record they drop, :meth:`note` for
     remarks that drop nothing, and :meth:`at` before yielding a conversation so
-    that later complaints about it (a duplicate id) can name its line.
+    that later complaints about it (a duplicate id) can name its line. A dropped
+    record that belonged to a conversation the reader still yields is named in that
+    conversation's ``unread`` (:meth:`problem` returns it; :meth:`mark` and
+    :meth:`since` give those a reader reported while reading one conversation).
     """
 
     def __init__(
@@ -263,7 +271,7 @@ class Reporter:
 
     def problem(
         self, path: str | Path, message: str | Said, *, line: int | None = None, offset: int | None = None
-    ) -> None:
+    ) -> Problem:
         """Record one dropped record; in strict mode raise :class:`IngestError` instead.
 
         A message ends in what is dropped ("; row skipped"); in strict mode nothing
@@ -281,6 +289,15 @@ class Reporter:
             raise IngestError(item.located(item.message), item)
         if self._on_problem is not None:
             self._on_problem(item)
+        return item
+
+    def mark(self) -> int:
+        """A bookmark in the problems: :meth:`since` it gives those reported after it."""
+        return len(self._problems)
+
+    def since(self, mark: int) -> tuple[str, ...]:
+        """Where each problem reported since ``mark`` (of :meth:`mark`) is: a conversation's ``unread``."""
+        return tuple(p.where for p in self._problems[mark:])
 
     def note(
         self, path: str | Path, message: str | Said, *, line: int | None = None, offset: int | None = None

@@ -6,7 +6,7 @@ import csv
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -181,17 +181,22 @@ class CsvReader:
         if error is not None:
             report.problem(path, Said("skip.file", {"reason": error}), line=header[0])
             return
-        groups = self._group(path, rows, header[1], columns, options, report)
+        lost: dict[str, list[str]] = {}
+        groups = self._group(path, rows, header[1], columns, options, report, lost)
         if not groups:
             report.note(path, Said("csv.no_readable_rows"), line=header[0])
         unknown = ValueNotes()
         for group_id, group in groups.items():
             report.at(group.line)
-            yield self._conversation(group_id, group, options, unknown)
+            conv = self._conversation(group_id, group, options, unknown)
+            yield replace(conv, unread=tuple(lost.get(group_id, ())))
         unknown.report(path, report)
 
     def _group(self, path: Path, rows: Iterator[tuple[int, list[str]]], header: list[str],
-               columns: dict[str, int], options: ReaderOptions, report: Reporter) -> dict[str, _Group]:
+               columns: dict[str, int], options: ReaderOptions, report: Reporter,
+               lost: dict[str, list[str]]) -> dict[str, _Group]:
+        """The rows as conversations by id; ``lost`` gets, per id, where each row of it that was skipped is
+        (the id its cell names, or the id of the rows above when the cell is empty, as for a row read)."""
         groups: dict[str, _Group] = {}
         current = derived_id(path, 1)
         bad_times: list[tuple[int, str]] = []
@@ -201,11 +206,13 @@ class CsvReader:
             cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
             if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
                 wide = Said("csv.wide_row", {"fields": len(row), "header": len(header)})
-                report.problem(path, Said("skip.row", {"reason": wide}), line=number)
+                skipped = report.problem(path, Said("skip.row", {"reason": wide}), line=number)
+                lost.setdefault(cells.get("id") or current, []).append(skipped.where)
                 continue
             if columns["text"] >= len(row):
                 short = Said("csv.short_row", {"fields": len(row), "header": len(header)})
-                report.problem(path, Said("skip.row", {"reason": short}), line=number)
+                skipped = report.problem(path, Said("skip.row", {"reason": short}), line=number)
+                lost.setdefault(cells.get("id") or current, []).append(skipped.where)
                 continue
             if _internal(cells):
                 internal.append(number)
@@ -215,7 +222,9 @@ class CsvReader:
             try:
                 turn = self._turn(cells, group, options)
             except FieldError as exc:
-                report.problem(path, Said("skip.row", {"reason": exc.said or str(exc)}), line=number)
+                reason = exc.said or str(exc)
+                skipped = report.problem(path, Said("skip.row", {"reason": reason}), line=number)
+                lost.setdefault(current, []).append(skipped.where)
                 continue
             groups.setdefault(current, group)
             if cells.get("timestamp") and turn.timestamp is None and not group.times.clocks[-1]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -139,6 +140,7 @@ class MboxReader:
         mails = list(self._mails(path, options, report, cut_short))
         for index, thread in enumerate(group_threads(mails), start=1):
             kept = [m for m in thread if m.text]
+            mark = report.mark()  # the thread's messages skipped below are its unread records
             for mail in thread:
                 if mail.text:
                     continue
@@ -155,7 +157,7 @@ class MboxReader:
             if doubt:
                 report.note(path, doubt, offset=kept[0].offset)
             report.at(None, kept[0].offset)
-            yield _conversation(kept, index, path, options)
+            yield replace(_conversation(kept, index, path, options), unread=report.since(mark))
 
     def _mails(self, path: Path, options: ReaderOptions, report: Reporter,
                cut_short: set[int | None]) -> Iterator[Mail]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,6 +89,7 @@ class _State:
     turns: list[tuple[Turn, float, float, int]] = field(default_factory=list)
     speaker: tuple[Speaker, str | None] | None = None
     sounds: int = 0
+    mark: int = 0  # the reporter's problems before this file's: those after are the call's unread records
 
 
 def _blocks(path: Path, options: ReaderOptions, report: Reporter) -> Iterator[tuple[int, list[str]]]:
@@ -156,7 +157,7 @@ class _SubtitleReader:
 
     def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
         """Read the file as one call: one turn per cue (per voice, when a cue has several)."""
-        state = _State()
+        state = _State(mark=report.mark())
         for number, lines in _blocks(path, options, report):
             if self._skip_block(lines, state):
                 continue
@@ -240,8 +241,9 @@ class _SubtitleReader:
                  for t, s, _, _ in state.turns]
         cue_times = [[round(s, 3), round(e, 3)] for _, s, e, _ in state.turns]
         report.at(state.turns[0][3])
-        yield build_conversation(fields, turns, options, default_id=derived_id(path, 1),
-                                 default_channel=Channel.PHONE, metadata={**extra, "cue_times": cue_times})
+        conv = build_conversation(fields, turns, options, default_id=derived_id(path, 1),
+                                  default_channel=Channel.PHONE, metadata={**extra, "cue_times": cue_times})
+        yield replace(conv, unread=report.since(state.mark))  # every cue or line of the call that was lost
 
 
 class VttReader(_SubtitleReader):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from servio.ingest.base import ReaderOptions, Reporter
@@ -55,6 +55,7 @@ class _Block:
     turns: list[_Pending] = field(default_factory=list)
     skipping: bool = False  # in the turn of an unknown speaker: its lines are not the previous turn's
     noted: set[str] = field(default_factory=set)  # single-word labels kept as text, noted once each
+    mark: int = 0  # the reporter's problems before this block's: those after are the block's unread records
 
 
 def _header(text: str) -> tuple[str, str] | None:
@@ -97,7 +98,7 @@ class TranscriptReader:
 
     def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
         """Stream the file's conversations; lines before any speaker prefix are reported."""
-        block = _Block(index=1, line=1)
+        block = _Block(index=1, line=1, mark=report.mark())
         unknown = ValueNotes()
         for line in text_lines(path, options, report, fallback=True):
             if line.error is not None:
@@ -108,7 +109,7 @@ class TranscriptReader:
             if separator or (block.turns and _is_header(text, block)):
                 yield from self._flush(path, block, options, report, unknown)
                 used = bool(block.turns or block.headers)
-                block = _Block(index=block.index + used, line=line.number + separator)
+                block = _Block(index=block.index + used, line=line.number + separator, mark=report.mark())
                 if separator:
                     continue
             self._feed(path, block, text, line.number, options, report)
@@ -176,5 +177,7 @@ class TranscriptReader:
         if not turns:
             return
         report.at(block.line)
-        yield build_conversation(fields, turns, options, default_id=derived_id(path, block.index),
-                                 metadata={**extra, **times.metadata()})
+        conv = build_conversation(fields, turns, options, default_id=derived_id(path, block.index),
+                                  metadata={**extra, **times.metadata()})
+        # every line this block lost (an unknown speaker's turn, an undecodable line, an empty turn)
+        yield replace(conv, unread=report.since(block.mark))

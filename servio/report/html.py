@@ -214,7 +214,7 @@ def _worst_item(r: ConversationResult, conv: Conversation | None, language: str,
 
     speakers = [str(turn.speaker) for turn in conv.turns] if conv else ["system"] * len(r.turns)
     stages = [tt.stages for tt in r.turns]
-    order = {"missing": 0, "improve": 1, "praise": 2}
+    order = {"incomplete": -1, "missing": 0, "improve": 1, "praise": 2}
     coaching, quoted = [], set()
     for fb in sorted(r.feedback, key=lambda f: order.get(f.kind, 3)):
         quote = ""
@@ -222,8 +222,10 @@ def _worst_item(r: ConversationResult, conv: Conversation | None, language: str,
         if conv is not None and fb.turn is not None and shown and fb.turn not in quoted:
             quote = _shorten(conv.turns[fb.turn].text, 140)
             quoted.add(fb.turn)
-        coaching.append({"kind": fb.kind, "stage": info(fb.stage).short(language), "text": fb.text,
-                         "turn": fb.turn, "quote": quote, "colour": info(fb.stage).colour})
+        staged = fb.stage != 0  # the notice of an incomplete conversation is about no stage
+        coaching.append({"kind": fb.kind, "stage": info(fb.stage).short(language) if staged else "",
+                         "text": fb.text, "turn": fb.turn, "quote": quote,
+                         "colour": info(fb.stage).colour if staged else "#d0d7de"})
     return {
         "r": r,
         "date": day_text(day, language) if (day := summary.result_date(r)) is not None else None,

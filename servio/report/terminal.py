@@ -141,6 +141,8 @@ def render_feedback(result: ConversationResult, paint: Painter, width: int = 100
         where = f" ({t['turn']} {turn_number(f.turn)})" if f.turn is not None else ""
         lines.append(paint(_wrapped(f"{f.text}{where}", width, "  ! ", "    "), 31))
     for item in result.feedback:
+        if item.kind == "incomplete":  # said under the title (render_conversation), before anything else
+            continue
         if item.turn is not None:
             where = f"{t['turn']} {turn_number(item.turn)}"
         else:
@@ -157,8 +159,10 @@ def render_conversation(conv: Conversation, result: ConversationResult, paint: P
     who = shown(", ".join(x for x in (result.agent_id, result.team) if x)) or t["unknown_agent"]
     title = (paint(f"═══ {shown(result.conversation_id)}", _BOLD)
              + f"  {who}  ·  {result.language}  ·  {conv.channel}")
+    notice = next((f.text for f in result.feedback if f.kind == "incomplete"), None)
     parts = [
         title,
+        *([paint(_wrapped(notice, width, "  ! ", "    "), 33, _BOLD)] if notice else []),
         render_timeline(conv, result, paint, width),
         "",
         paint(t["scorecard"], _BOLD),
@@ -216,4 +220,8 @@ def render_profiles(profiles: Sequence[AgentProfile], paint: Painter, language: 
         )
         if p.summary:
             lines.append(paint(_wrapped(p.summary, width, "    ", "    "), _DIM))
+        if p.incomplete:
+            key = "profile_incomplete_one" if p.incomplete == 1 else "profile_incomplete_many"
+            said = t[key].format(count=p.incomplete, total=p.conversations)
+            lines.append(paint(_wrapped(said, width, "  ! ", "    "), 33))
     return "\n".join(lines)

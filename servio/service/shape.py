@@ -35,7 +35,8 @@ def conversation_detail(conv: Conversation, result: ConversationResult,
         "team": conv.team, "contact_type": result.contact_type, "started_at": conv.started_at,
         "overall": data["overall"], "turns": turns, "stage_scores": scores, "failures": data["failures"],
         "feedback": data["feedback"], "corrections": corrections, "corrected": corrected,
-        "metadata": _plain(dict(conv.metadata)),
+        "metadata": _plain(dict(conv.metadata)), "incomplete": result.incomplete,
+        "unread": list(result.unread),
     }
 
 

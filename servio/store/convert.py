@@ -86,8 +86,10 @@ def storable_result(result: ConversationResult) -> ConversationResult:
 
 
 def content_hash(conv: Conversation) -> str:
-    """SHA-256 of everything a conversation says (ids, metadata, turns); equal content, equal hash."""
-    body = {
+    """SHA-256 of everything a conversation says (ids, metadata, turns, and the records of it that could
+    not be read, when there are any); equal content, equal hash. A re-import of the same turns that now
+    reads completely is a change, so the stored conversation loses its mark."""
+    body: dict[str, Any] = {
         "id": conv.id, "language": conv.language and str(conv.language), "channel": str(conv.channel),
         "agent_id": conv.agent_id, "team": conv.team,
         "contact_type": conv.contact_type and str(conv.contact_type),
@@ -98,6 +100,8 @@ def content_hash(conv: Conversation) -> str:
             for t in conv.turns
         ],
     }
+    if conv.unread:  # only then: the hash of every complete conversation is what it was before
+        body["unread"] = list(conv.unread)
     raw = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -136,6 +140,7 @@ def conversation_row(conv: Conversation, result: ConversationResult, *, digest: 
         "started_day": local_day(conv.started_at),
         "meta": jsonable(dict(conv.metadata)), "content_hash": digest, "tagger": tagger,
         "overall": float(result.overall), "turn_count": len(conv.turns),
+        "unread_count": len(conv.unread), "unread": list(conv.unread) or None,
         "imported_at": now, "updated_at": now,
     }
 
@@ -208,6 +213,7 @@ def conversation_of(row: ConversationRow, turns: Sequence[TurnRow]) -> Conversat
         contact_type=_enum(ContactType, row.declared_contact_type),
         started_at=restore_time(row.started_at, row.started_offset),
         metadata=row.meta or {},
+        unread=tuple(row.unread or ()),
     )
 
 
@@ -240,6 +246,7 @@ def result_of(row: ConversationRow, turns: tuple[TurnTags, ...], scores: Iterabl
         feedback=tuple(Feedback(f.stage, f.kind, f.text, f.turn)
                        for f in sorted(feedback, key=lambda f: f.position)),
         started_at=_iso(restore_time(row.started_at, row.started_offset)),
+        unread=tuple(row.unread or ()),
     )
 
 

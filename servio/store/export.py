@@ -13,10 +13,11 @@ from servio.store.types import ConversationSummary
 
 #: Columns of :meth:`servio.store.Store.export_rows`, in order. ``stage_N`` is the
 #: stage's score 0..100, empty when the stage does not apply to the contact type;
-#: list columns are joined with ``;``.
+#: list columns are joined with ``;``; ``unread`` counts the records of the conversation that could
+#: not be read on import (above 0: it is incomplete, and its scores may be wrong).
 CSV_COLUMNS: tuple[str, ...] = (
     "id", "started_at", "language", "channel", "contact_type", "agent_id", "team", "turns", "overall",
-    *(f"stage_{int(s)}" for s in ALL_STAGES), "missing_stages", "failures", "corrected",
+    *(f"stage_{int(s)}" for s in ALL_STAGES), "missing_stages", "failures", "corrected", "unread",
 )
 #: What a spreadsheet reads as the start of a formula (``=cmd|...``, ``@SUM(...)``) in a text cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,6 +47,7 @@ def csv_row(summary: ConversationSummary, result: ConversationResult) -> dict[st
     row["missing_stages"] = ";".join(str(s) for s in summary.missing_stages)
     row["failures"] = ";".join(summary.failures)
     row["corrected"] = int(summary.corrected)
+    row["unread"] = summary.unread  # records not read on import: above 0, incomplete
     return row
 
 

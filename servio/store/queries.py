@@ -131,6 +131,8 @@ def filtered(f: ConversationFilter) -> Select[Any]:
         conds.append(c.overall <= f.score_max)
     if f.missing_stage is not None:
         conds.append(_missing(f.missing_stage))
+    if f.incomplete is not None:  # records of it could not be read (True), or none (False)
+        conds.append(c.unread_count > 0 if f.incomplete else c.unread_count == 0)
     if f.failure is not None:  # IN, not a correlated EXISTS: SQLite ran that per conversation over every
         # row of the pattern (its index), 23 s for 20,000 conversations; IN reads the pattern's rows once
         conds.append(c.id.in_(select(FailureRow.conversation_id).where(FailureRow.pattern == f.failure)))
@@ -197,6 +199,7 @@ def summaries(session: Session, rows: Sequence[Any]) -> list[ConversationSummary
             id=r.id, language=r.language, channel=r.channel, agent_id=r.agent_id, team=r.team,
             contact_type=r.contact_type, started_at=r.started_at, overall=r.overall, turns=r.turn_count,
             missing_stages=tuple(missing[r.id]), failures=tuple(failures[r.id]), corrected=r.id in corrected,
+            unread=r.unread_count,
             imported_at=r.imported_at, updated_at=r.updated_at, started_day=r.started_day)
         for r in rows
     ]
@@ -204,7 +207,9 @@ def summaries(session: Session, rows: Sequence[Any]) -> list[ConversationSummary
 
 #: What an export row reads of a conversation's row (:func:`summaries` and :func:`light_results`).
 EXPORT_COLUMNS = (ConversationRow.id, ConversationRow.language, ConversationRow.channel,
-                  ConversationRow.agent_id, ConversationRow.team, ConversationRow.contact_type,
+                  ConversationRow.unread_count, ConversationRow.unread, ConversationRow.agent_id,
+                  ConversationRow.team,
+                  ConversationRow.contact_type,
                   ConversationRow.started_at, ConversationRow.started_offset, ConversationRow.started_day,
                   ConversationRow.overall,
                   ConversationRow.turn_count, ConversationRow.imported_at, ConversationRow.updated_at)
@@ -219,7 +224,8 @@ def export_part(session: Session, ids: Sequence[str]) -> list[Any]:
 
 #: What a light result reads of a conversation's row (no metadata, hashes or times of import).
 LIGHT_COLUMNS = (ConversationRow.id, ConversationRow.language, ConversationRow.contact_type,
-                 ConversationRow.agent_id, ConversationRow.team, ConversationRow.overall,
+                 ConversationRow.unread, ConversationRow.agent_id, ConversationRow.team,
+                 ConversationRow.overall,
                  ConversationRow.started_at, ConversationRow.started_offset)
 
 
@@ -265,6 +271,7 @@ def light_results(session: Session, rows: Sequence[Any]) -> Iterator[Conversatio
                 stage_scores=tuple(sorted(scores[r.id], key=lambda x: x.stage)),
                 failures=tuple(f for _, f in sorted(fails[r.id], key=lambda pf: pf[0])),
                 started_at=_iso(restore_time(r.started_at, r.started_offset)),
+                unread=tuple(r.unread or ()),
             )
 
 

@@ -102,6 +102,9 @@ class ConversationRow(Base):
     tagger: Mapped[str] = mapped_column(String(64), default="")
     overall: Mapped[float] = mapped_column(Float, index=True)
     turn_count: Mapped[int] = mapped_column(Integer)
+    # records of it a reader skipped (Conversation.unread): how many, and where (null: none, it is complete)
+    unread_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    unread: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 

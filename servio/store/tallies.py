@@ -37,12 +37,12 @@ def tallies(session: Session, query: Select[Any], by: str, *, ids: bool = False)
 
     c, key = ConversationRow, key_column(by)
     builders: dict[str | None, TallyBuilder] = {}
-    rows = query.with_only_columns(c.id, key, c.team, c.language, c.overall).order_by(c.id)
-    for position, (cid, group, team, language, overall) in enumerate(session.execute(rows)):
+    rows = query.with_only_columns(c.id, key, c.team, c.language, c.overall, c.unread_count).order_by(c.id)
+    for position, (cid, group, team, language, overall, unread) in enumerate(session.execute(rows)):
         builder = builders.get(group)
         if builder is None:
             builder = builders[group] = TallyBuilder(keep_ids=ids)
-        builder.conversation(position, cid, overall, team, language)
+        builder.conversation(position, cid, overall, team, language, unread > 0)
     if not builders:
         return {}
     chosen = query.with_only_columns(c.id.label("id"), key.label("key")).subquery()

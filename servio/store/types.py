@@ -84,6 +84,8 @@ class ConversationFilter:
     conversations where the agent never carries that stage although it
     applies to the contact type; ``failure`` keeps those showing a failure
     pattern id; ``score_min``/``score_max`` bound the overall score 0..100.
+    ``incomplete`` True keeps the conversations some records of which could not be
+    read on import (``Conversation.unread``), False those read completely.
     ``sort`` is one of :data:`SORT_KEYS`, ``-`` prefixed for descending.
     """
 
@@ -98,6 +100,7 @@ class ConversationFilter:
     score_max: float | None = None
     language: str | None = None
     channel: str | None = None
+    incomplete: bool | None = None
     limit: int = 50
     offset: int = 0
     sort: str = "-started_at"
@@ -168,6 +171,13 @@ class ConversationSummary:
     updated_at: datetime
     #: the day it started on in its own time zone (:func:`servio.model.local_day`), which day filters take
     started_day: date | None = None
+    #: how many records of it could not be read on import (0: it is complete; see ``Conversation.unread``)
+    unread: int = 0
+
+    @property
+    def incomplete(self) -> bool:
+        """True when records of it could not be read on import: its scores may be wrong."""
+        return self.unread > 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (datetimes as ISO strings)."""
@@ -179,7 +189,7 @@ class ConversationSummary:
             "overall": round(self.overall, 1), "turns": self.turns,
             "missing_stages": list(self.missing_stages), "failures": list(self.failures),
             "corrected": self.corrected, "imported_at": _iso(self.imported_at),
-            "updated_at": _iso(self.updated_at),
+            "updated_at": _iso(self.updated_at), "unread": self.unread,
         }
 
 

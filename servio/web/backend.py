@@ -107,7 +107,7 @@ def summary_of(conv: Conversation, r: ConversationResult, corrected: bool,
         team=r.team,
         contact_type=r.contact_type, started_at=started, overall=r.overall, turns=len(conv.turns),
         missing_stages=missing, failures=tuple(sorted({f.id for f in r.failures})), corrected=corrected,
-        imported_at=when, updated_at=when, started_day=local_day(started))
+        imported_at=when, updated_at=when, started_day=local_day(started), unread=len(r.unread))
 
 
 def matches(s: ConversationSummary, f: ConversationFilter) -> bool:
@@ -122,6 +122,7 @@ def matches(s: ConversationSummary, f: ConversationFilter) -> bool:
         f.channel is None or s.channel == f.channel,
         f.missing_stage is None or f.missing_stage in s.missing_stages,
         f.failure is None or f.failure in s.failures,
+        f.incomplete is None or s.incomplete == f.incomplete,
         f.score_min is None or s.overall >= f.score_min,
         f.score_max is None or s.overall <= f.score_max,
         f.first_day is None or (day is not None and day >= f.first_day),

@@ -90,6 +90,7 @@ def conversation_view(conv: Conversation, result: ConversationResult, corrected:
                                href=lambda i: f"#turn-{i}")
     return {"conv": conv, "result": result, "turns": turns, "timeline": Markup(timeline),
             "scores": _scores(result, language), "feedback": _feedback(result, language),
+            "incomplete": incomplete_of(result, language),
             "failures": [{"id": f.id, "name": pattern_name(f.id, language), "text": f.text, "turn": f.turn}
                          for f in result.failures]}
 
@@ -101,12 +102,27 @@ def _scores(result: ConversationResult, language: str) -> list[dict[str, Any]]:
             for s in result.stage_scores]
 
 
+#: The order of the coaching list: the notice that turns could not be read first, then what is missing...
+FEEDBACK_ORDER = {"incomplete": -1, "missing": 0, "improve": 1, "praise": 2}
+#: The colour of an item that is about no stage (the notice of an incomplete conversation).
+NO_STAGE_COLOUR = "#d0d7de"
+
+
 def _feedback(result: ConversationResult, language: str) -> list[dict[str, Any]]:
-    order = {"missing": 0, "improve": 1, "praise": 2}
-    return [{"stage": fb.stage, "stage_name": info(fb.stage).short(language), "kind": fb.kind,
-             "text": fb.text,
-             "turn": fb.turn, "colour": info(fb.stage).colour}
-            for fb in sorted(result.feedback, key=lambda f: order.get(f.kind, 3))]
+    return [{"stage": fb.stage, "stage_name": info(fb.stage).short(language) if fb.stage else "",
+             "kind": fb.kind, "text": fb.text,
+             "turn": fb.turn, "colour": info(fb.stage).colour if fb.stage else NO_STAGE_COLOUR}
+            for fb in sorted(result.feedback, key=lambda f: FEEDBACK_ORDER.get(f.kind, 3))]
+
+
+
+def incomplete_of(result: ConversationResult, language: str) -> dict[str, Any] | None:
+    """What the notice of an incomplete conversation says (how many turns were lost, and where), or None."""
+    from servio.evaluate.feedback import unread_text
+
+    if not result.unread:
+        return None
+    return {"count": len(result.unread), "where": unread_text(result.unread, language)}
 
 
 def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_from: date | None,
@@ -148,6 +164,8 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
         # over the conversations where the stage applies: the list behind "missing in n" holds n, and the
         # table's "present in" is the bar chart's (ov.coverage)
         "missing_counts": missing,
+        # counted in every figure above, but flagged: turns of them could not be read (docs/dashboard.md)
+        "incomplete": sum(1 for r in results if r.incomplete), "incomplete_link": to_list(incomplete=1),
     }
 
 
@@ -226,6 +244,8 @@ def _team_total(everyone: Tally, *, team: str | None, language: str, dates: dict
     weakest = info(prof.weakest) if prof.weakest else None
     return {"overall": _cell(prof.overall, link("conversations", team=team, sort="overall", **dates)),
             "n": n, "cells": cells, "list_link": link("conversations", team=team, **dates),
+            "incomplete": everyone.incomplete,
+            "incomplete_link": link("conversations", team=team, incomplete=1, **dates),
             "weakest": weakest, "weakest_link": stage_link(int(weakest.stage)) if weakest else None}
 
 

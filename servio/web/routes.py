@@ -700,13 +700,17 @@ def _filter(q: Any, scope: Scope) -> ConversationFilter:
     limit, offset = num("limit", int), num("offset", int)
     if limit is not None and limit < 1:
         raise PageRefusal(422, "bad_whole_number", field=FIELD_LABELS["limit"])
+    incomplete = q.get("incomplete") or ""  # the "incomplete only" box: on, or not there
+    if incomplete not in ("", "1", "on", "true"):
+        raise PageRefusal(422, "bad_choice", field="filter_incomplete")
     agent, team = scope.listing(q.get("agent_id") or None, q.get("team") or None)
     try:
         return ConversationFilter(
             agent_id=agent, team=team, date_from=dates["date_from"], date_to=dates["date_to"],
             contact_type=q.get("contact_type") or None, missing_stage=stage,
             failure=q.get("failure") or None, score_min=low, score_max=high,
-            language=q.get("language") or None, limit=min(200, limit or 50),
+            language=q.get("language") or None, incomplete=True if incomplete else None,
+            limit=min(200, limit or 50),
             offset=max(0, offset or 0), sort=sort)
     except StoreError:  # an offset past the last page the store will count to
         raise PageRefusal(422, "bad_filters") from None

@@ -62,7 +62,8 @@ def _varied(analysed: list[tuple[Conversation, ConversationResult]], n: int = 30
         agent, team = AGENTS[i % len(AGENTS)], TEAMS[(i // 2) % len(TEAMS)]
         started = None if i % 23 == 0 else START + timedelta(hours=9 * i + rng.randrange(9))
         cid = f"t{rng.randrange(10**6):06d}-{i}"  # ids not in the order of writing
-        conv = replace(conv, id=cid, agent_id=agent, team=team, started_at=started)
+        unread = (f"chats.csv:{i}",) if i % 7 == 0 else ()  # some lost a row on reading: incomplete
+        conv = replace(conv, id=cid, agent_id=agent, team=team, started_at=started, unread=unread)
         result = replace(result, conversation_id=cid, agent_id=agent, team=team)
         out.append((conv, _awkward(rng, result) if i % 3 == 0 else result))
     return out
@@ -120,6 +121,8 @@ def _reference_total(results: list[ConversationResult], *, team: str | None, lan
     weakest = info(prof.weakest) if prof.weakest else None
     return {"overall": _cell(prof.overall, link("conversations", team=team, sort="overall", **dates)),
             "n": len(results), "cells": cells, "list_link": link("conversations", team=team, **dates),
+            "incomplete": sum(1 for r in results if r.incomplete),
+            "incomplete_link": link("conversations", team=team, incomplete=1, **dates),
             "weakest": weakest, "weakest_link": stage_link(int(weakest.stage)) if weakest else None}
 
 

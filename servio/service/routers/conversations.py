@@ -48,13 +48,16 @@ class Filters:
         score_max: Annotated[float | None, Query(ge=0, le=100, description="Overall score at most.")] = None,
         language: Annotated[Literal["et", "en"] | None, Query()] = None,
         channel: Annotated[str | None, Query(max_length=16)] = None,
+        incomplete: Annotated[bool | None, Query(description="true: only conversations some records of "
+                                                 "which could not be read on import; false: only complete "
+                                                 "ones.")] = None,
         sort: Annotated[SortKey, Query(description="Sort key; prefix - for descending.")] = "-started_at",
     ) -> None:
         self.values: dict[str, Any] = {
             "agent_id": agent_id, "team": team, "date_from": date_from, "date_to": date_to,
             "contact_type": str(contact_type) if contact_type else None, "missing_stage": missing_stage,
             "failure": failure, "score_min": score_min, "score_max": score_max, "language": language,
-            "channel": channel, "sort": sort,
+            "channel": channel, "incomplete": incomplete, "sort": sort,
         }
 
     def build(self, user: User, store: Any, *, limit: int = 50, offset: int = 0) -> ConversationFilter:
@@ -88,7 +91,8 @@ def list_conversations(request: Request, user: CurrentUser, filters: Annotated[F
 @router.get("/conversations.csv", summary="Export conversations as CSV",
             description="One row per conversation matching the filters: id, start, language, channel, "
                         "contact type, agent, team, turns, overall score, the score of each stage "
-                        "(empty where it does not apply), missing stages, failure patterns, corrected.",
+                        "(empty where it does not apply), missing stages, failure patterns, corrected, "
+                        "unread (how many records could not be read on import: 0 for a complete one).",
             response_class=StreamingResponse,
             responses={200: {"content": {"text/csv": {"example": "id,started_at,language,...\n"}}}})
 def export_csv(request: Request, user: CurrentUser,

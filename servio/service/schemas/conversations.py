@@ -28,6 +28,9 @@ class ConversationSummaryOut(BaseModel):
     failures: list[str] = Field(description="Failure pattern ids that show.")
     corrected: bool = Field(description="Whether a reviewer's correction is in force on any turn (a "
                             "correction ends when a re-import changes that turn).")
+    unread: int = Field(default=0, description="How many of its records (turns, rows, cues, messages) could "
+                        "not be read on import; above 0 the conversation is incomplete and its scores "
+                        "may be wrong (docs/formats.md).")
     imported_at: datetime
     updated_at: datetime
 
@@ -87,7 +90,8 @@ class FeedbackOut(BaseModel):
     """One coaching item in the conversation's language."""
 
     stage: int
-    kind: str = Field(description="praise, improve or missing.")
+    kind: str = Field(description="praise, improve or missing; or incomplete (stage 0, always first): "
+                      "turns of the conversation could not be read, so its scores may be wrong.")
     text: str
     turn: int | None
 
@@ -113,6 +117,12 @@ class ConversationOut(BaseModel):
                             "one of its turns carries the stages a reviewer set (a correction ends when "
                             "a re-import changes that turn's speaker or text).")
     metadata: dict[str, Any] = Field(default_factory=dict)
+    incomplete: bool = Field(default=False, description="Whether records of it (turns, rows, cues, "
+                             "messages) could not be read on import: it was scored without them, so its "
+                             "scores may be wrong; its feedback then starts with a notice (kind "
+                             "incomplete). A re-import that reads it completely clears it.")
+    unread: list[str] = Field(default_factory=list, description="Where each record that could not be read "
+                              "stands in the imported file: file:line, file@byte N (e-mail) or file.")
 
 
 class StagesIn(BaseModel):
@@ -226,5 +236,8 @@ class ProfileOut(BaseModel):
     failures: list[FailureCountOut]
     summary: str
     language: str
+    incomplete: int = Field(default=0, description="How many of the conversations counted are incomplete: "
+                            "records of them could not be read on import, so their scores may be wrong. "
+                            "They are counted in every figure.")
     date_from: date | datetime | None = None
     date_to: date | datetime | None = None
