@@ -85,6 +85,9 @@ def web_router(*, prefix: str = "/ui", backend: Callable[[Request], Backend] | N
     from servio.web.erase_routes import add_erase
 
     add_erase(router, ui)
+    from servio.web.export_routes import add_export
+
+    add_export(router, ui)
     # last: any other address under the prefix is the dashboard's "not found" page, not the API's JSON
     router.add_api_route("/{rest:path}", ui.guarded(ui.unknown), methods=["GET"])
     return router

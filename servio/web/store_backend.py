@@ -8,7 +8,7 @@ so the import page polls the job the API would show.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +47,10 @@ class StoreBackend:
     def listing(self, f: ConversationFilter) -> Page[ConversationSummary]:
         page: Page[ConversationSummary] = self.store.list_conversations(f)
         return page
+
+    def export_rows(self, f: ConversationFilter) -> Iterator[dict[str, Any]]:
+        rows: Iterator[dict[str, Any]] = self.store.export_rows(f)  # as GET /conversations.csv
+        return rows
 
     def get(self, conversation_id: str) -> tuple[Conversation, ConversationResult, frozenset[int]]:
         found = self.store.get_reviewed(conversation_id)  # turns whose correction lapsed are the tagger's
