@@ -131,6 +131,43 @@ class TallyBuilder:
                      languages={k: Seen(*v) for k, v in self.languages.items()}, ids=tuple(sorted(self.ids)))
 
 
+@dataclass(frozen=True, slots=True)
+class ZeroScores:
+    """One stage where it was carried but scored 0 (as the conversation page's "present, but: ..."): in
+    how many conversations, and in how many of those each check failed."""
+
+    conversations: int
+    failed: Mapping[str, int]
+
+    def most_failed(self, n: int = 3) -> list[tuple[str, int]]:
+        """The ``n`` checks that failed most often, with their counts (ties: by id)."""
+        return sorted(self.failed.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def carried_but_zero(present: bool, weight: float, score: float) -> bool:
+    """Whether a stage score is one the agent carried where it applies, yet scored 0 (rounded, as shown)."""
+    return present and weight > 0 and round(score) == 0
+
+
+def zero_scores(scores: Iterable[tuple[int, Iterable[tuple[str, bool]]]]) -> dict[int, ZeroScores]:
+    """Per stage, :class:`ZeroScores` of carried-but-zero stage scores given as (stage, its checks as
+    (id, passed)); a check counts once per conversation."""
+    counts: dict[int, int] = {}
+    failed: dict[int, dict[str, int]] = {}
+    for stage, checks in scores:
+        counts[stage] = counts.get(stage, 0) + 1
+        mine = failed.setdefault(stage, {})
+        for check in {c for c, passed in checks if not passed}:
+            mine[check] = mine.get(check, 0) + 1
+    return {stage: ZeroScores(n, failed[stage]) for stage, n in counts.items()}
+
+
+def zero_scores_of(results: Iterable[ConversationResult]) -> dict[int, ZeroScores]:
+    """:func:`zero_scores` of whole results (their stage scores with checks)."""
+    scores = (s for r in results for s in r.stage_scores if carried_but_zero(s.present, s.weight, s.score))
+    return zero_scores((s.stage, [(c.id, c.passed) for c in s.checks]) for s in scores)
+
+
 def _exact(counts: Mapping[float, int]) -> Fraction:
     """The exact sum of each value times its count. A float's exact value is an integer over a power
     of two, so one common denominator (the largest) turns the sum into integer arithmetic."""

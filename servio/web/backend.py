@@ -34,7 +34,7 @@ from servio.store.types import (
 )
 
 if TYPE_CHECKING:
-    from servio.evaluate.tally import Tally
+    from servio.evaluate.tally import Tally, ZeroScores
     from servio.ingest import ReaderOptions
 
 
@@ -67,6 +67,12 @@ class Backend(Protocol):
 
     def agents(self, team: str | None = None) -> list[Agent]:
         """Agents seen in the data; with ``team``, those with conversations of that team (counted there)."""
+        ...
+
+    def zero_scores(self, *, agent_id: str | None = None, team: str | None = None,
+                    date_from: date | None = None, date_to: date | None = None) -> dict[int, ZeroScores]:
+        """Per stage, the conversations of :meth:`results` that carried it yet scored 0, and the checks that
+        failed in them (:func:`servio.evaluate.tally.zero_scores`)."""
         ...
 
     def teams(self) -> list[Team]:
@@ -199,6 +205,13 @@ class MemoryBackend:
 
         return tallies(self.results(team=team, date_from=date_from, date_to=date_to), lambda r: r.agent_id,
                        ids=False)
+
+    def zero_scores(self, *, agent_id: str | None = None, team: str | None = None,
+                    date_from: date | None = None, date_to: date | None = None) -> dict[int, ZeroScores]:
+        from servio.evaluate.tally import zero_scores_of
+
+        results = self.results(agent_id=agent_id, team=team, date_from=date_from, date_to=date_to)
+        return zero_scores_of(results)
 
     def agents(self, team: str | None = None) -> list[Agent]:
         seen: dict[str, list[ConversationResult]] = {}

@@ -126,8 +126,12 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
 
     ov = summary.overview(results, kind=kind, id=id, language=language,
                           trend_href=lambda a, b: to_list(date_from=a.isoformat(), date_to=b.isoformat()))
-    _, missing = applicable_and_missing(results)
+    applies, missing = applicable_and_missing(results)
     stage_links = {s: to_list(missing_stage=s) if missing[s] else to_list(sort="overall") for s in ov.values}
+    # a stage carried but scored 0 says why, as the conversation page does (the checks of those scores only)
+    zero = backend.zero_scores(**key, date_from=date_from, date_to=date_to)
+    zero_reasons = {s: summary.zero_reason(z, applies[s], language)
+                    for s, z in zero.items() if applies.get(s)}
     weakest = ov.profile.named_weakest
     ids = charts.ChartIds()  # two trends on the page (wide and narrow): each chart's ids unique
     return {
@@ -148,6 +152,7 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
         # over the conversations where the stage applies: the list behind "missing in n" holds n, and the
         # table's "present in" is the bar chart's (ov.coverage)
         "missing_counts": missing,
+        "zero_reasons": zero_reasons,
     }
 
 
