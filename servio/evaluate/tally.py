@@ -40,17 +40,19 @@ class StageSums:
 
     ``present`` counts every score of the stage that was carried (a profile's coverage divides it by
     all the conversations); ``applies``, ``carried`` and ``total`` count the scores where the stage
-    applies (weight above 0): the mean, and the dashboard's "present in" and "missing in".
+    applies (weight above 0): the mean, and the dashboard's "present in" and "missing in"; ``zero``
+    those carried there that scored 0 (:func:`carried_but_zero`: the heatmap's "but scored 0 in").
     """
 
     present: int = 0
     applies: int = 0
     carried: int = 0
     total: Fraction = Fraction(0)
+    zero: int = 0
 
     def __add__(self, other: StageSums) -> StageSums:
         return StageSums(self.present + other.present, self.applies + other.applies,
-                         self.carried + other.carried, self.total + other.total)
+                         self.carried + other.carried, self.total + other.total, self.zero + other.zero)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,18 +115,19 @@ class TallyBuilder:
         self.failures[pattern] = self.failures.get(pattern, 0) + count
 
     def build(self) -> Tally:
-        counts: dict[int, list[int]] = {}  # per stage: present, applies, carried
+        counts: dict[int, list[int]] = {}  # per stage: present, applies, carried, carried but scored 0
         applying: dict[int, dict[float, int]] = {}  # per stage: how often each score where it applies
         for (stage, score, present, applies), n in self.scores.items():
-            c = counts.setdefault(stage, [0, 0, 0])
+            c = counts.setdefault(stage, [0, 0, 0, 0])
             c[0] += n if present else 0
             if applies:
                 c[1] += n
                 c[2] += n if present else 0
+                c[3] += n if carried_but_zero(present, 1.0, score) else 0
                 scores = applying.setdefault(stage, {})
                 scores[score] = scores.get(score, 0) + n
         stages = {stage: StageSums(present=c[0], applies=c[1], carried=c[2],
-                                   total=_exact(applying.get(stage, {})))
+                                   total=_exact(applying.get(stage, {})), zero=c[3])
                   for stage, c in counts.items()}
         return Tally(conversations=self.conversations, overall=_exact(self.overall), stages=stages,
                      failures=dict(self.failures), teams={k: Seen(*v) for k, v in self.teams.items()},
@@ -264,6 +267,11 @@ def applicable_and_missing_of(t: Tally) -> tuple[dict[int, int], dict[int, int]]
             applies[stage] = sums.applies
             missing[stage] = sums.applies - sums.carried
     return applies, missing
+
+
+def zero_of(t: Tally) -> dict[int, int]:
+    """Per stage: in how many conversations where it applies it was carried yet scored 0."""
+    return {int(s): t.stages[int(s)].zero if int(s) in t.stages else 0 for s in ALL_STAGES}
 
 
 def profile_of(t: Tally, *, kind: str, id: str, language: str) -> AgentProfile:

@@ -20,6 +20,7 @@ from servio.evaluate.tally import (
     combined,
     profile_of,
     stage_values_of,
+    zero_of,
 )
 from servio.model import Conversation
 from servio.report import charts, summary
@@ -190,6 +191,7 @@ def team_page(backend: Backend, *, team: str | None, language: str, date_from: d
     for agent, mine in sorted(agents.items(), key=lambda kv: (kv[0] == "", kv[0])):
         values, _ = stage_values_of(mine)
         _, missing = applicable_and_missing_of(mine)
+        zero = zero_of(mine)
         prof = profile_of(mine, kind="agent", id=agent or "?", language=language)
         n = mine.conversations
         # a cell leads to the conversations behind its number: those missing the stage when there are
@@ -199,7 +201,7 @@ def team_page(backend: Backend, *, team: str | None, language: str, date_from: d
                             (link("conversations", agent_id=agent, team=team, missing_stage=int(s), **dates)
                              if missing[int(s)] else
                              link("conversations", agent_id=agent, team=team, sort="overall", **dates))
-                            if agent else None), missing=missing[int(s)], n=n)
+                            if agent else None), missing=missing[int(s)], zero=zero[int(s)], n=n)
                  for s in ALL_STAGES]
         rows.append({"agent": agent, "n": n, "cells": cells, "overall": _cell(prof.overall, None),
                      "agent_link": link("agent", id=agent) if agent else None, "team": prof.team,
@@ -226,8 +228,9 @@ def _team_total(everyone: Tally, *, team: str | None, language: str, dates: dict
         return (link("conversations", team=team, missing_stage=s, **dates) if missing[s]
                 else link("conversations", team=team, sort="overall", **dates))
 
-    cells = [dict(_cell(values.get(int(s)), stage_link(int(s))), missing=missing[int(s)], n=n)
-             for s in ALL_STAGES]
+    zero = zero_of(everyone)
+    cells = [dict(_cell(values.get(int(s)), stage_link(int(s))), missing=missing[int(s)], zero=zero[int(s)],
+                  n=n) for s in ALL_STAGES]
     weakest = info(prof.weakest) if prof.weakest else None
     return {"overall": _cell(prof.overall, link("conversations", team=team, sort="overall", **dates)),
             "n": n, "cells": cells, "list_link": link("conversations", team=team, **dates),

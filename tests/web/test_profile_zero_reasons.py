@@ -129,3 +129,40 @@ def test_the_store_reads_the_checks_of_the_zero_scores_only(store: Any) -> None:
     assert {s: (z.conversations, dict(z.failed)) for s, z in found.items()} == {
         5: (5, {"options_before_solution": 5, "several_options": 1}), 6: (1, {"acceptance_sought": 1})}
     assert store.zero_scores(ConversationFilter(agent_id="ann")) == {}
+
+
+def _cell_titles(html: str, agent: str) -> list[str]:
+    """The title of each stage cell of the agent's heatmap row, in stage order ("" for a cell without)."""
+    from html import unescape
+
+    row = html.split(f'data-value="{agent}"', 1)[1].split("</tr>", 1)[0]
+    cells = re.findall(r'<td class="num heat"[^>]*>(.*?)</td>', row, re.S)[:7]
+    return [unescape(m.group(1)) if (m := re.search(r'title="([^"]*)"', c)) else "" for c in cells]
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "tom, clarifying options: 0. Never missing where it applies, but scored 0 in 5 of 5 conversations "
+           "(the agent's page says which checks failed)"),
+    ("et", "kuid 5 vestluses 5-st oli hinne 0 (teenindaja lehel on näha, millised kontrollid läbi "
+           "kukkusid)")])
+def test_the_team_page_cell_says_a_carried_stage_scored_0(stored: TestClient, lang: str, said: str) -> None:
+    html = stored.get(f"/ui/team?team=Online&lang={lang}").text
+    titles = _cell_titles(html, "tom")
+    assert said in titles[4], titles  # stage 5
+    assert "scored 0 in 1 of 5" in titles[5] or "1 vestluses 5-st oli hinne 0" in titles[5]  # stage 6
+    assert not any("scored 0" in t or "hinne 0" in t for t in _cell_titles(html, "ann"))
+    # the team's own row counts them too, from the same tallies (no statement more)
+    foot = html.split("<tfoot>", 1)[1]
+    assert "scored 0 in 5 of 6" in foot or "5 vestluses 6-st oli hinne 0" in foot
+
+
+def test_the_tallies_count_the_zero_scores_as_from_the_results(store: Any) -> None:
+    from servio.evaluate.tally import tally, zero_of
+
+    results = _results()
+    pairs = {r.conversation_id: r for r in results}
+    store.save_results([_conversation(r) for r in results], lambda c: pairs[c.id])
+    counted = store.tallies(ConversationFilter(), "agent")
+    assert zero_of(counted["tom"]) == zero_of(tally([r for r in results if r.agent_id == "tom"]))
+    assert zero_of(counted["tom"]) == {1: 0, 2: 0, 3: 0, 4: 0, 5: 5, 6: 1, 7: 0}
+    assert set(zero_of(counted["ann"]).values()) == {0}
