@@ -104,7 +104,9 @@ def unscorable(conv: Conversation) -> Said | None:
         counts = [Said(_TURN_COUNT[speaker, n == 1], {"count": n}) for speaker, n in said.items()]
         only = (counts[0] if len(counts) == 1
                 else Said("score.both", {"first": counts[0], "second": counts[1]}))
-        reason = Said("score.no_agent", {"only": only, "remedy": remedy("agent")})
+        # an e-mail's agent is told by the sender's address, any other conversation's by its labels
+        kind = "agent_email" if conv.channel == Channel.EMAIL else "agent_labels"
+        reason = Said("score.no_agent", {"only": only, "remedy": remedy(kind)})
         return Said("skip.conversation", {"reason": reason})
     return None
 

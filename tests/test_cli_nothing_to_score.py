@@ -40,8 +40,8 @@ def test_analyze_skips_a_conversation_without_agent_text_at_its_line(
     assert [json.loads(line)["conversation_id"] for line in captured.out.splitlines()] == ["good", "good2"]
     err = captured.err
     assert (f"servio: skipped: {mixed}:2: no agent turn with text, only 1 system turn (if the agent's turns "
-            "have another label, map it with --speaker LABEL=agent; e-mail: --agent-domain): nothing to "
-            "score; conversation skipped") in err
+            "have another label, map it with --speaker LABEL=agent): nothing to score; conversation "
+            "skipped") in err
     assert f"servio: skipped: {mixed}:3: no turn has any text: nothing to score; conversation skipped" in err
     assert f"servio: skipped: {mixed}:4: no agent turn with text, only 2 customer turns" in err
     assert "2 conversations read, 3 skipped" in err
@@ -78,8 +78,8 @@ def test_what_has_nothing_to_score() -> None:
         "no turn has any text: nothing to score; conversation skipped")
     said = unscorable(conv((Speaker.SYSTEM, "Ootel"), (Speaker.CUSTOMER, "tere"), (Speaker.CUSTOMER, "?")))
     assert said is not None and str(said).startswith("no agent turn with text, only 1 system turn and 2 "
-                                                     "customer turns (\u27e6agent:\u27e7)")
+                                                     "customer turns (\u27e6agent_labels:\u27e7)")
     # said as data (servio.ingest.said), so the Estonian dashboard lists it in Estonian
     assert said.text("et").startswith("tekstiga teenindaja repliike pole, on ainult 1 süsteemi repliik ja 2 "
-                                      "kliendi repliiki (\u27e6agent:\u27e7): pole midagi hinnata; vestlus "
-                                      "jäeti vahele")
+                                      "kliendi repliiki (\u27e6agent_labels:\u27e7): pole midagi hinnata; "
+                                      "vestlus jäeti vahele")

@@ -40,17 +40,19 @@ class StageSums:
 
     ``present`` counts every score of the stage that was carried (a profile's coverage divides it by
     all the conversations); ``applies``, ``carried`` and ``total`` count the scores where the stage
-    applies (weight above 0): the mean, and the dashboard's "present in" and "missing in".
+    applies (weight above 0): the mean, and the dashboard's "present in" and "missing in"; ``zero``
+    those carried there that scored 0 (:func:`carried_but_zero`: the heatmap's "but scored 0 in").
     """
 
     present: int = 0
     applies: int = 0
     carried: int = 0
     total: Fraction = Fraction(0)
+    zero: int = 0
 
     def __add__(self, other: StageSums) -> StageSums:
         return StageSums(self.present + other.present, self.applies + other.applies,
-                         self.carried + other.carried, self.total + other.total)
+                         self.carried + other.carried, self.total + other.total, self.zero + other.zero)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,23 +119,61 @@ class TallyBuilder:
         self.failures[pattern] = self.failures.get(pattern, 0) + count
 
     def build(self) -> Tally:
-        counts: dict[int, list[int]] = {}  # per stage: present, applies, carried
+        counts: dict[int, list[int]] = {}  # per stage: present, applies, carried, carried but scored 0
         applying: dict[int, dict[float, int]] = {}  # per stage: how often each score where it applies
         for (stage, score, present, applies), n in self.scores.items():
-            c = counts.setdefault(stage, [0, 0, 0])
+            c = counts.setdefault(stage, [0, 0, 0, 0])
             c[0] += n if present else 0
             if applies:
                 c[1] += n
                 c[2] += n if present else 0
+                c[3] += n if carried_but_zero(present, 1.0, score) else 0
                 scores = applying.setdefault(stage, {})
                 scores[score] = scores.get(score, 0) + n
         stages = {stage: StageSums(present=c[0], applies=c[1], carried=c[2],
-                                   total=_exact(applying.get(stage, {})))
+                                   total=_exact(applying.get(stage, {})), zero=c[3])
                   for stage, c in counts.items()}
         return Tally(conversations=self.conversations, overall=_exact(self.overall), stages=stages,
                      failures=dict(self.failures), teams={k: Seen(*v) for k, v in self.teams.items()},
                      languages={k: Seen(*v) for k, v in self.languages.items()}, ids=tuple(sorted(self.ids)),
                      incomplete=self.incomplete)
+
+
+@dataclass(frozen=True, slots=True)
+class ZeroScores:
+    """One stage where it was carried but scored 0 (as the conversation page's "present, but: ..."): in
+    how many conversations, and in how many of those each check failed."""
+
+    conversations: int
+    failed: Mapping[str, int]
+
+    def most_failed(self, n: int = 3) -> list[tuple[str, int]]:
+        """The ``n`` checks that failed most often, with their counts (ties: by id)."""
+        return sorted(self.failed.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def carried_but_zero(present: bool, weight: float, score: float) -> bool:
+    """Whether a stage score is one the agent carried where it applies, yet scored 0 (rounded, as shown)."""
+    return present and weight > 0 and round(score) == 0
+
+
+def zero_scores(scores: Iterable[tuple[int, Iterable[tuple[str, bool]]]]) -> dict[int, ZeroScores]:
+    """Per stage, :class:`ZeroScores` of carried-but-zero stage scores given as (stage, its checks as
+    (id, passed)); a check counts once per conversation."""
+    counts: dict[int, int] = {}
+    failed: dict[int, dict[str, int]] = {}
+    for stage, checks in scores:
+        counts[stage] = counts.get(stage, 0) + 1
+        mine = failed.setdefault(stage, {})
+        for check in {c for c, passed in checks if not passed}:
+            mine[check] = mine.get(check, 0) + 1
+    return {stage: ZeroScores(n, failed[stage]) for stage, n in counts.items()}
+
+
+def zero_scores_of(results: Iterable[ConversationResult]) -> dict[int, ZeroScores]:
+    """:func:`zero_scores` of whole results (their stage scores with checks)."""
+    scores = (s for r in results for s in r.stage_scores if carried_but_zero(s.present, s.weight, s.score))
+    return zero_scores((s.stage, [(c.id, c.passed) for c in s.checks]) for s in scores)
 
 
 def _exact(counts: Mapping[float, int]) -> Fraction:
@@ -233,6 +273,11 @@ def applicable_and_missing_of(t: Tally) -> tuple[dict[int, int], dict[int, int]]
             applies[stage] = sums.applies
             missing[stage] = sums.applies - sums.carried
     return applies, missing
+
+
+def zero_of(t: Tally) -> dict[int, int]:
+    """Per stage: in how many conversations where it applies it was carried yet scored 0."""
+    return {int(s): t.stages[int(s)].zero if int(s) in t.stages else 0 for s in ALL_STAGES}
 
 
 def profile_of(t: Tally, *, kind: str, id: str, language: str) -> AgentProfile:

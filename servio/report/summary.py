@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import fmean
+from typing import TYPE_CHECKING
 
 from servio.evaluate.feedback import pattern_name, texts
 from servio.evaluate.profiles import failure_counts, profile
@@ -22,6 +23,9 @@ from servio.report.numbers import day_text
 from servio.results import AgentProfile, ConversationResult, FailurePattern, StageScore
 from servio.stages import ALL_STAGES
 from servio.web.i18n import strings
+
+if TYPE_CHECKING:
+    from servio.evaluate.tally import ZeroScores
 
 SCOPES = ("agent", "team", "period")
 
@@ -175,12 +179,28 @@ def present_but(score: StageScore, language: str) -> str:
 
     A check is named by ``check_<id>`` in the interface strings, else by its id.
     """
-    if not (score.present and score.weight > 0 and round(score.score) == 0):
+    from servio.evaluate.tally import carried_but_zero
+
+    if not carried_but_zero(score.present, score.weight, score.score):
         return ""
     t = strings(language)
-    failed = dict.fromkeys(t.get(f"check_{c.id}", c.id.replace("_", " "))
-                           for c in score.checks if not c.passed)
+    failed = dict.fromkeys(check_name(c.id, language) for c in score.checks if not c.passed)
     return t["present_but"].format(checks="; ".join(failed)) if failed else t["present_but_no_check"]
+
+
+def check_name(check: str, language: str) -> str:
+    """A check in words: ``check_<id>`` of the interface strings, else its id."""
+    return str(strings(language).get(f"check_{check}", check.replace("_", " ")))
+
+
+def zero_reason(zero: ZeroScores, applies: int, language: str) -> str:
+    """Why a profile's stage scores 0 where it was carried: in how many of the conversations where it applies,
+    and the checks that failed most often there, with their counts ("present, but scored 0 in 5 of 5:
+    options not laid out before the solution (5)")."""
+    t = strings(language)
+    checks = "; ".join(f"{check_name(c, language)} ({n})" for c, n in zero.most_failed())
+    key = "profile_present_but" if checks else "profile_present_but_no_check"
+    return str(t[key].format(n=zero.conversations, total=applies, checks=checks))
 
 
 def pattern_labels(failures: Iterable[FailurePattern], language: str) -> list[str]:

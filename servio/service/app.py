@@ -257,12 +257,17 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
               "servio.retention)", file=sys.stderr)
     if token is not None and (settings.development or sys.stderr.isatty()):
         print(f"  the database had no user: created user 'admin' with the token below (shown once)\n"
-              f"  {token}\n  try: curl -H 'Authorization: Bearer {token}' {url}/conversations\n"
+              f"  {token}\n"
+              f"  sign in with it at {url}/ui/login, and make everyone else's users and tokens on the\n"
+              f"  dashboard's Users page ({url}/ui/users); or try: curl -H 'Authorization: Bearer {token}' "
+              f"{url}/conversations\n"
               "  lost it? `servio users token admin` on this machine (same settings) gives a new one",
               file=sys.stderr)
     elif token is not None:  # production into a log (journald, docker logs): no lasting admin token there
         print("  the database had no user: created user 'admin'; its token is not written to a log: run\n"
-              "  `servio users token admin` on this machine (same settings) for one", file=sys.stderr)
+              "  `servio users token admin` on this machine (same settings) for one, sign in with it at\n"
+              f"  {url}/ui/login and make everyone else's users and tokens on the dashboard's Users page",
+              file=sys.stderr)
     options: dict[str, Any] = {"log_level": "info", "ws": "auto", "ws_max_size": 1024 * 1024,
                                "proxy_headers": bool(settings.trusted_proxies), "log_config": log_config()}
     if settings.trusted_proxies:

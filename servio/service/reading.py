@@ -3,9 +3,10 @@
 Both save an upload under the same name (:func:`upload_name`), so a file gives the same conversation
 ids (``<stem>-<n>`` when the file has none) whichever way it was imported.
 
-Both turn the same three choices (the language, CSV column names, the agents'
-e-mail domains) into one :class:`~servio.ingest.ReaderOptions`, refusing a bad
-value with a 400 whose ``detail`` says what is wrong.
+Both turn the same four choices (the language, CSV column names, the agents'
+e-mail domains, speaker labels mapped to roles as ``servio import --speaker``
+does) into one :class:`~servio.ingest.ReaderOptions`, refusing a bad value
+with a 400 whose ``detail`` names the field and says what is wrong.
 """
 
 from __future__ import annotations
@@ -24,11 +25,14 @@ if TYPE_CHECKING:
 #: The CSV fields the dashboard's form offers a column input for (``column.<field>``).
 FORM_COLUMNS = ("id", "speaker", "text", "timestamp", "agent")
 _LIST = re.compile(r"[\s,;]+")
+#: The longest speaker label a mapping takes (as an id).
+MAX_LABEL = 255
 
 
-def reader_options(language: str | None, columns: Iterable[str],
-                   agent_domains: Iterable[str]) -> ReaderOptions:
-    """Reader options from a language (``et``/``en``), ``FIELD=NAME`` column mappings and agent domains."""
+def reader_options(language: str | None, columns: Iterable[str], agent_domains: Iterable[str],
+                   speakers: Iterable[str] = ()) -> ReaderOptions:
+    """Reader options from a language (``et``/``en``), ``FIELD=NAME`` column mappings, agent domains and
+    ``LABEL=ROLE`` speaker mappings (:func:`speaker_mapping`)."""
     from servio.ingest import IngestError, ReaderOptions
 
     mapping = {}
@@ -38,10 +42,54 @@ def reader_options(language: str | None, columns: Iterable[str],
             raise HTTPException(status.HTTP_400_BAD_REQUEST, f"column must be FIELD=NAME, not {item!r}")
         mapping[field.strip()] = header.strip()
     lang = _language(language)
+    roles = speaker_mapping(speakers)
     try:
-        return ReaderOptions.from_cli(columns=mapping, agent_domains=agent_domains, language=lang)
+        return ReaderOptions.from_cli(columns=mapping, agent_domains=agent_domains, language=lang,
+                                      speaker_values=roles)
     except IngestError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, exc.text("service")) from None
+
+
+def speaker_mapping(items: Iterable[str]) -> dict[str, str]:
+    """``LABEL=ROLE`` items as ``{label: role}`` (the last wins for a label), as ``--speaker`` takes them.
+
+    A role is ``agent``, ``customer`` or ``system``, or a role word servio reads in files in either
+    language (``teenindaja``, ``klient``, ``süsteem``): the dashboard's Estonian form is filled in
+    Estonian. A label is what the file writes ("Mari Maasikas", "Kõneleja 2", an e-mail address).
+    """
+    from servio.ingest import ReaderOptions
+    from servio.ingest.vocab import speaker_for
+    from servio.model import Speaker
+
+    plain = ReaderOptions()
+    out: dict[str, str] = {}
+    for item in items:
+        label, eq, role = item.rpartition("=")  # a label may hold "=", a role does not
+        if not eq or not label.strip() or not role.strip():
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"speaker must be LABEL=ROLE (e.g. "
+                                f"'Mari Maasikas=customer'), not {item!r}")
+        if len(label.strip()) > MAX_LABEL:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"speaker: a label is {MAX_LABEL} characters "
+                                f"at most, not {len(label.strip())}")
+        word = role.strip().casefold()
+        found = Speaker(word) if word in {s.value for s in Speaker} else speaker_for(word, plain)
+        if found is None:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"speaker {item.strip()!r}: the role must be "
+                                "agent, customer or system")
+        out[label.strip()] = found.value
+    return out
+
+
+def speaker_items(values: Iterable[str]) -> list[str]:
+    """The ``LABEL=ROLE`` items of form fields: one per line or separated by ``;``, or by commas where
+    every piece between them is an item (``Mari=agent, Jüri=customer``; ``Tamm, Mari=agent`` is one)."""
+    items: list[str] = []
+    for value in values:
+        for piece in re.split(r"[\r\n;]+", str(value)):
+            parts = piece.split(",")
+            split = len(parts) > 1 and all("=" in p for p in parts)
+            items += [p.strip() for p in (parts if split else [piece]) if p.strip()]
+    return items
 
 
 def _language(value: str | None) -> Language | None:
@@ -58,13 +106,15 @@ def form_reader_options(form: Any) -> ReaderOptions:
     """Reader options from the dashboard's form (Starlette ``FormData``); empty fields are not choices.
 
     ``language``; ``column.<field>=NAME`` (one input per field) and ``column=FIELD=NAME`` as the API
-    takes it; ``agent_domain``, several separated by commas or spaces.
+    takes it; ``agent_domain``, several separated by commas or spaces; ``speaker``, ``LABEL=ROLE`` items
+    (:func:`speaker_items`).
     """
     columns = [str(v) for v in form.getlist("column") if str(v).strip()]
     columns += [f"{key.removeprefix('column.')}={value}" for key, value in form.multi_items()
                 if key.startswith("column.") and str(value).strip()]
     domains = [d for value in form.getlist("agent_domain") for d in _LIST.split(str(value)) if d]
-    return reader_options(str(form.get("language") or "").strip() or None, columns, domains)
+    speakers = speaker_items(str(v) for v in form.getlist("speaker"))
+    return reader_options(str(form.get("language") or "").strip() or None, columns, domains, speakers)
 
 
 def column_hints(count: int = 2) -> dict[str, str]:

@@ -159,16 +159,21 @@ def import_paths(
     store.start_import_job(job_id)
     run = _Run(job_id)
 
-    from servio.ingest.remedies import render
+    from servio.ingest.remedies import fitted_problem, given_options, render
 
     # the job keeps a problem redacted (a message may quote a value as typed) and its remedy in the words of
-    # the service, whose dashboard and API show the job: the import form's fields, not the command line's
+    # the service, whose dashboard and API show the job: the import form's fields, not the command line's,
+    # fitted to the options the import was given (the agents' domain given: why no sender matched it)
+    given = given_options(options)
+
     def problem(item: Problem) -> None:
-        run.problem(_redacted_problem(replace(item, message=render(item.message, "service")), redact))
+        fitted = fitted_problem(item, given)
+        run.problem(_redacted_problem(replace(fitted, message=render(fitted.message, "service")), redact))
         if on_problem is not None:
             on_problem(item)
 
     def note(item: Problem) -> None:  # e.g. an empty file or a file skipped: kept with the job, not skipped
+        item = fitted_problem(item, given)
         said = render(item.message, "service")
         noted = Said("note", {"detail": item.said or item.message})
         run.problem(_redacted_problem(replace(item, message=f"note: {said}", said=noted), redact))

@@ -37,7 +37,7 @@ from servio.store.writer import chunks, known_versions
 
 if TYPE_CHECKING:
     from servio.evaluate.scorecard import Scorecard
-    from servio.evaluate.tally import Tally
+    from servio.evaluate.tally import Tally, ZeroScores
 
 def _scores_as_default(card: Scorecard) -> bool:
     from servio.evaluate.scorecard import default_scorecard
@@ -343,6 +343,13 @@ class Store:
         with self._snapshot() as session:
             return tallies.tallies(session, queries.filtered(filters or ConversationFilter()), self._by(by),
                                    ids=ids)
+
+    def zero_scores(self, filters: ConversationFilter | None = None) -> dict[int, ZeroScores]:
+        """Per stage, how many of the conversations matching ``filters`` carried it where it applies yet
+        scored 0, and how often each check failed in them: why a profile's "present in 100 %" has a mean
+        of 0 (:func:`servio.store.tallies.zero_scores`; one statement)."""
+        with self._snapshot() as session:
+            return tallies.zero_scores(session, queries.filtered(filters or ConversationFilter()))
 
     @staticmethod
     def _by(by: str) -> str:

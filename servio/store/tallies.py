@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from servio.store.schema import ConversationRow, FailureRow, StageScoreRow
 
 if TYPE_CHECKING:
-    from servio.evaluate.tally import Tally
+    from servio.evaluate.tally import Tally, ZeroScores
 
 BY = ("agent", "team")
 
@@ -59,3 +59,20 @@ def tallies(session: Session, query: Select[Any], by: str, *, ids: bool = False)
     for group, pattern, n in session.execute(failures):
         builders[group].failure(pattern, n)
     return {group: b.build() for group, b in builders.items()}
+
+
+def zero_scores(session: Session, query: Select[Any]) -> dict[int, ZeroScores]:
+    """Per stage, the stage scores of the conversations ``query`` selects that were carried where the stage
+    applies yet scored 0, with the checks that failed in them (:func:`servio.evaluate.tally.zero_scores`).
+
+    One statement, reading the checks of those scores only (``score <= 0.5`` is ``round(score) == 0``).
+    """
+    from servio.evaluate.tally import zero_scores as counted
+
+    chosen = query.with_only_columns(ConversationRow.id.label("id")).subquery()
+    s = StageScoreRow
+    rows = (select(s.stage, s.checks).join_from(chosen, s, s.conversation_id == chosen.c.id)
+            .where(s.present.is_(True), s.weight > 0, s.score <= 0.5))
+    return counted((stage, [(str(c.get("id")), bool(c.get("passed"))) for c in checks or ()
+                            if isinstance(c, dict)])
+                   for stage, checks in session.execute(rows))

@@ -36,7 +36,7 @@ from servio.store.types import (
 )
 
 if TYPE_CHECKING:
-    from servio.evaluate.tally import Tally
+    from servio.evaluate.tally import Tally, ZeroScores
     from servio.ingest import ReaderOptions
 
 
@@ -49,6 +49,11 @@ class Backend(Protocol):
 
     def get(self, conversation_id: str) -> tuple[Conversation, ConversationResult, frozenset[int]]:
         """A conversation, its current result and the turns a reviewer corrected (NotFound if absent)."""
+        ...
+
+    def export_rows(self, f: ConversationFilter) -> Iterator[dict[str, Any]]:
+        """The CSV rows (:data:`servio.store.export.CSV_COLUMNS`) of every conversation matching ``f``, in
+        its order; no limit or offset."""
         ...
 
     def results(self, *, agent_id: str | None = None, team: str | None = None, date_from: date | None = None,
@@ -64,6 +69,12 @@ class Backend(Protocol):
 
     def agents(self, team: str | None = None) -> list[Agent]:
         """Agents seen in the data; with ``team``, those with conversations of that team (counted there)."""
+        ...
+
+    def zero_scores(self, *, agent_id: str | None = None, team: str | None = None,
+                    date_from: date | None = None, date_to: date | None = None) -> dict[int, ZeroScores]:
+        """Per stage, the conversations of :meth:`results` that carried it yet scored 0, and the checks that
+        failed in them (:func:`servio.evaluate.tally.zero_scores`)."""
         ...
 
     def teams(self) -> list[Team]:
@@ -168,14 +179,26 @@ class MemoryBackend:
         with self._lock:
             return list(self.items.values())
 
-    def listing(self, f: ConversationFilter) -> Page[ConversationSummary]:
-        rows = [summary_of(c, r, bool(done), self._loaded) for c, r, done in self._snapshot()]
-        rows = [s for s in rows if matches(s, f)]
+    def _matching(self, f: ConversationFilter) -> list[tuple[ConversationSummary, ConversationResult]]:
+        """Every listing row passing ``f`` with its result, in ``f``'s order (no paging)."""
+        rows = [(summary_of(c, r, bool(done), self._loaded), r) for c, r, done in self._snapshot()]
+        rows = [(s, r) for s, r in rows if matches(s, f)]
         key = f.sort.removeprefix("-")
         key = "started_at" if key in ("updated_at", "imported_at") else key
-        rows.sort(key=_sort_key(key), reverse=f.sort.startswith("-"))
+        order = _sort_key(key)
+        rows.sort(key=lambda pair: order(pair[0]), reverse=f.sort.startswith("-"))
+        return rows
+
+    def listing(self, f: ConversationFilter) -> Page[ConversationSummary]:
+        rows = [s for s, _ in self._matching(f)]
         return Page(items=tuple(rows[f.offset:f.offset + f.limit]), total=len(rows), limit=f.limit,
                     offset=f.offset)
+
+    def export_rows(self, f: ConversationFilter) -> Iterator[dict[str, Any]]:
+        from servio.store.export import csv_row
+
+        for summary, result in self._matching(f):
+            yield csv_row(summary, result)
 
     def get(self, conversation_id: str) -> tuple[Conversation, ConversationResult, frozenset[int]]:
         try:
@@ -198,6 +221,13 @@ class MemoryBackend:
 
         return tallies(self.results(team=team, date_from=date_from, date_to=date_to), lambda r: r.agent_id,
                        ids=False)
+
+    def zero_scores(self, *, agent_id: str | None = None, team: str | None = None,
+                    date_from: date | None = None, date_to: date | None = None) -> dict[int, ZeroScores]:
+        from servio.evaluate.tally import zero_scores_of
+
+        results = self.results(agent_id=agent_id, team=team, date_from=date_from, date_to=date_to)
+        return zero_scores_of(results)
 
     def agents(self, team: str | None = None) -> list[Agent]:
         seen: dict[str, list[ConversationResult]] = {}

@@ -50,11 +50,12 @@ def _run(backend: MemoryBackend, job_id: int, paths: list[Path], format: str | N
     problems: list[dict[str, Any]] = []
 
     def on_problem(problem: Any) -> None:
-        from servio.ingest.remedies import render
+        from servio.ingest.remedies import fitted_problem, given_options, render
         from servio.store.convert import problem_dict
 
-        # as the store keeps a job's problem: the remedy in the service's words, the message code and values
-        # to show it in the dashboard's language
+        # as the store keeps a job's problem: the remedy in the service's words, fitted to the options given,
+        # the message code and values to show it in the dashboard's language
+        problem = fitted_problem(problem, given_options(options))
         problems.append(problem_dict(replace(problem, message=render(problem.message, "service"))))
         job = backend.jobs[job_id]
         _set(backend, job_id, skipped=job.skipped + 1, problem_count=job.problem_count + 1,

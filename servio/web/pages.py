@@ -20,6 +20,7 @@ from servio.evaluate.tally import (
     combined,
     profile_of,
     stage_values_of,
+    zero_of,
 )
 from servio.model import Conversation
 from servio.report import charts, summary
@@ -142,8 +143,12 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
 
     ov = summary.overview(results, kind=kind, id=id, language=language,
                           trend_href=lambda a, b: to_list(date_from=a.isoformat(), date_to=b.isoformat()))
-    _, missing = applicable_and_missing(results)
+    applies, missing = applicable_and_missing(results)
     stage_links = {s: to_list(missing_stage=s) if missing[s] else to_list(sort="overall") for s in ov.values}
+    # a stage carried but scored 0 says why, as the conversation page does (the checks of those scores only)
+    zero = backend.zero_scores(**key, date_from=date_from, date_to=date_to)
+    zero_reasons = {s: summary.zero_reason(z, applies[s], language)
+                    for s, z in zero.items() if applies.get(s)}
     weakest = ov.profile.named_weakest
     ids = charts.ChartIds()  # two trends on the page (wide and narrow): each chart's ids unique
     return {
@@ -166,6 +171,7 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
         "missing_counts": missing,
         # counted in every figure above, but flagged: turns of them could not be read (docs/dashboard.md)
         "incomplete": sum(1 for r in results if r.incomplete), "incomplete_link": to_list(incomplete=1),
+        "zero_reasons": zero_reasons,
     }
 
 
@@ -203,6 +209,7 @@ def team_page(backend: Backend, *, team: str | None, language: str, date_from: d
     for agent, mine in sorted(agents.items(), key=lambda kv: (kv[0] == "", kv[0])):
         values, _ = stage_values_of(mine)
         _, missing = applicable_and_missing_of(mine)
+        zero = zero_of(mine)
         prof = profile_of(mine, kind="agent", id=agent or "?", language=language)
         n = mine.conversations
         # a cell leads to the conversations behind its number: those missing the stage when there are
@@ -212,7 +219,7 @@ def team_page(backend: Backend, *, team: str | None, language: str, date_from: d
                             (link("conversations", agent_id=agent, team=team, missing_stage=int(s), **dates)
                              if missing[int(s)] else
                              link("conversations", agent_id=agent, team=team, sort="overall", **dates))
-                            if agent else None), missing=missing[int(s)], n=n)
+                            if agent else None), missing=missing[int(s)], zero=zero[int(s)], n=n)
                  for s in ALL_STAGES]
         rows.append({"agent": agent, "n": n, "cells": cells, "overall": _cell(prof.overall, None),
                      "agent_link": link("agent", id=agent) if agent else None, "team": prof.team,
@@ -239,8 +246,9 @@ def _team_total(everyone: Tally, *, team: str | None, language: str, dates: dict
         return (link("conversations", team=team, missing_stage=s, **dates) if missing[s]
                 else link("conversations", team=team, sort="overall", **dates))
 
-    cells = [dict(_cell(values.get(int(s)), stage_link(int(s))), missing=missing[int(s)], n=n)
-             for s in ALL_STAGES]
+    zero = zero_of(everyone)
+    cells = [dict(_cell(values.get(int(s)), stage_link(int(s))), missing=missing[int(s)], zero=zero[int(s)],
+                  n=n) for s in ALL_STAGES]
     weakest = info(prof.weakest) if prof.weakest else None
     return {"overall": _cell(prof.overall, link("conversations", team=team, sort="overall", **dates)),
             "n": n, "cells": cells, "list_link": link("conversations", team=team, **dates),

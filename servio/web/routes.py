@@ -88,6 +88,9 @@ def web_router(*, prefix: str = "/ui", backend: Callable[[Request], Backend] | N
     from servio.web.import_jobs import add_import_jobs
 
     add_import_jobs(router, ui)
+    from servio.web.export_routes import add_export
+
+    add_export(router, ui)
     # last: any other address under the prefix is the dashboard's "not found" page, not the API's JSON
     router.add_api_route("/{rest:path}", ui.guarded(ui.unknown), methods=["GET"])
     return router

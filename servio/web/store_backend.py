@@ -8,7 +8,7 @@ so the import page polls the job the API would show.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,7 @@ from servio.store.types import (
 )
 
 if TYPE_CHECKING:
-    from servio.evaluate.tally import Tally
+    from servio.evaluate.tally import Tally, ZeroScores
     from servio.ingest import ReaderOptions
 
 
@@ -48,6 +48,10 @@ class StoreBackend:
         page: Page[ConversationSummary] = self.store.list_conversations(f)
         return page
 
+    def export_rows(self, f: ConversationFilter) -> Iterator[dict[str, Any]]:
+        rows: Iterator[dict[str, Any]] = self.store.export_rows(f)  # as GET /conversations.csv
+        return rows
+
     def get(self, conversation_id: str) -> tuple[Conversation, ConversationResult, frozenset[int]]:
         found = self.store.get_reviewed(conversation_id)  # turns whose correction lapsed are the tagger's
         if found is None:
@@ -63,6 +67,12 @@ class StoreBackend:
                 date_to: date | None = None) -> dict[str | None, Tally]:
         f = ConversationFilter(team=team, date_from=date_from, date_to=date_to)
         found: dict[str | None, Tally] = self.store.tallies(f, "agent")  # counted by the database
+        return found
+
+    def zero_scores(self, *, agent_id: str | None = None, team: str | None = None,
+                    date_from: date | None = None, date_to: date | None = None) -> dict[int, ZeroScores]:
+        f = ConversationFilter(agent_id=agent_id, team=team, date_from=date_from, date_to=date_to)
+        found: dict[int, ZeroScores] = self.store.zero_scores(f)  # the checks of the zero scores only
         return found
 
     # the pickers offer who has conversations: one whose conversations were all erased is left out

@@ -15,12 +15,17 @@ from servio.ingest.remedies import remedy, render
      "name it in the import's column field (text=NAME; on the dashboard under More reading options)",
      "name it with ReaderOptions.text_column"),
     ("speaker", "Mari Maasikas", "map it with --speaker 'Mari Maasikas=agent' (or =customer, =system)",
-     "write agent, customer or system for it in the file, or import it with the command line's --speaker "
-     "'Mari Maasikas=agent'", "map it with ReaderOptions.speaker_values"),
+     "map it in the import's speaker roles (Mari Maasikas=agent, =customer or =system; on the dashboard "
+     "under More reading options), or write agent, customer or system for it in the file",
+     "map it with ReaderOptions.speaker_values"),
     ("agent", "", "if the agent's turns have another label, map it with --speaker LABEL=agent; e-mail: "
-     "--agent-domain", "if the agent's turns have another label, write agent for it in the file; e-mail: the "
-     "import's agents' e-mail domain", "if the agent's turns have another label, map it with "
-     "ReaderOptions.speaker_values; e-mail: agent_domains"),
+     "--agent-domain", "if the agent's turns have another label, map it in the import's speaker roles "
+     "(LABEL=agent); e-mail: the import's agents' e-mail domain", "if the agent's turns have another label, "
+     "map it with ReaderOptions.speaker_values; e-mail: agent_domains"),
+    ("agent_email", "", "if an agent answered it, name the agents' e-mail domain with --agent-domain",
+     "if an agent answered it, give the agents' e-mail domain in the import's field for it (on the dashboard "
+     "under More reading options)", "if an agent answered it, name the agents' domain with "
+     "ReaderOptions.agent_domains"),
     ("format", "", "choose one with --format NAME",
      "choose one in the import's format field (on the dashboard: Format)", "choose one with format="),
 ])
@@ -67,9 +72,11 @@ def test_a_speaker_remedy_never_quotes_a_label_that_is_or_will_be_redacted(label
     service = render(message, "service")
     remedy_part = service.split("(", 1)[1]
     assert label not in remedy_part and "=agent" in remedy_part
-    assert "--speaker LABEL=agent, with LABEL exactly as the file has it there" in remedy_part
+    assert "speaker roles (LABEL=agent, =customer or =system, with LABEL exactly as the file has it there" \
+        in remedy_part
     estonian = render(message, "service", "et")
-    assert "--speaker SILT=agent, kus SILT on kirjutatud täpselt nii nagu failis" in estonian
+    assert "(SILT=teenindaja, =klient või =süsteem, kus SILT on kirjutatud täpselt nii nagu failis" \
+        in estonian
     assert label not in estonian.split("(", 1)[1]
     cli = render(message, "cli")
     if "REDACTED-" in label:  # no file has it: no use on the command line either
@@ -80,8 +87,9 @@ def test_a_speaker_remedy_never_quotes_a_label_that_is_or_will_be_redacted(label
 
 def test_an_ordinary_label_is_still_quoted_for_every_front_end() -> None:
     message = f"x ({remedy('speaker', 'Kati')})"
-    assert render(message, "service") == ("x (write agent, customer or system for it in the file, or import "
-                                          "it with the command line's --speaker Kati=agent)")
+    assert render(message, "service") == ("x (map it in the import's speaker roles (Kati=agent, =customer or "
+                                          "=system; on the dashboard under More reading options), or write "
+                                          "agent, customer or system for it in the file)")
     assert render(message, "cli") == "x (map it with --speaker Kati=agent (or =customer, =system))"
 
 
@@ -91,3 +99,43 @@ def test_every_front_end_has_every_remedy_text() -> None:
 
     for audience in ("cli", "service", "python"):
         assert set(TEXTS) <= set(_texts()[audience]), audience
+
+
+def test_a_remedy_fits_what_the_import_was_given() -> None:
+    """Audience audit 18 (m4): the dashboard's remedy of a lone customer e-mail said to fill in the agents'
+    e-mail domain, which the user had filled in; and unknown speakers were sent to the command line. With the
+    domain given, the e-mail remedy says why no sender matched it; with speaker roles given, a speaker's
+    remedy says to add to them; what was not given keeps its remedy."""
+    from servio.ingest import ReaderOptions
+    from servio.ingest.remedies import fit, given_options
+
+    mail = f"only 1 customer turn ({remedy('agent_email')})"
+    chat = f"only 1 customer turn ({remedy('agent_labels')})"
+    mari = f"unknown speaker 'Mari' ({remedy('speaker', 'Mari')})"
+    domain = given_options(ReaderOptions(agent_domains=frozenset({"elektrilevi.ee"})))
+    roles = given_options(ReaderOptions.from_cli(speaker_values={"Kati": "agent"}))
+    assert (domain, roles, given_options(None), given_options(ReaderOptions())) == (
+        {"agent_domain"}, {"speaker"}, frozenset(), frozenset())
+
+    said = render(fit(mail, domain), "service")
+    assert "no message in it is from the agents' e-mail domain given: no agent answered it" in said
+    assert "give the agents' e-mail domain" not in said
+    estonian = render(fit(mail, domain), "service", "et")
+    assert "ükski kiri pole saadetud antud teenindajate domeenist" in estonian
+    assert render(fit(mail, roles), "service") == render(mail, "service")  # roles do not change an e-mail's
+    assert render(fit(chat, domain), "service") == render(chat, "service")
+
+    said = render(fit(mari, roles), "service")
+    assert said == ("unknown speaker 'Mari' (the speaker roles given do not name it: add Mari=agent, "
+                    "=customer or =system to the import's speaker roles)")
+    assert "lisa sinna Mari=teenindaja, =klient või =süsteem" in render(fit(mari, roles), "service", "et")
+    said = render(fit(chat, roles), "service")
+    assert "none of its turns has a label the speaker roles given make the agent" in said
+    # a label to be redacted is not quoted in the fitted remedy either
+    anna = fit(f"x ({remedy('speaker', 'anna.tamm@example.com')})", roles)
+    assert "anna" not in render(anna, "service").split("(", 1)[1]
+    assert "add LABEL=agent" in render(anna, "service")
+    # nothing given, nothing changes; the command line says its own words for a fitted remedy too
+    assert fit(mail, frozenset()) == mail
+    assert render(fit(mail, domain), "cli").startswith("only 1 customer turn (no message in it is from the "
+                                                       "--agent-domain given")

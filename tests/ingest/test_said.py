@@ -129,9 +129,9 @@ def test_the_estonian_of_a_problem_says_the_remedy_in_the_dashboards_words(write
     speaker, wide = report.problems
     assert speaker.what("service", "et").startswith("rääkija 'kati' on tundmatu (tuntud: admin, ")
     assert speaker.what("service", "et").endswith(
-        "kirjuta failis selle asemele teenindaja, klient või süsteem; teine võimalus on importida fail "
-        "käsurealt võtmega "
-        "--speaker kati=agent); rida jäeti vahele")
+        "määra selle roll impordi väljal „Rääkijate rollid” (kati=teenindaja, =klient või =süsteem; "
+        "töölaual: Veel lugemisvalikuid) või kirjuta failis selle asemele teenindaja, klient või süsteem); "
+        "rida jäeti vahele")
     assert wide.text("service", "et") == (f"{wide.path}:3: real on 4 välja, päises aga 3 (jutumärkideta "
                                           "eraldaja tekstis?); rida jäeti vahele")
     assert wide.text("service") == wide.text("service", "en")

@@ -150,8 +150,8 @@ def test_a_conversation_with_nothing_to_score_is_a_problem_not_a_zero(client: Te
     assert (job["read"], job["skipped"], job["new"]) == (2, 2, 2)
     assert job["messages"] == [
         "mixed.jsonl:2: no agent turn with text, only 1 system turn (if the agent's turns have another "
-        "label, write agent for it in the file; e-mail: the import's agents' e-mail domain): nothing to "
-        "score; conversation skipped",
+        "label, map it in the import's speaker roles (LABEL=agent; on the dashboard under More reading "
+        "options)): nothing to score; conversation skipped",
         "mixed.jsonl:3: no turn has any text: nothing to score; conversation skipped"]
     for cid, status in (("badspeaker", 404), ("emptytext", 404), ("ok-2", 200)):
         assert client.get(f"/conversations/{cid}", headers=users.headers("admin")).status_code == status

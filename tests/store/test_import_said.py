@@ -92,5 +92,7 @@ def test_a_speaker_label_that_is_an_e_mail_address_is_not_in_the_jobs_remedy(sto
     shown = {lang: job_out(job, lang)["problems"][0]["message"] for lang in ("en", "et")}
     for text in shown.values():
         assert "anna" not in text and "REDACTED-EMAIL=agent" not in text and "'REDACTED-EMAIL'" in text
-    assert "--speaker LABEL=agent, with LABEL exactly as the file has it there" in shown["en"]
-    assert "--speaker SILT=agent, kus SILT on kirjutatud täpselt nii nagu failis" in shown["et"]
+    assert "speaker roles (LABEL=agent, =customer or =system, with LABEL exactly as the file has it there" \
+        in shown["en"]
+    assert "„Rääkijate rollid” (SILT=teenindaja, =klient või =süsteem, kus SILT on kirjutatud täpselt " \
+        "nii nagu failis" in shown["et"]

@@ -88,12 +88,13 @@ def reference_team_page(results: list[ConversationResult], teams: Any, *, team: 
     for agent, mine in sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0])):
         values, _ = summary.stage_values(mine)
         _, missing = pages.applicable_and_missing(mine)
+        zero = _reference_zero(mine)
         prof = profile(mine, kind="agent", id=agent or "?", language=language)
         cells = [dict(_cell(values.get(int(s)),
                             (link("conversations", agent_id=agent, team=team, missing_stage=int(s), **dates)
                              if missing[int(s)] else
                              link("conversations", agent_id=agent, team=team, sort="overall", **dates))
-                            if agent else None), missing=missing[int(s)], n=len(mine))
+                            if agent else None), missing=missing[int(s)], zero=zero[int(s)], n=len(mine))
                  for s in ALL_STAGES]
         rows.append({"agent": agent, "n": len(mine), "cells": cells, "overall": _cell(prof.overall, None),
                      "agent_link": link("agent", id=agent) if agent else None, "team": prof.team,
@@ -116,14 +117,23 @@ def _reference_total(results: list[ConversationResult], *, team: str | None, lan
         return (link("conversations", team=team, missing_stage=s, **dates) if missing[s]
                 else link("conversations", team=team, sort="overall", **dates))
 
-    cells = [dict(_cell(values.get(int(s)), stage_link(int(s))), missing=missing[int(s)], n=len(results))
-             for s in ALL_STAGES]
+    zero = _reference_zero(results)
+    cells = [dict(_cell(values.get(int(s)), stage_link(int(s))), missing=missing[int(s)], zero=zero[int(s)],
+                  n=len(results)) for s in ALL_STAGES]
     weakest = info(prof.weakest) if prof.weakest else None
     return {"overall": _cell(prof.overall, link("conversations", team=team, sort="overall", **dates)),
             "n": len(results), "cells": cells, "list_link": link("conversations", team=team, **dates),
             "incomplete": sum(1 for r in results if r.incomplete),
             "incomplete_link": link("conversations", team=team, incomplete=1, **dates),
             "weakest": weakest, "weakest_link": stage_link(int(weakest.stage)) if weakest else None}
+
+
+def _reference_zero(results: list[ConversationResult]) -> dict[int, int]:
+    """Per stage, the conversations where it applies, was carried and shows 0 (the conversation page's
+    "present, but"), counted from every result."""
+    return {int(s): sum(1 for r in results for sc in r.stage_scores
+                        if sc.stage == int(s) and sc.weight > 0 and sc.present and f"{sc.score:.0f}" == "0")
+            for s in ALL_STAGES}
 
 
 _cell = pages._cell

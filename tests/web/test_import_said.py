@@ -26,16 +26,15 @@ BAD_CSV = ("id,speaker,text,timestamp\n"
 ESTONIAN = [
     "rida jäeti vahele",
     "rääkija 'kati' on tundmatu",
-    "kirjuta failis selle asemele teenindaja, klient või süsteem; teine võimalus on importida fail "
-    "käsurealt võtmega "
-    "--speaker kati=agent",
+    "määra selle roll impordi väljal „Rääkijate rollid” (kati=teenindaja, =klient või =süsteem; töölaual: "
+    "Veel lugemisvalikuid) või kirjuta failis selle asemele teenindaja, klient või süsteem",
     "real on 5 välja, päises aga 4 (jutumärkideta eraldaja tekstis?); rida jäeti vahele",
     "märkus: ajatempleid, millest aru ei saadud: 1 (esimene: 'homme'); repliigid jäeti alles ilma ajata",
 ]
 ENGLISH = [
     "speaker 'kati' is not known",
-    "write agent, customer or system for it in the file, or import it with the command line's --speaker "
-    "kati=agent); row skipped",
+    "map it in the import's speaker roles (kati=agent, =customer or =system; on the dashboard under More "
+    "reading options), or write agent, customer or system for it in the file); row skipped",
     "row has 5 fields but the header has 4 (an unquoted delimiter in the text?); row skipped",
     "note: 1 timestamp(s) not understood (first: 'homme'); turns kept without a time",
 ]

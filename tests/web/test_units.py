@@ -140,7 +140,7 @@ def test_the_memory_import_skips_what_has_nothing_to_score_and_says_the_dashboar
     messages = [p["message"] for p in job.problems]
     assert [p["line"] for p in job.problems] == [2, 3, 4]
     assert messages[0].startswith("no agent turn with text, only 1 system turn (if the agent's turns have "
-                                  "another label, write agent for it in the file")
+                                  "another label, map it in the import's speaker roles (LABEL=agent")
     assert messages[1] == "no turn has any text: nothing to score; conversation skipped"
     assert "write agent, customer or system for it in the file" in messages[2]
     assert not any("\u27e6" in m for m in messages)

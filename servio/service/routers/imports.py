@@ -124,12 +124,15 @@ async def create_import(
     agent_domain: Annotated[list[str] | None, Form(description="Senders (e-mail) and address labels "
                                                    "(transcripts, CSV) at this domain are agents, other "
                                                    "addresses customers (repeatable).")] = None,
+    speaker: Annotated[list[str] | None, Form(description="Speaker mapping LABEL=ROLE (agent, customer or "
+                                              "system), e.g. 'Mari Maasikas=customer' (repeatable), as "
+                                              "`servio import --speaker`.")] = None,
     wait: Annotated[bool, Query(description="Import before answering and return the finished job.")] = False,
 ) -> Any:
     checked_format(format)
     if not files:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "upload at least one file")
-    options = reader_options(language, column or [], agent_domain or [])
+    options = reader_options(language, column or [], agent_domain or [], speaker or [])
     store, settings = request.app.state.store, request.app.state.settings
     folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
     try:  # until a job owns the files (run_import removes them), a failure must not leave them behind

@@ -423,19 +423,29 @@ function setupFilterFold() {
   }
 }
 
-/* ---------- conversation page: a timeline wider than the screen says that it scrolls ---------- */
-function setupTimelineHint() {
-  const wrap = document.getElementById("timeline-wrap");
-  const hint = document.getElementById("timeline-hint");
-  if (!wrap || !hint) { return; }
-  const check = () => { hint.hidden = wrap.scrollWidth <= wrap.clientWidth + 1; };
+/* ---------- a box wider than the screen says that it scrolls: the conversation's timeline, the heatmap ---------- */
+function scrollHint(box, hint) {
+  if (!box || !hint) { return; }
+  const check = () => { hint.hidden = box.scrollWidth <= box.clientWidth + 1; };
   check();
   window.addEventListener("resize", check);
+}
+
+function setupTimelineHint() {
+  scrollHint(document.getElementById("timeline-wrap"), document.getElementById("timeline-hint"));
+}
+
+/* a hint naming its box: <p data-scroll-of="box-id" hidden> */
+function setupScrollHints() {
+  document.querySelectorAll("[data-scroll-of]").forEach((hint) => {
+    scrollHint(document.getElementById(hint.dataset.scrollOf), hint);
+  });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
   setupFilterFold();
   setupTimelineHint();
+  setupScrollHints();
   setupCorrections();
   setupSorting();
   setupImport();
