@@ -275,6 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from servio.ingest import IngestError
     from servio.parallel import WorkerError
 
+    _GIVEN.clear()  # this command's options only (tests call main() again in one process)
     try:
         return int(_COMMANDS[args.command](args))
     except (IngestError, TaggerError, UsageError, WorkerError, WriteError) as exc:
@@ -305,17 +306,28 @@ def _paths(args: argparse.Namespace) -> list[str]:
 
 #: The files standard input was copied to in this process (see :func:`_stdin_file`).
 _STDIN_FILES: list[str] = []
+#: The reading options given on this command line that a reader's remedy fits (``agent_domain``,
+#: ``speaker``: :func:`servio.ingest.remedies.given_options`), set where they are read.
+_GIVEN: set[str] = set()
 
 
 def shown(message: str) -> str:
     """``message`` in the command line's words: the file standard input was copied to named ``<stdin>``,
-    as the user gave it, and a reader's remedy said with the command line's options
-    (:mod:`servio.ingest.remedies`)."""
-    from servio.ingest.remedies import render
+    as the user gave it, and a reader's remedy said with the command line's options, fitted to those given
+    (an e-mail nobody at the --agent-domain answered says so instead of asking for --agent-domain;
+    :mod:`servio.ingest.remedies`)."""
+    from servio.ingest.remedies import fit, render
 
     for path in _STDIN_FILES:
         message = message.replace(path, "<stdin>")
-    return render(message, "cli")
+    return render(fit(message, frozenset(_GIVEN)), "cli")  # a problem's text has said its remedy: _fitted
+
+
+def _fitted(problem: Any) -> Any:
+    """A reader's problem or note with its remedies fitted to the options given (see :data:`_GIVEN`)."""
+    from servio.ingest.remedies import fitted_problem
+
+    return fitted_problem(problem, frozenset(_GIVEN))
 
 
 def _stdin_file() -> str:
@@ -388,11 +400,11 @@ class _Session:
         self.line_open = False
 
     def _problem(self, problem: Any) -> None:
-        self.problems.append(shown(problem.text("cli")))
+        self.problems.append(shown(_fitted(problem).text("cli")))
         self.say(f"servio: skipped: {self.problems[-1]}")
 
     def _note(self, note: Any) -> None:
-        self.say(f"servio: note: {shown(note.text('cli'))}")
+        self.say(f"servio: note: {shown(_fitted(note).text('cli'))}")
 
     def say(self, line: str) -> None:
         """``line`` on stderr, on a line of its own: an open progress bar is cleared first and drawn again
@@ -514,8 +526,12 @@ def _reader_options(args: argparse.Namespace) -> Any:
             raise UsageError(f"--speaker {name}={role}: the role must be agent, customer or system")
     # servio tag writes its own stages and ignores any in the input: a bad label there loses nothing
     gold = getattr(args, "command", None) != "tag"
-    return ReaderOptions.from_cli(columns=columns, agent_domains=list(args.agent_domain),
-                                  speaker_values=speakers, gold_stages=gold)
+    options = ReaderOptions.from_cli(columns=columns, agent_domains=list(args.agent_domain),
+                                     speaker_values=speakers, gold_stages=gold)
+    from servio.ingest.remedies import given_options
+
+    _GIVEN.update(given_options(options))
+    return options
 
 
 def _pairs(items: Sequence[str], option: str, form: str) -> dict[str, str]:

@@ -222,3 +222,17 @@ def test_help_states_the_defaults_of_the_language_options() -> None:
     assert "(default: the language of most conversations" in agents
     assert "(default: auto" in agents
     assert "(default: detect per conversation and turn)" in " ".join(_help("analyze").split())  # as cli.md
+
+
+def test_a_remedy_fits_the_options_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a lone customer e-mail imported with --agent-domain was told to give --agent-domain (audit 18 m4)
+    mail = tmp_path / "lone.eml"
+    mail.write_text("From: Liis Tamm <liis@example.org>\nTo: help@shop.ee\nSubject: Arve\n"
+                    "Message-ID: <m1@example.org>\nContent-Type: text/plain; charset=utf-8\n\n"
+                    "Tere, mu arve on vale.\n", encoding="utf-8")
+    assert main(["analyze", str(mail), "--no-progress", "--agent-domain", "shop.ee"]) == 1
+    given = capsys.readouterr().err
+    assert "no message in it is from the --agent-domain given" in given
+    assert "name the agents' e-mail domain with --agent-domain" not in given
+    assert main(["analyze", str(mail), "--no-progress"]) == 1  # the next command starts without it
+    assert "name the agents' e-mail domain with --agent-domain" in capsys.readouterr().err
