@@ -206,7 +206,8 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
         report = _imported(args, session, store, progress)
     print(
         ("\n" if session.line_open else "") +  # below the counts line, which stays
-        f"servio: import job {report.job_id}: {report.read} read, {report.new} new, "
+        f"servio: import job {report.job_id}: {report.read} read"
+        f"{_incomplete(report.incomplete)}, {report.new} new, "
         f"{report.updated} updated, {report.unchanged} unchanged, {report.skipped} skipped, "
         f"{report.failed} failed; "
         f"redacted {counted(sum(report.redacted.values()), 'value')} into {store.url} "
@@ -214,6 +215,13 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
         file=sys.stderr,
     )
     return EXIT_SKIPPED if report.skipped or report.failed else EXIT_OK
+
+
+def _incomplete(n: int) -> str:
+    """What the import summary says of the conversations read that lost records: nothing when none."""
+    if not n:
+        return ""
+    return f" ({n} of them incomplete: some of their records could not be read, see the problems above)"
 
 
 def _imported(args: argparse.Namespace, session: Any, store: Any, progress: Any) -> Any:

@@ -71,3 +71,21 @@ def test_import_scores_with_the_scorecard_given_or_set(tmp_path: Path, monkeypat
     assert " 0 unchanged," in capsys.readouterr().err
     jobs = Store(url).list_import_jobs()
     assert [("scorecard" in j.options) for j in jobs] == [False, True, True]  # newest first
+
+
+def test_the_summary_counts_the_conversations_that_lost_records(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # c1 loses its second row (an unknown speaker), c2 is read whole: one incomplete of two
+    rows = tmp_path / "rows.csv"
+    rows.write_text("id;speaker;text\nc1;agent;Tere! Kuidas saan aidata?\nc1;Tundmatu;Arve on vale.\n"
+                    "c1;agent;Vaatan kohe, aitäh ootamast!\nc2;agent;Tere! Kuidas saan aidata?\n"
+                    "c2;customer;Arve on vale.\nc2;agent;Vaatan kohe, aitäh ootamast!\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    assert main(["import", str(rows), "--database", url, "--tagger", "rules"]) == 1  # a row was skipped
+    summary = capsys.readouterr().err.splitlines()[-1]
+    assert "2 read (1 of them incomplete: some of their records could not be read" in summary
+    # read whole with the speaker mapped: c1 is updated, and nothing is incomplete any more
+    assert main(["import", str(rows), "--database", url, "--tagger", "rules", "--speaker",
+                 "Tundmatu=customer"]) == 0
+    again = capsys.readouterr().err.splitlines()[-1]
+    assert "2 read, 0 new, 1 updated, 1 unchanged" in again and "incomplete" not in again

@@ -40,7 +40,8 @@ class ImportReport:
     """What an import did: conversations read and stored, records skipped, the problems, redactions.
 
     ``failed`` counts conversations the analysis could not handle (each
-    also has a problem); ``redacted`` counts replaced values by kind.
+    also has a problem); ``redacted`` counts replaced values by kind; ``incomplete`` the
+    conversations read that lost records on reading (``Conversation.unread``), stored and flagged.
     """
 
     job_id: int
@@ -52,6 +53,7 @@ class ImportReport:
     failed: int = 0
     problems: tuple[Problem, ...] = ()
     redacted: dict[str, int] = field(default_factory=dict)
+    incomplete: int = 0
 
     @property
     def stored(self) -> int:
@@ -62,7 +64,8 @@ class ImportReport:
         """JSON-ready form."""
         return {"job_id": self.job_id, "read": self.read, "skipped": self.skipped, "new": self.new,
                 "updated": self.updated, "unchanged": self.unchanged, "failed": self.failed,
-                "problems": [str(p) for p in self.problems], "redacted": dict(self.redacted)}
+                "problems": [str(p) for p in self.problems], "redacted": dict(self.redacted),
+                "incomplete": self.incomplete}
 
 
 def analyser(tagger: str = DEFAULT_TAGGER,
@@ -92,6 +95,7 @@ class _Run:
     job_id: int
     read: int = 0
     failed: int = 0
+    incomplete: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     redacted: Counter[str] = field(default_factory=Counter)
     problems: list[Any] = field(default_factory=list)
@@ -109,7 +113,7 @@ class _Run:
         return ImportReport(
             job_id=self.job_id, read=self.read, skipped=skipped, new=self.outcomes["new"],
             updated=self.outcomes["updated"], unchanged=self.outcomes["unchanged"], failed=self.failed,
-            problems=tuple(self.problems), redacted=dict(self.redacted))
+            problems=tuple(self.problems), redacted=dict(self.redacted), incomplete=self.incomplete)
 
 
 def import_paths(
@@ -350,6 +354,7 @@ class _Batches:
             problems=run.take_pending, analyse_many=batch.started.many if batch.started else None,
             redacted=batch.redacted)
         run.read += batch.read
+        run.incomplete += sum(1 for conv in batch.clean if conv.unread)
         run.outcomes.update(outcomes)
         if self.on_progress is not None:
             self.on_progress(run.report(skipped))
