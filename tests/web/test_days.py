@@ -178,3 +178,31 @@ def test_delete_before_a_day_takes_the_earlier_own_days(filled: Store, store_url
     assert "deleted 2 conversations" in capsys.readouterr().err
     left: Any = {s.id for s in filled.list_conversations().items}
     assert left == set(STARTS) - {"ny-sep30", "tln-sep29"}
+
+
+def test_a_midnight_date_time_is_a_moment_not_a_day(filled: Store) -> None:
+    # pydantic read "2026-10-01T00:00:00Z" as the date 2026-10-01 (its time is midnight), which since
+    # started_day is each conversation's own local day: the window lost its offset (audit 18b)
+    _, token = filled.create_user("mari", "reviewer")
+    bearer = {"Authorization": f"Bearer {token}"}
+
+    def ids(query: dict[str, str]) -> set[str]:
+        answer = client.get(f"/conversations?{urlencode(query)}", headers=bearer)
+        assert answer.status_code == 200, answer.text
+        return {c["id"] for c in answer.json()["items"]}
+
+    with TestClient(store_app(filled)) as client:
+        # 00:00-06:00 UTC on 1 October: ny-sep30 (01:30 UTC) and ny-oct1's 02:30 UTC is on 2 October
+        assert ids({"date_from": "2026-10-01T00:00:00Z", "date_to": "2026-10-01T06:00:00Z"}) == {"ny-sep30"}
+        # one hour in Tallinn, 00:00-02:00 +03:00 on 1 October: tln-oct1 at 01:30 (was "date_from is after")
+        assert ids({"date_from": "2026-10-01T00:00:00+03:00", "date_to": "2026-10-01T02:00:00+03:00"}) == \
+            {"tln-oct1"}
+        assert ids(DAY) == OCTOBER_1  # a day is still each conversation's own
+        for path in ("/teams/Tallinn/profile", "/teams/Tallinn/comparison", "/reports"):
+            query = {"date_from": "2026-10-01T00:00:00Z", "compare_from": "2026-09-29",
+                     "compare_to": "2026-09-30", "scope": "team", "id": "Tallinn"}
+            answer = client.get(f"{path}?{urlencode(query)}", headers=bearer)
+            if path.endswith("profile"):  # profiles take moments too
+                assert answer.status_code == 200, answer.text
+            else:  # a period of days refuses a date-time, naming the parameter
+                assert answer.status_code == 422 and "date_from" in answer.text, answer.text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
@@ -12,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from servio.evaluate.registry import known_failure, pattern_ids
 from servio.model import ContactType
 from servio.service.auth import Admin, CurrentUser
+from servio.service.days import Moment
 from servio.service.schemas.conversations import ConversationOut, ConversationPage
 from servio.service.scope import Scope
 from servio.service.shape import conversation_detail
@@ -23,7 +23,6 @@ SortKey = Literal["id", "started_at", "overall", "updated_at", "imported_at",
                   "-id", "-started_at", "-overall", "-updated_at", "-imported_at"]
 ConversationId = Annotated[str, Path(min_length=1, max_length=255, description="The conversation id "
                                      "(URL-encoded; it may hold `/`).")]
-Moment = date | datetime
 
 
 class Filters:

@@ -8,24 +8,24 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 
 from servio.service.auth import CurrentUser, Staff
+from servio.service.days import Day, Moment
 from servio.service.schemas.conversations import ComparisonOut, ProfileOut
 from servio.service.scope import Scope
 from servio.service.shape import comparison_out, period_words, profile_out
 
 router = APIRouter(tags=["profiles"])
 
-Moment = date | datetime
 From = Annotated[Moment | None, Query(description="Period start: a day (each conversation on the day it "
                                      "started on in its own time zone) or a date-time (no zone means UTC).")]
 To = Annotated[Moment | None, Query(description="Period end, inclusive: a day or a date-time.")]
 Lang = Annotated[Literal["et", "en"] | None, Query(description="Language of the summary (default: the "
                                                    "conversations' majority language).")]
 Id = Annotated[str, Path(min_length=1, max_length=255)]
-CompareFrom = Annotated[date, Query(description="First day of the earlier period to compare with.")]
-CompareTo = Annotated[date, Query(description="Last day of the earlier period, inclusive; before date_from.")]
-DayFrom = Annotated[date | None, Query(description="First day of the period (required: the earlier period "
+CompareFrom = Annotated[Day, Query(description="First day of the earlier period to compare with.")]
+CompareTo = Annotated[Day, Query(description="Last day of the earlier period, inclusive; before date_from.")]
+DayFrom = Annotated[Day | None, Query(description="First day of the period (required: the earlier period "
                                        "ends before it).")]
-DayTo = Annotated[date | None, Query(description="Last day of the period, inclusive (default: the last "
+DayTo = Annotated[Day | None, Query(description="Last day of the period, inclusive (default: the last "
                                      "conversation).")]
 
 

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, 
 from fastapi.exceptions import RequestValidationError
 
 from servio.service.auth import CurrentUser
+from servio.service.days import Day
 from servio.service.schemas.reports import ReportOut
 from servio.service.scope import Scope
 from servio.service.shape import period_words
@@ -37,12 +38,12 @@ ReportScope = Annotated[Literal["agent", "team", "period"], Query(
     description="agent: one agent's conversations; team: one team's; period: everyone's.")]
 Id = Annotated[str | None, Query(min_length=1, max_length=255, description="The agent's or team's id "
                                  "(required for scope agent and team, none for period).")]
-DayFrom = Annotated[date | None, Query(description="First day of the report (each conversation on the day "
+DayFrom = Annotated[Day | None, Query(description="First day of the report (each conversation on the day "
                                        "it started on, in its own time zone); open when left out.")]
-DayTo = Annotated[date | None, Query(description="Last day of the report, inclusive; open when left out.")]
-CompareFrom = Annotated[date | None, Query(description="First day of an earlier period to compare with "
+DayTo = Annotated[Day | None, Query(description="Last day of the report, inclusive; open when left out.")]
+CompareFrom = Annotated[Day | None, Query(description="First day of an earlier period to compare with "
                                            "(with compare_to; needs date_from).")]
-CompareTo = Annotated[date | None, Query(description="Last day of the earlier period, inclusive; before "
+CompareTo = Annotated[Day | None, Query(description="Last day of the earlier period, inclusive; before "
                                          "date_from.")]
 Lang = Annotated[Literal["et", "en"] | None, Query(description="The report's language (default: the "
                                                    "language of most of its conversations).")]

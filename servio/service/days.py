@@ -1,0 +1,47 @@
+"""Query parameters that take a day or a moment, read by their form, not by their value.
+
+Pydantic reads ``2026-11-10T00:00:00Z`` as the date 2026-11-10 when its time is exactly midnight (and
+``2026-11-10`` as a midnight date-time), but a day and a moment filter differently: a day is each
+conversation's own local day, a moment an instant in UTC (``ConversationFilter``). So a midnight
+date-time became a whole local day and lost its offset (audit 18b). Here a value written
+``YYYY-MM-DD`` is a day and anything else a date-time; a day-only parameter refuses a date-time.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _moment(value: Any) -> Any:
+    """A ``YYYY-MM-DD`` string as a date, any other string as a date-time (else left to pydantic)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if _DAY.fullmatch(text):
+        return date.fromisoformat(text)
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError("give a day (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM[:SS][+HH:MM|Z])") from None
+
+
+def _day(value: Any) -> Any:
+    """A ``YYYY-MM-DD`` string as a date; a date-time is refused (a period of days has no hours)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not _DAY.fullmatch(text):
+        raise ValueError("give a day, YYYY-MM-DD (a date-time is not a day)")
+    return date.fromisoformat(text)
+
+
+#: A day or a moment: a day bounds each conversation's own local day, a moment an instant.
+Moment = Annotated[datetime | date, BeforeValidator(_moment)]
+#: A day only.
+Day = Annotated[date, BeforeValidator(_day)]
