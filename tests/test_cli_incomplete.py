@@ -46,7 +46,7 @@ def test_analyze_says_it_under_the_title(chats: Path, capsys: pytest.CaptureFixt
 def test_analyze_json_carries_where(chats: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", str(chats), "--json", *RUN]) == EXIT_SKIPPED  # a row was skipped
     results = {r["conversation_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
-    assert results["V-102"]["unread"] == [f"{chats}:6"] and results["V-101"]["unread"] == []
+    assert results["V-102"]["unread"] == [f"{chats.name}:6"] and results["V-101"]["unread"] == []
     assert results["V-102"]["feedback"][0]["kind"] == "incomplete"
 
 

@@ -58,11 +58,21 @@ class Problem:
     @property
     def where(self) -> str:
         """Where the problem is: ``path:line``, ``path@byte N`` or ``path``."""
+        return self._at(self.path)
+
+    @property
+    def where_by_name(self) -> str:
+        """:attr:`where` with the file's name, not its folder: what a conversation keeps of its lost records
+        (``Conversation.unread``), which must not change with where the file lay when it was read (an
+        upload's temporary folder, a relative or an absolute path: its content hash would)."""
+        return self._at(Path(self.path).name or self.path)
+
+    def _at(self, path: str) -> str:
         if self.line is not None:
-            return f"{self.path}:{self.line}"
+            return f"{path}:{self.line}"
         if self.offset is not None:
-            return f"{self.path}@byte {self.offset}"
-        return self.path
+            return f"{path}@byte {self.offset}"
+        return path
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +307,7 @@ class Reporter:
 
     def since(self, mark: int) -> tuple[str, ...]:
         """Where each problem reported since ``mark`` (of :meth:`mark`) is: a conversation's ``unread``."""
-        return tuple(p.where for p in self._problems[mark:])
+        return tuple(p.where_by_name for p in self._problems[mark:])
 
     def note(
         self, path: str | Path, message: str | Said, *, line: int | None = None, offset: int | None = None

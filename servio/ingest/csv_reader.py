@@ -207,12 +207,12 @@ class CsvReader:
             if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
                 wide = Said("csv.wide_row", {"fields": len(row), "header": len(header)})
                 skipped = report.problem(path, Said("skip.row", {"reason": wide}), line=number)
-                lost.setdefault(cells.get("id") or current, []).append(skipped.where)
+                lost.setdefault(cells.get("id") or current, []).append(skipped.where_by_name)
                 continue
             if columns["text"] >= len(row):
                 short = Said("csv.short_row", {"fields": len(row), "header": len(header)})
                 skipped = report.problem(path, Said("skip.row", {"reason": short}), line=number)
-                lost.setdefault(cells.get("id") or current, []).append(skipped.where)
+                lost.setdefault(cells.get("id") or current, []).append(skipped.where_by_name)
                 continue
             if _internal(cells):
                 internal.append(number)
@@ -224,7 +224,7 @@ class CsvReader:
             except FieldError as exc:
                 reason = exc.said or str(exc)
                 skipped = report.problem(path, Said("skip.row", {"reason": reason}), line=number)
-                lost.setdefault(current, []).append(skipped.where)
+                lost.setdefault(current, []).append(skipped.where_by_name)
                 continue
             groups.setdefault(current, group)
             if cells.get("timestamp") and turn.timestamp is None and not group.times.clocks[-1]:

@@ -135,7 +135,8 @@ def redact_text(text: str, config: RedactionConfig | None = None) -> tuple[str, 
 
 def redact_conversation(conv: Conversation, config: RedactionConfig | None = None
                         ) -> tuple[Conversation, Counter[str]]:
-    """The conversation with turn texts, authors and metadata strings (keys too) redacted; counts by kind.
+    """The conversation with turn texts, authors, metadata strings (keys too) and where its lost records
+    stood (``unread``: file names may hold a name or a personal code) redacted; counts by kind.
 
     Ids (conversation, agent, team) are kept: they are how servio groups results.
     """
@@ -151,9 +152,10 @@ def redact_conversation(conv: Conversation, config: RedactionConfig | None = Non
 
     turns = tuple(_redact_turn(t, clean) for t in conv.turns)
     metadata = {k: _redact_value(v, clean) for k, v in conv.metadata.items()}
+    unread = tuple(clean(where) for where in conv.unread)
     if not counts:
         return conv, counts
-    return replace(conv, turns=turns, metadata=metadata), counts
+    return replace(conv, turns=turns, metadata=metadata, unread=unread), counts
 
 
 def _redact_turn(turn: Turn, clean: Callable[[str], str]) -> Turn:

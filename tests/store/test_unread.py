@@ -76,7 +76,7 @@ def test_an_import_marks_the_conversation_that_lost_a_row(store: Store, tmp_path
     report = import_paths(store, [path])
     assert report.skipped == 1
     back = store.get_conversation("V-1")
-    assert back is not None and back[0].unread == (f"{path}:3",)
+    assert back is not None and back[0].unread == (f"{path.name}:3",)
     assert back[1].feedback[0].text.startswith("Selle vestluse üks repliik jäi lugemata (eesti.csv:3)")
     path.write_text("Vestlus;Rääkija;Sõnum\nV-1;Klient;tere, arve on liiga suur\n"
                     "V-1;Teenindaja;\"Arve on õige; maksa ära.\"\nV-1;Klient;aga miks?\n"
@@ -136,3 +136,21 @@ def test_migration_0006_written_out_as_sql_adds_the_columns(tmp_path: Path) -> N
         assert store.is_current() and {"unread", "unread_count"} <= _columns(store)
         page = store.list_conversations(ConversationFilter(limit=10))
         assert [(s.id, s.unread) for s in page.items] == [("c1", 0)]
+
+
+def test_the_same_file_read_again_from_elsewhere_is_unchanged_and_its_name_redacted(store: Store,
+                                                                                     tmp_path: Path) -> None:
+    # a conversation keeps its lost records by file name, not folder: the same file re-uploaded (another
+    # temporary folder) or named by another path counted "updated" every time (audit 18b); and a file name
+    # may hold a personal code, which redaction replaces there as in the text
+    rows = ("Vestlus;Rääkija;Sõnum\nV-1;Teenindaja;Tere! Kuidas saan aidata?\nV-1;Tundmatu;arve on vale\n"
+            "V-1;Teenindaja;Vaatan kohe.\n")
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "kaebus 49001010001.csv").write_text(rows, encoding="utf-8")
+    assert import_paths(store, [first / "kaebus 49001010001.csv"]).new == 1
+    again = import_paths(store, [second / "kaebus 49001010001.csv"])
+    assert (again.unchanged, again.updated) == (1, 0)
+    back = store.get_conversation("V-1")
+    assert back is not None and back[0].unread == ("kaebus REDACTED-IDCODE.csv:3",)
