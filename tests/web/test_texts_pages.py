@@ -161,3 +161,14 @@ def test_agent_page_writes_shares_as_the_language_does(client: TestClient, lang:
     assert share in html[start:html.index("</tr>", start)]
     if lang == "et":
         assert not re.search(r"\d%", _text(html))  # no share written the English way
+
+
+def test_no_estonian_text_writes_a_percentage_the_english_way() -> None:
+    # Estonian puts a space before the percent sign: "95 %" (the interval's label said "95%", audit 18b)
+    import tomllib
+    from importlib import resources
+
+    texts = tomllib.loads(resources.files("servio.web").joinpath("i18n", "et.toml").read_text("utf-8"))
+    flat = [v for v in texts.values() if isinstance(v, str)]
+    assert flat and not [v for v in flat if re.search(r"\d%", v)]
+    assert "Usaldusvahemik (95\u00a0%)" in flat
