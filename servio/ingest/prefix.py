@@ -33,14 +33,17 @@ _PREFIX = re.compile(
     re.X,
 )
 _MAX_LABEL_WORDS = 4
-#: ``anna@example.com: text``, ``[10:32] <anna@example.com>: text``: an e-mail address as the label, as
-#: some chat and ticket exports write it. Always a speaker's (running text does not open with an address
-#: and a colon); read as agent or customer by ``--speaker`` or, as e-mail is, by ``--agent-domain``.
+#: ``anna@example.com: text``, ``[10:32] <anna@example.com>: text``, ``Anna Tamm <anna@example.com>: text``:
+#: an e-mail address as the label (with a name before it only in angle brackets, as mail headers write
+#: it), as some chat and ticket exports write it. Always a speaker's (running text does not open with an
+#: address and a colon); read as agent or customer by ``--speaker`` or, as e-mail is, by ``--agent-domain``.
+_ADDR = r"[\w.+'\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8}"
 _ADDRESS = re.compile(
     r"""^\s*+
     (?:[\[(](?P<ts>\d[\d:.,\-T/ ]{3,24}?)[\])]\s*+(?:[-–]\s*+)?
       |(?P<ts2>\d{1,2}:\d{2}(?::\d{2})?)\s++(?:[-–]\s*+)?)?
-    <?(?P<address>[\w.+'\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8})>?[ \t]*+:(?:\s++|$)(?P<text>.*)$""",
+    (?:(?P<name>[^\W\d_][^<>:@\n]{0,78}?)[ \t]*+<(?P<named>""" + _ADDR + r""")>
+      |<?(?P<address>""" + _ADDR + r""")>?)[ \t]*+:(?:\s++|$)(?P<text>.*)$""",
     re.X,
 )
 #: ``KLIENT - text``, ``[12:03] Teenindaja – text``: a speaker word (or mapped name) and a spaced dash.
@@ -78,12 +81,13 @@ def resolve_label(label: str, paren: str | None, options: ReaderOptions) -> tupl
     return role, paren or " ".join(words[1:])
 
 
-def address_speaker(address: str, options: ReaderOptions) -> Speaker | None:
-    """Who an e-mail address as a label is: mapped by ``--speaker``, else by the agent addresses and
-    domains as in e-mail (any other address is then the customer), else unknown (``None``)."""
+def address_speaker(address: str, options: ReaderOptions, name: str | None = None) -> Speaker | None:
+    """Who an e-mail address as a label is (``name``: the name written before it): mapped by ``--speaker``
+    (the address, else the name), else by the agent addresses and domains as in e-mail (any other address
+    is then the customer), else unknown (``None``)."""
     from servio.ingest.email_thread import is_agent_address
 
-    mapped = speaker_for(address, options)
+    mapped = speaker_for(address, options) or (speaker_for(name, options) if name else None)
     if mapped is not None:
         return mapped
     if options.agent_addresses or options.agent_domains:
@@ -96,10 +100,11 @@ def parse_prefix(line: str, options: ReaderOptions) -> Prefixed | None:
     if "@" in line:
         addressed = _ADDRESS.match(line)
         if addressed is not None:
-            speaker = address_speaker(addressed["address"], options)
+            address, name = addressed["named"] or addressed["address"], addressed["name"]
+            speaker = address_speaker(address, options, name.strip() if name else None)
             if speaker is None:
                 return None
-            return Prefixed(speaker, addressed["address"], addressed["ts"] or addressed["ts2"],
+            return Prefixed(speaker, name.strip() if name else address, addressed["ts"] or addressed["ts2"],
                             addressed["text"].strip())
     match = _PREFIX.match(line)
     if match is None:
@@ -137,7 +142,7 @@ def unknown_speaker_label(line: str) -> tuple[str, bool] | None:
     (``Nimi: Mari``, ``Tellimus: 123``) may as well be a line of the previous turn's text.
     """
     if "@" in line and (addressed := _ADDRESS.match(line)) is not None:
-        return addressed["address"], True
+        return addressed["named"] or addressed["address"], True
     match = _PREFIX.match(line)
     if match is None:
         return None

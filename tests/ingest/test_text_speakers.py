@@ -82,3 +82,22 @@ def test_a_csv_speaker_column_of_addresses_reads_by_the_agent_domain(write):
     assert report.problems == () and _turns(convs) == [(A, "Tere!"), (C, "Arve on vale.")]
     skipped = read_all([write("rows.csv", text)])[1]
     assert [p.line for p in skipped.problems] == [2, 3]  # no domain given: not known, as before
+
+
+def test_a_name_before_an_address_in_angle_brackets_is_the_label_too(write):
+    # "Anna Tamm <anna@example.com>:" was still joined to the agent's turn unseen (audit 18b); an address
+    # inside running text with a colon after it stays the text's
+    text = ("Agent: Tere! Kuidas saan aidata?\nAnna Tamm <anna@example.com>: Mu arve on vale.\n"
+            "Agent: Vaatan kohe.\nPlease write to info@shop.ee: we answer fast\n")
+    convs, report = read_all([write("named.txt", text)])
+    assert [p.line for p in report.problems] == [2]
+    assert "unknown speaker 'anna@example.com'" in report.problems[0].text("cli")
+    assert all("Mu arve" not in t.text for t in convs[0].turns)
+    by_domain = ReaderOptions(agent_domains=frozenset({"shop.ee"}))
+    convs, report = read_all([write("named.txt", text)], options=by_domain)
+    assert report.problems == ()
+    assert _turns(convs) == [(A, "Tere! Kuidas saan aidata?"), (C, "Mu arve on vale."),
+                             (A, "Vaatan kohe.\nPlease write to info@shop.ee: we answer fast")]
+    assert convs[0].turns[1].author == "Anna Tamm"
+    by_name = ReaderOptions(speaker_values={"Anna Tamm": C})  # the name maps it as well as the address
+    assert _turns(read_all([write("named.txt", text)], options=by_name)[0]) == _turns(convs)
