@@ -21,7 +21,6 @@ and prints the query plans of a month by day. Each time is the fastest of ``--ru
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import tempfile
 import time
@@ -33,7 +32,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bench_store import AGENTS, DEFAULT_DATA, _by_id, best
+from bench_store import AGENTS, _by_id, best, emptied_store, store_arguments
 from sqlalchemy import text
 
 from servio.jobs import JobOptions, read, score
@@ -149,19 +148,9 @@ def plans(store: Store) -> list[str]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--conversations", type=int, default=20000)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--tagger", default="rules", help="tags the data once (default: rules, the quicker)")
-    ap.add_argument("--database", default=None, help="a database URL (emptied first) instead of SQLite")
-    args = ap.parse_args()
-    if not args.data.is_dir():
-        raise SystemExit(f"no data folder at {args.data}")
+    args = store_arguments(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(args.database or f"sqlite:///{Path(tmp) / 'bench.db'}")
-        store.migrate()
-        store.delete_conversations(store.started_before(datetime(9999, 1, 1, tzinfo=UTC)))
+        store = emptied_store(args.database, tmp)
         took = fill(store, args.data, args.conversations, args.tagger)
         print(f"store: {store.dialect}, {args.conversations} conversations stored in {took:.1f} s")
         store.downgrade("0004")

@@ -102,8 +102,9 @@ def workloads(store: Store, pattern: str) -> dict[str, Callable[[], Any]]:
     }
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def store_arguments(doc: str | None) -> argparse.Namespace:
+    """The command line of a store bench (this one and bench_days.py): data, size, runs, tagger, database."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--conversations", type=int, default=20000)
     ap.add_argument("--runs", type=int, default=3)
@@ -112,10 +113,21 @@ def main() -> None:
     args = ap.parse_args()
     if not args.data.is_dir():
         raise SystemExit(f"no data folder at {args.data}")
+    return args
+
+
+def emptied_store(database: str | None, folder: str) -> Store:
+    """The database given (emptied of conversations), else a new SQLite file in ``folder``, migrated."""
+    store = Store(database or f"sqlite:///{Path(folder) / 'bench.db'}")
+    store.migrate()
+    store.delete_conversations(store.started_before(datetime(9999, 1, 1, tzinfo=UTC)))
+    return store
+
+
+def main() -> None:
+    args = store_arguments(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(args.database or f"sqlite:///{Path(tmp) / 'bench.db'}")
-        store.migrate()
-        store.delete_conversations(store.started_before(datetime(9999, 1, 1, tzinfo=UTC)))
+        store = emptied_store(args.database, tmp)
         took, pattern = fill(store, args.data, args.conversations, args.tagger)
         print(f"store: {store.dialect}, {args.conversations} conversations stored in {took:.1f} s "
               f"({args.conversations / took:.0f}/s, analysis not included)")
