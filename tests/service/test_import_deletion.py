@@ -57,3 +57,15 @@ def test_a_job_still_pending_or_running_is_a_conflict(client: TestClient, users:
 def test_an_unknown_or_malformed_id(client: TestClient, users: Users, job_id: str) -> None:
     answer = client.delete(f"/imports/{job_id}", headers=users.headers("admin"))
     assert answer.status_code == (404 if job_id == "12345" else 422)
+
+
+def test_an_admin_finds_the_jobs_that_quote_a_name_over_http(client: TestClient, users: Users) -> None:
+    # what `servio delete --imports-quoting` finds, for an admin who has only the API (privacy18's note)
+    job = _import_transcript(client, users)
+    admin = users.headers("admin")
+    found = client.get("/imports?quoting=mari%20MAASIKAS", headers=admin)
+    assert found.status_code == 200 and [j["id"] for j in found.json()] == [job["id"]]  # any case
+    assert client.get("/imports?quoting=Mari%20Maasikas&status=failed", headers=admin).json() == []
+    assert client.get("/imports?quoting=Juhan%20Liiv", headers=admin).json() == []
+    assert client.get("/imports?quoting=%20", headers=admin).status_code == 422  # nothing to look for
+    assert client.get("/imports?quoting=Mari", headers=users.headers("reviewer")).status_code == 403

@@ -155,14 +155,22 @@ async def create_import(
     return job_out(job)
 
 
-@router.get("/imports", response_model=list[ImportJobOut], summary="Import jobs", description="Newest first.")
+@router.get("/imports", response_model=list[ImportJobOut], summary="Import jobs",
+            description="Newest first. `quoting`: only the jobs whose file names, problems or error hold "
+                        "this text, in any case (a customer's name, for an erasure request: "
+                        "docs/privacy.md), as `servio delete --imports-quoting` finds them.")
 def list_imports(request: Request, admin: Importer,
                  status_: Annotated[Literal["pending", "running", "done", "failed"] | None,
                                     Query(alias="status")] = None,
+                 quoting: Annotated[str | None, Query(min_length=1, max_length=255, pattern=r"\S")] = None,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 50,
                  offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> Any:
-    jobs = request.app.state.store.list_import_jobs(status=status_, limit=limit, offset=offset)
-    return [job_out(j) for j in jobs]
+    store = request.app.state.store
+    if quoting is None:
+        return [job_out(j) for j in store.list_import_jobs(status=status_, limit=limit, offset=offset)]
+    found = (store.get_import_job(i) for i in reversed(store.import_jobs_quoting(quoting)))
+    chosen = [j for j in found if j is not None and (status_ is None or j.status == status_)]
+    return [job_out(j) for j in chosen[offset:offset + limit]]
 
 
 @router.get("/imports/{job_id}", response_model=ImportJobOut, summary="One import job",
