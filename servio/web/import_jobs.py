@@ -29,7 +29,8 @@ LISTED = 20
 
 def job_rows(jobs: list[ImportJob], language: str) -> list[dict[str, Any]]:
     """The Import page's rows of earlier jobs: id, day and time started, file names (without the upload
-    folder), status in ``language``, bad records."""
+    folder), status in ``language``, bad records (those skipped: the problem list also keeps notes, such as
+    "not UTF-8; read as Windows-1257", that skip nothing)."""
     from servio.service.routers.imports import job_out
 
     t = strings(language)
@@ -39,7 +40,7 @@ def job_rows(jobs: list[ImportJob], language: str) -> list[dict[str, Any]]:
         when = job.started_at or job.created_at
         rows.append({"id": job.id, "when": f"{day_text(when.date(), language)} {when:%H:%M}",
                      "files": ", ".join(shown["paths"]), "status": t.get(f"job_{job.status}", job.status),
-                     "problems": job.problem_count})
+                     "problems": job.skipped})
     return rows
 
 

@@ -168,3 +168,20 @@ def test_deleting_in_the_browser_asks_first_with_cancel_focused(browser: Any, st
         assert store.get_import_job(job_id) is None
     finally:
         page.context.close()
+
+
+def test_the_earlier_imports_count_the_records_skipped_not_the_notes() -> None:
+    # a Windows-1257 file's "not UTF-8" note is in the problem list but skips nothing: the list said 3 bad
+    # records for 2 rows skipped
+    from datetime import UTC, datetime
+
+    from servio.store.types import ImportJob
+    from servio.web.import_jobs import job_rows
+
+    note = {"path": "/tmp/up/eesti.csv", "line": None, "offset": None, "message": "note: not UTF-8"}
+    at = datetime(2026, 11, 29, 18, 35, tzinfo=UTC)
+    job = ImportJob(id=7, status="done", paths=("/tmp/up/eesti.csv",), format=None, created_by=None, read=2,
+                    skipped=2, new=2, updated=0, unchanged=0, problems=(note,), problem_count=3, error=None,
+                    created_at=at, started_at=at, finished_at=at, updated_at=at)
+    (row,) = job_rows([job], "en")
+    assert row["problems"] == 2  # the rows skipped, not the 3 problems with the note
