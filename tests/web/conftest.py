@@ -83,6 +83,17 @@ def lets_in(client: Any) -> bool:
     return False
 
 
+def role_tokens(store: Any, agent_user: str = "eva", agent_id: str = "eva") -> dict[str, str]:
+    """A token per role on ``store``: root (admin), rita (reviewer), lea (team lead of North) and an agent
+    user ``agent_user`` linked to the agent ``agent_id``."""
+    tokens = {}
+    people = (("root", "admin", None, None), ("rita", "reviewer", None, None),
+              ("lea", "team_lead", None, "North"), (agent_user, "agent", agent_id, None))
+    for name, role, agent, team in people:
+        _, tokens[role] = store.create_user(name, role, agent, team=team)
+    return tokens
+
+
 @contextmanager
 def cookie_clients(app: Any, tokens: dict[str, str]) -> Iterator[Any]:
     """``client(role)`` (or ``client(role, token)``): a new test client of ``app`` signed in through the

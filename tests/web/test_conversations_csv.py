@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
 from servio.store.export import CSV_COLUMNS
-from tests.web.conftest import sign_in, store_app
+from tests.web.conftest import role_tokens, sign_in, store_app
 
 
 def _chat(cid: str, agent: str, team: str, day: int, closing: bool = True) -> Conversation:
@@ -48,11 +48,7 @@ def people(store: Any) -> dict[str, str]:
     from servio.evaluate import evaluate
 
     store.save_results(CHATS, lambda c: evaluate(analyze(c), contact_type=c.contact_type))
-    out = {}
-    for name, role, agent, team in (("root", "admin", None, None), ("rita", "reviewer", None, None),
-                                    ("lea", "team_lead", None, "North"), ("mari", "agent", "eva", None)):
-        _, out[role] = store.create_user(name, role, agent, team=team)
-    return out
+    return role_tokens(store, "mari", "eva")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from servio.model import Channel, ContactType, Conversation, Language, Speaker, Turn
-from tests.web.conftest import cookie_clients, signed_in_page, store_app
+from tests.web.conftest import cookie_clients, role_tokens, signed_in_page, store_app
 
 JSON = {"X-Servio": "1"}
 
@@ -39,12 +39,7 @@ def _save(store: Any, *ids: str) -> None:
 @pytest.fixture
 def as_role(store: Any) -> Iterator[Any]:
     _save(store, "eva-1", "eva-2")
-    tokens = {}
-    people = (("root", "admin", None, None), ("rita", "reviewer", None, None),
-              ("lea", "team_lead", None, "North"), ("eva", "agent", "eva", None))
-    for name, role, agent, team in people:
-        _, tokens[role] = store.create_user(name, role, agent, team=team)
-    with cookie_clients(store_app(store), tokens) as client:
+    with cookie_clients(store_app(store), role_tokens(store)) as client:
         yield client
 
 

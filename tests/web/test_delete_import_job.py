@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from servio.store import import_paths
-from tests.web.conftest import cookie_clients, signed_in_page, store_app
+from tests.web.conftest import cookie_clients, role_tokens, signed_in_page, store_app
 
 JSON = {"X-Servio": "1"}
 TRANSCRIPT = "Agent: Tere! Millega saan aidata?\nMari Maasikas: Tere, arve on liiga suur.\nAgent: Aitäh!\n"
@@ -32,12 +32,7 @@ def _import_transcript(store: Any, folder: Path) -> int:
 
 @pytest.fixture
 def as_role(store: Any) -> Iterator[Any]:
-    tokens = {}
-    people = (("root", "admin", None, None), ("rita", "reviewer", None, None),
-              ("lea", "team_lead", None, "North"), ("eva", "agent", "eva", None))
-    for name, role, agent, team in people:
-        _, tokens[role] = store.create_user(name, role, agent, team=team)
-    with cookie_clients(store_app(store), tokens) as client:
+    with cookie_clients(store_app(store), role_tokens(store)) as client:
         yield client
 
 

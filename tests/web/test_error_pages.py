@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import sign_in, store_app
+from tests.web.conftest import role_tokens, sign_in, store_app
 from tests.web.test_team_lead import _chat
 
 
@@ -27,10 +27,7 @@ def clients(store: Any) -> Iterator[Any]:
     convs = [_chat("eva-1", "eva", "North", 20), _chat("ott-1", "ott", "North", 21),
              _chat("tom-1", "tom", "South", 22)]
     store.save_results(convs, lambda c: evaluate(analyze(c), contact_type=c.contact_type))
-    tokens = {}
-    for name, role, agent, team in (("root", "admin", None, None), ("rita", "reviewer", None, None),
-                                    ("lea", "team_lead", None, "North"), ("kati", "agent", "eva", None)):
-        _, tokens[role] = store.create_user(name, role, agent, team=team)
+    tokens = role_tokens(store, "kati", "eva")
     app = store_app(store)
     made: list[TestClient] = []
 

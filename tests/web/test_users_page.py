@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import cookie_clients, store_app
+from tests.web.conftest import cookie_clients, role_tokens, store_app
 
 JSON = {"X-Servio": "1"}
 OTHERS = ("reviewer", "team_lead", "agent")
@@ -23,12 +23,7 @@ OTHERS = ("reviewer", "team_lead", "agent")
 
 @pytest.fixture
 def tokens(store: Any) -> dict[str, str]:
-    out = {}
-    people = (("root", "admin", None, None), ("rita", "reviewer", None, None),
-              ("lea", "team_lead", None, "North"), ("mari", "agent", "mari", None))
-    for name, role, agent, team in people:
-        _, out[role] = store.create_user(name, role, agent, team=team)
-    return out
+    return role_tokens(store, "mari", "mari")
 
 
 @pytest.fixture
