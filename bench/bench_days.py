@@ -26,16 +26,15 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bench_store import AGENTS, _by_id, best, emptied_store, store_arguments
+from bench_store import AGENTS, best, emptied_store, store_arguments
+from bench_store import fill as stored
 from sqlalchemy import text
 
-from servio.jobs import JobOptions, read, score
 from servio.store import ConversationFilter, Store
 from servio.store.engine import migrations_dir
 
@@ -46,26 +45,15 @@ MONTH = (date(2026, 3, 1), date(2026, 3, 31))
 
 def fill(store: Store, data: Path, n: int, tagger: str) -> float:
     """Store ``n`` conversations made from the data's, their starts in :data:`ZONES`; seconds taken."""
-    opts = JobOptions(tagger=tagger)
-    analysed = list(score(read([data], opts), opts, evidence=False))
-    if not analysed:
-        raise SystemExit(f"no conversations in {data}")
-    start, year = datetime(2025, 12, 1, tzinfo=UTC), 365 * 86400
-    started = time.perf_counter()
-    for first in range(0, n, 500):
-        convs, results = [], {}
-        for i in range(first, min(n, first + 500)):
-            conv, result = analysed[i % len(analysed)]
-            agent, team = AGENTS[(i * 7) % len(AGENTS)]
-            offset = ZONES[i % len(ZONES)]
-            when = start + timedelta(seconds=(i * 7919 * 3607) % year)
-            local = when.replace(tzinfo=None) if offset is None else when.astimezone(
-                timezone(timedelta(minutes=offset)))
-            cid = f"b{i:06d}"
-            convs.append(replace(conv, id=cid, agent_id=agent, team=team, started_at=local))
-            results[cid] = replace(result, conversation_id=cid, agent_id=agent, team=team)
-        store.save_results(convs, _by_id(results), tagger=tagger)
-    return time.perf_counter() - started
+    return stored(store, data, n, tagger, place=_in_zone)[0]
+
+
+def _in_zone(i: int, when: datetime) -> datetime:
+    """Conversation ``i``'s start in the zone :data:`ZONES` gives it (naive for None)."""
+    offset = ZONES[i % len(ZONES)]
+    if offset is None:
+        return when.replace(tzinfo=None)
+    return when.astimezone(timezone(timedelta(minutes=offset)))
 
 
 def migration() -> ModuleType:

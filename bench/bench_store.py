@@ -39,8 +39,10 @@ TEAMS = [f"team-{c}" for c in "ABCDEFGHIJKL"]
 AGENTS = [(f"agent{i:03d}", TEAMS[i % len(TEAMS)]) for i in range(150)]
 
 
-def fill(store: Store, data: Path, n: int, tagger: str) -> tuple[float, str]:
-    """Store ``n`` conversations made from the data's; seconds taken and a failure pattern seen."""
+def fill(store: Store, data: Path, n: int, tagger: str,
+         place: Callable[[int, datetime], datetime] | None = None) -> tuple[float, str]:
+    """Store ``n`` conversations made from the data's; seconds taken and a failure pattern seen.
+    ``place(i, start)`` gives conversation ``i`` its start in another zone (bench_days.py); else UTC."""
     opts = JobOptions(tagger=tagger)
     analysed = list(score(read([data], opts), opts, evidence=False))
     if not analysed:
@@ -54,6 +56,8 @@ def fill(store: Store, data: Path, n: int, tagger: str) -> tuple[float, str]:
             conv, result = analysed[i % len(analysed)]
             agent, team = AGENTS[(i * 7) % len(AGENTS)]
             when = start + timedelta(seconds=(i * 7919 * 3607) % year)
+            if place is not None:
+                when = place(i, when)
             convs.append(replace(conv, id=f"b{i:06d}", agent_id=agent, team=team, started_at=when))
             results[f"b{i:06d}"] = replace(result, conversation_id=f"b{i:06d}", agent_id=agent, team=team)
         store.save_results(convs, _by_id(results), tagger=tagger)
