@@ -59,6 +59,16 @@ def profile_out(profile: AgentProfile, date_from: Any = None, date_to: Any = Non
     return data
 
 
+#: What is wrong with an earlier period to compare with (:func:`servio.report.compare.earlier_problem`), in
+#: the API's words: the parameter to name and the message (the profiles' comparisons and the reports).
+EARLIER_PROBLEMS = {
+    "reversed": ("compare_to", "compare_from is after compare_to"),
+    "no_start": ("date_from", "give date_from: the period compared with the earlier one needs a first day"),
+    "not_before": ("compare_to", "the period to compare with (compare_from, compare_to) must end before "
+                                 "date_from"),
+}
+
+
 def period_words(date_from: Any, date_to: Any) -> str:
     """The period asked for (dates or moments), as the end of a sentence ('' for none)."""
     if date_from is not None and date_to is not None:

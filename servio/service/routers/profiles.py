@@ -11,7 +11,7 @@ from servio.service.auth import CurrentUser, Staff
 from servio.service.days import Day, Moment
 from servio.service.schemas.conversations import ComparisonOut, ProfileOut
 from servio.service.scope import Scope
-from servio.service.shape import comparison_out, period_words, profile_out
+from servio.service.shape import EARLIER_PROBLEMS, comparison_out, period_words, profile_out
 
 router = APIRouter(tags=["profiles"])
 
@@ -101,11 +101,7 @@ def _comparison(request: Request, kind: str, id: str, team: str | None, date_fro
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "date_from is after date_to")
     problem = earlier_problem(date_from, compare_from, compare_to)
     if problem is not None:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, {
-            "reversed": "compare_from is after compare_to",
-            "no_start": "give date_from: the period compared with the earlier one needs a first day",
-            "not_before": "the period to compare with (compare_from, compare_to) must end before date_from",
-        }[problem])
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, EARLIER_PROBLEMS[problem][1])
     store, agent = request.app.state.store, id if kind == "agent" else None
     now = store.results(ConversationFilter(agent_id=agent, team=team, date_from=date_from, date_to=date_to))
     if not now:

@@ -20,7 +20,7 @@ from servio.service.auth import CurrentUser
 from servio.service.days import Day
 from servio.service.schemas.reports import ReportOut
 from servio.service.scope import Scope
-from servio.service.shape import period_words
+from servio.service.shape import EARLIER_PROBLEMS, period_words
 
 router = APIRouter(tags=["reports"])
 
@@ -152,14 +152,8 @@ def _check(scope: str, id: str | None, date_from: date | None, date_to: date | N
                                 "earlier period"))
     elif compare_from is not None and compare_to is not None:
         problem = earlier_problem(date_from, compare_from, compare_to)
-        if problem == "reversed":
-            errors.append(("compare_to", "compare_to is before compare_from"))
-        elif problem == "no_start":
-            errors.append(("date_from", "give date_from: the period compared with the earlier one needs a "
-                                        "first day"))
-        elif problem == "not_before":
-            errors.append(("compare_to", "the period to compare with (compare_from, compare_to) must end "
-                                         "before date_from"))
+        if problem is not None:
+            errors.append(EARLIER_PROBLEMS[problem])
     if errors:
         raise RequestValidationError([{"loc": ("query", field), "msg": msg, "type": "value_error"}
                                       for field, msg in errors])
