@@ -279,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(_COMMANDS[args.command](args))
     except (IngestError, TaggerError, UsageError, WorkerError, WriteError) as exc:
-        print(f"servio: error: {shown(exc.text('cli') if isinstance(exc, IngestError) else str(exc))}",
+        print(f"servio: error: {shown(exc.message if isinstance(exc, IngestError) else str(exc))}",
               file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
@@ -320,14 +320,7 @@ def shown(message: str) -> str:
 
     for path in _STDIN_FILES:
         message = message.replace(path, "<stdin>")
-    return render(fit(message, frozenset(_GIVEN)), "cli")  # a problem's text has said its remedy: _fitted
-
-
-def _fitted(problem: Any) -> Any:
-    """A reader's problem or note with its remedies fitted to the options given (see :data:`_GIVEN`)."""
-    from servio.ingest.remedies import fitted_problem
-
-    return fitted_problem(problem, frozenset(_GIVEN))
+    return render(fit(message, frozenset(_GIVEN)), "cli")
 
 
 def _stdin_file() -> str:
@@ -400,11 +393,11 @@ class _Session:
         self.line_open = False
 
     def _problem(self, problem: Any) -> None:
-        self.problems.append(shown(_fitted(problem).text("cli")))
+        self.problems.append(shown(problem.located(problem.message)))
         self.say(f"servio: skipped: {self.problems[-1]}")
 
     def _note(self, note: Any) -> None:
-        self.say(f"servio: note: {shown(_fitted(note).text('cli'))}")
+        self.say(f"servio: note: {shown(note.located(note.message))}")
 
     def say(self, line: str) -> None:
         """``line`` on stderr, on a line of its own: an open progress bar is cleared first and drawn again

@@ -236,3 +236,5 @@ def test_a_remedy_fits_the_options_given(tmp_path: Path, capsys: pytest.CaptureF
     assert "name the agents' e-mail domain with --agent-domain" not in given
     assert main(["analyze", str(mail), "--no-progress"]) == 1  # the next command starts without it
     assert "name the agents' e-mail domain with --agent-domain" in capsys.readouterr().err
+    assert main(["analyze", str(mail), "--no-progress", "--strict", "--agent-domain", "shop.ee"]) == 2
+    assert "no message in it is from the --agent-domain given" in capsys.readouterr().err  # strict: the error
