@@ -97,3 +97,19 @@ def test_the_api_and_the_csv_say_it(client: TestClient, store: Store, tokens: di
     assert {r["id"]: r["unread"] for r in rows} == {"c1": "1", "c2": "0", "c3": "0"}
     profile = api.get("/agents/juri/profile").json()
     assert (profile["conversations"], profile["incomplete"]) == (2, 1)
+
+
+@pytest.mark.parametrize("query", ["scope=agent&id=juri", "scope=team&id=Tartu", "scope=period"])
+def test_the_reports_json_carries_its_notice(client: TestClient, store: Store, tokens: dict[str, str],
+                                           query: str) -> None:
+    """Among the conversations to review first, an incomplete one's coaching starts with its notice (kind
+    incomplete), as in GET /conversations/{id}: the report's schema once allowed only praise, improve and
+    missing, and answered 500."""
+    cut = replace(conversation(4, agent="juri", team="Tartu", language="et", turns=2), unread=LOST)
+    store.save_results([cut], analyse)  # two turns: below the mean, so among those to review first
+    api = TestClient(client.app, headers={"Authorization": f"Bearer {tokens['admin']}"})
+    got = api.get(f"/reports?{query}&language=en")
+    assert got.status_code == 200, got.text
+    lost = next(w for w in got.json()["weakest_conversations"] if w["id"] == "c4")
+    assert lost["coaching"][0]["kind"] == "incomplete" and lost["coaching"][0]["stage"] == 0
+    assert lost["coaching"][0]["turn"] is None and "eesti_excel.csv:12" in lost["coaching"][0]["text"]

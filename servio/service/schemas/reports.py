@@ -70,7 +70,9 @@ class AgentRowOut(BaseModel):
 class CoachingOut(BaseModel):
     """One coaching note on a conversation, in the conversation's language."""
 
-    kind: Literal["praise", "improve", "missing"]
+    kind: Literal["incomplete", "praise", "improve", "missing"] = Field(
+        description="incomplete (stage 0, no turn, always first: records of the conversation could not be "
+                    "read on import and its scores may be wrong), praise, improve or missing.")
     stage: int
     turn: int | None = Field(description="The turn it points at, counted from 0 as in servio's other JSON "
                              "(the report prints turn + 1); null for a stage that is missing.")
