@@ -10,7 +10,7 @@ date-time became a whole local day and lost its offset (audit 18b). Here a value
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -26,9 +26,14 @@ def _moment(value: Any) -> Any:
     if _DAY.fullmatch(text):
         return date.fromisoformat(text)
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise ValueError("give a day (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM[:SS][+HH:MM|Z])") from None
+    try:  # filters compare instants in UTC: one outside the calendar there was an OverflowError and a 500
+        (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        raise ValueError("out of range: this date-time falls outside the years 1-9999 in UTC") from None
+    return moment
 
 
 def _day(value: Any) -> Any:

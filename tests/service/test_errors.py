@@ -79,3 +79,21 @@ def test_the_openapi_schema_describes_the_422_answer_as_it_is(api: Any) -> None:
     error = client.get("/openapi.json").json()["components"]["schemas"]["ValidationError"]
     assert set(error["properties"]) == {"loc", "msg", "type"}
     assert set(error["required"]) == {"loc", "msg", "type"}
+
+
+@pytest.mark.parametrize("path", ["/conversations", "/conversations.csv", "/agents/kati/profile",
+                                  "/teams/Tallinn/profile"])
+@pytest.mark.parametrize(("field", "value"), [("date_to", "0001-01-01T00:00:00+14:00"),
+                                              ("date_from", "9999-12-31T23:59:59-12:00"),
+                                              ("date_to", "9999-12-31"), ("date_from", "0001-01-01")])
+def test_a_moment_or_day_at_the_calendars_edge_is_named_not_a_500(api: Any, path: str, field: str,
+                                                                  value: str) -> None:
+    """A date-time whose UTC instant falls outside the calendar (year 0 or 10000) was an OverflowError
+    and a 500 that any signed-in user could repeat; a day at the edge is a day like any other."""
+    client, headers = api
+    answer = client.get(path, params={field: value}, headers=headers)
+    if "T" in value:
+        assert [e["loc"] for e in _refused(answer)] == [["query", field]]
+        assert "range" in _refused(answer)[0]["msg"]
+    else:
+        assert answer.status_code in (200, 404), answer.text  # 404: a profile with no conversations then
