@@ -3,8 +3,9 @@
 The conversation's own ``contact_type`` wins. Otherwise the customer's words
 decide, with cues from ``servio/data/evaluate_cues.toml``: angry or
 complaint words make a complaint; buying, price or offer words a sale (unless
-a problem is mentioned first); a question answered with no problem in sight
-an information request; the rest is support.
+a problem is mentioned first, and not inside a question asking how to do
+something oneself: "kuidas ma saan …", "how do I …"); a question answered
+with no problem in sight an information request; the rest is support.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def contact_type_of(view: View) -> ContactType:
     said = "\n".join(view.texts[i] for i in view.customer)
     if view.cues.pattern("complaint", view.language).search(said):
         return ContactType.COMPLAINT
-    sales = view.cues.pattern("sales", view.language).search(said)
+    sales = view.cues.pattern("sales", view.language).search(_without_how_to(view))
     problem = view.cues.pattern("problem", view.language).search(said)
     if sales is not None and (problem is None or sales.start() < problem.start()):
         return ContactType.SALES
@@ -67,3 +68,17 @@ def _information(view: View) -> bool:
 def _starts_with_question(view: View, index: int) -> bool:
     match = view.cues.pattern("question", view.language).search(view.texts[index])
     return match is not None and not view.texts[index][: match.start()].strip(" ,.!:;-")
+
+
+def _without_how_to(view: View) -> str:
+    """The customer's words less their how-to questions ("Kuidas ma saan uue SIM-kaardi tellida?"),
+    the same length, so positions still compare with the full text's."""
+    how_to = view.cues.pattern("how_to", view.language)
+    parts = []
+    for i in view.customer:
+        text = view.texts[i]
+        for q in view.questions(i):
+            if how_to.search(q):
+                text = text.replace(q, " " * len(q))
+        parts.append(text)
+    return "\n".join(parts)
