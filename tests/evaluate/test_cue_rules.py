@@ -68,7 +68,7 @@ def test_no_action_done_is_not_concrete(text: str, language: str) -> None:
     assert run("concrete_solution", tagged) == (False, 1)
 
 
-# -- M5: ordering or subscribing, and a how-to question, do not make a sale --------------------------------
+# -- M5: ordering an account setting, and a how-to question, do not make a sale -------------------------
 def _asked(customer: str, language: str):  # type: ignore[no-untyped-def]
     answer = ("Iseteeninduses menüüs Arved → Arve saatmine saate valida e-posti. Kas saan veel aidata?"
               if language == "et" else "In the app, go to Bills → Delivery and choose e-mail. Anything else?")
@@ -92,11 +92,17 @@ def test_ordering_and_how_to_questions_are_no_sale(customer: str, language: str)
 
 @pytest.mark.parametrize("customer,language,expected", [
     ("I want to cancel my subscription.", "en", ContactType.SUPPORT),
+    ("Tere, sooviksin tellida e-arve.", "et", ContactType.SUPPORT),
+    ("I'd like to subscribe to your newsletter.", "en", ContactType.SUPPORT),
+    # ordering a thing is a sale, asked or stated
+    ("Tere, tahaks lapselastelt pärga tellida, matused on laupäeval.", "et", ContactType.SALES),
+    ("Kas saaksin homseks kimbu tellida?", "et", ContactType.SALES),
+    ("I'd like to order a birthday cake for Saturday.", "en", ContactType.SALES),
     ("Sooviksin tellida uue paketi, mis hinnaga need on?", "et", ContactType.SALES),
     ("Kui palju maksab Piiramatu pakett?", "et", ContactType.SALES),
     ("I'd like to subscribe to the family plan.", "en", ContactType.SALES),
 ])
-def test_buying_words_outside_a_how_to_question_still_decide(customer: str, language: str,
+def test_buying_and_ordering_words_outside_a_how_to_question(customer: str, language: str,
                                                             expected: ContactType) -> None:
     tagged = convo((C, {3}, customer), (A, {6}, "..."), language=language)
     assert detect_contact_type(tagged) is expected
