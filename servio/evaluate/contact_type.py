@@ -2,19 +2,25 @@
 
 The conversation's own ``contact_type`` wins. Otherwise the customer's words
 decide, with cues from ``servio/data/evaluate_cues.toml``: angry or
-complaint words make a complaint; buying, price or offer words a sale (unless
-a problem is mentioned first); a question answered with no problem in sight
-an information request; the rest is support.
+complaint words make a complaint; buying, price or offer words a sale, and so
+do ordering words unless their sentence names an everyday account setting
+("arve e-postile tellida", "subscribe to e-invoices"); neither counts inside
+a question asking how to do something oneself ("kuidas ma saan …", "how do
+I …"), nor after a problem is mentioned; a question answered with no problem
+in sight is an information request; the rest is support.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from servio.evaluate.cues import CueBook, default_cues, guess_language
 from servio.evaluate.view import View
 from servio.model import ContactType, Conversation
 from servio.results import TaggedConversation
+
+_SENTENCE = re.compile(r"[^.!?\n]+")
 
 
 def conversation_language(conv: Conversation, cues: CueBook | None = None) -> str:
@@ -45,9 +51,9 @@ def contact_type_of(view: View) -> ContactType:
     said = "\n".join(view.texts[i] for i in view.customer)
     if view.cues.pattern("complaint", view.language).search(said):
         return ContactType.COMPLAINT
-    sales = view.cues.pattern("sales", view.language).search(said)
+    sales = _first_sale(view)
     problem = view.cues.pattern("problem", view.language).search(said)
-    if sales is not None and (problem is None or sales.start() < problem.start()):
+    if sales is not None and (problem is None or sales < problem.start()):
         return ContactType.SALES
     if problem is None and _information(view):
         return ContactType.INFORMATION
@@ -67,3 +73,32 @@ def _information(view: View) -> bool:
 def _starts_with_question(view: View, index: int) -> bool:
     match = view.cues.pattern("question", view.language).search(view.texts[index])
     return match is not None and not view.texts[index][: match.start()].strip(" ,.!:;-")
+
+
+def _first_sale(view: View) -> int | None:
+    """Where the first buying or ordering word stands in the customer's words (``said``), or None."""
+    text = _without_how_to(view)
+    first = view.cues.pattern("sales", view.language).search(text)
+    found = [first.start()] if first is not None else []
+    order = view.cues.pattern("sales_order", view.language)
+    setting = view.cues.pattern("account_setting", view.language)
+    for sentence in _SENTENCE.finditer(text):
+        hit = order.search(sentence.group())
+        if hit is not None and setting.search(sentence.group()) is None:
+            found.append(sentence.start() + hit.start())
+            break
+    return min(found) if found else None
+
+
+def _without_how_to(view: View) -> str:
+    """The customer's words less their how-to questions ("Kuidas ma saan uue SIM-kaardi tellida?"),
+    the same length, so positions still compare with the full text's."""
+    how_to = view.cues.pattern("how_to", view.language)
+    parts = []
+    for i in view.customer:
+        text = view.texts[i]
+        for q in view.questions(i):
+            if how_to.search(q):
+                text = text.replace(q, " " * len(q))
+        parts.append(text)
+    return "\n".join(parts)

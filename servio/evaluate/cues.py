@@ -52,11 +52,26 @@ def cue_regex(cue: str) -> str:
     return _LEFT + _words_regex(cue) + _RIGHT
 
 
+_GAP = re.compile(r"~(\d*)")
+#: What a gap may skip: words of one sentence (a run of white space, then no sentence end).
+_GAP_WORD = r"[^\s.!?]+\s+"
+
+
 def _words_regex(cue: str) -> str:
-    words = []
+    """The words of a cue joined by white space; ``*`` is one word, ``~``/``~N`` up to 3/N words."""
+    out = ""
+    gap: int | None = None
     for word in fold(cue).split():
-        words.append(r"\w+" if word == "*" else re.escape(word).replace(r"\*", r"\w*"))
-    return r"\s+".join(words)
+        skip = _GAP.fullmatch(word)
+        if skip:
+            gap = int(skip.group(1) or 3)
+            continue
+        piece = r"\w+" if word == "*" else re.escape(word).replace(r"\*", r"\w*")
+        if out:
+            out += r"\s+" if gap is None else rf"\s+(?:{_GAP_WORD}){{0,{gap}}}?"
+        out += piece
+        gap = None
+    return out
 
 
 def compile_cues(cues: Iterable[str]) -> re.Pattern[str]:
@@ -133,6 +148,10 @@ def parse_cue_tables(raw: Mapping[str, Any], source: str) -> dict[str, dict[str,
 
 
 def _check_cue(cue: str, where: str) -> None:
+    if not cue.startswith("re:"):
+        words = cue.split()
+        if words and (_GAP.fullmatch(words[0]) or _GAP.fullmatch(words[-1])):
+            raise ValueError(f"{where} cannot start or end with a gap '~'")
     try:
         re.compile(cue_regex(cue))
     except re.error as exc:
