@@ -96,6 +96,17 @@ class Settings(BaseSettings):
     open_dashboard: bool = Field(default=False, description="Development only: anyone who reaches the "
                                  "dashboard (/ui) is a reviewer without a token. Refused in production.")
 
+    @field_validator("tagger")
+    @classmethod
+    def _known_tagger(cls, value: str) -> str:
+        """Refused at start-up, as the command line refuses --tagger: a server with an unknown tagger
+        said ok and then failed every conversation of every import and every live session."""
+        from servio.analyze.registry import available_taggers, has_tagger
+
+        if not has_tagger(value):
+            raise ValueError(f"unknown tagger {value!r} (available: {', '.join(available_taggers())})")
+        return value
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _join_origins(cls, value: Any) -> Any:

@@ -194,3 +194,24 @@ def test_servio_serve_in_production_says_what_the_secure_cookie_needs(options: d
     assert (notice is None) if said is None else (notice is not None and said in notice)
     assert cookie_notice(settings, tls=True) is None  # served over HTTPS by uvicorn itself
     assert cookie_notice(Settings(**options)) is None  # development
+
+
+def test_an_unknown_tagger_is_refused_at_start_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """servio serve refuses SERVIO_TAGGER=fast as servio import --tagger fast does: it started, said ok on
+    /health, and every import then stored nothing and every live session answered 500 (audit 19c, M2)."""
+    from servio.cli import main
+
+    with pytest.raises(ValueError, match=r"(?s)tagger.*unknown tagger 'fast' \(available: learned, rules"):
+        Settings(tagger="fast")
+    config = tmp_path / "servio.toml"
+    config.write_text('tagger = "fast"\n', "utf-8")
+    with pytest.raises(ValueError, match="unknown tagger 'fast'"):
+        load_settings(config)
+    assert Settings(tagger="rules").tagger == "rules"
+    monkeypatch.setenv("SERVIO_TAGGER", "fast")
+    monkeypatch.setenv("SERVIO_DATABASE_URL", f"sqlite:///{tmp_path / 'never.db'}")
+    assert main(["serve", "--port", "8799"]) == 2
+    err = capsys.readouterr().err
+    assert "bad setting: tagger: " in err and "unknown tagger 'fast' (available: learned, rules)" in err
+    assert not (tmp_path / "never.db").exists()
