@@ -83,6 +83,10 @@ def _print(browser: str, html: str, target: Path, timeout: float) -> None:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as exc:
             raise PdfError(f"Chromium did not finish printing within {timeout:.0f} s") from exc
+        except OSError as exc:  # no execute bit, not a program (a broken installation, a wrong path)
+            raise PdfError(f"Chromium at {browser!r} cannot be run ({exc.strerror or exc}): make it "
+                           "executable, or set SERVIO_CHROMIUM to Chromium's path; the HTML report works "
+                           "without it") from None
     if done.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
         tail = (done.stderr or "").strip().splitlines()[-3:]
         raise PdfError(f"Chromium could not print the PDF (exit {done.returncode}): {' | '.join(tail)}")

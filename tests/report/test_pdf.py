@@ -24,6 +24,34 @@ def test_a_servio_chromium_that_points_nowhere_is_named(tmp_path: Path,
         pdf.write_pdf("<p>x</p>", tmp_path / "out.pdf")
 
 
+@pytest.mark.parametrize("mode", [0o644, 0o755])
+def test_a_chromium_that_cannot_be_run_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                mode: int) -> None:
+    """A file without the execute bit, or one that is no program: a PdfError naming it (the command line's
+    exit 2, the API's 503), not a PermissionError's traceback (audit 19c, m5)."""
+    browser = tmp_path / "chromium"
+    browser.write_bytes(b"")
+    browser.chmod(mode)
+    monkeypatch.setenv("SERVIO_CHROMIUM", str(browser))
+    said = r"Chromium at '.*chromium' cannot be run \(.+\): .*SERVIO_CHROMIUM"
+    with pytest.raises(pdf.PdfError, match=said):
+        pdf.write_pdf("<p>x</p>", tmp_path / "out.pdf")
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_servio_report_says_so_and_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from servio.cli import main
+
+    browser = tmp_path / "chromium"
+    browser.write_bytes(b"")
+    monkeypatch.setenv("SERVIO_CHROMIUM", str(browser))
+    assert main(["report", "--examples", "-o", str(tmp_path / "r.html"), "--pdf", str(tmp_path / "r.pdf"),
+                 "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be run" in err and "Traceback" not in err
+
+
 @pytest.mark.skipif(pdf.find_chromium() is None, reason="Chromium not installed (apt-get install chromium)")
 def test_report_prints_to_a_pdf(results, tmp_path: Path) -> None:
     html = build_report(results, None, scope="team", id="North", language="et")

@@ -185,6 +185,17 @@ def test_without_chromium_a_pdf_is_a_clear_503(client: TestClient, users: Users,
     assert _get(client, users, "scope=team&id=Tallinn&format=html").status_code == 200  # HTML still works
 
 
+def test_a_chromium_that_cannot_be_run_is_a_503(client: TestClient, users: Users, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file there but not executable: the same 503 as no Chromium, not a 500 (audit 19c, m5)."""
+    browser = tmp_path / "chromium"
+    browser.write_bytes(b"")
+    monkeypatch.setenv("SERVIO_CHROMIUM", str(browser))
+    answer = _get(client, users, "scope=team&id=Tallinn&format=pdf")
+    assert answer.status_code == 503
+    assert answer.json()["detail"].startswith("PDF is not available on this server: it needs Chromium")
+
+
 def test_a_chromium_that_fails_is_a_503_and_its_words_stay_in_the_log(
         client: TestClient, users: Users, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
