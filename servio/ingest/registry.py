@@ -78,6 +78,24 @@ _ARCHIVES = ((b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip"), (b"7z\xbc\xaf\x27\x1
              (b"\xfd7zXZ\x00", "xz"))
 
 
+#: The first bytes of an old Excel workbook (.xls, an OLE compound file) and of an OpenDocument one.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+
+
+def _spreadsheet(head: bytes) -> str | None:
+    """The message code of a spreadsheet, told by its first bytes (a workbook names its parts, such as
+    ``xl/workbook.xml``, in the zip's first entries); None for anything else."""
+    if head.startswith(_OLE):
+        return "format.excel"
+    if head.startswith(b"PK\x03\x04"):
+        if _ODS in head[:200]:
+            return "format.ods"
+        if b"xl/workbook" in head or b"xl/worksheets/" in head or b"xl/_rels/" in head:
+            return "format.excel"
+    return None
+
+
 def detect_format(path: str | Path, head: bytes) -> str:
     """The format of a file from its extension and its first bytes.
 
@@ -88,6 +106,9 @@ def detect_format(path: str | Path, head: bytes) -> str:
     """
     path = Path(path)
     if looks_binary(head):
+        sheet = _spreadsheet(head)
+        if sheet is not None:  # unpacking a workbook gives XML parts: saving it as CSV is what helps
+            raise IngestError(Said("at_path", {"path": str(path), "detail": Said(sheet)}))
         archive = next((what for magic, what in _ARCHIVES if head.startswith(magic)), None)
         if archive is not None:
             unpack = Said("format.archive", {"archive": Said(f"archive.{archive}")})

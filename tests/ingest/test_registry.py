@@ -199,5 +199,30 @@ def test_a_compressed_export_says_to_unpack_it(write):
         "a zip archive; unpack it and give servio the files inside; file skipped"]
 
 
+def test_a_spreadsheet_says_to_save_it_as_csv(write):
+    """An Excel workbook is a zip archive too, but unpacking it gives XML parts servio cannot read: what helps
+    is saving it as CSV (audit 19c, m6). Told by its content, whatever its name."""
+    import io
+    import zipfile
+
+    def packed(parts: dict[str, str]) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as zf:
+            for name, text in parts.items():
+                zf.writestr(name, text)
+        return out.getvalue()
+
+    workbook = packed({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>",
+                       "xl/worksheets/sheet1.xml": "<worksheet/>"})
+    calc = packed({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"})
+    files = [write("export.xlsx", workbook), write("export.bin", workbook), write("old.xls",
+             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)), write("calc.ods", calc)]
+    _, report = read_all(files)
+    excel = "an Excel workbook: save it as CSV (CSV UTF-8) and give servio that file; file skipped"
+    assert [p.message for p in report.problems] == [
+        excel, excel, excel,
+        "an OpenDocument spreadsheet: save it as CSV (UTF-8) and give servio that file; file skipped"]
+
+
 def test_detect_format_takes_a_path_as_text_too() -> None:
     assert detect_format("chats.jsonl", b'{"id": "a"}') == detect_format(Path("chats.jsonl"), b'{"id": "a"}')
