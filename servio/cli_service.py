@@ -283,11 +283,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.open_dashboard:
         overrides["open_dashboard"] = True
     settings = _checked_settings(args.config, overrides)
+    _check_port(settings.host, settings.port)  # before the banner, the examples and a new admin's token
     with _database_errors(settings.database_url):  # at start-up; requests handle their own errors
         if args.examples:
             _import_examples(settings)
         run(settings)
     return EXIT_OK
+
+
+def _check_port(host: str, port: int) -> None:
+    """A :class:`~servio.cli.UsageError` when ``host:port`` cannot be listened on (another server has it):
+    uvicorn would say so only after the banner had printed a sign-in link to the other server."""
+    import errno
+    import socket
+
+    from servio.cli import UsageError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError:
+        return  # uvicorn says what is wrong with the address
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(f"port {port} on {host} is already in use (another servio?): choose another "
+                                 "with --port or SERVIO_PORT, or stop the server that has it") from None
+            if exc.errno == errno.EACCES:
+                raise UsageError(f"no permission to listen on port {port} on {host}: ports below 1024 need "
+                                 "privileges; choose another with --port or SERVIO_PORT") from None
+            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def _import_examples(settings: Any) -> None:

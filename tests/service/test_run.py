@@ -136,3 +136,21 @@ def test_serve_with_a_database_it_cannot_reach_is_one_clear_error(
     err = capsys.readouterr().err
     assert err.startswith("servio: error: cannot use the database postgresql://servio:***@127.0.0.1:1/servio")
     assert "Traceback" not in err and "s3cret-pw" not in err
+
+
+def test_serve_on_a_port_in_use_says_so_before_anything_else(tmp_path: Path, monkeypatch: Any,
+                                                             capsys: Any) -> None:
+    """No banner, no sign-in link to the other server, no new admin and no database: one error, exit 2
+    (uvicorn said "[Errno 98]" after all that, exit 3; audit 19c, m4)."""
+    from servio.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        db = tmp_path / "new.db"
+        assert main(["serve", "--examples", "--database", f"sqlite:///{db}", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"servio: error: port {port} on 127.0.0.1 is already in use"), err
+    assert "--port or SERVIO_PORT" in err and "serving" not in err and "token" not in err
+    assert not db.exists()
