@@ -218,6 +218,27 @@ def concrete_solution(view: View, params: Mapping[str, Any]) -> Outcome:
     return _found(view.first("concrete", solutions), solutions[0])
 
 
+@register_check("solution_tied_to_need")
+def solution_tied_to_need(view: View, params: Mapping[str, Any]) -> Outcome:
+    """The first solution answers a need that was clarified first (SERVICE_PROCESS.md, stage 6: "tied
+    to what the customer said"): an agent needs question (a turn of stage 3, or an open question) got
+    the customer's answer before it, or, in the contact types of ``params.complete_need_excuses``,
+    the customer had stated the need completely (``params.complete_need_words``) before it.
+
+    It fails exactly where a premature pitch or canned answer shows: a solution that the
+    ``solution_before_needs`` pattern names (with the same parameters) never passes it, and a
+    question the customer never got to answer does not tie the solution to anything they said.
+    """
+    solution = view.first_solution
+    if solution is None:
+        return None, None
+    asked = [i for i in view.agent_before(solution) if 3 in view.stages[i] or view.asks_open(i)]
+    if asked and any(asked[0] < i < solution for i in view.customer):
+        return True, solution
+    excused = view.contact_type in params.get("complete_need_excuses", ("support", "complaint"))
+    return excused and view.need_complete(solution, int(params.get("complete_need_words", 12))), solution
+
+
 @register_check("acceptance_sought")
 def acceptance_sought(view: View, params: Mapping[str, Any]) -> Outcome:
     """The agent asks whether the solution suits the customer ("kas see sobib?", "does that work?").

@@ -10,7 +10,7 @@ that lost turns on reading gets a notice before all of them (:func:`incomplete_n
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -63,12 +63,15 @@ def check_text(card: Scorecard, check_id: str, kind: str, language: str) -> str 
 
 
 def coach(scores: Sequence[StageScore], language: str, card: Scorecard,
-          unread: Sequence[str] = ()) -> tuple[Feedback, ...]:
+          unread: Sequence[str] = (), flagged: Collection[int] = ()) -> tuple[Feedback, ...]:
     """Praise for the best stages, then improvements by importance, in ``language``; first of all, when
-    records of the conversation could not be read (``unread``), the :func:`incomplete_notice`."""
+    records of the conversation could not be read (``unread``), the :func:`incomplete_notice`.
+
+    No praise points at a turn in ``flagged`` (the turns that failure patterns name): a pitch named
+    "solution before needs" is not also praised as a concrete solution."""
     applicable = [s for s in scores if s.weight > 0]
     settings = card.feedback
-    praise = _praise(applicable, language, card)[: settings.max_praise]
+    praise = _praise(applicable, language, card, frozenset(flagged))[: settings.max_praise]
     improve = _improvements(applicable, language, card)[: settings.max_improve]
     notice = [incomplete_notice(unread, language)] if unread else []
     return tuple(notice + praise + improve)
@@ -101,35 +104,57 @@ def incomplete_notice(unread: Sequence[str], language: str) -> Feedback:
     return Feedback(0, "incomplete", template.format(count=len(unread), where=unread_text(unread, language)))
 
 
-def _praise(scores: Sequence[StageScore], language: str, card: Scorecard) -> list[Feedback]:
+def _praise(scores: Sequence[StageScore], language: str, card: Scorecard,
+            flagged: frozenset[int]) -> list[Feedback]:
     good = [s for s in scores if s.present and s.score >= card.feedback.praise_min_score]
     good.sort(key=lambda s: (-s.weight * s.score, s.stage))
-    return [_praise_item(s, language, card) for s in good]
+    items = (_praise_item(s, language, card, flagged) for s in good)
+    return [item for item in items if item is not None]
 
 
-def _praise_item(score: StageScore, language: str, card: Scorecard) -> Feedback:
+def _praise_item(score: StageScore, language: str, card: Scorecard,
+                 flagged: frozenset[int]) -> Feedback | None:
+    """The praise of a stage: its heaviest passed check with a text, at a turn no failure pattern names
+    (none when every such check is at a named turn: the stage's general praise would say the same);
+    for a stage none of whose passed checks has a text, the stage's own praise at its first turn not
+    named."""
     passed = sorted((c for c in score.checks if c.passed), key=lambda c: -c.weight)
-    for check in passed:
-        text = check_text(card, check.id, "praise", language)
-        if text:
-            return Feedback(score.stage, "praise", text, check.turn)
-    turn = score.turns[0] if score.turns else None
+    worded = [(c, text) for c in passed if (text := check_text(card, c.id, "praise", language))]
+    if worded:
+        check, text = next(((c, t) for c, t in worded if c.turn not in flagged), (None, ""))
+        return Feedback(score.stage, "praise", text, check.turn) if check is not None else None
+    turn = next((t for t in score.turns if t not in flagged), None)
+    if turn is None:
+        return None
     return Feedback(score.stage, "praise", _stage_text(score.stage, "praise", language), turn)
 
 
 def _improvements(scores: Sequence[StageScore], language: str, card: Scorecard) -> list[Feedback]:
     ranked: list[tuple[float, int, int, Feedback]] = []
     for s in scores:
+        failed = [c for c in s.checks if not c.passed]
         if not s.present:
             item = Feedback(s.stage, "missing", _stage_text(s.stage, "missing", language), None)
             ranked.append((s.weight, s.stage, 0, item))
+            # the "missing" advice covers the stage's own checks, not those that judge the whole
+            # conversation (a curt tone, an unacknowledged wait): those are coached too, right after
+            # it and as important, since the stage's whole weight is lost with them
+            for order, check in enumerate((c for c in failed if _coached_when_missing(card, c.id)), start=1):
+                ranked.append((s.weight, s.stage, order, _improve_item(s.stage, check, language, card)))
             continue
         total = sum(c.weight for c in s.checks)
-        for order, check in enumerate(c for c in s.checks if not c.passed):
+        for order, check in enumerate(failed, start=1):
             importance = s.weight * check.weight / total if total else 0.0
             ranked.append((importance, s.stage, order, _improve_item(s.stage, check, language, card)))
     ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
     return _unique([r[3] for r in ranked if r[0] > 0])
+
+
+def _coached_when_missing(card: Scorecard, check_id: str) -> bool:
+    try:
+        return card.check(check_id).coach_when_missing
+    except KeyError:
+        return False
 
 
 def _improve_item(stage: int, check: CheckResult, language: str, card: Scorecard) -> Feedback:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 from statistics import fmean
 
 from servio.evaluate.feedback import pattern_name, texts
@@ -50,9 +51,10 @@ def profile(results: Sequence[ConversationResult], *, kind: str, id: str, langua
     if not results:
         raise ValueError(f"no conversations for {kind} {id!r}")
     stages, means = _stage_profiles(results)
-    strongest = min(means, key=lambda s: (-means[s], s)) if means else None
-    weakest = min(means, key=lambda s: (means[s], s)) if means else None
     failures = failure_counts(results)
+    weights = {stage: sum((Fraction(s.weight) for r in results for s in r.stage_scores
+                           if s.stage == stage and s.weight > 0), Fraction(0)) for stage in means}
+    strongest, weakest = strongest_and_weakest(means, weights, failures)
     return AgentProfile(
         kind=kind,
         id=id,
@@ -90,6 +92,41 @@ def _stage_profiles(
     return tuple(out), means
 
 
+def strong_min_score() -> float:
+    """The mean a stage needs to be named the strongest: the default scorecard's ``praise_min_score``
+    (80), the score from which a stage is praised in a conversation's coaching."""
+    from servio.evaluate.scorecard import default_scorecard
+
+    return default_scorecard().feedback.praise_min_score
+
+
+def strongest_and_weakest(means: Mapping[int, float], weights: Mapping[int, Fraction],
+                          failures: Sequence[tuple[str, int]]) -> tuple[int | None, int | None]:
+    """The strongest and the weakest of the stages' ``means`` (docs/scorecard.md, "Profiles").
+
+    All means equal: one stage, both (an even profile). The strongest is the highest mean (ties: the
+    earlier stage), and none when that mean is below :func:`strong_min_score`: a stage scoring 29 is
+    nobody's strength. The weakest is the lowest mean; among stages tied there, the one a failure
+    pattern concerns, the most frequent pattern first (``failures`` as :func:`rank_failures` orders
+    them), else the one that weighed most in the scores (``weights``: the sum of the stage's weights
+    where it applies), else the earlier stage.
+    """
+    if not means:
+        return None, None
+    if len(set(means.values())) == 1:
+        first = min(means)
+        return first, first
+    strongest: int | None = min(means, key=lambda s: (-means[s], s))
+    if strongest is not None and means[strongest] < strong_min_score():
+        strongest = None
+    low = min(means.values())
+    tied = sorted(s for s in means if means[s] == low)
+    stage_of = {e.id: e.stage for e in registered_patterns()}
+    named = next((stage_of[pid] for pid, _ in failures if stage_of.get(pid) in tied), None)
+    weakest = named if named is not None else min(tied, key=lambda s: (-weights.get(s, Fraction(0)), s))
+    return strongest, weakest
+
+
 def failure_counts(results: Sequence[ConversationResult]) -> tuple[tuple[str, int], ...]:
     """(pattern id, number of conversations showing it), most frequent first, ties in pattern order."""
     return rank_failures(Counter(pid for r in results for pid in {f.id for f in r.failures}))
@@ -112,11 +149,14 @@ def _team(results: Sequence[ConversationResult], kind: str, id: str) -> str | No
 
 def summary_sentence(strongest: int | None, weakest: int | None, failures: Sequence[tuple[str, int]],
                      total: int, language: str) -> str:
-    """The team lead's sentence: strongest and weakest stage, and the most common failure pattern."""
+    """The team lead's sentence: strongest and weakest stage, and the most common failure pattern; with
+    no stage strong enough to name (``strongest`` None), that no stage stands out."""
     t = texts(language)["summary"]
     lang = language if language in ("et", "en") else "en"
-    if strongest is None or weakest is None:
+    if weakest is None:
         head = t["no_stages"]
+    elif strongest is None:
+        head = t["none_strong"].format(weakest=info(weakest).name(lang))
     elif strongest == weakest:
         head = t["balanced"].format(strongest=info(strongest).name(lang))
     else:

@@ -24,7 +24,8 @@ from servio.model import ContactType
 from servio.stages import Stage
 
 CONTACT_TYPES = tuple(str(c) for c in ContactType)
-_CHECK_KEYS = {"id", "stage", "weight", "use", "enabled", "contact_types", "params", "about", "feedback"}
+_CHECK_KEYS = {"id", "stage", "weight", "use", "enabled", "contact_types", "params", "about", "feedback",
+               "coach_when_missing"}
 _TOP_KEYS = {"name", "extends", "weights", "check", "patterns", "feedback", "cues"}
 
 
@@ -44,6 +45,9 @@ class CheckSpec:
     contact_types: frozenset[str] = frozenset()
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     texts: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    #: coached when it fails even if the agent never carried its stage: the stage's "missing" advice
+    #: does not cover it (a curt tone, an unacknowledged wait judge the whole conversation)
+    coach_when_missing: bool = False
 
     def applies_to(self, contact_type: str) -> bool:
         """Whether the check is enabled for ``contact_type`` (no list means every type)."""
@@ -273,7 +277,14 @@ def _check(entry: Mapping[str, Any], source: str) -> CheckSpec:
         contact_types=types,
         params=MappingProxyType(dict(entry.get("params", {}))),
         texts=_texts(entry.get("feedback", {}), where),
+        coach_when_missing=_flag(entry.get("coach_when_missing", False), f"{where}.coach_when_missing"),
     )
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ScorecardError(f"{where} must be true or false, not {value!r}")
+    return value
 
 
 def _texts(raw: Any, where: str) -> Mapping[str, Mapping[str, str]]:

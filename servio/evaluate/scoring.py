@@ -13,7 +13,7 @@ from typing import Any
 
 from servio.evaluate.contact_type import contact_type_of, conversation_language
 from servio.evaluate.feedback import coach, pattern_name
-from servio.evaluate.patterns import real_choice
+from servio.evaluate.patterns import customer_has_choice, real_choice
 from servio.evaluate.registry import CheckFn, registered_patterns
 from servio.evaluate.scorecard import CheckSpec, Scorecard, default_scorecard
 from servio.evaluate.view import View
@@ -40,9 +40,10 @@ def evaluate(tagged: TaggedConversation, *, contact_type: ContactType | str | No
     if view.contact_type in ANSWER_IS_SOLUTION and not view.agent_turns(6):
         view.with_stage(6, _answers(view))
     plan = card.plan(str(ctype))
-    values = card.pattern_params.get("values_never_asked", {})
-    scores = tuple(stage_score(view, stage, _applicable(view, stage, weight, values), checks)
+    scores = tuple(stage_score(view, stage, _applicable(view, stage, weight, card.pattern_params), checks)
                    for stage, weight, checks in plan)
+    failures = find_patterns(view, card, language)
+    flagged = {f.turn for f in failures if f.turn is not None}
     return ConversationResult(
         conversation_id=conv.id,
         language=language,
@@ -52,8 +53,8 @@ def evaluate(tagged: TaggedConversation, *, contact_type: ContactType | str | No
         turns=tagged.turns,
         stage_scores=scores,
         overall=overall_score(scores),
-        failures=find_patterns(view, card, language),
-        feedback=coach(scores, language, card, conv.unread),
+        failures=failures,
+        feedback=coach(scores, language, card, conv.unread, flagged),
         started_at=conv.started_at.isoformat() if conv.started_at is not None else None,
         unread=conv.unread,
     )
@@ -77,13 +78,46 @@ def _answers(view: View) -> list[int]:
     return found
 
 
-def _applicable(view: View, stage: int, weight: float, values_params: Mapping[str, Any]) -> float:
-    """``weight``, or 0 (not applicable) for values the agent rightly left alone: the customer had
-    no real choice to make (SERVICE_PROCESS.md) and nobody raised one."""
-    if stage == 4 and weight > 0 and not view.agent_turns(4) and not view.customer_turns(4):
-        if not real_choice(view, values_params):
+def _applicable(view: View, stage: int, weight: float,
+                pattern_params: Mapping[str, Mapping[str, Any]]) -> float:
+    """``weight``, or 0 (not applicable) for a stage the agent rightly left alone (docs/scorecard.md):
+
+    - interest (2), when the customer opened with the need (a customer turn of 3 or 5 before the
+      agent's first turn) and the agent carried no stage 2: the customer was not "left to start
+      explaining unprompted after a bare 'tere'" (SERVICE_PROCESS.md), they had opened up already;
+    - values (4), when the customer had no real choice to make and nobody raised one (the
+      ``values_never_asked`` pattern's parameters);
+    - options (5), when there was no choice between options (the ``one_option_pushed`` pattern's
+      parameters: no choice contact type, no customer asking for alternatives) and nobody raised
+      what is possible: no agent or customer turn carries 5. Options are made explicit "before a
+      solution that depends on them" and more than one is offered "where more exist"; a support
+      contact with one fix and no limit in sight has none.
+    """
+    if weight <= 0 or view.agent_turns(stage):
+        return weight
+    if stage == 2 and customer_opened_with_need(view):
+        return 0.0
+    if stage == 4 and not view.customer_turns(4):
+        if not real_choice(view, pattern_params.get("values_never_asked", {})):
+            return 0.0
+    if stage == 5 and not view.customer_turns(5):
+        options = {**_OPTIONS_DEFAULTS, **pattern_params.get("one_option_pushed", {})}
+        if not customer_has_choice(view, options):
             return 0.0
     return weight
+
+
+#: The ``one_option_pushed`` defaults: the contact types where there is a choice between options.
+_OPTIONS_DEFAULTS: Mapping[str, Any] = {"choice_contact_types": ("sales", "complaint")}
+
+
+def customer_opened_with_need(view: View) -> bool:
+    """Whether a customer turn describing the need or asking what is possible (3 or 5) comes before
+    the agent's first turn (an e-mail, a chat the customer opens with the problem)."""
+    first = view.first_agent
+    if first is None:
+        return False
+    return any(i < first for i in view.customer_turns(3, 5))
 
 
 def stage_score(view: View, stage: int, weight: float,

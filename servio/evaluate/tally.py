@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TypeVar
 
-from servio.evaluate.profiles import UNKNOWN, rank_failures, summary_sentence
+from servio.evaluate.profiles import UNKNOWN, rank_failures, strongest_and_weakest, summary_sentence
 from servio.results import AgentProfile, ConversationResult, StageProfile
 from servio.stages import ALL_STAGES
 
@@ -41,7 +41,9 @@ class StageSums:
     ``present`` counts every score of the stage that was carried (a profile's coverage divides it by
     all the conversations); ``applies``, ``carried`` and ``total`` count the scores where the stage
     applies (weight above 0): the mean, and the dashboard's "present in" and "missing in"; ``zero``
-    those carried there that scored 0 (:func:`carried_but_zero`: the heatmap's "but scored 0 in").
+    those carried there that scored 0 (:func:`carried_but_zero`: the heatmap's "but scored 0 in");
+    ``weight`` the sum of its weights where it applies (which of the stages tied at the lowest mean is
+    named the weakest, :func:`~servio.evaluate.profiles.strongest_and_weakest`).
     """
 
     present: int = 0
@@ -49,10 +51,12 @@ class StageSums:
     carried: int = 0
     total: Fraction = Fraction(0)
     zero: int = 0
+    weight: Fraction = Fraction(0)
 
     def __add__(self, other: StageSums) -> StageSums:
         return StageSums(self.present + other.present, self.applies + other.applies,
-                         self.carried + other.carried, self.total + other.total, self.zero + other.zero)
+                         self.carried + other.carried, self.total + other.total, self.zero + other.zero,
+                         self.weight + other.weight)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +91,7 @@ class TallyBuilder:
     keep_ids: bool = False
     conversations: int = 0
     overall: dict[float, int] = field(default_factory=dict)
-    scores: dict[tuple[int, float, bool, bool], int] = field(default_factory=dict)
+    scores: dict[tuple[int, float, bool, float], int] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)
     teams: dict[str, list[int]] = field(default_factory=dict)
     languages: dict[str, list[int]] = field(default_factory=dict)
@@ -109,9 +113,10 @@ class TallyBuilder:
         if self.keep_ids:
             self.ids.append((position, id))
 
-    def stage(self, stage: int, score: float, present: bool, applies: bool, count: int = 1) -> None:
-        """``count`` scores of ``stage`` equal to ``score``, carried or not, applying or not."""
-        key = (int(stage), score, bool(present), bool(applies))
+    def stage(self, stage: int, score: float, present: bool, weight: float, count: int = 1) -> None:
+        """``count`` scores of ``stage`` equal to ``score``, carried or not, of stage weight ``weight``
+        (0: not applicable)."""
+        key = (int(stage), score, bool(present), float(weight))
         self.scores[key] = self.scores.get(key, 0) + count
 
     def failure(self, pattern: str, count: int = 1) -> None:
@@ -121,17 +126,21 @@ class TallyBuilder:
     def build(self) -> Tally:
         counts: dict[int, list[int]] = {}  # per stage: present, applies, carried, carried but scored 0
         applying: dict[int, dict[float, int]] = {}  # per stage: how often each score where it applies
-        for (stage, score, present, applies), n in self.scores.items():
+        weights: dict[int, dict[float, int]] = {}  # per stage: how often each weight where it applies
+        for (stage, score, present, weight), n in self.scores.items():
             c = counts.setdefault(stage, [0, 0, 0, 0])
             c[0] += n if present else 0
-            if applies:
+            if weight > 0:
+                counted = weights.setdefault(stage, {})
+                counted[weight] = counted.get(weight, 0) + n
                 c[1] += n
                 c[2] += n if present else 0
                 c[3] += n if carried_but_zero(present, 1.0, score) else 0
                 scores = applying.setdefault(stage, {})
                 scores[score] = scores.get(score, 0) + n
         stages = {stage: StageSums(present=c[0], applies=c[1], carried=c[2],
-                                   total=_exact(applying.get(stage, {})), zero=c[3])
+                                   total=_exact(applying.get(stage, {})), zero=c[3],
+                                   weight=_exact(weights.get(stage, {})))
                   for stage, c in counts.items()}
         return Tally(conversations=self.conversations, overall=_exact(self.overall), stages=stages,
                      failures=dict(self.failures), teams={k: Seen(*v) for k, v in self.teams.items()},
@@ -187,7 +196,7 @@ def _exact(counts: Mapping[float, int]) -> Fraction:
 def _add(builder: TallyBuilder, position: int, r: ConversationResult) -> None:
     builder.conversation(position, r.conversation_id, r.overall, r.team, r.language, r.incomplete)
     for s in r.stage_scores:
-        builder.stage(s.stage, s.score, s.present, s.weight > 0)
+        builder.stage(s.stage, s.score, s.present, s.weight)
     for pattern in {f.id for f in r.failures}:
         builder.failure(pattern)
 
@@ -292,9 +301,8 @@ def profile_of(t: Tally, *, kind: str, id: str, language: str) -> AgentProfile:
         means[int(stage)] = _mean(sums.total, sums.applies)
         stages.append(StageProfile(stage=int(stage), coverage=sums.present / t.conversations,
                                    mean_score=means[int(stage)]))
-    strongest = min(means, key=lambda s: (-means[s], s)) if means else None
-    weakest = min(means, key=lambda s: (means[s], s)) if means else None
     failures = rank_failures(t.failures)
+    strongest, weakest = strongest_and_weakest(means, {s: t.stages[s].weight for s in means}, failures)
     if kind == "team":
         team = None if id == UNKNOWN else id
     else:

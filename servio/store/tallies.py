@@ -46,12 +46,12 @@ def tallies(session: Session, query: Select[Any], by: str, *, ids: bool = False)
     if not builders:
         return {}
     chosen = query.with_only_columns(c.id.label("id"), key.label("key")).subquery()
-    s, applies = StageScoreRow, (StageScoreRow.weight > 0).label("applies")
-    stages = (select(chosen.c.key, s.stage, s.score, s.present, applies, func.count())
+    s = StageScoreRow
+    stages = (select(chosen.c.key, s.stage, s.score, s.present, s.weight, func.count())
               .join_from(chosen, s, s.conversation_id == chosen.c.id)
-              .group_by(chosen.c.key, s.stage, s.score, s.present, applies))
-    for group, stage, score, present, applying, n in session.execute(stages):
-        builders[group].stage(stage, score, present, applying, n)
+              .group_by(chosen.c.key, s.stage, s.score, s.present, s.weight))
+    for group, stage, score, present, weight, n in session.execute(stages):
+        builders[group].stage(stage, score, present, weight, n)
     fr = FailureRow
     failures = (select(chosen.c.key, fr.pattern, func.count(distinct(fr.conversation_id)))
                 .join_from(chosen, fr, fr.conversation_id == chosen.c.id)

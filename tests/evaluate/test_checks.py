@@ -396,3 +396,57 @@ def test_several_options_counted_by_number(text: str, language: str) -> None:
 def test_next_step_recap_words(text: str, language: str) -> None:
     tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {6}, "..."), (A, {7}, text), language=language)
     assert run("next_step", tagged)[0] is True
+
+
+# -- solution_tied_to_need: SERVICE_PROCESS.md, stage 6, "tied to what the customer said" -------------
+_PITCH = [(C, {3}, "Tere, tahaksin uut telefoni järelmaksuga."),
+          (A, {1, 6}, "Tere, soovitan iPhone 16, see maksab 39 eurot kuus 24 kuu jooksul. Kas vormistame?"),
+          (C, {3}, "Ma ei tea, see tundub kallis. Mul on vaja lihtsalt head kaamerat."),
+          (A, {6}, "iPhone 16-l on väga hea kaamera. Kas vormistan tellimuse?")]
+
+
+def test_a_premature_pitch_is_not_tied_to_what_the_customer_said() -> None:
+    assert run("solution_tied_to_need", convo(*_PITCH), "sales") == (False, 1)
+    assert run("solution_tied_to_need", ET_WEAK) == (False, 1)
+
+
+def test_a_solution_after_an_answered_needs_question_is_tied_to_the_need() -> None:
+    asked = [_PITCH[0], (A, {1, 3}, "Tere! Milleks te telefoni kõige rohkem kasutate?"),
+             (C, {3, 4}, "Pildistan palju, kaamera on kõige tähtsam."), _PITCH[1]]
+    assert run("solution_tied_to_need", convo(*asked), "sales") == (True, 3)
+    assert run("solution_tied_to_need", ET_GOOD, "sales") == (True, 9)
+    assert run("solution_tied_to_need", EN_WEAK) == (True, 3)  # "Order number?" was answered
+
+
+def test_a_needs_question_nobody_answered_does_not_tie_the_solution() -> None:
+    unanswered = [(C, {3}, "Mu internet ei tööta."),
+                  (A, {3}, "Mis tuled ruuteril põlevad?"),
+                  (A, {6}, "Taaskäivitage ruuter, see aitab tavaliselt kohe.")]
+    assert run("solution_tied_to_need", convo(*unanswered)) == (False, 2)
+
+
+def test_a_need_stated_completely_ties_a_direct_answer_where_the_pattern_excuses_it() -> None:
+    complete = [(C, {3}, "Tere, tellisin eile punase jope suuruses M, aga sain sinise suuruses L, "
+                         "palun vahetage see ümber."),
+                (A, {1, 6}, "Tere! Saatsin teile tagastuslingi, uus jope läheb teele homme.")]
+    assert run("solution_tied_to_need", convo(*complete)) == (True, 1)
+    assert run("solution_tied_to_need", convo(*complete), complete_need_words=40) == (False, 1)
+    # in a sale the need still has to be shaped: solution_before_needs does not excuse it there
+    assert run("solution_tied_to_need", convo(*complete), "sales") == (False, 1)
+
+
+def test_no_solution_no_tie_to_judge() -> None:
+    greeted = convo((C, {3}, "Tere"), (A, {1, 2}, "Tere! Kuidas saan aidata?"))
+    assert run("solution_tied_to_need", greeted) == (None, None)
+
+
+@pytest.mark.parametrize("contact_type", ["support", "sales", "complaint"])
+def test_the_check_fails_wherever_solution_before_needs_shows(contact_type: str) -> None:
+    from servio.evaluate.patterns import solution_before_needs
+    from servio.evaluate.scorecard import default_scorecard
+
+    params = default_scorecard().pattern_params["solution_before_needs"]
+    for tagged in (ET_GOOD, ET_WEAK, EN_GOOD, EN_WEAK, convo(*_PITCH)):
+        shown, turn = solution_before_needs(view(tagged, contact_type), params)
+        if shown:
+            assert run("solution_tied_to_need", tagged, contact_type) == (False, turn)

@@ -48,7 +48,20 @@ def test_missing_stage_points_at_the_stage_not_a_turn() -> None:
 
 def test_missing_stage_replaces_its_check_items() -> None:
     fb = evaluate(ET_WEAK).feedback
-    assert not [f for f in fb if f.stage == Stage.ATTUNEMENT and f.kind == "improve"]
+    own = {check_text(load_scorecard(), c, "improve", "et")
+           for c in ("greeting_first_turn", "self_introduction")}
+    assert not [f for f in fb if f.stage == Stage.ATTUNEMENT and f.kind == "improve" and f.text in own]
+
+
+def test_a_check_the_missing_advice_does_not_cover_is_coached_with_it() -> None:
+    """No greeting at all, and a curt reply: "start with a greeting" does not say "soften the tone"."""
+    fb = evaluate(ET_WEAK).feedback
+    attunement = [f for f in fb if f.stage == Stage.ATTUNEMENT]
+    assert [f.kind for f in attunement] == ["missing", "improve"]
+    assert attunement[1].text == texts("et")["check"]["tone_not_curt"]["improve"]
+    assert attunement[1].turn == 3  # "Vahetust ei tee."
+    assert fb.index(attunement[1]) == fb.index(attunement[0]) + 1
+    assert len([f for f in fb if f.kind != "praise"]) <= load_scorecard().feedback.max_improve
 
 
 def test_praise_for_good_work_at_most_two_and_pointing_at_a_turn() -> None:
@@ -73,7 +86,7 @@ def test_improvements_ordered_by_weight_times_gap() -> None:
 
     def importance(item):  # type: ignore[no-untyped-def]
         stage = result.score_of(item.stage)
-        if item.kind == "missing":
+        if item.kind == "missing" or not stage.present:  # a check coached with its missing stage
             return stage.weight
         check = next(c for c in stage.checks if c.turn == item.turn and not c.passed
                      and check_text(card, c.id, "improve", "et") == item.text)
@@ -117,3 +130,53 @@ def test_both_languages_have_the_same_keys() -> None:
 def test_unknown_language_falls_back_to_english() -> None:
     assert texts("fi") is texts("en")
     assert EN_GOOD.conversation.language == "en"
+
+
+def test_no_praise_for_a_turn_a_failure_pattern_names() -> None:
+    """A premature pitch: "solution before needs" at turn 1 is not also praised as a concrete solution,
+    and the solution stage no longer scores full marks."""
+    pitch = convo(
+        (C, {3}, "Tere, tahaksin uut telefoni järelmaksuga."),
+        (A, {1, 6}, "Tere, soovitan iPhone 16, see maksab 39 eurot kuus 24 kuu jooksul. Kas vormistame?"),
+        (C, {3}, "Ma ei tea, see tundub kallis. Mul on vaja lihtsalt head kaamerat."),
+        (A, {6}, "iPhone 16-l on väga hea kaamera. Kas vormistan tellimuse?"),
+        (C, {7}, "Mõtlen veel."), (A, {7}, "Selge, aitäh ja head aega!"),
+        contact_type="sales")
+    result = evaluate(pitch)
+    named = {f.turn for f in result.failures}
+    assert 1 in named
+    assert not [f for f in result.feedback if f.kind == "praise" and f.turn in named]
+    solution = result.score_of(Stage.SOLUTION)
+    assert solution.score < load_scorecard().feedback.praise_min_score
+    tied = texts("et")["check"]["solution_tied_to_need"]["improve"]
+    assert any(f.text == tied and f.turn == 1 for f in result.feedback)
+
+
+def test_a_stage_whose_every_turn_is_named_gets_no_praise_but_another_may() -> None:
+    result = evaluate(ET_GOOD)
+    card = load_scorecard()
+    from servio.evaluate.feedback import coach
+
+    flagged = {t for s in result.stage_scores if s.stage == Stage.NEEDS for t in s.turns}
+    fb = coach(result.stage_scores, "et", card, flagged=flagged)
+    praise = [f for f in fb if f.kind == "praise"]
+    assert praise and all(f.turn not in flagged for f in praise)
+    assert Stage.NEEDS not in {f.stage for f in praise}
+
+
+def test_an_unacknowledged_wait_is_coached_once_interest_drops_out() -> None:
+    """The customer opens with a 40-minute wait and the need: interest does not apply, and the coaching
+    list has room for the wait (the audit's ootamine-1)."""
+    tagged = convo(
+        (C, {1, 3}, "Tere, ootasin järjekorras 40 minutit! Mu internet on kolm päeva maas olnud."),
+        (A, {1, 3}, "Tere, mina olen Mari. Mis aadressil teil internet ei tööta?"),
+        (C, {3}, "Tamme 5, Tartu."),
+        (A, {6}, "Nagu juba öeldud, on seal piirkonnas rike. Parandus valmib homme kella 12-ks."),
+        (C, {3}, "Ma ei ole seda kuulnud."),
+        (A, {7}, "Kas saan veel aidata? Head aega."),
+        contact_type="support")
+    result = evaluate(tagged)
+    assert result.score_of(Stage.INTEREST).weight == 0
+    assert Stage.INTEREST not in {f.stage for f in result.feedback}
+    wait = texts("et")["check"]["wait_acknowledged"]["improve"]
+    assert any(f.text == wait for f in result.feedback)

@@ -156,3 +156,36 @@ def test_a_stage_that_never_applies_has_no_stage_profile() -> None:
     (q,) = profiles([result(1, values_weight=0.0), result(2)], language="en")
     values = next(s for s in q.stages if s.stage == Stage.VALUES)
     assert values.mean_score == pytest.approx(50.0)  # the mean where it applies, not over both
+
+
+def test_no_stage_is_named_strongest_when_even_the_best_mean_is_low() -> None:
+    """toomas scores 16 overall: his best stage (29) is not his strength (praise_min_score, 80)."""
+    low = {1: 20.0, 2: 0.0, 3: 10.0, 4: 0.0, 5: 15.0, 6: 29.0, 7: 5.0}
+    (en,) = profiles([result(1, scores=low, failures=("no_close",))], language="en")
+    assert en.strongest is None and en.named_strongest is None and en.weakest is not None
+    assert en.summary.startswith("No stage stands out as a strength, weak at ")
+    (et,) = profiles([result(1, scores=low, language="et")])
+    assert et.summary.startswith("Ükski etapp ei paista tugevana silma; nõrgim: ")
+    almost = {**low, 6: 79.9}
+    assert profiles([result(1, scores=almost)])[0].strongest is None
+    assert profiles([result(1, scores={**low, 6: 80.0})])[0].strongest == Stage.SOLUTION
+
+
+def test_a_tie_for_weakest_goes_to_the_stage_of_the_most_frequent_failure_pattern() -> None:
+    """piret: interest, needs and values all at 0, "solution before needs" in 3 of 3: needs, not interest."""
+    tied = {1: 73.0, 2: 0.0, 3: 0.0, 4: 0.0, 5: 40.0, 6: 64.0, 7: 57.0}
+    fails = [("solution_before_needs", "values_never_asked")] * 3
+    (p,) = profiles([result(i, scores=tied, failures=f, language="et") for i, f in enumerate(fails)])
+    assert p.weakest == Stage.NEEDS
+    assert "nõrgim: vajaduste selgitamine ja kujundamine" in p.summary
+    values_first = [("values_never_asked",)] * 2 + [("solution_before_needs",)]
+    (q,) = profiles([result(i, scores=tied, failures=f) for i, f in enumerate(values_first)])
+    assert q.weakest == Stage.VALUES
+
+
+def test_a_tie_for_weakest_with_no_pattern_goes_to_the_heavier_stage() -> None:
+    tied = {1: 73.0, 2: 0.0, 3: 50.0, 4: 0.0, 5: 40.0, 6: 64.0, 7: 57.0}
+    (p,) = profiles([result(1, scores=tied, values_weight=1.5)])
+    assert p.weakest == Stage.VALUES  # 1.5 against interest's 1.0
+    (q,) = profiles([result(1, scores=tied, values_weight=1.0)])
+    assert q.weakest == Stage.INTEREST  # equal weights: the earlier stage

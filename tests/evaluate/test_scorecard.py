@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from servio.evaluate import ScorecardError, evaluate, load_scorecard, register_check
+from servio.evaluate.feedback import texts
 from servio.evaluate.scorecard import default_scorecard
 from servio.stages import Stage
 from tests.evaluate.build import EN_GOOD, ET_GOOD, ET_WEAK, A, C, convo
@@ -173,6 +174,8 @@ def test_extends_a_file_relative_to_itself(tmp_path: Path, custom: Path) -> None
     ('extends = "default"\n[cues.fi]\nthanks = ["kiitos"]\n', "cue tables"),
     ('extends = "default"\n[cues.et]\nthanks = ["re:(unclosed"]\n', "not a valid pattern"),
     ('extends = "default"\nscore = 1\n', "unknown keys"),
+    ('extends = "default"\n[[check]]\nid = "thanks"\ncoach_when_missing = "yes"\n',
+     r"check 'thanks'.coach_when_missing must be true or false"),
     ("this is = not toml [", "cannot read"),
 ])
 def test_invalid_files_are_refused_with_the_reason(tmp_path: Path, text: str, message: str) -> None:
@@ -200,3 +203,18 @@ def test_disabled_check_changes_the_stage_score(tmp_path: Path) -> None:
     after = evaluate(weak_needs, scorecard=load_scorecard(path)).score_of(Stage.NEEDS).score
     assert before == pytest.approx(100 * 0.75 / 2.5)  # paraphrase passes; open question and first turn fail
     assert after == pytest.approx(100 * 0.75 / 1.75)
+
+
+def test_a_check_coached_when_its_stage_is_missing_can_be_switched_off(tmp_path: Path) -> None:
+    """m8: a curt tone is coached with a missing attunement by default; a card can say it should not be."""
+    from tests.evaluate.build import ET_WEAK
+
+    curt = texts("et")["check"]["tone_not_curt"]["improve"]
+    assert load_scorecard().check("tone_not_curt").coach_when_missing
+    assert any(f.text == curt for f in evaluate(ET_WEAK).feedback)
+    path = tmp_path / "quiet.toml"
+    path.write_text('extends = "default"\n[[check]]\nid = "tone_not_curt"\ncoach_when_missing = false\n',
+                    "utf-8")
+    card = load_scorecard(path)
+    assert not card.check("tone_not_curt").coach_when_missing
+    assert not any(f.text == curt for f in evaluate(ET_WEAK, scorecard=card).feedback)

@@ -33,7 +33,8 @@ def test_a_stage_score_is_the_weighted_share_of_passed_checks() -> None:
     solution = evaluate(EN_WEAK).score_of(Stage.SOLUTION)
     by_id = {c.id: c for c in solution.checks}
     assert by_id["concrete_solution"].passed and not by_id["acceptance_sought"].passed
-    assert solution.score == pytest.approx(100 * 1.0 / 1.75)
+    assert by_id["solution_tied_to_need"].passed  # "Order number?" was answered before it
+    assert solution.score == pytest.approx(100 * (1.0 + 1.0) / (1.0 + 1.0 + 0.75))
     assert solution.turns == (3,)
 
 
@@ -59,12 +60,13 @@ def test_checks_that_do_not_apply_are_left_out_of_the_share() -> None:
 def test_overall_is_the_weighted_mean_of_applicable_stages() -> None:
     result = evaluate(ET_WEAK, contact_type="complaint")
     card = load_scorecard()
-    # a complaint with one remedy and no priorities raised: values do not apply (no real choice)
-    weights = {s: 0.0 if s is Stage.VALUES else card.weight("complaint", s) for s in Stage}
+    # a complaint with one remedy and no priorities raised: values do not apply (no real choice); the
+    # customer opened with the need and the agent carried no interest: interest does not apply either
+    weights = {s: 0.0 if s in (Stage.INTEREST, Stage.VALUES) else card.weight("complaint", s) for s in Stage}
     expected = sum(weights[s] * result.score_of(s).score for s in Stage) / sum(weights.values())
     assert result.overall == pytest.approx(expected)
     assert [s.weight for s in result.stage_scores] == [weights[s] for s in Stage]
-    assert card.weight("complaint", Stage.VALUES) > 0
+    assert card.weight("complaint", Stage.VALUES) > 0 and card.weight("complaint", Stage.INTEREST) > 0
 
 
 # SERVICE_PROCESS.md: values are asked "where the customer has a choice to make"
@@ -182,3 +184,59 @@ def test_an_untagged_conversation_is_a_clear_type_error() -> None:
 def test_asking_for_a_stage_that_does_not_exist_says_which_stages_there_are() -> None:
     with pytest.raises(KeyError, match=r"no stage 9 in the result of .* \(stages are 1\.\.7\)"):
         evaluate(ET_GOOD).score_of(9)
+
+
+# SERVICE_PROCESS.md, interest: "the customer is not left to start explaining unprompted after a bare 'tere'"
+_OPENS_WITH_NEED = [
+    (C, {1, 3}, "Tere! Tahaksin teada, miks mu selle kuu arve on 15 eurot suurem kui tavaliselt."),
+    (A, {1, 3}, "Tere, Jaan Telekomist. Mis kuu arvest on jutt ja kas olete välismaal käinud?"),
+    (C, {3}, "Oktoobri arve. Jah, käisin Norras."),
+    (A, {6}, "Teie paketi rändluse maht on 5 GB, kasutasite 8,2 GB: lisatasu tuli 3,2 GB eest."),
+]
+
+
+def test_interest_does_not_apply_when_the_customer_opened_with_the_need() -> None:
+    result = evaluate(convo(*_OPENS_WITH_NEED), contact_type="support")
+    interest = result.score_of(Stage.INTEREST)
+    assert interest.weight == 0 and not interest.present
+    assert Stage.INTEREST not in {f.stage for f in result.feedback}
+    card = load_scorecard()
+    counted = {s.stage: card.weight("support", Stage(s.stage)) if s.stage == Stage.INTEREST else s.weight
+               for s in result.stage_scores}
+    with_interest = sum(counted[s.stage] * s.score for s in result.stage_scores) / sum(counted.values())
+    assert result.overall > with_interest  # an interest score of 0 no longer pulls a good reply down
+
+
+def test_interest_is_scored_after_a_bare_greeting_or_when_the_agent_invites() -> None:
+    bare = [(A, {1}, "Tere."), (C, {3}, "Mu arve on 15 eurot suurem kui tavaliselt, miks nii?"),
+            *_OPENS_WITH_NEED[2:]]
+    scored = evaluate(convo(*bare), contact_type="support").score_of(Stage.INTEREST)
+    assert scored.weight > 0 and scored.score == 0  # left to start explaining after a bare "tere"
+    hello = [(C, {1}, "Tere!"), (A, {1}, "Tere."), *bare[1:]]
+    assert evaluate(convo(*hello), contact_type="support").score_of(Stage.INTEREST).weight > 0
+    invited = [_OPENS_WITH_NEED[0], (A, {1, 2}, "Tere! Aitan hea meelega, kuidas saan abiks olla?"),
+               *_OPENS_WITH_NEED[1:]]
+    carried = evaluate(convo(*invited), contact_type="support").score_of(Stage.INTEREST)
+    assert carried.weight > 0 and carried.present  # the agent carried it: it counts
+
+
+# SERVICE_PROCESS.md, options: "limits and alternatives are made explicit before a solution that depends on
+# them; more than one option is offered where more exist"
+def test_options_do_not_apply_to_one_fix_with_no_choice_and_no_limit_raised() -> None:
+    result = evaluate(convo(*_RESET, language="en"), contact_type="support")
+    options = result.score_of(Stage.OPTIONS)
+    assert options.weight == 0 and not options.present
+    assert Stage.OPTIONS not in {f.stage for f in result.feedback}
+
+
+def test_options_apply_where_there_is_a_choice_or_someone_raised_what_is_possible() -> None:
+    for choice in ("sales", "complaint"):
+        assert evaluate(convo(*_RESET, language="en"), contact_type=choice).score_of(Stage.OPTIONS).weight > 0
+    asked = [(C, {3}, "I can't log in. Is there something else I could use instead?"), *_RESET[1:]]
+    assert evaluate(convo(*asked, language="en"), contact_type="support").score_of(Stage.OPTIONS).weight > 0
+    possible = [(C, {3, 5}, "I can't log in. Can you reset it today?"), *_RESET[1:]]
+    scored = evaluate(convo(*possible, language="en"), contact_type="support").score_of(Stage.OPTIONS)
+    assert scored.weight > 0 and not scored.present  # the customer asked what is possible: coached
+    limit = [*_RESET[:3], (A, {5}, "Resets are possible only to the e-mail on the account."), *_RESET[3:]]
+    carried = evaluate(convo(*limit, language="en"), contact_type="support").score_of(Stage.OPTIONS)
+    assert carried.weight > 0 and carried.present

@@ -103,3 +103,21 @@ def test_sums_are_exact_where_adding_floats_in_order_is_not() -> None:
 def test_an_empty_tally_has_no_profile() -> None:
     with pytest.raises(ValueError, match="no conversations"):
         profile_of(tally([]), kind="agent", id="x", language="en")
+
+
+def test_a_tally_breaks_a_tie_for_weakest_as_the_results_do() -> None:
+    """Tied at 0: the stage of the most frequent pattern, else the heavier one (its weights summed)."""
+    def one(n: int, failures: tuple[str, ...], values_weight: float) -> ConversationResult:
+        means = {1: 90.0, 2: 0.0, 3: 50.0, 4: 0.0, 5: 60.0, 6: 70.0, 7: 40.0}
+        scores = tuple(StageScore(stage=s, score=v, present=v > 0, weight=values_weight if s == 4 else 1.0)
+                       for s, v in means.items())
+        return ConversationResult(conversation_id=f"t{n}", language="en", contact_type="support",
+                                  agent_id="ann", team=None, turns=(), overall=50.0, stage_scores=scores,
+                                  failures=tuple(FailurePattern(f, "text", None) for f in failures))
+
+    for results, weakest in (([one(1, (), 1.5), one(2, (), 1.0)], 4),
+                             ([one(1, (), 0.5), one(2, (), 0.25)], 2),
+                             ([one(1, ("values_never_asked",), 0.25)], 4)):
+        expected = profile(results, kind="agent", id="ann", language="en")
+        assert expected.weakest == weakest
+        assert profile_of(tally(results), kind="agent", id="ann", language="en") == expected

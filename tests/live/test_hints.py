@@ -395,7 +395,9 @@ def test_only_closed_questions_keep_the_hint_on_the_need(language: str, turns: l
     assert update.next_stage == 3 and update.hint == hint_texts(language).next[3]
     update = session.add_turn(A, open_question)
     assert "only_closed_questions" not in [w.id for w in update.warnings]
-    assert update.next_stage == 5  # support: values weigh too little, the options come next
+    # support: values weigh too little, and options do not apply to a fault with no choice or limit raised
+    # (docs/scorecard.md): the solution comes next
+    assert update.next_stage == 6
 
 
 @pytest.mark.parametrize(("language", "hold", "greeting", "untrue"), [

@@ -169,3 +169,18 @@ def test_control_characters_from_the_data_are_shown_escaped_not_sent_to_the_term
     for by in ("agent", "team"):
         table = render_profiles(profiles(rows, by=by), Painter(False), "en")
         assert "\x1b" not in table and "\\x1b[41m" in table
+
+
+def test_a_stage_left_out_of_one_conversation_says_so_not_blaming_the_contact_type() -> None:
+    """Interest drops out where the customer opened with the need (docs/scorecard.md): in a support
+    contact, whose contact type weighs interest, the scorecard says "in this conversation"."""
+    from servio.evaluate import evaluate
+    from servio.report.terminal import render_scorecard
+    from tests.evaluate.build import A, C, convo
+
+    tagged = convo((C, {1, 3}, "Tere, mu koduinternet ei tööta alates eilsest õhtust."),
+                   (A, {1, 3}, "Tere, mina olen Jaan. Millal te ruuteri viimati taaskäivitasite?"),
+                   (C, {3}, "Täna hommikul."), (A, {6}, "Saatsin tehniku, ta tuleb homme kell 10."))
+    lines = render_scorecard(evaluate(tagged, contact_type="support"), Painter(False)).splitlines()
+    interest = next(line for line in lines if line.strip().startswith("2 "))
+    assert interest.split(maxsplit=2)[2] == "selles vestluses ei hinnata"

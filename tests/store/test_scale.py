@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from servio.model import ContactType
 from servio.results import ConversationResult, FailurePattern
 from servio.store import ConversationFilter, Store
 from tests.store.helpers import analyse, conversation
@@ -22,8 +23,9 @@ from tests.store.helpers import analyse, conversation
 
 @pytest.fixture(scope="module")
 def template() -> ConversationResult:
-    """One analysed conversation whose result every stored conversation reuses (no analysis per row)."""
-    return analyse(conversation(0))
+    """One analysed conversation whose result every stored conversation reuses (no analysis per row): a
+    sale, where options apply and this chat has none (the missing-stage listing finds every row)."""
+    return analyse(conversation(0, contact_type=ContactType.SALES))
 
 
 def _filled(path: Path, template: ConversationResult, n: int) -> Store:

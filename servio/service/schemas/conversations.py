@@ -67,7 +67,9 @@ class CheckOut(BaseModel):
 
 
 class StageScoreOut(BaseModel):
-    """Score 0..100 of one stage; weight 0 means not applicable for the contact type."""
+    """Score 0..100 of one stage; weight 0 means not applicable: for the contact type, or in this
+    conversation (interest when the customer opened with the need, values and options with no choice:
+    docs/scorecard.md)."""
 
     stage: int
     name: str

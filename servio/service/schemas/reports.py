@@ -126,7 +126,8 @@ class ReportOut(BaseModel):
     conversations: int
     agents: int = Field(description="Different agents among them (those without an agent count as one).")
     overall: float | None = Field(description="Mean overall score 0..100; null without conversations.")
-    strongest: int | None = Field(description="The strongest stage; null without one (an even profile).")
+    strongest: int | None = Field(description="The strongest stage; null without one (an even profile, or "
+                                  "no stage's mean reaches the praise_min_score of 80: docs/scorecard.md).")
     weakest: int | None = Field(description="The weakest stage; null without one.")
     summary: str = Field(description="The summary sentence (empty without conversations).")
     tip: str = Field(description="The coaching tip for the weakest stage (empty without one).")
