@@ -184,11 +184,16 @@ def import_paths(
         if on_note is not None:
             on_note(item)
 
+    def stored_note(item: Problem) -> None:  # the store's, about ids; the batch's transaction gave it the job
+        run.problems.append(item)
+        if on_note is not None:
+            on_note(item)
+
     analysis = _Guarded(tagger, store.scorecard, run, problem, Problem, workers)
     try:
         stream = read_conversations(paths, format=format, strict=strict, options=options, on_problem=problem,
                                     on_note=note)
-        _Batches(store, stream, analysis, job_id, on_progress).run(batch_size, redact)
+        _Batches(store, stream, analysis, job_id, on_progress, stored_note).run(batch_size, redact)
         skipped = stream.report.skipped
     except BaseException as exc:
         error = INTERRUPTED if isinstance(exc, KeyboardInterrupt | SystemExit) else \
@@ -313,9 +318,10 @@ class _Batches:
     process stores the one before."""
 
     def __init__(self, store: Store, stream: Any, analysis: _Guarded, job_id: int,
-                 on_progress: Callable[[ImportReport], None] | None) -> None:
+                 on_progress: Callable[[ImportReport], None] | None,
+                 on_note: Callable[[Problem], None]) -> None:
         self.store, self.stream, self.analysis, self.job_id = store, stream, analysis, job_id
-        self.on_progress = on_progress
+        self.on_progress, self.on_note = on_progress, on_note
 
     def run(self, batch_size: int, redact: RedactionConfig) -> None:
         """Store every batch; a read error (``strict``) stores the batches read before it, then is raised."""
@@ -352,7 +358,7 @@ class _Batches:
         outcomes = self.store.save_results(
             batch.clean, self.analysis.one, tagger=self.analysis.tagger, job_id=self.job_id, skipped=skipped,
             problems=run.take_pending, analyse_many=batch.started.many if batch.started else None,
-            redacted=batch.redacted)
+            redacted=batch.redacted, on_note=self.on_note)
         run.read += batch.read
         run.incomplete += sum(1 for conv in batch.clean if conv.unread)
         run.outcomes.update(outcomes)
