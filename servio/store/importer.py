@@ -199,11 +199,29 @@ def import_paths(
         error = INTERRUPTED if isinstance(exc, KeyboardInterrupt | SystemExit) else \
             _redacted_message(f"{type(exc).__name__}: {exc}", redact)
         store.finish_import_job(job_id, "failed", error=error, problems=run.take_pending())
+        _forget_replaced(store, run, quiet=True)
         raise
     finally:
         analysis.pool.close()
     store.finish_import_job(job_id, "done", skipped=skipped, problems=run.take_pending())
+    _forget_replaced(store, run)
     return run.report(skipped)
+
+
+def _forget_replaced(store: Store, run: _Run, *, quiet: bool = False) -> None:
+    """SQLite: after an import that replaced stored text (``updated``: a corrected file, or data imported
+    with redaction off imported again with it on), empty the write-ahead log as a deletion does; it held
+    the text as first written, raw values included, until SQLite happened to overwrite those frames.
+    ``quiet`` (the import failed already): a failure here does not hide that one."""
+    if not run.outcomes["updated"]:
+        return
+    from servio.store.engine import empty_wal
+
+    try:
+        empty_wal(store.engine)
+    except Exception:
+        if not quiet:
+            raise
 
 
 def _redacted_message(message: str, config: RedactionConfig) -> str:
