@@ -86,6 +86,11 @@ class Conversation:
     ``unread`` says where each record of this conversation that a reader could not read and
     skipped stands in the source (``file:line``, ``file@byte N`` or ``file``): a turn, row, cue or
     message that is missing from ``turns``. A conversation with any is *incomplete*.
+
+    ``id_made`` is true when the source names no id and servio made one from the file's name and the
+    conversation's place in it (``export-1``): such an id says where the conversation stood, not which
+    conversation it is, so the store does not let it replace a different conversation stored under the
+    same id (docs/storage.md). It is not content: equality and the content hash ignore it.
     """
 
     id: str
@@ -98,6 +103,7 @@ class Conversation:
     started_at: datetime | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
     unread: tuple[str, ...] = ()
+    id_made: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.turns, tuple):
@@ -110,7 +116,8 @@ class Conversation:
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickled with its metadata as a plain dict (for worker processes); rebuilt frozen."""
         return (Conversation, (self.id, self.turns, self.language, self.channel, self.agent_id, self.team,
-                               self.contact_type, self.started_at, dict(self.metadata), self.unread))
+                               self.contact_type, self.started_at, dict(self.metadata), self.unread,
+                               self.id_made))
 
     def with_language(self, language: Language) -> Conversation:
         """A copy with the conversation language set."""

@@ -135,6 +135,7 @@ class _Group:
     line: int
     raw: dict[str, str] = field(default_factory=dict)
     turns: list[Turn] = field(default_factory=list)
+    named: bool = False  # an id cell named the conversation (else servio made its id from the file name)
     times: TurnTimes = field(default_factory=lambda: TurnTimes(None))
 
 
@@ -219,6 +220,7 @@ class CsvReader:
                 continue
             current = cells.get("id") or current
             group = groups.get(current) or _Group(line=number)
+            group.named = group.named or bool(cells.get("id"))
             try:
                 turn = self._turn(cells, group, options)
             except FieldError as exc:
@@ -272,7 +274,7 @@ class CsvReader:
         if group.times.day is not None:  # a date column's date when no turn has a time
             fields.setdefault("day", group.times.day)
         return build_conversation(fields, _in_time_order(group.turns), options, default_id=group_id,
-                                  metadata={**kept, **group.times.metadata()})
+                                  metadata={**kept, **group.times.metadata()}, id_made=not group.named)
 
 
 def _in_time_order(turns: list[Turn]) -> list[Turn]:

@@ -243,8 +243,12 @@ def build_conversation(
     default_id: str,
     default_channel: Channel = Channel.CHAT,
     metadata: Mapping[str, Any] | None = None,
+    id_made: bool | None = None,
 ) -> Conversation:
-    """A :class:`Conversation` from checked fields, filling what the source left out."""
+    """A :class:`Conversation` from checked fields, filling what the source left out.
+
+    Without an ``id`` field the conversation takes ``default_id`` and is marked ``id_made`` (servio made
+    its id); ``id_made`` says so instead where the reader put a made id among the fields (CSV groups)."""
     language = fields.get("language")
     channel = fields.get("channel") or options.channel or default_channel
     contact_type = fields.get("contact_type")
@@ -252,6 +256,7 @@ def build_conversation(
     started_at = fields.get("started_at") or first_turn or fields.get("day")
     return Conversation(
         id=fields.get("id") or default_id,
+        id_made=not fields.get("id") if id_made is None else id_made,
         turns=tuple(turns),
         language=Language(language) if language else options.language,
         channel=Channel(channel),

@@ -7,7 +7,8 @@ and its job would show ``running`` for ever when the service came back within th
 which :meth:`~servio.store.Store.fail_stale_import_jobs` gives a job up. So the service sweeps both at
 start-up and then every :data:`EVERY` seconds: jobs with no progress for 15 minutes are marked failed,
 and upload folders older than :data:`UPLOAD_MAX_AGE` are removed (an import of the largest upload takes
-minutes; the dashboard's own watcher gives up after the same six hours).
+minutes). A graceful stop (SIGTERM) is not such a crash: it waits for the imports under way, the API's and
+the dashboard's, which then remove their uploads (docs/storage.md).
 """
 
 from __future__ import annotations

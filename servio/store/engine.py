@@ -7,6 +7,7 @@ readers (the API) and one writer (an import) can share a file.
 
 from __future__ import annotations
 
+import os
 import re
 from importlib.resources import files
 from pathlib import Path
@@ -113,6 +114,11 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
         kwargs["poolclass"] = StaticPool
     engine = create_engine(url, echo=echo, **kwargs)
 
+    if not memory and not url.query.get("uri"):
+        @event.listens_for(engine, "do_connect")
+        def _private_file(*_args: Any) -> None:
+            create_private(Path(str(url.database)))
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # pysqlite's own transaction handling is switched off and BEGIN issued
@@ -137,6 +143,21 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def create_private(path: Path) -> bool:
+    """Create the SQLite file ``path`` readable and writable by its owner only (0600), when it does not
+    exist yet; True if it was made here. SQLite gives the write-ahead log and shared-memory files it makes
+    beside it the file's permissions, so they are private too. A file that exists keeps the permissions
+    its owner gave it (docs/storage.md)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    except OSError:  # no such folder, no permission: SQLite says so in its own words
+        return False
+    os.close(fd)  # an empty file is an empty SQLite database
+    return True
 
 
 def migrations_dir() -> Path:

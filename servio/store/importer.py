@@ -184,21 +184,44 @@ def import_paths(
         if on_note is not None:
             on_note(item)
 
+    def stored_note(item: Problem) -> None:  # the store's, about ids; the batch's transaction gave it the job
+        run.problems.append(item)
+        if on_note is not None:
+            on_note(item)
+
     analysis = _Guarded(tagger, store.scorecard, run, problem, Problem, workers)
     try:
         stream = read_conversations(paths, format=format, strict=strict, options=options, on_problem=problem,
                                     on_note=note)
-        _Batches(store, stream, analysis, job_id, on_progress).run(batch_size, redact)
+        _Batches(store, stream, analysis, job_id, on_progress, stored_note).run(batch_size, redact)
         skipped = stream.report.skipped
     except BaseException as exc:
         error = INTERRUPTED if isinstance(exc, KeyboardInterrupt | SystemExit) else \
             _redacted_message(f"{type(exc).__name__}: {exc}", redact)
         store.finish_import_job(job_id, "failed", error=error, problems=run.take_pending())
+        _forget_replaced(store, run, quiet=True)
         raise
     finally:
         analysis.pool.close()
     store.finish_import_job(job_id, "done", skipped=skipped, problems=run.take_pending())
+    _forget_replaced(store, run)
     return run.report(skipped)
+
+
+def _forget_replaced(store: Store, run: _Run, *, quiet: bool = False) -> None:
+    """SQLite: after an import that replaced stored text (``updated``: a corrected file, or data imported
+    with redaction off imported again with it on), empty the write-ahead log as a deletion does; it held
+    the text as first written, raw values included, until SQLite happened to overwrite those frames.
+    ``quiet`` (the import failed already): a failure here does not hide that one."""
+    if not run.outcomes["updated"]:
+        return
+    from servio.store.engine import empty_wal
+
+    try:
+        empty_wal(store.engine)
+    except Exception:
+        if not quiet:
+            raise
 
 
 def _redacted_message(message: str, config: RedactionConfig) -> str:
@@ -313,9 +336,10 @@ class _Batches:
     process stores the one before."""
 
     def __init__(self, store: Store, stream: Any, analysis: _Guarded, job_id: int,
-                 on_progress: Callable[[ImportReport], None] | None) -> None:
+                 on_progress: Callable[[ImportReport], None] | None,
+                 on_note: Callable[[Problem], None]) -> None:
         self.store, self.stream, self.analysis, self.job_id = store, stream, analysis, job_id
-        self.on_progress = on_progress
+        self.on_progress, self.on_note = on_progress, on_note
 
     def run(self, batch_size: int, redact: RedactionConfig) -> None:
         """Store every batch; a read error (``strict``) stores the batches read before it, then is raised."""
@@ -352,7 +376,7 @@ class _Batches:
         outcomes = self.store.save_results(
             batch.clean, self.analysis.one, tagger=self.analysis.tagger, job_id=self.job_id, skipped=skipped,
             problems=run.take_pending, analyse_many=batch.started.many if batch.started else None,
-            redacted=batch.redacted)
+            redacted=batch.redacted, on_note=self.on_note)
         run.read += batch.read
         run.incomplete += sum(1 for conv in batch.clean if conv.unread)
         run.outcomes.update(outcomes)

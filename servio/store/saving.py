@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from servio.ingest.base import Problem
+from servio.ingest.said import Said
 from servio.model import Conversation
 from servio.results import ConversationResult
 from servio.store import jobs
+from servio.store.clashes import settle
 from servio.store.convert import unstorable
 from servio.store.corrections import with_corrections
 from servio.store.queries import latest_corrections
@@ -26,14 +30,18 @@ Analyse = Callable[[Conversation], ConversationResult | None]
 
 def write_batch(session: Session, convs: Sequence[Conversation], digests: dict[str, str],
                 results: dict[str, ConversationResult | None], analyse: Analyse, tagger: str,
-                step: jobs.Progress, job_id: int | None, *, scorecard: Scorecard | None = None) -> list[str]:
-    """Store what changed in ``convs`` and advance the job; each conversation's outcome, in order.
+                step: jobs.Progress, job_id: int | None, *, scorecard: Scorecard | None = None
+                ) -> tuple[list[str], list[Problem]]:
+    """Store what changed in ``convs`` and advance the job; each conversation's outcome, in order, and the
+    notes the job was given about ids (:mod:`servio.store.clashes`).
 
     ``results`` holds the analyses made before the transaction; a conversation
     that changed meanwhile (another writer) is analysed here. ``tagger`` is the
     analysis key stored beside each result; ``scorecard`` re-scores corrected turns.
+    A conversation whose made id holds another conversation is stored under a free one (with a note).
     """
-    known = known_versions(session, list(digests))
+    settled = settle(session, convs, digests, known_versions(session, list(digests)))
+    convs, digests, known = settled.convs, settled.digests, settled.known
     changed = [c.id for c in convs if c.id in known and known[c.id] != (digests[c.id], tagger)]
     in_force = corrections_in_force(session, changed, convs)
     outcomes, items = [], []
@@ -41,7 +49,10 @@ def write_batch(session: Session, convs: Sequence[Conversation], digests: dict[s
         if known.get(conv.id) == (digests[conv.id], tagger):
             outcomes.append("unchanged")
             continue
-        result = results[conv.id] if conv.id in results else analyse(conv)
+        read_as = settled.origin.get(conv.id, conv.id)
+        result = results[read_as] if read_as in results else analyse(conv)
+        if result is not None and result.conversation_id != conv.id:
+            result = replace(result, conversation_id=conv.id)
         if result is None:
             outcomes.append("failed")
             continue
@@ -52,11 +63,23 @@ def write_batch(session: Session, convs: Sequence[Conversation], digests: dict[s
         items.append(Prepared(conv, result, digests[conv.id], tagger, reviewed))
         outcomes.append("updated" if conv.id in known else "new")
     write(session, items, set(known), utcnow())
+    notes = [note_problem(said) for said in settled.notes]
     if job_id is not None:
         counts = {k: outcomes.count(k) for k in ("new", "updated", "unchanged")}
         jobs.advance(session, job_id, jobs.Progress(read=len(convs), skipped=step.skipped,
-                                                   problems=step.problems, redacted=step.redacted, **counts))
-    return outcomes
+                                                   problems=(*step.problems, *notes), redacted=step.redacted,
+                                                   **counts))
+    return outcomes, notes
+
+
+def note_problem(said: Said) -> Problem:
+    """A note of the store's about a batch, as the importer keeps notes: ``note: ...`` at ``(store)``, with
+    personal data in the values (an id made from a file name may hold one) redacted, every kind of it."""
+    from servio.redact import RedactionConfig, redact_text
+
+    every = RedactionConfig()
+    noted = Said("note", {"detail": said.map_strings(lambda text: redact_text(text, every)[0])})
+    return Problem("(store)", None, None, str(noted), noted)
 
 
 def corrections_in_force(session: Session, ids: Sequence[str], convs: Sequence[Conversation]

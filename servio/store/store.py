@@ -38,6 +38,7 @@ from servio.store.writer import chunks, known_versions
 if TYPE_CHECKING:
     from servio.evaluate.scorecard import Scorecard
     from servio.evaluate.tally import Tally, ZeroScores
+    from servio.ingest import Problem
 
 def _scores_as_default(card: Scorecard) -> bool:
     from servio.evaluate.scorecard import default_scorecard
@@ -187,7 +188,8 @@ class Store:
                      job_id: int | None = None, skipped: int | None = None,
                      problems: Sequence[Any] | Callable[[], Sequence[Any]] = (),
                      analyse_many: AnalyseMany | None = None,
-                     redacted: Mapping[str, int] | None = None) -> list[str]:
+                     redacted: Mapping[str, int] | None = None,
+                     on_note: Callable[[Problem], None] | None = None) -> list[str]:
         """Store a batch in one transaction; returns each conversation's outcome in order.
 
         ``analyse`` is called only for conversations that are new or whose
@@ -199,6 +201,11 @@ class Store:
         ``problems`` may be a callable, asked after the analysis so that the
         analysis' own problems are recorded with the batch; ``redacted`` (personal data
         the batch's redaction replaced, by kind) adds to the job's counts.
+
+        A conversation whose id servio made from a file name (``Conversation.id_made``) never replaces a
+        different conversation stored under that id: it is stored as ``<id>~2`` (or the next free one)
+        and its outcome counts there. Each such case is a note (:mod:`servio.store.clashes`), kept with
+        the job and given to ``on_note`` after the commit.
         """
         convs = [storable(c) for c in convs]
         ids = [c.id for c in convs]
@@ -214,8 +221,12 @@ class Store:
         for attempt in range(_RETRIES):
             try:
                 with self._write() as session:
-                    return write_batch(session, convs, digests, results, analyse, key, step, job_id,
-                                       scorecard=self._scorecard)
+                    outcomes, notes = write_batch(session, convs, digests, results, analyse, key, step,
+                                                  job_id, scorecard=self._scorecard)
+                if on_note is not None:
+                    for note in notes:
+                        on_note(note)
+                return outcomes
             except (IntegrityError, OperationalError):
                 # Most likely a concurrent writer stored the same new ids first: look again and
                 # update instead. A batch that is wrong in itself fails every attempt and raises.

@@ -90,6 +90,13 @@ class Backend(Protocol):
         """Start importing files (in the background), read with ``options``; returns the job to poll."""
         ...
 
+    def wait_import(self, job_id: int) -> None:
+        """Return once the run of ``job_id`` this backend started has ended (at once for any other job).
+
+        The page's answer waits for it in a background task, as the API's import runs in one, so that a
+        graceful stop of the server waits for a dashboard import too."""
+        ...
+
     def delete(self, conversation_id: str) -> bool:
         """Remove a conversation with everything kept about it (erasure); False if there was none."""
         ...
@@ -162,6 +169,7 @@ class MemoryBackend:
     jobs: dict[int, ImportJob] = field(default_factory=dict)
     job_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False)  # never reused
     tagger: str = DEFAULT_TAGGER
+    runs: dict[int, threading.Thread] = field(default_factory=dict, repr=False)  # imports under way
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _loaded: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -273,6 +281,12 @@ class MemoryBackend:
         from servio.web.memory_import import run_import
 
         return run_import(self, paths, format=format, user=user, options=options)
+
+    def wait_import(self, job_id: int) -> None:
+        run = self.runs.get(job_id)
+        if run is not None:
+            run.join()
+            self.runs.pop(job_id, None)
 
     def job(self, job_id: int) -> ImportJob:
         try:

@@ -33,6 +33,7 @@ def run_import(backend: MemoryBackend, paths: Sequence[Path], *, format: str | N
                     finished_at=None, updated_at=now)
     backend.jobs[job.id] = job
     worker = threading.Thread(target=_run, args=(backend, job.id, list(paths), format, options), daemon=True)
+    backend.runs[job.id] = worker
     worker.start()
     if wait:
         worker.join()

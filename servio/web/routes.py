@@ -394,18 +394,22 @@ class _Ui:
             return JSONResponse({"detail": "choose at least one file"}, status_code=422)
         from starlette.concurrency import run_in_threadpool
 
-        from servio.web.uploads import expected_records, remove_now, remove_when_done
+        from servio.web.uploads import expected_records, finish_import, remove_now
 
+        backend = self.backend(request)
         with remove_now(folder):  # if no job takes the files, nothing would ever remove them
             # the total the page shows beside the counts ("records read: 1200 of 4000"), where known;
             # counted before the job starts, which removes the files when it ends
             expected = await run_in_threadpool(expected_records, paths, fmt)
-            job = self.backend(request).start_import(paths, format=fmt, user=user, options=options)
-        remove_when_done(folder, lambda: self.backend(request).job(job.id))
+            job = backend.start_import(paths, format=fmt, user=user, options=options)
+        from starlette.background import BackgroundTask
+
         from servio.service.routers.imports import job_out
 
         answer = job_out(job, language=language_of(request))
-        return JSONResponse({**answer, "expected": expected}, status_code=202)
+        # a background task, as the API's import: a graceful stop waits for it; then the upload goes
+        done = BackgroundTask(finish_import, functools.partial(backend.wait_import, job.id), folder)
+        return JSONResponse({**answer, "expected": expected}, status_code=202, background=done)
 
     def import_status(self, request: Request, job_id: int) -> Response:
         self.need_user(request, self.importers)  # a job lists file names and bad records: importers only

@@ -2,7 +2,9 @@
 
 Imports run in a background thread through :func:`servio.store.import_paths`
 (the same reading, PII redaction and job records as the API's ``/imports``),
-so the import page polls the job the API would show.
+so the import page polls the job the API would show. The page's answer waits
+for the thread in a background task (:meth:`StoreBackend.wait_import`), as the
+API's import runs in one, so a graceful stop of the server finishes it.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class StoreBackend:
         self.tagger = tagger
         self.import_workers = import_workers
         self.redact = redact  # the service's ``redact`` setting, as POST /imports follows it
+        self.runs: dict[int, threading.Thread] = {}  # imports under way, by job
 
     def listing(self, f: ConversationFilter) -> Page[ConversationSummary]:
         page: Page[ConversationSummary] = self.store.list_conversations(f)
@@ -96,8 +99,16 @@ class StoreBackend:
                                                       created_by=user.id or None,
                                                       options={"tagger": self.tagger, "redact": self.redact,
                                                                **scorecard_option(self.store)})
-        threading.Thread(target=self._run, args=(job.id, list(paths), format, options), daemon=True).start()
+        run = threading.Thread(target=self._run, args=(job.id, list(paths), format, options), daemon=True)
+        self.runs[job.id] = run
+        run.start()
         return job
+
+    def wait_import(self, job_id: int) -> None:
+        run = self.runs.get(job_id)
+        if run is not None:
+            run.join()
+            self.runs.pop(job_id, None)
 
     def job(self, job_id: int) -> ImportJob:
         job: ImportJob | None = self.store.get_import_job(job_id)

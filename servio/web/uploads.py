@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from servio.service.housekeeping import UPLOAD_MAX_AGE, UPLOAD_PREFIX
-from servio.store.types import ImportJob
+from servio.service.housekeeping import UPLOAD_PREFIX
 
 
 async def save_uploads(files: Sequence[Any]) -> tuple[list[Path], Path]:
@@ -46,22 +43,17 @@ def expected_records(paths: Sequence[Path], format: str | None) -> int | None:
     return total
 
 
-def remove_when_done(folder: Path, job: Callable[[], ImportJob], *, poll: float = 0.5,
-                     give_up: float = UPLOAD_MAX_AGE) -> None:
-    """Delete ``folder`` in the background once the job is ``done`` or ``failed``."""
+def finish_import(wait: Callable[[], None], folder: Path) -> None:
+    """Wait for an import's run (``wait``), then delete its upload ``folder``, whatever became of the run.
 
-    def watch() -> None:
-        deadline = time.monotonic() + give_up
-        while time.monotonic() < deadline:
-            try:
-                if job().status in ("done", "failed"):
-                    break
-            except Exception:  # the job record vanished: nothing will read the files any more
-                break
-            time.sleep(poll)
+    The dashboard's answer runs this as its background task, as the API's ``POST /imports`` runs its import:
+    a graceful stop of the server (SIGTERM: uvicorn waits for background tasks) lets the import finish and
+    removes the raw upload, instead of dropping the import half-way and leaving the files for the six-hour
+    sweep (:mod:`servio.service.housekeeping`)."""
+    try:
+        wait()
+    finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -233,3 +234,30 @@ def test_the_service_fails_import_jobs_a_dead_run_left_running_when_it_starts(st
     failed, running = store.get_import_job(dead.id), store.get_import_job(alive.id)
     assert failed.status == "failed" and "import the same files again" in failed.error
     assert running.status == "running"  # an import another process is carrying out right now
+
+
+def test_a_second_upload_of_a_file_with_the_same_name_keeps_the_first(client: TestClient,
+                                                                       users: Users) -> None:
+    """Audit 19b, M1: a daily ``export.txt`` names its first conversation ``export-1`` every day; the second
+    day's upload no longer replaces the first day's customer's call, and the job says where it went."""
+    day1 = "[10:00] Teenindaja: Tere!\n[10:01] Klient: Päev üks klient Aino, arve küsimus.\n" \
+           "[10:02] Teenindaja: Head aega!\n"
+    day2 = "[11:00] Teenindaja: Tere!\n[11:01] Klient: Päev kaks klient Boris, kaardi blokeerimine.\n" \
+           "[11:02] Teenindaja: Aitäh, head aega!\n"
+    assert _upload(client, users, [("export.txt", day1.encode())]).json()["new"] == 1
+    job = _upload(client, users, [("export.txt", day2.encode())]).json()
+    assert (job["new"], job["updated"]) == (1, 0)
+    expected = (r"\(store\): note: conversation id 'export-1', made from the file name, holds another "
+                r"conversation, imported on \d{4}-\d\d-\d\d; that one is kept, "
+                r"and this one's id is 'export-1~2'")
+    assert len(job["messages"]) == 1 and re.fullmatch(expected, job["messages"][0])
+    admin = users.headers("admin")
+    texts = {cid: client.get(f"/conversations/{cid}", headers=admin).json()["turns"][1]["text"]
+             for cid in ("export-1", "export-1~2")}
+    assert texts == {"export-1": "Päev üks klient Aino, arve küsimus.",
+                     "export-1~2": "Päev kaks klient Boris, kaardi blokeerimine."}
+    from servio.service.routers.imports import job_out
+
+    stored = client.app.state.store.get_import_job(job["id"])  # type: ignore[attr-defined]
+    shown = job_out(stored, "et")["messages"][0]  # the dashboard says it in its page's language
+    assert "see jäi alles" in shown and "'export-1~2'" in shown

@@ -93,3 +93,31 @@ def test_a_deleted_import_jobs_problems_are_gone_from_the_sqlite_file(
     data = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("erase.db"))
     assert data.count(b"Zorbalina02") >= 1  # the others are there: the search would find it
     assert data.count(b"Zorbalina01") == 0
+
+
+def test_redacting_again_leaves_no_raw_value_in_the_sqlite_file_or_its_log(tmp_path: Path) -> None:
+    """Data imported with redaction off, imported again with it on (privacy.md's remedy): the stored
+    text is replaced, and the write-ahead log, which held the raw text as first written, is emptied as
+    after a deletion (audit 19b, m2: the ID code stayed in ``-wal`` even after a checkpoint)."""
+    from servio.redact import RedactionConfig
+    from servio.store import Store, import_paths
+
+    source = tmp_path / "in" / "rered.txt"
+    source.parent.mkdir()
+    source.write_text("# id: rr-1\n[10:00] Teenindaja: Tere, kuidas saan aidata?\n"
+                      "[10:01] Klient: Minu isikukood on 49104150271 ja konto EE382200221020145685\n"
+                      "[10:02] Teenindaja: Aitäh, head aega!\n", encoding="utf-8")
+    store = Store(f"sqlite:///{tmp_path / 'f.db'}")
+    store.migrate()
+    try:
+        import_paths(store, source, redact=RedactionConfig(enabled=False))
+        assert b"49104150271" in (tmp_path / "f.db-wal").read_bytes()  # the raw import, as written
+        again = import_paths(store, source)
+        assert (again.updated, again.redacted) == (1, {"idcode": 1, "iban": 1})
+        for name in ("f.db", "f.db-wal"):  # while the service runs
+            data = (tmp_path / name).read_bytes() if (tmp_path / name).exists() else b""
+            assert data.count(b"49104150271") == 0 and data.count(b"EE382200221020145685") == 0, name
+        found = store.get_conversation("rr-1")
+        assert found is not None and "REDACTED-IDCODE" in found[0].turns[1].text
+    finally:
+        store.close()
