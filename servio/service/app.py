@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     from servio.service.routers.reports import PDF_PRINTS
 
     app.state.pdf_printers = threading.BoundedSemaphore(PDF_PRINTS)  # reports printed to PDF at once
+    app.state.stopping = threading.Event()  # set when the server is told to stop: imports stop at a batch
     _middleware(app, settings)
     install_error_handlers(app)
     _routers(app, settings)
@@ -273,4 +274,22 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
     if settings.trusted_proxies:
         options["forwarded_allow_ips"] = settings.trusted_proxies
     options.update(uvicorn_options)
-    uvicorn.run(app, host=settings.host, port=settings.port, **options)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, **options)
+    config.load_app()
+
+    class Server(uvicorn.Server):
+        """uvicorn's server that also tells running imports to stop when it is told to: uvicorn waits for
+        them (background tasks) before it exits, and they stop at their next batch as a Ctrl-C stops
+        ``servio import`` (the job failed as interrupted, what was stored kept, the upload removed)."""
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            app.state.stopping.set()
+            super().handle_exit(sig, frame)
+
+    server = Server(config)
+    try:
+        server.run()
+    except KeyboardInterrupt:  # a second Ctrl-C while stopping: uvicorn has said so already
+        pass
+    if not server.started:
+        sys.exit(3)  # as uvicorn.run: the server could not start (uvicorn logged why)

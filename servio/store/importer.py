@@ -31,8 +31,13 @@ if TYPE_CHECKING:
     from servio.store.store import Store
 
 
-#: A job's error when its run was stopped (Ctrl-C): its counts are what was stored.
+#: A job's error when its run was stopped (Ctrl-C, or the server stopping): its counts are what was stored.
 INTERRUPTED = "interrupted: the counts are what was stored; import the same files again to finish"
+
+
+class ImportStopped(Exception):
+    """Raised between batches when ``import_paths``'s ``should_stop`` says so (the server is stopping):
+    the batches before it stay stored and the job fails as interrupted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +137,7 @@ def import_paths(
     created_by: int | None = None,
     strict: bool = False,
     workers: int = 1,
+    should_stop: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import conversations from files and folders in any format servio reads.
 
@@ -144,7 +150,9 @@ def import_paths(
     :meth:`Store.create_import_job` (e.g. by the service); otherwise a job is
     created. ``workers`` > 1 analyses each batch in that many worker
     processes, the next batch while this one is stored (the same results;
-    reading, redaction and storing stay here).
+    reading, redaction and storing stay here). ``should_stop`` is asked before
+    each batch: when it says so, the import stops there as a Ctrl-C stops it
+    (:class:`ImportStopped`; the job failed as interrupted, what was stored kept).
     Raises :class:`~servio.ingest.IngestError` for a missing path or
     unknown format, after marking the job failed.
     """
@@ -193,10 +201,11 @@ def import_paths(
     try:
         stream = read_conversations(paths, format=format, strict=strict, options=options, on_problem=problem,
                                     on_note=note)
-        _Batches(store, stream, analysis, job_id, on_progress, stored_note).run(batch_size, redact)
+        batches = _Batches(store, stream, analysis, job_id, on_progress, stored_note, should_stop)
+        batches.run(batch_size, redact)
         skipped = stream.report.skipped
     except BaseException as exc:
-        error = INTERRUPTED if isinstance(exc, KeyboardInterrupt | SystemExit) else \
+        error = INTERRUPTED if isinstance(exc, KeyboardInterrupt | SystemExit | ImportStopped) else \
             _redacted_message(f"{type(exc).__name__}: {exc}", redact)
         store.finish_import_job(job_id, "failed", error=error, problems=run.take_pending())
         _forget_replaced(store, run, quiet=True)
@@ -337,9 +346,9 @@ class _Batches:
 
     def __init__(self, store: Store, stream: Any, analysis: _Guarded, job_id: int,
                  on_progress: Callable[[ImportReport], None] | None,
-                 on_note: Callable[[Problem], None]) -> None:
+                 on_note: Callable[[Problem], None], should_stop: Callable[[], bool] | None = None) -> None:
         self.store, self.stream, self.analysis, self.job_id = store, stream, analysis, job_id
-        self.on_progress, self.on_note = on_progress, on_note
+        self.on_progress, self.on_note, self.should_stop = on_progress, on_note, should_stop
 
     def run(self, batch_size: int, redact: RedactionConfig) -> None:
         """Store every batch; a read error (``strict``) stores the batches read before it, then is raised."""
@@ -350,6 +359,10 @@ class _Batches:
         # a conversation with no agent text would be stored with 0 on every stage: a problem at its line
         batches = _batches(scorable(self.stream, self.stream.reject), batch_size)
         while True:
+            if self.should_stop is not None and self.should_stop():
+                while pending:  # analysed already: stored, as the batches before them
+                    self._save(pending.popleft())
+                raise ImportStopped("stopped before the next batch")
             try:
                 batch = next(batches, None)
             except Exception:

@@ -56,7 +56,8 @@ def default_backend(request: Request) -> Backend:
         settings = getattr(state, "settings", None)
         backend = StoreBackend(state.store, tagger=getattr(settings, "tagger", DEFAULT_TAGGER),
                                import_workers=getattr(settings, "import_workers", 1),
-                               redact=getattr(settings, "redact", True))
+                               redact=getattr(settings, "redact", True),
+                               stopping=getattr(state, "stopping", None))
         state.web_backend = backend
     return backend
 

@@ -40,8 +40,9 @@ class StoreBackend:
     """Pages over a :class:`~servio.store.Store` (SQLite or PostgreSQL)."""
 
     def __init__(self, store: Any, *, tagger: str = DEFAULT_TAGGER, import_workers: int = 1,
-                 redact: bool = True) -> None:
+                 redact: bool = True, stopping: threading.Event | None = None) -> None:
         self.store = store
+        self.stopping = stopping  # the server's: set when it stops, and imports stop at their next batch
         self.tagger = tagger
         self.import_workers = import_workers
         self.redact = redact  # the service's ``redact`` setting, as POST /imports follows it
@@ -129,6 +130,7 @@ class StoreBackend:
 
         try:  # the store's importer: read -> redact -> analyse -> save, with the job's counts per batch
             import_paths(self.store, paths, format=format, options=options, tagger=self.tagger, job_id=job_id,
-                         workers=self.import_workers, redact=RedactionConfig(enabled=self.redact))
+                         workers=self.import_workers, redact=RedactionConfig(enabled=self.redact),
+                         should_stop=self.stopping.is_set if self.stopping is not None else None)
         except Exception:  # the importer has marked the job failed with the reason; the page shows it
             return

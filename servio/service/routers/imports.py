@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -84,15 +85,17 @@ def _line(problem: dict[str, Any]) -> str:
 
 
 def run_import(store: Any, settings: Any, job_id: int, paths: list[Path], folder: Path, format: str | None,
-               options: Any) -> Any:
-    """Import saved uploads into the job, then remove them; returns the import report (None on failure)."""
+               options: Any, stopping: threading.Event | None = None) -> Any:
+    """Import saved uploads into the job, then remove them; returns the import report (None on failure).
+    With ``stopping`` set (the server is stopping) the import stops at its next batch, the job interrupted."""
     from servio.redact import RedactionConfig
     from servio.store import import_paths
 
     try:
         return import_paths(store, paths, format=format, options=options, job_id=job_id,
                             tagger=settings.tagger, redact=RedactionConfig(enabled=settings.redact),
-                            workers=settings.import_workers)
+                            workers=settings.import_workers,
+                            should_stop=stopping.is_set if stopping is not None else None)
     except Exception:  # the importer marked the job failed with the error; the caller reads the job
         return None
     finally:
@@ -143,7 +146,8 @@ async def create_import(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    args = (store, settings, job.id, [path for _, path in saved], folder, format, options)
+    args = (store, settings, job.id, [path for _, path in saved], folder, format, options,
+            getattr(request.app.state, "stopping", None))
     response.headers["Location"] = f"/imports/{job.id}"
     if wait:
         from starlette.concurrency import run_in_threadpool
