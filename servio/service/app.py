@@ -86,9 +86,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     _middleware(app, settings)
     install_error_handlers(app)
     _routers(app, settings)
-    from servio.service.apidocs import add_docs
+    if settings.docs_enabled:
+        from servio.service.apidocs import add_docs
 
-    add_docs(app)
+        add_docs(app)
     return app
 
 
@@ -271,8 +272,9 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
         store.migrate()
     token = ensure_admin(store)
     url = f"http://{settings.host}:{settings.port}"
+    docs = f"{url}/docs" if settings.docs_enabled else f"{url}/openapi.json (SERVIO_API_DOCS=true: /docs)"
     print(f"servio {__version__}: serving {url} on {store.url}\n"
-          f"  dashboard: {url}/ui/team   API docs: {url}/docs   health: {url}/health", file=sys.stderr)
+          f"  dashboard: {url}/ui/team   API docs: {docs}   health: {url}/health", file=sys.stderr)
     if settings.open_dashboard:
         print("  the dashboard is open (development): no token needed in the browser", file=sys.stderr)
     if (notice := cookie_notice(settings, tls=bool(uvicorn_options.get("ssl_certfile")))) is not None:
