@@ -560,6 +560,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
         removed = store.delete_conversations(targets) if args.yes else 0
         jobs = _import_jobs_to_delete(store, args) if jobs_asked else None
         url = store.url  # for the messages: without a password
+    if args.yes:
+        _audit_deleted(args, url, [i for i in targets if i in args.ids], removed, jobs)
     for i in unknown:
         print(f"servio: skipped: no conversation {i!r} in {url}", file=sys.stderr)
     if args.ids or args.before is not None:
@@ -569,6 +571,19 @@ def cmd_delete(args: argparse.Namespace) -> int:
             print(f"servio: skipped: {reason}", file=sys.stderr)
         _say_deleted([str(j) for j in jobs.targets], jobs.removed, "import job", url, args.yes)
     return EXIT_SKIPPED if unknown or (jobs is not None and jobs.skipped) else EXIT_OK
+
+
+def _audit_deleted(args: argparse.Namespace, url: str, named: list[str], removed: int,
+                   jobs: _JobsToDelete | None) -> None:
+    """The audit lines of ``servio delete --yes``: the conversations named and the day before which they went
+    (not each id a --before matched), the import jobs by id; never the text --imports-quoting looked for."""
+    from servio import audit
+
+    if args.ids or args.before is not None:
+        audit.by_cli("conversation.delete", database=url, conversations=named or None, before=args.before,
+                     deleted=removed)
+    if jobs is not None:
+        audit.by_cli("import_job.delete", database=url, import_jobs=jobs.targets, deleted=jobs.removed)
 
 
 def _say_deleted(targets: list[str], removed: int, what: str, url: str, done: bool) -> None:

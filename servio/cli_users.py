@@ -106,6 +106,12 @@ class _Run:
             raise Refused(f"no user {self.args.name!r} in {self.url} (servio users list shows who there is)")
         return found
 
+    def audit(self, action: str, user: Any, **more: Any) -> None:
+        """The ``servio.audit`` line of a change to ``user`` (who ran it: the operating-system account)."""
+        from servio import audit
+
+        audit.by_cli(action, database=self.url, target_user_id=user.id, target_user=user.name, **more)
+
     def say(self, message: str) -> None:
         print(f"servio: {message}", file=sys.stderr)
 
@@ -162,6 +168,8 @@ def _add(run: _Run) -> int:
     except StoreError as exc:
         problem = str(exc).replace("agent_id", "agent id (--agent-id)")
         raise UsageError(f"servio users add: {problem}") from None
+    run.audit("user.create", user, target_role=user.role, target_team=user.team,
+              target_agent_id=user.agent_id)
     run.say(f"created the {user.role} {user.name!r} in {run.url}; their API token is on stdout, "
             "shown once: keep it")
     run.token_out(token)
@@ -179,6 +187,7 @@ def _problem(error: Any) -> str:
 def _token(run: _Run) -> int:
     user = run.user()
     token = run.store.issue_token(user.id)
+    run.audit("token.issue", user)
     name = shlex.quote(user.name)
     run.say(f"a new API token for {user.name!r} is on stdout, shown once (older ones keep working until "
             f"servio users revoke {name})")
@@ -191,6 +200,7 @@ def _token(run: _Run) -> int:
 def _revoke(run: _Run) -> int:
     user = run.user()
     revoked = int(run.store.revoke_tokens(user.id))
+    run.audit("tokens.revoke", user, revoked=revoked)
     run.say(f"revoked {revoked} token{'s' * (revoked != 1)} of {user.name!r} in {run.url}, and ended "
             "their dashboard sessions")
     if user.role == "admin":
@@ -219,6 +229,7 @@ def _set_active(run: _Run, user: Any, active: bool) -> int:
     except LastAdmin as exc:
         raise Refused(f"{exc} (servio users add NAME --role admin, or servio users enable NAME); "
                       f"database {run.url}") from exc
+    run.audit("user.activate" if active else "user.deactivate", user)
     run.say(f"{word} {user.name!r} in {run.url}")
     return EXIT_OK
 

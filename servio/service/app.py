@@ -87,9 +87,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     _middleware(app, settings)
     install_error_handlers(app)
     _routers(app, settings)
-    from servio.service.apidocs import add_docs
+    if settings.docs_enabled:
+        from servio.service.apidocs import add_docs
 
-    add_docs(app)
+        add_docs(app)
     return app
 
 
@@ -157,29 +158,55 @@ def _routers(app: FastAPI, settings: Settings) -> None:
         return RedirectResponse("/ui/team")
 
 
-class HideTokens(logging.Filter):
-    """Masks ``token=...`` query parameters (a WebSocket's token) in the server's log lines."""
+#: Query parameters whose values stay out of the server's log: a WebSocket's token, and the text of the
+#: erasure search (``GET /imports?quoting=Mari%20Maasikas``), a customer's name.
+MASKED_PARAMETERS = frozenset({"token", "quoting"})
+_QUERY = re.compile(r"\?([^\s\"#]*)")  # a query string in a log line: up to a space, a quote or a fragment
 
-    TOKEN = re.compile(r"(\btoken=)[^&\s\"]+")
+
+def masked_query(text: str) -> str:
+    """``text`` with the value of every :data:`MASKED_PARAMETERS` parameter in its query strings as ``***``.
+
+    A parameter is known by its name as the server reads it: percent-decoded and in any case, so
+    ``?%74oken=`` (which authenticates a WebSocket as ``?token=`` does) and ``?TOKEN=`` are masked too.
+    """
+    return _QUERY.sub(lambda m: "?" + "&".join(_masked_pair(p) for p in m.group(1).split("&")), text)
+
+
+def _masked_pair(pair: str) -> str:
+    from urllib.parse import unquote_plus
+
+    name, equals, _value = pair.partition("=")
+    if equals and unquote_plus(name).strip().casefold() in MASKED_PARAMETERS:
+        return f"{name}=***"
+    return pair
+
+
+class HideQueryValues(logging.Filter):
+    """Masks the values of :data:`MASKED_PARAMETERS` in a log record's arguments (uvicorn's access and
+    WebSocket lines pass the path with its query string as one)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(self.TOKEN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+            record.args = tuple(masked_query(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.msg, str) and not record.args:
+            record.msg = masked_query(record.msg)
         return True
 
 
-def hide_tokens_in_server_logs() -> None:
-    """Keep WebSocket tokens (``?token=``) out of uvicorn's connection and access log lines."""
+def hide_query_values_in_server_logs() -> None:
+    """Keep WebSocket tokens and erasure searches (:data:`MASKED_PARAMETERS`) out of uvicorn's connection
+    and access log lines."""
     for name in ("uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, HideTokens) for f in logger.filters):
-            logger.addFilter(HideTokens())
+        if not any(isinstance(f, HideQueryValues) for f in logger.filters):
+            logger.addFilter(HideQueryValues())
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    hide_tokens_in_server_logs()
+    hide_query_values_in_server_logs()
     if settings.auto_migrate:
         app.state.store.migrate()
     if settings.live_warm_up:
@@ -246,8 +273,9 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
         store.migrate()
     token = ensure_admin(store)
     url = f"http://{settings.host}:{settings.port}"
+    docs = f"{url}/docs" if settings.docs_enabled else f"{url}/openapi.json (SERVIO_API_DOCS=true: /docs)"
     print(f"servio {__version__}: serving {url} on {store.url}\n"
-          f"  dashboard: {url}/ui/team   API docs: {url}/docs   health: {url}/health", file=sys.stderr)
+          f"  dashboard: {url}/ui/team   API docs: {docs}   health: {url}/health", file=sys.stderr)
     if settings.open_dashboard:
         print("  the dashboard is open (development): no token needed in the browser", file=sys.stderr)
     if (notice := cookie_notice(settings, tls=bool(uvicorn_options.get("ssl_certfile")))) is not None:

@@ -92,6 +92,10 @@ class Settings(BaseSettings):
         "__Host-servio_token): always; never (a dashboard reached over plain HTTP); auto: when the request "
         "came over HTTPS, directly or from a proxy in trusted_proxies. Unset: always in production mode, "
         "auto in development.")
+    api_docs: bool | None = Field(
+        default=None, description="Serve the API's documentation pages /docs (Swagger UI) and /redoc "
+        "(ReDoc), which need no sign-in and run their scripts on the dashboard's origin; /openapi.json is "
+        "served either way. Unset: on in development mode, off in production.")
     auto_migrate: bool = Field(default=True, description="Bring the database schema up to date at start-up.")
     open_dashboard: bool = Field(default=False, description="Development only: anyone who reaches the "
                                  "dashboard (/ui) is a reviewer without a token. Refused in production.")
@@ -150,6 +154,11 @@ class Settings(BaseSettings):
         tests talk plain HTTP, where a browser would not keep a Secure cookie.
         """
         return self.cookie_secure or ("auto" if self.development else "always")
+
+    @property
+    def docs_enabled(self) -> bool:
+        """Whether ``/docs`` and ``/redoc`` are served: ``api_docs``, else in development mode only."""
+        return self.api_docs if self.api_docs is not None else self.development
 
     def ensure_safe(self) -> None:
         """Raise :class:`UnsafeSettingsError` if these settings must not serve: production mode with the

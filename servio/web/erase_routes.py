@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
+from servio import audit
 from servio.web.i18n import strings
 from servio.web.render import language_of
 from servio.web.users_routes import ADMINS, manages_users
@@ -35,6 +36,7 @@ def add_erase(router: APIRouter, ui: _Ui) -> None:
         # in the thread pool: a deletion may wait for the database (readers, an import's writes)
         if not await run_in_threadpool(ui.backend(request).delete, cid):
             raise HTTPException(404, f"no conversation {cid!r}")
+        audit.of_request(request, user, "conversation.delete", via="dashboard", conversation=cid)
         message = strings(language_of(request))["deleted_notice"].format(id=cid)
         return JSONResponse({"deleted": cid, "next": ui.link("conversations"), "message": message})
 

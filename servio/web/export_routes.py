@@ -36,6 +36,9 @@ def add_export(router: APIRouter, ui: _Ui) -> None:
         backend = ui.backend(request)
         if f.failure is not None and not known_failure(f.failure, backend.listing):
             raise PageRefusal(422, "bad_choice", field="filter_failure")
+        from servio import audit
+
+        audit.of_request(request, user, "conversations.export", via="dashboard", filters=audit.filters_of(f))
         return StreamingResponse(csv_chunks(backend.export_rows(f)), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="conversations.csv"'})
 

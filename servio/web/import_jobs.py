@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
+from servio import audit
 from servio.report.numbers import day_text
 from servio.store.types import ImportJob, JobBusy
 from servio.web.i18n import strings
@@ -70,6 +71,7 @@ def add_import_jobs(router: APIRouter, ui: _Ui) -> None:
             raise HTTPException(409, texts["import_delete_busy"].format(id=job_id)) from None
         if not removed:
             raise HTTPException(404, f"no import job {job_id}")
+        audit.of_request(request, user, "import_job.delete", via="dashboard", import_job=job_id)
         return JSONResponse({"deleted": job_id, "message": texts["import_deleted_notice"].format(id=job_id)})
 
     router.add_api_route("/import/{job_id}/delete", delete_job, methods=["POST"])

@@ -334,21 +334,26 @@ class _Ui:
         token, nxt = str(form.get("token", "")).strip(), str(form.get("next", ""))
         from starlette.concurrency import run_in_threadpool
 
-        from servio.service.auth import end_session, start_session
+        from servio import audit
+        from servio.service.auth import authenticate, end_session, start_session
 
-        def sign_in() -> str:
+        def sign_in() -> tuple[str, User]:
             session = start_session(request.app.state, token, SESSION_LIFETIME,
                                     replacing=session_cookie.session(request))
             for stale in session_cookie.stale(request):  # the other name's cookie goes too (set_session)
                 end_session(request.app.state, stale)
-            return session
+            # who signed in, for the audit line: the token's user, as start_session found them (not the
+            # session's, which would put the new session in the token cache)
+            return session, authenticate(request.app.state, token)
 
         try:  # in the thread pool: a write, which may wait for the write lock while an import writes
-            session = await run_in_threadpool(sign_in)
+            session, user = await run_in_threadpool(sign_in)
         except HTTPException:
+            audit.of_request(request, None, "login.refused", via="dashboard")
             html = self.render.page("login.html", lang=language_of(request), user=None, path=request.url.path,
                                     query=[("next", nxt)] if nxt else [], next=nxt, error="login_failed")
             return HTMLResponse(html, status_code=401)
+        audit.of_request(request, user, "login", via="dashboard")
         response = RedirectResponse(self.safe_next(nxt), status_code=303)
         session_cookie.set_session(response, request, session, int(SESSION_LIFETIME.total_seconds()))
         return response
@@ -357,6 +362,11 @@ class _Ui:
         self.not_cross_site(request)
         from servio.service.auth import end_session
 
+        user = self.user(request)
+        if user is not None and user.id > 0:  # a session's user (an open dashboard's guest has none)
+            from servio import audit
+
+            audit.of_request(request, user, "logout", via="dashboard")
         for session in (session_cookie.session(request), *session_cookie.stale(request)):
             end_session(request.app.state, session)  # a copy of the cookie is dead now
         response = RedirectResponse(f"{self.prefix}/login", status_code=303)
@@ -591,6 +601,12 @@ class _Ui:
 
         headers = {"Content-Security-Policy": report_policy(html)}
         if q.get("download") == "1":
+            from servio import audit
+
+            audit.of_request(request, user, "report.download", via="dashboard", scope=scope, id=key,
+                             format="html", date_from=dates["date_from"], date_to=dates["date_to"],
+                             compare_from=compare["date_from"] if compare else None,
+                             compare_to=compare["date_to"] if compare else None)
             headers["Content-Disposition"] = attachment(f"servio-{scope}-{key or 'all'}.html")
         return HTMLResponse(html, headers=headers)
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
+from servio import audit
 from servio.store.types import ROLES, LastAdmin, StoreError, User
 from servio.web.i18n import strings
 from servio.web.render import language_of
@@ -152,6 +153,9 @@ class _UsersPages:
             return self.refused(request, problem)
         user, token = _create(self.store(request), new_user_fields(body))
         self.changed(request)
+        from servio.service.routers.users import audit_target
+
+        audit.of_request(request, me, "user.create", via="dashboard", **audit_target(user))
         return JSONResponse({"token": token, "user": user.to_dict(), "row": self.row(request, user, me),
                              "message": self.text(request, "users_created", name=user.name)}, status_code=201)
 
@@ -168,14 +172,18 @@ class _UsersPages:
         except LastAdmin:  # only when this admin was disabled meanwhile and the token cache still trusts them
             return self.refused(request, Refusal("users_error_last_admin", status=409, name=user.name))
         self.changed(request)
+        audit.of_request(request, me, "user.activate" if active else "user.deactivate", via="dashboard",
+                         target_user_id=user.id, target_user=user.name)
         key = "users_activated" if active else "users_deactivated"
         return JSONResponse({"user": user.to_dict(), "row": self.row(request, user, me),
                              "message": self.text(request, key, name=user.name)})
 
     async def issue(self, request: Request, user_id: str) -> Response:
-        self.admin(request, post=True)
+        me = self.admin(request, post=True)
         user = self.target(request, user_id)
         token = self.store(request).issue_token(user.id)
+        audit.of_request(request, me, "token.issue", via="dashboard", target_user_id=user.id,
+                         target_user=user.name)
         return JSONResponse({"token": token, "user": user.to_dict(),
                              "message": self.text(request, "users_token_issued", name=user.name)},
                             status_code=201)
@@ -187,6 +195,8 @@ class _UsersPages:
             return self.refused(request, Refusal("users_error_self_revoke", status=400))
         revoked = int(self.store(request).revoke_tokens(user.id))
         self.changed(request)
+        audit.of_request(request, me, "tokens.revoke", via="dashboard", target_user_id=user.id,
+                         target_user=user.name, revoked=revoked)
         return JSONResponse({"revoked": revoked,
                              "message": self.text(request, "users_revoked", name=user.name, n=revoked)})
 

@@ -135,12 +135,14 @@ def test_the_api_docs_run_their_own_inline_script_by_hash_only(client: TestClien
     csp = guarded(answer)
     assert _hashes(answer.text, "script") <= csp["script-src"]
     assert csp["connect-src"] == {"'self'"}
-    # only the page's own script files, Swagger UI at a fixed version: not every file anyone publishes on
-    # the CDN, which would run on the dashboard's origin (security audit S6)
-    files = {s for s in csp["script-src"] if s.startswith("https://")}
-    assert files and all(s.endswith(".js") for s in files), csp["script-src"]
-    srcs = set(re.findall(r'<script src="([^"]+)"', answer.text))
-    assert srcs and srcs <= files and not any("swagger-ui-dist@5/" in s for s in srcs)
+    # scripts, styles, fonts and images from this server only: a CDN's file (ReDoc at a floating version)
+    # would run on the dashboard's origin, and every employee's browser would call the CDN and Google
+    # (security audit 19b, m6)
+    assert not any("http" in source for sources in csp.values() for source in sources), csp
+    assert csp["script-src"] - _hashes(answer.text, "script") == {"'self'"}
+    srcs = re.findall(r'(?:src|href)="([^"]+)"', answer.text)
+    assert srcs and all(s.startswith("/docs/assets/") for s in srcs), srcs
+    assert "googleapis" not in answer.text and "jsdelivr" not in answer.text
 
 
 def test_answers_over_https_tell_the_browser_to_stay_on_https(filled_store: Any, users: Users) -> None:

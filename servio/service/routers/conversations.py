@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, sta
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
+from servio import audit
 from servio.evaluate.registry import known_failure, pattern_ids
 from servio.model import ContactType
 from servio.service.auth import Admin, CurrentUser
@@ -99,7 +100,9 @@ def export_csv(request: Request, user: CurrentUser,
     from servio.store.export import csv_chunks
 
     store = request.app.state.store
-    rows = store.export_rows(filters.build(user, store, limit=1))
+    chosen = filters.build(user, store, limit=1)
+    rows = store.export_rows(chosen)
+    audit.of_request(request, user, "conversations.export", via="api", filters=audit.filters_of(chosen))
     return StreamingResponse(csv_chunks(rows), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="conversations.csv"'})
 
@@ -133,3 +136,4 @@ def get_conversation(request: Request, conversation_id: ConversationId, user: Cu
 def delete_conversation(request: Request, conversation_id: ConversationId, user: Admin) -> None:
     if not request.app.state.store.delete_conversation(conversation_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversation {conversation_id!r}")
+    audit.of_request(request, user, "conversation.delete", via="api", conversation=conversation_id)

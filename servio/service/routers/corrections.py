@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
+from servio import audit
 from servio.service.auth import Staff
 from servio.service.routers.conversations import ConversationId, visible_conversation
 from servio.service.schemas.conversations import CorrectionOut, CorrectionResultOut, StagesIn
@@ -77,6 +78,8 @@ def list_corrections(request: Request, user: Staff, limit: Annotated[int, Query(
                            '"text": "Hello!", "stages": [1]}]}\n'}}}})
 def export_corrections(request: Request, user: Staff, everything: bool = False) -> StreamingResponse:
     records = request.app.state.store.corrections_export(everything=everything, team=Scope.of(user).team)
+    audit.of_request(request, user, "corrections.export", via="api", everything=everything,
+                     team=Scope.of(user).team)
     return StreamingResponse(_lines(records), media_type="application/x-ndjson",
                              headers={"Content-Disposition": 'attachment; filename="corrections.jsonl"'})
 

@@ -28,6 +28,7 @@ from fastapi import (
 )
 from fastapi import Path as PathParam
 
+from servio import audit
 from servio.service.auth import Importer
 from servio.service.housekeeping import UPLOAD_PREFIX
 from servio.service.reading import checked_format, reader_options, save_uploads_in
@@ -203,3 +204,4 @@ def delete_import(request: Request, job_id: Annotated[int, PathParam(ge=1, le=2*
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     if not removed:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no import job with id {job_id}")
+    audit.of_request(request, admin, "import_job.delete", via="api", import_job=job_id)

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 
+from servio import audit
 from servio.service.auth import CurrentUser
 from servio.service.days import Day
 from servio.service.schemas.reports import ReportOut
@@ -89,6 +90,8 @@ def report(request: Request, response: Response, user: CurrentUser, scope: Repor
                             f"no conversations of {scope} {id!r}{period_words(date_from, date_to)}")
     content = report_content(results, scope=scope, id=id, date_from=date_from, date_to=date_to,
                              language=language, compare_from=compare_from, compare_to=compare_to)
+    audit.of_request(request, user, "report.download", via="api", scope=scope, id=id, format=chosen,
+                     date_from=date_from, date_to=date_to, compare_from=compare_from, compare_to=compare_to)
     if chosen == "json":
         from servio.service.shape import report_out
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request, status
 
+from servio import audit
 from servio.service.auth import Admin, CurrentUser
 from servio.service.schemas.admin import TokenOut, UserIn, UserOut, UserPatch
 from servio.store.types import LastAdmin, User
@@ -21,6 +22,12 @@ def _user(request: Request, user_id: int) -> User:
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no user with id {user_id}")
     return found
+
+
+def audit_target(user: User) -> dict[str, object]:
+    """A new user as the audit log names them: id, name, role, and the team or agent id it is bound to."""
+    return {"target_user_id": user.id, "target_user": user.name, "target_role": user.role,
+            "target_team": user.team, "target_agent_id": user.agent_id}
 
 
 def _changed(request: Request) -> None:
@@ -50,6 +57,7 @@ def create_user(request: Request, body: UserIn, admin: Admin) -> Any:
         raise HTTPException(status.HTTP_409_CONFLICT, f"a user named {body.name!r} exists already")
     user, token = store.create_user(body.name, body.role, body.agent_id, team=body.team)
     _changed(request)
+    audit.of_request(request, admin, "user.create", via="api", **audit_target(user))
     return {"token": token, "user": user.to_dict()}
 
 
@@ -73,6 +81,9 @@ def patch_user(request: Request, user_id: UserId, body: UserPatch, admin: Admin)
     except LastAdmin as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     _changed(request)
+    if body.active is not None:
+        audit.of_request(request, admin, "user.activate" if body.active else "user.deactivate", via="api",
+                         target_user_id=user.id, target_user=user.name)
     return user.to_dict()
 
 
@@ -82,6 +93,7 @@ def patch_user(request: Request, user_id: UserId, body: UserPatch, admin: Admin)
 def issue_token(request: Request, user_id: UserId, admin: Admin) -> Any:
     user = _user(request, user_id)
     token = request.app.state.store.issue_token(user_id)
+    audit.of_request(request, admin, "token.issue", via="api", target_user_id=user.id, target_user=user.name)
     return {"token": token, "user": user.to_dict()}
 
 
@@ -90,7 +102,7 @@ def issue_token(request: Request, user_id: UserId, admin: Admin) -> Any:
                            "An admin cannot revoke their own tokens (400): that would sign them out for "
                            "good.")
 def revoke_tokens(request: Request, user_id: UserId, admin: Admin) -> dict[str, int]:
-    _user(request, user_id)
+    target = _user(request, user_id)
     if user_id == admin.id:  # every token includes the one this request is made with
         name = shlex.quote(admin.name)
         raise HTTPException(status.HTTP_400_BAD_REQUEST,
@@ -99,4 +111,6 @@ def revoke_tokens(request: Request, user_id: UserId, admin: Admin) -> dict[str, 
                             f"token {name}")
     revoked = int(request.app.state.store.revoke_tokens(user_id))
     _changed(request)
+    audit.of_request(request, admin, "tokens.revoke", via="api", target_user_id=target.id,
+                     target_user=target.name, revoked=revoked)
     return {"revoked": revoked}
