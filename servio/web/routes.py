@@ -41,7 +41,8 @@ STATIC = {"app.css": "text/css; charset=utf-8", "app.js": "text/javascript; char
           "live.js": "text/javascript; charset=utf-8", "icon.svg": "image/svg+xml"}
 #: JSON nesting allowed in a body when the app has no service settings (the service's default).
 DEFAULT_JSON_DEPTH = 32
-#: The user of an open dashboard (``open_access=True``, development only): a reviewer without an id.
+#: The user of an open dashboard (``open_access=True``, development only): a reviewer without a users row
+#: (id 0; its corrections and imports are kept with no user id), shown by a localised label (``guest_name``).
 GUEST = User(id=0, name="guest", role="reviewer", agent_id=None, active=True,
              created_at=datetime(2026, 1, 1, tzinfo=UTC))
 
