@@ -232,14 +232,24 @@ def signed(v: float | None) -> str:
     return f"+{r}" if r > 0 else f"−{-r}" if r < 0 else "0"
 
 
-def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, float | None, str]], *,
+def shown_change(before: float | None, after: float | None) -> str:
+    """The change between two means as printed beside them: that of the whole numbers shown
+    (``73 → 67`` is ``−6`` even when the exact means, 73.4 and 66.6, differ by 6.8), so that a reader can
+    check it in their head; the exact figures stay in the API's JSON."""
+    if before is None or after is None:
+        return "–"
+    return signed(float(score_text(after)) - float(score_text(before)))
+
+
+def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, str]], *,
                  language: str, earlier: str, later: str, width: int = 640,
                  ids: ChartIds | None = None, extra_class: str | None = None) -> str:
     """An earlier period against a later one, a row per figure: a hollow grey dot at the earlier score, a
     filled dot at the later one, a line between, and the change printed, in green or red where it is
     clear (``verdict`` ``up`` or ``down``, see :mod:`servio.report.compare`), grey otherwise.
 
-    ``rows`` are ``(label, colour, before, after, change, verdict)``, scores 0..100 or None;
+    ``rows`` are ``(label, colour, before, after, verdict)``, scores 0..100 or None (the change printed is
+    :func:`shown_change`'s);
     ``earlier`` and ``later`` name the two periods in the key.
     """
     t = strings(language)
@@ -248,8 +258,8 @@ def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, floa
     track = width - left - right
     height = top + row * len(rows) + 8
     desc = t["chart_change_desc"] + " " + "; ".join(
-        f"{label}: {score_text(b)} → {score_text(a)} ({signed(c)}, {t['compare_' + verdict]})"
-        for label, _, b, a, c, verdict in rows) + "."
+        f"{label}: {score_text(b)} → {score_text(a)} ({shown_change(b, a)}, {t['compare_' + verdict]})"
+        for label, _, b, a, verdict in rows) + "."
     head, tail = _open(width, height, t["chart_change_title"], desc, "change", ids, extra_class)
     parts = [head]
     # the key: what the two dots are
@@ -265,7 +275,7 @@ def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, floa
         parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 8}" '
                      f'stroke="{GRID}" stroke-dasharray="2 3"/><text x="{x:.1f}" y="{top - 10}" '
                      f'text-anchor="middle" fill="{MUTED}" font-size="10">{tick}</text>')
-    for i, (label, colour, before, after, delta, verdict) in enumerate(rows):
+    for i, (label, colour, before, after, verdict) in enumerate(rows):
         y = top + i * row + row / 2
         parts.append(f'<text x="{left - 10}" y="{y + 4:.0f}" text-anchor="end" fill="{INK}">'
                      f'{escape(label)}</text>')
@@ -283,7 +293,7 @@ def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, floa
         ink = UP if verdict == "up" else DOWN if verdict == "down" else MUTED
         weight = "700" if verdict in ("up", "down") else "400"
         parts.append(f'<text x="{width - 8}" y="{y + 4:.0f}" text-anchor="end" fill="{ink}" '
-                     f'font-weight="{weight}">{signed(delta)}</text>')
+                     f'font-weight="{weight}">{shown_change(before, after)}</text>')
     parts.append(tail)
     return "".join(parts)
 
