@@ -301,6 +301,15 @@ def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, str]
 # ------------------------------------------------------------------ heatmap
 
 
+_COS25 = math.cos(math.radians(25))
+
+
+def _text_width(text: str, size: float) -> float:
+    """A generous estimate of how wide ``text`` is drawn in a sans-serif face of ``size`` px (0.62 em a
+    character: wider than the average letter, so that a word fits whichever face the reader has)."""
+    return len(text) * size * 0.62
+
+
 def heatmap(rows: Sequence[tuple[str, Values, float]], *, language: str, title: str | None = None,
             link: Callable[[str, int | None], str] | None = None, ids: ChartIds | None = None) -> str:
     """Agents (rows) × stages (columns) plus the overall score; every cell prints its value.
@@ -310,12 +319,16 @@ def heatmap(rows: Sequence[tuple[str, Values, float]], *, language: str, title: 
     """
     t = strings(language)
     cell_w, cell_h, left, top = 62, 30, 130, 78
-    width, height = left + cell_w * (len(ALL_STAGES) + 1) + 4, top + cell_h * len(rows) + 4
+    columns: list[tuple[int | None, str]] = [(s, f"{s} {info(s).short(language)}") for s in ALL_STAGES]
+    columns.append((None, t["overall"]))
+    # the headings rise to the right at 25°: the picture is wide enough for the last one's end
+    # ("üldhinne" ran past the edge), whichever language's words these are
+    ends = [left + (j + 0.5) * cell_w + _text_width(name, 11) * _COS25 for j, (_, name) in enumerate(columns)]
+    width = max(left + cell_w * len(columns) + 4, math.ceil(max(ends)) + 4)
+    height = top + cell_h * len(rows) + 4
     head, tail = _open(width, height, title or t["chart_heatmap_title"], t["chart_heatmap_desc"], "heatmap",
                        ids)
     parts = [head]
-    columns: list[tuple[int | None, str]] = [(s, f"{s} {info(s).short(language)}") for s in ALL_STAGES]
-    columns.append((None, t["overall"]))
     for j, (_, name) in enumerate(columns):
         x = left + j * cell_w + cell_w / 2
         parts.append(f'<text x="{x:.0f}" y="{top - 10}" text-anchor="start" fill="{INK}" font-size="11" '
