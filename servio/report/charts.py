@@ -304,12 +304,6 @@ def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, str]
 _COS25 = math.cos(math.radians(25))
 
 
-def _text_width(text: str, size: float) -> float:
-    """A generous estimate of how wide ``text`` is drawn in a sans-serif face of ``size`` px (0.62 em a
-    character: wider than the average letter, so that a word fits whichever face the reader has)."""
-    return len(text) * size * 0.62
-
-
 def heatmap(rows: Sequence[tuple[str, Values, float]], *, language: str, title: str | None = None,
             link: Callable[[str, int | None], str] | None = None, ids: ChartIds | None = None) -> str:
     """Agents (rows) × stages (columns) plus the overall score; every cell prints its value.
