@@ -40,3 +40,32 @@ def test_the_heatmaps_column_headings_fit_in_the_picture(browser: Any, language:
         heatmaps = page.locator("svg.heatmap")
         assert heatmaps.count() == 1
         assert heatmaps.first.evaluate(OUTSIDE) == []
+
+
+#: The smallest text of each chart shown, in CSS pixels as drawn (its font size times the chart's scale).
+SMALLEST = """() => [...document.querySelectorAll('svg.chart')]
+  .filter(s => s.getBoundingClientRect().width > 0)
+  .map(s => {
+    const k = s.getBoundingClientRect().width / s.viewBox.baseVal.width;
+    const sizes = [...s.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * k);
+    return [s.getAttribute('class'), Math.min(...sizes)];
+  })"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("language", ["et", "en"])
+@pytest.mark.parametrize(("path", "kinds"),
+                         [("agents/kati", {"bars"}), ("conversations/ex-et-04", {"timeline"})])
+def test_chart_text_is_at_least_11_px_and_inside_its_chart(
+        browser: Any, base_url: str, width: int, language: str, path: str, kinds: set[str]) -> None:
+    with browser_page(browser, width=width) as page:
+        page.goto(f"{base_url}/{path}?lang={language}")
+        smallest = {cls: size for cls, size in page.evaluate(SMALLEST)}
+        shown = {kind for cls in smallest for kind in kinds if kind in cls.split()}
+        assert shown == kinds, smallest
+        small = {cls: round(size, 1) for cls, size in smallest.items()
+                 if size < 11 and not (width > 600 and "radar" in cls)}  # the radar: a wide screen's only
+        assert small == {}
+        for svg in page.locator("svg.chart").all():
+            if svg.is_visible():
+                assert svg.evaluate(OUTSIDE) == [], svg.get_attribute("class")
