@@ -28,7 +28,7 @@ from servio.results import ConversationResult
 from servio.stages import ALL_STAGES, info
 from servio.store.types import ConversationFilter
 from servio.web.backend import Backend
-from servio.web.evidence import describe
+from servio.web.evidence import chip_evidence
 
 Link = Callable[..., str]
 
@@ -80,7 +80,7 @@ def conversation_view(conv: Conversation, result: ConversationResult, corrected:
     for turn, tags in zip(conv.turns, result.turns, strict=True):
         chips: list[dict[str, Any]] = [
             {"stage": t.stage, "confidence": t.confidence,
-             "evidence": list(dict.fromkeys(describe(e.kind, e.cue, e.match, language) for e in t.evidence))}
+             "evidence": chip_evidence(t.stage, t.evidence, language)}
             for t in sorted(tags.tags, key=lambda t: t.stage)]
         turns.append({"index": tags.index, "speaker": str(turn.speaker), "text": turn.text,
                       "author": turn.author, "chips": chips,

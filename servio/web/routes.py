@@ -30,6 +30,7 @@ from servio.service.scope import STAFF, Scope, needs_role
 from servio.store.types import ROLES, SORT_KEYS, ConversationFilter, NotFound, StoreError, User
 from servio.web import pages, session_cookie
 from servio.web.backend import Backend
+from servio.web.evidence import GUEST_NAME
 from servio.web.i18n import strings
 from servio.web.render import Renderer, language_of
 
@@ -43,7 +44,7 @@ STATIC = {"app.css": "text/css; charset=utf-8", "app.js": "text/javascript; char
 DEFAULT_JSON_DEPTH = 32
 #: The user of an open dashboard (``open_access=True``, development only): a reviewer without a users row
 #: (id 0; its corrections and imports are kept with no user id), shown by a localised label (``guest_name``).
-GUEST = User(id=0, name="guest", role="reviewer", agent_id=None, active=True,
+GUEST = User(id=0, name=GUEST_NAME, role="reviewer", agent_id=None, active=True,
              created_at=datetime(2026, 1, 1, tzinfo=UTC))
 
 
