@@ -406,7 +406,7 @@ class _Ui:
         remove_when_done(folder, lambda: self.backend(request).job(job.id))
         from servio.service.routers.imports import job_out
 
-        answer = job_out(job, language=language_of(request))
+        answer = job_out(job, language=language_of(request), audience="dashboard")
         return JSONResponse({**answer, "expected": expected}, status_code=202)
 
     def import_status(self, request: Request, job_id: int) -> Response:
@@ -417,7 +417,8 @@ class _Ui:
         try:
             if not 0 < job_id <= MAX_ID:  # no job has such an id, and the database could not even look
                 raise NotFound(f"no import job {job_id}")
-            return JSONResponse(job_out(self.backend(request).job(job_id), language=language_of(request)))
+            return JSONResponse(job_out(self.backend(request).job(job_id), language=language_of(request),
+                                        audience="dashboard"))
         except NotFound as exc:
             raise HTTPException(404, str(exc)) from None
 

@@ -127,7 +127,7 @@ def test_english_messages_are_byte_for_byte_what_they_were(write: Write, name: s
 def test_the_estonian_of_a_problem_says_the_remedy_in_the_dashboards_words(write: Write) -> None:
     _, report = read_all(write("a.csv", "id,speaker,text\nc1,kati,Tere\nc1,agent,a,b\n"))
     speaker, wide = report.problems
-    assert speaker.what("service", "et").startswith("rääkija 'kati' on tundmatu (tuntud: admin, ")
+    assert speaker.what("service", "et").startswith("rääkija „kati” on tundmatu (tuntud: admin, ")
     assert speaker.what("service", "et").endswith(
         "määra selle roll impordi väljal „Rääkijate rollid” (kati=teenindaja, =klient või =süsteem; "
         "töölaual: Veel lugemisvalikuid) või kirjuta failis selle asemele teenindaja, klient või süsteem); "
