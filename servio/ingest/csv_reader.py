@@ -309,7 +309,7 @@ def _speaker(value: str, options: ReaderOptions) -> tuple[Speaker, str | None]:
         return speaker, None
     prefixed = parse_prefix(value + ":", options) if value else None
     if prefixed is None or prefixed.text:  # text left over: not a label ("Klient - Mari" is no author form)
-        raise FieldError(Said("csv.unknown_speaker", {"value": repr(value), "known": speaker_examples(),
+        raise FieldError(Said("csv.unknown_speaker", {"value": value, "known": speaker_examples(),
                                                       "remedy": remedy("speaker", value)}))
     return prefixed.speaker, prefixed.author
 

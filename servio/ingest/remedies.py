@@ -5,7 +5,9 @@ its own way to fix a problem: ``--column text=NAME``, the import form's CSV colu
 ``ReaderOptions.text_column``. A reader writes the remedy as a token, :func:`remedy`, where it belongs
 in its message; a front end shows the message with :func:`render` for its users. The texts are data:
 ``servio/ingest/data/remedies.toml``. ``str()`` of a problem or an :class:`~servio.ingest.IngestError`
-is the Python rendering. A front end may also say them in another language (the dashboard in Estonian:
+is the Python rendering. The dashboard's Import page says a stored problem again for itself (``dashboard``:
+its form's fields by name, not "on the dashboard"), the API in the service's words. A front end may also
+say them in another language (the dashboard in Estonian:
 ``[service.et]``); where a language has no text of its own, the English one is said.
 
 A remedy fits what the user already set (:func:`fit`, before it is said): the agents' e-mail domain given,
@@ -28,7 +30,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-Audience = Literal["cli", "service", "python"]
+Audience = Literal["cli", "service", "dashboard", "python"]
 KINDS = ("column", "speaker", "agent", "agent_email", "agent_labels", "format", "record_size")
 #: A remedy kind that an option the user set changes (:func:`fit`): the option, and the kind it becomes.
 FITTED = {"agent_email": ("agent_domain", "agent_email_domain"),
@@ -95,7 +97,8 @@ def render(message: str, audience: Audience, language: str = "en") -> str:
 
     def said(m: re.Match[str]) -> str:
         kind, value = m.group(1), m.group(2)
-        if kind in ("speaker", "speaker_mapped") and _unquotable(value, audience):
+        if kind in ("speaker", "speaker_mapped") and _unquotable(value, "service" if audience == "dashboard"
+                                                                 else audience):
             kind = kind.replace("speaker", "speaker_unquoted")
         return texts.get(kind, "").format(value=value, quoted=shlex.quote(value + "=agent"))
 

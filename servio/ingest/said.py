@@ -14,9 +14,11 @@ the translated frame.
 
 from __future__ import annotations
 
+import ast
 import string
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -104,9 +106,25 @@ def group_number(value: int, language: str) -> str:
     return grouped.replace(",", "\u00a0") if language == "et" else grouped
 
 
+def quoted(value: object, language: str) -> str:
+    """A value quoted as ``language`` quotes it (the ``!q`` conversion of a template): ``'Mari'`` in
+    English, „Mari” in Estonian. A value stored quoted already (a job's problems from before the
+    templates quoted, ``"'Mari'"``) is quoted once, not twice."""
+    text = str(value)
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        with suppress(ValueError, SyntaxError):
+            unquoted = ast.literal_eval(text)
+            if isinstance(unquoted, str):
+                text = unquoted
+    return f"„{text}”" if language == "et" else repr(text)
+
+
 class _Formatter(string.Formatter):
     def __init__(self, language: str) -> None:
         self.language = language
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        return quoted(value, self.language) if conversion == "q" else super().convert_field(value, conversion)
 
     def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
         value = kwargs[str(key)]

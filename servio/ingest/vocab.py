@@ -49,7 +49,7 @@ def speaker_for(value: str, options: ReaderOptions) -> Speaker | None:
 def unknown_speaker(label: str, kind: str = "speaker") -> Said:
     """The problem for a speaker label (or a ``voice``) no one mapped, with the mapping that reads it."""
     code = "speaker.unknown_voice" if kind == "voice" else "speaker.unknown"
-    return Said(code, {"label": repr(label), "remedy": remedy("speaker", label)})
+    return Said(code, {"label": label, "remedy": remedy("speaker", label)})  # quoted as each language quotes
 
 
 def is_role_word(value: str) -> bool:

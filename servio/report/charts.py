@@ -190,14 +190,14 @@ def profile_bars(values: Values, *, language: str, coverage: Mapping[int, float 
     t = strings(language)
     row, left = 30, 120
     top = 24 if coverage is not None else 8  # room for the column heads over the printed numbers
-    track = width - left - (96 if coverage else 44)
+    track = width - left - (110 if coverage else 44)
     height = top + row * len(ALL_STAGES) + 8
     desc = _profile_desc(values, language) + " " + t["chart_bars_desc"]
     head, tail = _open(width, height, title or t["chart_profile_title"], desc, "bars", ids)
     parts = [head]
     if coverage is not None:  # say what the two numbers are: the grey one is no score
         for dx, head in ((6, t["score"]), (42, t["coverage_col"].lower())):  # the stage table's words
-            parts.append(f'<text x="{left + track + dx}" y="14" fill="{MUTED}" font-size="10">'
+            parts.append(f'<text x="{left + track + dx}" y="14" fill="{MUTED}" font-size="{_SMALL_FONT}">'
                          f'{escape(head)}</text>')
     for i, s in enumerate(ALL_STAGES):
         meta, v = info(s), values.get(s)
@@ -232,14 +232,24 @@ def signed(v: float | None) -> str:
     return f"+{r}" if r > 0 else f"−{-r}" if r < 0 else "0"
 
 
-def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, float | None, str]], *,
+def shown_change(before: float | None, after: float | None) -> str:
+    """The change between two means as printed beside them: that of the whole numbers shown
+    (``73 → 67`` is ``−6`` even when the exact means, 73.4 and 66.6, differ by 6.8), so that a reader can
+    check it in their head; the exact figures stay in the API's JSON."""
+    if before is None or after is None:
+        return "–"
+    return signed(float(score_text(after)) - float(score_text(before)))
+
+
+def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, str]], *,
                  language: str, earlier: str, later: str, width: int = 640,
                  ids: ChartIds | None = None, extra_class: str | None = None) -> str:
     """An earlier period against a later one, a row per figure: a hollow grey dot at the earlier score, a
     filled dot at the later one, a line between, and the change printed, in green or red where it is
     clear (``verdict`` ``up`` or ``down``, see :mod:`servio.report.compare`), grey otherwise.
 
-    ``rows`` are ``(label, colour, before, after, change, verdict)``, scores 0..100 or None;
+    ``rows`` are ``(label, colour, before, after, verdict)``, scores 0..100 or None (the change printed is
+    :func:`shown_change`'s);
     ``earlier`` and ``later`` name the two periods in the key.
     """
     t = strings(language)
@@ -248,8 +258,8 @@ def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, floa
     track = width - left - right
     height = top + row * len(rows) + 8
     desc = t["chart_change_desc"] + " " + "; ".join(
-        f"{label}: {score_text(b)} → {score_text(a)} ({signed(c)}, {t['compare_' + verdict]})"
-        for label, _, b, a, c, verdict in rows) + "."
+        f"{label}: {score_text(b)} → {score_text(a)} ({shown_change(b, a)}, {t['compare_' + verdict]})"
+        for label, _, b, a, verdict in rows) + "."
     head, tail = _open(width, height, t["chart_change_title"], desc, "change", ids, extra_class)
     parts = [head]
     # the key: what the two dots are
@@ -264,8 +274,8 @@ def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, floa
         x = left + track * tick / 100
         parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 8}" '
                      f'stroke="{GRID}" stroke-dasharray="2 3"/><text x="{x:.1f}" y="{top - 10}" '
-                     f'text-anchor="middle" fill="{MUTED}" font-size="10">{tick}</text>')
-    for i, (label, colour, before, after, delta, verdict) in enumerate(rows):
+                     f'text-anchor="middle" fill="{MUTED}" font-size="{_SMALL_FONT}">{tick}</text>')
+    for i, (label, colour, before, after, verdict) in enumerate(rows):
         y = top + i * row + row / 2
         parts.append(f'<text x="{left - 10}" y="{y + 4:.0f}" text-anchor="end" fill="{INK}">'
                      f'{escape(label)}</text>')
@@ -283,12 +293,17 @@ def change_chart(rows: Sequence[tuple[str, str, float | None, float | None, floa
         ink = UP if verdict == "up" else DOWN if verdict == "down" else MUTED
         weight = "700" if verdict in ("up", "down") else "400"
         parts.append(f'<text x="{width - 8}" y="{y + 4:.0f}" text-anchor="end" fill="{ink}" '
-                     f'font-weight="{weight}">{signed(delta)}</text>')
+                     f'font-weight="{weight}">{shown_change(before, after)}</text>')
     parts.append(tail)
     return "".join(parts)
 
 
 # ------------------------------------------------------------------ heatmap
+
+
+_COS25 = math.cos(math.radians(25))
+#: The smallest type of a chart a phone shows: 11 px (10 and 9 px were too small to read at 390 px).
+_SMALL_FONT = 11
 
 
 def heatmap(rows: Sequence[tuple[str, Values, float]], *, language: str, title: str | None = None,
@@ -300,12 +315,16 @@ def heatmap(rows: Sequence[tuple[str, Values, float]], *, language: str, title: 
     """
     t = strings(language)
     cell_w, cell_h, left, top = 62, 30, 130, 78
-    width, height = left + cell_w * (len(ALL_STAGES) + 1) + 4, top + cell_h * len(rows) + 4
+    columns: list[tuple[int | None, str]] = [(s, f"{s} {info(s).short(language)}") for s in ALL_STAGES]
+    columns.append((None, t["overall"]))
+    # the headings rise to the right at 25°: the picture is wide enough for the last one's end
+    # ("üldhinne" ran past the edge), whichever language's words these are
+    ends = [left + (j + 0.5) * cell_w + _text_width(name, 11) * _COS25 for j, (_, name) in enumerate(columns)]
+    width = max(left + cell_w * len(columns) + 4, math.ceil(max(ends)) + 4)
+    height = top + cell_h * len(rows) + 4
     head, tail = _open(width, height, title or t["chart_heatmap_title"], t["chart_heatmap_desc"], "heatmap",
                        ids)
     parts = [head]
-    columns: list[tuple[int | None, str]] = [(s, f"{s} {info(s).short(language)}") for s in ALL_STAGES]
-    columns.append((None, t["overall"]))
     for j, (_, name) in enumerate(columns):
         x = left + j * cell_w + cell_w / 2
         parts.append(f'<text x="{x:.0f}" y="{top - 10}" text-anchor="start" fill="{INK}" font-size="11" '
@@ -562,16 +581,18 @@ def timeline(turn_stages: Sequence[frozenset[int]], speakers: Sequence[str], *, 
     """
     t = strings(language)
     n = len(turn_stages)
-    left, top, row = 96, 34, 14
+    stage_labels = [f"{s} {info(s).short(language)}" for s in ALL_STAGES]
+    left = max(96, math.ceil(max(_text_width(name, _SMALL_FONT) for name in stage_labels)) + 10)
+    top, row = 34, 14
     col = max(6.0, min(26.0, (max_width - left - 8) / max(1, n)))
     key, key_width = _speaker_key(speakers, t, x=left, row_y=top - 4)
     width, height = max(left + col * n, left + key_width) + 8, top + row * len(ALL_STAGES) + 20
     title = title or t["chart_timeline_title"]
     head, tail = _open(width, height, title, t["chart_timeline_desc"].format(n=n), "timeline", ids)
     parts = [head, key]
-    for k, s in enumerate(ALL_STAGES):
+    for k, name in enumerate(stage_labels):
         parts.append(f'<text x="{left - 6}" y="{top + k * row + 11}" text-anchor="end" fill="{INK}" '
-                     f'font-size="10">{s} {escape(info(s).short(language))}</text>')
+                     f'font-size="{_SMALL_FONT}">{escape(name)}</text>')
     for i, (stages, who) in enumerate(zip(turn_stages, speakers, strict=True)):
         x = left + i * col
         fill = SPEAKER_FILL.get(who, OTHER_SPEAKER_FILL)
@@ -586,7 +607,7 @@ def timeline(turn_stages: Sequence[frozenset[int]], speakers: Sequence[str], *, 
         parts.append(_link(href(i) if href else None, f"<g>{''.join(cells)}</g>", label))
     for i in _ticks(n):
         parts.append(f'<text x="{left + i * col + col / 2:.1f}" y="{height - 4}" text-anchor="middle" '
-                     f'fill="{MUTED}" font-size="9">{turn_number(i)}</text>')
+                     f'fill="{MUTED}" font-size="{_SMALL_FONT}">{turn_number(i)}</text>')
     parts.append(tail)
     return "".join(parts)
 
@@ -599,14 +620,14 @@ def _speaker_key(speakers: Sequence[str], t: Mapping[str, str], *, x: float, row
     """
     order = [w for w in SPEAKER_FILL if w in speakers] + sorted(set(speakers) - set(SPEAKER_FILL))
     parts = [f'<g class="key"><text x="{x - 6}" y="{row_y}" text-anchor="end" fill="{INK}" '
-             f'font-size="10">{escape(t["chart_speaker"])}</text>']
+             f'font-size="{_SMALL_FONT}">{escape(t["chart_speaker"])}</text>']
     at = x
     for who in order:
         name, fill = t.get(who, who), SPEAKER_FILL.get(who, OTHER_SPEAKER_FILL)
         parts.append(f'<rect x="{at:.1f}" y="2" width="10" height="8" fill="{fill}" stroke="{GRID}" '
                      f'stroke-width="0.5"/><text x="{at + 14:.1f}" y="10" fill="{INK}" '
-                     f'font-size="10">{escape(name)}</text>')
-        at += 14 + 6.5 * len(name) + 8  # 6.5 px a letter at 10 px: room to spare
+                     f'font-size="{_SMALL_FONT}">{escape(name)}</text>')
+        at += 14 + _text_width(name, _SMALL_FONT) + 8
     parts.append("</g>")
     return "".join(parts), at - x
 

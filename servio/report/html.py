@@ -179,14 +179,14 @@ def _comparison(earlier: Earlier, earlier_period: str, period: str, language: st
         return out
     figures = [(t["overall"].capitalize(), charts.INK, cmp.overall)]
     figures += [(f"{s} {info(s).short(language)}", info(s).colour, cmp.stages[int(s)]) for s in ALL_STAGES]
-    rows = [(label, colour, c.before, c.after, c.change, c.verdict) for label, colour, c in figures]
+    rows = [(label, colour, c.before, c.after, c.verdict) for label, colour, c in figures]
     # drawn twice, as the trend is: 640 wide, and 360 wide for phones (the style sheet shows one)
     out["chart"] = Markup("".join(charts.change_chart(rows, language=language, earlier=earlier_period,
                                                       later=period, width=width, ids=ids, extra_class=kind)
                                   for width, kind in ((640, "wide"), (360, "narrow"))))
     shown = charts.score_text
     out["rows"] = [{"label": label, "before": shown(c.before), "after": shown(c.after),
-                    "change": charts.signed(c.change), "verdict": c.verdict,
+                    "change": charts.shown_change(c.before, c.after), "verdict": c.verdict,
                     "interval": "–" if c.low is None or c.high is None
                     else f"{charts.signed(c.low)} … {charts.signed(c.high)}"}
                    for label, _, c in figures]

@@ -1,5 +1,8 @@
 """Errors as JSON answers: store and live errors map to 4xx; anything unexpected is a logged 500.
 
+A 500 answer says only ``internal error (reference …)`` and the ``reference``; what went wrong is in
+the server's log under that reference, in development mode too.
+
 No answer repeats what the client sent: a 422 names each field (``loc``) and
 what is wrong with it (``msg``, ``type``) but never the value, which can be a
 customer's words, a password or a token.
@@ -58,10 +61,8 @@ async def _bad_request(request: Request, exc: Exception) -> JSONResponse:
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     ref = uuid.uuid4().hex[:12]
     log.exception("unexpected error %s on %s %s", ref, request.method, request.url.path)
-    detail = f"internal error (reference {ref})"
-    if getattr(getattr(request.app.state, "settings", None), "development", False):
-        detail += f": {type(exc).__name__}: {exc}"
-    answer = _json(500, detail)
+    # never the exception's text, in any mode: it can hold SQL, parameters and customers' words
+    answer = JSONResponse({"detail": f"internal error (reference {ref})", "reference": ref}, status_code=500)
     # sent past the middleware (Starlette answers a 500 outside it): the security headers are added here
     answer.headers.update(dict(headers_for("application/json")))
     return answer

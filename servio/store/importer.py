@@ -9,6 +9,8 @@ same content are counted ``unchanged`` without being analysed again.
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from servio.ingest import Problem, ReaderOptions
     from servio.store.store import Store
 
+
+_log = logging.getLogger("servio.store")
 
 #: A job's error when its run was stopped (Ctrl-C, or the server stopping): its counts are what was stored.
 INTERRUPTED = "interrupted: the counts are what was stored; import the same files again to finish"
@@ -206,7 +210,7 @@ def import_paths(
         skipped = stream.report.skipped
     except BaseException as exc:
         error = INTERRUPTED if isinstance(exc, KeyboardInterrupt | SystemExit | ImportStopped) else \
-            _redacted_message(f"{type(exc).__name__}: {exc}", redact)
+            _redacted_message(job_error(exc), redact)
         store.finish_import_job(job_id, "failed", error=error, problems=run.take_pending())
         _forget_replaced(store, run, quiet=True)
         raise
@@ -231,6 +235,21 @@ def _forget_replaced(store: Store, run: _Run, *, quiet: bool = False) -> None:
     except Exception:
         if not quiet:
             raise
+
+
+def job_error(exc: BaseException) -> str:
+    """What a failed job says of ``exc``: an input or setting error as it is (a file, a line, a reader's
+    reason); anything else (a database error, a bug) only as a reference, its details to the log, so that
+    no SQL, parameter or customer's words reach the Import page or the API."""
+    from servio.analyze.base import TaggerError
+    from servio.ingest import IngestError
+    from servio.store.types import StoreError
+
+    if isinstance(exc, IngestError | StoreError | TaggerError | OSError | ValueError):
+        return f"{type(exc).__name__}: {exc}"
+    ref = uuid.uuid4().hex[:12]
+    _log.error("import failed: internal error %s", ref, exc_info=exc)
+    return f"internal error (reference {ref})"
 
 
 def _redacted_message(message: str, config: RedactionConfig) -> str:

@@ -402,10 +402,11 @@ class Store:
         """Set a turn's stages as a reviewer, re-score the conversation and keep an audit record.
 
         Raises :class:`NotFound` for an unknown conversation and
-        :class:`StoreError` for a bad turn index or stage.
+        :class:`StoreError` for a bad turn index or stage. A user without a users row (id 0: the open
+        dashboard's guest) or a plain name is kept by name, with no user id.
         """
         after = check_stages(stages)
-        user_id, who = (user.id, user.name) if isinstance(user, User) else (None, str(user))
+        user_id, who = (user.id or None, user.name) if isinstance(user, User) else (None, str(user))
         with self._write() as session:
             return apply_correction(session, conversation_id, turn_index, after, user_id, who,
                                     scorecard=self._scorecard)

@@ -268,7 +268,7 @@ class MemoryBackend:
             new = replace(new, agent_id=result.agent_id, team=result.team, started_at=result.started_at)
             self.items[conversation_id] = (conv, new, done | {turn})
             return Correction(id=len(done) + 1, conversation_id=conversation_id, turn_index=turn,
-                              user_id=user.id, user_name=user.name, before=before, after=after,
+                              user_id=user.id or None, user_name=user.name, before=before, after=after,
                               overall_before=result.overall, overall_after=new.overall,
                               created_at=datetime.now(UTC))
 

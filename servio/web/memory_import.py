@@ -72,7 +72,9 @@ def _run(backend: MemoryBackend, job_id: int, paths: list[Path], format: str | N
             job = backend.jobs[job_id]
             _set(backend, job_id, read=job.read + 1, new=job.new + (not known), updated=job.updated + known)
     except Exception as exc:  # a broken file must end the job, not the server
-        _set(backend, job_id, status="failed", error=str(exc) or type(exc).__name__,
+        from servio.store.importer import job_error
+
+        _set(backend, job_id, status="failed", error=job_error(exc),
              finished_at=datetime.now(UTC))
         return
     _set(backend, job_id, status="done", finished_at=datetime.now(UTC))

@@ -28,7 +28,7 @@ from servio.results import ConversationResult
 from servio.stages import ALL_STAGES, info
 from servio.store.types import ConversationFilter
 from servio.web.backend import Backend
-from servio.web.evidence import describe
+from servio.web.evidence import chip_evidence
 
 Link = Callable[..., str]
 
@@ -80,7 +80,7 @@ def conversation_view(conv: Conversation, result: ConversationResult, corrected:
     for turn, tags in zip(conv.turns, result.turns, strict=True):
         chips: list[dict[str, Any]] = [
             {"stage": t.stage, "confidence": t.confidence,
-             "evidence": list(dict.fromkeys(describe(e.kind, e.cue, e.match, language) for e in t.evidence))}
+             "evidence": chip_evidence(t.stage, t.evidence, language)}
             for t in sorted(tags.tags, key=lambda t: t.stage)]
         turns.append({"index": tags.index, "speaker": str(turn.speaker), "text": turn.text,
                       "author": turn.author, "chips": chips,
@@ -155,8 +155,9 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
         "kind": kind, "id": id, "ov": ov, "profile": ov.profile, "n": len(results),
         "all_link": to_list(), "stage_links": stage_links,
         "radar": Markup(charts.profile_radar(ov.values, language=language, links=stage_links, ids=ids)),
+        # 360 wide, as a phone shows it (366 px at 390): drawn 440 wide and shrunk, its type was 8 px
         "bars": Markup(charts.profile_bars(ov.values, language=language, coverage=ov.coverage,
-                                           links=stage_links, ids=ids)),
+                                           links=stage_links, ids=ids, width=360)),
         "trend": Markup(charts.trend_for_screens(ov.trend, language=language, bucket=ov.bucket, ids=ids)),
         # the report's words under the chart (weekly or monthly means, n per point): on the page as well,
         # not only in the chart's description for screen readers

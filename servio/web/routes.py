@@ -30,6 +30,7 @@ from servio.service.scope import STAFF, Scope, needs_role
 from servio.store.types import ROLES, SORT_KEYS, ConversationFilter, NotFound, StoreError, User
 from servio.web import pages, session_cookie
 from servio.web.backend import Backend
+from servio.web.evidence import GUEST_NAME
 from servio.web.i18n import strings
 from servio.web.render import Renderer, language_of
 
@@ -41,8 +42,9 @@ STATIC = {"app.css": "text/css; charset=utf-8", "app.js": "text/javascript; char
           "live.js": "text/javascript; charset=utf-8", "icon.svg": "image/svg+xml"}
 #: JSON nesting allowed in a body when the app has no service settings (the service's default).
 DEFAULT_JSON_DEPTH = 32
-#: The user of an open dashboard (``open_access=True``, development only): a reviewer without an id.
-GUEST = User(id=0, name="guest", role="reviewer", agent_id=None, active=True,
+#: The user of an open dashboard (``open_access=True``, development only): a reviewer without a users row
+#: (id 0; its corrections and imports are kept with no user id), shown by a localised label (``guest_name``).
+GUEST = User(id=0, name=GUEST_NAME, role="reviewer", agent_id=None, active=True,
              created_at=datetime(2026, 1, 1, tzinfo=UTC))
 
 
@@ -417,7 +419,7 @@ class _Ui:
 
         from servio.service.routers.imports import job_out
 
-        answer = job_out(job, language=language_of(request))
+        answer = job_out(job, language=language_of(request), audience="dashboard")
         # a background task, as the API's import: a graceful stop waits for it; then the upload goes
         done = BackgroundTask(finish_import, functools.partial(backend.wait_import, job.id), folder)
         return JSONResponse({**answer, "expected": expected}, status_code=202, background=done)
@@ -430,7 +432,8 @@ class _Ui:
         try:
             if not 0 < job_id <= MAX_ID:  # no job has such an id, and the database could not even look
                 raise NotFound(f"no import job {job_id}")
-            return JSONResponse(job_out(self.backend(request).job(job_id), language=language_of(request)))
+            return JSONResponse(job_out(self.backend(request).job(job_id), language=language_of(request),
+                                        audience="dashboard"))
         except NotFound as exc:
             raise HTTPException(404, str(exc)) from None
 

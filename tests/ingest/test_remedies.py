@@ -97,8 +97,10 @@ def test_an_ordinary_label_is_still_quoted_for_every_front_end() -> None:
 def test_every_front_end_has_every_remedy_text() -> None:
     from servio.ingest.remedies import TEXTS, _texts
 
-    for audience in ("cli", "service", "python"):
+    for audience in ("cli", "service", "dashboard", "python"):
         assert set(TEXTS) <= set(_texts()[audience]), audience
+    for audience in ("service", "dashboard"):
+        assert set(TEXTS) <= set(_texts()[audience]["et"]), audience
 
 
 def test_a_remedy_fits_what_the_import_was_given() -> None:

@@ -127,7 +127,7 @@ def test_english_messages_are_byte_for_byte_what_they_were(write: Write, name: s
 def test_the_estonian_of_a_problem_says_the_remedy_in_the_dashboards_words(write: Write) -> None:
     _, report = read_all(write("a.csv", "id,speaker,text\nc1,kati,Tere\nc1,agent,a,b\n"))
     speaker, wide = report.problems
-    assert speaker.what("service", "et").startswith("rääkija 'kati' on tundmatu (tuntud: admin, ")
+    assert speaker.what("service", "et").startswith("rääkija „kati” on tundmatu (tuntud: admin, ")
     assert speaker.what("service", "et").endswith(
         "määra selle roll impordi väljal „Rääkijate rollid” (kati=teenindaja, =klient või =süsteem; "
         "töölaual: Veel lugemisvalikuid) või kirjuta failis selle asemele teenindaja, klient või süsteem); "
@@ -243,3 +243,17 @@ def test_every_remedy_the_dashboard_shows_has_its_estonian_words() -> None:
     service = _texts()["service"]
     assert {k for k in TEXTS if k in service} == set(service["et"]), "every service remedy in Estonian too"
     assert "speaker_unquoted" in service["et"]
+
+
+def test_a_quoted_value_is_quoted_as_each_language_quotes_and_only_once() -> None:
+    # audit 19a m11: the Estonian page said "tundmatu rääkija 'Mari Maasikas'" beside „Rääkijate rollid”
+    from servio.ingest.remedies import remedy
+
+    fresh = Said("speaker.unknown", {"label": "Mari Maasikas", "remedy": remedy("speaker", "Mari Maasikas")})
+    assert fresh.text("en").startswith("unknown speaker 'Mari Maasikas' (")
+    assert fresh.text("et").startswith("tundmatu rääkija „Mari Maasikas” (")
+    # a job stored before the templates quoted keeps the label quoted: it is quoted once, not twice
+    old = Said("speaker.unknown", {"label": "'Mari Maasikas'", "remedy": remedy("speaker", "Mari Maasikas")})
+    assert old.text("en") == fresh.text("en") and old.text("et") == fresh.text("et")
+    assert Said("csv.unknown_speaker", {"value": "kati", "known": "agent", "remedy": ""}).text("et") \
+        .startswith("rääkija „kati” on tundmatu")

@@ -72,7 +72,7 @@ def test_issue_texts_are_the_stage_4_hints() -> None:
     assert hint_texts("et").next[4] == "Küsi, mis on kliendile kõige olulisem"
     assert hint_texts("en").next[4] == "Ask what matters most to the customer"
     assert hint_texts("en").warnings["solution_before_needs"].text == (
-        "a solution is being offered before the need is clear"
+        "you offered a solution before the need was clear"
     )
 
 
@@ -100,7 +100,7 @@ def test_solution_first_warns_in_the_chat_language() -> None:
     ids = [w.id for w in update.warnings]
     assert "solution_before_needs" in ids
     text = next(w.text for w in update.warnings if w.id == "solution_before_needs")
-    assert text == "a solution is being offered before the need is clear"
+    assert text == "you offered a solution before the need was clear"
     # the warning and the hint agree: back to the need, not on to the goodbye (live audit F1)
     assert update.next_stage == 3
     assert update.hint == hint_texts("en").next[3]
@@ -131,7 +131,7 @@ def test_warnings_follow_the_failures_and_the_agents_progress() -> None:
     assert [w.id for w in early] == ["solution_before_needs"]  # values only once a solution is offered
     late = live_warnings(failures, frontier=6, texts=texts)
     assert [w.id for w in late] == ["solution_before_needs", "values_never_asked"]
-    assert late[0].text == "a solution is being offered before the need is clear" and late[0].turn == 1
+    assert late[0].text == "you offered a solution before the need was clear" and late[0].turn == 1
 
 
 def test_a_need_the_customer_already_described_needs_no_invitation() -> None:

@@ -124,6 +124,28 @@ def test_report_compares_its_days_with_the_earlier_period() -> None:
     assert "7 goodbye: 27 → 88 (+61, clear improvement)" in section
 
 
+def test_the_printed_change_is_that_of_the_printed_means() -> None:
+    # 73.4 → 66.6 prints "73 → 67": the change printed is −6 (as a reader works it out), not −7 (−6.8 rounded)
+    results = [make_result(f"{side}{i}", "ann", "North", f"2026-{month}-0{i + 1}", {7: mean + d})
+               for side, month, mean in (("s", "09", 73.4), ("o", "10", 66.6)) for i, d in enumerate((-1, 1))]
+    page = build_report(results, scope="team", id="North", date_from="2026-10-01", date_to="2026-10-31",
+                        compare_from="2026-09-01", compare_to="2026-09-30", language="et")
+    section = _section(page)
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"<tr><td>([^<]+)</td>(.*?)</tr>", section)}
+    for label in ("Üldhinne", "7 hüvastijätt"):
+        assert re.search(r">73<.*>67<.*>−6<", rows[label]), rows[label]
+        assert f"{label}: 73 → 67 (−6," in section
+    assert "−7" not in section
+    printed = re.findall(r'font-weight="[47]00">([^<]+)</text>', section)
+    assert printed.count("−6") == 4  # two charts, two rows each
+    from servio.report.compare import compare as compared
+    from servio.service.shape import change_out
+
+    raw = change_out(None, compared(results[:2], results[2:]).overall)  # the API keeps the exact figures
+    assert raw["earlier"] == pytest.approx(73.4) and raw["now"] == pytest.approx(66.6)
+    assert raw["change"] == pytest.approx(-6.8)
+
+
 def test_report_compares_in_estonian() -> None:
     page = build_report(_training(), scope="agent", id="ann", date_from="2026-10-01", date_to="2026-10-31",
                         compare_from="2026-09-01", compare_to="2026-09-30", language="et")

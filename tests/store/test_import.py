@@ -296,3 +296,23 @@ def test_an_interrupted_import_says_what_happened_and_how_to_finish(store: Store
     assert "interrupted" in (job.error or "") and "again" in (job.error or ""), job.error
     again = import_paths(store, path, batch_size=2)
     assert (again.new, again.unchanged) == (3, 2)
+
+
+def test_a_database_error_fails_the_job_with_a_reference_not_its_sql(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    def broken(*args, **kwargs):
+        raise IntegrityError("INSERT INTO conversations (id, text) VALUES (?, ?)", ("c1", "Mari Maasikas"),
+                             Exception("FOREIGN KEY constraint failed"))
+
+    monkeypatch.setattr(Store, "save_results", broken)
+    path = write_jsonl(tmp_path / "c.jsonl", [conversation(1)])
+    with caplog.at_level("ERROR"), pytest.raises(IntegrityError):
+        import_paths(store, path)
+    [job] = store.list_import_jobs()
+    assert job.status == "failed" and (job.error or "").startswith("internal error (reference "), job.error
+    for leak in ("INSERT", "FOREIGN KEY", "Maasikas", "IntegrityError"):
+        assert leak not in (job.error or "")
+    assert (job.error or "").split()[-1].rstrip(")") in caplog.text and "FOREIGN KEY" in caplog.text

@@ -40,7 +40,7 @@ def test_a_jobs_problems_keep_their_code_and_values_redacted_as_the_message(stor
     from servio.ingest.remedies import render
 
     assert [render(str(s), "service") for s in (speaker, timestamps)] == [p["message"] for p in job.problems]
-    assert speaker.text("et").startswith("rääkija 'REDACTED-EMAIL' on tundmatu")
+    assert speaker.text("et").startswith("rääkija „REDACTED-EMAIL” on tundmatu")  # in Estonian quotes
     assert timestamps.text("et") == ("märkus: ajatempleid, millest aru ei saadud: 1 (esimene: 'tel "
                                      "REDACTED-PHONE'); repliigid jäeti alles ilma ajata")
     plain = import_paths(store, [bad], redact=RedactionConfig(enabled=False))

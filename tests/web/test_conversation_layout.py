@@ -43,3 +43,19 @@ def test_a_status_message_still_shows_between_the_timeline_and_the_transcript(pa
     grid = page.locator(".conv-grid").bounding_box()
     assert box and svg and grid and box["height"] >= 18
     assert svg["y"] + svg["height"] <= box["y"] and box["y"] + box["height"] <= grid["y"]
+
+
+@pytest.mark.parametrize("lang", ["et", "en"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_evidence_tooltip_fits_on_the_screen(page: Any, base_url: str, width: int, lang: str) -> None:
+    # at 390 px the tooltip of a chip on the right of a turn ran past the screen's edge
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{base_url}/conversations/ex-et-04?lang={lang}")
+    outside = []
+    for chip in page.locator(".turn button.chip").all():
+        chip.focus()
+        tip = page.locator(".chip-wrap:focus-within .tip")
+        box = tip.bounding_box()
+        if box is None or box["x"] < 0 or box["x"] + box["width"] > width:
+            outside.append((chip.inner_text(), box))
+    assert outside == []

@@ -37,3 +37,12 @@ def test_the_users_page_in_estonian_says_meeskond(store: object) -> None:
         page = sign_in(client, token).get("/ui/users?lang=et").text
     assert "tiim" not in page.lower()
     assert "meeskonnajuht" in page and "Teenindaja tunnus / meeskond" in page
+
+
+def test_the_incomplete_notice_and_the_guest_read_as_estonian() -> None:
+    # audit 19a m11: "et vestlus saaks täielikult hinnatud" is colloquial; the open dashboard's user was
+    # "guest" in English ("Sisse logitud: guest (hindaja)")
+    et = _et()
+    for key in ("incomplete_one", "incomplete_many"):
+        assert "et vestlust saaks täielikult hinnata" in et[key] and "hinnatud" not in et[key]
+    assert et["guest_name"] == "külaline"

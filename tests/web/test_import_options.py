@@ -130,7 +130,7 @@ def check_agent_domain(client: TestClient) -> None:
     job = finished(client, "kiri.eml", AGENT_MAIL)
     assert (job["new"], job["skipped"]) == (0, 1) and stored(client) == {}
     assert "no agent turn with text, only 1 customer turn" in job["problems"][0]["message"]
-    assert "give the agents' e-mail domain in the import's field for it" in job["problems"][0]["message"]
+    assert "fill in Agents' e-mail domain under More reading options" in job["problems"][0]["message"]
     job = finished(client, "kiri.eml", AGENT_MAIL, agent_domain="teenus.example")
     assert job["new"] == 1
     (conv, _), = stored(client).values()

@@ -201,3 +201,24 @@ def test_a_long_link_wraps_inside_its_bubble(browser: Any, base_url: str, width:
         assert bubble.evaluate("(e) => e.scrollWidth <= e.clientWidth")
     finally:
         context.close()
+
+
+def test_on_a_phone_the_warnings_have_their_own_heading_and_say_what_stays_true(phone: Any,
+                                                                                  base_url: str) -> None:
+    # audit 19a m7: under "Järgmine samm" the warnings read as part of the next step, and the pitch's
+    # warning said "lahendust pakutakse" (is being offered) after the agent had gone back to asking
+    phone.goto(f"{base_url}/live?lang=et")
+    heading = phone.locator("#near-hint").get_by_text("Tähelepanu", exact=False)
+    _say(phone, "customer", "Tere, mu koduinternet ei tööta alates eilsest.", 1)
+    assert not heading.is_visible(), "no warnings, no heading"
+    for i, (who, text) in enumerate([("agent", "Tere! Palun taaskäivitage ruuter."),
+                                     ("customer", "Tegin juba, ei aita. Punane tuli vilgub."),
+                                     ("agent", "Mis tuled ruuteril põlevad ja millal see algas?")], 2):
+        _say(phone, who, text, i)
+    warnings = phone.locator("#near-warnings li")
+    assert "pakkusid lahenduse enne, kui vajadus oli selge" in warnings.all_inner_texts()
+    assert heading.is_visible()
+    top = phone.evaluate("""() => ['#near-hint-text', '#near-warn', '#near-warnings li']
+                                  .map(q => document.querySelector(q).getBoundingClientRect().top)""")
+    assert top[0] < top[1] <= top[2], top  # the next step, then the heading, then the warnings
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -97,7 +97,7 @@ def test_conversation_count_labels_are_labels(client: TestClient, lang: str, lab
 
 
 @pytest.mark.parametrize(("lang", "who", "customer", "agent"), [
-    ("et", "Sisse logitud: guest (hindaja)", "Kliendi sõnum", "Teenindaja sõnum"),
+    ("et", "Sisse logitud: külaline (hindaja)", "Kliendi sõnum", "Teenindaja sõnum"),
     ("en", "Signed in as guest (reviewer)", "Message as the customer", "Message as the agent"),
 ])
 def test_role_and_live_labels_are_in_the_page_language(client: TestClient, lang: str, who: str,

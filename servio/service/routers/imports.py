@@ -29,6 +29,7 @@ from fastapi import (
 from fastapi import Path as PathParam
 
 from servio import audit
+from servio.ingest.remedies import Audience
 from servio.service.auth import Importer
 from servio.service.housekeeping import UPLOAD_PREFIX
 from servio.service.reading import checked_format, reader_options, save_uploads_in
@@ -42,13 +43,14 @@ _TEMP_PATH = re.compile(r"^.*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 _ANY_TEMP_PATH = re.compile(r"[^\s'\"]*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 
 
-def job_out(job: ImportJob, language: str = "en") -> dict[str, Any]:
+def job_out(job: ImportJob, language: str = "en", audience: Audience = "service") -> dict[str, Any]:
     """A job as the API and the dashboard show it: upload folders stripped from paths (where the server
     keeps uploads is nobody's business), problems also as CLI-style lines. The API's are in English; the
-    dashboard's in its page's ``language``, where a problem was stored with its message code and values
-    (older jobs keep their English messages)."""
+    dashboard's (``audience="dashboard"``) in its page's ``language``, their remedies in the Import page's
+    own words, where a problem was stored with its message code and values (older jobs keep their
+    English messages)."""
     data = job.to_dict()
-    problems = [_said_in(dict(p, path=_TEMP_PATH.sub("", str(p.get("path", "")))), language)
+    problems = [_said_in(dict(p, path=_TEMP_PATH.sub("", str(p.get("path", "")))), language, audience)
                 for p in data["problems"]]
     for p in problems:  # a message may name another upload ("first read from <folder>/a.jsonl")
         p["message"] = _ANY_TEMP_PATH.sub("", str(p.get("message", "")))
@@ -60,17 +62,17 @@ def job_out(job: ImportJob, language: str = "en") -> dict[str, Any]:
     return data
 
 
-def _said_in(problem: dict[str, Any], language: str) -> dict[str, Any]:
-    """``problem`` with its message in ``language`` and its remedy in the service's words there, when it
+def _said_in(problem: dict[str, Any], language: str, audience: Audience) -> dict[str, Any]:
+    """``problem`` with its message in ``language`` and its remedy in ``audience``'s words there, when it
     has its ``said``; without the ``said`` (the stored form is the job's, not the API's)."""
     said = problem.pop("said", None)
-    if language == "en" or not isinstance(said, dict):
+    if (language == "en" and audience == "service") or not isinstance(said, dict):
         return problem
     from servio.ingest.remedies import render
     from servio.ingest.said import Said
 
     try:
-        problem["message"] = render(Said.from_json(said).text(language), "service", language)
+        problem["message"] = render(Said.from_json(said).text(language), audience, language)
     except (ValueError, KeyError, IndexError):  # a code or value this version does not know: as stored
         pass
     return problem

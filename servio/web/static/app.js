@@ -8,7 +8,10 @@ function post(url, body) {
   return fetch(url, opts).then(async (r) => {
     const data = await r.json().catch(() => ({}));
     if (!r.ok) {
-      const err = new Error(typeof data.detail === "string" ? data.detail : (r.statusText || String(r.status)));
+      /* an unexpected error says only its reference (the details are in the server's log) */
+      const said = data.reference ? fmt(document.body.dataset.serverError, { ref: data.reference })
+        : (typeof data.detail === "string" ? data.detail : (r.statusText || String(r.status)));
+      const err = new Error(said);
       err.field = data.field || null;  // the form field a refusal concerns (users page)
       throw err;
     }

@@ -69,6 +69,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function setWarnings(list, warnings) {
     list.textContent = "";
+    if (list.id === "near-warnings") { byId("near-warn").hidden = !warnings.length; }
     if (!warnings.length) { list.append(el("li", { class: "none" }, text.noWarnings)); }
     warnings.forEach((w) => list.append(el("li", {}, w.text)));
   }
