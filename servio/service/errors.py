@@ -1,4 +1,5 @@
-"""Errors as JSON answers: store and live errors map to 4xx; anything unexpected is a logged 500.
+"""Errors as JSON answers: store and live errors map to 4xx; the database out of reach is a 503 with
+Retry-After; anything unexpected is a logged 500.
 
 A 500 answer says only ``internal error (reference …)`` and the ``reference``; what went wrong is in
 the server's log under that reference, in development mode too.
@@ -58,7 +59,39 @@ async def _bad_request(request: Request, exc: Exception) -> JSONResponse:
     return _json(400, str(exc))
 
 
+#: Seconds a client is asked to wait when the database cannot be reached
+RETRY_AFTER_SECONDS = 30
+
+
+def _database_down(request: Request, exc: Exception) -> bool:
+    """Whether ``exc`` is the database out of reach (not a bug): a connection-level SQLAlchemy error
+    after which the store cannot answer a trivial query either (SQLite's OperationalError also covers
+    mistakes in a statement, which leave the database reachable)."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        return False
+    try:
+        store.schema_revision()  # what /health asks
+    except Exception:  # noqa: BLE001 - any failure here means the database is not answering
+        return True
+    return False
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    from starlette.concurrency import run_in_threadpool
+
+    if await run_in_threadpool(_database_down, request, exc):
+        # an outage, not a bug: one line (no traceback per request), and a 503 a monitor reads as such
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+        log.error("database unavailable on %s %s: %s", request.method, request.url.path, reason)
+        answer = JSONResponse({"detail": "the database is unavailable; try again shortly"}, status_code=503,
+                              headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        answer.headers.update(dict(headers_for("application/json")))
+        return answer
     ref = uuid.uuid4().hex[:12]
     log.exception("unexpected error %s on %s %s", ref, request.method, request.url.path)
     # never the exception's text, in any mode: it can hold SQL, parameters and customers' words

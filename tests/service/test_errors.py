@@ -97,3 +97,33 @@ def test_a_moment_or_day_at_the_calendars_edge_is_named_not_a_500(api: Any, path
         assert "range" in _refused(answer)[0]["msg"]
     else:
         assert answer.status_code in (200, 404), answer.text  # 404: a profile with no conversations then
+
+
+def _outage(*_: Any, **__: Any) -> Any:
+    from sqlalchemy.exc import OperationalError
+
+    raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+
+def test_the_database_out_of_reach_is_a_503_with_retry_after(api: Any, store: Any, monkeypatch: Any,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    """Every endpoint, not only /health: a monitor or load balancer reads an outage, not a bug, and the log
+    has one line per request instead of a traceback (audit 19c, m1)."""
+    client, headers = api
+    monkeypatch.setattr(store, "list_conversations", _outage)
+    monkeypatch.setattr(store, "schema_revision", _outage)
+    answer = client.get("/conversations", headers=headers)
+    assert answer.status_code == 503, answer.text
+    assert answer.json() == {"detail": "the database is unavailable; try again shortly"}
+    assert answer.headers["Retry-After"] == "30"
+    lines = [r for r in caplog.records if "database unavailable" in r.getMessage()]
+    assert len(lines) == 1 and lines[0].exc_info is None and "connection refused" in lines[0].getMessage()
+    assert client.get("/health").status_code == 503
+
+
+def test_a_database_error_with_the_database_up_is_still_a_500(api: Any, store: Any, monkeypatch: Any) -> None:
+    """SQLite's OperationalError also covers a bad statement: with the database answering, it is a bug."""
+    client, headers = api
+    monkeypatch.setattr(store, "list_conversations", _outage)
+    answer = client.get("/conversations", headers=headers)
+    assert answer.status_code == 500 and answer.json()["detail"].startswith("internal error (reference ")
