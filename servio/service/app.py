@@ -262,8 +262,6 @@ def cookie_notice(settings: Settings, *, tls: bool = False) -> str | None:
 
 def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
     """Serve the API with uvicorn on ``settings.host:settings.port`` until interrupted."""
-    import uvicorn
-
     from servio.service.bootstrap import ensure_admin
 
     settings = settings or load_settings()
@@ -302,19 +300,22 @@ def run(settings: Settings | None = None, **uvicorn_options: Any) -> None:
     if settings.trusted_proxies:
         options["forwarded_allow_ips"] = settings.trusted_proxies
     options.update(uvicorn_options)
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, **options)
-    config.load_app()
+    serve(app, settings.host, settings.port, options)
+
+
+def serve(app: FastAPI, host: str, port: int, options: dict[str, Any]) -> None:
+    """Serve ``app`` with uvicorn until told to stop (as ``uvicorn.run``); being told to stop also sets
+    ``app.state.stopping``, so that running imports stop at their next batch, as a Ctrl-C stops
+    ``servio import`` (the job failed as interrupted, what was stored kept, the upload removed): uvicorn
+    waits for them (background tasks) before it exits."""
+    import uvicorn
 
     class Server(uvicorn.Server):
-        """uvicorn's server that also tells running imports to stop when it is told to: uvicorn waits for
-        them (background tasks) before it exits, and they stop at their next batch as a Ctrl-C stops
-        ``servio import`` (the job failed as interrupted, what was stored kept, the upload removed)."""
-
         def handle_exit(self, sig: int, frame: Any) -> None:
             app.state.stopping.set()
             super().handle_exit(sig, frame)
 
-    server = Server(config)
+    server = Server(uvicorn.Config(app, host=host, port=port, **options))
     try:
         server.run()
     except KeyboardInterrupt:  # a second Ctrl-C while stopping: uvicorn has said so already

@@ -24,12 +24,11 @@ def test_the_sign_in_page_tells_to_ask_the_administrator(lang: str, ask: str, pa
 
 def test_the_start_up_output_tells_the_first_admin_where_to_sign_in(
         tmp_path: object, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    import uvicorn
-
     from servio.service import Settings
+    from servio.service import app as app_module
     from servio.service.app import run
 
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)  # the output before serving, not a server
+    monkeypatch.setattr(app_module, "serve", lambda *a, **k: None)  # the output before serving, not a server
     run(Settings(database_url=f"sqlite:///{tmp_path}/first.db", mode="development", live_warm_up=False,
                  port=8799))
     err = capsys.readouterr().err
