@@ -125,6 +125,22 @@ def test_name_and_company_in_the_elative(text: str, expected: bool) -> None:
     assert run("self_introduction", tagged) == (expected, 0)
 
 
+# -- a phone pickup that says the agent is listening invites the caller to speak ----------------------------
+@pytest.mark.parametrize("text,language,expected", [
+    ("Telekom, Jaan kuuleb, tere.", "et", True),
+    ("Tere, Kati kuuleb!", "et", True),
+    ("Tere, kuulan teid.", "et", True),
+    ("Tere, kuulan.", "et", True),
+    ("Hello, Jaan speaking, I'm listening.", "en", True),
+    ("Tere! Kuulan järele ja helistan tagasi.", "et", False),
+    ("Tere, kuulan kõne salvestise üle.", "et", False),
+    ("Hello, this is Jaan.", "en", False),
+])
+def test_a_pickup_that_listens_invites_the_caller(text: str, language: str, expected: bool) -> None:
+    tagged = convo((A, {1}, text), (C, {3}, "..."), language=language)
+    assert run("invitation", tagged) == (expected, 0)
+
+
 # -- m3: a summary with words between its parts, or a date, names the next step -----------------------------
 @pytest.mark.parametrize("text,language,expected", [
     ("Panin tehniku kirja homseks kella 10–12 vahele. Kas on veel midagi?", "et", True),
