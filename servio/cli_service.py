@@ -190,12 +190,22 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
         store.migrate()
 
     started = time.monotonic()
+    if sys.stderr.isatty() and not args.no_progress:
+        _say_csv_read_whole(session.paths())
+    first: list[tuple[float, int]] = []  # when the first batch was stored, and how many were read by then
 
     def progress(report: Any) -> None:
-        seconds = time.monotonic() - started
+        now = time.monotonic()
+        if not first:
+            first.append((now, report.read))
+        (since, before), seconds = first[0], now - started
+        # the rate of storing, from the first batch on: a CSV file is read whole before it, which a rate from
+        # the start would count as a crawl ("5/s" against 300)
+        stored = report.read - before
+        rate = f"{stored / (now - since):.0f}/s, " if now > since and stored > 0 else ""
         print(
             f"\rservio: {report.read} read, {report.new} new, {report.updated} updated, "
-            f"{report.unchanged} unchanged ({report.read / max(seconds, 1e-9):.0f}/s, {_clock(seconds)})",
+            f"{report.unchanged} unchanged ({rate}{_clock(seconds)})",
             end="",
             file=sys.stderr,
             flush=True,
@@ -215,6 +225,25 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
         file=sys.stderr,
     )
     return EXIT_SKIPPED if report.skipped or report.failed else EXIT_OK
+
+
+#: A CSV file this big (bytes) takes long enough to read whole that the terminal is told so first
+CSV_READ_NOTICE_BYTES = 20 * 1024 * 1024
+
+
+def _say_csv_read_whole(paths: list[str]) -> None:
+    """Tell the terminal that a big CSV file is read whole before anything is stored: the rows of one
+    conversation may stand anywhere in it (docs/formats.md), so nothing moves for a while."""
+    from pathlib import Path
+
+    for given in paths:
+        path = Path(given)
+        if path.suffix.casefold() in (".csv", ".tsv") and path.is_file():
+            size = path.stat().st_size
+            if size >= CSV_READ_NOTICE_BYTES:
+                print(f"servio: reading {path.name} ({size / 1024 / 1024:.0f} MB) whole before storing its "
+                      "first conversation (a conversation's rows may be anywhere in a CSV file)",
+                      file=sys.stderr, flush=True)
 
 
 def _incomplete(n: int) -> str:
