@@ -76,6 +76,14 @@ def test_issue_texts_are_the_stage_4_hints() -> None:
     )
 
 
+@pytest.mark.parametrize(("lang", "said"), [("et", "pakkusid ainult üht võimalust, kuigi neid on mitu"),
+                                           ("en", "you offered one option where several exist")])
+def test_the_one_option_warning_says_what_stays_true(lang: str, said: str) -> None:
+    """As the premature-pitch warning: it stays on the panel after the agent has moved on, so it says what
+    the agent did, not what "is being" done (audit 19a m7, the warning ui19 left)."""
+    assert hint_texts(lang).warnings["one_option_pushed"].text == said
+
+
 def test_both_languages_hold_the_same_entries() -> None:
     et, en = hint_texts("et"), hint_texts("en")
     assert set(et.next) == set(en.next) == {int(s) for s in ALL_STAGES}
