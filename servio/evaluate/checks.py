@@ -110,7 +110,7 @@ def invitation(view: View, params: Mapping[str, Any]) -> Outcome:
 def customer_not_left_unprompted(view: View, params: Mapping[str, Any]) -> Outcome:
     """An agent who speaks before the customer has told the need does more than a bare greeting."""
     first = view.first_agent
-    if first is None or any(i < first for i in view.customer_turns(3, 5)):
+    if first is None or view.need_told_first:
         return None, None
     if not any(i > first for i in view.customer):
         return None, None

@@ -88,9 +88,14 @@ def one_option_pushed(view: View, params: Mapping[str, Any]) -> Shown:
         return _NOT
     if several_options(view, params)[0]:
         return _NOT
-    choice = view.contact_type in params.get("choice_contact_types", ("sales", "complaint"))
-    choice = choice or view.first("alternatives_request", view.customer) is not None
-    return (True, solution) if choice else _NOT
+    return (True, solution) if choice_between_options(view, params) else _NOT
+
+
+def choice_between_options(view: View, params: Mapping[str, Any]) -> bool:
+    """Whether there was a choice between options: a choice contact type (by default sales and
+    complaints) or the customer asking for alternatives. ``params`` are the ``one_option_pushed``
+    pattern's; the options stage drops out without such a choice (scoring's ``_applicable``)."""
+    return customer_has_choice(view, {"choice_contact_types": ("sales", "complaint"), **params})
 
 
 @register_pattern("values_never_asked", stage=4)

@@ -13,7 +13,7 @@ from typing import Any
 
 from servio.evaluate.contact_type import contact_type_of, conversation_language
 from servio.evaluate.feedback import coach, pattern_name
-from servio.evaluate.patterns import customer_has_choice, real_choice
+from servio.evaluate.patterns import choice_between_options, real_choice
 from servio.evaluate.registry import CheckFn, registered_patterns
 from servio.evaluate.scorecard import CheckSpec, Scorecard, default_scorecard
 from servio.evaluate.view import View
@@ -95,29 +95,15 @@ def _applicable(view: View, stage: int, weight: float,
     """
     if weight <= 0 or view.agent_turns(stage):
         return weight
-    if stage == 2 and customer_opened_with_need(view):
+    if stage == 2 and view.need_told_first:
         return 0.0
     if stage == 4 and not view.customer_turns(4):
         if not real_choice(view, pattern_params.get("values_never_asked", {})):
             return 0.0
     if stage == 5 and not view.customer_turns(5):
-        options = {**_OPTIONS_DEFAULTS, **pattern_params.get("one_option_pushed", {})}
-        if not customer_has_choice(view, options):
+        if not choice_between_options(view, pattern_params.get("one_option_pushed", {})):
             return 0.0
     return weight
-
-
-#: The ``one_option_pushed`` defaults: the contact types where there is a choice between options.
-_OPTIONS_DEFAULTS: Mapping[str, Any] = {"choice_contact_types": ("sales", "complaint")}
-
-
-def customer_opened_with_need(view: View) -> bool:
-    """Whether a customer turn describing the need or asking what is possible (3 or 5) comes before
-    the agent's first turn (an e-mail, a chat the customer opens with the problem)."""
-    first = view.first_agent
-    if first is None:
-        return False
-    return any(i < first for i in view.customer_turns(3, 5))
 
 
 def stage_score(view: View, stage: int, weight: float,

@@ -81,6 +81,13 @@ class View:
         turns = self.agent_turns(6)
         return turns[0] if turns else None
 
+    @property
+    def need_told_first(self) -> bool:
+        """Whether the customer described the need or asked what is possible (a turn of 3 or 5) before
+        the agent's first turn: an e-mail, a chat the customer opens with the problem."""
+        first = self.first_agent
+        return first is not None and any(i < first for i in self.customer_turns(3, 5))
+
     def agent_before(self, end: int | None) -> tuple[int, ...]:
         """Agent turns before index ``end`` (all of them when ``end`` is None)."""
         return self.agent if end is None else tuple(i for i in self.agent if i < end)
