@@ -218,6 +218,15 @@ def concrete_solution(view: View, params: Mapping[str, Any]) -> Outcome:
     return _found(view.first("concrete", solutions), solutions[0])
 
 
+def need_stated_excuses(view: View, before: int, params: Mapping[str, Any]) -> bool:
+    """Whether the customer stated the need completely before turn ``before`` (``complete_need_words``,
+    12) in a contact type where that excuses a direct answer (``complete_need_excuses``: support and
+    complaints); the ``solution_before_needs`` pattern's parameters, and the rule of the
+    ``solution_tied_to_need`` check too."""
+    excused = view.contact_type in params.get("complete_need_excuses", ("support", "complaint"))
+    return excused and view.need_complete(before, int(params.get("complete_need_words", 12)))
+
+
 @register_check("solution_tied_to_need")
 def solution_tied_to_need(view: View, params: Mapping[str, Any]) -> Outcome:
     """The first solution answers a need that was clarified first (SERVICE_PROCESS.md, stage 6: "tied
@@ -235,8 +244,7 @@ def solution_tied_to_need(view: View, params: Mapping[str, Any]) -> Outcome:
     asked = [i for i in view.agent_before(solution) if 3 in view.stages[i] or view.asks_open(i)]
     if asked and any(asked[0] < i < solution for i in view.customer):
         return True, solution
-    excused = view.contact_type in params.get("complete_need_excuses", ("support", "complaint"))
-    return excused and view.need_complete(solution, int(params.get("complete_need_words", 12))), solution
+    return need_stated_excuses(view, solution, params), solution
 
 
 @register_check("acceptance_sought")

@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from servio.evaluate.checks import greeting_first_turn, self_introduction, several_options, value_question
+from servio.evaluate.checks import (
+    greeting_first_turn,
+    need_stated_excuses,
+    self_introduction,
+    several_options,
+    value_question,
+)
 from servio.evaluate.registry import register_pattern
 from servio.evaluate.view import View
 from servio.model import Speaker
@@ -28,10 +34,7 @@ def solution_before_needs(view: View, params: Mapping[str, Any]) -> Shown:
     before = view.agent_before(solution)
     if any(i < solution for i in view.agent_turns(3)) or any(view.asks_open(i) for i in before):
         return _NOT
-    excused = view.contact_type in params.get("complete_need_excuses", ("support", "complaint"))
-    if excused and view.need_complete(solution, int(params.get("complete_need_words", 12))):
-        return _NOT
-    return True, solution
+    return _NOT if need_stated_excuses(view, solution, params) else (True, solution)
 
 
 @register_pattern("no_close", stage=7)
