@@ -81,3 +81,16 @@ def _all() -> Any:
     from servio.store.types import ConversationFilter
 
     return ConversationFilter(limit=100)
+
+
+def test_earlier_imports_with_long_paths_fit_a_phone(import_page: tuple[Any, Any, Path], shots: Path) -> None:
+    """A job of files given by their full paths (``servio serve --examples``, ``servio import``): the paths
+    break anywhere, so status and problems stay on a 390 px screen instead of beyond a sideways scroll."""
+    page, store, _ = import_page
+    folder = "/srv/contact-centre/exports/2026-11/servio-examples-formats"
+    store.create_import_job([f"{folder}/chat_export_et.csv", f"{folder}/support_thread.mbox"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.url)
+    table = page.locator("#earlier .scroll")
+    assert table.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+    page.screenshot(path=str(shots / "import-earlier-390-en.png"), full_page=True)
