@@ -1,8 +1,8 @@
 """Who did what: one ``servio.audit`` log line for each admin action and each export of data.
 
 Erasing a conversation, deleting an import job, making a user, issuing or
-revoking tokens, (de)activating a user, signing in to and out of the
-dashboard, and taking data out (the conversations' CSV, the corrections'
+revoking tokens, (de)activating a user, starting an import, signing in to
+and out of the dashboard, and taking data out (the conversations' CSV, the corrections'
 export, a report) each write one line through Python's ``logging``, logger
 ``servio.audit`` at INFO, so that the operator routes it where the rest of the
 log goes, or on its own (journald, a SIEM):

@@ -415,6 +415,10 @@ class _Ui:
             # counted before the job starts, which removes the files when it ends
             expected = await run_in_threadpool(expected_records, paths, fmt)
             job = backend.start_import(paths, format=fmt, user=user, options=options)
+        from servio import audit
+
+        audit.of_request(request, user, "import.start", via="dashboard", import_job=job.id, files=len(paths),
+                         format=fmt)
         from starlette.background import BackgroundTask
 
         from servio.service.routers.imports import job_out

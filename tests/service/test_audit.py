@@ -154,6 +154,27 @@ def test_the_dashboard_records_sign_in_out_and_every_admin_action(
     _no_secrets(caplog, users.tokens["admin"], token, "servio_wrong.guess", "servio_session")
 
 
+def test_an_import_records_who_put_conversations_in_by_job_never_by_file_name(
+        client: TestClient, dashboard: TestClient, users: Users, caplog: pytest.LogCaptureFixture) -> None:
+    """An import can add and replace stored conversations: who started it, and which job holds what it did.
+    A file's name can carry a customer's name (docs/privacy.md), so the line counts files, not names."""
+    caplog.set_level(logging.INFO, logger="servio.audit")
+    record = b'{"id": "audit-imp-1", "turns": [{"speaker": "customer", "text": "Tere"}]}\n'
+    by_api = client.post("/imports?wait=true", files=[("files", ("kaebus-mari-maasikas.jsonl", record))],
+                         headers=users.headers("admin"))
+    assert by_api.status_code == 200, by_api.text
+    sign_in(dashboard, users.tokens["admin"])
+    by_page = dashboard.post("/ui/import", files=[("files", ("kaebus-mari-maasikas.jsonl", record))],
+                             headers={**POST, "Accept": "application/json"})
+    assert by_page.status_code == 202, by_page.text
+    started = _audited(caplog, "import.start")
+    assert [(a["via"], a["import_job"], a["files"]) for a in started] == [
+        ("api", by_api.json()["id"], 1), ("dashboard", by_page.json()["id"], 1)]
+    for line in started:
+        assert line.items() >= {"user_id": users.ids["admin"], "role": "admin"}.items()
+    _no_secrets(caplog, users.tokens["admin"], "maasikas", "Tere")
+
+
 def test_a_value_is_plain_or_a_json_string_so_a_line_stays_one_line() -> None:
     fields = {"action": "conversation.delete", "via": "api", "conversation": "call 88\nforged=1",
               "team": "Tallinn", "name": "Külli", "ids": ["a b", "c"], "active": False, "n": 3}

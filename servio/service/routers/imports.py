@@ -149,6 +149,8 @@ async def create_import(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    audit.of_request(request, admin, "import.start", via="api", import_job=job.id, files=len(saved),
+                     format=format)
     args = (store, settings, job.id, [path for _, path in saved], folder, format, options,
             getattr(request.app.state, "stopping", None))
     response.headers["Location"] = f"/imports/{job.id}"
