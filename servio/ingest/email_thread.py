@@ -133,22 +133,25 @@ class _Union:
 def group_threads(mails: Sequence[Mail]) -> list[list[Mail]]:
     """Threads by Message-ID/References/In-Reply-To, then by subject for replies without them.
 
-    Threads come in the order of their first message; messages in a thread
-    are ordered by date when all have one, else as they appear.
+    A message that names the message it answers (``References``/``In-Reply-To``)
+    is threaded by those ids alone, even when none of them is in the file: two
+    customers' replies to the shop's own notifications ("Re: Your order has
+    shipped!", each to a notification not exported) share a subject, not a
+    thread. Only a reply with neither header joins the earlier thread of its
+    subject. Threads come in the order of their first message; messages in a
+    thread are ordered by date when all have one, else as they appear.
     """
     union = _Union()
     for i, mail in enumerate(mails):
         union.find(("m", i))
         for ref in (mail.message_id, *mail.refs) if mail.message_id else mail.refs:
             union.join(("m", i), ("id", ref))
-    known = {m.message_id for m in mails if m.message_id}
     by_subject: dict[str, int] = {}
     for i, mail in enumerate(mails):
         key, replied = subject_key(mail.subject)
         if not key:
             continue
-        linked = any(ref in known for ref in mail.refs)
-        if replied and not linked and key in by_subject:
+        if replied and not mail.refs and key in by_subject:
             union.join(("m", i), ("m", by_subject[key]))
         by_subject.setdefault(key, i)
     groups: dict[Any, list[Mail]] = {}
