@@ -18,12 +18,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from servio.ingest.agents import main_agent
 from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.fields import build_conversation, derived_id
 from servio.ingest.remedies import remedy
 from servio.ingest.said import Said
 from servio.ingest.textio import decode_head
-from servio.model import Channel, Conversation, Turn
+from servio.model import Channel, Conversation, Speaker, Turn
 
 if TYPE_CHECKING:
     from servio.ingest.email_thread import Mail
@@ -68,6 +69,13 @@ def _all_cut(mail: Mail) -> Said:
     return Said("email.all_cut_from", {"line": repr(line)})
 
 
+def _agent_label(mail: Mail) -> str | None:
+    """How an agent's message names its writer for the agent id: the From header's display name, else
+    the name under the signature, else the address's local part (an id is stored unredacted, an address
+    would be personal data there)."""
+    return mail.name or mail.signer or mail.address.partition("@")[0] or None
+
+
 def _conversation(thread: list[Mail], index: int, path: Path, options: ReaderOptions) -> Conversation:
     from servio.ingest.email_thread import speakers
 
@@ -76,10 +84,12 @@ def _conversation(thread: list[Mail], index: int, path: Path, options: ReaderOpt
         Turn(role, mail.text, author=mail.name or mail.signer or mail.address or None, timestamp=mail.date)
         for role, mail in zip(roles, thread, strict=True)
     ]
+    agent = main_agent(_agent_label(m) for r, m in zip(roles, thread, strict=True) if r is Speaker.AGENT)
     metadata: dict[str, Any] = {"subject": thread[0].subject,
                                 "message_ids": [m.message_id for m in thread if m.message_id]}
-    return build_conversation({}, turns, options, default_id=derived_id(path, index),
-                              default_channel=Channel.EMAIL, metadata=metadata)
+    return build_conversation({"agent_id": agent} if agent else {}, turns, options,
+                              default_id=derived_id(path, index), default_channel=Channel.EMAIL,
+                              metadata=metadata)
 
 
 class EmlReader:

@@ -103,14 +103,37 @@ def _body(msg: EmailMessage) -> tuple[str, bool]:
     return text, not text.strip() and _HTML_QUOTE.search(content) is None
 
 
+#: ``Name <address>`` as the whole of a decoded From header.
+_NAME_ADDRESS = re.compile(r"^(.*?)<([^<>\s@]+@[^<>\s@]+)>$", re.S)
+_NAME_QUOTES = " \t\"'"
+
+
+def sender(value: str) -> tuple[str | None, str]:
+    """The display name and address of a decoded ``From`` header.
+
+    A name and address that came out of one RFC 2047 encoded-word
+    (``=?utf-8?b?...?=`` holding ``José García <jose@shop.example>``, as
+    Python's and PHP's mail libraries write a non-ASCII name) decode to a
+    quoted whole that ``parseaddr`` takes for the address; the ``<address>``
+    at its end is the address then, and what stands before it the name.
+    """
+    name, address = parseaddr(value)
+    if "@" in address and not re.search(r"[\s<>\"]", address):
+        return name.strip() or None, address.strip()
+    match = _NAME_ADDRESS.match(value.strip().strip(_NAME_QUOTES))
+    if match is None:
+        return name.strip() or None, address.strip()
+    return match[1].strip().strip(_NAME_QUOTES) or None, match[2]
+
+
 def mail_from_message(msg: EmailMessage, position: int, offset: int | None, options: ReaderOptions) -> Mail:
     """The facts servio needs from one parsed message."""
-    name, address = parseaddr(_header(msg, "from"))
+    name, address = sender(_header(msg, "from"))
     refs = _MSG_ID.findall(_header(msg, "references")) + _MSG_ID.findall(_header(msg, "in-reply-to"))
     own = _MSG_ID.findall(_header(msg, "message-id"))
     text, blank = _body(msg)
     body = clean(text, keep_signoff=options.keep_signoff)
-    return Mail(position, offset, address.strip().casefold(), name.strip() or None, _date(msg),
+    return Mail(position, offset, address.casefold(), name, _date(msg),
                 own[0] if own else None, tuple(dict.fromkeys(refs)), _header(msg, "subject"), body.text,
                 body.signer, body.cut_all, blank)
 
