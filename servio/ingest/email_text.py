@@ -3,11 +3,11 @@
 Cue phrases live in ``data/email.toml``. Order of cuts: the first reply
 attribution ("On ... wrote:", "... kirjutas:" with a date, time or address
 in it, or with ``>`` lines after it), forward/Outlook separator or Outlook
-header block ends the new text; ``>`` lines are dropped; a
-signature delimiter (``-- ``) or a mail-app line ("Sent from my iPhone")
-ends it; a closing formula ("Lugupidamisega", "Best regards") near the end
-keeps itself and the name line after it (``keep_signoff``) and drops the
-contact details below.
+header block (with the ``____`` rule Outlook draws above it) ends the new
+text; ``>`` lines are dropped; a signature delimiter (``-- ``) or a
+mail-app line ("Sent from my iPhone") ends it; a closing formula
+("Lugupidamisega", "Best regards") near the end keeps itself and the name
+line after it (``keep_signoff``) and drops the contact details below.
 """
 
 from __future__ import annotations
@@ -74,12 +74,19 @@ class _HtmlText(HTMLParser):
 
 
 def html_to_text(markup: str) -> str:
-    """Visible text of an HTML fragment with block elements on their own lines."""
+    """Visible text of an HTML fragment with block elements on their own lines.
+
+    A run of blank lines (``<div><br></div>`` between paragraphs, as Gmail and
+    help desks write them) is one blank line.
+    """
     parser = _HtmlText()
     parser.feed(markup)
     parser.close()
     lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
-    return "\n".join(lines)
+    return _BLANK_RUN.sub("\n\n", "\n".join(lines))
+
+
+_BLANK_RUN = re.compile(r"\n{3,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +96,7 @@ class _Cues:
     separators: frozenset[str]
     header_from: tuple[str, ...]
     header_fields: tuple[str, ...]
+    rule: re.Pattern[str]
     delimiters: frozenset[str]
     signoffs: tuple[str, ...]
     mobile: tuple[str, ...]
@@ -106,6 +114,7 @@ def _cues() -> _Cues:
         separators=frozenset(norm(s) for s in raw["quote"]["separators"]),
         header_from=tuple(norm(s) for s in raw["quote"]["header_from"]),
         header_fields=tuple(norm(s) for s in raw["quote"]["header_fields"]),
+        rule=re.compile(f"[{re.escape(raw['quote']['rule_chars'])}]{{{int(raw['quote']['rule_length'])},}}"),
         delimiters=frozenset(sig["delimiters"]),
         signoffs=tuple(sorted((norm(s) for s in sig["signoffs"]), key=len, reverse=True)),
         mobile=tuple(norm(s) for s in sig["mobile"]),
@@ -189,6 +198,14 @@ def _cut_signature(lines: list[str], keep_signoff: bool, cues: _Cues) -> tuple[l
     return lines, None
 
 
+def _rule_above(lines: list[str], start: int, cues: _Cues) -> int:
+    """Where the quoted part starts, moved up to Outlook's ``______`` rule when one stands right above it."""
+    above = start - 1
+    while above >= 0 and not lines[above].strip():
+        above -= 1
+    return above if above >= 0 and cues.rule.fullmatch(lines[above].strip()) else start
+
+
 @dataclass(frozen=True, slots=True)
 class Cleaned:
     """A cleaned body: the new text, the signer's name, and where the cleaning cut.
@@ -210,6 +227,8 @@ def clean(text: str, *, keep_signoff: bool = True) -> Cleaned:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     own = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith(">")]
     start = next((i for i in range(len(lines)) if _quote_start(lines, i, cues)), None)
+    if start is not None:
+        start = _rule_above(lines, start, cues)
     cut = lines[start].strip() if start is not None else None
     lines = lines[:start]
     lines = [ln.rstrip() for ln in lines if not ln.lstrip().startswith(">")]
