@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from servio.ingest.agents import main_agent
 from servio.ingest.base import ReaderOptions, Reporter
@@ -176,8 +176,11 @@ class MboxReader:
         from servio.ingest.email_thread import mail_from_message
 
         unbroken = _ending(path) != b"\n"
-        messages = _with_last(_mbox_messages(path, options.max_record_bytes))
+        joined: list[int] = []
+        messages = _with_last(_mbox_messages(path, options.max_record_bytes, joined))
         for position, (start, raw, size, last) in enumerate(messages):
+            if joined and joined[-1] == start:
+                report.note(path, Said("email.no_blank_before"), offset=start)
             if raw is None:
                 limit = options.max_record_bytes
                 too_big = Said("email.too_big", {"size": size, "limit": limit, "remedy": ""})
@@ -205,11 +208,39 @@ _FROM_LINE = re.compile(rb"^From \S+.*(?:\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d)")
 _PIECE = 64 * 1024
 
 
-def _mbox_messages(path: Path, limit: int) -> Iterator[tuple[int, bytes | None, int]]:
+#: How many lines after a ``From `` line with no blank line above it are looked at for mail headers.
+_LOOK_AHEAD = 40
+
+
+def _headers_follow(fh: BinaryIO) -> bool:
+    """True when the lines at ``fh``'s position are a mail header block naming a usual mail header
+    (``From:``, ``Content-Type:``...) and ending at a blank line; ``fh`` is left where it was."""
+    at = fh.tell()
+    lines = []
+    try:
+        for _ in range(_LOOK_AHEAD):
+            line = fh.readline(_PIECE)
+            if not line:
+                return False
+            text = line.decode("latin-1")
+            lines.append(text)
+            if not text.strip():
+                break
+        else:
+            return False
+    finally:
+        fh.seek(at)
+    names = _header_names(lines)
+    return bool(set(names) & _KNOWN_HEADERS) and not lines[-1].strip()
+
+
+def _mbox_messages(path: Path, limit: int, joined: list[int] | None = None
+                   ) -> Iterator[tuple[int, bytes | None, int]]:
     """``(byte offset, message bytes or None when over limit, size)`` per message of an mbox file.
 
     A message starts at a ``From `` separator line (:data:`_FROM_LINE`) at the start of the file or
-    after a blank line; memory is bounded by ``limit`` per message.
+    after a blank line, or, when a writer left out that blank line, one with a mail header block
+    right under it (its offset goes to ``joined``); memory is bounded by ``limit`` per message.
     """
     start: int | None = None
     parts: list[bytes] | None = []
@@ -218,7 +249,12 @@ def _mbox_messages(path: Path, limit: int) -> Iterator[tuple[int, bytes | None, 
     line_start = True
     with path.open("rb") as fh:
         while line := fh.readline(_PIECE):  # a long line comes in pieces: memory stays bounded
-            if line_start and blank_before and line.startswith(b"From ") and _FROM_LINE.match(line):
+            separator = line_start and line.startswith(b"From ") and _FROM_LINE.match(line) is not None
+            if separator and not blank_before and start is not None:
+                separator = _headers_follow(fh)
+                if separator and joined is not None:
+                    joined.append(offset)
+            if separator:
                 if start is not None:
                     yield start, _joined(parts), size
                 start, parts, size = offset, [], 0

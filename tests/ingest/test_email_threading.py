@@ -39,3 +39,22 @@ def test_a_reply_without_references_still_joins_by_subject(write):
                       text="Sorry!"))
     convs, _ = read_all([write("plain.mbox", box)], options=_SHOP)
     assert [[t.speaker for t in c.turns] for c in convs] == [[Speaker.CUSTOMER, Speaker.AGENT]]
+
+
+def test_a_from_line_with_headers_under_it_starts_a_message_without_a_blank_line(write):
+    own = "Where is my refund?\nFrom 2020 on I have shopped here, at 10:00 most days.\nAnna"
+    question = _message("anna@mail.example", "09:00", "<a1@mail.example>", subject="Refund", text=own)
+    answer = _message("dan@shop.example", "09:10", "<d1@shop.example>", "<a1@mail.example>",
+                      subject="Re: Refund", text="Hi Anna, it was sent today.")
+    box = question.rstrip("\n") + "\n" + answer  # the writer left out the blank line before "From "
+    convs, report = read_all([write("noblank.mbox", box)], options=_SHOP)
+    assert report.problems == ()
+    assert [[(t.speaker, t.text) for t in c.turns] for c in convs] == [[
+        # a body line that merely starts with "From " and a year stays in its message
+        (Speaker.CUSTOMER, own),
+        (Speaker.AGENT, "Hi Anna, it was sent today."),
+    ]]
+    offset = box.index("From dan@")
+    assert [(n.offset, n.message) for n in report.notes] == [
+        (offset, "a 'From ' line with mail headers under it had no blank line above it: "
+                 "read as the start of a new message")]
