@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from servio.ingest.base import COLUMN_FIELDS, ReaderOptions, Reporter
+from servio.ingest.email_cells import email_cell_text
 from servio.ingest.fields import (
     FieldError,
     TurnTimes,
@@ -252,6 +253,8 @@ class CsvReader:
             from servio.ingest.email_text import html_to_text  # rare: spares every run html.parser
 
             cells["text"] = html_to_text(cells["text"]).strip()
+        channel = cells.get("channel") or group.raw.get("channel")
+        cells["text"] = email_cell_text(cells["text"], channel, options)  # an e-mail row's quotes cut
         if not cells["text"]:
             raise FieldError(Said("csv.empty_text"))
         speaker, author = _speaker(cells["speaker"], options)
