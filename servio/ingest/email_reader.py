@@ -69,11 +69,17 @@ def _all_cut(mail: Mail) -> Said:
     return Said("email.all_cut_from", {"line": repr(line)})
 
 
+#: What a help desk adds to an agent's display name: ``Kati | Example Shop``, ``Jessica Park (ShopCo)``.
+_BRAND = re.compile(r"\s+\|\s.*$|\s+\([^()]*\)$", re.S)
+
+
 def _agent_label(mail: Mail) -> str | None:
-    """How an agent's message names its writer for the agent id: the From header's display name, else
-    the name under the signature, else the address's local part (an id is stored unredacted, an address
-    would be personal data there)."""
-    return mail.name or mail.signer or mail.address.partition("@")[0] or None
+    """How an agent's message names its writer for the agent id: the From header's display name without
+    a help desk's `` | Brand`` or `` (Brand)``, else the name under the signature, else the address's
+    local part (an id is stored unredacted, an address would be personal data there)."""
+    if mail.name:
+        return _BRAND.sub("", mail.name).strip() or mail.name
+    return mail.signer or mail.address.partition("@")[0] or None
 
 
 def _conversation(thread: list[Mail], index: int, path: Path, options: ReaderOptions) -> Conversation:

@@ -33,6 +33,13 @@ def test_the_agent_who_wrote_most_is_the_conversations_agent(write):
     assert convs[0].agent_id == "Daniel Ortiz"
 
 
+def test_a_help_desks_brand_is_not_part_of_the_agent_id(write):
+    for name in ("Kati | Example Shop", "Kati (Example Shop)"):
+        sender = f'"{name}" <help@shop.example>'
+        conv = read_all([write("kati.eml", _mail(sender, 1, "Sent today."))], options=_SHOP)[0][0]
+        assert (conv.agent_id, conv.turns[0].author) == ("Kati", name)
+
+
 def test_agent_id_of_one_eml_and_of_an_unanswered_thread(write):
     answer = write("answer.eml", _mail("lee@shop.example", 1, "Sent today."))
     question = write("question.eml", _mail("Zoe Brook <zoe@mail.example>", 0, "Where is my belt?"))
