@@ -3,7 +3,8 @@
 Each message is one turn with the quoted reply and the signature cut
 (:mod:`servio.ingest.email_text`). Roles: a sender at a configured agent
 address or domain is the agent; without configuration the first sender of
-a thread is the customer and every other sender the agent.
+a thread is the customer and every other sender the agent. The conversation's
+agent id is the name of the agent who wrote most of its agent messages.
 
 The message machinery (:mod:`~servio.ingest.email_thread` and the stdlib ``email``
 package behind it) is imported when a mail file is read: every reader is registered
