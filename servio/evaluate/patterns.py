@@ -15,6 +15,8 @@ from servio.evaluate.checks import (
     need_stated_excuses,
     self_introduction,
     several_options,
+    solution_as_asked,
+    told_again,
     value_question,
 )
 from servio.evaluate.registry import register_pattern
@@ -78,28 +80,12 @@ def need_answered_directly(view: View, params: Mapping[str, Any],
         return False
     if only_closed_questions(view, closed or {})[0]:
         return False
-    return not _need_restated(view, solution)
+    return not told_again(view, solution)
 
 
 def _customer_says_what_they_want(view: View, before: int) -> bool:
     """Whether a customer turn of 3 or 5 before ``before`` asks a question or makes a request."""
     return any(view.questions(i) or view.has("request", i) for i in view.customer_turns(3, 5) if i < before)
-
-
-def _need_restated(view: View, solution: int) -> bool:
-    """Whether a customer turn after ``solution`` describes the need or its limits again (carries 3 or 5),
-    other than a choice or a yes (it carries 6 too) answering a question of the agent turn right before
-    it: "Yes, size L please." after "Would you like a larger size instead?" is an answer; "Ma ei olnud
-    väljaspool EL-i!" after a statement, or "That's not it, I need it by Wednesday." after "Does that
-    work for you?", tells the need again."""
-    for i in view.customer_turns(3, 5):
-        if i <= solution:
-            continue
-        before = view.agent_before(i)
-        asked = bool(before) and bool(view.questions(before[-1], skip=("anything_else", "chaser")))
-        if not (asked and 6 in view.stages[i]):
-            return True
-    return False
 
 
 @register_pattern("no_close", stage=7)
@@ -162,8 +148,18 @@ def one_option_pushed(view: View, params: Mapping[str, Any]) -> Shown:
 def choice_between_options(view: View, params: Mapping[str, Any]) -> bool:
     """Whether there was a choice between options: a choice contact type (by default sales and
     complaints) or the customer asking for alternatives. ``params`` are the ``one_option_pushed``
-    pattern's; the options stage drops out without such a choice (scoring's ``_applicable``)."""
-    return customer_has_choice(view, {"choice_contact_types": ("sales", "complaint"), **params})
+    pattern's; the options stage drops out without such a choice (scoring's ``_applicable``).
+
+    In ``asked_remedy_types`` (by default support and complaints) a customer who asked for one remedy
+    by name and got it (:func:`~servio.evaluate.checks.solution_as_asked`: "Can we get a refund?" /
+    "I have issued a full refund") made the choice themselves: no option was pushed on them, unless
+    they also asked for alternatives."""
+    if view.first("alternatives_request", view.customer) is not None:
+        return True
+    if view.contact_type not in params.get("choice_contact_types", ("sales", "complaint")):
+        return False
+    own = view.contact_type in params.get("asked_remedy_types", ("support", "complaint"))
+    return not (own and solution_as_asked(view))
 
 
 @register_pattern("values_never_asked", stage=4)
