@@ -66,12 +66,32 @@ def wait_signal(view: View, params: Mapping[str, Any]) -> int | None:
     last_agent = view.last_agent
     if last_agent is None:
         return None
-    waiting = next((i for i in view.customer
-                    if i < last_agent and view.has_besides("wait_customer", i, "duration_question")), None)
+    waiting = next((i for i in view.customer if i < last_agent and _waits_for_service(view, i)), None)
     channels = params.get("gap_channels", ("chat", "phone"))
     gap = _long_gap(view, float(params.get("max_gap_seconds", 300)), channels)
     found = [i for i in (waiting, gap) if i is not None]
     return min(found) if found else None
+
+
+def _waits_for_service(view: View, index: int) -> bool:
+    """Whether customer turn ``index`` signals a wait for the service (a ``wait_customer`` cue) in a
+    sentence that is neither a question about how long something takes ("Kaua see vahetus aega võtab?")
+    nor about goods on their way ("I ordered the shoes ten days ago and they still haven't arrived": a
+    ``goods_wait`` cue and no ``reply_wait`` cue). A parcel late is the problem, for the solution; the
+    wait the attunement acknowledges is the customer's wait for the agent ("no reply for three days")."""
+    cue = view.cues.pattern("wait_customer", view.language)
+    duration = view.cues.pattern("duration_question", view.language)
+    goods = view.cues.pattern("goods_wait", view.language)
+    reply = view.cues.pattern("reply_wait", view.language)
+    for sentence in (m.group() for m in _SENTENCE.finditer(view.texts[index])):
+        if not cue.search(sentence):
+            continue
+        if sentence.rstrip().endswith("?") and duration.search(sentence):
+            continue
+        if goods.search(sentence) and not reply.search(sentence):
+            continue
+        return True
+    return False
 
 
 def _long_gap(view: View, limit: float, channels: Sequence[str]) -> int | None:

@@ -119,6 +119,30 @@ def test_a_wait_beside_a_duration_question_is_still_a_wait(text: str, language: 
     assert run("wait_acknowledged", tagged) == (False, 1)
 
 
+@pytest.mark.parametrize("text,language", [
+    ("I ordered a pair of trail running shoes (order #SH-77812) ten days ago and they still haven't "
+     "arrived. Can you tell me what's going on?", "en"),
+    ("Tere. Ma ootan juba kaks nädalat pakki Saksamaalt, jälgimises on kirjas, et see on üle antud.", "et"),
+])
+def test_a_wait_for_the_goods_is_the_problem_not_a_wait_for_the_agent(text: str, language: str) -> None:
+    """Audit 20a (doubt): "ten days ... still haven't arrived" was coached as a wait to acknowledge,
+    beside the agent's "I'm sorry your shoes are late"."""
+    tagged = convo((C, {1, 3}, text),
+                   (A, {1, 6}, "I'm sorry your parcel is late: I've sent a new one today."),
+                   language=language, channel="email")
+    assert run("wait_acknowledged", tagged) == (None, None)
+
+
+@pytest.mark.parametrize("text,language", [
+    ("I've been waiting three days for a reply about my order, which still hasn't arrived.", "en"),
+    ("Ootan juba nädal aega vastust oma tellimuse kohta!", "et"),
+    ("Hello? I'm still waiting.", "en"),
+])
+def test_a_wait_for_an_answer_is_still_a_wait_beside_the_goods(text: str, language: str) -> None:
+    tagged = convo((C, {3}, text), (A, {6}, "I've sent a new one today."), language=language)
+    assert run("wait_acknowledged", tagged) == (False, 1)
+
+
 def test_wait_from_a_long_gap_in_chat() -> None:
     rows = ((C, {3}, "My order is missing."), (A, {3}, "Which order is it?"))
     late = convo(*rows, language="en", minutes=[0, 12])
