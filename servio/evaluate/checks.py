@@ -15,6 +15,8 @@ from servio.evaluate.registry import Outcome, register_check
 from servio.evaluate.view import View
 
 _STEM = re.compile(r"\w{5,}")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_WORD = re.compile(r"\w+")
 
 
 def _found(turn: int | None, fallback: int | None) -> Outcome:
@@ -64,12 +66,32 @@ def wait_signal(view: View, params: Mapping[str, Any]) -> int | None:
     last_agent = view.last_agent
     if last_agent is None:
         return None
-    waiting = next((i for i in view.customer
-                    if i < last_agent and view.has_besides("wait_customer", i, "duration_question")), None)
+    waiting = next((i for i in view.customer if i < last_agent and _waits_for_service(view, i)), None)
     channels = params.get("gap_channels", ("chat", "phone"))
     gap = _long_gap(view, float(params.get("max_gap_seconds", 300)), channels)
     found = [i for i in (waiting, gap) if i is not None]
     return min(found) if found else None
+
+
+def _waits_for_service(view: View, index: int) -> bool:
+    """Whether customer turn ``index`` signals a wait for the service (a ``wait_customer`` cue) in a
+    sentence that is neither a question about how long something takes ("Kaua see vahetus aega võtab?")
+    nor about goods on their way ("I ordered the shoes ten days ago and they still haven't arrived": a
+    ``goods_wait`` cue and no ``reply_wait`` cue). A parcel late is the problem, for the solution; the
+    wait the attunement acknowledges is the customer's wait for the agent ("no reply for three days")."""
+    cue = view.cues.pattern("wait_customer", view.language)
+    duration = view.cues.pattern("duration_question", view.language)
+    goods = view.cues.pattern("goods_wait", view.language)
+    reply = view.cues.pattern("reply_wait", view.language)
+    for sentence in (m.group() for m in _SENTENCE.finditer(view.texts[index])):
+        if not cue.search(sentence):
+            continue
+        if sentence.rstrip().endswith("?") and duration.search(sentence):
+            continue
+        if goods.search(sentence) and not reply.search(sentence):
+            continue
+        return True
+    return False
 
 
 def _long_gap(view: View, limit: float, channels: Sequence[str]) -> int | None:
@@ -251,18 +273,84 @@ def solution_tied_to_need(view: View, params: Mapping[str, Any]) -> Outcome:
 def acceptance_sought(view: View, params: Mapping[str, Any]) -> Outcome:
     """The agent asks whether the solution suits the customer ("kas see sobib?", "does that work?").
 
-    The cue has to stand in a question, so "see sobib teile hästi" does not count. When the customer
+    The cue has to stand in a question, so "see sobib teile hästi" does not count. A choice asked is
+    agreement sought too (:func:`choice_asked`: "…or I can send a replacement today. Which would you
+    prefer?"): the customer decides, and their choice is their agreement. When the customer
     accepted a proposal without being asked (chose one of the options offered, "Okei, teeme nii."),
-    the agreement is there and the check does not apply: neither praise nor advice to ask for it.
+    the agreement is there and the check does not apply: neither praise nor advice to ask for it. So
+    too when the solution grants the one remedy the customer asked for (:func:`solution_as_asked`:
+    "Can we get a refund?" / "I have issued a full refund").
     """
     solution = view.first_solution
     if solution is None:
         return False, None
     turns = sorted({i for i in view.agent if i >= solution} | set(view.agent_turns(5)))
-    asked = view.first_asking("acceptance", turns)
-    if asked is None and _customer_agreed(view, min(turns)):
-        return None, None  # the customer said yes unasked ("kuller koju on parem"): nothing to coach
+    found = [i for i in (view.first_asking("acceptance", turns), choice_asked(view, turns)) if i is not None]
+    asked = min(found) if found else None
+    if asked is None and (_customer_agreed(view, min(turns)) or solution_as_asked(view)):
+        return None, None  # the customer said yes unasked ("kuller koju on parem") or asked for it
     return _found(asked, solution)
+
+
+def solution_as_asked(view: View) -> bool:
+    """Whether the agent's first solution grants the one remedy the customer asked for themselves, so the
+    customer made the choice and agreed to it in asking ("Can we get a refund?" / "I have issued a full
+    refund"; "Palun saatke puuduv toode." / "Saatsin selle täna").
+
+    Before the first solution, a customer sentence asks for something (a question, or a ``request``
+    cue) and names a remedy (a ``remedy`` cue: refund, replacement, change …); it is not an open
+    question ("What can you do?" leaves the choice to the agent) and names no alternatives ("a refund
+    or a new one", "or something else"). The solution turn has a word that starts as that remedy word
+    does (its first four letters: "refund"/"refunded", "saatke"/"saatsin"), and no customer turn after
+    it tells the need again (3 or 5 without agreeing, as ``need_answered_directly`` reads it)."""
+    solution = view.first_solution
+    if solution is None:
+        return False
+    remedy = view.cues.pattern("remedy", view.language)
+    skip = [view.cues.pattern(g, view.language) for g in ("open_question", "several_options",
+                                                          "alternatives_request")]
+    request = view.cues.pattern("request", view.language)
+    granted = {w[:4] for w in _WORD.findall(view.texts[solution])}
+    for i in view.customer:
+        if i > solution:
+            break
+        for sentence in (m.group() for m in _SENTENCE.finditer(view.texts[i])):
+            if not (sentence.rstrip().endswith("?") or request.search(sentence)):
+                continue
+            if any(p.search(sentence) for p in skip):
+                continue
+            named = {w[:4] for hit in remedy.finditer(sentence) for w in _WORD.findall(hit.group())[:1]}
+            if named & granted:
+                return not told_again(view, solution)
+    return False
+
+
+def told_again(view: View, solution: int) -> bool:
+    """Whether a customer turn after ``solution`` describes the need or its limits again (carries 3 or 5),
+    other than a choice or a yes (it carries 6 too) answering a question of the agent turn right before
+    it: "Yes, size L please." after "Would you like a larger size instead?" is an answer; "Ma ei olnud
+    väljaspool EL-i!" after a statement, or "That's not it, I need it by Wednesday." after "Does that
+    work for you?", tells the need again."""
+    for i in view.customer_turns(3, 5):
+        if i <= solution:
+            continue
+        before = view.agent_before(i)
+        asked = bool(before) and bool(view.questions(before[-1], skip=("anything_else", "chaser")))
+        if not (asked and 6 in view.stages[i]):
+            return True
+    return False
+
+
+def choice_asked(view: View, turns: Sequence[int]) -> int | None:
+    """The first of ``turns`` that offers options (a ``several_options`` cue: "either … or", "või") and
+    asks the customer to choose between them (a ``choice_question`` cue in a question: "Which would you
+    prefer?", "Kumb sobib?"); not a turn tagged 4, whose either-or question is about values."""
+    for i in turns:
+        if 4 in view.stages[i]:
+            continue  # "Kumb on teile olulisem – hind või kiirus?" asks what matters, not which option
+        if view.has("several_options", i) and view.first_asking("choice_question", (i,)) is not None:
+            return i
+    return None
 
 
 def _customer_agreed(view: View, since: int) -> bool:
@@ -292,8 +380,16 @@ def next_step(view: View, params: Mapping[str, Any]) -> Outcome:
 
 @register_check("anything_else")
 def anything_else(view: View, params: Mapping[str, Any]) -> Outcome:
-    """The close asks whether the customer needs anything else."""
-    return _closing_cue(view, "anything_else")
+    """The close asks whether the customer needs anything else. A question of the last solution turn
+    counts as well: "Yes, I've changed it to blue, it ships tomorrow. Anything else?" asked it, whatever
+    came after it ("No, thanks!" / "Thank you, have a nice day!"); such a question can only close. (Not
+    a statement there: "see if there's anything we can do" is part of the solution.)"""
+    closing = view.closing_turns()
+    if not closing:
+        return False, None
+    found = [i for i in (view.first("anything_else", closing),
+                         view.first_asking("anything_else", view.agent_turns(6)[-1:])) if i is not None]
+    return _found(min(found) if found else None, closing[-1])
 
 
 @register_check("thanks")

@@ -15,6 +15,8 @@ from servio.evaluate.checks import (
     need_stated_excuses,
     self_introduction,
     several_options,
+    solution_as_asked,
+    told_again,
     value_question,
 )
 from servio.evaluate.registry import register_pattern
@@ -35,6 +37,55 @@ def solution_before_needs(view: View, params: Mapping[str, Any]) -> Shown:
     if any(i < solution for i in view.agent_turns(3)) or any(view.asks_open(i) for i in before):
         return _NOT
     return _NOT if need_stated_excuses(view, solution, params) else (True, solution)
+
+
+def need_answered_directly(view: View, params: Mapping[str, Any],
+                           closed: Mapping[str, Any] | None = None) -> bool:
+    """Whether the customer stated the need completely and the agent's solution answered it directly, so
+    that clarifying needs had nothing left to do (SERVICE_PROCESS.md, stage 3: "no solution in the first
+    agent turn unless the customer already stated the need completely"). ``params`` are the
+    ``solution_before_needs`` pattern's, ``closed`` the ``only_closed_questions`` pattern's. All of:
+
+    - there is a solution, and the ``solution_before_needs`` pattern does not name it: a direct answer
+      is excused only in its ``complete_need_excuses`` (support, complaints) and in the contact types it
+      does not judge (``skip_contact_types``: information), so a pitch in a sale stays a pitch;
+    - "stated completely": before the first solution the customer's turns of 3 or 5 have at least
+      ``complete_need_words`` (12) words and say what the customer wants, a question or a request
+      (the ``request`` cues: "please", "I'd like", "palun", "sooviksin");
+    - it is the agent's direct answer: no agent turn before it carries more than a greeting or an
+      invitation (1, 2) or asks a question (invitations and chasers aside), and
+      ``only_closed_questions`` does not show;
+    - the answer hit the need: no customer turn after the solution carries 3 or 5, unless it is a
+      choice or a yes (it carries 6 too) answering the agent's question ("Yes, size L please."): the
+      customer did not restate the need or add a limit the solution missed.
+
+    The agent carrying stage 3 is not excluded here; scoring's ``_applicable`` keeps a stage the agent
+    carried scored before asking this.
+    """
+    solution = view.first_solution
+    if solution is None:
+        return False
+    skipped = view.contact_type in params.get("skip_contact_types", ("information",))
+    if not skipped and (solution_before_needs(view, params)[0]
+                        or not need_stated_excuses(view, solution, params)):
+        return False
+    if skipped and not view.need_complete(solution, int(params.get("complete_need_words", 12))):
+        return False
+    if not _customer_says_what_they_want(view, solution):
+        return False
+    before = view.agent_before(solution)
+    if any(view.stages[i] - {1, 2} for i in before):
+        return False  # the agent clarified something (3, 4, 5) first: the stages are scored as carried
+    if any(view.questions(i, skip=("invitation", "chaser", "anything_else")) for i in before):
+        return False
+    if only_closed_questions(view, closed or {})[0]:
+        return False
+    return not told_again(view, solution)
+
+
+def _customer_says_what_they_want(view: View, before: int) -> bool:
+    """Whether a customer turn of 3 or 5 before ``before`` asks a question or makes a request."""
+    return any(view.questions(i) or view.has("request", i) for i in view.customer_turns(3, 5) if i < before)
 
 
 @register_pattern("no_close", stage=7)
@@ -97,8 +148,18 @@ def one_option_pushed(view: View, params: Mapping[str, Any]) -> Shown:
 def choice_between_options(view: View, params: Mapping[str, Any]) -> bool:
     """Whether there was a choice between options: a choice contact type (by default sales and
     complaints) or the customer asking for alternatives. ``params`` are the ``one_option_pushed``
-    pattern's; the options stage drops out without such a choice (scoring's ``_applicable``)."""
-    return customer_has_choice(view, {"choice_contact_types": ("sales", "complaint"), **params})
+    pattern's; the options stage drops out without such a choice (scoring's ``_applicable``).
+
+    In ``asked_remedy_types`` (by default support and complaints) a customer who asked for one remedy
+    by name and got it (:func:`~servio.evaluate.checks.solution_as_asked`: "Can we get a refund?" /
+    "I have issued a full refund") made the choice themselves: no option was pushed on them, unless
+    they also asked for alternatives."""
+    if view.first("alternatives_request", view.customer) is not None:
+        return True
+    if view.contact_type not in params.get("choice_contact_types", ("sales", "complaint")):
+        return False
+    own = view.contact_type in params.get("asked_remedy_types", ("support", "complaint"))
+    return not (own and solution_as_asked(view))
 
 
 @register_pattern("values_never_asked", stage=4)

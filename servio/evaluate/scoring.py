@@ -13,7 +13,7 @@ from typing import Any
 
 from servio.evaluate.contact_type import contact_type_of, conversation_language
 from servio.evaluate.feedback import coach, pattern_name
-from servio.evaluate.patterns import choice_between_options, real_choice
+from servio.evaluate.patterns import choice_between_options, need_answered_directly, real_choice
 from servio.evaluate.registry import CheckFn, registered_patterns
 from servio.evaluate.scorecard import CheckSpec, Scorecard, default_scorecard
 from servio.evaluate.view import View
@@ -85,6 +85,11 @@ def _applicable(view: View, stage: int, weight: float,
     - interest (2), when the customer opened with the need (a customer turn of 3 or 5 before the
       agent's first turn) and the agent carried no stage 2: the customer was not "left to start
       explaining unprompted after a bare 'tere'" (SERVICE_PROCESS.md), they had opened up already;
+    - needs (3), when the customer stated the need completely and the agent's solution answered it
+      directly (``need_answered_directly`` with the ``solution_before_needs`` and
+      ``only_closed_questions`` patterns' parameters): "no solution in the first agent turn unless the
+      customer already stated the need completely" (SERVICE_PROCESS.md); a pitch in a sale is never
+      excused;
     - values (4), when the customer had no real choice to make and nobody raised one (the
       ``values_never_asked`` pattern's parameters);
     - options (5), when there was no choice between options (the ``one_option_pushed`` pattern's
@@ -96,6 +101,9 @@ def _applicable(view: View, stage: int, weight: float,
     if weight <= 0 or view.agent_turns(stage):
         return weight
     if stage == 2 and view.need_told_first:
+        return 0.0
+    if stage == 3 and need_answered_directly(view, pattern_params.get("solution_before_needs", {}),
+                                             pattern_params.get("only_closed_questions", {})):
         return 0.0
     if stage == 4 and not view.customer_turns(4):
         if not real_choice(view, pattern_params.get("values_never_asked", {})):

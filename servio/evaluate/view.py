@@ -115,16 +115,6 @@ class View:
                 return i
         return None
 
-    def has_besides(self, group: str, index: int, unless: str) -> bool:
-        """Whether turn ``index`` has a cue of ``group`` outside its question sentences that hold a cue
-        of ``unless`` ("kaua" signals a wait, "Kaua see vahetus aega võtab?" does not)."""
-        text = self.texts[index]
-        skip = self.cues.pattern(unless, self.language)
-        for q in self.questions(index):
-            if skip.search(q):
-                text = text.replace(q, " ")
-        return self.cues.pattern(group, self.language).search(text) is not None
-
     def questions(self, index: int, skip: Iterable[str] = ()) -> tuple[str, ...]:
         """The question sentences ("?") of turn ``index``, folded, less those with a ``skip`` group cue."""
         found = self._questions.get(index)

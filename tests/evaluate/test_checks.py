@@ -119,6 +119,30 @@ def test_a_wait_beside_a_duration_question_is_still_a_wait(text: str, language: 
     assert run("wait_acknowledged", tagged) == (False, 1)
 
 
+@pytest.mark.parametrize("text,language", [
+    ("I ordered a pair of trail running shoes (order #SH-77812) ten days ago and they still haven't "
+     "arrived. Can you tell me what's going on?", "en"),
+    ("Tere. Ma ootan juba kaks nädalat pakki Saksamaalt, jälgimises on kirjas, et see on üle antud.", "et"),
+])
+def test_a_wait_for_the_goods_is_the_problem_not_a_wait_for_the_agent(text: str, language: str) -> None:
+    """Audit 20a (doubt): "ten days ... still haven't arrived" was coached as a wait to acknowledge,
+    beside the agent's "I'm sorry your shoes are late"."""
+    tagged = convo((C, {1, 3}, text),
+                   (A, {1, 6}, "I'm sorry your parcel is late: I've sent a new one today."),
+                   language=language, channel="email")
+    assert run("wait_acknowledged", tagged) == (None, None)
+
+
+@pytest.mark.parametrize("text,language", [
+    ("I've been waiting three days for a reply about my order, which still hasn't arrived.", "en"),
+    ("Ootan juba nädal aega vastust oma tellimuse kohta!", "et"),
+    ("Hello? I'm still waiting.", "en"),
+])
+def test_a_wait_for_an_answer_is_still_a_wait_beside_the_goods(text: str, language: str) -> None:
+    tagged = convo((C, {3}, text), (A, {6}, "I've sent a new one today."), language=language)
+    assert run("wait_acknowledged", tagged) == (False, 1)
+
+
 def test_wait_from_a_long_gap_in_chat() -> None:
     rows = ((C, {3}, "My order is missing."), (A, {3}, "Which order is it?"))
     late = convo(*rows, language="en", minutes=[0, 12])
@@ -307,7 +331,62 @@ def test_acceptance_does_not_apply_when_the_customer_agreed_unasked(answer: str,
     assert run("acceptance_sought", tagged) == expected
 
 
+@pytest.mark.parametrize("offer,language", [
+    ("I can either wait for the trace (usually 2 business days) or send a replacement pair today. "
+     "Which would you prefer?", "en"),
+    ("Saan saata uue paari täna kulleriga või oodata, kuni vedaja paki üles leiab. Kumba eelistate?", "et"),
+])
+def test_a_choice_asked_between_the_options_offered_is_agreement_sought(offer: str, language: str) -> None:
+    """Audit 20a, F11: "Which would you prefer?", the customer chose, and "ask for agreement" was coached."""
+    tagged = convo((C, {3}, "..."), (A, {5, 6}, offer), (C, {5, 6}, "..."), (A, {6, 7}, "..."),
+                   language=language)
+    assert run("acceptance_sought", tagged) == (True, 1)
+    values = convo((C, {3}, "..."), (A, {4, 5}, "Kumb on teile olulisem – hind või kiirus?"),
+                   (C, {4}, "Hind."), (A, {6}, "Saadan pakiautomaati, see on odavaim."))
+    assert run("acceptance_sought", values) == (False, 3)  # an either-or about values chooses no option
+
+
+@pytest.mark.parametrize("rows,language", [
+    ([(C, {1, 3}, "The café table arrived damaged, the glass top is cracked. Can we get a refund?"),
+      (A, {1, 6, 7}, "Sorry about the cracked glass. I have issued a full refund of 249 EUR to your card.")],
+     "en"),
+    ([(C, {1, 3, 5}, "Hi, can I change the colour of my order SH-82100 from red to blue?"),
+      (A, {1, 6}, "Hello, this is Sam. Yes, I've changed it to blue, it ships tomorrow. Anything else?"),
+      (C, {7}, "No, thanks!")], "en"),
+    ([(C, {1, 3}, "Pakist on laualambi pirn puudu. Palun saatke puuduv toode."),
+      (A, {1, 6}, "Vabandan! Saatsin pirni täna eraldi pakiga, kohal on see homme.")], "et"),
+])
+def test_acceptance_does_not_apply_when_the_solution_is_the_remedy_the_customer_asked_for(
+        rows: list, language: str) -> None:
+    assert run("acceptance_sought", convo(*rows, language=language)) == (None, None)
+
+
+def test_a_remedy_other_than_the_one_asked_for_still_needs_agreement() -> None:
+    other = convo((C, {3}, "The table arrived cracked. Can we get a refund?"),
+                  (A, {6}, "I've sent you a replacement table, it arrives on Friday."), language="en")
+    assert run("acceptance_sought", other) == (False, 1)
+    open_ask = convo((C, {3}, "The table arrived cracked. What can you do, a refund?"),
+                     (A, {6}, "I've issued a full refund."), language="en")
+    assert run("acceptance_sought", open_ask) == (False, 1)  # an open question leaves the choice open
+    objected = convo((C, {3}, "The table arrived cracked. Can we get a refund?"),
+                     (A, {6}, "I've issued a refund of 100 EUR."),
+                     (C, {3}, "That is not the full price, I paid 249 EUR."), language="en")
+    assert run("acceptance_sought", objected) == (False, 1)
+
+
 # -- 7 the goodbye procedure ----------------------------------------------------------------------
+@pytest.mark.parametrize("solution,language", [
+    ("Hello, this is Sam. Yes, I've changed it to blue, it ships tomorrow. Anything else?", "en"),
+    ("Tere! Muutsin värvi siniseks, saadame homme. Kas saan veel millegagi aidata?", "et"),
+])
+def test_anything_else_asked_in_the_last_solution_turn_counts(solution: str, language: str) -> None:
+    """Audit 20a, F11: "Anything else?" / "No, thanks!" / "Thank you, have a nice day!" was told to ask it."""
+    tagged = convo((C, {3, 5}, "..."), (A, {1, 6}, solution), (C, {7}, "..."),
+                   (A, {7}, "Thank you, have a nice day!"), language=language)
+    assert run("anything_else", tagged) == (True, 1)
+    told = convo((C, {3}, "..."), (A, {6}, "Contact us by chat and we'll see if there's anything we can do."),
+                 (C, {6}, "..."), (A, {7}, "Thanks, have a nice day!"), language="en")
+    assert run("anything_else", told) == (False, 3)  # no question: part of the solution, not the close
 def test_closing_cues_only_count_at_the_close() -> None:
     tagged = convo(
         (A, {1, 2}, "Tere! Kuidas saan aidata?"),

@@ -80,6 +80,24 @@ def test_one_option_pushed_when_there_was_a_choice() -> None:
     assert "one_option_pushed" not in shown(pushed, "information")
 
 
+def test_no_option_is_pushed_on_a_customer_who_asked_for_one_remedy_and_got_it() -> None:
+    """Audit 20a, F11: a refund exactly as asked was "one option pushed where several exist"."""
+    asked = convo((C, {1, 3}, "The café table arrived damaged, the glass top is cracked. "
+                              "Can we get a refund?"),
+                  (A, {1, 6, 7}, "Sorry! I have issued a full refund of 249 EUR. Anything else we can do?"),
+                  language="en")
+    result = evaluate(asked, contact_type="complaint")
+    assert "one_option_pushed" not in {f.id for f in result.failures}
+    assert result.score_of(5).weight == 0 and 5 not in {item.stage for item in result.feedback}
+    et = convo((C, {1, 3}, "Pakist on laualambi pirn puudu. Palun saatke puuduv toode."),
+               (A, {1, 6}, "Vabandan! Saatsin pirni täna eraldi pakiga, kohal on see homme."))
+    assert "one_option_pushed" not in shown(et, "complaint")
+    other = convo((C, {1, 3}, "The table arrived damaged. Can we get a refund?"),
+                  (A, {1, 6}, "I've sent a replacement table, it arrives on Friday."), language="en")
+    assert shown(other, "complaint")["one_option_pushed"] == 1  # not what they asked for
+    assert shown(asked, "sales")["one_option_pushed"] == 1  # a sale: asked_remedy_types is support, complaint
+
+
 def test_values_never_asked_when_the_customer_had_a_choice() -> None:
     rows = [(A, {1, 2}, "Tere! Kuidas saan aidata?"), (C, {3}, "Soovin osta pesumasinat."),
             (A, {3}, "Kui suur on teie pere?"), (C, {3}, "Neli inimest."),

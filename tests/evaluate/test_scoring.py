@@ -240,3 +240,85 @@ def test_options_apply_where_there_is_a_choice_or_someone_raised_what_is_possibl
     limit = [*_RESET[:3], (A, {5}, "Resets are possible only to the e-mail on the account."), *_RESET[3:]]
     carried = evaluate(convo(*limit, language="en"), contact_type="support").score_of(Stage.OPTIONS)
     assert carried.weight > 0 and carried.present
+
+
+# SERVICE_PROCESS.md, needs: "no solution in the first agent turn unless the customer already stated the
+# need completely": a one-touch answer to a complete need leaves clarifying needs nothing to do
+_ONE_TOUCH_EN = [
+    (C, {1, 3, 5}, "Hello, I ordered a dress in size M (order SH-80211) but received size XL. I need it "
+                   "for a wedding on the 21st. What can you do?"),
+    (A, {1, 5, 6}, "Hi Rachel, I'm so sorry we sent the wrong size. Size M is in stock: I've shipped it "
+                   "today by express, it arrives by Thursday. Would that work for you?"),
+    (C, {6, 7}, "Yes that works, thank you so much!"),
+    (A, {7}, "Great! Is there anything else I can help with? Have a wonderful time at the wedding!"),
+]
+_ONE_TOUCH_ET = [
+    (C, {1, 3}, "Tere\n\nSain eile kätte tellimuse nr 10482, aga pakis oli ainult kaks toodet kolmest – "
+                "laualambi pirn on puudu. Palun saatke puuduv toode."),
+    (A, {1, 6}, "Tere, Tiina! Vabandan, et pakist jäi üks toode puudu. Saatsin pirni täna eraldi pakiga "
+                "teie pakiautomaati, kohal on see homme. Kas see sobib?"),
+    (C, {6}, "Aitäh, sobib küll, ootan paki ära!"),
+]
+
+
+@pytest.mark.parametrize(("rows", "language"), [(_ONE_TOUCH_EN, "en"), (_ONE_TOUCH_ET, "et")])
+@pytest.mark.parametrize("contact_type", ["support", "complaint", "information"])
+def test_needs_do_not_apply_to_a_complete_need_answered_directly(rows: list, language: str,
+                                                                contact_type: str) -> None:
+    result = evaluate(convo(*rows, language=language, channel="email"), contact_type=contact_type)
+    needs = result.score_of(Stage.NEEDS)
+    assert needs.weight == 0 and not needs.present
+    assert Stage.NEEDS not in {item.stage for item in result.feedback}  # "find out what they need" is gone
+    assert "solution_before_needs" not in {f.id for f in result.failures}
+    card = load_scorecard()
+    counted = {s.stage: card.weight(contact_type, Stage(s.stage)) if s.stage == Stage.NEEDS else s.weight
+               for s in result.stage_scores}
+    with_needs = sum(counted[s.stage] * s.score for s in result.stage_scores) / sum(counted.values())
+    assert result.overall > with_needs
+
+
+def test_a_premature_pitch_in_a_sale_still_scores_needs_and_is_named() -> None:
+    """The trainer's view (audit 19a): a sale's need has to be shaped, however completely it was told."""
+    rows = [(C, {1, 3}, "Hi, I need a laptop for my daughter who starts university in September. "
+                        "Can you help?"),
+            (A, {1, 6}, "Hello! Buy the MacBook Air M3 for 1299 EUR, it's our best seller. "
+                        "Shall I reserve it?"),
+            (C, {6}, "ok")]
+    result = evaluate(convo(*rows, language="en"), contact_type="sales")
+    needs = result.score_of(Stage.NEEDS)
+    assert needs.weight > 0 and needs.score == 0
+    assert "solution_before_needs" in {f.id for f in result.failures}
+    assert any(item.stage == Stage.NEEDS for item in result.feedback)
+    et = [(C, {1, 3}, "Tere, tahaksin uut sülearvutit tütrele, kes alustab septembris ülikoolis. "
+                      "Kas saate aidata?"),
+          (A, {1, 6}, "Tere! Võtke MacBook Air M3 hinnaga 1299 €, see on meie enimmüüdud mudel. "
+                      "Panen kinni?"),
+          (C, {6}, "ok")]
+    result = evaluate(convo(*et), contact_type="sales")
+    assert result.score_of(Stage.NEEDS).weight > 0
+    assert "solution_before_needs" in {f.id for f in result.failures}
+
+
+def test_needs_stay_scored_where_the_need_was_not_told_completely_or_the_answer_missed_it() -> None:
+    def needs_weight(rows: list, contact_type: str = "support") -> float:
+        return evaluate(convo(*rows, language="en"), contact_type=contact_type).score_of(Stage.NEEDS).weight
+
+    assert needs_weight(_ONE_TOUCH_EN) == 0
+    short = [(C, {3}, "My order is wrong. Help?"), *_ONE_TOUCH_EN[1:]]
+    assert needs_weight(short) > 0  # too few words to be complete
+    no_wish = [(C, {1, 3}, "Hello, I ordered a dress in size M (order SH-80211) but received size XL, "
+                           "and the wedding is on the 21st."), *_ONE_TOUCH_EN[1:]]
+    assert needs_weight(no_wish) > 0  # neither a question nor a request: what they want is not said
+    restated = [*_ONE_TOUCH_EN[:2], (C, {3}, "That is not it, I need it by Wednesday, the wedding moved."),
+                *_ONE_TOUCH_EN[3:]]
+    assert needs_weight(restated) > 0  # the answer missed the need: the customer told it again
+    answered = [_ONE_TOUCH_EN[0], (A, {1, 6}, "Hi! I've shipped size M today. Would you like a prepaid "
+                                              "label for the XL too?"),
+                (C, {3, 6}, "Yes, a label for the XL please."), *_ONE_TOUCH_EN[3:]]
+    assert needs_weight(answered) == 0  # a reply to the agent's question is no restatement
+    asked = [_ONE_TOUCH_EN[0], (A, {1}, "Hi! Is it the blue dress?"), (C, {6}, "Yes."), *_ONE_TOUCH_EN[1:]]
+    assert needs_weight(asked) > 0  # the agent asked about the need first: scored as asked
+    carried = [_ONE_TOUCH_EN[0], (A, {3}, "So you need size M before the 21st?"), (C, {3}, "Yes."),
+               *_ONE_TOUCH_EN[1:]]
+    assert needs_weight(carried) > 0  # a stage the agent carried is always scored
+    assert needs_weight(_ONE_TOUCH_EN, "sales") > 0  # a direct answer in a sale is a pitch
