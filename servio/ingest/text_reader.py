@@ -27,6 +27,7 @@ from servio.ingest.fields import (
     conversation_fields,
     derived_id,
 )
+from servio.ingest.header_block import header_blocks, header_label
 from servio.ingest.prefix import parse_prefix, unknown_speaker_label
 from servio.ingest.remedies import remedy
 from servio.ingest.said import Said
@@ -100,7 +101,7 @@ class TranscriptReader:
         """Stream the file's conversations; lines before any speaker prefix are reported."""
         block = _Block(index=1, line=1, mark=report.mark())
         unknown = ValueNotes()
-        for line in text_lines(path, options, report, fallback=True):
+        for line in header_blocks(text_lines(path, options, report, fallback=True), SEPARATOR, path, report):
             if line.error is not None:
                 report.problem(path, Said("skip.line", {"reason": line.error}), line=line.number)
                 continue
@@ -147,7 +148,8 @@ class TranscriptReader:
                                                            "remedy": remedy("speaker", label)}), line=number)
             block.turns[-1].lines.append(text.rstrip())
         elif text.strip() and not text.lstrip().startswith("#"):
-            what = unknown_speaker(label) if label is not None else Said("text.before_prefix")
+            what = (Said("text.before_prefix") if label is None
+                    else header_label(text, label) or unknown_speaker(label))
             report.problem(path, Said("skip.line", {"reason": what}), line=number)
 
     def _flush(self, path: Path, block: _Block, options: ReaderOptions,
