@@ -84,6 +84,12 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool
     p.add_argument("--lang", choices=["et", "en"],
                    help="treat every conversation as this language (default: detect per conversation "
                    "and turn)")
+    p.add_argument("--encoding", metavar="NAME",
+                   help="read text files in this encoding, e.g. cp1252 (Windows-1252, English and Western "
+                   "European Excel), cp1257 (Windows-1257, Estonian Excel), utf-8 (default: detect)")
+    p.add_argument("--channel", metavar="CHANNEL",
+                   help="the channel of conversations whose file does not say it: chat, email, phone, "
+                   "twitter or other (default: chat, phone for call transcripts, email for e-mail)")
     p.add_argument("--tagger", default=DEFAULT_TAGGER,
                    help=f"stage tagger to use: learned or rules (default: {DEFAULT_TAGGER})")
     if model:
@@ -520,7 +526,9 @@ def _reader_options(args: argparse.Namespace) -> Any:
     # servio tag writes its own stages and ignores any in the input: a bad label there loses nothing
     gold = getattr(args, "command", None) != "tag"
     options = ReaderOptions.from_cli(columns=columns, agent_domains=list(args.agent_domain),
-                                     speaker_values=speakers, gold_stages=gold)
+                                     speaker_values=speakers, gold_stages=gold,
+                                     encoding=getattr(args, "encoding", None),
+                                     channel=getattr(args, "channel", None))
     from servio.ingest.remedies import given_options
 
     _GIVEN.update(given_options(options))
