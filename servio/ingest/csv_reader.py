@@ -82,14 +82,23 @@ def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, in
 
 
 _SHOWN_COLUMNS = 12
-#: a unit or zone after a column's name: ``Created at (UTC)``, ``Time [local]``
-_UNIT = re.compile(r"_*+[(\[][^()\[\]]*+[)\]]$")
+
+
+def _without_unit(key: str) -> str:
+    """A header key without a unit or zone in brackets after it: ``created_at_(utc)`` -> ``created_at``
+    (string operations: a pattern searched from every ``_`` of a long run of them took quadratic time)."""
+    if not key.endswith((")", "]")):
+        return key
+    start = max(key.rfind("("), key.rfind("["))
+    if start <= 0 or any(ch in key[start + 1:-1] for ch in "()[]"):
+        return key
+    return key[:start].rstrip("_")
 
 
 def _usual_column(candidates: Iterable[str], keys: list[str], taken: set[int]) -> int | None:
     """The index of the first usual name found among the header's keys, compared as written, then without
     a unit or zone in brackets after it (``created_at_(utc)`` is ``created_at``); taken ones skipped."""
-    for names in (keys, [_UNIT.sub("", key) for key in keys]):
+    for names in (keys, [_without_unit(key) for key in keys]):
         for candidate in candidates:
             if candidate in names and names.index(candidate) not in taken:
                 return names.index(candidate)
