@@ -10,10 +10,11 @@ Chat widgets (LiveChat, Tawk, Olark...) export each chat as::
     (15:42:10) Visitor: hi
 
 The lines before the blank line are the chat's header, not turns (``Agent: Jessica Park`` is not the
-agent saying her name). :func:`header_blocks` rewrites such a block, at the start of the file or after a
-separator line, into the transcript's own ``# key: value`` headers (a title line without a colon becomes a
-``#`` comment), so the reader takes ``Agent:`` as the conversation's agent and ``Date:`` as its day. Only
-when the lines after the blank line open with a time: elsewhere ``Agent: Hello`` stays a turn.
+agent saying her name). :func:`header_blocks` rewrites such a block, at the start of the file, after a
+separator line or after a blank line below the last chat's turns, into the transcript's own
+``# key: value`` headers (a title line without a colon becomes a ``#`` comment), so the reader takes
+``Agent:`` as the conversation's agent and ``Date:`` as its day. Only when the lines after the blank line
+open with a time: elsewhere ``Agent: Hello`` stays a turn.
 """
 
 from __future__ import annotations
@@ -69,23 +70,21 @@ def _candidate(text: str) -> bool:
 
 def header_blocks(lines: Iterable[Line], is_separator: re.Pattern[str], path: Path,
                   report: Reporter) -> Iterator[Line]:
-    """``lines`` with each header block at a block's start rewritten as ``# key: value`` lines."""
-    at_start, held = True, list[Line]()
+    """``lines`` with each header block rewritten as ``# key: value`` lines: at a block's start, or after
+    a blank line below a conversation's turns, where a separator line is put before it (exports that
+    part their chats with blank lines only)."""
+    at_start, after_blank, held = True, False, list[Line]()
     for line in lines:
-        if line.error is not None:
+        if line.error is not None or is_separator.match(line.text):
             yield from held
-            held, at_start = [], False
-            yield line
-            continue
-        if is_separator.match(line.text):
-            yield from held
-            held, at_start = [], True
-            yield line
-            continue
-        if not at_start:
+            held, at_start, after_blank = [], line.error is None, False
             yield line
             continue
         blank = not line.text.strip()
+        if not (at_start or held or (after_blank and _candidate(line.text))):
+            after_blank = blank
+            yield line
+            continue
         if blank and not held:
             yield line  # blank lines before the block
             continue
@@ -93,21 +92,31 @@ def header_blocks(lines: Iterable[Line], is_separator: re.Pattern[str], path: Pa
         if blank or (not seen_blank and _candidate(line.text) and len(held) < _MAX_LINES):
             held.append(line)
             continue
-        if seen_blank and is_timed(line.text) and _is_header_block(held):
+        if seen_blank and is_timed(line.text) and _is_header_block(held, first=at_start):
+            if not at_start:  # below another conversation's turns: end it first
+                yield Line(held[0].number, held[0].offset, "---")
             yield from _as_headers(held, path, report)
         else:
             yield from held
-        held, at_start = [], False
+            if held and not held[-1].text.strip() and _candidate(line.text):  # a block may start here
+                held, at_start = [line], False
+                continue
+        held, at_start, after_blank = [], False, False
         yield line
     yield from held
 
 
-def _is_header_block(held: list[Line]) -> bool:
+def _is_header_block(held: list[Line], *, first: bool) -> bool:
     """At least one ``Key: value`` line, and none that reads as a speaker's words: a speaker word as the
-    key (``Agent:``) with more than a name after it (``Agent: Hello! How can I help?``) is a turn."""
+    key (``Agent:``) with more than a name after it (``Agent: Hello! How can I help?``) is a turn. Below
+    another conversation's turns (not ``first``) the block must also have two lines or more and a
+    conversation key (``Agent:``, ``Date:``, ``ID:``...): ``Order: 123`` after a blank line in an agent's
+    message stays the message's."""
     pairs = [m for h in held if (m := _PAIR.match(h.text)) is not None]
-    return bool(pairs) and not any(
-        is_role_word(m[1]) and len(m[2].split()) > _NAME_WORDS for m in pairs)
+    if not pairs or any(is_role_word(m[1]) and len(m[2].split()) > _NAME_WORDS for m in pairs):
+        return False
+    lines = sum(1 for h in held if h.text.strip())
+    return first or (lines >= 2 and any(header_key(m[1]) in field_aliases() for m in pairs))
 
 
 def _as_headers(held: list[Line], path: Path, report: Reporter) -> Iterator[Line]:

@@ -52,3 +52,19 @@ def test_header_keys_are_not_offered_as_speaker_mappings(write):
     for problem in report.problems:
         assert "--speaker" not in problem.message and "reads like a header line" in problem.message
     assert "'# Chat ID: ...'" in report.problems[0].message
+
+
+def test_chats_parted_by_blank_lines_only_are_two_conversations(write):
+    text = CHAT.replace("-----\n", "\n")
+    convs, report = read_all([write("live.txt", text)], options=MAPPED)
+    assert report.problems == () and [c.agent_id for c in convs] == ["Jessica Park", "Sam Lee"]
+    assert convs[0].turns[-1].text == "my gift card code says invalid\n\nit's GC-4471-XY"
+    assert [t.text for t in convs[1].turns][0] == "hello, do you have the Aero 2 in white"
+
+
+def test_key_value_lines_in_a_message_after_a_blank_line_stay_the_message(write):
+    text = ("(10:00) Agent: Here are your details:\n\nOrder: 123\nStatus: shipped\n\n"
+            "(10:01) Customer: thanks\n")
+    conv = read_all([write("m.txt", text)])[0][0]
+    assert len(read_all([write("m.txt", text)])[0]) == 1 and len(conv.turns) == 2
+    assert conv.turns[0].text == "Here are your details:\n\nOrder: 123\nStatus: shipped"

@@ -56,3 +56,9 @@ def test_a_header_with_a_long_run_of_underscores_maps_in_linear_time():
         header = ["id", "speaker", "text", "x" + "_" * n + "(utc)"]
         return lambda: map_columns(header, ReaderOptions())
     assert_linear(make)
+
+
+def test_a_header_block_below_turns_reads_in_linear_time(tmp_path):
+    def text(n):
+        return "(10:00) Customer: hi\n\nChat ID: 1\nAgent:" + " " * n + "x\n\n(10:01) Customer: hi\n"
+    assert_linear(_reading(tmp_path, "t.txt", text))
