@@ -84,6 +84,12 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool
     p.add_argument("--lang", choices=["et", "en"],
                    help="treat every conversation as this language (default: detect per conversation "
                    "and turn)")
+    p.add_argument("--encoding", metavar="NAME",
+                   help="read text files in this encoding, e.g. cp1252 (Windows-1252, English and Western "
+                   "European Excel), cp1257 (Windows-1257, Estonian Excel), utf-8 (default: detect)")
+    p.add_argument("--channel", metavar="CHANNEL",
+                   help="the channel of conversations whose file does not say it: chat, email, phone, "
+                   "twitter or other (default: chat, phone for call transcripts, email for e-mail)")
     p.add_argument("--tagger", default=DEFAULT_TAGGER,
                    help=f"stage tagger to use: learned or rules (default: {DEFAULT_TAGGER})")
     if model:
@@ -357,6 +363,10 @@ def check_output(path: str) -> Path | None:
     return out
 
 
+#: how many places of a repeated problem its line names
+_SHOWN_REPEATS = 8
+
+
 class _Session:
     """Input options, the problem log and the progress bar of one command run."""
 
@@ -372,6 +382,8 @@ class _Session:
         self.output = check_output(args.output) if getattr(args, "output", None) is not None else None
 
         self.problems: list[str] = []
+        #: per (file, message) of the file being read: where the problem was first, and where it came again
+        self._repeats: dict[tuple[str, str], list[str]] = {}
         self.args = args
         self.options = JobOptions(
             format=args.format,
@@ -394,9 +406,30 @@ class _Session:
 
     def _problem(self, problem: Any) -> None:
         self.problems.append(shown(problem.located(problem.message)))
-        self.say(f"servio: skipped: {self.problems[-1]}")
+        whole_file = problem.line is None and problem.offset is None  # the file's last word on it
+        if self._repeats and (whole_file or next(iter(self._repeats))[0] != problem.path):
+            self.say_repeats()
+        seen = self._repeats.setdefault((problem.path, problem.message), [])
+        seen.append(f"line {problem.line}" if problem.line is not None else
+                    f"byte {problem.offset}" if problem.offset is not None else "")
+        if len(seen) == 1:  # the same problem again in this file (an unknown voice in every cue) is counted
+            self.say(f"servio: skipped: {self.problems[-1]}")
+
+    def say_repeats(self) -> None:
+        """One line per problem that came again in the file just read: how often and where (audit 20a: an
+        unknown voice printed once per cue, 9 lines for one call)."""
+        for (path, _), where in self._repeats.items():
+            if len(where) > 1 and where[0]:
+                more = ", ".join(w.removeprefix("line ") for w in where[1:_SHOWN_REPEATS + 1])
+                more += ", ..." if len(where) > _SHOWN_REPEATS + 1 else ""
+                kind = "lines " if where[0].startswith("line") else ""
+                self.say(f"servio: skipped: {shown(path)}: as at {where[0]}, {len(where) - 1} more "
+                         f"time{'s' if len(where) > 2 else ''} ({kind}{more})")
+        self._repeats.clear()
 
     def _note(self, note: Any) -> None:
+        if self._repeats and next(iter(self._repeats))[0] != note.path:
+            self.say_repeats()
         self.say(f"servio: note: {shown(note.located(note.message))}")
 
     def say(self, line: str) -> None:
@@ -445,6 +478,7 @@ class _Session:
             self.bar = None
 
     def finish(self) -> int:
+        self.say_repeats()
         read, skipped = self.count, len(self.problems)
         print(f"servio: {counted(read, 'conversation')} read, {skipped} skipped", file=sys.stderr)
         return EXIT_SKIPPED if self.problems else EXIT_OK
@@ -520,7 +554,9 @@ def _reader_options(args: argparse.Namespace) -> Any:
     # servio tag writes its own stages and ignores any in the input: a bad label there loses nothing
     gold = getattr(args, "command", None) != "tag"
     options = ReaderOptions.from_cli(columns=columns, agent_domains=list(args.agent_domain),
-                                     speaker_values=speakers, gold_stages=gold)
+                                     speaker_values=speakers, gold_stages=gold,
+                                     encoding=getattr(args, "encoding", None),
+                                     channel=getattr(args, "channel", None))
     from servio.ingest.remedies import given_options
 
     _GIVEN.update(given_options(options))
@@ -622,6 +658,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
     with written_whole(out) as fh:  # a stopped run (--strict, an error) leaves no half-written file
         n = write_tagged(tagged, fh)
+    session.say_repeats()
     print(f"servio: wrote {counted(n, 'conversation')} to {out}", file=sys.stderr)
     return session.finish()
 

@@ -214,6 +214,7 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
 
     with _sigterm_stops():
         report = _imported(args, session, store, progress)
+    session.say_repeats()
     print(
         ("\n" if session.line_open else "") +  # below the counts line, which stays
         f"servio: import job {report.job_id}: {report.read} read"

@@ -207,16 +207,23 @@ class ReaderOptions:
         agent_domains: Iterable[str] = (),
         agent_addresses: Iterable[str] = (),
         speaker_values: Mapping[str, str] | None = None,
+        encoding: str | None = None,
+        channel: str | None = None,
         **other: object,
     ) -> ReaderOptions:
         """Options from command-line style input; ``columns`` maps field names to header names.
 
         Field names are those of :data:`COLUMN_FIELDS` (``id``, ``speaker``,
         ``text``, ``timestamp``, ``date``, ``author``, ``agent``, ``team``, ``channel``,
-        ``language``, ``stages``, ``contact_type``). Raises :class:`IngestError`
-        for an unknown field name or a bad value.
+        ``language``, ``stages``, ``contact_type``). ``encoding`` is a codec name (``cp1252``);
+        ``channel`` a channel or one of its spellings (``e-mail``, ``kõne``). Raises :class:`IngestError`
+        for an unknown field name or a bad value, naming the option.
         """
         kwargs: dict[str, object] = dict(other)
+        if encoding:
+            kwargs["encoding"] = _encoding(encoding)
+        if channel:
+            kwargs["channel"] = _channel(channel)
         for name, header in (columns or {}).items():
             key = name.strip().casefold().replace("-", "_")
             if key not in COLUMN_FIELDS:
@@ -230,6 +237,28 @@ class ReaderOptions:
             return cls(**kwargs)  # type: ignore[arg-type]
         except (TypeError, ValueError) as exc:
             raise IngestError(Said("options.bad", {"detail": str(exc)})) from None
+
+
+def _encoding(name: str) -> str:
+    """A codec name for ``ReaderOptions.encoding``; an :class:`IngestError` naming the option if unknown."""
+    import codecs
+
+    try:
+        codecs.lookup(name.strip())
+    except LookupError:
+        raise IngestError(Said("options.unknown_encoding", {"value": repr(name)})) from None
+    return name.strip()
+
+
+def _channel(value: str) -> Channel:
+    """The channel ``value`` names (``email``, ``e-mail``, ``kõne``); an :class:`IngestError` naming the
+    option and the channels if it names none."""
+    from servio.ingest.fields import FieldError, enum_value
+
+    try:
+        return Channel(enum_value("channel", value))
+    except FieldError as exc:
+        raise IngestError(exc.said or str(exc)) from None
 
 
 #: the end of a problem message naming what is dropped ("; row skipped", "; conversation left out of eval")

@@ -39,7 +39,7 @@ from servio.model import Conversation, Speaker, Turn
 
 _DELIMITERS = (",", ";", "\t")
 _FIELD_ORDER = ("text", "speaker", "id", "timestamp", "date", "author", "agent_id", "team", "channel",
-                "language", "stages", "contact_type", "public", "private")
+                "language", "stages", "contact_type", "public", "private", "part")
 _CONVERSATION_FIELDS = ("agent_id", "team", "channel", "language", "contact_type")
 # a message cell exported as HTML (chat tools' message bodies): read as its visible text
 _HTML_CELL = re.compile(r"<(?:p|div|span|br|html|body|ul|ol|table|h[1-6])\b[^<>]*>", re.I)
@@ -70,10 +70,9 @@ def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, in
                                                             "columns": _columns_note(header)})
             found[name] = keys.index(header_key(explicit))
             continue
-        for candidate in column_names()[name]:
-            if candidate in keys and keys.index(candidate) not in found.values():
-                found[name] = keys.index(candidate)
-                break
+        index = _usual_column(column_names()[name], keys, set(found.values()))
+        if index is not None:
+            found[name] = index
     for required in ("text", "speaker"):
         if required not in found:
             looked = ", ".join(column_names()[required][:6])
@@ -84,6 +83,40 @@ def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, in
 
 
 _SHOWN_COLUMNS = 12
+
+
+def _without_unit(key: str) -> str:
+    """A header key without a unit or zone in brackets after it: ``created_at_(utc)`` -> ``created_at``
+    (string operations: a pattern searched from every ``_`` of a long run of them took quadratic time)."""
+    if not key.endswith((")", "]")):
+        return key
+    start = max(key.rfind("("), key.rfind("["))
+    if start <= 0 or any(ch in key[start + 1:-1] for ch in "()[]"):
+        return key
+    return key[:start].rstrip("_")
+
+
+def _usual_column(candidates: Iterable[str], keys: list[str], taken: set[int]) -> int | None:
+    """The index of the first usual name found among the header's keys, compared as written, then without
+    a unit or zone in brackets after it (``created_at_(utc)`` is ``created_at``); taken ones skipped."""
+    for names in (keys, [_without_unit(key) for key in keys]):
+        for candidate in candidates:
+            if candidate in names and names.index(candidate) not in taken:
+                return names.index(candidate)
+    return None
+
+
+def _unread_time_column(header: list[str], columns: dict[str, int], row: list[str]) -> Said | None:
+    """A note for a first row whose unmapped cell holds a date and time while no column is the turns' time
+    (``Sent (local)``): name the column and the option that reads it."""
+    if "timestamp" in columns or "date" in columns:
+        return None
+    taken = set(columns.values())
+    for index, cell in enumerate(row[:len(header)]):
+        if index not in taken and cell.strip() and parse_datetime(cell.strip()) is not None:
+            return Said("csv.time_column_unread", {"column": header[index], "value": cell.strip()[:40],
+                                                   "remedy": remedy("column", "timestamp")})
+    return None
 
 
 def _columns_note(header: list[str]) -> Said:
@@ -204,7 +237,12 @@ class CsvReader:
         bad_times: list[tuple[int, str]] = []
         bad_dates: list[tuple[int, str]] = []
         internal: list[int] = []
+        unread_times: Said | None = None
         for number, row in rows:
+            if not groups and not lost and unread_times is None:  # the first row says it once
+                unread_times = _unread_time_column(header, columns, row)
+                if unread_times is not None:
+                    report.note(path, unread_times, line=number)
             cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
             if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
                 wide = Said("csv.wide_row", {"fields": len(row), "header": len(header)})
@@ -299,10 +337,12 @@ def _not_conversations(columns: dict[str, int], options: ReaderOptions, report: 
 
 
 def _internal(cells: dict[str, str]) -> bool:
-    """True for a row its Public (or Private) cell marks as an internal note; an unknown value is kept."""
+    """True for a row its Public (or Private) cell marks as an internal note, or its part type cell
+    (Intercom's ``Part type``) names a note; an unknown value is kept."""
     flags = enum_aliases("flag")
     return (flags.get(norm(cells.get("public", ""))) == "false"
-            or flags.get(norm(cells.get("private", ""))) == "true")
+            or flags.get(norm(cells.get("private", ""))) == "true"
+            or enum_aliases("part").get(norm(cells.get("part", ""))) == "note")
 
 
 def _speaker(value: str, options: ReaderOptions) -> tuple[Speaker, str | None]:

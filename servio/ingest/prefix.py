@@ -56,6 +56,14 @@ _DASHED = re.compile(
 )
 
 
+#: ``Speaker 1  0:03``, ``Jessica Park 1:02:10``, ``Speaker 2 (00:15)``: a label and the time into the
+#: recording on a line of their own, the words on the lines below (Otter.ai's, Rev's and Descript's
+#: text exports)
+_LABEL_LINE = re.compile(
+    r"^\s*+(?P<label>" + _WORD + r"(?:[ \t]++[\w'’.\-]++){0,3}?)"
+    r"[ \t]++\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\)?:?[ \t]*+$")
+
+
 @dataclass(frozen=True, slots=True)
 class Prefixed:
     """A line that opens a turn: who speaks, the author's name if given, the raw time, the text."""
@@ -123,6 +131,17 @@ def parse_prefix(line: str, options: ReaderOptions) -> Prefixed | None:
     speaker, author = found
     return Prefixed(speaker, author.strip() if author else None, match["ts"] or match["ts2"],
                     match["text"].strip())
+
+
+def label_line(line: str) -> tuple[str, str] | None:
+    """``(label, time)`` of a line holding only a label and the time into the recording (``Speaker 1  0:03``,
+    as Otter.ai exports a transcript: the turn's words follow on the next lines), else ``None``. A time of
+    minutes and seconds (``0:03``, ``12:40``) is given as ``0:MM:SS``: an offset, not a clock."""
+    match = _LABEL_LINE.match(line)
+    if match is None:
+        return None
+    stamp = match["ts"]
+    return match["label"], stamp if stamp.count(":") == 2 else f"0:{stamp.zfill(5)}"
 
 
 def unknown_label(line: str) -> str | None:

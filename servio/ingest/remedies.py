@@ -31,7 +31,7 @@ from importlib import resources
 from typing import Any, Literal
 
 Audience = Literal["cli", "service", "dashboard", "python"]
-KINDS = ("column", "speaker", "agent", "agent_email", "agent_labels", "format", "record_size")
+KINDS = ("column", "speaker", "agent", "agent_email", "agent_labels", "format", "record_size", "encoding")
 #: A remedy kind that an option the user set changes (:func:`fit`): the option, and the kind it becomes.
 FITTED = {"agent_email": ("agent_domain", "agent_email_domain"),
           "agent_labels": ("speaker", "agent_labels_mapped"), "speaker": ("speaker", "speaker_mapped")}

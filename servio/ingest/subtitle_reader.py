@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
+from servio.ingest.agent_name import agent_from_turns
 from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.fields import FieldError, build_conversation, conversation_fields, derived_id
 from servio.ingest.prefix import parse_prefix, resolve_label, unknown_label
@@ -236,6 +237,8 @@ class _SubtitleReader:
             return
         for note in notes:
             report.note(path, Said("subtitle.note_header", {"detail": note}))
+        if not fields.get("agent_id") and (named := agent_from_turns(t for t, _, _, _ in state.turns)):
+            fields["agent_id"] = named  # no NOTE agent: the agent voice that spoke most names the agent
         base = fields.get("started_at")
         turns = [t if base is None else Turn(t.speaker, t.text, t.author, base + timedelta(seconds=s))
                  for t, s, _, _ in state.turns]

@@ -27,12 +27,13 @@ from servio.ingest.fields import (
     conversation_fields,
     derived_id,
 )
-from servio.ingest.prefix import parse_prefix, unknown_speaker_label
+from servio.ingest.header_block import header_blocks, header_label
+from servio.ingest.prefix import Prefixed, label_line, parse_prefix, resolve_label, unknown_speaker_label
 from servio.ingest.remedies import remedy
 from servio.ingest.said import Said
 from servio.ingest.textio import decode_head, text_lines
 from servio.ingest.vocab import field_aliases, header_key, unknown_speaker
-from servio.model import Conversation, Speaker, Turn
+from servio.model import Channel, Conversation, Speaker, Turn
 
 SEPARATOR = re.compile(r"^\s*(?:-{3,}|={3,})\s*$")
 _SNIFF_LINES = 40
@@ -56,6 +57,7 @@ class _Block:
     skipping: bool = False  # in the turn of an unknown speaker: its lines are not the previous turn's
     noted: set[str] = field(default_factory=set)  # single-word labels kept as text, noted once each
     mark: int = 0  # the reporter's problems before this block's: those after are the block's unread records
+    recording: bool = False  # turns from label-and-time lines (Otter.ai): a recording's transcript, a call
 
 
 def _header(text: str) -> tuple[str, str] | None:
@@ -88,19 +90,21 @@ class TranscriptReader:
     priority = 80
 
     def sniff(self, head: bytes) -> bool:
-        """True when the first content line (after headers and separators) has a speaker prefix."""
+        """True when the first content line (after headers and separators) has a speaker prefix, or is
+        a label and a time on a line of its own (Otter.ai's layout)."""
         options = ReaderOptions()
         for line in decode_head(head).splitlines()[:_SNIFF_LINES]:
             if not line.strip() or SEPARATOR.match(line) or line.lstrip().startswith("#"):
                 continue
-            return parse_prefix(line, options) is not None
+            return parse_prefix(line, options) is not None or label_line(line) is not None
         return False
 
     def read(self, path: Path, options: ReaderOptions, report: Reporter) -> Iterator[Conversation]:
         """Stream the file's conversations; lines before any speaker prefix are reported."""
         block = _Block(index=1, line=1, mark=report.mark())
         unknown = ValueNotes()
-        for line in text_lines(path, options, report, fallback=True):
+        labelled: bool | None = None  # the file's first turn line is a label and a time alone (Otter.ai)
+        for line in header_blocks(text_lines(path, options, report, fallback=True), SEPARATOR, path, report):
             if line.error is not None:
                 report.problem(path, Said("skip.line", {"reason": line.error}), line=line.number)
                 continue
@@ -112,12 +116,14 @@ class TranscriptReader:
                 block = _Block(index=block.index + used, line=line.number + separator, mark=report.mark())
                 if separator:
                     continue
-            self._feed(path, block, text, line.number, options, report)
+            if labelled is None and text.strip() and not text.lstrip().startswith("#"):
+                labelled = label_line(text) is not None
+            self._feed(path, block, text, line.number, options, report, labelled=bool(labelled))
         yield from self._flush(path, block, options, report, unknown)
         unknown.report(path, report)
 
     def _feed(self, path: Path, block: _Block, text: str, number: int, options: ReaderOptions,
-              report: Reporter) -> None:
+              report: Reporter, *, labelled: bool = False) -> None:
         if not block.turns and not block.headers and not text.strip():
             block.line = number + 1
             return
@@ -127,6 +133,16 @@ class TranscriptReader:
                 block.headers.setdefault(*pair)
             return
         prefixed = parse_prefix(text, options)
+        alone = label_line(text) if labelled and prefixed is None else None
+        if alone is not None:
+            found_label = resolve_label(alone[0], None, options)
+            if found_label is None:
+                unknown_turn = Said("text.unknown_turn", {"reason": unknown_speaker(alone[0])})
+                report.problem(path, unknown_turn, line=number)
+                block.skipping = True
+                return
+            prefixed = Prefixed(found_label[0], found_label[1], alone[1], "")
+            block.recording = True
         if prefixed is not None:
             block.skipping = False
             block.turns.append(_Pending(number, prefixed.speaker, prefixed.author, prefixed.stamp,
@@ -147,7 +163,8 @@ class TranscriptReader:
                                                            "remedy": remedy("speaker", label)}), line=number)
             block.turns[-1].lines.append(text.rstrip())
         elif text.strip() and not text.lstrip().startswith("#"):
-            what = unknown_speaker(label) if label is not None else Said("text.before_prefix")
+            what = (Said("text.before_prefix") if label is None
+                    else header_label(text, label) or unknown_speaker(label))
             report.problem(path, Said("skip.line", {"reason": what}), line=number)
 
     def _flush(self, path: Path, block: _Block, options: ReaderOptions,
@@ -178,6 +195,7 @@ class TranscriptReader:
             return
         report.at(block.line)
         conv = build_conversation(fields, turns, options, default_id=derived_id(path, block.index),
+                                  default_channel=Channel.PHONE if block.recording else Channel.CHAT,
                                   metadata={**extra, **times.metadata()})
         # every line this block lost (an unknown speaker's turn, an undecodable line, an empty turn)
         yield replace(conv, unread=report.since(block.mark))

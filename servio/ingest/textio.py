@@ -5,9 +5,11 @@ most ``max_record_bytes`` of memory and is reported instead of parsed.
 Encoding: a UTF-8 or UTF-16 byte-order mark decides; otherwise the first 50
 lines with non-ASCII bytes vote: the file is UTF-8 unless more of them are
 invalid UTF-8 than valid, in which case it is read as Windows-1257 (Estonian
-Excel exports) when the caller allows the fallback. A Windows-1257 line can
-be valid UTF-8 by accident ("OÜ" and a no-break space are the bytes of a
-Syriac letter), so one such line does not decide.
+Excel exports) or Windows-1252 (Excel in English and other Western European
+languages) when the caller allows the fallback: the bytes on which the two
+differ decide (:func:`legacy_encoding`). A Windows-1257 line can be valid
+UTF-8 by accident ("OÜ" and a no-break space are the bytes of a Syriac
+letter), so one such line does not decide.
 """
 
 from __future__ import annotations
@@ -28,7 +30,14 @@ _NUL_LINE = Said("line.nul")
 _CHUNK = 1 << 20
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _CONTROL = set(range(0, 9)) | {11} | set(range(14, 27)) | set(range(28, 32)) | {127}
-ENCODING_NAMES = {"utf-8": "UTF-8", "cp1257": "Windows-1257", "utf-16": "UTF-16"}
+ENCODING_NAMES = {"utf-8": "UTF-8", "cp1257": "Windows-1257", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
+#: Letters a byte reads as in Windows-1252 (where Windows-1257 reads another) that Western European text
+#: writes: ``François``, ``Niño``, ``crème``, ``Søren``. Their Windows-1257 readings (``ē``, ``ń``, ``č``,
+#: ``ų``) are Latvian and Lithuanian letters, not Estonian or English ones.
+_WESTERN = frozenset("àáâãçèêëìîïñòôùûýÿæøœÀÁÂÃÇÈÊËÌÎÏÑÒÔÙÛÝÆØŒ")
+#: Letters a byte reads as in Windows-1257 (where Windows-1252 reads another) that Estonian writes:
+#: ``šokolaad``, ``žürii`` (in Windows-1252 ``ð``, ``þ``: Icelandic letters).
+_ESTONIAN = frozenset("šžŠŽ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +164,31 @@ def _strip_eol(raw: bytes) -> bytes:
 _VOTES = 50
 
 
+def legacy_encoding(lines: list[bytes]) -> str:
+    """``cp1252`` or ``cp1257`` for lines that are not UTF-8: each byte the two code pages read as
+    different characters votes for the one where it is a letter of the languages that write it (see
+    :data:`_WESTERN`, :data:`_ESTONIAN`: ``š`` is ``0x9a`` in Windows-1252, which Windows-1257 has no
+    character for) or where the other has no character at all; Windows-1257 (the Estonian Excel default)
+    unless Windows-1252 has more votes. Bytes both read alike (``õ``, ``ä``, ``ö``, ``ü``, ``é``, ``“``)
+    do not vote."""
+    western = estonian = 0
+    for raw in lines:
+        for byte in set(raw):
+            if byte < 0x80:
+                continue
+            one = bytes([byte])
+            as_1252, as_1257 = one.decode("cp1252", "replace"), one.decode("cp1257", "replace")
+            if as_1252 == as_1257:
+                continue
+            count = raw.count(one)  # a byte one of them has no character for votes for the other
+            western += count if as_1252 in _WESTERN or as_1252 in _ESTONIAN or as_1257 == "\ufffd" else 0
+            estonian += count if as_1257 in _ESTONIAN or as_1252 == "\ufffd" else 0
+    return "cp1252" if western > estonian else "cp1257"
+
+
 def choose_encoding(path: Path, limit: int, *, fallback: bool) -> str:
-    """``utf-8``, ``utf-16`` or (with ``fallback``) ``cp1257`` for this file, by the rule above."""
+    """``utf-8``, ``utf-16`` or (with ``fallback``) ``cp1257`` or ``cp1252`` for this file, by the rule
+    above."""
     with path.open("rb") as fh:
         start = fh.read(4)
         if start.startswith(_UTF16_BOMS):
@@ -165,6 +197,7 @@ def choose_encoding(path: Path, limit: int, *, fallback: bool) -> str:
             return "utf-8"
         fh.seek(0)
         valid = invalid = 0
+        legacy: list[bytes] = []
         for _, _, raw, _ in raw_lines(fh, limit):
             if raw is None or raw.isascii():
                 continue
@@ -172,11 +205,12 @@ def choose_encoding(path: Path, limit: int, *, fallback: bool) -> str:
                 raw.decode("utf-8")
             except UnicodeDecodeError:
                 invalid += 1
+                legacy.append(raw)
             else:
                 valid += 1
             if max(valid, invalid) > _VOTES // 2:  # the majority of the first _VOTES is decided
                 break
-    return "cp1257" if invalid > valid else "utf-8"
+    return legacy_encoding(legacy) if invalid > valid else "utf-8"
 
 
 def _decode(raw: bytes, encoding: str) -> tuple[str, Said | None]:
@@ -198,8 +232,9 @@ def text_lines(
     if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
         yield from _wide_lines(path, encoding, limit, report)
         return
-    if encoding == "cp1257" and options.encoding is None:
-        report.note(path, Said("encoding.cp1257"))
+    if encoding in ("cp1257", "cp1252") and options.encoding is None:
+        code = "encoding.cp1252" if encoding == "cp1252" else "encoding.cp1257"
+        report.note(path, Said(code, {"remedy": remedy("encoding")}))
     with path.open("rb") as fh:
         for number, offset, raw, length in raw_lines(fh, limit):
             if raw is None:

@@ -3,9 +3,10 @@
 Both save an upload under the same name (:func:`upload_name`), so a file gives the same conversation
 ids (``<stem>-<n>`` when the file has none) whichever way it was imported.
 
-Both turn the same four choices (the language, CSV column names, the agents'
+Both turn the same choices (the language, CSV column names, the agents'
 e-mail domains, speaker labels mapped to roles as ``servio import --speaker``
-does) into one :class:`~servio.ingest.ReaderOptions`, refusing a bad value
+does, the encoding of text files and the channel where a file gives none)
+into one :class:`~servio.ingest.ReaderOptions`, refusing a bad value
 with a 400 whose ``detail`` names the field and says what is wrong.
 """
 
@@ -30,9 +31,10 @@ MAX_LABEL = 255
 
 
 def reader_options(language: str | None, columns: Iterable[str], agent_domains: Iterable[str],
-                   speakers: Iterable[str] = ()) -> ReaderOptions:
-    """Reader options from a language (``et``/``en``), ``FIELD=NAME`` column mappings, agent domains and
-    ``LABEL=ROLE`` speaker mappings (:func:`speaker_mapping`)."""
+                   speakers: Iterable[str] = (), *, encoding: str | None = None,
+                   channel: str | None = None) -> ReaderOptions:
+    """Reader options from a language (``et``/``en``), ``FIELD=NAME`` column mappings, agent domains,
+    ``LABEL=ROLE`` speaker mappings (:func:`speaker_mapping`), an encoding (``cp1252``) and a channel."""
     from servio.ingest import IngestError, ReaderOptions
 
     mapping = {}
@@ -45,7 +47,8 @@ def reader_options(language: str | None, columns: Iterable[str], agent_domains: 
     roles = speaker_mapping(speakers)
     try:
         return ReaderOptions.from_cli(columns=mapping, agent_domains=agent_domains, language=lang,
-                                      speaker_values=roles)
+                                      speaker_values=roles, encoding=(encoding or "").strip() or None,
+                                      channel=(channel or "").strip() or None)
     except IngestError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, exc.text("service")) from None
 
@@ -107,14 +110,15 @@ def form_reader_options(form: Any) -> ReaderOptions:
 
     ``language``; ``column.<field>=NAME`` (one input per field) and ``column=FIELD=NAME`` as the API
     takes it; ``agent_domain``, several separated by commas or spaces; ``speaker``, ``LABEL=ROLE`` items
-    (:func:`speaker_items`).
+    (:func:`speaker_items`); ``encoding`` and ``channel``.
     """
     columns = [str(v) for v in form.getlist("column") if str(v).strip()]
     columns += [f"{key.removeprefix('column.')}={value}" for key, value in form.multi_items()
                 if key.startswith("column.") and str(value).strip()]
     domains = [d for value in form.getlist("agent_domain") for d in _LIST.split(str(value)) if d]
     speakers = speaker_items(str(v) for v in form.getlist("speaker"))
-    return reader_options(str(form.get("language") or "").strip() or None, columns, domains, speakers)
+    return reader_options(str(form.get("language") or "").strip() or None, columns, domains, speakers,
+                          encoding=str(form.get("encoding") or ""), channel=str(form.get("channel") or ""))
 
 
 def column_hints(count: int = 2) -> dict[str, str]:

@@ -133,12 +133,19 @@ async def create_import(
     speaker: Annotated[list[str] | None, Form(description="Speaker mapping LABEL=ROLE (agent, customer or "
                                               "system), e.g. 'Mari Maasikas=customer' (repeatable), as "
                                               "`servio import --speaker`.")] = None,
+    encoding: Annotated[str | None, Form(description="Read text files in this encoding, e.g. cp1252 "
+                                         "(Windows-1252), cp1257 (Windows-1257), utf-8 (default: "
+                                         "detect), as `servio import --encoding`.")] = None,
+    channel: Annotated[str | None, Form(description="The channel of conversations whose file does not "
+                                        "say it: chat, email, phone, twitter or other, as `servio import "
+                                        "--channel`.")] = None,
     wait: Annotated[bool, Query(description="Import before answering and return the finished job.")] = False,
 ) -> Any:
     checked_format(format)
     if not files:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "upload at least one file")
-    options = reader_options(language, column or [], agent_domain or [], speaker or [])
+    options = reader_options(language, column or [], agent_domain or [], speaker or [], encoding=encoding,
+                             channel=channel)
     store, settings = request.app.state.store, request.app.state.settings
     folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
     try:  # until a job owns the files (run_import removes them), a failure must not leave them behind
