@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
-from servio.ingest.agent_name import agent_from_turns
+from servio.ingest.agents import agent_from_turns
 from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.fields import FieldError, build_conversation, conversation_fields, derived_id
 from servio.ingest.prefix import parse_prefix, resolve_label, unknown_label

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from servio.ingest import ReaderOptions, read_all
-from servio.ingest.agent_name import agent_from_turns, is_person_name
+from servio.ingest.agents import agent_from_turns, is_person_name
 from servio.model import Speaker, Turn
 
 TEAMS = ("WEBVTT\n\n"
