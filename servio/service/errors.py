@@ -12,7 +12,6 @@ customer's words, a password or a token.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -21,6 +20,7 @@ from fastapi.exceptions import RequestValidationError, WebSocketRequestValidatio
 from fastapi.responses import JSONResponse
 
 from servio.live import LiveError, SessionNotFoundError
+from servio.references import internal_error
 from servio.service.headers import headers_for
 from servio.store.types import NotFound, StoreError
 
@@ -92,10 +92,9 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
                               headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         answer.headers.update(dict(headers_for("application/json")))
         return answer
-    ref = uuid.uuid4().hex[:12]
-    log.exception("unexpected error %s on %s %s", ref, request.method, request.url.path)
     # never the exception's text, in any mode: it can hold SQL, parameters and customers' words
-    answer = JSONResponse({"detail": f"internal error (reference {ref})", "reference": ref}, status_code=500)
+    ref, detail = internal_error(log, exc, "unexpected error %s on %s %s", request.method, request.url.path)
+    answer = JSONResponse({"detail": detail, "reference": ref}, status_code=500)
     # sent past the middleware (Starlette answers a 500 outside it): the security headers are added here
     answer.headers.update(dict(headers_for("application/json")))
     return answer
