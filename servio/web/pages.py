@@ -173,7 +173,16 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
         # counted in every figure above, but flagged: turns of them could not be read (docs/dashboard.md)
         "incomplete": sum(1 for r in results if r.incomplete), "incomplete_link": to_list(incomplete=1),
         "zero_reasons": zero_reasons,
+        "quiet": "",  # there are conversations (quiet_profile_page: a period without any)
     }
+
+
+def quiet_profile_page(*, kind: str, id: str, language: str, date_from: date | None, date_to: date | None,
+                       all_link: str) -> dict[str, Any]:
+    """The page of a known agent (or team) with no conversations in the period: what the template needs to
+    say so (:func:`servio.report.summary.quiet_text`) and to lead to all their days; no figures or charts."""
+    quiet = summary.quiet_text(kind, id, date_from, date_to, language)
+    return {"kind": kind, "id": id, "n": 0, "quiet": quiet, "all_link": all_link}
 
 
 def applicable_and_missing(results: list[ConversationResult]) -> tuple[dict[int, int], dict[int, int]]:
@@ -228,7 +237,8 @@ def team_page(backend: Backend, *, team: str | None, language: str, date_from: d
                      "list_link": link("conversations", agent_id=agent, team=team, **dates)
                      if agent else None})
     everyone = combined(agents.values())
-    return {"team": team, "rows": rows, "teams": backend.teams(), "n": everyone.conversations,
+    # quiet: what a period without conversations says, set by the route where dates were chosen
+    return {"team": team, "rows": rows, "teams": backend.teams(), "n": everyone.conversations, "quiet": "",
             "total": _team_total(everyone, team=team, language=language, dates=dates, link=link)}
 
 
