@@ -173,7 +173,6 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
         # counted in every figure above, but flagged: turns of them could not be read (docs/dashboard.md)
         "incomplete": sum(1 for r in results if r.incomplete), "incomplete_link": to_list(incomplete=1),
         "zero_reasons": zero_reasons,
-        "quiet": "",  # there are conversations (quiet_profile_page: a period without any)
     }
 
 
@@ -237,8 +236,7 @@ def team_page(backend: Backend, *, team: str | None, language: str, date_from: d
                      "list_link": link("conversations", agent_id=agent, team=team, **dates)
                      if agent else None})
     everyone = combined(agents.values())
-    # quiet: what a period without conversations says, set by the route where dates were chosen
-    return {"team": team, "rows": rows, "teams": backend.teams(), "n": everyone.conversations, "quiet": "",
+    return {"team": team, "rows": rows, "teams": backend.teams(), "n": everyone.conversations,
             "total": _team_total(everyone, team=team, language=language, dates=dates, link=link)}
 
 

@@ -521,7 +521,8 @@ class _Ui:
             # a quiet period of a real agent: their page, saying so, with the way to all their days
             ctx = pages.quiet_profile_page(kind="agent", id=agent_id, language=language,
                                            all_link=self.link("agent", id=agent_id), **dates)
-        return self.page(request, "profile.html", **ctx, q=dict(request.query_params))
+        # quiet: what a period without their conversations says ("" on a page of figures)
+        return self.page(request, "profile.html", **{"quiet": "", **ctx}, q=dict(request.query_params))
 
     def missing(self, request: Request, key: str, id: str, links: list[tuple[str, str]]) -> Response:
         """A 404 page in the page's language, with the menu and a way on (not the API's JSON)."""
@@ -554,6 +555,7 @@ class _Ui:
         ctx = pages.team_page(self.backend(request), team=team, language=language_of(request), link=self.link,
                               **dates)
         ctx["teams"] = scope.within(ctx["teams"], lambda t: t.id)
+        ctx["quiet"] = ""  # what the page says of a period without conversations, when one was chosen
         if not ctx["n"] and any(dates.values()):  # a quiet period, said as a report of it says it
             from servio.report.summary import quiet_text
 
