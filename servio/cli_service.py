@@ -433,7 +433,7 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         if args.scorecard:
             raise UsageError("--scorecard scores files; the results in a database were scored when imported")
         with _database_errors(args.database):
-            results, conversations, known = _results_from_store(args)
+            results, conversations, known = _results_from_store(args, scope)
     else:
         from servio.jobs import score
 
@@ -442,12 +442,15 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         results = [r for _, r in pairs]
         conversations = {c.id: c for c, _ in pairs}
         known = None
-    _check_selection(results, args, scope, ident, known)
+    quiet = _check_selection(results, args, scope, ident, known)
+    notes = []
     if args.compare_from and not select(results, scope=scope, id=ident, date_from=args.compare_from,
                                         date_to=args.compare_to):
+        # a quiet earlier period is no error either: the report's comparison says there is nothing to
+        # compare with, as the API's does
         source = "in the database" if args.database else "in the input"
-        raise UsageError(f"no conversation from {args.compare_from} to {args.compare_to} {source} to compare "
-                         f"with{f' ({scope} {ident})' if ident else ''}")
+        notes.append(f"note: no conversation from {args.compare_from} to {args.compare_to} {source} to "
+                     f"compare with{f' ({scope} {ident})' if ident else ''}")
     # the report's own conversations choose its language: an English team's report in a mostly Estonian input
     language = args.report_lang or majority_language(
         select(results, scope=scope, id=ident, date_from=args.date_from, date_to=args.date_to))
@@ -463,6 +466,10 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         compare_from=args.compare_from,
         compare_to=args.compare_to,
     )
+    if quiet is not None:  # the report's own sentence, in its language: exit 0, as the API answers 200
+        print(f"servio: {_quiet(scope, ident, args, language)}{quiet}", file=sys.stderr)
+    for note in notes:
+        print(f"servio: {note}", file=sys.stderr)
     if args.output == "-":
         sys.stdout.write(html)
     else:
@@ -506,30 +513,56 @@ def _check_comparison(args: argparse.Namespace) -> None:
                          f"before the report's first day (--from {args.date_from})")
 
 
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What a database holds beyond the days a report read: whether the agent, team or anyone asked for
+    has conversations on any day, and otherwise the agents or teams there are (for the error)."""
+
+    exists: bool
+    names: list[str]
+
+
 def _check_selection(results: list[Any], args: argparse.Namespace, scope: str, ident: str | None,
-                     known: list[str] | None = None) -> None:
-    """A :class:`~servio.cli.UsageError` saying why, when the report would hold no conversation; ``known``
-    names the agents or teams there are where ``results`` hold only the one asked for (a database)."""
+                     known: _Known | None = None) -> str | None:
+    """A :class:`~servio.cli.UsageError` saying why, when there is nothing to report on: no conversation
+    at all, an agent or team with none, or only conversations without a day when days were asked for.
+    ``known`` says what a database holds (``results`` hold only the days asked for).
+
+    Days without conversations of an agent, team or input that has some are a quiet period, not an
+    error: the report says so, and so does the line printed (this returns what that line adds: "" or a
+    note on conversations without a day); None when the report holds conversations.
+    """
     from servio.cli import UsageError
     from servio.report.summary import result_date, select
 
     if select(results, scope=scope, id=ident, date_from=args.date_from, date_to=args.date_to):
-        return
+        return None
     source = "in the database" if args.database else "in the input"
-    if not results and not ident:
+    exists = known.exists if known is not None else bool(select(results, scope=scope, id=ident))
+    if not exists and not ident:
         raise UsageError("nothing to report: " + ("the database holds no results" if args.database
                                                   else "no conversation was read"))
-    if ident and not select(results, scope=scope, id=ident):
+    if not exists:
         field = "agent_id" if scope == "agent" else "team"
-        if known is None:
-            known = sorted({str(getattr(r, field) or "") for r in results} - {""})
-        listed = f"; {scope}s: {', '.join(known[:10])}{' ...' if len(known) > 10 else ''}" if known else ""
+        names = known.names if known is not None else sorted({str(getattr(r, field) or "") for r in results}
+                                                             - {""})
+        listed = f"; {scope}s: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}" if names else ""
         raise UsageError(f"no conversation of {scope} {ident!r} {source}{listed}")
     days = " ".join(part for part in (f"from {args.date_from}" if args.date_from else "",
                                       f"to {args.date_to}" if args.date_to else "") if part)
-    undated = sum(1 for r in select(results, scope=scope, id=ident) if result_date(r) is None)
+    mine = select(results, scope=scope, id=ident)  # a database's: none (it read the days asked for only)
+    undated = sum(1 for r in mine if result_date(r) is None)
     why = f"; {undated} conversation{' has' if undated == 1 else 's have'} no date" if undated else ""
-    raise UsageError(f"no conversation {days} {source}{why}")
+    if mine and undated == len(mine):  # no day to find: not a quiet period, the days were never read
+        raise UsageError(f"no conversation {days} {source}{why}")
+    return f" (note: {why[2:]})" if why else ""
+
+
+def _quiet(scope: str, ident: str | None, args: argparse.Namespace, language: str) -> str:
+    """What a report without conversations in its days says (:func:`servio.report.summary.quiet_text`)."""
+    from servio.report.summary import quiet_text
+
+    return quiet_text(scope, ident, args.date_from, args.date_to, language)
 
 
 @contextmanager
@@ -549,9 +582,11 @@ def _database_errors(url: str) -> Iterator[None]:
         raise UsageError(f"cannot use the database {shown_url(url)}: {reason}") from None
 
 
-def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any], list[str] | None]:
-    """The results the report reads from the database, their conversations, and (when an agent or a team
-    was asked for) the agents or teams the database knows, for the error that names them."""
+def _results_from_store(args: argparse.Namespace, scope: str
+                        ) -> tuple[list[Any], dict[str, Any], _Known | None]:
+    """The results the report reads from the database, their conversations, and when its days hold none
+    of them, whether the agent, team or anyone asked for has conversations on other days (a quiet period)
+    and otherwise the agents or teams the database knows, for the error that names them."""
     from servio.web.pages import report_results
     from servio.web.store_backend import StoreBackend
 
@@ -563,8 +598,11 @@ def _results_from_store(args: argparse.Namespace) -> tuple[list[Any], dict[str, 
                                                compare_from=args.compare_from,
                                                compare_to=args.compare_to)
     known = None
-    if not results and (args.agent or args.team):  # only what was asked for was read: say what there is
-        known = sorted(x.id for x in (backend.agents() if args.agent else backend.teams()))
+    if not results:  # only the days asked for were read: is this a quiet period, or is there nobody?
+        exists = backend.knows(agent_id=args.agent, team=args.team)
+        names = [] if exists or scope == "period" else \
+            sorted(x.id for x in (backend.agents() if args.agent else backend.teams()))
+        known = _Known(exists, names)
     return results, conversations, known
 
 

@@ -1,8 +1,10 @@
-"""`servio report` refuses to write a report of nothing, and says why; --workers leaves its bytes alone."""
+"""`servio report` refuses to write a report of nothing or of someone unknown, and says why; days without
+conversations of someone known are a quiet report; --workers leaves its bytes alone."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,16 +52,28 @@ def test_an_unknown_agent_is_named_with_the_agents_there_are(one: Path, tmp_path
     assert "no conversation of team 'Tartu'" in capsys.readouterr().err and not out.exists()
 
 
-def test_days_that_hold_nothing_are_an_error(one: Path, tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_reversed_days_are_an_error(one: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "r.html"
     assert _report([str(one), "--from", "2026-10-01", "--to", "2026-09-01"], out) == 2
     assert "--from 2026-10-01 is after --to 2026-09-01" in capsys.readouterr().err
-    assert _report([str(one), "--from", "2026-10-01"], out) == 2
-    assert "no conversation from 2026-10-01" in capsys.readouterr().err
     assert not out.exists()
     assert _report([str(one), "--from", "2026-09-01", "--to", "2026-09-30"], out) == 0
     assert out.exists()
+
+
+@pytest.mark.parametrize(("who", "said"), [
+    ([], "There were no conversations from 2026-10-01 on."),
+    (["--agent", "kati"], "Agent kati had no conversations from 2026-10-01 on."),
+    (["--team", "Tallinn"], "Team Tallinn had no conversations from 2026-10-01 on."),
+])
+def test_days_that_hold_nothing_of_someone_in_the_input_are_a_quiet_report(
+        one: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], who: list[str], said: str) -> None:
+    """A quiet week is no error (it was exit 2): the report says there were none, and so does the line."""
+    out = tmp_path / "r.html"
+    assert _report([str(one), *who, "--from", "2026-10-01", "--report-lang", "en"], out) == 0
+    assert f"servio: {said}" in capsys.readouterr().err
+    page = out.read_text("utf-8")
+    assert said.replace("2026-10-01", '<span class="date">2026-10-01</span>') in page and "<svg" not in page
 
 
 def test_a_report_that_fails_to_write_leaves_the_earlier_one_whole(
@@ -240,3 +254,30 @@ def test_an_unknown_agent_or_team_in_the_database_names_those_there_are(
         assert main(["report", "--database", db, option, name, "-o", str(tmp_path / "r.html")]) == 2
         err = capsys.readouterr().err
         assert f"no conversation of {option[2:]} '{name}' in the database; {listed}" in err
+
+
+def test_a_quiet_week_in_the_database_is_a_report_that_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A cron job's weekly report: an agent or team (or everyone) with conversations on other days but
+    none in the week was exit 2, "no conversation of team 'Tartu' in the database; teams: Tartu" (false);
+    now exit 0 with the report's own sentence, as the API answers 200. Unknown names stay errors."""
+    data = tmp_path / "c.jsonl"
+    data.write_text(json.dumps({**CONV, "id": "c1", "agent_id": "kati", "team": "Tartu"}) + "\n")
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    assert main(["import", str(data), "--database", db, "--tagger", "rules", "--no-progress"]) == 0
+    capsys.readouterr()
+    week = ["--from", "2027-01-04", "--to", "2027-01-10"]
+    out = tmp_path / "r.html"
+    for who, lang, said in (
+            (["--team", "Tartu"], "en", "Team Tartu had no conversations from 2027-01-04 to 2027-01-10."),
+            (["--agent", "kati"], "et", "Teenindajal kati polnud ajavahemikus 04.01.2027 – 10.01.2027 ühtegi "
+                                        "vestlust."),
+            ([], "en", "There were no conversations from 2027-01-04 to 2027-01-10.")):
+        assert main(["report", "--database", db, *who, *week, "--report-lang", lang, "-o", str(out)]) == 0
+        assert f"servio: {said}\n" in capsys.readouterr().err
+        page = out.read_text("utf-8")
+        assert said in re.sub(r"<[^>]+>", "", page) and "<svg" not in page
+        out.unlink()
+    assert main(["report", "--database", db, "--team", "Nope", *week, "-o", str(out)]) == 2
+    assert "no conversation of team 'Nope' in the database; teams: Tartu" in capsys.readouterr().err
+    assert not out.exists()

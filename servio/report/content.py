@@ -72,6 +72,9 @@ class Report:
     heatmap: tuple[AgentRow, ...]
     #: the earlier period, when one was asked for
     earlier: Earlier | None
+    #: what the report says when it holds no conversation ("Team Tallinn had no conversations from ... to
+    #: ...", :func:`servio.report.summary.quiet_text`); "" when it holds some
+    quiet: str = ""
 
 
 def report_language(results: Sequence[ConversationResult]) -> str:
@@ -114,6 +117,7 @@ def report_content(results: Sequence[ConversationResult], *, scope: str = "perio
         overview=ov, tip=_stage_tip(ov.profile.named_weakest if ov else None, language),
         heatmap=_agent_rows(chosen, language) if scope != "agent" else (),
         earlier=earlier,
+        quiet="" if chosen else summary.quiet_text(scope, id, lo, hi, language),
     )
 
 

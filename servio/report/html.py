@@ -103,6 +103,7 @@ def render_report(report: Report,
         "scope": report.scope,
         "pattern_ids": PATTERN_IDS,
         "scorecard": scorecard,
+        "quiet": report.quiet,
     }
     if report.overview is not None:
         ids = charts.ChartIds()

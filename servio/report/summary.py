@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from statistics import fmean
 from typing import TYPE_CHECKING
 
@@ -172,6 +172,29 @@ def overview(results: Sequence[ConversationResult], *, kind: str, id: str, langu
         bucket=bucket,
         worst=tuple(ranked[:worst]),
     )
+
+
+def quiet_text(kind: str, id: str | None, date_from: date | None, date_to: date | None, language: str) -> str:
+    """What a report, a profile or a page says of a period without conversations of a known agent or team
+    (``kind`` agent or team) or of anyone (``period``): "Team Tallinn had no conversations from 2027-01-04
+    to 2027-01-10." in ``language``. The bounds are days or moments (a moment in UTC); without either,
+    the report's "No conversations match this selection."."""
+    t = strings(language)
+    start, end = (_when_text(d, language) if d is not None else None for d in (date_from, date_to))
+    if start is None and end is None:
+        return t["report_no_results"]
+    period = (t["quiet_between"] if start and end else t["quiet_from"] if start else t["quiet_to"]).format(
+        start=start, end=end)
+    key = f"quiet_{kind}" if kind in ("agent", "team") else "quiet_period"
+    return t[key].format(id=id or "", period=period)
+
+
+def _when_text(value: date, language: str) -> str:
+    """A day as ``language`` writes it; a moment as its day and time in UTC (naive: UTC)."""
+    if not isinstance(value, datetime):
+        return day_text(value, language)
+    utc = value.astimezone(UTC) if value.tzinfo else value
+    return f"{day_text(utc.date(), language)} {utc:%H:%M} UTC"
 
 
 def present_but(score: StageScore, language: str) -> str:

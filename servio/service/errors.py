@@ -12,15 +12,15 @@ customer's words, a password or a token.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from fastapi import FastAPI, Request, WebSocket, status
 from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from fastapi.responses import JSONResponse
 
 from servio.live import LiveError, SessionNotFoundError
+from servio.references import internal_error
 from servio.service.headers import headers_for
 from servio.store.types import NotFound, StoreError
 
@@ -38,6 +38,14 @@ def validation_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any
     """Each error's field, message and type; never the value that was sent."""
     return [{"loc": [part if isinstance(part, int) else str(part) for part in e.get("loc", ())],
              "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in errors]
+
+
+def invalid(*errors: tuple[str, str], where: str = "query") -> NoReturn:
+    """Refuse a request whose parameters are each valid but wrong together (``date_to`` before ``date_from``)
+    with the 422 FastAPI gives a malformed one: each ``(field, message)`` as a ``value_error`` at ``where``
+    (the API's one shape for a bad parameter, whichever router finds it)."""
+    raise RequestValidationError([{"loc": (where, field), "msg": msg, "type": "value_error"}
+                                  for field, msg in errors])
 
 
 async def _invalid(request: Request, exc: Exception) -> JSONResponse:
@@ -92,10 +100,9 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
                               headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         answer.headers.update(dict(headers_for("application/json")))
         return answer
-    ref = uuid.uuid4().hex[:12]
-    log.exception("unexpected error %s on %s %s", ref, request.method, request.url.path)
     # never the exception's text, in any mode: it can hold SQL, parameters and customers' words
-    answer = JSONResponse({"detail": f"internal error (reference {ref})", "reference": ref}, status_code=500)
+    ref, detail = internal_error(log, exc, "unexpected error %s on %s %s", request.method, request.url.path)
+    answer = JSONResponse({"detail": detail, "reference": ref}, status_code=500)
     # sent past the middleware (Starlette answers a 500 outside it): the security headers are added here
     answer.headers.update(dict(headers_for("application/json")))
     return answer

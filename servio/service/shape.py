@@ -59,6 +59,20 @@ def profile_out(profile: AgentProfile, date_from: Any = None, date_to: Any = Non
     return data
 
 
+def quiet_profile_out(by: str, id: str, team: str | None, language: str, date_from: Any = None,
+                      date_to: Any = None) -> dict[str, Any]:
+    """The profile of a known agent or team over a period without their conversations: 0 conversations, no
+    scores, stages or patterns, and a summary that says so in ``language``
+    (:func:`servio.report.summary.quiet_text`). ``team``: the team's id, or the team an agent's profile was
+    limited to (a team lead's)."""
+    from servio.report.summary import quiet_text
+
+    return {"kind": by, "id": id, "team": id if by == "team" else team, "conversations": 0, "overall": None,
+            "stages": [], "strongest": None, "weakest": None, "failures": [],
+            "summary": quiet_text(by, id, date_from, date_to, language), "language": language,
+            "incomplete": 0, "date_from": date_from, "date_to": date_to}
+
+
 #: What is wrong with an earlier period to compare with (:func:`servio.report.compare.earlier_problem`), in
 #: the API's words: the parameter to name and the message (the profiles' comparisons and the reports).
 EARLIER_PROBLEMS = {
@@ -99,7 +113,9 @@ def report_out(report: Report) -> dict[str, Any]:
         "scope": report.scope, "id": report.id, "language": report.language, "date_from": report.date_from,
         "date_to": report.date_to, "first_day": report.first_day, "last_day": report.last_day,
         "generated_at": report.made_at, "conversations": report.conversations, "agents": report.agents,
-        "tip": report.tip, "overall": None, "strongest": None, "weakest": None, "summary": "", "stages": [],
+        # without conversations the summary says so, in the report's language (report.quiet)
+        "tip": report.tip, "overall": None, "strongest": None, "weakest": None, "summary": report.quiet,
+        "stages": [],
         "failure_patterns": [], "trend": None, "weakest_conversations": [],
         "by_agent": [{"agent_id": row.agent_id, "conversations": row.conversations, "overall": row.overall,
                       "stages": [{"stage": s, "mean_score": v} for s, v in sorted(row.values.items())]}

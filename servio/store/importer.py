@@ -10,7 +10,6 @@ same content are counted ``unchanged`` without being analysed again.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,6 +23,7 @@ from servio.ingest.said import Said
 from servio.model import Conversation
 from servio.parallel import Started, Workers
 from servio.redact import RedactionConfig, redact_conversation, redact_text
+from servio.references import internal_error
 from servio.results import ConversationResult
 from servio.store.convert import unstorable_said
 
@@ -247,9 +247,7 @@ def job_error(exc: BaseException) -> str:
 
     if isinstance(exc, IngestError | StoreError | TaggerError | OSError | ValueError):
         return f"{type(exc).__name__}: {exc}"
-    ref = uuid.uuid4().hex[:12]
-    _log.error("import failed: internal error %s", ref, exc_info=exc)
-    return f"internal error (reference {ref})"
+    return internal_error(_log, exc, "import failed: internal error %s")[1]
 
 
 def _redacted_message(message: str, config: RedactionConfig) -> str:

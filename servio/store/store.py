@@ -329,6 +329,18 @@ class Store:
         t = combined(parts.values())
         return profile_of(t, kind=by, id=id, language=language or majority_language_of(t))
 
+    def known(self, by: str, id: str, *, team: str | None = None) -> bool:
+        """Whether any conversation of this agent or team (``by``) is stored, whatever its day: a profile or
+        report of a period without one is then empty, not unknown. ``id`` and ``team`` as in
+        :meth:`profile` (``team``: among that team's conversations only)."""
+        from servio.evaluate.profiles import UNKNOWN
+
+        column = tallies.key_column(self._by(by))
+        query = queries.filtered(ConversationFilter(team=team)).where(
+            column.is_(None) if id == UNKNOWN else column == id)
+        with self._read() as session:
+            return session.scalar(query.with_only_columns(ConversationRow.id).limit(1)) is not None
+
     def profiles(self, by: str = "agent", date_from: When = None, date_to: When = None, *,
                  language: str | None = None) -> list[AgentProfile]:
         """Profiles of every agent or team with conversations in the period (sorted, unknown last)."""

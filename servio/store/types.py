@@ -33,6 +33,14 @@ class StoreError(Exception):
     """A request the store cannot carry out (bad arguments, unknown ids, a schema that is not migrated)."""
 
 
+class BadFilter(StoreError):
+    """A filter value (or two together) the store refuses; ``field`` names the one to change."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class NotFound(StoreError):
     """The conversation, user or job named does not exist."""
 
@@ -107,18 +115,18 @@ class ConversationFilter:
 
     def __post_init__(self) -> None:
         if not 1 <= self.limit <= MAX_PAGE:
-            raise StoreError(f"limit must be between 1 and {MAX_PAGE}, not {self.limit}")
+            raise BadFilter("limit", f"limit must be between 1 and {MAX_PAGE}, not {self.limit}")
         if not 0 <= self.offset <= MAX_OFFSET:
-            raise StoreError(f"offset must be between 0 and {MAX_OFFSET}, not {self.offset}")
+            raise BadFilter("offset", f"offset must be between 0 and {MAX_OFFSET}, not {self.offset}")
         if self.missing_stage is not None and self.missing_stage not in {int(s) for s in ALL_STAGES}:
-            raise StoreError(f"missing_stage must be a stage 1..7, not {self.missing_stage}")
+            raise BadFilter("missing_stage", f"missing_stage must be a stage 1..7, not {self.missing_stage}")
         if self.sort.removeprefix("-") not in SORT_KEYS:
-            raise StoreError(f"sort must be one of {', '.join(SORT_KEYS)} (with - for descending)")
+            raise BadFilter("sort", f"sort must be one of {', '.join(SORT_KEYS)} (with - for descending)")
         start, end = _utc(self.date_from), _utc(self.date_to, end=True)
         if start is not None and end is not None and start > end:
-            raise StoreError("date_from is after date_to")
+            raise BadFilter("date_to", "date_from is after date_to")
         if self.score_min is not None and self.score_max is not None and self.score_min > self.score_max:
-            raise StoreError("score_min is above score_max")
+            raise BadFilter("score_max", "score_min is above score_max")
 
     @property
     def first_day(self) -> date | None:

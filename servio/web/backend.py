@@ -61,6 +61,11 @@ class Backend(Protocol):
         """Every result of an agent, a team or all, within the dates."""
         ...
 
+    def knows(self, *, agent_id: str | None = None, team: str | None = None) -> bool:
+        """Whether any conversation of the agent (with ``team``: in that team) or of the team is stored,
+        whatever its day: an empty period of a known agent or team is a quiet one, not a name unknown."""
+        ...
+
     def tallies(self, *, team: str | None = None, date_from: date | None = None,
                 date_to: date | None = None) -> dict[str | None, Tally]:
         """Per agent (None: conversations without one) the tally of the results of a team or all, within
@@ -222,6 +227,9 @@ class MemoryBackend:
         if team is not None:
             return select(all_results, scope="team", id=team, date_from=date_from, date_to=date_to)
         return select(all_results, scope="period", date_from=date_from, date_to=date_to)
+
+    def knows(self, *, agent_id: str | None = None, team: str | None = None) -> bool:
+        return bool(self.results(agent_id=agent_id, team=team))
 
     def tallies(self, *, team: str | None = None, date_from: date | None = None,
                 date_to: date | None = None) -> dict[str | None, Tally]:

@@ -176,6 +176,14 @@ def profile_page(backend: Backend, *, kind: str, id: str, language: str, date_fr
     }
 
 
+def quiet_profile_page(*, kind: str, id: str, language: str, date_from: date | None, date_to: date | None,
+                       all_link: str) -> dict[str, Any]:
+    """The page of a known agent (or team) with no conversations in the period: what the template needs to
+    say so (:func:`servio.report.summary.quiet_text`) and to lead to all their days; no figures or charts."""
+    quiet = summary.quiet_text(kind, id, date_from, date_to, language)
+    return {"kind": kind, "id": id, "n": 0, "quiet": quiet, "all_link": all_link}
+
+
 def applicable_and_missing(results: list[ConversationResult]) -> tuple[dict[int, int], dict[int, int]]:
     """Per stage: in how many conversations it applies, and in how many of those it was not carried.
 

@@ -515,14 +515,18 @@ class _Ui:
         if isinstance(user, Response):
             return user
         team = Scope.of(user).agent_profile(agent_id)
-        ctx = pages.profile_page(self.backend(request), kind="agent", id=agent_id, within=team,
-                                 language=language_of(request), link=self.link, **_dates(request))
+        backend, dates, language = self.backend(request), _dates(request), language_of(request)
+        ctx = pages.profile_page(backend, kind="agent", id=agent_id, within=team, language=language,
+                                 link=self.link, **dates)
         if ctx is None:
-            dated = any(_dates(request).values())
-            links = ([(self.link("agent", id=agent_id), "all_their_conversations")] if dated else [])
-            return self.missing(request, "agent_none_in_period" if dated else "agent_none_at_all", agent_id,
-                                [*links, (self.link("team"), "to_team_overview")])
-        return self.page(request, "profile.html", **ctx, q=dict(request.query_params))
+            if not backend.knows(agent_id=agent_id, team=team):  # none at all (in the team lead's team)
+                return self.missing(request, "agent_none_at_all", agent_id,
+                                    [(self.link("team"), "to_team_overview")])
+            # a quiet period of a real agent: their page, saying so, with the way to all their days
+            ctx = pages.quiet_profile_page(kind="agent", id=agent_id, language=language,
+                                           all_link=self.link("agent", id=agent_id), **dates)
+        # quiet: what a period without their conversations says ("" on a page of figures)
+        return self.page(request, "profile.html", **{"quiet": "", **ctx}, q=dict(request.query_params))
 
     def missing(self, request: Request, key: str, id: str, links: list[tuple[str, str]]) -> Response:
         """A 404 page in the page's language, with the menu and a way on (not the API's JSON)."""
@@ -551,26 +555,28 @@ class _Ui:
             if scope.team is None and not self.known_team(request, team):
                 return self.missing(request, "team_none_at_all", team,
                                     [(self.link("team"), "to_team_overview")])
+        dates = _dates(request)
         ctx = pages.team_page(self.backend(request), team=team, language=language_of(request), link=self.link,
-                              **_dates(request))
+                              **dates)
         ctx["teams"] = scope.within(ctx["teams"], lambda t: t.id)
+        ctx["quiet"] = ""  # what the page says of a period without conversations, when one was chosen
+        if not ctx["n"] and any(dates.values()):  # a quiet period, said as a report of it says it
+            from servio.report.summary import quiet_text
+
+            ctx["quiet"] = quiet_text("team" if team else "period", team, dates["date_from"],
+                                      dates["date_to"], language_of(request))
         return self.page(request, "team.html", **ctx, q=dict(q), team_locked=scope.team is not None)
 
     def known_team(self, request: Request, team: str) -> bool:
         """Whether any conversation names ``team``."""
-        return any(t.id == team for t in self.backend(request).teams())
+        return self.backend(request).knows(team=team)
 
-    def nothing_to_report(self, request: Request, user: User, kind: str, key: str) -> Response:
-        """The 404 page of a team or agent report with no conversation behind it, as their pages answer."""
-        dated = any(_dates(request).values())
+    def nothing_to_report(self, request: Request, kind: str, key: str) -> Response:
+        """The 404 page of a team or agent report with no conversation behind it at all (in the user's
+        scope), as their pages answer."""
         if kind == "agent":
-            links = [(self.link("agent", id=key), "all_their_conversations")] if dated else []
-            return self.missing(request, "agent_none_in_period" if dated else "agent_none_at_all", key,
-                                [*links, (self.link("team"), "to_team_overview")])
-        if Scope.of(user).team is None and not self.known_team(request, key):
-            return self.missing(request, "team_none_at_all", key, [(self.link("team"), "to_team_overview")])
-        return self.missing(request, "team_none_in_period", key,
-                            [(self.link("team", team=key), "all_team_conversations")])
+            return self.missing(request, "agent_none_at_all", key, [(self.link("team"), "to_team_overview")])
+        return self.missing(request, "team_none_at_all", key, [(self.link("team"), "to_team_overview")])
 
     def report(self, request: Request) -> Response:
         """The HTML report; ``download=1`` sends it as a file (the pages' "Download report" link).
@@ -589,14 +595,17 @@ class _Ui:
 
         dates = _dates(request)
         compare = _compare_dates(q, dates)
+        backend = self.backend(request)
         results, conversations, own = pages.report_results(  # as servio report --database reads them
-            self.backend(request), agent_id=key if scope == "agent" else None, team=within,
+            backend, agent_id=key if scope == "agent" else None, team=within,
             date_from=dates["date_from"], date_to=dates["date_to"],
             compare_from=compare["date_from"] if compare else None,
             compare_to=compare["date_to"] if compare else None)
-        if not own and scope in ("agent", "team") and key is not None:
-            # not an empty "0 conversations" report where the agent's or team's page is not found
-            return self.nothing_to_report(request, user, scope, key)
+        if not own and scope in ("agent", "team") and key is not None and \
+                not backend.knows(agent_id=key if scope == "agent" else None, team=within):
+            # not an empty "0 conversations" report where the agent's or team's page is not found; a quiet
+            # period of a real one is the report that says so (as the API's and servio report's)
+            return self.nothing_to_report(request, scope, key)
         try:
             html = build_report(results, conversations, scope=scope, id=key, language=language_of(request),
                                 date_from=dates["date_from"], date_to=dates["date_to"],

@@ -67,6 +67,13 @@ class StoreBackend:
         f = ConversationFilter(agent_id=agent_id, team=team, date_from=date_from, date_to=date_to)
         return self.store.results(f)
 
+    def knows(self, *, agent_id: str | None = None, team: str | None = None) -> bool:
+        if agent_id is not None:
+            return bool(self.store.known("agent", agent_id, team=team))
+        if team is not None:
+            return bool(self.store.known("team", team))
+        return bool(self.store.list_conversations(ConversationFilter(limit=1)).items)
+
     def tallies(self, *, team: str | None = None, date_from: date | None = None,
                 date_to: date | None = None) -> dict[str | None, Tally]:
         f = ConversationFilter(team=team, date_from=date_from, date_to=date_to)

@@ -115,9 +115,18 @@ def test_a_stored_but_unregistered_failure_id_is_still_a_filter(client: TestClie
     assert answer.status_code == 200 and answer.json()["total"] > 0
 
 
-def test_score_min_above_score_max_is_a_400_like_reversed_dates(client: TestClient, users: Users) -> None:
-    answer = client.get("/conversations?score_min=80&score_max=20", headers=users.headers(ADMIN))
-    assert answer.status_code == 400 and answer.json()["detail"] == "score_min is above score_max"
+@pytest.mark.parametrize(("query", "field", "msg"), [
+    ("score_min=80&score_max=20", "score_max", "score_min is above score_max"),
+    ("date_from=2026-10-02&date_to=2026-10-01", "date_to", "date_from is after date_to"),
+    ("date_from=2026-10-02T10:00:00Z&date_to=2026-10-02T09:00:00Z", "date_to", "date_from is after date_to"),
+])
+def test_values_wrong_together_are_a_422_naming_the_field(client: TestClient, users: Users, query: str,
+                                                          field: str, msg: str) -> None:
+    """As /reports and the profiles answer them (they were 400 with a bare text here)."""
+    for path in ("/conversations", "/conversations.csv"):
+        answer = client.get(f"{path}?{query}", headers=users.headers(ADMIN))
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"] == [{"loc": ["query", field], "msg": msg, "type": "value_error"}]
 
 
 def test_an_agent_sees_only_their_own(client: TestClient, users: Users) -> None:

@@ -127,3 +127,29 @@ def test_a_database_error_with_the_database_up_is_still_a_500(api: Any, store: A
     monkeypatch.setattr(store, "list_conversations", _outage)
     answer = client.get("/conversations", headers=headers)
     assert answer.status_code == 500 and answer.json()["detail"].startswith("internal error (reference ")
+
+
+def test_a_500_and_a_failed_import_job_make_their_reference_in_one_place(
+        api: Any, store: Any, monkeypatch: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """job_error (an import job's error) and the API's 500 built "internal error (reference …)" each on
+    its own; both come from servio.references.internal_error now, so one reference rule holds for both."""
+    import types
+    import uuid
+
+    import servio.references
+    from servio.store.importer import job_error
+
+    fixed = uuid.UUID("9b5475e62220" + "0" * 20)  # only what goes through servio.references gets this one
+    monkeypatch.setattr(servio.references, "uuid", types.SimpleNamespace(uuid4=lambda: fixed))
+    client, headers = api
+    monkeypatch.setattr(store, "list_conversations", _outage)
+    with caplog.at_level("ERROR"):
+        answer = client.get("/conversations", headers=headers)
+        job = job_error(RuntimeError("SELECT text FROM turns WHERE text = 'Mari Maasikas'"))
+    assert answer.status_code == 500
+    assert answer.json() == {"detail": "internal error (reference 9b5475e62220)", "reference": "9b5475e62220"}
+    assert job == answer.json()["detail"]
+    logged = [r for r in caplog.records if "9b5475e62220" in r.getMessage()]
+    assert [r.getMessage() for r in logged] == ["unexpected error 9b5475e62220 on GET /conversations",
+                                                "import failed: internal error 9b5475e62220"]
+    assert all(r.exc_info is not None for r in logged)  # each with its traceback, as before

@@ -102,7 +102,8 @@ def test_an_earlier_period_without_conversations_reads_few(client: TestClient, u
 
 
 def test_a_period_without_conversations_is_an_empty_report(client: TestClient, users: Users) -> None:
-    """As the dashboard's report of everyone: it says there is nothing (an agent's or team's is 404)."""
+    """As the dashboard's report of everyone: it says there is nothing, as a known agent's or team's does
+    (tests/service/test_quiet_period.py)."""
     data = _get(client, users, "scope=period&date_from=2030-01-01").json()
     assert data["conversations"] == 0 and data["overall"] is None and data["stages"] == []
     assert data["trend"] is None and data["weakest_conversations"] == []
@@ -357,8 +358,7 @@ def test_the_422_says_what_to_change(client: TestClient, users: Users) -> None:
 @pytest.mark.parametrize("query,detail", [
     ("scope=agent&id=nobody", "no conversations of agent 'nobody'"),
     ("scope=team&id=Tartu", "no conversations of team 'Tartu'"),
-    ("scope=agent&id=kati&date_from=2027-01-01&date_to=2027-01-31",
-     "no conversations of agent 'kati' from 2027-01-01 to 2027-01-31"),
+    ("scope=team&id=Tartu&date_from=2027-01-01&date_to=2027-01-31", "no conversations of team 'Tartu'"),
 ])
 def test_an_agent_or_team_without_conversations_is_404_as_their_profile(client: TestClient, users: Users,
                                                                         query: str, detail: str) -> None:

@@ -180,13 +180,37 @@ def test_a_report_of_an_agent_the_team_lead_cannot_see_is_not_found_as_their_pag
     assert lead.get("/ui/report?scope=agent&id=eva").status_code == 200
 
 
-def test_a_report_of_an_empty_period_says_so_as_the_pages_do(clients: Any) -> None:
+def test_a_report_of_an_empty_period_of_someone_known_is_a_report_that_says_so(clients: Any) -> None:
+    """Not found was wrong for a real agent or team with a quiet period (it was 404 with "has no
+    conversations in this period."): the report, 200, says there were none; a name never seen is 404."""
     admin = clients("admin")
-    dates = "date_from=2027-01-01&date_to=2027-01-31&lang=en"
-    agent = admin.get(f"/ui/report?scope=agent&id=eva&{dates}")
-    assert _page(agent, 404, "en") == "Agent eva has no conversations in this period."
-    assert "/ui/agents/eva" in _links(agent.text)
-    team = admin.get(f"/ui/report?scope=team&id=North&{dates}")
-    assert _page(team, 404, "en") == "Team North has no conversations in this period."
-    assert "/ui/team?team=North" in _links(team.text)
-    assert admin.get("/ui/report?scope=team&id=North&lang=en").status_code == 200
+    dates = "date_from=2027-01-01&date_to=2027-01-31"
+    period = "from 2027-01-01 to 2027-01-31."
+    for query, said in (("scope=agent&id=eva", f"Agent eva had no conversations {period}"),
+                        ("scope=team&id=North", f"Team North had no conversations {period}")):
+        report = admin.get(f"/ui/report?{query}&{dates}&lang=en")
+        assert report.status_code == 200, report.text
+        assert said in re.sub(r"<[^>]+>", "", report.text) and "<svg" not in report.text
+    et = admin.get(f"/ui/report?scope=team&id=North&{dates}&lang=et")
+    assert "Meeskonnal North polnud ajavahemikus 01.01.2027 – 31.01.2027 ühtegi vestlust." in et.text
+    nobody = admin.get(f"/ui/report?scope=agent&id=nobody&{dates}&lang=en")
+    assert _page(nobody, 404, "en") == "There are no conversations of agent nobody that you may see."
+
+
+def test_the_page_of_a_known_agent_in_a_quiet_period_says_so(clients: Any) -> None:
+    admin = clients("admin")
+    page = admin.get("/ui/agents/eva?date_from=2027-01-01&date_to=2027-01-31&lang=en")
+    assert page.status_code == 200
+    assert re.search(r'id="quiet">Agent eva had no conversations from <span class="date">2027-01-01</span> '
+                     r'to <span class="date">2027-01-31</span>\.</p>', page.text), page.text
+    assert "<svg" not in page.text and 'id="profile-overall"' not in page.text  # no figures of nothing
+    assert 'href="/ui/agents/eva"' in page.text  # all her days
+    nobody = admin.get("/ui/agents/nobody?date_from=2027-01-01&lang=en")
+    assert _page(nobody, 404, "en") == "There are no conversations of agent nobody that you may see."
+    lead = clients("team_lead")  # tom works in South: for North's lead he does not exist, dated or not
+    assert _page(lead.get("/ui/agents/tom?date_from=2027-01-01&lang=en"), 404, "en") == \
+        "There are no conversations of agent tom that you may see."
+    assert lead.get("/ui/report?scope=agent&id=tom&date_from=2027-01-01").status_code == 404
+    team = lead.get("/ui/team?team=North&date_from=2027-01-01&lang=et")
+    assert team.status_code == 200
+    assert "Meeskonnal North polnud alates 01.01.2027 ühtegi vestlust." in team.text

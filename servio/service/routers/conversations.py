@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
 from servio import audit
@@ -13,10 +12,11 @@ from servio.evaluate.registry import known_failure, pattern_ids
 from servio.model import ContactType
 from servio.service.auth import Admin, CurrentUser
 from servio.service.days import Moment
+from servio.service.errors import invalid
 from servio.service.schemas.conversations import ConversationOut, ConversationPage
 from servio.service.scope import Scope
 from servio.service.shape import conversation_detail
-from servio.store.types import ConversationFilter, StoreError, User
+from servio.store.types import BadFilter, ConversationFilter, User
 
 router = APIRouter(tags=["conversations"])
 
@@ -61,19 +61,18 @@ class Filters:
         }
 
     def build(self, user: User, store: Any, *, limit: int = 50, offset: int = 0) -> ConversationFilter:
-        """The store filter, limited to the user's scope (400 for bad values, 403 for another's, 422 for a
-        failure pattern id that is neither registered nor stored)."""
+        """The store filter, limited to the user's scope (403 for another's; 422 naming the field for a bad
+        value, values that are wrong together, or a failure pattern id that is neither registered nor
+        stored)."""
         failure = self.values["failure"]
         if failure is not None and not known_failure(failure, store.list_conversations):
-            raise RequestValidationError([{
-                "loc": ("query", "failure"), "type": "value_error",
-                "msg": f"failure must be a failure pattern id: {', '.join(pattern_ids())}"}])
+            invalid(("failure", f"failure must be a failure pattern id: {', '.join(pattern_ids())}"))
         agent_id, team = Scope.of(user).listing(self.values["agent_id"], self.values["team"])
         values = dict(self.values, agent_id=agent_id, team=team)
         try:
             return ConversationFilter(**values, limit=limit, offset=offset)
-        except StoreError as exc:
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
+        except BadFilter as exc:  # date_to before date_from, score_max below score_min: 422 as any bad value
+            invalid((exc.field, str(exc)))
 
 
 @router.get("/conversations", response_model=ConversationPage, summary="List conversations",

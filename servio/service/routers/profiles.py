@@ -9,9 +9,10 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 
 from servio.service.auth import CurrentUser, Staff
 from servio.service.days import Day, Moment
+from servio.service.errors import invalid
 from servio.service.schemas.conversations import ComparisonOut, ProfileOut
 from servio.service.scope import Scope
-from servio.service.shape import EARLIER_PROBLEMS, comparison_out, period_words, profile_out
+from servio.service.shape import EARLIER_PROBLEMS, comparison_out, profile_out, quiet_profile_out
 
 router = APIRouter(tags=["profiles"])
 
@@ -32,12 +33,20 @@ DayTo = Annotated[Day | None, Query(description="Last day of the period, inclusi
 def _profile(request: Request, by: str, id: str, date_from: Moment | None, date_to: Moment | None,
              language: str | None, team: str | None) -> dict[str, Any]:
     if date_from is not None and date_to is not None and _as_date(date_from) > _as_date(date_to):
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, "date_from is after date_to")
-    found = request.app.state.store.profile(by, id, date_from, date_to, language=language, team=team)
+        invalid(("date_to", "date_to is before date_from"))
+    store = request.app.state.store
+    found = store.profile(by, id, date_from, date_to, language=language, team=team)
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND,
-                            f"no conversations of {by} {id!r}{period_words(date_from, date_to)}")
+        _known(store, by, id, team)
+        return quiet_profile_out(by, id, team, language or "en", date_from, date_to)
     return profile_out(found, date_from, date_to)
+
+
+def _known(store: Any, by: str, id: str, team: str | None) -> None:
+    """404 for an agent or team with no conversation at all (a team lead's: none in their team), as if it
+    did not exist; one with conversations on other days has a quiet period, not an error."""
+    if not store.known(by, id, team=team):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversations of {by} {id!r}")
 
 
 def _as_date(value: Moment) -> date:
@@ -48,7 +57,9 @@ def _as_date(value: Moment) -> date:
             description="Coverage and mean score of each stage over the agent's conversations in the "
                         "period, strongest and weakest stage, frequent failure patterns and a summary. "
                         "Agents can read only their own; a team lead's is computed over their team's "
-                        "conversations only (404 when the agent has none there).")
+                        "conversations only (404 when the agent has none there). An agent or team with "
+                        "conversations on other days but none in the period gets a profile of 0 "
+                        "conversations whose summary says so; one with none at all is 404.")
 def agent_profile(request: Request, agent_id: Id, user: CurrentUser, date_from: From = None,
                   date_to: To = None, language: Lang = None) -> Any:
     team = Scope.of(user).agent_profile(agent_id)
@@ -73,7 +84,9 @@ def team_profile(request: Request, team_id: Id, user: Staff, date_from: From = N
                         "when the change is clear, chance when it is not, few with fewer than two "
                         "conversations on a side; and each failure pattern's conversations in both. The same "
                         "figures as the comparison in a report (servio report --compare-from). Agents can "
-                        "read only their own; a team lead's counts their team's conversations only.")
+                        "read only their own; a team lead's counts their team's conversations only. A "
+                        "period without conversations of a known agent gives 0 now and few everywhere "
+                        "(404 only for one with none on any day); 422 names a parameter that is wrong.")
 def agent_comparison(request: Request, agent_id: Id, user: CurrentUser, compare_from: CompareFrom,
                      compare_to: CompareTo, date_from: DayFrom = None, date_to: DayTo = None) -> Any:
     team = Scope.of(user).agent_profile(agent_id)
@@ -98,15 +111,14 @@ def _comparison(request: Request, kind: str, id: str, team: str | None, date_fro
     from servio.store import ConversationFilter
 
     if date_from is not None and date_to is not None and date_from > date_to:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, "date_from is after date_to")
+        invalid(("date_to", "date_to is before date_from"))
     problem = earlier_problem(date_from, compare_from, compare_to)
     if problem is not None:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, EARLIER_PROBLEMS[problem][1])
+        invalid(EARLIER_PROBLEMS[problem])
     store, agent = request.app.state.store, id if kind == "agent" else None
     now = store.results(ConversationFilter(agent_id=agent, team=team, date_from=date_from, date_to=date_to))
-    if not now:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversations of {kind} {id!r}"
-                            f"{period_words(date_from, date_to)}")
+    if not now:  # a quiet period: 0 conversations now and every reading few, unless the name is unknown
+        _known(store, kind, id, team)
     earlier = store.results(ConversationFilter(agent_id=agent, team=team, date_from=compare_from,
                                                date_to=compare_to))
     cmp = compare(earlier, now)

@@ -14,14 +14,14 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
-from fastapi.exceptions import RequestValidationError
 
 from servio import audit
 from servio.service.auth import CurrentUser
 from servio.service.days import Day
+from servio.service.errors import invalid
 from servio.service.schemas.reports import ReportOut
 from servio.service.scope import Scope
-from servio.service.shape import EARLIER_PROBLEMS, period_words
+from servio.service.shape import EARLIER_PROBLEMS
 
 router = APIRouter(tags=["reports"])
 
@@ -67,8 +67,9 @@ Accept = Annotated[str | None, Header(include_in_schema=False)]
                         "JSON (the figures), HTML or PDF (a download, Content-Disposition). Roles as for "
                         "the profiles: an agent reads only their own report; a team lead their team's and "
                         "their team's agents' (over the team's conversations only), not everyone's. 404 "
-                        "when an agent or team has no conversations in the period; 422 names the "
-                        "parameter that is wrong.")
+                        "when an agent or team has no conversations at all (for a team lead: none in "
+                        "their team); one with none in the period gets an empty report that says so "
+                        "(conversations 0, no scores). 422 names the parameter that is wrong.")
 def report(request: Request, response: Response, user: CurrentUser, scope: ReportScope, id: Id = None,
            date_from: DayFrom = None, date_to: DayTo = None, compare_from: CompareFrom = None,
            compare_to: CompareTo = None, language: Lang = None, format: Format = None,
@@ -82,12 +83,14 @@ def report(request: Request, response: Response, user: CurrentUser, scope: Repor
     from servio.web.pages import report_results
     from servio.web.routes import default_backend
 
+    backend = default_backend(request)
     results, conversations, own = report_results(  # as the dashboard and servio report --database read
-        default_backend(request), agent_id=id if scope == "agent" else None, team=within,
+        backend, agent_id=id if scope == "agent" else None, team=within,
         date_from=date_from, date_to=date_to, compare_from=compare_from, compare_to=compare_to)
-    if not own and scope != "period":
-        raise HTTPException(status.HTTP_404_NOT_FOUND,
-                            f"no conversations of {scope} {id!r}{period_words(date_from, date_to)}")
+    if not own and scope != "period" and not backend.knows(agent_id=id if scope == "agent" else None,
+                                                             team=within):
+        # never seen (in the user's scope): as if it did not exist; a quiet period is an empty report
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no conversations of {scope} {id!r}")
     content = report_content(results, scope=scope, id=id, date_from=date_from, date_to=date_to,
                              language=language, compare_from=compare_from, compare_to=compare_to)
     audit.of_request(request, user, "report.download", via="api", scope=scope, id=id, format=chosen,
@@ -158,8 +161,7 @@ def _check(scope: str, id: str | None, date_from: date | None, date_to: date | N
         if problem is not None:
             errors.append(EARLIER_PROBLEMS[problem])
     if errors:
-        raise RequestValidationError([{"loc": ("query", field), "msg": msg, "type": "value_error"}
-                                      for field, msg in errors])
+        invalid(*errors)
 
 
 def _file_name(scope: str, id: str | None, date_from: date | None, date_to: date | None, ext: str) -> str:

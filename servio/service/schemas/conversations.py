@@ -230,8 +230,10 @@ class ProfileOut(BaseModel):
     kind: str = Field(description="agent or team.")
     id: str
     team: str | None
-    conversations: int
-    overall: float
+    conversations: int = Field(description="Conversations in the period; 0 for a known agent or team "
+                               "without any there (then overall is null, stages and failures are empty "
+                               "and summary says there were none).")
+    overall: float | None = Field(description="Mean overall score 0..100; null without conversations.")
     stages: list[StageProfileOut]
     strongest: int | None
     weakest: int | None

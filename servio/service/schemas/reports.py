@@ -129,7 +129,9 @@ class ReportOut(BaseModel):
     strongest: int | None = Field(description="The strongest stage; null without one (an even profile, or "
                                   "no stage's mean reaches the praise_min_score of 80: docs/scorecard.md).")
     weakest: int | None = Field(description="The weakest stage; null without one.")
-    summary: str = Field(description="The summary sentence (empty without conversations).")
+    summary: str = Field(description="The summary sentence; without conversations, the sentence that "
+                         "says there were none in the period (\"Team Tallinn had no conversations from "
+                         "2027-01-04 to 2027-01-10.\").")
     tip: str = Field(description="The coaching tip for the weakest stage (empty without one).")
     stages: list[ReportStageOut]
     failure_patterns: list[ReportPatternOut] = Field(description="Most frequent first.")
