@@ -180,13 +180,7 @@ class CsvReader:
         if error is not None:
             report.problem(path, Said("skip.file", {"reason": error}), line=header_line)
             return
-        checked = _Grouping(path, header, columns, options, report, keep_turns=False)
-        last_rows: dict[str, int] = {}  # conversation id -> the number of its last row
-        for number, row in rows:
-            turn_of = checked.add(number, row)
-            if turn_of is not None:
-                last_rows[turn_of] = number
-        checked.finish()
+        last_rows, lost = _checked(rows, _Grouping(path, header, columns, options, report, keep_turns=False))
         if not last_rows:
             report.note(path, Said("csv.no_readable_rows"), line=header_line)
             return
@@ -194,7 +188,7 @@ class CsvReader:
         for group_id, group in self._regrouped(path, header, columns, options, last_rows):
             report.at(group.line)
             conv = self._conversation(group_id, group, options, unknown)
-            yield replace(conv, unread=tuple(checked.lost.get(group_id, ())))
+            yield replace(conv, unread=tuple(lost.get(group_id, ())))
         unknown.report(path, report)
 
     def _regrouped(self, path: Path, header: list[str], columns: dict[str, int], options: ReaderOptions,
@@ -301,6 +295,19 @@ class _Grouping:
             column = self._header[self._columns["date"]]
             report.note(path, Said("csv.bad_dates", {"count": len(self._bad_dates), "column": repr(column),
                                                      "value": repr(value)}), line=line)
+
+
+def _checked(rows: Iterator[tuple[int, list[str]]],
+             grouping: _Grouping) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """The first reading: per conversation id the number of its last row, and ``grouping.lost``; the
+    grouping's conversations are let go, as the second reading builds its own."""
+    last_rows: dict[str, int] = {}
+    for number, row in rows:
+        turn_of = grouping.add(number, row)
+        if turn_of is not None:
+            last_rows[turn_of] = number
+    grouping.finish()
+    return last_rows, grouping.lost
 
 
 def _turn(cells: dict[str, str], group: _Group, options: ReaderOptions) -> Turn:
