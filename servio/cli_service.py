@@ -191,7 +191,7 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
 
     started = time.monotonic()
     if sys.stderr.isatty() and not args.no_progress:
-        _say_csv_read_whole(session.paths())
+        _say_csv_checked_first(session.paths())
     first: list[tuple[float, int]] = []  # when the first batch was stored, and how many were read by then
 
     def progress(report: Any) -> None:
@@ -199,8 +199,8 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
         if not first:
             first.append((now, report.read))
         (since, before), seconds = first[0], now - started
-        # the rate of storing, from the first batch on: a CSV file is read whole before it, which a rate from
-        # the start would count as a crawl ("5/s" against 300)
+        # the rate of storing, from the first batch on: a CSV file's rows are all checked before it, which a
+        # rate from the start would count as a crawl ("5/s" against 300)
         stored = report.read - before
         rate = f"{stored / (now - since):.0f}/s, " if now > since and stored > 0 else ""
         print(
@@ -228,13 +228,14 @@ def cmd_import(args: argparse.Namespace, session: Any) -> int:
     return EXIT_SKIPPED if report.skipped or report.failed else EXIT_OK
 
 
-#: A CSV file this big (bytes) takes long enough to read whole that the terminal is told so first
+#: A CSV file this big (bytes) takes long enough to check before its first conversation that the terminal is
+#: told so first
 CSV_READ_NOTICE_BYTES = 20 * 1024 * 1024
 
 
-def _say_csv_read_whole(paths: list[str]) -> None:
-    """Tell the terminal that a big CSV file is read whole before anything is stored: the rows of one
-    conversation may stand anywhere in it (docs/formats.md), so nothing moves for a while."""
+def _say_csv_checked_first(paths: list[str]) -> None:
+    """Tell the terminal that every row of a big CSV file is checked before anything is stored: the rows of
+    one conversation may stand anywhere in it (docs/formats.md), so nothing moves for a while."""
     from pathlib import Path
 
     for given in paths:
@@ -242,8 +243,9 @@ def _say_csv_read_whole(paths: list[str]) -> None:
         if path.suffix.casefold() in (".csv", ".tsv") and path.is_file():
             size = path.stat().st_size
             if size >= CSV_READ_NOTICE_BYTES:
-                print(f"servio: reading {path.name} ({size / 1024 / 1024:.0f} MB) whole before storing its "
-                      "first conversation (a conversation's rows may be anywhere in a CSV file)",
+                megabytes = f"{size / 1024 / 1024:.0f} MB"
+                print(f"servio: checking every row of {path.name} ({megabytes}) before storing its first "
+                      "conversation (a conversation's rows may be anywhere in a CSV file)",
                       file=sys.stderr, flush=True)
 
 

@@ -240,10 +240,11 @@ def test_a_remedy_fits_the_options_given(tmp_path: Path, capsys: pytest.CaptureF
     assert "no message in it is from the --agent-domain given" in capsys.readouterr().err  # strict: the error
 
 
-def test_a_big_csv_import_says_it_reads_the_file_whole_and_its_rate_counts_from_storing(
+def test_a_big_csv_import_says_it_checks_the_file_first_and_its_rate_counts_from_storing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """On a terminal: a line before the silent reading of a big CSV, and a rate of storing counted from the
-    first stored batch (counted from the start, a 42 s read made 300/s look like 5/s; audit 19c, m3)."""
+    """On a terminal: a line before the silent checking of a big CSV's rows, and a rate of storing counted
+    from the first stored batch (counted from the start, a 42 s read made 300/s look like 5/s;
+    audit 19c, m3)."""
     from servio import cli_service
 
     monkeypatch.setattr(cli_service, "CSV_READ_NOTICE_BYTES", 1000)  # this file is small; real ones are not
@@ -260,7 +261,7 @@ def test_a_big_csv_import_says_it_reads_the_file_whole_and_its_rate_counts_from_
     url = f"sqlite:///{tmp_path / 's.db'}"
     assert main(["import", str(path), "--database", url, "--tagger", "rules", "--batch-size", "20"]) == 0
     shown = _screen(err.getvalue())
-    assert shown[0].startswith("servio: reading eksport.csv (0 MB) whole before storing its first")
+    assert shown[0].startswith("servio: checking every row of eksport.csv (0 MB) before storing its first")
     counts = err.getvalue().split("\r")[1:]
     assert counts[0].startswith("servio: 20 read") and "/s" not in counts[0]  # one batch: no rate yet
     assert "(20/s, 41 s)" in counts[1]  # 20 more in the second after the first batch, not 40 in 41 s
