@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from servio.ingest.base import COLUMN_FIELDS, ReaderOptions, Reporter
+from servio.ingest.base import ReaderOptions, Reporter
+from servio.ingest.csv_columns import columns_note, guess_delimiter, map_columns, unread_time_column
 from servio.ingest.email_cells import email_cell_text
 from servio.ingest.fields import (
     FieldError,
@@ -37,99 +38,9 @@ from servio.ingest.vocab import (
 )
 from servio.model import Conversation, Speaker, Turn
 
-_DELIMITERS = (",", ";", "\t")
-_FIELD_ORDER = ("text", "speaker", "id", "timestamp", "date", "author", "agent_id", "team", "channel",
-                "language", "stages", "contact_type", "public", "private", "part")
 _CONVERSATION_FIELDS = ("agent_id", "team", "channel", "language", "contact_type")
 # a message cell exported as HTML (chat tools' message bodies): read as its visible text
 _HTML_CELL = re.compile(r"<(?:p|div|span|br|html|body|ul|ol|table|h[1-6])\b[^<>]*>", re.I)
-
-
-def guess_delimiter(line: str) -> str:
-    """The most frequent of ``,`` ``;`` and tab outside double quotes (``,`` on a tie)."""
-    counts = dict.fromkeys(_DELIMITERS, 0)
-    quoted = False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(_DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def map_columns(header: list[str], options: ReaderOptions) -> tuple[dict[str, int], Said | None]:
-    """Field -> column index for a header row, and an error naming the available columns if any."""
-    keys = [header_key(h) for h in header]
-    found: dict[str, int] = {}
-    for name in _FIELD_ORDER:
-        explicit = options.column(name) if name in COLUMN_FIELDS else None
-        if explicit is not None:
-            if header_key(explicit) not in keys:
-                return found, Said("csv.column_not_found", {"column": repr(explicit), "field": name,
-                                                            "columns": _columns_note(header)})
-            found[name] = keys.index(header_key(explicit))
-            continue
-        index = _usual_column(column_names()[name], keys, set(found.values()))
-        if index is not None:
-            found[name] = index
-    for required in ("text", "speaker"):
-        if required not in found:
-            looked = ", ".join(column_names()[required][:6])
-            hint = remedy("column", required)
-            return found, Said("csv.no_column", {"field": required, "looked": looked, "remedy": hint,
-                                                 "columns": _columns_note(header)})
-    return found, None
-
-
-_SHOWN_COLUMNS = 12
-
-
-def _without_unit(key: str) -> str:
-    """A header key without a unit or zone in brackets after it: ``created_at_(utc)`` -> ``created_at``
-    (string operations: a pattern searched from every ``_`` of a long run of them took quadratic time)."""
-    if not key.endswith((")", "]")):
-        return key
-    start = max(key.rfind("("), key.rfind("["))
-    if start <= 0 or any(ch in key[start + 1:-1] for ch in "()[]"):
-        return key
-    return key[:start].rstrip("_")
-
-
-def _usual_column(candidates: Iterable[str], keys: list[str], taken: set[int]) -> int | None:
-    """The index of the first usual name found among the header's keys, compared as written, then without
-    a unit or zone in brackets after it (``created_at_(utc)`` is ``created_at``); taken ones skipped."""
-    for names in (keys, [_without_unit(key) for key in keys]):
-        for candidate in candidates:
-            if candidate in names and names.index(candidate) not in taken:
-                return names.index(candidate)
-    return None
-
-
-def _unread_time_column(header: list[str], columns: dict[str, int], row: list[str]) -> Said | None:
-    """A note for a first row whose unmapped cell holds a date and time while no column is the turns' time
-    (``Sent (local)``): name the column and the option that reads it."""
-    if "timestamp" in columns or "date" in columns:
-        return None
-    taken = set(columns.values())
-    for index, cell in enumerate(row[:len(header)]):
-        if index not in taken and cell.strip() and parse_datetime(cell.strip()) is not None:
-            return Said("csv.time_column_unread", {"column": header[index], "value": cell.strip()[:40],
-                                                   "remedy": remedy("column", "timestamp")})
-    return None
-
-
-def _columns_note(header: list[str]) -> Said:
-    """The header's column names for an error (at most a dozen), or that it is no header at all: a
-    first line of data (JSON forced through --format csv, a header-less export) is not echoed, since it
-    may hold a customer's words."""
-    if any(len(h) > 40 or any(ch in h for ch in '{}[]"') for h in header):
-        return Said("csv.not_a_header")
-    shown = ", ".join(header[:_SHOWN_COLUMNS])
-    more = len(header) - _SHOWN_COLUMNS
-    if more > 0:
-        return Said("csv.columns_more", {"shown": shown, "more": more})
-    return Said("csv.columns", {"shown": shown})
 
 
 class _Feed:
@@ -206,7 +117,7 @@ class CsvReader:
         (header_line, header), rows = table
         columns, error = map_columns(header, options)
         if error is not None and _not_conversations(columns, options, report):
-            reason = Said("csv.not_conversations", {"columns": _columns_note(header),
+            reason = Said("csv.not_conversations", {"columns": columns_note(header),
                                                     "remedy_text": remedy("column", "text"),
                                                     "remedy_speaker": remedy("column", "speaker")})
             report.note(path, Said("skip.file", {"reason": reason}), line=header_line)
@@ -284,7 +195,7 @@ class _Grouping:
         """Take row ``number``: the id of the conversation it is a turn of, or None when it is left out."""
         columns, width = self._columns, len(self._header)
         if not self.groups and not self.lost and self._unread_times is None:  # the first row says it once
-            self._unread_times = _unread_time_column(self._header, columns, row)
+            self._unread_times = unread_time_column(self._header, columns, row)
             if self._unread_times is not None:
                 self._report.note(self._path, self._unread_times, line=number)
         cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from servio.ingest import IngestError, ReaderOptions, read_all
-from servio.ingest.csv_reader import guess_delimiter
+from servio.ingest.csv_columns import guess_delimiter
 from servio.model import Speaker
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from servio.ingest import ReaderOptions, read_all
-from servio.ingest.csv_reader import map_columns
+from servio.ingest.csv_columns import map_columns
 from servio.ingest.registry import sniff_format
 from servio.model import Channel, Speaker
 from tests.ingest.test_linear_patterns import _reading, assert_linear
