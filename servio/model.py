@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 
 class Speaker(StrEnum):
@@ -67,6 +67,25 @@ class Turn:
     stages: frozenset[int] | None = None
     language: Language | None = None
 
+    def __post_init__(self) -> None:
+        # a Python caller's plain strings ("agent", "et") become the members; anything else is refused here,
+        # naming the field, not deep inside a tagger
+        if not isinstance(self.speaker, Speaker):
+            object.__setattr__(self, "speaker", _member(Speaker, self.speaker, "Turn.speaker"))
+        if self.language is not None and not isinstance(self.language, Language):
+            object.__setattr__(self, "language", _member(Language, self.language, "Turn.language"))
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _member(kind: type[_E], value: Any, name: str) -> _E:
+    """``value`` as a member of ``kind``; a ValueError naming ``name`` and the members otherwise."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError(f"{name} must be one of {', '.join(kind)}, not {value!r}") from None
+
 
 def local_day(moment: datetime | None) -> date | None:
     """The calendar day ``moment`` falls on in its own time zone (its UTC offset as the source gave it; a
@@ -101,13 +120,23 @@ class Conversation:
     team: str | None = None
     contact_type: ContactType | None = None
     started_at: datetime | None = None
-    metadata: Mapping[str, Any] = field(default_factory=dict)
+    metadata: Mapping[str, Any] = field(default_factory=dict, hash=False)  # read-only, not hashable
     unread: tuple[str, ...] = ()
     id_made: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.turns, tuple):
             object.__setattr__(self, "turns", tuple(self.turns))
+        for name, kind in (("language", Language), ("channel", Channel), ("contact_type", ContactType)):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, kind):
+                object.__setattr__(self, name, _member(kind, value, f"Conversation.{name}"))
+        if isinstance(self.started_at, str):  # an ISO 8601 string from a Python caller
+            try:
+                object.__setattr__(self, "started_at", datetime.fromisoformat(self.started_at))
+            except ValueError:
+                raise ValueError(f"Conversation.started_at must be a datetime or an ISO 8601 string, "
+                                 f"not {self.started_at!r}") from None
         if not isinstance(self.unread, tuple):
             object.__setattr__(self, "unread", tuple(self.unread))
         if not isinstance(self.metadata, MappingProxyType):

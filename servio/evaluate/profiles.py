@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from statistics import fmean
 
+from servio.evaluate.cues import LANGUAGES
 from servio.evaluate.feedback import pattern_name, texts
 from servio.evaluate.registry import registered_patterns
 from servio.results import AgentProfile, ConversationResult, StageProfile
@@ -30,6 +31,8 @@ def profiles(results: Iterable[ConversationResult], *, by: str = "agent",
     """
     if by not in GROUPINGS:
         raise ValueError(f"profiles can be grouped by 'agent' or 'team', not {by!r}")
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"profiles are said in {' or '.join(LANGUAGES)}, not {language!r}")
     items = list(results)
     groups: dict[str, list[ConversationResult]] = {}
     for r in items:

@@ -186,6 +186,10 @@ class ReaderOptions:
             raise ValueError(f"delimiter must be one character, not {self.delimiter!r}")
         if self.max_record_bytes < 1024:
             raise ValueError("max_record_bytes must be at least 1024")
+        if self.language is not None and not isinstance(self.language, Language):
+            object.__setattr__(self, "language", _language(self.language))  # "eesti", "en-GB"; "de" refused
+        if self.channel is not None and not isinstance(self.channel, Channel):
+            object.__setattr__(self, "channel", _channel(self.channel))
         if self.encoding is not None:
             import codecs
 
@@ -248,6 +252,17 @@ def _encoding(name: str) -> str:
     except LookupError:
         raise IngestError(Said("options.unknown_encoding", {"value": repr(name)})) from None
     return name.strip()
+
+
+def _language(value: object) -> Language:
+    """The language ``value`` names (``et``, ``eesti``, ``en-GB``); an :class:`IngestError` naming the
+    option and the languages if it names none (a Python caller's ``ReaderOptions(language="de")``)."""
+    from servio.ingest.fields import FieldError, enum_value
+
+    try:
+        return Language(enum_value("language", value))
+    except FieldError as exc:
+        raise IngestError(exc.said or str(exc)) from None
 
 
 def _channel(value: str) -> Channel:
