@@ -26,7 +26,7 @@ _BARE_ADDRESS = re.compile(r"[^<>\s,;:()]+@[^<>\s,;:()]+\.\w+")
 # The attribution's closing phrase, and what stands before it is the writer (``kirjutas Kati <a@b>:``
 # has the writer after it).
 _CLOSING = re.compile(r"\s*(?:\bwrote|\bkirjutas|\bschrieb|\ba écrit)\b.*$", re.I | re.S)
-_AFTER_KIRJUTAS = re.compile(r"\bkirjutas\s+(.*?)\s*<[^<>]+>\s*:\s*$", re.I | re.S)
+_WRITER_AFTER = re.compile(r"\b(?:kirjutas|schrieb)\s+(.*?)\s*<[^<>]+>\s*:\s*$", re.I | re.S)
 _TIME = re.compile(r"\b(\d{1,2}):(\d\d)(?::\d\d)?\s*([ap]\.?m\.?)?(?!\w)", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
@@ -141,7 +141,7 @@ def _attribution_writer(line: str) -> tuple[str | None, str]:
     that are no part of the date."""
     match = _ADDRESS.search(line) or _BARE_ADDRESS.search(line)
     address = match[1] if match and match.re is _ADDRESS else (match[0] if match else "")
-    after = _AFTER_KIRJUTAS.search(line)
+    after = _WRITER_AFTER.search(line)
     if after:
         head = after[1]
     else:

@@ -95,3 +95,29 @@ def test_without_an_attribution_or_a_quoted_text_nothing_is_added(write):
         convs, report = read_all([write(name, mail)])
         assert [t.text for t in convs[0].turns] == ["A new one comes on Saturday."], name
         assert report.problems == ()
+
+
+def test_attribution_forms_and_dates():
+    """Who and when of the attributions mail clients write; a forward is no reply's quote."""
+    from servio.ingest.email_quote import quoted_message
+
+    cases = {
+        "On Thu, Nov 19, 2026 at 6:03 PM James Whitfield <james@mail.example>\nwrote:\n> Broken\n":
+            ("James Whitfield", "james@mail.example", datetime(2026, 11, 19, 18, 3)),
+        "05.10.2026 10:00, Kati kirjutas:\n> Broken\n": ("Kati", "", datetime(2026, 10, 5, 10, 0)),
+        "Kati wrote:\n> Broken\n": ("Kati", "", None),
+        "Am 19.11.2026 um 18:03 schrieb Hans Meier <h@x.de>:\n> Broken\n":
+            ("Hans Meier", "h@x.de", datetime(2026, 11, 19, 18, 3)),
+        "-----Original Message-----\nFrom: Ann [mailto:ann@x.example]\nSent: 19 November 2026 18:03\n"
+        "To: help\nSubject: RE: x\n\nBroken\n": ("Ann", "ann@x.example", datetime(2026, 11, 19, 18, 3)),
+        "Saatja: Mari Maasikas <mari@post.example>\nSaadetud: neljapäev, 19. november 2026 18:03\n"
+        "Adressaat: tugi\nTeema: arve\n\nBroken\n": ("Mari Maasikas", "mari@post.example",
+                                                       datetime(2026, 11, 19, 18, 3)),
+    }
+    for quote, expected in cases.items():
+        found = quoted_message("Ok\n\n" + quote)
+        assert found is not None, quote
+        assert (found.name, found.address, found.when, found.text) == (*expected, "Broken"), quote
+    forward = ("---------- Forwarded message ---------\nFrom: Pank <info@pank.example>\n"
+               "Date: Thu, 19 Nov 2026 10:00\nSubject: Loan\nTo: a@b.example\n\nRate 5%\n")
+    assert quoted_message("Ok\n\n" + forward) is None
