@@ -1,7 +1,9 @@
 """E-mail: ``.eml`` files (one message, one conversation) and mbox files (threads of messages).
 
 Each message is one turn with the quoted reply and the signature cut
-(:mod:`servio.ingest.email_text`). Roles: a sender at a configured agent
+(:mod:`servio.ingest.email_text`); a thread's first message that replies to a
+message not in the file gets the message it quotes as the turn before it
+(:mod:`servio.ingest.email_quote`). Roles: a sender at a configured agent
 address or domain is the agent; without configuration the first sender of
 a thread is the customer and every other sender the agent. The conversation's
 agent id is the name of the agent who wrote most of its agent messages.
@@ -83,10 +85,42 @@ def _agent_label(mail: Mail) -> str | None:
     return mail.signer or mail.address.partition("@")[0] or None
 
 
-def _conversation(thread: list[Mail], index: int, path: Path, options: ReaderOptions) -> Conversation:
+def _quoted_turn(first: Mail, role: Speaker, present: set[str | None],
+                 options: ReaderOptions) -> tuple[Mail, Speaker] | None:
+    """The message a thread's first message quotes, as the turn before it, with its speaker; ``None``
+    unless that message is a reply quoting one under an attribution line or Outlook header block and
+    none of the messages it names is in the file (a quoted message that is here is its own turn).
+
+    The speaker is the other side from the reply's (with agent addresses or domains configured, the
+    attribution's address decides when it has one). The attribution's date and time, read in the
+    reply's UTC offset, is the turn's time when it is not after the reply's."""
+    from servio.ingest.email_thread import Mail, is_agent_address
+
+    quoted = first.quoted
+    if quoted is None or present & set(first.refs):
+        return None
+    other = Speaker.CUSTOMER if role is Speaker.AGENT else Speaker.AGENT
+    if quoted.address and (options.agent_addresses or options.agent_domains):
+        other = Speaker.AGENT if is_agent_address(quoted.address, options) else Speaker.CUSTOMER
+    when = None
+    if quoted.when is not None and first.date is not None:
+        when = quoted.when.replace(tzinfo=first.date.tzinfo)
+        when = when if when <= first.date else None
+    mail = Mail(first.position, first.offset, quoted.address, quoted.name, when, None, (), first.subject,
+                quoted.text, quoted.signer)
+    return mail, other
+
+
+def _conversation(thread: list[Mail], index: int, path: Path, options: ReaderOptions,
+                  present: set[str | None] | None = None) -> Conversation:
+    """One thread's conversation; ``present`` (the ids of the thread's messages in the file, kept or
+    not) lets a lone reply's quoted message be its earlier turn (:func:`_quoted_turn`)."""
     from servio.ingest.email_thread import speakers
 
     roles = speakers(thread, options)
+    earlier = _quoted_turn(thread[0], roles[0], present or set(), options)
+    if earlier is not None:
+        thread, roles = [earlier[0], *thread], [earlier[1], *roles]
     turns = [
         Turn(role, mail.text, author=mail.name or mail.signer or mail.address or None, timestamp=mail.date)
         for role, mail in zip(roles, thread, strict=True)
@@ -100,7 +134,7 @@ def _conversation(thread: list[Mail], index: int, path: Path, options: ReaderOpt
 
 
 class EmlReader:
-    """Format ``eml``: one RFC 822 message per file, one conversation of one turn."""
+    """Format ``eml``: one RFC 822 message per file, one conversation of one turn (and the quoted one)."""
 
     name = "eml"
     extensions = (".eml",)
@@ -134,7 +168,7 @@ class EmlReader:
             report.problem(path, Said("skip.file", {"reason": _all_cut(mail)}))
             return
         report.at(1)
-        yield _conversation([mail], 1, path, options)
+        yield _conversation([mail], 1, path, options, {mail.message_id})
 
 
 class MboxReader:
@@ -174,7 +208,8 @@ class MboxReader:
             if doubt:
                 report.note(path, doubt, offset=kept[0].offset)
             report.at(None, kept[0].offset)
-            yield replace(_conversation(kept, index, path, options), unread=report.since(mark))
+            present = {m.message_id for m in thread}
+            yield replace(_conversation(kept, index, path, options, present), unread=report.since(mark))
 
     def _mails(self, path: Path, options: ReaderOptions, report: Reporter,
                cut_short: set[int | None]) -> Iterator[Mail]:

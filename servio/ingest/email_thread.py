@@ -11,6 +11,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from servio.ingest.base import ReaderOptions
+from servio.ingest.email_quote import Quoted, quoted_message
 from servio.ingest.email_text import clean, html_to_text, subject_is_reply, subject_key
 from servio.ingest.said import Said
 from servio.model import Speaker
@@ -34,6 +35,7 @@ class Mail:
     signer: str | None
     cut_all: str | None = None  # see email_text.Cleaned
     blank: bool = False  # no body text at all, not even a quote (an empty body, attachments only)
+    quoted: Quoted | None = None  # what a reply quotes (email_quote.Quoted); read for replies only
 
 
 def _header(msg: EmailMessage, name: str) -> str:
@@ -133,9 +135,13 @@ def mail_from_message(msg: EmailMessage, position: int, offset: int | None, opti
     own = _MSG_ID.findall(_header(msg, "message-id"))
     text, blank = _body(msg)
     body = clean(text, keep_signoff=options.keep_signoff)
+    subject = _header(msg, "subject")
+    quoted = None
+    if refs or subject_is_reply(subject):
+        quoted = quoted_message(text, keep_signoff=options.keep_signoff)
     return Mail(position, offset, address.casefold(), name, _date(msg),
-                own[0] if own else None, tuple(dict.fromkeys(refs)), _header(msg, "subject"), body.text,
-                body.signer, body.cut_all, blank)
+                own[0] if own else None, tuple(dict.fromkeys(refs)), subject, body.text,
+                body.signer, body.cut_all, blank, quoted)
 
 
 class _Union:

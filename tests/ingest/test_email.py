@@ -14,7 +14,9 @@ def test_estonian_eml_reply(fixtures):
     assert report.problems == ()
     conv = convs[0]
     assert conv.channel is Channel.EMAIL and conv.id == "question_et-1"
-    turn = conv.turns[0]
+    quoted, turn = conv.turns  # the quoted message of the support, not in the file, is the turn before
+    assert (quoted.speaker, quoted.author, quoted.text) == (
+        Speaker.AGENT, "Klienditugi", "Tere! Palun saatke meile tellimuse number.")
     assert turn.text == ("Tere!\n\nTellimuse number on 2231. Kas saaksite selle reedeks kohale tuua?\n\n"
                          "Parimate soovidega\nLiisa Kask")
     assert turn.author == "Liisa Kask"
@@ -25,7 +27,7 @@ def test_estonian_eml_reply(fixtures):
 
 def test_signoff_can_be_dropped(fixtures):
     conv = read_all([fixtures / "question_et.eml"], options=ReaderOptions(keep_signoff=False))[0][0]
-    assert conv.turns[0].text.endswith("reedeks kohale tuua?") and conv.turns[0].author == "Liisa Kask"
+    assert conv.turns[-1].text.endswith("reedeks kohale tuua?") and conv.turns[-1].author == "Liisa Kask"
 
 
 def test_html_only_eml_and_configured_agents(fixtures):
