@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from servio.ingest.agents import agent_from_turns
 from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.fields import (
     FieldError,
@@ -194,6 +195,8 @@ class TranscriptReader:
         if not turns:
             return
         report.at(block.line)
+        if not fields.get("agent_id") and (named := agent_from_turns(turns)):
+            fields["agent_id"] = named  # no `# agent:` header: the named agent who wrote most
         conv = build_conversation(fields, turns, options, default_id=derived_id(path, block.index),
                                   default_channel=Channel.PHONE if block.recording else Channel.CHAT,
                                   metadata={**extra, **times.metadata()})

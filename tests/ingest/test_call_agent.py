@@ -50,3 +50,18 @@ def test_several_agent_voices_the_one_with_most_turns_then_the_first():
     assert agent_from_turns(turns[:3]) == "Anna Kask"  # a tie: who spoke first
     assert agent_from_turns([Turn(Speaker.CUSTOMER, "y", author="Mari")]) is None
     assert not is_person_name("Speaker 1") and not is_person_name("kati@shop.ee") and is_person_name("Kati")
+
+
+def test_a_plain_text_transcript_names_its_agent_as_calls_and_mail_do(write):
+    """"Teenindaja (Kati):" and a mapped "Kati:" name the agent; a `# agent:` header comes first, and a bare
+    role word ("Agent:") names nobody."""
+    text = ("[10:32] Teenindaja (Kati): Tere! Kuidas saan aidata?\n[10:33] Klient: Arve on vale.\n"
+            "[10:34] Teenindaja (Kati): Parandasin arve. Head päeva!\n\n---\n\n"
+            "# agent: k.tamm\nTeenindaja (Kati): Tere!\nKlient: Tere.\n\n---\n\n"
+            "Agent: Hello, how can I help?\nCustomer: My order is late.\n")
+    convs, report = read_all([write("calls.txt", text)])
+    assert report.problems == ()
+    assert [c.agent_id for c in convs] == ["Kati", "k.tamm", None]
+    mapped = read_all([write("chat.txt", "Kati: Tere!\nMari: Arve on vale.\nKati: Parandasin.\n")],
+                      options=ReaderOptions(speaker_values={"kati": "agent", "mari": "customer"}))[0][0]
+    assert mapped.agent_id == "Kati"
