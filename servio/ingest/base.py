@@ -226,8 +226,8 @@ class ReaderOptions:
         kwargs: dict[str, object] = dict(other)
         if encoding:
             kwargs["encoding"] = _encoding(encoding)
-        if channel:
-            kwargs["channel"] = _channel(channel)
+        if channel:  # a spelling ("e-mail") is read, or refused naming it, by the options themselves
+            kwargs["channel"] = channel
         for name, header in (columns or {}).items():
             key = name.strip().casefold().replace("-", "_")
             if key not in COLUMN_FIELDS:

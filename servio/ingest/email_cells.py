@@ -34,12 +34,11 @@ def email_cell_text(text: str, channel: str | None, options: ReaderOptions) -> s
     """
     if not _is_email(channel, options):
         return text
-    from servio.ingest.email_text import clean  # rare: spares every chat export the e-mail cues
+    from servio.ingest.email_text import all_cut_from, clean  # rare: spares every chat export the cues
 
     cleaned = clean(text, keep_signoff=options.keep_signoff)
     if cleaned.text:
         return cleaned.text
     if cleaned.cut_all is None:
         raise FieldError(Said("email.cell_only_quoted"))
-    line = cleaned.cut_all if len(cleaned.cut_all) <= 80 else cleaned.cut_all[:77] + "..."
-    raise FieldError(Said("email.all_cut_from", {"line": repr(line)}))
+    raise FieldError(all_cut_from(cleaned.cut_all))

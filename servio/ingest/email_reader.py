@@ -66,10 +66,9 @@ _CUT_SHORT = Said("email.cut_short")
 
 def _all_cut(mail: Mail) -> Said:
     """That cleaning cut a message to nothing, and where, for a problem's message."""
-    if mail.cut_all is None:
-        return Said("email.all_cut")
-    line = mail.cut_all if len(mail.cut_all) <= 80 else mail.cut_all[:77] + "..."
-    return Said("email.all_cut_from", {"line": repr(line)})
+    from servio.ingest.email_text import all_cut_from
+
+    return Said("email.all_cut") if mail.cut_all is None else all_cut_from(mail.cut_all)
 
 
 #: What a help desk adds to an agent's display name: ``Kati | Example Shop``, ``Jessica Park (ShopCo)``.

@@ -18,6 +18,7 @@ from functools import cache
 from html.parser import HTMLParser
 from typing import Any
 
+from servio.ingest.said import Said
 from servio.ingest.vocab import email_cues, norm
 
 _BLOCK_TAGS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "blockquote", "hr"}
@@ -219,6 +220,11 @@ class Cleaned:
     text: str
     signer: str | None
     cut_all: str | None
+
+
+def all_cut_from(line: str) -> Said:
+    """That cleaning cut a message (or a cell) to nothing from ``line``, for a problem's message."""
+    return Said("email.all_cut_from", {"line": repr(line if len(line) <= 80 else line[:77] + "...")})
 
 
 def clean(text: str, *, keep_signoff: bool = True) -> Cleaned:

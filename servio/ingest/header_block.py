@@ -27,7 +27,7 @@ from servio.ingest.base import Reporter
 from servio.ingest.fields import FieldError, conversation_fields
 from servio.ingest.said import Said
 from servio.ingest.textio import Line
-from servio.ingest.vocab import field_aliases, header_key, is_role_word
+from servio.ingest.vocab import field_aliases, header_key, header_words, is_role_word
 
 #: ``Key: value`` with a short key of words (``Chat ID``, ``Date``, ``Agent``, ``Operator name``)
 _PAIR = re.compile(r"^\s*+([^\W\d_][\w'.\-]*+(?:[ \t][\w'.\-]++){0,3}+)[ \t]*+:[ \t]++(\S.*)$")
@@ -35,12 +35,6 @@ _PAIR = re.compile(r"^\s*+([^\W\d_][\w'.\-]*+(?:[ \t][\w'.\-]++){0,3}+)[ \t]*+:[
 _TIMED = re.compile(r"^\s*+(?:[\[(]\d[\d:.,\-T/ ]{3,24}?[\])]|\d{1,2}:\d{2}(?::\d{2})?[ \t])")
 _TITLE_WORDS = 6
 _NAME_WORDS = 4
-#: last words of a label that name a header field, not a speaker (``Chat ID``, ``Ticket number``, ``Date``)
-_HEADER_WORDS = frozenset({
-    "id", "nr", "no", "number", "date", "time", "duration", "subject", "url", "page", "rating", "tags",
-    "ip", "status", "ticket", "created", "updated", "started", "ended", "email", "e-mail", "transcript",
-    "kuupäev", "aeg", "kestus", "teema", "olek",
-})
 _MAX_LINES = 20
 
 
@@ -54,7 +48,7 @@ def header_label(line: str, label: str) -> Said | None:
     ``Date: 2026-11-16``, a conversation key of ``data/fields.toml``), not a speaker: mapping it with
     ``--speaker`` would be wrong. ``None`` for a label that may be a speaker's."""
     words = label.split()
-    if not words or not (words[-1].casefold() in _HEADER_WORDS or header_key(label) in field_aliases()):
+    if not words or not (words[-1].casefold() in header_words() or header_key(label) in field_aliases()):
         return None
     return Said("text.header_line", {"line": " ".join(line.split())[:80], "key": label})
 

@@ -80,6 +80,12 @@ def field_aliases() -> dict[str, str]:
 
 
 @cache
+def header_words() -> frozenset[str]:
+    """Last words of a label that name a chat export's header field (``Chat ID``, ``Date``), not a speaker."""
+    return frozenset(w.casefold() for w in load("fields")["header_words"])
+
+
+@cache
 def enum_aliases(kind: str) -> dict[str, str]:
     """Accepted spellings of an enumeration's values (``language``, ``channel``, ``contact_type``)."""
     out: dict[str, str] = {}
