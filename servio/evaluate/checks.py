@@ -15,7 +15,6 @@ from servio.evaluate.registry import Outcome, register_check
 from servio.evaluate.view import View
 
 _STEM = re.compile(r"\w{5,}")
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _WORD = re.compile(r"\w+")
 
 
@@ -83,7 +82,7 @@ def _waits_for_service(view: View, index: int) -> bool:
     duration = view.cues.pattern("duration_question", view.language)
     goods = view.cues.pattern("goods_wait", view.language)
     reply = view.cues.pattern("reply_wait", view.language)
-    for sentence in (m.group() for m in _SENTENCE.finditer(view.texts[index])):
+    for sentence in view.sentences(index):
         if not cue.search(sentence):
             continue
         if sentence.rstrip().endswith("?") and duration.search(sentence):
@@ -314,7 +313,7 @@ def solution_as_asked(view: View) -> bool:
     for i in view.customer:
         if i > solution:
             break
-        for sentence in (m.group() for m in _SENTENCE.finditer(view.texts[i])):
+        for sentence in view.sentences(i):
             if not (sentence.rstrip().endswith("?") or request.search(sentence)):
                 continue
             if any(p.search(sentence) for p in skip):

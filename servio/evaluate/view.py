@@ -9,13 +9,14 @@ more than one check shares, so :func:`servio.evaluate.evaluate` stays fast.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from servio.evaluate.cues import CueBook, fold_turn
 from servio.model import Conversation, Speaker
 from servio.results import TaggedConversation
 
 _QUESTION = re.compile(r"(?:^|(?<=[.!?\n]))[^.!?\n]*\?")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _WORD = re.compile(r"\w+")
 _EMPTY: frozenset[int] = frozenset()
 
@@ -125,6 +126,10 @@ class View:
             pattern = self.cues.pattern(group, self.language)
             found = tuple(q for q in found if not pattern.search(q))
         return found
+
+    def sentences(self, index: int) -> Iterator[str]:
+        """The sentences of turn ``index``, folded, each with its closing marks ("?" shows a question)."""
+        return (m.group() for m in _SENTENCE.finditer(self.texts[index]))
 
     def first_asking(self, group: str, turns: Iterable[int]) -> int | None:
         """The first of ``turns`` with a question sentence that contains a cue of ``group``."""
