@@ -13,7 +13,7 @@ instead of the colon (``KLIENT - tere``), as some call-centre exports write it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from servio.ingest.base import ReaderOptions
 from servio.ingest.vocab import is_role_word, speaker_for
@@ -87,6 +87,16 @@ def resolve_label(label: str, paren: str | None, options: ReaderOptions) -> tupl
     if role is None:
         return None
     return role, paren or " ".join(words[1:])
+
+
+def with_agent_label(options: ReaderOptions, name: str) -> ReaderOptions | None:
+    """``options`` reading the agent a header names (``# agent: Jessica Park``, a chat export's
+    ``Agent:``, WebVTT's ``NOTE agent:``) as the agent's label too (``Jessica Park: Hello!``,
+    ``<v Jessica Park>``); ``None`` when ``--speaker`` maps that name already or it is a role word
+    (``# agent: Klient``)."""
+    if not name or speaker_for(name, options) is not None:
+        return None
+    return replace(options, speaker_values={**options.speaker_values, name: Speaker.AGENT})
 
 
 def address_speaker(address: str, options: ReaderOptions, name: str | None = None) -> Speaker | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from servio.ingest.agents import agent_from_turns
 from servio.ingest.base import ReaderOptions, Reporter
 from servio.ingest.fields import FieldError, build_conversation, conversation_fields, derived_id
-from servio.ingest.prefix import parse_prefix, resolve_label, unknown_label
+from servio.ingest.prefix import parse_prefix, resolve_label, unknown_label, with_agent_label
 from servio.ingest.said import Said
 from servio.ingest.textio import decode_head, text_lines
 from servio.ingest.vocab import field_aliases, header_key, unknown_speaker
@@ -91,6 +91,7 @@ class _State:
     speaker: tuple[Speaker, str | None] | None = None
     sounds: int = 0
     mark: int = 0  # the reporter's problems before this file's: those after are the call's unread records
+    agent: str | None = None  # the agent a ``NOTE agent:`` names: that voice is the agent's
 
 
 def _blocks(path: Path, options: ReaderOptions, report: Reporter) -> Iterator[tuple[int, list[str]]]:
@@ -162,6 +163,8 @@ class _SubtitleReader:
         for number, lines in _blocks(path, options, report):
             if self._skip_block(lines, state):
                 continue
+            if state.agent is not None:
+                options, state.agent = with_agent_label(options, state.agent) or options, None
             timing_at = next((i for i, ln in enumerate(lines[:3]) if "-->" in ln), None)
             timing = TIMING.match(lines[timing_at]) if timing_at is not None else None
             if timing_at is None or timing is None:
@@ -268,6 +271,8 @@ class VttReader(_SubtitleReader):
                 pair = _note_pair(line)
                 if pair and header_key(pair[0]) in field_aliases():
                     state.headers.setdefault(pair[0].strip(), pair[1])
+                    if field_aliases()[header_key(pair[0])] == "agent_id":
+                        state.agent = pair[1]
             return True
         return False
 

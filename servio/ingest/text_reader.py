@@ -29,7 +29,14 @@ from servio.ingest.fields import (
     derived_id,
 )
 from servio.ingest.header_block import header_blocks, header_label
-from servio.ingest.prefix import Prefixed, label_line, parse_prefix, resolve_label, unknown_speaker_label
+from servio.ingest.prefix import (
+    Prefixed,
+    label_line,
+    parse_prefix,
+    resolve_label,
+    unknown_speaker_label,
+    with_agent_label,
+)
 from servio.ingest.remedies import remedy
 from servio.ingest.said import Said
 from servio.ingest.textio import decode_head, text_lines
@@ -59,6 +66,7 @@ class _Block:
     noted: set[str] = field(default_factory=set)  # single-word labels kept as text, noted once each
     mark: int = 0  # the reporter's problems before this block's: those after are the block's unread records
     recording: bool = False  # turns from label-and-time lines (Otter.ai): a recording's transcript, a call
+    options: ReaderOptions | None = None  # the file's options with the agent its header names as a label
 
 
 def _header(text: str) -> tuple[str, str] | None:
@@ -132,7 +140,10 @@ class TranscriptReader:
             pair = _header(text)
             if pair is not None:
                 block.headers.setdefault(*pair)
+                if field_aliases().get(header_key(pair[0])) == "agent_id":
+                    block.options = with_agent_label(options, pair[1])
             return
+        options = block.options or options
         prefixed = parse_prefix(text, options)
         alone = label_line(text) if labelled and prefixed is None else None
         if alone is not None:

@@ -65,3 +65,15 @@ def test_a_plain_text_transcript_names_its_agent_as_calls_and_mail_do(write):
     mapped = read_all([write("chat.txt", "Kati: Tere!\nMari: Arve on vale.\nKati: Parandasin.\n")],
                       options=ReaderOptions(speaker_values={"kati": "agent", "mari": "customer"}))[0][0]
     assert mapped.agent_id == "Kati"
+
+
+def test_the_voice_a_note_agent_line_names_is_the_agents(write):
+    text = TEAMS.replace("WEBVTT\n\n", "WEBVTT\n\nNOTE agent: Jessica Park\n\n", 1)
+    conv, report = read_all([write("teams.vtt", text)], options=ReaderOptions(
+        speaker_values={"robert klein": "customer"}))
+    assert report.problems == () and conv[0].agent_id == "Jessica Park"
+    assert [t.speaker for t in conv[0].turns] == [Speaker.AGENT, Speaker.CUSTOMER, Speaker.AGENT]
+    zoom = ZOOM.replace("WEBVTT\n\n", "WEBVTT\n\nNOTE agent: Daniel Ortiz\n\n", 1)
+    conv, report = read_all([write("zoom.vtt", zoom)], options=ReaderOptions(
+        speaker_values={"linda moore": "customer"}))
+    assert report.problems == () and [t.speaker for t in conv[0].turns] == [Speaker.AGENT, Speaker.CUSTOMER]

@@ -68,3 +68,28 @@ def test_key_value_lines_in_a_message_after_a_blank_line_stay_the_message(write)
     conv = read_all([write("m.txt", text)])[0][0]
     assert len(read_all([write("m.txt", text)])[0]) == 1 and len(conv.turns) == 2
     assert conv.turns[0].text == "Here are your details:\n\nOrder: 123\nStatus: shipped"
+
+
+def test_the_agent_a_header_names_is_the_label_of_the_agents_turns(write):
+    convs, report = read_all([write("live.txt", CHAT)])  # no --speaker mapping
+    assert report.problems == ()
+    first, second = convs
+    agent_turns = [t for t in first.turns if t.speaker is Speaker.AGENT]
+    assert [t.author for t in agent_turns] == ["Jessica Park"] and first.agent_id == "Jessica Park"
+    assert [t.speaker for t in second.turns] == [Speaker.CUSTOMER, Speaker.AGENT]
+
+
+def test_a_header_agent_names_only_its_own_conversation(write):
+    text = CHAT.replace("(23:59:40) Sam Lee:", "(23:59:40) Jessica Park:")  # Jessica in Sam's chat
+    convs, report = read_all([write("live.txt", text)])
+    assert len(convs) == 2 and [t.speaker for t in convs[1].turns] == [Speaker.CUSTOMER]
+    assert any("unknown speaker 'Jessica Park'" in p.message and p.line == 19 for p in report.problems)
+
+
+def test_speaker_mapping_wins_over_the_header_agent(write):
+    text = "# agent: Mari Maasikas\nMari Maasikas: Tere, kuidas saan aidata?\nKlient: Tere\n"
+    mapped = ReaderOptions(speaker_values={"mari maasikas": "customer"})
+    conv = read_all([write("m.txt", text)], options=mapped)[0][0]
+    assert [t.speaker for t in conv.turns] == [Speaker.CUSTOMER, Speaker.CUSTOMER]
+    conv = read_all([write("m.txt", text)])[0][0]
+    assert [t.speaker for t in conv.turns] == [Speaker.AGENT, Speaker.CUSTOMER]
