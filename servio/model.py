@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 
 class Speaker(StrEnum):
@@ -48,8 +47,25 @@ class ContactType(StrEnum):
     INFORMATION = "information"
 
 
+class Metadata(dict[str, Any]):
+    """A conversation's free metadata: a dict that cannot be changed (the conversation is frozen), and
+    that copies, pickles, compares and converts as a dict does (``dataclasses.asdict``, ``json.dumps``,
+    ``pandas``), which a read-only ``MappingProxyType`` did not."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        return Metadata, (dict(self),)  # rebuilt whole: item by item would go through __setitem__
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("Conversation.metadata is read-only; make a changed copy with "
+                        "dataclasses.replace(conversation, metadata={**conversation.metadata, ...})")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only
+
+
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value or {}))
+    return value if type(value) is Metadata else Metadata(value or {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +155,7 @@ class Conversation:
                                  f"not {self.started_at!r}") from None
         if not isinstance(self.unread, tuple):
             object.__setattr__(self, "unread", tuple(self.unread))
-        if not isinstance(self.metadata, MappingProxyType):
+        if type(self.metadata) is not Metadata:
             object.__setattr__(self, "metadata", _frozen_mapping(self.metadata))
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:

@@ -68,3 +68,26 @@ def test_the_readme_sample_leaves_out_what_servio_agents_leaves_out(tmp_path: Pa
     cli = json.loads(done.stdout)["agent"][0]
     assert (ann.conversations, round(ann.overall, 1)) == (cli["conversations"], round(cli["overall"], 1))
     assert "if unscorable(c) is None" in (ROOT / "README.md").read_text("utf-8")
+
+
+def test_a_conversation_converts_copies_and_pickles_as_data() -> None:
+    import copy
+    import dataclasses
+    import json
+    import pickle
+
+    turns = (Turn("customer", "Tere"),)  # type: ignore[arg-type]
+    conv = Conversation(id="m-1", turns=turns, metadata={"queue": "arved", "tags": ["a"]})
+    as_dict = dataclasses.asdict(conv)  # was TypeError: cannot pickle 'mappingproxy' object (audit 20c F5)
+    assert as_dict["metadata"] == {"queue": "arved", "tags": ["a"]} and as_dict["turns"][0]["text"] == "Tere"
+    assert json.loads(json.dumps(conv.metadata)) == {"queue": "arved", "tags": ["a"]}
+    assert copy.deepcopy(conv) == conv and pickle.loads(pickle.dumps(conv)) == conv
+    assert conv.metadata == {"queue": "arved", "tags": ["a"]}
+    for change in (lambda m: m.__setitem__("x", 1), lambda m: m.update(x=1), lambda m: m.pop("queue"),
+                   lambda m: m.setdefault("x", 1), lambda m: m.clear(), lambda m: m.popitem(),
+                   lambda m: m.__delitem__("queue")):
+        with pytest.raises(TypeError, match="read-only"):
+            change(conv.metadata)
+    assert conv.metadata == {"queue": "arved", "tags": ["a"]}
+    with pytest.raises(TypeError, match="read-only"):
+        as_dict["metadata"] |= {"x": 1}
