@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import parseaddr
 from functools import cache
 from typing import Any
 
-from servio.ingest.email_text import _attribution, _cues, _field_name, _quote_start, clean
+from servio.ingest.email_text import clean, field_name, is_attribution, quote_cues, quote_starts_at, sender
 from servio.ingest.vocab import email_cues, norm
 
 _ADDRESS = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
@@ -58,9 +57,9 @@ def _extra() -> dict[str, Any]:
 def quoted_message(body: str, *, keep_signoff: bool = True) -> Quoted | None:
     """The message ``body`` quotes under an attribution line or Outlook header block, or ``None`` when
     there is no such quote or its text is empty once cleaned."""
-    cues = _cues()
+    cues = quote_cues()
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    start = next((i for i in range(len(lines)) if _quote_start(lines, i, cues)), None)
+    start = next((i for i in range(len(lines)) if quote_starts_at(lines, i, cues)), None)
     if start is None:
         return None
     found = _header_block(lines, start) or _attribution_at(lines, start)
@@ -89,18 +88,18 @@ _Found = tuple[tuple[str | None, str], datetime | None, list[str]]
 def _header_block(lines: list[str], start: int) -> _Found | None:
     """Outlook's ``From:``/``Sent:``/``To:``/``Subject:`` block at ``start`` (or under a reply separator
     there): the writer, the date and the lines of the quoted message under the block."""
-    cues, extra = _cues(), _extra()
+    cues, extra = quote_cues(), _extra()
     at = start
     if norm(lines[at].strip()) in extra["reply_separators"]:
         at = next((j for j in range(at + 1, len(lines)) if lines[j].strip()), len(lines))
-    if at >= len(lines) or _field_name(_unquoted(lines[at])) not in cues.header_from:
+    if at >= len(lines) or field_name(_unquoted(lines[at])) not in cues.header_from:
         return None
     writer: tuple[str | None, str] = (None, "")
     when = None
     end = at
     while end < len(lines) and lines[end].strip():
         line = _unquoted(lines[end]).strip().replace("*", "")
-        field = _field_name(line)
+        field = field_name(line)
         if end > at and field not in cues.header_fields and field not in extra["header_date"]:
             break
         value = line.partition(":")[2].strip()
@@ -113,21 +112,21 @@ def _header_block(lines: list[str], start: int) -> _Found | None:
 
 
 def _writer(value: str) -> tuple[str | None, str]:
-    """Name and address of ``Name <address>``, ``Name [mailto:address]`` or a bare name."""
-    value = re.sub(r"\[mailto:([^\]\s]+)\]", r"<\1>", value)
-    name, address = parseaddr(value)
+    """Name and address of ``Name <address>``, ``Name [mailto:address]`` (Outlook's quoted ``From:``)
+    or a bare name, as :func:`~servio.ingest.email_text.sender` reads a ``From`` header."""
+    name, address = sender(re.sub(r"\[mailto:([^\]\s]+)\]", r"<\1>", value))
     if "@" not in address:
         return value.strip(" \"'") or None, ""
-    return name.strip() or None, address
+    return name, address
 
 
 def _attribution_at(lines: list[str], start: int) -> _Found | None:
     """The attribution line at ``start`` (joined with the next when wrapped): the writer, the date and
     the lines quoted under it."""
-    cues = _cues()
+    cues = quote_cues()
     line = lines[start].strip()
     after = start + 1
-    if not _attribution(line, cues) and not _CLOSING.search(line):
+    if not is_attribution(line, cues) and not _CLOSING.search(line):
         following = lines[start + 1].strip() if start + 1 < len(lines) else ""
         line, after = line + " " + following, start + 2
     if not _CLOSING.search(line):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from email.utils import parseaddr
 from functools import cache
 from html.parser import HTMLParser
 from typing import Any
@@ -106,7 +107,7 @@ class _Cues:
 
 
 @cache
-def _cues() -> _Cues:
+def quote_cues() -> _Cues:
     raw: dict[str, Any] = email_cues()
     sig = raw["signature"]
     return _Cues(
@@ -124,7 +125,7 @@ def _cues() -> _Cues:
     )
 
 
-def _field_name(line: str) -> str:
+def field_name(line: str) -> str:
     head, sep, _ = line.partition(":")
     return norm(head.lstrip("*")) if sep else ""
 
@@ -133,28 +134,28 @@ def _has_evidence(text: str, cues: _Cues) -> bool:
     return any(e.search(text) for e in cues.evidence)
 
 
-def _attribution(text: str, cues: _Cues) -> bool:
+def is_attribution(text: str, cues: _Cues) -> bool:
     """An attribution as mail clients write it: the phrase with a date, a time or an address."""
     return any(p.match(text) for p in cues.quote) and _has_evidence(text, cues)
 
 
-def _quote_start(lines: list[str], i: int, cues: _Cues) -> bool:
+def quote_starts_at(lines: list[str], i: int, cues: _Cues) -> bool:
     line = lines[i].strip()
-    if norm(line) in cues.separators or _attribution(line, cues):
+    if norm(line) in cues.separators or is_attribution(line, cues):
         return True
     # a wrapped attribution starts here only if this line holds part of the
     # evidence and the next line is not a whole attribution by itself (one
     # opening with the address is the tail of a wrapped one): the customer's
     # "Sobib!" above "E, 5. okt 2026 ... kirjutas:" is not cut
     following = lines[i + 1].strip() if i + 1 < len(lines) else ""
-    whole = _attribution(following, cues) and not following.startswith("<")
-    if following and not whole and _has_evidence(line, cues) and _attribution(line + " " + following, cues):
+    whole = is_attribution(following, cues) and not following.startswith("<")
+    if following and not whole and _has_evidence(line, cues) and is_attribution(line + " " + following, cues):
         return True
     if any(p.match(line) for p in cues.quote):
         after = next((ln.strip() for ln in lines[i + 1:] if ln.strip()), "")
         return after.startswith(">")
-    if _field_name(line) in cues.header_from:
-        fields = [_field_name(ln) for ln in lines[i + 1:i + 5]]
+    if field_name(line) in cues.header_from:
+        fields = [field_name(ln) for ln in lines[i + 1:i + 5]]
         return sum(f in cues.header_fields for f in fields) >= 2
     return False
 
@@ -229,10 +230,10 @@ def all_cut_from(line: str) -> Said:
 
 def clean(text: str, *, keep_signoff: bool = True) -> Cleaned:
     """The new text of a message body, the signer's name, and what was cut if it was all cut."""
-    cues = _cues()
+    cues = quote_cues()
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     own = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith(">")]
-    start = next((i for i in range(len(lines)) if _quote_start(lines, i, cues)), None)
+    start = next((i for i in range(len(lines)) if quote_starts_at(lines, i, cues)), None)
     if start is not None:
         start = _rule_above(lines, start, cues)
     cut = lines[start].strip() if start is not None else None
@@ -273,3 +274,25 @@ def subject_key(subject: str) -> tuple[str, bool]:
         if match is None or norm(match[1]) not in prefixes:
             return norm(text), replied
         text, replied = text[match.end():], True
+
+
+_NAME_ADDRESS = re.compile(r"^(.*?)<([^<>\s@]+@[^<>\s@]+)>$", re.S)
+_NAME_QUOTES = " \t\"'"
+
+
+def sender(value: str) -> tuple[str | None, str]:
+    """The display name and address of a decoded ``From`` header.
+
+    A name and address that came out of one RFC 2047 encoded-word
+    (``=?utf-8?b?...?=`` holding ``José García <jose@shop.example>``, as
+    Python's and PHP's mail libraries write a non-ASCII name) decode to a
+    quoted whole that ``parseaddr`` takes for the address; the ``<address>``
+    at its end is the address then, and what stands before it the name.
+    """
+    name, address = parseaddr(value)
+    if "@" in address and not re.search(r"[\s<>\"]", address):
+        return name.strip() or None, address.strip()
+    match = _NAME_ADDRESS.match(value.strip().strip(_NAME_QUOTES))
+    if match is None:
+        return name.strip() or None, address.strip()
+    return match[1].strip().strip(_NAME_QUOTES) or None, match[2]

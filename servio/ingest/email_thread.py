@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage, MIMEPart
-from email.utils import parseaddr
 from typing import Any
 
 from servio.ingest.base import ReaderOptions
 from servio.ingest.email_quote import Quoted, quoted_message
-from servio.ingest.email_text import clean, html_to_text, subject_is_reply, subject_key
+from servio.ingest.email_text import clean, html_to_text, sender, subject_is_reply, subject_key
 from servio.ingest.said import Said
 from servio.model import Speaker
 
@@ -106,28 +105,6 @@ def _body(msg: EmailMessage) -> tuple[str, bool]:
 
 
 #: ``Name <address>`` as the whole of a decoded From header.
-_NAME_ADDRESS = re.compile(r"^(.*?)<([^<>\s@]+@[^<>\s@]+)>$", re.S)
-_NAME_QUOTES = " \t\"'"
-
-
-def sender(value: str) -> tuple[str | None, str]:
-    """The display name and address of a decoded ``From`` header.
-
-    A name and address that came out of one RFC 2047 encoded-word
-    (``=?utf-8?b?...?=`` holding ``José García <jose@shop.example>``, as
-    Python's and PHP's mail libraries write a non-ASCII name) decode to a
-    quoted whole that ``parseaddr`` takes for the address; the ``<address>``
-    at its end is the address then, and what stands before it the name.
-    """
-    name, address = parseaddr(value)
-    if "@" in address and not re.search(r"[\s<>\"]", address):
-        return name.strip() or None, address.strip()
-    match = _NAME_ADDRESS.match(value.strip().strip(_NAME_QUOTES))
-    if match is None:
-        return name.strip() or None, address.strip()
-    return match[1].strip().strip(_NAME_QUOTES) or None, match[2]
-
-
 def mail_from_message(msg: EmailMessage, position: int, offset: int | None, options: ReaderOptions) -> Mail:
     """The facts servio needs from one parsed message."""
     name, address = sender(_header(msg, "from"))
