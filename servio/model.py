@@ -38,6 +38,10 @@ class Language(StrEnum):
     EN = "en"
 
 
+#: The codes of the languages servio understands, as its data files key their texts.
+LANGUAGES: tuple[str, ...] = tuple(language.value for language in Language)
+
+
 class ContactType(StrEnum):
     """Kinds of contact; scorecards weigh the stages per kind."""
 

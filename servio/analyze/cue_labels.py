@@ -21,8 +21,8 @@ from types import MappingProxyType
 from typing import Any
 
 from servio.analyze.cues import CueError
+from servio.model import LANGUAGES
 
-LANGUAGES = ("et", "en")
 _SOURCE = "servio/data/cues/labels.toml"
 
 

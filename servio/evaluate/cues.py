@@ -16,7 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-LANGUAGES = ("et", "en")
+from servio.model import LANGUAGES
+
 COMMON = "common"
 
 _FOLD = (("õ", "o"), ("ö", "o"), ("ä", "a"), ("ü", "u"), ("š", "s"), ("ž", "z"),

@@ -16,15 +16,14 @@ from importlib import resources
 from typing import Any
 
 from servio.evaluate.scorecard import Scorecard
+from servio.model import LANGUAGES
 from servio.results import CheckResult, Feedback, StageScore
 from servio.stages import Stage
-
-TEXT_LANGUAGES = ("et", "en")
 
 
 def texts(language: str) -> Mapping[str, Any]:
     """The coaching texts of ``language`` (``et`` or ``en``; anything else gets English). Read-only."""
-    return _texts(language if language in TEXT_LANGUAGES else "en")
+    return _texts(language if language in LANGUAGES else "en")
 
 
 @cache
@@ -49,7 +48,7 @@ def _stage_text(stage: int, kind: str, language: str) -> str:
 
 def check_text(card: Scorecard, check_id: str, kind: str, language: str) -> str | None:
     """The ``improve`` or ``praise`` text of a check: the scorecard's own, else the data file's."""
-    lang = language if language in TEXT_LANGUAGES else "en"
+    lang = language if language in LANGUAGES else "en"
     try:
         spec = card.check(check_id)
     except KeyError:

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from statistics import fmean
 
-from servio.evaluate.cues import LANGUAGES
 from servio.evaluate.feedback import pattern_name, texts
 from servio.evaluate.registry import registered_patterns
+from servio.model import LANGUAGES
 from servio.results import AgentProfile, ConversationResult, StageProfile
 from servio.stages import ALL_STAGES, info
 

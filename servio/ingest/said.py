@@ -24,8 +24,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Union
 
-#: The languages of the catalogue; English is the one a Problem's message and ``str()`` use.
-LANGUAGES = ("en", "et")
+from servio.model import LANGUAGES  # those of the catalogue; a Problem's message and str() are English
 
 Param = Union[str, int, "Said"]
 

@@ -14,11 +14,10 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from servio.model import Speaker, Turn
+from servio.model import LANGUAGES, Speaker, Turn
 from servio.results import CheckResult, ConversationResult, FailurePattern
 from servio.stages import ALL_STAGES
 
-LANGUAGES = ("et", "en")
 # The failure pattern of a solution offered before the need was clarified (servio.evaluate); it knows
 # when a fully stated need excuses a direct answer and which contact types it leaves out.
 PREMATURE_PITCH = "solution_before_needs"

@@ -47,7 +47,7 @@ def test_both_languages_have_every_code_with_the_same_placeholders() -> None:
     assert set(english) == set(estonian)
     different = [code for code in english if placeholders(english[code]) != placeholders(estonian[code])]
     assert different == []
-    assert LANGUAGES == ("en", "et")
+    assert set(LANGUAGES) == {"en", "et"}  # the catalogue languages (only membership is read)
 
 
 def test_every_code_the_source_says_is_in_the_catalogue_and_none_is_unused() -> None:
