@@ -119,10 +119,37 @@ def test_buying_and_ordering_words_outside_a_how_to_question(customer: str, lang
     ("Tere! Vabandust viivitusest.", False),
     ("Tere, küsimus arvest.", False),
     ("Tere, 5 eurot novembrist.", False),
+    # the greeting may name the time of day (audit rep21 F1: 59 of 59 such openings were flagged)
+    ("Tere päevast, Rein Balti Pangast. Millega saan teile täna abiks olla?", True),
+    ("Tere hommikust! Kadri Teliast, kuidas saan aidata?", True),
+    ("Tere õhtust, Jaan Telekomist.", True),
+    ("Head päeva, Mari Swedbankist.", True),
+    ("Tere päevast, kirjutan arvest.", False),
+    ("Tere hommikust, aitäh kirjast!", False),
 ])
 def test_name_and_company_in_the_elative(text: str, expected: bool) -> None:
     tagged = convo((A, {1}, text), (C, {3}, "..."))
     assert run("self_introduction", tagged) == (expected, 0)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Good afternoon, Mart from Baltic Bank here. How can I help you today?", True),
+    ("Good morning, Mart from Baltic Bank. How can I help you today?", True),
+    ("Good evening, Sam here.", True),
+    ("Hello, Mart from Baltic Bank.", True),
+    ("Good morning, where is your order from?", False),
+    ("Good afternoon. How can I help you today?", False),
+])
+def test_a_time_of_day_greeting_before_a_name_introduces_the_agent(text: str, expected: bool) -> None:
+    tagged = convo((A, {1}, text), (C, {3}, "..."), language="en")
+    assert run("self_introduction", tagged) == (expected, 0)
+
+
+@pytest.mark.parametrize("text", ["Good afternoon, Mart from Baltic Bank here. How can I help you today?",
+                                  "Good morning. How can I help you today?"])
+def test_a_time_of_day_greeting_is_warm(text: str) -> None:
+    tagged = convo((A, {1, 2}, text), (C, {3}, "..."), language="en")
+    assert run("tone_not_curt", tagged) == (True, 0)
 
 
 # -- a phone pickup that says the agent is listening invites the caller to speak ----------------------------
