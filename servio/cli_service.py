@@ -411,6 +411,19 @@ def _checked_scorecard(settings: Any) -> None:
         read_scorecard(settings.scorecard, where="scorecard setting: ")
 
 
+def _reading_options(args: argparse.Namespace) -> list[str]:
+    """The options given that only reading files takes (``--channel phone`` with ``--database`` would
+    otherwise be dropped without a word, and the report cover every channel)."""
+    from servio.analyze.registry import DEFAULT_TAGGER
+
+    given = [("--format", args.format), ("--strict", args.strict), ("--lang", args.lang),
+             ("--encoding", args.encoding), ("--channel", args.channel),
+             ("--tagger", args.tagger != DEFAULT_TAGGER), ("--column", args.column),
+             ("--agent-domain", args.agent_domain), ("--speaker", args.speaker),
+             ("--workers", args.workers != 1)]
+    return [flag for flag, value in given if value]
+
+
 def cmd_report(args: argparse.Namespace, session: Any) -> int:
     from servio.cli import UsageError, check_output, majority_language
     from servio.report.html import build_report
@@ -434,6 +447,11 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
             raise UsageError("--model tags files; the results in a database were tagged when imported")
         if args.scorecard:
             raise UsageError("--scorecard scores files; the results in a database were scored when imported")
+        reading = _reading_options(args)
+        if reading:
+            raise UsageError(f"{', '.join(reading)} {'reads' if len(reading) == 1 else 'read'} files; a "
+                             "report from --database covers the stored results as imported (choose them "
+                             "with --team, --agent, --from and --to)")
         with _database_errors(args.database):
             results, conversations, known = _results_from_store(args, scope)
     else:

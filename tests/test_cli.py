@@ -389,8 +389,8 @@ def test_database_that_cannot_be_opened_is_a_clear_error(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}"
     # a report reads the database instead of files (files beside --database are a usage error, D11)
-    given = [str(gold_file)] if command == "import" else []
-    args = [command, *given, "--database", url, "--tagger", "rules", "--no-progress"]
+    given = [str(gold_file), "--tagger", "rules"] if command == "import" else []  # a report reads no files
+    args = [command, *given, "--database", url, "--no-progress"]
     args += ["-o", str(tmp_path / "r.html")] if command == "report" else []
     assert main(args) == 2
     err = capsys.readouterr().err

@@ -29,7 +29,8 @@ def one(tmp_path: Path) -> Path:
 
 
 def _report(args: list[str], out: Path) -> int:
-    return main(["report", *args, "-o", str(out), "--tagger", "rules", "--no-progress"])
+    tagger = [] if "--database" in args else ["--tagger", "rules"]  # a database's results are tagged already
+    return main(["report", *args, "-o", str(out), *tagger, "--no-progress"])
 
 
 def test_an_empty_input_is_an_error_and_no_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -218,6 +219,28 @@ def test_files_or_examples_with_a_database_are_a_usage_error(tmp_path: Path, one
     err = capsys.readouterr().err
     assert "--database reports on the results stored there" in err and "would not be read" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("given,named", [
+    (["--channel", "phone"], "--channel reads files"),
+    (["--lang", "et", "--speaker", "Kati=agent"], "--lang, --speaker read files"),
+    (["--tagger", "rules"], "--tagger reads files"),
+    (["--workers", "2"], "--workers reads files"),
+])
+def test_reading_options_with_a_database_are_a_usage_error(tmp_path: Path, one: Path, given: list[str],
+                                                          named: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Audit rep21 F2: --channel phone with --database was dropped without a word, and the 'calls' report
+    covered every channel."""
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    assert main(["import", str(one), "--database", db, "--tagger", "rules", "--no-progress"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "r.html"
+    assert _report([*given, "--database", db], out) == 2
+    err = capsys.readouterr().err
+    assert named in err and "--team, --agent, --from and --to" in err
+    assert not out.exists()
+    assert _report(["--database", db], out) == 0  # the report itself is fine
 
 
 def test_a_missing_database_file_is_named_and_not_made(tmp_path: Path,
