@@ -26,6 +26,8 @@ PREMATURE_PITCH = "solution_before_needs"
 UNFINISHED_BY = MappingProxyType({"only_closed_questions": 3})
 # The part of the goodbye procedure that ends it (a scorecard check id and a key of [goodbye]).
 GOODBYE_END = "farewell"
+# A customer's turn of this many words or fewer, with no question mark, is a bare answer (_bare_answer).
+_BARE_WORDS = 2
 
 
 class HintDataError(ValueError):
@@ -155,7 +157,8 @@ def agent_stages(turns: Sequence[Turn], stages: Sequence[frozenset[int]]) -> fro
 
 def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights: Mapping[int, float],
                rules: HintRules | None = None, *, unfinished: frozenset[int] = frozenset(),
-               premature: int | None = None, contact_type: str | None = None) -> int | None:
+               premature: int | None = None, contact_type: str | None = None,
+               farewell: bool = False) -> int | None:
     """The stage the agent could carry next, or None when none is left.
 
     When the customer's last turn (after the agent's last) carries a stage
@@ -181,14 +184,23 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
     ``contact_type``: in a type of ``answer_is_solution`` an agent turn
     carrying one of its stages after the customer's latest question (their
     last turn of finding out) answers it and counts as the solution (6).
+
+    ``farewell``: the agent has said goodbye (the goodbye procedure's farewell). Unless a customer has
+    raised a new need since, no step is left: the warnings name what was missed, a premature pitch or
+    a yes/no question included, but the hint does not send the agent back to the need after
+    "Have a nice day!".
     """
     rules = rules or hint_rules()
     answers = rules.answer_is_solution.get(contact_type or "", frozenset())
     if answers:
         stages = _answers_as_solutions(turns, stages, answers, rules)
+    start = _reopened_at(turns, stages, rules)  # on the stages as tagged: a goodbye after a pitch is one
+    if farewell and not start:
+        return None
+    if premature is not None and premature < start:  # a pitch before the goodbye: a new need starts afresh
+        premature = None
     if premature is not None:
         stages = _without_pitch(turns, stages, premature, rules)
-    start = _reopened_at(turns, stages, rules)
     by_agent = agent_stages(turns[start:], stages[start:])
     if start:  # a new need after the goodbye: the opening stays done, finding out starts again
         by_agent |= agent_stages(turns, stages) & frozenset(rules.phases[0])
@@ -201,8 +213,9 @@ def next_stage(turns: Sequence[Turn], stages: Sequence[frozenset[int]], weights:
     # on?" begins finding out, an open question is still to come
     by_agent -= unfinished
     last = _last_customer(turns)
-    if last is not None:
-        pending = sorted((stages[last] & rules.answer_customer) - by_agent)
+    if last is not None and _last_agent(turns) >= 0:  # before the agent says anything: the greeting
+        asked = stages[last] - rules.reopen_on if _bare_answer(turns[last]) else stages[last]
+        pending = sorted((asked & rules.answer_customer) - by_agent)
         if pending and last > _last_agent(turns):
             return pending[0]
     floor = next((phase[0] for phase in rules.phases if frontier in phase), 1)
@@ -253,8 +266,16 @@ def _reopened_at(turns: Sequence[Turn], stages: Sequence[frozenset[int]], rules:
     if last is None:
         return 0
     reopened = any(turns[i].speaker is Speaker.CUSTOMER and stages[i] & rules.reopen_on
-                   for i in range(last + 1, len(turns)))
+                   and not _bare_answer(turns[i]) for i in range(last + 1, len(turns)))
     return last + 1 if reopened else 0
+
+
+def _bare_answer(turn: Turn) -> bool:
+    """A customer's bare answer ("no", "ei", "ok thanks"): two words at most and no question. It raises
+    no new need and asks for no options (the stages of ``reopen_on``), whatever the tagger gives it: a lone
+    "no" after "Anything else?" was tagged 5, and the hint told the agent to lay out the options again. A
+    bare "thanks, bye" still calls for the goodbye."""
+    return "?" not in turn.text and len(turn.text.split()) <= _BARE_WORDS
 
 
 def _last_customer(turns: Sequence[Turn]) -> int | None:
@@ -290,12 +311,13 @@ def hint_for(turns: Sequence[Turn], result: ConversationResult) -> Hint:
     stages = [t.stages for t in result.turns]
     weights = {s.stage: s.weight for s in result.stage_scores}
     missing = goodbye_missing(result, texts)
+    farewell = any(c.id == GOODBYE_END and c.passed for c in _goodbye_checks(result, texts))
     premature = next((f.turn for f in result.failures if f.id == PREMATURE_PITCH), None)
     unfinished = frozenset(UNFINISHED_BY[f.id] for f in result.failures if f.id in UNFINISHED_BY)
     if missing:
         unfinished |= {7}
     stage = next_stage(turns, stages, weights, unfinished=unfinished, premature=premature,
-                       contact_type=result.contact_type)
+                       contact_type=result.contact_type, farewell=farewell)
     frontier = max(agent_stages(turns, stages), default=0)
     if stage is None:
         text = texts.done

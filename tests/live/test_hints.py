@@ -16,7 +16,7 @@ FULL = {s: 1.0 for s in range(1, 8)}
 
 
 def _turns(*speakers: Speaker) -> list[Turn]:
-    return [Turn(speaker=s, text="x") for s in speakers]
+    return [Turn(speaker=s, text="a turn of some words") for s in speakers]
 
 
 def test_before_the_agent_speaks_the_next_stage_is_attunement() -> None:
@@ -165,7 +165,7 @@ def test_a_new_need_after_the_goodbye_starts_finding_out_again() -> None:
               frozenset({3})]
     assert next_stage(turns, stages, FULL) == 3
     # no new greeting is asked for; once the agent clarifies, the rest follows as usual
-    more = [*turns, Turn(speaker=A, text="x")]
+    more = [*turns, Turn(speaker=A, text="a turn of some words")]
     assert next_stage(more, [*stages, frozenset({3})], FULL) == 4
     # a customer's farewell after the goodbye reopens nothing
     assert next_stage(turns, [*stages[:-1], frozenset({7})], FULL) is None
@@ -180,7 +180,7 @@ def test_a_question_about_options_after_the_goodbye_is_answered_with_options() -
     assert next_stage(turns, stages, FULL) == 5
     # it reopens the chat like a new need: once the agent has set out the options, finding out goes on
     # from the start of its phase (the agent's stages count afresh after the goodbye)
-    more = [*turns, Turn(speaker=A, text="x")]
+    more = [*turns, Turn(speaker=A, text="a turn of some words")]
     assert next_stage(more, [*stages, frozenset({5})], FULL) == 3
 
 
@@ -332,7 +332,7 @@ def test_a_premature_pitch_does_not_count_as_the_solution() -> None:
     assert next_stage(turns, stages, FULL) == 7  # without the evaluation's verdict: a solution is a solution
     assert next_stage(turns, stages, FULL, premature=1) == 3
     # the agent then asks about the need: values and options follow where they weigh enough
-    more = [*turns, Turn(speaker=A, text="x")]
+    more = [*turns, Turn(speaker=A, text="a turn of some words")]
     assert next_stage(more, [*stages, frozenset({3})], FULL, premature=1) == 4
     assert next_stage(more, [*stages, frozenset({3})], {**FULL, 4: 0.25}, premature=1) == 5
     # a solution offered after the need was clarified counts again: the goodbye is next
@@ -518,3 +518,45 @@ def test_the_reopening_examples_of_live_md_reopen_with_the_default_tagger(langua
     for speaker, said in zip([C, A, C, A, A], opening, strict=True):
         session.add_turn(speaker, said)
     assert session.add_turn(C, text).next_stage == expected
+
+
+def test_after_the_farewell_no_step_is_left_even_after_a_premature_pitch() -> None:
+    # audit live21 M8: after "Aitäh ja ilusat päeva!" the hint still asked about the need, because the
+    # premature pitch kept the agent in finding out; the warning names the miss, the hint is done
+    turns = _turns(C, A, C, A, C, A)
+    stages = [frozenset({1, 3}), frozenset({1, 2}), frozenset({3}), frozenset({3, 6}), frozenset({6}),
+              frozenset({7})]
+    assert next_stage(turns, stages, FULL, premature=3) == 4  # "Anything else?" alone: finding out goes on
+    assert next_stage(turns, stages, FULL, premature=3, farewell=True) is None
+    # a new need after the farewell still reopens the chat, the old pitch left behind
+    reopened = [*turns, Turn(speaker=C, text="oi oota, mu telekapult ka ei tööta")]
+    assert next_stage(reopened, [*stages, frozenset({3})], FULL, premature=3, farewell=True) == 3
+
+
+def test_before_the_agent_speaks_the_greeting_comes_before_answering_the_customer() -> None:
+    # audit live21 M6: "Hi, do you have any iPhone deals?" [1, 5] as the chat's first turn got "Make clear
+    # what is possible" instead of the greeting
+    assert next_stage(_turns(C), [frozenset({1, 3, 5})], FULL) == 1
+    assert next_stage(_turns(C, A, C), [frozenset({1, 3}), frozenset({1, 2}), frozenset({5})], FULL) == 5
+
+
+@pytest.mark.parametrize("text,expected", [("no", 7), ("ei aitäh", 7), ("Is there a cheaper plan?", 5),
+                                           ("kas on ka odavam pakett", 5)])
+def test_a_bare_answer_asks_for_no_options(text: str, expected: int) -> None:
+    # audit live21 M4: a lone "no" after "Done ... Anything else?" was tagged 5 and the hint said "Make clear
+    # what is possible"; a real question about options still gets them
+    turns = [*_turns(A, C, A), Turn(speaker=C, text=text)]
+    stages = [frozenset({1, 2, 3}), frozenset({3}), frozenset({6, 7}), frozenset({5})]
+    assert next_stage(turns, stages, FULL, unfinished=frozenset({7})) == expected
+
+
+def test_an_estonian_support_chat_with_a_direct_fix_ends_done() -> None:
+    session = new_session("m8", "me", SessionInfo(language=Language.ET))
+    chat = [(C, "tere, mu internet ei toota"), (A, "Tere! Mina olen Liis Telekomist. Kuidas saan aidata?"),
+            (C, "wifi ei tööta, ruuter vilgub punaselt"),
+            (A, "Tegin liinile taaskäivituse, palun lülitage ruuter välja ja sisse. Kas nüüd töötab?"),
+            (C, "jah töötab"), (A, "Tore! Kas saan veel aidata?"), (C, "ei aitäh"),
+            (A, "Aitäh ja ilusat päeva!")]
+    for speaker, text in chat:
+        update = session.add_turn(speaker, text)
+    assert update.next_stage is None and update.hint == hint_texts("et").done
