@@ -232,6 +232,19 @@ def signed(v: float | None) -> str:
     return f"+{r}" if r > 0 else f"−{-r}" if r < 0 else "0"
 
 
+def bound_text(v: float) -> str:
+    """An interval's bound as printed: :func:`signed`, but a bound near zero keeps the decimals that say
+    which side of zero it is on ("+0.1 … +9", "−0.3 … +4"), so that an interval read as a clear change
+    never prints as "0 … +9", like one that holds zero."""
+    if v == 0 or round(v) != 0:
+        return signed(v)
+    digits = 1
+    while round(abs(v), digits) == 0 and digits < 3:
+        digits += 1
+    text = f"{abs(v):.{digits}f}" if round(abs(v), digits) else "<0.001"
+    return f"+{text}" if v > 0 else f"−{text}"
+
+
 def shown_change(before: float | None, after: float | None) -> str:
     """The change between two means as printed beside them: that of the whole numbers shown
     (``73 → 67`` is ``−6`` even when the exact means, 73.4 and 66.6, differ by 6.8), so that a reader can

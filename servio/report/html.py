@@ -189,7 +189,7 @@ def _comparison(earlier: Earlier, earlier_period: str, period: str, language: st
     out["rows"] = [{"label": label, "before": shown(c.before), "after": shown(c.after),
                     "change": charts.shown_change(c.before, c.after), "verdict": c.verdict,
                     "interval": "–" if c.low is None or c.high is None
-                    else f"{charts.signed(c.low)} … {charts.signed(c.high)}"}
+                    else f"{charts.bound_text(c.low)} … {charts.bound_text(c.high)}"}
                    for label, _, c in figures]
     out["patterns"] = [{"name": pattern_name(p.id, language), "before": p.before, "after": p.after,
                         "before_share": _share(p.before, cmp.n_before, language),

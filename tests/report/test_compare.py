@@ -146,6 +146,17 @@ def test_the_printed_change_is_that_of_the_printed_means() -> None:
     assert raw["change"] == pytest.approx(-6.8)
 
 
+@pytest.mark.parametrize("value,shown", [(0.093, "+0.1"), (-0.3, "−0.3"), (0.004, "+0.004"),
+                                          (-0.0004, "−<0.001"), (0.0, "0"), (8.6, "+9"), (-4.4, "−4"),
+                                          (0.5, "+0.5")])
+def test_an_interval_bound_near_zero_says_its_side(value: float, shown: str) -> None:
+    """Audit rep21 F3: "+5, 95 % interval 0 … +9, clear improvement" (the lower bound was 0.093): a bound
+    rounded to 0 read as an interval that holds zero, beside its "clear" verdict."""
+    from servio.report.charts import bound_text
+
+    assert bound_text(value) == shown
+
+
 def test_report_compares_in_estonian() -> None:
     page = build_report(_training(), scope="agent", id="ann", date_from="2026-10-01", date_to="2026-10-31",
                         compare_from="2026-09-01", compare_to="2026-09-30", language="et")
