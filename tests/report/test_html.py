@@ -300,3 +300,19 @@ def test_estonian_report_writes_shares_with_a_space_before_the_percent_sign(resu
     assert re.search(r'<td class="num">2</td><td class="num">67\u00a0%', html)  # 2 of ann's 3
     words = re.sub(r"<[^>]+>", " ", html.split("<style>")[0] + html.split("</style>")[-1])
     assert not re.search(r"\d%", words)
+
+
+@pytest.mark.parametrize("language,said", [("en", "1 of these 3 conversations is incomplete"),
+                                           ("et", "Neist 3 vestlusest üks on poolik")])
+def test_a_report_says_how_many_of_its_conversations_are_incomplete(language: str, said: str) -> None:
+    """Audit rep21 F8: the dashboard's team page counted an incomplete conversation, the team's report did
+    not mention it, and the board copy silently included scores that may be wrong."""
+    from dataclasses import replace
+
+    results = [make_result(f"c{i}", "ann", "North", "2026-10-0" + str(i + 1), {1: 80.0, 7: 60.0})
+               for i in range(3)]
+    page = build_report(results, scope="team", id="North", language=language)
+    assert 'id="incomplete"' not in page
+    results[1] = replace(results[1], unread=("chats.csv:12",))
+    page = build_report(results, scope="team", id="North", language=language)
+    assert 'id="incomplete"' in page and said in page
