@@ -132,7 +132,8 @@ def trend_points(results: Sequence[ConversationResult], href: Callable[[date, da
                  language: str = "en") -> tuple[tuple[TrendPoint, ...], str]:
     """Mean overall score per day, week (spans over 3 weeks) or month (over 4 months), and the bucket;
     a point per bucket with conversations (none for an empty one), at the bucket's first day, labelled as
-    ``language`` writes days (Estonian 01.09.2026 and 09.2026, else ISO)."""
+    ``language`` writes days (Estonian 01.09.2026 and 09.2026, else ISO) by that day, or for the first
+    bucket by the first day with a conversation when the bucket began before it."""
     dated = [(d, r) for r in results if (d := result_date(r)) is not None]
     if not dated:
         return (), "week"
@@ -142,8 +143,11 @@ def trend_points(results: Sequence[ConversationResult], href: Callable[[date, da
     for d, r in dated:
         groups.setdefault(buckets.start_of(d, bucket), []).append(r.overall)
     points = []
+    first = min(d for d, _ in dated)
     for start in sorted(groups):
-        label = day_text(start, language, month=bucket == "month")
+        # a week is labelled by its Monday, but the first one by the first day with a conversation: an
+        # October report's trend does not open on "28.09.2026", nor a team that began in September on "31.08"
+        label = day_text(max(start, first), language, month=bucket == "month")
         link = href(start, buckets.end_of(start, bucket)) if href else None
         values = groups[start]
         points.append(TrendPoint(start=start, label=label, value=fmean(values), count=len(values), href=link))

@@ -316,3 +316,17 @@ def test_a_report_says_how_many_of_its_conversations_are_incomplete(language: st
     results[1] = replace(results[1], unread=("chats.csv:12",))
     page = build_report(results, scope="team", id="North", language=language)
     assert 'id="incomplete"' in page and said in page
+
+
+def test_the_first_week_is_labelled_by_its_first_day_with_a_conversation() -> None:
+    """Audit rep21 F6: an October report's trend opened on "28.09.2026", the Monday of the week of 1-4
+    October; the point still stands at its week's Monday, only the label is the period's own day."""
+    from datetime import date
+
+    from servio.report.summary import trend_points
+
+    days = ["2026-10-01", "2026-10-02", "2026-10-07", "2026-10-14", "2026-10-28"]
+    chosen = [make_result(f"o{i}", "pia", "North", d, {1: 60.0}) for i, d in enumerate(days)]
+    points, bucket = trend_points(chosen, language="et")
+    assert bucket == "week" and points[0].start == date(2026, 9, 28)
+    assert [p.label for p in points] == ["01.10.2026", "05.10.2026", "12.10.2026", "26.10.2026"]
