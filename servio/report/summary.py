@@ -120,10 +120,12 @@ def stage_values(results: Sequence[ConversationResult]
 
 
 def pattern_counts(results: Sequence[ConversationResult], language: str) -> tuple[PatternCount, ...]:
-    """Failure patterns, most frequent first, each with the ids of the conversations showing it."""
+    """Failure patterns, most frequent first, each with the ids of the conversations showing it, in id
+    order: a report from files and one from the database, which reads them in id order, name the same
+    first ten."""
     out = []
     for pid, _ in failure_counts(results):
-        ids = tuple(r.conversation_id for r in results if any(f.id == pid for f in r.failures))
+        ids = tuple(sorted(r.conversation_id for r in results if any(f.id == pid for f in r.failures)))
         out.append(PatternCount(id=pid, name=pattern_name(pid, language), conversation_ids=ids))
     return tuple(out)
 

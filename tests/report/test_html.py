@@ -330,3 +330,15 @@ def test_the_first_week_is_labelled_by_its_first_day_with_a_conversation() -> No
     points, bucket = trend_points(chosen, language="et")
     assert bucket == "week" and points[0].start == date(2026, 9, 28)
     assert [p.label for p in points] == ["01.10.2026", "05.10.2026", "12.10.2026", "26.10.2026"]
+
+
+def test_pattern_conversations_are_named_in_id_order_whatever_the_input_order() -> None:
+    """Audit rep21 F12: a report from files named 'bb-0098, bb-0033, ...' (file order) where the same report
+    from the database named 'bb-0032, bb-0033, ...'."""
+    from servio.report.summary import pattern_counts
+
+    results = [make_result(cid, "pia", "North", "2026-10-01", {1: 50.0}, failures=("no_close",))
+               for cid in ("bb-0098", "bb-0033", "bb-0056", "bb-0032")]
+    (counted,) = pattern_counts(results, "en")
+    assert counted.conversation_ids == ("bb-0032", "bb-0033", "bb-0056", "bb-0098")
+    assert pattern_counts(list(reversed(results)), "en") == pattern_counts(results, "en")
