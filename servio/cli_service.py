@@ -472,8 +472,10 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         notes.append(f"note: no conversation from {args.compare_from} to {args.compare_to} {source} to "
                      f"compare with{f' ({scope} {ident})' if ident else ''}")
     # the report's own conversations choose its language: an English team's report in a mostly Estonian input
+    # (a quiet period: the agent's or team's conversations on other days, else all of them)
     language = args.report_lang or majority_language(
-        select(results, scope=scope, id=ident, date_from=args.date_from, date_to=args.date_to))
+        select(results, scope=scope, id=ident, date_from=args.date_from, date_to=args.date_to)
+        or select(results, scope=scope, id=ident) or results)
     html = build_report(
         results,
         conversations,

@@ -206,6 +206,19 @@ def test_a_report_is_in_the_language_of_most_of_its_conversations(mostly_estonia
     assert '<html lang="en">' in out.read_text("utf-8")
 
 
+def test_a_quiet_period_is_said_in_the_language_of_the_teams_other_days(mostly_estonian: Path,
+                                                                       tmp_path: Path) -> None:
+    """Audit rep21 F14: an Estonian team's empty August came out in English unless --report-lang was given."""
+    out = tmp_path / "r.html"
+    assert _report([str(mostly_estonian), "--team", "Tartu", "--from", "2026-08-01", "--to", "2026-08-31"],
+                   out) == 0
+    page = out.read_text("utf-8")
+    assert '<html lang="et">' in page and "Tartu" in page
+    assert _report([str(mostly_estonian), "--team", "Tallinn", "--from", "2026-08-01", "--to", "2026-08-31"],
+                   out) == 0
+    assert '<html lang="en">' in out.read_text("utf-8")
+
+
 @pytest.mark.parametrize("given", [["FILE"], ["--examples"]])
 def test_files_or_examples_with_a_database_are_a_usage_error(tmp_path: Path, one: Path, given: list[str],
                                                              capsys: pytest.CaptureFixture[str]) -> None:

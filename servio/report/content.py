@@ -90,13 +90,16 @@ def report_content(results: Sequence[ConversationResult], *, scope: str = "perio
                    compare_to: date | str | None = None) -> Report:
     """The report of one agent (``scope="agent"``), one team or all of ``results`` within the dates.
 
-    ``language`` None writes it in the language of most of its conversations (:func:`report_language`).
+    ``language`` None writes it in the language of most of its conversations (:func:`report_language`);
+    a quiet period in that of the agent's or team's conversations on other days (an Estonian team's
+    empty August is said in Estonian), else of all of ``results``.
     With ``compare_from`` and ``compare_to`` the conversations of that earlier period, selected the same
     way, are compared with the report's own. Raises ValueError for an unknown scope or language, a
     missing id, or half a comparison period.
     """
     chosen = summary.select(results, scope=scope, id=id, date_from=date_from, date_to=date_to)
-    language = report_language(chosen) if language is None else language
+    if language is None:
+        language = report_language(chosen or summary.select(results, scope=scope, id=id) or results)
     if language not in LANGUAGES:
         raise ValueError(f"language must be 'et' or 'en', not {language!r}")
     start, end = summary.as_date(compare_from), summary.as_date(compare_to)
