@@ -30,6 +30,13 @@ from tests.evaluate.build import A, C, convo
     ("et", "Kas teil kõnepaketid on ka perele?", ContactType.SALES),
     ("en", "I'd like a new laptop.", ContactType.SALES),
     ("en", "I want a new phone plan.", ContactType.SALES),
+    # audit live21 M7/m5: a fault report that names the customer's plan is no sale; a no-show or a useless
+    # service is a complaint
+    ("en", "Since Thursday web pages will not load and apps say there is no connection. My wife's phone on "
+           "the same plan works.", ContactType.SUPPORT),
+    ("et", "Veebilehed ei laadi, pole ühendust. Naise telefon samal paketil töötab.", ContactType.SUPPORT),
+    ("en", "your technician didn't show up today. i took a day off work for this!!", ContactType.COMPLAINT),
+    ("et", "Teie klienditeenindus on täiesti kasutu. Ootasin telefonil 40 minutit", ContactType.COMPLAINT),
 ])
 def test_detected_from_the_customer_words(language: str, customer: str, expected: ContactType) -> None:
     tagged = convo((C, {3}, customer), (A, {6}, "..."), language=language)
