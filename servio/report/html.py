@@ -203,7 +203,9 @@ def _share(count: int, n: int, language: str) -> str:
 
 def _heatmap(rows: Sequence[AgentRow], language: str, ids: charts.ChartIds) -> str:
     unknown = strings(language)["unknown"]
-    drawn = [(unknown if row.agent_id is None else row.agent_id, row.values, row.overall) for row in rows]
+    # each agent with the number of their conversations: a row of one conversation is no profile yet
+    drawn = [(f"{unknown if row.agent_id is None else row.agent_id} ({row.conversations})", row.values,
+              row.overall) for row in rows]
     # one chart per HEATMAP_ROWS agents: each fits an A4 page with its stage headings
     return "".join(charts.heatmap(drawn[i:i + HEATMAP_ROWS], language=language, ids=ids)
                    for i in range(0, len(drawn), HEATMAP_ROWS))

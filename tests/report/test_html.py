@@ -49,7 +49,9 @@ def test_agent_report_has_every_section_for_that_agent_only(results) -> None:
 
 def test_team_report_has_the_heatmap_and_period_report_filters_dates(results) -> None:
     team = build_report(results, None, scope="team", id="North", language="en")
-    assert 'id="heatmap"' in team and ">ann<" in team and ">bob<" in team and ">cid<" not in team
+    # each agent's row is named with the number of their conversations (audit rep21 F9)
+    assert 'id="heatmap"' in team and re.search(r">ann \(\d+\)<", team) and re.search(r">bob \(\d+\)<", team)
+    assert ">cid (" not in team
     assert "red is weak, blue is strong" in team  # what the heatmap's colours mean
     bars = build_report(results, None, scope="agent", id="ann", language="et")
     assert ">hinne</text>" in bars and ">olemas</text>" in bars  # the two numbers beside each bar, named
@@ -154,7 +156,7 @@ def test_a_large_team_heatmap_is_split_into_page_sized_charts_each_with_its_head
         height = float(re.search(r'height="([\d.]+)"', chart).group(1))
         assert height <= 900
     assert sum(chart.count("agent") for chart in charts) >= 40
-    assert ">agent00<" in charts[0] and ">agent39<" in charts[1]
+    assert ">agent00 (1)<" in charts[0] and ">agent39 (1)<" in charts[1]
 
 
 def test_profile_and_trend_charts_say_what_they_show_in_visible_text(results) -> None:
