@@ -179,6 +179,12 @@ def test_a_pickup_that_listens_invites_the_caller(text: str, language: str, expe
     ("I've changed the plan; it takes effect on 1 December. Anything else?", "en", True),
     ("The technician comes on Friday. Thanks!", "en", True),
     ("Anything else I can help with? Have a nice day!", "en", False),
+    # a recap named as one, an offer kept for days (audit live21 m2: the hint asked for the recap just given)
+    ("Tore! Kokkuvõte: meelelahutuspakett on lõpetatud, 23,97 € tuleb tagasi. Kas saan veel aidata?", "et",
+     True),
+    ("I've saved an offer for the 15 Pro on your account for 7 days. Anything else?", "en", True),
+    ("The offer is valid until Friday. Anything else?", "en", True),
+    ("It has been broken for 7 years, sorry. Anything else?", "en", False),
 ])
 def test_next_step_with_words_between_or_a_date(text: str, language: str, expected: bool) -> None:
     tagged = convo((C, {3}, "..."), (A, {6}, "..."), (C, {6}, "..."), (A, {7}, text), language=language)
