@@ -117,10 +117,11 @@ class View:
         return None
 
     def questions(self, index: int, skip: Iterable[str] = ()) -> tuple[str, ...]:
-        """The question sentences ("?") of turn ``index``, folded, less those with a ``skip`` group cue."""
+        """The question sentences ("?") of turn ``index``, folded, less those with a ``skip`` group cue. A
+        question mark without a word before it (an agent's bare "?") asks nothing."""
         found = self._questions.get(index)
         if found is None:
-            found = tuple(q.strip() for q in _QUESTION.findall(self.texts[index]))
+            found = tuple(q.strip() for q in _QUESTION.findall(self.texts[index]) if _WORD.search(q))
             self._questions[index] = found
         for group in skip:
             pattern = self.cues.pattern(group, self.language)

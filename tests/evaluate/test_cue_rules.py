@@ -226,3 +226,18 @@ def test_a_gap_skips_words_of_one_sentence() -> None:
 def test_a_gap_cannot_start_or_end_a_cue(cue: str) -> None:
     with pytest.raises(ValueError, match="gap"):
         parse_cue_tables({"et": {"next_step": [cue]}}, "card.toml")
+
+
+def test_a_bare_question_mark_asks_nothing() -> None:
+    """Audit live21 m9: an agent's bare "?" counted as a closed question about the need, so "only yes/no
+    questions" pointed at it while the agent's real question was open."""
+    from servio.evaluate import evaluate
+
+    tagged = convo((C, {3}, "Mu internet ei tööta."), (A, {1}, "Tere!"), (A, set(), "?"),
+                   (C, {3}, "Ruuter vilgub."), (A, {3}, "Mis värvi tuli seal põleb?"),
+                   (C, {3}, "Punane."), (A, {6}, "Taaskäivitasin liini, nüüd peaks töötama."))
+    assert "only_closed_questions" not in [f.id for f in evaluate(tagged).failures]
+    closed = convo((C, {3}, "Mu internet ei tööta."), (A, {1}, "Tere!"), (A, set(), "?"),
+                   (C, {3}, "Ruuter vilgub."), (A, {3}, "Kas ruuter on sees?"),
+                   (C, {3}, "Jah."), (A, {6}, "Taaskäivitasin liini, nüüd peaks töötama."))
+    assert [f.turn for f in evaluate(closed).failures if f.id == "only_closed_questions"] == [4]
