@@ -319,6 +319,10 @@ def test_a_short_offer_put_as_a_question_seeks_agreement(offer: str, language: s
     ("Okei, teeme nii.", "et", (None, None)),
     ("reede 17 sobib", "et", (None, None)),
     ("Sounds good, let's do that.", "en", (None, None)),
+    # a choice between the options (audit a11y21, the agent's chair: "ask for agreement" was coached after it)
+    ("reisipakett tundub moistlikum. kuidas ma selle saan?", "et", (None, None)),
+    ("Eelistan pakiautomaati.", "et", (None, None)),
+    ("I'd prefer the parcel locker, how do I get it?", "en", (None, None)),
     # not agreement: a refusal, or a bare yes answering something else
     ("ei, see ei sobi mulle", "et", (False, 3)),
     ("Jah, aga kust ma pidin seda teadma?", "et", (False, 3)),
