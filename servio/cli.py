@@ -87,6 +87,10 @@ def _add_input(p: argparse.ArgumentParser, *, examples: bool = True, model: bool
     p.add_argument("--encoding", metavar="NAME",
                    help="read text files in this encoding, e.g. cp1252 (Windows-1252, English and Western "
                    "European Excel), cp1257 (Windows-1257, Estonian Excel), utf-8 (default: detect)")
+    p.add_argument("--time-zone", metavar="ZONE",
+                   help="the site's IANA time zone, e.g. Europe/Tallinn: times with an offset (UTC "
+                   "exports) are moved into it and times without one taken as its own, so that a "
+                   "conversation counts on the site's day (default: each time as written)")
     p.add_argument("--channel", metavar="CHANNEL",
                    help="the channel of conversations whose file does not say it: chat, email, phone, "
                    "twitter or other (default: chat, phone for call transcripts, email for e-mail)")
@@ -556,7 +560,8 @@ def _reader_options(args: argparse.Namespace) -> Any:
     options = ReaderOptions.from_cli(columns=columns, agent_domains=list(args.agent_domain),
                                      speaker_values=speakers, gold_stages=gold,
                                      encoding=getattr(args, "encoding", None),
-                                     channel=getattr(args, "channel", None))
+                                     channel=getattr(args, "channel", None),
+                                     time_zone=getattr(args, "time_zone", None))
     from servio.ingest.remedies import given_options
 
     _GIVEN.update(given_options(options))

@@ -417,7 +417,7 @@ def _reading_options(args: argparse.Namespace) -> list[str]:
     from servio.analyze.registry import DEFAULT_TAGGER
 
     given = [("--format", args.format), ("--strict", args.strict), ("--lang", args.lang),
-             ("--encoding", args.encoding), ("--channel", args.channel),
+             ("--encoding", args.encoding), ("--channel", args.channel), ("--time-zone", args.time_zone),
              ("--tagger", args.tagger != DEFAULT_TAGGER), ("--column", args.column),
              ("--agent-domain", args.agent_domain), ("--speaker", args.speaker),
              ("--workers", args.workers != 1)]

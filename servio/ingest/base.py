@@ -175,6 +175,9 @@ class ReaderOptions:
     keep_signoff: bool = True
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
     gold_stages: bool = True  # read the turns' gold ``stages``; ``servio tag`` ignores them (off)
+    #: the site's IANA time zone (``Europe/Tallinn``): times with an offset are moved into it (the same
+    #: moment), times without one are taken as its own, so a conversation's day is the site's day
+    time_zone: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "speaker_values", _speaker_map(self.speaker_values))
@@ -190,6 +193,8 @@ class ReaderOptions:
             object.__setattr__(self, "language", _language(self.language))  # "eesti", "en-GB"; "de" refused
         if self.channel is not None and not isinstance(self.channel, Channel):
             object.__setattr__(self, "channel", _channel(self.channel))
+        if self.time_zone is not None:
+            object.__setattr__(self, "time_zone", _time_zone(self.time_zone))
         if self.encoding is not None:
             import codecs
 
@@ -213,6 +218,7 @@ class ReaderOptions:
         speaker_values: Mapping[str, str] | None = None,
         encoding: str | None = None,
         channel: str | None = None,
+        time_zone: str | None = None,
         **other: object,
     ) -> ReaderOptions:
         """Options from command-line style input; ``columns`` maps field names to header names.
@@ -220,12 +226,15 @@ class ReaderOptions:
         Field names are those of :data:`COLUMN_FIELDS` (``id``, ``speaker``,
         ``text``, ``timestamp``, ``date``, ``author``, ``agent``, ``team``, ``channel``,
         ``language``, ``stages``, ``contact_type``). ``encoding`` is a codec name (``cp1252``);
-        ``channel`` a channel or one of its spellings (``e-mail``, ``kõne``). Raises :class:`IngestError`
-        for an unknown field name or a bad value, naming the option.
+        ``channel`` a channel or one of its spellings (``e-mail``, ``kõne``); ``time_zone`` an IANA
+        name (``Europe/Tallinn``). Raises :class:`IngestError` for an unknown field name or a bad value,
+        naming the option.
         """
         kwargs: dict[str, object] = dict(other)
         if encoding:
             kwargs["encoding"] = _encoding(encoding)
+        if time_zone:
+            kwargs["time_zone"] = time_zone  # checked by the options themselves
         if channel:  # a spelling ("e-mail") is read, or refused naming it, by the options themselves
             kwargs["channel"] = channel
         for name, header in (columns or {}).items():
@@ -252,6 +261,19 @@ def _encoding(name: str) -> str:
     except LookupError:
         raise IngestError(Said("options.unknown_encoding", {"value": repr(name)})) from None
     return name.strip()
+
+
+def _time_zone(name: object) -> str:
+    """An IANA time zone name for ``ReaderOptions.time_zone``; an :class:`IngestError` naming the option
+    if no such zone is known (``Europe/Talinn``)."""
+    from servio.ingest.zones import zone
+
+    text = str(name).strip()
+    try:
+        zone(text)
+    except (ValueError, KeyError):
+        raise IngestError(Said("options.unknown_time_zone", {"value": repr(str(name))})) from None
+    return text
 
 
 def _language(value: object) -> Language:

@@ -13,6 +13,7 @@ from servio.ingest.fields import readable_name
 from servio.ingest.registry import detect_format, format_for_extension, get_reader
 from servio.ingest.said import Said
 from servio.ingest.textio import HEAD_BYTES, decode_head, looks_binary, read_head
+from servio.ingest.zones import localised
 from servio.model import Conversation
 
 #: What :func:`servio.ingest.fields.derived_id` puts after the file's stem.
@@ -90,6 +91,8 @@ class ConversationStream(Iterator[Conversation]):
                 conv = self._duplicate(path, read)
                 if conv is None:
                     continue
+                if self._options.time_zone:
+                    conv = localised(conv, self._options.time_zone)
                 self._reporter.read += 1
                 self._last = (path, self._reporter.line, self._reporter.offset)
                 yield conv
