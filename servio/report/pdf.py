@@ -67,7 +67,7 @@ def write_pdf(html: str, path: str | Path, *, timeout: float = 120.0) -> Path:
         _print(browser, html, printed, timeout)
         when = source_date()
         if when is not None:
-            printed.write_bytes(pin_dates(printed.read_bytes(), when))
+            printed.write_bytes(pin_node_ids(pin_dates(printed.read_bytes(), when)))
         os.replace(printed, out)
     finally:
         printed.unlink(missing_ok=True)
@@ -114,6 +114,19 @@ def pin_dates(data: bytes, when: datetime) -> bytes:
         return key + new + b")" + b" " * (room - len(new))
 
     return _DATE.sub(pinned, data)
+
+
+_NODE_ID = re.compile(rb"\(node([0-9]{8})\)")
+
+
+def pin_node_ids(data: bytes) -> bytes:
+    """``data`` (a PDF) with the ids Chromium gives tagged elements (``/ID (node00000125)``, from its DOM
+    node counter) numbered from 1 in their order: the counter depends on what the renderer made before,
+    which a loaded machine changed between two prints of the same report. The order is kept (the
+    ``/IDTree`` lists them sorted) and so is every length (the cross-reference table stays right)."""
+    found = sorted({int(n) for n in _NODE_ID.findall(data)})
+    numbers = {old: f"{new:08d}".encode() for new, old in enumerate(found, start=1)}
+    return _NODE_ID.sub(lambda m: b"(node" + numbers[int(m.group(1))] + b")", data)
 
 
 def pdf_bytes(html: str, *, timeout: float = 120.0) -> bytes:

@@ -151,6 +151,17 @@ def test_the_pdf_dates_are_pinned_in_place() -> None:
         b"20261127225718+02'00'", b"").replace(b"20261127225719+02'00'", b"")
 
 
+def test_the_pdf_node_ids_are_numbered_in_place() -> None:
+    """Chromium numbers tagged elements from its DOM node counter, which a loaded machine moved between two
+    prints of the same report (a full test run failed on "node00000124" against "node00000125")."""
+    one = (b"<</S /TH /ID (node00000124)>> <</S /TH /ID (node00000131)>> /IDTree <</Names [(node00000124) "
+           b"12 0 R (node00000131) 14 0 R]>>")
+    two = one.replace(b"00000124", b"00000125").replace(b"00000131", b"00000132")
+    assert pdf.pin_node_ids(one) == pdf.pin_node_ids(two)
+    assert pdf.pin_node_ids(one) == one.replace(b"00000124", b"00000001").replace(b"00000131", b"00000002")
+    assert len(pdf.pin_node_ids(one)) == len(one)
+
+
 def test_pdf_reports_are_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _needs_chromium()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
