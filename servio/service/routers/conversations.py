@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from servio import audit
 from servio.evaluate.registry import known_failure, pattern_ids
-from servio.model import ContactType
+from servio.model import Channel, ContactType
 from servio.service.auth import Admin, CurrentUser
 from servio.service.days import Moment
 from servio.service.errors import invalid
@@ -47,7 +47,7 @@ class Filters:
         score_min: Annotated[float | None, Query(ge=0, le=100, description="Overall score at least.")] = None,
         score_max: Annotated[float | None, Query(ge=0, le=100, description="Overall score at most.")] = None,
         language: Annotated[Literal["et", "en"] | None, Query()] = None,
-        channel: Annotated[str | None, Query(max_length=16)] = None,
+        channel: Annotated[Channel | None, Query(description="chat, email, phone, twitter or other.")] = None,
         incomplete: Annotated[bool | None, Query(description="true: only conversations some records of "
                                                  "which could not be read on import; false: only complete "
                                                  "ones.")] = None,
@@ -57,7 +57,7 @@ class Filters:
             "agent_id": agent_id, "team": team, "date_from": date_from, "date_to": date_to,
             "contact_type": str(contact_type) if contact_type else None, "missing_stage": missing_stage,
             "failure": failure, "score_min": score_min, "score_max": score_max, "language": language,
-            "channel": channel, "incomplete": incomplete, "sort": sort,
+            "channel": str(channel) if channel else None, "incomplete": incomplete, "sort": sort,
         }
 
     def build(self, user: User, store: Any, *, limit: int = 50, offset: int = 0) -> ConversationFilter:
