@@ -4,6 +4,8 @@ limit."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -79,3 +81,19 @@ def test_a_json_body_over_a_small_upload_limit_is_told_it_is_json(filled_store: 
     assert answer.status_code == 413 and "the JSON body is larger" in answer.json()["detail"]
     assert "POST /imports" in answer.json()["detail"]
     assert upload.status_code == 413 and "the upload is larger" in upload.json()["detail"]
+
+
+def test_the_csv_export_comes_for_an_estonian_excel_too(client: TestClient, users: Users) -> None:
+    plain = client.get("/conversations.csv", headers=users.headers("admin"))
+    excel = client.get("/conversations.csv?dialect=excel", headers=users.headers("admin"))
+    assert excel.status_code == 200 and excel.headers["content-type"] == "text/csv; charset=utf-8"
+    assert not plain.content.startswith(b"\xef\xbb\xbf") and excel.content.startswith(b"\xef\xbb\xbf")
+    ours = list(csv.DictReader(io.StringIO(excel.content.decode("utf-8-sig")), delimiter=";"))
+    theirs = list(csv.DictReader(io.StringIO(plain.text)))
+    assert len(ours) == len(theirs) > 0 and [r["id"] for r in ours] == [r["id"] for r in theirs]
+    for a, b in zip(ours, theirs, strict=True):
+        assert a["overall"] == b["overall"].replace(".", ",") and a["failures"] == b["failures"]
+        assert a["started_at"] == b["started_at"] and a["stage_1"] == b["stage_1"].replace(".", ",")
+    assert any("," in r["overall"] for r in ours)
+    refused = client.get("/conversations.csv?dialect=excel-et", headers=users.headers("admin"))
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["query", "dialect"]

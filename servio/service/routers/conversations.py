@@ -94,15 +94,18 @@ def list_conversations(request: Request, user: CurrentUser, filters: Annotated[F
                         "unread (how many records could not be read on import: 0 for a complete one).",
             response_class=StreamingResponse,
             responses={200: {"content": {"text/csv": {"example": "id,started_at,language,...\n"}}}})
-def export_csv(request: Request, user: CurrentUser,
-               filters: Annotated[Filters, Depends()]) -> StreamingResponse:
+def export_csv(request: Request, user: CurrentUser, filters: Annotated[Filters, Depends()],
+               dialect: Annotated[Literal["rfc4180", "excel"], Query(
+                   description="rfc4180: `,` between cells, `79.3`; excel: for a spreadsheet whose list "
+                               "separator is `;` and decimal separator `,` (Estonian Excel): `;`, `79,3` "
+                               "and a UTF-8 byte order mark.")] = "rfc4180") -> StreamingResponse:
     from servio.store.export import csv_chunks
 
     store = request.app.state.store
     chosen = filters.build(user, store, limit=1)
     rows = store.export_rows(chosen)
     audit.of_request(request, user, "conversations.export", via="api", filters=audit.filters_of(chosen))
-    return StreamingResponse(csv_chunks(rows), media_type="text/csv; charset=utf-8",
+    return StreamingResponse(csv_chunks(rows, dialect=dialect), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="conversations.csv"'})
 
 
