@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 #: The CSV fields the dashboard's form offers a column input for (``column.<field>``).
 FORM_COLUMNS = ("id", "speaker", "text", "timestamp", "agent")
 _LIST = re.compile(r"[\s,;]+")
+#: An e-mail domain as an agent_domain takes it: ``laine.ee``, ``@laine.ee``, ``mail.laine.ee``.
+_DOMAIN = re.compile(r"@?[\w-]+(\.[\w-]+)+")
 #: The longest speaker label a mapping takes (as an id).
 MAX_LABEL = 255
 
@@ -66,6 +68,7 @@ def reader_options(language: str | None, columns: Iterable[str], agent_domains: 
         mapping[field.strip()] = header.strip()
     lang = _language(language)
     roles = speaker_mapping(speakers)
+    domains = agent_domain_list(agent_domains)
     encoding, channel = (encoding or "").strip() or None, (channel or "").strip() or None
     # each checked alone first, so that a refusal names its field
     _options("column", "unknown column field; the fields are " + ", ".join(sorted(COLUMN_FIELDS)),
@@ -75,8 +78,21 @@ def reader_options(language: str | None, columns: Iterable[str], agent_domains: 
     _options("channel", "channel must be one of " + ", ".join(sorted(c.value for c in Channel)),
              channel=channel)
     return _options("column", "these reading options do not go together", columns=mapping,
-                    agent_domains=agent_domains, language=lang, speaker_values=roles, encoding=encoding,
+                    agent_domains=domains, language=lang, speaker_values=roles, encoding=encoding,
                     channel=channel)
+
+
+def agent_domain_list(values: Iterable[str]) -> list[str]:
+    """The agents' e-mail domains of ``agent_domain`` fields, several in one separated by commas, semicolons
+    or spaces (``laine.ee, telia.ee``), as the dashboard's form takes them; a :class:`FormValueError` for
+    one that is no domain (a domain with a space matched no sender, and every e-mail lost its agent)."""
+    domains = [d for value in values for d in _LIST.split(str(value)) if d]
+    for domain in domains:
+        if not _DOMAIN.fullmatch(domain):
+            raise FormValueError("agent_domain", f"agent_domain {domain!r} is not a domain (e.g. laine.ee)",
+                                 "agent_domain must be domains such as laine.ee (several: repeat the field, "
+                                 "or separate them with commas)")
+    return domains
 
 
 def _options(field: str, msg: str, **options: Any) -> ReaderOptions:

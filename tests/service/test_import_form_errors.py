@@ -78,3 +78,38 @@ def test_a_form_without_a_file_is_a_422_on_files(client: TestClient, users: User
     answer = _post(client, users, {"language": "et"}, files=[])
     assert answer.status_code == 422
     assert [p["loc"] for p in answer.json()["detail"]] == [["body", "files"]]
+
+
+
+
+def _thread() -> bytes:
+    return (b"From mari@gmail.example Mon Nov 16 09:00:00 2026\n"
+            b"From: Mari Maasikas <mari@gmail.example>\nTo: tugi@laine.ee\nSubject: Arve\n"
+            b"Date: Mon, 16 Nov 2026 09:00:00 +0200\nMessage-ID: <a1@gmail.example>\n\n"
+            b"Tere, arve on vale.\n\n"
+            b"From kati@laine.ee Mon Nov 16 10:00:00 2026\n"
+            b"From: Kati <kati@laine.ee>\nTo: mari@gmail.example\nSubject: Re: Arve\n"
+            b"Date: Mon, 16 Nov 2026 10:00:00 +0200\nMessage-ID: <a2@laine.ee>\n"
+            b"In-Reply-To: <a1@gmail.example>\n"
+            b"\nTere! Kuidas saan aidata? Vaatan arve kohe ule.\n")
+
+
+def test_several_agent_domains_in_one_field_are_read_as_the_dashboard_reads_them(
+        client: TestClient, users: Users) -> None:
+    # "telia.ee, laine.ee" was one domain that matched no sender: every mail lost its agent and was skipped
+    for value in ("telia.example, laine.ee", "telia.example;laine.ee", "@laine.ee"):
+        answer = _post(client, users, {"agent_domain": value}, files=[("files", ("arve.mbox", _thread()))])
+        assert answer.status_code == 200, answer.text
+        job = answer.json()
+        assert (job["read"], job["skipped"]) == (1, 0), (value, job["messages"])
+        conv = client.get("/conversations/arve-1", headers=users.headers("admin")).json()
+        assert conv["agent_id"] == "Kati", conv["agent_id"]
+
+
+def test_an_agent_domain_that_is_no_domain_is_refused(client: TestClient, users: Users, store: Any) -> None:
+    for value in ("tugi@firma", "firma", "firma.example/tugi"):
+        answer = _post(client, users, {"agent_domain": value})
+        assert answer.status_code == 422, (value, answer.text)
+        assert answer.json()["detail"][0]["loc"] == ["body", "agent_domain"]
+        assert value not in answer.text
+    assert store.list_import_jobs() == []

@@ -136,7 +136,8 @@ async def create_import(
                                              "text=Message (repeatable).")] = None,
     agent_domain: Annotated[list[str] | None, Form(description="Senders (e-mail) and address labels "
                                                    "(transcripts, CSV) at this domain are agents, other "
-                                                   "addresses customers (repeatable).")] = None,
+                                                   "addresses customers (repeatable, or several "
+                                                   "separated by commas).")] = None,
     speaker: Annotated[list[str] | None, Form(description="Speaker mapping LABEL=ROLE (agent, customer or "
                                               "system), e.g. 'Mari Maasikas=customer' (repeatable), as "
                                               "`servio import --speaker`.")] = None,
