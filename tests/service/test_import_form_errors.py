@@ -113,3 +113,16 @@ def test_an_agent_domain_that_is_no_domain_is_refused(client: TestClient, users:
         assert answer.json()["detail"][0]["loc"] == ["body", "agent_domain"]
         assert value not in answer.text
     assert store.list_import_jobs() == []
+
+
+def test_several_speaker_roles_in_one_field_are_read_as_the_dashboard_reads_them(
+        client: TestClient, users: Users) -> None:
+    # "Mari Maasikas=customer; Peeter=agent" was one label, "Mari Maasikas=customer; Peeter", of an agent
+    call = b"Peeter: Tere, Laine Mobiil, Peeter kuuleb.\nMari Maasikas: Tere, mu arve on vale.\n"
+    for value in ("Mari Maasikas=customer; Peeter=agent", "Mari Maasikas=customer\nPeeter=agent",
+                  "Mari Maasikas=customer, Peeter=agent"):
+        answer = _post(client, users, {"speaker": value}, files=[("files", ("kone.txt", call))])
+        job = answer.json()
+        assert (job["read"], job["skipped"], job["problems"]) == (1, 0, []), (value, job["messages"])
+        turns = client.get("/conversations/kone-1", headers=users.headers("admin")).json()["turns"]
+        assert [t["speaker"] for t in turns] == ["agent", "customer"], value

@@ -34,7 +34,13 @@ from servio.ingest.remedies import Audience
 from servio.service.auth import Importer
 from servio.service.errors import invalid
 from servio.service.housekeeping import UPLOAD_PREFIX
-from servio.service.reading import FormValueError, checked_format, reader_options, save_uploads_in
+from servio.service.reading import (
+    FormValueError,
+    checked_format,
+    reader_options,
+    save_uploads_in,
+    speaker_items,
+)
 from servio.service.schemas.admin import ImportJobOut
 from servio.store.importer import scorecard_option
 from servio.store.types import ImportJob, JobBusy
@@ -158,7 +164,7 @@ async def create_import(
         invalid(("files", "upload at least one file"), where="body")
     try:  # one shape for a bad field, as everywhere in the API: 422 naming it (the dashboard's form: 400)
         checked_format(format)
-        options = reader_options(language, column or [], agent_domain or [], speaker or [],
+        options = reader_options(language, column or [], agent_domain or [], speaker_items(speaker or []),
                                  encoding=encoding, channel=channel)
     except FormValueError as exc:
         exc.as_invalid()
