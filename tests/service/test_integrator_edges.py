@@ -97,3 +97,47 @@ def test_the_csv_export_comes_for_an_estonian_excel_too(client: TestClient, user
     assert any("," in r["overall"] for r in ours)
     refused = client.get("/conversations.csv?dialect=excel-et", headers=users.headers("admin"))
     assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["query", "dialect"]
+
+
+def _chat(cid: str) -> bytes:
+    return (json.dumps({"id": cid, "language": "et", "agent_id": "kati", "team": "Tallinn",
+                        "started_at": "2026-10-05T10:00:00+03:00",
+                        "turns": [{"speaker": "agent", "text": "Tere! Kuidas saan aidata?"},
+                                  {"speaker": "customer", "text": "Tere, arve on vale."}]}) + "\n").encode()
+
+
+def test_a_sync_asks_for_what_changed_since_its_last_run(client: TestClient, users: Users) -> None:
+    admin = users.headers("admin")
+    _import(client, users, "first.jsonl", _chat("sync-1"))
+    second = _import(client, users, "second.jsonl", _chat("sync-2"))
+    since = second["started_at"]  # the moment the second import began (UTC, with Z)
+
+    def changed(**extra: str) -> list[str]:
+        answer = client.get("/conversations", params={"updated_from": since, "limit": 1000, **extra},
+                            headers=admin)
+        assert answer.status_code == 200, answer.text
+        return [c["id"] for c in answer.json()["items"]]
+
+    assert changed() == ["sync-2"]
+    csv_ids = [r["id"] for r in csv.DictReader(io.StringIO(client.get(
+        "/conversations.csv", params={"updated_from": since}, headers=admin).text))]
+    assert csv_ids == ["sync-2"]
+    # importing the same file again changes nothing, so it is not a change to sync
+    assert _import(client, users, "first.jsonl", _chat("sync-1"))["unchanged"] == 1
+    assert changed() == ["sync-2"]
+    # a reviewer's correction changes a conversation too
+    assert client.put("/conversations/sync-1/turns/1/stages", json={"stages": [3]},
+                      headers=users.headers("reviewer")).status_code == 200
+    assert sorted(changed()) == ["sync-1", "sync-2"]
+    assert changed(sort="-updated_at") == ["sync-1", "sync-2"]  # the latest change first
+    # the same moment in Tallinn's time, its + encoded; a day is its first moment in UTC
+    tallinn = since.replace("Z", "+00:00")
+    assert client.get(f"/conversations?limit=1000&updated_from={tallinn.replace('+', '%2B')}",
+                      headers=admin).json()["total"] == 2
+    total = client.get("/conversations", headers=admin).json()["total"]
+    day = since[:10]
+    assert client.get("/conversations", params={"updated_from": day}, headers=admin).json()["total"] <= total
+    later = client.get("/conversations", params={"updated_from": "9999-12-31T00:00:00Z"}, headers=admin)
+    assert later.json()["total"] == 0
+    bad = client.get("/conversations", params={"updated_from": "eile"}, headers=admin)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "updated_from"]

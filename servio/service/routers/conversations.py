@@ -51,13 +51,17 @@ class Filters:
         incomplete: Annotated[bool | None, Query(description="true: only conversations some records of "
                                                  "which could not be read on import; false: only complete "
                                                  "ones.")] = None,
+        updated_from: Annotated[Moment | None, Query(
+            description="Stored, re-analysed or corrected at or after this date-time (no zone means UTC; a "
+                        "day is its first moment in UTC): what changed since a sync.")] = None,
         sort: Annotated[SortKey, Query(description="Sort key; prefix - for descending.")] = "-started_at",
     ) -> None:
         self.values: dict[str, Any] = {
             "agent_id": agent_id, "team": team, "date_from": date_from, "date_to": date_to,
             "contact_type": str(contact_type) if contact_type else None, "missing_stage": missing_stage,
             "failure": failure, "score_min": score_min, "score_max": score_max, "language": language,
-            "channel": str(channel) if channel else None, "incomplete": incomplete, "sort": sort,
+            "channel": str(channel) if channel else None, "incomplete": incomplete,
+            "updated_from": updated_from, "sort": sort,
         }
 
     def build(self, user: User, store: Any, *, limit: int = 50, offset: int = 0) -> ConversationFilter:
