@@ -141,3 +141,15 @@ def test_a_sync_asks_for_what_changed_since_its_last_run(client: TestClient, use
     assert later.json()["total"] == 0
     bad = client.get("/conversations", params={"updated_from": "eile"}, headers=admin)
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "updated_from"]
+
+
+def test_an_empty_filter_is_refused_naming_it_not_an_empty_page(client: TestClient, users: Users) -> None:
+    # a URL template with an unset variable (?team=$TEAM) gave 0 conversations for team and agent_id, and a
+    # 422 for date_from: every empty filter is now a 422 naming it
+    for field in ("agent_id", "team", "failure", "date_from", "channel", "language"):
+        for path in ("/conversations", "/conversations.csv"):
+            answer = client.get(path, params={field: ""}, headers=users.headers("admin"))
+            assert answer.status_code == 422, (field, path, answer.text)
+            assert [p["loc"] for p in answer.json()["detail"]] == [["query", field]]
+    assert client.get("/conversations", params={"team": "Online"},
+                      headers=users.headers("admin")).json()["total"] > 0

@@ -31,8 +31,11 @@ class Filters:
 
     def __init__(
         self,
-        agent_id: Annotated[str | None, Query(max_length=255, description="Only this agent's.")] = None,
-        team: Annotated[str | None, Query(max_length=255, description="Only this team's.")] = None,
+        # an empty value is refused (422) like an empty date_from, not taken as an id no one has (0 rows)
+        agent_id: Annotated[str | None, Query(min_length=1, max_length=255,
+                                              description="Only this agent's.")] = None,
+        team: Annotated[str | None, Query(min_length=1, max_length=255,
+                                          description="Only this team's.")] = None,
         date_from: Annotated[Moment | None, Query(description="Started on or after this day, the day it "
                                                   "started on in its own time zone; or at or after this "
                                                   "date-time (no zone means UTC).")] = None,
@@ -42,8 +45,8 @@ class Filters:
                                                           "information.")] = None,
         missing_stage: Annotated[int | None, Query(ge=1, le=7, description="Applicable stage the agent "
                                                    "never carried.")] = None,
-        failure: Annotated[str | None, Query(max_length=64, description="A failure pattern id, e.g. "
-                                             "solution_before_needs.")] = None,
+        failure: Annotated[str | None, Query(min_length=1, max_length=64, description="A failure pattern id, "
+                                             "e.g. solution_before_needs.")] = None,
         score_min: Annotated[float | None, Query(ge=0, le=100, description="Overall score at least.")] = None,
         score_max: Annotated[float | None, Query(ge=0, le=100, description="Overall score at most.")] = None,
         language: Annotated[Literal["et", "en"] | None, Query()] = None,
