@@ -39,12 +39,16 @@ service process, scores each stage and profiles agents and teams.
 
 **Authentication**: every endpoint except `GET /health` needs an API token,
 sent as `Authorization: Bearer <token>`. Roles: **admin** (users, tokens, imports),
-**reviewer** (reads everything, corrects stage tags), **agent** (sees only their own
+**reviewer** (reads everything, corrects stage tags), **team_lead** (a reviewer over their own
+team's conversations only; no imports), **agent** (sees only their own
 conversations and profile). The stages: 1 attunement, 2 creating interest, 3 clarifying needs,
 4 clarifying values, 5 clarifying options, 6 offering a solution, 7 the goodbye procedure.
 
 **Limits**: request bodies up to `max_upload_bytes`, JSON nesting up to `max_json_depth`,
 `rate_limit_per_minute` requests per token (429 with `Retry-After` beyond that).
+
+**Errors**: a bad parameter, field or form value is a 422 listing each problem's `loc`, `msg` and
+`type` (never the value sent); every other error is `{"detail": "..."}` (`Error`).
 """
 
 TAGS = [

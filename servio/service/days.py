@@ -16,6 +16,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A date-time whose offset lost its + (a query string reads an unencoded + as a space).
+_SPACED_OFFSET = re.compile(r"[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}:?\d{2}$")
 
 
 def _moment(value: Any) -> Any:
@@ -28,6 +30,9 @@ def _moment(value: Any) -> Any:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
+        if _SPACED_OFFSET.search(text):  # "...T00:00:00+03:00" sent as it is: the query read + as a space
+            raise ValueError("a + in a query string is a space: send the offset's + as %2B "
+                             "(2026-10-01T00:00:00%2B03:00), or give the time in UTC with Z") from None
         raise ValueError("give a day (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM[:SS][+HH:MM|Z])") from None
     try:  # filters compare instants in UTC: one outside the calendar there was an OverflowError and a 500
         (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)

@@ -120,8 +120,62 @@ def install_error_handlers(app: FastAPI) -> None:
     app.openapi = _without_inputs(app.openapi)  # type: ignore[method-assign]
 
 
+#: The body of every error answer but a 422 (``HTTPValidationError``), as the schema describes it.
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error", "type": "object", "required": ["detail"],
+    "description": "An error: what is wrong, in English. A 500 says only its reference, which finds the "
+                   "details in the server's log.",
+    "properties": {"detail": {"type": "string", "title": "Detail"},
+                   "reference": {"type": "string", "title": "Reference",
+                                 "description": "A 500's reference in the server's log (only on a 500)."}},
+}
+
+#: The error answers every operation of a kind may give, which no route lists itself (docs/api.md, Errors).
+COMMON_ERRORS = {
+    "400": "A request servio cannot carry out, a body that cannot be read, or a JSON body nested deeper "
+           "than max_json_depth.",
+    "401": "No valid API token (missing, unknown, revoked or disabled); with WWW-Authenticate: Bearer.",
+    "403": "The user's role, or their team or agent scope, does not allow this.",
+    "404": "Not found, or not the user's to see.",
+    "413": "The request body is larger than the limit (max_upload_bytes; a JSON body 1 MiB at most).",
+    "429": "Too many requests: try again after Retry-After seconds.",
+    "503": "The database is unavailable: try again after Retry-After seconds.",
+}
+
+
+def _error_codes(method: str, path: str, operation: Mapping[str, Any]) -> list[str]:
+    """The common error answers an operation may give: a signed-in one 401, 403 (but ``GET /me``), 429 and
+    503; one with a path parameter 404; one with a body 400 and 413."""
+    if not operation.get("security"):
+        return []
+    codes = ["401", "429", "503"]
+    if (method, path) != ("get", "/me"):
+        codes.append("403")
+    if "{" in path:
+        codes.append("404")
+    if operation.get("requestBody"):
+        codes += ["400", "413"]
+    return codes
+
+
+def _document_errors(schema: dict[str, Any]) -> None:
+    """Give every operation the error answers it may give, each with the ``Error`` body; an error answer a
+    route lists without a body gets that body too."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            answers = operation.setdefault("responses", {})
+            for code in _error_codes(method, path, operation):
+                answers.setdefault(code, {"description": COMMON_ERRORS[code]})
+            for code, answer in answers.items():
+                if code.startswith(("4", "5")) and code != "422" and not answer.get("content"):
+                    answer["content"] = ref
+
+
 def _without_inputs(build: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
-    """``app.openapi`` whose ``ValidationError`` schema has only the keys a 422 answer carries."""
+    """``app.openapi`` whose ``ValidationError`` schema has only the keys a 422 answer carries, and whose
+    operations list the error answers they may give with their body (:func:`_document_errors`)."""
 
     def openapi() -> dict[str, Any]:
         schema = build()
@@ -130,6 +184,7 @@ def _without_inputs(build: Callable[[], dict[str, Any]]) -> Callable[[], dict[st
             error["properties"] = {k: v for k, v in error["properties"].items() if k in VALIDATION_KEYS}
             error["required"] = list(VALIDATION_KEYS)
             error["description"] = "One problem: the field (loc), what is wrong (msg, type); never the value."
+        _document_errors(schema)
         return schema
 
     return openapi

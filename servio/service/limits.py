@@ -190,13 +190,15 @@ class LimitsMiddleware:
         if declared is not None and not declared.isdigit():
             await _reply(send, 400, "bad Content-Length header")
             return
+        is_json = b"json" in headers.get(b"content-type", b"")
+        # a JSON body's limit is the smaller, and its answer says where files go (not "split the upload")
+        if is_json and declared is not None and int(declared) > self.max_json_bytes:
+            await _reply(send, 413, json_too_large(self.max_json_bytes))
+            return
         if declared is not None and int(declared) > self.max_body_bytes:
             await _reply(send, 413, too_large(self.max_body_bytes))
             return
-        if b"json" in headers.get(b"content-type", b""):
-            if declared is not None and int(declared) > self.max_json_bytes:
-                await _reply(send, 413, json_too_large(self.max_json_bytes))
-                return
+        if is_json:
             await self._json(scope, receive, send)
             return
         await self._counted(scope, receive, send)

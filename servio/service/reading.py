@@ -6,8 +6,9 @@ ids (``<stem>-<n>`` when the file has none) whichever way it was imported.
 Both turn the same choices (the language, CSV column names, the agents'
 e-mail domains, speaker labels mapped to roles as ``servio import --speaker``
 does, the encoding of text files and the channel where a file gives none)
-into one :class:`~servio.ingest.ReaderOptions`, refusing a bad value
-with a 400 whose ``detail`` names the field and says what is wrong.
+into one :class:`~servio.ingest.ReaderOptions`, refusing a bad value with a
+:class:`FormValueError`: a 400 whose ``detail`` names the field and says what is wrong (the dashboard
+shows it as it is), which ``POST /imports`` answers as the API's 422 (:meth:`FormValueError.as_invalid`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from fastapi import HTTPException, status
 
@@ -26,31 +27,82 @@ if TYPE_CHECKING:
 #: The CSV fields the dashboard's form offers a column input for (``column.<field>``).
 FORM_COLUMNS = ("id", "speaker", "text", "timestamp", "agent")
 _LIST = re.compile(r"[\s,;]+")
+#: An e-mail domain as an agent_domain takes it: ``laine.ee``, ``@laine.ee``, ``mail.laine.ee``.
+_DOMAIN = re.compile(r"@?[\w-]+(\.[\w-]+)+")
 #: The longest speaker label a mapping takes (as an id).
 MAX_LABEL = 255
+
+
+class FormValueError(HTTPException):
+    """A bad value of an import form's ``field``: a 400 whose ``detail`` says what is wrong with the value
+    (the dashboard's import page shows it), and ``msg``, the same without the value, for the API's 422,
+    which never repeats what was sent (a speaker label is a customer's name)."""
+
+    def __init__(self, field: str, detail: str, msg: str) -> None:
+        super().__init__(status.HTTP_400_BAD_REQUEST, detail)
+        self.field = field
+        self.msg = msg
+
+    def as_invalid(self) -> NoReturn:
+        """Raise the API's 422 for it: ``loc`` ``["body", field]``, ``type`` ``value_error``."""
+        from servio.service.errors import invalid
+
+        invalid((self.field, self.msg), where="body")
 
 
 def reader_options(language: str | None, columns: Iterable[str], agent_domains: Iterable[str],
                    speakers: Iterable[str] = (), *, encoding: str | None = None,
                    channel: str | None = None) -> ReaderOptions:
     """Reader options from a language (``et``/``en``), ``FIELD=NAME`` column mappings, agent domains,
-    ``LABEL=ROLE`` speaker mappings (:func:`speaker_mapping`), an encoding (``cp1252``) and a channel."""
-    from servio.ingest import IngestError, ReaderOptions
+    ``LABEL=ROLE`` speaker mappings (:func:`speaker_mapping`), an encoding (``cp1252``) and a channel;
+    a :class:`FormValueError` naming the field of a bad one."""
+    from servio.ingest import COLUMN_FIELDS
+    from servio.model import Channel
 
     mapping = {}
     for item in columns:
         field, eq, header = item.partition("=")
         if not eq or not field.strip() or not header.strip():
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"column must be FIELD=NAME, not {item!r}")
+            raise FormValueError("column", f"column must be FIELD=NAME, not {item!r}",
+                                 "column must be FIELD=NAME, e.g. text=Message")
         mapping[field.strip()] = header.strip()
     lang = _language(language)
     roles = speaker_mapping(speakers)
+    domains = agent_domain_list(agent_domains)
+    encoding, channel = (encoding or "").strip() or None, (channel or "").strip() or None
+    # each checked alone first, so that a refusal names its field
+    _options("column", "unknown column field; the fields are " + ", ".join(sorted(COLUMN_FIELDS)),
+             columns=mapping)
+    _options("encoding", "not an encoding servio knows (e.g. utf-8, cp1252 for Windows-1252, cp1257 for "
+             "Windows-1257, utf-16)", encoding=encoding)
+    _options("channel", "channel must be one of " + ", ".join(sorted(c.value for c in Channel)),
+             channel=channel)
+    return _options("column", "these reading options do not go together", columns=mapping,
+                    agent_domains=domains, language=lang, speaker_values=roles, encoding=encoding,
+                    channel=channel)
+
+
+def agent_domain_list(values: Iterable[str]) -> list[str]:
+    """The agents' e-mail domains of ``agent_domain`` fields, several in one separated by commas, semicolons
+    or spaces (``laine.ee, telia.ee``), as the dashboard's form takes them; a :class:`FormValueError` for
+    one that is no domain (a domain with a space matched no sender, and every e-mail lost its agent)."""
+    domains = [d for value in values for d in _LIST.split(str(value)) if d]
+    for domain in domains:
+        if not _DOMAIN.fullmatch(domain):
+            raise FormValueError("agent_domain", f"agent_domain {domain!r} is not a domain (e.g. laine.ee)",
+                                 "agent_domain must be domains such as laine.ee (several: repeat the field, "
+                                 "or separate them with commas)")
+    return domains
+
+
+def _options(field: str, msg: str, **options: Any) -> ReaderOptions:
+    """``ReaderOptions.from_cli(**options)``; its refusal as a :class:`FormValueError` of ``field``."""
+    from servio.ingest import IngestError, ReaderOptions
+
     try:
-        return ReaderOptions.from_cli(columns=mapping, agent_domains=agent_domains, language=lang,
-                                      speaker_values=roles, encoding=(encoding or "").strip() or None,
-                                      channel=(channel or "").strip() or None)
+        return ReaderOptions.from_cli(**options)
     except IngestError as exc:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, exc.text("service")) from None
+        raise FormValueError(field, exc.text("service"), msg) from None
 
 
 def speaker_mapping(items: Iterable[str]) -> dict[str, str]:
@@ -69,16 +121,17 @@ def speaker_mapping(items: Iterable[str]) -> dict[str, str]:
     for item in items:
         label, eq, role = item.rpartition("=")  # a label may hold "=", a role does not
         if not eq or not label.strip() or not role.strip():
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"speaker must be LABEL=ROLE (e.g. "
-                                f"'Mari Maasikas=customer'), not {item!r}")
+            raise FormValueError("speaker", f"speaker must be LABEL=ROLE (e.g. 'Mari Maasikas=customer'), "
+                                 f"not {item!r}", "speaker must be LABEL=ROLE, e.g. 'Mari Maasikas=customer'")
         if len(label.strip()) > MAX_LABEL:
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"speaker: a label is {MAX_LABEL} characters "
-                                f"at most, not {len(label.strip())}")
+            most = f"speaker: a label is {MAX_LABEL} characters at most"
+            raise FormValueError("speaker", f"{most}, not {len(label.strip())}", most)
         word = role.strip().casefold()
         found = Speaker(word) if word in {s.value for s in Speaker} else speaker_for(word, plain)
         if found is None:
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"speaker {item.strip()!r}: the role must be "
-                                "agent, customer or system")
+            raise FormValueError("speaker", f"speaker {item.strip()!r}: the role must be agent, customer or "
+                                 "system",
+                                 "speaker: the role (after the last =) must be agent, customer or system")
         out[label.strip()] = found.value
     return out
 
@@ -102,7 +155,8 @@ def _language(value: str | None) -> Language | None:
         return Language(value) if value else None
     except ValueError:
         known = " or ".join(str(v) for v in Language)
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"language must be {known}, not {value!r}") from None
+        raise FormValueError("language", f"language must be {known}, not {value!r}",
+                             f"language must be {known}") from None
 
 
 def form_reader_options(form: Any) -> ReaderOptions:
@@ -166,10 +220,12 @@ async def save_uploads_in(folder: Path, files: Iterable[Any]) -> list[Path]:
 
 
 def checked_format(name: str | None) -> str | None:
-    """``name`` when it is a format servio reads (``None``: detect); a 400 naming the known ones."""
+    """``name`` when it is a format servio reads (``None``: detect); a :class:`FormValueError` naming the
+    known ones."""
     from servio.ingest import available_formats
 
     if name is not None and name not in available_formats():
-        raise HTTPException(status.HTTP_400_BAD_REQUEST,
-                            f"unknown format {name!r}; known: {', '.join(available_formats())}")
+        known = ", ".join(available_formats())
+        raise FormValueError("format", f"unknown format {name!r}; known: {known}",
+                             f"unknown format; known: {known}")
     return name

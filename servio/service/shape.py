@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from servio.model import Conversation
+from servio.model import Conversation, local_day
 from servio.results import AgentProfile, ConversationResult
 from servio.stages import info
 
@@ -33,7 +33,8 @@ def conversation_detail(conv: Conversation, result: ConversationResult,
     return {
         "id": conv.id, "language": result.language, "channel": str(conv.channel), "agent_id": conv.agent_id,
         "team": conv.team, "contact_type": result.contact_type, "started_at": conv.started_at,
-        "overall": data["overall"], "turns": turns, "stage_scores": scores, "failures": data["failures"],
+        "started_day": local_day(conv.started_at), "overall": data["overall"], "turns": turns,
+        "stage_scores": scores, "failures": data["failures"],
         "feedback": data["feedback"], "corrections": corrections, "corrected": corrected,
         "metadata": _plain(dict(conv.metadata)), "incomplete": result.incomplete,
         "unread": list(result.unread),

@@ -51,15 +51,36 @@ def csv_row(summary: ConversationSummary, result: ConversationResult) -> dict[st
     return row
 
 
-def csv_chunks(rows: Iterable[dict[str, Any]], size: int = 64 * 1024) -> Iterator[str]:
+#: The CSV dialects of the export: ``rfc4180`` (``,`` between cells, ``.`` in numbers) and ``excel``, for
+#: a spreadsheet in a locale whose list separator is ``;`` and decimal separator ``,`` (Estonian, as most
+#: of continental Europe): ``;``, ``79,3`` and a UTF-8 byte order mark, without which Excel reads the
+#: file in the Windows code page.
+CSV_DIALECTS = ("rfc4180", "excel")
+
+
+def _decimal_comma(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: str(value).replace(".", ",") if isinstance(value, float) else value
+            for key, value in row.items()}
+
+
+def csv_chunks(rows: Iterable[dict[str, Any]], size: int = 64 * 1024, *,
+               dialect: str = "rfc4180") -> Iterator[str]:
     """The CSV text of export rows, header first, in pieces of about ``size`` characters (for
-    streaming); formula-like text is made safe (:func:`spreadsheet_safe`)."""
+    streaming); formula-like text is made safe (:func:`spreadsheet_safe`); ``dialect`` one of
+    :data:`CSV_DIALECTS`."""
+    if dialect not in CSV_DIALECTS:
+        raise ValueError(f"dialect must be one of {', '.join(CSV_DIALECTS)}, not {dialect!r}")
+    excel = dialect == "excel"
     buffer = io.StringIO()
+    if excel:
+        buffer.write("\ufeff")
     # CRLF (RFC 4180): the writer then quotes a CR inside a value instead of splitting the row
-    writer = csv.DictWriter(buffer, fieldnames=list(CSV_COLUMNS), lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(CSV_COLUMNS), lineterminator="\r\n",
+                            delimiter=";" if excel else ",")
     writer.writeheader()
     for row in rows:
-        writer.writerow(spreadsheet_safe(row))
+        safe = spreadsheet_safe(row)
+        writer.writerow(_decimal_comma(safe) if excel else safe)
         if buffer.tell() > size:
             yield buffer.getvalue()
             buffer.seek(0)

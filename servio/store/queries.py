@@ -131,6 +131,8 @@ def filtered(f: ConversationFilter) -> Select[Any]:
         conds.append(c.overall <= f.score_max)
     if f.missing_stage is not None:
         conds.append(_missing(f.missing_stage))
+    if f.updated_since is not None:  # stored, re-analysed or corrected since (a sync's last run)
+        conds.append(c.updated_at >= f.updated_since)
     if f.incomplete is not None:  # records of it could not be read (True), or none (False)
         conds.append(c.unread_count > 0 if f.incomplete else c.unread_count == 0)
     if f.failure is not None:  # IN, not a correlated EXISTS: SQLite ran that per conversation over every

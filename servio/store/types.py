@@ -94,6 +94,8 @@ class ConversationFilter:
     pattern id; ``score_min``/``score_max`` bound the overall score 0..100.
     ``incomplete`` True keeps the conversations some records of which could not be
     read on import (``Conversation.unread``), False those read completely.
+    ``updated_from`` keeps those stored, re-analysed or corrected at or after that moment
+    (``updated_at``; a day is its first moment in UTC, naive means UTC): what changed since a sync.
     ``sort`` is one of :data:`SORT_KEYS`, ``-`` prefixed for descending.
     """
 
@@ -109,6 +111,7 @@ class ConversationFilter:
     language: str | None = None
     channel: str | None = None
     incomplete: bool | None = None
+    updated_from: date | datetime | None = None
     limit: int = 50
     offset: int = 0
     sort: str = "-started_at"
@@ -127,6 +130,11 @@ class ConversationFilter:
             raise BadFilter("date_to", "date_from is after date_to")
         if self.score_min is not None and self.score_max is not None and self.score_min > self.score_max:
             raise BadFilter("score_max", "score_min is above score_max")
+
+    @property
+    def updated_since(self) -> datetime | None:
+        """``updated_from`` as an aware UTC datetime (a day: its first moment in UTC)."""
+        return _utc(self.updated_from)
 
     @property
     def first_day(self) -> date | None:

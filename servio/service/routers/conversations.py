@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from servio import audit
 from servio.evaluate.registry import known_failure, pattern_ids
-from servio.model import ContactType
+from servio.model import Channel, ContactType
 from servio.service.auth import Admin, CurrentUser
 from servio.service.days import Moment
 from servio.service.errors import invalid
@@ -31,8 +31,11 @@ class Filters:
 
     def __init__(
         self,
-        agent_id: Annotated[str | None, Query(max_length=255, description="Only this agent's.")] = None,
-        team: Annotated[str | None, Query(max_length=255, description="Only this team's.")] = None,
+        # an empty value is refused (422) like an empty date_from, not taken as an id no one has (0 rows)
+        agent_id: Annotated[str | None, Query(min_length=1, max_length=255,
+                                              description="Only this agent's.")] = None,
+        team: Annotated[str | None, Query(min_length=1, max_length=255,
+                                          description="Only this team's.")] = None,
         date_from: Annotated[Moment | None, Query(description="Started on or after this day, the day it "
                                                   "started on in its own time zone; or at or after this "
                                                   "date-time (no zone means UTC).")] = None,
@@ -42,22 +45,26 @@ class Filters:
                                                           "information.")] = None,
         missing_stage: Annotated[int | None, Query(ge=1, le=7, description="Applicable stage the agent "
                                                    "never carried.")] = None,
-        failure: Annotated[str | None, Query(max_length=64, description="A failure pattern id, e.g. "
-                                             "solution_before_needs.")] = None,
+        failure: Annotated[str | None, Query(min_length=1, max_length=64, description="A failure pattern id, "
+                                             "e.g. solution_before_needs.")] = None,
         score_min: Annotated[float | None, Query(ge=0, le=100, description="Overall score at least.")] = None,
         score_max: Annotated[float | None, Query(ge=0, le=100, description="Overall score at most.")] = None,
         language: Annotated[Literal["et", "en"] | None, Query()] = None,
-        channel: Annotated[str | None, Query(max_length=16)] = None,
+        channel: Annotated[Channel | None, Query(description="chat, email, phone, twitter or other.")] = None,
         incomplete: Annotated[bool | None, Query(description="true: only conversations some records of "
                                                  "which could not be read on import; false: only complete "
                                                  "ones.")] = None,
+        updated_from: Annotated[Moment | None, Query(
+            description="Stored, re-analysed or corrected at or after this date-time (no zone means UTC; a "
+                        "day is its first moment in UTC): what changed since a sync.")] = None,
         sort: Annotated[SortKey, Query(description="Sort key; prefix - for descending.")] = "-started_at",
     ) -> None:
         self.values: dict[str, Any] = {
             "agent_id": agent_id, "team": team, "date_from": date_from, "date_to": date_to,
             "contact_type": str(contact_type) if contact_type else None, "missing_stage": missing_stage,
             "failure": failure, "score_min": score_min, "score_max": score_max, "language": language,
-            "channel": channel, "incomplete": incomplete, "sort": sort,
+            "channel": str(channel) if channel else None, "incomplete": incomplete,
+            "updated_from": updated_from, "sort": sort,
         }
 
     def build(self, user: User, store: Any, *, limit: int = 50, offset: int = 0) -> ConversationFilter:
@@ -94,15 +101,18 @@ def list_conversations(request: Request, user: CurrentUser, filters: Annotated[F
                         "unread (how many records could not be read on import: 0 for a complete one).",
             response_class=StreamingResponse,
             responses={200: {"content": {"text/csv": {"example": "id,started_at,language,...\n"}}}})
-def export_csv(request: Request, user: CurrentUser,
-               filters: Annotated[Filters, Depends()]) -> StreamingResponse:
+def export_csv(request: Request, user: CurrentUser, filters: Annotated[Filters, Depends()],
+               dialect: Annotated[Literal["rfc4180", "excel"], Query(
+                   description="rfc4180: `,` between cells, `79.3`; excel: for a spreadsheet whose list "
+                               "separator is `;` and decimal separator `,` (Estonian Excel): `;`, `79,3` "
+                               "and a UTF-8 byte order mark.")] = "rfc4180") -> StreamingResponse:
     from servio.store.export import csv_chunks
 
     store = request.app.state.store
     chosen = filters.build(user, store, limit=1)
     rows = store.export_rows(chosen)
     audit.of_request(request, user, "conversations.export", via="api", filters=audit.filters_of(chosen))
-    return StreamingResponse(csv_chunks(rows), media_type="text/csv; charset=utf-8",
+    return StreamingResponse(csv_chunks(rows, dialect=dialect), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="conversations.csv"'})
 
 

@@ -27,17 +27,29 @@ from fastapi import (
     status,
 )
 from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
 
 from servio import audit
 from servio.ingest.remedies import Audience
 from servio.service.auth import Importer
+from servio.service.errors import invalid
 from servio.service.housekeeping import UPLOAD_PREFIX
-from servio.service.reading import checked_format, reader_options, save_uploads_in
+from servio.service.reading import (
+    FormValueError,
+    checked_format,
+    reader_options,
+    save_uploads_in,
+    speaker_items,
+)
 from servio.service.schemas.admin import ImportJobOut
 from servio.store.importer import scorecard_option
 from servio.store.types import ImportJob, JobBusy
 
 router = APIRouter(tags=["imports"])
+
+#: The fields of POST /imports' form; any other is refused (422), as a JSON body's unknown key is, so that a
+#: misspelt option ("langauge", "columns") does not import everything without it.
+FORM_FIELDS = ("files", "format", "language", "column", "agent_domain", "speaker", "encoding", "channel")
 
 _TEMP_PATH = re.compile(r"^.*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 _ANY_TEMP_PATH = re.compile(r"[^\s'\"]*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
@@ -114,7 +126,8 @@ def run_import(store: Any, settings: Any, job_id: int, paths: list[Path], folder
                          "changes nothing; changed content is re-analysed. Bad records are skipped and "
                          "reported in the job's `problems` and `messages` like the CLI reports them. "
                          "The answer is the job (202); follow it at `GET /imports/{id}`, or pass "
-                         "`wait=true` to get the finished job (200).",
+                         "`wait=true` to get the finished job (200). A bad value of a form field, or a "
+                         "field the form does not have, is 422 naming it, before anything is saved.",
              responses={200: {"model": ImportJobOut, "description": "The finished job (wait=true)."}})
 async def create_import(
     request: Request,
@@ -129,7 +142,8 @@ async def create_import(
                                              "text=Message (repeatable).")] = None,
     agent_domain: Annotated[list[str] | None, Form(description="Senders (e-mail) and address labels "
                                                    "(transcripts, CSV) at this domain are agents, other "
-                                                   "addresses customers (repeatable).")] = None,
+                                                   "addresses customers (repeatable, or several "
+                                                   "separated by commas).")] = None,
     speaker: Annotated[list[str] | None, Form(description="Speaker mapping LABEL=ROLE (agent, customer or "
                                               "system), e.g. 'Mari Maasikas=customer' (repeatable), as "
                                               "`servio import --speaker`.")] = None,
@@ -141,11 +155,19 @@ async def create_import(
                                         "--channel`.")] = None,
     wait: Annotated[bool, Query(description="Import before answering and return the finished job.")] = False,
 ) -> Any:
-    checked_format(format)
+    unknown = sorted({key for key in (await request.form()).keys() if key not in FORM_FIELDS})
+    if unknown:
+        raise RequestValidationError([{"loc": ("body", key), "type": "extra_forbidden",
+                                       "msg": "Extra inputs are not permitted (the form's fields: "
+                                              f"{', '.join(FORM_FIELDS)})"} for key in unknown])
     if not files:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, "upload at least one file")
-    options = reader_options(language, column or [], agent_domain or [], speaker or [], encoding=encoding,
-                             channel=channel)
+        invalid(("files", "upload at least one file"), where="body")
+    try:  # one shape for a bad field, as everywhere in the API: 422 naming it (the dashboard's form: 400)
+        checked_format(format)
+        options = reader_options(language, column or [], agent_domain or [], speaker_items(speaker or []),
+                                 encoding=encoding, channel=channel)
+    except FormValueError as exc:
+        exc.as_invalid()
     store, settings = request.app.state.store, request.app.state.settings
     folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
     try:  # until a job owns the files (run_import removes them), a failure must not leave them behind

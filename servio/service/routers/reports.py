@@ -57,6 +57,8 @@ Accept = Annotated[str | None, Header(include_in_schema=False)]
 @router.get("/reports", response_model=ReportOut, summary="A report of an agent, a team or a period",
             responses={200: {"content": {"text/html": {}, "application/pdf": {}},
                              "description": "The report as JSON, HTML or PDF."},
+                       404: {"description": "The agent or team has no conversations on any day (for a team "
+                                            "lead: none in their team)."},
                        406: {"description": "The Accept header names no format a report comes in."},
                        503: {"description": "PDF asked for, and this server cannot print one now "
                                             "(no Chromium, Chromium failed, or the printers are busy)."}},

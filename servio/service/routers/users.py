@@ -50,7 +50,8 @@ def list_users(request: Request, admin: Admin) -> Any:
              summary="Create a user and their first token",
              description="The token is in the answer only; the store keeps a salted hash. An agent user "
                          "sees the conversations whose agent id is the user's `agent_id`; a team_lead user "
-                         "needs a `team` and sees the conversations of that team.")
+                         "needs a `team` and sees the conversations of that team.",
+             responses={409: {"description": "A user of that name exists already."}})
 def create_user(request: Request, body: UserIn, admin: Admin) -> Any:
     store = request.app.state.store
     if store.get_user(name=body.name) is not None:
@@ -69,7 +70,8 @@ def get_user(request: Request, user_id: UserId, admin: Admin) -> Any:
 
 @router.patch("/users/{user_id}", response_model=UserOut, summary="Enable or disable a user",
               description="A disabled user's tokens stop working at once and their dashboard sessions "
-                          "end. An admin cannot disable themselves (400), nor the last active admin (409).")
+                          "end. An admin cannot disable themselves (400), nor the last active admin (409).",
+              responses={409: {"description": "The last active admin cannot be disabled."}})
 def patch_user(request: Request, user_id: UserId, body: UserPatch, admin: Admin) -> Any:
     target = _user(request, user_id)
     if user_id == admin.id and body.active is False:
@@ -100,7 +102,8 @@ def issue_token(request: Request, user_id: UserId, admin: Admin) -> Any:
 @router.delete("/users/{user_id}/tokens", summary="Revoke every token of a user",
                description="Returns how many tokens were live; the user's dashboard sessions end too. "
                            "An admin cannot revoke their own tokens (400): that would sign them out for "
-                           "good.")
+                           "good.",
+               responses={400: {"description": "An admin's own tokens (another admin revokes them)."}})
 def revoke_tokens(request: Request, user_id: UserId, admin: Admin) -> dict[str, int]:
     target = _user(request, user_id)
     if user_id == admin.id:  # every token includes the one this request is made with

@@ -107,7 +107,12 @@ class ConversationOut(BaseModel):
     agent_id: str | None
     team: str | None
     contact_type: str
-    started_at: datetime | None
+    started_at: datetime | None = Field(description="When it started, with the UTC offset the source gave "
+                                        "(none when the source gave none); the listing writes the same "
+                                        "moment in UTC.")
+    started_day: date | None = Field(default=None, description="The day it started on in its own time "
+                                     "zone: the day that date_from and date_to, the profiles and the "
+                                     "reports count it on (as the listing's started_day).")
     overall: float
     turns: list[TurnOut]
     stage_scores: list[StageScoreOut]
