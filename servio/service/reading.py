@@ -52,10 +52,10 @@ class FormValueError(HTTPException):
 
 def reader_options(language: str | None, columns: Iterable[str], agent_domains: Iterable[str],
                    speakers: Iterable[str] = (), *, encoding: str | None = None,
-                   channel: str | None = None) -> ReaderOptions:
+                   channel: str | None = None, time_zone: str | None = None) -> ReaderOptions:
     """Reader options from a language (``et``/``en``), ``FIELD=NAME`` column mappings, agent domains,
-    ``LABEL=ROLE`` speaker mappings (:func:`speaker_mapping`), an encoding (``cp1252``) and a channel;
-    a :class:`FormValueError` naming the field of a bad one."""
+    ``LABEL=ROLE`` speaker mappings (:func:`speaker_mapping`), an encoding (``cp1252``), a channel and
+    the site's time zone (``Europe/Tallinn``); a :class:`FormValueError` naming the field of a bad one."""
     from servio.ingest import COLUMN_FIELDS
     from servio.model import Channel
 
@@ -70,6 +70,7 @@ def reader_options(language: str | None, columns: Iterable[str], agent_domains: 
     roles = speaker_mapping(speakers)
     domains = agent_domain_list(agent_domains)
     encoding, channel = (encoding or "").strip() or None, (channel or "").strip() or None
+    time_zone = (time_zone or "").strip() or None
     # each checked alone first, so that a refusal names its field
     _options("column", "unknown column field; the fields are " + ", ".join(sorted(COLUMN_FIELDS)),
              columns=mapping)
@@ -77,9 +78,11 @@ def reader_options(language: str | None, columns: Iterable[str], agent_domains: 
              "Windows-1257, utf-16)", encoding=encoding)
     _options("channel", "channel must be one of " + ", ".join(sorted(c.value for c in Channel)),
              channel=channel)
+    _options("time_zone", "not a time zone servio knows: give an IANA name such as Europe/Tallinn or UTC",
+             time_zone=time_zone)
     return _options("column", "these reading options do not go together", columns=mapping,
                     agent_domains=domains, language=lang, speaker_values=roles, encoding=encoding,
-                    channel=channel)
+                    channel=channel, time_zone=time_zone)
 
 
 def agent_domain_list(values: Iterable[str]) -> list[str]:
@@ -164,7 +167,7 @@ def form_reader_options(form: Any) -> ReaderOptions:
 
     ``language``; ``column.<field>=NAME`` (one input per field) and ``column=FIELD=NAME`` as the API
     takes it; ``agent_domain``, several separated by commas or spaces; ``speaker``, ``LABEL=ROLE`` items
-    (:func:`speaker_items`); ``encoding`` and ``channel``.
+    (:func:`speaker_items`); ``encoding``, ``channel`` and ``time_zone``.
     """
     columns = [str(v) for v in form.getlist("column") if str(v).strip()]
     columns += [f"{key.removeprefix('column.')}={value}" for key, value in form.multi_items()
@@ -172,7 +175,8 @@ def form_reader_options(form: Any) -> ReaderOptions:
     domains = [d for value in form.getlist("agent_domain") for d in _LIST.split(str(value)) if d]
     speakers = speaker_items(str(v) for v in form.getlist("speaker"))
     return reader_options(str(form.get("language") or "").strip() or None, columns, domains, speakers,
-                          encoding=str(form.get("encoding") or ""), channel=str(form.get("channel") or ""))
+                          encoding=str(form.get("encoding") or ""), channel=str(form.get("channel") or ""),
+                          time_zone=str(form.get("time_zone") or ""))
 
 
 def column_hints(count: int = 2) -> dict[str, str]:

@@ -32,6 +32,7 @@ def _post(client: TestClient, users: Users, form: dict[str, Any], files: Any = N
     ({"speaker": "Tamm-secret" * 30 + "=customer"}, "speaker"),
     ({"encoding": "latin-secret"}, "encoding"),
     ({"channel": "fax-secret"}, "channel"),
+    ({"time_zone": "Europe/Talinn-secret"}, "time_zone"),
     ({"language": "fi"}, "language"),
 ])
 def test_a_bad_form_value_is_a_422_naming_the_field_without_the_value(
@@ -68,7 +69,8 @@ def test_a_misspelt_field_is_refused_not_ignored(client: TestClient, users: User
 
 def test_every_documented_field_is_taken(client: TestClient, users: Users) -> None:
     form = {"format": "text", "language": "et", "column": "text=Message", "agent_domain": "laine.ee",
-            "speaker": "Mari Maasikas=customer", "encoding": "utf-8", "channel": "phone"}
+            "speaker": "Mari Maasikas=customer", "encoding": "utf-8", "channel": "phone",
+            "time_zone": "Europe/Tallinn"}
     answer = _post(client, users, form)
     assert answer.status_code == 200, answer.text
     assert answer.json()["problems"] == [] and answer.json()["read"] == 1
@@ -126,3 +128,14 @@ def test_several_speaker_roles_in_one_field_are_read_as_the_dashboard_reads_them
         assert (job["read"], job["skipped"], job["problems"]) == (1, 0, []), (value, job["messages"])
         turns = client.get("/conversations/kone-1", headers=users.headers("admin")).json()["turns"]
         assert [t["speaker"] for t in turns] == ["agent", "customer"], value
+
+
+def test_the_time_zone_puts_a_utc_night_on_the_sites_day(client: TestClient, users: Users) -> None:
+    """Audit rep21 F7: 22:15 UTC on 31 August is 1 September in Tallinn."""
+    line = (b'{"id": "n1", "language": "et", "started_at": "2026-08-31T22:15:00Z", "turns": ['
+            b'{"speaker": "agent", "text": "Tere! Kuidas saan aidata?"}, '
+            b'{"speaker": "customer", "text": "Mu arve on vale."}]}\n')
+    answer = _post(client, users, {"time_zone": "Europe/Tallinn"}, files=[("files", ("n.jsonl", line))])
+    assert answer.status_code == 200, answer.text
+    stored = client.get("/conversations/n1", headers=users.headers("admin")).json()
+    assert stored["started_day"] == "2026-09-01"

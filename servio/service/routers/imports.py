@@ -49,7 +49,8 @@ router = APIRouter(tags=["imports"])
 
 #: The fields of POST /imports' form; any other is refused (422), as a JSON body's unknown key is, so that a
 #: misspelt option ("langauge", "columns") does not import everything without it.
-FORM_FIELDS = ("files", "format", "language", "column", "agent_domain", "speaker", "encoding", "channel")
+FORM_FIELDS = ("files", "format", "language", "column", "agent_domain", "speaker", "encoding", "channel",
+               "time_zone")
 
 _TEMP_PATH = re.compile(r"^.*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
 _ANY_TEMP_PATH = re.compile(r"[^\s'\"]*?" + UPLOAD_PREFIX + r"[^/\\]+[/\\]")
@@ -153,6 +154,10 @@ async def create_import(
     channel: Annotated[str | None, Form(description="The channel of conversations whose file does not "
                                         "say it: chat, email, phone, twitter or other, as `servio import "
                                         "--channel`.")] = None,
+    time_zone: Annotated[str | None, Form(description="The site's IANA time zone, e.g. Europe/Tallinn: "
+                                          "times with an offset (UTC exports) are moved into it and times "
+                                          "without one taken as its own, so each conversation counts on "
+                                          "the site's day, as `servio import --time-zone`.")] = None,
     wait: Annotated[bool, Query(description="Import before answering and return the finished job.")] = False,
 ) -> Any:
     unknown = sorted({key for key in (await request.form()).keys() if key not in FORM_FIELDS})
@@ -165,7 +170,7 @@ async def create_import(
     try:  # one shape for a bad field, as everywhere in the API: 422 naming it (the dashboard's form: 400)
         checked_format(format)
         options = reader_options(language, column or [], agent_domain or [], speaker_items(speaker or []),
-                                 encoding=encoding, channel=channel)
+                                 encoding=encoding, channel=channel, time_zone=time_zone)
     except FormValueError as exc:
         exc.as_invalid()
     store, settings = request.app.state.store, request.app.state.settings
