@@ -140,7 +140,7 @@ def _overview_out(ov: Overview, language: str, n: int) -> dict[str, Any]:
     p = ov.profile
     return {
         "overall": p.overall, "strongest": p.named_strongest, "weakest": p.named_weakest,
-        "summary": p.summary,
+        "summary": p.summary, "incomplete": p.incomplete,
         "stages": [{"stage": s, "name": stage_name(s, language), "mean_score": v,
                     "present_in": ov.coverage[s]} for s, v in sorted(ov.values.items())],
         "failure_patterns": [{"id": pc.id, "name": pc.name, "count": pc.count, "share": pc.count / n,

@@ -45,7 +45,7 @@ def test_the_json_holds_what_the_report_package_computes(client: TestClient, use
     ov = summary.overview(chosen, kind="team", id="Tallinn", language="en")
     assert (data["scope"], data["id"], data["language"]) == ("team", "Tallinn", "en")
     assert (data["first_day"], data["last_day"]) == ("2026-09-01", "2026-09-30")
-    assert data["conversations"] == 2 and data["agents"] == 1
+    assert data["conversations"] == 2 and data["agents"] == 1 and data["incomplete"] == 0
     assert data["overall"] == pytest.approx(ov.profile.overall)
     assert data["summary"] == profile(chosen, kind="team", id="Tallinn", language="en").summary
     assert (data["strongest"], data["weakest"]) == (ov.profile.named_strongest, ov.profile.named_weakest)
@@ -365,3 +365,18 @@ def test_an_agent_or_team_without_conversations_is_404_as_their_profile(client: 
     for fmt in ("json", "html"):
         answer = _get(client, users, f"{query}&format={fmt}")
         assert answer.status_code == 404 and answer.json()["detail"] == detail
+
+
+def test_the_json_counts_the_incomplete_conversations() -> None:
+    """Audit rep21 F8: the HTML, PDF and JSON reports said nothing of an incomplete conversation that the
+    dashboard's team page counted."""
+    from dataclasses import replace
+
+    from servio.report.content import report_content
+    from servio.service.shape import report_out
+    from tests.report.conftest import make_result
+
+    results = [make_result(f"c{i}", "ann", "North", f"2026-10-0{i + 1}", {1: 80.0}) for i in range(3)]
+    results[2] = replace(results[2], unread=("chats.csv:12",))
+    data = report_out(report_content(results, scope="team", id="North", language="en"))
+    assert data["conversations"] == 3 and data["incomplete"] == 1

@@ -124,6 +124,8 @@ class ReportOut(BaseModel):
     last_day: date | None = Field(description="The last day it spans: date_to, else its last conversation's.")
     generated_at: datetime = Field(description="When it was made (SOURCE_DATE_EPOCH on the server when set).")
     conversations: int
+    incomplete: int = Field(0, description="How many of them are incomplete: records of them could not be "
+                            "read, so their scores may be wrong (they are counted in the figures).")
     agents: int = Field(description="Different agents among them (those without an agent count as one).")
     overall: float | None = Field(description="Mean overall score 0..100; null without conversations.")
     strongest: int | None = Field(description="The strongest stage; null without one (an even profile, or "
