@@ -65,6 +65,14 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function hideError() {
     byId("live-error").hidden = true;
+    // the boxes' description is how they work again, without the reason of a turn no longer refused
+    document.querySelectorAll(".composer textarea").forEach((box) => box.setAttribute("aria-describedby", "live-keys"));
+  }
+
+  /* Done or not, said in words for a screen reader; the ✓ shows it (CSS), not the dot's fill alone. */
+  function markStep(li, done) {
+    li.classList.toggle("done", done);
+    li.querySelector(".step-state").textContent = `, ${done ? text.stepDone : text.stepTodo}`;
   }
 
   function setWarnings(list, warnings) {
@@ -87,7 +95,7 @@ document.addEventListener("DOMContentLoaded", () => {
     setWarnings(byId("warnings"), []);
     setWarnings(byId("near-warnings"), []);
     byId("live-overall").textContent = "–";
-    document.querySelectorAll("#done li").forEach((li) => { li.classList.remove("done"); li.removeAttribute("aria-current"); });
+    document.querySelectorAll("#done li").forEach((li) => { markStep(li, false); li.removeAttribute("aria-current"); });
     byId("live-settings").disabled = false;
     hideError();
   }
@@ -129,6 +137,7 @@ document.addEventListener("DOMContentLoaded", () => {
     bubble.dataset.turn = update.turn;
     label(bubble, update.stages, false);
     bubble.querySelector(".who").dataset.done = "1";
+    bubble.querySelector(".said").lang = update.language;  // the chat's language, which may not be the page's
     (update.changed || []).forEach((c) => {
       const earlier = chat.querySelector(`li[data-turn="${c.turn}"]`);
       if (earlier) { label(earlier, c.stages, true); }
@@ -138,7 +147,7 @@ document.addEventListener("DOMContentLoaded", () => {
       language: optionName(byId("live-language"), update.language),
       contact_type: optionName(byId("live-contact-type"), update.contact_type) });
     document.querySelectorAll("#done li").forEach((li) => {
-      li.classList.toggle("done", update.agent_done.includes(Number(li.dataset.stage)));
+      markStep(li, update.agent_done.includes(Number(li.dataset.stage)));
       if (Number(li.dataset.stage) === update.next_stage) { li.setAttribute("aria-current", "step"); }
       else { li.removeAttribute("aria-current"); }
     });
@@ -160,6 +169,7 @@ document.addEventListener("DOMContentLoaded", () => {
     } else {
       showError(err.message || text.error, err.status === 422 && !err.field);
     }
+    box.setAttribute("aria-describedby", "live-error-text live-keys");  // the box it came back to says why
     box.focus();
     byId("live-error").scrollIntoView({ block: "nearest" });
   }
@@ -180,7 +190,7 @@ document.addEventListener("DOMContentLoaded", () => {
       const bubble = el("li", { class: `${speaker} pending` });
       const who = el("span", { class: "who" }, text[speaker]);
       who.append(el("span", { class: "tags" }, ` · ${text.sending}`), el("span", { class: "retag" }));
-      bubble.append(who, said);
+      bubble.append(who, el("span", { class: "said" }, said));
       chat.append(bubble);
       box.value = "";
       const mine = generation;
