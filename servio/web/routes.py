@@ -247,10 +247,18 @@ class _Ui:
         if user is None:
             return self.to_login(request)
         html = self.render.page(template, lang=lang, user=user, path=request.url.path,
-                                query=request.query_params.multi_items(),
+                                home=self.home_of(user), query=request.query_params.multi_items(),
                                 can_import=user.role in self.importers, signed_in_admin=manages_users(user),
                                 has_live=getattr(request.app.state, "live", None) is not None, **context)
         return self.remember_language(request, lang, HTMLResponse(html))
+
+    def home_of(self, user: User) -> tuple[str, str, str]:
+        """The menu's first item: its address, its text's key, and the path under which it is the current
+        page. An agent's is their own page ("My results"): "Team" led there too, and then no item was
+        current."""
+        if user.role == "agent" and user.agent_id:
+            return self.link("agent", id=user.agent_id), "nav_my_results", f"{self.prefix}/agents/"
+        return f"{self.prefix}/team", "nav_team", f"{self.prefix}/team"
 
     @staticmethod
     def remember_language(request: Request, lang: str, response: Response) -> Response:

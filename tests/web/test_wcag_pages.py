@@ -149,3 +149,23 @@ def test_signing_in_from_the_estonian_page_leads_to_estonian_pages(app: Any, tok
         assert signed.cookies.get(LANG) == "et"
         landing = client.get(signed.headers["location"], headers={"Accept-Language": "en-GB"})
         assert re.search(r'<html lang="et"', landing.text)
+
+
+def test_an_agents_menu_leads_to_their_own_results(app: Any, tokens: dict[str, str]) -> None:
+    # audit 21 m7: an agent's "Team" led to their own page, where no menu item was then the current one
+    from tests.web.conftest import sign_in
+
+    with TestClient(app, raise_server_exceptions=False) as agent, \
+            TestClient(app, raise_server_exceptions=False) as admin:
+        sign_in(agent, tokens["agent"])
+        sign_in(admin, tokens["admin"])
+        for lang, words in (("en", "My results"), ("et", "Minu tulemused")):
+            own = agent.get(f"/ui/agents/mari?lang={lang}").text
+            menu = r'<nav aria-label="[^"]+">\s*<ul>.*?<li><a href="([^"]+)"([^>]*)>([^<]+)</a>'
+            first = re.search(menu, own, re.S)
+            assert first and first.groups() == ("/ui/agents/mari", ' aria-current="page"', words)
+            listed = agent.get(f"/ui/conversations?lang={lang}").text
+            assert re.search(r'<li><a href="/ui/agents/mari">' + words + "</a></li>", listed)
+        team = admin.get("/ui/team?lang=en").text
+        assert re.search(r'<li><a href="/ui/team" aria-current="page">Team</a></li>', team)
+        assert "My results" not in team
