@@ -127,3 +127,24 @@ def test_the_heatmaps_sort_arrows_are_not_read_out(page: Any, base_url: str) -> 
     agent = page.locator("#heatmap thead button.sort").first
     arrow = "(e) => getComputedStyle(e, '::after').content"
     assert "▲" in agent.evaluate(arrow), "the arrow still shows"
+
+
+def test_the_live_panel_speaks_only_what_changed(page: Any, base_url: str) -> None:
+    # audit 21 m2: the chat, the current stage, the hint and the warnings ("None so far." every time) were
+    # all live regions re-set after every turn, so a screen reader read four things, the typed text first
+    page.goto(f"{base_url}/live?lang=en")
+    assert page.locator("#chat").get_attribute("aria-live") is None
+    page.fill("#msg-agent", "Hello, this is Anna from Brightline. How can I help you today?")
+    page.press("#msg-agent", "Enter")
+    page.wait_for_function("() => document.querySelector('#chat li .who[data-done]') !== null")
+    page.evaluate("""() => { for (const id of ['warnings', 'hint', 'current']) {
+                               document.getElementById(id).firstChild.seen = true; } }""")
+    hint = page.inner_text("#hint")
+    page.fill("#msg-customer", "Hello.")
+    page.press("#msg-customer", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('#chat li .who[data-done]').length >= 2")
+    kept = page.evaluate("(id) => document.getElementById(id).firstChild.seen === true", "warnings")
+    assert page.locator("#warnings li").all_inner_texts() == ["None so far."]
+    assert kept, "still none: the list is not set (and read out) again"
+    if page.inner_text("#hint") == hint:  # the same hint is not set (and read) again either
+        assert page.evaluate("(id) => document.getElementById(id).firstChild.seen === true", "hint")

@@ -75,9 +75,20 @@ document.addEventListener("DOMContentLoaded", () => {
     li.querySelector(".step-state").textContent = `, ${done ? text.stepDone : text.stepTodo}`;
   }
 
+  /* A live region's text, set only when it changes: setting the same words again reads them out again. */
+  function say(node, words) {
+    if (node.textContent !== words) { node.textContent = words; }
+  }
+
   function setWarnings(list, warnings) {
-    list.textContent = "";
+    const texts = warnings.map((w) => w.text);
+    const shown = [...list.children].map((li) => (li.classList.contains("none") ? null : li.textContent));
     if (list.id === "near-warnings") { byId("near-warn").hidden = !warnings.length; }
+    // the same warnings (or still none): the list stays, and a screen reader does not hear it again
+    const same = texts.length ? shown.length === texts.length && shown.every((t, i) => t === texts[i])
+      : shown.length === 1 && shown[0] === null;
+    if (same) { return; }
+    list.textContent = "";
     if (!warnings.length) { list.append(el("li", { class: "none" }, text.noWarnings)); }
     warnings.forEach((w) => list.append(el("li", {}, w.text)));
   }
@@ -142,7 +153,7 @@ document.addEventListener("DOMContentLoaded", () => {
       const earlier = chat.querySelector(`li[data-turn="${c.turn}"]`);
       if (earlier) { label(earlier, c.stages, true); }
     });
-    byId("current").textContent = current(update);
+    say(byId("current"), current(update));
     byId("live-context").textContent = fmt(text.context, {
       language: optionName(byId("live-language"), update.language),
       contact_type: optionName(byId("live-contact-type"), update.contact_type) });
@@ -151,7 +162,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (Number(li.dataset.stage) === update.next_stage) { li.setAttribute("aria-current", "step"); }
       else { li.removeAttribute("aria-current"); }
     });
-    byId("hint").textContent = update.hint || text.none;
+    say(byId("hint"), update.hint || text.none);
     byId("near-hint-text").textContent = update.hint || text.none;
     setWarnings(byId("warnings"), update.warnings);
     setWarnings(byId("near-warnings"), update.warnings);
