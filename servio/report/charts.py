@@ -581,6 +581,12 @@ def _value_labels(points: Sequence[TrendPoint], xy: Sequence[tuple[float, float]
 #: Speaker row fills: each keeps 3:1 against the white page and against the other (WCAG non-text contrast).
 SPEAKER_FILL = {"agent": "#24292f", "customer": "#8c959f"}
 OTHER_SPEAKER_FILL = "#eaeef2"
+#: A stage cell a turn does not carry.
+EMPTY_CELL = "#f6f8fa"
+#: The edge of a cell a turn carries: several stage colours (2 orange, 4 teal, 5 green) are under 3:1
+#: against an empty cell, so the fill alone did not tell a low-vision reader which stages a turn carries
+#: (WCAG 1.4.11, audit 21 M4); this edge is about 14:1 against it. static/app.js draws a correction the same.
+STAGE_EDGE = INK
 
 
 def timeline(turn_stages: Sequence[frozenset[int]], speakers: Sequence[str], *, language: str,
@@ -611,9 +617,12 @@ def timeline(turn_stages: Sequence[frozenset[int]], speakers: Sequence[str], *, 
         fill = SPEAKER_FILL.get(who, OTHER_SPEAKER_FILL)
         cells = [f'<rect x="{x + 0.5:.1f}" y="{top - 12}" width="{col - 1:.1f}" height="8" fill="{fill}"/>']
         for k, s in enumerate(ALL_STAGES):
-            colour = info(s).colour if s in stages else "#f6f8fa"
-            cells.append(f'<rect x="{x + 0.5:.1f}" y="{top + k * row + 1}" width="{col - 1:.1f}" '
-                         f'height="{row - 2}" fill="{colour}"/>')
+            # every cell is inset by half the edge's width, so that a carried stage's edge stays inside its
+            # column and cells keep their gaps (a correction then changes only fill and stroke, app.js)
+            look = (f'fill="{info(s).colour}" stroke="{STAGE_EDGE}" stroke-width="1"' if s in stages
+                    else f'fill="{EMPTY_CELL}"')
+            cells.append(f'<rect x="{x + 1:.1f}" y="{top + k * row + 1.5}" width="{col - 2:.1f}" '
+                         f'height="{row - 3}" {look}/>')
         names = ", ".join(info(s).short(language) for s in sorted(stages)) or "–"
         label = f"{t['turn']} {turn_number(i)}, {t.get(who, who)}: {names}"
         cells.append(f"<title>{escape(label)}</title>")

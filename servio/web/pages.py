@@ -83,6 +83,9 @@ def conversation_view(conv: Conversation, result: ConversationResult, corrected:
              "evidence": chip_evidence(t.stage, t.evidence, language)}
             for t in sorted(tags.tags, key=lambda t: t.stage)]
         turns.append({"index": tags.index, "speaker": str(turn.speaker), "text": turn.text,
+                      # the language the turn is written in, for its lang attribute (WCAG 3.1.2: an Estonian
+                      # turn on the English page is read with Estonian rules, audit 21 M2)
+                      "language": str(turn.language or conv.language or result.language),
                       "author": turn.author, "chips": chips,
                       "stages": sorted(tags.stages), "corrected": tags.index in corrected,
                       "colour": info(min(tags.stages)).colour if tags.stages else "#d0d7de"})

@@ -247,10 +247,22 @@ class _Ui:
         if user is None:
             return self.to_login(request)
         html = self.render.page(template, lang=lang, user=user, path=request.url.path,
-                                query=request.query_params.multi_items(),
+                                home=self.home_of(user), query=request.query_params.multi_items(),
                                 can_import=user.role in self.importers, signed_in_admin=manages_users(user),
                                 has_live=getattr(request.app.state, "live", None) is not None, **context)
-        response = HTMLResponse(html)
+        return self.remember_language(request, lang, HTMLResponse(html))
+
+    def home_of(self, user: User) -> tuple[str, str, str]:
+        """The menu's first item: its address, its text's key, and the path under which it is the current
+        page. An agent's is their own page ("My results"): "Team" led there too, and then no item was
+        current."""
+        if user.role == "agent" and user.agent_id:
+            return self.link("agent", id=user.agent_id), "nav_my_results", f"{self.prefix}/agents/"
+        return f"{self.prefix}/team", "nav_team", f"{self.prefix}/team"
+
+    @staticmethod
+    def remember_language(request: Request, lang: str, response: Response) -> Response:
+        """``response`` with the language cookie when ``?lang=`` chose ``lang`` (docs/dashboard.md)."""
         if request.query_params.get("lang") == lang:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
         return response
@@ -302,7 +314,7 @@ class _Ui:
                                 query=request.query_params.multi_items(),
                                 next=request.query_params.get("next", ""),
                                 error="login_cookie_dropped" if dropped else None)
-        response = HTMLResponse(html)
+        response = self.remember_language(request, lang, HTMLResponse(html))
         if dropped:
             _log.warning("a browser that signed in to the dashboard over plain HTTP did not keep the "
                          "session cookie, which is Secure (SERVIO_COOKIE_SECURE=%s): serve the dashboard "
@@ -352,13 +364,15 @@ class _Ui:
             session, user = await run_in_threadpool(sign_in)
         except HTTPException:
             audit.of_request(request, None, "login.refused", via="dashboard")
-            html = self.render.page("login.html", lang=language_of(request), user=None, path=request.url.path,
+            lang = language_of(request)
+            html = self.render.page("login.html", lang=lang, user=None, path=request.url.path,
                                     query=[("next", nxt)] if nxt else [], next=nxt, error="login_failed")
-            return HTMLResponse(html, status_code=401)
+            return self.remember_language(request, lang, HTMLResponse(html, status_code=401))
         audit.of_request(request, user, "login", via="dashboard")
         response = RedirectResponse(self.safe_next(nxt), status_code=303)
         session_cookie.set_session(response, request, session, int(SESSION_LIFETIME.total_seconds()))
-        return response
+        # the sign-in page's language carries on to the page it leads to
+        return self.remember_language(request, language_of(request), response)
 
     def logout(self, request: Request) -> Response:
         self.not_cross_site(request)

@@ -112,6 +112,25 @@ def test_timeline_colours_each_stage_of_each_turn() -> None:
     assert "turn 3, agent: needs" in (groups[2].get("aria-label") or "")  # index 2 is the third turn
 
 
+def test_timeline_tells_a_carried_stage_from_an_empty_cell_at_3_to_1() -> None:
+    # WCAG 1.4.11 (audit 21 M4): orange (2), teal (4) and green (5) were 2.2-3.0:1 against an empty cell,
+    # and the fill was all that said whether the turn carries the stage
+    root = parse(charts.timeline([frozenset(ALL_STAGES), frozenset()], ["agent", "customer"], language="en"))
+    columns = [a for a in root.iter(f"{NS}g") if a.find(f"{NS}title") is not None]
+    carried, empty = ([r for r in a.iter(f"{NS}rect")][1:] for a in columns)  # after the speaker mark
+    blank = {r.get("fill") for r in empty}
+    assert len(blank) == 1
+    (blank_fill,) = blank
+    for stage, cell in zip(ALL_STAGES, carried, strict=True):
+        assert cell.get("fill") == info(stage).colour
+        edge = cell.get("stroke")
+        edged = edge is not None and float(cell.get("stroke-width") or 0) >= 1
+        best = max(charts.contrast(cell.get("fill") or "", blank_fill),
+                   charts.contrast(edge, blank_fill) if edge and edged else 0)
+        assert best >= 3, (stage, cell.get("fill"), edge)
+    assert all(r.get("stroke") is None for r in empty)
+
+
 @pytest.mark.parametrize(("lang", "agent", "customer"), [("et", "teenindaja", "klient"),
                                                          ("en", "agent", "customer")])
 @pytest.mark.parametrize("n_turns", [1, 2, 40])

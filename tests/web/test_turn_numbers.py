@@ -35,7 +35,7 @@ def client() -> TestClient:
 
 def _visible(html: str) -> str:
     """The page's text without the transcript's own words (the fixture's turns say "turn 0 of a1")."""
-    html = re.sub(r'<p class="text">.*?</p>', " ", html, flags=re.S)
+    html = re.sub(r'<p class="text"[^>]*>.*?</p>', " ", html, flags=re.S)  # it carries the turn's lang
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 

@@ -89,7 +89,13 @@ function renderTimeline(index, chosen, stages) {
   if (!column) { return; }
   const rects = column.querySelectorAll("rect");  // the speaker mark, then one per stage
   stages.forEach((s, k) => {
-    if (rects[k + 1]) { rects[k + 1].setAttribute("fill", chosen.includes(s.id) ? s.colour : "#f6f8fa"); }
+    const cell = rects[k + 1];
+    if (!cell) { return; }
+    // as charts.timeline draws it: a carried stage has its colour and a dark edge (its colour alone can
+    // be under 3:1 against an empty cell)
+    cell.setAttribute("fill", chosen.includes(s.id) ? s.colour : "#f6f8fa");
+    if (chosen.includes(s.id)) { cell.setAttribute("stroke", "#1f2328"); cell.setAttribute("stroke-width", "1"); }
+    else { cell.removeAttribute("stroke"); cell.removeAttribute("stroke-width"); }
   });
 }
 
@@ -123,8 +129,25 @@ function renderScores(answer) {
     if (f.turn !== null) {  // the JSON index links the turn; a person reads its number from 1
       where.append(" · ", el("a", { href: `#turn-${f.turn}` }, `${list.dataset.turn} ${turnNumber(f.turn)}`));
     }
-    li.append(where, " ", f.text);
+    li.append(where, " ", el("span", list.dataset.lang ? { lang: list.dataset.lang } : {}, f.text));  // its language
     list.append(li);
+  });
+}
+
+/* ---------- conversation view: Escape hides the evidence tooltip that covers the turn ---------- */
+/* WCAG 1.4.13: content shown on hover or focus can be dismissed without moving the pointer or the focus.
+   It shows again when the chip gets the focus or the pointer anew. */
+function setupTips() {
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Escape") { return; }
+    document.querySelectorAll(".chip-wrap:hover, .chip-wrap:focus-within").forEach((w) => w.classList.add("tip-off"));
+  });
+  const again = (ev) => { const w = ev.target.closest && ev.target.closest(".chip-wrap"); if (w) { w.classList.remove("tip-off"); } };
+  document.addEventListener("focusin", again);
+  document.addEventListener("mouseover", (ev) => {
+    const w = ev.target.closest && ev.target.closest(".chip-wrap");
+    // only a pointer that comes to the chip from outside it brings the tooltip back
+    if (w && !(ev.relatedTarget && w.contains(ev.relatedTarget))) { w.classList.remove("tip-off"); }
   });
 }
 
@@ -450,6 +473,7 @@ document.addEventListener("DOMContentLoaded", () => {
   setupTimelineHint();
   setupScrollHints();
   setupCorrections();
+  setupTips();
   setupSorting();
   setupImport();
   setupUsers();

@@ -65,11 +65,30 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function hideError() {
     byId("live-error").hidden = true;
+    // the boxes' description is how they work again, without the reason of a turn no longer refused
+    document.querySelectorAll(".composer textarea").forEach((box) => box.setAttribute("aria-describedby", "live-keys"));
+  }
+
+  /* Done or not, said in words for a screen reader; the ✓ shows it (CSS), not the dot's fill alone. */
+  function markStep(li, done) {
+    li.classList.toggle("done", done);
+    li.querySelector(".step-state").textContent = `, ${done ? text.stepDone : text.stepTodo}`;
+  }
+
+  /* A live region's text, set only when it changes: setting the same words again reads them out again. */
+  function say(node, words) {
+    if (node.textContent !== words) { node.textContent = words; }
   }
 
   function setWarnings(list, warnings) {
-    list.textContent = "";
+    const texts = warnings.map((w) => w.text);
+    const shown = [...list.children].map((li) => (li.classList.contains("none") ? null : li.textContent));
     if (list.id === "near-warnings") { byId("near-warn").hidden = !warnings.length; }
+    // the same warnings (or still none): the list stays, and a screen reader does not hear it again
+    const same = texts.length ? shown.length === texts.length && shown.every((t, i) => t === texts[i])
+      : shown.length === 1 && shown[0] === null;
+    if (same) { return; }
+    list.textContent = "";
     if (!warnings.length) { list.append(el("li", { class: "none" }, text.noWarnings)); }
     warnings.forEach((w) => list.append(el("li", {}, w.text)));
   }
@@ -87,7 +106,7 @@ document.addEventListener("DOMContentLoaded", () => {
     setWarnings(byId("warnings"), []);
     setWarnings(byId("near-warnings"), []);
     byId("live-overall").textContent = "–";
-    document.querySelectorAll("#done li").forEach((li) => { li.classList.remove("done"); li.removeAttribute("aria-current"); });
+    document.querySelectorAll("#done li").forEach((li) => { markStep(li, false); li.removeAttribute("aria-current"); });
     byId("live-settings").disabled = false;
     hideError();
   }
@@ -129,20 +148,21 @@ document.addEventListener("DOMContentLoaded", () => {
     bubble.dataset.turn = update.turn;
     label(bubble, update.stages, false);
     bubble.querySelector(".who").dataset.done = "1";
+    bubble.querySelector(".said").lang = update.language;  // the chat's language, which may not be the page's
     (update.changed || []).forEach((c) => {
       const earlier = chat.querySelector(`li[data-turn="${c.turn}"]`);
       if (earlier) { label(earlier, c.stages, true); }
     });
-    byId("current").textContent = current(update);
+    say(byId("current"), current(update));
     byId("live-context").textContent = fmt(text.context, {
       language: optionName(byId("live-language"), update.language),
       contact_type: optionName(byId("live-contact-type"), update.contact_type) });
     document.querySelectorAll("#done li").forEach((li) => {
-      li.classList.toggle("done", update.agent_done.includes(Number(li.dataset.stage)));
+      markStep(li, update.agent_done.includes(Number(li.dataset.stage)));
       if (Number(li.dataset.stage) === update.next_stage) { li.setAttribute("aria-current", "step"); }
       else { li.removeAttribute("aria-current"); }
     });
-    byId("hint").textContent = update.hint || text.none;
+    say(byId("hint"), update.hint || text.none);
     byId("near-hint-text").textContent = update.hint || text.none;
     setWarnings(byId("warnings"), update.warnings);
     setWarnings(byId("near-warnings"), update.warnings);
@@ -160,6 +180,7 @@ document.addEventListener("DOMContentLoaded", () => {
     } else {
       showError(err.message || text.error, err.status === 422 && !err.field);
     }
+    box.setAttribute("aria-describedby", "live-error-text live-keys");  // the box it came back to says why
     box.focus();
     byId("live-error").scrollIntoView({ block: "nearest" });
   }
@@ -180,7 +201,7 @@ document.addEventListener("DOMContentLoaded", () => {
       const bubble = el("li", { class: `${speaker} pending` });
       const who = el("span", { class: "who" }, text[speaker]);
       who.append(el("span", { class: "tags" }, ` · ${text.sending}`), el("span", { class: "retag" }));
-      bubble.append(who, said);
+      bubble.append(who, el("span", { class: "said" }, said));
       chat.append(bubble);
       box.value = "";
       const mine = generation;
