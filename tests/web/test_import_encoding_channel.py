@@ -64,3 +64,21 @@ def test_the_api_takes_them_as_the_page_does(store: Any) -> None:
     assert got["channel"] == "email" and "François" in str(got)
     # the API answers a bad field as it answers any (422 naming it); the page's form keeps its 400 sentence
     assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "encoding"]
+
+
+NIGHT = (b'{"id": "n1", "language": "et", "started_at": "2026-08-31T22:15:00Z", "turns": ['
+         b'{"speaker": "agent", "text": "Tere! Kuidas saan aidata?"}, '
+         b'{"speaker": "customer", "text": "Mu arve on vale."}]}\n')
+
+
+def test_the_form_offers_and_takes_the_sites_time_zone(admin: TestClient) -> None:
+    """Audit rep21 F7: a UTC export's night conversation counts on the site's day."""
+    for lang, label in (("en", "Time zone"), ("et", "Ajavöönd")):
+        html = admin.get(f"/ui/import?lang={lang}").text
+        assert f'<label for="time_zone">{label}</label>' in html and '<option value="Europe/Tallinn">' in html
+    finished(admin, "n.jsonl", NIGHT, time_zone="Europe/Tallinn")
+    conv = stored(admin)["n1"][0]
+    assert conv.started_at is not None and conv.started_at.isoformat() == "2026-09-01T01:15:00+03:00"
+    answer = upload(admin, "n.jsonl", NIGHT, time_zone="Mars/Olympus")
+    said = answer.json()["detail"]
+    assert answer.status_code == 400 and said.startswith("time zone 'Mars/Olympus' is not one servio knows")
