@@ -19,6 +19,7 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from urllib.parse import quote
 
 from servio.service.limits import ASGIApp, Message, Receive, Scope, Send
@@ -106,3 +107,11 @@ def attachment(name: str) -> str:
     it is (an id in Estonian letters, with spaces or a slash) where the browser reads ``filename*``."""
     plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name.replace('/', '_'), safe='')}"
+
+
+def report_file_name(scope: str, id: str | None, date_from: date | None, date_to: date | None,
+                     ext: str) -> str:
+    """``servio-team-Tallinn-2026-11-16_2026-11-22.pdf``: whose report, which days, which format (the API's
+    and the dashboard's downloads alike, so that monthly downloads do not overwrite each other)."""
+    days = "_".join(d.isoformat() if d else "" for d in (date_from, date_to)).strip("_")
+    return "-".join(part for part in ("servio", scope, id or "all", days) if part) + f".{ext}"

@@ -627,7 +627,7 @@ class _Ui:
                                 compare_to=compare["date_to"] if compare else None)
         except ValueError:
             raise PageRefusal(422, "bad_filters") from None
-        from servio.service.headers import attachment, report_policy
+        from servio.service.headers import attachment, report_file_name, report_policy
 
         headers = {"Content-Security-Policy": report_policy(html)}
         if q.get("download") == "1":
@@ -637,7 +637,8 @@ class _Ui:
                              format="html", date_from=dates["date_from"], date_to=dates["date_to"],
                              compare_from=compare["date_from"] if compare else None,
                              compare_to=compare["date_to"] if compare else None)
-            headers["Content-Disposition"] = attachment(f"servio-{scope}-{key or 'all'}.html")
+            headers["Content-Disposition"] = attachment(report_file_name(scope, key, dates["date_from"],
+                                                                         dates["date_to"], "html"))
         return HTMLResponse(html, headers=headers)
 
 

@@ -52,6 +52,14 @@ def test_the_report_comes_as_a_file_only_when_asked(demo: TestClient) -> None:
     assert shown.status_code == 200 and "content-disposition" not in shown.headers
 
 
+def test_a_downloaded_report_is_named_by_its_days(demo: TestClient) -> None:
+    """Audit rep21 F11: every month's download was 'servio-team-Pärnu.html' and overwrote the last (the API
+    named the same report with its days)."""
+    file = demo.get("/ui/report?scope=team&id=Tallinn&date_from=2026-10-01&date_to=2026-10-31&download=1")
+    assert file.headers["content-disposition"].startswith(
+        'attachment; filename="servio-team-Tallinn-2026-10-01_2026-10-31.html"')
+
+
 def test_an_id_in_other_letters_names_the_file_safely(demo: TestClient) -> None:
     from servio.service.headers import attachment
 

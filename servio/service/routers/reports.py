@@ -103,10 +103,10 @@ def report(request: Request, response: Response, user: CurrentUser, scope: Repor
         response.headers["Vary"] = "Accept"
         return report_out(content)
     from servio.report.html import render_report
-    from servio.service.headers import attachment, report_policy
+    from servio.service.headers import attachment, report_file_name, report_policy
 
     html = render_report(content, conversations)
-    name = _file_name(scope, id, date_from, date_to, chosen)
+    name = report_file_name(scope, id, date_from, date_to, chosen)
     headers = {"Content-Disposition": attachment(name), "Vary": "Accept"}
     if chosen == "html":
         return Response(html, media_type=MEDIA["html"],
@@ -164,12 +164,6 @@ def _check(scope: str, id: str | None, date_from: date | None, date_to: date | N
             errors.append(EARLIER_PROBLEMS[problem])
     if errors:
         invalid(*errors)
-
-
-def _file_name(scope: str, id: str | None, date_from: date | None, date_to: date | None, ext: str) -> str:
-    """``servio-team-Tallinn-2026-11-16_2026-11-22.pdf``: whose report, which days, which format."""
-    days = "_".join(d.isoformat() if d else "" for d in (date_from, date_to)).strip("_")
-    return "-".join(part for part in ("servio", scope, id or "all", days) if part) + f".{ext}"
 
 
 _NO_PDF = ("PDF is not available on this server: it needs Chromium (the server's SERVIO_CHROMIUM, or "
