@@ -107,3 +107,18 @@ def test_the_reports_comparison_on_a_desktop_keeps_its_columns(browser: Any, exa
         assert [heads.nth(i).inner_text() for i in range(heads.count()) if heads.nth(i).is_visible()] == [
             "Stage", "Earlier", "Now", "Change", "95% interval", "Reading"]
         assert page.locator("table.compare tbody tr").first.locator(".in-change").is_hidden()
+
+
+@pytest.mark.parametrize("lang", ["et", "en"])
+def test_the_report_fits_320_px_and_has_a_main_landmark(browser: Any, examples: str, shots: Any,
+                                                        lang: str) -> None:
+    """Audit a11y21 (WCAG 1.4.10 reflow, 1.3.1): the report was 343-361 px wide at 320 px (the failure
+    patterns' table with its conversation ids) and had no <main>."""
+    with browser_page(browser, width=320) as page:
+        page.goto(f"{examples}{REPORT}&lang={lang}")
+        page.evaluate("() => document.querySelectorAll('#patterns td.ids').forEach(td => {"
+                      " td.textContent = 'tugi-2026-1101-x, tugi-2026-1102-x, tugi-2026-1103-x'; })")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=str(shots / f"report-{lang}-320.png"), full_page=True)
+        assert width <= 320, width
+        assert page.locator("main #headline").count() == 1
