@@ -15,13 +15,14 @@ from datetime import date, datetime
 
 from servio.evaluate.feedback import texts
 from servio.evaluate.profiles import UNKNOWN, profiles
+from servio.model import LANGUAGES
 from servio.report import summary
 from servio.report.clock import made_at
 from servio.report.compare import Comparison, compare
 from servio.results import ConversationResult
 from servio.stages import info
 
-LANGUAGES = ("et", "en")
+__all__ = ["LANGUAGES", "AgentRow", "Earlier", "Report", "report_content", "report_language"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,10 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-LANGUAGES = ("et", "en")
+from servio.model import LANGUAGES
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "pick_language", "strings"]
+
 DEFAULT_LANGUAGE = "et"
 
 
