@@ -106,6 +106,9 @@ examples:
     p.add_argument("--report-lang", choices=["et", "en"],
                    help="language of the report (default: the language of most of its conversations, "
                    "as servio agents chooses)")
+    p.add_argument("--base-url", metavar="URL",
+                   help="the dashboard's address (https://servio.example.ee): every conversation id in the "
+                   "report links to its page there (default: ids as plain text)")
     p.add_argument("-o", "--output", required=True, help="the HTML file to write ('-' for stdout)")
     p.add_argument("--pdf", help="also write a PDF here (needs Chromium)")
 
@@ -411,6 +414,21 @@ def _checked_scorecard(settings: Any) -> None:
         read_scorecard(settings.scorecard, where="scorecard setting: ")
 
 
+def _base_url(value: str | None) -> str | None:
+    """``--base-url``: an http(s) address, else a usage error naming the option."""
+    from urllib.parse import urlsplit
+
+    from servio.cli import UsageError
+
+    if not value:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError("--base-url must be the dashboard's http(s) address, e.g. "
+                         f"https://servio.example.ee, not {value!r}")
+    return value.strip()
+
+
 def _reading_options(args: argparse.Namespace) -> list[str]:
     """The options given that only reading files takes (``--channel phone`` with ``--database`` would
     otherwise be dropped without a word, and the report cover every channel)."""
@@ -431,6 +449,7 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
 
     if args.pdf:
         check_output(args.pdf)
+    links = _base_url(args.base_url)  # checked before any reading, as the output paths are
 
     scope, ident = (
         ("agent", args.agent) if args.agent else ("team", args.team) if args.team else ("period", None)
@@ -487,6 +506,7 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         scorecard=_scorecard_name(session.options.scorecard) if not args.database else None,
         compare_from=args.compare_from,
         compare_to=args.compare_to,
+        links=links,
     )
     if quiet is not None:  # the report's own sentence, in its language: exit 0, as the API answers 200
         print(f"servio: {_quiet(scope, ident, args, language)}{quiet}", file=sys.stderr)

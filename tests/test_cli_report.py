@@ -219,6 +219,17 @@ def test_a_quiet_period_is_said_in_the_language_of_the_teams_other_days(mostly_e
     assert '<html lang="en">' in out.read_text("utf-8")
 
 
+def test_base_url_links_the_conversations_and_a_bad_one_is_refused_first(
+        mostly_estonian: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.html"
+    assert _report([str(mostly_estonian), "--base-url", "https://servio.example.ee"], out) == 0
+    assert '<a href="https://servio.example.ee/ui/conversations/' in out.read_text("utf-8")
+    out.unlink()
+    assert _report([str(mostly_estonian), "--base-url", "servio.example.ee"], out) == 2
+    assert "--base-url must be the dashboard's http(s) address" in capsys.readouterr().err
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("given", [["FILE"], ["--examples"]])
 def test_files_or_examples_with_a_database_are_a_usage_error(tmp_path: Path, one: Path, given: list[str],
                                                              capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,7 +9,7 @@ strings and the coaching data in the report's language.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -66,7 +66,7 @@ def build_report(results: Sequence[ConversationResult],
                  id: str | None = None, date_from: date | str | None = None,
                  date_to: date | str | None = None, language: str = "en", worst: int = 5,
                  scorecard: str | None = None, compare_from: date | str | None = None,
-                 compare_to: date | str | None = None) -> str:
+                 compare_to: date | str | None = None, links: str | None = None) -> str:
     """A self-contained HTML report of one agent, one team or all conversations within the dates.
 
     The same input gives the same bytes when ``$SOURCE_DATE_EPOCH`` is set: the report says it was made
@@ -76,20 +76,32 @@ def build_report(results: Sequence[ConversationResult],
     ``scorecard`` names the scorecard the results were scored with, when it is not the default one.
     With ``compare_from`` and ``compare_to``, the report compares its conversations with those of that
     earlier period, selected the same way (:mod:`servio.report.compare`).
+    ``links`` (a dashboard's address, ``https://servio.example.ee``) makes every conversation id a link
+    to its page there (``/ui/conversations/{id}``); without it the report names the ids as plain text.
     """
     by_id = _by_id(conversations)
     if language not in LANGUAGES:
         raise ValueError(f"language must be 'et' or 'en', not {language!r}")
     report = report_content(results, scope=scope, id=id, date_from=date_from, date_to=date_to,
                             language=language, worst=worst, compare_from=compare_from, compare_to=compare_to)
-    return render_report(report, by_id, scorecard=scorecard)
+    return render_report(report, by_id, scorecard=scorecard, links=links)
+
+
+def _linker(links: str | None) -> Callable[[str], Markup]:
+    """A conversation id as the report shows it: a link to its dashboard page under ``links``, else text."""
+    from urllib.parse import quote
+
+    if not links:
+        return lambda cid: escape(cid)
+    base = links.rstrip("/") + "/ui/conversations/"
+    return lambda cid: Markup('<a href="{}">{}</a>').format(base + quote(cid, safe=""), cid)
 
 
 def render_report(report: Report,
                   conversations: Mapping[str, Conversation] | Iterable[Conversation] | None = None, *,
-                  scorecard: str | None = None) -> str:
+                  scorecard: str | None = None, links: str | None = None) -> str:
     """The self-contained HTML page of ``report`` (:func:`servio.report.content.report_content`);
-    ``conversations`` and ``scorecard`` as :func:`build_report` takes them."""
+    ``conversations``, ``scorecard`` and ``links`` as :func:`build_report` takes them."""
     by_id = _by_id(conversations)
     language = report.language
     t = strings(language)
@@ -104,6 +116,7 @@ def render_report(report: Report,
         "pattern_ids": PATTERN_IDS,
         "scorecard": scorecard,
         "quiet": report.quiet,
+        "conversation_link": _linker(links),
     }
     if report.overview is not None:
         ids = charts.ChartIds()

@@ -621,10 +621,12 @@ class _Ui:
             # period of a real one is the report that says so (as the API's and servio report's)
             return self.nothing_to_report(request, scope, key)
         try:
+            # every conversation id a link to its page here, in the tab and in the downloaded file
             html = build_report(results, conversations, scope=scope, id=key, language=language_of(request),
                                 date_from=dates["date_from"], date_to=dates["date_to"],
                                 compare_from=compare["date_from"] if compare else None,
-                                compare_to=compare["date_to"] if compare else None)
+                                compare_to=compare["date_to"] if compare else None,
+                                links=str(request.base_url))
         except ValueError:
             raise PageRefusal(422, "bad_filters") from None
         from servio.service.headers import attachment, report_file_name, report_policy

@@ -344,3 +344,15 @@ def test_pattern_conversations_are_named_in_id_order_whatever_the_input_order() 
     (counted,) = pattern_counts(results, "en")
     assert counted.conversation_ids == ("bb-0032", "bb-0033", "bb-0056", "bb-0098")
     assert pattern_counts(list(reversed(results)), "en") == pattern_counts(results, "en")
+
+
+def test_with_a_dashboard_address_every_conversation_id_links_to_its_page() -> None:
+    """Audit rep21 F4: from the report a team lead could not reach the conversations behind a figure: ids
+    were plain text, and a lead typed /ui/conversations/bb-0090 by hand."""
+    results = [make_result(cid, "pia", "North", "2026-10-01", {1: 40.0 + i}, failures=("no_close",))
+               for i, cid in enumerate(("bb-0090", "Jüri/1"))]
+    page = build_report(results, scope="team", id="North", language="en", links="https://servio.example.ee/")
+    assert '<a href="https://servio.example.ee/ui/conversations/bb-0090">bb-0090</a>' in page
+    assert '<a href="https://servio.example.ee/ui/conversations/J%C3%BCri%2F1">Jüri/1</a>' in page
+    assert page.count("/ui/conversations/bb-0090") >= 2  # the pattern's ids and the conversation to review
+    assert "<a " not in build_report(results, scope="team", id="North", language="en")  # self-contained

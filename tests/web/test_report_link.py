@@ -60,6 +60,14 @@ def test_a_downloaded_report_is_named_by_its_days(demo: TestClient) -> None:
         'attachment; filename="servio-team-Tallinn-2026-10-01_2026-10-31.html"')
 
 
+def test_the_report_from_the_dashboard_links_its_conversations(demo: TestClient) -> None:
+    """Audit rep21 F4: the dashboard's report, in the tab and downloaded, names its conversations as links
+    to their pages on this dashboard."""
+    for query in ("scope=period", "scope=period&download=1"):
+        page = demo.get(f"/ui/report?{query}&lang=en").text
+        assert '<a href="http://testserver/ui/conversations/' in page
+
+
 def test_an_id_in_other_letters_names_the_file_safely(demo: TestClient) -> None:
     from servio.service.headers import attachment
 
