@@ -66,8 +66,14 @@ class ConversationStream(Iterator[Conversation]):
         format: str | None,
         options: ReaderOptions,
         reporter: Reporter,
+        known_agents: Iterable[str] = (),
     ) -> None:
         self._files = expand_paths(paths)
+        #: an agent id's comparable form -> its first spelling (those of the store first, on import)
+        self._agents: dict[str, str] = {}
+        for agent in known_agents:
+            self._agents.setdefault(agent_key(agent), agent)
+        self._spelled: set[tuple[str, str]] = set()  # (spelling, known) pairs already noted
         self._forced = get_reader(format) if format else None
         self._format = format
         self._options = options
@@ -93,6 +99,8 @@ class ConversationStream(Iterator[Conversation]):
                     continue
                 if self._options.time_zone:
                     conv = localised(conv, self._options.time_zone)
+                if conv.agent_id:
+                    conv = self._same_agent(path, conv)
                 self._reporter.read += 1
                 self._last = (path, self._reporter.line, self._reporter.offset)
                 yield conv
@@ -108,6 +116,21 @@ class ConversationStream(Iterator[Conversation]):
         path, line, offset = self._last
         self._reporter.read -= 1
         self._reporter.problem(path, message, line=line, offset=offset)
+
+    def _same_agent(self, path: Path, conv: Conversation) -> Conversation:
+        """``conv`` with its agent id as first spelt in this run (or in the store): ``Kati`` from an e-mail's
+        From name and ``kati`` from a chat export's column are one agent, not two rows of every table. A
+        note says so once per spelling."""
+        agent = conv.agent_id or ""
+        known = self._agents.setdefault(agent_key(agent), agent)
+        if known == agent:
+            return conv
+        if (agent, known) not in self._spelled:
+            self._spelled.add((agent, known))
+            rep = self._reporter
+            said = Said("stream.agent_spelling", {"agent": repr(agent), "known": repr(known)})
+            rep.note(path, said, line=rep.line, offset=rep.offset)
+        return replace(conv, agent_id=known)
 
     def _duplicate(self, path: Path, conv: Conversation) -> Conversation | None:
         """``conv`` as it joins the run, or None when its id was read before (a problem).
@@ -209,6 +232,7 @@ def read_conversations(
     options: ReaderOptions | None = None,
     on_problem: Callable[[Problem], None] | None = None,
     on_note: Callable[[Problem], None] | None = None,
+    known_agents: Iterable[str] = (),
 ) -> ConversationStream:
     """Stream conversations from files and folders in any registered format.
 
@@ -216,10 +240,17 @@ def read_conversations(
     reported to ``on_problem`` and skipped; ``strict`` raises
     :class:`IngestError` at the first one instead. A missing path or an
     unknown ``format`` name raises at once. The returned iterator's
-    ``report`` holds the counts.
+    ``report`` holds the counts. An agent id that differs from one read before (or from one of
+    ``known_agents``, the store's on import) only in case or spacing takes that spelling, with a note.
     """
     reporter = Reporter(strict=strict, on_problem=on_problem, on_note=on_note)
-    return ConversationStream(paths, format=format, options=options or ReaderOptions(), reporter=reporter)
+    return ConversationStream(paths, format=format, options=options or ReaderOptions(), reporter=reporter,
+                              known_agents=known_agents)
+
+
+def agent_key(agent: str) -> str:
+    """An agent id in comparable form: case and runs of spaces do not make another agent."""
+    return " ".join(agent.split()).casefold()
 
 
 def read_all(paths: Iterable[str | Path] | str | Path, **kw: Any) -> tuple[list[Conversation], ReadReport]:

@@ -203,8 +203,10 @@ def import_paths(
 
     analysis = _Guarded(tagger, store.scorecard, run, problem, Problem, workers)
     try:
+        # an agent id spelt otherwise than stored ("Kati" from an e-mail, "kati" stored) takes the stored one
+        known = [a.id for a in store.agents()] + [u.agent_id for u in store.list_users() if u.agent_id]
         stream = read_conversations(paths, format=format, strict=strict, options=options, on_problem=problem,
-                                    on_note=note)
+                                    on_note=note, known_agents=known)
         batches = _Batches(store, stream, analysis, job_id, on_progress, stored_note, should_stop)
         batches.run(batch_size, redact)
         skipped = stream.report.skipped

@@ -316,3 +316,15 @@ def test_a_database_error_fails_the_job_with_a_reference_not_its_sql(
     for leak in ("INSERT", "FOREIGN KEY", "Maasikas", "IntegrityError"):
         assert leak not in (job.error or "")
     assert (job.error or "").split()[-1].rstrip(")") in caplog.text and "FOREIGN KEY" in caplog.text
+
+
+def test_an_agent_spelt_otherwise_than_stored_is_the_stored_agent(store: Store, tmp_path: Path) -> None:
+    """An e-mail's From name gives 'Kati' where the chat export stored 'kati': one agent, one row."""
+    import_paths(store, [write_jsonl(tmp_path / "chats.jsonl", [conversation(1, agent="kati")])])
+    notes: list[object] = []
+    mail = write_jsonl(tmp_path / "mail.jsonl", [conversation(2, agent="Kati")])
+    import_paths(store, [mail], on_note=notes.append)
+    assert [a.id for a in store.agents()] == ["kati"]
+    stored = [store.get_conversation(cid) for cid in ("c1", "c2")]
+    assert [found[0].agent_id for found in stored if found] == ["kati", "kati"]
+    assert any("agent 'Kati' read as 'kati'" in getattr(n, "message", "") for n in notes)
