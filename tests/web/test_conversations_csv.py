@@ -118,6 +118,22 @@ def test_a_bad_filter_is_the_lists_refusal_naming_the_field(client: Any) -> None
     assert client("admin").get("/ui/conversations.csv?failure=no_such_pattern").status_code == 422
 
 
+def test_the_list_offers_the_csv_for_estonian_excel(client: Any, store: Any, people: dict[str, str]) -> None:
+    """api21's note: the dashboard's export opened as one column with broken letters in an Estonian Excel;
+    the API had ?dialect=excel, the page offered no such link."""
+    page = client("admin").get("/ui/conversations?team=North&lang=et").text
+    assert 'id="export-csv-excel" href="/ui/conversations.csv?team=North&amp;dialect=excel"' in page
+    assert "CSV Exceli jaoks (eraldaja ;)" in page
+    excel = client("reviewer").get("/ui/conversations.csv?team=North&sort=id&dialect=excel")
+    assert excel.status_code == 200 and excel.text.startswith("\ufeff") and ";" in excel.text.splitlines()[0]
+    with TestClient(store_app(store)) as api:
+        same = api.get("/conversations.csv?team=North&sort=id&dialect=excel",
+                       headers={"Authorization": f"Bearer {people['reviewer']}"})
+    assert excel.text == same.text
+    refused = client("admin").get("/ui/conversations.csv?dialect=lotus&lang=en")
+    assert refused.status_code == 422 and "CSV dialect" in refused.text
+
+
 @contextmanager
 def _demo() -> Iterator[TestClient]:
     from servio.analyze import analyze
