@@ -21,6 +21,12 @@ _WORD = re.compile(r"\w+")
 _EMPTY: frozenset[int] = frozenset()
 
 
+def question_sentences(folded: str) -> tuple[str, ...]:
+    """The question sentences ("?") of a folded turn text (:func:`~servio.evaluate.cues.fold_turn`); a
+    question mark without a word before it asks nothing."""
+    return tuple(q.strip() for q in _QUESTION.findall(folded) if _WORD.search(q))
+
+
 class View:
     """Read-only facts about one tagged conversation, with cue look-ups."""
 
@@ -121,7 +127,7 @@ class View:
         question mark without a word before it (an agent's bare "?") asks nothing."""
         found = self._questions.get(index)
         if found is None:
-            found = tuple(q.strip() for q in _QUESTION.findall(self.texts[index]) if _WORD.search(q))
+            found = question_sentences(self.texts[index])
             self._questions[index] = found
         for group in skip:
             pattern = self.cues.pattern(group, self.language)

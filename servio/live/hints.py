@@ -304,11 +304,27 @@ def live_warnings(failures: Sequence[FailurePattern], frontier: int, texts: Hint
     return tuple(out)
 
 
+def invitation_only(turn: Turn, language: str) -> bool:
+    """An agent turn whose only question invites the customer to speak ("Tere! Mina olen Liis. Kuidas saan
+    aidata?"): the guide's {1, 2} ("Hi! How can I help?"), which asks nothing about the need yet, whatever
+    stage 3 the tagger gives it (the live model did after a customer's stated problem, and the hint
+    jumped to "offer a concrete solution" before any question about it)."""
+    from servio.evaluate.cues import default_cues, fold_turn
+    from servio.evaluate.view import question_sentences
+
+    if turn.speaker is not Speaker.AGENT:
+        return False
+    asked = question_sentences(fold_turn(turn.text))
+    return len(asked) == 1 and default_cues().pattern("invitation", language).search(asked[0]) is not None
+
+
 def hint_for(turns: Sequence[Turn], result: ConversationResult) -> Hint:
     """The hint for a chat so far: the next stage and its text, and the live warnings."""
     language = result.language if result.language in LANGUAGES else "en"
     texts = hint_texts(language)
-    stages = [t.stages for t in result.turns]
+    # an invitation is no needs question, for the next step (the turn's tags and the score stay as tagged)
+    stages = [t.stages - {3} if 3 in t.stages and invitation_only(turn, language) else t.stages
+              for t, turn in zip(result.turns, turns, strict=True)]
     weights = {s.stage: s.weight for s in result.stage_scores}
     missing = goodbye_missing(result, texts)
     farewell = any(c.id == GOODBYE_END and c.passed for c in _goodbye_checks(result, texts))

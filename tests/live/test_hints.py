@@ -560,3 +560,28 @@ def test_an_estonian_support_chat_with_a_direct_fix_ends_done() -> None:
     for speaker, text in chat:
         update = session.add_turn(speaker, text)
     assert update.next_stage is None and update.hint == hint_texts("et").done
+
+
+@pytest.mark.parametrize(("language", "chat"), [
+    (Language.ET, [(C, "Tere! Mul läks SIM-kaart katki, telefon ütleb 'no SIM'"),
+                   (A, "Tere! Mina olen Liis, kahju kuulda. Kuidas saan aidata?")]),
+    (Language.EN, [(C, "hi my internet is down"),
+                   (A, "Hi, I'm Pete from Telekom. Sorry to hear that! How can I help?")]),
+])
+def test_an_invitation_is_no_needs_question_for_the_hint(language: Language, chat: list[tuple[Speaker, str]]
+                                                         ) -> None:
+    """Audit live21 M1: "How can I help?" after a stated problem was tagged 3 by the live model, and the hint
+    jumped to "offer a concrete solution" before any question about the need (the guide: {1, 2})."""
+    session = new_session("m1", "me", SessionInfo(language=language))
+    for speaker, text in chat:
+        update = session.add_turn(speaker, text)
+    assert update.next_stage == 3
+
+
+def test_a_real_question_beside_an_invitation_still_clarifies_the_need() -> None:
+    from servio.live.hints import invitation_only
+
+    asked = Turn(speaker=A, text="Happy to help with that. How will your daughter mostly use her phone?")
+    assert not invitation_only(asked, "en")
+    assert invitation_only(Turn(speaker=A, text="Tere! Kuidas saan aidata?"), "et")
+    assert not invitation_only(Turn(speaker=C, text="How can I help?"), "en")
