@@ -184,12 +184,20 @@ examples:
 examples:
   servio agents --examples                   every agent, then every team
   servio agents exports/ --by team --summary-lang en
+  servio agents --database sqlite:///servio.db --team Tallinn --from 2026-10-01 --to 2026-10-31
   servio agents exports/ --by agent --json > profiles.json
 """,
     )
     _add_input(p)
     _add_workers(p)
     _add_scorecard(p)
+    p.add_argument("--database", default=None, metavar="URL",
+                   help="profile the results stored in this database instead of files (as imported)")
+    p.add_argument("--team", metavar="ID", help="only the conversations of this team")
+    p.add_argument("--from", dest="date_from", type=_day_arg, metavar="DAY",
+                   help="first day, YYYY-MM-DD (default: from the first conversation)")
+    p.add_argument("--to", dest="date_to", type=_day_arg, metavar="DAY",
+                   help="last day, inclusive, YYYY-MM-DD (default: to the last conversation)")
     p.add_argument("--by", choices=["agent", "team", "both"], default="both", help="group by (default: both)")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.add_argument("--summary-lang", choices=["et", "en"],
@@ -622,9 +630,23 @@ def cmd_agents(args: argparse.Namespace) -> int:
     from servio.report.terminal import Painter, render_profiles
 
     session = _Session(args)
-    results = [r for _, r in score(session.scorable(), session.options, evidence=False)]
+    if args.database:
+        from servio.cli_service import stored_results
+
+        results = stored_results(args)
+    else:
+        from servio.report.summary import select
+
+        results = [r for _, r in score(session.scorable(), session.options, evidence=False)]
+        if results and (args.team or args.date_from or args.date_to):
+            results = select(results, scope="team" if args.team else "period", id=args.team,
+                             date_from=args.date_from, date_to=args.date_to)
+            if not results:
+                session.finish()
+                raise UsageError("nothing to profile: no conversation of " + _chosen(args))
     if not results:
-        raise UsageError("nothing to profile: no conversation was read")
+        raise UsageError("nothing to profile: no conversation was read" if not args.database else
+                         "nothing to profile: no conversation of " + _chosen(args) + " in the database")
     language = args.summary_lang or majority_language(results)
     groups = ["agent", "team"] if args.by == "both" else [args.by]
     # a table in one language: its summaries too (in JSON, each profile speaks its conversations' language)
@@ -639,7 +661,24 @@ def cmd_agents(args: argparse.Namespace) -> int:
     else:
         paint = Painter(_colour(args))
         print("\n\n".join(render_profiles(ps, paint, language, _text_width()) for ps in found.values()))
+    if args.database:  # nothing was read from files: say what the table is over instead
+        print(f"servio: {counted(len(results), 'conversation')} from the database", file=sys.stderr)
+        return EXIT_OK
     return session.finish()
+
+
+def _day_arg(value: str) -> Any:
+    """``--from``/``--to``: a ``YYYY-MM-DD`` day (the parser's usage error otherwise)."""
+    from servio.cli_service import _day
+
+    return _day(value)
+
+
+def _chosen(args: argparse.Namespace) -> str:
+    """What ``servio agents`` was asked for, in words: "team Tallinn from 2026-10-01 to 2026-10-31"."""
+    who = f"team {args.team}" if args.team else "anyone"
+    days = "".join(f" {word} {day}" for word, day in (("from", args.date_from), ("to", args.date_to)) if day)
+    return who + days
 
 
 def majority_language(results: Sequence[Any]) -> str:

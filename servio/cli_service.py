@@ -429,6 +429,31 @@ def _base_url(value: str | None) -> str | None:
     return value.strip()
 
 
+def stored_results(args: argparse.Namespace) -> list[Any]:
+    """``servio agents --database``: the stored results of ``--team`` and the days, as imported; files,
+    ``--examples`` and the options that only reading files takes are refused, naming them."""
+    from servio.cli import UsageError
+    from servio.web.store_backend import StoreBackend
+
+    if args.paths or args.examples:
+        given = "the files given" if args.paths else "--examples"
+        raise UsageError(f"--database profiles the results stored there; {given} would not be read "
+                         "(give either files, --examples or --database)")
+    if args.model or args.scorecard:
+        flag = "--model" if args.model else "--scorecard"
+        raise UsageError(f"{flag} tags and scores files; the results in a database were tagged and scored "
+                         "when imported")
+    reading = _reading_options(args)
+    if reading:
+        raise UsageError(f"{', '.join(reading)} {'reads' if len(reading) == 1 else 'read'} files; "
+                         "--database profiles the stored results as imported (choose them with --team, "
+                         "--from and --to)")
+    with _database_errors(args.database):
+        backend = StoreBackend(existing_store(_database(args)))
+        return list(backend.results(agent_id=None, team=args.team, date_from=args.date_from,
+                                    date_to=args.date_to))
+
+
 def _reading_options(args: argparse.Namespace) -> list[str]:
     """The options given that only reading files takes (``--channel phone`` with ``--database`` would
     otherwise be dropped without a word, and the report cover every channel)."""
