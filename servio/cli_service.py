@@ -432,26 +432,32 @@ def _base_url(value: str | None) -> str | None:
 def stored_results(args: argparse.Namespace) -> list[Any]:
     """``servio agents --database``: the stored results of ``--team`` and the days, as imported; files,
     ``--examples`` and the options that only reading files takes are refused, naming them."""
-    from servio.cli import UsageError
     from servio.web.store_backend import StoreBackend
 
-    if args.paths or args.examples:
-        given = "the files given" if args.paths else "--examples"
-        raise UsageError(f"--database profiles the results stored there; {given} would not be read "
-                         "(give either files, --examples or --database)")
-    if args.model or args.scorecard:
-        flag = "--model" if args.model else "--scorecard"
-        raise UsageError(f"{flag} tags and scores files; the results in a database were tagged and scored "
-                         "when imported")
-    reading = _reading_options(args)
-    if reading:
-        raise UsageError(f"{', '.join(reading)} {'reads' if len(reading) == 1 else 'read'} files; "
-                         "--database profiles the stored results as imported (choose them with --team, "
-                         "--from and --to)")
+    _only_the_database(args, "profiles", "--database profiles", "--team, --from and --to")
     with _database_errors(args.database):
         backend = StoreBackend(existing_store(_database(args)))
         return list(backend.results(agent_id=None, team=args.team, date_from=args.date_from,
                                     date_to=args.date_to))
+
+
+def _only_the_database(args: argparse.Namespace, does: str, covers: str, choose: str) -> None:
+    """A usage error for what a command given ``--database`` would leave unread or undone: files or
+    ``--examples``, ``--model``, ``--scorecard``, and the options only reading files takes (each named)."""
+    from servio.cli import UsageError
+
+    if args.paths or args.examples:
+        given = "the files given" if args.paths else "--examples"
+        raise UsageError(f"--database {does} the results stored there; {given} would not be read "
+                         "(give either files, --examples or --database)")
+    if args.model:
+        raise UsageError("--model tags files; the results in a database were tagged when imported")
+    if args.scorecard:
+        raise UsageError("--scorecard scores files; the results in a database were scored when imported")
+    reading = _reading_options(args)
+    if reading:
+        raise UsageError(f"{', '.join(reading)} {'reads' if len(reading) == 1 else 'read'} files; {covers} "
+                         f"the stored results as imported (choose them with {choose})")
 
 
 def _reading_options(args: argparse.Namespace) -> list[str]:
@@ -483,19 +489,8 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         raise UsageError(f"--from {args.date_from} is after --to {args.date_to}")
     _check_comparison(args)
     if args.database:
-        if args.paths or args.examples:
-            given = "the files given" if args.paths else "--examples"
-            raise UsageError(f"--database reports on the results stored there; {given} would not be read "
-                             "(give either files, --examples or --database)")
-        if args.model:
-            raise UsageError("--model tags files; the results in a database were tagged when imported")
-        if args.scorecard:
-            raise UsageError("--scorecard scores files; the results in a database were scored when imported")
-        reading = _reading_options(args)
-        if reading:
-            raise UsageError(f"{', '.join(reading)} {'reads' if len(reading) == 1 else 'read'} files; a "
-                             "report from --database covers the stored results as imported (choose them "
-                             "with --team, --agent, --from and --to)")
+        _only_the_database(args, "reports on", "a report from --database covers",
+                           "--team, --agent, --from and --to")
         with _database_errors(args.database):
             results, conversations, known = _results_from_store(args, scope)
     else:
