@@ -13,6 +13,7 @@ from servio.ingest.fields import readable_name
 from servio.ingest.registry import detect_format, format_for_extension, get_reader
 from servio.ingest.said import Said
 from servio.ingest.textio import HEAD_BYTES, decode_head, looks_binary, read_head
+from servio.ingest.vocab import norm
 from servio.ingest.zones import localised
 from servio.model import Conversation
 
@@ -72,7 +73,7 @@ class ConversationStream(Iterator[Conversation]):
         #: an agent id's comparable form -> its first spelling (those of the store first, on import)
         self._agents: dict[str, str] = {}
         for agent in known_agents:
-            self._agents.setdefault(agent_key(agent), agent)
+            self._agents.setdefault(norm(agent), agent)
         self._spelled: set[tuple[str, str]] = set()  # (spelling, known) pairs already noted
         self._forced = get_reader(format) if format else None
         self._format = format
@@ -122,7 +123,7 @@ class ConversationStream(Iterator[Conversation]):
         From name and ``kati`` from a chat export's column are one agent, not two rows of every table. A
         note says so once per spelling."""
         agent = conv.agent_id or ""
-        known = self._agents.setdefault(agent_key(agent), agent)
+        known = self._agents.setdefault(norm(agent), agent)
         if known == agent:
             return conv
         if (agent, known) not in self._spelled:
@@ -246,11 +247,6 @@ def read_conversations(
     reporter = Reporter(strict=strict, on_problem=on_problem, on_note=on_note)
     return ConversationStream(paths, format=format, options=options or ReaderOptions(), reporter=reporter,
                               known_agents=known_agents)
-
-
-def agent_key(agent: str) -> str:
-    """An agent id in comparable form: case and runs of spaces do not make another agent."""
-    return " ".join(agent.split()).casefold()
 
 
 def read_all(paths: Iterable[str | Path] | str | Path, **kw: Any) -> tuple[list[Conversation], ReadReport]:
