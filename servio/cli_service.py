@@ -415,10 +415,12 @@ def _checked_scorecard(settings: Any) -> None:
 
 
 def _base_url(value: str | None) -> str | None:
-    """``--base-url``: an http(s) address, else a usage error naming the option."""
+    """``--base-url``: the address of the conversation pages of the dashboard at that http(s) address
+    (``servio serve``'s), else a usage error naming the option."""
     from urllib.parse import urlsplit
 
     from servio.cli import UsageError
+    from servio.web.routes import DASHBOARD_PREFIX
 
     if not value:
         return None
@@ -426,7 +428,7 @@ def _base_url(value: str | None) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError("--base-url must be the dashboard's http(s) address, e.g. "
                          f"https://servio.example.ee, not {value!r}")
-    return value.strip()
+    return value.strip().rstrip("/") + DASHBOARD_PREFIX + "/conversations/"
 
 
 def stored_results(args: argparse.Namespace) -> list[Any]:

@@ -76,8 +76,8 @@ def build_report(results: Sequence[ConversationResult],
     ``scorecard`` names the scorecard the results were scored with, when it is not the default one.
     With ``compare_from`` and ``compare_to``, the report compares its conversations with those of that
     earlier period, selected the same way (:mod:`servio.report.compare`).
-    ``links`` (a dashboard's address, ``https://servio.example.ee``) makes every conversation id a link
-    to its page there (``/ui/conversations/{id}``); without it the report names the ids as plain text.
+    ``links`` (the address of a dashboard's conversation pages, ``https://servio.example.ee/ui/conversations/``)
+    makes every conversation id a link to its page there; without it the report names the ids as plain text.
     """
     by_id = _by_id(conversations)
     if language not in LANGUAGES:
@@ -93,8 +93,7 @@ def _linker(links: str | None) -> Callable[[str], Markup]:
 
     if not links:
         return lambda cid: escape(cid)
-    base = links.rstrip("/") + "/ui/conversations/"
-    return lambda cid: Markup('<a href="{}">{}</a>').format(base + quote(cid, safe=""), cid)
+    return lambda cid: Markup('<a href="{}">{}</a>').format(links + quote(cid, safe=""), cid)
 
 
 def render_report(report: Report,

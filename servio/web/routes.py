@@ -73,7 +73,11 @@ class PageRefusal(Exception):
         self.status, self.key, self.values = status, key, values
 
 
-def web_router(*, prefix: str = "/ui", backend: Callable[[Request], Backend] | None = None,
+#: Where ``servio serve`` puts the dashboard's pages (``servio report --base-url`` links under it).
+DASHBOARD_PREFIX = "/ui"
+
+
+def web_router(*, prefix: str = DASHBOARD_PREFIX, backend: Callable[[Request], Backend] | None = None,
                open_access: bool = False) -> APIRouter:
     """The dashboard's pages under ``prefix``; ``open_access`` lets anyone in as a reviewer (no token)."""
     router = APIRouter(prefix=prefix, include_in_schema=False)
@@ -626,7 +630,7 @@ class _Ui:
                                 date_from=dates["date_from"], date_to=dates["date_to"],
                                 compare_from=compare["date_from"] if compare else None,
                                 compare_to=compare["date_to"] if compare else None,
-                                links=str(request.base_url))
+                                links=str(request.base_url).rstrip("/") + self.link("conversation"))
         except ValueError:
             raise PageRefusal(422, "bad_filters") from None
         from servio.service.headers import attachment, report_file_name, report_policy

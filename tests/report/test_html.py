@@ -351,7 +351,8 @@ def test_with_a_dashboard_address_every_conversation_id_links_to_its_page() -> N
     were plain text, and a lead typed /ui/conversations/bb-0090 by hand."""
     results = [make_result(cid, "pia", "North", "2026-10-01", {1: 40.0 + i}, failures=("no_close",))
                for i, cid in enumerate(("bb-0090", "Jüri/1"))]
-    page = build_report(results, scope="team", id="North", language="en", links="https://servio.example.ee/")
+    page = build_report(results, scope="team", id="North", language="en",
+                        links="https://servio.example.ee/ui/conversations/")
     assert '<a href="https://servio.example.ee/ui/conversations/bb-0090">bb-0090</a>' in page
     assert '<a href="https://servio.example.ee/ui/conversations/J%C3%BCri%2F1">Jüri/1</a>' in page
     assert page.count("/ui/conversations/bb-0090") >= 2  # the pattern's ids and the conversation to review
