@@ -139,13 +139,13 @@ def trend_points(results: Sequence[ConversationResult], href: Callable[[date, da
     dated = [(d, r) for r in results if (d := result_date(r)) is not None]
     if not dated:
         return (), "week"
-    span = (max(d for d, _ in dated) - min(d for d, _ in dated)).days
+    first = min(d for d, _ in dated)
+    span = (max(d for d, _ in dated) - first).days
     bucket = "month" if span > 120 else "week" if span > 21 else "day"
     groups: dict[date, list[float]] = {}
     for d, r in dated:
         groups.setdefault(buckets.start_of(d, bucket), []).append(r.overall)
     points = []
-    first = min(d for d, _ in dated)
     for start in sorted(groups):
         # a week is labelled by its Monday, but the first one by the first day with a conversation: an
         # October report's trend does not open on "28.09.2026", nor a team that began in September on "31.08"
