@@ -476,7 +476,8 @@ def _reading_options(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_report(args: argparse.Namespace, session: Any) -> int:
-    from servio.cli import UsageError, check_output, majority_language
+    from servio.cli import UsageError, check_output
+    from servio.report.content import chosen_language
     from servio.report.html import build_report
     from servio.report.summary import select
 
@@ -513,10 +514,8 @@ def cmd_report(args: argparse.Namespace, session: Any) -> int:
         notes.append(f"note: no conversation from {args.compare_from} to {args.compare_to} {source} to "
                      f"compare with{f' ({scope} {ident})' if ident else ''}")
     # the report's own conversations choose its language: an English team's report in a mostly Estonian input
-    # (a quiet period: the agent's or team's conversations on other days, else all of them)
-    language = args.report_lang or majority_language(
-        select(results, scope=scope, id=ident, date_from=args.date_from, date_to=args.date_to)
-        or select(results, scope=scope, id=ident) or results)
+    language = args.report_lang or chosen_language(results, scope=scope, id=ident, date_from=args.date_from,
+                                                   date_to=args.date_to)
     html = build_report(
         results,
         conversations,

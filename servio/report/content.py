@@ -22,7 +22,8 @@ from servio.report.compare import Comparison, compare
 from servio.results import ConversationResult
 from servio.stages import info
 
-__all__ = ["LANGUAGES", "AgentRow", "Earlier", "Report", "report_content", "report_language"]
+__all__ = ["LANGUAGES", "AgentRow", "Earlier", "Report", "chosen_language", "report_content",
+           "report_language"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,22 +86,29 @@ def report_language(results: Sequence[ConversationResult]) -> str:
     return "et" if et * 2 > len(results) else "en"
 
 
+def chosen_language(results: Sequence[ConversationResult], *, scope: str = "period", id: str | None = None,
+                    date_from: date | str | None = None, date_to: date | str | None = None) -> str:
+    """The language a report of these days is written in unless one is chosen: that of most of its
+    conversations (:func:`report_language`); for a quiet period, that of the agent's or team's
+    conversations on other days (an Estonian team's empty August is said in Estonian), else of all."""
+    chosen = summary.select(results, scope=scope, id=id, date_from=date_from, date_to=date_to)
+    return report_language(chosen or summary.select(results, scope=scope, id=id) or results)
+
+
 def report_content(results: Sequence[ConversationResult], *, scope: str = "period", id: str | None = None,
                    date_from: date | str | None = None, date_to: date | str | None = None,
                    language: str | None = "en", worst: int = 5, compare_from: date | str | None = None,
                    compare_to: date | str | None = None) -> Report:
     """The report of one agent (``scope="agent"``), one team or all of ``results`` within the dates.
 
-    ``language`` None writes it in the language of most of its conversations (:func:`report_language`);
-    a quiet period in that of the agent's or team's conversations on other days (an Estonian team's
-    empty August is said in Estonian), else of all of ``results``.
+    ``language`` None writes it in :func:`chosen_language`.
     With ``compare_from`` and ``compare_to`` the conversations of that earlier period, selected the same
     way, are compared with the report's own. Raises ValueError for an unknown scope or language, a
     missing id, or half a comparison period.
     """
     chosen = summary.select(results, scope=scope, id=id, date_from=date_from, date_to=date_to)
     if language is None:
-        language = report_language(chosen or summary.select(results, scope=scope, id=id) or results)
+        language = chosen_language(results, scope=scope, id=id, date_from=date_from, date_to=date_to)
     if language not in LANGUAGES:
         raise ValueError(f"language must be 'et' or 'en', not {language!r}")
     start, end = summary.as_date(compare_from), summary.as_date(compare_to)
