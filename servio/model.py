@@ -69,7 +69,7 @@ class Metadata(dict[str, Any]):
 
 
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return value if type(value) is Metadata else Metadata(value or {})
+    return Metadata(value or {})
 
 
 @dataclass(frozen=True, slots=True)
